@@ -1,0 +1,156 @@
+import { uuidv7 } from 'uuidv7';
+import { auditLog, events } from './platform.tables.js';
+import type { Actor } from './actor.js';
+import type { Database, Db } from './db.js';
+
+export interface AuditEntry {
+  resourceType: string;
+  resourceId: string;
+  action: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+export interface DomainEvent {
+  type: string;
+  resourceType: string;
+  resourceId: string;
+  payload: Record<string, unknown>;
+}
+
+const NOISE = new Set(['updatedAt', 'createdAt']);
+
+/** Changed fields only: { field: { from, to } }. A create has from = null; a delete has to = null. */
+export function diff(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown> | null | undefined,
+): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const k of keys) {
+    if (NOISE.has(k)) continue;
+    const a = before?.[k] ?? null;
+    const b = after?.[k] ?? null;
+    if (JSON.stringify(normalize(a)) !== JSON.stringify(normalize(b))) out[k] = { from: normalize(a), to: normalize(b) };
+  }
+  return out;
+}
+
+function normalize(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : v;
+}
+
+/**
+ * A unit of work: one transaction bound to one actor. Audit rows and outbox events recorded through it are
+ * written in the same transaction as the change, so a rolled-back write leaves neither.
+ */
+export class Work {
+  private readonly audits: AuditEntry[] = [];
+  private readonly emitted: DomainEvent[] = [];
+  private readonly commitHooks: (() => void)[] = [];
+
+  constructor(
+    readonly tx: Db,
+    readonly actor: Actor,
+  ) {}
+
+  get tenantId(): string {
+    return this.actor.tenantId;
+  }
+
+  audit(entry: AuditEntry): void {
+    this.audits.push(entry);
+  }
+
+  emit(event: DomainEvent): void {
+    this.emitted.push(event);
+  }
+
+  /** runs after a successful commit (e.g. wake the event dispatcher) */
+  afterCommit(fn: () => void): void {
+    this.commitHooks.push(fn);
+  }
+
+  async flush(): Promise<void> {
+    const a = this.actor;
+    if (this.audits.length) {
+      await this.tx.insert(auditLog).values(
+        this.audits.map((e) => ({
+          tenantId: a.tenantId,
+          id: uuidv7(),
+          actorKind: a.kind,
+          subject: a.subject,
+          tokenId: a.tokenId ?? null,
+          partnerId: a.partnerId ?? null,
+          requestId: a.requestId ?? null,
+          resourceType: e.resourceType,
+          resourceId: e.resourceId,
+          action: e.action,
+          changes: diff(e.before, e.after),
+        })),
+      );
+      this.audits.length = 0;
+    }
+    if (this.emitted.length) {
+      await this.tx.insert(events).values(
+        this.emitted.map((e) => ({
+          tenantId: a.tenantId,
+          id: uuidv7(),
+          type: e.type,
+          resourceType: e.resourceType,
+          resourceId: e.resourceId,
+          payload: e.payload,
+          subject: a.subject,
+          requestId: a.requestId ?? null,
+        })),
+      );
+      this.emitted.length = 0;
+    }
+  }
+
+  runCommitHooks(): void {
+    for (const h of this.commitHooks) {
+      try {
+        h();
+      } catch {
+        /* a hook never fails a committed write */
+      }
+    }
+  }
+}
+
+export type CommitListener = (tenantId: string) => void;
+
+/**
+ * The one entry point for tenant-scoped database work. Writes run in a transaction with a Work that carries the
+ * actor; reads get the database handle and must filter by actor.tenantId (every table leads with tenant_id).
+ */
+export class Store {
+  private readonly listeners: CommitListener[] = [];
+
+  constructor(readonly database: Database) {}
+
+  get db(): Db {
+    return this.database.db;
+  }
+
+  /** called after any write that emitted events has committed */
+  onEventsCommitted(fn: CommitListener): void {
+    this.listeners.push(fn);
+  }
+
+  async write<T>(actor: Actor, fn: (w: Work) => Promise<T>): Promise<T> {
+    let work!: Work;
+    let emitted = false;
+    const result = await this.database.db.transaction(async (tx) => {
+      work = new Work(tx as unknown as Db, actor);
+      const r = await fn(work);
+      emitted = (work as unknown as { emitted: DomainEvent[] }).emitted.length > 0;
+      await work.flush();
+      return r;
+    });
+    work.runCommitHooks();
+    if (emitted) for (const l of this.listeners) l(actor.tenantId);
+    return result;
+  }
+}
