@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import { createOnboardingServices, onboardingModule, type OnboardingServices } from './modules/onboarding/index.js';
+import auth from './platform/auth.js';
+import type { Database } from './platform/db.js';
+import errors from './platform/errors.js';
+import graphql from './platform/graphql.js';
+import health from './platform/health.js';
+import idempotency from './platform/idempotency.js';
+import logging, { loggerOptions } from './platform/logging.js';
+import { docs, openapi } from './platform/openapi.js';
+import { Store } from './platform/store.js';
+
+export interface Services {
+  onboarding: OnboardingServices;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    services: Services;
+  }
+}
+
+export interface BuildOptions {
+  config: Pick<Config, 'NODE_ENV' | 'LOG_LEVEL' | 'JWT_SECRET' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'IDEMPOTENCY_TTL_HOURS'>;
+  database: Database;
+  /** override the pino logger options (tests pass false) */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the whole service without listening (tests inject; server.ts listens). */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const { config, database } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? loggerOptions(config.LOG_LEVEL),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 10 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  const store = new Store(database);
+  const services: Services = {
+    onboarding: createOnboardingServices(store),
+  };
+  app.decorate('store', store);
+  app.decorate('services', services);
+
+  await app.register(errors);
+  await app.register(logging);
+  await app.register(auth, {
+    ...(config.JWT_SECRET ? { jwtSecret: config.JWT_SECRET } : {}),
+    ...(config.JWKS_URL ? { jwksUrl: config.JWKS_URL } : {}),
+    ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
+    ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+  });
+  await app.register(openapi);
+  await app.register(health, { database });
+  await app.register(idempotency, { store, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+  await app.register(graphql, { graphiql: config.NODE_ENV !== 'production' });
+
+  await app.register(onboardingModule, { services: services.onboarding });
+
+  await app.register(docs);
+  app.addHook('onClose', async () => {
+    await database.close();
+  });
+  return app;
+}

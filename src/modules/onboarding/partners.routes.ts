@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../platform/auth.js';
+import { etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
+import { PageQuery, pageSchema } from '../../platform/pagination.js';
+import { Code, Partner, PartnerCreate, PartnerListQuery, PartnerUpdate, PartnerUpsert } from './partners.schemas.js';
+import type { PartnerService } from './partners.service.js';
+
+export async function partnerRoutes(app: FastifyInstance, { partners }: { partners: PartnerService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['partners'];
+
+  r.post(
+    '/v1/partners',
+    {
+      schema: {
+        tags,
+        operationId: 'createPartner',
+        summary: 'Create a partner',
+        headers: z.object({ 'idempotency-key': z.string().optional() }),
+        body: PartnerCreate,
+        response: { 201: Partner, ...problems(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const p = await partners.create(actorOf(request), request.body);
+      return reply.code(201).header('location', `/v1/partners/${p.id}`).header('etag', etag(p.version)).send(p);
+    },
+  );
+
+  r.get(
+    '/v1/partners',
+    {
+      schema: {
+        tags,
+        operationId: 'listPartners',
+        summary: 'List partners (cursor pagination, ordered by creation)',
+        querystring: PageQuery.extend(PartnerListQuery.shape),
+        response: { 200: pageSchema(Partner), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const page = await partners.list(actorOf(request), request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  r.get(
+    '/v1/partners/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getPartner',
+        summary: 'Get a partner',
+        params: IdParams,
+        response: { 200: Partner, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const p = await partners.get(actorOf(request), request.params.id);
+      return reply.header('etag', etag(p.version)).send(p);
+    },
+  );
+
+  r.patch(
+    '/v1/partners/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'updatePartner',
+        summary: 'Update a partner (optimistic concurrency with If-Match or body.version)',
+        params: IdParams,
+        headers: z.object({ 'if-match': z.string().optional() }),
+        body: PartnerUpdate,
+        response: { 200: Partner, ...problems(400, 401, 403, 404, 409, 412, 422) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = ifMatchVersion(request);
+      const p = await partners.update(actorOf(request), request.params.id, request.body, ifMatch === undefined ? {} : { ifMatch });
+      return reply.header('etag', etag(p.version)).send(p);
+    },
+  );
+
+  r.put(
+    '/v1/partners/by-code/:code',
+    {
+      schema: {
+        tags,
+        operationId: 'upsertPartnerByCode',
+        summary: "Create or update the partner with the tenant's code (ERP sync)",
+        params: z.object({ code: Code }),
+        body: PartnerUpsert,
+        response: { 200: Partner, 201: Partner, ...problems(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { partner, created } = await partners.upsertByCode(actorOf(request), request.params.code, request.body);
+      if (created) reply.header('location', `/v1/partners/${partner.id}`);
+      return reply.code(created ? 201 : 200).header('etag', etag(partner.version)).send(partner);
+    },
+  );
+}

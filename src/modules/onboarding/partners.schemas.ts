@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+export const PARTNER_TYPES = ['distributor', 'wholesaler', 'dealer', 'agent', 'retailer'] as const;
+export const PARTNER_CHANNELS = ['online', 'offline', 'both'] as const;
+export const PARTNER_STATUSES = ['applicant', 'under_review', 'approved', 'active', 'suspended', 'terminated', 'rejected'] as const;
+
+export type PartnerType = (typeof PARTNER_TYPES)[number];
+export type PartnerChannel = (typeof PARTNER_CHANNELS)[number];
+export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** A tenant's own key: letters, digits and . _ - / (ERP codes). */
+export const Code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]*$/, 'letters, digits and . _ - / only, starting with a letter or digit');
+
+export const Address = z
+  .strictObject({
+    line1: text(200).optional(),
+    line2: text(200).optional(),
+    city: text(100).optional(),
+    province: text(100).optional(),
+    country: z.string().trim().length(2).toUpperCase().optional().describe('ISO 3166-1 alpha-2'),
+    postalCode: text(20).optional(),
+  })
+  .meta({ id: 'Address' });
+export type Address = z.infer<typeof Address>;
+
+const partnerFields = {
+  legalName: text(200),
+  type: z.enum(PARTNER_TYPES),
+  channel: z.enum(PARTNER_CHANNELS).default('offline'),
+  parentId: z.uuid().nullable().optional().describe('Parent partner in a tiered network'),
+  tier: text(50).nullable().optional().describe('Tier label, e.g. "L1", "gold"'),
+  contactName: text(200).nullable().optional(),
+  contactEmail: z.email().max(254).nullable().optional(),
+  contactPhone: z.string().trim().min(3).max(40).regex(/^[0-9+()\-.\s]+$/, 'digits, spaces and + ( ) - . only').nullable().optional(),
+  address: Address.nullable().optional(),
+  regionCode: text(64).nullable().optional().describe('Home region (territory code)'),
+};
+
+export const PartnerCreate = z
+  .strictObject({
+    code: Code,
+    ...partnerFields,
+    status: z.enum(PARTNER_STATUSES).default('applicant').describe('Initial lifecycle state; later changes go through the lifecycle actions'),
+  })
+  .meta({ id: 'PartnerCreate' });
+export type PartnerCreate = z.infer<typeof PartnerCreate>;
+
+export const PartnerUpdate = z
+  .strictObject({
+    code: Code.optional(),
+    legalName: partnerFields.legalName.optional(),
+    type: partnerFields.type.optional(),
+    channel: z.enum(PARTNER_CHANNELS).optional(),
+    parentId: partnerFields.parentId,
+    tier: partnerFields.tier,
+    contactName: partnerFields.contactName,
+    contactEmail: partnerFields.contactEmail,
+    contactPhone: partnerFields.contactPhone,
+    address: partnerFields.address,
+    regionCode: partnerFields.regionCode,
+    version: z.number().int().min(1).optional().describe('Expected current version (or send If-Match)'),
+  })
+  .meta({ id: 'PartnerUpdate' });
+export type PartnerUpdate = z.infer<typeof PartnerUpdate>;
+
+export const PartnerUpsert = z
+  .strictObject({
+    ...partnerFields,
+    status: z.enum(PARTNER_STATUSES).optional().describe('Applied only when the partner is created'),
+  })
+  .meta({ id: 'PartnerUpsert' });
+export type PartnerUpsert = z.infer<typeof PartnerUpsert>;
+
+export const Partner = z
+  .object({
+    id: z.uuid(),
+    code: z.string(),
+    legalName: z.string(),
+    type: z.enum(PARTNER_TYPES),
+    channel: z.enum(PARTNER_CHANNELS),
+    parentId: z.uuid().nullable(),
+    tier: z.string().nullable(),
+    contactName: z.string().nullable(),
+    contactEmail: z.string().nullable(),
+    contactPhone: z.string().nullable(),
+    address: Address.nullable(),
+    regionCode: z.string().nullable(),
+    status: z.enum(PARTNER_STATUSES),
+    version: z.number().int(),
+    createdAt: z.string().describe('ISO 8601 UTC'),
+    updatedAt: z.string().describe('ISO 8601 UTC'),
+  })
+  .meta({ id: 'Partner' });
+export type Partner = z.infer<typeof Partner>;
+
+export const PartnerListQuery = z.object({
+  status: z.enum(PARTNER_STATUSES).optional(),
+  type: z.enum(PARTNER_TYPES).optional(),
+  parentId: z.uuid().optional(),
+  tier: z.string().max(50).optional(),
+  q: z.string().trim().min(1).max(100).optional().describe('Search in legal name and code (case-insensitive)'),
+});
+export type PartnerListQuery = z.infer<typeof PartnerListQuery>;

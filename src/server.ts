@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { Database } from './platform/db.js';
+import { mintToken, resolveJwtSecret } from './platform/tokens.js';
+import { DEMO_TENANT, seedDemo } from './seed.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const embedded = !config.DATABASE_URL;
+  const secret = resolveJwtSecret(config);
+  const database = new Database({
+    ...(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: resolve(config.DATA_DIR, 'pglite') }),
+    poolMax: config.DATABASE_POOL_MAX,
+  });
+  await database.migrate();
+  const app = await buildApp({ config: { ...config, ...(secret ? { JWT_SECRET: secret } : {}) }, database });
+
+  const seed = config.SEED_DEMO ?? embedded;
+  if (seed) await seedDemo(app);
+
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+
+  if (seed && secret) {
+    const token = await mintToken(secret, { tenant: DEMO_TENANT, scope: 'admin', sub: 'demo-admin', ttl: '24h' });
+    process.stdout.write(
+      [
+        '',
+        `Channel API listening on ${base} (${database.kind}${embedded ? `, data in ${resolve(config.DATA_DIR)}` : ''})`,
+        `Demo tenant '${DEMO_TENANT}'. Dev token (scope admin, 24h):`,
+        '',
+        `  export TOKEN=${token}`,
+        '',
+        `  curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/partners`,
+        '',
+        `REST docs: ${base}/docs   GraphiQL: ${base}/graphiql   More tokens: npm run token -- --scope "partners:read"`,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const timer = setTimeout(() => {
+      app.log.error('shutdown timed out');
+      process.exit(1);
+    }, 20_000);
+    timer.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
