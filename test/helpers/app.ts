@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { Database } from '../../src/platform/db.js';
+import { mintToken, type TokenClaims } from '../../src/platform/tokens.js';
+import { withDatabase } from './global-setup.js';
+
+export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  /** mints a token; defaults: tenant t1, scope admin */
+  token(claims?: Partial<TokenClaims>): Promise<string>;
+  /** an HTTP client bound to a token */
+  client(token: string): Client;
+  close(): Promise<void>;
+}
+
+export interface Client {
+  get(url: string, headers?: Record<string, string>): Promise<Res>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<Res>;
+  put(url: string, body?: unknown, headers?: Record<string, string>): Promise<Res>;
+  patch(url: string, body?: unknown, headers?: Record<string, string>): Promise<Res>;
+  delete(url: string, headers?: Record<string, string>): Promise<Res>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; data: T; errors?: any[] }>;
+}
+
+export type Res = LightMyRequestResponse & { body: string; data: any };
+
+/** Builds the app on a fresh database of its own (a clone of the migrated template, or a new PGlite). */
+export async function setupTestApp(): Promise<TestApp> {
+  const target = inject('testDb');
+  let database: Database;
+  let drop: (() => Promise<void>) | undefined;
+  if (target.kind === 'postgres') {
+    const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = postgres(target.url, { max: 1, onnotice: () => {} });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.unsafe(`create database "${name}" template "${target.template}"`);
+        break;
+      } catch (e) {
+        if (attempt > 20 || !/being accessed by other users/.test((e as Error).message)) throw e;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+    database = new Database({ url: withDatabase(target.url, name), poolMax: 10 });
+    drop = async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    };
+  } else {
+    database = new Database({});
+    await database.migrate();
+  }
+  const app = await buildApp({
+    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24 },
+    database,
+    logger: false,
+  });
+  await app.ready();
+
+  const request = async (opts: InjectOptions): Promise<Res> => {
+    const res = (await app.inject(opts)) as Res;
+    const type = String(res.headers['content-type'] ?? '');
+    res.data = type.includes('json') && res.body ? JSON.parse(res.body) : res.body;
+    return res;
+  };
+
+  const client = (token: string): Client => {
+    const auth = { authorization: `Bearer ${token}` };
+    const send = (method: InjectOptions['method'], url: string, body?: unknown, headers?: Record<string, string>) =>
+      request({
+        method,
+        url,
+        headers: { ...auth, ...(headers ?? {}) },
+        ...(body === undefined ? {} : typeof body === 'string' ? { payload: body } : { payload: body as object }),
+      });
+    return {
+      get: (url, headers) => send('GET', url, undefined, headers),
+      post: (url, body, headers) => send('POST', url, body ?? {}, headers),
+      put: (url, body, headers) => send('PUT', url, body ?? {}, headers),
+      patch: (url, body, headers) => send('PATCH', url, body ?? {}, headers),
+      delete: (url, headers) => send('DELETE', url, undefined, headers),
+      gql: async (query, variables, headers) => {
+        const res = await send('POST', '/graphql', { query, variables: variables ?? {} }, headers);
+        return { status: res.statusCode, data: res.data?.data, errors: res.data?.errors };
+      },
+    };
+  };
+
+  return {
+    app,
+    database,
+    token: (claims = {}) => mintToken(TEST_SECRET, { tenant: 't1', scope: 'admin', sub: 'tester', ...claims }),
+    client,
+    close: async () => {
+      await app.close();
+      await drop?.();
+    },
+  };
+}
