@@ -1,19 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { createEvaluationServices, evaluationModule, type EvaluationServices } from './modules/evaluation/index.js';
+import { createIncentiveServices, incentiveModule, type IncentiveServices } from './modules/incentive/index.js';
+import { createIntegrationServices, integrationModule, type IntegrationServices } from './modules/integration/index.js';
 import { createOnboardingServices, onboardingModule, type OnboardingServices } from './modules/onboarding/index.js';
+import { createPolicyServices, policyModule, type PolicyServices } from './modules/policy/index.js';
+import { createTargetServices, targetModule, type TargetServices } from './modules/target/index.js';
 import auth from './platform/auth.js';
 import type { Database } from './platform/db.js';
 import errors from './platform/errors.js';
 import graphql from './platform/graphql.js';
 import health from './platform/health.js';
 import idempotency from './platform/idempotency.js';
+import importParsers from './platform/imports.js';
 import logging, { loggerOptions } from './platform/logging.js';
 import { docs, openapi } from './platform/openapi.js';
 import { Store } from './platform/store.js';
 
 export interface Services {
   onboarding: OnboardingServices;
+  policy: PolicyServices;
+  target: TargetServices;
+  incentive: IncentiveServices;
+  evaluation: EvaluationServices;
+  integration: IntegrationServices;
 }
 
 declare module 'fastify' {
@@ -43,9 +54,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   const store = new Store(database);
-  const services: Services = {
-    onboarding: createOnboardingServices(store),
-  };
+  // modules in dependency order: each gets the services of the modules it may call
+  const onboarding = createOnboardingServices(store);
+  const policy = createPolicyServices(store, { onboarding });
+  const target = createTargetServices(store, { onboarding });
+  const incentive = createIncentiveServices(store, { onboarding });
+  const evaluation = createEvaluationServices(store, { onboarding });
+  const integration = createIntegrationServices(store, { onboarding });
+  const services: Services = { onboarding, policy, target, incentive, evaluation, integration };
   app.decorate('store', store);
   app.decorate('services', services);
 
@@ -62,7 +78,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(idempotency, { store, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
   await app.register(graphql, { graphiql: config.NODE_ENV !== 'production' });
 
-  await app.register(onboardingModule, { services: services.onboarding });
+  await app.register(importParsers);
+
+  await app.register(onboardingModule, { services: onboarding });
+  await app.register(policyModule, { services: policy });
+  await app.register(targetModule, { services: target });
+  await app.register(incentiveModule, { services: incentive });
+  await app.register(evaluationModule, { services: evaluation });
+  await app.register(integrationModule, { services: integration });
 
   await app.register(docs);
   app.addHook('onClose', async () => {
