@@ -53,8 +53,9 @@ export const ImportReportSchema = z
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 
 export const ImportQuery = z.object({
-  dryRun: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('validate everything, write nothing'),
-  allOrNothing: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('write nothing if any row is rejected'),
+  dryRun: z.enum(["true", "false"]).optional().describe("validate everything, write nothing"),
+  allOrNothing: z.enum(["true", "false"]).optional().describe("write nothing if any row is rejected"),
+  async: z.enum(["true", "false"]).optional().describe("run as a background job; answers 202 with a job id"),
 });
 
 export type ParsedRow = { line: number; record: Record<string, unknown> } | { line: number; error: string };
@@ -240,3 +241,54 @@ async function importParsers(app: FastifyInstance) {
 }
 
 export default fp(importParsers, { name: 'import-parsers' });
+
+/**
+ * What a module's import route calls: reads `dryRun` / `allOrNothing` from the query and the body as a stream,
+ * runs the import and answers 200 with the report. Every import kind is also registered by name
+ * (`registerImportKind`) so that asynchronous import jobs (`?async=true`, the integration module) and the CLI
+ * can run the same spec without the route.
+ */
+export type ImportSpecFactory = (actor: Actor) => ImportSpec<any>;
+
+const importKinds = new Map<string, ImportSpecFactory>();
+
+export function registerImportKind(kind: string, factory: ImportSpecFactory): void {
+  importKinds.set(kind, factory);
+}
+
+export function importKind(kind: string): ImportSpecFactory | undefined {
+  return importKinds.get(kind);
+}
+
+export function importKindNames(): string[] {
+  return [...importKinds.keys()].sort();
+}
+
+/** Hook the integration module sets to take `?async=true` imports as jobs; absent -> 400 for async requests. */
+export type AsyncImportHandler = (args: { actor: Actor; kind: string; stream: Readable; format: ImportFormat; dryRun: boolean; allOrNothing: boolean }) => Promise<{ jobId: string }>;
+let asyncHandler: AsyncImportHandler | undefined;
+export function setAsyncImportHandler(h: AsyncImportHandler | undefined): void {
+  asyncHandler = h;
+}
+
+export async function serveImport(store: Store, request: FastifyRequest, kind: string): Promise<ImportReport | { jobId: string }> {
+  const factory = importKinds.get(kind);
+  if (!factory) throw new Error(`import kind '${kind}' is not registered`);
+  const actor = request.actor!;
+  const q = (request.query ?? {}) as Record<string, string | undefined>;
+  const flag = (name: string) => {
+    const v = q[name];
+    if (v === undefined || v === 'false') return false;
+    if (v === 'true') return true;
+    throw new DomainError('VALIDATION_FAILED', `${name} must be true or false`, { errors: [{ path: `query.${name}`, message: 'must be true or false' }] });
+  };
+  const dryRun = flag('dryRun');
+  const allOrNothing = flag('allOrNothing');
+  const spec = factory(actor); // checks scopes before the body is read
+  const { stream, format } = importBody(request);
+  if (flag('async')) {
+    if (!asyncHandler) throw new DomainError('BAD_REQUEST', 'asynchronous imports are not available on this server');
+    return asyncHandler({ actor, kind, stream, format, dryRun, allOrNothing });
+  }
+  return runImport(store, actor, stream, spec, { format, dryRun, allOrNothing });
+}
