@@ -30,28 +30,39 @@ export interface Client {
 
 export type Res = LightMyRequestResponse & { body: string; data: any };
 
+/** A fresh clone of the migrated template database (PostgreSQL runs only; undefined on PGlite). */
+export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const target = inject('testDb');
+  if (target.kind !== 'postgres') return undefined;
+  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(target.url, { max: 1, onnotice: () => {} });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.unsafe(`create database "${name}" template "${target.template}"`);
+      break;
+    } catch (e) {
+      if (attempt > 20 || !/being accessed by other users/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+  return {
+    url: withDatabase(target.url, name),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
 /** Builds the app on a fresh database of its own (a clone of the migrated template, or a new PGlite). */
 export async function setupTestApp(): Promise<TestApp> {
   const target = inject('testDb');
   let database: Database;
   let drop: (() => Promise<void>) | undefined;
   if (target.kind === 'postgres') {
-    const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = postgres(target.url, { max: 1, onnotice: () => {} });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.unsafe(`create database "${name}" template "${target.template}"`);
-        break;
-      } catch (e) {
-        if (attempt > 20 || !/being accessed by other users/.test((e as Error).message)) throw e;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
-      }
-    }
-    database = new Database({ url: withDatabase(target.url, name), poolMax: 10 });
-    drop = async () => {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    };
+    const clone = await cloneTestDatabase();
+    database = new Database({ url: clone!.url, poolMax: 10 });
+    drop = clone!.drop;
   } else {
     database = new Database({});
     await database.migrate();
