@@ -123,7 +123,8 @@ export async function policyRoutes(app: FastifyInstance, s: PolicyServices) {
   }, async (req) => {
     const actor = actorOf(req);
     const spec = s.prices.importSpec(actor, req.params.id);
-    await s.prices.getVersion(actor, req.params.id); // 404 before reading the body
+    const v = await s.prices.getVersion(actor, req.params.id); // 404 / 409 before reading the body
+    if (v.status !== 'draft') throw new DomainError('CONFLICT', `Version ${v.number} is ${v.status} and can no longer be changed; import into a new draft version`);
     if (req.query.async === 'true') throw new DomainError('BAD_REQUEST', 'price-list imports run synchronously; omit async');
     const { stream, format } = importBody(req);
     return runImport(app.store, actor, stream, spec, { format, dryRun: req.query.dryRun === 'true', allOrNothing: req.query.allOrNothing === 'true' });

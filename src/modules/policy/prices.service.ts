@@ -105,7 +105,7 @@ const immutable = (v: { number: number; status: string }) =>
   new DomainError(
     'CONFLICT',
     `Version ${v.number} is ${v.status} and can no longer be changed; create a new draft version (POST /v1/policy/price-policies/{id}/versions with copyFrom)`,
-    { extra: { status: v.status } },
+    { extra: { versionStatus: v.status } },
   );
 
 export const PriceImportRow = z

@@ -111,7 +111,7 @@ export class TermsService {
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
       if (before.status !== 'draft') {
-        throw new DomainError('CONFLICT', `These channel terms are ${before.status} and can no longer be changed; create new terms with copyFrom`, { extra: { status: before.status } });
+        throw new DomainError('CONFLICT', `These channel terms are ${before.status} and can no longer be changed; create new terms with copyFrom`, { extra: { termsStatus: before.status } });
       }
       if (patch.version !== undefined && patch.version !== before.version) {
         throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the terms are at version ${before.version}`, { extra: { currentVersion: before.version } });
