@@ -116,7 +116,7 @@ describe('partner lifecycle over REST and GraphQL', () => {
     const g = await admin.gql(`query($id: ID!) { partner(id: $id) { code status history { action from to reason subject } } }`, { id: p.id });
     expect(g.data.partner.history).toHaveLength(5);
     const gm = await admin.gql(`mutation($id: ID!) { transitionPartner(id: $id, action: activate, reason: "x") { status } }`, { id: p.id });
-    expect(gm.errors[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', allowed: [] });
+    expect(gm.errors![0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', allowed: [] });
   });
 
   it('a partner user reads its own record and history; another partner is 404; it cannot change status', async () => {

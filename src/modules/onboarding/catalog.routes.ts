@@ -23,13 +23,6 @@ import {
 } from './catalog.schemas.js';
 import type { CatalogService } from './catalog.service.js';
 
-/** Documents an import route's body as CSV or NDJSON. */
-export const importBodyDoc = {
-  content: {
-    'text/csv': { schema: ImportBody },
-    'application/x-ndjson': { schema: ImportBody },
-  },
-};
 
 /** Import routes stream their body: the documented CSV/NDJSON body is not validated as a string. */
 export const importValidator: typeof validatorCompiler = (route) =>
@@ -167,7 +160,8 @@ export async function catalogRoutes(app: FastifyInstance, store: Store, catalog:
           operationId: `import${res.ops}`,
           summary: `Bulk upsert ${res.ops} by code from CSV or NDJSON (columns: ${res.columns})`,
           querystring: ImportQuery,
-          body: importBodyDoc as never,
+          body: ImportBody,
+          consumes: ['text/csv', 'application/x-ndjson'],
           response: { 200: ImportReportSchema, 202: z.object({ jobId: z.string() }), ...problems(400, 401, 403) },
         },
         validatorCompiler: importValidator as never,

@@ -4,6 +4,9 @@ import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import { catalogRoutes, registerCatalogImports } from './catalog.routes.js';
 import { CatalogService } from './catalog.service.js';
+import { AgreementService } from './agreements.service.js';
+import { ApplicationService } from './applications.service.js';
+import { onboardingRoutes } from './onboarding.routes.js';
 import { partnerResolvers } from './partners.resolvers.js';
 import { partnerRoutes } from './partners.routes.js';
 import { partnersSdl } from './partners.sdl.js';
@@ -13,13 +16,17 @@ export interface OnboardingServices {
   store: Store;
   partners: PartnerService;
   catalog: CatalogService;
+  agreements: AgreementService;
+  applications: ApplicationService;
 }
 
 export function createOnboardingServices(store: Store): OnboardingServices {
   const partners = new PartnerService(store);
   const catalog = new CatalogService(store);
   registerCatalogImports(catalog);
-  return { store, partners, catalog };
+  const agreements = new AgreementService(store);
+  const applications = new ApplicationService(store, partners, agreements);
+  return { store, partners, catalog, agreements, applications };
 }
 
 /** The onboarding module: one encapsulated plugin (its zod compilers stay inside). */
@@ -29,6 +36,7 @@ export async function onboardingModule(app: FastifyInstance, opts: { services: O
   const s = opts.services;
   await partnerRoutes(app, { partners: s.partners, store: s.store });
   await catalogRoutes(app, s.store, s.catalog);
+  await onboardingRoutes(app, { applications: s.applications, agreements: s.agreements });
   const p = partnerResolvers(s.partners);
   extendGraphql(app, partnersSdl, p.resolvers, p.loaders);
 }

@@ -6,7 +6,8 @@ import { etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import { ImportQuery, ImportReportSchema, registerImportKind, serveImport } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
-import { importBodyDoc, importValidator } from './catalog.routes.js';
+import { importValidator } from './catalog.routes.js';
+import { ImportBody } from './catalog.schemas.js';
 import { PUBLIC_PARTNER_ACTIONS } from './onboarding.rules.js';
 import { Code, Partner, PartnerCreate, PartnerHistoryEntry, PartnerListQuery, PartnerUpdate, PartnerUpsert, TransitionBody } from './partners.schemas.js';
 import type { PartnerService } from './partners.service.js';
@@ -29,7 +30,8 @@ export async function partnerRoutes(app: FastifyInstance, { partners, store }: {
         summary:
           'Bulk upsert partners by code from CSV or NDJSON (columns: code,legalName,type,channel,parentCode,tier,contactName,contactEmail,contactPhone,regionCode,status)',
         querystring: ImportQuery,
-        body: importBodyDoc as never,
+        body: ImportBody,
+          consumes: ['text/csv', 'application/x-ndjson'],
         response: { 200: ImportReportSchema, 202: z.object({ jobId: z.string() }), ...problems(400, 401, 403) },
       },
       validatorCompiler: importValidator as never,

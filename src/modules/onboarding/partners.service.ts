@@ -215,7 +215,7 @@ export class PartnerService {
     const t = partnerTransition(before.status, action);
     if (!t.ok) {
       throw new DomainError('ILLEGAL_TRANSITION', `Cannot ${action} a partner that is ${before.status}; allowed: ${t.allowed.join(', ') || 'none'}`, {
-        extra: { status: before.status, allowed: t.allowed },
+        extra: { currentStatus: before.status, allowed: t.allowed },
       });
     }
     const [row] = await w.tx
