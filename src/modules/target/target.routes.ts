@@ -13,7 +13,6 @@ import {
   AllocateInput,
   CrossRegionViolation,
   DecomposeInput,
-  PeriodLabel,
   PeriodLock,
   SplitResult,
   Target,
@@ -109,17 +108,23 @@ export async function targetRoutes(app: FastifyInstance, { targets, actuals }: {
     data: await targets.locks(actorOf(request)),
   }));
 
+  // one route: find-my-way cannot tell '/:period::lock' from '/:period::unlock'
   r.post(
-    '/v1/targets/periods/:period::lock',
-    { schema: { tags, operationId: 'lockPeriod', summary: 'Lock a period: targets overlapping it refuse edits (idempotent)', params: z.object({ period: PeriodLabel }), response: { 200: PeriodLock, ...problems(400, 401, 403) } } },
-    async (request) => targets.lockPeriod(actorOf(request), request.params.period),
-  );
-
-  r.post(
-    '/v1/targets/periods/:period::unlock',
-    { schema: { tags, operationId: 'unlockPeriod', summary: 'Unlock a period', params: z.object({ period: PeriodLabel }), response: { 204: z.null(), ...problems(400, 401, 403, 404) } } },
+    '/v1/targets/periods/:periodAction',
+    {
+      schema: {
+        tags,
+        operationId: 'lockOrUnlockPeriod',
+        summary: 'POST /v1/targets/periods/{period}:lock locks a period (targets overlapping it refuse edits; idempotent); {period}:unlock unlocks it',
+        params: z.object({ periodAction: z.string().regex(/^[0-9A-Za-z-]{4,7}:(lock|unlock)$/, 'must be {period}:lock or {period}:unlock').describe('e.g. 2026-Q3:lock') }),
+        response: { 200: PeriodLock, 204: z.null(), ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
-      await targets.unlockPeriod(actorOf(request), request.params.period);
+      const i = request.params.periodAction.lastIndexOf(':');
+      const period = request.params.periodAction.slice(0, i);
+      if (request.params.periodAction.slice(i + 1) === 'lock') return targets.lockPeriod(actorOf(request), period);
+      await targets.unlockPeriod(actorOf(request), period);
       return reply.code(204).send(null);
     },
   );

@@ -76,7 +76,7 @@ export class TargetService {
       if (data.fiscalYearStartMonth !== undefined && data.fiscalYearStartMonth !== before.fiscalYearStartMonth) {
         // years and quarters already stored were resolved with the old start month
         const [{ m } = { m: 0 }] = await this.store.database.rows<{ m: number }>(
-          sql`select count(*)::int as m from ${targets} where tenant_id = ${w.tenantId} and length(period) <> 7`,
+          sql`select count(*)::int as m from ${targets} where tenant_id = ${w.tenantId} and (length(period) = 4 or period like '%-Q%')`,
           w.tx,
         );
         if (Number(m) > 0) {
