@@ -66,6 +66,13 @@ export function isNonPublicAddress(ip: string): boolean {
     const a = ip.toLowerCase();
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
     if (mapped) return isNonPublicAddress(mapped[1]!);
+    // IPv4-mapped in hex form (::ffff:7f00:1, as URL parsing normalises it)
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(a);
+    if (hex) {
+      const hi = parseInt(hex[1]!, 16);
+      const lo = parseInt(hex[2]!, 16);
+      return isNonPublicAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    }
     if (a === '::' || a === '::1') return true;
     const first = parseInt(a.split(':')[0] || '0', 16);
     if ((first & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
