@@ -5,6 +5,7 @@ import { hasScope, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import { importKind, runImport, type AsyncImportHandler, type ImportReport, type ImportSpec, type RowError } from '../../platform/imports.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import type { Db } from '../../platform/db.js';
 import type { Store } from '../../platform/store.js';
 import type { Job } from './integration.schemas.js';
 import { jobChunks, jobs, type JobRow } from './integration.tables.js';
@@ -255,9 +256,15 @@ export class JobWorker {
     const refusedBefore = new Map<number, RowError[]>();
     for (const e of start.refused) refusedBefore.set(e.line, [...(refusedBefore.get(e.line) ?? []), e]);
 
+    // dry runs and all-or-nothing imports run in one transaction: once it has written the job row (checkpoint),
+    // that row stays locked until the end, so progress goes through the same transaction and no other worker
+    // can claim the job while this one is alive (FOR UPDATE SKIP LOCKED skips it)
+    const singleTx = job.options.dryRun || job.options.allOrNothing;
+    let openTx: Db | undefined;
     const wrapped: ImportSpec<unknown> = {
       ...spec,
       writeBatch: async (w, rows) => {
+        if (singleTx) openTx = w.tx;
         const fresh = rows.filter((r) => r.line > start.line);
         const old = rows.filter((r) => r.line <= start.line);
         const errors: RowError[] = old.flatMap((r) => refusedBefore.get(r.line) ?? []);
@@ -299,7 +306,7 @@ export class JobWorker {
         dryRun: job.options.dryRun,
         allOrNothing: job.options.allOrNothing,
         onProgress: async (p) => {
-          const ok = await db
+          const ok = await (openTx ?? db)
             .update(jobs)
             .set({ rowsRead: p.rowsRead, accepted: p.accepted, rejected: p.rejected, leaseUntil: this.lease(), updatedAt: this.clock.now() })
             .where(where)
