@@ -143,19 +143,23 @@ describe('event feed', () => {
         const res = await admin.get(`/v1/events?after=${cursor}&limit=50`);
         seen.push(...res.data.data);
         cursor = res.data.nextCursor;
+        await new Promise((r) => setImmediate(r)); // let the writers run (PGlite answers without I/O)
       }
     })();
     const writers = Array.from({ length: 6 }, (_, w) =>
       (async () => {
         for (let i = 0; i < 8; i++) {
           const res = await admin.post('/v1/partners', partner(`CC-${w}-${i}`));
-          expect(res.statusCode).toBe(201);
+          expect(res.statusCode, res.body).toBe(201);
         }
       })(),
     );
-    await Promise.all(writers);
-    writing = false;
-    await poller;
+    try {
+      await Promise.all(writers);
+    } finally {
+      writing = false;
+      await poller;
+    }
     seen.push(...(await drain(admin, cursor)).seen);
     const ids = seen.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);

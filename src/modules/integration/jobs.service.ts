@@ -291,7 +291,21 @@ export class JobWorker {
 
     const chunks = job.chunks;
     const db = this.store.db;
+    // PGlite has one connection: inside a single-transaction import, reads on it would wait for that transaction,
+    // so the embedded database gets the upload into memory first (PostgreSQL streams it chunk by chunk)
+    const preloaded =
+      singleTx && this.store.database.kind === 'pglite'
+        ? await db
+            .select({ data: jobChunks.data })
+            .from(jobChunks)
+            .where(and(eq(jobChunks.tenantId, job.tenantId), eq(jobChunks.jobId, job.id)))
+            .orderBy(jobChunks.n)
+        : undefined;
     async function* body() {
+      if (preloaded) {
+        for (const c of preloaded) yield c.data;
+        return;
+      }
       for (let n = 0; n < chunks; n++) {
         const [c] = await db
           .select({ data: jobChunks.data })
