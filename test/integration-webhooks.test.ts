@@ -79,6 +79,22 @@ describe('webhook endpoints API and SSRF guard', () => {
     expect(JSON.stringify(audit.data.data)).not.toContain(res.data.secret);
     expect((await (await tenantClient('wh-api', 'webhooks:read')).post('/v1/webhooks', { url: 'http://127.0.0.1:9/' })).statusCode).toBe(403);
     expect((await c.post('/v1/webhooks', { url: 'http://127.0.0.1:9/', eventTypes: ['Not A Type'] })).statusCode).toBe(400);
+
+    const stale = await c.patch(`/v1/webhooks/${res.data.id}`, { description: 'x', version: 7 });
+    expect(stale.statusCode).toBe(409);
+    const del = await c.delete(`/v1/webhooks/${res.data.id}`);
+    expect(del.statusCode).toBe(204);
+    expect((await c.get(`/v1/webhooks/${res.data.id}`)).statusCode).toBe(404);
+
+    const g = await c.gql(`mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/g", eventTypes: ["partner.created"] }) { secret endpoint { id url enabled } } }`);
+    expect(g.errors).toBeUndefined();
+    expect(g.data.createWebhookEndpoint.secret).toMatch(/^whsec_/);
+    const id = g.data.createWebhookEndpoint.endpoint.id;
+    const rot = await c.gql(`mutation($id: ID!) { rotateWebhookSecret(id: $id, overlapSeconds: 60) { secret endpoint { previousSecretExpiresAt } } }`, { id });
+    expect(rot.data.rotateWebhookSecret.secret).not.toBe(g.data.createWebhookEndpoint.secret);
+    const bad = await c.gql(`mutation { createWebhookEndpoint(input: { url: "ftp://x" }) { secret } }`);
+    expect(bad.errors[0].extensions.code).toBe('UNPROCESSABLE');
+    expect((await c.gql(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id })).data.deleteWebhookEndpoint).toBe(true);
   });
 
   it('refuses non-http(s) schemes always, and private/loopback/link-local targets outside development', async () => {
