@@ -93,7 +93,7 @@ describe('webhook endpoints API and SSRF guard', () => {
     const rot = await c.gql(`mutation($id: ID!) { rotateWebhookSecret(id: $id, overlapSeconds: 60) { secret endpoint { previousSecretExpiresAt } } }`, { id });
     expect(rot.data.rotateWebhookSecret.secret).not.toBe(g.data.createWebhookEndpoint.secret);
     const bad = await c.gql(`mutation { createWebhookEndpoint(input: { url: "ftp://x" }) { secret } }`);
-    expect(bad.errors[0].extensions.code).toBe('UNPROCESSABLE');
+    expect(bad.errors?.[0].extensions.code).toBe('UNPROCESSABLE');
     expect((await c.gql(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id })).data.deleteWebhookEndpoint).toBe(true);
   });
 
