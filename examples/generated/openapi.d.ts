@@ -850,7 +850,7 @@ export interface paths {
         put?: never;
         /**
          * Import a price list into a draft (CSV with header product|productLine,distributionPrice,suggestedRetailPrice,minResalePrice, or NDJSON)
-         * @description Body: text/csv or application/x-ndjson, streamed; upsert by product / product-line code; row-level report. Synchronous only (no ?async).
+         * @description Body: text/csv or application/x-ndjson, streamed; upsert by product / product-line code; row-level report. Import kind `policy.price-lines` (with ?async=true: 202 and a job).
          */
         post: operations["importPriceLines"];
         delete?: never;
@@ -9118,6 +9118,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobId: string;
+                    };
                 };
             };
             /** @description Default Response */

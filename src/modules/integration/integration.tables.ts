@@ -121,7 +121,7 @@ export const jobs = pgTable(
     type: text('type').notNull(),
     importKind: text('import_kind').notNull(),
     format: text('format').$type<'csv' | 'ndjson'>().notNull(),
-    options: jsonb('options').$type<{ dryRun: boolean; allOrNothing: boolean }>().notNull(),
+    options: jsonb('options').$type<{ dryRun: boolean; allOrNothing: boolean; params?: Record<string, string> }>().notNull(),
     /** the actor the job runs as (subject, scopes, partner, kind): never a credential */
     actor: jsonb('actor').$type<{ subject: string; scopes: string[]; kind: string; partnerId?: string; tokenId?: string }>().notNull(),
     status: text('status').$type<JobStatus>().notNull(),

@@ -68,7 +68,7 @@ export class JobService {
    * The `?async=true` handler of every import route: spools the body into PostgreSQL in 1 MiB chunks (any
    * instance's worker can run it), then queues the job.
    */
-  readonly spool: AsyncImportHandler = async ({ actor, kind, stream, format, dryRun, allOrNothing }) => {
+  readonly spool: AsyncImportHandler = async ({ actor, kind, params, stream, format, dryRun, allOrNothing }) => {
     const db = this.store.db;
     const id = uuidv7();
     const leaseMs = 10 * 60_000;
@@ -78,7 +78,7 @@ export class JobService {
       type: 'import',
       importKind: kind,
       format,
-      options: { dryRun, allOrNothing },
+      options: { dryRun, allOrNothing, params },
       actor: {
         subject: actor.subject,
         scopes: [...actor.scopes],
@@ -246,7 +246,7 @@ export class JobWorker {
     }
     let spec: ImportSpec<unknown>;
     try {
-      spec = factory(actor);
+      spec = factory(actor, job.options.params ?? {});
     } catch (e) {
       await this.finish(job, token, 'failed', null, (e as Error).message);
       return;
