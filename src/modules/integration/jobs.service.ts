@@ -3,7 +3,7 @@ import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { hasScope, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { importKind, runImport, type AsyncImportHandler, type ImportReport, type ImportSpec, type RowError } from '../../platform/imports.js';
+import { type AsyncImportHandler, groupByLine, importKind, type ImportReport, type ImportSpec, type RowError, runImport } from '../../platform/imports.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Db } from '../../platform/db.js';
 import type { Store } from '../../platform/store.js';
@@ -250,8 +250,7 @@ export class JobWorker {
     }
     const start = job.checkpoint;
     let ck: Checkpoint = { ...start, refused: [...start.refused] };
-    const refusedBefore = new Map<number, RowError[]>();
-    for (const e of start.refused) refusedBefore.set(e.line, [...(refusedBefore.get(e.line) ?? []), e]);
+    const refusedBefore = groupByLine(start.refused);
 
     // dry runs and all-or-nothing imports run in one transaction: once it has written the job row (checkpoint),
     // that row stays locked until the end, so progress goes through the same transaction and no other worker
