@@ -1,17 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { extendGraphql } from '../../platform/graphql.js';
+import { registerImportKind } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
+import { evaluationResolvers } from './evaluation.resolvers.js';
+import { evaluationRoutes } from './evaluation.routes.js';
+import { evaluationSdl } from './evaluation.sdl.js';
+import { EvaluationService } from './evaluation.service.js';
 
-/** Services of the evaluation module (not built yet). */
-export interface EvaluationServices {}
+/** Services of the evaluation module. */
+export interface EvaluationServices {
+  evaluations: EvaluationService;
+  store: Store;
+}
 
-export function createEvaluationServices(_store: Store, _deps: { onboarding: OnboardingServices }): EvaluationServices {
-  return {};
+export function createEvaluationServices(store: Store, deps: { onboarding: OnboardingServices }): EvaluationServices {
+  const evaluations = new EvaluationService(store, { onboarding: deps.onboarding });
+  registerImportKind('evaluation.manual-values', (actor) => evaluations.manualValuesImportSpec(actor));
+  return { evaluations, store };
 }
 
 /** The evaluation module: one encapsulated plugin (its zod compilers stay inside). */
-export async function evaluationModule(app: FastifyInstance, _opts: { services: EvaluationServices }) {
+export async function evaluationModule(app: FastifyInstance, opts: { services: EvaluationServices }) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await evaluationRoutes(app, { evaluations: opts.services.evaluations, store: opts.services.store });
+  const g = evaluationResolvers(opts.services.evaluations);
+  extendGraphql(app, evaluationSdl, g.resolvers, g.loaders);
 }
