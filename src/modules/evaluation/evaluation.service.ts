@@ -662,7 +662,7 @@ export class EvaluationService {
         if (opts.ifMatch !== undefined && opts.ifMatch !== run.version) {
           throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the run is at version ${run.version}`);
         }
-        if (run.status === 'finalised') throw new DomainError('ILLEGAL_TRANSITION', `run ${id} is already finalised`, { extra: { status: run.status, allowed: [] } });
+        if (run.status === 'finalised') throw new DomainError('ILLEGAL_TRANSITION', `run ${id} is already finalised`, { extra: { currentStatus: run.status, allowed: [] } });
         const [other] = await w.tx
           .select({ id: evaluationRuns.id })
           .from(evaluationRuns)
@@ -969,7 +969,7 @@ export class EvaluationService {
     let performed: Record<string, unknown> | null = null;
     const [pre] = await this.db.select().from(evaluationActions).where(and(eq(evaluationActions.tenantId, actor.tenantId), eq(evaluationActions.id, id)));
     if (!pre) throw notFound('evaluation action', id);
-    if (pre.status !== 'recommended') throw new DomainError('ILLEGAL_TRANSITION', `action ${id} is already ${pre.status}`, { extra: { status: pre.status, allowed: [] } });
+    if (pre.status !== 'recommended') throw new DomainError('ILLEGAL_TRANSITION', `action ${id} is already ${pre.status}`, { extra: { currentStatus: pre.status, allowed: [] } });
     if (decision === 'accept' && (pre.action === 'tier_up' || pre.action === 'tier_down')) {
       const partner = await this.deps.onboarding.partners.get(actor, pre.partnerId);
       if (partner.tier !== pre.toTier) {
@@ -986,7 +986,7 @@ export class EvaluationService {
       const [a] = await w.tx.select().from(evaluationActions).where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, id))).for('update');
       if (!a) throw notFound('evaluation action', id);
       if (a.status !== 'recommended') {
-        throw new DomainError('ILLEGAL_TRANSITION', `action ${id} is already ${a.status}`, { extra: { status: a.status, allowed: [] } });
+        throw new DomainError('ILLEGAL_TRANSITION', `action ${id} is already ${a.status}`, { extra: { currentStatus: a.status, allowed: [] } });
       }
       const [row] = await w.tx
         .update(evaluationActions)

@@ -69,25 +69,25 @@ export function insertResultKpisSql(i: RunSqlInput): SQL {
     ),
     v as (
       select raw.*,
-        case when raw_value is null and ${i.allowDefaults} and source = 'manual' then dflt else raw_value end as value,
-        (raw_value is null and ${i.allowDefaults} and source = 'manual' and dflt is not null) as defaulted
+        case when raw_value is null and ${i.allowDefaults}::boolean and source = 'manual' then dflt else raw_value end as val,
+        (raw_value is null and ${i.allowDefaults}::boolean and source = 'manual' and dflt is not null) as defaulted
       from raw
     ),
     s as (
       select v.*,
         case
-          when value is null then null
-          when rule = 'linear' then round(least(greatest(100 * (value - floor) / (target - floor), 0), cap), 4)
+          when val is null then null
+          when rule = 'linear' then round(least(greatest(100 * (val - floor) / (target - floor), 0), cap), 4)
           else round(coalesce((
             select (b->>'score')::numeric from jsonb_array_elements(bands) b
-            where case when direction = 'higher' then value >= (b->>'threshold')::numeric else value <= (b->>'threshold')::numeric end
+            where case when direction = 'higher' then val >= (b->>'threshold')::numeric else val <= (b->>'threshold')::numeric end
             order by case when direction = 'higher' then (b->>'threshold')::numeric end desc,
                      case when direction = 'lower' then (b->>'threshold')::numeric end asc
             limit 1), otherwise), 4)
         end as score
       from v
     )
-    select ${i.tenantId}, ${i.runId}::uuid, partner_id, code, pos, value, score, weight, score * weight / 100, defaulted from s`;
+    select ${i.tenantId}, ${i.runId}::uuid, partner_id, code, pos, val, score, weight, score * weight / 100, defaulted from s`;
 }
 
 /** Totals, grades and competition ranks ("1224", ties by partner code) from the KPI rows of the run. */
