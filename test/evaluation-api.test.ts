@@ -347,7 +347,7 @@ describe('history, GraphQL on Partner, partner tokens and scopes', () => {
     const res = await ro.post('/v1/evaluations/runs', { template: 'T1', period: '2026-Q2' });
     expect(res.statusCode).toBe(403);
     const g = await ro.gql(`mutation { finaliseEvaluationRun(id: "${run1.id}") { id } }`);
-    expect(g.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(g.errors![0].extensions.code).toBe('FORBIDDEN');
   });
 
   it('GraphQL mutations: template with bad weights refused, run started and finalised', async () => {
@@ -355,8 +355,8 @@ describe('history, GraphQL on Partner, partner tokens and scopes', () => {
       `mutation($i: CreateScorecardTemplateInput!) { createScorecardTemplate(input: $i) { id } }`,
       { i: { code: 'G1', name: 'G', kpis: [{ ...THREE_KPIS[0], weight: '99' }], gradeBands: GRADES } },
     );
-    expect(bad.errors[0].extensions.code).toBe('VALIDATION_FAILED');
-    expect(bad.errors[0].message).toContain('they sum to 99');
+    expect(bad.errors![0].extensions.code).toBe('VALIDATION_FAILED');
+    expect(bad.errors![0].message).toContain('they sum to 99');
     const ok = await admin.gql(
       `mutation($i: CreateScorecardTemplateInput!) { createScorecardTemplate(input: $i) { code current { versionNo kpis { code weight } } } }`,
       { i: { code: 'G1', name: 'G', kpis: [{ ...THREE_KPIS[0], weight: '100' }], gradeBands: GRADES } },
