@@ -59,7 +59,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const policy = createPolicyServices(store, { onboarding });
   const target = createTargetServices(store, { onboarding });
   const incentive = createIncentiveServices(store, { onboarding });
-  const evaluation = createEvaluationServices(store, { onboarding });
+  const evaluation = createEvaluationServices(store, { onboarding, target, policy });
   const integration = createIntegrationServices(store, { onboarding });
   const services: Services = { onboarding, policy, target, incentive, evaluation, integration };
   app.decorate('store', store);

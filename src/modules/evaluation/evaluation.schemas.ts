@@ -49,7 +49,7 @@ export const KpiDefIn = z
     source: z.enum(['computed', 'manual']),
     kind: z.enum(KPI_KINDS).optional().describe('for computed KPIs: which built-in computation'),
     scoring: ScoringRule,
-    defaultValue: DecimalIn.optional().describe('manual KPIs: value used when missing, only in runs with allowDefaults'),
+    defaultValue: DecimalIn.optional().describe('value used when the KPI has no value for a partner, only in runs with allowDefaults'),
   })
   .meta({ id: 'KpiDefinition' });
 

@@ -9,6 +9,7 @@ import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { partners } from '../onboarding/partners.tables.js';
 import type { OnboardingServices } from '../onboarding/index.js';
+import type { TargetServices } from '../target/index.js';
 import {
   calendarPeriod,
   conditionMet,
@@ -113,6 +114,7 @@ function toTemplate(t: TemplateRow, v: VersionRow): Template {
 
 export interface EvaluationDeps {
   onboarding: OnboardingServices;
+  target?: TargetServices;
   /** SQL for computed KPIs (the target and policy modules' facts); absent kinds make runs refuse such templates */
   computed?: { kinds: readonly KpiKind[]; source: ComputedSource };
 }
@@ -127,8 +129,9 @@ export class EvaluationService {
     return this.store.db;
   }
 
-  /** Period label -> range. */
-  period(label: string, path = 'period'): PeriodRange {
+  /** Period label -> range (the target module's parser, with the tenant's fiscal year, when it is present). */
+  async period(actor: Actor, label: string, path = 'period'): Promise<PeriodRange> {
+    if (this.deps.target) return this.deps.target.targets.period(actor, label, path);
     const p = calendarPeriod(label);
     if (!p) throw invalid(path, `'${label}' is not a period: use YYYY, YYYY-Qn or YYYY-MM`);
     return p;
@@ -414,7 +417,7 @@ export class EvaluationService {
     requireScope(actor, WRITE);
     requireTenantUser(actor);
     const data = parseInput(RunCreate, input);
-    const range = this.period(data.period);
+    const range = await this.period(actor, data.period);
     return this.store.write(actor, async (w) => {
       const t = await this.findTemplate(w.tx, w.tenantId, data.template);
       const versionNo = data.templateVersion ?? t.latestVersion;

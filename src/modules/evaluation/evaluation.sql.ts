@@ -69,8 +69,8 @@ export function insertResultKpisSql(i: RunSqlInput): SQL {
     ),
     v as (
       select raw.*,
-        case when raw_value is null and ${i.allowDefaults}::boolean and source = 'manual' then dflt else raw_value end as val,
-        (raw_value is null and ${i.allowDefaults}::boolean and source = 'manual' and dflt is not null) as defaulted
+        case when raw_value is null and ${i.allowDefaults}::boolean then dflt else raw_value end as val,
+        (raw_value is null and ${i.allowDefaults}::boolean and dflt is not null) as defaulted
       from raw
     ),
     s as (

@@ -4,6 +4,9 @@ import { extendGraphql } from '../../platform/graphql.js';
 import { registerImportKind } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
+import type { PolicyServices } from '../policy/index.js';
+import type { TargetServices } from '../target/index.js';
+import { COMPUTED_KINDS, computedSource } from './evaluation.computed.js';
 import { evaluationResolvers } from './evaluation.resolvers.js';
 import { evaluationRoutes } from './evaluation.routes.js';
 import { evaluationSdl } from './evaluation.sdl.js';
@@ -15,8 +18,9 @@ export interface EvaluationServices {
   store: Store;
 }
 
-export function createEvaluationServices(store: Store, deps: { onboarding: OnboardingServices }): EvaluationServices {
-  const evaluations = new EvaluationService(store, { onboarding: deps.onboarding });
+export function createEvaluationServices(store: Store, deps: { onboarding: OnboardingServices; target: TargetServices; policy: PolicyServices }): EvaluationServices {
+  // computed KPIs read the target module's fact tables and the policy module's price_violations view
+  const evaluations = new EvaluationService(store, { onboarding: deps.onboarding, target: deps.target, computed: { kinds: COMPUTED_KINDS, source: computedSource } });
   registerImportKind('evaluation.manual-values', (actor) => evaluations.manualValuesImportSpec(actor));
   return { evaluations, store };
 }
