@@ -3,6 +3,7 @@ import { DomainError } from '../../platform/errors.js';
 import { toConnection } from '../../platform/pagination.js';
 import type { Partner } from '../onboarding/partners.schemas.js';
 import type { EvaluationService } from './evaluation.service.js';
+import type { WarningService } from './evaluation.warnings.js';
 
 type Ctx = MercuriusContext;
 
@@ -28,7 +29,7 @@ async function orNull<T>(p: Promise<T>): Promise<T | null> {
   }
 }
 
-export function evaluationResolvers(svc: EvaluationService): { resolvers: IResolvers; loaders: MercuriusLoaders } {
+export function evaluationResolvers(svc: EvaluationService, warnings: WarningService): { resolvers: IResolvers; loaders: MercuriusLoaders } {
   /** one query for every partner in the batch (grouped by the template argument) */
   const historyLoader = (latest: boolean) => async (queries: { obj: Partner; params: { template?: string | null } }[], ctx: Ctx) => {
     const groups = new Map<string, number[]>();
@@ -63,6 +64,8 @@ export function evaluationResolvers(svc: EvaluationService): { resolvers: IResol
           ),
         evaluationActions: async (_: unknown, a: { first?: number; after?: string; run?: string; partnerId?: string; status?: string }, ctx: Ctx) =>
           toConnection(await svc.listActions(ctx.actor, { ...clean({ run: a.run, partnerId: a.partnerId, status: a.status }), limit: first(a.first), cursor: a.after ?? undefined }), (x) => [x.id]),
+        earlyWarnings: async (_: unknown, a: { first?: number; after?: string; status?: string; partnerId?: string; period?: string }, ctx: Ctx) =>
+          toConnection(await warnings.list(ctx.actor, { ...clean({ status: a.status, partnerId: a.partnerId, period: a.period }), limit: first(a.first), cursor: a.after ?? undefined }), (x) => [x.id]),
         simulateEvaluation: (_: unknown, a: { run: string; kpis?: unknown[]; gradeBands?: unknown[] }, ctx: Ctx) => svc.simulate(ctx.actor, clean(a)),
       },
       Mutation: {
@@ -73,6 +76,7 @@ export function evaluationResolvers(svc: EvaluationService): { resolvers: IResol
         startEvaluationRun: (_: unknown, a: { input: object }, ctx: Ctx) => svc.startRun(ctx.actor, clean(a.input)),
         finaliseEvaluationRun: (_: unknown, a: { id: string }, ctx: Ctx) => svc.finaliseRun(ctx.actor, a.id),
         acceptEvaluationAction: (_: unknown, a: { id: string; note?: string | null }, ctx: Ctx) => svc.decideAction(ctx.actor, a.id, 'accept', clean({ note: a.note })),
+        checkEarlyWarnings: (_: unknown, a: { period?: string | null; asOf?: string | null }, ctx: Ctx) => warnings.check(ctx.actor, clean(a)),
         dismissEvaluationAction: (_: unknown, a: { id: string; note?: string | null }, ctx: Ctx) => svc.decideAction(ctx.actor, a.id, 'dismiss', clean({ note: a.note })),
       },
     },

@@ -28,8 +28,15 @@ import {
   TemplateCreate,
   TemplateUpdate,
   TemplateVersion,
+  Warning,
+  WarningCheckIn,
+  WarningCheckResult,
+  WarningListQuery,
+  WarningRule,
+  WarningRuleCreate,
 } from './evaluation.schemas.js';
 import type { EvaluationService } from './evaluation.service.js';
+import type { WarningService } from './evaluation.warnings.js';
 
 const importValidator: typeof validatorCompiler = (route) =>
   route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route);
@@ -50,7 +57,7 @@ const splitAction = (s: string) => {
   return { id: s.slice(0, i), action: s.slice(i + 1) };
 };
 
-export async function evaluationRoutes(app: FastifyInstance, { evaluations, store }: { evaluations: EvaluationService; store: Store }) {
+export async function evaluationRoutes(app: FastifyInstance, { evaluations, warnings, store }: { evaluations: EvaluationService; warnings: WarningService; store: Store }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['evaluations'];
 
@@ -354,6 +361,44 @@ export async function evaluationRoutes(app: FastifyInstance, { evaluations, stor
     async (request) => {
       const { id, action } = splitAction(request.params.idAction);
       return evaluations.decideAction(actorOf(request), id, action as 'accept' | 'dismiss', request.body ?? {});
+    },
+  );
+
+  // ---------------------------------------------------------------- early warnings
+  r.post(
+    '/v1/evaluations/warning-rules',
+    { schema: { tags, operationId: 'createWarningRule', summary: 'An early-warning rule: a threshold over live data during a period', body: WarningRuleCreate, response: { 201: WarningRule, ...problems(400, 401, 403, 409) } } },
+    async (request, reply) => reply.code(201).send(await warnings.createRule(actorOf(request), request.body)),
+  );
+
+  r.get(
+    '/v1/evaluations/warning-rules',
+    { schema: { tags, operationId: 'listWarningRules', summary: 'Early-warning rules', response: { 200: z.object({ data: z.array(WarningRule) }), ...problems(401, 403) } } },
+    async (request) => ({ data: await warnings.listRules(actorOf(request)) }),
+  );
+
+  r.post(
+    '/v1/evaluations/warnings:check',
+    {
+      schema: {
+        tags,
+        operationId: 'checkWarnings',
+        summary: 'Evaluates every active warning rule now: opens an alert once per rule, partner and period (warning.opened), closes alerts whose condition cleared (warning.closed)',
+        body: WarningCheckIn.optional(),
+        response: { 200: WarningCheckResult, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => warnings.check(actorOf(request), request.body ?? {}),
+  );
+
+  r.get(
+    '/v1/evaluations/warnings',
+    {
+      schema: { tags, operationId: 'listWarnings', summary: 'Early-warning alerts (partner users: their own)', querystring: PageQuery.extend(WarningListQuery.shape), response: { 200: pageSchema(Warning), ...problems(400, 401, 403) } },
+    },
+    async (request) => {
+      const page = await warnings.list(actorOf(request), request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
     },
   );
 }

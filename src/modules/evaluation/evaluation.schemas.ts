@@ -334,3 +334,65 @@ export const HistoryEntry = z
   .object({ runId: z.uuid(), period: z.string(), periodStart: z.string(), templateId: z.uuid(), templateCode: z.string(), templateVersion: z.number().int(), total: z.string().nullable(), grade: z.string().nullable(), rank: z.number().int().nullable(), complete: z.boolean(), finalisedAt: z.string().nullable() })
   .meta({ id: 'EvaluationHistoryEntry' });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+// ------------------------------------------------------------------ early warnings
+
+export const WARNING_KIND_VALUES = ['achievement_behind_run_rate', 'collections_overdue', 'inventory_days_above', 'new_violation'] as const;
+
+export const WarningRuleCreate = z
+  .strictObject({
+    code: Code,
+    name: text(200),
+    kind: z.enum(WARNING_KIND_VALUES).describe(
+      'achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); ' +
+        'collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; ' +
+        'inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period',
+    ),
+    threshold: DecimalIn,
+    minElapsedPct: DecimalIn.optional().describe('achievement_behind_run_rate only (default 50)'),
+  })
+  .meta({ id: 'WarningRuleCreate' });
+
+export const WarningRule = z
+  .object({ id: z.uuid(), code: z.string(), name: z.string(), kind: z.enum(WARNING_KIND_VALUES), threshold: z.string(), minElapsedPct: z.string(), active: z.boolean(), createdAt: z.string() })
+  .meta({ id: 'WarningRule' });
+export type WarningRule = z.infer<typeof WarningRule>;
+
+export const WarningCheckIn = z
+  .strictObject({
+    period: Period.optional().describe('default: the calendar quarter of asOf'),
+    asOf: z.iso.date().optional().describe('default: today (UTC)'),
+  })
+  .meta({ id: 'WarningCheckInput' });
+
+export const Warning = z
+  .object({
+    id: z.uuid(),
+    ruleId: z.uuid(),
+    ruleCode: z.string(),
+    kind: z.enum(WARNING_KIND_VALUES),
+    partnerId: z.uuid(),
+    partnerCode: z.string(),
+    period: z.string(),
+    status: z.enum(['open', 'closed']),
+    value: z.string().nullable().describe('the measured value at the last check (%, days, amount or count)'),
+    threshold: z.string(),
+    openedAt: z.string(),
+    openedAsOf: z.string(),
+    lastCheckedAt: z.string(),
+    closedAt: z.string().nullable(),
+    closedAsOf: z.string().nullable(),
+  })
+  .meta({ id: 'EarlyWarning' });
+export type Warning = z.infer<typeof Warning>;
+
+export const WarningCheckResult = z
+  .object({ period: z.string(), asOf: z.string(), opened: z.array(Warning), closed: z.array(Warning), stillOpen: z.number().int() })
+  .meta({ id: 'WarningCheckResult' });
+export type WarningCheckResult = z.infer<typeof WarningCheckResult>;
+
+export const WarningListQuery = z.object({
+  status: z.enum(['open', 'closed']).optional(),
+  partnerId: z.uuid().optional(),
+  period: Period.optional(),
+});

@@ -216,6 +216,29 @@ export const evaluationSdl = /* GraphQL */ `
     results: [EvaluationSimulationRow!]!
   }
 
+  enum WarningKind { achievement_behind_run_rate collections_overdue inventory_days_above new_violation }
+  enum WarningStatus { open closed }
+  type EarlyWarning {
+    id: ID!
+    ruleId: ID!
+    ruleCode: String!
+    kind: WarningKind!
+    partnerId: ID!
+    partnerCode: String!
+    period: String!
+    status: WarningStatus!
+    value: Decimal
+    threshold: Decimal!
+    openedAt: DateTime!
+    openedAsOf: Date!
+    lastCheckedAt: DateTime!
+    closedAt: DateTime
+    closedAsOf: Date
+  }
+  type EarlyWarningEdge { cursor: String! node: EarlyWarning! }
+  type EarlyWarningConnection { edges: [EarlyWarningEdge!]! nodes: [EarlyWarning!]! pageInfo: PageInfo! }
+  type WarningCheckResult { period: String! asOf: Date! opened: [EarlyWarning!]! closed: [EarlyWarning!]! stillOpen: Int! }
+
   extend type Partner {
     "the newest finalised evaluation result of the partner (batched)"
     latestEvaluation(template: String): EvaluationHistoryEntry
@@ -231,6 +254,7 @@ export const evaluationSdl = /* GraphQL */ `
     evaluationResults(run: ID!, first: Int = 50, after: String, grade: String, complete: Boolean): EvaluationResultConnection!
     evaluationActions(first: Int = 50, after: String, run: ID, partnerId: ID, status: EvaluationActionStatus): EvaluationActionConnection!
     "dry run of a changed template against a finalised run: nothing is stored"
+    earlyWarnings(first: Int = 50, after: String, status: WarningStatus, partnerId: ID, period: String): EarlyWarningConnection!
     simulateEvaluation(run: ID!, kpis: [KpiDefinitionInput!], gradeBands: [GradeBandInput!]): EvaluationSimulation!
   }
 
@@ -244,5 +268,7 @@ export const evaluationSdl = /* GraphQL */ `
     finaliseEvaluationRun(id: ID!): EvaluationRun!
     acceptEvaluationAction(id: ID!, note: String): EvaluationAction!
     dismissEvaluationAction(id: ID!, note: String): EvaluationAction!
+    "evaluates the early-warning rules now (default period: the quarter of asOf, default asOf: today)"
+    checkEarlyWarnings(period: String, asOf: Date): WarningCheckResult!
   }
 `;

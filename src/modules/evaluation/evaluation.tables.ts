@@ -208,3 +208,58 @@ export const evaluationActions = pgTable(
     check('evaluation_actions_status_ck', sql`${t.status} in ('recommended','accepted','dismissed')`),
   ],
 );
+
+export const WARNING_KINDS = ['achievement_behind_run_rate', 'collections_overdue', 'inventory_days_above', 'new_violation'] as const;
+export type WarningKind = (typeof WARNING_KINDS)[number];
+
+/** Early-warning rules (风险预警): a threshold over live data during a period. */
+export const evaluationWarningRules = pgTable(
+  'evaluation_warning_rules',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').$type<WarningKind>().notNull(),
+    threshold: numeric('threshold', { precision: 18, scale: 4 }).notNull(),
+    /** achievement_behind_run_rate: share of the period that must have elapsed (%) before it is checked */
+    minElapsedPct: numeric('min_elapsed_pct', { precision: 9, scale: 4 }).notNull().default('50'),
+    active: boolean('active').notNull().default(true),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('evaluation_warning_rules_code_uq').on(t.tenantId, t.code),
+    check('evaluation_warning_rules_kind_ck', sql`${t.kind} in ('achievement_behind_run_rate','collections_overdue','inventory_days_above','new_violation')`),
+  ],
+);
+
+/** An alert raised by a rule for a partner and period: opened once, closed when the condition clears. */
+export const evaluationWarnings = pgTable(
+  'evaluation_warnings',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    ruleId: uuid('rule_id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    period: text('period').notNull(),
+    status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
+    value: numeric('value', { precision: 18, scale: 4 }),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+    openedAsOf: date('opened_as_of', { mode: 'string' }).notNull(),
+    lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedAsOf: date('closed_as_of', { mode: 'string' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    // at most one open alert per rule, partner and period: a check never opens a second one
+    uniqueIndex('evaluation_warnings_open_uq').on(t.tenantId, t.ruleId, t.partnerId, t.period).where(sql`status = 'open'`),
+    index('evaluation_warnings_partner_idx').on(t.tenantId, t.partnerId, t.status),
+    foreignKey({ name: 'evaluation_warnings_rule_fk', columns: [t.tenantId, t.ruleId], foreignColumns: [evaluationWarningRules.tenantId, evaluationWarningRules.id] }),
+    foreignKey({ name: 'evaluation_warnings_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
+    check('evaluation_warnings_status_ck', sql`${t.status} in ('open','closed')`),
+  ],
+);

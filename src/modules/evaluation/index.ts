@@ -11,10 +11,13 @@ import { evaluationResolvers } from './evaluation.resolvers.js';
 import { evaluationRoutes } from './evaluation.routes.js';
 import { evaluationSdl } from './evaluation.sdl.js';
 import { EvaluationService } from './evaluation.service.js';
+import { WarningService } from './evaluation.warnings.js';
 
 /** Services of the evaluation module. */
 export interface EvaluationServices {
   evaluations: EvaluationService;
+  /** early warnings; `warnings.check(systemActor(tenant), {})` is what a scheduler calls */
+  warnings: WarningService;
   store: Store;
 }
 
@@ -22,14 +25,15 @@ export function createEvaluationServices(store: Store, deps: { onboarding: Onboa
   // computed KPIs read the target module's fact tables and the policy module's price_violations view
   const evaluations = new EvaluationService(store, { onboarding: deps.onboarding, target: deps.target, computed: { kinds: COMPUTED_KINDS, source: computedSource } });
   registerImportKind('evaluation.manual-values', (actor) => evaluations.manualValuesImportSpec(actor));
-  return { evaluations, store };
+  const warnings = new WarningService(store, (actor, label) => evaluations.period(actor, label));
+  return { evaluations, warnings, store };
 }
 
 /** The evaluation module: one encapsulated plugin (its zod compilers stay inside). */
 export async function evaluationModule(app: FastifyInstance, opts: { services: EvaluationServices }) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await evaluationRoutes(app, { evaluations: opts.services.evaluations, store: opts.services.store });
-  const g = evaluationResolvers(opts.services.evaluations);
+  await evaluationRoutes(app, opts.services);
+  const g = evaluationResolvers(opts.services.evaluations, opts.services.warnings);
   extendGraphql(app, evaluationSdl, g.resolvers, g.loaders);
 }

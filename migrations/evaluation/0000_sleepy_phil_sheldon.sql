@@ -97,6 +97,39 @@ CREATE TABLE "evaluation_runs" (
 	CONSTRAINT "evaluation_runs_status_ck" CHECK ("evaluation_runs"."status" in ('draft','finalised'))
 );
 --> statement-breakpoint
+CREATE TABLE "evaluation_warning_rules" (
+	"tenant_id" text NOT NULL,
+	"id" uuid NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"kind" text NOT NULL,
+	"threshold" numeric(18, 4) NOT NULL,
+	"min_elapsed_pct" numeric(9, 4) DEFAULT '50' NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "evaluation_warning_rules_tenant_id_id_pk" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "evaluation_warning_rules_kind_ck" CHECK ("evaluation_warning_rules"."kind" in ('achievement_behind_run_rate','collections_overdue','inventory_days_above','new_violation'))
+);
+--> statement-breakpoint
+CREATE TABLE "evaluation_warnings" (
+	"tenant_id" text NOT NULL,
+	"id" uuid NOT NULL,
+	"rule_id" uuid NOT NULL,
+	"partner_id" uuid NOT NULL,
+	"period" text NOT NULL,
+	"status" text DEFAULT 'open' NOT NULL,
+	"value" numeric(18, 4),
+	"opened_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"opened_as_of" date NOT NULL,
+	"last_checked_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"closed_at" timestamp with time zone,
+	"closed_as_of" date,
+	CONSTRAINT "evaluation_warnings_tenant_id_id_pk" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "evaluation_warnings_status_ck" CHECK ("evaluation_warnings"."status" in ('open','closed'))
+);
+--> statement-breakpoint
 CREATE TABLE "scorecard_template_versions" (
 	"tenant_id" text NOT NULL,
 	"template_id" uuid NOT NULL,
@@ -128,6 +161,8 @@ ALTER TABLE "evaluation_manual_values" ADD CONSTRAINT "evaluation_manual_values_
 ALTER TABLE "evaluation_result_kpis" ADD CONSTRAINT "evaluation_result_kpis_run_fk" FOREIGN KEY ("tenant_id","run_id") REFERENCES "evaluation_runs"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "evaluation_results" ADD CONSTRAINT "evaluation_results_run_fk" FOREIGN KEY ("tenant_id","run_id") REFERENCES "evaluation_runs"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "evaluation_runs" ADD CONSTRAINT "evaluation_runs_version_fk" FOREIGN KEY ("tenant_id","template_id","template_version") REFERENCES "scorecard_template_versions"("tenant_id","template_id","version_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "evaluation_warnings" ADD CONSTRAINT "evaluation_warnings_rule_fk" FOREIGN KEY ("tenant_id","rule_id") REFERENCES "evaluation_warning_rules"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "evaluation_warnings" ADD CONSTRAINT "evaluation_warnings_partner_fk" FOREIGN KEY ("tenant_id","partner_id") REFERENCES "partners"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "scorecard_template_versions" ADD CONSTRAINT "scorecard_versions_template_fk" FOREIGN KEY ("tenant_id","template_id") REFERENCES "scorecard_templates"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "evaluation_action_rules_code_uq" ON "evaluation_action_rules" USING btree ("tenant_id","code");--> statement-breakpoint
 CREATE UNIQUE INDEX "evaluation_actions_uq" ON "evaluation_actions" USING btree ("tenant_id","run_id","partner_id","rule_id");--> statement-breakpoint
@@ -137,4 +172,7 @@ CREATE INDEX "evaluation_results_partner_idx" ON "evaluation_results" USING btre
 CREATE INDEX "evaluation_results_rank_idx" ON "evaluation_results" USING btree ("tenant_id","run_id","rank","partner_code");--> statement-breakpoint
 CREATE INDEX "evaluation_runs_template_idx" ON "evaluation_runs" USING btree ("tenant_id","template_id","period");--> statement-breakpoint
 CREATE UNIQUE INDEX "evaluation_runs_finalised_uq" ON "evaluation_runs" USING btree ("tenant_id","template_id","period") WHERE status = 'finalised';--> statement-breakpoint
+CREATE UNIQUE INDEX "evaluation_warning_rules_code_uq" ON "evaluation_warning_rules" USING btree ("tenant_id","code");--> statement-breakpoint
+CREATE UNIQUE INDEX "evaluation_warnings_open_uq" ON "evaluation_warnings" USING btree ("tenant_id","rule_id","partner_id","period") WHERE status = 'open';--> statement-breakpoint
+CREATE INDEX "evaluation_warnings_partner_idx" ON "evaluation_warnings" USING btree ("tenant_id","partner_id","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "scorecard_templates_code_uq" ON "scorecard_templates" USING btree ("tenant_id","code");
