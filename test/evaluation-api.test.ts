@@ -368,3 +368,69 @@ describe('history, GraphQL on Partner, partner tokens and scopes', () => {
     expect(fin.data.finaliseEvaluationRun.status).toBe('finalised');
   });
 });
+
+describe('reports and exports', () => {
+  it('KPI averages by partner type and territory, JSON and CSV', async () => {
+    /*
+     * sat values 100, 80, 90, 60, 80, 85 -> 495 / 6 = 82.5; scores 100, 50, 75, 0, 50, 62.5 -> 337.5 / 6 = 56.25
+     * audit values 95, 90, 70, 69.9999, 90 (P-X none) -> 414.9999 / 5 = 82.99998 -> 83.0000; scores 100, 100, 60, 0, 100 -> 72
+     * complaints 0, 5, 2, 10, 5, 1 -> 23 / 6 = 3.8333; scores 100, 50, 80, 0, 50, 90 -> 370 / 6 = 61.6667
+     */
+    const res = await admin.get(`/v1/evaluations/runs/${run1.id}/kpi-averages?by=partner_type`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.data.data).toEqual([
+      { group: 'distributor', kpi: 'sat', partners: 6, avgValue: '82.5', avgScore: '56.25' },
+      { group: 'distributor', kpi: 'audit', partners: 5, avgValue: '83', avgScore: '72' },
+      { group: 'distributor', kpi: 'complaints', partners: 6, avgValue: '3.8333', avgScore: '61.6667' },
+    ]);
+    await admin.patch(`/v1/partners/${ids['P-A']}`, { regionCode: 'EAST' });
+    await admin.patch(`/v1/partners/${ids['P-B']}`, { regionCode: 'EAST' });
+    const byT = await admin.get(`/v1/evaluations/runs/${run1.id}/kpi-averages?by=territory&format=csv`);
+    expect(byT.headers['content-type']).toContain('text/csv');
+    const lines = byT.body.trim().split('\r\n');
+    // EAST: sat (100 + 80) / 2 = 90, scores (100 + 50) / 2 = 75
+    expect(lines[0]).toBe('group,kpi,partners,avgValue,avgScore');
+    expect(lines[1]).toBe('EAST,sat,2,90,75');
+    expect(lines).toHaveLength(7);
+  });
+
+  it('exports a run as CSV by rank', async () => {
+    const res = await admin.get(`/v1/evaluations/runs/${run1.id}/export`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const lines = res.body.trim().split('\r\n');
+    expect(lines[0]).toBe('partnerCode,complete,total,grade,rank,missing,sat.value,sat.score,audit.value,audit.score,complaints.value,complaints.score');
+    expect(lines[1]).toBe('P-A,true,100.00,A,1,,100,100,95,100,0,100');
+    expect(lines[6]).toBe('P-X,false,,,,audit,85,62.5,,,1,90');
+    const mine = await t.client(await t.token({ scope: 'evaluations:read', partner: ids['P-B']! })).get(`/v1/evaluations/runs/${run1.id}/export?format=json`);
+    expect(mine.data.data.map((r: any) => r.partnerCode)).toEqual(['P-B']);
+  });
+});
+
+describe('lifecycle actions', () => {
+  it('an accepted termination review suspends the partner through onboarding, with the grade history', async () => {
+    const rule = await admin.post('/v1/evaluations/action-rules', {
+      code: 'REVIEW-DD',
+      name: 'Two D grades in a row',
+      action: 'termination_review',
+      condition: { grades: ['D'], consecutive: 2 },
+      lifecycleAction: 'suspend',
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    // T1 version 2 (sat 40, audit 30, complaints 30); P-D in 2026-Q2: every KPI at its floor -> total 0, D
+    await admin.put('/v1/evaluations/manual-values', { values: valueRows('2026-Q2', [['P-D', '60', '0', '10']]) });
+    const run = await admin.post('/v1/evaluations/runs', { template: 'T1', period: '2026-Q2', partners: ['P-D'] });
+    expect(run.data).toMatchObject({ templateVersion: 2, completeCount: 1 });
+    expect((await admin.post(`/v1/evaluations/runs/${run.data.id}:finalise`)).statusCode).toBe(200);
+    const actions = (await admin.get(`/v1/evaluations/actions?run=${run.data.id}`)).data.data;
+    // DOWN-D: P-D is already bronze, the bottom of the ladder -> nothing to recommend
+    expect(actions.map((a: any) => a.action)).toEqual(['termination_review']);
+    expect(actions[0]).toMatchObject({ lifecycleAction: 'suspend', gradeHistory: [{ period: '2026-Q2', grade: 'D' }, { period: '2026-Q1', grade: 'D' }] });
+    const ok = await admin.post(`/v1/evaluations/actions/${actions[0].id}:accept`, {});
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await admin.get(`/v1/partners/${ids['P-D']}`)).data.status).toBe('suspended');
+    const audit = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where resource_id = ${ids['P-D']} and action <> 'create' and changes -> 'status' = '{"from": "active", "to": "suspended"}'::jsonb`);
+    expect(audit[0]!.n).toBe(1);
+    expect((await admin.post(`/v1/evaluations/actions/${actions[0].id}:accept`, {})).statusCode).toBe(409);
+  });
+});

@@ -64,6 +64,8 @@ export function evaluationResolvers(svc: EvaluationService, warnings: WarningSer
           ),
         evaluationActions: async (_: unknown, a: { first?: number; after?: string; run?: string; partnerId?: string; status?: string }, ctx: Ctx) =>
           toConnection(await svc.listActions(ctx.actor, { ...clean({ run: a.run, partnerId: a.partnerId, status: a.status }), limit: first(a.first), cursor: a.after ?? undefined }), (x) => [x.id]),
+        evaluationKpiAverages: (_: unknown, a: { run: string; by: 'territory' | 'partner_type' }, ctx: Ctx) => svc.kpiAverages(ctx.actor, a.run, a.by),
+        evaluationGradeDistribution: (_: unknown, a: { run: string }, ctx: Ctx) => svc.gradeDistribution(ctx.actor, a.run),
         earlyWarnings: async (_: unknown, a: { first?: number; after?: string; status?: string; partnerId?: string; period?: string }, ctx: Ctx) =>
           toConnection(await warnings.list(ctx.actor, { ...clean({ status: a.status, partnerId: a.partnerId, period: a.period }), limit: first(a.first), cursor: a.after ?? undefined }), (x) => [x.id]),
         simulateEvaluation: (_: unknown, a: { run: string; kpis?: unknown[]; gradeBands?: unknown[] }, ctx: Ctx) => svc.simulate(ctx.actor, clean(a)),

@@ -12,6 +12,9 @@ import {
   ActionListQuery,
   ActionRule,
   ActionRuleCreate,
+  ExportQuery,
+  KpiAverage,
+  KpiAverageQuery,
   GradeDistribution,
   HistoryEntry,
   ManualValue,
@@ -290,6 +293,55 @@ export async function evaluationRoutes(app: FastifyInstance, { evaluations, warn
   );
 
   r.get(
+    '/v1/evaluations/runs/:id/kpi-averages',
+    {
+      schema: {
+        tags,
+        operationId: 'getKpiAverages',
+        summary: "KPI averages of a run by territory (partner's home region) or partner type; JSON or CSV",
+        params: RunParams,
+        querystring: KpiAverageQuery,
+        response: { 200: z.union([z.object({ data: z.array(KpiAverage) }), z.string()]), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const rows = await evaluations.kpiAverages(actorOf(request), request.params.id, request.query.by);
+      if (request.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(['group', 'kpi', 'partners', 'avgValue', 'avgScore'], rows.map((r) => [r.group, r.kpi, r.partners, r.avgValue, r.avgScore])));
+      }
+      return { data: rows };
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/runs/:id/export',
+    {
+      schema: {
+        tags,
+        operationId: 'exportEvaluationRun',
+        summary: 'All results of a run by rank with every KPI value and score: CSV (default) or JSON',
+        params: RunParams,
+        querystring: ExportQuery,
+        response: { 200: z.union([z.object({ data: z.array(Result) }), z.string()]), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { kpiCodes, results } = await evaluations.exportRun(actorOf(request), request.params.id);
+      if (request.query.format === 'json') return { data: results };
+      const header = ['partnerCode', 'complete', 'total', 'grade', 'rank', 'missing', ...kpiCodes.flatMap((c) => [`${c}.value`, `${c}.score`])];
+      const lines = results.map((r) => {
+        const by = new Map(r.kpis.map((k) => [k.code, k]));
+        return [r.partnerCode, r.complete, r.total, r.grade, r.rank, r.missing.join(' '), ...kpiCodes.flatMap((c) => [by.get(c)?.value ?? null, by.get(c)?.score ?? null])];
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="evaluation-${request.params.id}.csv"`)
+        .serializer((x: unknown) => x as string)
+        .send(toCsv(header, lines));
+    },
+  );
+
+  r.get(
     '/v1/evaluations/partners/:partnerId/history',
     {
       schema: {
@@ -401,4 +453,14 @@ export async function evaluationRoutes(app: FastifyInstance, { evaluations, warn
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
+}
+
+/** RFC 4180 CSV: quotes fields with commas, quotes or line breaks; null as empty. */
+function toCsv(header: string[], rows: unknown[][]): string {
+  const cell = (v: unknown) => {
+    if (v === null || v === undefined) return '';
+    const s = String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

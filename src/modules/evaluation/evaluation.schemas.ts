@@ -275,6 +275,7 @@ export const ActionRuleCreate = z
     condition: ActionCondition,
     tierLadder: z.array(text(50)).min(2).max(20).optional().describe('tier_up / tier_down: tiers lowest first'),
     targetTier: text(50).optional().describe('tier_up / tier_down: a fixed tier instead of one step on the ladder'),
+    lifecycleAction: z.enum(['suspend', 'terminate']).optional().describe('termination_review: the partner lifecycle action accepting the recommendation performs'),
   })
   .meta({ id: 'ActionRuleCreate' });
 
@@ -292,6 +293,7 @@ export const ActionRule = z
     }),
     tierLadder: z.array(z.string()).nullable(),
     targetTier: z.string().nullable(),
+    lifecycleAction: z.enum(['suspend', 'terminate']).nullable(),
     active: z.boolean(),
     createdAt: z.string(),
   })
@@ -313,6 +315,7 @@ export const Action = z
     gradeHistory: z.array(z.object({ period: z.string(), grade: z.string().nullable() })).describe('this and earlier finalised periods, newest first'),
     fromTier: z.string().nullable(),
     toTier: z.string().nullable(),
+    lifecycleAction: z.enum(['suspend', 'terminate']).nullable().describe('performed on the partner when accepted'),
     reason: z.string(),
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),
@@ -396,3 +399,16 @@ export const WarningListQuery = z.object({
   partnerId: z.uuid().optional(),
   period: Period.optional(),
 });
+
+// ------------------------------------------------------------------ reports
+
+export const KpiAverageQuery = z.object({
+  by: z.enum(['territory', 'partner_type']).describe("territory: the partner's home region (regionCode); partner_type: distributor, dealer..."),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+export const KpiAverage = z
+  .object({ group: z.string().nullable(), kpi: z.string(), partners: z.number().int(), avgValue: z.string().nullable(), avgScore: z.string().nullable() })
+  .meta({ id: 'KpiAverage' });
+
+export const ExportQuery = z.object({ format: z.enum(['json', 'csv']).default('csv') });

@@ -188,6 +188,8 @@ export const evaluationSdl = /* GraphQL */ `
     gradeHistory: [EvaluationGradeHistory!]!
     fromTier: String
     toTier: String
+    "suspend or terminate: performed on the partner when accepted (termination_review rules)"
+    lifecycleAction: String
     reason: String!
     decidedBy: String
     decidedAt: DateTime
@@ -239,6 +241,11 @@ export const evaluationSdl = /* GraphQL */ `
   type EarlyWarningConnection { edges: [EarlyWarningEdge!]! nodes: [EarlyWarning!]! pageInfo: PageInfo! }
   type WarningCheckResult { period: String! asOf: Date! opened: [EarlyWarning!]! closed: [EarlyWarning!]! stillOpen: Int! }
 
+  enum KpiAverageGroup { territory partner_type }
+  type KpiAverage { group: String kpi: String! partners: Int! avgValue: Decimal avgScore: Decimal }
+  type GradeCount { grade: String! count: Int! share: Decimal! }
+  type GradeDistribution { runId: ID! period: String! grades: [GradeCount!]! incomplete: Int! }
+
   extend type Partner {
     "the newest finalised evaluation result of the partner (batched)"
     latestEvaluation(template: String): EvaluationHistoryEntry
@@ -253,8 +260,11 @@ export const evaluationSdl = /* GraphQL */ `
     evaluationRuns(first: Int = 50, after: String, template: String, period: String, status: EvaluationRunStatus): EvaluationRunConnection!
     evaluationResults(run: ID!, first: Int = 50, after: String, grade: String, complete: Boolean): EvaluationResultConnection!
     evaluationActions(first: Int = 50, after: String, run: ID, partnerId: ID, status: EvaluationActionStatus): EvaluationActionConnection!
-    "dry run of a changed template against a finalised run: nothing is stored"
+    "KPI averages of a run by territory (home region) or partner type"
+    evaluationKpiAverages(run: ID!, by: KpiAverageGroup!): [KpiAverage!]!
+    evaluationGradeDistribution(run: ID!): GradeDistribution!
     earlyWarnings(first: Int = 50, after: String, status: WarningStatus, partnerId: ID, period: String): EarlyWarningConnection!
+    "dry run of a changed template against a finalised run: nothing is stored"
     simulateEvaluation(run: ID!, kpis: [KpiDefinitionInput!], gradeBands: [GradeBandInput!]): EvaluationSimulation!
   }
 

@@ -773,6 +773,38 @@ export class EvaluationService {
     };
   }
 
+  /**
+   * KPI averages of a run by territory (the partner's home region code) or partner type: partners with a value,
+   * average value and average score per KPI, rounded half-up to 4 decimals. One aggregate statement.
+   */
+  async kpiAverages(actor: Actor, runId: string, by: 'territory' | 'partner_type') {
+    requireScope(actor, READ);
+    requireTenantUser(actor);
+    await this.runRow(this.db, actor.tenantId, runId);
+    const group = by === 'territory' ? sql`p.region_code` : sql`p.type`;
+    const rows = await this.store.database.rows<{ grp: string | null; kpi: string; partners: number; avg_value: string | null; avg_score: string | null }>(sql`
+      select ${group} as grp, k.kpi_code as kpi, count(k.value)::int as partners,
+        round(avg(k.value), 4)::text as avg_value, round(avg(k.score), 4)::text as avg_score, min(k.position) as pos
+      from evaluation_result_kpis k join partners p on p.tenant_id = k.tenant_id and p.id = k.partner_id
+      where k.tenant_id = ${actor.tenantId} and k.run_id = ${runId}::uuid
+      group by 1, 2 order by 1 nulls last, pos`);
+    return rows.map((r) => ({ group: r.grp, kpi: r.kpi, partners: Number(r.partners), avgValue: trimDec(r.avg_value), avgScore: trimDec(r.avg_score) }));
+  }
+
+  /** Every result of a run with its KPIs, by rank (for export); partner users get their own row. */
+  async exportRun(actor: Actor, runId: string): Promise<{ kpiCodes: string[]; results: Result[] }> {
+    requireScope(actor, READ);
+    const { run } = await this.runRow(this.db, actor.tenantId, runId);
+    const v = await this.findVersion(this.db, actor.tenantId, run.templateId, run.templateVersion);
+    const rows = await this.db
+      .select()
+      .from(evaluationResults)
+      .where(and(eq(evaluationResults.tenantId, actor.tenantId), eq(evaluationResults.runId, runId), actor.partnerId ? eq(evaluationResults.partnerId, actor.partnerId) : undefined))
+      .orderBy(sql`coalesce(${evaluationResults.rank}, 2147483647)`, sql`${evaluationResults.partnerCode} collate "C"`);
+    const kpis = await this.kpisOf(actor.tenantId, [{ runId, partnerIds: rows.map((r) => r.partnerId) }]);
+    return { kpiCodes: v.kpis.map((k) => k.code), results: rows.map((x) => this.toResult(run, x, kpis.get(`${runId}|${x.partnerId}`) ?? [])) };
+  }
+
   // ================================================================ simulation
 
   /**
@@ -836,6 +868,7 @@ export class EvaluationService {
     const isTier = data.action === 'tier_up' || data.action === 'tier_down';
     if (isTier && !data.tierLadder && !data.targetTier) throw invalid('tierLadder', `${data.action} needs a tierLadder (lowest first) or a targetTier`);
     if (!isTier && (data.tierLadder || data.targetTier)) throw invalid('tierLadder', `only tier_up and tier_down take a tier ladder or target tier`);
+    if (data.lifecycleAction && data.action !== 'termination_review') throw invalid('lifecycleAction', 'only termination_review performs a lifecycle action');
     return this.store.write(actor, async (w) => {
       const templateId = data.template ? (await this.findTemplate(w.tx, w.tenantId, data.template)).id : null;
       const [dup] = await w.tx.select({ id: evaluationActionRules.id }).from(evaluationActionRules).where(and(eq(evaluationActionRules.tenantId, w.tenantId), eq(evaluationActionRules.code, data.code)));
@@ -846,7 +879,7 @@ export class EvaluationService {
       if (data.condition.kpi) condition.kpi = data.condition.kpi;
       const [row] = await w.tx
         .insert(evaluationActionRules)
-        .values({ tenantId: w.tenantId, id: uuidv7(), code: data.code, name: data.name, templateId, action: data.action, condition, tierLadder: data.tierLadder ?? null, targetTier: data.targetTier ?? null })
+        .values({ tenantId: w.tenantId, id: uuidv7(), code: data.code, name: data.name, templateId, action: data.action, condition, tierLadder: data.tierLadder ?? null, targetTier: data.targetTier ?? null, lifecycleAction: data.lifecycleAction ?? null })
         .returning();
       const out = toRule(row!);
       w.audit({ resourceType: 'evaluation_action_rule', resourceId: out.id, action: 'create', before: null, after: out });
@@ -911,6 +944,7 @@ export class EvaluationService {
           gradeHistory: [{ period: run.period, grade: r.grade }, ...earlier],
           fromTier,
           toTier,
+          lifecycleAction: rule.lifecycleAction,
           reason: describeCondition(rule.condition, rule.name),
         });
       }
@@ -985,6 +1019,15 @@ export class EvaluationService {
         performed = { partnerId: pre.partnerId, tier: { from: partner.tier, to: updated.tier }, partnerVersion: updated.version };
       }
     }
+    if (decision === 'accept' && pre.lifecycleAction) {
+      // the onboarding state machine decides (409 ILLEGAL_TRANSITION with the allowed actions when it refuses)
+      const target = pre.lifecycleAction === 'suspend' ? 'suspended' : 'terminated';
+      const partner = await this.deps.onboarding.partners.get(actor, pre.partnerId);
+      if (partner.status !== target) {
+        const changed = await this.deps.onboarding.partners.transition(actor, pre.partnerId, pre.lifecycleAction, `evaluation action ${id}: ${pre.reason}`);
+        performed = { partnerId: pre.partnerId, status: { from: partner.status, to: changed.status } };
+      }
+    }
     await this.store.write(actor, async (w) => {
       const [a] = await w.tx.select().from(evaluationActions).where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, id))).for('update');
       if (!a) throw notFound('evaluation action', id);
@@ -1004,7 +1047,7 @@ export class EvaluationService {
         after: { status: row!.status, action: a.action, partnerId: a.partnerId, fromTier: a.fromTier, toTier: a.toTier, note, ...(performed ? { performed } : {}) },
       });
       if (decision === 'accept') {
-        w.emit({ type: EVALUATION_EVENTS.actionAccepted, resourceType: 'evaluation_action', resourceId: id, payload: { action: a.action, partnerId: a.partnerId, runId: a.runId, fromTier: a.fromTier, toTier: a.toTier } });
+        w.emit({ type: EVALUATION_EVENTS.actionAccepted, resourceType: 'evaluation_action', resourceId: id, payload: { action: a.action, partnerId: a.partnerId, runId: a.runId, fromTier: a.fromTier, toTier: a.toTier, lifecycleAction: a.lifecycleAction, performed } });
       }
     });
     return this.getAction(actor, id);
@@ -1030,6 +1073,7 @@ function toRule(r: typeof evaluationActionRules.$inferSelect): ActionRule {
     condition: r.condition,
     tierLadder: r.tierLadder,
     targetTier: r.targetTier,
+    lifecycleAction: r.lifecycleAction,
     active: r.active,
     createdAt: iso(r.createdAt)!,
   };
@@ -1051,6 +1095,7 @@ function toAction(r: { a: typeof evaluationActions.$inferSelect; partnerCode: st
     gradeHistory: a.gradeHistory,
     fromTier: a.fromTier,
     toTier: a.toTier,
+    lifecycleAction: a.lifecycleAction,
     reason: a.reason,
     decidedBy: a.decidedBy,
     decidedAt: iso(a.decidedAt),

@@ -170,6 +170,8 @@ export const evaluationActionRules = pgTable(
     /** tier ladder lowest first, or a fixed target tier (tier_up / tier_down) */
     tierLadder: jsonb('tier_ladder').$type<string[] | null>(),
     targetTier: text('target_tier'),
+    /** termination_review: the lifecycle action (onboarding) accepting it performs */
+    lifecycleAction: text('lifecycle_action').$type<'suspend' | 'terminate'>(),
     active: boolean('active').notNull().default(true),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -193,6 +195,7 @@ export const evaluationActions = pgTable(
     gradeHistory: jsonb('grade_history').$type<{ period: string; grade: string | null }[]>().notNull(),
     fromTier: text('from_tier'),
     toTier: text('to_tier'),
+    lifecycleAction: text('lifecycle_action').$type<'suspend' | 'terminate'>(),
     reason: text('reason').notNull(),
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
