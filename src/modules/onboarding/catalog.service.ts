@@ -121,7 +121,7 @@ export class CatalogService {
 
   async linesByIds(actor: Actor, ids: readonly string[]): Promise<(ProductLine | null)[]> {
     requireScope(actor, 'onboarding:read');
-    const u = [...new Set(ids)];
+    const u = [...new Set(ids)].filter(Boolean);
     if (!u.length) return ids.map(() => null);
     const rows = await this.store.db.select().from(productLines).where(and(eq(productLines.tenantId, actor.tenantId), inArray(productLines.id, u)));
     const m = new Map(rows.map((r) => [r.id, toLine(r)]));
@@ -181,7 +181,7 @@ export class CatalogService {
   /** Batch read (loaders, other modules): in the order of ids, null where absent. */
   async productsByIds(actor: Actor, ids: readonly string[]): Promise<(Product | null)[]> {
     requireScope(actor, 'onboarding:read');
-    const u = [...new Set(ids)];
+    const u = [...new Set(ids)].filter(Boolean);
     if (!u.length) return ids.map(() => null);
     const rows = await this.store.db.select().from(products).where(and(eq(products.tenantId, actor.tenantId), inArray(products.id, u)));
     const m = new Map(rows.map((r) => [r.id, toProduct(r)]));
@@ -273,7 +273,7 @@ export class CatalogService {
 
   /** Batch read of territories by id (loaders); no partner confinement: callers decide what a partner may see. */
   async territoriesByIds(actor: Actor, ids: readonly string[]): Promise<(Territory | null)[]> {
-    const u = [...new Set(ids)];
+    const u = [...new Set(ids)].filter(Boolean);
     if (!u.length) return ids.map(() => null);
     const rows = await this.store.db.select().from(territories).where(and(eq(territories.tenantId, actor.tenantId), inArray(territories.id, u)));
     const m = new Map(rows.map((r) => [r.id, toTerritory(r)]));

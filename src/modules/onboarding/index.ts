@@ -7,6 +7,8 @@ import { CatalogService } from './catalog.service.js';
 import { AgreementService } from './agreements.service.js';
 import { ApplicationService } from './applications.service.js';
 import { onboardingRoutes } from './onboarding.routes.js';
+import { onboardingResolvers } from './onboarding.resolvers.js';
+import { onboardingSdl } from './onboarding.sdl.js';
 import { partnerResolvers } from './partners.resolvers.js';
 import { partnerRoutes } from './partners.routes.js';
 import { partnersSdl } from './partners.sdl.js';
@@ -39,4 +41,6 @@ export async function onboardingModule(app: FastifyInstance, opts: { services: O
   await onboardingRoutes(app, { applications: s.applications, agreements: s.agreements });
   const p = partnerResolvers(s.partners);
   extendGraphql(app, partnersSdl, p.resolvers, p.loaders);
+  const o = onboardingResolvers(s);
+  extendGraphql(app, onboardingSdl, o.resolvers, o.loaders);
 }
