@@ -15,7 +15,7 @@
  *      budget / total with the largest-remainder rule in minor units (floors first, then one minor unit each to
  *      the largest remainders, ties by partner id ascending), so the prorated lines sum exactly to the budget.
  */
-import DecimalJs from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
 
 export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP });
 export type Decimal = InstanceType<typeof Decimal>;
