@@ -1,17 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
+import { ActualsService } from './actuals.service.js';
+import './target.ingest.js'; // registers the import kinds
+import { targetResolvers } from './target.resolvers.js';
+import { targetRoutes } from './target.routes.js';
+import { targetSdl } from './target.sdl.js';
+import { TargetService } from './target.service.js';
 
-/** Services of the target module (not built yet). */
-export interface TargetServices {}
+export interface TargetServices {
+  targets: TargetService;
+  actuals: ActualsService;
+}
 
-export function createTargetServices(_store: Store, _deps: { onboarding: OnboardingServices }): TargetServices {
-  return {};
+export function createTargetServices(store: Store, _deps: { onboarding: OnboardingServices }): TargetServices {
+  const targets = new TargetService(store);
+  return { targets, actuals: new ActualsService(store, targets) };
 }
 
 /** The target module: one encapsulated plugin (its zod compilers stay inside). */
-export async function targetModule(app: FastifyInstance, _opts: { services: TargetServices }) {
+export async function targetModule(app: FastifyInstance, opts: { services: TargetServices }) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await targetRoutes(app, opts.services);
+  const r = targetResolvers(opts.services.targets, opts.services.actuals);
+  extendGraphql(app, targetSdl, r.resolvers, r.loaders);
 }

@@ -1,0 +1,271 @@
+import { Readable } from 'node:stream';
+import { sql, type SQL } from 'drizzle-orm';
+import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { DomainError, invalid } from '../../platform/errors.js';
+import type { ImportFormat, ImportReport } from '../../platform/imports.js';
+import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination.js';
+import type { Store } from '../../platform/store.js';
+import { parseInput } from '../../platform/validate.js';
+import { elapsedDays, periodDays, type Period } from './target.periods.js';
+import { runFactImport, type FactImportOptions, type StreamName } from './target.ingest.js';
+import type { Metric } from './target.rules.js';
+import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
+import type { TargetService } from './target.service.js';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+interface AchRow {
+  id: string;
+  code: string;
+  legal_name: string;
+  target: string | null;
+  actual: string;
+  pct: string | null;
+  gap: string | null;
+  forecast: string | null;
+  forecast_pct: string | null;
+  rank: string | number;
+  months?: { month: string; actual: string; target: string | null; pct: string | null }[] | string | null;
+}
+
+export class ActualsService {
+  constructor(
+    private readonly store: Store,
+    private readonly targets: TargetService,
+  ) {}
+
+  // ----- ingestion
+
+  async import(actor: Actor, stream: StreamName, input: Readable, opts: Omit<FactImportOptions, 'format'> & { format: ImportFormat }): Promise<ImportReport> {
+    return runFactImport(this.store, actor, stream, input, opts);
+  }
+
+  // ----- achievement
+
+  /** The metric's source: monthly totals of a stream (amount or quantity), or first-seen customers. */
+  private async source(actor: Actor, metric: Metric, p: Period, ids: string[] | null): Promise<SQL> {
+    const t = actor.tenantId;
+    const only = ids ? sql` and partner_id = any(${`{${ids.join(',')}}`}::uuid[])` : sql``;
+    if (metric === 'new_customers') {
+      return sql`select partner_id, date_trunc('month', first_date)::date as month, count(*)::numeric as v from partner_customers
+        where tenant_id = ${t} and first_date between ${p.start}::date and ${p.end}::date${only} group by 1, 2`;
+    }
+    const settings = await this.targets.settings(actor);
+    const stream = metric === 'collection_amount' ? 'collection' : settings.salesBasis;
+    const col = sql.raw(metric === 'quantity' ? 'quantity' : 'amount');
+    return sql`select partner_id, month, ${col} as v from actual_monthly_totals
+      where tenant_id = ${t} and stream = ${stream} and month between ${p.start}::date and ${p.end}::date${only}`;
+  }
+
+  /**
+   * Achievement rows for the given partners (ids) or the whole network (null: partners with a target or an
+   * actual in the period), ranked by achievement. One statement: aggregates over the monthly totals, never facts.
+   */
+  private async compute(actor: Actor, p: Period, metric: Metric, asOf: string, ids: string[] | null, page: { limit: number; offset: number } | null, withMonths: boolean): Promise<AchRow[]> {
+    const t = actor.tenantId;
+    const elapsed = elapsedDays(p, asOf);
+    const days = periodDays(p);
+    const src = await this.source(actor, metric, p, ids);
+    const idFilter = ids ? sql`p.id = any(${`{${ids.join(',')}}`}::uuid[])` : sql`(t.target is not null or a.actual is not null)`;
+    const own = actor.partnerId ? sql` and p.id = ${actor.partnerId}::uuid` : sql``;
+    const months = withMonths
+      ? sql`, (select json_agg(json_build_object('month', to_char(g.month, 'YYYY-MM'), 'actual', coalesce(mm.v, 0)::text,
+              'target', mt.value::text,
+              'pct', case when mt.value > 0 then round(coalesce(mm.v, 0) * 100 / mt.value, 2)::text end) order by g.month)
+            from generate_series(${p.start}::date, ${p.end}::date, interval '1 month') as g(month)
+            left join (select month, sum(v) as v from m where m.partner_id = r.id group by month) mm on mm.month = g.month::date
+            left join targets mt on mt.tenant_id = ${t} and mt.partner_id = r.id and mt.period = to_char(g.month, 'YYYY-MM')
+              and mt.metric = ${metric} and mt.product_line_id is null and mt.territory_id is null) as months`
+      : sql``;
+    const q = sql`with m as (${src}),
+      a as (select partner_id, sum(v) as actual from m group by partner_id),
+      t as (select partner_id, value as target from targets where tenant_id = ${t} and period = ${p.label} and metric = ${metric}
+            and product_line_id is null and territory_id is null),
+      base as (
+        select p.id, p.code, p.legal_name, t.target, coalesce(a.actual, 0) as actual
+        from partners p left join t on t.partner_id = p.id left join a on a.partner_id = p.id
+        where p.tenant_id = ${t} and ${idFilter}${own}
+      ),
+      calc as (
+        select base.*,
+          case when target > 0 then round(actual * 100 / target, 2) end as pct,
+          target - actual as gap,
+          case when ${elapsed}::int > 0 then round(actual * ${days}::int / ${elapsed}::int, 4) end as forecast
+        from base
+      ),
+      ranked as (
+        select calc.*, case when target > 0 and forecast is not null then round(forecast * 100 / target, 2) end as forecast_pct,
+          row_number() over (order by pct desc nulls last, actual desc, code) as rank
+        from calc
+      )
+      select r.id, r.code, r.legal_name, r.target::text as target, r.actual::text as actual, r.pct::text as pct,
+        r.gap::text as gap, r.forecast::text as forecast, r.forecast_pct::text as forecast_pct, r.rank${months}
+      from ranked r
+      order by r.rank
+      ${page ? sql`limit ${page.limit} offset ${page.offset}` : sql``}`;
+    return this.store.database.rows<AchRow>(q);
+  }
+
+  private toAchievement(r: AchRow, p: Period, metric: Metric, asOf: string, withRank: boolean): Achievement {
+    const a: Achievement = {
+      partnerId: r.id,
+      partnerCode: r.code,
+      partnerName: r.legal_name,
+      period: p.label,
+      periodStart: p.start,
+      periodEnd: p.end,
+      metric,
+      asOf,
+      target: r.target,
+      actual: r.actual,
+      achievementPct: r.pct,
+      gap: r.gap,
+      elapsedDays: elapsedDays(p, asOf),
+      periodDays: periodDays(p),
+      forecast: r.forecast,
+      forecastPct: r.forecast_pct,
+    };
+    if (withRank) a.rank = Number(r.rank);
+    if (r.months !== undefined) {
+      const months = (typeof r.months === 'string' ? JSON.parse(r.months) : r.months) ?? [];
+      a.byMonth = (months as { month: string; actual: string; target: string | null; pct: string | null }[]).map((m) => ({
+        month: m.month,
+        target: m.target ?? null,
+        actual: m.actual,
+        achievementPct: m.pct ?? null,
+      }));
+    }
+    return a;
+  }
+
+  private async args(actor: Actor, input: unknown) {
+    requireScope(actor, 'actuals:read', 'targets:read');
+    const q = parseInput(AchievementQuery, input);
+    const p = await this.targets.period(actor, q.period);
+    const asOf = q.asOf ?? today();
+    if (Number.isNaN(Date.parse(asOf + 'T00:00:00Z'))) throw invalid('asOf', 'is not a date');
+    return { p, metric: q.metric, asOf };
+  }
+
+  /** One partner's achievement with its by-month breakdown. */
+  async forPartner(actor: Actor, partnerId: string, input: unknown): Promise<Achievement> {
+    const { p, metric, asOf } = await this.args(actor, input);
+    requireOwnPartner(actor, partnerId);
+    const [row] = await this.compute(actor, p, metric, asOf, [partnerId], null, true);
+    if (!row) throw new DomainError('NOT_FOUND', `partner '${partnerId}' was not found`);
+    return this.toAchievement(row, p, metric, asOf, false);
+  }
+
+  /** Batch for the GraphQL loader: one statement for all partners of a result. */
+  async forPartners(actor: Actor, partnerIds: readonly string[], input: unknown): Promise<(Achievement | null)[]> {
+    const { p, metric, asOf } = await this.args(actor, input);
+    const ids = [...new Set(partnerIds)].filter((id) => !actor.partnerId || id === actor.partnerId);
+    if (!ids.length) return partnerIds.map(() => null);
+    const rows = await this.compute(actor, p, metric, asOf, ids, null, true);
+    const byId = new Map(rows.map((r) => [r.id, this.toAchievement(r, p, metric, asOf, false)]));
+    return partnerIds.map((id) => byId.get(id) ?? null);
+  }
+
+  /** The network ranked by achievement (partners with a target or an actual in the period); offset cursor. */
+  async network(actor: Actor, input: { period: string; metric?: Metric | undefined; asOf?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Achievement>> {
+    const { p, metric, asOf } = await this.args(actor, { period: input.period, metric: input.metric, asOf: input.asOf });
+    const c = decodeCursor(input.cursor) as [number] | undefined;
+    const offset = c ? Number(c[0]) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw invalid('cursor', 'is not a cursor this endpoint issued');
+    const rows = await this.compute(actor, p, metric, asOf, null, { limit: input.limit + 1, offset }, false);
+    const more = rows.length > input.limit;
+    const items = rows.slice(0, input.limit).map((r) => this.toAchievement(r, p, metric, asOf, true));
+    return { items, nextCursor: more ? encodeCursor([offset + input.limit]) : null };
+  }
+
+  // ----- cross-region violations
+
+  async violations(actor: Actor, input: { partner?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<CrossRegionViolation>> {
+    requireScope(actor, 'actuals:read');
+    const f = parseInput(ViolationQuery, { partner: input.partner, from: input.from, to: input.to });
+    if (f.partner) requireOwnPartner(actor, f.partner);
+    const partner = f.partner ?? actor.partnerId;
+    const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
+    const t = actor.tenantId;
+    const rows = await this.store.database.rows<Record<string, string | null>>(sql`
+      select f.external_id, f.partner_id, p.code as partner_code, f.product_id, pr.code as product_code, f.territory_id,
+        tr.code as territory_code, f.customer_id, f.date::text as date, f.quantity::text as quantity, f.amount::text as amount
+      from sell_through_lines f
+      join partners p on p.tenant_id = f.tenant_id and p.id = f.partner_id
+      join products pr on pr.tenant_id = f.tenant_id and pr.id = f.product_id
+      join territories tr on tr.tenant_id = f.tenant_id and tr.id = f.territory_id
+      where f.tenant_id = ${t} and f.cross_region
+        ${partner ? sql`and f.partner_id = ${partner}::uuid` : sql``}
+        ${f.from ? sql`and f.date >= ${f.from}::date` : sql``}
+        ${f.to ? sql`and f.date <= ${f.to}::date` : sql``}
+        ${after ? sql`and (f.date, f.external_id) > (${after[0]}::date, ${after[1]})` : sql``}
+      order by f.date, f.external_id
+      limit ${input.limit + 1}`);
+    const items = rows.slice(0, input.limit).map((r) => ({
+      externalId: r.external_id!,
+      partnerId: r.partner_id!,
+      partnerCode: r.partner_code!,
+      productId: r.product_id!,
+      productCode: r.product_code!,
+      territoryId: r.territory_id!,
+      territoryCode: r.territory_code!,
+      customerId: r.customer_id ?? null,
+      date: r.date!,
+      quantity: r.quantity!,
+      amount: r.amount!,
+    }));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > input.limit && last ? encodeCursor([last.date, last.externalId]) : null };
+  }
+
+  /** Re-evaluates cross_region for a date range against the current rights (after rights changed). */
+  async recheckCrossRegion(actor: Actor, input: { from: string; to: string }): Promise<{ changed: number }> {
+    requireScope(actor, 'actuals:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot re-check violations');
+    const f = parseInput(ViolationQuery, input);
+    if (!f.from || !f.to) throw invalid(!f.from ? 'from' : 'to', 'is required');
+    return this.store.write(actor, async (w) => {
+      await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:sell-through`}))`);
+      const rows = await this.store.database.rows<{ n: number }>(
+        sql`with ch as (
+          update sell_through_lines f set cross_region = x.cr, updated_at = now()
+          from (select s.external_id, not exists (
+                  select 1 from partner_territory_rights r
+                  where r.tenant_id = s.tenant_id and r.partner_id = s.partner_id and r.territory_id = s.territory_id
+                    and (r.product_line_id is null or r.product_line_id is not distinct from s.product_line_id)
+                    and (r.product_id is null or r.product_id = s.product_id)
+                    and (r.valid_from is null or r.valid_from <= s.date) and (r.valid_to is null or r.valid_to >= s.date)) as cr
+                from sell_through_lines s where s.tenant_id = ${w.tenantId} and s.date between ${f.from}::date and ${f.to}::date) x
+          where f.tenant_id = ${w.tenantId} and f.external_id = x.external_id and f.cross_region <> x.cr
+          returning 1) select count(*)::int as n from ch`,
+        w.tx,
+      );
+      const changed = Number(rows[0]?.n ?? 0);
+      w.audit({ resourceType: 'cross_region', resourceId: `${f.from}..${f.to}`, action: 'recheck', before: null, after: { changed } });
+      return { changed };
+    });
+  }
+
+  /** Rebuilds the monthly totals and first-seen customers of the tenant from the fact tables (repair, bulk loads). */
+  async rebuildTotals(actor: Actor): Promise<{ months: number }> {
+    requireScope(actor, 'actuals:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot rebuild totals');
+    return this.store.write(actor, async (w) => {
+      const t = w.tenantId;
+      for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
+      await w.tx.execute(sql`delete from actual_monthly_totals where tenant_id = ${t}`);
+      await w.tx.execute(sql`delete from partner_customers where tenant_id = ${t}`);
+      await w.tx.execute(sql`insert into actual_monthly_totals (tenant_id, stream, partner_id, month, amount, quantity, lines)
+        select ${t}, 'sell_through', partner_id, date_trunc('month', date)::date, sum(amount), sum(quantity), count(*) from sell_through_lines where tenant_id = ${t} group by 3, 4
+        union all
+        select ${t}, 'sell_in', partner_id, date_trunc('month', date)::date, sum(amount), sum(quantity), count(*) from sell_in_lines where tenant_id = ${t} group by 3, 4
+        union all
+        select ${t}, 'collection', partner_id, date_trunc('month', date)::date, sum(amount), 0, count(*) from collections where tenant_id = ${t} group by 3, 4`);
+      await w.tx.execute(sql`insert into partner_customers (tenant_id, partner_id, customer_id, first_date)
+        select ${t}, partner_id, customer_id, min(date) from sell_through_lines where tenant_id = ${t} and customer_id is not null group by 2, 3`);
+      const [r] = await this.store.database.rows<{ n: number }>(sql`select count(*)::int as n from actual_monthly_totals where tenant_id = ${t}`, w.tx);
+      w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'rebuild', before: null, after: { months: Number(r?.n ?? 0) } });
+      return { months: Number(r?.n ?? 0) };
+    });
+  }
+}

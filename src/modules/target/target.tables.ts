@@ -1,0 +1,199 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { partners } from '../onboarding/partners.tables.js';
+import type { Metric } from './target.rules.js';
+
+/** Per-tenant settings of the target module. */
+export const targetSettings = pgTable('target_settings', {
+  tenantId: text('tenant_id').primaryKey(),
+  fiscalYearStartMonth: integer('fiscal_year_start_month').notNull().default(1),
+  /** which fact stream sales_amount / quantity targets are measured on */
+  salesBasis: text('sales_basis').$type<'sell_through' | 'sell_in'>().notNull().default('sell_through'),
+  version: integer('version').notNull().default(1),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  check('target_settings_fy_ck', sql`${t.fiscalYearStartMonth} between 1 and 12`),
+  check('target_settings_basis_ck', sql`${t.salesBasis} in ('sell_through','sell_in')`),
+]);
+
+/** Targets (销售任务): one value per partner, period, metric and optional product line or territory. */
+export const targets = pgTable(
+  'targets',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    period: text('period').notNull(),
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    metric: text('metric').$type<Metric>().notNull(),
+    productLineId: uuid('product_line_id'),
+    territoryId: uuid('territory_id'),
+    value: numeric('value', { precision: 18, scale: 4 }).notNull(),
+    /** the agreement this target is an appendix of; no FK yet (agreements are built in parallel) */
+    agreementId: uuid('agreement_id'),
+    note: text('note'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('targets_key_uq').on(t.tenantId, t.partnerId, t.period, t.metric, t.productLineId, t.territoryId).nullsNotDistinct(),
+    index('targets_period_idx').on(t.tenantId, t.period, t.metric),
+    foreignKey({ name: 'targets_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
+    check('targets_metric_ck', sql`${t.metric} in ('sales_amount','quantity','new_customers','collection_amount')`),
+    check('targets_value_ck', sql`${t.value} >= 0`),
+    check('targets_scope_ck', sql`${t.productLineId} is null or ${t.territoryId} is null`),
+  ],
+);
+export type TargetRow = typeof targets.$inferSelect;
+
+/** Locked periods: targets whose period overlaps one are refused edits. */
+export const targetPeriodLocks = pgTable(
+  'target_period_locks',
+  {
+    tenantId: text('tenant_id').notNull(),
+    period: text('period').notNull(),
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    lockedBy: text('locked_by').notNull(),
+    lockedAt: timestamp('locked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.period] })],
+);
+
+const qty = (name: string) => numeric(name, { precision: 18, scale: 4 }).notNull();
+
+/** Sell-in lines (tenant -> partner orders). */
+export const sellInLines = pgTable(
+  'sell_in_lines',
+  {
+    tenantId: text('tenant_id').notNull(),
+    externalId: text('external_id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    productLineId: uuid('product_line_id'),
+    date: date('date', { mode: 'string' }).notNull(),
+    quantity: qty('quantity'),
+    amount: qty('amount'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.externalId] }),
+    index('sell_in_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
+    index('sell_in_date_idx').on(t.tenantId, t.date),
+  ],
+);
+
+/** Sell-through lines (partner -> its customers), marked cross_region when outside the partner's rights. */
+export const sellThroughLines = pgTable(
+  'sell_through_lines',
+  {
+    tenantId: text('tenant_id').notNull(),
+    externalId: text('external_id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    productLineId: uuid('product_line_id'),
+    territoryId: uuid('territory_id').notNull(),
+    customerId: text('customer_id'),
+    date: date('date', { mode: 'string' }).notNull(),
+    quantity: qty('quantity'),
+    amount: qty('amount'),
+    crossRegion: boolean('cross_region').notNull().default(false),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.externalId] }),
+    index('sell_through_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
+    index('sell_through_date_idx').on(t.tenantId, t.date),
+    index('sell_through_cross_region_idx').on(t.tenantId, t.partnerId, t.date).where(sql`cross_region`),
+  ],
+);
+
+/** Inventory snapshots (quantity on hand of a product at a partner on a date). */
+export const inventorySnapshots = pgTable(
+  'inventory_snapshots',
+  {
+    tenantId: text('tenant_id').notNull(),
+    externalId: text('external_id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    productLineId: uuid('product_line_id'),
+    date: date('date', { mode: 'string' }).notNull(),
+    quantityOnHand: qty('quantity_on_hand'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.externalId] }),
+    index('inventory_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
+  ],
+);
+
+/** Payments received (回款). */
+export const collections = pgTable(
+  'collections',
+  {
+    tenantId: text('tenant_id').notNull(),
+    externalId: text('external_id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    amount: qty('amount'),
+    invoiceRef: text('invoice_ref'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.externalId] }),
+    index('collections_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
+  ],
+);
+
+/**
+ * Per-partner per-month totals of each stream, maintained by ingestion in the same statement as the fact upsert
+ * (set-based deltas), so achievement and network views never scan fact rows.
+ */
+export const actualMonthlyTotals = pgTable(
+  'actual_monthly_totals',
+  {
+    tenantId: text('tenant_id').notNull(),
+    stream: text('stream').$type<'sell_in' | 'sell_through' | 'collection'>().notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    amount: numeric('amount', { precision: 18, scale: 4 }).notNull().default('0'),
+    quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull().default('0'),
+    lines: integer('lines').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.stream, t.month, t.partnerId] }),
+    index('actual_monthly_partner_idx').on(t.tenantId, t.partnerId, t.stream, t.month),
+  ],
+);
+
+/** First sell-through date of each customer at each partner (new_customers metric). */
+export const partnerCustomers = pgTable(
+  'partner_customers',
+  {
+    tenantId: text('tenant_id').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    firstDate: date('first_date', { mode: 'string' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.partnerId, t.customerId] }),
+    index('partner_customers_first_idx').on(t.tenantId, t.firstDate, t.partnerId),
+  ],
+);
