@@ -1,0 +1,148 @@
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { DomainError, invalid, notFound } from '../../platform/errors.js';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import type { Store } from '../../platform/store.js';
+import { parseInput } from '../../platform/validate.js';
+import { products } from '../onboarding/catalog.tables.js';
+import { iso, loadPartner, loadProducts, requireTenantUser } from './policy.common.js';
+import { deviationKind } from './policy.rules.js';
+import { DeviationCreate, DeviationDecision, DeviationListQuery, type Deviation } from './policy.schemas.js';
+import { priceDeviations, type DeviationRow } from './policy.tables.js';
+import { POLICY_EVENTS, type PriceService } from './prices.service.js';
+
+const toDeviation = (r: DeviationRow, productCode: string): Deviation => ({
+  id: r.id,
+  partnerId: r.partnerId,
+  productId: r.productId,
+  productCode,
+  kind: r.kind,
+  price: r.price,
+  validFrom: r.validFrom,
+  validTo: r.validTo,
+  reason: r.reason,
+  status: r.status,
+  requestedBy: r.requestedBy,
+  decidedBy: r.decidedBy,
+  decidedAt: iso(r.decidedAt),
+  decisionNote: r.decisionNote,
+  version: r.version,
+  createdAt: iso(r.createdAt)!,
+});
+
+/** Price deviation requests (调价申请): a partner asks to resell off the set price; the tenant decides. */
+export class DeviationService {
+  constructor(
+    private readonly store: Store,
+    private readonly prices: PriceService,
+  ) {}
+
+  /**
+   * A partner user (for itself) or a tenant user (on a partner's behalf) asks for a resale price below the
+   * minimum resale price or above the suggested retail price, resolved for that partner on validFrom. A price
+   * inside the band needs no deviation (422).
+   */
+  async create(actor: Actor, input: unknown): Promise<Deviation> {
+    requireScope(actor, 'policy:write');
+    const data = parseInput(DeviationCreate, input);
+    const partnerRef = data.partner ?? actor.partnerId;
+    if (!partnerRef) throw invalid('partner', 'is required');
+    const partner = await loadPartner(this.store.db, actor, partnerRef);
+    const productMap = await loadProducts(this.store.db, actor.tenantId, [data.product]);
+    const product = productMap.get(data.product);
+    if (!product) throw invalid('product', `no product '${data.product}'`);
+    const [resolved] = await this.prices.resolveItems(actor.tenantId, [
+      { partner, productRef: data.product, product, date: data.validFrom, quantity: '1', paymentTermDays: null },
+    ]);
+    if (!resolved || resolved.status !== 'priced') {
+      throw new DomainError('UNPROCESSABLE', `No price applies to partner '${partner.code}' for product '${product.code}' on ${data.validFrom}: nothing to deviate from`);
+    }
+    const kind = deviationKind(data.price, resolved.minResalePrice, resolved.suggestedRetailPrice!);
+    if (!kind) {
+      throw new DomainError(
+        'UNPROCESSABLE',
+        `Price ${data.price} is within the allowed band (minimum resale ${resolved.minResalePrice ?? 'none'}, suggested retail ${resolved.suggestedRetailPrice}); no deviation is needed`,
+        { errors: [{ path: 'price', message: 'is within the allowed resale band' }] },
+      );
+    }
+    return this.store.write(actor, async (w) => {
+      const [row] = await w.tx
+        .insert(priceDeviations)
+        .values({
+          tenantId: w.tenantId,
+          id: uuidv7(),
+          partnerId: partner.id,
+          productId: product.id,
+          kind,
+          price: data.price,
+          validFrom: data.validFrom,
+          validTo: data.validTo,
+          reason: data.reason,
+          requestedBy: actor.subject,
+        })
+        .returning();
+      const d = toDeviation(row!, product.code);
+      w.audit({ resourceType: 'price_deviation', resourceId: d.id, action: 'create', before: null, after: d });
+      return d;
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<Deviation> {
+    requireScope(actor, 'policy:read');
+    const [row] = await this.store.db
+      .select({ d: priceDeviations, code: products.code })
+      .from(priceDeviations)
+      .innerJoin(products, and(eq(products.tenantId, priceDeviations.tenantId), eq(products.id, priceDeviations.productId)))
+      .where(and(eq(priceDeviations.tenantId, actor.tenantId), eq(priceDeviations.id, id)));
+    if (!row) throw notFound('deviation', id);
+    requireOwnPartner(actor, row.d.partnerId, 'deviation');
+    return toDeviation(row.d, row.code);
+  }
+
+  async list(actor: Actor, input: { partner?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Deviation>> {
+    requireScope(actor, 'policy:read');
+    const f = parseInput(DeviationListQuery, { partner: input.partner, status: input.status });
+    const after = decodeCursor(input.cursor) as [string] | undefined;
+    if (after && (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0]))) throw invalid('cursor', 'is not a cursor this endpoint issued');
+    const conds: (SQL | undefined)[] = [eq(priceDeviations.tenantId, actor.tenantId)];
+    if (actor.partnerId) conds.push(eq(priceDeviations.partnerId, actor.partnerId));
+    if (f.partner) conds.push(eq(priceDeviations.partnerId, f.partner));
+    if (f.status) conds.push(eq(priceDeviations.status, f.status));
+    if (after) conds.push(gt(priceDeviations.id, after[0]));
+    const rows = await this.store.db
+      .select({ d: priceDeviations, code: products.code })
+      .from(priceDeviations)
+      .innerJoin(products, and(eq(products.tenantId, priceDeviations.tenantId), eq(products.id, priceDeviations.productId)))
+      .where(and(...conds))
+      .orderBy(asc(priceDeviations.id))
+      .limit(input.limit + 1);
+    return toPage(rows.map((r) => toDeviation(r.d, r.code)), input.limit, (d) => [d.id]);
+  }
+
+  /** pending -> approved | rejected, by a tenant user. */
+  async decide(actor: Actor, id: string, decision: 'approved' | 'rejected', input: unknown = {}): Promise<Deviation> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    const data = parseInput(DeviationDecision, input ?? {});
+    return this.store.write(actor, async (w) => {
+      const [before] = await w.tx
+        .select()
+        .from(priceDeviations)
+        .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)))
+        .for('update');
+      if (!before) throw notFound('deviation', id);
+      if (before.status !== 'pending') throw new DomainError('ILLEGAL_TRANSITION', `The deviation request is already ${before.status}`);
+      const [row] = await w.tx
+        .update(priceDeviations)
+        .set({ status: decision, decidedBy: actor.subject, decidedAt: new Date(), decisionNote: data.note ?? null, version: sql`${priceDeviations.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)))
+        .returning();
+      const [p] = await w.tx.select({ code: products.code }).from(products).where(and(eq(products.tenantId, w.tenantId), inArray(products.id, [row!.productId])));
+      const d = toDeviation(row!, p?.code ?? '');
+      w.audit({ resourceType: 'price_deviation', resourceId: id, action: decision === 'approved' ? 'approve' : 'reject', before: toDeviation(before, d.productCode), after: d });
+      w.emit({ type: POLICY_EVENTS.deviationDecided, resourceType: 'price_deviation', resourceId: id, payload: { deviation: d } });
+      return d;
+    });
+  }
+}

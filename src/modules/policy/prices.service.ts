@@ -1,0 +1,764 @@
+import { and, asc, eq, gt, gte, inArray, isNull, lte, max, or, sql, type SQL } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { requireScope, type Actor } from '../../platform/actor.js';
+import type { Db } from '../../platform/db.js';
+import { DomainError, invalid, notFound } from '../../platform/errors.js';
+import type { ImportSpec, RowError } from '../../platform/imports.js';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import type { Store, Work } from '../../platform/store.js';
+import { parseInput } from '../../platform/validate.js';
+import { productLines, products } from '../onboarding/catalog.tables.js';
+import {
+  assertScopeTarget,
+  iso,
+  loadLines,
+  loadPartner,
+  loadProducts,
+  lockScope,
+  requireTenantUser,
+  rowsOf,
+  today,
+  type PartnerRef,
+  type ProductRef,
+} from './policy.common.js';
+import {
+  canon,
+  computeLine,
+  partnerScopes,
+  pickDeviation,
+  scopeKey,
+  selectPrice,
+  type DeviationFacts,
+  type PriceCandidate,
+} from './policy.rules.js';
+import {
+  PriceLineInput,
+  PriceLinesInput,
+  PricePolicyCreate,
+  PricePolicyUpdate,
+  PriceVersionCreate,
+  PriceVersionUpdate,
+  PublishInput,
+  ResolveBatchInput,
+  ResolveQuery,
+  type PriceLine,
+  type PricePolicy,
+  type PriceVersion,
+  type ResolveBatchResult,
+  type ResolvedPrice,
+} from './policy.schemas.js';
+import { priceDeviations, priceLines, pricePolicies, priceVersions, type PricePolicyRow, type PriceVersionRow } from './policy.tables.js';
+import { z } from 'zod';
+
+export const POLICY_EVENTS = {
+  versionPublished: 'policy.version_published',
+  deviationDecided: 'policy.deviation_decided',
+  violationRecorded: 'policy.violation_recorded',
+} as const;
+
+export function toPolicy(r: PricePolicyRow): PricePolicy {
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    currency: r.currency,
+    scope: { kind: r.scopeKind, value: r.scopeValue },
+    version: r.version,
+    createdAt: iso(r.createdAt)!,
+    updatedAt: iso(r.updatedAt)!,
+  };
+}
+
+export function toVersion(r: PriceVersionRow, lineCount: number): PriceVersion {
+  return {
+    id: r.id,
+    policyId: r.policyId,
+    number: r.number,
+    status: r.status,
+    effectiveFrom: r.effectiveFrom,
+    effectiveTo: r.effectiveTo,
+    discountRules: r.discountRules,
+    note: r.note,
+    copiedFromId: r.copiedFromId,
+    publishedAt: iso(r.publishedAt),
+    retiredAt: iso(r.retiredAt),
+    lineCount,
+    version: r.version,
+    createdAt: iso(r.createdAt)!,
+    updatedAt: iso(r.updatedAt)!,
+  };
+}
+
+/** One request line of a resolution, partner and product already loaded. */
+export interface ResolveItem {
+  partner: PartnerRef;
+  /** as the caller named it */
+  productRef: string;
+  product: ProductRef | null;
+  date: string;
+  quantity: string;
+  paymentTermDays: number | null;
+  channel?: 'online' | 'offline' | undefined;
+}
+
+const immutable = (v: { number: number; status: string }) =>
+  new DomainError(
+    'CONFLICT',
+    `Version ${v.number} is ${v.status} and can no longer be changed; create a new draft version (POST /v1/policy/price-policies/{id}/versions with copyFrom)`,
+    { extra: { versionStatus: v.status } },
+  );
+
+export const PriceImportRow = z
+  .strictObject({
+    product: z.string().trim().min(1).max(64).optional(),
+    productLine: z.string().trim().min(1).max(64).optional(),
+    distributionPrice: z.union([z.string(), z.number()]).transform(String),
+    suggestedRetailPrice: z.union([z.string(), z.number()]).transform(String),
+    minResalePrice: z.union([z.string(), z.number()]).transform(String).nullable().optional(),
+  })
+  .pipe(PriceLineInput);
+
+export class PriceService {
+  constructor(private readonly store: Store) {}
+
+  private get db(): Db {
+    return this.store.db;
+  }
+
+  // ---- policies ------------------------------------------------------------------------------------------------
+
+  async createPolicy(actor: Actor, input: unknown): Promise<PricePolicy> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    const data = parseInput(PricePolicyCreate, input);
+    return this.store.write(actor, async (w) => {
+      await assertScopeTarget(w.tx, w.tenantId, data.scope);
+      const [dup] = await w.tx
+        .select({ id: pricePolicies.id })
+        .from(pricePolicies)
+        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.code, data.code)));
+      if (dup) throw new DomainError('CONFLICT', `A price policy with code '${data.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }], extra: { existingId: dup.id } });
+      const [row] = await w.tx
+        .insert(pricePolicies)
+        .values({ tenantId: w.tenantId, id: uuidv7(), code: data.code, name: data.name, currency: data.currency, scopeKind: data.scope.kind, scopeValue: data.scope.value })
+        .returning();
+      const p = toPolicy(row!);
+      w.audit({ resourceType: 'price_policy', resourceId: p.id, action: 'create', before: null, after: p });
+      return p;
+    });
+  }
+
+  async getPolicy(actor: Actor, id: string): Promise<PricePolicy> {
+    requireScope(actor, 'policy:read');
+    requireTenantUser(actor);
+    const [row] = await this.db
+      .select()
+      .from(pricePolicies)
+      .where(and(eq(pricePolicies.tenantId, actor.tenantId), eq(pricePolicies.id, id)));
+    if (!row) throw notFound('price policy', id);
+    return toPolicy(row);
+  }
+
+  async listPolicies(actor: Actor, input: { limit: number; cursor?: string | undefined; scopeKind?: string | undefined }): Promise<Page<PricePolicy>> {
+    requireScope(actor, 'policy:read');
+    requireTenantUser(actor);
+    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const conds: (SQL | undefined)[] = [eq(pricePolicies.tenantId, actor.tenantId)];
+    if (input.scopeKind) conds.push(eq(pricePolicies.scopeKind, input.scopeKind as PricePolicyRow['scopeKind']));
+    if (after) {
+      if (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0])) throw invalid('cursor', 'is not a cursor this endpoint issued');
+      conds.push(gt(pricePolicies.id, after[0]));
+    }
+    const rows = await this.db
+      .select()
+      .from(pricePolicies)
+      .where(and(...conds))
+      .orderBy(asc(pricePolicies.id))
+      .limit(input.limit + 1);
+    return toPage(rows.map(toPolicy), input.limit, (p) => [p.id]);
+  }
+
+  async updatePolicy(actor: Actor, id: string, input: unknown): Promise<PricePolicy> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    const patch = parseInput(PricePolicyUpdate, input);
+    return this.store.write(actor, async (w) => {
+      const [before] = await w.tx
+        .select()
+        .from(pricePolicies)
+        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, id)))
+        .for('update');
+      if (!before) throw notFound('price policy', id);
+      if (patch.version !== undefined && patch.version !== before.version) {
+        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the policy is at version ${before.version}`, { extra: { currentVersion: before.version } });
+      }
+      if (patch.name === undefined || patch.name === before.name) return toPolicy(before);
+      const [row] = await w.tx
+        .update(pricePolicies)
+        .set({ name: patch.name, version: sql`${pricePolicies.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, id)))
+        .returning();
+      const p = toPolicy(row!);
+      w.audit({ resourceType: 'price_policy', resourceId: id, action: 'update', before: toPolicy(before), after: p });
+      return p;
+    });
+  }
+
+  // ---- versions ------------------------------------------------------------------------------------------------
+
+  private async lineCounts(db: Db, tenantId: string, versionIds: string[]): Promise<Map<string, number>> {
+    if (!versionIds.length) return new Map();
+    const rows = await db
+      .select({ versionId: priceLines.versionId, n: sql<number>`count(*)::int` })
+      .from(priceLines)
+      .where(and(eq(priceLines.tenantId, tenantId), inArray(priceLines.versionId, versionIds)))
+      .groupBy(priceLines.versionId);
+    return new Map(rows.map((r) => [r.versionId, Number(r.n)]));
+  }
+
+  /** Versions of many policies, one query each for versions and line counts (GraphQL loader). */
+  async versionsOf(actor: Actor, policyIds: readonly string[]): Promise<PriceVersion[][]> {
+    requireScope(actor, 'policy:read');
+    requireTenantUser(actor);
+    const unique = [...new Set(policyIds)];
+    if (!unique.length) return [];
+    const rows = await this.db
+      .select()
+      .from(priceVersions)
+      .where(and(eq(priceVersions.tenantId, actor.tenantId), inArray(priceVersions.policyId, unique)))
+      .orderBy(asc(priceVersions.number));
+    const counts = await this.lineCounts(this.db, actor.tenantId, rows.map((r) => r.id));
+    const groups = new Map<string, PriceVersion[]>();
+    for (const r of rows) groups.set(r.policyId, [...(groups.get(r.policyId) ?? []), toVersion(r, counts.get(r.id) ?? 0)]);
+    return policyIds.map((id) => groups.get(id) ?? []);
+  }
+
+  async getVersion(actor: Actor, id: string): Promise<PriceVersion> {
+    requireScope(actor, 'policy:read');
+    requireTenantUser(actor);
+    const [row] = await this.db
+      .select()
+      .from(priceVersions)
+      .where(and(eq(priceVersions.tenantId, actor.tenantId), eq(priceVersions.id, id)));
+    if (!row) throw notFound('price version', id);
+    const counts = await this.lineCounts(this.db, actor.tenantId, [id]);
+    return toVersion(row, counts.get(id) ?? 0);
+  }
+
+  async createVersion(actor: Actor, policyId: string, input: unknown): Promise<PriceVersion> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    const data = parseInput(PriceVersionCreate, input);
+    return this.store.write(actor, async (w) => {
+      const [policy] = await w.tx
+        .select()
+        .from(pricePolicies)
+        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, policyId)))
+        .for('update'); // serialises version numbering
+      if (!policy) throw notFound('price policy', policyId);
+      let source: PriceVersionRow | undefined;
+      if (data.copyFrom) {
+        [source] = await w.tx
+          .select()
+          .from(priceVersions)
+          .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.id, data.copyFrom)));
+        if (!source || source.policyId !== policyId) throw invalid('copyFrom', `no version '${data.copyFrom}' in this policy`);
+      }
+      const [{ n } = { n: 0 }] = await w.tx
+        .select({ n: max(priceVersions.number) })
+        .from(priceVersions)
+        .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.policyId, policyId)));
+      const id = uuidv7();
+      const [row] = await w.tx
+        .insert(priceVersions)
+        .values({
+          tenantId: w.tenantId,
+          id,
+          policyId,
+          number: Number(n ?? 0) + 1,
+          status: 'draft',
+          effectiveFrom: data.effectiveFrom !== undefined ? data.effectiveFrom : (source?.effectiveFrom ?? null),
+          effectiveTo: data.effectiveTo !== undefined ? data.effectiveTo : (source?.effectiveTo ?? null),
+          discountRules: data.discountRules ?? source?.discountRules ?? [],
+          note: data.note ?? null,
+          copiedFromId: source?.id ?? null,
+        })
+        .returning();
+      let copied = 0;
+      if (source) {
+        // ids are made in the application (uuidv7); one statement per 5,000 lines
+        const lines = await w.tx.select().from(priceLines).where(and(eq(priceLines.tenantId, w.tenantId), eq(priceLines.versionId, source.id)));
+        for (let i = 0; i < lines.length; i += 5000) {
+          await w.tx.insert(priceLines).values(
+            lines.slice(i, i + 5000).map((l) => ({ ...l, id: uuidv7(), versionId: id, createdAt: new Date(), updatedAt: new Date() })),
+          );
+        }
+        copied = lines.length;
+      }
+      if (row!.effectiveFrom && row!.effectiveTo && row!.effectiveTo < row!.effectiveFrom) throw invalid('effectiveTo', 'must not be before effectiveFrom');
+      const v = toVersion(row!, copied);
+      w.audit({ resourceType: 'price_version', resourceId: id, action: 'create', before: null, after: v });
+      return v;
+    });
+  }
+
+  /** Row lock on a version; refuses anything but a draft when `draftOnly`. */
+  private async lockVersion(w: Work, id: string, draftOnly: boolean): Promise<PriceVersionRow> {
+    const [row] = await w.tx
+      .select()
+      .from(priceVersions)
+      .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.id, id)))
+      .for('update');
+    if (!row) throw notFound('price version', id);
+    if (draftOnly && row.status !== 'draft') throw immutable(row);
+    return row;
+  }
+
+  async updateVersion(actor: Actor, id: string, input: unknown): Promise<PriceVersion> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    const patch = parseInput(PriceVersionUpdate, input);
+    return this.store.write(actor, async (w) => {
+      const before = await this.lockVersion(w, id, true);
+      if (patch.version !== undefined && patch.version !== before.version) {
+        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the price version is at version ${before.version}`, { extra: { currentVersion: before.version } });
+      }
+      const changes: Partial<typeof priceVersions.$inferInsert> = {};
+      if (patch.effectiveFrom !== undefined) changes.effectiveFrom = patch.effectiveFrom;
+      if (patch.effectiveTo !== undefined) changes.effectiveTo = patch.effectiveTo;
+      if (patch.discountRules !== undefined) changes.discountRules = patch.discountRules;
+      if (patch.note !== undefined) changes.note = patch.note;
+      const from = changes.effectiveFrom !== undefined ? changes.effectiveFrom : before.effectiveFrom;
+      const to = changes.effectiveTo !== undefined ? changes.effectiveTo : before.effectiveTo;
+      if (from && to && to < from) throw invalid('effectiveTo', 'must not be before effectiveFrom');
+      const counts = await this.lineCounts(w.tx, w.tenantId, [id]);
+      if (!Object.keys(changes).length) return toVersion(before, counts.get(id) ?? 0);
+      const [row] = await w.tx
+        .update(priceVersions)
+        .set({ ...changes, version: sql`${priceVersions.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.id, id)))
+        .returning();
+      const v = toVersion(row!, counts.get(id) ?? 0);
+      w.audit({ resourceType: 'price_version', resourceId: id, action: 'update', before: toVersion(before, v.lineCount), after: v });
+      return v;
+    });
+  }
+
+  async listLines(actor: Actor, versionId: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<PriceLine>> {
+    requireScope(actor, 'policy:read');
+    requireTenantUser(actor);
+    const [v] = await this.db
+      .select({ id: priceVersions.id })
+      .from(priceVersions)
+      .where(and(eq(priceVersions.tenantId, actor.tenantId), eq(priceVersions.id, versionId)));
+    if (!v) throw notFound('price version', versionId);
+    const after = decodeCursor(input.cursor) as [string] | undefined;
+    if (after && (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0]))) throw invalid('cursor', 'is not a cursor this endpoint issued');
+    const rows = await this.db
+      .select({
+        id: priceLines.id,
+        versionId: priceLines.versionId,
+        productId: priceLines.productId,
+        productCode: products.code,
+        lineId: priceLines.lineId,
+        lineCode: productLines.code,
+        distributionPrice: priceLines.distributionPrice,
+        suggestedRetailPrice: priceLines.suggestedRetailPrice,
+        minResalePrice: priceLines.minResalePrice,
+      })
+      .from(priceLines)
+      .leftJoin(products, and(eq(products.tenantId, priceLines.tenantId), eq(products.id, priceLines.productId)))
+      .leftJoin(productLines, and(eq(productLines.tenantId, priceLines.tenantId), eq(productLines.id, priceLines.lineId)))
+      .where(and(eq(priceLines.tenantId, actor.tenantId), eq(priceLines.versionId, versionId), after ? gt(priceLines.id, after[0]) : undefined))
+      .orderBy(asc(priceLines.id))
+      .limit(input.limit + 1);
+    const items: PriceLine[] = rows.map((r) => ({
+      id: r.id,
+      versionId: r.versionId,
+      product: r.productId ? { id: r.productId, code: r.productCode ?? '' } : null,
+      productLine: r.lineId ? { id: r.lineId, code: r.lineCode ?? '' } : null,
+      distributionPrice: r.distributionPrice,
+      suggestedRetailPrice: r.suggestedRetailPrice,
+      minResalePrice: r.minResalePrice,
+    }));
+    return toPage(items, input.limit, (l) => [l.id]);
+  }
+
+  /**
+   * Upserts price lines of a draft by product / product-line code: one lookup of the codes and one set-based
+   * INSERT ... ON CONFLICT statement for the whole batch. Unknown codes are returned as row errors.
+   */
+  async upsertLinesInWork(w: Work, versionId: string, rows: { line: number; value: PriceLineInput }[]): Promise<{ created: number; updated: number; unchanged: number; errors: RowError[] }> {
+    const productMap = await loadProducts(w.tx, w.tenantId, rows.flatMap((r) => (r.value.product ? [r.value.product] : [])));
+    const lineMap = await loadLines(w.tx, w.tenantId, rows.flatMap((r) => (r.value.productLine ? [r.value.productLine] : [])));
+    const errors: RowError[] = [];
+    const good: { id: string; product_id: string | null; line_id: string | null; dp: string; srp: string; mrp: string | null }[] = [];
+    for (const { line, value } of rows) {
+      const product = value.product ? productMap.get(value.product) : undefined;
+      const pl = value.productLine ? lineMap.get(value.productLine) : undefined;
+      if (value.product && !product) errors.push({ line, path: 'product', message: `no product with code '${value.product}'` });
+      else if (value.productLine && !pl) errors.push({ line, path: 'productLine', message: `no product line with code '${value.productLine}'` });
+      else good.push({ id: uuidv7(), product_id: product?.id ?? null, line_id: pl?.id ?? null, dp: value.distributionPrice, srp: value.suggestedRetailPrice, mrp: value.minResalePrice ?? null });
+    }
+    if (!good.length) return { created: 0, updated: 0, unchanged: 0, errors };
+    const upd = sql`distribution_price = excluded.distribution_price, suggested_retail_price = excluded.suggested_retail_price,
+        min_resale_price = excluded.min_resale_price, updated_at = now()`;
+    const changed = sql`(price_lines.distribution_price, price_lines.suggested_retail_price, price_lines.min_resale_price)
+        is distinct from (excluded.distribution_price, excluded.suggested_retail_price, excluded.min_resale_price)`;
+    const res = rowsOf<{ created: number; updated: number }>(
+      await w.tx.execute(sql`
+      with r as (
+        select * from jsonb_to_recordset(${JSON.stringify(good)}::jsonb)
+          as r(id uuid, product_id uuid, line_id uuid, dp numeric, srp numeric, mrp numeric)
+      ), p as (
+        insert into price_lines (tenant_id, id, version_id, product_id, line_id, distribution_price, suggested_retail_price, min_resale_price)
+        select ${w.tenantId}, r.id, ${versionId}, r.product_id, null, r.dp, r.srp, r.mrp from r where r.product_id is not null
+        on conflict (tenant_id, version_id, product_id) where product_id is not null do update set ${upd} where ${changed}
+        returning (xmax = 0) as ins
+      ), l as (
+        insert into price_lines (tenant_id, id, version_id, product_id, line_id, distribution_price, suggested_retail_price, min_resale_price)
+        select ${w.tenantId}, r.id, ${versionId}, null, r.line_id, r.dp, r.srp, r.mrp from r where r.line_id is not null
+        on conflict (tenant_id, version_id, line_id) where line_id is not null do update set ${upd} where ${changed}
+        returning (xmax = 0) as ins
+      )
+      select (count(*) filter (where ins))::int as created, (count(*) filter (where not ins))::int as updated
+      from (select ins from p union all select ins from l) x`),
+    );
+    const created = Number(res[0]?.created ?? 0);
+    const updated = Number(res[0]?.updated ?? 0);
+    return { created, updated, unchanged: good.length - created - updated, errors };
+  }
+
+  async setLines(actor: Actor, versionId: string, input: unknown): Promise<{ created: number; updated: number; unchanged: number }> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    const data = parseInput(PriceLinesInput, input);
+    const keys = new Map<string, number>();
+    data.lines.forEach((l, i) => {
+      const k = l.product ? `p:${l.product}` : `l:${l.productLine}`;
+      if (keys.has(k)) throw invalid(`lines.${i}`, `duplicates lines.${keys.get(k)} (${l.product ?? l.productLine})`);
+      keys.set(k, i);
+    });
+    return this.store.write(actor, async (w) => {
+      await this.lockVersion(w, versionId, true);
+      const r = await this.upsertLinesInWork(w, versionId, data.lines.map((value, i) => ({ line: i, value })));
+      if (r.errors.length) {
+        throw new DomainError('UNPROCESSABLE', r.errors.map((e) => `lines.${e.line}.${e.path}: ${e.message}`).slice(0, 3).join('; '), {
+          errors: r.errors.map((e) => ({ path: `lines.${e.line}.${e.path}`, message: e.message })),
+        });
+      }
+      w.audit({ resourceType: 'price_version', resourceId: versionId, action: 'set_lines', before: null, after: { created: r.created, updated: r.updated } });
+      return { created: r.created, updated: r.updated, unchanged: r.unchanged };
+    });
+  }
+
+  async deleteLine(actor: Actor, versionId: string, lineId: string): Promise<void> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    await this.store.write(actor, async (w) => {
+      await this.lockVersion(w, versionId, true);
+      const gone = await w.tx
+        .delete(priceLines)
+        .where(and(eq(priceLines.tenantId, w.tenantId), eq(priceLines.versionId, versionId), eq(priceLines.id, lineId)))
+        .returning({ id: priceLines.id });
+      if (!gone.length) throw notFound('price line', lineId);
+      w.audit({ resourceType: 'price_version', resourceId: versionId, action: 'delete_line', before: { lineId }, after: null });
+    });
+  }
+
+  /** Import spec for a draft's price list (kind policy.price-lines; the route binds the version). */
+  importSpec(actor: Actor, versionId: string): ImportSpec<PriceLineInput> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    return {
+      schema: PriceImportRow as unknown as z.ZodType<PriceLineInput>,
+      batchSize: 1000,
+      key: (r) => (r.product ? `product ${r.product}` : `productLine ${r.productLine}`),
+      writeBatch: async (w, rows) => {
+        await this.lockVersion(w, versionId, true);
+        return this.upsertLinesInWork(w, versionId, rows);
+      },
+    };
+  }
+
+  /**
+   * Publishes a draft. Under a lock on the scope (so two concurrent publications cannot both pass the check), it
+   * refuses when another published version of the same scope prices one of the same products (or product lines)
+   * on an overlapping day.
+   */
+  async publish(actor: Actor, id: string, input: unknown = {}): Promise<PriceVersion> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    const data = parseInput(PublishInput, input ?? {});
+    return this.store.write(actor, async (w) => {
+      const before = await this.lockVersion(w, id, false);
+      if (before.status !== 'draft') throw new DomainError('ILLEGAL_TRANSITION', `Version ${before.number} is already ${before.status}; only a draft can be published`);
+      const from = data.effectiveFrom ?? before.effectiveFrom;
+      const to = data.effectiveTo !== undefined ? data.effectiveTo : before.effectiveTo;
+      if (!from) throw invalid('effectiveFrom', 'is required to publish');
+      if (to && to < from) throw invalid('effectiveTo', 'must not be before effectiveFrom');
+      const [policy] = await w.tx
+        .select()
+        .from(pricePolicies)
+        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, before.policyId)));
+      const scope = { kind: policy!.scopeKind, value: policy!.scopeValue };
+      await lockScope(w.tx, w.tenantId, 'price', scope);
+      const conflicts = rowsOf<{ version_id: string; number: number; policy_id: string; policy_code: string; effective_from: string; effective_to: string | null; what: string; target: string }>(
+        await w.tx.execute(sql`
+        select ov.id as version_id, ov.number, op.id as policy_id, op.code as policy_code,
+               ov.effective_from::text as effective_from, ov.effective_to::text as effective_to,
+               case when ol.product_id is not null then 'product' else 'product line' end as what,
+               coalesce(pr.code, pl.code) as target
+        from price_lines nl
+        join price_lines ol on ol.tenant_id = nl.tenant_id and ol.version_id <> nl.version_id
+             and (ol.product_id = nl.product_id or ol.line_id = nl.line_id)
+        join price_versions ov on ov.tenant_id = ol.tenant_id and ov.id = ol.version_id and ov.status = 'published'
+        join price_policies op on op.tenant_id = ov.tenant_id and op.id = ov.policy_id
+        left join products pr on pr.tenant_id = ol.tenant_id and pr.id = ol.product_id
+        left join product_lines pl on pl.tenant_id = ol.tenant_id and pl.id = ol.line_id
+        where nl.tenant_id = ${w.tenantId} and nl.version_id = ${id}
+          and op.scope_kind = ${scope.kind} and op.scope_value is not distinct from ${scope.value}
+          and ov.effective_from <= coalesce(${to}::date, 'infinity'::date)
+          and coalesce(ov.effective_to, 'infinity'::date) >= ${from}::date
+        order by ov.effective_from, target
+        limit 20`),
+      );
+      if (conflicts.length) {
+        const c = conflicts[0]!;
+        throw new DomainError(
+          'CONFLICT',
+          `Version ${c.number} of policy '${c.policy_code}' (${c.version_id}) is published in the same scope for ${c.effective_from}..${c.effective_to ?? 'open'} and also prices ${c.what} '${c.target}' on overlapping dates`,
+          {
+            extra: {
+              conflicts: conflicts.map((x) => ({ versionId: x.version_id, versionNumber: Number(x.number), policyId: x.policy_id, policyCode: x.policy_code, effectiveFrom: x.effective_from, effectiveTo: x.effective_to, [x.what === 'product' ? 'product' : 'productLine']: x.target })),
+            },
+          },
+        );
+      }
+      const counts = await this.lineCounts(w.tx, w.tenantId, [id]);
+      const lineCount = counts.get(id) ?? 0;
+      if (!lineCount) throw new DomainError('UNPROCESSABLE', `Version ${before.number} has no price lines; add some before publishing`);
+      const [row] = await w.tx
+        .update(priceVersions)
+        .set({ status: 'published', effectiveFrom: from, effectiveTo: to ?? null, publishedAt: new Date(), version: sql`${priceVersions.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.id, id)))
+        .returning();
+      const v = toVersion(row!, lineCount);
+      w.audit({ resourceType: 'price_version', resourceId: id, action: 'publish', before: toVersion(before, lineCount), after: v });
+      w.emit({
+        type: POLICY_EVENTS.versionPublished,
+        resourceType: 'price_version',
+        resourceId: id,
+        payload: { versionId: id, policyId: policy!.id, policyCode: policy!.code, number: v.number, scope, currency: policy!.currency, effectiveFrom: from, effectiveTo: to ?? null, lineCount },
+      });
+      return v;
+    });
+  }
+
+  /** published -> retired: the version stops applying from now on (history stays). */
+  async retire(actor: Actor, id: string): Promise<PriceVersion> {
+    requireScope(actor, 'policy:write');
+    requireTenantUser(actor);
+    return this.store.write(actor, async (w) => {
+      const before = await this.lockVersion(w, id, false);
+      if (before.status !== 'published') throw new DomainError('ILLEGAL_TRANSITION', `Version ${before.number} is ${before.status}; only a published version can be retired`);
+      const [row] = await w.tx
+        .update(priceVersions)
+        .set({ status: 'retired', retiredAt: new Date(), version: sql`${priceVersions.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.id, id)))
+        .returning();
+      const counts = await this.lineCounts(w.tx, w.tenantId, [id]);
+      const v = toVersion(row!, counts.get(id) ?? 0);
+      w.audit({ resourceType: 'price_version', resourceId: id, action: 'retire', before: toVersion(before, v.lineCount), after: v });
+      return v;
+    });
+  }
+
+  // ---- resolution ----------------------------------------------------------------------------------------------
+
+  /** GET /v1/policy/prices/resolve: one product. 404 when no price applies. */
+  async resolveOne(actor: Actor, input: unknown): Promise<ResolvedPrice & { partnerId: string; date: string }> {
+    const q = parseInput(ResolveQuery, input);
+    const r = await this.resolveBatch(actor, {
+      partner: q.partner,
+      ...(q.date ? { date: q.date } : {}),
+      ...(q.paymentTermDays !== undefined ? { paymentTermDays: q.paymentTermDays } : {}),
+      ...(q.channel ? { channel: q.channel } : {}),
+      lines: [{ product: q.product, ...(q.quantity ? { quantity: q.quantity } : {}) }],
+    });
+    const line = r.lines[0]!;
+    if (line.status !== 'priced') throw new DomainError('NOT_FOUND', line.message ?? 'no price', { errors: [{ path: 'product', message: line.message ?? 'no price' }] });
+    return { ...line, partnerId: r.partner.id, date: r.date };
+  }
+
+  /**
+   * Resolves up to 1,000 lines for one partner in a fixed number of statements: the partner, the products,
+   * the candidate prices, and the approved deviations (4 queries whatever the line count).
+   */
+  async resolveBatch(actor: Actor, input: unknown): Promise<ResolveBatchResult> {
+    requireScope(actor, 'policy:read');
+    const data = parseInput(ResolveBatchInput, input);
+    const partner = await loadPartner(this.db, actor, data.partner);
+    const date = data.date ?? today();
+    const productMap = await loadProducts(this.db, actor.tenantId, data.lines.map((l) => l.product));
+    const items: ResolveItem[] = data.lines.map((l) => ({
+      partner,
+      productRef: l.product,
+      product: productMap.get(l.product) ?? null,
+      date,
+      quantity: l.quantity ?? '1',
+      paymentTermDays: data.paymentTermDays ?? null,
+      channel: data.channel,
+    }));
+    const lines = await this.resolveItems(actor.tenantId, items);
+    return { partner: { id: partner.id, code: partner.code, type: partner.type, channel: partner.channel, tier: partner.tier }, date, paymentTermDays: data.paymentTermDays ?? null, lines };
+  }
+
+  /** Candidates for many (partner, product, date) items: two set-based queries, then pure selection. */
+  async resolveItems(tenantId: string, items: readonly ResolveItem[], db: Db = this.db): Promise<ResolvedPrice[]> {
+    const known = items.filter((i) => i.product);
+    const scopes = new Map<ResolveItem, ReturnType<typeof partnerScopes>>();
+    for (const i of items) scopes.set(i, partnerScopes(i.partner, i.channel));
+    let candidates: PriceCandidate[] = [];
+    let deviations: DeviationFacts[] = [];
+    if (known.length) {
+      const productIds = [...new Set(known.map((i) => i.product!.id))];
+      const lineIds = [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))];
+      const scopeKeys = [...new Set([...scopes.values()].flat().map(scopeKey))];
+      const dates = known.map((i) => i.date).sort();
+      const minDate = dates[0]!;
+      const maxDate = dates[dates.length - 1]!;
+      const rows = await db
+        .select({
+          policyId: pricePolicies.id,
+          policyCode: pricePolicies.code,
+          policyName: pricePolicies.name,
+          currency: pricePolicies.currency,
+          scopeKind: pricePolicies.scopeKind,
+          scopeValue: pricePolicies.scopeValue,
+          versionId: priceVersions.id,
+          versionNumber: priceVersions.number,
+          effectiveFrom: priceVersions.effectiveFrom,
+          effectiveTo: priceVersions.effectiveTo,
+          publishedAt: priceVersions.publishedAt,
+          discountRules: priceVersions.discountRules,
+          priceLineId: priceLines.id,
+          productId: priceLines.productId,
+          lineId: priceLines.lineId,
+          distributionPrice: priceLines.distributionPrice,
+          suggestedRetailPrice: priceLines.suggestedRetailPrice,
+          minResalePrice: priceLines.minResalePrice,
+        })
+        .from(priceLines)
+        .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
+        .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
+        .where(
+          and(
+            eq(priceLines.tenantId, tenantId),
+            eq(priceVersions.status, 'published'),
+            or(inArray(priceLines.productId, productIds), lineIds.length ? inArray(priceLines.lineId, lineIds) : undefined),
+            lte(priceVersions.effectiveFrom, maxDate),
+            or(isNull(priceVersions.effectiveTo), gte(priceVersions.effectiveTo, minDate)),
+            inArray(sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '')`, scopeKeys),
+          ),
+        );
+      candidates = rows.map((r) => ({
+        policyId: r.policyId,
+        policyCode: r.policyCode,
+        policyName: r.policyName,
+        currency: r.currency,
+        versionId: r.versionId,
+        versionNumber: r.versionNumber,
+        scope: { kind: r.scopeKind, value: r.scopeValue },
+        effectiveFrom: r.effectiveFrom!,
+        effectiveTo: r.effectiveTo,
+        publishedAt: iso(r.publishedAt) ?? '',
+        discountRules: r.discountRules,
+        priceLineId: r.priceLineId,
+        productId: r.productId,
+        lineId: r.lineId,
+        distributionPrice: r.distributionPrice,
+        suggestedRetailPrice: r.suggestedRetailPrice,
+        minResalePrice: r.minResalePrice,
+      }));
+      const partnerIds = [...new Set(known.map((i) => i.partner.id))];
+      const devRows = await db
+        .select({
+          id: priceDeviations.id,
+          partnerId: priceDeviations.partnerId,
+          productId: priceDeviations.productId,
+          kind: priceDeviations.kind,
+          price: priceDeviations.price,
+          validFrom: priceDeviations.validFrom,
+          validTo: priceDeviations.validTo,
+        })
+        .from(priceDeviations)
+        .where(
+          and(
+            eq(priceDeviations.tenantId, tenantId),
+            eq(priceDeviations.status, 'approved'),
+            inArray(priceDeviations.partnerId, partnerIds),
+            inArray(priceDeviations.productId, productIds),
+            lte(priceDeviations.validFrom, maxDate),
+            gte(priceDeviations.validTo, minDate),
+          ),
+        );
+      deviations = devRows;
+    }
+    // index candidates by product and by line so each item looks only at its own
+    const byProduct = new Map<string, PriceCandidate[]>();
+    const byLine = new Map<string, PriceCandidate[]>();
+    for (const c of candidates) {
+      if (c.productId) byProduct.set(c.productId, [...(byProduct.get(c.productId) ?? []), c]);
+      if (c.lineId) byLine.set(c.lineId, [...(byLine.get(c.lineId) ?? []), c]);
+    }
+    return items.map((i): ResolvedPrice => {
+      const quantity = canon(i.quantity);
+      const empty = { currency: null, distributionPrice: null, suggestedRetailPrice: null, minResalePrice: null, grossAmount: null, discounts: [], netAmount: null, netUnitPrice: null, source: null, passedOver: [], deviation: null };
+      if (!i.product) return { product: i.productRef, productId: null, quantity, status: 'unknown_product', message: `no product '${i.productRef}'`, ...empty };
+      const pool = [...(byProduct.get(i.product.id) ?? []), ...(i.product.lineId ? (byLine.get(i.product.lineId) ?? []) : [])];
+      const sel = selectPrice(pool, { scopes: scopes.get(i)!, productId: i.product.id, lineId: i.product.lineId, date: i.date });
+      const dev = pickDeviation(deviations, i.partner.id, i.product.id, i.date);
+      const deviation = dev ? { id: dev.id, kind: dev.kind, price: dev.price, validFrom: dev.validFrom, validTo: dev.validTo } : null;
+      if (!sel.winner) return { product: i.product.code, productId: i.product.id, quantity, status: 'unpriced', message: sel.reason, ...empty, deviation };
+      const w = sel.winner;
+      const calc = computeLine({ unitPrice: w.distributionPrice, quantity, currency: w.currency, rules: w.discountRules, paymentTermDays: i.paymentTermDays });
+      return {
+        product: i.product.code,
+        productId: i.product.id,
+        quantity,
+        status: 'priced',
+        message: null,
+        currency: w.currency,
+        distributionPrice: w.distributionPrice,
+        suggestedRetailPrice: w.suggestedRetailPrice,
+        minResalePrice: w.minResalePrice,
+        ...calc,
+        source: {
+          policyId: w.policyId,
+          policyCode: w.policyCode,
+          policyName: w.policyName,
+          versionId: w.versionId,
+          versionNumber: w.versionNumber,
+          scope: w.scope,
+          level: sel.level!,
+          priceLineId: w.priceLineId,
+          effectiveFrom: w.effectiveFrom,
+          effectiveTo: w.effectiveTo,
+          reason: sel.reason,
+        },
+        passedOver: sel.passedOver.map(({ c, level }) => ({
+          versionId: c.versionId,
+          policyCode: c.policyCode,
+          versionNumber: c.versionNumber,
+          scope: c.scope,
+          level,
+          effectiveFrom: c.effectiveFrom,
+          effectiveTo: c.effectiveTo,
+        })),
+        deviation,
+      };
+    });
+  }
+}
+
