@@ -43,6 +43,15 @@ export function incentiveResolvers(s: IncentiveServices): { resolvers: IResolver
             byId,
           ),
         rebateBalance: (_: unknown, a: { partnerId: string; asOf?: string | null }, ctx: Ctx) => orNull(s.rebates.balance(ctx.actor, a.partnerId, a.asOf ?? undefined)),
+        incentiveRun: (_: unknown, a: { id: string }, ctx: Ctx) => orNull(s.runs.get(ctx.actor, a.id)),
+        incentiveRuns: async (_: unknown, a: { first?: number; after?: string; programId?: string; period?: string }, ctx: Ctx) =>
+          toConnection(
+            await s.runs.list(ctx.actor, { ...clean({ programId: a.programId, period: a.period }), limit: first(a.first), cursor: a.after ?? undefined }),
+            (r) => [r.id],
+          ),
+        incentiveRunDiff: (_: unknown, a: { run: string; against: string }, ctx: Ctx) => s.runs.diff(ctx.actor, a.run, a.against),
+        incentiveProjection: (_: unknown, a: { program: string; partnerId: string; period?: string | null }, ctx: Ctx) =>
+          s.runs.projection(ctx.actor, a.program, { partnerId: a.partnerId, ...(a.period ? { period: a.period } : {}) }),
         recognitionAwards: async (_: unknown, a: { first?: number; after?: string; partnerId?: string; period?: string; programId?: string }, ctx: Ctx) =>
           toConnection(
             await s.awards.list(ctx.actor, { ...clean({ partnerId: a.partnerId, period: a.period, programId: a.programId }), limit: first(a.first), cursor: a.after ?? undefined }),
@@ -64,6 +73,10 @@ export function incentiveResolvers(s: IncentiveServices): { resolvers: IResolver
         recordRebateEntry: (_: unknown, a: { partnerId: string; kind: string; amount: string; reason: string }, ctx: Ctx) =>
           s.rebates.record(ctx.actor, a.partnerId, { kind: a.kind, amount: a.amount, reason: a.reason }),
         grantRecognitionAward: (_: unknown, a: { input: object }, ctx: Ctx) => s.awards.grant(ctx.actor, clean(a.input)),
+        runIncentiveProgram: (_: unknown, a: { program: string; period: string; dryRun?: boolean | null }, ctx: Ctx) =>
+          s.runs.create(ctx.actor, { program: a.program, period: a.period, dryRun: a.dryRun ?? false }),
+        simulateIncentiveProgram: (_: unknown, a: { program: string; rules: unknown; period?: string | null }, ctx: Ctx) =>
+          s.runs.simulate(ctx.actor, a.program, { rules: a.rules, ...(a.period ? { period: a.period } : {}) }),
       },
     },
     loaders: {
@@ -73,6 +86,14 @@ export function incentiveResolvers(s: IncentiveServices): { resolvers: IResolver
           const fetched = need.length ? await s.statements.linesOf(ctx.actor, need) : [];
           const map = new Map(need.map((id, i) => [id, fetched[i] ?? []]));
           return queries.map((q) => q.obj.lines ?? map.get(q.obj.id) ?? []);
+        },
+      },
+      IncentiveRun: {
+        lines: async (queries: { obj: { id: string | null; lines?: unknown[] }; params: { first?: number } }[], ctx: Ctx) => {
+          const ids = queries.map((q) => q.obj.id).filter((x): x is string => !!x);
+          const limit = Math.max(...queries.map((q) => first(q.params.first ?? 100)));
+          const got = ids.length ? await s.runs.linesOfRuns(ctx.actor, ids, limit) : new Map();
+          return queries.map((q) => (q.obj.id ? (got.get(q.obj.id) ?? []).slice(0, first(q.params.first ?? 100)) : []));
         },
       },
       IncentiveStatementLine: {

@@ -28,7 +28,14 @@ import {
   StatementListQuery,
   StatementWithLines,
   STATEMENT_STATUSES,
+  Run,
+  RunDiff,
+  RunLine,
+  RunResult,
+  Projection,
+  SimulationResult,
 } from './incentive.schemas.js';
+import { RunCreate, Simulate } from './runs.service.js';
 
 const idem = z.object({ 'idempotency-key': z.string().optional() });
 const ifMatchHeader = z.object({ 'if-match': z.string().optional() });
@@ -324,6 +331,100 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
       },
     },
     async (request, reply) => reply.code(201).send(await s.rebates.record(actorOf(request), request.params.partnerId, request.body)),
+  );
+
+  // ---- runs ----
+  const runTags = ['incentive runs'];
+  r.post(
+    '/v1/incentives/runs',
+    {
+      schema: {
+        tags: runTags,
+        operationId: 'createIncentiveRun',
+        summary: 'Calculate a program for a period (dryRun: compute and return the lines, store nothing)',
+        headers: idem,
+        body: RunCreate,
+        response: { 200: RunResult, 201: RunResult, ...problems(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const res = await s.runs.create(actorOf(request), request.body);
+      if (res.run.id) reply.header('location', `/v1/incentives/runs/${res.run.id}`);
+      return reply.code(res.run.dryRun ? 200 : 201).send(res);
+    },
+  );
+  r.get(
+    '/v1/incentives/runs',
+    {
+      schema: {
+        tags: runTags,
+        operationId: 'listIncentiveRuns',
+        summary: 'Stored runs, newest first',
+        querystring: PageQuery.extend({ programId: z.uuid().optional(), period: Period.optional() }),
+        response: { 200: pageSchema(Run), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const page = await s.runs.list(actorOf(request), request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+  r.get(
+    '/v1/incentives/runs/:id',
+    { schema: { tags: runTags, operationId: 'getIncentiveRun', summary: 'A stored run (provenance and totals)', params: IdParams, response: { 200: Run, ...problems(400, 401, 403, 404) } } },
+    async (request) => s.runs.get(actorOf(request), request.params.id),
+  );
+  r.get(
+    '/v1/incentives/runs/:id/lines',
+    {
+      schema: { tags: runTags, operationId: 'listIncentiveRunLines', summary: 'Per-partner results with explanations, by partner id', params: IdParams, querystring: PageQuery, response: { 200: pageSchema(RunLine), ...problems(400, 401, 403, 404) } },
+    },
+    async (request) => {
+      const page = await s.runs.lines(actorOf(request), request.params.id, request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+  r.get(
+    '/v1/incentives/runs/:id/diff',
+    {
+      schema: {
+        tags: runTags,
+        operationId: 'diffIncentiveRuns',
+        summary: 'Line-by-line comparison with another run (changed lines only)',
+        params: IdParams,
+        querystring: z.object({ against: z.uuid() }),
+        response: { 200: RunDiff, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => s.runs.diff(actorOf(request), request.params.id, request.query.against),
+  );
+  r.get(
+    '/v1/incentives/programs/:id/projection',
+    {
+      schema: {
+        tags,
+        operationId: 'projectIncentive',
+        summary: 'How far a partner is from the next tier and what it would earn there (partner tokens: their own)',
+        params: z.object({ id: z.string().min(1).max(64).describe('Program id or code') }),
+        querystring: z.object({ partnerId: z.uuid(), period: Period.optional().describe('Default: the current period') }),
+        response: { 200: Projection, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => s.runs.projection(actorOf(request), request.params.id, request.query),
+  );
+  r.post(
+    '/v1/incentives/programs/:id/simulate',
+    {
+      schema: {
+        tags,
+        operationId: 'simulateIncentive',
+        summary: 'A changed rule set against a stored period, per partner difference from the stored run (stores nothing)',
+        params: z.object({ id: z.string().min(1).max(64).describe('Program id or code') }),
+        body: Simulate,
+        response: { 200: SimulationResult, ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => s.runs.simulate(actorOf(request), request.params.id, request.body),
   );
 
   // ---- recognition ----

@@ -77,7 +77,10 @@ const programFields = {
 };
 
 /** Cross-field rule checks, reported under rules.* */
-function checkRules(v: { type?: ProgramType | undefined; rules?: RuleSetInput | undefined }, ctx: z.RefinementCtx) {
+function checkRules(v: { type?: ProgramType | undefined; rules?: RuleSetInput | undefined; base?: { metric: string; productLineIds?: string[] | undefined } | undefined }, ctx: z.RefinementCtx) {
+  if (v.base?.metric === 'collection_amount' && v.base.productLineIds?.length) {
+    ctx.addIssue({ code: 'custom', path: ['base', 'productLineIds'], message: 'collections are not per product line' });
+  }
   if (!v.type || !v.rules) return;
   for (const e of validateRuleSet(v.type, v.rules)) ctx.addIssue({ code: 'custom', path: ['rules', ...e.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))], message: e.message });
 }
@@ -263,3 +266,81 @@ export const Award = z
 export type Award = z.infer<typeof Award>;
 
 export const AwardListQuery = z.object({ partnerId: z.uuid().optional(), period: Period.optional(), programId: z.uuid().optional() });
+
+export const Run = z
+  .object({
+    id: z.uuid().nullable().describe('null for a dry run'),
+    programId: z.uuid(),
+    programVersion: z.number().int(),
+    period: z.string(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    inputHash: z.string().describe('sha256 of the rules, eligibility, base and every partner input: same data, same hash'),
+    unit: z.string(),
+    partnerCount: z.number().int(),
+    total: z.string(),
+    requested: z.string().describe('total before the budget cap'),
+    prorated: z.boolean(),
+    dryRun: z.boolean(),
+    createdBy: z.string(),
+    createdAt: z.string().nullable(),
+    statementLines: z.object({ calculated: z.number().int(), adjustments: z.number().int(), removedDraftLines: z.number().int() }).optional(),
+    awards: z.number().int().optional(),
+  })
+  .meta({ id: 'IncentiveRun' });
+
+export const RunLine = z
+  .object({ partnerId: z.uuid(), amount: z.string(), explanation: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'IncentiveRunLine' });
+
+export const RunResult = z.object({ run: Run, lines: z.array(RunLine).optional() }).meta({ id: 'IncentiveRunResult' });
+
+export const RunDiff = z
+  .object({
+    run: z.uuid(),
+    against: z.uuid(),
+    sameInputs: z.boolean(),
+    totalBefore: z.string(),
+    totalAfter: z.string(),
+    totalDelta: z.string(),
+    changed: z.array(
+      z.object({
+        partnerId: z.uuid(),
+        before: z.string().nullable(),
+        after: z.string().nullable(),
+        delta: z.string(),
+        tierBefore: z.number().int().nullable(),
+        tierAfter: z.number().int().nullable(),
+        change: z.enum(['added', 'removed', 'changed']),
+      }),
+    ),
+  })
+  .meta({ id: 'IncentiveRunDiff' });
+
+export const Projection = z
+  .object({
+    programId: z.uuid(),
+    partnerId: z.uuid(),
+    period: z.string(),
+    eligible: z.boolean(),
+    base: z.string().nullable(),
+    target: z.string().nullable(),
+    current: z.object({ amount: z.string(), tierReached: z.number().int().nullable(), explanation: z.record(z.string(), z.unknown()) }).nullable(),
+    nextTier: z
+      .object({ index: z.number().int(), threshold: z.string(), gap: z.string().describe('base still missing'), amountAtNext: z.string(), increase: z.string() })
+      .nullable(),
+  })
+  .meta({ id: 'IncentiveProjection' });
+
+export const SimulationResult = z
+  .object({
+    programId: z.uuid(),
+    period: z.string(),
+    againstRun: z.uuid().nullable(),
+    storedTotal: z.string(),
+    simulatedTotal: z.string(),
+    delta: z.string(),
+    prorated: z.boolean(),
+    partners: z.array(z.object({ partnerId: z.uuid(), stored: z.string(), simulated: z.string(), delta: z.string() })),
+  })
+  .meta({ id: 'IncentiveSimulation' });

@@ -124,6 +124,43 @@ export const incentiveSdl = /* GraphQL */ `
   }
   type RecognitionAwardEdge { cursor: String! node: RecognitionAward! }
 
+  type IncentiveRunStatementLines { calculated: Int! adjustments: Int! removedDraftLines: Int! }
+
+  type IncentiveRun {
+    "null for a dry run"
+    id: ID
+    programId: ID!
+    programVersion: Int!
+    period: String!
+    periodStart: Date!
+    periodEnd: Date!
+    "sha256 of rules, eligibility, base and every partner input: same data, same hash"
+    inputHash: String!
+    unit: String!
+    partnerCount: Int!
+    total: Decimal!
+    "total before the budget cap"
+    requested: Decimal!
+    prorated: Boolean!
+    dryRun: Boolean!
+    createdBy: String!
+    createdAt: DateTime
+    statementLines: IncentiveRunStatementLines
+    awards: Int
+    "Per-partner results by partner id (batched: one query for all runs of a result)"
+    lines(first: Int = 100): [IncentiveRunLine!]!
+  }
+
+  type IncentiveRunLine { partnerId: ID! amount: Decimal! explanation: JSON! }
+  type IncentiveRunResult { run: IncentiveRun! lines: [IncentiveRunLine!] }
+
+  type IncentiveRunConnection {
+    edges: [IncentiveRunEdge!]!
+    nodes: [IncentiveRun!]!
+    pageInfo: PageInfo!
+  }
+  type IncentiveRunEdge { cursor: String! node: IncentiveRun! }
+
   input CreateIncentiveProgramInput {
     code: String!
     name: String!
@@ -177,6 +214,12 @@ export const incentiveSdl = /* GraphQL */ `
     incentiveStatements(first: Int = 50, after: String, partnerId: ID, period: String, status: IncentiveStatementStatus): IncentiveStatementConnection!
     "asOf: end of that day; omitted: now"
     rebateBalance(partnerId: ID!, asOf: Date): RebateBalance
+    incentiveRun(id: ID!): IncentiveRun
+    incentiveRuns(first: Int = 50, after: String, programId: ID, period: String): IncentiveRunConnection!
+    "Line-by-line comparison of two runs (see IncentiveRunDiff in OpenAPI)"
+    incentiveRunDiff(run: ID!, against: ID!): JSON!
+    "How far a partner is from the next tier (see IncentiveProjection in OpenAPI); program: id or code"
+    incentiveProjection(program: String!, partnerId: ID!, period: String): JSON!
     recognitionAwards(first: Int = 50, after: String, partnerId: ID, period: String, programId: ID): RecognitionAwardConnection!
   }
 
@@ -191,5 +234,9 @@ export const incentiveSdl = /* GraphQL */ `
     spendRebate(partnerId: ID!, input: RebateSpendInput!): RebateSpendResult!
     recordRebateEntry(partnerId: ID!, kind: RebateManualKind!, amount: Decimal!, reason: String!): RebateEntryResult!
     grantRecognitionAward(input: GrantAwardInput!): RecognitionAward!
+    "Calculate a program for a period; program: id or code; dryRun stores nothing"
+    runIncentiveProgram(program: String!, period: String!, dryRun: Boolean = false): IncentiveRunResult!
+    "A changed rule set against a stored period (see IncentiveSimulation in OpenAPI); stores nothing"
+    simulateIncentiveProgram(program: String!, rules: JSON!, period: String): JSON!
   }
 `;

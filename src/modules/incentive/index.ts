@@ -3,6 +3,8 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
+import type { TargetServices } from '../target/index.js';
+import { RunService } from './runs.service.js';
 import { AwardService } from './awards.service.js';
 import { incentiveResolvers } from './incentive.resolvers.js';
 import { incentiveRoutes } from './incentive.routes.js';
@@ -17,15 +19,19 @@ export interface IncentiveServices {
   statements: StatementService;
   rebates: RebateService;
   awards: AwardService;
+  runs: RunService;
 }
 
-export function createIncentiveServices(store: Store, _deps: { onboarding: OnboardingServices }): IncentiveServices {
+export function createIncentiveServices(store: Store, deps: { onboarding: OnboardingServices; target: TargetServices }): IncentiveServices {
   const rebates = new RebateService(store);
+  const statements = new StatementService(store, rebates);
+  const awards = new AwardService(store);
   return {
     programs: new ProgramService(store),
-    statements: new StatementService(store, rebates),
+    statements,
     rebates,
-    awards: new AwardService(store),
+    awards,
+    runs: new RunService(store, statements, awards, deps.target),
   };
 }
 
