@@ -182,7 +182,7 @@ export const PriceLineInput = z
     if (n(l.distributionPrice) > n(l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['distributionPrice'], message: 'must not exceed suggestedRetailPrice' });
     if (l.minResalePrice != null && n(l.minResalePrice) > n(l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['minResalePrice'], message: 'must not exceed suggestedRetailPrice' });
   })
-  .meta({ id: 'PriceLineInput' });
+  ;
 export type PriceLineInput = z.infer<typeof PriceLineInput>;
 
 export const PriceLinesInput = z.strictObject({ lines: z.array(PriceLineInput).min(1).max(1000) }).meta({ id: 'PriceLinesInput' });
