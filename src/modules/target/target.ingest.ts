@@ -86,7 +86,16 @@ const DEC = /^-?\d{1,14}(\.\d{1,4})?$/;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+const dateCache = new Map<string, boolean>();
 function validDate(s: string): boolean {
+  const hit = dateCache.get(s);
+  if (hit !== undefined) return hit;
+  const ok = checkDate(s);
+  if (dateCache.size < 50_000) dateCache.set(s, ok);
+  return ok;
+}
+
+function checkDate(s: string): boolean {
   const m = DATE.exec(s);
   if (!m) return false;
   const d = new Date(s + 'T00:00:00Z');
@@ -95,16 +104,20 @@ function validDate(s: string): boolean {
 
 /** Validates one record; returns the staging row or the field errors. */
 export function validateRecord(stream: StreamName, line: number, rec: Record<string, unknown>): { row: StageRow } | { errors: RowError[] } {
+  return validateFields(STREAM_FIELDS[stream], line, (name) => rec[name]);
+}
+
+function validateFields(fields: FieldDef[], line: number, get: (name: string) => unknown): { row: StageRow } | { errors: RowError[] } {
   const row: StageRow = { line };
-  const errors: RowError[] = [];
-  for (const f of STREAM_FIELDS[stream]) {
-    const raw = rec[f.name];
+  let errors: RowError[] | undefined;
+  for (const f of fields) {
+    const raw = get(f.name);
     if (raw === undefined || raw === null || raw === '') {
-      if (f.required) errors.push({ line, path: f.name, message: 'is required' });
+      if (f.required) (errors ??= []).push({ line, path: f.name, message: 'is required' });
       continue;
     }
     if (typeof raw !== 'string' && typeof raw !== 'number') {
-      errors.push({ line, path: f.name, message: 'must be a string or number' });
+      (errors ??= []).push({ line, path: f.name, message: 'must be a string or number' });
       continue;
     }
     const v = typeof raw === 'string' ? raw.trim() : String(raw);
@@ -129,10 +142,114 @@ export function validateRecord(stream: StreamName, line: number, rec: Record<str
         if (v.length > 200) bad = 'must be at most 200 characters';
         break;
     }
-    if (bad) errors.push({ line, path: f.name, message: bad });
+    if (bad) (errors ??= []).push({ line, path: f.name, message: bad });
     else row[f.col] = v;
   }
-  return errors.length ? { errors } : { row };
+  return errors ? { errors } : { row };
+}
+
+/**
+ * A fast RFC 4180 CSV reader for the fact streams (the generic csv-parse reader runs at ~70k rows/s here, this
+ * one several times faster): header line names the columns, values trimmed, empty cells absent, empty lines
+ * skipped, quoted fields may hold commas, quotes ("") and line breaks. Lines are physical line numbers (the
+ * header is line 1); a record spanning lines has the number of its first line.
+ */
+export async function* fastCsvRows(input: Readable): AsyncGenerator<{ line: number; get: (name: string) => string | undefined } | { line: number; error: string }> {
+  let header: Map<string, number> | undefined;
+  let rest = '';
+  let lineNo = 0;
+  let pending: { start: number; text: string } | undefined; // a quoted record still open across lines
+  const parseQuoted = (text: string): string[] | undefined => {
+    const out: string[] = [];
+    let i = 0;
+    const n = text.length;
+    while (i <= n) {
+      let v = '';
+      while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+      if (text[i] === '"') {
+        i++;
+        for (;;) {
+          const q = text.indexOf('"', i);
+          if (q < 0) return undefined; // still open
+          v += text.slice(i, q);
+          if (text[q + 1] === '"') {
+            v += '"';
+            i = q + 2;
+          } else {
+            i = q + 1;
+            break;
+          }
+        }
+        const c = text.indexOf(',', i);
+        i = c < 0 ? n + 1 : c + 1;
+        out.push(v);
+      } else {
+        const c = text.indexOf(',', i);
+        const end = c < 0 ? n : c;
+        out.push(text.slice(i, end).trim());
+        i = end + 1;
+      }
+    }
+    return out;
+  };
+  /** one physical line -> a complete record (start line, fields), or null (empty, header, or still open) */
+  const handle = (raw: string): [number, string[]] | null => {
+    lineNo++;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    let rec: [number, string[]] | null = null;
+    if (pending) {
+      pending.text += '\n' + text;
+      const f = parseQuoted(pending.text);
+      if (f) {
+        rec = [pending.start, f];
+        pending = undefined;
+      }
+    } else if (!text.trim()) {
+      return null;
+    } else if (text.indexOf('"') < 0) {
+      const parts = text.split(',');
+      for (let i = 0; i < parts.length; i++) parts[i] = parts[i]!.trim();
+      rec = [lineNo, parts];
+    } else {
+      const f = parseQuoted(text);
+      if (f) rec = [lineNo, f];
+      else pending = { start: lineNo, text };
+    }
+    if (rec && !header) {
+      header = new Map(rec[1].map((h, i) => [h.trim().replace(/^\uFEFF/, ''), i]));
+      return null;
+    }
+    return rec;
+  };
+  const toRow = ([line, fields]: [number, string[]]) => {
+    const h = header!;
+    return {
+      line,
+      get: (name: string) => {
+        const i = h.get(name);
+        const v = i === undefined ? undefined : fields[i];
+        return v === '' ? undefined : v;
+      },
+    };
+  };
+  input.setEncoding('utf8');
+  for await (const chunk of input as AsyncIterable<string>) {
+    const text = rest + chunk;
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      if (nl < 0) break;
+      const r = handle(text.slice(from, nl));
+      if (r) yield toRow(r);
+      from = nl + 1;
+    }
+    rest = text.slice(from);
+  }
+  if (rest) {
+    const r = handle(rest);
+    if (r) yield toRow(r);
+  }
+  if (pending) yield { line: pending.start, error: 'CSV cannot be read further: a quoted field is not closed' };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -355,8 +472,11 @@ async function inTransaction<T>(store: Store, fn: (x: TxExec) => Promise<T>): Pr
 
 async function writeStaged(x: TxExec, stream: StreamName, actor: Actor, rows: StageRow[]) {
   await x.run(sql`select pg_advisory_xact_lock(hashtext(${`target:${actor.tenantId}:${stream}`}))`);
+  const t0 = performance.now();
   await x.stage(rows);
+  const t1 = performance.now();
   const res = (await x.run(upsertStatement(stream, actor.tenantId, actor.partnerId ?? null))) as unknown as UpsertResult[];
+  if (process.env.TARGET_INGEST_DEBUG) console.error(`stage ${(t1 - t0).toFixed(0)} ms, upsert ${(performance.now() - t1).toFixed(0)} ms`);
   return refusals(res);
 }
 
@@ -417,13 +537,25 @@ export async function runFactImport(store: Store, actor: Actor, stream: StreamNa
   const consume = async (flush: (b: StageRow[]) => Promise<void>) => {
     let batch: StageRow[] = [];
     let keys = new Map<string, number>();
-    for await (const item of parseRows(input, opts.format)) {
+    // the database writes batch n while Node parses batch n+1 (one batch in flight, in order)
+    let inFlight: Promise<void> | undefined;
+    const fields = STREAM_FIELDS[stream];
+    const rows =
+      opts.format === 'csv'
+        ? fastCsvRows(input)
+        : (async function* () {
+            for await (const r of parseRows(input, opts.format)) {
+              if ('error' in r) yield r;
+              else yield { line: r.line, get: (name: string) => r.record[name] };
+            }
+          })();
+    for await (const item of rows) {
       report.rowsRead++;
       if ('error' in item) {
         reject([{ line: item.line, message: item.error }]);
         continue;
       }
-      const v = validateRecord(stream, item.line, item.record);
+      const v = validateFields(fields, item.line, item.get);
       if ('errors' in v) {
         reject(v.errors);
         continue;
@@ -437,12 +569,16 @@ export async function runFactImport(store: Store, actor: Actor, stream: StreamNa
       keys.set(key, item.line);
       batch.push(v.row);
       if (batch.length >= batchSize) {
-        await flush(batch);
+        if (inFlight) await inFlight;
+        const b = batch;
+        inFlight = flush(b);
+        inFlight.catch(() => {}); // awaited below; avoids an unhandled rejection while parsing goes on
         batch = [];
         keys = new Map();
         await opts.onProgress?.({ rowsRead: report.rowsRead, accepted: report.accepted, rejected: report.rejected });
       }
     }
+    if (inFlight) await inFlight;
     await flush(batch);
     await opts.onProgress?.({ rowsRead: report.rowsRead, accepted: report.accepted, rejected: report.rejected });
   };

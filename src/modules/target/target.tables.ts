@@ -96,7 +96,6 @@ export const sellInLines = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.externalId] }),
     index('sell_in_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
-    index('sell_in_date_idx').on(t.tenantId, t.date),
   ],
 );
 
@@ -120,7 +119,6 @@ export const sellThroughLines = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.externalId] }),
     index('sell_through_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
-    index('sell_through_date_idx').on(t.tenantId, t.date),
     index('sell_through_cross_region_idx').on(t.tenantId, t.partnerId, t.date).where(sql`cross_region`),
   ],
 );

@@ -118,8 +118,6 @@ CREATE INDEX "collections_partner_date_idx" ON "collections" USING btree ("tenan
 CREATE INDEX "inventory_partner_date_idx" ON "inventory_snapshots" USING btree ("tenant_id","partner_id","date");--> statement-breakpoint
 CREATE INDEX "partner_customers_first_idx" ON "partner_customers" USING btree ("tenant_id","first_date","partner_id");--> statement-breakpoint
 CREATE INDEX "sell_in_partner_date_idx" ON "sell_in_lines" USING btree ("tenant_id","partner_id","date");--> statement-breakpoint
-CREATE INDEX "sell_in_date_idx" ON "sell_in_lines" USING btree ("tenant_id","date");--> statement-breakpoint
 CREATE INDEX "sell_through_partner_date_idx" ON "sell_through_lines" USING btree ("tenant_id","partner_id","date");--> statement-breakpoint
-CREATE INDEX "sell_through_date_idx" ON "sell_through_lines" USING btree ("tenant_id","date");--> statement-breakpoint
 CREATE INDEX "sell_through_cross_region_idx" ON "sell_through_lines" USING btree ("tenant_id","partner_id","date") WHERE cross_region;--> statement-breakpoint
 CREATE INDEX "targets_period_idx" ON "targets" USING btree ("tenant_id","period","metric");

@@ -1,0 +1,100 @@
+/**
+ * bench/ingest: 1,000,000 sell-through rows as CSV, ingested through the same code path as the API route and the
+ * CLI (runFactImport on a streamed file: parse, validate, COPY into staging, one upsert statement per batch with
+ * cross-region marking and monthly totals), then a raw COPY of the same file into a scratch table in the same
+ * run, and the ratio. A second import of the same file measures the "every row already present" case.
+ *   npm run bench:ingest [-- --rows 1000000 --keep-file]
+ * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops.
+ */
+import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { systemActor } from '../../src/platform/actor.js';
+import { Store } from '../../src/platform/store.js';
+import { runFactImport } from '../../src/modules/target/target.ingest.js';
+import { peakRssMb, scratchDatabase, secs, seedCatalog } from '../lib/db.js';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'keep-file': { type: 'boolean', default: false } } });
+const N = Number(values.rows);
+const TENANT = 'bench';
+const file = join(tmpdir(), `target-bench-sell-through-${N}.csv`);
+
+async function generate() {
+  let seed = 42;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+  const terr = ['NORTH', 'SOUTH', 'EAST', 'WEST', 'CENTRAL', 'ISLANDS'];
+  const day0 = Date.UTC(2023, 0, 1);
+  const ws = createWriteStream(file, { highWaterMark: 1 << 20 });
+  let buf = 'externalId,date,partnerCode,productCode,quantity,amount,customerId,territoryCode\n';
+  for (let i = 1; i <= N; i++) {
+    const d = new Date(day0 + Math.floor(rnd() * 1096) * 86400000).toISOString().slice(0, 10);
+    const qty = 1 + Math.floor(rnd() * 100);
+    const amount = (qty * (1 + rnd() * 250)).toFixed(2);
+    buf += `EXT-${String(i).padStart(10, '0')},${d},P${String(Math.floor(rnd() * 10000)).padStart(5, '0')},SKU-${String(Math.floor(rnd() * 50000)).padStart(6, '0')},${qty},${amount},CU${Math.floor(rnd() * 200000)},${terr[Math.floor(rnd() * 6)]}\n`;
+    if (buf.length > 1 << 20) {
+      if (!ws.write(buf)) await new Promise<void>((r) => ws.once('drain', () => r()));
+      buf = '';
+    }
+  }
+  ws.end(buf);
+  await new Promise<void>((r) => ws.on('finish', () => r()));
+}
+
+const t0 = performance.now();
+await generate();
+console.error(`generated ${N.toLocaleString('en')} rows (${(statSync(file).size / 1e6).toFixed(1)} MB) in ${secs(t0)} s: ${file}`);
+
+const { database, drop } = await scratchDatabase('bench_target_ingest');
+try {
+  const sql = database.client!;
+  await seedCatalog(sql, TENANT, 10_000, 50_000);
+  const store = new Store(database);
+  const actor = systemActor(TENANT, 'bench');
+  const rssBefore = peakRssMb();
+
+  const run = async (label: string) => {
+    const t = performance.now();
+    let lastLog = 0;
+    const report = await runFactImport(store, actor, 'sell-through', createReadStream(file, { highWaterMark: 1 << 20 }), {
+      format: 'csv',
+      onProgress: (p) => {
+        if (performance.now() - lastLog > 2000) {
+          lastLog = performance.now();
+          console.error(`  ${label}: ${p.rowsRead.toLocaleString('en')} rows, ${secs(t)} s, rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+        }
+      },
+    });
+    const s = secs(t);
+    return { s, report };
+  };
+
+  const first = await run('import');
+  const peakAfterImport = peakRssMb();
+  const second = await run('re-import');
+
+  // the bare stack: COPY the same file into a scratch table with a unique (tenant_id, external_id)
+  await sql`create table copy_scratch (external_id text not null, date date, partner_code text, product_code text, quantity numeric(18,4), amount numeric(18,4), customer_id text, territory_code text)`;
+  await sql`create unique index copy_scratch_uq on copy_scratch (external_id)`;
+  const tc = performance.now();
+  const w = await sql`copy copy_scratch from stdin with (format csv, header true)`.writable();
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), w);
+  const copyS = secs(tc);
+
+  const facts = (await sql`select count(*)::int as n, sum(amount)::text as s from sell_through_lines where tenant_id = ${TENANT}`)[0]!;
+  const totals = (await sql`select sum(amount)::text as s from actual_monthly_totals where tenant_id = ${TENANT} and stream = 'sell_through'`)[0]!;
+  const result = {
+    rows: N,
+    import: { seconds: first.s, rowsPerS: Math.round(N / first.s), created: first.report.created, rejected: first.report.rejected },
+    reimportUnchanged: { seconds: second.s, rowsPerS: Math.round(N / second.s), unchanged: second.report.unchanged },
+    rawCopy: { seconds: copyS, rowsPerS: Math.round(N / copyS) },
+    ratio: { importVsCopy: +(copyS / first.s).toFixed(3), reimportVsCopy: +(copyS / second.s).toFixed(3) },
+    peakRssMb: { beforeImport: rssBefore, afterImport: peakAfterImport, end: peakRssMb() },
+    check: { facts: facts.n, factSum: facts.s, totalsSum: totals.s, totalsMatch: facts.s === totals.s },
+  };
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  await drop();
+  if (!values['keep-file']) unlinkSync(file);
+}

@@ -1,0 +1,43 @@
+/** Shared bench helpers: a scratch database on DATABASE_URL, migrated, with a catalog of partners and products. */
+import postgres from 'postgres';
+import { Database } from '../../src/platform/db.js';
+
+export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
+/** Creates (drops first) a scratch database, migrates it; returns the Database and a drop function. */
+export async function scratchDatabase(name: string, poolMax = 4): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
+  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  await admin.unsafe(`create database "${name}"`);
+  const url = withDatabase(BASE_URL, name);
+  const database = new Database({ url, poolMax });
+  await database.migrate();
+  return {
+    url,
+    database,
+    drop: async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Catalog fixture straight in SQL (onboarding owns these tables; a bench only needs rows to join codes to). */
+export async function seedCatalog(sql: postgres.Sql, tenant: string, partners: number, products: number): Promise<void> {
+  await sql`insert into tenants (id, name) values (${tenant}, ${tenant}) on conflict do nothing`;
+  await sql`insert into partners (tenant_id, id, code, legal_name, type, status)
+    select ${tenant}, gen_random_uuid(), 'P' || lpad(g::text, 5, '0'), 'Partner ' || g, 'distributor', 'active' from generate_series(0, ${partners - 1}) g`;
+  await sql`insert into products (tenant_id, id, code, name) select ${tenant}, gen_random_uuid(), 'SKU-' || lpad(g::text, 6, '0'), 'Product ' || g from generate_series(0, ${products - 1}) g`;
+  await sql`insert into territories (tenant_id, id, code, name) select ${tenant}, gen_random_uuid(), t, t from unnest(array['NORTH','SOUTH','EAST','WEST','CENTRAL','ISLANDS']) t`;
+  await sql`analyze`;
+}
+
+export const peakRssMb = () => +(process.resourceUsage().maxRSS / 1024).toFixed(1);
+export const secs = (t0: number) => +((performance.now() - t0) / 1000).toFixed(2);
