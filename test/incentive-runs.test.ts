@@ -220,6 +220,31 @@ describe('calculation runs', () => {
     expect(awards).toEqual([expect.objectContaining({ partnerId: A, rank: 1, title: 'Top distributor', period: '2026-Q1' })]);
   });
 
+  it('concurrent runs of one program serialize: statement lines stay single and consistent', async () => {
+    const res = await Promise.all([1, 2, 3].map(() => run({ program: 'RB-Q', period: '2026-Q1' })));
+    expect(res.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    expect(new Set(res.map((r) => r.data.run.inputHash)).size).toBe(1);
+    const rbqDraftLines = await countRows(
+      t,
+      'incentive_statement_lines l join incentive_statements s on s.id = l.statement_id',
+      `l.program_id = '${rbq.id}' and s.status = 'draft'`,
+    );
+    expect(rbqDraftLines).toBe(2); // A: one adjustment (+3300.00), B: one calculated line (1000.00)
+    const aDraft = (await admin.get(`/v1/incentives/statements?partnerId=${A}&period=2026-Q1&status=draft`)).data.data[0];
+    // 3300.00 (RB-Q adjustment) - 500.00 (PEN) = 2800.00
+    expect(aDraft.total).toBe('2800.00');
+  });
+
+  it('points programs book whole points on a PTS statement', async () => {
+    const pts = await makeProgram(admin, 'PTS', { type: 'points', eligibility: { partnerTypes: ['distributor'] }, rules: { mode: 'whole', tiers: [{ threshold: '0', rate: '1' }], pointsPerUnit: '0.1' } });
+    await admin.post(`/v1/incentives/programs/${pts.id}/activate`);
+    const r = await run({ program: 'PTS', period: '2026-Q1' });
+    // A: 210000 x 1% = 2100 x 0.1 = 210 points; B: 99999.99 x 1% = 999.9999 x 0.1 = 99.99999 -> 100 points
+    expect(r.data.run).toMatchObject({ unit: 'PTS', total: '310' });
+    const st = (await admin.get(`/v1/incentives/statements?partnerId=${B}&period=2026-Q1`)).data.data.find((x: { unit: string }) => x.unit === 'PTS');
+    expect(st.total).toBe('100');
+  });
+
   it('GraphQL runs a dry run and reads a run with its lines', async () => {
     const dry = await admin.gql(`mutation { runIncentiveProgram(program: "RB-Q", period: "2026-Q1", dryRun: true) { run { total dryRun inputHash } lines { partnerId amount } } }`);
     expect(dry.errors).toBeUndefined();
