@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { extendGraphql } from '../../platform/graphql.js';
 import { registerImportKind } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
+import type { IncentiveServices } from '../incentive/index.js';
 import type { OnboardingServices } from '../onboarding/index.js';
 import type { PolicyServices } from '../policy/index.js';
 import type { TargetServices } from '../target/index.js';
@@ -21,7 +22,7 @@ export interface EvaluationServices {
   store: Store;
 }
 
-export function createEvaluationServices(store: Store, deps: { onboarding: OnboardingServices; target: TargetServices; policy: PolicyServices }): EvaluationServices {
+export function createEvaluationServices(store: Store, deps: { onboarding: OnboardingServices; target: TargetServices; policy: PolicyServices; incentive: IncentiveServices }): EvaluationServices {
   // computed KPIs read the target module's fact tables and the policy module's price_violations view
   const evaluations = new EvaluationService(store, { onboarding: deps.onboarding, target: deps.target, computed: { kinds: COMPUTED_KINDS, source: computedSource } });
   registerImportKind('evaluation.manual-values', (actor) => evaluations.manualValuesImportSpec(actor));
