@@ -4,6 +4,7 @@ import { toConnection } from '../../platform/pagination.js';
 import type { Partner } from '../onboarding/partners.schemas.js';
 import type { EvaluationService } from './evaluation.service.js';
 import type { WarningService } from './evaluation.warnings.js';
+import type { ReportService } from './evaluation.reports.js';
 
 type Ctx = MercuriusContext;
 
@@ -29,7 +30,7 @@ async function orNull<T>(p: Promise<T>): Promise<T | null> {
   }
 }
 
-export function evaluationResolvers(svc: EvaluationService, warnings: WarningService): { resolvers: IResolvers; loaders: MercuriusLoaders } {
+export function evaluationResolvers(svc: EvaluationService, warnings: WarningService, reports: ReportService): { resolvers: IResolvers; loaders: MercuriusLoaders } {
   /** one query for every partner in the batch (grouped by the template argument) */
   const historyLoader = (latest: boolean) => async (queries: { obj: Partner; params: { template?: string | null } }[], ctx: Ctx) => {
     const groups = new Map<string, number[]>();
@@ -66,6 +67,7 @@ export function evaluationResolvers(svc: EvaluationService, warnings: WarningSer
           toConnection(await svc.listActions(ctx.actor, { ...clean({ run: a.run, partnerId: a.partnerId, status: a.status }), limit: first(a.first), cursor: a.after ?? undefined }), (x) => [x.id]),
         evaluationKpiAverages: (_: unknown, a: { run: string; by: 'territory' | 'partner_type' }, ctx: Ctx) => svc.kpiAverages(ctx.actor, a.run, a.by),
         evaluationGradeDistribution: (_: unknown, a: { run: string }, ctx: Ctx) => svc.gradeDistribution(ctx.actor, a.run),
+        programEffectiveness: (_: unknown, a: { period: string; segment?: string; include?: string }, ctx: Ctx) => reports.programEffectiveness(ctx.actor, clean(a)),
         earlyWarnings: async (_: unknown, a: { first?: number; after?: string; status?: string; partnerId?: string; period?: string }, ctx: Ctx) =>
           toConnection(await warnings.list(ctx.actor, { ...clean({ status: a.status, partnerId: a.partnerId, period: a.period }), limit: first(a.first), cursor: a.after ?? undefined }), (x) => [x.id]),
         simulateEvaluation: (_: unknown, a: { run: string; kpis?: unknown[]; gradeBands?: unknown[] }, ctx: Ctx) => svc.simulate(ctx.actor, clean(a)),

@@ -40,6 +40,7 @@ import {
 } from './evaluation.schemas.js';
 import type { EvaluationService } from './evaluation.service.js';
 import type { WarningService } from './evaluation.warnings.js';
+import { ProgramEffectiveness, ProgramEffectivenessQuery, type ReportService } from './evaluation.reports.js';
 
 const importValidator: typeof validatorCompiler = (route) =>
   route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route);
@@ -60,7 +61,10 @@ const splitAction = (s: string) => {
   return { id: s.slice(0, i), action: s.slice(i + 1) };
 };
 
-export async function evaluationRoutes(app: FastifyInstance, { evaluations, warnings, store }: { evaluations: EvaluationService; warnings: WarningService; store: Store }) {
+export async function evaluationRoutes(
+  app: FastifyInstance,
+  { evaluations, warnings, reports, store }: { evaluations: EvaluationService; warnings: WarningService; reports: ReportService; store: Store },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['evaluations'];
 
@@ -338,6 +342,26 @@ export async function evaluationRoutes(app: FastifyInstance, { evaluations, warn
         .header('content-disposition', `attachment; filename="evaluation-${request.params.id}.csv"`)
         .serializer((x: unknown) => x as string)
         .send(toCsv(header, lines));
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/reports/program-effectiveness',
+    {
+      schema: {
+        tags,
+        operationId: 'getProgramEffectiveness',
+        summary: 'Per incentive program and partner segment: paid vs covered sales (cost-to-sales %) and the change against the same period a year earlier; JSON or CSV',
+        querystring: ProgramEffectivenessQuery,
+        response: { 200: z.union([z.object({ data: z.array(ProgramEffectiveness) }), z.string()]), ...problems(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const rows = await reports.programEffectiveness(actorOf(request), request.query);
+      if (request.query.format !== 'csv') return { data: rows };
+      const header = ['programCode', 'segment', 'currency', 'partners', 'paid', 'coveredSales', 'costToSalesPct', 'priorPartners', 'priorPaid', 'priorCoveredSales', 'priorCostToSalesPct', 'changePaid', 'changeCoveredSales', 'changeCostToSalesPoints'];
+      const lines = rows.map((r) => [r.programCode, r.segment, r.currency, r.current.partners, r.current.paid, r.current.coveredSales, r.current.costToSalesPct, r.priorYear.partners, r.priorYear.paid, r.priorYear.coveredSales, r.priorYear.costToSalesPct, r.change.paid, r.change.coveredSales, r.change.costToSalesPoints]);
+      return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(header, lines));
     },
   );
 

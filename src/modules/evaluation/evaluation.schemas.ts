@@ -125,10 +125,10 @@ export const ManualValueIn = z
     note: text(500).optional(),
   })
   .refine((v) => !!v.partnerId !== !!v.partnerCode, { message: 'give exactly one of partnerId or partnerCode', path: ['partnerId'] })
-  .meta({ id: 'ManualValueInput' });
+  .meta({ id: 'ManualKpiValueWrite' });
 export type ManualValueIn = z.infer<typeof ManualValueIn>;
 
-export const ManualValuesPut = z.strictObject({ values: z.array(ManualValueIn).min(1).max(5000) }).meta({ id: 'ManualValuesInput' });
+export const ManualValuesPut = z.strictObject({ values: z.array(ManualValueIn).min(1).max(5000) }).meta({ id: 'ManualKpiValuesWrite' });
 
 export const ManualValueImportRow = z.object({
   partnerCode: Code,
@@ -140,7 +140,7 @@ export const ManualValueImportRow = z.object({
 
 export const ManualValue = z
   .object({ partnerId: z.uuid(), partnerCode: z.string(), period: z.string(), kpi: z.string(), value: z.string(), note: z.string().nullable(), enteredBy: z.string(), updatedAt: z.string() })
-  .meta({ id: 'ManualValue' });
+  .meta({ id: 'ManualKpiValue' });
 export type ManualValue = z.infer<typeof ManualValue>;
 
 export const ManualValueQuery = z.object({
@@ -238,7 +238,7 @@ export const SimulationIn = z
     kpis: z.array(KpiDefIn).min(1).max(50).optional().describe('changed KPI definitions (weights, rules); default: the run version\'s'),
     gradeBands: z.array(GradeBandIn).min(1).max(20).optional(),
   })
-  .meta({ id: 'EvaluationSimulationInput' });
+  .meta({ id: 'EvaluationSimulationRequest' });
 
 const Standing = z.object({ total: z.string().nullable(), grade: z.string().nullable(), rank: z.number().int().nullable() });
 export const Simulation = z
@@ -366,7 +366,7 @@ export const WarningCheckIn = z
     period: Period.optional().describe('default: the calendar quarter of asOf'),
     asOf: z.iso.date().optional().describe('default: today (UTC)'),
   })
-  .meta({ id: 'WarningCheckInput' });
+  .meta({ id: 'WarningCheckRequest' });
 
 export const Warning = z
   .object({

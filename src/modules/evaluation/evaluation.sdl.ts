@@ -246,6 +246,21 @@ export const evaluationSdl = /* GraphQL */ `
   type GradeCount { grade: String! count: Int! share: Decimal! }
   type GradeDistribution { runId: ID! period: String! grades: [GradeCount!]! incomplete: Int! }
 
+  enum ProgramSegment { partner_type tier territory }
+  enum PaidBasis { paid approved }
+  type ProgramEffectivenessSide { partners: Int! paid: Decimal! coveredSales: Decimal! costToSalesPct: Decimal }
+  type ProgramEffectivenessChange { paid: Decimal! coveredSales: Decimal! costToSalesPoints: Decimal }
+  type ProgramEffectiveness {
+    programId: ID!
+    programCode: String!
+    programName: String!
+    currency: String!
+    segment: String
+    current: ProgramEffectivenessSide!
+    priorYear: ProgramEffectivenessSide!
+    change: ProgramEffectivenessChange!
+  }
+
   extend type Partner {
     "the newest finalised evaluation result of the partner (batched)"
     latestEvaluation(template: String): EvaluationHistoryEntry
@@ -263,6 +278,8 @@ export const evaluationSdl = /* GraphQL */ `
     "KPI averages of a run by territory (home region) or partner type"
     evaluationKpiAverages(run: ID!, by: KpiAverageGroup!): [KpiAverage!]!
     evaluationGradeDistribution(run: ID!): GradeDistribution!
+    "per incentive program and partner segment: paid vs covered sales and the change against a year earlier"
+    programEffectiveness(period: String!, segment: ProgramSegment = partner_type, include: PaidBasis = paid): [ProgramEffectiveness!]!
     earlyWarnings(first: Int = 50, after: String, status: WarningStatus, partnerId: ID, period: String): EarlyWarningConnection!
     "dry run of a changed template against a finalised run: nothing is stored"
     simulateEvaluation(run: ID!, kpis: [KpiDefinitionInput!], gradeBands: [GradeBandInput!]): EvaluationSimulation!

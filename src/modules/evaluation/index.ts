@@ -13,12 +13,14 @@ import { evaluationRoutes } from './evaluation.routes.js';
 import { evaluationSdl } from './evaluation.sdl.js';
 import { EvaluationService } from './evaluation.service.js';
 import { WarningService } from './evaluation.warnings.js';
+import { ReportService } from './evaluation.reports.js';
 
 /** Services of the evaluation module. */
 export interface EvaluationServices {
   evaluations: EvaluationService;
   /** early warnings; `warnings.check(systemActor(tenant), {})` is what a scheduler calls */
   warnings: WarningService;
+  reports: ReportService;
   store: Store;
 }
 
@@ -27,7 +29,9 @@ export function createEvaluationServices(store: Store, deps: { onboarding: Onboa
   const evaluations = new EvaluationService(store, { onboarding: deps.onboarding, target: deps.target, computed: { kinds: COMPUTED_KINDS, source: computedSource } });
   registerImportKind('evaluation.manual-values', (actor) => evaluations.manualValuesImportSpec(actor));
   const warnings = new WarningService(store, (actor, label) => evaluations.period(actor, label));
-  return { evaluations, warnings, store };
+  // program effectiveness reads the incentive module's statements and programs (read-only SQL)
+  const reports = new ReportService(store, (actor, label) => evaluations.period(actor, label));
+  return { evaluations, warnings, reports, store };
 }
 
 /** The evaluation module: one encapsulated plugin (its zod compilers stay inside). */
@@ -35,6 +39,6 @@ export async function evaluationModule(app: FastifyInstance, opts: { services: E
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await evaluationRoutes(app, opts.services);
-  const g = evaluationResolvers(opts.services.evaluations, opts.services.warnings);
+  const g = evaluationResolvers(opts.services.evaluations, opts.services.warnings, opts.services.reports);
   extendGraphql(app, evaluationSdl, g.resolvers, g.loaders);
 }
