@@ -450,6 +450,9 @@ export class EvaluationService {
         partnerIds,
         createdBy: actor.subject,
       });
+      // the planner over-estimates the KPI x partner product (jsonb_to_recordset) and would spend seconds on JIT
+      // compilation of a query that runs in well under one: no JIT for this transaction
+      await w.tx.execute(sql`set local jit = off`);
       const computed = kinds.length && this.deps.computed ? this.deps.computed.source({ tenantId: w.tenantId, period: data.period, start: range.start, end: range.end, kinds }) : null;
       await w.tx.execute(
         insertResultKpisSql({ tenantId: w.tenantId, runId, period: data.period, start: range.start, end: range.end, kpis: v.kpis, partnerIds, allowDefaults: data.allowDefaults, computed }),
