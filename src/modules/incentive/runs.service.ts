@@ -234,6 +234,9 @@ export class RunService {
     const pre = await this.program(actor, data.program);
     const p = await this.periodFor(actor, pre, data.period);
     return this.store.write(actor, async (w) => {
+      // bulk statements over thousands of rows: hash and merge joins stay linear even when the planner's
+      // statistics of freshly written incentive tables are stale (a nested loop over them is quadratic)
+      await w.tx.execute(sql`set local enable_nestloop = off`);
       const program = await this.program(actor, pre.id, w.tx, true); // serializes runs of one program
       if (program.status !== 'active') {
         throw new DomainError('ILLEGAL_TRANSITION', `Program '${program.code}' is ${program.status}: only active programs are run (use dryRun to preview)`, {
@@ -264,8 +267,13 @@ export class RunService {
           createdBy: w.actor.subject,
         })
         .returning();
-      const runLines = result.lines.map((l) => ({ tenantId: w.tenantId, runId: id, partnerId: l.partnerId, amount: l.amount, explanation: l.explanation }));
-      for (let i = 0; i < runLines.length; i += 2000) await w.tx.insert(incentiveRunLines).values(runLines.slice(i, i + 2000));
+      const runLines = result.lines.map((l) => ({ partner_id: l.partnerId, amount: l.amount, explanation: l.explanation }));
+      for (let i = 0; i < runLines.length; i += 5000) {
+        await w.tx.execute(sql`
+          insert into ${incentiveRunLines} (tenant_id, run_id, partner_id, amount, explanation)
+          select ${w.tenantId}, ${id}, x.partner_id, x.amount, x.explanation
+          from jsonb_to_recordset(${JSON.stringify(runLines.slice(i, i + 5000))}::jsonb) as x(partner_id uuid, amount numeric, explanation jsonb)`);
+      }
       const run = toRun(row!);
       if (program.type === 'recognition') {
         run.awards = await this.grantTop(w, program, p, inputs);
@@ -289,16 +297,17 @@ export class RunService {
     const drafts = await this.store.database.rows<{ id: string }>(
       sql`select s.id from ${incentiveStatements} s
           where s.tenant_id = ${w.tenantId} and s.status = 'draft' and s.period = ${p.label}
-            and s.id in (select statement_id from ${incentiveStatementLines} l where l.tenant_id = ${w.tenantId} and l.program_id = ${program.id} and l.period = ${p.label})
-          order by s.id for update`,
+            and exists (select 1 from ${incentiveStatementLines} l
+                        where l.tenant_id = s.tenant_id and l.statement_id = s.id and l.program_id = ${program.id})
+          order by s.id for update of s`,
       w.tx,
     );
     let removed = 0;
     if (drafts.length) {
       const del = await this.store.database.rows<{ statement_id: string }>(
-        sql`delete from ${incentiveStatementLines} l
+        sql`delete from ${incentiveStatementLines} l using ${incentiveStatements} s
             where l.tenant_id = ${w.tenantId} and l.program_id = ${program.id} and l.period = ${p.label} and l.kind <> 'manual'
-              and l.statement_id = any(${pgArray(drafts.map((d) => d.id))}::uuid[])
+              and s.tenant_id = l.tenant_id and s.id = l.statement_id and s.status = 'draft'
             returning l.statement_id`,
         w.tx,
       );

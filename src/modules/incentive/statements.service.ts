@@ -180,58 +180,86 @@ export class StatementService {
   async addLinesInWork(w: Work, lines: NewLine[]): Promise<StatementLine[]> {
     if (!lines.length) return [];
     const keyOf = (l: { partnerId: string; period: string; unit: string }) => `${l.partnerId}|${l.period}|${l.unit}`;
-    const keys = [...new Map(lines.map((l) => [keyOf(l), l])).values()];
-    const drafts = new Map<string, StatementRow>();
+    const keys = [...new Map(lines.map((l) => [keyOf(l), { partnerId: l.partnerId, period: l.period, unit: l.unit }])).values()];
+    const drafts = new Map<string, { id: string; unit: string }>();
     for (let attempt = 0; attempt < 3 && drafts.size < keys.length; attempt++) {
       const missing = keys.filter((k) => !drafts.has(keyOf(k)));
+      const json = JSON.stringify(missing.map((k) => ({ id: uuidv7(), partner_id: k.partnerId, period: k.period, unit: k.unit })));
       await w.tx.execute(sql`
         insert into ${incentiveStatements} (tenant_id, id, partner_id, period, unit)
-        select ${w.tenantId}, x.id::uuid, x.partner_id::uuid, x.period, x.unit
-        from unnest(${pgArray(missing.map(() => uuidv7()))}::text[], ${pgArray(missing.map((k) => k.partnerId))}::text[],
-                    ${pgArray(missing.map((k) => k.period))}::text[], ${pgArray(missing.map((k) => k.unit))}::text[]) as x(id, partner_id, period, unit)
+        select ${w.tenantId}, x.id, x.partner_id, x.period, x.unit
+        from jsonb_to_recordset(${json}::jsonb) as x(id uuid, partner_id uuid, period text, unit text)
         on conflict (tenant_id, partner_id, period, unit) where status = 'draft' do nothing`);
-      const rows = await w.tx
-        .select()
-        .from(incentiveStatements)
-        .where(
-          and(
-            eq(incentiveStatements.tenantId, w.tenantId),
-            eq(incentiveStatements.status, 'draft'),
-            inArray(incentiveStatements.partnerId, [...new Set(missing.map((k) => k.partnerId))]),
-          ),
-        )
-        .for('update');
-      for (const r of rows) if (r.status === 'draft') drafts.set(keyOf(r), r);
+      // lock the open drafts; one approved meanwhile no longer matches status = 'draft' and is retried
+      const rows = await this.store.database.rows<{ id: string; partner_id: string; period: string; unit: string }>(
+        sql`select s.id, s.partner_id, s.period, s.unit from ${incentiveStatements} s
+            join jsonb_to_recordset(${json}::jsonb) as x(id uuid, partner_id uuid, period text, unit text)
+              on s.partner_id = x.partner_id and s.period = x.period and s.unit = x.unit
+            where s.tenant_id = ${w.tenantId} and s.status = 'draft'
+            order by s.id for update of s`,
+        w.tx,
+      );
+      for (const r of rows) drafts.set(keyOf({ partnerId: r.partner_id, period: r.period, unit: r.unit }), { id: r.id, unit: r.unit });
     }
     if (drafts.size < keys.length) throw new DomainError('CONFLICT', 'Statements changed concurrently; retry the request');
     const values = lines.map((l) => ({
-      tenantId: w.tenantId,
       id: uuidv7(),
-      statementId: drafts.get(keyOf(l))!.id,
-      partnerId: l.partnerId,
+      statement_id: drafts.get(keyOf(l))!.id,
+      partner_id: l.partnerId,
       period: l.period,
-      programId: l.programId,
-      runId: l.runId,
+      program_id: l.programId,
+      run_id: l.runId,
       kind: l.kind,
       amount: l.amount,
       reason: l.reason,
       explanation: l.explanation,
     }));
-    const inserted: StatementLineRow[] = [];
-    for (let i = 0; i < values.length; i += 2000) inserted.push(...(await w.tx.insert(incentiveStatementLines).values(values.slice(i, i + 2000)).returning()));
-    await this.refreshTotals(w, [...new Set(values.map((v) => v.statementId))]);
+    // one statement per 5,000 lines, the rows travel as one JSON parameter
+    const created = new Map<string, Date>();
+    for (let i = 0; i < values.length; i += 5000) {
+      const rows = await this.store.database.rows<{ id: string; created_at: string | Date }>(
+        sql`insert into ${incentiveStatementLines} (tenant_id, id, statement_id, partner_id, period, program_id, run_id, kind, amount, reason, explanation)
+            select ${w.tenantId}, x.id, x.statement_id, x.partner_id, x.period, x.program_id, x.run_id, x.kind, x.amount, x.reason, x.explanation
+            from jsonb_to_recordset(${JSON.stringify(values.slice(i, i + 5000))}::jsonb)
+              as x(id uuid, statement_id uuid, partner_id uuid, period text, program_id uuid, run_id uuid, kind text, amount numeric, reason text, explanation jsonb)
+            returning id, created_at`,
+        w.tx,
+      );
+      for (const r of rows) created.set(r.id, new Date(r.created_at));
+    }
+    await this.refreshTotals(w, [...new Set(values.map((v) => v.statement_id))]);
     const unitOf = new Map([...drafts.values()].map((d) => [d.id, d.unit]));
-    return inserted.map((r) => toLine(r, unitOf.get(r.statementId)!));
+    return values.map((v) =>
+      toLine(
+        {
+          tenantId: w.tenantId,
+          id: v.id,
+          statementId: v.statement_id,
+          partnerId: v.partner_id,
+          period: v.period,
+          programId: v.program_id,
+          runId: v.run_id,
+          kind: v.kind,
+          amount: v.amount,
+          reason: v.reason,
+          explanation: v.explanation,
+          createdAt: created.get(v.id) ?? new Date(),
+        },
+        unitOf.get(v.statement_id)!,
+      ),
+    );
   }
 
   /** total = sum of lines, for the given statements, in one statement. */
   async refreshTotals(w: Work, statementIds: string[]): Promise<void> {
     if (!statementIds.length) return;
+    const ids = pgArray(statementIds);
     await w.tx.execute(sql`
-      update ${incentiveStatements} s set total = coalesce((
-        select sum(l.amount) from ${incentiveStatementLines} l where l.tenant_id = s.tenant_id and l.statement_id = s.id), 0),
-        version = s.version + 1, updated_at = now()
-      where s.tenant_id = ${w.tenantId} and s.id in (select unnest(${pgArray(statementIds)}::uuid[]))`);
+      update ${incentiveStatements} s set total = coalesce(t.total, 0), version = s.version + 1, updated_at = now()
+      from unnest(${ids}::uuid[]) as x(id)
+      left join (select statement_id, sum(amount) as total from ${incentiveStatementLines}
+                 where tenant_id = ${w.tenantId} and statement_id = any(${ids}::uuid[]) group by statement_id) t on t.statement_id = x.id
+      where s.tenant_id = ${w.tenantId} and s.id = x.id`);
   }
 
   /**
