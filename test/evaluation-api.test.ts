@@ -90,7 +90,7 @@ describe('manual values', () => {
     const csv = ['partnerCode,period,kpi,value', 'P-A,2026-Q1,sat,1', 'P-Q,2026-Q1,sat,5', 'P-B,2026-Q9,sat,5', 'P-C,2026-Q1,sat,abc'].join('\n');
     const res = await admin.post('/v1/evaluations/manual-values:import', csv, { 'content-type': 'text/csv' });
     expect(res.statusCode).toBe(200);
-    expect(res.data).toMatchObject({ rowsRead: 4, accepted: 1, rejected: 3 });
+    expect(res.data).toMatchObject({ rowsRead: 4, accepted: 1, rejected: 3, created: 1, updated: 0 });
     expect(res.data.errors).toEqual(
       expect.arrayContaining([
         { line: 3, path: 'partnerCode', message: "no partner 'P-Q' in this tenant" },

@@ -289,7 +289,7 @@ export class EvaluationService {
     const data = parseInput(ManualValuesPut, input);
     return this.store.write(actor, async (w) => {
       const rows = data.values.map((v, i) => ({ line: i, value: { ...v } }));
-      const errors = await this.writeManualValues(w, rows);
+      const { errors } = await this.writeManualValues(w, rows);
       if (errors.length) {
         throw validationError(errors.map((e) => ({ path: `values.${e.line}${e.path ? '.' + e.path : ''}`, message: e.message })));
       }
@@ -301,8 +301,10 @@ export class EvaluationService {
   async writeManualValues(
     w: Work,
     rows: { line: number; value: { partnerId?: string | undefined; partnerCode?: string | undefined; period: string; kpi: string; value: string; note?: string | undefined } }[],
-  ): Promise<RowError[]> {
+  ): Promise<{ errors: RowError[]; created: number; updated: number }> {
     const errors: RowError[] = [];
+    let created = 0;
+    let updated = 0;
     const codes = [...new Set(rows.map((r) => r.value.partnerCode).filter((c): c is string => !!c))];
     const ids = [...new Set(rows.map((r) => r.value.partnerId).filter((c): c is string => !!c))];
     const found = codes.length || ids.length
@@ -313,8 +315,10 @@ export class EvaluationService {
       : [];
     const byCode = new Map(found.map((p) => [p.code, p.id]));
     const byId = new Set(found.map((p) => p.id));
-    const periods = [...new Set(rows.map((r) => r.value.period))];
+    const periods = [...new Set(rows.map((r) => r.value.period))].sort();
     const kpis = [...new Set(rows.map((r) => r.value.kpi))];
+    // serialises with finalising a run of the same period, so no value changes under a run being finalised
+    for (const p of periods) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`evaluation:${w.tenantId}:${p}`}))`);
     const locked = await this.store.database.rows<{ period: string; code: string; run_id: string }>(
       sql`select distinct r.period, k->>'code' as code, r.id as run_id
           from evaluation_runs r
@@ -352,6 +356,8 @@ export class EvaluationService {
         w.tx,
       );
       for (const r of written) {
+        if (r.inserted) created++;
+        else updated++;
         w.audit({
           resourceType: 'evaluation_manual_value',
           resourceId: r.partner_id,
@@ -361,7 +367,7 @@ export class EvaluationService {
         });
       }
     }
-    return errors;
+    return { errors, created, updated };
   }
 
   manualValuesImportSpec(actor: Actor): ImportSpec<{ partnerCode: string; period: string; kpi: string; value: string; note?: string | undefined }> {
@@ -371,11 +377,7 @@ export class EvaluationService {
       schema: ManualValueImportRow as never,
       batchSize: 1000,
       key: (r) => `${r.partnerCode}|${r.period}|${r.kpi}`,
-      writeBatch: async (w, rows) => {
-        const errors = await this.writeManualValues(w, rows);
-        const refused = new Set(errors.map((e) => e.line));
-        return { created: 0, updated: rows.length - refused.size, errors };
-      },
+      writeBatch: async (w, rows) => this.writeManualValues(w, rows),
     };
   }
 
@@ -665,6 +667,7 @@ export class EvaluationService {
     try {
       return await this.store.write(actor, async (w) => {
         const { run, code } = await this.runRow(w.tx, w.tenantId, id, true);
+        await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`evaluation:${w.tenantId}:${run.period}`}))`);
         if (opts.ifMatch !== undefined && opts.ifMatch !== run.version) {
           throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the run is at version ${run.version}`);
         }
