@@ -130,6 +130,9 @@ describe('statements, approval, payment and the rebate account', () => {
     // 1000.10 - 200.60 + 0.05 = 799.55
     expect(st.data).toMatchObject({ status: 'draft', unit: 'CNY', total: '799.55', partnerId: partner, period: '2026-Q1' });
     expect(st.data.lines.map((l: { amount: string }) => l.amount)).toEqual(['1000.10', '-200.60', '0.05']);
+    const cents = await admin.post('/v1/incentives/statements/lines', { partnerId: partner, period: '2026-Q1', amount: '1.005', reason: 'x' });
+    expect(cents.statusCode).toBe(400); // CNY has 2 decimals: refused, never rounded silently
+    expect(cents.data.errors[0].path).toBe('amount');
     const bad = await admin.post('/v1/incentives/statements/lines', { partnerId: partner, period: '2026-Q5', amount: '1.001', reason: '' });
     expect(bad.statusCode).toBe(400);
     expect(bad.data.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.period', 'body.reason']));
@@ -195,6 +198,8 @@ describe('statements, approval, payment and the rebate account', () => {
     // 199.50 - 9.50 = 190.00
     expect((await admin.get(`/v1/incentives/rebate-accounts/${partner}`)).data.available).toBe('190.00');
     // at most 10% of a 1000 order = 100
+    const sub = await admin.post(`/v1/incentives/rebate-accounts/${partner}/spend`, { amount: '0.005', orderRef: 'SO-SUB' });
+    expect(sub.statusCode).toBe(400); // below a cent: refused
     const share = await admin.post(`/v1/incentives/rebate-accounts/${partner}/spend`, { amount: '100.01', orderRef: 'SO-10P', orderAmount: '1000', maxPercent: '10' });
     expect(share.statusCode).toBe(422);
   });
