@@ -126,3 +126,40 @@ describe('processes', () => {
     }
   }, 60_000);
 });
+
+describe('production auth through a JWKS URL', () => {
+  it('accepts an RS256 token signed by a key the JWKS serves, refuses another key', async () => {
+    const { createServer } = await import('node:http');
+    const { SignJWT, exportJWK, generateKeyPair } = await import('jose');
+    const good = await generateKeyPair('RS256');
+    const other = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(good.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const app = await buildApp({
+      config: { NODE_ENV: 'production', LOG_LEVEL: 'silent', JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, JWT_ISSUER: 'https://idp.test', IDEMPOTENCY_TTL_HOURS: 24 },
+      database: new Database({ url: 'postgres://nobody@127.0.0.1:1/none' }),
+      logger: false,
+    });
+    const sign = (key: Parameters<InstanceType<typeof SignJWT>['sign']>[0], iss = 'https://idp.test') =>
+      new SignJWT({ tenant: 'acme', scope: 'partners:read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(iss).setSubject('u1').setExpirationTime('5m').sign(key);
+    const ask = async (token: string) =>
+      app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${token}` }, payload: { query: '{ viewer { tenant subject scopes } }' } });
+    try {
+      const ok = await ask(await sign(good.privateKey));
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().data.viewer).toEqual({ tenant: 'acme', subject: 'u1', scopes: ['partners:read'] });
+      expect((await ask(await sign(other.privateKey))).statusCode).toBe(401);
+      expect((await ask(await sign(good.privateKey, 'https://evil.test'))).statusCode).toBe(401);
+      // GraphiQL is off in production
+      expect((await app.inject({ method: 'GET', url: '/graphiql' })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+      server.close();
+    }
+  });
+});

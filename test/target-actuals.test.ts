@@ -149,8 +149,8 @@ describe('other streams', () => {
 });
 
 describe('cross-region marking', () => {
-  // TODO(coordinator, after merging onboarding): partner_territory_rights is empty in this branch, so every line
-  // is marked. Extend with a right for PA in SH (line L1) and expect ST-1 unmarked and ST-2 (SKU2, no line) marked.
+  // These partners have no agreement, hence no territory rights: every line is marked. Marking against real
+  // rights (agreements, cross-region requests) is tested in target-cross-region.test.ts.
   it('marks every sell-through line when the partner has no territory right, and lists the violations', async () => {
     const n = await one<{ all: number; marked: number }>(sql`select count(*)::int as all, count(*) filter (where cross_region)::int as marked from sell_through_lines where tenant_id = 't1'`);
     expect(n.marked).toBe(n.all);

@@ -63,7 +63,9 @@ export class DomainError extends Error {
   }
 
   toProblem(instance?: string): Problem {
+    // extra members never replace the standard ones (a stray `status` would break the response)
     return {
+      ...(this.extra ?? {}),
       type: problemType(this.code),
       title: ERROR_CODES[this.code].title,
       status: this.status,
@@ -71,7 +73,6 @@ export class DomainError extends Error {
       code: this.code,
       ...(instance ? { instance } : {}),
       ...(this.errors ? { errors: this.errors } : {}),
-      ...(this.extra ?? {}),
     };
   }
 }

@@ -128,7 +128,7 @@ async function graphqlPlugin(app: FastifyInstance, opts: GraphqlOptions) {
           message: d.message,
           locations: (e as GraphQLError).locations,
           path: (e as GraphQLError).path,
-          extensions: { code: d.code, status: d.status, ...(d.errors ? { errors: d.errors } : {}), ...(d.extra ?? {}) },
+          extensions: { ...(d.extra ?? {}), code: d.code, status: d.status, ...(d.errors ? { errors: d.errors } : {}) },
         };
       });
       return { statusCode: formatted.statusCode === 500 ? 200 : formatted.statusCode, response: { ...formatted.response, errors } };

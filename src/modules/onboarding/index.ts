@@ -2,24 +2,45 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
+import { catalogRoutes, registerCatalogImports } from './catalog.routes.js';
+import { CatalogService } from './catalog.service.js';
+import { AgreementService } from './agreements.service.js';
+import { ApplicationService } from './applications.service.js';
+import { onboardingRoutes } from './onboarding.routes.js';
+import { onboardingResolvers } from './onboarding.resolvers.js';
+import { onboardingSdl } from './onboarding.sdl.js';
 import { partnerResolvers } from './partners.resolvers.js';
 import { partnerRoutes } from './partners.routes.js';
 import { partnersSdl } from './partners.sdl.js';
 import { PartnerService } from './partners.service.js';
 
 export interface OnboardingServices {
+  store: Store;
   partners: PartnerService;
+  catalog: CatalogService;
+  agreements: AgreementService;
+  applications: ApplicationService;
 }
 
 export function createOnboardingServices(store: Store): OnboardingServices {
-  return { partners: new PartnerService(store) };
+  const partners = new PartnerService(store);
+  const catalog = new CatalogService(store);
+  registerCatalogImports(catalog);
+  const agreements = new AgreementService(store);
+  const applications = new ApplicationService(store, partners, agreements);
+  return { store, partners, catalog, agreements, applications };
 }
 
 /** The onboarding module: one encapsulated plugin (its zod compilers stay inside). */
 export async function onboardingModule(app: FastifyInstance, opts: { services: OnboardingServices }) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await partnerRoutes(app, opts.services);
-  const p = partnerResolvers(opts.services.partners);
+  const s = opts.services;
+  await partnerRoutes(app, { partners: s.partners, store: s.store });
+  await catalogRoutes(app, s.store, s.catalog);
+  await onboardingRoutes(app, { applications: s.applications, agreements: s.agreements });
+  const p = partnerResolvers(s.partners);
   extendGraphql(app, partnersSdl, p.resolvers, p.loaders);
+  const o = onboardingResolvers(s);
+  extendGraphql(app, onboardingSdl, o.resolvers, o.loaders);
 }

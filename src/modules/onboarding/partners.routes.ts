@@ -4,12 +4,82 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
 import { etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
-import { Code, Partner, PartnerCreate, PartnerListQuery, PartnerUpdate, PartnerUpsert } from './partners.schemas.js';
+import { ImportQuery, ImportReportSchema, registerImportKind, serveImport } from '../../platform/imports.js';
+import type { Store } from '../../platform/store.js';
+import { importValidator } from './catalog.routes.js';
+import { ImportBody } from './catalog.schemas.js';
+import { PUBLIC_PARTNER_ACTIONS } from './onboarding.rules.js';
+import { Code, Partner, PartnerCreate, PartnerHistoryEntry, PartnerListQuery, PartnerUpdate, PartnerUpsert, TransitionBody } from './partners.schemas.js';
 import type { PartnerService } from './partners.service.js';
 
-export async function partnerRoutes(app: FastifyInstance, { partners }: { partners: PartnerService }) {
+/** A UUID path parameter followed by a literal ":action" (fastify: regex param, then "::" for a literal colon). */
+const UUID_RE = '(^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
+export const idAction = (base: string, action: string) => `${base}/:id${UUID_RE}::${action}`;
+
+export async function partnerRoutes(app: FastifyInstance, { partners, store }: { partners: PartnerService; store: Store }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['partners'];
+  registerImportKind('onboarding.partners', (a) => partners.importSpec(a));
+
+  r.post(
+    '/v1/partners::import',
+    {
+      schema: {
+        tags,
+        operationId: 'importPartners',
+        summary:
+          'Bulk upsert partners by code from CSV or NDJSON (columns: code,legalName,type,channel,parentCode,tier,contactName,contactEmail,contactPhone,regionCode,status)',
+        querystring: ImportQuery,
+        body: ImportBody,
+          consumes: ['text/csv', 'application/x-ndjson'],
+        response: { 200: ImportReportSchema, 202: z.object({ jobId: z.string() }), ...problems(400, 401, 403) },
+      },
+      validatorCompiler: importValidator as never,
+    },
+    async (request, reply) => {
+      const out = await serveImport(store, request, 'onboarding.partners');
+      if ('jobId' in out) reply.code(202);
+      return out;
+    },
+  );
+
+  for (const action of PUBLIC_PARTNER_ACTIONS) {
+    r.post(
+      idAction('/v1/partners', action),
+      {
+        schema: {
+          tags,
+          operationId: `${action}Partner`,
+          summary: `Lifecycle: ${action} the partner (409 ILLEGAL_TRANSITION lists the allowed actions)`,
+          params: IdParams,
+          body: TransitionBody,
+          response: { 200: Partner, ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const p = await partners.transition(actorOf(request), request.params.id, action, request.body?.reason ?? null);
+        return reply.header('etag', etag(p.version)).send(p);
+      },
+    );
+  }
+
+  r.get(
+    '/v1/partners/:id/history',
+    {
+      schema: {
+        tags,
+        operationId: 'listPartnerHistory',
+        summary: 'Lifecycle history of a partner (who, when, from, to, reason), oldest first',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: pageSchema(PartnerHistoryEntry), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const page = await partners.history(actorOf(request), request.params.id, request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
 
   r.post(
     '/v1/partners',

@@ -108,3 +108,43 @@ export const PartnerListQuery = z.object({
   q: z.string().trim().min(1).max(100).optional().describe('Search in legal name and code (case-insensitive)'),
 });
 export type PartnerListQuery = z.infer<typeof PartnerListQuery>;
+
+export const PARTNER_ACTIONS_ALL = ['review', 'approve', 'reject', 'activate', 'suspend', 'reinstate', 'terminate'] as const;
+
+export const TransitionInput = z.strictObject({
+  action: z.enum(PARTNER_ACTIONS_ALL),
+  reason: z.string().trim().min(1).max(1000).optional(),
+});
+
+export const TransitionBody = z
+  .strictObject({ reason: z.string().trim().min(1).max(1000).optional().describe('Why (recorded in the history)') })
+  .meta({ id: 'PartnerTransition' });
+
+export const PartnerHistoryEntry = z
+  .object({
+    id: z.uuid(),
+    partnerId: z.uuid(),
+    action: z.string(),
+    from: z.enum(PARTNER_STATUSES).nullable(),
+    to: z.enum(PARTNER_STATUSES),
+    reason: z.string().nullable(),
+    subject: z.string().describe('who made the change'),
+    at: z.string().describe('ISO 8601 UTC'),
+  })
+  .meta({ id: 'PartnerHistoryEntry' });
+export type PartnerHistoryEntry = z.infer<typeof PartnerHistoryEntry>;
+
+/** One row of POST /v1/partners:import (CSV values arrive as strings). */
+export const PartnerImportRow = z.strictObject({
+  code: Code,
+  legalName: text(200),
+  type: z.enum(PARTNER_TYPES),
+  channel: z.enum(PARTNER_CHANNELS).default('offline'),
+  parentCode: Code.optional(),
+  tier: text(50).optional(),
+  contactName: text(200).optional(),
+  contactEmail: z.email().max(254).optional(),
+  contactPhone: z.string().trim().min(3).max(40).regex(/^[0-9+()\-.\s]+$/, 'digits, spaces and + ( ) - . only').optional(),
+  regionCode: text(64).optional(),
+  status: z.enum(PARTNER_STATUSES).optional().describe('initial status of a new partner; ignored for existing ones'),
+});

@@ -7,6 +7,13 @@ import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { partners, type PartnerRow } from './partners.tables.js';
+import { partnerStatusHistory } from './onboarding.tables.js';
+import { partnerTransition, type PartnerAction } from './onboarding.rules.js';
+import { auditImport } from './catalog.service.js';
+import { setParentsByCode, upsertByCode, uuidCursor } from './common.js';
+import type { ImportSpec, RowError } from '../../platform/imports.js';
+import { PartnerImportRow, PartnerHistoryEntry, TransitionInput } from './partners.schemas.js';
+import type { z } from 'zod';
 import {
   PartnerCreate,
   PartnerListQuery,
@@ -43,7 +50,16 @@ function escapeLike(s: string) {
 }
 
 export class PartnerService {
-  constructor(private readonly store: Store) {}
+  /** the hot read, prepared once: about twice the throughput of an unprepared query (bench/reads) */
+  private readonly byId;
+
+  constructor(private readonly store: Store) {
+    this.byId = store.db
+      .select()
+      .from(partners)
+      .where(and(eq(partners.tenantId, sql.placeholder('tenantId')), eq(partners.id, sql.placeholder('id'))))
+      .prepare('partners_by_id');
+  }
 
   private get db(): Db {
     return this.store.db;
@@ -52,10 +68,7 @@ export class PartnerService {
   async get(actor: Actor, id: string): Promise<Partner> {
     requireScope(actor, 'partners:read');
     requireOwnPartner(actor, id);
-    const [row] = await this.db
-      .select()
-      .from(partners)
-      .where(and(eq(partners.tenantId, actor.tenantId), eq(partners.id, id)));
+    const [row] = await this.byId.execute({ tenantId: actor.tenantId, id });
     if (!row) throw notFound('partner', id);
     return toPartner(row);
   }
@@ -191,6 +204,193 @@ export class PartnerService {
     });
   }
 
+  /**
+   * Lifecycle action (activate, suspend, reinstate, terminate; and review, approve, reject used by the application
+   * flow). Illegal -> 409 ILLEGAL_TRANSITION with the allowed actions. Other modules (evaluation) call this.
+   */
+  async transition(actor: Actor, id: string, action: PartnerAction, reason?: string | null): Promise<Partner> {
+    requireScope(actor, 'partners:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change a partner status');
+    const input = parseInput(TransitionInput, { action, reason: reason ?? undefined });
+    return this.store.write(actor, (w) => this.transitionInWork(w, id, input.action, input.reason ?? null));
+  }
+
+  /** The same inside a caller's unit of work (application approval). */
+  async transitionInWork(w: Work, id: string, action: PartnerAction, reason: string | null): Promise<Partner> {
+    const before = await this.lockRow(w, id);
+    const t = partnerTransition(before.status, action);
+    if (!t.ok) {
+      throw new DomainError('ILLEGAL_TRANSITION', `Cannot ${action} a partner that is ${before.status}; allowed: ${t.allowed.join(', ') || 'none'}`, {
+        extra: { currentStatus: before.status, allowed: t.allowed },
+      });
+    }
+    const [row] = await w.tx
+      .update(partners)
+      .set({ status: t.to, version: sql`${partners.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, id)))
+      .returning();
+    const p = toPartner(row!);
+    await w.tx.insert(partnerStatusHistory).values({
+      tenantId: w.tenantId,
+      id: uuidv7(),
+      partnerId: id,
+      action,
+      fromStatus: before.status,
+      toStatus: t.to,
+      reason,
+      subject: w.actor.subject,
+    });
+    w.audit({ resourceType: 'partner', resourceId: id, action, before: toPartner(before), after: p });
+    w.emit({
+      type: PARTNER_EVENTS.statusChanged,
+      resourceType: 'partner',
+      resourceId: id,
+      payload: { partnerId: id, code: p.code, action, from: before.status, to: t.to, reason },
+    });
+    return p;
+  }
+
+  /** Status history, oldest first (cursor pagination). */
+  async history(actor: Actor, id: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<PartnerHistoryEntry>> {
+    await this.get(actor, id); // scope, confinement, 404
+    const after = uuidCursor(decodeCursor(input.cursor));
+    const rows = await this.db
+      .select()
+      .from(partnerStatusHistory)
+      .where(and(eq(partnerStatusHistory.tenantId, actor.tenantId), eq(partnerStatusHistory.partnerId, id), after ? gt(partnerStatusHistory.id, after) : undefined))
+      .orderBy(asc(partnerStatusHistory.id))
+      .limit(input.limit + 1);
+    return toPage(
+      rows.map((r) => ({
+        id: r.id,
+        partnerId: r.partnerId,
+        action: r.action,
+        from: r.fromStatus as Partner['status'] | null,
+        to: r.toStatus as Partner['status'],
+        reason: r.reason,
+        subject: r.subject,
+        at: r.at.toISOString(),
+      })),
+      input.limit,
+      (h) => [h.id],
+    );
+  }
+
+  /** Histories of many partners, one query (GraphQL loader). */
+  async historyOf(actor: Actor, ids: readonly string[]): Promise<PartnerHistoryEntry[][]> {
+    requireScope(actor, 'partners:read');
+    const u = [...new Set(ids)].filter((id) => !actor.partnerId || id === actor.partnerId);
+    if (!u.length) return ids.map(() => []);
+    const rows = await this.db
+      .select()
+      .from(partnerStatusHistory)
+      .where(and(eq(partnerStatusHistory.tenantId, actor.tenantId), inArray(partnerStatusHistory.partnerId, u)))
+      .orderBy(asc(partnerStatusHistory.id));
+    const g = new Map<string, PartnerHistoryEntry[]>();
+    for (const r of rows) {
+      g.set(r.partnerId, [
+        ...(g.get(r.partnerId) ?? []),
+        { id: r.id, partnerId: r.partnerId, action: r.action, from: r.fromStatus as Partner['status'] | null, to: r.toStatus as Partner['status'], reason: r.reason, subject: r.subject, at: r.at.toISOString() },
+      ]);
+    }
+    return ids.map((id) => g.get(id) ?? []);
+  }
+
+  /** For other modules: partner codes -> ids, one query (unknown codes absent). */
+  async idsByCode(actor: Actor, codes: readonly string[]): Promise<Map<string, string>> {
+    requireScope(actor, 'partners:read');
+    const u = [...new Set(codes)];
+    if (!u.length) return new Map();
+    const rows = await this.db
+      .select({ id: partners.id, code: partners.code })
+      .from(partners)
+      .where(and(eq(partners.tenantId, actor.tenantId), inArray(partners.code, u), actor.partnerId ? eq(partners.id, actor.partnerId) : undefined));
+    return new Map(rows.map((r) => [r.code, r.id]));
+  }
+
+  /** Bulk upsert by code (POST /v1/partners:import). Status applies only to new partners. */
+  importSpec(actor: Actor): ImportSpec<z.infer<typeof PartnerImportRow>> {
+    requireScope(actor, 'partners:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot import partners');
+    return {
+      schema: PartnerImportRow,
+      key: (r) => r.code,
+      writeBatch: async (w, rows) => {
+        const parentCodes = [...new Set(rows.map((r) => r.value.parentCode).filter((c): c is string => !!c))];
+        const known = new Set(
+          parentCodes.length
+            ? (await w.tx.select({ code: partners.code }).from(partners).where(and(eq(partners.tenantId, w.tenantId), inArray(partners.code, parentCodes)))).map((r) => r.code)
+            : [],
+        );
+        const errors: RowError[] = [];
+        let good = rows;
+        for (;;) {
+          const inBatch = new Set(good.map((r) => r.value.code));
+          const next = good.filter((r) => !r.value.parentCode || known.has(r.value.parentCode) || inBatch.has(r.value.parentCode));
+          if (next.length === good.length) break;
+          for (const r of good) if (!next.includes(r)) errors.push({ line: r.line, path: 'parentCode', message: `no partner '${r.value.parentCode}'` });
+          good = next;
+        }
+        const res = await upsertByCode(
+          w,
+          'partners',
+          [
+            { db: 'legal_name', key: 'legalName', type: 'text' },
+            { db: 'type', key: 'type', type: 'text' },
+            { db: 'channel', key: 'channel', type: 'text' },
+            { db: 'tier', key: 'tier', type: 'text' },
+            { db: 'contact_name', key: 'contactName', type: 'text' },
+            { db: 'contact_email', key: 'contactEmail', type: 'text' },
+            { db: 'contact_phone', key: 'contactPhone', type: 'text' },
+            { db: 'region_code', key: 'regionCode', type: 'text' },
+          ],
+          good.map((r) => ({
+            id: uuidv7(),
+            code: r.value.code,
+            legalName: r.value.legalName,
+            type: r.value.type,
+            channel: r.value.channel,
+            tier: r.value.tier ?? null,
+            contactName: r.value.contactName ?? null,
+            contactEmail: r.value.contactEmail ?? null,
+            contactPhone: r.value.contactPhone ?? null,
+            regionCode: r.value.regionCode ?? null,
+          })),
+        );
+        // initial status of new partners (the upsert never changes an existing partner's status)
+        const wanted = good.filter((r) => r.value.status && r.value.status !== 'applicant');
+        const created = new Set(res.filter((r) => r.inserted).map((r) => r.code));
+        const setStatus = wanted.filter((r) => created.has(r.value.code)).map((r) => ({ code: r.value.code, status: r.value.status }));
+        if (setStatus.length) {
+          await w.tx.execute(sql`update partners p set status = x.status from jsonb_to_recordset(${JSON.stringify(setStatus)}::jsonb) as x(code text, status text)
+            where p.tenant_id = ${w.tenantId} and p.code = x.code`);
+        }
+        if (created.size) {
+          await w.tx.execute(sql`insert into partner_status_history (tenant_id, id, partner_id, action, from_status, to_status, reason, subject)
+            select p.tenant_id, x.hid, p.id, 'create', null, p.status, 'import', ${w.actor.subject}
+            from jsonb_to_recordset(${JSON.stringify(res.filter((r) => r.inserted).map((r) => ({ id: r.id, hid: uuidv7() })))}::jsonb) as x(id uuid, hid uuid)
+            join partners p on p.tenant_id = ${w.tenantId} and p.id = x.id`);
+        }
+        const reparented = await setParentsByCode(
+          w,
+          'partners',
+          good.map((r) => ({ code: r.value.code, parentCode: r.value.parentCode ?? null })),
+        );
+        const touched = new Set(res.map((r) => r.code));
+        const counts = auditImport(w, 'partner', res, good.length);
+        for (const c of reparented) if (!touched.has(c)) (counts.updated++, counts.unchanged--);
+        if (res.length) w.emit({ type: 'partner.imported', resourceType: 'partner', resourceId: res[0]!.id, payload: { created: counts.created, updated: counts.updated, codes: res.map((r) => r.code) } });
+        return { ...counts, errors };
+      },
+    };
+  }
+
+  /** Inserts a partner in a caller's unit of work (application approval creates one). */
+  async createInWork(w: Work, data: PartnerCreate): Promise<Partner> {
+    await this.assertCodeFree(w, data.code, null);
+    return this.insertInWork(w, data);
+  }
+
   private async insertInWork(w: Work, data: PartnerCreate): Promise<Partner> {
     if (data.parentId) await this.assertParent(w, data.parentId, null);
     const [row] = await w.tx
@@ -213,6 +413,16 @@ export class PartnerService {
       })
       .returning();
     const p = toPartner(row!);
+    await w.tx.insert(partnerStatusHistory).values({
+      tenantId: w.tenantId,
+      id: uuidv7(),
+      partnerId: p.id,
+      action: 'create',
+      fromStatus: null,
+      toStatus: p.status,
+      reason: null,
+      subject: w.actor.subject,
+    });
     w.audit({ resourceType: 'partner', resourceId: p.id, action: 'create', before: null, after: p });
     w.emit({ type: PARTNER_EVENTS.created, resourceType: 'partner', resourceId: p.id, payload: { partner: p } });
     return p;

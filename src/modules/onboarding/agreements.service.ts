@@ -1,0 +1,577 @@
+import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { DomainError, fromDatabaseError, invalid, notFound } from '../../platform/errors.js';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import type { Store, Work } from '../../platform/store.js';
+import { parseInput } from '../../platform/validate.js';
+import {
+  AgreementCreate,
+  AgreementUpdate,
+  CheckQuery,
+  CrossRegionCreate,
+  RenewBody,
+  TerminateBody,
+  type Agreement,
+  type AgreementCore,
+  type AgreementListQuery,
+  type CheckResult,
+  type CrossRegionRequest,
+  type Right,
+} from './agreements.schemas.js';
+import { productLines, products, territories } from './catalog.tables.js';
+import { iso, requireTenantUser, rowsOf, uuidCursor } from './common.js';
+import { agreementActivation, agreementEnd, addDays, today, type AgreementStatus, type AgreementEndReason } from './onboarding.rules.js';
+import { agreementProducts, agreementTerritories, agreements, crossRegionRequests } from './onboarding.tables.js';
+import { partners } from './partners.tables.js';
+
+const ALL_LINES = '00000000-0000-0000-0000-000000000000';
+type Row = typeof agreements.$inferSelect;
+type CrRow = typeof crossRegionRequests.$inferSelect;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const AGREEMENT_EVENTS = { created: 'agreement.created', activated: 'agreement.activated', terminated: 'agreement.terminated', expired: 'agreement.expired' } as const;
+
+export function toAgreementCore(r: Row): AgreementCore {
+  return {
+    id: r.id,
+    number: r.number,
+    partnerId: r.partnerId,
+    status: r.status as AgreementStatus,
+    startDate: r.startDate,
+    endDate: r.endDate,
+    policyRef: r.policyRef,
+    note: r.note,
+    applicationId: r.applicationId,
+    renewalOfId: r.renewalOfId,
+    activatedAt: iso(r.activatedAt),
+    endReason: r.endReason as AgreementEndReason | null,
+    endedOn: r.endedOn,
+    endNote: r.endNote,
+    version: r.version,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export function toCrossRegion(r: CrRow): CrossRegionRequest {
+  return {
+    id: r.id,
+    partnerId: r.partnerId,
+    territoryId: r.territoryId,
+    productLineId: r.productLineId,
+    productId: r.productId,
+    validFrom: r.validFrom,
+    validTo: r.validTo,
+    reason: r.reason,
+    status: r.status as CrossRegionRequest['status'],
+    requestedBy: r.requestedBy,
+    decidedBy: r.decidedBy,
+    decidedAt: iso(r.decidedAt),
+    decisionNote: r.decisionNote,
+    version: r.version,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** Maps the database's "at most one" refusals to clear conflicts (the race a code check cannot see). */
+function uniqueRefusal(e: unknown): never {
+  const d = fromDatabaseError(e);
+  const constraint = d?.extra?.['constraint'];
+  if (constraint === 'agreements_one_active_per_partner_uq') {
+    throw new DomainError('CONFLICT', 'The partner already has an active agreement', { extra: { constraint } });
+  }
+  if (constraint === 'agreement_territories_exclusive_uq') {
+    throw new DomainError('CONFLICT', 'An exclusive assignment of this territory and product line is already active in another agreement', { extra: { constraint } });
+  }
+  throw e;
+}
+
+export class AgreementService {
+  constructor(private readonly store: Store) {}
+
+  // ------------------------------------------------------------ agreements
+  async create(actor: Actor, input: unknown): Promise<Agreement> {
+    requireTenantUser(actor, 'onboarding:write');
+    const data = parseInput(AgreementCreate, input);
+    return this.store.write(actor, (w) => this.createInWork(w, data));
+  }
+
+  /** Creates a draft agreement in a caller's unit of work (application approval, renewal). */
+  async createInWork(w: Work, data: AgreementCreate & { applicationId?: string | null; renewalOfId?: string | null }): Promise<Agreement> {
+    const [p] = await w.tx.select({ id: partners.id }).from(partners).where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, data.partnerId)));
+    if (!p) throw invalid('partnerId', `no partner '${data.partnerId}'`);
+    const number = data.number ?? `AG-${data.startDate.slice(0, 4)}-${uuidv7().replace(/-/g, '').slice(-8).toUpperCase()}`;
+    const [dup] = await w.tx.select({ id: agreements.id }).from(agreements).where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.number, number)));
+    if (dup) throw new DomainError('CONFLICT', `An agreement numbered '${number}' already exists`, { errors: [{ path: 'number', message: 'is already used' }] });
+    const [row] = await w.tx
+      .insert(agreements)
+      .values({
+        tenantId: w.tenantId,
+        id: uuidv7(),
+        number,
+        partnerId: data.partnerId,
+        startDate: data.startDate,
+        endDate: data.endDate,
+        policyRef: data.policyRef ?? null,
+        note: data.note ?? null,
+        applicationId: data.applicationId ?? null,
+        renewalOfId: data.renewalOfId ?? null,
+      })
+      .returning();
+    await this.writeChildren(w, row!.id, data.territories, data.products);
+    const out = (await this.withChildren(w.actor, [toAgreementCore(row!)], w))[0]!;
+    w.audit({ resourceType: 'agreement', resourceId: out.id, action: 'create', after: out });
+    w.emit({ type: AGREEMENT_EVENTS.created, resourceType: 'agreement', resourceId: out.id, payload: { agreement: out } });
+    return out;
+  }
+
+  async update(actor: Actor, id: string, input: unknown): Promise<Agreement> {
+    requireTenantUser(actor, 'onboarding:write');
+    const { version, territories: terr, products: prods, ...patch } = parseInput(AgreementUpdate, input);
+    return this.store.write(actor, async (w) => {
+      const before = await this.lock(w, id);
+      if (version !== undefined && version !== before.version) {
+        throw new DomainError('VERSION_CONFLICT', `Version ${version} is stale; the agreement is at version ${before.version}`, { extra: { currentVersion: before.version } });
+      }
+      if (before.status !== 'draft') throw new DomainError('CONFLICT', `Only a draft agreement can be edited; this one is ${before.status}`);
+      const start = patch.startDate ?? before.startDate;
+      const end = patch.endDate ?? before.endDate;
+      if (end < start) throw invalid('endDate', 'must not be before startDate');
+      const old = (await this.withChildren(actor, [toAgreementCore(before)], w))[0]!;
+      const [row] = await w.tx
+        .update(agreements)
+        .set({ ...patch, version: before.version + 1, updatedAt: new Date() })
+        .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, id)))
+        .returning();
+      if (terr) {
+        await w.tx.delete(agreementTerritories).where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, id)));
+        await this.writeChildren(w, id, terr, undefined);
+      }
+      if (prods) {
+        await w.tx.delete(agreementProducts).where(and(eq(agreementProducts.tenantId, w.tenantId), eq(agreementProducts.agreementId, id)));
+        await this.writeChildren(w, id, undefined, prods);
+      }
+      const out = (await this.withChildren(actor, [toAgreementCore(row!)], w))[0]!;
+      w.audit({ resourceType: 'agreement', resourceId: id, action: 'update', before: old, after: out });
+      return out;
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<Agreement> {
+    requireScope(actor, 'onboarding:read');
+    const [row] = await this.store.db.select().from(agreements).where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.id, id)));
+    if (!row || (actor.partnerId && row.partnerId !== actor.partnerId)) throw notFound('agreement', id);
+    return (await this.withChildren(actor, [toAgreementCore(row)]))[0]!;
+  }
+
+  /** Agreements without their territories/products (GraphQL loads those in batches; REST adds them). */
+  async list(actor: Actor, input: AgreementListQuery & { limit: number; cursor?: string | undefined }): Promise<Page<AgreementCore>> {
+    requireScope(actor, 'onboarding:read');
+    const conds: (SQL | undefined)[] = [eq(agreements.tenantId, actor.tenantId)];
+    if (actor.partnerId) conds.push(eq(agreements.partnerId, actor.partnerId));
+    if (input.partnerId) conds.push(eq(agreements.partnerId, input.partnerId));
+    if (input.status) conds.push(eq(agreements.status, input.status));
+    if (input.expiringWithinDays !== undefined) {
+      const t = today();
+      conds.push(eq(agreements.status, 'active'), gte(agreements.endDate, t), lte(agreements.endDate, addDays(t, input.expiringWithinDays)));
+    }
+    const after = uuidCursor(decodeCursor(input.cursor));
+    if (after) conds.push(gt(agreements.id, after));
+    const rows = await this.store.db.select().from(agreements).where(and(...conds)).orderBy(asc(agreements.id)).limit(input.limit + 1);
+    return toPage(rows.map(toAgreementCore), input.limit, (a) => [a.id]);
+  }
+
+  async withChildren(actor: Actor, cores: AgreementCore[], w?: Work): Promise<Agreement[]> {
+    const ids = cores.map((c) => c.id);
+    const [terr, prods] = await Promise.all([this.territoriesOf(actor, ids, w), this.productsOf(actor, ids, w)]);
+    return cores.map((c, i) => ({ ...c, territories: terr[i]!, products: prods[i]! }));
+  }
+
+  /** Territory assignments of many agreements, one query (loader). */
+  async territoriesOf(actor: Actor, ids: readonly string[], w?: Work) {
+    const u = [...new Set(ids)];
+    if (!u.length) return ids.map(() => []);
+    const rows = await (w ? w.tx : this.store.db)
+      .select()
+      .from(agreementTerritories)
+      .where(and(eq(agreementTerritories.tenantId, actor.tenantId), inArray(agreementTerritories.agreementId, u)))
+      .orderBy(asc(agreementTerritories.id));
+    const g = new Map<string, { territoryId: string; productLineId: string | null; exclusive: boolean }[]>();
+    for (const r of rows) g.set(r.agreementId, [...(g.get(r.agreementId) ?? []), { territoryId: r.territoryId, productLineId: r.productLineId, exclusive: r.exclusive }]);
+    return ids.map((id) => g.get(id) ?? []);
+  }
+
+  /** Authorised products/lines of many agreements, one query (loader). */
+  async productsOf(actor: Actor, ids: readonly string[], w?: Work) {
+    const u = [...new Set(ids)];
+    if (!u.length) return ids.map(() => []);
+    const rows = await (w ? w.tx : this.store.db)
+      .select()
+      .from(agreementProducts)
+      .where(and(eq(agreementProducts.tenantId, actor.tenantId), inArray(agreementProducts.agreementId, u)))
+      .orderBy(asc(agreementProducts.id));
+    const g = new Map<string, { productId: string | null; productLineId: string | null }[]>();
+    for (const r of rows) g.set(r.agreementId, [...(g.get(r.agreementId) ?? []), { productId: r.productId, productLineId: r.productLineId }]);
+    return ids.map((id) => g.get(id) ?? []);
+  }
+
+  /**
+   * draft -> active. The database refuses a second active agreement of the partner and a second active exclusive
+   * assignment of one territory and line (partial unique indexes), also under concurrent requests; overlaps along
+   * the tree (an exclusive province against a city inside it, an all-lines assignment against one line) are
+   * checked under a per-tenant transaction lock.
+   */
+  async activate(actor: Actor, id: string): Promise<Agreement> {
+    requireTenantUser(actor, 'onboarding:write');
+    try {
+      return await this.store.write(actor, async (w) => {
+        const before = await this.lock(w, id);
+        const t = agreementActivation(before.status as AgreementStatus);
+        if (!t.ok) throw new DomainError('ILLEGAL_TRANSITION', `Cannot activate an agreement that is ${before.status}`, { extra: { currentStatus: before.status, allowed: t.allowed } });
+        const [p] = await w.tx.select({ status: partners.status }).from(partners).where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, before.partnerId)));
+        if (!p || !['approved', 'active'].includes(p.status)) {
+          throw new DomainError('UNPROCESSABLE', `The partner is ${p?.status ?? 'missing'}; an agreement can be activated only for an approved or active partner`);
+        }
+        // a renewal replaces the agreement it renews
+        if (before.renewalOfId) {
+          const [old] = await w.tx.select().from(agreements).where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, before.renewalOfId))).for('update');
+          if (old?.status === 'active') await this.endInWork(w, old, 'expiry', addDays(before.startDate, -1), `renewed by ${before.number}`);
+        }
+        const [other] = await w.tx
+          .select({ number: agreements.number })
+          .from(agreements)
+          .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.partnerId, before.partnerId), eq(agreements.status, 'active')));
+        if (other) throw new DomainError('CONFLICT', `The partner already has an active agreement (${other.number})`, { extra: { activeAgreement: other.number } });
+        const [row] = await w.tx
+          .update(agreements)
+          .set({ status: 'active', activatedAt: new Date(), version: before.version + 1, updatedAt: new Date() })
+          .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, id)))
+          .returning();
+        await w.tx.update(agreementTerritories).set({ active: true }).where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, id)));
+        await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'onboarding.exclusive:' + w.tenantId}))`);
+        const clashes = await rowsOf<{ number: string; territory: string; mine: string }>(
+          w.tx,
+          sql`with recursive mine as (
+              select territory_id, line_key, exclusive from agreement_territories where tenant_id = ${w.tenantId} and agreement_id = ${id}
+            ), down(root, id, line_key, exclusive, depth) as (
+              select territory_id, territory_id, line_key, exclusive, 0 from mine
+              union all select d.root, t.id, d.line_key, d.exclusive, d.depth + 1 from down d join territories t on t.tenant_id = ${w.tenantId} and t.parent_id = d.id where d.depth < 20
+            ), up(root, id, line_key, exclusive, depth) as (
+              select territory_id, territory_id, line_key, exclusive, 0 from mine
+              union all select u.root, t.parent_id, u.line_key, u.exclusive, u.depth + 1 from up u join territories t on t.tenant_id = ${w.tenantId} and t.id = u.id where t.parent_id is not null and u.depth < 20
+            ), related as (select * from down union select * from up)
+            select distinct a.number, t.code as territory, mt.code as mine
+            from related r
+            join agreement_territories o on o.tenant_id = ${w.tenantId} and o.territory_id = r.id and o.active and o.agreement_id <> ${id}
+              and (o.exclusive or r.exclusive)
+              and (o.line_key = r.line_key or o.line_key = ${ALL_LINES}::uuid or r.line_key = ${ALL_LINES}::uuid)
+            join agreements a on a.tenant_id = o.tenant_id and a.id = o.agreement_id
+            join territories t on t.tenant_id = o.tenant_id and t.id = o.territory_id
+            join territories mt on mt.tenant_id = o.tenant_id and mt.id = r.root
+            limit 10`,
+        );
+        if (clashes.length) {
+          throw new DomainError('CONFLICT', `Exclusive territory overlap: ${clashes.map((c) => `${c.mine} clashes with ${c.territory} of ${c.number}`).join('; ')}`, {
+            extra: { clashes },
+          });
+        }
+        const out = (await this.withChildren(actor, [toAgreementCore(row!)], w))[0]!;
+        w.audit({ resourceType: 'agreement', resourceId: id, action: 'activate', before: { status: before.status }, after: { status: 'active' } });
+        w.emit({ type: AGREEMENT_EVENTS.activated, resourceType: 'agreement', resourceId: id, payload: { agreement: out } });
+        return out;
+      });
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      uniqueRefusal(e);
+    }
+  }
+
+  /** active -> expired (reason expiry) | terminated (breach, mutual). */
+  async terminate(actor: Actor, id: string, input: unknown): Promise<Agreement> {
+    requireTenantUser(actor, 'onboarding:write');
+    const b = parseInput(TerminateBody, input);
+    return this.store.write(actor, async (w) => {
+      const before = await this.lock(w, id);
+      const row = await this.endInWork(w, before, b.reason, b.date ?? today(), b.note ?? null);
+      return (await this.withChildren(actor, [toAgreementCore(row)], w))[0]!;
+    });
+  }
+
+  private async endInWork(w: Work, before: Row, reason: AgreementEndReason, date: string, note: string | null): Promise<Row> {
+    const t = agreementEnd(before.status as AgreementStatus, reason);
+    if (!t.ok) throw new DomainError('ILLEGAL_TRANSITION', `Cannot end an agreement that is ${before.status}`, { extra: { currentStatus: before.status, allowed: t.allowed } });
+    const [row] = await w.tx
+      .update(agreements)
+      .set({ status: t.to, endReason: reason, endedOn: date, endNote: note, version: before.version + 1, updatedAt: new Date() })
+      .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, before.id)))
+      .returning();
+    await w.tx.update(agreementTerritories).set({ active: false }).where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, before.id)));
+    w.audit({ resourceType: 'agreement', resourceId: before.id, action: t.to === 'expired' ? 'expire' : 'terminate', before: { status: before.status }, after: { status: t.to, endReason: reason, endedOn: date, endNote: note } });
+    w.emit({
+      type: t.to === 'expired' ? AGREEMENT_EVENTS.expired : AGREEMENT_EVENTS.terminated,
+      resourceType: 'agreement',
+      resourceId: before.id,
+      payload: { agreementId: before.id, number: before.number, partnerId: before.partnerId, status: t.to, reason, date, note },
+    });
+    return row!;
+  }
+
+  /** A new draft agreement linked to the old one, with its territories and products. */
+  async renew(actor: Actor, id: string, input: unknown): Promise<Agreement> {
+    requireTenantUser(actor, 'onboarding:write');
+    const b = parseInput(RenewBody, input);
+    return this.store.write(actor, async (w) => {
+      const old = await this.lock(w, id);
+      if (!['active', 'expired'].includes(old.status)) throw new DomainError('ILLEGAL_TRANSITION', `Cannot renew an agreement that is ${old.status}`, { extra: { allowed: [] } });
+      const full = (await this.withChildren(actor, [toAgreementCore(old)], w))[0]!;
+      const startDate = b.startDate ?? addDays(old.endDate, 1);
+      if (b.endDate < startDate) throw invalid('endDate', 'must not be before startDate');
+      return this.createInWork(w, {
+        ...(b.number ? { number: b.number } : {}),
+        partnerId: old.partnerId,
+        startDate,
+        endDate: b.endDate,
+        policyRef: b.policyRef ?? old.policyRef,
+        note: null,
+        territories: full.territories.map((t) => ({ territoryId: t.territoryId, productLineId: t.productLineId, exclusive: t.exclusive })),
+        products: full.products.map((p) => (p.productId ? { productId: p.productId } : { productLineId: p.productLineId! })),
+        renewalOfId: old.id,
+      });
+    });
+  }
+
+  async getMany(actor: Actor, ids: readonly string[]): Promise<(AgreementCore | null)[]> {
+    requireScope(actor, 'onboarding:read');
+    const u = [...new Set(ids)];
+    if (!u.length) return ids.map(() => null);
+    const rows = await this.store.db.select().from(agreements).where(and(eq(agreements.tenantId, actor.tenantId), inArray(agreements.id, u)));
+    const m = new Map(rows.filter((r) => !actor.partnerId || r.partnerId === actor.partnerId).map((r) => [r.id, toAgreementCore(r)]));
+    return ids.map((id) => m.get(id) ?? null);
+  }
+
+  private async lock(w: Work, id: string): Promise<Row> {
+    const [row] = await w.tx.select().from(agreements).where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, id))).for('update');
+    if (!row) throw notFound('agreement', id);
+    return row;
+  }
+
+  private async writeChildren(
+    w: Work,
+    agreementId: string,
+    terr: { territoryId: string; productLineId?: string | null | undefined; exclusive: boolean }[] | undefined,
+    prods: { productId?: string | undefined; productLineId?: string | undefined }[] | undefined,
+  ) {
+    if (terr?.length) {
+      const tIds = [...new Set(terr.map((t) => t.territoryId))];
+      const found = new Set((await w.tx.select({ id: territories.id }).from(territories).where(and(eq(territories.tenantId, w.tenantId), inArray(territories.id, tIds)))).map((r) => r.id));
+      terr.forEach((t, i) => {
+        if (!found.has(t.territoryId)) throw invalid(`territories.${i}.territoryId`, `no territory '${t.territoryId}'`);
+      });
+      const lIds = [...new Set(terr.map((t) => t.productLineId).filter((x): x is string => !!x))];
+      await this.assertLines(w, lIds, 'territories');
+      const keys = new Set<string>();
+      terr.forEach((t, i) => {
+        const k = `${t.territoryId}/${t.productLineId ?? ''}`;
+        if (keys.has(k)) throw invalid(`territories.${i}`, 'the same territory and product line is listed twice');
+        keys.add(k);
+      });
+      await w.tx.insert(agreementTerritories).values(
+        terr.map((t) => ({
+          tenantId: w.tenantId,
+          id: uuidv7(),
+          agreementId,
+          territoryId: t.territoryId,
+          productLineId: t.productLineId ?? null,
+          lineKey: t.productLineId ?? ALL_LINES,
+          exclusive: t.exclusive,
+          active: false,
+        })),
+      );
+    }
+    if (prods?.length) {
+      const pIds = [...new Set(prods.map((p) => p.productId).filter((x): x is string => !!x))];
+      if (pIds.length) {
+        const found = new Set((await w.tx.select({ id: products.id }).from(products).where(and(eq(products.tenantId, w.tenantId), inArray(products.id, pIds)))).map((r) => r.id));
+        prods.forEach((p, i) => {
+          if (p.productId && !found.has(p.productId)) throw invalid(`products.${i}.productId`, `no product '${p.productId}'`);
+        });
+      }
+      await this.assertLines(w, [...new Set(prods.map((p) => p.productLineId).filter((x): x is string => !!x))], 'products');
+      await w.tx.insert(agreementProducts).values(
+        prods.map((p) => ({ tenantId: w.tenantId, id: uuidv7(), agreementId, productId: p.productId ?? null, productLineId: p.productLineId ?? null })),
+      );
+    }
+  }
+
+  private async assertLines(w: Work, ids: string[], path: string) {
+    if (!ids.length) return;
+    const found = new Set((await w.tx.select({ id: productLines.id }).from(productLines).where(and(eq(productLines.tenantId, w.tenantId), inArray(productLines.id, ids)))).map((r) => r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) throw invalid(`${path}.productLineId`, `no product line '${missing[0]}'`);
+  }
+
+  // ------------------------------------------------------------ cross-region requests
+  async createCrossRegion(actor: Actor, input: unknown): Promise<CrossRegionRequest> {
+    if (!actor.partnerId) requireScope(actor, 'onboarding:write');
+    else requireScope(actor, 'onboarding:read', 'onboarding:write');
+    const d = parseInput(CrossRegionCreate, input);
+    const partnerId = actor.partnerId ?? d.partnerId;
+    if (!partnerId) throw invalid('partnerId', 'is required for tenant users');
+    if (actor.partnerId && d.partnerId && d.partnerId !== actor.partnerId) throw notFound('partner', d.partnerId);
+    return this.store.write(actor, async (w) => {
+      const [p] = await w.tx.select({ id: partners.id }).from(partners).where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, partnerId)));
+      if (!p) throw invalid('partnerId', `no partner '${partnerId}'`);
+      const [t] = await w.tx.select({ id: territories.id }).from(territories).where(and(eq(territories.tenantId, w.tenantId), eq(territories.id, d.territoryId)));
+      if (!t) throw invalid('territoryId', `no territory '${d.territoryId}'`);
+      if (d.productLineId) await this.assertLines(w, [d.productLineId], 'productLineId');
+      if (d.productId) {
+        const [pr] = await w.tx.select({ id: products.id }).from(products).where(and(eq(products.tenantId, w.tenantId), eq(products.id, d.productId)));
+        if (!pr) throw invalid('productId', `no product '${d.productId}'`);
+      }
+      const [row] = await w.tx
+        .insert(crossRegionRequests)
+        .values({
+          tenantId: w.tenantId,
+          id: uuidv7(),
+          partnerId,
+          territoryId: d.territoryId,
+          productLineId: d.productLineId ?? null,
+          productId: d.productId ?? null,
+          validFrom: d.validFrom,
+          validTo: d.validTo,
+          reason: d.reason,
+          requestedBy: actor.subject,
+        })
+        .returning();
+      const out = toCrossRegion(row!);
+      w.audit({ resourceType: 'cross_region_request', resourceId: out.id, action: 'create', after: out });
+      w.emit({ type: 'cross_region_request.created', resourceType: 'cross_region_request', resourceId: out.id, payload: { request: out } });
+      return out;
+    });
+  }
+
+  async getCrossRegion(actor: Actor, id: string): Promise<CrossRegionRequest> {
+    requireScope(actor, 'onboarding:read', 'onboarding:write');
+    const [row] = await this.store.db.select().from(crossRegionRequests).where(and(eq(crossRegionRequests.tenantId, actor.tenantId), eq(crossRegionRequests.id, id)));
+    if (!row || (actor.partnerId && row.partnerId !== actor.partnerId)) throw notFound('cross-region request', id);
+    return toCrossRegion(row);
+  }
+
+  async listCrossRegion(actor: Actor, input: { partnerId?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<CrossRegionRequest>> {
+    requireScope(actor, 'onboarding:read', 'onboarding:write');
+    const conds: (SQL | undefined)[] = [eq(crossRegionRequests.tenantId, actor.tenantId)];
+    if (actor.partnerId) conds.push(eq(crossRegionRequests.partnerId, actor.partnerId));
+    if (input.partnerId) conds.push(eq(crossRegionRequests.partnerId, input.partnerId));
+    if (input.status) conds.push(eq(crossRegionRequests.status, input.status));
+    const after = uuidCursor(decodeCursor(input.cursor));
+    if (after) conds.push(gt(crossRegionRequests.id, after));
+    const rows = await this.store.db.select().from(crossRegionRequests).where(and(...conds)).orderBy(asc(crossRegionRequests.id)).limit(input.limit + 1);
+    return toPage(rows.map(toCrossRegion), input.limit, (r) => [r.id]);
+  }
+
+  async decideCrossRegion(actor: Actor, id: string, decision: 'approve' | 'reject', note?: string | null): Promise<CrossRegionRequest> {
+    requireTenantUser(actor, 'onboarding:write');
+    return this.store.write(actor, async (w) => {
+      const [before] = await w.tx.select().from(crossRegionRequests).where(and(eq(crossRegionRequests.tenantId, w.tenantId), eq(crossRegionRequests.id, id))).for('update');
+      if (!before) throw notFound('cross-region request', id);
+      if (before.status !== 'pending') {
+        throw new DomainError('ILLEGAL_TRANSITION', `The request is already ${before.status}`, { extra: { currentStatus: before.status, allowed: [] } });
+      }
+      const [row] = await w.tx
+        .update(crossRegionRequests)
+        .set({ status: decision === 'approve' ? 'approved' : 'rejected', decidedBy: actor.subject, decidedAt: new Date(), decisionNote: note ?? null, version: before.version + 1, updatedAt: new Date() })
+        .where(and(eq(crossRegionRequests.tenantId, w.tenantId), eq(crossRegionRequests.id, id)))
+        .returning();
+      const out = toCrossRegion(row!);
+      w.audit({ resourceType: 'cross_region_request', resourceId: id, action: decision, before: toCrossRegion(before), after: out });
+      w.emit({ type: 'cross_region_request.decided', resourceType: 'cross_region_request', resourceId: id, payload: { request: out } });
+      return out;
+    });
+  }
+
+  // ------------------------------------------------------------ rights and the check
+  /** A partner's rights (the partner_territory_rights view) valid on a date, with codes. */
+  async rights(actor: Actor, partnerId: string, date?: string): Promise<Right[]> {
+    requireScope(actor, 'onboarding:read');
+    requireOwnPartner(actor, partnerId);
+    const d = date ?? today();
+    const [p] = await this.store.db.select({ id: partners.id }).from(partners).where(and(eq(partners.tenantId, actor.tenantId), eq(partners.id, partnerId)));
+    if (!p) throw notFound('partner', partnerId);
+    return rowsOf<Right>(
+      this.store.db,
+      sql`select r.territory_id::text as "territoryId", t.code as "territoryCode", r.product_line_id::text as "productLineId", l.code as "productLineCode",
+          r.product_id::text as "productId", pr.code as "productCode", r.valid_from::text as "validFrom", r.valid_to::text as "validTo", r.source
+        from partner_territory_rights r
+        join territories t on t.tenant_id = r.tenant_id and t.id = r.territory_id
+        left join product_lines l on l.tenant_id = r.tenant_id and l.id = r.product_line_id
+        left join products pr on pr.tenant_id = r.tenant_id and pr.id = r.product_id
+        where r.tenant_id = ${actor.tenantId} and r.partner_id = ${partnerId}
+          and (r.valid_from is null or r.valid_from <= ${d}::date) and (r.valid_to is null or r.valid_to >= ${d}::date)
+        order by t.code, l.code nulls first, pr.code nulls first, r.source`,
+    );
+  }
+
+  /**
+   * "May partner P sell product X in territory T on date D?" The answer comes from the partner_territory_rights
+   * view (the same rows the target module marks cross-region sales with); when it is no, the reason is found.
+   */
+  async check(actor: Actor, input: unknown): Promise<CheckResult> {
+    requireScope(actor, 'onboarding:read');
+    const q = parseInput(CheckQuery, input);
+    const date = q.date ?? today();
+    const db = this.store.db;
+    const by = <T extends typeof partners | typeof products | typeof territories>(table: T, v: string) =>
+      UUID.test(v) ? and(eq(table.tenantId, actor.tenantId), eq(table.id, v)) : and(eq(table.tenantId, actor.tenantId), eq(table.code, v));
+    const [partner] = await db.select().from(partners).where(by(partners, q.partner));
+    const [product] = await db.select().from(products).where(by(products, q.product));
+    const [territory] = await db.select().from(territories).where(by(territories, q.territory));
+    if (partner) requireOwnPartner(actor, partner.id);
+    const base = { partnerId: partner?.id ?? null, productId: product?.id ?? null, territoryId: territory?.id ?? null, date };
+    const no = (code: CheckResult['code'], reason: string): CheckResult => ({ allowed: false, code, reason, ...base });
+    if (!partner || (actor.partnerId && actor.partnerId !== partner.id)) return no('UNKNOWN_PARTNER', `no partner '${q.partner}'`);
+    if (!product) return no('UNKNOWN_PRODUCT', `no product '${q.product}'`);
+    if (!territory) return no('UNKNOWN_TERRITORY', `no territory '${q.territory}'`);
+
+    const rights = await rowsOf<{ source: string }>(
+      db,
+      sql`select source from partner_territory_rights r
+        where r.tenant_id = ${actor.tenantId} and r.partner_id = ${partner.id} and r.territory_id = ${territory.id}
+          and (r.valid_from is null or r.valid_from <= ${date}::date) and (r.valid_to is null or r.valid_to >= ${date}::date)
+          and (r.product_id = ${product.id} or (r.product_id is null and r.product_line_id is not distinct from ${product.lineId}))
+        order by source limit 1`,
+    );
+    if (!product.active && rights.length) return no('PRODUCT_INACTIVE', `product ${product.code} is not active`);
+    if (rights.length) {
+      return rights[0]!.source === 'agreement'
+        ? { allowed: true, code: 'AGREEMENT', reason: `the active agreement of ${partner.code} covers ${territory.code} for ${product.code}`, ...base }
+        : { allowed: true, code: 'CROSS_REGION', reason: `an approved cross-region request lets ${partner.code} sell ${product.code} in ${territory.code}`, ...base };
+    }
+    // why not: in the order a reader would look
+    if (partner.status !== 'active') return no('PARTNER_NOT_ACTIVE', `partner ${partner.code} is ${partner.status}`);
+    const [ag] = await db
+      .select()
+      .from(agreements)
+      .where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.partnerId, partner.id), eq(agreements.status, 'active')));
+    if (!ag) return no('NO_ACTIVE_AGREEMENT', `partner ${partner.code} has no active agreement and no approved cross-region request for ${territory.code}`);
+    if (date < ag.startDate || date > ag.endDate) return no('OUTSIDE_TERM', `${date} is outside the term of agreement ${ag.number} (${ag.startDate} to ${ag.endDate})`);
+    const anyTerritory = await rowsOf<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from partner_territory_rights r where r.tenant_id = ${actor.tenantId} and r.partner_id = ${partner.id}
+        and r.territory_id = ${territory.id} and r.source = 'agreement'`,
+    );
+    if (Number(anyTerritory[0]?.n ?? 0) > 0) return no('PRODUCT_NOT_AUTHORIZED', `agreement ${ag.number} does not authorise ${product.code} in ${territory.code}`);
+    return no('TERRITORY_NOT_ASSIGNED', `${territory.code} is outside the territories of agreement ${ag.number} and no approved cross-region request covers it`);
+  }
+
+  // crossRegion getMany for loaders
+  async crossRegionOf(actor: Actor, partnerIds: readonly string[]): Promise<CrossRegionRequest[][]> {
+    requireScope(actor, 'onboarding:read', 'onboarding:write');
+    const u = [...new Set(partnerIds)].filter((id) => !actor.partnerId || id === actor.partnerId);
+    if (!u.length) return partnerIds.map(() => []);
+    const rows = await this.store.db.select().from(crossRegionRequests).where(and(eq(crossRegionRequests.tenantId, actor.tenantId), inArray(crossRegionRequests.partnerId, u))).orderBy(asc(crossRegionRequests.id));
+    const g = new Map<string, CrossRegionRequest[]>();
+    for (const r of rows) g.set(r.partnerId, [...(g.get(r.partnerId) ?? []), toCrossRegion(r)]);
+    return partnerIds.map((id) => g.get(id) ?? []);
+  }
+}
