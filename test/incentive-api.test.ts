@@ -71,6 +71,11 @@ describe('programs', () => {
 
   it('versions edits with optimistic concurrency and rejects a duplicate code', async () => {
     const p = await makeProgram(admin, 'RB-VER');
+    const act = await makeProgram(admin, 'RB-FIXED');
+    await admin.post(`/v1/incentives/programs/${act.id}/activate`);
+    const cur = await admin.patch(`/v1/incentives/programs/${act.id}`, { currency: 'USD' });
+    expect(cur.statusCode).toBe(409); // currency and granularity are fixed once active
+    expect(cur.data.errors[0].path).toBe('currency');
     const ok = await admin.patch(`/v1/incentives/programs/${p.id}`, { rules: rebateRules('marginal'), version: 1 });
     expect(ok.statusCode).toBe(200);
     expect(ok.data).toMatchObject({ version: 2, rules: { mode: 'marginal' } });
@@ -266,8 +271,10 @@ describe('statements, approval, payment and the rebate account', () => {
     expect(st).toBe(4);
     const approve = await admin.gql(`mutation($id: ID!) { approveIncentiveStatement(id: $id) { status } }`, { id: statementId });
     expect(approve.errors?.[0].extensions.code).toBe('ILLEGAL_TRANSITION');
-    const bal = await admin.gql(`query($p: ID!) { rebateBalance(partnerId: $p) { available spent expired } }`, { p: partner });
+    const bal = await admin.gql(`query($p: ID!) { rebateBalance(partnerId: $p) { available spent expired } rebateLedger(partnerId: $p, first: 2) { nodes { kind amount orderRef } pageInfo { hasNextPage } } }`, { p: partner });
     expect(bal.data.rebateBalance).toEqual({ available: '99.00', spent: '610.50', expired: '90.00' }); // 600 + 9.50 + 1
+    expect(bal.data.rebateLedger.nodes).toEqual([{ kind: 'spend', amount: '1.00', orderRef: 'P-3' }, { kind: 'expire', amount: '90.00', orderRef: null }]);
+    expect(bal.data.rebateLedger.pageInfo.hasNextPage).toBe(true);
   });
 });
 
