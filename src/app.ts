@@ -60,7 +60,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const target = createTargetServices(store, { onboarding });
   const incentive = createIncentiveServices(store, { onboarding, target });
   const evaluation = createEvaluationServices(store, { onboarding });
-  const integration = createIntegrationServices(store, { onboarding });
+  const integration = createIntegrationServices(store, { onboarding }, { nodeEnv: config.NODE_ENV });
   const services: Services = { onboarding, policy, target, incentive, evaluation, integration };
   app.decorate('store', store);
   app.decorate('services', services);
@@ -72,6 +72,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ...(config.JWKS_URL ? { jwksUrl: config.JWKS_URL } : {}),
     ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
     ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+    // API keys (ck_live_…) are accepted as bearer credentials
+    resolvers: [integration.apiKeys.resolver],
   });
   await app.register(openapi);
   await app.register(health, { database });

@@ -29,6 +29,11 @@ async function main() {
   if (seed) await seedDemo(app);
 
   await app.listen({ host: config.HOST, port: config.PORT });
+  // webhook delivery and import jobs run in every instance (claimed in the database); INTEGRATION_WORKERS=false
+  // leaves them to dedicated `npm run worker` processes. They stop with app.close() (graceful shutdown).
+  if (process.env.INTEGRATION_WORKERS !== 'false') {
+    app.services.integration.startWorkers({ onError: (err) => app.log.error({ err }, 'background work failed') });
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;

@@ -248,7 +248,8 @@ export default fp(importParsers, { name: 'import-parsers' });
  * (`registerImportKind`) so that asynchronous import jobs (`?async=true`, the integration module) and the CLI
  * can run the same spec without the route.
  */
-export type ImportSpecFactory = (actor: Actor) => ImportSpec<any>;
+/** Builds the spec of an import kind for an actor; `params` are the route's (e.g. the draft version to fill). */
+export type ImportSpecFactory = (actor: Actor, params: Record<string, string>) => ImportSpec<any>;
 
 const importKinds = new Map<string, ImportSpecFactory>();
 
@@ -265,13 +266,13 @@ export function importKindNames(): string[] {
 }
 
 /** Hook the integration module sets to take `?async=true` imports as jobs; absent -> 400 for async requests. */
-export type AsyncImportHandler = (args: { actor: Actor; kind: string; stream: Readable; format: ImportFormat; dryRun: boolean; allOrNothing: boolean }) => Promise<{ jobId: string }>;
+export type AsyncImportHandler = (args: { actor: Actor; kind: string; params: Record<string, string>; stream: Readable; format: ImportFormat; dryRun: boolean; allOrNothing: boolean }) => Promise<{ jobId: string }>;
 let asyncHandler: AsyncImportHandler | undefined;
 export function setAsyncImportHandler(h: AsyncImportHandler | undefined): void {
   asyncHandler = h;
 }
 
-export async function serveImport(store: Store, request: FastifyRequest, kind: string): Promise<ImportReport | { jobId: string }> {
+export async function serveImport(store: Store, request: FastifyRequest, kind: string, params: Record<string, string> = {}): Promise<ImportReport | { jobId: string }> {
   const factory = importKinds.get(kind);
   if (!factory) throw new Error(`import kind '${kind}' is not registered`);
   const actor = request.actor!;
@@ -284,11 +285,11 @@ export async function serveImport(store: Store, request: FastifyRequest, kind: s
   };
   const dryRun = flag('dryRun');
   const allOrNothing = flag('allOrNothing');
-  const spec = factory(actor); // checks scopes before the body is read
+  const spec = factory(actor, params); // checks scopes (and the params' target) before the body is read
   const { stream, format } = importBody(request);
   if (flag('async')) {
     if (!asyncHandler) throw new DomainError('BAD_REQUEST', 'asynchronous imports are not available on this server');
-    return asyncHandler({ actor, kind, stream, format, dryRun, allOrNothing });
+    return asyncHandler({ actor, kind, params, stream, format, dryRun, allOrNothing });
   }
   return runImport(store, actor, stream, spec, { format, dryRun, allOrNothing });
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { auditLog, events } from './platform.tables.js';
 import type { Actor } from './actor.js';
@@ -17,6 +18,9 @@ export interface DomainEvent {
   resourceId: string;
   payload: Record<string, unknown>;
 }
+
+/** First key of the per-tenant advisory lock that orders event commits (second key: hashtext(tenant_id)). */
+export const EVENTS_LOCK_KEY = 0x65766e74;
 
 const NOISE = new Set(['updatedAt', 'createdAt']);
 
@@ -92,6 +96,10 @@ export class Work {
       this.audits.length = 0;
     }
     if (this.emitted.length) {
+      // Event order = commit order, per tenant: the seqs are drawn under a transaction-level lock held until
+      // commit, so a reader that sees seq N also sees every committed event of the tenant below N (the feed
+      // and the webhook fan-out read `seq > cursor` and can never skip a late-committing lower seq).
+      await this.tx.execute(sql`select pg_advisory_xact_lock(${EVENTS_LOCK_KEY}, hashtext(${a.tenantId}))`);
       await this.tx.insert(events).values(
         this.emitted.map((e) => ({
           tenantId: a.tenantId,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
+import { invalid } from '../../platform/errors.js';
 import { registerImportKind } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
@@ -31,6 +32,10 @@ export function createPolicyServices(store: Store, _deps: { onboarding: Onboardi
     violations: new ViolationService(store, prices),
   };
   registerImportKind('policy.price-observations', (actor) => services.violations.importSpec(actor));
+  registerImportKind('policy.price-lines', (actor, params) => {
+    if (!params.versionId) throw invalid('versionId', 'the price-list import needs the draft version it fills');
+    return services.prices.importSpec(actor, params.versionId);
+  });
   return services;
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import { etag, IdParams, problems } from '../../platform/http.js';
-import { importBody, ImportQuery, ImportReportSchema, runImport, serveImport } from '../../platform/imports.js';
+import { ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import {
   ChannelTerms,
@@ -114,20 +114,19 @@ export async function policyRoutes(app: FastifyInstance, s: PolicyServices) {
       tags,
       operationId: 'importPriceLines',
       summary: 'Import a price list into a draft (CSV with header product|productLine,distributionPrice,suggestedRetailPrice,minResalePrice, or NDJSON)',
-      description: 'Body: text/csv or application/x-ndjson, streamed; upsert by product / product-line code; row-level report. Synchronous only (no ?async).',
+      description: 'Body: text/csv or application/x-ndjson, streamed; upsert by product / product-line code; row-level report. Import kind `policy.price-lines` (with ?async=true: 202 and a job).',
       consumes: IMPORT_CONSUMES,
       params: IdParams,
       querystring: ImportQuery,
-      response: { 200: ImportReportSchema, ...problems(400, 401, 403, 404, 409) },
+      response: { 200: ImportReportSchema, 202: JobAccepted, ...problems(400, 401, 403, 404, 409) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const actor = actorOf(req);
-    const spec = s.prices.importSpec(actor, req.params.id);
     const v = await s.prices.getVersion(actor, req.params.id); // 404 / 409 before reading the body
     if (v.status !== 'draft') throw new DomainError('CONFLICT', `Version ${v.number} is ${v.status} and can no longer be changed; import into a new draft version`);
-    if (req.query.async === 'true') throw new DomainError('BAD_REQUEST', 'price-list imports run synchronously; omit async');
-    const { stream, format } = importBody(req);
-    return runImport(app.store, actor, stream, spec, { format, dryRun: req.query.dryRun === 'true', allOrNothing: req.query.allOrNothing === 'true' });
+    const res = await serveImport(app.store, req, 'policy.price-lines', { versionId: req.params.id });
+    if ('jobId' in res) reply.code(202);
+    return res;
   });
 
   r.post('/v1/policy/versions/:id/publish', {

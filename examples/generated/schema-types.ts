@@ -1,0 +1,2604 @@
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** Calendar date */
+  Date: { input: string; output: string; }
+  /** UTC timestamp */
+  DateTime: { input: string; output: string; }
+  /** Exact decimal */
+  Decimal: { input: string; output: string; }
+  JSON: { input: unknown; output: unknown; }
+};
+
+export type Achievement = {
+  __typename?: 'Achievement';
+  /** actual / target x 100, rounded to 2 decimals half away from zero */
+  achievementPct?: Maybe<Scalars['Decimal']['output']>;
+  actual: Scalars['Decimal']['output'];
+  asOf: Scalars['Date']['output'];
+  byMonth?: Maybe<Array<AchievementMonth>>;
+  elapsedDays: Scalars['Int']['output'];
+  /** linear run-rate to period end: actual / elapsedDays x periodDays */
+  forecast?: Maybe<Scalars['Decimal']['output']>;
+  forecastPct?: Maybe<Scalars['Decimal']['output']>;
+  /** target - actual */
+  gap?: Maybe<Scalars['Decimal']['output']>;
+  metric: TargetMetric;
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  partnerName: Scalars['String']['output'];
+  period: Scalars['String']['output'];
+  periodDays: Scalars['Int']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  /** position in the network view */
+  rank?: Maybe<Scalars['Int']['output']>;
+  target?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type AchievementConnection = {
+  __typename?: 'AchievementConnection';
+  edges: Array<AchievementEdge>;
+  nodes: Array<Achievement>;
+  pageInfo: PageInfo;
+};
+
+export type AchievementEdge = {
+  __typename?: 'AchievementEdge';
+  cursor: Scalars['String']['output'];
+  node: Achievement;
+};
+
+export type AchievementMonth = {
+  __typename?: 'AchievementMonth';
+  achievementPct?: Maybe<Scalars['Decimal']['output']>;
+  actual: Scalars['Decimal']['output'];
+  /** YYYY-MM */
+  month: Scalars['String']['output'];
+  target?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type Address = {
+  __typename?: 'Address';
+  city?: Maybe<Scalars['String']['output']>;
+  country?: Maybe<Scalars['String']['output']>;
+  line1?: Maybe<Scalars['String']['output']>;
+  line2?: Maybe<Scalars['String']['output']>;
+  postalCode?: Maybe<Scalars['String']['output']>;
+  province?: Maybe<Scalars['String']['output']>;
+};
+
+export type AddressInput = {
+  city?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  line1?: InputMaybe<Scalars['String']['input']>;
+  line2?: InputMaybe<Scalars['String']['input']>;
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  province?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Agreement = {
+  __typename?: 'Agreement';
+  activatedAt?: Maybe<Scalars['DateTime']['output']>;
+  applicationId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  endDate: Scalars['Date']['output'];
+  endNote?: Maybe<Scalars['String']['output']>;
+  endReason?: Maybe<AgreementEndReason>;
+  endedOn?: Maybe<Scalars['Date']['output']>;
+  id: Scalars['ID']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  number: Scalars['String']['output'];
+  /** batched */
+  partner?: Maybe<Partner>;
+  partnerId: Scalars['ID']['output'];
+  policyRef?: Maybe<Scalars['String']['output']>;
+  /** batched */
+  products: Array<AgreementProduct>;
+  renewalOfId?: Maybe<Scalars['ID']['output']>;
+  startDate: Scalars['Date']['output'];
+  status: AgreementStatus;
+  /** batched */
+  territories: Array<AgreementTerritory>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type AgreementConnection = {
+  __typename?: 'AgreementConnection';
+  edges: Array<AgreementEdge>;
+  nodes: Array<Agreement>;
+  pageInfo: PageInfo;
+};
+
+export type AgreementEdge = {
+  __typename?: 'AgreementEdge';
+  cursor: Scalars['String']['output'];
+  node: Agreement;
+};
+
+export type AgreementEndReason =
+  | 'breach'
+  | 'expiry'
+  | 'mutual';
+
+export type AgreementFilter = {
+  expiringWithinDays?: InputMaybe<Scalars['Int']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<AgreementStatus>;
+};
+
+export type AgreementInput = {
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  number?: InputMaybe<Scalars['String']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  policyRef?: InputMaybe<Scalars['String']['input']>;
+  products?: InputMaybe<Array<ProductAuthorizationInput>>;
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  territories?: InputMaybe<Array<TerritoryAssignmentInput>>;
+};
+
+export type AgreementProduct = {
+  __typename?: 'AgreementProduct';
+  /** batched */
+  product?: Maybe<Product>;
+  productId?: Maybe<Scalars['ID']['output']>;
+  /** batched */
+  productLine?: Maybe<ProductLine>;
+  productLineId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type AgreementStatus =
+  | 'active'
+  | 'draft'
+  | 'expired'
+  | 'terminated';
+
+export type AgreementTerritory = {
+  __typename?: 'AgreementTerritory';
+  exclusive: Scalars['Boolean']['output'];
+  /** batched */
+  productLine?: Maybe<ProductLine>;
+  productLineId?: Maybe<Scalars['ID']['output']>;
+  /** batched */
+  territory?: Maybe<Territory>;
+  territoryId: Scalars['ID']['output'];
+};
+
+export type AllocateTargetInput = {
+  basis?: InputMaybe<AllocationBasis>;
+  metric: TargetMetric;
+  parentPartnerId?: InputMaybe<Scalars['ID']['input']>;
+  partners?: InputMaybe<Array<AllocationRecipient>>;
+  period: Scalars['String']['input'];
+  save?: InputMaybe<Scalars['Boolean']['input']>;
+  unit?: InputMaybe<Scalars['Decimal']['input']>;
+  value?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+export type AllocationBasis =
+  | 'last_year'
+  | 'weights';
+
+export type AllocationRecipient = {
+  partnerId: Scalars['ID']['input'];
+  weight?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  hint: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<Scalars['String']['output']>;
+};
+
+export type ApiKeyCreated = {
+  __typename?: 'ApiKeyCreated';
+  apiKey: ApiKey;
+  /** the key: returned only here */
+  key: Scalars['String']['output'];
+};
+
+export type Application = {
+  __typename?: 'Application';
+  address?: Maybe<Scalars['JSON']['output']>;
+  agreementId?: Maybe<Scalars['ID']['output']>;
+  capabilities: Scalars['JSON']['output'];
+  channel: PartnerChannel;
+  contactEmail?: Maybe<Scalars['String']['output']>;
+  contactName?: Maybe<Scalars['String']['output']>;
+  contactPhone?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  decisionReason?: Maybe<Scalars['String']['output']>;
+  documents: Array<ApplicationDocument>;
+  id: Scalars['ID']['output'];
+  legalName: Scalars['String']['output'];
+  partnerCode: Scalars['String']['output'];
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  partnerType: PartnerType;
+  requestedProductLineIds: Array<Scalars['ID']['output']>;
+  requestedTerritoryIds: Array<Scalars['ID']['output']>;
+  status: ApplicationStatus;
+  submittedAt?: Maybe<Scalars['DateTime']['output']>;
+  submittedBy: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ApplicationAssessment = {
+  __typename?: 'ApplicationAssessment';
+  applicationId: Scalars['ID']['output'];
+  approvable: Scalars['Boolean']['output'];
+  checklist: Array<ChecklistLine>;
+  failedItems: Array<Scalars['String']['output']>;
+  missingItems: Array<Scalars['String']['output']>;
+  score: ScoreSummary;
+  status: ApplicationStatus;
+};
+
+export type ApplicationConnection = {
+  __typename?: 'ApplicationConnection';
+  edges: Array<ApplicationEdge>;
+  nodes: Array<Application>;
+  pageInfo: PageInfo;
+};
+
+export type ApplicationDocument = {
+  __typename?: 'ApplicationDocument';
+  expiresOn?: Maybe<Scalars['Date']['output']>;
+  kind: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  sha256?: Maybe<Scalars['String']['output']>;
+  storageKey?: Maybe<Scalars['String']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
+};
+
+export type ApplicationDocumentInput = {
+  expiresOn?: InputMaybe<Scalars['Date']['input']>;
+  kind: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  sha256?: InputMaybe<Scalars['String']['input']>;
+  storageKey?: InputMaybe<Scalars['String']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ApplicationEdge = {
+  __typename?: 'ApplicationEdge';
+  cursor: Scalars['String']['output'];
+  node: Application;
+};
+
+export type ApplicationInput = {
+  address?: InputMaybe<AddressInput>;
+  capabilities?: InputMaybe<Scalars['JSON']['input']>;
+  channel?: InputMaybe<PartnerChannel>;
+  contactEmail?: InputMaybe<Scalars['String']['input']>;
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  contactPhone?: InputMaybe<Scalars['String']['input']>;
+  documents?: InputMaybe<Array<ApplicationDocumentInput>>;
+  legalName?: InputMaybe<Scalars['String']['input']>;
+  partnerCode?: InputMaybe<Scalars['String']['input']>;
+  partnerType?: InputMaybe<PartnerType>;
+  requestedProductLineIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  requestedTerritoryIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type ApplicationStatus =
+  | 'approved'
+  | 'draft'
+  | 'rejected'
+  | 'submitted'
+  | 'under_review'
+  | 'withdrawn';
+
+export type AppliedDeviation = {
+  __typename?: 'AppliedDeviation';
+  id: Scalars['ID']['output'];
+  kind: DeviationKind;
+  price: Scalars['Decimal']['output'];
+  validFrom: Scalars['Date']['output'];
+  validTo: Scalars['Date']['output'];
+};
+
+export type ApprovalAgreementInput = {
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  number?: InputMaybe<Scalars['String']['input']>;
+  policyRef?: InputMaybe<Scalars['String']['input']>;
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+};
+
+export type ApprovalResult = {
+  __typename?: 'ApprovalResult';
+  agreement: Agreement;
+  application: Application;
+  partner: Partner;
+};
+
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  action: Scalars['String']['output'];
+  /** user, partner, api_key or system */
+  actorKind: Scalars['String']['output'];
+  /** changed fields: { field: { from, to } } */
+  changes: Scalars['JSON']['output'];
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  requestId?: Maybe<Scalars['String']['output']>;
+  resourceId: Scalars['String']['output'];
+  resourceType: Scalars['String']['output'];
+  subject: Scalars['String']['output'];
+  tokenId?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  edges: Array<AuditEntryEdge>;
+  nodes: Array<AuditEntry>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+export type AuditFilter = {
+  resourceId?: InputMaybe<Scalars['String']['input']>;
+  resourceType?: InputMaybe<Scalars['String']['input']>;
+  subject?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AuthorizationCheck = {
+  __typename?: 'AuthorizationCheck';
+  allowed: Scalars['Boolean']['output'];
+  code: Scalars['String']['output'];
+  date: Scalars['Date']['output'];
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  productId?: Maybe<Scalars['ID']['output']>;
+  reason: Scalars['String']['output'];
+  territoryId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type CatalogFilter = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  q?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ChannelTerms = {
+  __typename?: 'ChannelTerms';
+  copiedFromId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  creditCurrency?: Maybe<Scalars['String']['output']>;
+  creditLimit?: Maybe<Scalars['Decimal']['output']>;
+  crossRegionSelling?: Maybe<CrossRegionSelling>;
+  effectiveFrom?: Maybe<Scalars['Date']['output']>;
+  effectiveTo?: Maybe<Scalars['Date']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  paymentTermsDays?: Maybe<Scalars['Int']['output']>;
+  publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  returnConditions?: Maybe<Scalars['String']['output']>;
+  returnWindowDays?: Maybe<Scalars['Int']['output']>;
+  scope: PolicyScope;
+  status: PolicyVersionStatus;
+  territoryExclusivity?: Maybe<Scalars['Boolean']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ChannelTermsInput = {
+  copyFrom?: InputMaybe<Scalars['ID']['input']>;
+  creditCurrency?: InputMaybe<Scalars['String']['input']>;
+  creditLimit?: InputMaybe<Scalars['Decimal']['input']>;
+  crossRegionSelling?: InputMaybe<CrossRegionSelling>;
+  effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
+  effectiveTo?: InputMaybe<Scalars['Date']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  paymentTermsDays?: InputMaybe<Scalars['Int']['input']>;
+  returnConditions?: InputMaybe<Scalars['String']['input']>;
+  returnWindowDays?: InputMaybe<Scalars['Int']['input']>;
+  scope?: InputMaybe<PolicyScopeInput>;
+  territoryExclusivity?: InputMaybe<Scalars['Boolean']['input']>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CheckItemInput = {
+  kind: Scalars['String']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  result: CheckResultValue;
+  reviewedOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+export type CheckResultValue =
+  | 'fail'
+  | 'na'
+  | 'pass';
+
+export type ChecklistItemKind = {
+  __typename?: 'ChecklistItemKind';
+  active: Scalars['Boolean']['output'];
+  code: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  required: Scalars['Boolean']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ChecklistLine = {
+  __typename?: 'ChecklistLine';
+  kind: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  required: Scalars['Boolean']['output'];
+  result?: Maybe<CheckResultValue>;
+  reviewedOn?: Maybe<Scalars['Date']['output']>;
+  reviewer?: Maybe<Scalars['String']['output']>;
+};
+
+export type CreateApiKeyInput = {
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  name: Scalars['String']['input'];
+  scopes: Array<Scalars['String']['input']>;
+};
+
+export type CreateIncentiveProgramInput = {
+  base?: InputMaybe<Scalars['JSON']['input']>;
+  code: Scalars['String']['input'];
+  currency?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  eligibility?: InputMaybe<Scalars['JSON']['input']>;
+  granularity: IncentiveGranularity;
+  name: Scalars['String']['input'];
+  rules: Scalars['JSON']['input'];
+  type: IncentiveProgramType;
+};
+
+export type CreatePartnerInput = {
+  address?: InputMaybe<AddressInput>;
+  channel?: InputMaybe<PartnerChannel>;
+  code: Scalars['String']['input'];
+  contactEmail?: InputMaybe<Scalars['String']['input']>;
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  contactPhone?: InputMaybe<Scalars['String']['input']>;
+  legalName: Scalars['String']['input'];
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<PartnerStatus>;
+  tier?: InputMaybe<Scalars['String']['input']>;
+  type: PartnerType;
+};
+
+export type CreatePricePolicyInput = {
+  code: Scalars['String']['input'];
+  currency: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  scope: PolicyScopeInput;
+};
+
+export type CreatePriceVersionInput = {
+  copyFrom?: InputMaybe<Scalars['ID']['input']>;
+  discountRules?: InputMaybe<Scalars['JSON']['input']>;
+  effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
+  effectiveTo?: InputMaybe<Scalars['Date']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateTargetInput = {
+  agreementId?: InputMaybe<Scalars['ID']['input']>;
+  metric: TargetMetric;
+  note?: InputMaybe<Scalars['String']['input']>;
+  partnerId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+  productLineId?: InputMaybe<Scalars['ID']['input']>;
+  territoryId?: InputMaybe<Scalars['ID']['input']>;
+  value: Scalars['Decimal']['input'];
+};
+
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  url: Scalars['String']['input'];
+};
+
+export type CriterionInput = {
+  code: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  weight: Scalars['Decimal']['input'];
+};
+
+export type CrossRegionFilter = {
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<CrossRegionStatus>;
+};
+
+export type CrossRegionInput = {
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  productId?: InputMaybe<Scalars['ID']['input']>;
+  productLineId?: InputMaybe<Scalars['ID']['input']>;
+  reason: Scalars['String']['input'];
+  territoryId: Scalars['ID']['input'];
+  validFrom: Scalars['Date']['input'];
+  validTo: Scalars['Date']['input'];
+};
+
+export type CrossRegionRequest = {
+  __typename?: 'CrossRegionRequest';
+  createdAt: Scalars['DateTime']['output'];
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  decisionNote?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** batched */
+  partner?: Maybe<Partner>;
+  partnerId: Scalars['ID']['output'];
+  productId?: Maybe<Scalars['ID']['output']>;
+  productLineId?: Maybe<Scalars['ID']['output']>;
+  reason: Scalars['String']['output'];
+  requestedBy: Scalars['String']['output'];
+  status: CrossRegionStatus;
+  /** batched */
+  territory?: Maybe<Territory>;
+  territoryId: Scalars['ID']['output'];
+  validFrom: Scalars['Date']['output'];
+  validTo: Scalars['Date']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type CrossRegionRequestConnection = {
+  __typename?: 'CrossRegionRequestConnection';
+  edges: Array<CrossRegionRequestEdge>;
+  nodes: Array<CrossRegionRequest>;
+  pageInfo: PageInfo;
+};
+
+export type CrossRegionRequestEdge = {
+  __typename?: 'CrossRegionRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: CrossRegionRequest;
+};
+
+export type CrossRegionSelling =
+  | 'allowed_with_request'
+  | 'forbidden';
+
+export type CrossRegionStatus =
+  | 'approved'
+  | 'pending'
+  | 'rejected';
+
+export type DecomposeInto =
+  | 'months'
+  | 'quarters';
+
+export type DecomposeTargetInput = {
+  into?: InputMaybe<DecomposeInto>;
+  metric: TargetMetric;
+  partnerId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+  productLineId?: InputMaybe<Scalars['ID']['input']>;
+  save?: InputMaybe<Scalars['Boolean']['input']>;
+  territoryId?: InputMaybe<Scalars['ID']['input']>;
+  unit?: InputMaybe<Scalars['Decimal']['input']>;
+  value?: InputMaybe<Scalars['Decimal']['input']>;
+  weights?: InputMaybe<Array<Scalars['Decimal']['input']>>;
+};
+
+export type DeviationKind =
+  | 'above_list'
+  | 'below_min_resale';
+
+export type DeviationStatus =
+  | 'approved'
+  | 'pending'
+  | 'rejected';
+
+export type DiscountStep = {
+  __typename?: 'DiscountStep';
+  amount: Scalars['Decimal']['output'];
+  base: Scalars['Decimal']['output'];
+  basis: Scalars['String']['output'];
+  ratePercent: Scalars['Decimal']['output'];
+  rule: Scalars['String']['output'];
+};
+
+export type Event = {
+  __typename?: 'Event';
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  payload: Scalars['JSON']['output'];
+  requestId?: Maybe<Scalars['String']['output']>;
+  resourceId: Scalars['String']['output'];
+  resourceType: Scalars['String']['output'];
+  /** position in the feed (64-bit integer as a string), increasing in commit order */
+  seq: Scalars['String']['output'];
+  subject?: Maybe<Scalars['String']['output']>;
+  type: Scalars['String']['output'];
+};
+
+export type EventFeed = {
+  __typename?: 'EventFeed';
+  events: Array<Event>;
+  /** pass as after in the next poll (the cursor you sent when nothing is new) */
+  nextCursor: Scalars['String']['output'];
+};
+
+export type GrantAwardInput = {
+  citation?: InputMaybe<Scalars['String']['input']>;
+  partnerId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+  programId?: InputMaybe<Scalars['ID']['input']>;
+  title: Scalars['String']['input'];
+};
+
+export type IncentiveGranularity =
+  | 'month'
+  | 'quarter'
+  | 'year';
+
+export type IncentiveLineKind =
+  | 'adjustment'
+  | 'calculated'
+  | 'manual';
+
+export type IncentiveManualLineInput = {
+  amount: Scalars['Decimal']['input'];
+  partnerId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+  programId?: InputMaybe<Scalars['ID']['input']>;
+  reason: Scalars['String']['input'];
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type IncentiveProgram = {
+  __typename?: 'IncentiveProgram';
+  /** { metric, productLineIds? } (see IncentiveBase in OpenAPI) */
+  base: Scalars['JSON']['output'];
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  currency: Scalars['String']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** { partnerTypes?, tiers?, regionCodes?, productLineIds? } */
+  eligibility: Scalars['JSON']['output'];
+  granularity: IncentiveGranularity;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The rule set (see IncentiveRuleSet in OpenAPI): basis, mode, tiers, accelerators, caps, points, penalty, recognition */
+  rules: Scalars['JSON']['output'];
+  status: IncentiveProgramStatus;
+  type: IncentiveProgramType;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type IncentiveProgramConnection = {
+  __typename?: 'IncentiveProgramConnection';
+  edges: Array<IncentiveProgramEdge>;
+  nodes: Array<IncentiveProgram>;
+  pageInfo: PageInfo;
+};
+
+export type IncentiveProgramEdge = {
+  __typename?: 'IncentiveProgramEdge';
+  cursor: Scalars['String']['output'];
+  node: IncentiveProgram;
+};
+
+export type IncentiveProgramStatus =
+  | 'active'
+  | 'closed'
+  | 'draft';
+
+export type IncentiveProgramType =
+  | 'commission'
+  | 'penalty'
+  | 'points'
+  | 'rebate'
+  | 'recognition'
+  | 'target_bonus';
+
+export type IncentiveRun = {
+  __typename?: 'IncentiveRun';
+  awards?: Maybe<Scalars['Int']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  createdBy: Scalars['String']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  /** null for a dry run */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** sha256 of rules, eligibility, base and every partner input: same data, same hash */
+  inputHash: Scalars['String']['output'];
+  /** Per-partner results by partner id (batched: one query for all runs of a result) */
+  lines: Array<IncentiveRunLine>;
+  partnerCount: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  programId: Scalars['ID']['output'];
+  programVersion: Scalars['Int']['output'];
+  prorated: Scalars['Boolean']['output'];
+  /** total before the budget cap */
+  requested: Scalars['Decimal']['output'];
+  statementLines?: Maybe<IncentiveRunStatementLines>;
+  total: Scalars['Decimal']['output'];
+  unit: Scalars['String']['output'];
+};
+
+
+export type IncentiveRunLinesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type IncentiveRunConnection = {
+  __typename?: 'IncentiveRunConnection';
+  edges: Array<IncentiveRunEdge>;
+  nodes: Array<IncentiveRun>;
+  pageInfo: PageInfo;
+};
+
+export type IncentiveRunEdge = {
+  __typename?: 'IncentiveRunEdge';
+  cursor: Scalars['String']['output'];
+  node: IncentiveRun;
+};
+
+export type IncentiveRunLine = {
+  __typename?: 'IncentiveRunLine';
+  amount: Scalars['Decimal']['output'];
+  explanation: Scalars['JSON']['output'];
+  partnerId: Scalars['ID']['output'];
+};
+
+export type IncentiveRunResult = {
+  __typename?: 'IncentiveRunResult';
+  lines?: Maybe<Array<IncentiveRunLine>>;
+  run: IncentiveRun;
+};
+
+export type IncentiveRunStatementLines = {
+  __typename?: 'IncentiveRunStatementLines';
+  adjustments: Scalars['Int']['output'];
+  calculated: Scalars['Int']['output'];
+  removedDraftLines: Scalars['Int']['output'];
+};
+
+export type IncentiveStatement = {
+  __typename?: 'IncentiveStatement';
+  approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  approvedBy?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Lines (batched: one query for all statements of a result) */
+  lines: Array<IncentiveStatementLine>;
+  paidAt?: Maybe<Scalars['DateTime']['output']>;
+  paidBy?: Maybe<Scalars['String']['output']>;
+  partnerId: Scalars['ID']['output'];
+  paymentReference?: Maybe<Scalars['String']['output']>;
+  period: Scalars['String']['output'];
+  status: IncentiveStatementStatus;
+  total: Scalars['Decimal']['output'];
+  unit: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type IncentiveStatementConnection = {
+  __typename?: 'IncentiveStatementConnection';
+  edges: Array<IncentiveStatementEdge>;
+  nodes: Array<IncentiveStatement>;
+  pageInfo: PageInfo;
+};
+
+export type IncentiveStatementEdge = {
+  __typename?: 'IncentiveStatementEdge';
+  cursor: Scalars['String']['output'];
+  node: IncentiveStatement;
+};
+
+export type IncentiveStatementLine = {
+  __typename?: 'IncentiveStatementLine';
+  amount: Scalars['Decimal']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Machine-readable: base, target, tier reached, rate, formula, caps, source row counts */
+  explanation?: Maybe<Scalars['JSON']['output']>;
+  id: Scalars['ID']['output'];
+  kind: IncentiveLineKind;
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  /** The program of the line (batched) */
+  program?: Maybe<IncentiveProgram>;
+  programId?: Maybe<Scalars['ID']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+  runId?: Maybe<Scalars['ID']['output']>;
+  statementId: Scalars['ID']['output'];
+};
+
+export type IncentiveStatementStatus =
+  | 'approved'
+  | 'draft'
+  | 'paid';
+
+export type Job = {
+  __typename?: 'Job';
+  allOrNothing: Scalars['Boolean']['output'];
+  attempts: Scalars['Int']['output'];
+  committed: JobCommitted;
+  createdAt: Scalars['DateTime']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  format: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  importKind: Scalars['String']['output'];
+  progress: JobProgress;
+  /** the import report once finished */
+  result?: Maybe<Scalars['JSON']['output']>;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: Scalars['String']['output'];
+  type: Scalars['String']['output'];
+};
+
+export type JobCommitted = {
+  __typename?: 'JobCommitted';
+  accepted: Scalars['Int']['output'];
+  created: Scalars['Int']['output'];
+  throughLine: Scalars['Int']['output'];
+  unchanged: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+};
+
+export type JobProgress = {
+  __typename?: 'JobProgress';
+  accepted: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  rowsRead: Scalars['Int']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  activateAgreement: Agreement;
+  activateIncentiveProgram: IncentiveProgram;
+  addIncentiveManualLine: IncentiveStatementLine;
+  allocateTarget: TargetSplit;
+  approveApplication: ApprovalResult;
+  approveCrossRegionRequest: CrossRegionRequest;
+  approveIncentiveStatement: IncentiveStatement;
+  approvePriceDeviation: PriceDeviation;
+  closeIncentiveProgram: IncentiveProgram;
+  createAgreement: Agreement;
+  createApiKey: ApiKeyCreated;
+  createApplication: Application;
+  createChannelTerms: ChannelTerms;
+  createChecklistItemKind: ChecklistItemKind;
+  createCrossRegionRequest: CrossRegionRequest;
+  createIncentiveProgram: IncentiveProgram;
+  createPartner: Partner;
+  createPricePolicy: PricePolicy;
+  createPriceVersion: PriceVersion;
+  createProduct: Product;
+  createProductLine: ProductLine;
+  createTarget: Target;
+  createTerritory: Territory;
+  createWebhookEndpoint: WebhookEndpointWithSecret;
+  decomposeTarget: TargetSplit;
+  deleteWebhookEndpoint: Scalars['Boolean']['output'];
+  grantRecognitionAward: RecognitionAward;
+  lockTargetPeriod: PeriodLock;
+  payIncentiveStatement: IncentiveStatement;
+  /** No-op; modules add the real mutations */
+  ping: Scalars['String']['output'];
+  pingWebhookEndpoint: WebhookPingResult;
+  publishChannelTerms: ChannelTerms;
+  publishPriceVersion: PriceVersion;
+  recordApplicationChecks: ApplicationAssessment;
+  recordApplicationScores: ApplicationAssessment;
+  recordPriceObservation: PriceObservation;
+  recordRebateEntry: RebateEntryResult;
+  redeliverWebhook: WebhookDelivery;
+  rejectApplication: Application;
+  rejectCrossRegionRequest: CrossRegionRequest;
+  rejectPriceDeviation: PriceDeviation;
+  renewAgreement: Agreement;
+  requestPriceDeviation: PriceDeviation;
+  retirePriceVersion: PriceVersion;
+  revokeApiKey: ApiKey;
+  /** overlapSeconds: how long the old secret keeps signing too (default 86400) */
+  rotateWebhookSecret: WebhookEndpointWithSecret;
+  /** Calculate a program for a period; program: id or code; dryRun stores nothing */
+  runIncentiveProgram: IncentiveRunResult;
+  setPriceLines: PriceLinesResult;
+  setScreening: Screening;
+  /** A changed rule set against a stored period (see IncentiveSimulation in OpenAPI); stores nothing */
+  simulateIncentiveProgram: Scalars['JSON']['output'];
+  spendRebate: RebateSpendResult;
+  startApplicationReview: Application;
+  submitApplication: Application;
+  terminateAgreement: Agreement;
+  /** Lifecycle action with a reason; ILLEGAL_TRANSITION lists the allowed actions in extensions.allowed */
+  transitionPartner: Partner;
+  updateAgreement: Agreement;
+  updateApplication: Application;
+  updateChannelTerms: ChannelTerms;
+  updateIncentiveProgram: IncentiveProgram;
+  /** version: the version you read; a stale one fails with VERSION_CONFLICT */
+  updatePartner: Partner;
+  updatePriceVersion: PriceVersion;
+  updateProduct: Product;
+  updateProductLine: ProductLine;
+  /** version: the version you read; a stale one fails with VERSION_CONFLICT */
+  updateTarget: Target;
+  updateTargetSettings: TargetSettings;
+  updateTerritory: Territory;
+  updateWebhookEndpoint: WebhookEndpoint;
+  upsertPartnerByCode: Partner;
+  withdrawApplication: Application;
+};
+
+
+export type MutationActivateAgreementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationActivateIncentiveProgramArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationAddIncentiveManualLineArgs = {
+  input: IncentiveManualLineInput;
+};
+
+
+export type MutationAllocateTargetArgs = {
+  input: AllocateTargetInput;
+};
+
+
+export type MutationApproveApplicationArgs = {
+  agreement?: InputMaybe<ApprovalAgreementInput>;
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationApproveCrossRegionRequestArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationApproveIncentiveStatementArgs = {
+  id: Scalars['ID']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationApprovePriceDeviationArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationCloseIncentiveProgramArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateAgreementArgs = {
+  input: AgreementInput;
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  input: CreateApiKeyInput;
+};
+
+
+export type MutationCreateApplicationArgs = {
+  input: ApplicationInput;
+  submit?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationCreateChannelTermsArgs = {
+  input: ChannelTermsInput;
+};
+
+
+export type MutationCreateChecklistItemKindArgs = {
+  code: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationCreateCrossRegionRequestArgs = {
+  input: CrossRegionInput;
+};
+
+
+export type MutationCreateIncentiveProgramArgs = {
+  input: CreateIncentiveProgramInput;
+};
+
+
+export type MutationCreatePartnerArgs = {
+  input: CreatePartnerInput;
+};
+
+
+export type MutationCreatePricePolicyArgs = {
+  input: CreatePricePolicyInput;
+};
+
+
+export type MutationCreatePriceVersionArgs = {
+  input?: InputMaybe<CreatePriceVersionInput>;
+  policyId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateProductArgs = {
+  input: ProductInput;
+};
+
+
+export type MutationCreateProductLineArgs = {
+  input: ProductLineInput;
+};
+
+
+export type MutationCreateTargetArgs = {
+  input: CreateTargetInput;
+};
+
+
+export type MutationCreateTerritoryArgs = {
+  input: TerritoryInput;
+};
+
+
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
+export type MutationDecomposeTargetArgs = {
+  input: DecomposeTargetInput;
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationGrantRecognitionAwardArgs = {
+  input: GrantAwardInput;
+};
+
+
+export type MutationLockTargetPeriodArgs = {
+  period: Scalars['String']['input'];
+};
+
+
+export type MutationPayIncentiveStatementArgs = {
+  id: Scalars['ID']['input'];
+  paymentReference: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationPingWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPublishChannelTermsArgs = {
+  effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
+  effectiveTo?: InputMaybe<Scalars['Date']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPublishPriceVersionArgs = {
+  effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
+  effectiveTo?: InputMaybe<Scalars['Date']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRecordApplicationChecksArgs = {
+  id: Scalars['ID']['input'];
+  items: Array<CheckItemInput>;
+};
+
+
+export type MutationRecordApplicationScoresArgs = {
+  id: Scalars['ID']['input'];
+  scores: Array<ScoreInput>;
+};
+
+
+export type MutationRecordPriceObservationArgs = {
+  input: RecordPriceObservationInput;
+};
+
+
+export type MutationRecordRebateEntryArgs = {
+  amount: Scalars['Decimal']['input'];
+  kind: RebateManualKind;
+  partnerId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationRedeliverWebhookArgs = {
+  deliveryId: Scalars['ID']['input'];
+  endpointId: Scalars['ID']['input'];
+};
+
+
+export type MutationRejectApplicationArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationRejectCrossRegionRequestArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRejectPriceDeviationArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRenewAgreementArgs = {
+  endDate: Scalars['Date']['input'];
+  id: Scalars['ID']['input'];
+  number?: InputMaybe<Scalars['String']['input']>;
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type MutationRequestPriceDeviationArgs = {
+  input: RequestPriceDeviationInput;
+};
+
+
+export type MutationRetirePriceVersionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
+  overlapSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationRunIncentiveProgramArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  period: Scalars['String']['input'];
+  program: Scalars['String']['input'];
+};
+
+
+export type MutationSetPriceLinesArgs = {
+  lines: Array<PriceLineInput>;
+  versionId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetScreeningArgs = {
+  criteria: Array<CriterionInput>;
+  minScore?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+
+export type MutationSimulateIncentiveProgramArgs = {
+  period?: InputMaybe<Scalars['String']['input']>;
+  program: Scalars['String']['input'];
+  rules: Scalars['JSON']['input'];
+};
+
+
+export type MutationSpendRebateArgs = {
+  input: RebateSpendInput;
+  partnerId: Scalars['ID']['input'];
+};
+
+
+export type MutationStartApplicationReviewArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSubmitApplicationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationTerminateAgreementArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: AgreementEndReason;
+};
+
+
+export type MutationTransitionPartnerArgs = {
+  action: PartnerAction;
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpdateAgreementArgs = {
+  id: Scalars['ID']['input'];
+  input: AgreementInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateApplicationArgs = {
+  id: Scalars['ID']['input'];
+  input: ApplicationInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateChannelTermsArgs = {
+  id: Scalars['ID']['input'];
+  input: ChannelTermsInput;
+};
+
+
+export type MutationUpdateIncentiveProgramArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateIncentiveProgramInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdatePartnerArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdatePartnerInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdatePriceVersionArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdatePriceVersionInput;
+};
+
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: ProductInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateProductLineArgs = {
+  id: Scalars['ID']['input'];
+  input: ProductLineInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateTargetArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateTargetInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateTargetSettingsArgs = {
+  input: TargetSettingsInput;
+};
+
+
+export type MutationUpdateTerritoryArgs = {
+  id: Scalars['ID']['input'];
+  input: TerritoryInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpsertPartnerByCodeArgs = {
+  code: Scalars['String']['input'];
+  input: UpsertPartnerInput;
+};
+
+
+export type MutationWithdrawApplicationArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Partner = {
+  __typename?: 'Partner';
+  /** achievement for a period (batched: one query for all partners in a result) */
+  achievement?: Maybe<Achievement>;
+  address?: Maybe<Address>;
+  channel: PartnerChannel;
+  /** Direct children in the network, by code (batched: one query for all partners in a result) */
+  children: Array<Partner>;
+  code: Scalars['String']['output'];
+  contactEmail?: Maybe<Scalars['String']['output']>;
+  contactName?: Maybe<Scalars['String']['output']>;
+  contactPhone?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Lifecycle history, oldest first (batched) */
+  history: Array<PartnerStatusChange>;
+  id: Scalars['ID']['output'];
+  legalName: Scalars['String']['output'];
+  /** The parent in a tiered network (batched) */
+  parent?: Maybe<Partner>;
+  parentId?: Maybe<Scalars['ID']['output']>;
+  regionCode?: Maybe<Scalars['String']['output']>;
+  /** Territories and authorised products valid on a date (default today), from the partner_territory_rights view */
+  rights: Array<TerritoryRight>;
+  status: PartnerStatus;
+  tier?: Maybe<Scalars['String']['output']>;
+  type: PartnerType;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+
+export type PartnerAchievementArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  metric?: InputMaybe<TargetMetric>;
+  period: Scalars['String']['input'];
+};
+
+
+export type PartnerRightsArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
+};
+
+export type PartnerAction =
+  | 'activate'
+  | 'approve'
+  | 'reinstate'
+  | 'reject'
+  | 'review'
+  | 'suspend'
+  | 'terminate';
+
+export type PartnerChannel =
+  | 'both'
+  | 'offline'
+  | 'online';
+
+export type PartnerConnection = {
+  __typename?: 'PartnerConnection';
+  edges: Array<PartnerEdge>;
+  nodes: Array<Partner>;
+  pageInfo: PageInfo;
+};
+
+export type PartnerEdge = {
+  __typename?: 'PartnerEdge';
+  cursor: Scalars['String']['output'];
+  node: Partner;
+};
+
+export type PartnerFilter = {
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  /** search in legal name and code */
+  q?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<PartnerStatus>;
+  tier?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<PartnerType>;
+};
+
+export type PartnerStatus =
+  | 'active'
+  | 'applicant'
+  | 'approved'
+  | 'rejected'
+  | 'suspended'
+  | 'terminated'
+  | 'under_review';
+
+export type PartnerStatusChange = {
+  __typename?: 'PartnerStatusChange';
+  action: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  from?: Maybe<PartnerStatus>;
+  id: Scalars['ID']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  /** who made the change */
+  subject: Scalars['String']['output'];
+  to: PartnerStatus;
+};
+
+export type PartnerType =
+  | 'agent'
+  | 'dealer'
+  | 'distributor'
+  | 'retailer'
+  | 'wholesaler';
+
+export type PeriodLock = {
+  __typename?: 'PeriodLock';
+  lockedAt: Scalars['DateTime']['output'];
+  lockedBy: Scalars['String']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+};
+
+export type PolicyScope = {
+  __typename?: 'PolicyScope';
+  kind: PolicyScopeKind;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type PolicyScopeInput = {
+  kind: PolicyScopeKind;
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PolicyScopeKind =
+  | 'channel'
+  | 'default'
+  | 'partner'
+  | 'partner_type'
+  | 'tier';
+
+export type PolicyVersionStatus =
+  | 'draft'
+  | 'published'
+  | 'retired';
+
+export type PriceCandidate = {
+  __typename?: 'PriceCandidate';
+  effectiveFrom: Scalars['Date']['output'];
+  effectiveTo?: Maybe<Scalars['Date']['output']>;
+  level: PriceLevel;
+  policyCode: Scalars['String']['output'];
+  scope: PolicyScope;
+  versionId: Scalars['ID']['output'];
+  versionNumber: Scalars['Int']['output'];
+};
+
+export type PriceDeviation = {
+  __typename?: 'PriceDeviation';
+  createdAt: Scalars['DateTime']['output'];
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  decisionNote?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind: DeviationKind;
+  partnerId: Scalars['ID']['output'];
+  price: Scalars['Decimal']['output'];
+  productCode: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  requestedBy: Scalars['String']['output'];
+  status: DeviationStatus;
+  validFrom: Scalars['Date']['output'];
+  validTo: Scalars['Date']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type PriceDeviationConnection = {
+  __typename?: 'PriceDeviationConnection';
+  edges: Array<PriceDeviationEdge>;
+  nodes: Array<PriceDeviation>;
+  pageInfo: PageInfo;
+};
+
+export type PriceDeviationEdge = {
+  __typename?: 'PriceDeviationEdge';
+  cursor: Scalars['String']['output'];
+  node: PriceDeviation;
+};
+
+export type PriceLevel =
+  | 'product'
+  | 'product_line';
+
+export type PriceLineInput = {
+  distributionPrice: Scalars['Decimal']['input'];
+  minResalePrice?: InputMaybe<Scalars['Decimal']['input']>;
+  product?: InputMaybe<Scalars['String']['input']>;
+  productLine?: InputMaybe<Scalars['String']['input']>;
+  suggestedRetailPrice: Scalars['Decimal']['input'];
+};
+
+export type PriceLinesResult = {
+  __typename?: 'PriceLinesResult';
+  created: Scalars['Int']['output'];
+  unchanged: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+};
+
+export type PriceObservation = {
+  __typename?: 'PriceObservation';
+  createdAt: Scalars['DateTime']['output'];
+  currency?: Maybe<Scalars['String']['output']>;
+  date: Scalars['Date']['output'];
+  deviationId?: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  isViolation: Scalars['Boolean']['output'];
+  minResalePrice?: Maybe<Scalars['Decimal']['output']>;
+  partnerId: Scalars['ID']['output'];
+  price: Scalars['Decimal']['output'];
+  priceVersionId?: Maybe<Scalars['ID']['output']>;
+  productCode: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  reference?: Maybe<Scalars['String']['output']>;
+  shortfall?: Maybe<Scalars['Decimal']['output']>;
+  source: Scalars['String']['output'];
+};
+
+export type PriceObservationConnection = {
+  __typename?: 'PriceObservationConnection';
+  edges: Array<PriceObservationEdge>;
+  nodes: Array<PriceObservation>;
+  pageInfo: PageInfo;
+};
+
+export type PriceObservationEdge = {
+  __typename?: 'PriceObservationEdge';
+  cursor: Scalars['String']['output'];
+  node: PriceObservation;
+};
+
+export type PricePolicy = {
+  __typename?: 'PricePolicy';
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  currency: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  scope: PolicyScope;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+  /** All versions by number (batched: one query for all policies in a result) */
+  versions: Array<PriceVersion>;
+};
+
+export type PricePolicyConnection = {
+  __typename?: 'PricePolicyConnection';
+  edges: Array<PricePolicyEdge>;
+  nodes: Array<PricePolicy>;
+  pageInfo: PageInfo;
+};
+
+export type PricePolicyEdge = {
+  __typename?: 'PricePolicyEdge';
+  cursor: Scalars['String']['output'];
+  node: PricePolicy;
+};
+
+export type PriceSource = {
+  __typename?: 'PriceSource';
+  effectiveFrom: Scalars['Date']['output'];
+  effectiveTo?: Maybe<Scalars['Date']['output']>;
+  level: PriceLevel;
+  policyCode: Scalars['String']['output'];
+  policyId: Scalars['ID']['output'];
+  policyName: Scalars['String']['output'];
+  priceLineId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  scope: PolicyScope;
+  versionId: Scalars['ID']['output'];
+  versionNumber: Scalars['Int']['output'];
+};
+
+export type PriceVersion = {
+  __typename?: 'PriceVersion';
+  copiedFromId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Volume and payment-term rules (see docs/policy.md) */
+  discountRules: Scalars['JSON']['output'];
+  effectiveFrom?: Maybe<Scalars['Date']['output']>;
+  effectiveTo?: Maybe<Scalars['Date']['output']>;
+  id: Scalars['ID']['output'];
+  lineCount: Scalars['Int']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  number: Scalars['Int']['output'];
+  policyId: Scalars['ID']['output'];
+  publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
+  status: PolicyVersionStatus;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type Product = {
+  __typename?: 'Product';
+  active: Scalars['Boolean']['output'];
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** batched */
+  line?: Maybe<ProductLine>;
+  lineId?: Maybe<Scalars['ID']['output']>;
+  name: Scalars['String']['output'];
+  unit: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ProductAuthorizationInput = {
+  productId?: InputMaybe<Scalars['ID']['input']>;
+  productLineId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  edges: Array<ProductEdge>;
+  nodes: Array<Product>;
+  pageInfo: PageInfo;
+};
+
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  cursor: Scalars['String']['output'];
+  node: Product;
+};
+
+export type ProductFilter = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  lineId?: InputMaybe<Scalars['ID']['input']>;
+  q?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ProductInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  code?: InputMaybe<Scalars['String']['input']>;
+  lineCode?: InputMaybe<Scalars['String']['input']>;
+  lineId?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ProductLine = {
+  __typename?: 'ProductLine';
+  active: Scalars['Boolean']['output'];
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ProductLineConnection = {
+  __typename?: 'ProductLineConnection';
+  edges: Array<ProductLineEdge>;
+  nodes: Array<ProductLine>;
+  pageInfo: PageInfo;
+};
+
+export type ProductLineEdge = {
+  __typename?: 'ProductLineEdge';
+  cursor: Scalars['String']['output'];
+  node: ProductLine;
+};
+
+export type ProductLineInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  code?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  agreement?: Maybe<Agreement>;
+  agreements: AgreementConnection;
+  apiKeys: Array<ApiKey>;
+  application?: Maybe<Application>;
+  applicationAssessment: ApplicationAssessment;
+  applications: ApplicationConnection;
+  auditEntries: AuditEntryConnection;
+  /** May the partner sell the product in the territory on the date? Ids or codes. */
+  authorizationCheck: AuthorizationCheck;
+  channelTerms?: Maybe<ChannelTerms>;
+  checklistItemKinds: Array<ChecklistItemKind>;
+  crossRegionRequest?: Maybe<CrossRegionRequest>;
+  crossRegionRequests: CrossRegionRequestConnection;
+  events: EventFeed;
+  incentiveProgram?: Maybe<IncentiveProgram>;
+  incentivePrograms: IncentiveProgramConnection;
+  /** How far a partner is from the next tier (see IncentiveProjection in OpenAPI); program: id or code */
+  incentiveProjection: Scalars['JSON']['output'];
+  incentiveRun?: Maybe<IncentiveRun>;
+  /** Line-by-line comparison of two runs (see IncentiveRunDiff in OpenAPI) */
+  incentiveRunDiff: Scalars['JSON']['output'];
+  incentiveRuns: IncentiveRunConnection;
+  incentiveStatement?: Maybe<IncentiveStatement>;
+  incentiveStatements: IncentiveStatementConnection;
+  job?: Maybe<Job>;
+  /** partners with a target or an actual in the period, ranked by achievement */
+  networkAchievement: AchievementConnection;
+  partner?: Maybe<Partner>;
+  partnerByCode?: Maybe<Partner>;
+  partners: PartnerConnection;
+  priceDeviation?: Maybe<PriceDeviation>;
+  priceDeviations: PriceDeviationConnection;
+  pricePolicies: PricePolicyConnection;
+  pricePolicy?: Maybe<PricePolicy>;
+  priceVersion?: Maybe<PriceVersion>;
+  priceViolations: PriceObservationConnection;
+  product?: Maybe<Product>;
+  productLine?: Maybe<ProductLine>;
+  productLines: ProductLineConnection;
+  products: ProductConnection;
+  /** asOf: end of that day; omitted: now */
+  rebateBalance?: Maybe<RebateBalance>;
+  /** Ledger entries, newest first */
+  rebateLedger: RebateLedgerConnection;
+  recognitionAwards: RecognitionAwardConnection;
+  /** One product's price for a partner on a date, with the chain that produced it */
+  resolvePrice: ResolvedPrice;
+  /** Up to 1,000 lines for one partner in a bounded number of SQL statements */
+  resolvePrices: ResolvePricesResult;
+  resolveTerms: ResolvedTerms;
+  screening: Screening;
+  target?: Maybe<Target>;
+  targetSettings: TargetSettings;
+  targets: TargetConnection;
+  territories: TerritoryConnection;
+  territory?: Maybe<Territory>;
+  /** The caller as the server sees it */
+  viewer: Viewer;
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  webhookEndpoints: Array<WebhookEndpoint>;
+};
+
+
+export type QueryAgreementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAgreementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AgreementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryApiKeysArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryApplicationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryApplicationAssessmentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryApplicationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ApplicationStatus>;
+};
+
+
+export type QueryAuditEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuthorizationCheckArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
+  partner: Scalars['String']['input'];
+  product: Scalars['String']['input'];
+  territory: Scalars['String']['input'];
+};
+
+
+export type QueryChannelTermsArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCrossRegionRequestArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCrossRegionRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CrossRegionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type QueryIncentiveProgramArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryIncentiveProgramsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<IncentiveProgramStatus>;
+  type?: InputMaybe<IncentiveProgramType>;
+};
+
+
+export type QueryIncentiveProjectionArgs = {
+  partnerId: Scalars['ID']['input'];
+  period?: InputMaybe<Scalars['String']['input']>;
+  program: Scalars['String']['input'];
+};
+
+
+export type QueryIncentiveRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryIncentiveRunDiffArgs = {
+  against: Scalars['ID']['input'];
+  run: Scalars['ID']['input'];
+};
+
+
+export type QueryIncentiveRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  programId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryIncentiveStatementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryIncentiveStatementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<IncentiveStatementStatus>;
+};
+
+
+export type QueryJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNetworkAchievementArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  metric?: InputMaybe<TargetMetric>;
+  period: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPartnerByCodeArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type QueryPartnersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PartnerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPriceDeviationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPriceDeviationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partner?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<DeviationStatus>;
+};
+
+
+export type QueryPricePoliciesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  scopeKind?: InputMaybe<PolicyScopeKind>;
+};
+
+
+export type QueryPricePolicyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPriceVersionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPriceViolationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  partner?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type QueryProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductLineArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductLinesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CatalogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRebateBalanceArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  partnerId: Scalars['ID']['input'];
+};
+
+
+export type QueryRebateLedgerArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId: Scalars['ID']['input'];
+};
+
+
+export type QueryRecognitionAwardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  programId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryResolvePriceArgs = {
+  channel?: InputMaybe<SaleChannel>;
+  date?: InputMaybe<Scalars['Date']['input']>;
+  partner: Scalars['String']['input'];
+  paymentTermDays?: InputMaybe<Scalars['Int']['input']>;
+  product: Scalars['String']['input'];
+  quantity?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+
+export type QueryResolvePricesArgs = {
+  input: ResolvePricesInput;
+};
+
+
+export type QueryResolveTermsArgs = {
+  channel?: InputMaybe<SaleChannel>;
+  date?: InputMaybe<Scalars['Date']['input']>;
+  partner: Scalars['String']['input'];
+};
+
+
+export type QueryTargetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTargetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TargetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTerritoriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TerritoryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTerritoryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWebhookEndpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RebateBalance = {
+  __typename?: 'RebateBalance';
+  accrued: Scalars['Decimal']['output'];
+  asOf?: Maybe<Scalars['Date']['output']>;
+  available: Scalars['Decimal']['output'];
+  currency: Scalars['String']['output'];
+  expired: Scalars['Decimal']['output'];
+  paidOut: Scalars['Decimal']['output'];
+  partnerId: Scalars['ID']['output'];
+  spent: Scalars['Decimal']['output'];
+};
+
+export type RebateEntryResult = {
+  __typename?: 'RebateEntryResult';
+  balance: RebateBalance;
+  entry: RebateLedgerEntry;
+};
+
+export type RebateLedgerConnection = {
+  __typename?: 'RebateLedgerConnection';
+  edges: Array<RebateLedgerEdge>;
+  nodes: Array<RebateLedgerEntry>;
+  pageInfo: PageInfo;
+};
+
+export type RebateLedgerEdge = {
+  __typename?: 'RebateLedgerEdge';
+  cursor: Scalars['String']['output'];
+  node: RebateLedgerEntry;
+};
+
+export type RebateLedgerEntry = {
+  __typename?: 'RebateLedgerEntry';
+  amount: Scalars['Decimal']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  entryDate: Scalars['Date']['output'];
+  id: Scalars['ID']['output'];
+  kind: RebateLedgerKind;
+  orderRef?: Maybe<Scalars['String']['output']>;
+  partnerId: Scalars['ID']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  statementId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type RebateLedgerKind =
+  | 'accrue'
+  | 'expire'
+  | 'pay_out'
+  | 'release'
+  | 'spend';
+
+export type RebateManualKind =
+  | 'expire'
+  | 'pay_out'
+  | 'release';
+
+export type RebateSpendInput = {
+  amount: Scalars['Decimal']['input'];
+  maxPercent?: InputMaybe<Scalars['Decimal']['input']>;
+  orderAmount?: InputMaybe<Scalars['Decimal']['input']>;
+  orderRef: Scalars['String']['input'];
+};
+
+export type RebateSpendResult = {
+  __typename?: 'RebateSpendResult';
+  balance: RebateBalance;
+  entry: RebateLedgerEntry;
+  replayed: Scalars['Boolean']['output'];
+};
+
+export type RecognitionAward = {
+  __typename?: 'RecognitionAward';
+  basis?: Maybe<Scalars['JSON']['output']>;
+  citation?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  grantedBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  programId?: Maybe<Scalars['ID']['output']>;
+  rank?: Maybe<Scalars['Int']['output']>;
+  title: Scalars['String']['output'];
+};
+
+export type RecognitionAwardConnection = {
+  __typename?: 'RecognitionAwardConnection';
+  edges: Array<RecognitionAwardEdge>;
+  nodes: Array<RecognitionAward>;
+  pageInfo: PageInfo;
+};
+
+export type RecognitionAwardEdge = {
+  __typename?: 'RecognitionAwardEdge';
+  cursor: Scalars['String']['output'];
+  node: RecognitionAward;
+};
+
+export type RecordPriceObservationInput = {
+  date: Scalars['Date']['input'];
+  partner: Scalars['String']['input'];
+  price: Scalars['Decimal']['input'];
+  product: Scalars['String']['input'];
+  reference?: InputMaybe<Scalars['String']['input']>;
+  source: Scalars['String']['input'];
+};
+
+export type RequestPriceDeviationInput = {
+  partner?: InputMaybe<Scalars['String']['input']>;
+  price: Scalars['Decimal']['input'];
+  product: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  validFrom: Scalars['Date']['input'];
+  validTo: Scalars['Date']['input'];
+};
+
+export type ResolveLineInput = {
+  product: Scalars['String']['input'];
+  quantity?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+export type ResolvePricesInput = {
+  channel?: InputMaybe<SaleChannel>;
+  date?: InputMaybe<Scalars['Date']['input']>;
+  lines: Array<ResolveLineInput>;
+  partner: Scalars['String']['input'];
+  paymentTermDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ResolvePricesResult = {
+  __typename?: 'ResolvePricesResult';
+  date: Scalars['Date']['output'];
+  lines: Array<ResolvedPrice>;
+  partner: ResolvedPartner;
+  paymentTermDays?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ResolvedPartner = {
+  __typename?: 'ResolvedPartner';
+  channel: Scalars['String']['output'];
+  code: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  tier?: Maybe<Scalars['String']['output']>;
+  type: Scalars['String']['output'];
+};
+
+export type ResolvedPrice = {
+  __typename?: 'ResolvedPrice';
+  currency?: Maybe<Scalars['String']['output']>;
+  deviation?: Maybe<AppliedDeviation>;
+  discounts: Array<DiscountStep>;
+  distributionPrice?: Maybe<Scalars['Decimal']['output']>;
+  grossAmount?: Maybe<Scalars['Decimal']['output']>;
+  message?: Maybe<Scalars['String']['output']>;
+  minResalePrice?: Maybe<Scalars['Decimal']['output']>;
+  netAmount?: Maybe<Scalars['Decimal']['output']>;
+  netUnitPrice?: Maybe<Scalars['Decimal']['output']>;
+  passedOver: Array<PriceCandidate>;
+  product: Scalars['String']['output'];
+  productId?: Maybe<Scalars['ID']['output']>;
+  quantity: Scalars['Decimal']['output'];
+  source?: Maybe<PriceSource>;
+  /** priced | unpriced | unknown_product */
+  status: Scalars['String']['output'];
+  suggestedRetailPrice?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type ResolvedTerms = {
+  __typename?: 'ResolvedTerms';
+  creditCurrency: TermString;
+  creditLimit: TermString;
+  crossRegionSelling: TermString;
+  date: Scalars['Date']['output'];
+  partnerId: Scalars['ID']['output'];
+  paymentTermsDays: TermInt;
+  returnConditions: TermString;
+  returnWindowDays: TermInt;
+  territoryExclusivity: TermBoolean;
+};
+
+export type SaleChannel =
+  | 'offline'
+  | 'online';
+
+export type SalesBasis =
+  | 'sell_in'
+  | 'sell_through';
+
+export type ScoreInput = {
+  criterion: Scalars['String']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  score: Scalars['Decimal']['input'];
+};
+
+export type ScoreLine = {
+  __typename?: 'ScoreLine';
+  criterion: Scalars['String']['output'];
+  score?: Maybe<Scalars['Decimal']['output']>;
+  weight: Scalars['Decimal']['output'];
+  weighted?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type ScoreSummary = {
+  __typename?: 'ScoreSummary';
+  breakdown: Array<ScoreLine>;
+  meetsMinimum: Scalars['Boolean']['output'];
+  minScore?: Maybe<Scalars['Decimal']['output']>;
+  missingCriteria: Array<Scalars['String']['output']>;
+  total?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type Screening = {
+  __typename?: 'Screening';
+  criteria: Array<ScreeningCriterion>;
+  minScore?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type ScreeningCriterion = {
+  __typename?: 'ScreeningCriterion';
+  code: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  weight: Scalars['Decimal']['output'];
+};
+
+export type Target = {
+  __typename?: 'Target';
+  /** the agreement this target is an appendix of */
+  agreementId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  metric: TargetMetric;
+  note?: Maybe<Scalars['String']['output']>;
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  productLineId?: Maybe<Scalars['ID']['output']>;
+  territoryId?: Maybe<Scalars['ID']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  value: Scalars['Decimal']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type TargetConnection = {
+  __typename?: 'TargetConnection';
+  edges: Array<TargetEdge>;
+  nodes: Array<Target>;
+  pageInfo: PageInfo;
+};
+
+export type TargetEdge = {
+  __typename?: 'TargetEdge';
+  cursor: Scalars['String']['output'];
+  node: Target;
+};
+
+export type TargetFilter = {
+  metric?: InputMaybe<TargetMetric>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type TargetMetric =
+  | 'collection_amount'
+  | 'new_customers'
+  | 'quantity'
+  | 'sales_amount';
+
+export type TargetPart = {
+  __typename?: 'TargetPart';
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  period: Scalars['String']['output'];
+  targetId?: Maybe<Scalars['ID']['output']>;
+  value: Scalars['Decimal']['output'];
+};
+
+export type TargetSettings = {
+  __typename?: 'TargetSettings';
+  /** 1 = calendar year; fiscal years are named by the calendar year they start in */
+  fiscalYearStartMonth: Scalars['Int']['output'];
+  salesBasis: SalesBasis;
+  version: Scalars['Int']['output'];
+};
+
+export type TargetSettingsInput = {
+  fiscalYearStartMonth?: InputMaybe<Scalars['Int']['input']>;
+  salesBasis?: InputMaybe<SalesBasis>;
+};
+
+export type TargetSplit = {
+  __typename?: 'TargetSplit';
+  metric: TargetMetric;
+  parts: Array<TargetPart>;
+  period: Scalars['String']['output'];
+  saved: Scalars['Boolean']['output'];
+  total: Scalars['Decimal']['output'];
+  unit: Scalars['Decimal']['output'];
+};
+
+export type TermBoolean = {
+  __typename?: 'TermBoolean';
+  scope?: Maybe<PolicyScope>;
+  termsId?: Maybe<Scalars['ID']['output']>;
+  value?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type TermInt = {
+  __typename?: 'TermInt';
+  scope?: Maybe<PolicyScope>;
+  termsId?: Maybe<Scalars['ID']['output']>;
+  value?: Maybe<Scalars['Int']['output']>;
+};
+
+export type TermString = {
+  __typename?: 'TermString';
+  scope?: Maybe<PolicyScope>;
+  termsId?: Maybe<Scalars['ID']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type Territory = {
+  __typename?: 'Territory';
+  active: Scalars['Boolean']['output'];
+  /** batched */
+  children: Array<Territory>;
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  level?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  /** batched */
+  parent?: Maybe<Territory>;
+  parentId?: Maybe<Scalars['ID']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type TerritoryAssignmentInput = {
+  exclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  productLineId?: InputMaybe<Scalars['ID']['input']>;
+  territoryId: Scalars['ID']['input'];
+};
+
+export type TerritoryConnection = {
+  __typename?: 'TerritoryConnection';
+  edges: Array<TerritoryEdge>;
+  nodes: Array<Territory>;
+  pageInfo: PageInfo;
+};
+
+export type TerritoryEdge = {
+  __typename?: 'TerritoryEdge';
+  cursor: Scalars['String']['output'];
+  node: Territory;
+};
+
+export type TerritoryFilter = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  level?: InputMaybe<Scalars['String']['input']>;
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  q?: InputMaybe<Scalars['String']['input']>;
+  root?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type TerritoryInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  code?: InputMaybe<Scalars['String']['input']>;
+  level?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type TerritoryRight = {
+  __typename?: 'TerritoryRight';
+  productCode?: Maybe<Scalars['String']['output']>;
+  productId?: Maybe<Scalars['ID']['output']>;
+  productLineCode?: Maybe<Scalars['String']['output']>;
+  productLineId?: Maybe<Scalars['ID']['output']>;
+  source: Scalars['String']['output'];
+  territoryCode: Scalars['String']['output'];
+  territoryId: Scalars['ID']['output'];
+  validFrom?: Maybe<Scalars['Date']['output']>;
+  validTo?: Maybe<Scalars['Date']['output']>;
+};
+
+export type UpdateIncentiveProgramInput = {
+  base?: InputMaybe<Scalars['JSON']['input']>;
+  currency?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  eligibility?: InputMaybe<Scalars['JSON']['input']>;
+  granularity?: InputMaybe<IncentiveGranularity>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  rules?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type UpdatePartnerInput = {
+  address?: InputMaybe<AddressInput>;
+  channel?: InputMaybe<PartnerChannel>;
+  code?: InputMaybe<Scalars['String']['input']>;
+  contactEmail?: InputMaybe<Scalars['String']['input']>;
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  contactPhone?: InputMaybe<Scalars['String']['input']>;
+  legalName?: InputMaybe<Scalars['String']['input']>;
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  tier?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<PartnerType>;
+};
+
+export type UpdatePriceVersionInput = {
+  discountRules?: InputMaybe<Scalars['JSON']['input']>;
+  effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
+  effectiveTo?: InputMaybe<Scalars['Date']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type UpdateTargetInput = {
+  agreementId?: InputMaybe<Scalars['ID']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpsertPartnerInput = {
+  address?: InputMaybe<AddressInput>;
+  channel?: InputMaybe<PartnerChannel>;
+  contactEmail?: InputMaybe<Scalars['String']['input']>;
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  contactPhone?: InputMaybe<Scalars['String']['input']>;
+  legalName: Scalars['String']['input'];
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<PartnerStatus>;
+  tier?: InputMaybe<Scalars['String']['input']>;
+  type: PartnerType;
+};
+
+export type Viewer = {
+  __typename?: 'Viewer';
+  partner?: Maybe<Scalars['ID']['output']>;
+  scopes: Array<Scalars['String']['output']>;
+  subject: Scalars['String']['output'];
+  tenant: Scalars['String']['output'];
+};
+
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  endpointId: Scalars['ID']['output'];
+  eventSeq?: Maybe<Scalars['String']['output']>;
+  eventType: Scalars['String']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** the webhook-id header */
+  messageId: Scalars['String']['output'];
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  status: Scalars['String']['output'];
+};
+
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  consecutiveFailures: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  enabled: Scalars['Boolean']['output'];
+  eventTypes: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  previousSecretExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** the newest deliveries (batched: one query for all endpoints of a result) */
+  recentDeliveries: Array<WebhookDelivery>;
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+
+export type WebhookEndpointRecentDeliveriesArgs = {
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WebhookEndpointWithSecret = {
+  __typename?: 'WebhookEndpointWithSecret';
+  endpoint: WebhookEndpoint;
+  /** whsec_ signing secret: returned only here */
+  secret: Scalars['String']['output'];
+};
+
+export type WebhookPingResult = {
+  __typename?: 'WebhookPingResult';
+  durationMs: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  messageId: Scalars['String']['output'];
+  ok: Scalars['Boolean']['output'];
+  statusCode?: Maybe<Scalars['Int']['output']>;
+};
