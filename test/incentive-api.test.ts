@@ -71,6 +71,11 @@ describe('programs', () => {
 
   it('versions edits with optimistic concurrency and rejects a duplicate code', async () => {
     const p = await makeProgram(admin, 'RB-VER');
+    const act = await makeProgram(admin, 'RB-FIXED');
+    await admin.post(`/v1/incentives/programs/${act.id}/activate`);
+    const cur = await admin.patch(`/v1/incentives/programs/${act.id}`, { currency: 'USD' });
+    expect(cur.statusCode).toBe(409); // currency and granularity are fixed once active
+    expect(cur.data.errors[0].path).toBe('currency');
     const ok = await admin.patch(`/v1/incentives/programs/${p.id}`, { rules: rebateRules('marginal'), version: 1 });
     expect(ok.statusCode).toBe(200);
     expect(ok.data).toMatchObject({ version: 2, rules: { mode: 'marginal' } });
@@ -130,6 +135,9 @@ describe('statements, approval, payment and the rebate account', () => {
     // 1000.10 - 200.60 + 0.05 = 799.55
     expect(st.data).toMatchObject({ status: 'draft', unit: 'CNY', total: '799.55', partnerId: partner, period: '2026-Q1' });
     expect(st.data.lines.map((l: { amount: string }) => l.amount)).toEqual(['1000.10', '-200.60', '0.05']);
+    const cents = await admin.post('/v1/incentives/statements/lines', { partnerId: partner, period: '2026-Q1', amount: '1.005', reason: 'x' });
+    expect(cents.statusCode).toBe(400); // CNY has 2 decimals: refused, never rounded silently
+    expect(cents.data.errors[0].path).toBe('amount');
     const bad = await admin.post('/v1/incentives/statements/lines', { partnerId: partner, period: '2026-Q5', amount: '1.001', reason: '' });
     expect(bad.statusCode).toBe(400);
     expect(bad.data.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.period', 'body.reason']));
@@ -195,6 +203,8 @@ describe('statements, approval, payment and the rebate account', () => {
     // 199.50 - 9.50 = 190.00
     expect((await admin.get(`/v1/incentives/rebate-accounts/${partner}`)).data.available).toBe('190.00');
     // at most 10% of a 1000 order = 100
+    const sub = await admin.post(`/v1/incentives/rebate-accounts/${partner}/spend`, { amount: '0.005', orderRef: 'SO-SUB' });
+    expect(sub.statusCode).toBe(400); // below a cent: refused
     const share = await admin.post(`/v1/incentives/rebate-accounts/${partner}/spend`, { amount: '100.01', orderRef: 'SO-10P', orderAmount: '1000', maxPercent: '10' });
     expect(share.statusCode).toBe(422);
   });
@@ -261,8 +271,10 @@ describe('statements, approval, payment and the rebate account', () => {
     expect(st).toBe(4);
     const approve = await admin.gql(`mutation($id: ID!) { approveIncentiveStatement(id: $id) { status } }`, { id: statementId });
     expect(approve.errors?.[0].extensions.code).toBe('ILLEGAL_TRANSITION');
-    const bal = await admin.gql(`query($p: ID!) { rebateBalance(partnerId: $p) { available spent expired } }`, { p: partner });
+    const bal = await admin.gql(`query($p: ID!) { rebateBalance(partnerId: $p) { available spent expired } rebateLedger(partnerId: $p, first: 2) { nodes { kind amount orderRef } pageInfo { hasNextPage } } }`, { p: partner });
     expect(bal.data.rebateBalance).toEqual({ available: '99.00', spent: '610.50', expired: '90.00' }); // 600 + 9.50 + 1
+    expect(bal.data.rebateLedger.nodes).toEqual([{ kind: 'spend', amount: '1.00', orderRef: 'P-3' }, { kind: 'expire', amount: '90.00', orderRef: null }]);
+    expect(bal.data.rebateLedger.pageInfo.hasNextPage).toBe(true);
   });
 });
 

@@ -165,7 +165,7 @@ describe('calculation runs', () => {
     await makePolicy(admin, { code: 'PEN-PRICES', scope: { kind: 'default' }, lines: [price('S1', '60.00', '100.00', '80.00')] });
     const obs = await admin.post('/v1/policy/price-observations', { source: 'market_check', partner: 'RA', product: 'S1', date: '2026-02-10', price: '79.99' });
     expect(obs.data).toMatchObject({ isViolation: true });
-    // the onboarding rights view is empty on this branch, so every sell-through line is cross-region
+    // RB has no agreement, hence no territory rights: its sell-through line is cross-region
     const st = await importCsv(t, token, 'sell-through', 'externalId,date,partnerCode,productCode,quantity,amount,territoryCode\nX-1,2026-03-05,RB,S1,1,1000,T1\n');
     expect(st.data).toMatchObject({ created: 1 });
     const pen = await makeProgram(admin, 'PEN', {

@@ -2198,6 +2198,8 @@ export type Query = {
   programEffectiveness: Array<ProgramEffectiveness>;
   /** asOf: end of that day; omitted: now */
   rebateBalance?: Maybe<RebateBalance>;
+  /** Ledger entries, newest first */
+  rebateLedger: RebateLedgerConnection;
   recognitionAwards: RecognitionAwardConnection;
   /** One product's price for a partner on a date, with the chain that produced it */
   resolvePrice: ResolvedPrice;
@@ -2507,6 +2509,13 @@ export type QueryRebateBalanceArgs = {
 };
 
 
+export type QueryRebateLedgerArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId: Scalars['ID']['input'];
+};
+
+
 export type QueryRecognitionAwardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2606,6 +2615,19 @@ export type RebateEntryResult = {
   __typename?: 'RebateEntryResult';
   balance: RebateBalance;
   entry: RebateLedgerEntry;
+};
+
+export type RebateLedgerConnection = {
+  __typename?: 'RebateLedgerConnection';
+  edges: Array<RebateLedgerEdge>;
+  nodes: Array<RebateLedgerEntry>;
+  pageInfo: PageInfo;
+};
+
+export type RebateLedgerEdge = {
+  __typename?: 'RebateLedgerEdge';
+  cursor: Scalars['String']['output'];
+  node: RebateLedgerEntry;
 };
 
 export type RebateLedgerEntry = {

@@ -43,6 +43,8 @@ export function incentiveResolvers(s: IncentiveServices): { resolvers: IResolver
             byId,
           ),
         rebateBalance: (_: unknown, a: { partnerId: string; asOf?: string | null }, ctx: Ctx) => orNull(s.rebates.balance(ctx.actor, a.partnerId, a.asOf ?? undefined)),
+        rebateLedger: async (_: unknown, a: { partnerId: string; first?: number; after?: string }, ctx: Ctx) =>
+          toConnection(await s.rebates.ledger(ctx.actor, a.partnerId, { limit: first(a.first), cursor: a.after ?? undefined }), byId),
         incentiveRun: (_: unknown, a: { id: string }, ctx: Ctx) => orNull(s.runs.get(ctx.actor, a.id)),
         incentiveRuns: async (_: unknown, a: { first?: number; after?: string; programId?: string; period?: string }, ctx: Ctx) =>
           toConnection(

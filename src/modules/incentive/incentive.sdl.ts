@@ -101,6 +101,13 @@ export const incentiveSdl = /* GraphQL */ `
     createdAt: DateTime!
   }
 
+  type RebateLedgerConnection {
+    edges: [RebateLedgerEdge!]!
+    nodes: [RebateLedgerEntry!]!
+    pageInfo: PageInfo!
+  }
+  type RebateLedgerEdge { cursor: String! node: RebateLedgerEntry! }
+
   type RebateSpendResult { entry: RebateLedgerEntry! balance: RebateBalance! replayed: Boolean! }
   type RebateEntryResult { entry: RebateLedgerEntry! balance: RebateBalance! }
 
@@ -214,6 +221,8 @@ export const incentiveSdl = /* GraphQL */ `
     incentiveStatements(first: Int = 50, after: String, partnerId: ID, period: String, status: IncentiveStatementStatus): IncentiveStatementConnection!
     "asOf: end of that day; omitted: now"
     rebateBalance(partnerId: ID!, asOf: Date): RebateBalance
+    "Ledger entries, newest first"
+    rebateLedger(partnerId: ID!, first: Int = 50, after: String): RebateLedgerConnection!
     incentiveRun(id: ID!): IncentiveRun
     incentiveRuns(first: Int = 50, after: String, programId: ID, period: String): IncentiveRunConnection!
     "Line-by-line comparison of two runs (see IncentiveRunDiff in OpenAPI)"

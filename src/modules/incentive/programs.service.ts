@@ -129,6 +129,15 @@ export class ProgramService {
       checkVersion(before.version, opts.ifMatch, patch.version);
       if (before.status === 'closed') throw new DomainError('ILLEGAL_TRANSITION', `Program '${before.code}' is closed and cannot be changed`);
       const { version: _v, ...fields } = patch;
+      if (before.status !== 'draft') {
+        for (const k of ['currency', 'granularity'] as const) {
+          if (fields[k] !== undefined && fields[k] !== before[k]) {
+            throw new DomainError('CONFLICT', `${k} is fixed once a program is active (runs and statements are booked in it)`, {
+              errors: [{ path: k, message: 'cannot change after activation' }],
+            });
+          }
+        }
+      }
       const rules = fields.rules ?? (before.rules as Program['rules']);
       const errs = validateRuleSet(before.type, rules);
       if (errs.length) {

@@ -5,7 +5,7 @@ import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { Decimal, roundMoney } from './incentive.rules.js';
+import { Decimal, minorUnits, roundMoney } from './incentive.rules.js';
 import { LedgerEntryCreate, SpendInput, type LedgerEntry, type RebateBalance } from './incentive.schemas.js';
 import { rebateAccounts, rebateLedger, type LedgerKind, type LedgerRow } from './incentive.tables.js';
 
@@ -208,6 +208,9 @@ export class RebateService {
   ): Promise<{ entry: LedgerEntry; account: AccountRow }> {
     const e = EFFECT[kind];
     const amt = new Decimal(amount);
+    if (amt.decimalPlaces() > minorUnits(acc.currency)) {
+      throw invalid('amount', `${acc.currency} has ${minorUnits(acc.currency)} decimal places; nothing is rounded silently`);
+    }
     const accrued = new Decimal(acc.accrued).plus(amt.times(e.accrued));
     const available = new Decimal(acc.available).plus(amt.times(e.available));
     if (accrued.isNegative()) {

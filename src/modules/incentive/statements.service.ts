@@ -6,7 +6,7 @@ import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { partners } from '../onboarding/partners.tables.js';
-import { Decimal, roundMoney } from './incentive.rules.js';
+import { Decimal, minorUnits, roundMoney } from './incentive.rules.js';
 import { ApproveInput, ManualLineCreate, PayInput, StatementListQuery, type Statement, type StatementLine } from './incentive.schemas.js';
 import {
   incentivePrograms,
@@ -154,7 +154,7 @@ export class StatementService {
         .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, data.partnerId)));
       if (!partner) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
       const amount = new Decimal(data.amount);
-      if (!amount.eq(amount.toDecimalPlaces(unit === 'PTS' ? 0 : 4))) throw invalid('amount', 'too many decimals for the unit');
+      if (amount.decimalPlaces() > minorUnits(unit)) throw invalid('amount', `${unit} has ${minorUnits(unit)} decimal places; nothing is rounded silently`);
       const [line] = await this.addLinesInWork(w, [
         {
           partnerId: data.partnerId,
