@@ -58,8 +58,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const onboarding = createOnboardingServices(store);
   const policy = createPolicyServices(store, { onboarding });
   const target = createTargetServices(store, { onboarding });
-  const incentive = createIncentiveServices(store, { onboarding });
-  const evaluation = createEvaluationServices(store, { onboarding });
+  const incentive = createIncentiveServices(store, { onboarding, target });
+  const evaluation = createEvaluationServices(store, { onboarding, target, policy, incentive });
   const integration = createIntegrationServices(store, { onboarding }, { nodeEnv: config.NODE_ENV });
   const services: Services = { onboarding, policy, target, incentive, evaluation, integration };
   app.decorate('store', store);

@@ -1424,6 +1424,799 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incentives/programs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List programs */
+        get: operations["listIncentivePrograms"];
+        put?: never;
+        /** Create an incentive program (draft) */
+        post: operations["createIncentiveProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/programs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a program */
+        get: operations["getIncentiveProgram"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft or active program (version increments; runs record it) */
+        patch: operations["updateIncentiveProgram"];
+        trace?: never;
+    };
+    "/v1/incentives/programs/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** draft -> active */
+        post: operations["activateIncentiveProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/programs/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** draft or active -> closed */
+        post: operations["closeIncentiveProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List statements (partner tokens: their own) */
+        get: operations["listIncentiveStatements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/statements/export.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statement lines of a period for the ERP's payables (JSON) */
+        get: operations["exportIncentiveStatementsJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/statements/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statement lines of a period as CSV (text/csv; header row, one line per statement line) */
+        get: operations["exportIncentiveStatementsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A statement with its lines and their explanations */
+        get: operations["getIncentiveStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/statements/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A manual line (bonus, correction) on the partner's open statement of the period */
+        post: operations["addIncentiveManualLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/statements/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** draft -> approved (scope incentives:approve); rebate lines accrue to the rebate account */
+        post: operations["approveIncentiveStatement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/statements/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** approved -> paid with a payment reference (scope incentives:approve) */
+        post: operations["payIncentiveStatement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/rebate-accounts/{partnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Balance of a rebate account, now or as of a date (end of that day) */
+        get: operations["getRebateBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/rebate-accounts/{partnerId}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ledger entries, newest first */
+        get: operations["listRebateLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/rebate-accounts/{partnerId}/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draw on the available balance for an order (idempotent by orderRef and Idempotency-Key; never overdraws) */
+        post: operations["spendRebate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/rebate-accounts/{partnerId}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release accrued rebate, pay it out, or expire it (scope incentives:approve) */
+        post: operations["recordRebateEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored runs, newest first */
+        get: operations["listIncentiveRuns"];
+        put?: never;
+        /** Calculate a program for a period (dryRun: compute and return the lines, store nothing) */
+        post: operations["createIncentiveRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored run (provenance and totals) */
+        get: operations["getIncentiveRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/runs/{id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-partner results with explanations, by partner id */
+        get: operations["listIncentiveRunLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/runs/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Line-by-line comparison with another run (changed lines only) */
+        get: operations["diffIncentiveRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/programs/{id}/projection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How far a partner is from the next tier and what it would earn there (partner tokens: their own) */
+        get: operations["projectIncentive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/programs/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A changed rule set against a stored period, per partner difference from the stored run (stores nothing) */
+        post: operations["simulateIncentive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incentives/awards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Awards (partner tokens: their own) */
+        get: operations["listRecognitionAwards"];
+        put?: never;
+        /** Grant a non-monetary award */
+        post: operations["grantRecognitionAward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List scorecard templates (by code) */
+        get: operations["listScorecardTemplates"];
+        put?: never;
+        /** Create a scorecard template (version 1): weighted KPIs (weights sum to 100) and grade bands */
+        post: operations["createScorecardTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/templates/{template}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a template with its latest version */
+        get: operations["getScorecardTemplate"];
+        /** Replace the definition: changes the latest version in place while no run used it, otherwise creates the next version */
+        put: operations["updateScorecardTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/templates/{template}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All versions of a template, newest first */
+        get: operations["listScorecardTemplateVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/templates/{template}/versions/{versionNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a template */
+        get: operations["getScorecardTemplateVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/manual-values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Manual KPI values (partner users: their own) */
+        get: operations["listManualKpiValues"];
+        /** Enter manual KPI values (customer satisfaction, audits, training...) per partner, period and KPI code; all or nothing */
+        put: operations["setManualKpiValues"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/manual-values:import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bulk import of manual KPI values (CSV with header partnerCode,period,kpi,value[,note], or NDJSON); upsert by partner, period and KPI */
+        post: operations["importManualKpiValues"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evaluation runs, newest first */
+        get: operations["listEvaluationRuns"];
+        put?: never;
+        /** Evaluate partners for a period: every KPI value, score, weighted total, grade and rank, computed set-based and stored */
+        post: operations["startEvaluationRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An evaluation run */
+        get: operations["getEvaluationRun"];
+        put?: never;
+        post?: never;
+        /** Delete a draft run (finalised runs are immutable: 409) */
+        delete: operations["deleteEvaluationRun"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/runs/{idAction}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/evaluations/runs/{id}:finalise makes the run immutable (one finalised run per template and period), derives recommended actions and emits evaluation.finalised */
+        post: operations["finaliseEvaluationRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/runs/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Results of a run by rank (competition ranking 1,2,2,4; ties by partner code; incomplete last). Partner users see their own. */
+        get: operations["listEvaluationResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/runs/{id}/results/{partnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner's result in a run */
+        get: operations["getEvaluationResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/runs/{id}/grade-distribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Network distribution of grades in a run */
+        get: operations["getGradeDistribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/runs/{id}/kpi-averages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KPI averages of a run by territory (partner's home region) or partner type; JSON or CSV */
+        get: operations["getKpiAverages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/runs/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All results of a run by rank with every KPI value and score: CSV (default) or JSON */
+        get: operations["exportEvaluationRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/reports/program-effectiveness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per incentive program and partner segment: paid vs covered sales (cost-to-sales %) and the change against the same period a year earlier; JSON or CSV */
+        get: operations["getProgramEffectiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/partners/{partnerId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's finalised results across periods, newest first (partner users: their own) */
+        get: operations["getPartnerScorecardHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry run of a changed template (weights, rules, bands) against a finalised run's stored KPI values: who would change grade and rank. Nothing is stored. */
+        post: operations["simulateEvaluation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/action-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Action rules */
+        get: operations["listActionRules"];
+        put?: never;
+        /** A rule mapping grades (optionally over consecutive periods) or a KPI condition to a recommended action */
+        post: operations["createActionRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recommended, accepted and dismissed actions */
+        get: operations["listEvaluationActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One action */
+        get: operations["getEvaluationAction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/actions/{idAction}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/evaluations/actions/{id}:accept performs the action through the owning module (tier change on the partner) and records it; {id}:dismiss records the refusal */
+        post: operations["decideEvaluationAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/warning-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Early-warning rules */
+        get: operations["listWarningRules"];
+        put?: never;
+        /** An early-warning rule: a threshold over live data during a period */
+        post: operations["createWarningRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/warnings{check}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluates every active warning rule now: opens an alert once per rule, partner and period (warning.opened), closes alerts whose condition cleared (warning.closed) */
+        post: operations["checkWarnings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Early-warning alerts (partner users: their own) */
+        get: operations["listWarnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -1723,6 +2516,987 @@ export interface components {
             }[];
             errorsTruncated: boolean;
         };
+        /** @description RFC 9457 problem details */
+        ProblemInput: {
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description Stable machine-readable code, the same as GraphQL extensions.code */
+            code: string;
+            instance?: string;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        ScoringRuleInput: {
+            /** @constant */
+            type: "linear";
+            /** @description value scoring 0 (the worst acceptable value) */
+            floor: string | number;
+            /** @description value scoring 100 */
+            target: string | number;
+            /** @description highest score (default 100; above 100 rewards beating the target) */
+            cap?: string | number;
+        } | {
+            /** @constant */
+            type: "banded";
+            /** @description thresholds with the score they give */
+            bands: {
+                threshold: string | number;
+                score: string | number;
+            }[];
+            /** @description score when no band is reached (default 0) */
+            otherwise?: string | number;
+        };
+        KpiDefinitionInput: {
+            code: string;
+            name: string;
+            weight: string | number;
+            /**
+             * @description whether a higher or a lower value is better
+             * @enum {string}
+             */
+            direction: "higher" | "lower";
+            /** @enum {string} */
+            source: "computed" | "manual";
+            /**
+             * @description for computed KPIs: which built-in computation
+             * @enum {string}
+             */
+            kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
+            scoring: components["schemas"]["ScoringRuleInput"];
+            /** @description value used when the KPI has no value for a partner, only in runs with allowDefaults */
+            defaultValue?: string | number;
+        };
+        GradeBandInput: {
+            grade: string;
+            min: string | number;
+        };
+        ScorecardTemplateCreateInput: {
+            code: string;
+            name: string;
+            kpis: components["schemas"]["KpiDefinitionInput"][];
+            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
+            gradeBands: components["schemas"]["GradeBandInput"][];
+            note?: string;
+        };
+        ScorecardTemplateUpdateInput: {
+            name?: string;
+            kpis: components["schemas"]["KpiDefinitionInput"][];
+            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
+            gradeBands: components["schemas"]["GradeBandInput"][];
+            note?: string;
+            /** @description expected template version (or send If-Match) */
+            version?: number;
+        };
+        ScorecardTemplateVersionInput: {
+            versionNo: number;
+            kpis: {
+                code: string;
+                name: string;
+                weight: string;
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                /** @enum {string} */
+                source: "computed" | "manual";
+                /** @enum {string} */
+                kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
+                scoring: {
+                    /** @constant */
+                    type: "linear";
+                    floor: string;
+                    target: string;
+                    cap?: string;
+                } | {
+                    /** @constant */
+                    type: "banded";
+                    bands: {
+                        threshold: string;
+                        score: string;
+                    }[];
+                    otherwise?: string;
+                };
+                defaultValue?: string;
+            }[];
+            gradeBands: {
+                grade: string;
+                min: string;
+            }[];
+            note: string | null;
+            /** @description a run used this version: it can no longer change */
+            used: boolean;
+            createdAt: string;
+        };
+        ScorecardTemplateInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            latestVersion: number;
+            version: number;
+            current: components["schemas"]["ScorecardTemplateVersionInput"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        ManualKpiValueWriteInput: {
+            /** Format: uuid */
+            partnerId?: string;
+            partnerCode?: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /** @description the KPI code of the template(s) that use this value */
+            kpi: string;
+            value: string | number;
+            note?: string;
+        };
+        ManualKpiValuesWriteInput: {
+            values: components["schemas"]["ManualKpiValueWriteInput"][];
+        };
+        ManualKpiValueInput: {
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            period: string;
+            kpi: string;
+            value: string;
+            note: string | null;
+            enteredBy: string;
+            updatedAt: string;
+        };
+        EvaluationRunCreateInput: {
+            /** @description template id or code */
+            template: string;
+            /** @description default: the latest version */
+            templateVersion?: number;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /** @description partner ids or codes; default every active partner */
+            partners?: string[];
+            /**
+             * @description use the KPI defaultValue for missing manual values instead of reporting the partner incomplete
+             * @default false
+             */
+            allowDefaults?: boolean;
+        };
+        EvaluationRunInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            templateId: string;
+            templateCode: string;
+            templateVersion: number;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            /** @enum {string} */
+            status: "draft" | "finalised";
+            allowDefaults: boolean;
+            partnerCount: number;
+            completeCount: number;
+            incompleteCount: number;
+            createdBy: string;
+            createdAt: string;
+            finalisedAt: string | null;
+            finalisedBy: string | null;
+            version: number;
+        };
+        EvaluationResultKpiInput: {
+            code: string;
+            value: string | null;
+            score: string | null;
+            weight: string;
+            weighted: string | null;
+            defaulted: boolean;
+        };
+        EvaluationResultInput: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            /** Format: uuid */
+            templateId: string;
+            templateVersion: number;
+            /** @enum {string} */
+            runStatus: "draft" | "finalised";
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            complete: boolean;
+            /** @description KPI codes without a value (incomplete results are neither graded nor ranked) */
+            missing: string[];
+            total: string | null;
+            grade: string | null;
+            rank: number | null;
+            kpis: components["schemas"]["EvaluationResultKpiInput"][];
+        };
+        GradeDistributionInput: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            grades: {
+                grade: string;
+                count: number;
+                share: string;
+            }[];
+            incomplete: number;
+        };
+        EvaluationSimulationRequestInput: {
+            /**
+             * Format: uuid
+             * @description a finalised run whose stored KPI values are re-scored
+             */
+            run: string;
+            /** @description changed KPI definitions (weights, rules); default: the run version's */
+            kpis?: components["schemas"]["KpiDefinitionInput"][];
+            gradeBands?: components["schemas"]["GradeBandInput"][];
+        };
+        EvaluationSimulationInput: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            partners: number;
+            gradeChanges: number;
+            rankChanges: number;
+            results: {
+                /** Format: uuid */
+                partnerId: string;
+                partnerCode: string;
+                before: {
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                };
+                after: {
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                };
+                gradeChanged: boolean;
+                rankChanged: boolean;
+                missing: string[];
+            }[];
+        };
+        ActionConditionInput: {
+            /** @description the grade is one of these */
+            grades?: string[];
+            /** @description ... in this many consecutive finalised runs (default 1) */
+            consecutive?: number;
+            kpi?: {
+                code: string;
+                /** @enum {string} */
+                op: "lt" | "lte" | "gt" | "gte" | "eq";
+                value: string | number;
+            };
+        };
+        ActionRuleCreateInput: {
+            code: string;
+            name: string;
+            /** @description template id or code; default every template */
+            template?: string;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            condition: components["schemas"]["ActionConditionInput"];
+            /** @description tier_up / tier_down: tiers lowest first */
+            tierLadder?: string[];
+            /** @description tier_up / tier_down: a fixed tier instead of one step on the ladder */
+            targetTier?: string;
+            /**
+             * @description termination_review: the partner lifecycle action accepting the recommendation performs
+             * @enum {string}
+             */
+            lifecycleAction?: "suspend" | "terminate";
+        };
+        ActionRuleInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            templateId: string | null;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            condition: {
+                grades?: string[];
+                consecutive?: number;
+                kpi?: {
+                    code: string;
+                    op: string;
+                    value: string;
+                };
+            };
+            tierLadder: string[] | null;
+            targetTier: string | null;
+            lifecycleAction: ("suspend" | "terminate") | null;
+            active: boolean;
+            createdAt: string;
+        };
+        EvaluationActionInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            ruleId: string;
+            ruleCode: string;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            /** @enum {string} */
+            status: "recommended" | "accepted" | "dismissed";
+            grade: string | null;
+            /** @description this and earlier finalised periods, newest first */
+            gradeHistory: {
+                period: string;
+                grade: string | null;
+            }[];
+            fromTier: string | null;
+            toTier: string | null;
+            /** @description performed on the partner when accepted */
+            lifecycleAction: ("suspend" | "terminate") | null;
+            reason: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            note: string | null;
+            createdAt: string;
+        };
+        ActionDecisionInput: {
+            note?: string;
+        };
+        EvaluationHistoryEntryInput: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            periodStart: string;
+            /** Format: uuid */
+            templateId: string;
+            templateCode: string;
+            templateVersion: number;
+            total: string | null;
+            grade: string | null;
+            rank: number | null;
+            complete: boolean;
+            finalisedAt: string | null;
+        };
+        WarningRuleCreateInput: {
+            code: string;
+            name: string;
+            /**
+             * @description achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period
+             * @enum {string}
+             */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            threshold: string | number;
+            /** @description achievement_behind_run_rate only (default 50) */
+            minElapsedPct?: string | number;
+        };
+        WarningRuleInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            threshold: string;
+            minElapsedPct: string;
+            active: boolean;
+            createdAt: string;
+        };
+        WarningCheckRequestInput: {
+            /** @description default: the calendar quarter of asOf */
+            period?: string;
+            /**
+             * Format: date
+             * @description default: today (UTC)
+             */
+            asOf?: string;
+        };
+        EarlyWarningInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            ruleId: string;
+            ruleCode: string;
+            /** @enum {string} */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            period: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description the measured value at the last check (%, days, amount or count) */
+            value: string | null;
+            threshold: string;
+            openedAt: string;
+            openedAsOf: string;
+            lastCheckedAt: string;
+            closedAt: string | null;
+            closedAsOf: string | null;
+        };
+        WarningCheckResultInput: {
+            period: string;
+            asOf: string;
+            opened: components["schemas"]["EarlyWarningInput"][];
+            closed: components["schemas"]["EarlyWarningInput"][];
+            stillOpen: number;
+        };
+        KpiAverageInput: {
+            group: string | null;
+            kpi: string;
+            partners: number;
+            avgValue: string | null;
+            avgScore: string | null;
+        };
+        ProgramEffectivenessInput: {
+            /** Format: uuid */
+            programId: string;
+            programCode: string;
+            programName: string;
+            currency: string;
+            segment: string | null;
+            current: {
+                partners: number;
+                paid: string;
+                coveredSales: string;
+                costToSalesPct: string | null;
+            };
+            /** @description the same period a year earlier */
+            priorYear: {
+                partners: number;
+                paid: string;
+                coveredSales: string;
+                costToSalesPct: string | null;
+            };
+            change: {
+                paid: string;
+                coveredSales: string;
+                /** @description current minus prior cost-to-sales, in percentage points */
+                costToSalesPoints: string | null;
+            };
+        };
+        AddressInput: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            province?: string;
+            /** @description ISO 3166-1 alpha-2 */
+            country?: string;
+            postalCode?: string;
+        };
+        PartnerCreateInput: {
+            code: string;
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel?: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["AddressInput"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /**
+             * @description Initial lifecycle state; later changes go through the lifecycle actions
+             * @default applicant
+             * @enum {string}
+             */
+            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+        };
+        PartnerUpdateInput: {
+            code?: string;
+            legalName?: string;
+            /** @enum {string} */
+            type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel?: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["AddressInput"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /** @description Expected current version (or send If-Match) */
+            version?: number;
+        };
+        PartnerUpsertInput: {
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel?: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["AddressInput"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /**
+             * @description Applied only when the partner is created
+             * @enum {string}
+             */
+            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+        };
+        PartnerInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel: "online" | "offline" | "both";
+            parentId: string | null;
+            tier: string | null;
+            contactName: string | null;
+            contactEmail: string | null;
+            contactPhone: string | null;
+            address: components["schemas"]["AddressInput"] | null;
+            regionCode: string | null;
+            /** @enum {string} */
+            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            version: number;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            /** @description ISO 8601 UTC */
+            updatedAt: string;
+        };
+        PartnerTransitionInput: {
+            /** @description Why (recorded in the history) */
+            reason?: string;
+        };
+        PartnerHistoryEntryInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            action: string;
+            from: ("applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected") | null;
+            /** @enum {string} */
+            to: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            reason: string | null;
+            /** @description who made the change */
+            subject: string;
+            /** @description ISO 8601 UTC */
+            at: string;
+        };
+        IncentiveTierInput: {
+            /** @description Inclusive lower bound: base value, or achievement % when basis = achievement */
+            threshold: string;
+            /** @description % of the base (0-100) */
+            rate?: string;
+            /** @description Fixed amount in the program currency */
+            amount?: string;
+        };
+        IncentiveRuleSetInput: {
+            /**
+             * @description Tier thresholds on the base value or on target achievement %
+             * @default base
+             * @enum {string}
+             */
+            basis?: "base" | "achievement";
+            /**
+             * @description whole = 全额累进 (reached rate on the whole base); marginal = 超额累进 (each slice at its rate)
+             * @default whole
+             * @enum {string}
+             */
+            mode?: "whole" | "marginal";
+            /** @default [] */
+            tiers?: components["schemas"]["IncentiveTierInput"][];
+            /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
+            accelerators?: {
+                aboveAchievement: string;
+                multiplier: string;
+            }[];
+            /** @description Maximum per partner and period (penalties: maximum deduction) */
+            partnerCap?: string;
+            /** @description Program budget per period; a shortfall is prorated (largest remainder) */
+            budgetCap?: string;
+            /** @description Points programs: points per unit of computed value */
+            pointsPerUnit?: string;
+            penalty?: {
+                sources: ("price_violation" | "cross_region")[];
+                fixedPerViolation?: string;
+                /** @description % of the violation value (cross-region line amount; price shortfall) */
+                ratePercent?: string;
+            };
+            recognition?: {
+                topN: number;
+                title: string;
+            };
+        };
+        IncentiveEligibilityInput: {
+            partnerTypes?: string[];
+            tiers?: string[];
+            /** @description Partner's home region code */
+            regionCodes?: string[];
+            /** @description Partner holds a right for one of these product lines */
+            productLineIds?: string[];
+        };
+        IncentiveBaseInput: {
+            /** @enum {string} */
+            metric: "sell_in_amount" | "sell_through_amount" | "sell_in_quantity" | "sell_through_quantity" | "collection_amount";
+            /** @description Count only these product lines */
+            productLineIds?: string[];
+        };
+        IncentiveProgramCreateInput: {
+            code: string;
+            name: string;
+            description?: string | null;
+            /** @enum {string} */
+            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            /** @enum {string} */
+            granularity: "month" | "quarter" | "year";
+            /**
+             * @description ISO 4217
+             * @default CNY
+             */
+            currency?: string;
+            /**
+             * @default {
+             *       "metric": "sell_in_amount"
+             *     }
+             */
+            base?: components["schemas"]["IncentiveBaseInput"];
+            /** @default {} */
+            eligibility?: components["schemas"]["IncentiveEligibilityInput"];
+            rules: components["schemas"]["IncentiveRuleSetInput"];
+        };
+        IncentiveProgramUpdateInput: {
+            name?: string;
+            description?: string | null;
+            /** @enum {string} */
+            granularity?: "month" | "quarter" | "year";
+            /** @description ISO 4217 */
+            currency?: string;
+            base?: components["schemas"]["IncentiveBaseInput"];
+            eligibility?: components["schemas"]["IncentiveEligibilityInput"];
+            rules?: components["schemas"]["IncentiveRuleSetInput"];
+            /** @description Expected current version (or send If-Match) */
+            version?: number;
+        };
+        IncentiveProgramInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            /** @enum {string} */
+            granularity: "month" | "quarter" | "year";
+            currency: string;
+            base: components["schemas"]["IncentiveBaseInput"];
+            eligibility: components["schemas"]["IncentiveEligibilityInput"];
+            rules: components["schemas"]["IncentiveRuleSetInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        IncentiveStatementLineInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            statementId: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            programId: string | null;
+            runId: string | null;
+            /** @enum {string} */
+            kind: "calculated" | "adjustment" | "manual";
+            /** @description Decimal string in the statement unit; negative for penalties and reductions */
+            amount: string;
+            reason: string | null;
+            explanation: {
+                [key: string]: unknown;
+            } | null;
+            createdAt: string;
+        };
+        IncentiveStatementInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            /** @description Currency code, or PTS for points */
+            unit: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            /** @description Exactly the sum of the lines */
+            total: string;
+            paymentReference: string | null;
+            approvedBy: string | null;
+            approvedAt: string | null;
+            paidBy: string | null;
+            paidAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        IncentiveStatementWithLinesInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            /** @description Currency code, or PTS for points */
+            unit: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            /** @description Exactly the sum of the lines */
+            total: string;
+            paymentReference: string | null;
+            approvedBy: string | null;
+            approvedAt: string | null;
+            paidBy: string | null;
+            paidAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            lines: components["schemas"]["IncentiveStatementLineInput"][];
+        };
+        IncentiveManualLineCreateInput: {
+            /** Format: uuid */
+            partnerId: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            amount: string;
+            reason: string;
+            /**
+             * Format: uuid
+             * @description Book the line under a program (its currency; rebate programs accrue to the rebate account)
+             */
+            programId?: string;
+            /** @description Currency when no program is named (default CNY) */
+            unit?: string;
+        };
+        IncentiveApproveInput: {
+            version?: number;
+        };
+        IncentivePayInput: {
+            paymentReference: string;
+            version?: number;
+        };
+        RebateBalanceInput: {
+            /** Format: uuid */
+            partnerId: string;
+            currency: string;
+            /** @description null: the current balance */
+            asOf: string | null;
+            accrued: string;
+            available: string;
+            spent: string;
+            paidOut: string;
+            expired: string;
+        };
+        RebateLedgerEntryInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            entryDate: string;
+            /** @enum {string} */
+            kind: "accrue" | "release" | "spend" | "pay_out" | "expire";
+            amount: string;
+            orderRef: string | null;
+            statementId: string | null;
+            reason: string | null;
+            createdBy: string;
+            createdAt: string;
+        };
+        RebateSpendInput: {
+            amount: string;
+            /** @description Unique per tenant: a repeated orderRef with the same amount returns the first spend */
+            orderRef: string;
+            /** @description With maxPercent: the spend may not exceed this share of the order */
+            orderAmount?: string;
+            /** @description e.g. "10": use up to 10% of the order from rebate */
+            maxPercent?: string;
+        };
+        RebateSpendResultInput: {
+            entry: components["schemas"]["RebateLedgerEntryInput"];
+            balance: components["schemas"]["RebateBalanceInput"];
+            replayed: boolean;
+        };
+        RebateLedgerEntryCreateInput: {
+            /**
+             * @description release: accrued -> available; pay_out / expire: out of available
+             * @enum {string}
+             */
+            kind: "release" | "pay_out" | "expire";
+            amount: string;
+            reason: string;
+        };
+        RecognitionAwardCreateInput: {
+            /** Format: uuid */
+            partnerId: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            title: string;
+            citation?: string;
+            /** Format: uuid */
+            programId?: string;
+        };
+        RecognitionAwardInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            programId: string | null;
+            period: string;
+            title: string;
+            citation: string | null;
+            rank: number | null;
+            basis: {
+                [key: string]: unknown;
+            } | null;
+            grantedBy: string;
+            createdAt: string;
+        };
+        IncentiveRunInput: {
+            /** @description null for a dry run */
+            id: string | null;
+            /** Format: uuid */
+            programId: string;
+            programVersion: number;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            /** @description sha256 of the rules, eligibility, base and every partner input: same data, same hash */
+            inputHash: string;
+            unit: string;
+            partnerCount: number;
+            total: string;
+            /** @description total before the budget cap */
+            requested: string;
+            prorated: boolean;
+            dryRun: boolean;
+            createdBy: string;
+            createdAt: string | null;
+            statementLines?: {
+                calculated: number;
+                adjustments: number;
+                removedDraftLines: number;
+            };
+            awards?: number;
+        };
+        IncentiveRunLineInput: {
+            /** Format: uuid */
+            partnerId: string;
+            amount: string;
+            explanation: {
+                [key: string]: unknown;
+            };
+        };
+        IncentiveRunResultInput: {
+            run: components["schemas"]["IncentiveRunInput"];
+            lines?: components["schemas"]["IncentiveRunLineInput"][];
+        };
+        IncentiveRunDiffInput: {
+            /** Format: uuid */
+            run: string;
+            /** Format: uuid */
+            against: string;
+            sameInputs: boolean;
+            totalBefore: string;
+            totalAfter: string;
+            totalDelta: string;
+            changed: {
+                /** Format: uuid */
+                partnerId: string;
+                before: string | null;
+                after: string | null;
+                delta: string;
+                tierBefore: number | null;
+                tierAfter: number | null;
+                /** @enum {string} */
+                change: "added" | "removed" | "changed";
+            }[];
+        };
+        IncentiveProjectionInput: {
+            /** Format: uuid */
+            programId: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            eligible: boolean;
+            base: string | null;
+            target: string | null;
+            current: {
+                amount: string;
+                tierReached: number | null;
+                explanation: {
+                    [key: string]: unknown;
+                };
+            } | null;
+            nextTier: {
+                index: number;
+                threshold: string;
+                /** @description base still missing */
+                gap: string;
+                amountAtNext: string;
+                increase: string;
+            } | null;
+        };
+        IncentiveSimulationInput: {
+            /** Format: uuid */
+            programId: string;
+            period: string;
+            againstRun: string | null;
+            storedTotal: string;
+            simulatedTotal: string;
+            delta: string;
+            prorated: boolean;
+            partners: {
+                /** Format: uuid */
+                partnerId: string;
+                stored: string;
+                simulated: string;
+                delta: string;
+            }[];
+        };
+        IncentiveRunCreateInput: {
+            /** @description Program id or code */
+            program: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /**
+             * @description Compute and return the lines; store nothing
+             * @default false
+             */
+            dryRun?: boolean;
+        };
+        IncentiveSimulateInput: {
+            /** @description Default: the period of the latest stored run of the program */
+            period?: string;
+            rules: components["schemas"]["IncentiveRuleSetInput"];
+        };
         AuditEntryInput: {
             /** Format: uuid */
             id: string;
@@ -1982,146 +3756,6 @@ export interface components {
             jobId: string;
             status: string;
             location: string;
-        };
-        /** @description RFC 9457 problem details */
-        ProblemInput: {
-            type: string;
-            title: string;
-            status: number;
-            detail?: string;
-            /** @description Stable machine-readable code, the same as GraphQL extensions.code */
-            code: string;
-            instance?: string;
-            errors?: {
-                path: string;
-                message: string;
-            }[];
-        } & {
-            [key: string]: unknown;
-        };
-        AddressInput: {
-            line1?: string;
-            line2?: string;
-            city?: string;
-            province?: string;
-            /** @description ISO 3166-1 alpha-2 */
-            country?: string;
-            postalCode?: string;
-        };
-        PartnerCreateInput: {
-            code: string;
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel?: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /**
-             * @description Initial lifecycle state; later changes go through the lifecycle actions
-             * @default applicant
-             * @enum {string}
-             */
-            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-        };
-        PartnerUpdateInput: {
-            code?: string;
-            legalName?: string;
-            /** @enum {string} */
-            type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel?: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /** @description Expected current version (or send If-Match) */
-            version?: number;
-        };
-        PartnerUpsertInput: {
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel?: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /**
-             * @description Applied only when the partner is created
-             * @enum {string}
-             */
-            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-        };
-        PartnerInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel: "online" | "offline" | "both";
-            parentId: string | null;
-            tier: string | null;
-            contactName: string | null;
-            contactEmail: string | null;
-            contactPhone: string | null;
-            address: components["schemas"]["AddressInput"] | null;
-            regionCode: string | null;
-            /** @enum {string} */
-            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-            version: number;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            /** @description ISO 8601 UTC */
-            updatedAt: string;
-        };
-        PartnerTransitionInput: {
-            /** @description Why (recorded in the history) */
-            reason?: string;
-        };
-        PartnerHistoryEntryInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            action: string;
-            from: ("applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected") | null;
-            /** @enum {string} */
-            to: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-            reason: string | null;
-            /** @description who made the change */
-            subject: string;
-            /** @description ISO 8601 UTC */
-            at: string;
         };
         ProductLineCreateInput: {
             code: string;
@@ -3200,6 +4834,987 @@ export interface components {
             }[];
             errorsTruncated: boolean;
         };
+        /** @description RFC 9457 problem details */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description Stable machine-readable code, the same as GraphQL extensions.code */
+            code: string;
+            instance?: string;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        ScoringRule: {
+            /** @constant */
+            type: "linear";
+            /** @description value scoring 0 (the worst acceptable value) */
+            floor: string;
+            /** @description value scoring 100 */
+            target: string;
+            /** @description highest score (default 100; above 100 rewards beating the target) */
+            cap?: string;
+        } | {
+            /** @constant */
+            type: "banded";
+            /** @description thresholds with the score they give */
+            bands: {
+                threshold: string;
+                score: string;
+            }[];
+            /** @description score when no band is reached (default 0) */
+            otherwise?: string;
+        };
+        KpiDefinition: {
+            code: string;
+            name: string;
+            weight: string;
+            /**
+             * @description whether a higher or a lower value is better
+             * @enum {string}
+             */
+            direction: "higher" | "lower";
+            /** @enum {string} */
+            source: "computed" | "manual";
+            /**
+             * @description for computed KPIs: which built-in computation
+             * @enum {string}
+             */
+            kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
+            scoring: components["schemas"]["ScoringRule"];
+            /** @description value used when the KPI has no value for a partner, only in runs with allowDefaults */
+            defaultValue?: string;
+        };
+        GradeBand: {
+            grade: string;
+            min: string;
+        };
+        ScorecardTemplateCreate: {
+            code: string;
+            name: string;
+            kpis: components["schemas"]["KpiDefinition"][];
+            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
+            gradeBands: components["schemas"]["GradeBand"][];
+            note?: string;
+        };
+        ScorecardTemplateUpdate: {
+            name?: string;
+            kpis: components["schemas"]["KpiDefinition"][];
+            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
+            gradeBands: components["schemas"]["GradeBand"][];
+            note?: string;
+            /** @description expected template version (or send If-Match) */
+            version?: number;
+        };
+        ScorecardTemplateVersion: {
+            versionNo: number;
+            kpis: {
+                code: string;
+                name: string;
+                weight: string;
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                /** @enum {string} */
+                source: "computed" | "manual";
+                /** @enum {string} */
+                kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
+                scoring: {
+                    /** @constant */
+                    type: "linear";
+                    floor: string;
+                    target: string;
+                    cap?: string;
+                } | {
+                    /** @constant */
+                    type: "banded";
+                    bands: {
+                        threshold: string;
+                        score: string;
+                    }[];
+                    otherwise?: string;
+                };
+                defaultValue?: string;
+            }[];
+            gradeBands: {
+                grade: string;
+                min: string;
+            }[];
+            note: string | null;
+            /** @description a run used this version: it can no longer change */
+            used: boolean;
+            createdAt: string;
+        };
+        ScorecardTemplate: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            latestVersion: number;
+            version: number;
+            current: components["schemas"]["ScorecardTemplateVersion"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        ManualKpiValueWrite: {
+            /** Format: uuid */
+            partnerId?: string;
+            partnerCode?: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /** @description the KPI code of the template(s) that use this value */
+            kpi: string;
+            value: string;
+            note?: string;
+        };
+        ManualKpiValuesWrite: {
+            values: components["schemas"]["ManualKpiValueWrite"][];
+        };
+        ManualKpiValue: {
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            period: string;
+            kpi: string;
+            value: string;
+            note: string | null;
+            enteredBy: string;
+            updatedAt: string;
+        };
+        EvaluationRunCreate: {
+            /** @description template id or code */
+            template: string;
+            /** @description default: the latest version */
+            templateVersion?: number;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /** @description partner ids or codes; default every active partner */
+            partners?: string[];
+            /**
+             * @description use the KPI defaultValue for missing manual values instead of reporting the partner incomplete
+             * @default false
+             */
+            allowDefaults: boolean;
+        };
+        EvaluationRun: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            templateId: string;
+            templateCode: string;
+            templateVersion: number;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            /** @enum {string} */
+            status: "draft" | "finalised";
+            allowDefaults: boolean;
+            partnerCount: number;
+            completeCount: number;
+            incompleteCount: number;
+            createdBy: string;
+            createdAt: string;
+            finalisedAt: string | null;
+            finalisedBy: string | null;
+            version: number;
+        };
+        EvaluationResultKpi: {
+            code: string;
+            value: string | null;
+            score: string | null;
+            weight: string;
+            weighted: string | null;
+            defaulted: boolean;
+        };
+        EvaluationResult: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            /** Format: uuid */
+            templateId: string;
+            templateVersion: number;
+            /** @enum {string} */
+            runStatus: "draft" | "finalised";
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            complete: boolean;
+            /** @description KPI codes without a value (incomplete results are neither graded nor ranked) */
+            missing: string[];
+            total: string | null;
+            grade: string | null;
+            rank: number | null;
+            kpis: components["schemas"]["EvaluationResultKpi"][];
+        };
+        GradeDistribution: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            grades: {
+                grade: string;
+                count: number;
+                share: string;
+            }[];
+            incomplete: number;
+        };
+        EvaluationSimulationRequest: {
+            /**
+             * Format: uuid
+             * @description a finalised run whose stored KPI values are re-scored
+             */
+            run: string;
+            /** @description changed KPI definitions (weights, rules); default: the run version's */
+            kpis?: components["schemas"]["KpiDefinition"][];
+            gradeBands?: components["schemas"]["GradeBand"][];
+        };
+        EvaluationSimulation: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            partners: number;
+            gradeChanges: number;
+            rankChanges: number;
+            results: {
+                /** Format: uuid */
+                partnerId: string;
+                partnerCode: string;
+                before: {
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                };
+                after: {
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                };
+                gradeChanged: boolean;
+                rankChanged: boolean;
+                missing: string[];
+            }[];
+        };
+        ActionCondition: {
+            /** @description the grade is one of these */
+            grades?: string[];
+            /** @description ... in this many consecutive finalised runs (default 1) */
+            consecutive?: number;
+            kpi?: {
+                code: string;
+                /** @enum {string} */
+                op: "lt" | "lte" | "gt" | "gte" | "eq";
+                value: string;
+            };
+        };
+        ActionRuleCreate: {
+            code: string;
+            name: string;
+            /** @description template id or code; default every template */
+            template?: string;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            condition: components["schemas"]["ActionCondition"];
+            /** @description tier_up / tier_down: tiers lowest first */
+            tierLadder?: string[];
+            /** @description tier_up / tier_down: a fixed tier instead of one step on the ladder */
+            targetTier?: string;
+            /**
+             * @description termination_review: the partner lifecycle action accepting the recommendation performs
+             * @enum {string}
+             */
+            lifecycleAction?: "suspend" | "terminate";
+        };
+        ActionRule: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            templateId: string | null;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            condition: {
+                grades?: string[];
+                consecutive?: number;
+                kpi?: {
+                    code: string;
+                    op: string;
+                    value: string;
+                };
+            };
+            tierLadder: string[] | null;
+            targetTier: string | null;
+            lifecycleAction: ("suspend" | "terminate") | null;
+            active: boolean;
+            createdAt: string;
+        };
+        EvaluationAction: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            ruleId: string;
+            ruleCode: string;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            /** @enum {string} */
+            status: "recommended" | "accepted" | "dismissed";
+            grade: string | null;
+            /** @description this and earlier finalised periods, newest first */
+            gradeHistory: {
+                period: string;
+                grade: string | null;
+            }[];
+            fromTier: string | null;
+            toTier: string | null;
+            /** @description performed on the partner when accepted */
+            lifecycleAction: ("suspend" | "terminate") | null;
+            reason: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            note: string | null;
+            createdAt: string;
+        };
+        ActionDecision: {
+            note?: string;
+        };
+        EvaluationHistoryEntry: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            periodStart: string;
+            /** Format: uuid */
+            templateId: string;
+            templateCode: string;
+            templateVersion: number;
+            total: string | null;
+            grade: string | null;
+            rank: number | null;
+            complete: boolean;
+            finalisedAt: string | null;
+        };
+        WarningRuleCreate: {
+            code: string;
+            name: string;
+            /**
+             * @description achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period
+             * @enum {string}
+             */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            threshold: string;
+            /** @description achievement_behind_run_rate only (default 50) */
+            minElapsedPct?: string;
+        };
+        WarningRule: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            threshold: string;
+            minElapsedPct: string;
+            active: boolean;
+            createdAt: string;
+        };
+        WarningCheckRequest: {
+            /** @description default: the calendar quarter of asOf */
+            period?: string;
+            /**
+             * Format: date
+             * @description default: today (UTC)
+             */
+            asOf?: string;
+        };
+        EarlyWarning: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            ruleId: string;
+            ruleCode: string;
+            /** @enum {string} */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            period: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description the measured value at the last check (%, days, amount or count) */
+            value: string | null;
+            threshold: string;
+            openedAt: string;
+            openedAsOf: string;
+            lastCheckedAt: string;
+            closedAt: string | null;
+            closedAsOf: string | null;
+        };
+        WarningCheckResult: {
+            period: string;
+            asOf: string;
+            opened: components["schemas"]["EarlyWarning"][];
+            closed: components["schemas"]["EarlyWarning"][];
+            stillOpen: number;
+        };
+        KpiAverage: {
+            group: string | null;
+            kpi: string;
+            partners: number;
+            avgValue: string | null;
+            avgScore: string | null;
+        };
+        ProgramEffectiveness: {
+            /** Format: uuid */
+            programId: string;
+            programCode: string;
+            programName: string;
+            currency: string;
+            segment: string | null;
+            current: {
+                partners: number;
+                paid: string;
+                coveredSales: string;
+                costToSalesPct: string | null;
+            };
+            /** @description the same period a year earlier */
+            priorYear: {
+                partners: number;
+                paid: string;
+                coveredSales: string;
+                costToSalesPct: string | null;
+            };
+            change: {
+                paid: string;
+                coveredSales: string;
+                /** @description current minus prior cost-to-sales, in percentage points */
+                costToSalesPoints: string | null;
+            };
+        };
+        Address: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            province?: string;
+            /** @description ISO 3166-1 alpha-2 */
+            country?: string;
+            postalCode?: string;
+        };
+        PartnerCreate: {
+            code: string;
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /**
+             * @description Initial lifecycle state; later changes go through the lifecycle actions
+             * @default applicant
+             * @enum {string}
+             */
+            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+        };
+        PartnerUpdate: {
+            code?: string;
+            legalName?: string;
+            /** @enum {string} */
+            type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel?: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /** @description Expected current version (or send If-Match) */
+            version?: number;
+        };
+        PartnerUpsert: {
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /**
+             * @description Applied only when the partner is created
+             * @enum {string}
+             */
+            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+        };
+        Partner: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel: "online" | "offline" | "both";
+            parentId: string | null;
+            tier: string | null;
+            contactName: string | null;
+            contactEmail: string | null;
+            contactPhone: string | null;
+            address: components["schemas"]["Address"] | null;
+            regionCode: string | null;
+            /** @enum {string} */
+            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            version: number;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            /** @description ISO 8601 UTC */
+            updatedAt: string;
+        };
+        PartnerTransition: {
+            /** @description Why (recorded in the history) */
+            reason?: string;
+        };
+        PartnerHistoryEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            action: string;
+            from: ("applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected") | null;
+            /** @enum {string} */
+            to: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            reason: string | null;
+            /** @description who made the change */
+            subject: string;
+            /** @description ISO 8601 UTC */
+            at: string;
+        };
+        IncentiveTier: {
+            /** @description Inclusive lower bound: base value, or achievement % when basis = achievement */
+            threshold: string;
+            /** @description % of the base (0-100) */
+            rate?: string;
+            /** @description Fixed amount in the program currency */
+            amount?: string;
+        };
+        IncentiveRuleSet: {
+            /**
+             * @description Tier thresholds on the base value or on target achievement %
+             * @default base
+             * @enum {string}
+             */
+            basis: "base" | "achievement";
+            /**
+             * @description whole = 全额累进 (reached rate on the whole base); marginal = 超额累进 (each slice at its rate)
+             * @default whole
+             * @enum {string}
+             */
+            mode: "whole" | "marginal";
+            /** @default [] */
+            tiers: components["schemas"]["IncentiveTier"][];
+            /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
+            accelerators?: {
+                aboveAchievement: string;
+                multiplier: string;
+            }[];
+            /** @description Maximum per partner and period (penalties: maximum deduction) */
+            partnerCap?: string;
+            /** @description Program budget per period; a shortfall is prorated (largest remainder) */
+            budgetCap?: string;
+            /** @description Points programs: points per unit of computed value */
+            pointsPerUnit?: string;
+            penalty?: {
+                sources: ("price_violation" | "cross_region")[];
+                fixedPerViolation?: string;
+                /** @description % of the violation value (cross-region line amount; price shortfall) */
+                ratePercent?: string;
+            };
+            recognition?: {
+                topN: number;
+                title: string;
+            };
+        };
+        IncentiveEligibility: {
+            partnerTypes?: string[];
+            tiers?: string[];
+            /** @description Partner's home region code */
+            regionCodes?: string[];
+            /** @description Partner holds a right for one of these product lines */
+            productLineIds?: string[];
+        };
+        IncentiveBase: {
+            /** @enum {string} */
+            metric: "sell_in_amount" | "sell_through_amount" | "sell_in_quantity" | "sell_through_quantity" | "collection_amount";
+            /** @description Count only these product lines */
+            productLineIds?: string[];
+        };
+        IncentiveProgramCreate: {
+            code: string;
+            name: string;
+            description?: string | null;
+            /** @enum {string} */
+            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            /** @enum {string} */
+            granularity: "month" | "quarter" | "year";
+            /**
+             * @description ISO 4217
+             * @default CNY
+             */
+            currency: string;
+            /**
+             * @default {
+             *       "metric": "sell_in_amount"
+             *     }
+             */
+            base: components["schemas"]["IncentiveBase"];
+            /** @default {} */
+            eligibility: components["schemas"]["IncentiveEligibility"];
+            rules: components["schemas"]["IncentiveRuleSet"];
+        };
+        IncentiveProgramUpdate: {
+            name?: string;
+            description?: string | null;
+            /** @enum {string} */
+            granularity?: "month" | "quarter" | "year";
+            /** @description ISO 4217 */
+            currency?: string;
+            base?: components["schemas"]["IncentiveBase"];
+            eligibility?: components["schemas"]["IncentiveEligibility"];
+            rules?: components["schemas"]["IncentiveRuleSet"];
+            /** @description Expected current version (or send If-Match) */
+            version?: number;
+        };
+        IncentiveProgram: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            /** @enum {string} */
+            granularity: "month" | "quarter" | "year";
+            currency: string;
+            base: components["schemas"]["IncentiveBase"];
+            eligibility: components["schemas"]["IncentiveEligibility"];
+            rules: components["schemas"]["IncentiveRuleSet"];
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        IncentiveStatementLine: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            statementId: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            programId: string | null;
+            runId: string | null;
+            /** @enum {string} */
+            kind: "calculated" | "adjustment" | "manual";
+            /** @description Decimal string in the statement unit; negative for penalties and reductions */
+            amount: string;
+            reason: string | null;
+            explanation: {
+                [key: string]: unknown;
+            } | null;
+            createdAt: string;
+        };
+        IncentiveStatement: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            /** @description Currency code, or PTS for points */
+            unit: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            /** @description Exactly the sum of the lines */
+            total: string;
+            paymentReference: string | null;
+            approvedBy: string | null;
+            approvedAt: string | null;
+            paidBy: string | null;
+            paidAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        IncentiveStatementWithLines: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            /** @description Currency code, or PTS for points */
+            unit: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            /** @description Exactly the sum of the lines */
+            total: string;
+            paymentReference: string | null;
+            approvedBy: string | null;
+            approvedAt: string | null;
+            paidBy: string | null;
+            paidAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            lines: components["schemas"]["IncentiveStatementLine"][];
+        };
+        IncentiveManualLineCreate: {
+            /** Format: uuid */
+            partnerId: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            amount: string;
+            reason: string;
+            /**
+             * Format: uuid
+             * @description Book the line under a program (its currency; rebate programs accrue to the rebate account)
+             */
+            programId?: string;
+            /** @description Currency when no program is named (default CNY) */
+            unit?: string;
+        };
+        IncentiveApprove: {
+            version?: number;
+        };
+        IncentivePay: {
+            paymentReference: string;
+            version?: number;
+        };
+        RebateBalance: {
+            /** Format: uuid */
+            partnerId: string;
+            currency: string;
+            /** @description null: the current balance */
+            asOf: string | null;
+            accrued: string;
+            available: string;
+            spent: string;
+            paidOut: string;
+            expired: string;
+        };
+        RebateLedgerEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            entryDate: string;
+            /** @enum {string} */
+            kind: "accrue" | "release" | "spend" | "pay_out" | "expire";
+            amount: string;
+            orderRef: string | null;
+            statementId: string | null;
+            reason: string | null;
+            createdBy: string;
+            createdAt: string;
+        };
+        RebateSpend: {
+            amount: string;
+            /** @description Unique per tenant: a repeated orderRef with the same amount returns the first spend */
+            orderRef: string;
+            /** @description With maxPercent: the spend may not exceed this share of the order */
+            orderAmount?: string;
+            /** @description e.g. "10": use up to 10% of the order from rebate */
+            maxPercent?: string;
+        };
+        RebateSpendResult: {
+            entry: components["schemas"]["RebateLedgerEntry"];
+            balance: components["schemas"]["RebateBalance"];
+            replayed: boolean;
+        };
+        RebateLedgerEntryCreate: {
+            /**
+             * @description release: accrued -> available; pay_out / expire: out of available
+             * @enum {string}
+             */
+            kind: "release" | "pay_out" | "expire";
+            amount: string;
+            reason: string;
+        };
+        RecognitionAwardCreate: {
+            /** Format: uuid */
+            partnerId: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            title: string;
+            citation?: string;
+            /** Format: uuid */
+            programId?: string;
+        };
+        RecognitionAward: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            programId: string | null;
+            period: string;
+            title: string;
+            citation: string | null;
+            rank: number | null;
+            basis: {
+                [key: string]: unknown;
+            } | null;
+            grantedBy: string;
+            createdAt: string;
+        };
+        IncentiveRun: {
+            /** @description null for a dry run */
+            id: string | null;
+            /** Format: uuid */
+            programId: string;
+            programVersion: number;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            /** @description sha256 of the rules, eligibility, base and every partner input: same data, same hash */
+            inputHash: string;
+            unit: string;
+            partnerCount: number;
+            total: string;
+            /** @description total before the budget cap */
+            requested: string;
+            prorated: boolean;
+            dryRun: boolean;
+            createdBy: string;
+            createdAt: string | null;
+            statementLines?: {
+                calculated: number;
+                adjustments: number;
+                removedDraftLines: number;
+            };
+            awards?: number;
+        };
+        IncentiveRunLine: {
+            /** Format: uuid */
+            partnerId: string;
+            amount: string;
+            explanation: {
+                [key: string]: unknown;
+            };
+        };
+        IncentiveRunResult: {
+            run: components["schemas"]["IncentiveRun"];
+            lines?: components["schemas"]["IncentiveRunLine"][];
+        };
+        IncentiveRunDiff: {
+            /** Format: uuid */
+            run: string;
+            /** Format: uuid */
+            against: string;
+            sameInputs: boolean;
+            totalBefore: string;
+            totalAfter: string;
+            totalDelta: string;
+            changed: {
+                /** Format: uuid */
+                partnerId: string;
+                before: string | null;
+                after: string | null;
+                delta: string;
+                tierBefore: number | null;
+                tierAfter: number | null;
+                /** @enum {string} */
+                change: "added" | "removed" | "changed";
+            }[];
+        };
+        IncentiveProjection: {
+            /** Format: uuid */
+            programId: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            eligible: boolean;
+            base: string | null;
+            target: string | null;
+            current: {
+                amount: string;
+                tierReached: number | null;
+                explanation: {
+                    [key: string]: unknown;
+                };
+            } | null;
+            nextTier: {
+                index: number;
+                threshold: string;
+                /** @description base still missing */
+                gap: string;
+                amountAtNext: string;
+                increase: string;
+            } | null;
+        };
+        IncentiveSimulation: {
+            /** Format: uuid */
+            programId: string;
+            period: string;
+            againstRun: string | null;
+            storedTotal: string;
+            simulatedTotal: string;
+            delta: string;
+            prorated: boolean;
+            partners: {
+                /** Format: uuid */
+                partnerId: string;
+                stored: string;
+                simulated: string;
+                delta: string;
+            }[];
+        };
+        IncentiveRunCreate: {
+            /** @description Program id or code */
+            program: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /**
+             * @description Compute and return the lines; store nothing
+             * @default false
+             */
+            dryRun: boolean;
+        };
+        IncentiveSimulate: {
+            /** @description Default: the period of the latest stored run of the program */
+            period?: string;
+            rules: components["schemas"]["IncentiveRuleSet"];
+        };
         AuditEntry: {
             /** Format: uuid */
             id: string;
@@ -3459,146 +6074,6 @@ export interface components {
             jobId: string;
             status: string;
             location: string;
-        };
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail?: string;
-            /** @description Stable machine-readable code, the same as GraphQL extensions.code */
-            code: string;
-            instance?: string;
-            errors?: {
-                path: string;
-                message: string;
-            }[];
-        } & {
-            [key: string]: unknown;
-        };
-        Address: {
-            line1?: string;
-            line2?: string;
-            city?: string;
-            province?: string;
-            /** @description ISO 3166-1 alpha-2 */
-            country?: string;
-            postalCode?: string;
-        };
-        PartnerCreate: {
-            code: string;
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["Address"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /**
-             * @description Initial lifecycle state; later changes go through the lifecycle actions
-             * @default applicant
-             * @enum {string}
-             */
-            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-        };
-        PartnerUpdate: {
-            code?: string;
-            legalName?: string;
-            /** @enum {string} */
-            type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel?: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["Address"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /** @description Expected current version (or send If-Match) */
-            version?: number;
-        };
-        PartnerUpsert: {
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["Address"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /**
-             * @description Applied only when the partner is created
-             * @enum {string}
-             */
-            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-        };
-        Partner: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel: "online" | "offline" | "both";
-            parentId: string | null;
-            tier: string | null;
-            contactName: string | null;
-            contactEmail: string | null;
-            contactPhone: string | null;
-            address: components["schemas"]["Address"] | null;
-            regionCode: string | null;
-            /** @enum {string} */
-            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-            version: number;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            /** @description ISO 8601 UTC */
-            updatedAt: string;
-        };
-        PartnerTransition: {
-            /** @description Why (recorded in the history) */
-            reason?: string;
-        };
-        PartnerHistoryEntry: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            action: string;
-            from: ("applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected") | null;
-            /** @enum {string} */
-            to: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-            reason: string | null;
-            /** @description who made the change */
-            subject: string;
-            /** @description ISO 8601 UTC */
-            at: string;
         };
         ProductLineCreate: {
             code: string;
@@ -11632,6 +14107,3669 @@ export interface operations {
                     "application/json": {
                         months: number;
                     };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIncentivePrograms: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                status?: "draft" | "active" | "closed";
+                type?: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IncentiveProgram"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createIncentiveProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncentiveProgramCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveProgram"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIncentiveProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveProgram"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateIncentiveProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncentiveProgramUpdateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveProgram"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    activateIncentiveProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveProgram"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeIncentiveProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveProgram"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIncentiveStatements: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                partnerId?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period?: string;
+                status?: "draft" | "approved" | "paid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IncentiveStatement"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportIncentiveStatementsJson: {
+        parameters: {
+            query: {
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period: string;
+                status?: "draft" | "approved" | "paid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            statementId: string;
+                            partnerId: string;
+                            partnerCode: string;
+                            period: string;
+                            unit: string;
+                            status: string;
+                            statementTotal: string;
+                            paymentReference: string | null;
+                            lineId: string;
+                            kind: string;
+                            programCode: string | null;
+                            amount: string;
+                            reason: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportIncentiveStatementsCsv: {
+        parameters: {
+            query: {
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period: string;
+                status?: "draft" | "approved" | "paid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIncentiveStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveStatementWithLines"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addIncentiveManualLine: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncentiveManualLineCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveStatementLine"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveIncentiveStatement: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncentiveApproveInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveStatement"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    payIncentiveStatement: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncentivePayInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveStatement"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRebateBalance: {
+        parameters: {
+            query?: {
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebateBalance"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRebateLedger: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RebateLedgerEntry"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    spendRebate: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RebateSpendInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebateSpendResult"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebateSpendResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordRebateEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RebateLedgerEntryCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entry: components["schemas"]["RebateLedgerEntry"];
+                        balance: components["schemas"]["RebateBalance"];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIncentiveRuns: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                programId?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IncentiveRun"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createIncentiveRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncentiveRunCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveRunResult"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveRunResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIncentiveRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveRun"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIncentiveRunLines: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IncentiveRunLine"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffIncentiveRuns: {
+        parameters: {
+            query: {
+                against: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveRunDiff"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    projectIncentive: {
+        parameters: {
+            query: {
+                partnerId: string;
+                /** @description Default: the current period */
+                period?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Program id or code */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveProjection"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    simulateIncentive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Program id or code */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncentiveSimulateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveSimulation"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRecognitionAwards: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                partnerId?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period?: string;
+                programId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RecognitionAward"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grantRecognitionAward: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecognitionAwardCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecognitionAward"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listScorecardTemplates: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ScorecardTemplate"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createScorecardTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScorecardTemplateCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardTemplate"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getScorecardTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description template id or code */
+                template: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardTemplate"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateScorecardTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+            };
+            path: {
+                /** @description template id or code */
+                template: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScorecardTemplateUpdateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardTemplate"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listScorecardTemplateVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description template id or code */
+                template: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ScorecardTemplateVersion"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getScorecardTemplateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description template id or code */
+                template: string;
+                versionNo: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardTemplateVersion"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listManualKpiValues: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period?: string;
+                kpi?: string;
+                partnerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ManualKpiValue"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setManualKpiValues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManualKpiValuesWriteInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        written: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importManualKpiValues: {
+        parameters: {
+            query?: {
+                /** @description validate everything, write nothing */
+                dryRun?: "true" | "false";
+                /** @description write nothing if any row is rejected */
+                allOrNothing?: "true" | "false";
+                /** @description run as a background job; answers 202 with a job id */
+                async?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description CSV (text/csv) or NDJSON (application/x-ndjson) rows: partnerCode, period, kpi, value, note? */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvaluationRuns: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                template?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period?: string;
+                status?: "draft" | "finalised";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EvaluationRun"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startEvaluationRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationRunCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationRun"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEvaluationRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationRun"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteEvaluationRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    finaliseEvaluationRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+            };
+            path: {
+                /** @description e.g. 0190b5a6-...:finalise */
+                idAction: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationRun"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvaluationResults: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                complete?: "true" | "false";
+                grade?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EvaluationResult"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEvaluationResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGradeDistribution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradeDistribution"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKpiAverages: {
+        parameters: {
+            query: {
+                /** @description territory: the partner's home region (regionCode); partner_type: distributor, dealer... */
+                by: "territory" | "partner_type";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["KpiAverage"][];
+                    } | string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportEvaluationRun: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EvaluationResult"][];
+                    } | string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProgramEffectiveness: {
+        parameters: {
+            query: {
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period: string;
+                /** @description territory: the partner's home region code */
+                segment?: "partner_type" | "tier" | "territory";
+                /** @description paid: statements paid; approved: approved or paid */
+                include?: "paid" | "approved";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ProgramEffectiveness"][];
+                    } | string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerScorecardHistory: {
+        parameters: {
+            query?: {
+                template?: string;
+            };
+            header?: never;
+            path: {
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EvaluationHistoryEntry"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    simulateEvaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationSimulationRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationSimulation"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listActionRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ActionRule"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createActionRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionRuleCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionRule"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvaluationActions: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                run?: string;
+                partnerId?: string;
+                status?: "recommended" | "accepted" | "dismissed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EvaluationAction"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEvaluationAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationAction"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideEvaluationAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. 0190b5a6-...:accept */
+                idAction: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionDecisionInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationAction"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWarningRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WarningRule"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWarningRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WarningRuleCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningRule"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkWarnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                check: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WarningCheckRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningCheckResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWarnings: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                status?: "open" | "closed";
+                partnerId?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EarlyWarning"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Default Response */

@@ -458,6 +458,18 @@ export type CreateApiKeyInput = {
   scopes: Array<Scalars['String']['input']>;
 };
 
+export type CreateIncentiveProgramInput = {
+  base?: InputMaybe<Scalars['JSON']['input']>;
+  code: Scalars['String']['input'];
+  currency?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  eligibility?: InputMaybe<Scalars['JSON']['input']>;
+  granularity: IncentiveGranularity;
+  name: Scalars['String']['input'];
+  rules: Scalars['JSON']['input'];
+  type: IncentiveProgramType;
+};
+
 export type CreatePartnerInput = {
   address?: InputMaybe<AddressInput>;
   channel?: InputMaybe<PartnerChannel>;
@@ -485,6 +497,14 @@ export type CreatePriceVersionInput = {
   discountRules?: InputMaybe<Scalars['JSON']['input']>;
   effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
   effectiveTo?: InputMaybe<Scalars['Date']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateScorecardTemplateInput = {
+  code: Scalars['String']['input'];
+  gradeBands: Array<GradeBandInput>;
+  kpis: Array<KpiDefinitionInput>;
+  name: Scalars['String']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -607,6 +627,217 @@ export type DiscountStep = {
   rule: Scalars['String']['output'];
 };
 
+export type EarlyWarning = {
+  __typename?: 'EarlyWarning';
+  closedAsOf?: Maybe<Scalars['Date']['output']>;
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  kind: WarningKind;
+  lastCheckedAt: Scalars['DateTime']['output'];
+  openedAsOf: Scalars['Date']['output'];
+  openedAt: Scalars['DateTime']['output'];
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  ruleCode: Scalars['String']['output'];
+  ruleId: Scalars['ID']['output'];
+  status: WarningStatus;
+  threshold: Scalars['Decimal']['output'];
+  value?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type EarlyWarningConnection = {
+  __typename?: 'EarlyWarningConnection';
+  edges: Array<EarlyWarningEdge>;
+  nodes: Array<EarlyWarning>;
+  pageInfo: PageInfo;
+};
+
+export type EarlyWarningEdge = {
+  __typename?: 'EarlyWarningEdge';
+  cursor: Scalars['String']['output'];
+  node: EarlyWarning;
+};
+
+export type EvaluationAction = {
+  __typename?: 'EvaluationAction';
+  action: EvaluationActionType;
+  createdAt: Scalars['DateTime']['output'];
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  fromTier?: Maybe<Scalars['String']['output']>;
+  grade?: Maybe<Scalars['String']['output']>;
+  gradeHistory: Array<EvaluationGradeHistory>;
+  id: Scalars['ID']['output'];
+  /** suspend or terminate: performed on the partner when accepted (termination_review rules) */
+  lifecycleAction?: Maybe<Scalars['String']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  ruleCode: Scalars['String']['output'];
+  ruleId: Scalars['ID']['output'];
+  runId: Scalars['ID']['output'];
+  status: EvaluationActionStatus;
+  toTier?: Maybe<Scalars['String']['output']>;
+};
+
+export type EvaluationActionConnection = {
+  __typename?: 'EvaluationActionConnection';
+  edges: Array<EvaluationActionEdge>;
+  nodes: Array<EvaluationAction>;
+  pageInfo: PageInfo;
+};
+
+export type EvaluationActionEdge = {
+  __typename?: 'EvaluationActionEdge';
+  cursor: Scalars['String']['output'];
+  node: EvaluationAction;
+};
+
+export type EvaluationActionStatus =
+  | 'accepted'
+  | 'dismissed'
+  | 'recommended';
+
+export type EvaluationActionType =
+  | 'incentive_eligibility'
+  | 'renewal_recommended'
+  | 'termination_review'
+  | 'tier_down'
+  | 'tier_up'
+  | 'warning';
+
+export type EvaluationGradeHistory = {
+  __typename?: 'EvaluationGradeHistory';
+  grade?: Maybe<Scalars['String']['output']>;
+  period: Scalars['String']['output'];
+};
+
+export type EvaluationHistoryEntry = {
+  __typename?: 'EvaluationHistoryEntry';
+  complete: Scalars['Boolean']['output'];
+  finalisedAt?: Maybe<Scalars['DateTime']['output']>;
+  grade?: Maybe<Scalars['String']['output']>;
+  period: Scalars['String']['output'];
+  periodStart: Scalars['Date']['output'];
+  rank?: Maybe<Scalars['Int']['output']>;
+  runId: Scalars['ID']['output'];
+  templateCode: Scalars['String']['output'];
+  templateId: Scalars['ID']['output'];
+  templateVersion: Scalars['Int']['output'];
+  total?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type EvaluationResult = {
+  __typename?: 'EvaluationResult';
+  /** false when a KPI value is missing: then neither graded nor ranked */
+  complete: Scalars['Boolean']['output'];
+  grade?: Maybe<Scalars['String']['output']>;
+  kpis: Array<EvaluationResultKpi>;
+  missing: Array<Scalars['String']['output']>;
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  /** competition ranking (1,2,2,4) by total; ties listed by partner code */
+  rank?: Maybe<Scalars['Int']['output']>;
+  runId: Scalars['ID']['output'];
+  runStatus: EvaluationRunStatus;
+  templateId: Scalars['ID']['output'];
+  templateVersion: Scalars['Int']['output'];
+  total?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type EvaluationResultConnection = {
+  __typename?: 'EvaluationResultConnection';
+  edges: Array<EvaluationResultEdge>;
+  nodes: Array<EvaluationResult>;
+  pageInfo: PageInfo;
+};
+
+export type EvaluationResultEdge = {
+  __typename?: 'EvaluationResultEdge';
+  cursor: Scalars['String']['output'];
+  node: EvaluationResult;
+};
+
+export type EvaluationResultKpi = {
+  __typename?: 'EvaluationResultKpi';
+  code: Scalars['String']['output'];
+  defaulted: Scalars['Boolean']['output'];
+  score?: Maybe<Scalars['Decimal']['output']>;
+  value?: Maybe<Scalars['Decimal']['output']>;
+  weight: Scalars['Decimal']['output'];
+  weighted?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type EvaluationRun = {
+  __typename?: 'EvaluationRun';
+  allowDefaults: Scalars['Boolean']['output'];
+  completeCount: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  finalisedAt?: Maybe<Scalars['DateTime']['output']>;
+  finalisedBy?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  incompleteCount: Scalars['Int']['output'];
+  partnerCount: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  status: EvaluationRunStatus;
+  templateCode: Scalars['String']['output'];
+  templateId: Scalars['ID']['output'];
+  templateVersion: Scalars['Int']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type EvaluationRunConnection = {
+  __typename?: 'EvaluationRunConnection';
+  edges: Array<EvaluationRunEdge>;
+  nodes: Array<EvaluationRun>;
+  pageInfo: PageInfo;
+};
+
+export type EvaluationRunEdge = {
+  __typename?: 'EvaluationRunEdge';
+  cursor: Scalars['String']['output'];
+  node: EvaluationRun;
+};
+
+export type EvaluationRunStatus =
+  | 'draft'
+  | 'finalised';
+
+export type EvaluationSimulation = {
+  __typename?: 'EvaluationSimulation';
+  gradeChanges: Scalars['Int']['output'];
+  partners: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  rankChanges: Scalars['Int']['output'];
+  results: Array<EvaluationSimulationRow>;
+  runId: Scalars['ID']['output'];
+};
+
+export type EvaluationSimulationRow = {
+  __typename?: 'EvaluationSimulationRow';
+  after: EvaluationStanding;
+  before: EvaluationStanding;
+  gradeChanged: Scalars['Boolean']['output'];
+  missing: Array<Scalars['String']['output']>;
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  rankChanged: Scalars['Boolean']['output'];
+};
+
+export type EvaluationStanding = {
+  __typename?: 'EvaluationStanding';
+  grade?: Maybe<Scalars['String']['output']>;
+  rank?: Maybe<Scalars['Int']['output']>;
+  total?: Maybe<Scalars['Decimal']['output']>;
+};
+
 export type Event = {
   __typename?: 'Event';
   id: Scalars['ID']['output'];
@@ -627,6 +858,226 @@ export type EventFeed = {
   /** pass as after in the next poll (the cursor you sent when nothing is new) */
   nextCursor: Scalars['String']['output'];
 };
+
+export type GradeBand = {
+  __typename?: 'GradeBand';
+  grade: Scalars['String']['output'];
+  min: Scalars['Decimal']['output'];
+};
+
+export type GradeBandInput = {
+  grade: Scalars['String']['input'];
+  min: Scalars['Decimal']['input'];
+};
+
+export type GradeCount = {
+  __typename?: 'GradeCount';
+  count: Scalars['Int']['output'];
+  grade: Scalars['String']['output'];
+  share: Scalars['Decimal']['output'];
+};
+
+export type GradeDistribution = {
+  __typename?: 'GradeDistribution';
+  grades: Array<GradeCount>;
+  incomplete: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  runId: Scalars['ID']['output'];
+};
+
+export type GrantAwardInput = {
+  citation?: InputMaybe<Scalars['String']['input']>;
+  partnerId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+  programId?: InputMaybe<Scalars['ID']['input']>;
+  title: Scalars['String']['input'];
+};
+
+export type IncentiveGranularity =
+  | 'month'
+  | 'quarter'
+  | 'year';
+
+export type IncentiveLineKind =
+  | 'adjustment'
+  | 'calculated'
+  | 'manual';
+
+export type IncentiveManualLineInput = {
+  amount: Scalars['Decimal']['input'];
+  partnerId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+  programId?: InputMaybe<Scalars['ID']['input']>;
+  reason: Scalars['String']['input'];
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type IncentiveProgram = {
+  __typename?: 'IncentiveProgram';
+  /** { metric, productLineIds? } (see IncentiveBase in OpenAPI) */
+  base: Scalars['JSON']['output'];
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  currency: Scalars['String']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** { partnerTypes?, tiers?, regionCodes?, productLineIds? } */
+  eligibility: Scalars['JSON']['output'];
+  granularity: IncentiveGranularity;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The rule set (see IncentiveRuleSet in OpenAPI): basis, mode, tiers, accelerators, caps, points, penalty, recognition */
+  rules: Scalars['JSON']['output'];
+  status: IncentiveProgramStatus;
+  type: IncentiveProgramType;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type IncentiveProgramConnection = {
+  __typename?: 'IncentiveProgramConnection';
+  edges: Array<IncentiveProgramEdge>;
+  nodes: Array<IncentiveProgram>;
+  pageInfo: PageInfo;
+};
+
+export type IncentiveProgramEdge = {
+  __typename?: 'IncentiveProgramEdge';
+  cursor: Scalars['String']['output'];
+  node: IncentiveProgram;
+};
+
+export type IncentiveProgramStatus =
+  | 'active'
+  | 'closed'
+  | 'draft';
+
+export type IncentiveProgramType =
+  | 'commission'
+  | 'penalty'
+  | 'points'
+  | 'rebate'
+  | 'recognition'
+  | 'target_bonus';
+
+export type IncentiveRun = {
+  __typename?: 'IncentiveRun';
+  awards?: Maybe<Scalars['Int']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  createdBy: Scalars['String']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  /** null for a dry run */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** sha256 of rules, eligibility, base and every partner input: same data, same hash */
+  inputHash: Scalars['String']['output'];
+  /** Per-partner results by partner id (batched: one query for all runs of a result) */
+  lines: Array<IncentiveRunLine>;
+  partnerCount: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  programId: Scalars['ID']['output'];
+  programVersion: Scalars['Int']['output'];
+  prorated: Scalars['Boolean']['output'];
+  /** total before the budget cap */
+  requested: Scalars['Decimal']['output'];
+  statementLines?: Maybe<IncentiveRunStatementLines>;
+  total: Scalars['Decimal']['output'];
+  unit: Scalars['String']['output'];
+};
+
+
+export type IncentiveRunLinesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type IncentiveRunConnection = {
+  __typename?: 'IncentiveRunConnection';
+  edges: Array<IncentiveRunEdge>;
+  nodes: Array<IncentiveRun>;
+  pageInfo: PageInfo;
+};
+
+export type IncentiveRunEdge = {
+  __typename?: 'IncentiveRunEdge';
+  cursor: Scalars['String']['output'];
+  node: IncentiveRun;
+};
+
+export type IncentiveRunLine = {
+  __typename?: 'IncentiveRunLine';
+  amount: Scalars['Decimal']['output'];
+  explanation: Scalars['JSON']['output'];
+  partnerId: Scalars['ID']['output'];
+};
+
+export type IncentiveRunResult = {
+  __typename?: 'IncentiveRunResult';
+  lines?: Maybe<Array<IncentiveRunLine>>;
+  run: IncentiveRun;
+};
+
+export type IncentiveRunStatementLines = {
+  __typename?: 'IncentiveRunStatementLines';
+  adjustments: Scalars['Int']['output'];
+  calculated: Scalars['Int']['output'];
+  removedDraftLines: Scalars['Int']['output'];
+};
+
+export type IncentiveStatement = {
+  __typename?: 'IncentiveStatement';
+  approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  approvedBy?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Lines (batched: one query for all statements of a result) */
+  lines: Array<IncentiveStatementLine>;
+  paidAt?: Maybe<Scalars['DateTime']['output']>;
+  paidBy?: Maybe<Scalars['String']['output']>;
+  partnerId: Scalars['ID']['output'];
+  paymentReference?: Maybe<Scalars['String']['output']>;
+  period: Scalars['String']['output'];
+  status: IncentiveStatementStatus;
+  total: Scalars['Decimal']['output'];
+  unit: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type IncentiveStatementConnection = {
+  __typename?: 'IncentiveStatementConnection';
+  edges: Array<IncentiveStatementEdge>;
+  nodes: Array<IncentiveStatement>;
+  pageInfo: PageInfo;
+};
+
+export type IncentiveStatementEdge = {
+  __typename?: 'IncentiveStatementEdge';
+  cursor: Scalars['String']['output'];
+  node: IncentiveStatement;
+};
+
+export type IncentiveStatementLine = {
+  __typename?: 'IncentiveStatementLine';
+  amount: Scalars['Decimal']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Machine-readable: base, target, tier reached, rate, formula, caps, source row counts */
+  explanation?: Maybe<Scalars['JSON']['output']>;
+  id: Scalars['ID']['output'];
+  kind: IncentiveLineKind;
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  /** The program of the line (batched) */
+  program?: Maybe<IncentiveProgram>;
+  programId?: Maybe<Scalars['ID']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+  runId?: Maybe<Scalars['ID']['output']>;
+  statementId: Scalars['ID']['output'];
+};
+
+export type IncentiveStatementStatus =
+  | 'approved'
+  | 'draft'
+  | 'paid';
 
 export type Job = {
   __typename?: 'Job';
@@ -664,30 +1115,105 @@ export type JobProgress = {
   rowsRead: Scalars['Int']['output'];
 };
 
+export type KpiAverage = {
+  __typename?: 'KpiAverage';
+  avgScore?: Maybe<Scalars['Decimal']['output']>;
+  avgValue?: Maybe<Scalars['Decimal']['output']>;
+  group?: Maybe<Scalars['String']['output']>;
+  kpi: Scalars['String']['output'];
+  partners: Scalars['Int']['output'];
+};
+
+export type KpiAverageGroup =
+  | 'partner_type'
+  | 'territory';
+
+export type KpiDefinition = {
+  __typename?: 'KpiDefinition';
+  code: Scalars['String']['output'];
+  defaultValue?: Maybe<Scalars['Decimal']['output']>;
+  direction: KpiDirection;
+  kind?: Maybe<KpiKind>;
+  name: Scalars['String']['output'];
+  scoring: ScoringRule;
+  source: KpiSource;
+  weight: Scalars['Decimal']['output'];
+};
+
+export type KpiDefinitionInput = {
+  code: Scalars['String']['input'];
+  defaultValue?: InputMaybe<Scalars['Decimal']['input']>;
+  direction: KpiDirection;
+  kind?: InputMaybe<KpiKind>;
+  name: Scalars['String']['input'];
+  scoring: ScoringRuleInput;
+  source: KpiSource;
+  weight: Scalars['Decimal']['input'];
+};
+
+export type KpiDirection =
+  | 'higher'
+  | 'lower';
+
+export type KpiKind =
+  | 'collection_rate'
+  | 'cross_region_violations'
+  | 'growth_yoy'
+  | 'inventory_days'
+  | 'price_violations'
+  | 'target_achievement'
+  | 'training_completion';
+
+export type KpiSource =
+  | 'computed'
+  | 'manual';
+
+export type ManualKpiValueInput = {
+  kpi: Scalars['String']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  partnerCode?: InputMaybe<Scalars['String']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  period: Scalars['String']['input'];
+  value: Scalars['Decimal']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  acceptEvaluationAction: EvaluationAction;
   activateAgreement: Agreement;
+  activateIncentiveProgram: IncentiveProgram;
+  addIncentiveManualLine: IncentiveStatementLine;
   allocateTarget: TargetSplit;
   approveApplication: ApprovalResult;
   approveCrossRegionRequest: CrossRegionRequest;
+  approveIncentiveStatement: IncentiveStatement;
   approvePriceDeviation: PriceDeviation;
+  /** evaluates the early-warning rules now (default period: the quarter of asOf, default asOf: today) */
+  checkEarlyWarnings: WarningCheckResult;
+  closeIncentiveProgram: IncentiveProgram;
   createAgreement: Agreement;
   createApiKey: ApiKeyCreated;
   createApplication: Application;
   createChannelTerms: ChannelTerms;
   createChecklistItemKind: ChecklistItemKind;
   createCrossRegionRequest: CrossRegionRequest;
+  createIncentiveProgram: IncentiveProgram;
   createPartner: Partner;
   createPricePolicy: PricePolicy;
   createPriceVersion: PriceVersion;
   createProduct: Product;
   createProductLine: ProductLine;
+  createScorecardTemplate: ScorecardTemplate;
   createTarget: Target;
   createTerritory: Territory;
   createWebhookEndpoint: WebhookEndpointWithSecret;
   decomposeTarget: TargetSplit;
   deleteWebhookEndpoint: Scalars['Boolean']['output'];
+  dismissEvaluationAction: EvaluationAction;
+  finaliseEvaluationRun: EvaluationRun;
+  grantRecognitionAward: RecognitionAward;
   lockTargetPeriod: PeriodLock;
+  payIncentiveStatement: IncentiveStatement;
   /** No-op; modules add the real mutations */
   ping: Scalars['String']['output'];
   pingWebhookEndpoint: WebhookPingResult;
@@ -696,6 +1222,7 @@ export type Mutation = {
   recordApplicationChecks: ApplicationAssessment;
   recordApplicationScores: ApplicationAssessment;
   recordPriceObservation: PriceObservation;
+  recordRebateEntry: RebateEntryResult;
   redeliverWebhook: WebhookDelivery;
   rejectApplication: Application;
   rejectCrossRegionRequest: CrossRegionRequest;
@@ -706,9 +1233,17 @@ export type Mutation = {
   revokeApiKey: ApiKey;
   /** overlapSeconds: how long the old secret keeps signing too (default 86400) */
   rotateWebhookSecret: WebhookEndpointWithSecret;
+  /** Calculate a program for a period; program: id or code; dryRun stores nothing */
+  runIncentiveProgram: IncentiveRunResult;
+  /** upserts manual KPI values (all or nothing); answers how many were written */
+  setManualKpiValues: Scalars['Int']['output'];
   setPriceLines: PriceLinesResult;
   setScreening: Screening;
+  /** A changed rule set against a stored period (see IncentiveSimulation in OpenAPI); stores nothing */
+  simulateIncentiveProgram: Scalars['JSON']['output'];
+  spendRebate: RebateSpendResult;
   startApplicationReview: Application;
+  startEvaluationRun: EvaluationRun;
   submitApplication: Application;
   terminateAgreement: Agreement;
   /** Lifecycle action with a reason; ILLEGAL_TRANSITION lists the allowed actions in extensions.allowed */
@@ -716,11 +1251,14 @@ export type Mutation = {
   updateAgreement: Agreement;
   updateApplication: Application;
   updateChannelTerms: ChannelTerms;
+  updateIncentiveProgram: IncentiveProgram;
   /** version: the version you read; a stale one fails with VERSION_CONFLICT */
   updatePartner: Partner;
   updatePriceVersion: PriceVersion;
   updateProduct: Product;
   updateProductLine: ProductLine;
+  /** version: the template version you read; a stale one fails with VERSION_CONFLICT */
+  updateScorecardTemplate: ScorecardTemplate;
   /** version: the version you read; a stale one fails with VERSION_CONFLICT */
   updateTarget: Target;
   updateTargetSettings: TargetSettings;
@@ -731,8 +1269,24 @@ export type Mutation = {
 };
 
 
+export type MutationAcceptEvaluationActionArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationActivateAgreementArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationActivateIncentiveProgramArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationAddIncentiveManualLineArgs = {
+  input: IncentiveManualLineInput;
 };
 
 
@@ -754,9 +1308,26 @@ export type MutationApproveCrossRegionRequestArgs = {
 };
 
 
+export type MutationApproveIncentiveStatementArgs = {
+  id: Scalars['ID']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationApprovePriceDeviationArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationCheckEarlyWarningsArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationCloseIncentiveProgramArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -793,6 +1364,11 @@ export type MutationCreateCrossRegionRequestArgs = {
 };
 
 
+export type MutationCreateIncentiveProgramArgs = {
+  input: CreateIncentiveProgramInput;
+};
+
+
 export type MutationCreatePartnerArgs = {
   input: CreatePartnerInput;
 };
@@ -816,6 +1392,11 @@ export type MutationCreateProductArgs = {
 
 export type MutationCreateProductLineArgs = {
   input: ProductLineInput;
+};
+
+
+export type MutationCreateScorecardTemplateArgs = {
+  input: CreateScorecardTemplateInput;
 };
 
 
@@ -844,8 +1425,31 @@ export type MutationDeleteWebhookEndpointArgs = {
 };
 
 
+export type MutationDismissEvaluationActionArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationFinaliseEvaluationRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationGrantRecognitionAwardArgs = {
+  input: GrantAwardInput;
+};
+
+
 export type MutationLockTargetPeriodArgs = {
   period: Scalars['String']['input'];
+};
+
+
+export type MutationPayIncentiveStatementArgs = {
+  id: Scalars['ID']['input'];
+  paymentReference: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -882,6 +1486,14 @@ export type MutationRecordApplicationScoresArgs = {
 
 export type MutationRecordPriceObservationArgs = {
   input: RecordPriceObservationInput;
+};
+
+
+export type MutationRecordRebateEntryArgs = {
+  amount: Scalars['Decimal']['input'];
+  kind: RebateManualKind;
+  partnerId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -938,6 +1550,18 @@ export type MutationRotateWebhookSecretArgs = {
 };
 
 
+export type MutationRunIncentiveProgramArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  period: Scalars['String']['input'];
+  program: Scalars['String']['input'];
+};
+
+
+export type MutationSetManualKpiValuesArgs = {
+  values: Array<ManualKpiValueInput>;
+};
+
+
 export type MutationSetPriceLinesArgs = {
   lines: Array<PriceLineInput>;
   versionId: Scalars['ID']['input'];
@@ -950,8 +1574,26 @@ export type MutationSetScreeningArgs = {
 };
 
 
+export type MutationSimulateIncentiveProgramArgs = {
+  period?: InputMaybe<Scalars['String']['input']>;
+  program: Scalars['String']['input'];
+  rules: Scalars['JSON']['input'];
+};
+
+
+export type MutationSpendRebateArgs = {
+  input: RebateSpendInput;
+  partnerId: Scalars['ID']['input'];
+};
+
+
 export type MutationStartApplicationReviewArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationStartEvaluationRunArgs = {
+  input: StartEvaluationRunInput;
 };
 
 
@@ -995,6 +1637,13 @@ export type MutationUpdateChannelTermsArgs = {
 };
 
 
+export type MutationUpdateIncentiveProgramArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateIncentiveProgramInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationUpdatePartnerArgs = {
   id: Scalars['ID']['input'];
   input: UpdatePartnerInput;
@@ -1018,6 +1667,13 @@ export type MutationUpdateProductArgs = {
 export type MutationUpdateProductLineArgs = {
   id: Scalars['ID']['input'];
   input: ProductLineInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateScorecardTemplateArgs = {
+  idOrCode: Scalars['String']['input'];
+  input: UpdateScorecardTemplateInput;
   version?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1065,6 +1721,10 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PaidBasis =
+  | 'approved'
+  | 'paid';
+
 export type Partner = {
   __typename?: 'Partner';
   /** achievement for a period (batched: one query for all partners in a result) */
@@ -1078,9 +1738,13 @@ export type Partner = {
   contactName?: Maybe<Scalars['String']['output']>;
   contactPhone?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** finalised evaluation results, newest period first (batched) */
+  evaluationHistory: Array<EvaluationHistoryEntry>;
   /** Lifecycle history, oldest first (batched) */
   history: Array<PartnerStatusChange>;
   id: Scalars['ID']['output'];
+  /** the newest finalised evaluation result of the partner (batched) */
+  latestEvaluation?: Maybe<EvaluationHistoryEntry>;
   legalName: Scalars['String']['output'];
   /** The parent in a tiered network (batched) */
   parent?: Maybe<Partner>;
@@ -1100,6 +1764,16 @@ export type PartnerAchievementArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
   metric?: InputMaybe<TargetMetric>;
   period: Scalars['String']['input'];
+};
+
+
+export type PartnerEvaluationHistoryArgs = {
+  template?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type PartnerLatestEvaluationArgs = {
+  template?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1438,6 +2112,38 @@ export type ProductLineInput = {
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type ProgramEffectiveness = {
+  __typename?: 'ProgramEffectiveness';
+  change: ProgramEffectivenessChange;
+  currency: Scalars['String']['output'];
+  current: ProgramEffectivenessSide;
+  priorYear: ProgramEffectivenessSide;
+  programCode: Scalars['String']['output'];
+  programId: Scalars['ID']['output'];
+  programName: Scalars['String']['output'];
+  segment?: Maybe<Scalars['String']['output']>;
+};
+
+export type ProgramEffectivenessChange = {
+  __typename?: 'ProgramEffectivenessChange';
+  costToSalesPoints?: Maybe<Scalars['Decimal']['output']>;
+  coveredSales: Scalars['Decimal']['output'];
+  paid: Scalars['Decimal']['output'];
+};
+
+export type ProgramEffectivenessSide = {
+  __typename?: 'ProgramEffectivenessSide';
+  costToSalesPct?: Maybe<Scalars['Decimal']['output']>;
+  coveredSales: Scalars['Decimal']['output'];
+  paid: Scalars['Decimal']['output'];
+  partners: Scalars['Int']['output'];
+};
+
+export type ProgramSegment =
+  | 'partner_type'
+  | 'territory'
+  | 'tier';
+
 export type Query = {
   __typename?: 'Query';
   agreement?: Maybe<Agreement>;
@@ -1453,7 +2159,25 @@ export type Query = {
   checklistItemKinds: Array<ChecklistItemKind>;
   crossRegionRequest?: Maybe<CrossRegionRequest>;
   crossRegionRequests: CrossRegionRequestConnection;
+  earlyWarnings: EarlyWarningConnection;
+  evaluationActions: EvaluationActionConnection;
+  evaluationGradeDistribution: GradeDistribution;
+  /** KPI averages of a run by territory (home region) or partner type */
+  evaluationKpiAverages: Array<KpiAverage>;
+  evaluationResults: EvaluationResultConnection;
+  evaluationRun?: Maybe<EvaluationRun>;
+  evaluationRuns: EvaluationRunConnection;
   events: EventFeed;
+  incentiveProgram?: Maybe<IncentiveProgram>;
+  incentivePrograms: IncentiveProgramConnection;
+  /** How far a partner is from the next tier (see IncentiveProjection in OpenAPI); program: id or code */
+  incentiveProjection: Scalars['JSON']['output'];
+  incentiveRun?: Maybe<IncentiveRun>;
+  /** Line-by-line comparison of two runs (see IncentiveRunDiff in OpenAPI) */
+  incentiveRunDiff: Scalars['JSON']['output'];
+  incentiveRuns: IncentiveRunConnection;
+  incentiveStatement?: Maybe<IncentiveStatement>;
+  incentiveStatements: IncentiveStatementConnection;
   job?: Maybe<Job>;
   /** partners with a target or an actual in the period, ranked by achievement */
   networkAchievement: AchievementConnection;
@@ -1470,12 +2194,23 @@ export type Query = {
   productLine?: Maybe<ProductLine>;
   productLines: ProductLineConnection;
   products: ProductConnection;
+  /** per incentive program and partner segment: paid vs covered sales and the change against a year earlier */
+  programEffectiveness: Array<ProgramEffectiveness>;
+  /** asOf: end of that day; omitted: now */
+  rebateBalance?: Maybe<RebateBalance>;
+  /** Ledger entries, newest first */
+  rebateLedger: RebateLedgerConnection;
+  recognitionAwards: RecognitionAwardConnection;
   /** One product's price for a partner on a date, with the chain that produced it */
   resolvePrice: ResolvedPrice;
   /** Up to 1,000 lines for one partner in a bounded number of SQL statements */
   resolvePrices: ResolvePricesResult;
   resolveTerms: ResolvedTerms;
+  scorecardTemplate?: Maybe<ScorecardTemplate>;
+  scorecardTemplates: ScorecardTemplateConnection;
   screening: Screening;
+  /** dry run of a changed template against a finalised run: nothing is stored */
+  simulateEvaluation: EvaluationSimulation;
   target?: Maybe<Target>;
   targetSettings: TargetSettings;
   targets: TargetConnection;
@@ -1555,10 +2290,115 @@ export type QueryCrossRegionRequestsArgs = {
 };
 
 
+export type QueryEarlyWarningsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<WarningStatus>;
+};
+
+
+export type QueryEvaluationActionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  run?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<EvaluationActionStatus>;
+};
+
+
+export type QueryEvaluationGradeDistributionArgs = {
+  run: Scalars['ID']['input'];
+};
+
+
+export type QueryEvaluationKpiAveragesArgs = {
+  by: KpiAverageGroup;
+  run: Scalars['ID']['input'];
+};
+
+
+export type QueryEvaluationResultsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  complete?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  grade?: InputMaybe<Scalars['String']['input']>;
+  run: Scalars['ID']['input'];
+};
+
+
+export type QueryEvaluationRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEvaluationRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<EvaluationRunStatus>;
+  template?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type QueryIncentiveProgramArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryIncentiveProgramsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<IncentiveProgramStatus>;
+  type?: InputMaybe<IncentiveProgramType>;
+};
+
+
+export type QueryIncentiveProjectionArgs = {
+  partnerId: Scalars['ID']['input'];
+  period?: InputMaybe<Scalars['String']['input']>;
+  program: Scalars['String']['input'];
+};
+
+
+export type QueryIncentiveRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryIncentiveRunDiffArgs = {
+  against: Scalars['ID']['input'];
+  run: Scalars['ID']['input'];
+};
+
+
+export type QueryIncentiveRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  programId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryIncentiveStatementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryIncentiveStatementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<IncentiveStatementStatus>;
 };
 
 
@@ -1656,6 +2496,35 @@ export type QueryProductsArgs = {
 };
 
 
+export type QueryProgramEffectivenessArgs = {
+  include?: InputMaybe<PaidBasis>;
+  period: Scalars['String']['input'];
+  segment?: InputMaybe<ProgramSegment>;
+};
+
+
+export type QueryRebateBalanceArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  partnerId: Scalars['ID']['input'];
+};
+
+
+export type QueryRebateLedgerArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId: Scalars['ID']['input'];
+};
+
+
+export type QueryRecognitionAwardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  programId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type QueryResolvePriceArgs = {
   channel?: InputMaybe<SaleChannel>;
   date?: InputMaybe<Scalars['Date']['input']>;
@@ -1675,6 +2544,24 @@ export type QueryResolveTermsArgs = {
   channel?: InputMaybe<SaleChannel>;
   date?: InputMaybe<Scalars['Date']['input']>;
   partner: Scalars['String']['input'];
+};
+
+
+export type QueryScorecardTemplateArgs = {
+  idOrCode: Scalars['String']['input'];
+};
+
+
+export type QueryScorecardTemplatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySimulateEvaluationArgs = {
+  gradeBands?: InputMaybe<Array<GradeBandInput>>;
+  kpis?: InputMaybe<Array<KpiDefinitionInput>>;
+  run: Scalars['ID']['input'];
 };
 
 
@@ -1710,6 +2597,104 @@ export type QueryWebhookEndpointArgs = {
 export type QueryWebhookEndpointsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RebateBalance = {
+  __typename?: 'RebateBalance';
+  accrued: Scalars['Decimal']['output'];
+  asOf?: Maybe<Scalars['Date']['output']>;
+  available: Scalars['Decimal']['output'];
+  currency: Scalars['String']['output'];
+  expired: Scalars['Decimal']['output'];
+  paidOut: Scalars['Decimal']['output'];
+  partnerId: Scalars['ID']['output'];
+  spent: Scalars['Decimal']['output'];
+};
+
+export type RebateEntryResult = {
+  __typename?: 'RebateEntryResult';
+  balance: RebateBalance;
+  entry: RebateLedgerEntry;
+};
+
+export type RebateLedgerConnection = {
+  __typename?: 'RebateLedgerConnection';
+  edges: Array<RebateLedgerEdge>;
+  nodes: Array<RebateLedgerEntry>;
+  pageInfo: PageInfo;
+};
+
+export type RebateLedgerEdge = {
+  __typename?: 'RebateLedgerEdge';
+  cursor: Scalars['String']['output'];
+  node: RebateLedgerEntry;
+};
+
+export type RebateLedgerEntry = {
+  __typename?: 'RebateLedgerEntry';
+  amount: Scalars['Decimal']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  entryDate: Scalars['Date']['output'];
+  id: Scalars['ID']['output'];
+  kind: RebateLedgerKind;
+  orderRef?: Maybe<Scalars['String']['output']>;
+  partnerId: Scalars['ID']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  statementId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type RebateLedgerKind =
+  | 'accrue'
+  | 'expire'
+  | 'pay_out'
+  | 'release'
+  | 'spend';
+
+export type RebateManualKind =
+  | 'expire'
+  | 'pay_out'
+  | 'release';
+
+export type RebateSpendInput = {
+  amount: Scalars['Decimal']['input'];
+  maxPercent?: InputMaybe<Scalars['Decimal']['input']>;
+  orderAmount?: InputMaybe<Scalars['Decimal']['input']>;
+  orderRef: Scalars['String']['input'];
+};
+
+export type RebateSpendResult = {
+  __typename?: 'RebateSpendResult';
+  balance: RebateBalance;
+  entry: RebateLedgerEntry;
+  replayed: Scalars['Boolean']['output'];
+};
+
+export type RecognitionAward = {
+  __typename?: 'RecognitionAward';
+  basis?: Maybe<Scalars['JSON']['output']>;
+  citation?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  grantedBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  programId?: Maybe<Scalars['ID']['output']>;
+  rank?: Maybe<Scalars['Int']['output']>;
+  title: Scalars['String']['output'];
+};
+
+export type RecognitionAwardConnection = {
+  __typename?: 'RecognitionAwardConnection';
+  edges: Array<RecognitionAwardEdge>;
+  nodes: Array<RecognitionAward>;
+  pageInfo: PageInfo;
+};
+
+export type RecognitionAwardEdge = {
+  __typename?: 'RecognitionAwardEdge';
+  cursor: Scalars['String']['output'];
+  node: RecognitionAward;
 };
 
 export type RecordPriceObservationInput = {
@@ -1825,6 +2810,77 @@ export type ScoreSummary = {
   total?: Maybe<Scalars['Decimal']['output']>;
 };
 
+export type ScorecardTemplate = {
+  __typename?: 'ScorecardTemplate';
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  current: ScorecardTemplateVersion;
+  id: Scalars['ID']['output'];
+  latestVersion: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ScorecardTemplateConnection = {
+  __typename?: 'ScorecardTemplateConnection';
+  edges: Array<ScorecardTemplateEdge>;
+  nodes: Array<ScorecardTemplate>;
+  pageInfo: PageInfo;
+};
+
+export type ScorecardTemplateEdge = {
+  __typename?: 'ScorecardTemplateEdge';
+  cursor: Scalars['String']['output'];
+  node: ScorecardTemplate;
+};
+
+export type ScorecardTemplateVersion = {
+  __typename?: 'ScorecardTemplateVersion';
+  createdAt: Scalars['DateTime']['output'];
+  gradeBands: Array<GradeBand>;
+  kpis: Array<KpiDefinition>;
+  note?: Maybe<Scalars['String']['output']>;
+  /** a run used this version: it can no longer change */
+  used: Scalars['Boolean']['output'];
+  versionNo: Scalars['Int']['output'];
+};
+
+export type ScoringBand = {
+  __typename?: 'ScoringBand';
+  score: Scalars['Decimal']['output'];
+  threshold: Scalars['Decimal']['output'];
+};
+
+export type ScoringBandInput = {
+  score: Scalars['Decimal']['input'];
+  threshold: Scalars['Decimal']['input'];
+};
+
+/** linear: floor and target (and cap); banded: bands (and otherwise) */
+export type ScoringRule = {
+  __typename?: 'ScoringRule';
+  bands?: Maybe<Array<ScoringBand>>;
+  cap?: Maybe<Scalars['Decimal']['output']>;
+  floor?: Maybe<Scalars['Decimal']['output']>;
+  otherwise?: Maybe<Scalars['Decimal']['output']>;
+  target?: Maybe<Scalars['Decimal']['output']>;
+  type: ScoringType;
+};
+
+export type ScoringRuleInput = {
+  bands?: InputMaybe<Array<ScoringBandInput>>;
+  cap?: InputMaybe<Scalars['Decimal']['input']>;
+  floor?: InputMaybe<Scalars['Decimal']['input']>;
+  otherwise?: InputMaybe<Scalars['Decimal']['input']>;
+  target?: InputMaybe<Scalars['Decimal']['input']>;
+  type: ScoringType;
+};
+
+export type ScoringType =
+  | 'banded'
+  | 'linear';
+
 export type Screening = {
   __typename?: 'Screening';
   criteria: Array<ScreeningCriterion>;
@@ -1836,6 +2892,16 @@ export type ScreeningCriterion = {
   code: Scalars['String']['output'];
   name: Scalars['String']['output'];
   weight: Scalars['Decimal']['output'];
+};
+
+export type StartEvaluationRunInput = {
+  allowDefaults?: InputMaybe<Scalars['Boolean']['input']>;
+  /** partner ids or codes; default every active partner */
+  partners?: InputMaybe<Array<Scalars['String']['input']>>;
+  period: Scalars['String']['input'];
+  /** template id or code */
+  template: Scalars['String']['input'];
+  templateVersion?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Target = {
@@ -1999,6 +3065,16 @@ export type TerritoryRight = {
   validTo?: Maybe<Scalars['Date']['output']>;
 };
 
+export type UpdateIncentiveProgramInput = {
+  base?: InputMaybe<Scalars['JSON']['input']>;
+  currency?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  eligibility?: InputMaybe<Scalars['JSON']['input']>;
+  granularity?: InputMaybe<IncentiveGranularity>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  rules?: InputMaybe<Scalars['JSON']['input']>;
+};
+
 export type UpdatePartnerInput = {
   address?: InputMaybe<AddressInput>;
   channel?: InputMaybe<PartnerChannel>;
@@ -2019,6 +3095,13 @@ export type UpdatePriceVersionInput = {
   effectiveTo?: InputMaybe<Scalars['Date']['input']>;
   note?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type UpdateScorecardTemplateInput = {
+  gradeBands: Array<GradeBandInput>;
+  kpis: Array<KpiDefinitionInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpdateTargetInput = {
@@ -2055,6 +3138,25 @@ export type Viewer = {
   subject: Scalars['String']['output'];
   tenant: Scalars['String']['output'];
 };
+
+export type WarningCheckResult = {
+  __typename?: 'WarningCheckResult';
+  asOf: Scalars['Date']['output'];
+  closed: Array<EarlyWarning>;
+  opened: Array<EarlyWarning>;
+  period: Scalars['String']['output'];
+  stillOpen: Scalars['Int']['output'];
+};
+
+export type WarningKind =
+  | 'achievement_behind_run_rate'
+  | 'collections_overdue'
+  | 'inventory_days_above'
+  | 'new_violation';
+
+export type WarningStatus =
+  | 'closed'
+  | 'open';
 
 export type WebhookDelivery = {
   __typename?: 'WebhookDelivery';

@@ -1,17 +1,45 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
+import type { TargetServices } from '../target/index.js';
+import { RunService } from './runs.service.js';
+import { AwardService } from './awards.service.js';
+import { incentiveResolvers } from './incentive.resolvers.js';
+import { incentiveRoutes } from './incentive.routes.js';
+import { incentiveSdl } from './incentive.sdl.js';
+import { ProgramService } from './programs.service.js';
+import { RebateService } from './rebates.service.js';
+import { StatementService } from './statements.service.js';
 
-/** Services of the incentive module (not built yet). */
-export interface IncentiveServices {}
+/** Services of the incentive module. */
+export interface IncentiveServices {
+  programs: ProgramService;
+  statements: StatementService;
+  rebates: RebateService;
+  awards: AwardService;
+  runs: RunService;
+}
 
-export function createIncentiveServices(_store: Store, _deps: { onboarding: OnboardingServices }): IncentiveServices {
-  return {};
+export function createIncentiveServices(store: Store, deps: { onboarding: OnboardingServices; target: TargetServices }): IncentiveServices {
+  const rebates = new RebateService(store);
+  const statements = new StatementService(store, rebates);
+  const awards = new AwardService(store);
+  return {
+    programs: new ProgramService(store),
+    statements,
+    rebates,
+    awards,
+    runs: new RunService(store, statements, awards, deps.target),
+  };
 }
 
 /** The incentive module: one encapsulated plugin (its zod compilers stay inside). */
-export async function incentiveModule(app: FastifyInstance, _opts: { services: IncentiveServices }) {
+export async function incentiveModule(app: FastifyInstance, opts: { services: IncentiveServices }) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await incentiveRoutes(app, opts.services);
+  const r = incentiveResolvers(opts.services);
+  extendGraphql(app, incentiveSdl, r.resolvers, r.loaders);
 }

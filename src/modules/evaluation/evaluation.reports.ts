@@ -1,0 +1,124 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { requireScope, type Actor } from '../../platform/actor.js';
+import { DomainError } from '../../platform/errors.js';
+import type { Store } from '../../platform/store.js';
+import { parseInput } from '../../platform/validate.js';
+import { D, type PeriodRange } from './evaluation.rules.js';
+import { Period } from './evaluation.schemas.js';
+
+export const ProgramEffectivenessQuery = z.object({
+  period: Period,
+  segment: z.enum(['partner_type', 'tier', 'territory']).default('partner_type').describe("territory: the partner's home region code"),
+  include: z.enum(['paid', 'approved']).default('paid').describe('paid: statements paid; approved: approved or paid'),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const Side = z.object({ partners: z.number().int(), paid: z.string(), coveredSales: z.string(), costToSalesPct: z.string().nullable() });
+export const ProgramEffectiveness = z
+  .object({
+    programId: z.uuid(),
+    programCode: z.string(),
+    programName: z.string(),
+    currency: z.string(),
+    segment: z.string().nullable(),
+    current: Side,
+    priorYear: Side.describe('the same period a year earlier'),
+    change: z.object({ paid: z.string(), coveredSales: z.string(), costToSalesPoints: z.string().nullable().describe('current minus prior cost-to-sales, in percentage points') }),
+  })
+  .meta({ id: 'ProgramEffectiveness' });
+export type ProgramEffectiveness = z.infer<typeof ProgramEffectiveness>;
+
+/** The same label a year earlier: 2026-Q1 -> 2025-Q1, 2026-07 -> 2025-07, 2026 -> 2025. */
+export const priorYearLabel = (label: string) => `${Number(label.slice(0, 4)) - 1}${label.slice(4)}`;
+
+/**
+ * Program effectiveness (分销政策评估): per incentive program and partner segment, what was paid (statement lines
+ * of the program for the period on paid — or approved — statements in the program's currency) against the
+ * sales it covered (the amount of the program's base stream — sell-in, sell-through or collections, restricted to
+ * its product lines when it has any — of the partners it paid, in the period), the cost-to-sales ratio, and the
+ * same a year earlier. Points and recognition programs pay no money and are left out. One statement.
+ */
+function sideSql(t: string, p: PeriodRange, statuses: string[], segment: SQL): SQL {
+  const s = sql`${p.start}::date`;
+  const e = sql`${p.end}::date`;
+  return sql`
+    select ln.program_id, ${segment} as seg, count(*)::int as partners, sum(ln.paid) as paid, sum(ln.sales) as sales
+    from (
+      select l.program_id, l.partner_id, sum(l.amount) as paid,
+        (select case
+           when jsonb_array_length(coalesce(pr.base->'productLineIds', '[]'::jsonb)) = 0 then
+             (select coalesce(sum(m.amount), 0) from actual_monthly_totals m
+              where m.tenant_id = ${t} and m.partner_id = l.partner_id and m.month between ${s} and ${e}
+                and m.stream = case when pr.base->>'metric' like 'sell_in%' then 'sell_in' when pr.base->>'metric' like 'sell_through%' then 'sell_through' else 'collection' end)
+           when pr.base->>'metric' like 'sell_in%' then
+             (select coalesce(sum(f.amount), 0) from sell_in_lines f where f.tenant_id = ${t} and f.partner_id = l.partner_id and f.date between ${s} and ${e}
+                and f.product_line_id in (select (jsonb_array_elements_text(pr.base->'productLineIds'))::uuid))
+           when pr.base->>'metric' like 'sell_through%' then
+             (select coalesce(sum(f.amount), 0) from sell_through_lines f where f.tenant_id = ${t} and f.partner_id = l.partner_id and f.date between ${s} and ${e}
+                and f.product_line_id in (select (jsonb_array_elements_text(pr.base->'productLineIds'))::uuid))
+           else (select coalesce(sum(c.amount), 0) from collections c where c.tenant_id = ${t} and c.partner_id = l.partner_id and c.date between ${s} and ${e})
+         end) as sales
+      from incentive_statement_lines l
+      join incentive_statements st on st.tenant_id = l.tenant_id and st.id = l.statement_id
+      join incentive_programs pr on pr.tenant_id = l.tenant_id and pr.id = l.program_id and st.unit = pr.currency
+      where l.tenant_id = ${t} and l.period = ${p.label} and pr.type not in ('points', 'recognition')
+        and st.status in (select jsonb_array_elements_text(${JSON.stringify(statuses)}::jsonb))
+      group by l.program_id, l.partner_id, pr.base
+    ) ln
+    join partners pa on pa.tenant_id = ${t} and pa.id = ln.partner_id
+    group by 1, 2`;
+}
+
+export class ReportService {
+  constructor(
+    private readonly store: Store,
+    private readonly period: (actor: Actor, label: string) => Promise<PeriodRange>,
+  ) {}
+
+  async programEffectiveness(actor: Actor, input: unknown): Promise<ProgramEffectiveness[]> {
+    requireScope(actor, 'evaluations:read');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot read network reports');
+    const q = parseInput(ProgramEffectivenessQuery, input);
+    const cur = await this.period(actor, q.period);
+    const prior = await this.period(actor, priorYearLabel(q.period));
+    const statuses = q.include === 'paid' ? ['paid'] : ['approved', 'paid'];
+    const segment = q.segment === 'partner_type' ? sql`pa.type` : q.segment === 'tier' ? sql`pa.tier` : sql`pa.region_code`;
+    const t = actor.tenantId;
+    const rows = await this.store.database.rows<{
+      program_id: string; code: string; name: string; currency: string; seg: string | null;
+      c_partners: number | null; c_paid: string | null; c_sales: string | null; p_partners: number | null; p_paid: string | null; p_sales: string | null;
+    }>(sql`
+      with cur as (${sideSql(t, cur, statuses, segment)}), prior as (${sideSql(t, prior, statuses, segment)})
+      select pr.id as program_id, pr.code, pr.name, pr.currency, coalesce(cur.seg, prior.seg) as seg,
+        cur.partners as c_partners, cur.paid::text as c_paid, cur.sales::text as c_sales,
+        prior.partners as p_partners, prior.paid::text as p_paid, prior.sales::text as p_sales
+      from cur full join prior on prior.program_id = cur.program_id and prior.seg is not distinct from cur.seg
+      join incentive_programs pr on pr.tenant_id = ${t} and pr.id = coalesce(cur.program_id, prior.program_id)
+      order by pr.code, 5 nulls last`);
+    const ratio = (paid: string, sales: string) => (new D(sales).gt(0) ? new D(paid).times(100).div(sales).toDecimalPlaces(4).toFixed() : null);
+    const side = (n: number | null, paid: string | null, sales: string | null) => {
+      const pd = new D(paid ?? 0).toFixed();
+      const sl = new D(sales ?? 0).toFixed();
+      return { partners: Number(n ?? 0), paid: pd, coveredSales: sl, costToSalesPct: ratio(pd, sl) };
+    };
+    return rows.map((r) => {
+      const c = side(r.c_partners, r.c_paid, r.c_sales);
+      const p = side(r.p_partners, r.p_paid, r.p_sales);
+      return {
+        programId: r.program_id,
+        programCode: r.code,
+        programName: r.name,
+        currency: r.currency,
+        segment: r.seg,
+        current: c,
+        priorYear: p,
+        change: {
+          paid: new D(c.paid).minus(p.paid).toFixed(),
+          coveredSales: new D(c.coveredSales).minus(p.coveredSales).toFixed(),
+          costToSalesPoints: c.costToSalesPct !== null && p.costToSalesPct !== null ? new D(c.costToSalesPct).minus(p.costToSalesPct).toFixed() : null,
+        },
+      };
+    });
+  }
+}

@@ -1,0 +1,490 @@
+import type { FastifyInstance } from 'fastify';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../platform/auth.js';
+import { etag, ifMatchVersion, problems } from '../../platform/http.js';
+import { ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
+import { PageQuery, pageSchema } from '../../platform/pagination.js';
+import type { Store } from '../../platform/store.js';
+import {
+  Action,
+  ActionDecision,
+  ActionListQuery,
+  ActionRule,
+  ActionRuleCreate,
+  ExportQuery,
+  KpiAverage,
+  KpiAverageQuery,
+  GradeDistribution,
+  HistoryEntry,
+  ManualValue,
+  ManualValueQuery,
+  ManualValuesPut,
+  Result,
+  ResultQuery,
+  Run,
+  RunCreate,
+  RunListQuery,
+  Simulation,
+  SimulationIn,
+  Template,
+  TemplateCreate,
+  TemplateUpdate,
+  TemplateVersion,
+  Warning,
+  WarningCheckIn,
+  WarningCheckResult,
+  WarningListQuery,
+  WarningRule,
+  WarningRuleCreate,
+} from './evaluation.schemas.js';
+import type { EvaluationService } from './evaluation.service.js';
+import type { WarningService } from './evaluation.warnings.js';
+import { ProgramEffectiveness, ProgramEffectivenessQuery, type ReportService } from './evaluation.reports.js';
+
+const importValidator: typeof validatorCompiler = (route) =>
+  route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route);
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const TemplateParams = z.object({ template: z.string().min(1).max(64).describe('template id or code') });
+const RunParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
+/** `{id}:{action}` as one path segment (find-my-way cannot tell two literal-colon suffixes of one parameter apart) */
+const idAction = (actions: string[]) =>
+  z.object({
+    idAction: z
+      .string()
+      .regex(new RegExp(`^${UUID}:(${actions.join('|')})$`), `must be {id}:${actions.join(' or {id}:')}`)
+      .describe(`e.g. 0190b5a6-...:${actions[0]}`),
+  });
+const splitAction = (s: string) => {
+  const i = s.lastIndexOf(':');
+  return { id: s.slice(0, i), action: s.slice(i + 1) };
+};
+
+export async function evaluationRoutes(
+  app: FastifyInstance,
+  { evaluations, warnings, reports, store }: { evaluations: EvaluationService; warnings: WarningService; reports: ReportService; store: Store },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['evaluations'];
+
+  // ---------------------------------------------------------------- templates
+  r.post(
+    '/v1/evaluations/templates',
+    {
+      schema: {
+        tags,
+        operationId: 'createScorecardTemplate',
+        summary: 'Create a scorecard template (version 1): weighted KPIs (weights sum to 100) and grade bands',
+        headers: z.object({ 'idempotency-key': z.string().optional() }),
+        body: TemplateCreate,
+        response: { 201: Template, ...problems(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const t = await evaluations.createTemplate(actorOf(request), request.body);
+      return reply.code(201).header('location', `/v1/evaluations/templates/${t.id}`).header('etag', etag(t.version)).send(t);
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/templates',
+    { schema: { tags, operationId: 'listScorecardTemplates', summary: 'List scorecard templates (by code)', querystring: PageQuery, response: { 200: pageSchema(Template), ...problems(400, 401, 403) } } },
+    async (request) => {
+      const page = await evaluations.listTemplates(actorOf(request), request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/templates/:template',
+    { schema: { tags, operationId: 'getScorecardTemplate', summary: 'Get a template with its latest version', params: TemplateParams, response: { 200: Template, ...problems(401, 403, 404) } } },
+    async (request, reply) => {
+      const t = await evaluations.getTemplate(actorOf(request), request.params.template);
+      return reply.header('etag', etag(t.version)).send(t);
+    },
+  );
+
+  r.put(
+    '/v1/evaluations/templates/:template',
+    {
+      schema: {
+        tags,
+        operationId: 'updateScorecardTemplate',
+        summary: 'Replace the definition: changes the latest version in place while no run used it, otherwise creates the next version',
+        params: TemplateParams,
+        headers: z.object({ 'if-match': z.string().optional() }),
+        body: TemplateUpdate,
+        response: { 200: Template, ...problems(400, 401, 403, 404, 409, 412) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = ifMatchVersion(request);
+      const t = await evaluations.updateTemplate(actorOf(request), request.params.template, request.body, ifMatch === undefined ? {} : { ifMatch });
+      return reply.header('etag', etag(t.version)).send(t);
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/templates/:template/versions',
+    { schema: { tags, operationId: 'listScorecardTemplateVersions', summary: 'All versions of a template, newest first', params: TemplateParams, response: { 200: z.object({ data: z.array(TemplateVersion) }), ...problems(401, 403, 404) } } },
+    async (request) => ({ data: await evaluations.listTemplateVersions(actorOf(request), request.params.template) }),
+  );
+
+  r.get(
+    '/v1/evaluations/templates/:template/versions/:versionNo',
+    {
+      schema: {
+        tags,
+        operationId: 'getScorecardTemplateVersion',
+        summary: 'One version of a template',
+        params: TemplateParams.extend({ versionNo: z.coerce.number().int().min(1) }),
+        response: { 200: TemplateVersion, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => evaluations.getTemplateVersion(actorOf(request), request.params.template, request.params.versionNo),
+  );
+
+  // ---------------------------------------------------------------- manual values
+  r.put(
+    '/v1/evaluations/manual-values',
+    {
+      schema: {
+        tags,
+        operationId: 'setManualKpiValues',
+        summary: 'Enter manual KPI values (customer satisfaction, audits, training...) per partner, period and KPI code; all or nothing',
+        body: ManualValuesPut,
+        response: { 200: z.object({ written: z.number().int() }), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => evaluations.setManualValues(actorOf(request), request.body),
+  );
+
+  r.get(
+    '/v1/evaluations/manual-values',
+    {
+      schema: {
+        tags,
+        operationId: 'listManualKpiValues',
+        summary: 'Manual KPI values (partner users: their own)',
+        querystring: PageQuery.extend(ManualValueQuery.shape),
+        response: { 200: pageSchema(ManualValue), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const page = await evaluations.listManualValues(actorOf(request), request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  r.post(
+    '/v1/evaluations/manual-values::import',
+    {
+      schema: {
+        tags,
+        operationId: 'importManualKpiValues',
+        summary: 'Bulk import of manual KPI values (CSV with header partnerCode,period,kpi,value[,note], or NDJSON); upsert by partner, period and KPI',
+        querystring: ImportQuery,
+        consumes: ['text/csv', 'application/x-ndjson'],
+        body: z.string().describe('CSV (text/csv) or NDJSON (application/x-ndjson) rows: partnerCode, period, kpi, value, note?'),
+        response: { 200: ImportReportSchema, 202: z.object({ jobId: z.string() }), ...problems(400, 401, 403) },
+      },
+      // the body is a stream (import parsers); the zod validator must not look at it
+      validatorCompiler: importValidator as never,
+    },
+    async (request, reply) => {
+      const res = await serveImport(store, request, 'evaluation.manual-values');
+      if ('jobId' in res) reply.code(202);
+      return res;
+    },
+  );
+
+  // ---------------------------------------------------------------- runs
+  r.post(
+    '/v1/evaluations/runs',
+    {
+      schema: {
+        tags,
+        operationId: 'startEvaluationRun',
+        summary: "Evaluate partners for a period: every KPI value, score, weighted total, grade and rank, computed set-based and stored",
+        headers: z.object({ 'idempotency-key': z.string().optional() }),
+        body: RunCreate,
+        response: { 201: Run, ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const run = await evaluations.startRun(actorOf(request), request.body);
+      return reply.code(201).header('location', `/v1/evaluations/runs/${run.id}`).header('etag', etag(run.version)).send(run);
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/runs',
+    { schema: { tags, operationId: 'listEvaluationRuns', summary: 'Evaluation runs, newest first', querystring: PageQuery.extend(RunListQuery.shape), response: { 200: pageSchema(Run), ...problems(400, 401, 403, 404) } } },
+    async (request) => {
+      const page = await evaluations.listRuns(actorOf(request), request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/runs/:id',
+    { schema: { tags, operationId: 'getEvaluationRun', summary: 'An evaluation run', params: RunParams, response: { 200: Run, ...problems(400, 401, 403, 404) } } },
+    async (request, reply) => {
+      const run = await evaluations.getRun(actorOf(request), request.params.id);
+      return reply.header('etag', etag(run.version)).send(run);
+    },
+  );
+
+  r.delete(
+    '/v1/evaluations/runs/:id',
+    { schema: { tags, operationId: 'deleteEvaluationRun', summary: 'Delete a draft run (finalised runs are immutable: 409)', params: RunParams, response: { 204: z.null(), ...problems(400, 401, 403, 404, 409) } } },
+    async (request, reply) => {
+      await evaluations.deleteRun(actorOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    '/v1/evaluations/runs/:idAction',
+    {
+      schema: {
+        tags,
+        operationId: 'finaliseEvaluationRun',
+        summary: 'POST /v1/evaluations/runs/{id}:finalise makes the run immutable (one finalised run per template and period), derives recommended actions and emits evaluation.finalised',
+        params: idAction(['finalise']),
+        headers: z.object({ 'if-match': z.string().optional() }),
+        response: { 200: Run, ...problems(400, 401, 403, 404, 409, 412) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = ifMatchVersion(request);
+      const run = await evaluations.finaliseRun(actorOf(request), splitAction(request.params.idAction).id, ifMatch === undefined ? {} : { ifMatch });
+      return reply.header('etag', etag(run.version)).send(run);
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/runs/:id/results',
+    {
+      schema: {
+        tags,
+        operationId: 'listEvaluationResults',
+        summary: 'Results of a run by rank (competition ranking 1,2,2,4; ties by partner code; incomplete last). Partner users see their own.',
+        params: RunParams,
+        querystring: PageQuery.extend(ResultQuery.shape),
+        response: { 200: pageSchema(Result), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const page = await evaluations.listResults(actorOf(request), request.params.id, request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/runs/:id/results/:partnerId',
+    {
+      schema: { tags, operationId: 'getEvaluationResult', summary: "One partner's result in a run", params: RunParams.extend({ partnerId: z.uuid() }), response: { 200: Result, ...problems(400, 401, 403, 404) } },
+    },
+    async (request) => evaluations.getResult(actorOf(request), request.params.id, request.params.partnerId),
+  );
+
+  r.get(
+    '/v1/evaluations/runs/:id/grade-distribution',
+    { schema: { tags, operationId: 'getGradeDistribution', summary: 'Network distribution of grades in a run', params: RunParams, response: { 200: GradeDistribution, ...problems(400, 401, 403, 404) } } },
+    async (request) => evaluations.gradeDistribution(actorOf(request), request.params.id),
+  );
+
+  r.get(
+    '/v1/evaluations/runs/:id/kpi-averages',
+    {
+      schema: {
+        tags,
+        operationId: 'getKpiAverages',
+        summary: "KPI averages of a run by territory (partner's home region) or partner type; JSON or CSV",
+        params: RunParams,
+        querystring: KpiAverageQuery,
+        response: { 200: z.union([z.object({ data: z.array(KpiAverage) }), z.string()]), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const rows = await evaluations.kpiAverages(actorOf(request), request.params.id, request.query.by);
+      if (request.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(['group', 'kpi', 'partners', 'avgValue', 'avgScore'], rows.map((r) => [r.group, r.kpi, r.partners, r.avgValue, r.avgScore])));
+      }
+      return { data: rows };
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/runs/:id/export',
+    {
+      schema: {
+        tags,
+        operationId: 'exportEvaluationRun',
+        summary: 'All results of a run by rank with every KPI value and score: CSV (default) or JSON',
+        params: RunParams,
+        querystring: ExportQuery,
+        response: { 200: z.union([z.object({ data: z.array(Result) }), z.string()]), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { kpiCodes, results } = await evaluations.exportRun(actorOf(request), request.params.id);
+      if (request.query.format === 'json') return { data: results };
+      const header = ['partnerCode', 'complete', 'total', 'grade', 'rank', 'missing', ...kpiCodes.flatMap((c) => [`${c}.value`, `${c}.score`])];
+      const lines = results.map((r) => {
+        const by = new Map(r.kpis.map((k) => [k.code, k]));
+        return [r.partnerCode, r.complete, r.total, r.grade, r.rank, r.missing.join(' '), ...kpiCodes.flatMap((c) => [by.get(c)?.value ?? null, by.get(c)?.score ?? null])];
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="evaluation-${request.params.id}.csv"`)
+        .serializer((x: unknown) => x as string)
+        .send(toCsv(header, lines));
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/reports/program-effectiveness',
+    {
+      schema: {
+        tags,
+        operationId: 'getProgramEffectiveness',
+        summary: 'Per incentive program and partner segment: paid vs covered sales (cost-to-sales %) and the change against the same period a year earlier; JSON or CSV',
+        querystring: ProgramEffectivenessQuery,
+        response: { 200: z.union([z.object({ data: z.array(ProgramEffectiveness) }), z.string()]), ...problems(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const rows = await reports.programEffectiveness(actorOf(request), request.query);
+      if (request.query.format !== 'csv') return { data: rows };
+      const header = ['programCode', 'segment', 'currency', 'partners', 'paid', 'coveredSales', 'costToSalesPct', 'priorPartners', 'priorPaid', 'priorCoveredSales', 'priorCostToSalesPct', 'changePaid', 'changeCoveredSales', 'changeCostToSalesPoints'];
+      const lines = rows.map((r) => [r.programCode, r.segment, r.currency, r.current.partners, r.current.paid, r.current.coveredSales, r.current.costToSalesPct, r.priorYear.partners, r.priorYear.paid, r.priorYear.coveredSales, r.priorYear.costToSalesPct, r.change.paid, r.change.coveredSales, r.change.costToSalesPoints]);
+      return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(header, lines));
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/partners/:partnerId/history',
+    {
+      schema: {
+        tags,
+        operationId: 'getPartnerScorecardHistory',
+        summary: "A partner's finalised results across periods, newest first (partner users: their own)",
+        params: z.object({ partnerId: z.uuid() }),
+        querystring: z.object({ template: z.string().max(64).optional() }),
+        response: { 200: z.object({ data: z.array(HistoryEntry) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ data: await evaluations.partnerHistory(actorOf(request), request.params.partnerId, request.query.template) }),
+  );
+
+  r.post(
+    '/v1/evaluations/simulations',
+    {
+      schema: {
+        tags,
+        operationId: 'simulateEvaluation',
+        summary: "Dry run of a changed template (weights, rules, bands) against a finalised run's stored KPI values: who would change grade and rank. Nothing is stored.",
+        body: SimulationIn,
+        response: { 200: Simulation, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => evaluations.simulate(actorOf(request), request.body),
+  );
+
+  // ---------------------------------------------------------------- actions
+  r.post(
+    '/v1/evaluations/action-rules',
+    { schema: { tags, operationId: 'createActionRule', summary: 'A rule mapping grades (optionally over consecutive periods) or a KPI condition to a recommended action', body: ActionRuleCreate, response: { 201: ActionRule, ...problems(400, 401, 403, 404, 409) } } },
+    async (request, reply) => reply.code(201).send(await evaluations.createActionRule(actorOf(request), request.body)),
+  );
+
+  r.get(
+    '/v1/evaluations/action-rules',
+    { schema: { tags, operationId: 'listActionRules', summary: 'Action rules', response: { 200: z.object({ data: z.array(ActionRule) }), ...problems(401, 403) } } },
+    async (request) => ({ data: await evaluations.listActionRules(actorOf(request)) }),
+  );
+
+  r.get(
+    '/v1/evaluations/actions',
+    { schema: { tags, operationId: 'listEvaluationActions', summary: 'Recommended, accepted and dismissed actions', querystring: PageQuery.extend(ActionListQuery.shape), response: { 200: pageSchema(Action), ...problems(400, 401, 403) } } },
+    async (request) => {
+      const page = await evaluations.listActions(actorOf(request), request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  r.get(
+    '/v1/evaluations/actions/:id',
+    { schema: { tags, operationId: 'getEvaluationAction', summary: 'One action', params: RunParams, response: { 200: Action, ...problems(400, 401, 403, 404) } } },
+    async (request) => evaluations.getAction(actorOf(request), request.params.id),
+  );
+
+  r.post(
+    '/v1/evaluations/actions/:idAction',
+    {
+      schema: {
+        tags,
+        operationId: 'decideEvaluationAction',
+        summary: 'POST /v1/evaluations/actions/{id}:accept performs the action through the owning module (tier change on the partner) and records it; {id}:dismiss records the refusal',
+        params: idAction(['accept', 'dismiss']),
+        body: ActionDecision.optional(),
+        response: { 200: Action, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { id, action } = splitAction(request.params.idAction);
+      return evaluations.decideAction(actorOf(request), id, action as 'accept' | 'dismiss', request.body ?? {});
+    },
+  );
+
+  // ---------------------------------------------------------------- early warnings
+  r.post(
+    '/v1/evaluations/warning-rules',
+    { schema: { tags, operationId: 'createWarningRule', summary: 'An early-warning rule: a threshold over live data during a period', body: WarningRuleCreate, response: { 201: WarningRule, ...problems(400, 401, 403, 409) } } },
+    async (request, reply) => reply.code(201).send(await warnings.createRule(actorOf(request), request.body)),
+  );
+
+  r.get(
+    '/v1/evaluations/warning-rules',
+    { schema: { tags, operationId: 'listWarningRules', summary: 'Early-warning rules', response: { 200: z.object({ data: z.array(WarningRule) }), ...problems(401, 403) } } },
+    async (request) => ({ data: await warnings.listRules(actorOf(request)) }),
+  );
+
+  r.post(
+    '/v1/evaluations/warnings:check',
+    {
+      schema: {
+        tags,
+        operationId: 'checkWarnings',
+        summary: 'Evaluates every active warning rule now: opens an alert once per rule, partner and period (warning.opened), closes alerts whose condition cleared (warning.closed)',
+        body: WarningCheckIn.optional(),
+        response: { 200: WarningCheckResult, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => warnings.check(actorOf(request), request.body ?? {}),
+  );
+
+  r.get(
+    '/v1/evaluations/warnings',
+    {
+      schema: { tags, operationId: 'listWarnings', summary: 'Early-warning alerts (partner users: their own)', querystring: PageQuery.extend(WarningListQuery.shape), response: { 200: pageSchema(Warning), ...problems(400, 401, 403) } },
+    },
+    async (request) => {
+      const page = await warnings.list(actorOf(request), request.query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+}
+
+/** RFC 4180 CSV: quotes fields with commas, quotes or line breaks; null as empty. */
+function toCsv(header: string[], rows: unknown[][]): string {
+  const cell = (v: unknown) => {
+    if (v === null || v === undefined) return '';
+    const s = String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}

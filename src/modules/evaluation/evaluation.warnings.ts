@@ -1,0 +1,234 @@
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { requireScope, type Actor } from '../../platform/actor.js';
+import { DomainError, invalid } from '../../platform/errors.js';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import type { Store } from '../../platform/store.js';
+import { parseInput } from '../../platform/validate.js';
+import type { PeriodRange } from './evaluation.rules.js';
+import { WarningCheckIn, WarningListQuery, WarningRuleCreate, type Warning, type WarningCheckResult, type WarningRule } from './evaluation.schemas.js';
+import { evaluationWarningRules, evaluationWarnings, type WarningKind } from './evaluation.tables.js';
+
+type RuleRow = typeof evaluationWarningRules.$inferSelect;
+
+const iso = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+
+function toRule(r: RuleRow): WarningRule {
+  return { id: r.id, code: r.code, name: r.name, kind: r.kind, threshold: r.threshold, minElapsedPct: r.minElapsedPct, active: r.active, createdAt: iso(r.createdAt)! };
+}
+
+/** Today (UTC) and the calendar quarter it is in. */
+const today = () => new Date().toISOString().slice(0, 10);
+const quarterOf = (d: string) => `${d.slice(0, 4)}-Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`;
+
+/**
+ * The partners whose condition holds now, per rule: (rule_id, partner_id, value). One statement per check,
+ * set-based over the target module's facts and the policy module's violations (read-only).
+ */
+function conditionsSql(tenantId: string, rules: RuleRow[], p: PeriodRange, asOf: string): SQL {
+  const t = tenantId;
+  const s = sql`${p.start}::date`;
+  const upto = sql`least(${asOf}::date, ${p.end}::date)`;
+  const days = sql`(${p.end}::date - ${p.start}::date + 1)`;
+  const elapsed = sql`greatest(least(${asOf}::date, ${p.end}::date) - ${p.start}::date + 1, 0)`;
+  const basis = sql`coalesce((select sales_basis from target_settings where tenant_id = ${t}), 'sell_through')`;
+  const branches: SQL[] = rules.map((r) => {
+    const id = sql`${r.id}::uuid`;
+    const x = sql`${r.threshold}::numeric`;
+    switch (r.kind as WarningKind) {
+      case 'achievement_behind_run_rate':
+        // expected to date = target x elapsed / days; alert when actual < threshold % of it
+        return sql`select ${id} as rule_id, q.partner_id, q.value from (
+            select tg.partner_id, round(coalesce(a.v, 0) * 100 / (tg.value * ${elapsed} / ${days}), 4) as value
+            from targets tg
+            join partners pa on pa.tenant_id = tg.tenant_id and pa.id = tg.partner_id and pa.status = 'active'
+            left join (
+              select partner_id, sum(amount) as v from sell_through_lines
+              where tenant_id = ${t} and date between ${s} and ${upto} and ${basis} = 'sell_through' group by partner_id
+              union all
+              select partner_id, sum(amount) from sell_in_lines
+              where tenant_id = ${t} and date between ${s} and ${upto} and ${basis} = 'sell_in' group by partner_id
+            ) a on a.partner_id = tg.partner_id
+            where tg.tenant_id = ${t} and tg.period = ${p.label} and tg.metric = 'sales_amount'
+              and tg.product_line_id is null and tg.territory_id is null and tg.value > 0
+              and ${elapsed} * 100 >= ${r.minElapsedPct}::numeric * ${days}
+          ) q where q.value < ${x}`;
+      case 'collections_overdue':
+        // sell-in invoiced on or before asOf - threshold days, minus every collection up to asOf
+        return sql`select ${id}, q.partner_id, q.value from (
+            select si.partner_id, si.v - coalesce(c.v, 0) as value
+            from (select partner_id, sum(amount) as v from sell_in_lines where tenant_id = ${t} and date <= ${asOf}::date - ${r.threshold}::numeric::int group by partner_id) si
+            join partners pa on pa.tenant_id = ${t} and pa.id = si.partner_id and pa.status = 'active'
+            left join (select partner_id, sum(amount) as v from collections where tenant_id = ${t} and date <= ${asOf}::date group by partner_id) c on c.partner_id = si.partner_id
+          ) q where q.value > 0`;
+      case 'inventory_days_above':
+        return sql`select ${id}, q.partner_id, q.value from (
+            select st.partner_id, round(inv.q * ${elapsed} / st.v, 4) as value
+            from (select partner_id, sum(quantity) as v from sell_through_lines where tenant_id = ${t} and date between ${s} and ${upto} group by partner_id having sum(quantity) > 0) st
+            join partners pa on pa.tenant_id = ${t} and pa.id = st.partner_id and pa.status = 'active'
+            join (
+              select partner_id, sum(quantity_on_hand) as q from (
+                select distinct on (partner_id, product_id) partner_id, quantity_on_hand from inventory_snapshots
+                where tenant_id = ${t} and date between ${s} and ${upto} order by partner_id, product_id, date desc
+              ) latest group by partner_id
+            ) inv on inv.partner_id = st.partner_id
+          ) q where q.value > ${x}`;
+      case 'new_violation':
+        return sql`select ${id}, q.partner_id, q.value from (
+            select partner_id, count(*)::numeric as value from (
+              select partner_id from price_violations where tenant_id = ${t} and observed_on between ${s} and ${upto}
+              union all
+              select partner_id from sell_through_lines where tenant_id = ${t} and cross_region and date between ${s} and ${upto}
+            ) v group by partner_id
+          ) q join partners pa on pa.tenant_id = ${t} and pa.id = q.partner_id and pa.status = 'active'
+          where q.value > ${x}`;
+      default:
+        throw new DomainError('INTERNAL', `unknown warning kind ${r.kind as string}`);
+    }
+  });
+  return sql.join(branches, sql` union all `);
+}
+
+export class WarningService {
+  constructor(
+    private readonly store: Store,
+    private readonly period: (actor: Actor, label: string) => Promise<PeriodRange>,
+  ) {}
+
+  async createRule(actor: Actor, input: unknown): Promise<WarningRule> {
+    requireScope(actor, 'evaluations:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot define warning rules');
+    const data = parseInput(WarningRuleCreate, input);
+    if (data.kind === 'collections_overdue' && !/^\d+$/.test(data.threshold)) throw invalid('threshold', 'collections_overdue takes a whole number of days');
+    return this.store.write(actor, async (w) => {
+      const [dup] = await w.tx.select({ id: evaluationWarningRules.id }).from(evaluationWarningRules).where(and(eq(evaluationWarningRules.tenantId, w.tenantId), eq(evaluationWarningRules.code, data.code)));
+      if (dup) throw new DomainError('CONFLICT', `A warning rule with code '${data.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }] });
+      const [row] = await w.tx
+        .insert(evaluationWarningRules)
+        .values({ tenantId: w.tenantId, id: uuidv7(), code: data.code, name: data.name, kind: data.kind, threshold: data.threshold, ...(data.minElapsedPct ? { minElapsedPct: data.minElapsedPct } : {}) })
+        .returning();
+      const out = toRule(row!);
+      w.audit({ resourceType: 'evaluation_warning_rule', resourceId: out.id, action: 'create', before: null, after: out });
+      return out;
+    });
+  }
+
+  async listRules(actor: Actor): Promise<WarningRule[]> {
+    requireScope(actor, 'evaluations:read');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot read warning rules');
+    const rows = await this.store.db.select().from(evaluationWarningRules).where(eq(evaluationWarningRules.tenantId, actor.tenantId)).orderBy(asc(evaluationWarningRules.code));
+    return rows.map(toRule);
+  }
+
+  /**
+   * Evaluates every active rule for a period as of a date: opens an alert for each partner whose condition holds
+   * and has none open (warning.opened), refreshes open ones, closes those whose condition cleared
+   * (warning.closed). Safe to run concurrently and repeatedly (a partial unique index keeps one open alert).
+   * A scheduler calls this with a system actor per tenant.
+   */
+  async check(actor: Actor, input: unknown = {}): Promise<WarningCheckResult> {
+    requireScope(actor, 'evaluations:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot run warning checks');
+    const data = parseInput(WarningCheckIn, input);
+    const asOf = data.asOf ?? today();
+    const p = await this.period(actor, data.period ?? quarterOf(asOf));
+    return this.store.write(actor, async (w) => {
+      const rules = await w.tx.select().from(evaluationWarningRules).where(and(eq(evaluationWarningRules.tenantId, w.tenantId), eq(evaluationWarningRules.active, true)));
+      const db = this.store.database;
+      const t = w.tenantId;
+      await w.tx.execute(sql`create temporary table if not exists evaluation_warning_now (rule_id uuid, partner_id uuid, value numeric) on commit drop`);
+      await w.tx.execute(sql`delete from evaluation_warning_now`);
+      if (rules.length) await w.tx.execute(sql`insert into evaluation_warning_now (rule_id, partner_id, value) ${conditionsSql(t, rules, p, asOf)}`);
+      // new alerts get application ids (UUIDv7); a concurrent check that opened the same alert first wins
+      const fresh = await db.rows<{ rule_id: string; partner_id: string; value: string | null }>(
+        sql`select n.rule_id, n.partner_id, n.value::text as value from evaluation_warning_now n
+            where not exists (select 1 from evaluation_warnings ew where ew.tenant_id = ${t} and ew.status = 'open' and ew.period = ${p.label}
+                              and ew.rule_id = n.rule_id and ew.partner_id = n.partner_id)`,
+        w.tx,
+      );
+      const opened = fresh.length
+        ? await db.rows<{ id: string }>(
+            sql`insert into evaluation_warnings (tenant_id, id, rule_id, partner_id, period, status, value, opened_as_of)
+                select ${t}, x.id, x.rule_id, x.partner_id, ${p.label}, 'open', x.value, ${asOf}::date
+                from jsonb_to_recordset(${JSON.stringify(fresh.map((f) => ({ ...f, id: uuidv7() })))}::jsonb) as x(id uuid, rule_id uuid, partner_id uuid, value numeric)
+                on conflict (tenant_id, rule_id, partner_id, period) where status = 'open' do nothing
+                returning id`,
+            w.tx,
+          )
+        : [];
+      const openedIds = new Set(opened.map((o) => o.id));
+      await w.tx.execute(sql`update evaluation_warnings ew set value = n.value, last_checked_at = now()
+        from evaluation_warning_now n
+        where ew.tenant_id = ${t} and ew.status = 'open' and ew.period = ${p.label} and ew.rule_id = n.rule_id and ew.partner_id = n.partner_id`);
+      const closed = await db.rows<{ id: string }>(
+        sql`update evaluation_warnings ew set status = 'closed', closed_at = now(), closed_as_of = ${asOf}::date, last_checked_at = now()
+            where ew.tenant_id = ${t} and ew.status = 'open' and ew.period = ${p.label}
+              and not exists (select 1 from evaluation_warning_now n where n.rule_id = ew.rule_id and n.partner_id = ew.partner_id)
+            returning ew.id`,
+        w.tx,
+      );
+      const touched = await this.byIds(t, [...openedIds, ...closed.map((c) => c.id)], w.tx);
+      const openedOut = touched.filter((x) => openedIds.has(x.id));
+      const closedOut = touched.filter((x) => !openedIds.has(x.id));
+      for (const x of openedOut) {
+        w.emit({ type: 'warning.opened', resourceType: 'evaluation_warning', resourceId: x.id, payload: { warning: x } });
+        w.audit({ resourceType: 'evaluation_warning', resourceId: x.id, action: 'open', before: null, after: { status: 'open', value: x.value } });
+      }
+      for (const x of closedOut) {
+        w.emit({ type: 'warning.closed', resourceType: 'evaluation_warning', resourceId: x.id, payload: { warning: x } });
+        w.audit({ resourceType: 'evaluation_warning', resourceId: x.id, action: 'close', before: { status: 'open' }, after: { status: 'closed' } });
+      }
+      const [still] = await db.rows<{ n: number }>(sql`select count(*)::int as n from evaluation_warnings where tenant_id = ${t} and status = 'open' and period = ${p.label}`, w.tx);
+      return { period: p.label, asOf, opened: openedOut, closed: closedOut, stillOpen: Number(still!.n) };
+    });
+  }
+
+  private select(tx = this.store.db) {
+    const ew = evaluationWarnings;
+    return tx
+      .select({ w: ew, rule: evaluationWarningRules, partnerCode: sql<string>`(select code from partners p where p.tenant_id = ${ew.tenantId} and p.id = ${ew.partnerId})` })
+      .from(ew)
+      .innerJoin(evaluationWarningRules, and(eq(evaluationWarningRules.tenantId, ew.tenantId), eq(evaluationWarningRules.id, ew.ruleId)));
+  }
+
+  private async byIds(tenantId: string, ids: string[], tx = this.store.db): Promise<Warning[]> {
+    if (!ids.length) return [];
+    const rows = await this.select(tx).where(and(eq(evaluationWarnings.tenantId, tenantId), sql`${evaluationWarnings.id} in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`));
+    return rows.map(toWarning);
+  }
+
+  async list(actor: Actor, input: Record<string, unknown> & { limit: number; cursor?: string | undefined }): Promise<Page<Warning>> {
+    requireScope(actor, 'evaluations:read');
+    const f = parseInput(WarningListQuery, { status: input.status, partnerId: input.partnerId, period: input.period });
+    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const ew = evaluationWarnings;
+    const conds: (SQL | undefined)[] = [eq(ew.tenantId, actor.tenantId)];
+    if (actor.partnerId) conds.push(eq(ew.partnerId, actor.partnerId));
+    if (f.status) conds.push(eq(ew.status, f.status));
+    if (f.partnerId) conds.push(eq(ew.partnerId, f.partnerId));
+    if (f.period) conds.push(eq(ew.period, f.period));
+    if (after) conds.push(sql`${ew.id} > ${String(after[0])}::uuid`);
+    const rows = await this.select().where(and(...conds)).orderBy(asc(ew.id)).limit(input.limit + 1);
+    return toPage(rows.map(toWarning), input.limit, (x) => [x.id]);
+  }
+}
+
+function toWarning(r: { w: typeof evaluationWarnings.$inferSelect; rule: RuleRow; partnerCode: string }): Warning {
+  return {
+    id: r.w.id,
+    ruleId: r.w.ruleId,
+    ruleCode: r.rule.code,
+    kind: r.rule.kind,
+    partnerId: r.w.partnerId,
+    partnerCode: r.partnerCode,
+    period: r.w.period,
+    status: r.w.status,
+    value: r.w.value,
+    threshold: r.rule.threshold,
+    openedAt: iso(r.w.openedAt)!,
+    openedAsOf: r.w.openedAsOf,
+    lastCheckedAt: iso(r.w.lastCheckedAt)!,
+    closedAt: iso(r.w.closedAt),
+    closedAsOf: r.w.closedAsOf,
+  };
+}
