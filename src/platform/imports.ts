@@ -118,11 +118,11 @@ export interface ImportOptions {
 
 class Rollback extends Error {}
 
-export async function runImport<T>(store: Store, actor: Actor, input: Readable, spec: ImportSpec<T>, opts: ImportOptions): Promise<ImportReport> {
-  const batchSize = spec.batchSize ?? 1000;
-  const maxErrors = opts.maxErrors ?? 1000;
-  const dryRun = !!opts.dryRun;
-  const allOrNothing = !!opts.allOrNothing;
+/**
+ * An empty report and the function that records one rejected row (one error per offending field), keeping
+ * the first `maxErrors` errors. Shared by every import pipeline so reports look the same everywhere.
+ */
+export function newImportReport(dryRun: boolean, allOrNothing: boolean, maxErrors = 1000) {
   const report: ImportReport = {
     dryRun,
     allOrNothing,
@@ -136,24 +136,38 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     errors: [],
     errorsTruncated: false,
   };
-  /** one rejected row, with one error per offending field */
-  const reject = (...errors: RowError[]) => {
+  const reject = (errors: RowError[]) => {
     report.rejected++;
     for (const e of errors) {
       if (report.errors.length < maxErrors) report.errors.push(e);
       else report.errorsTruncated = true;
     }
   };
+  return { report, reject };
+}
+
+/** Errors a batch writer refused, grouped by line (one rejected row each). */
+export function groupByLine(errors: RowError[]): Map<number, RowError[]> {
+  const out = new Map<number, RowError[]>();
+  for (const e of errors) out.set(e.line, [...(out.get(e.line) ?? []), e]);
+  return out;
+}
+
+export async function runImport<T>(store: Store, actor: Actor, input: Readable, spec: ImportSpec<T>, opts: ImportOptions): Promise<ImportReport> {
+  const batchSize = spec.batchSize ?? 1000;
+  const dryRun = !!opts.dryRun;
+  const allOrNothing = !!opts.allOrNothing;
+  const { report, reject: rejectRow } = newImportReport(dryRun, allOrNothing, opts.maxErrors);
+  const reject = (...errors: RowError[]) => rejectRow(errors);
+
   const seen = spec.key ? new Map<string, number>() : undefined;
 
   const writeBatch = async (w: Work, batch: { line: number; value: T }[]) => {
     if (!batch.length) return;
     const r = await spec.writeBatch(w, batch);
-    const refused = r.errors ?? [];
-    const byLine = new Map<number, RowError[]>();
-    for (const e of refused) byLine.set(e.line, [...(byLine.get(e.line) ?? []), e]);
-    for (const errs of byLine.values()) reject(...errs);
-    report.accepted += batch.length - byLine.size;
+    const refused = groupByLine(r.errors ?? []);
+    for (const errs of refused.values()) reject(...errs);
+    report.accepted += batch.length - refused.size;
     report.created += r.created;
     report.updated += r.updated;
     report.unchanged += r.unchanged ?? 0;

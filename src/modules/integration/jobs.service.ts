@@ -3,13 +3,14 @@ import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { hasScope, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { importKind, runImport, type AsyncImportHandler, type ImportReport, type ImportSpec, type RowError } from '../../platform/imports.js';
+import { type AsyncImportHandler, groupByLine, importKind, type ImportReport, type ImportSpec, type RowError, runImport } from '../../platform/imports.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Db } from '../../platform/db.js';
 import type { Store } from '../../platform/store.js';
 import type { Job } from './integration.schemas.js';
 import { jobChunks, jobs, type JobRow } from './integration.tables.js';
 import { systemClock, type Clock } from './webhooks.dispatcher.js';
+import { PollingLoop } from '../../platform/poller.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -184,11 +185,7 @@ export class JobWorker {
   private readonly clock: Clock;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
-  private readonly pollMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private again = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly store: Store,
@@ -197,7 +194,7 @@ export class JobWorker {
     this.clock = opts.clock ?? systemClock;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.maxAttempts = opts.maxAttempts ?? 3;
-    this.pollMs = opts.pollMs ?? 1_000;
+    this.loop = new PollingLoop(() => this.drain(), opts.pollMs ?? 1_000, (e) => this.opts.onError?.(e));
   }
 
   private lease() {
@@ -253,8 +250,7 @@ export class JobWorker {
     }
     const start = job.checkpoint;
     let ck: Checkpoint = { ...start, refused: [...start.refused] };
-    const refusedBefore = new Map<number, RowError[]>();
-    for (const e of start.refused) refusedBefore.set(e.line, [...(refusedBefore.get(e.line) ?? []), e]);
+    const refusedBefore = groupByLine(start.refused);
 
     // dry runs and all-or-nothing imports run in one transaction: once it has written the job row (checkpoint),
     // that row stays locked until the end, so progress goes through the same transaction and no other worker
@@ -395,47 +391,16 @@ export class JobWorker {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
+  /** Run soon (after a commit that queued work). */
   poke(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), ms);
-    this.timer.unref?.();
-  }
-
-  private async loop(): Promise<void> {
-    if (this.stopped || this.running) return;
-    this.running = (async () => {
-      try {
-        await this.drain();
-      } catch (e) {
-        this.opts.onError?.(e);
-      }
-    })();
-    await this.running;
-    this.running = undefined;
-    if (this.stopped) return;
-    const again = this.again;
-    this.again = false;
-    this.schedule(again ? 0 : this.pollMs);
+    this.loop.poke();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 }
 

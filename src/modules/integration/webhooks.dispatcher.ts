@@ -5,6 +5,7 @@ import { events } from '../../platform/platform.tables.js';
 import type { Store } from '../../platform/store.js';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from './integration.tables.js';
 import { postWebhook, signatureHeader, type PostResult, type UrlPolicy } from './webhooks.net.js';
+import { PollingLoop } from '../../platform/poller.js';
 
 export interface Clock {
   now(): Date;
@@ -103,11 +104,7 @@ export class WebhookDispatcher {
   private readonly leaseMs: number;
   private readonly maxFailures: number;
   private readonly concurrency: number;
-  private readonly pollMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private again = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly store: Store,
@@ -119,7 +116,7 @@ export class WebhookDispatcher {
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.maxFailures = opts.maxConsecutiveFailures ?? 10;
     this.concurrency = opts.concurrency ?? 8;
-    this.pollMs = opts.pollMs ?? 1_000;
+    this.loop = new PollingLoop(() => this.runOnce(), opts.pollMs ?? 1_000, (e) => this.opts.onError?.(e));
   }
 
   /** Copies new events into deliveries for every endpoint whose types match. Returns endpoints advanced. */
@@ -280,47 +277,15 @@ export class WebhookDispatcher {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  /** Run soon (after a commit that emitted events). */
+  /** Run soon (after a commit that queued work). */
   poke(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), ms);
-    this.timer.unref?.();
-  }
-
-  private async loop(): Promise<void> {
-    if (this.stopped || this.running) return;
-    this.running = (async () => {
-      try {
-        await this.runOnce();
-      } catch (e) {
-        this.opts.onError?.(e);
-      }
-    })();
-    await this.running;
-    this.running = undefined;
-    if (this.stopped) return;
-    const again = this.again;
-    this.again = false;
-    this.schedule(again ? 0 : this.pollMs);
+    this.loop.poke();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 }

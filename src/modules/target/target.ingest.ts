@@ -18,7 +18,7 @@ import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError } from '../../platform/errors.js';
-import { parseRows, registerImportKind, type ImportFormat, type ImportReport, type ImportSpec, type RowError } from '../../platform/imports.js';
+import { groupByLine, newImportReport, parseRows, registerImportKind, type ImportFormat, type ImportReport, type ImportSpec, type RowError } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 
 export const STREAMS = ['sell-in', 'sell-through', 'inventory', 'collections'] as const;
@@ -499,34 +499,13 @@ export function requireImportScope(actor: Actor) {
 export async function runFactImport(store: Store, actor: Actor, stream: StreamName, input: Readable, opts: FactImportOptions): Promise<ImportReport> {
   requireImportScope(actor);
   const batchSize = opts.batchSize ?? (store.database.kind === 'postgres' ? 20_000 : 5_000);
-  const maxErrors = opts.maxErrors ?? 1000;
   const dryRun = !!opts.dryRun;
   const allOrNothing = !!opts.allOrNothing;
-  const report: ImportReport = {
-    dryRun,
-    allOrNothing,
-    committed: false,
-    rowsRead: 0,
-    accepted: 0,
-    rejected: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    errors: [],
-    errorsTruncated: false,
-  };
-  const reject = (errs: RowError[]) => {
-    report.rejected++;
-    for (const e of errs) {
-      if (report.errors.length < maxErrors) report.errors.push(e);
-      else report.errorsTruncated = true;
-    }
-  };
+  const { report, reject } = newImportReport(dryRun, allOrNothing, opts.maxErrors);
   const write = async (x: TxExec, batch: StageRow[]) => {
     if (!batch.length) return;
     const r = await writeStaged(x, stream, actor, batch);
-    const byLine = new Map<number, RowError[]>();
-    for (const e of r.errors) byLine.set(e.line, [...(byLine.get(e.line) ?? []), e]);
+    const byLine = groupByLine(r.errors);
     for (const errs of byLine.values()) reject(errs);
     const accepted = batch.length - byLine.size;
     report.accepted += accepted;
