@@ -245,6 +245,25 @@ describe('calculation runs', () => {
     expect(st.total).toBe('100');
   });
 
+  it('an approval racing a run never loses or doubles money', async () => {
+    const draft = (await admin.get(`/v1/incentives/statements?partnerId=${B}&period=2026-Q1&status=draft`)).data.data.find((x: { unit: string }) => x.unit === 'CNY');
+    const [approved, rerun] = await Promise.all([admin.post(`/v1/incentives/statements/${draft.id}/approve`), run({ program: 'RB-Q', period: '2026-Q1' })]);
+    expect([approved.statusCode, rerun.statusCode]).toEqual([200, 201]);
+    // whichever went first, B's RB-Q lines over all statements sum to the run's 1000.00 (99999.99 x 1%)
+    const rows = await t.database.rows<{ total: string; n: number }>(
+      (await import('drizzle-orm')).sql`select sum(l.amount)::text as total, count(*)::int as n from incentive_statement_lines l
+        where l.partner_id = ${B} and l.program_id = ${rbq.id} and l.period = '2026-Q1'`,
+    );
+    expect(rows[0]).toMatchObject({ total: '1000.0000', n: 1 });
+    // and every statement's total is exactly the sum of its lines
+    const off = await countRows(
+      t,
+      'incentive_statements s',
+      `s.total <> coalesce((select sum(amount) from incentive_statement_lines l where l.statement_id = s.id), 0)`,
+    );
+    expect(off).toBe(0);
+  });
+
   it('GraphQL runs a dry run and reads a run with its lines', async () => {
     const dry = await admin.gql(`mutation { runIncentiveProgram(program: "RB-Q", period: "2026-Q1", dryRun: true) { run { total dryRun inputHash } lines { partnerId amount } } }`);
     expect(dry.errors).toBeUndefined();
