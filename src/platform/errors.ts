@@ -117,15 +117,13 @@ export function fromDatabaseError(err: unknown): DomainError | undefined {
     case '23514':
     case '23502':
       return new DomainError('UNPROCESSABLE', `A value breaks a rule of the data model${constraint ? ` (${constraint})` : ''}`, { ...(extra ? { extra } : {}) });
-    case '22P02':
-    case '22003':
-    case '22007':
-    case '22008':
-      return new DomainError('VALIDATION_FAILED', `A value has the wrong format or is out of range`);
+
     case '40001':
     case '40P01':
       return new DomainError('CONFLICT', 'Concurrent update; retry the request');
     default:
+      // class 22, data exceptions: a value the client sent (bad format, out of range, NUL byte, too long)
+      if (pg.code.startsWith('22')) return new DomainError('VALIDATION_FAILED', 'A value has the wrong format, is out of range or contains characters that cannot be stored');
       return undefined;
   }
 }
