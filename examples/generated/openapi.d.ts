@@ -3155,6 +3155,13 @@ export interface components {
             regionCodes?: string[];
             /** @description Partner holds a right for one of these product lines */
             productLineIds?: string[];
+            /** @description Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. ["A","B"]; a partner never evaluated is not eligible */
+            evaluationGrades?: string[];
+            /**
+             * Format: uuid
+             * @description Only evaluations with this scorecard template count (default: any template)
+             */
+            evaluationTemplateId?: string;
         };
         IncentiveBaseInput: {
             /** @enum {string} */
@@ -5473,6 +5480,13 @@ export interface components {
             regionCodes?: string[];
             /** @description Partner holds a right for one of these product lines */
             productLineIds?: string[];
+            /** @description Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. ["A","B"]; a partner never evaluated is not eligible */
+            evaluationGrades?: string[];
+            /**
+             * Format: uuid
+             * @description Only evaluations with this scorecard template count (default: any template)
+             */
+            evaluationTemplateId?: string;
         };
         IncentiveBase: {
             /** @enum {string} */

@@ -55,7 +55,15 @@ export const Eligibility = z
     tiers: z.array(z.string().min(1).max(50)).max(50).optional(),
     regionCodes: z.array(z.string().min(1).max(64)).max(500).optional().describe("Partner's home region code"),
     productLineIds: z.array(z.uuid()).max(100).optional().describe('Partner holds a right for one of these product lines'),
+    evaluationGrades: z
+      .array(z.string().trim().min(1).max(10))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe("Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. [\"A\",\"B\"]; a partner never evaluated is not eligible"),
+    evaluationTemplateId: z.uuid().optional().describe('Only evaluations with this scorecard template count (default: any template)'),
   })
+  .refine((e) => !e.evaluationTemplateId || e.evaluationGrades, { message: 'give evaluationGrades with evaluationTemplateId', path: ['evaluationGrades'] })
   .meta({ id: 'IncentiveEligibility' });
 
 export const BaseSpec = z

@@ -25,6 +25,9 @@ export interface Eligibility {
   tiers?: string[] | undefined;
   regionCodes?: string[] | undefined;
   productLineIds?: string[] | undefined;
+  /** latest finalised evaluation grade is one of these */
+  evaluationGrades?: string[] | undefined;
+  evaluationTemplateId?: string | undefined;
 }
 export interface BaseSpec {
   metric: BaseMetric;

@@ -158,6 +158,16 @@ export class RunService {
                     and (r.valid_from is null or r.valid_from <= ${p.end}) and (r.valid_to is null or r.valid_to >= ${p.start}))`
             : sql``
         }
+        ${
+          // the latest finalised evaluation (evaluation module's tables, read by name: incentive does not import it)
+          e.evaluationGrades?.length
+            ? sql`and (select er.grade from evaluation_results er
+                    join evaluation_runs ru on ru.tenant_id = er.tenant_id and ru.id = er.run_id
+                    where er.tenant_id = p.tenant_id and er.partner_id = p.id and ru.status = 'finalised'
+                    ${e.evaluationTemplateId ? sql`and ru.template_id = ${e.evaluationTemplateId}` : sql``}
+                    order by ru.finalised_at desc, ru.id desc limit 1) = any(${pgArray(e.evaluationGrades)}::text[])`
+            : sql``
+        }
       ),
       f as (${fact}),
       tg as (select partner_id, value from ${targets}
