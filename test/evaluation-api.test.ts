@@ -270,6 +270,8 @@ describe('actions, finalising and immutability', () => {
   });
 
   it('grade distribution of the network', async () => {
+    const csv = await admin.get(`/v1/evaluations/runs/${run1.id}/grade-distribution?format=csv`);
+    expect(csv.body).toBe('grade,count,share\r\nA,1,20.00\r\nB,0,0.00\r\nC,3,60.00\r\nD,1,20.00\r\n(incomplete),1,\r\n');
     const res = await admin.get(`/v1/evaluations/runs/${run1.id}/grade-distribution`);
     // 5 graded: A 1 (20%), B 0, C 3 (60%), D 1 (20%); 1 incomplete
     expect(res.data).toMatchObject({
@@ -312,6 +314,10 @@ describe('history, GraphQL on Partner, partner tokens and scopes', () => {
   it('a partner history and Partner.latestEvaluation / evaluationHistory batched (statement count independent of partners)', async () => {
     const h = await admin.get(`/v1/evaluations/partners/${ids['P-C']}/history`);
     expect(h.data.data).toEqual([expect.objectContaining({ runId: run1.id, period: '2026-Q1', total: '71.50', grade: 'C', rank: 2, templateCode: 'T1' })]);
+    const hc = await admin.get(`/v1/evaluations/partners/${ids['P-C']}/history?format=csv`);
+    expect(hc.headers['content-type']).toContain('text/csv');
+    expect(hc.body.split('\r\n')[0]).toBe('period,periodStart,templateCode,templateVersion,total,grade,rank,complete,finalisedAt,runId');
+    expect(hc.body.split('\r\n')[1]).toMatch(new RegExp(`^2026-Q1,2026-01-01,T1,1,71.50,C,2,true,[^,]+,${run1.id}$`));
     const query = `query($n: Int) { partners(first: $n) { nodes { code latestEvaluation { period grade total } evaluationHistory(template: "T1") { period rank } } } }`;
     const s0 = t.database.statements;
     const two = await admin.gql(query, { n: 2 });

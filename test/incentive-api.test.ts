@@ -249,7 +249,7 @@ describe('statements, approval, payment and the rebate account', () => {
     expect(json.data.data[0]).toMatchObject({ partnerCode: 'ST-P1', statementTotal: '799.55', programCode: 'ST-RB', status: 'paid' });
     const csv = await admin.get('/v1/incentives/statements/export.csv?period=2026-Q1&status=paid');
     expect(csv.headers['content-type']).toContain('text/csv');
-    const rows = csv.body.trim().split('\n');
+    const rows = csv.body.trim().split('\r\n');
     expect(rows[0]).toBe('statement_id,partner_id,partner_code,period,unit,status,statement_total,payment_reference,line_id,kind,program_code,amount,reason');
     expect(rows).toHaveLength(4);
     expect(rows[2]).toContain(',-200.60,correction');

@@ -163,3 +163,12 @@ describe('production auth through a JWKS URL', () => {
     }
   });
 });
+
+describe('CSV exports', () => {
+  it('quote what needs quoting and defuse spreadsheet formulas, leaving negative numbers alone', async () => {
+    const { toCsv } = await import('../src/platform/csv.js');
+    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['=HYPERLINK("http://x")', '-12.50'], ['@SUM(A1)', null], ['line\nbreak', '+5']])).toBe(
+      'a,b\r\n"x,y","say ""hi"""\r\n"\'=HYPERLINK(""http://x"")",-12.50\r\n\'@SUM(A1),\r\n"line\nbreak",+5\r\n',
+    );
+  });
+});

@@ -2001,7 +2001,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Network distribution of grades in a run */
+        /** Network distribution of grades in a run; JSON or CSV (grade, count, share; incomplete as its own row) */
         get: operations["getGradeDistribution"];
         put?: never;
         post?: never;
@@ -16927,7 +16927,9 @@ export interface operations {
     };
     getGradeDistribution: {
         parameters: {
-            query?: never;
+            query?: {
+                format?: "json" | "csv";
+            };
             header?: never;
             path: {
                 id: string;
@@ -16942,7 +16944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GradeDistribution"];
+                    "application/json": components["schemas"]["GradeDistribution"] | string;
                 };
             };
             /** @description Default Response */
@@ -17170,6 +17172,7 @@ export interface operations {
         parameters: {
             query?: {
                 template?: string;
+                format?: "json" | "csv";
             };
             header?: never;
             path: {
@@ -17187,7 +17190,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["EvaluationHistoryEntry"][];
-                    };
+                    } | string;
                 };
             };
             /** @description Default Response */

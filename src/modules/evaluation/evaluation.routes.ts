@@ -41,6 +41,7 @@ import {
 import type { EvaluationService } from './evaluation.service.js';
 import type { WarningService } from './evaluation.warnings.js';
 import { ProgramEffectiveness, ProgramEffectivenessQuery, type ReportService } from './evaluation.reports.js';
+import { toCsv } from '../../platform/csv.js';
 
 const importValidator: typeof validatorCompiler = (route) =>
   route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route);
@@ -292,8 +293,22 @@ export async function evaluationRoutes(
 
   r.get(
     '/v1/evaluations/runs/:id/grade-distribution',
-    { schema: { tags, operationId: 'getGradeDistribution', summary: 'Network distribution of grades in a run', params: RunParams, response: { 200: GradeDistribution, ...problems(400, 401, 403, 404) } } },
-    async (request) => evaluations.gradeDistribution(actorOf(request), request.params.id),
+    {
+      schema: {
+        tags,
+        operationId: 'getGradeDistribution',
+        summary: 'Network distribution of grades in a run; JSON or CSV (grade, count, share; incomplete as its own row)',
+        params: RunParams,
+        querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+        response: { 200: z.union([GradeDistribution, z.string()]), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const d = await evaluations.gradeDistribution(actorOf(request), request.params.id);
+      if (request.query.format !== 'csv') return d;
+      const rows = [...d.grades.map((g) => [g.grade, g.count, g.share]), ['(incomplete)', d.incomplete, '']];
+      return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(['grade', 'count', 'share'], rows));
+    },
   );
 
   r.get(
@@ -373,11 +388,17 @@ export async function evaluationRoutes(
         operationId: 'getPartnerScorecardHistory',
         summary: "A partner's finalised results across periods, newest first (partner users: their own)",
         params: z.object({ partnerId: z.uuid() }),
-        querystring: z.object({ template: z.string().max(64).optional() }),
-        response: { 200: z.object({ data: z.array(HistoryEntry) }), ...problems(400, 401, 403, 404) },
+        querystring: z.object({ template: z.string().max(64).optional(), format: z.enum(['json', 'csv']).default('json') }),
+        response: { 200: z.union([z.object({ data: z.array(HistoryEntry) }), z.string()]), ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ data: await evaluations.partnerHistory(actorOf(request), request.params.partnerId, request.query.template) }),
+    async (request, reply) => {
+      const data = await evaluations.partnerHistory(actorOf(request), request.params.partnerId, request.query.template);
+      if (request.query.format !== 'csv') return { data };
+      const header = ['period', 'periodStart', 'templateCode', 'templateVersion', 'total', 'grade', 'rank', 'complete', 'finalisedAt', 'runId'];
+      const rows = data.map((h) => [h.period, h.periodStart, h.templateCode, h.templateVersion, h.total, h.grade, h.rank, h.complete, h.finalisedAt, h.runId]);
+      return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(header, rows));
+    },
   );
 
   r.post(
@@ -477,14 +498,4 @@ export async function evaluationRoutes(
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
-}
-
-/** RFC 4180 CSV: quotes fields with commas, quotes or line breaks; null as empty. */
-function toCsv(header: string[], rows: unknown[][]): string {
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

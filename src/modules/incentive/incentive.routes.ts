@@ -36,17 +36,13 @@ import {
   SimulationResult,
 } from './incentive.schemas.js';
 import { RunCreate, Simulate } from './runs.service.js';
+import { toCsv } from '../../platform/csv.js';
 
 const idem = z.object({ 'idempotency-key': z.string().optional() });
 const ifMatchHeader = z.object({ 'if-match': z.string().optional() });
 const PartnerParams = z.object({ partnerId: z.uuid({ message: 'must be a UUID' }) });
 
 const optsOf = (ifMatch: number | undefined) => (ifMatch === undefined ? {} : { ifMatch });
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -203,15 +199,12 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
     },
     async (request, reply) => {
       const rows = await s.statements.exportLines(actorOf(request), request.query);
-      const header = 'statement_id,partner_id,partner_code,period,unit,status,statement_total,payment_reference,line_id,kind,program_code,amount,reason';
-      const body = rows
-        .map((x) =>
-          [x.statement_id, x.partner_id, x.partner_code, x.period, x.unit, x.status, fixed(x.statement_total, x.unit), x.payment_reference, x.line_id, x.kind, x.program_code, fixed(x.amount, x.unit), x.reason]
-            .map(csvCell)
-            .join(','),
-        )
-        .join('\n');
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="statements-${request.query.period}.csv"`).send((header + '\n' + body + (rows.length ? '\n' : '')) as never);
+      const header = ['statement_id', 'partner_id', 'partner_code', 'period', 'unit', 'status', 'statement_total', 'payment_reference', 'line_id', 'kind', 'program_code', 'amount', 'reason'];
+      const body = toCsv(
+        header,
+        rows.map((x) => [x.statement_id, x.partner_id, x.partner_code, x.period, x.unit, x.status, fixed(x.statement_total, x.unit), x.payment_reference, x.line_id, x.kind, x.program_code, fixed(x.amount, x.unit), x.reason]),
+      );
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="statements-${request.query.period}.csv"`).send(body as never);
     },
   );
   r.get(
