@@ -13,6 +13,7 @@ import { JobService, JobWorker, type JobWorkerOptions } from './jobs.service.js'
 import { systemClock, WebhookDispatcher, type DispatcherOptions } from './webhooks.dispatcher.js';
 import { defaultUrlPolicy, systemResolver } from './webhooks.net.js';
 import { WebhookService, type WebhookSettings } from './webhooks.service.js';
+import { PollingLoop } from '../../platform/poller.js';
 
 export interface IntegrationServices {
   audit: AuditService;
@@ -31,7 +32,7 @@ export interface IntegrationServices {
   stopWorkers(): Promise<void>;
 }
 
-export function createIntegrationServices(store: Store, _deps: { onboarding: OnboardingServices }, opts: { nodeEnv?: string } = {}): IntegrationServices {
+export function createIntegrationServices(store: Store, deps: { onboarding: OnboardingServices }, opts: { nodeEnv?: string } = {}): IntegrationServices {
   const settings: WebhookSettings = {
     policy: defaultUrlPolicy(opts.nodeEnv ?? process.env.NODE_ENV ?? 'development'),
     resolver: systemResolver,
@@ -60,13 +61,16 @@ export function createIntegrationServices(store: Store, _deps: { onboarding: Onb
       });
       webhooks.onQueued = () => dispatcher.poke();
       jobs.onQueued = () => worker.poke();
+      // scheduled upkeep of every tenant: the agreement sweep (expiry, agreement.expiring notices), hourly
+      const upkeep = new PollingLoop(() => deps.onboarding.agreements.sweep(), 3_600_000, o.onError);
       dispatcher.start();
       worker.start();
+      upkeep.start();
       stopAll = async () => {
         live = false;
         webhooks.onQueued = undefined;
         jobs.onQueued = undefined;
-        await Promise.all([dispatcher.stop(), worker.stop()]);
+        await Promise.all([dispatcher.stop(), worker.stop(), upkeep.stop()]);
         stopAll = undefined;
       };
       return stopAll;

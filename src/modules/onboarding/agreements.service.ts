@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { requireOwnPartner, requireScope, systemActor, type Actor } from '../../platform/actor.js';
 import { DomainError, fromDatabaseError, invalid, notFound } from '../../platform/errors.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
@@ -26,11 +26,13 @@ import { agreementProducts, agreementTerritories, agreements, crossRegionRequest
 import { partners } from './partners.tables.js';
 
 const ALL_LINES = '00000000-0000-0000-0000-000000000000';
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 type Row = typeof agreements.$inferSelect;
 type CrRow = typeof crossRegionRequests.$inferSelect;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const AGREEMENT_EVENTS = { created: 'agreement.created', activated: 'agreement.activated', terminated: 'agreement.terminated', expired: 'agreement.expired' } as const;
+export const AGREEMENT_EVENTS = { created: 'agreement.created', activated: 'agreement.activated', terminated: 'agreement.terminated', expired: 'agreement.expired', expiring: 'agreement.expiring' } as const;
 
 export function toAgreementCore(r: Row): AgreementCore {
   return {
@@ -315,6 +317,50 @@ export class AgreementService {
       payload: { agreementId: before.id, number: before.number, partnerId: before.partnerId, status: t.to, reason, date, note },
     });
     return row!;
+  }
+
+  /**
+   * The daily agreement sweep (run by the workers every hour, or for one tenant through the API): active
+   * agreements whose end date has passed become `expired` (reason expiry, ended on their end date; audited,
+   * `agreement.expired`), and active agreements ending within `noticeDays` are announced once with
+   * `agreement.expiring`. Rows are claimed with SKIP LOCKED, so several instances can sweep at once.
+   */
+  async sweep(opts: { tenantId?: string; today?: string; noticeDays?: number } = {}): Promise<{ expired: number; expiring: number }> {
+    const day = opts.today ?? today();
+    const horizon = addDays(day, opts.noticeDays ?? 30);
+    const tenantCond = opts.tenantId ? sql`and tenant_id = ${opts.tenantId}` : sql``;
+    const due = await this.store.database.rows<{ tenant_id: string }>(sql`
+      select distinct tenant_id from agreements
+      where status = 'active' and (end_date < ${day} or (end_date <= ${horizon} and expiring_notified_at is null)) ${tenantCond}`);
+    let expired = 0;
+    let expiring = 0;
+    for (const { tenant_id: tenantId } of due) {
+      await this.store.write(systemActor(tenantId, 'agreement-sweep'), async (w) => {
+        const ended = await w.tx
+          .select()
+          .from(agreements)
+          .where(and(eq(agreements.tenantId, tenantId), eq(agreements.status, 'active'), sql`${agreements.endDate} < ${day}`))
+          .for('update', { skipLocked: true });
+        for (const row of ended) await this.endInWork(w, row, 'expiry', row.endDate, 'term ended');
+        expired += ended.length;
+        const soon = await w.tx
+          .update(agreements)
+          .set({ expiringNotifiedAt: new Date() })
+          .where(
+            and(
+              eq(agreements.tenantId, tenantId),
+              eq(agreements.status, 'active'),
+              sql`${agreements.endDate} >= ${day} and ${agreements.endDate} <= ${horizon} and ${agreements.expiringNotifiedAt} is null`,
+            ),
+          )
+          .returning({ id: agreements.id, number: agreements.number, partnerId: agreements.partnerId, endDate: agreements.endDate });
+        for (const a of soon) {
+          w.emit({ type: AGREEMENT_EVENTS.expiring, resourceType: 'agreement', resourceId: a.id, payload: { agreementId: a.id, number: a.number, partnerId: a.partnerId, endDate: a.endDate, daysLeft: daysBetween(day, a.endDate) } });
+        }
+        expiring += soon.length;
+      });
+    }
+    return { expired, expiring };
   }
 
   /** A new draft agreement linked to the old one, with its territories and products. */

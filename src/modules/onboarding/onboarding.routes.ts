@@ -39,6 +39,7 @@ import {
 } from './applications.schemas.js';
 import type { ApplicationService } from './applications.service.js';
 import { idAction } from './partners.routes.js';
+import { requireTenantUser } from './common.js';
 
 const P = '/v1/onboarding';
 
@@ -139,6 +140,19 @@ export async function onboardingRoutes(app: FastifyInstance, { applications, agr
   r.patch(`${P}/agreements/:id`, {
     schema: { tags, operationId: 'updateAgreement', summary: 'Edit a draft agreement (territories and products are replaced when given)', params: IdParams, body: AgreementUpdate, response: { 200: Agreement, ...problems(400, 401, 403, 404, 409) } },
   }, async (req) => agreements.update(actorOf(req), req.params.id, req.body));
+  r.post(`${P}/agreements::sweep`, {
+    schema: {
+      tags,
+      operationId: 'sweepAgreements',
+      summary: "Run the agreement sweep now for the caller's tenant (the workers run it hourly): expire active agreements past their end date, announce those ending within noticeDays once (agreement.expiring)",
+      body: z.strictObject({ noticeDays: z.number().int().min(1).max(365).default(30) }).optional(),
+      response: { 200: z.object({ expired: z.number().int(), expiring: z.number().int() }), ...problems(400, 401, 403) },
+    },
+  }, async (req) => {
+    const actor = actorOf(req);
+    requireTenantUser(actor, 'onboarding:write');
+    return agreements.sweep({ tenantId: actor.tenantId, noticeDays: req.body?.noticeDays ?? 30 });
+  });
   r.post(idAction(`${P}/agreements`, 'activate'), {
     schema: { tags, operationId: 'activateAgreement', summary: 'draft -> active (409: another active agreement of the partner, or an exclusive territory clash)', params: IdParams, response: { 200: Agreement, ...problems(400, 401, 403, 404, 409, 422) } },
   }, async (req) => agreements.activate(actorOf(req), req.params.id));

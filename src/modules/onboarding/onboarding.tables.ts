@@ -192,6 +192,8 @@ export const agreements = pgTable(
     endReason: text('end_reason'),
     endedOn: date('ended_on', { mode: 'string' }),
     endNote: text('end_note'),
+    /** when `agreement.expiring` was announced (once per agreement) */
+    expiringNotifiedAt: timestamp('expiring_notified_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),
     createdAt: ts('created_at'),
     updatedAt: ts('updated_at'),

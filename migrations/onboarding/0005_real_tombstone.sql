@@ -1,0 +1,1 @@
+ALTER TABLE "agreements" ADD COLUMN "expiring_notified_at" timestamp with time zone;
