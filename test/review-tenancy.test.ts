@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
+import { rebateRules } from './helpers/incentive.js';
 import { createPartner, importCsv, seedCatalog } from './helpers/target.js';
 
 /**
@@ -58,5 +59,25 @@ describe('actuals import (target.ingest upsert by external id)', () => {
     // its own new lines still import
     const ok = await importCsv(t, pbUser, 'sell-through', [HEADER, 'PB-1,2026-07-05,PB,SKU1,1,10,C1,CN'].join('\n'));
     expect(ok.data).toMatchObject({ accepted: 1, created: 1 });
+  });
+});
+
+describe('incentive writes by partner users', () => {
+  it("a partner user holding incentives:write cannot book a manual line or grant an award to another partner", async () => {
+    const paWriter = t.client(await t.token({ scope: 'incentives:write', partner: pa.id }));
+    const line = await paWriter.post('/v1/incentives/statements/lines', { partnerId: pb.id, period: '2026-07', amount: '500.00', reason: 'bonus', unit: 'CNY' });
+    expect(line.statusCode).toBe(403);
+    const award = await paWriter.post('/v1/incentives/awards', { partnerId: pb.id, period: '2026', title: 'Best of the year' });
+    expect(award.statusCode).toBe(403);
+    const prog = await paWriter.post('/v1/incentives/programs', { code: 'SNEAK', name: 'x', type: 'rebate', granularity: 'quarter', rules: rebateRules() });
+    expect(prog.statusCode).toBe(403);
+    const approver = t.client(await t.token({ scope: 'incentives:approve', partner: pa.id }));
+    expect((await approver.post(`/v1/incentives/rebate-accounts/${pb.id}/entries`, { kind: 'pay_out', amount: '1.00', reason: 'x' })).statusCode).toBe(403);
+    expect(await rows(sql`select count(*)::int as n from incentive_statements where tenant_id = 't1'`)).toEqual([{ n: 0 }]);
+    expect(await rows(sql`select count(*)::int as n from recognition_awards where tenant_id = 't1'`)).toEqual([{ n: 0 }]);
+    // and over GraphQL
+    const g = await paWriter.gql(`mutation($i: IncentiveManualLineInput!) { addIncentiveManualLine(input: $i) { id } }`, { i: { partnerId: pb.id, period: '2026-07', amount: '1.00', reason: 'x', unit: 'CNY' } });
+    expect(g.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await rows(sql`select count(*)::int as n from incentive_statement_lines where tenant_id = 't1'`)).toEqual([{ n: 0 }]);
   });
 });
