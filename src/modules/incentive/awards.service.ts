@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { requireScope, type Actor } from '../../platform/actor.js';
-import { invalid } from '../../platform/errors.js';
+import { DomainError, invalid } from '../../platform/errors.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -32,6 +32,7 @@ export class AwardService {
 
   async grant(actor: Actor, input: unknown): Promise<Award> {
     requireScope(actor, 'incentives:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot grant awards');
     const data = parseInput(AwardCreate, input);
     return this.store.write(actor, async (w) => {
       const [p] = await w.tx

@@ -85,6 +85,7 @@ export class ProgramService {
 
   async create(actor: Actor, input: unknown): Promise<Program> {
     requireScope(actor, 'incentives:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change incentive programs');
     const data = parseInput(ProgramCreate, input);
     return this.store.write(actor, async (w) => {
       const [dup] = await w.tx
@@ -123,6 +124,7 @@ export class ProgramService {
   /** Draft and active programs can change (the version increments; runs record it). Closed ones cannot. */
   async update(actor: Actor, id: string, input: unknown, opts: { ifMatch?: number } = {}): Promise<Program> {
     requireScope(actor, 'incentives:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change incentive programs');
     const patch = parseInput(ProgramUpdate, input);
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
@@ -163,6 +165,7 @@ export class ProgramService {
 
   async transition(actor: Actor, id: string, to: 'active' | 'closed', opts: { ifMatch?: number } = {}): Promise<Program> {
     requireScope(actor, 'incentives:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change incentive programs');
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
       checkVersion(before.version, opts.ifMatch, undefined);

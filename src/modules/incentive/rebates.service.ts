@@ -155,6 +155,7 @@ export class RebateService {
   /** Manual movements: release (accrued -> available), pay_out and expire (out of available). */
   async record(actor: Actor, partnerId: string, input: unknown): Promise<{ entry: LedgerEntry; balance: RebateBalance }> {
     requireScope(actor, 'incentives:approve');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot record rebate movements');
     const data = parseInput(LedgerEntryCreate, input);
     return this.store.write(actor, async (w) => {
       const acc = await this.lockAccount(w, partnerId);

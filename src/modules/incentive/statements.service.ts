@@ -136,6 +136,7 @@ export class StatementService {
   /** A manual line (bonus, correction) on the partner's open statement for the period. */
   async addManualLine(actor: Actor, input: unknown): Promise<StatementLine> {
     requireScope(actor, 'incentives:write');
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot book statement lines');
     const data = parseInput(ManualLineCreate, input);
     return this.store.write(actor, async (w) => {
       let unit = data.unit ?? 'CNY';

@@ -292,6 +292,7 @@ interface UpsertResult {
   foreign_partner: boolean | null;
   bad_product: boolean | null;
   bad_territory: boolean | null;
+  foreign_row: boolean | null;
   created: number | null;
   updated: number | null;
 }
@@ -305,6 +306,7 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnerOnl
   const hasProduct = stream !== 'collections';
   const hasTerritory = stream === 'sell-through';
   const t = tenantId;
+  const factTable = sql.raw({ 'sell-in': 'sell_in_lines', 'sell-through': 'sell_through_lines', inventory: 'inventory_snapshots', collections: 'collections' }[stream]);
   const src = sql`src as materialized (
     select s.*, p.id as partner_id,
       ${hasProduct ? sql`pr.id as product_id, pr.line_id as product_line_id,` : sql``}
@@ -312,13 +314,14 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnerOnl
       (p.id is null) as bad_partner,
       (p.id is not null and ${partnerOnly}::uuid is not null and p.id <> ${partnerOnly}::uuid) as foreign_partner,
       ${hasProduct ? sql`(pr.id is null)` : sql`false`} as bad_product,
-      ${hasTerritory ? sql`(tr.id is null)` : sql`false`} as bad_territory
+      ${hasTerritory ? sql`(tr.id is null)` : sql`false`} as bad_territory,
+      ${partnerOnly ? sql`exists (select 1 from ${factTable} o where o.tenant_id = ${t} and o.external_id = s.external_id and o.partner_id <> ${partnerOnly}::uuid)` : sql`false`} as foreign_row
     from _fact_stage s
     left join partners p on p.tenant_id = ${t} and p.code = s.partner_code
     ${hasProduct ? sql`left join products pr on pr.tenant_id = ${t} and pr.code = s.product_code` : sql``}
     ${hasTerritory ? sql`left join territories tr on tr.tenant_id = ${t} and tr.code = s.territory_code` : sql``}
   ), ok as (
-    select * from src where not (bad_partner or foreign_partner or bad_product or bad_territory)
+    select * from src where not (bad_partner or foreign_partner or bad_product or bad_territory or foreign_row)
   )`;
 
   let table: string;
@@ -395,14 +398,14 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnerOnl
       insert into ${tbl} as f (tenant_id, external_id, ${colList}, updated_at)
       select ${t}, external_id, ${values}, now() from ok
       on conflict (tenant_id, external_id) do update set ${set}, updated_at = now()
-      where ${changed}
+      where ${changed}${partnerOnly ? sql` and f.partner_id = ${partnerOnly}::uuid` : sql``}
       returning f.external_id, (f.xmax = 0) as inserted${upRet}
     )${deltaCtes}${customers}
-    select line, partner_code, product_code, territory_code, bad_partner, foreign_partner, bad_product, bad_territory,
+    select line, partner_code, product_code, territory_code, bad_partner, foreign_partner, bad_product, bad_territory, foreign_row,
       null::int as created, null::int as updated
-    from src where bad_partner or foreign_partner or bad_product or bad_territory
+    from src where bad_partner or foreign_partner or bad_product or bad_territory or foreign_row
     union all
-    select null, null, null, null, null, null, null, null,
+    select null, null, null, null, null, null, null, null, null,
       (select count(*) from up where inserted)::int, (select count(*) from up where not inserted)::int`;
 }
 
@@ -421,6 +424,7 @@ function refusals(rows: UpsertResult[]): { created: number; updated: number; err
     else if (r.foreign_partner) errors.push({ line, path: 'partnerCode', message: `partner '${r.partner_code}' is not yours` });
     if (r.bad_product) errors.push({ line, path: 'productCode', message: `no product with code '${r.product_code}'` });
     if (r.bad_territory) errors.push({ line, path: 'territoryCode', message: `no territory with code '${r.territory_code}'` });
+    if (r.foreign_row) errors.push({ line, path: 'externalId', message: "is already used by another partner's line" });
   }
   return { created, updated, errors };
 }
