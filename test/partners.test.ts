@@ -162,6 +162,14 @@ describe('idempotency', () => {
     expect(await count('partners', `code = 'P-IDEM-C'`)).toBe(1);
   });
 
+  it('keys are per caller: another client of the same tenant is not replayed the first one\'s response', async () => {
+    const other = t.client(await t.token({ sub: 'another-client' }));
+    const res = await other.post('/v1/partners', partner('P-IDEM-SUB'), { 'idempotency-key': 'k-1' });
+    expect(res.statusCode).toBe(201);
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
+    expect(res.data.code).toBe('P-IDEM-SUB');
+  });
+
   it('keys are per tenant', async () => {
     const other = t.client(await t.token({ tenant: 't-idem' }));
     const res = await other.post('/v1/partners', partner('P-IDEM'), { 'idempotency-key': 'k-1' });
@@ -214,6 +222,16 @@ describe('auth and tenancy', () => {
     expect((await b.post('/v1/partners', partner('P-TENANT'))).statusCode).toBe(201);
     const row = await t.database.rows<{ legal_name: string; version: number }>(sql`select legal_name, version from partners where id = ${p.id}`);
     expect(row[0]).toEqual({ legal_name: 'P-TENANT Trading Co.', version: 1 });
+  });
+
+  it('a partner user cannot change partner records, not even its own tier', async () => {
+    const mine = (await admin.post('/v1/partners', partner('P-SELF', { tier: 'silver' }))).data;
+    const pu = t.client(await t.token({ scope: 'partners:write', partner: mine.id }));
+    expect((await pu.patch(`/v1/partners/${mine.id}`, { tier: 'gold' })).statusCode).toBe(403);
+    expect((await pu.post('/v1/partners', partner('P-SUB-BY-PARTNER', { parentId: mine.id }))).statusCode).toBe(403);
+    expect((await pu.put('/v1/partners/by-code/P-SELF', { legalName: 'x', type: 'dealer' })).statusCode).toBe(403);
+    expect((await admin.get(`/v1/partners/${mine.id}`)).data).toMatchObject({ tier: 'silver', version: 1 });
+    expect(await count('partners', `code = 'P-SUB-BY-PARTNER'`)).toBe(0);
   });
 
   it('a partner user sees only its own partner record', async () => {

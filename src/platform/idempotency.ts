@@ -32,7 +32,7 @@ function requestHash(request: FastifyRequest): string {
 }
 
 /**
- * `Idempotency-Key` on writes: the first request's response is stored per tenant; a retry with the same key and
+ * `Idempotency-Key` on writes: the first request's response is stored per tenant and caller (subject); a retry with the same key and
  * body gets it back (header `idempotent-replayed: true`) without a second write; the same key with another
  * request is 422; a retry while the first is still running is 409. Responses of 5xx are not kept, so such a
  * request can be retried. Streaming bodies (imports) are keyed by URL only: they are idempotent by external id.
@@ -43,14 +43,16 @@ async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions)
   app.decorateRequest('idempotencyKey', null);
 
   app.addHook('preHandler', async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string' || !WRITE_METHODS.has(request.method) || !request.actor) return;
-    if (key.length < 1 || key.length > 255) {
+    const rawKey = request.headers['idempotency-key'];
+    if (typeof rawKey !== 'string' || !WRITE_METHODS.has(request.method) || !request.actor) return;
+    if (rawKey.length < 1 || rawKey.length > 255) {
       return sendProblem(reply, new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 characters', {
         errors: [{ path: 'header.idempotency-key', message: 'must be 1-255 characters' }],
       }).toProblem(request.url));
     }
     const tenantId = request.actor.tenantId;
+    // a key belongs to its caller: two clients of one tenant never replay each other's responses
+    const key = JSON.stringify([request.actor.subject, rawKey]);
     const hash = requestHash(request);
     const expiresAt = new Date(Date.now() + opts.ttlHours * 3600_000);
     // drop an expired record of this key first, so the key can be used anew
@@ -72,7 +74,7 @@ async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions)
       .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key)));
     if (!row) return; // vanished meanwhile: proceed without replay protection
     if (row.requestHash !== hash) {
-      return sendProblem(reply, new DomainError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${key}' was used for a different request (${row.method} ${row.path})`).toProblem(request.url));
+      return sendProblem(reply, new DomainError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${rawKey}' was used for a different request (${row.method} ${row.path})`).toProblem(request.url));
     }
     if (row.statusCode === null) {
       // first request still running, or died without answering: take over once it is stale
@@ -86,7 +88,7 @@ async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions)
         return;
       }
       reply.header('retry-after', '1');
-      return sendProblem(reply, new DomainError('IDEMPOTENCY_IN_PROGRESS', `A request with Idempotency-Key '${key}' is still being processed`).toProblem(request.url));
+      return sendProblem(reply, new DomainError('IDEMPOTENCY_IN_PROGRESS', `A request with Idempotency-Key '${rawKey}' is still being processed`).toProblem(request.url));
     }
     reply.code(row.statusCode);
     for (const [h, v] of Object.entries(row.responseHeaders ?? {})) reply.header(h, v);

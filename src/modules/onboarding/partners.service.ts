@@ -148,6 +148,8 @@ export class PartnerService {
 
   async create(actor: Actor, input: unknown): Promise<Partner> {
     requireScope(actor, 'partners:write');
+    // partner master data (tier, type, parent drive prices and eligibility) belongs to the tenant
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change partner records');
     const data = parseInput(PartnerCreate, input);
     return this.store.write(actor, async (w) => {
       await this.assertCodeFree(w, data.code, null);
@@ -161,7 +163,8 @@ export class PartnerService {
    */
   async update(actor: Actor, id: string, input: unknown, opts: { ifMatch?: number } = {}): Promise<Partner> {
     requireScope(actor, 'partners:write');
-    requireOwnPartner(actor, id);
+    // partner master data (tier, type, parent drive prices and eligibility) belongs to the tenant
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change partner records');
     const patch = parseInput(PartnerUpdate, input);
     return this.store.write(actor, async (w) => {
       const before = await this.lockRow(w, id);
@@ -182,6 +185,8 @@ export class PartnerService {
   /** ERP sync: create or update the partner with this code. */
   async upsertByCode(actor: Actor, code: string, input: unknown): Promise<{ partner: Partner; created: boolean }> {
     requireScope(actor, 'partners:write');
+    // partner master data (tier, type, parent drive prices and eligibility) belongs to the tenant
+    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change partner records');
     const data = parseInput(PartnerUpsert, input);
     return this.store.write(actor, async (w) => {
       const [existing] = await w.tx
