@@ -49,3 +49,14 @@ describe('documented POSTs whose body is optional accept a request without a bod
     expect(res.data.errors[0].path).toBe('body.effectiveFrom');
   });
 });
+
+describe('POST /v1/evaluations/warnings:check', () => {
+  it('is a literal path (not a path parameter after "warnings") and runs without a body', async () => {
+    const res = await bare('/v1/evaluations/warnings:check');
+    expect(res.statusCode).toBe(200);
+    expect((await bare('/v1/evaluations/warningsXYZ')).statusCode).toBe(404);
+    const doc = (await admin.get('/docs/json')).data;
+    expect(doc.paths['/v1/evaluations/warnings:check']?.post?.operationId).toBe('checkWarnings');
+    expect(doc.paths['/v1/evaluations/warnings{check}']).toBeUndefined();
+  });
+});

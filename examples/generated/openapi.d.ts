@@ -2183,7 +2183,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/evaluations/warnings{check}": {
+    "/v1/evaluations/warnings:check": {
         parameters: {
             query?: never;
             header?: never;
@@ -17684,9 +17684,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                check: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
