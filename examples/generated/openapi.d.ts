@@ -2200,7 +2200,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/evaluations/warnings{check}": {
+    "/v1/evaluations/warnings:check": {
         parameters: {
             query?: never;
             header?: never;
@@ -17775,9 +17775,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                check: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {

@@ -475,7 +475,7 @@ export async function evaluationRoutes(
   );
 
   r.post(
-    '/v1/evaluations/warnings:check',
+    '/v1/evaluations/warnings::check',
     {
       schema: {
         tags,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { registerImportKind } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
@@ -36,7 +37,7 @@ export function createEvaluationServices(store: Store, deps: { onboarding: Onboa
 
 /** The evaluation module: one encapsulated plugin (its zod compilers stay inside). */
 export async function evaluationModule(app: FastifyInstance, opts: { services: EvaluationServices }) {
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await evaluationRoutes(app, opts.services);
   const g = evaluationResolvers(opts.services.evaluations, opts.services.warnings, opts.services.reports);

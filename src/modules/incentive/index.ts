@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
@@ -37,7 +38,7 @@ export function createIncentiveServices(store: Store, deps: { onboarding: Onboar
 
 /** The incentive module: one encapsulated plugin (its zod compilers stay inside). */
 export async function incentiveModule(app: FastifyInstance, opts: { services: IncentiveServices }) {
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await incentiveRoutes(app, opts.services);
   const r = incentiveResolvers(opts.services);

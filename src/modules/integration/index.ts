@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { setAsyncImportHandler } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
@@ -84,7 +85,7 @@ export function createIntegrationServices(store: Store, deps: { onboarding: Onbo
 
 /** The integration module: audit and event feed, webhooks, API keys, jobs (one encapsulated plugin). */
 export async function integrationModule(app: FastifyInstance, opts: { services: IntegrationServices }) {
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   setAsyncImportHandler(opts.services.jobs.spool);
   await integrationRoutes(app, opts.services);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { invalid } from '../../platform/errors.js';
 import { registerImportKind } from '../../platform/imports.js';
@@ -41,7 +42,7 @@ export function createPolicyServices(store: Store, _deps: { onboarding: Onboardi
 
 /** The policy module: one encapsulated plugin (its zod compilers stay inside). */
 export async function policyModule(app: FastifyInstance, opts: { services: PolicyServices }) {
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await policyRoutes(app, opts.services);
   const g = policyResolvers(opts.services);
