@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import { catalogRoutes, registerCatalogImports } from './catalog.routes.js';
@@ -13,6 +13,7 @@ import { partnerResolvers } from './partners.resolvers.js';
 import { partnerRoutes } from './partners.routes.js';
 import { partnersSdl } from './partners.sdl.js';
 import { PartnerService } from './partners.service.js';
+import { zodValidatorCompiler } from '../../platform/validate.js';
 
 export interface OnboardingServices {
   store: Store;
@@ -33,7 +34,7 @@ export function createOnboardingServices(store: Store): OnboardingServices {
 
 /** The onboarding module: one encapsulated plugin (its zod compilers stay inside). */
 export async function onboardingModule(app: FastifyInstance, opts: { services: OnboardingServices }) {
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const s = opts.services;
   await partnerRoutes(app, { partners: s.partners, store: s.store });

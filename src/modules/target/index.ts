@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
@@ -9,6 +9,7 @@ import { targetResolvers } from './target.resolvers.js';
 import { targetRoutes } from './target.routes.js';
 import { targetSdl } from './target.sdl.js';
 import { TargetService } from './target.service.js';
+import { zodValidatorCompiler } from '../../platform/validate.js';
 
 export interface TargetServices {
   targets: TargetService;
@@ -22,7 +23,7 @@ export function createTargetServices(store: Store, _deps: { onboarding: Onboardi
 
 /** The target module: one encapsulated plugin (its zod compilers stay inside). */
 export async function targetModule(app: FastifyInstance, opts: { services: TargetServices }) {
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await targetRoutes(app, opts.services);
   const r = targetResolvers(opts.services.targets, opts.services.actuals);
