@@ -1259,7 +1259,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/targets/periods/{periodAction}": {
+    "/v1/targets/periods/{period}:lock": {
         parameters: {
             query?: never;
             header?: never;
@@ -1268,8 +1268,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /v1/targets/periods/{period}:lock locks a period (targets overlapping it refuse edits; idempotent); {period}:unlock unlocks it */
-        post: operations["lockOrUnlockPeriod"];
+        /** Lock a period: targets overlapping it refuse edits (idempotent) */
+        post: operations["lockPeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/targets/periods/{period}:unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unlock a period (idempotent) */
+        post: operations["unlockPeriod"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1960,7 +1977,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/evaluations/runs/{idAction}": {
+    "/v1/evaluations/runs/{id}:finalise": {
         parameters: {
             query?: never;
             header?: never;
@@ -1969,7 +1986,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /v1/evaluations/runs/{id}:finalise makes the run immutable (one finalised run per template and period), derives recommended actions and emits evaluation.finalised */
+        /** Make the run immutable (one finalised run per template and period), derive recommended actions, emit evaluation.finalised */
         post: operations["finaliseEvaluationRun"];
         delete?: never;
         options?: never;
@@ -2165,7 +2182,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/evaluations/actions/{idAction}": {
+    "/v1/evaluations/actions/{id}:accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -2174,8 +2191,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /v1/evaluations/actions/{id}:accept performs the action through the owning module (tier change on the partner) and records it; {id}:dismiss records the refusal */
-        post: operations["decideEvaluationAction"];
+        /** Accept a recommended action: performed through the owning module (e.g. tier change on the partner) and recorded */
+        post: operations["acceptEvaluationAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/actions/{id}:dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a recommended action (recorded) */
+        post: operations["dismissEvaluationAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -13577,13 +13611,13 @@ export interface operations {
             };
         };
     };
-    lockOrUnlockPeriod: {
+    lockPeriod: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description e.g. 2026-Q3:lock */
-                periodAction: string;
+                /** @description e.g. 2026, 2026-Q3, 2026-07 */
+                period: string;
             };
             cookie?: never;
         };
@@ -13598,6 +13632,56 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodLock"];
                 };
             };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlockPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. 2026, 2026-Q3, 2026-07 */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description Default Response */
             204: {
                 headers: {
@@ -16800,8 +16884,7 @@ export interface operations {
                 "if-match"?: string;
             };
             path: {
-                /** @description e.g. 0190b5a6-...:finalise */
-                idAction: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -17599,13 +17682,83 @@ export interface operations {
             };
         };
     };
-    decideEvaluationAction: {
+    acceptEvaluationAction: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description e.g. 0190b5a6-...:accept */
-                idAction: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionDecisionInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationAction"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismissEvaluationAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
             };
             cookie?: never;
         };

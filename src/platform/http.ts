@@ -38,3 +38,11 @@ export function ifMatchVersion(request: FastifyRequest): number | undefined {
 
 /** Shared path parameter for resources addressed by UUID. */
 export const IdParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
+
+/**
+ * `/base/:id:action` routes (Google AIP-136 custom methods, e.g. POST /v1/partners/{id}:activate). find-my-way
+ * tells two literal-colon suffixes of one parameter apart only when the parameter carries a regex, so the id is
+ * matched as a UUID (or the given pattern) and `::` writes the literal colon. OpenAPI shows `{id}:action`.
+ */
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+export const actionPath = (base: string, action: string, param = 'id', pattern = UUID_PATTERN) => `${base}/:${param}(${pattern})::${action}`;

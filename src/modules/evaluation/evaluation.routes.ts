@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
-import { etag, ifMatchVersion, problems } from '../../platform/http.js';
+import { actionPath, etag, ifMatchVersion, problems } from '../../platform/http.js';
 import { ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import type { Store } from '../../platform/store.js';
@@ -46,22 +46,8 @@ import { toCsv } from '../../platform/csv.js';
 const importValidator: typeof validatorCompiler = (route) =>
   route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route);
 
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const TemplateParams = z.object({ template: z.string().min(1).max(64).describe('template id or code') });
 const RunParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
-/** `{id}:{action}` as one path segment (find-my-way cannot tell two literal-colon suffixes of one parameter apart) */
-const idAction = (actions: string[]) =>
-  z.object({
-    idAction: z
-      .string()
-      .regex(new RegExp(`^${UUID}:(${actions.join('|')})$`), `must be {id}:${actions.join(' or {id}:')}`)
-      .describe(`e.g. 0190b5a6-...:${actions[0]}`),
-  });
-const splitAction = (s: string) => {
-  const i = s.lastIndexOf(':');
-  return { id: s.slice(0, i), action: s.slice(i + 1) };
-};
-
 export async function evaluationRoutes(
   app: FastifyInstance,
   { evaluations, warnings, reports, store }: { evaluations: EvaluationService; warnings: WarningService; reports: ReportService; store: Store },
@@ -247,20 +233,20 @@ export async function evaluationRoutes(
   );
 
   r.post(
-    '/v1/evaluations/runs/:idAction',
+    actionPath('/v1/evaluations/runs', 'finalise'),
     {
       schema: {
         tags,
         operationId: 'finaliseEvaluationRun',
-        summary: 'POST /v1/evaluations/runs/{id}:finalise makes the run immutable (one finalised run per template and period), derives recommended actions and emits evaluation.finalised',
-        params: idAction(['finalise']),
+        summary: 'Make the run immutable (one finalised run per template and period), derive recommended actions, emit evaluation.finalised',
+        params: RunParams,
         headers: z.object({ 'if-match': z.string().optional() }),
         response: { 200: Run, ...problems(400, 401, 403, 404, 409, 412) },
       },
     },
     async (request, reply) => {
       const ifMatch = ifMatchVersion(request);
-      const run = await evaluations.finaliseRun(actorOf(request), splitAction(request.params.idAction).id, ifMatch === undefined ? {} : { ifMatch });
+      const run = await evaluations.finaliseRun(actorOf(request), request.params.id, ifMatch === undefined ? {} : { ifMatch });
       return reply.header('etag', etag(run.version)).send(run);
     },
   );
@@ -443,23 +429,25 @@ export async function evaluationRoutes(
     async (request) => evaluations.getAction(actorOf(request), request.params.id),
   );
 
-  r.post(
-    '/v1/evaluations/actions/:idAction',
-    {
-      schema: {
-        tags,
-        operationId: 'decideEvaluationAction',
-        summary: 'POST /v1/evaluations/actions/{id}:accept performs the action through the owning module (tier change on the partner) and records it; {id}:dismiss records the refusal',
-        params: idAction(['accept', 'dismiss']),
-        body: ActionDecision.optional(),
-        response: { 200: Action, ...problems(400, 401, 403, 404, 409) },
+  for (const decision of ['accept', 'dismiss'] as const) {
+    r.post(
+      actionPath('/v1/evaluations/actions', decision),
+      {
+        schema: {
+          tags,
+          operationId: `${decision}EvaluationAction`,
+          summary:
+            decision === 'accept'
+              ? 'Accept a recommended action: performed through the owning module (e.g. tier change on the partner) and recorded'
+              : 'Dismiss a recommended action (recorded)',
+          params: RunParams,
+          body: ActionDecision.optional(),
+          response: { 200: Action, ...problems(400, 401, 403, 404, 409) },
+        },
       },
-    },
-    async (request) => {
-      const { id, action } = splitAction(request.params.idAction);
-      return evaluations.decideAction(actorOf(request), id, action as 'accept' | 'dismiss', request.body ?? {});
-    },
-  );
+      async (request) => evaluations.decideAction(actorOf(request), request.params.id, decision, request.body ?? {}),
+    );
+  }
 
   // ---------------------------------------------------------------- early warnings
   r.post(

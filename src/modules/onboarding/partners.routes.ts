@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
-import { etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
+import { actionPath, etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import { ImportQuery, ImportReportSchema, registerImportKind, serveImport } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
@@ -12,9 +12,8 @@ import { PUBLIC_PARTNER_ACTIONS } from './onboarding.rules.js';
 import { Code, Partner, PartnerCreate, PartnerHistoryEntry, PartnerListQuery, PartnerUpdate, PartnerUpsert, TransitionBody } from './partners.schemas.js';
 import type { PartnerService } from './partners.service.js';
 
-/** A UUID path parameter followed by a literal ":action" (fastify: regex param, then "::" for a literal colon). */
-const UUID_RE = '(^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
-export const idAction = (base: string, action: string) => `${base}/:id${UUID_RE}::${action}`;
+/** `${base}/{id}:${action}` */
+export const idAction = (base: string, action: string) => actionPath(base, action);
 
 export async function partnerRoutes(app: FastifyInstance, { partners, store }: { partners: PartnerService; store: Store }) {
   const r = app.withTypeProvider<ZodTypeProvider>();

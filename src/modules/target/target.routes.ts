@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
-import { etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
+import { actionPath, etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
 import { importBody, ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import type { ActualsService } from './actuals.service.js';
@@ -108,23 +108,33 @@ export async function targetRoutes(app: FastifyInstance, { targets, actuals }: {
     data: await targets.locks(actorOf(request)),
   }));
 
-  // one route: find-my-way cannot tell '/:period::lock' from '/:period::unlock'
+  const PERIOD_PATTERN = '^[0-9Qq-]{4,7}'; // the period parser checks the rest
   r.post(
-    '/v1/targets/periods/:periodAction',
+    actionPath('/v1/targets/periods', 'lock', 'period', PERIOD_PATTERN),
     {
       schema: {
         tags,
-        operationId: 'lockOrUnlockPeriod',
-        summary: 'POST /v1/targets/periods/{period}:lock locks a period (targets overlapping it refuse edits; idempotent); {period}:unlock unlocks it',
-        params: z.object({ periodAction: z.string().regex(/^[0-9A-Za-z-]{4,7}:(lock|unlock)$/, 'must be {period}:lock or {period}:unlock').describe('e.g. 2026-Q3:lock') }),
-        response: { 200: PeriodLock, 204: z.null(), ...problems(400, 401, 403, 404) },
+        operationId: 'lockPeriod',
+        summary: 'Lock a period: targets overlapping it refuse edits (idempotent)',
+        params: z.object({ period: z.string().describe('e.g. 2026, 2026-Q3, 2026-07') }),
+        response: { 200: PeriodLock, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => targets.lockPeriod(actorOf(request), request.params.period),
+  );
+  r.post(
+    actionPath('/v1/targets/periods', 'unlock', 'period', PERIOD_PATTERN),
+    {
+      schema: {
+        tags,
+        operationId: 'unlockPeriod',
+        summary: 'Unlock a period (idempotent)',
+        params: z.object({ period: z.string().describe('e.g. 2026, 2026-Q3, 2026-07') }),
+        response: { 204: z.null(), ...problems(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const i = request.params.periodAction.lastIndexOf(':');
-      const period = request.params.periodAction.slice(0, i);
-      if (request.params.periodAction.slice(i + 1) === 'lock') return targets.lockPeriod(actorOf(request), period);
-      await targets.unlockPeriod(actorOf(request), period);
+      await targets.unlockPeriod(actorOf(request), request.params.period);
       return reply.code(204).send(null);
     },
   );
