@@ -58,7 +58,7 @@ describe('achievement', () => {
       byMonth: [
         { month: '2026-07', target: '400.0000', actual: '300.0000', achievementPct: '75.00' },
         { month: '2026-08', target: null, actual: '200.5000', achievementPct: null },
-        { month: '2026-09', target: null, actual: '0', achievementPct: null },
+        { month: '2026-09', target: null, actual: '0.0000', achievementPct: null },
       ],
     });
     // new customers in Q3: C1 (07-05) and C2 (08-10); C3 was first seen in June -> 2 of 3 = 66.67 %
@@ -100,7 +100,7 @@ describe('achievement', () => {
     expect(s6).toBeLessThanOrEqual(4);
     const a = big.data.partners.nodes.find((n: any) => n.code === 'A');
     expect(a.achievement).toMatchObject({ actual: '500.5000', achievementPct: '50.05', forecast: '1001.0000' });
-    expect(a.achievement.byMonth.map((m: any) => m.actual)).toEqual(['300.0000', '200.5000', '0']);
+    expect(a.achievement.byMonth.map((m: any) => m.actual)).toEqual(['300.0000', '200.5000', '0.0000']);
     const net = await admin.gql(`{ networkAchievement(period: "2026-Q3", asOf: "2026-09-30", first: 1) { nodes { partnerCode rank achievementPct } pageInfo { hasNextPage endCursor } } }`);
     expect(net.data.networkAchievement.nodes).toEqual([{ partnerCode: 'B', rank: 1, achievementPct: '125.00' }]);
     expect(net.data.networkAchievement.pageInfo.hasNextPage).toBe(true);

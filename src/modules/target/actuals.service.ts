@@ -69,7 +69,7 @@ export class ActualsService {
     const idFilter = ids ? sql`p.id = any(${`{${ids.join(',')}}`}::uuid[])` : sql`(t.target is not null or a.actual is not null)`;
     const own = actor.partnerId ? sql` and p.id = ${actor.partnerId}::uuid` : sql``;
     const months = withMonths
-      ? sql`, (select json_agg(json_build_object('month', to_char(g.month, 'YYYY-MM'), 'actual', coalesce(mm.v, 0)::text,
+      ? sql`, (select json_agg(json_build_object('month', to_char(g.month, 'YYYY-MM'), 'actual', coalesce(mm.v, 0.0000)::text,
               'target', mt.value::text,
               'pct', case when mt.value > 0 then round(coalesce(mm.v, 0) * 100 / mt.value, 2)::text end) order by g.month)
             from generate_series(${p.start}::date, ${p.end}::date, interval '1 month') as g(month)
@@ -82,7 +82,7 @@ export class ActualsService {
       t as (select partner_id, value as target from targets where tenant_id = ${t} and period = ${p.label} and metric = ${metric}
             and product_line_id is null and territory_id is null),
       base as (
-        select p.id, p.code, p.legal_name, t.target, coalesce(a.actual, 0) as actual
+        select p.id, p.code, p.legal_name, t.target, coalesce(a.actual, 0.0000) as actual
         from partners p left join t on t.partner_id = p.id left join a on a.partner_id = p.id
         where p.tenant_id = ${t} and ${idFilter}${own}
       ),
