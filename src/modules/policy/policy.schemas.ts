@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { PARTNER_TYPES } from '../onboarding/partners.schemas.js';
 
@@ -89,7 +90,7 @@ export const DiscountRules = z
     const kinds = rules.map((r) => r.kind);
     if (new Set(kinds).size !== kinds.length) ctx.addIssue({ code: 'custom', message: 'at most one volume rule and one payment_term rule' });
     rules.forEach((r, i) => {
-      const keys = r.kind === 'volume' ? r.tiers.map((t) => Number(t.min)) : r.tiers.map((t) => t.withinDays);
+      const keys = r.kind === 'volume' ? r.tiers.map((t) => new Decimal(t.min).toFixed()) : r.tiers.map((t) => t.withinDays);
       if (new Set(keys).size !== keys.length) ctx.addIssue({ code: 'custom', path: [i, 'tiers'], message: 'two tiers have the same threshold' });
     });
   });
@@ -178,9 +179,9 @@ export const PriceLineInput = z
   })
   .superRefine((l, ctx) => {
     if (!!l.product === !!l.productLine) ctx.addIssue({ code: 'custom', path: ['product'], message: 'give exactly one of product or productLine' });
-    const n = (s: string) => Number(s); // comparison only; both have <= 4 decimals and <= 14 digits, exact in a double
-    if (n(l.distributionPrice) > n(l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['distributionPrice'], message: 'must not exceed suggestedRetailPrice' });
-    if (l.minResalePrice != null && n(l.minResalePrice) > n(l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['minResalePrice'], message: 'must not exceed suggestedRetailPrice' });
+    const n = (s: string) => new Decimal(s); // exact: 18 significant digits do not fit a double
+    if (n(l.distributionPrice).gt(l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['distributionPrice'], message: 'must not exceed suggestedRetailPrice' });
+    if (l.minResalePrice != null && n(l.minResalePrice).gt(l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['minResalePrice'], message: 'must not exceed suggestedRetailPrice' });
   })
   ;
 export type PriceLineInput = z.infer<typeof PriceLineInput>;
