@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
 import { catalogFixture } from './helpers/policy.js';
+import { createPartner } from './helpers/target.js';
 
 let t: TestApp;
 let admin: Client;
@@ -56,5 +57,43 @@ describe('policy: price line amounts compared exactly', () => {
       },
     ]);
     expect(v.statusCode, v.body).toBe(201);
+  });
+});
+
+describe('target: allocation with save is set-based', () => {
+  it('stores an allocation across 40 partners with the same number of statements as across 4, and a re-allocation updates only changed values', async () => {
+    const ps: string[] = [];
+    for (let i = 0; i < 40; i++) ps.push((await createPartner(admin, `RM-AL${String(i).padStart(2, '0')}`)).id);
+    const alloc = (ids: string[], value: string, period: string) =>
+      admin.post('/v1/targets/allocate', { period, metric: 'sales_amount', value, partners: ids.map((partnerId) => ({ partnerId })), save: true });
+
+    t.database.statements = 0;
+    const small = await alloc(ps.slice(0, 4), '100.00', '2030');
+    expect(small.statusCode, small.body).toBe(200);
+    const nSmall = t.database.statements;
+    t.database.statements = 0;
+    const big = await alloc(ps, '100.00', '2031');
+    expect(big.statusCode, big.body).toBe(200);
+    const nBig = t.database.statements;
+    expect(nBig).toBe(nSmall);
+
+    // 100.00 / 40 = 2.50 each; the parts, the stored rows and the total all agree
+    expect(big.data.parts.every((p: { value: string; targetId: string }) => p.value === '2.50' && p.targetId)).toBe(true);
+    const stored = await t.database.rows<{ s: string; n: number }>(sql`select sum(value)::text as s, count(*)::int as n from targets where tenant_id = 't1' and period = '2031'`);
+    expect(stored[0]).toEqual({ s: '100.0000', n: 40 });
+    const ev = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from events where tenant_id = 't1' and type = 'target.set' and payload->'target'->>'period' = '2031'`);
+    expect(Number(ev[0]!.n)).toBe(40);
+
+    // re-allocate 100.01: one partner gets 2.51, the others keep 2.50 and are not touched (version 1)
+    t.database.statements = 0;
+    const again = await alloc(ps, '100.01', '2031');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(t.database.statements).toBeLessThanOrEqual(nBig + 1);
+    expect(again.data.parts.map((p: { targetId: string }) => p.targetId)).toEqual(big.data.parts.map((p: { targetId: string }) => p.targetId));
+    const rows = await t.database.rows<{ value: string; version: number }>(sql`select value::text as value, version from targets where tenant_id = 't1' and period = '2031' order by value desc, partner_id`);
+    expect(rows[0]).toEqual({ value: '2.5100', version: 2 });
+    expect(rows.slice(1).every((r) => r.value === '2.5000' && Number(r.version) === 1)).toBe(true);
+    const sum = await t.database.rows<{ s: string }>(sql`select sum(value)::text as s from targets where tenant_id = 't1' and period = '2031'`);
+    expect(sum[0]!.s).toBe('100.0100');
   });
 });
