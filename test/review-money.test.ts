@@ -97,3 +97,34 @@ describe('target: allocation with save is set-based', () => {
     expect(sum[0]!.s).toBe('100.0100');
   });
 });
+
+describe('target: amounts and dates are exact', () => {
+  it('refuses a JSON number for a target amount (12345678901234.00001 would arrive as 12345678901234), in create, decompose and allocate', async () => {
+    const p = await createPartner(admin, 'RM-NUM');
+    const create = await admin.post('/v1/targets', { partnerId: p.id, period: '2026', metric: 'sales_amount', value: 12345678901234.00001 });
+    expect(create.statusCode, create.body).toBe(400);
+    expect(create.data.errors[0].path).toMatch(/value$/);
+    const dec = await admin.post('/v1/targets/decompose', { partnerId: p.id, period: '2026', metric: 'sales_amount', value: 12345678901234.00001 });
+    expect(dec.statusCode, dec.body).toBe(400);
+    const al = await admin.post('/v1/targets/allocate', { period: '2026', metric: 'sales_amount', value: 100, partners: [{ partnerId: p.id }] });
+    expect(al.statusCode, al.body).toBe(400);
+    const n = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from targets where tenant_id = 't1' and partner_id = ${p.id}`);
+    expect(Number(n[0]!.n)).toBe(0);
+    // the same amounts as decimal strings are exact
+    const ok = await admin.post('/v1/targets/decompose', { partnerId: p.id, period: '2026', metric: 'sales_amount', value: '12345678901234.00' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.data.parts.map((x: { value: string }) => x.value)).toEqual(['3086419725308.50', '3086419725308.50', '3086419725308.50', '3086419725308.50']);
+  });
+
+  it('refuses an asOf that is not a calendar date (2026-02-30 is not 2026-03-02)', async () => {
+    const p = await createPartner(admin, 'RM-ASOF');
+    for (const asOf of ['2026-02-30', '2026-02-29', '2026-04-31']) {
+      const one = await admin.get(`/v1/targets/achievement/${p.id}?period=2026-Q1&metric=sales_amount&asOf=${asOf}`);
+      expect(one.statusCode, `${asOf} ${one.body}`).toBe(400);
+      const net = await admin.get(`/v1/targets/achievement?period=2026-Q1&metric=sales_amount&asOf=${asOf}`);
+      expect(net.statusCode, `${asOf} ${net.body}`).toBe(400);
+    }
+    const leap = await admin.get(`/v1/targets/achievement?period=2028-Q1&metric=sales_amount&asOf=2028-02-29`);
+    expect(leap.statusCode, leap.body).toBe(200);
+  });
+});

@@ -4660,13 +4660,13 @@ export interface components {
             /** @description limit the target to a territory (not together with productLineId) */
             territoryId?: string | null;
             /** @description decimal string, e.g. "1200000.00" */
-            value: string | number;
+            value: string;
             agreementId?: string | null;
             note?: string | null;
         };
         TargetUpdateInput: {
             /** @description decimal string, e.g. "1200000.00" */
-            value?: string | number;
+            value?: string;
             agreementId?: string | null;
             note?: string | null;
             /** @description expected current version (or send If-Match) */
@@ -4702,7 +4702,7 @@ export interface components {
             /** @description limit the target to a territory (not together with productLineId) */
             territoryId?: string | null;
             /** @description the whole to split; default: the partner's stored target for the period */
-            value?: string | number;
+            value?: string;
             /**
              * @default quarters
              * @enum {string}
@@ -4711,7 +4711,7 @@ export interface components {
             /** @description seasonal weights, one per part (4 quarters, 12 or 3 months); default even */
             weights?: (string | number)[];
             /** @description smallest unit of a part; default 0.01 for amounts, 1 for counts */
-            unit?: string | number;
+            unit?: string;
             /**
              * @description store the parts as targets (created or updated)
              * @default false
@@ -4727,7 +4727,7 @@ export interface components {
              */
             metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
             /** @description the whole; required for a tenant-level target, default the parent partner's stored target */
-            value?: string | number;
+            value?: string;
             /**
              * Format: uuid
              * @description allocate a parent partner's target across its direct children
@@ -4745,7 +4745,7 @@ export interface components {
                 weight?: string | number;
             }[];
             /** @description decimal string, e.g. "1200000.00" */
-            unit?: string | number;
+            unit?: string;
             /** @default false */
             save?: boolean;
         };
