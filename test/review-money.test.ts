@@ -128,3 +128,13 @@ describe('target: amounts and dates are exact', () => {
     expect(leap.statusCode, leap.body).toBe(200);
   });
 });
+
+describe('GraphQL: money fields are Decimal', () => {
+  it('ResolvedTerms.creditLimit carries a Decimal value, not a String', async () => {
+    const q = await admin.gql(`{ __type(name: "ResolvedTerms") { fields { name type { ofType { name fields { name type { name } } } } } } }`);
+    expect(q.errors).toBeUndefined();
+    const credit = q.data.__type.fields.find((f: { name: string }) => f.name === 'creditLimit');
+    const value = credit.type.ofType.fields.find((f: { name: string }) => f.name === 'value');
+    expect(value.type.name).toBe('Decimal');
+  });
+});
