@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
 import { catalogFixture } from './helpers/policy.js';
 import { createPartner } from './helpers/target.js';
+import { makePartners } from './helpers/evaluation.js';
 
 let t: TestApp;
 let admin: Client;
@@ -136,5 +137,37 @@ describe('GraphQL: money fields are Decimal', () => {
     const credit = q.data.__type.fields.find((f: { name: string }) => f.name === 'creditLimit');
     const value = credit.type.ofType.fields.find((f: { name: string }) => f.name === 'value');
     expect(value.type.name).toBe('Decimal');
+  });
+});
+
+describe('evaluation: scores a template can give fit where they are stored', () => {
+  const kpi = (scoring: Record<string, unknown>) => ({ code: 'k', name: 'k', weight: '100', direction: 'higher', source: 'manual', scoring });
+  const tpl = (code: string, scoring: Record<string, unknown>) => admin.post('/v1/evaluations/templates', { code, name: code, gradeBands: [{ grade: 'A', min: '0' }], kpis: [kpi(scoring)] });
+
+  it('refuses a cap, band score or otherwise above 99999.9999 (numeric(9,4)) when the template is saved, not in every later run', async () => {
+    const cap = await tpl('RM-CAP', { type: 'linear', floor: '0', target: '1', cap: '100000' });
+    expect(cap.statusCode, cap.body).toBe(400);
+    expect(cap.data.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/kpis.0.scoring.cap$/) })]));
+    const band = await tpl('RM-BAND', { type: 'banded', bands: [{ threshold: '1', score: '100000' }] });
+    expect(band.statusCode, band.body).toBe(400);
+    expect(band.data.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/kpis.0.scoring.bands.0.score$/) })]));
+    const otherwise = await tpl('RM-OTHER', { type: 'banded', bands: [{ threshold: '1', score: '1' }], otherwise: '100000' });
+    expect(otherwise.statusCode, otherwise.body).toBe(400);
+    const n = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from scorecard_templates where tenant_id = 't1' and code like 'RM-%'`);
+    expect(Number(n[0]!.n)).toBe(0);
+  });
+
+  it('a template at the largest storable cap runs and stores the capped score', async () => {
+    await makePartners(admin, ['RM-E1']);
+    const ok = await tpl('RM-MAX', { type: 'linear', floor: '0', target: '1', cap: '99999.9999' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const mv = await admin.put('/v1/evaluations/manual-values', { values: [{ partnerCode: 'RM-E1', period: '2026-Q1', kpi: 'k', value: '99999999999999' }] });
+    expect(mv.statusCode, mv.body).toBe(200);
+    const run = await admin.post('/v1/evaluations/runs', { template: 'RM-MAX', period: '2026-Q1', partners: ['RM-E1'] });
+    expect(run.statusCode, run.body).toBe(201);
+    const res = await admin.get(`/v1/evaluations/runs/${run.data.id}/results`);
+    // score capped at 99999.9999; total = score x 100 / 100 rounded to 2 decimals = 100000.00
+    expect(res.data.data[0]).toMatchObject({ total: '100000.00' });
+    expect(res.data.data[0].kpis[0]).toMatchObject({ score: '99999.9999' });
   });
 });
