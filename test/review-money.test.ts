@@ -171,3 +171,14 @@ describe('evaluation: scores a template can give fit where they are stored', () 
     expect(res.data.data[0].kpis[0]).toMatchObject({ score: '99999.9999' });
   });
 });
+
+describe('incentive: rebate spend maxPercent is a percentage', () => {
+  it('refuses maxPercent below 0 or above 100 with a 400 (150% let a spend exceed the order it pays)', async () => {
+    const p = await createPartner(admin, 'RM-SPEND');
+    for (const maxPercent of ['150', '100.0001', '-10']) {
+      const res = await admin.post(`/v1/incentives/rebate-accounts/${p.id}/spend`, { amount: '120.00', orderRef: `RM-${maxPercent}`, orderAmount: '100.00', maxPercent });
+      expect(res.statusCode, `${maxPercent} ${res.body}`).toBe(400);
+      expect(res.data.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/maxPercent$/) })]));
+    }
+  });
+});

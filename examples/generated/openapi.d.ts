@@ -3336,7 +3336,7 @@ export interface components {
             orderRef: string;
             /** @description With maxPercent: the spend may not exceed this share of the order */
             orderAmount?: string;
-            /** @description e.g. "10": use up to 10% of the order from rebate */
+            /** @description e.g. "10": use up to 10% of the order from rebate (0-100) */
             maxPercent?: string;
         };
         RebateSpendResultInput: {
@@ -5654,7 +5654,7 @@ export interface components {
             orderRef: string;
             /** @description With maxPercent: the spend may not exceed this share of the order */
             orderAmount?: string;
-            /** @description e.g. "10": use up to 10% of the order from rebate */
+            /** @description e.g. "10": use up to 10% of the order from rebate (0-100) */
             maxPercent?: string;
         };
         RebateSpendResult: {
