@@ -182,3 +182,23 @@ describe('incentive: rebate spend maxPercent is a percentage', () => {
     }
   });
 });
+
+describe('incentive: amounts use the ISO 4217 minor unit of every currency', () => {
+  it('refuses fractions of currencies without minor units (XOF, XAF, UGX, PYG, RWF) and a 4th decimal of 3-decimal ones (LYD, IQD)', async () => {
+    const p = await createPartner(admin, 'RM-CUR');
+    for (const unit of ['XOF', 'XAF', 'UGX', 'PYG', 'RWF']) {
+      const res = await admin.post('/v1/incentives/statements/lines', { partnerId: p.id, period: '2026-01', amount: '10.50', reason: 'bonus', unit });
+      expect(res.statusCode, `${unit} ${res.body}`).toBe(400);
+      const whole = await admin.post('/v1/incentives/statements/lines', { partnerId: p.id, period: '2026-01', amount: '10', reason: 'bonus', unit });
+      expect(whole.statusCode, `${unit} ${whole.body}`).toBe(201);
+      expect(whole.data.amount).toBe('10');
+    }
+    for (const unit of ['LYD', 'IQD']) {
+      const res = await admin.post('/v1/incentives/statements/lines', { partnerId: p.id, period: '2026-01', amount: '1.0005', reason: 'bonus', unit });
+      expect(res.statusCode, `${unit} ${res.body}`).toBe(400);
+      const ok = await admin.post('/v1/incentives/statements/lines', { partnerId: p.id, period: '2026-01', amount: '1.005', reason: 'bonus', unit });
+      expect(ok.statusCode, `${unit} ${ok.body}`).toBe(201);
+      expect(ok.data.amount).toBe('1.005');
+    }
+  });
+});
