@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
-import { catalogFixture } from './helpers/policy.js';
+import { catalogFixture, makePartner as makePolicyPartner, makePolicy, price } from './helpers/policy.js';
 import { createPartner } from './helpers/target.js';
 import { makePartners } from './helpers/evaluation.js';
 
@@ -199,6 +199,25 @@ describe('incentive: amounts use the ISO 4217 minor unit of every currency', () 
       const ok = await admin.post('/v1/incentives/statements/lines', { partnerId: p.id, period: '2026-01', amount: '1.005', reason: 'bonus', unit });
       expect(ok.statusCode, `${unit} ${ok.body}`).toBe(201);
       expect(ok.data.amount).toBe('1.005');
+    }
+  });
+});
+
+describe('policy: amounts use the ISO 4217 minor unit (not the display digits of Intl)', () => {
+  it('keeps the cents of IDR, HUF and COP prices (ISO exponent 2) and rounds IQD to 3 decimals', async () => {
+    const partner = await makePolicyPartner(admin, 'RM-IDR');
+    await catalogFixture(t, { products: [{ code: 'RM-IDR-P' }, { code: 'RM-HUF-P' }, { code: 'RM-COP-P' }, { code: 'RM-IQD-P' }] });
+    const cases = [
+      ['IDR', 'RM-IDR-P', '10000.50', '10000.50'],
+      ['HUF', 'RM-HUF-P', '999.45', '999.45'],
+      ['COP', 'RM-COP-P', '1234.56', '1234.56'],
+      ['IQD', 'RM-IQD-P', '1.2345', '1.235'],
+    ] as const;
+    for (const [currency, product, unitPrice, gross] of cases) {
+      await makePolicy(admin, { code: `RM-${currency}`, currency, scope: { kind: 'partner', value: partner.id }, lines: [price(product, unitPrice, '20000.00')] });
+      const res = await admin.get(`/v1/policy/prices/resolve?partner=${partner.code}&product=${product}&date=2026-05-01&quantity=1`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect([currency, res.data.grossAmount, res.data.netAmount]).toEqual([currency, gross, gross]);
     }
   });
 });
