@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
 import { catalogFixture, makePartner as makePolicyPartner, makePolicy, price } from './helpers/policy.js';
-import { createPartner } from './helpers/target.js';
+import { createPartner, importCsv } from './helpers/target.js';
 import { makePartners } from './helpers/evaluation.js';
 
 let t: TestApp;
@@ -219,5 +219,32 @@ describe('policy: amounts use the ISO 4217 minor unit (not the display digits of
       expect(res.statusCode, res.body).toBe(200);
       expect([currency, res.data.grossAmount, res.data.netAmount]).toEqual([currency, gross, gross]);
     }
+  });
+});
+
+describe('incentive: a computed amount too large to store is a clear 422', () => {
+  it('refuses a run whose points exceed numeric(18,4) with UNPROCESSABLE naming the partner, and stores nothing', async () => {
+    const token = await t.token({ tenant: 'rmpts' });
+    const c = t.client(token);
+    await catalogFixture(t, { products: [{ code: 'PX' }] }, 'rmpts');
+    const res = await c.post('/v1/partners', { code: 'PP', legalName: 'PP Co.', type: 'distributor', status: 'active' });
+    expect(res.statusCode, res.body).toBe(201);
+    const imp = await importCsv(t, token, 'sell-in', 'externalId,date,partnerCode,productCode,quantity,amount\nX-1,2026-01-15,PP,PX,1,100\n');
+    expect(imp.data).toMatchObject({ created: 1 });
+    const prog = await c.post('/v1/incentives/programs', {
+      code: 'PTS-BIG', name: 'points', type: 'points', granularity: 'quarter',
+      rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '100' }], pointsPerUnit: '99999999999999' },
+    });
+    expect(prog.statusCode, prog.body).toBe(201);
+    expect((await c.post(`/v1/incentives/programs/${prog.data.id}/activate`)).statusCode).toBe(200);
+    // 100 x 100% x 99999999999999 points = 9999999999999900 points: more than numeric(18,4) holds
+    const run = await c.post('/v1/incentives/runs', { program: prog.data.id, period: '2026-Q1' });
+    expect(run.statusCode, run.body).toBe(422);
+    expect(run.data.errors).toEqual([expect.objectContaining({ path: `lines.${res.data.id}.amount` })]);
+    const n = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from incentive_runs where tenant_id = 'rmpts'`);
+    expect(Number(n[0]!.n)).toBe(0);
+    // a dry run (nothing stored) still answers with the exact amount
+    const dry = await c.post('/v1/incentives/runs', { program: prog.data.id, period: '2026-Q1', dryRun: true });
+    expect(dry.statusCode, dry.body).toBe(200);
   });
 });
