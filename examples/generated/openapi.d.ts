@@ -3394,7 +3394,7 @@ export interface components {
             orderRef: string;
             /** @description With maxPercent: the spend may not exceed this share of the order */
             orderAmount?: string;
-            /** @description e.g. "10": use up to 10% of the order from rebate */
+            /** @description e.g. "10": use up to 10% of the order from rebate (0-100) */
             maxPercent?: string;
         };
         RebateSpendResultInput: {
@@ -4718,13 +4718,13 @@ export interface components {
             /** @description limit the target to a territory (not together with productLineId) */
             territoryId?: string | null;
             /** @description decimal string, e.g. "1200000.00" */
-            value: string | number;
+            value: string;
             agreementId?: string | null;
             note?: string | null;
         };
         TargetUpdateInput: {
             /** @description decimal string, e.g. "1200000.00" */
-            value?: string | number;
+            value?: string;
             agreementId?: string | null;
             note?: string | null;
             /** @description expected current version (or send If-Match) */
@@ -4760,7 +4760,7 @@ export interface components {
             /** @description limit the target to a territory (not together with productLineId) */
             territoryId?: string | null;
             /** @description the whole to split; default: the partner's stored target for the period */
-            value?: string | number;
+            value?: string;
             /**
              * @default quarters
              * @enum {string}
@@ -4769,7 +4769,7 @@ export interface components {
             /** @description seasonal weights, one per part (4 quarters, 12 or 3 months); default even */
             weights?: (string | number)[];
             /** @description smallest unit of a part; default 0.01 for amounts, 1 for counts */
-            unit?: string | number;
+            unit?: string;
             /**
              * @description store the parts as targets (created or updated)
              * @default false
@@ -4785,7 +4785,7 @@ export interface components {
              */
             metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
             /** @description the whole; required for a tenant-level target, default the parent partner's stored target */
-            value?: string | number;
+            value?: string;
             /**
              * Format: uuid
              * @description allocate a parent partner's target across its direct children
@@ -4803,7 +4803,7 @@ export interface components {
                 weight?: string | number;
             }[];
             /** @description decimal string, e.g. "1200000.00" */
-            unit?: string | number;
+            unit?: string;
             /** @default false */
             save?: boolean;
         };
@@ -5719,7 +5719,7 @@ export interface components {
             orderRef: string;
             /** @description With maxPercent: the spend may not exceed this share of the order */
             orderAmount?: string;
-            /** @description e.g. "10": use up to 10% of the order from rebate */
+            /** @description e.g. "10": use up to 10% of the order from rebate (0-100) */
             maxPercent?: string;
         };
         RebateSpendResult: {

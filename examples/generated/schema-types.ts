@@ -2769,7 +2769,7 @@ export type ResolvedPrice = {
 export type ResolvedTerms = {
   __typename?: 'ResolvedTerms';
   creditCurrency: TermString;
-  creditLimit: TermString;
+  creditLimit: TermDecimal;
   crossRegionSelling: TermString;
   date: Scalars['Date']['output'];
   partnerId: Scalars['ID']['output'];
@@ -2984,6 +2984,13 @@ export type TermBoolean = {
   scope?: Maybe<PolicyScope>;
   termsId?: Maybe<Scalars['ID']['output']>;
   value?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type TermDecimal = {
+  __typename?: 'TermDecimal';
+  scope?: Maybe<PolicyScope>;
+  termsId?: Maybe<Scalars['ID']['output']>;
+  value?: Maybe<Scalars['Decimal']['output']>;
 };
 
 export type TermInt = {

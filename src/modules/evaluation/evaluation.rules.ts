@@ -183,6 +183,9 @@ export function scorePartner(def: TemplateDef, values: Record<string, string | n
 }
 
 /** Everything wrong with a template definition (weights, directions, rules, bands); empty when valid. */
+/** The largest score numeric(9,4) stores; a template must not be able to produce more. */
+const MAX_SCORE = '99999.9999';
+
 export function validateTemplate(def: TemplateDef): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const codes = new Set<string>();
@@ -205,6 +208,7 @@ export function validateTemplate(def: TemplateDef): RuleIssue[] {
       if (k.direction === 'higher' && !target.gt(floor)) issues.push({ path: `${p}.scoring.target`, message: 'higher is better: target must be greater than floor' });
       if (k.direction === 'lower' && !target.lt(floor)) issues.push({ path: `${p}.scoring.target`, message: 'lower is better: target must be less than floor (the floor is the worst acceptable value)' });
       if (r.cap !== undefined && dec(r.cap).lt(100)) issues.push({ path: `${p}.scoring.cap`, message: 'must be at least 100' });
+      if (r.cap !== undefined && dec(r.cap).gt(MAX_SCORE)) issues.push({ path: `${p}.scoring.cap`, message: `must be at most ${MAX_SCORE} (scores are stored as numeric(9,4))` });
     } else {
       if (!r.bands.length) issues.push({ path: `${p}.scoring.bands`, message: 'needs at least one band' });
       const seen = new Set<string>();
@@ -213,7 +217,9 @@ export function validateTemplate(def: TemplateDef): RuleIssue[] {
         if (seen.has(key)) issues.push({ path: `${p}.scoring.bands.${j}.threshold`, message: `duplicate threshold ${key}` });
         seen.add(key);
         if (dec(b.score).lt(0)) issues.push({ path: `${p}.scoring.bands.${j}.score`, message: 'must not be negative' });
+        if (dec(b.score).gt(MAX_SCORE)) issues.push({ path: `${p}.scoring.bands.${j}.score`, message: `must be at most ${MAX_SCORE} (scores are stored as numeric(9,4))` });
       });
+      if (r.otherwise !== undefined && dec(r.otherwise).abs().gt(MAX_SCORE)) issues.push({ path: `${p}.scoring.otherwise`, message: `must be between -${MAX_SCORE} and ${MAX_SCORE} (scores are stored as numeric(9,4))` });
       // the better the threshold, the higher (or equal) its score
       const ordered = [...r.bands].sort((a, b) => dec(a.threshold).cmp(dec(b.threshold)));
       if (k.direction === 'lower') ordered.reverse();

@@ -77,8 +77,13 @@ export const DECIMAL_RE = /^-?\d{1,14}(\.\d{1,4})?$/;
 const d = (s: string | number | Decimal) => new Decimal(s);
 const HUNDRED = d(100);
 
-/** Minor units per currency (ISO 4217 exponent); PTS (points) are whole. Default 2. */
-const MINOR: Record<string, number> = { JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3, PTS: 0 };
+/** Minor units per currency (ISO 4217 exponent, every code whose exponent is not 2); PTS (points) are whole. Default 2. */
+const MINOR: Record<string, number> = {
+  ...Object.fromEntries(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF', 'PTS'].map((c) => [c, 0])),
+  ...Object.fromEntries(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((c) => [c, 3])),
+  CLF: 4,
+  UYW: 4,
+};
 export function minorUnits(currency: string): number {
   return MINOR[currency.toUpperCase()] ?? 2;
 }

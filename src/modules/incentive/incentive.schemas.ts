@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Code } from '../onboarding/partners.schemas.js';
-import { DECIMAL_RE, PENALTY_SOURCES, PROGRAM_TYPES, TIER_BASES, TIER_MODES, validateRuleSet, type ProgramType } from './incentive.rules.js';
+import { Decimal, DECIMAL_RE, PENALTY_SOURCES, PROGRAM_TYPES, TIER_BASES, TIER_MODES, validateRuleSet, type ProgramType } from './incentive.rules.js';
 
 export const Dec = z.string().regex(DECIMAL_RE, 'must be a decimal string with up to 14 integer digits and 4 decimals, e.g. "1234.50"');
 export const PosDec = Dec.refine((s) => !s.startsWith('-') && !/^0+(\.0+)?$/.test(s), 'must be > 0');
@@ -231,7 +231,9 @@ export const SpendInput = z
     amount: PosDec,
     orderRef: z.string().trim().min(1).max(200).describe('Unique per tenant: a repeated orderRef with the same amount returns the first spend'),
     orderAmount: PosDec.optional().describe('With maxPercent: the spend may not exceed this share of the order'),
-    maxPercent: Dec.optional().describe('e.g. "10": use up to 10% of the order from rebate'),
+    maxPercent: Dec.refine((s) => !DECIMAL_RE.test(s) || (!s.startsWith('-') && new Decimal(s).lte(100)), 'must be between 0 and 100')
+      .optional()
+      .describe('e.g. "10": use up to 10% of the order from rebate (0-100)'),
   })
   .meta({ id: 'RebateSpend' });
 

@@ -255,6 +255,7 @@ export class RunService {
       }
       const inputs = await this.inputs(w.tenantId, program, p, w.tx);
       const result = computeProgram(this.spec(program), inputs);
+      assertStorable(result);
       const inputHash = this.hash(program, program.rules, p, inputs);
       const id = uuidv7();
       const [row] = await w.tx
@@ -614,3 +615,14 @@ export class RunService {
   }
 }
 
+/** numeric(18,4) holds less than 10^14: an amount beyond it is refused by name, not as a database range error. */
+const STORABLE = new Decimal('1e14');
+function assertStorable(result: { total: string; requested: string; lines: Line[] }): void {
+  const big = result.lines.filter((l) => new Decimal(l.amount).abs().gte(STORABLE));
+  if (!big.length && new Decimal(result.total).abs().lt(STORABLE) && new Decimal(result.requested).abs().lt(STORABLE)) return;
+  throw new DomainError('UNPROCESSABLE', 'A computed amount is too large to store (numeric(18,4): at most 14 integer digits); check the rules (rate, pointsPerUnit)', {
+    errors: big.length
+      ? big.slice(0, 100).map((l) => ({ path: `lines.${l.partnerId}.amount`, message: `${l.amount} has more than 14 integer digits` }))
+      : [{ path: 'total', message: `${result.requested} has more than 14 integer digits` }],
+  });
+}

@@ -3,6 +3,7 @@
  * and the price-violation verdict. No I/O: the services load candidates set-based and call these.
  */
 import { Decimal } from 'decimal.js';
+import { minorUnits } from '../incentive/incentive.rules.js';
 import type { DiscountRule, ScopeKind, TermField } from './policy.schemas.js';
 
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
@@ -52,20 +53,11 @@ export function windowsOverlap(aFrom: string, aTo: string | null, bFrom: string,
 
 // ---- money -----------------------------------------------------------------------------------------------------
 
-const minorCache = new Map<string, number>();
-/** Decimals of the currency's minor unit (ISO 4217): CNY 2, JPY 0, KWD 3. */
-export function minorUnits(currency: string): number {
-  let n = minorCache.get(currency);
-  if (n === undefined) {
-    try {
-      n = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      n = 2;
-    }
-    minorCache.set(currency, n);
-  }
-  return n;
-}
+/**
+ * Decimals of the currency's minor unit (ISO 4217): CNY 2, JPY 0, KWD 3. The table the incentive module uses, so
+ * both round alike; Intl's display digits are not ISO (IDR, HUF, COP would lose their cents, IQD two decimals).
+ */
+export { minorUnits };
 
 /** Rounds half-up (away from zero at .5) to the currency's minor unit, as a fixed-point string. */
 export function roundMoney(v: Decimal.Value, currency: string): string {

@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { PARTNER_TYPES } from '../onboarding/partners.schemas.js';
 
@@ -21,6 +22,11 @@ export const Money = z
   .trim()
   .regex(/^\d{1,14}(\.\d{1,4})?$/, 'must be a non-negative decimal string with at most 4 decimals, e.g. "12.50"')
   .describe('decimal string, at most 4 decimals');
+
+const MONEY_RE = /^\d{1,14}(\.\d{1,4})?$/;
+const isDec = (s: unknown): s is string => typeof s === 'string' && MONEY_RE.test(s);
+/** canonical form of a decimal string for equality ("5.10" = "5.1"); invalid input stays as is */
+const decKey = (s: string) => (isDec(s) ? new Decimal(s).toFixed() : s);
 
 /** A positive quantity (decimal string or integer), at most 4 decimals. */
 export const Quantity = z
@@ -89,7 +95,7 @@ export const DiscountRules = z
     const kinds = rules.map((r) => r.kind);
     if (new Set(kinds).size !== kinds.length) ctx.addIssue({ code: 'custom', message: 'at most one volume rule and one payment_term rule' });
     rules.forEach((r, i) => {
-      const keys = r.kind === 'volume' ? r.tiers.map((t) => Number(t.min)) : r.tiers.map((t) => t.withinDays);
+      const keys = r.kind === 'volume' ? r.tiers.map((t) => decKey(t.min)) : r.tiers.map((t) => String(t.withinDays));
       if (new Set(keys).size !== keys.length) ctx.addIssue({ code: 'custom', path: [i, 'tiers'], message: 'two tiers have the same threshold' });
     });
   });
@@ -178,9 +184,10 @@ export const PriceLineInput = z
   })
   .superRefine((l, ctx) => {
     if (!!l.product === !!l.productLine) ctx.addIssue({ code: 'custom', path: ['product'], message: 'give exactly one of product or productLine' });
-    const n = (s: string) => Number(s); // comparison only; both have <= 4 decimals and <= 14 digits, exact in a double
-    if (n(l.distributionPrice) > n(l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['distributionPrice'], message: 'must not exceed suggestedRetailPrice' });
-    if (l.minResalePrice != null && n(l.minResalePrice) > n(l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['minResalePrice'], message: 'must not exceed suggestedRetailPrice' });
+    // exact: 18 significant digits do not fit a double; refinements also run when a field already failed its format
+    const gt = (a: string, b: string) => isDec(a) && isDec(b) && new Decimal(a).gt(b);
+    if (gt(l.distributionPrice, l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['distributionPrice'], message: 'must not exceed suggestedRetailPrice' });
+    if (l.minResalePrice != null && gt(l.minResalePrice, l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['minResalePrice'], message: 'must not exceed suggestedRetailPrice' });
   })
   ;
 export type PriceLineInput = z.infer<typeof PriceLineInput>;

@@ -150,13 +150,14 @@ export const policySdl = /* GraphQL */ `
   }
   type TermInt { value: Int, scope: PolicyScope, termsId: ID }
   type TermString { value: String, scope: PolicyScope, termsId: ID }
+  type TermDecimal { value: Decimal, scope: PolicyScope, termsId: ID }
   type TermBoolean { value: Boolean, scope: PolicyScope, termsId: ID }
   type ResolvedTerms {
     partnerId: ID!
     date: Date!
     returnWindowDays: TermInt!
     returnConditions: TermString!
-    creditLimit: TermString!
+    creditLimit: TermDecimal!
     creditCurrency: TermString!
     paymentTermsDays: TermInt!
     territoryExclusivity: TermBoolean!

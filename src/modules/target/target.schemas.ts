@@ -3,16 +3,24 @@ import { METRICS } from './target.rules.js';
 
 export const MetricSchema = z.enum(METRICS).describe('sales_amount | quantity | new_customers | collection_amount');
 export const PeriodLabel = z.string().trim().min(4).max(7).describe('2026, 2026-Q3 or 2026-07');
+/** Strings only: a JSON number is already rounded to a double when it arrives (12345678901234.00001 -> 12345678901234). */
 export const DecimalString = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v).trim())
+  .string()
+  .transform((v) => v.trim())
   .pipe(z.string().regex(/^\d{1,14}(\.\d{1,4})?$/, 'must be a decimal string, zero or more, at most 4 decimals'))
   .describe('decimal string, e.g. "1200000.00"');
 export const WeightString = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
   .pipe(z.string().regex(/^\d{1,14}(\.\d{1,8})?$/, 'must be a decimal number, zero or more'));
-export const DateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** A calendar date: 2026-02-30 is refused (JavaScript's Date would roll it over to 2026-03-02). */
+export const DateString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'must be a calendar date YYYY-MM-DD');
 
 export const TargetSettings = z
   .object({

@@ -238,6 +238,70 @@ export class TargetService {
     return this.insert(w, { partnerId, metric, productLineId, territoryId, value }, p);
   }
 
+  /**
+   * Set-based upsert of partner-level targets (no product line, no territory) for one period and metric: the
+   * existing rows are locked in one statement, the changed ones updated in one, the new ones inserted in chunks of
+   * 1,000. Each changed or new row is audited and emits target.set like a single upsert. Returns partnerId -> id.
+   */
+  private async upsertMany(w: Work, p: Period, metric: Metric, items: { partnerId: string; value: string }[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (!items.length) return out;
+    const existing = await w.tx
+      .select()
+      .from(targets)
+      .where(
+        and(
+          eq(targets.tenantId, w.tenantId),
+          eq(targets.period, p.label),
+          eq(targets.metric, metric),
+          sql`${targets.productLineId} is null and ${targets.territoryId} is null`,
+          sql`${targets.partnerId} = any(${`{${items.map((i) => i.partnerId).join(',')}}`}::uuid[])`,
+        ),
+      )
+      .for('update');
+    const byPartner = new Map(existing.map((r) => [r.partnerId, r]));
+    const changed: { before: TargetRow; value: string }[] = [];
+    const fresh: typeof targets.$inferInsert[] = [];
+    for (const it of items) {
+      const before = byPartner.get(it.partnerId);
+      if (before) {
+        out.set(it.partnerId, before.id);
+        if (!sameDecimal(it.value, before.value)) changed.push({ before, value: it.value });
+      } else {
+        const id = uuidv7();
+        out.set(it.partnerId, id);
+        fresh.push({ tenantId: w.tenantId, id, partnerId: it.partnerId, period: p.label, periodStart: p.start, periodEnd: p.end, metric, productLineId: null, territoryId: null, value: it.value, agreementId: null, note: null });
+      }
+    }
+    if (changed.length) {
+      const now = new Date();
+      const rows = await this.store.database.rows<{ id: string; value: string; version: number }>(
+        sql`update ${targets} t set value = x.value, version = t.version + 1, updated_at = ${now.toISOString()}::timestamptz
+            from unnest(${`{${changed.map((c) => c.before.id).join(',')}}`}::uuid[], ${`{${changed.map((c) => c.value).join(',')}}`}::numeric[]) as x(id, value)
+            where t.tenant_id = ${w.tenantId} and t.id = x.id
+            returning t.id, t.value::text as value, t.version`,
+        w.tx,
+      );
+      const after = new Map(rows.map((r) => [r.id, r]));
+      for (const c of changed) {
+        const r = after.get(c.before.id)!;
+        const old = toTarget(c.before);
+        const t = toTarget({ ...c.before, value: r.value, version: Number(r.version), updatedAt: now });
+        w.audit({ resourceType: 'target', resourceId: t.id, action: 'update', before: old, after: t });
+        w.emit({ type: TARGET_EVENTS.set, resourceType: 'target', resourceId: t.id, payload: { target: t, previousValue: old.value } });
+      }
+    }
+    for (let i = 0; i < fresh.length; i += 1000) {
+      const rows = await w.tx.insert(targets).values(fresh.slice(i, i + 1000)).returning();
+      for (const row of rows) {
+        const t = toTarget(row);
+        w.audit({ resourceType: 'target', resourceId: t.id, action: 'create', before: null, after: t });
+        w.emit({ type: TARGET_EVENTS.set, resourceType: 'target', resourceId: t.id, payload: { target: t, previousValue: null } });
+      }
+    }
+    return out;
+  }
+
   private async findByKey(w: Work, partnerId: string, period: string, metric: Metric, productLineId: string | null, territoryId: string | null, lock = false): Promise<TargetRow | undefined> {
     const q = w.tx
       .select()
@@ -430,9 +494,10 @@ export class TargetService {
       }
       const out: SplitResult = { period: p.label, metric: d.metric, total: normalizeTotal(total, unit), unit, saved: !!w, parts: [] };
       if (w) await this.assertUnlocked(w, p);
+      const saved = w ? await this.upsertMany(w, p, d.metric, ids.map((partnerId, i) => ({ partnerId, value: values[i]! }))) : null;
       for (let i = 0; i < ids.length; i++) {
         const part: SplitResult['parts'][number] = { period: p.label, partnerId: ids[i]!, value: values[i]! };
-        if (w) part.targetId = (await this.upsert(w, ids[i]!, p, d.metric, null, null, values[i]!)).id;
+        if (saved) part.targetId = saved.get(ids[i]!)!;
         out.parts.push(part);
       }
       return out;
