@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
+import { createAgreement } from './helpers/onboarding.js';
 import { createPartner } from './helpers/target.js';
 
 let t: TestApp;
@@ -21,9 +22,10 @@ afterAll(async () => t?.close());
 
 describe('targets over REST', () => {
   it('sets a target with an exact value, emits target.set, reads it back with an ETag', async () => {
-    const res = await admin.post('/v1/targets', { partnerId: p1.id, period: '2026-q3', metric: 'sales_amount', value: '1200000.50', agreementId: '0190b5a6-0000-7000-8000-000000000001' });
+    const ag = await createAgreement(admin, p1.id);
+    const res = await admin.post('/v1/targets', { partnerId: p1.id, period: '2026-q3', metric: 'sales_amount', value: '1200000.50', agreementId: ag.id });
     expect(res.statusCode).toBe(201);
-    expect(res.data).toMatchObject({ period: '2026-Q3', periodStart: '2026-07-01', periodEnd: '2026-09-30', value: '1200000.5000', version: 1, agreementId: '0190b5a6-0000-7000-8000-000000000001' });
+    expect(res.data).toMatchObject({ period: '2026-Q3', periodStart: '2026-07-01', periodEnd: '2026-09-30', value: '1200000.5000', version: 1, agreementId: ag.id });
     const got = await admin.get(`/v1/targets/${res.data.id}`);
     expect(got.headers.etag).toBe('W/"1"');
     expect(Number((await t.database.rows<{ n: number }>(sql`select count(*)::int as n from events where type = 'target.set' and resource_id = ${res.data.id}`))[0]!.n)).toBe(1);

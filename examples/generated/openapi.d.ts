@@ -4696,7 +4696,7 @@ export interface components {
             territoryId: string | null;
             /** @description decimal string */
             value: string;
-            /** @description agreement this target is an appendix of (not yet checked against agreements) */
+            /** @description the partner's agreement this target is an appendix of */
             agreementId: string | null;
             note: string | null;
             version: number;
@@ -7016,7 +7016,7 @@ export interface components {
             territoryId: string | null;
             /** @description decimal string */
             value: string;
-            /** @description agreement this target is an appendix of (not yet checked against agreements) */
+            /** @description the partner's agreement this target is an appendix of */
             agreementId: string | null;
             note: string | null;
             version: number;

@@ -48,7 +48,7 @@ export const Target = z
     productLineId: z.uuid().nullable(),
     territoryId: z.uuid().nullable(),
     value: z.string().describe('decimal string'),
-    agreementId: z.uuid().nullable().describe('agreement this target is an appendix of (not yet checked against agreements)'),
+    agreementId: z.uuid().nullable().describe("the partner's agreement this target is an appendix of"),
     note: z.string().nullable(),
     version: z.number().int(),
     createdAt: z.string(),

@@ -19,6 +19,7 @@ import {
   type Target,
 } from './target.schemas.js';
 import { targetPeriodLocks, targets, targetSettings, type TargetRow } from './target.tables.js';
+import { agreements } from '../onboarding/onboarding.tables.js';
 
 export const TARGET_EVENTS = { set: 'target.set', periodLocked: 'target.period_locked', periodUnlocked: 'target.period_unlocked' } as const;
 
@@ -185,8 +186,20 @@ export class TargetService {
     });
   }
 
+  /** A target is an appendix of an agreement of the same partner (any status: drafts are being negotiated). */
+  private async assertAgreement(w: Work, partnerId: string, agreementId: string | null | undefined) {
+    if (!agreementId) return;
+    const [a] = await w.tx
+      .select({ partnerId: agreements.partnerId })
+      .from(agreements)
+      .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, agreementId)));
+    if (!a) throw invalid('agreementId', `no agreement '${agreementId}' in this tenant`);
+    if (a.partnerId !== partnerId) throw invalid('agreementId', "is an agreement of another partner");
+  }
+
   private async applyUpdate(w: Work, before: TargetRow, patch: { value?: string | undefined; agreementId?: string | null | undefined; note?: string | null | undefined }): Promise<Target> {
     const old = toTarget(before);
+    if (patch.agreementId !== undefined && patch.agreementId !== before.agreementId) await this.assertAgreement(w, before.partnerId, patch.agreementId);
     const changes: Partial<typeof targets.$inferInsert> = {};
     if (patch.value !== undefined && !sameDecimal(patch.value, before.value)) changes.value = patch.value;
     if (patch.agreementId !== undefined && patch.agreementId !== before.agreementId) changes.agreementId = patch.agreementId;
@@ -208,6 +221,7 @@ export class TargetService {
     d: { partnerId: string; metric: Metric; productLineId: string | null; territoryId: string | null; value: string; agreementId?: string | null | undefined; note?: string | null | undefined },
     p: Period,
   ): Promise<Target> {
+    await this.assertAgreement(w, d.partnerId, d.agreementId);
     const [row] = await w.tx
       .insert(targets)
       .values({

@@ -1,0 +1,1 @@
+ALTER TABLE "targets" ADD CONSTRAINT "targets_agreement_fk" FOREIGN KEY ("tenant_id","agreement_id") REFERENCES "agreements"("tenant_id","id") ON DELETE no action ON UPDATE no action;
