@@ -13740,6 +13740,10 @@ export interface operations {
                 metric?: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
                 /** @description date the run-rate is computed on (default today, UTC) */
                 asOf?: string;
+                /** @description achievement of the targets set for this product line (sales_amount, quantity) */
+                productLineId?: string;
+                /** @description achievement of the targets set for this territory (sell-through basis; sales_amount, quantity) */
+                territoryId?: string;
             };
             header?: never;
             path?: never;
@@ -13797,6 +13801,10 @@ export interface operations {
                 metric?: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
                 /** @description date the run-rate is computed on (default today, UTC) */
                 asOf?: string;
+                /** @description achievement of the targets set for this product line (sales_amount, quantity) */
+                productLineId?: string;
+                /** @description achievement of the targets set for this territory (sell-through basis; sales_amount, quantity) */
+                territoryId?: string;
             };
             header?: never;
             path: {

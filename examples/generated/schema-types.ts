@@ -1764,6 +1764,8 @@ export type PartnerAchievementArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
   metric?: InputMaybe<TargetMetric>;
   period: Scalars['String']['input'];
+  productLineId?: InputMaybe<Scalars['ID']['input']>;
+  territoryId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -2413,6 +2415,8 @@ export type QueryNetworkAchievementArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   metric?: InputMaybe<TargetMetric>;
   period: Scalars['String']['input'];
+  productLineId?: InputMaybe<Scalars['ID']['input']>;
+  territoryId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 

@@ -28,6 +28,9 @@ interface AchRow {
   months?: { month: string; actual: string; target: string | null; pct: string | null }[] | string | null;
 }
 
+/** a product-line or territory target's scope (none: the partner-level target) */
+type Scope = { productLineId?: string; territoryId?: string };
+
 export class ActualsService {
   constructor(
     private readonly store: Store,
@@ -42,10 +45,30 @@ export class ActualsService {
 
   // ----- achievement
 
-  /** The metric's source: monthly totals of a stream (amount or quantity), or first-seen customers. */
-  private async source(actor: Actor, metric: Metric, p: Period, ids: string[] | null): Promise<SQL> {
+  /**
+   * The metric's source: monthly totals of a stream (amount or quantity), or first-seen customers; for a
+   * product-line or territory target, the fact lines of that line or territory aggregated by month.
+   */
+  private async source(actor: Actor, metric: Metric, p: Period, ids: string[] | null, scope: Scope): Promise<SQL> {
     const t = actor.tenantId;
     const only = ids ? sql` and partner_id = any(${`{${ids.join(',')}}`}::uuid[])` : sql``;
+    if (scope.productLineId || scope.territoryId) {
+      const settings = await this.targets.settings(actor);
+      if (scope.territoryId && settings.salesBasis !== 'sell_through') {
+        throw invalid('territoryId', 'territory achievement needs the sell-through sales basis (sell-in lines carry no territory)');
+      }
+      const facts = sql.raw(settings.salesBasis === 'sell_through' ? 'sell_through_lines' : 'sell_in_lines');
+      const col = sql.raw(metric === 'quantity' ? 'quantity' : 'amount');
+      // a territory counts with its descendants (a province target includes its cities)
+      const cond = scope.productLineId
+        ? sql`product_line_id = ${scope.productLineId}::uuid`
+        : sql`territory_id in (with recursive d as (
+            select id from territories where tenant_id = ${t} and id = ${scope.territoryId!}::uuid
+            union all select c.id from territories c join d on c.parent_id = d.id where c.tenant_id = ${t})
+          select id from d)`;
+      return sql`select partner_id, date_trunc('month', date)::date as month, sum(${col}) as v from ${facts}
+        where tenant_id = ${t} and date between ${p.start}::date and ${p.end}::date and ${cond}${only} group by 1, 2`;
+    }
     if (metric === 'new_customers') {
       return sql`select partner_id, date_trunc('month', first_date)::date as month, count(*)::numeric as v from partner_customers
         where tenant_id = ${t} and first_date between ${p.start}::date and ${p.end}::date${only} group by 1, 2`;
@@ -61,11 +84,12 @@ export class ActualsService {
    * Achievement rows for the given partners (ids) or the whole network (null: partners with a target or an
    * actual in the period), ranked by achievement. One statement: aggregates over the monthly totals, never facts.
    */
-  private async compute(actor: Actor, p: Period, metric: Metric, asOf: string, ids: string[] | null, page: { limit: number; offset: number } | null, withMonths: boolean): Promise<AchRow[]> {
+  private async compute(actor: Actor, p: Period, metric: Metric, asOf: string, ids: string[] | null, page: { limit: number; offset: number } | null, withMonths: boolean, scope: Scope = {}): Promise<AchRow[]> {
     const t = actor.tenantId;
     const elapsed = elapsedDays(p, asOf);
     const days = periodDays(p);
-    const src = await this.source(actor, metric, p, ids);
+    const src = await this.source(actor, metric, p, ids, scope);
+    const targetScope = sql`product_line_id is not distinct from ${scope.productLineId ?? null}::uuid and territory_id is not distinct from ${scope.territoryId ?? null}::uuid`;
     const idFilter = ids ? sql`p.id = any(${`{${ids.join(',')}}`}::uuid[])` : sql`(t.target is not null or a.actual is not null)`;
     const own = actor.partnerId ? sql` and p.id = ${actor.partnerId}::uuid` : sql``;
     const months = withMonths
@@ -75,12 +99,12 @@ export class ActualsService {
             from generate_series(${p.start}::date, ${p.end}::date, interval '1 month') as g(month)
             left join (select month, sum(v) as v from m where m.partner_id = r.id group by month) mm on mm.month = g.month::date
             left join targets mt on mt.tenant_id = ${t} and mt.partner_id = r.id and mt.period = to_char(g.month, 'YYYY-MM')
-              and mt.metric = ${metric} and mt.product_line_id is null and mt.territory_id is null) as months`
+              and mt.metric = ${metric} and mt.${targetScope}) as months`
       : sql``;
     const q = sql`with m as (${src}),
       a as (select partner_id, sum(v) as actual from m group by partner_id),
       t as (select partner_id, value as target from targets where tenant_id = ${t} and period = ${p.label} and metric = ${metric}
-            and product_line_id is null and territory_id is null),
+            and ${targetScope}),
       base as (
         select p.id, p.code, p.legal_name, t.target, coalesce(a.actual, 0.0000) as actual
         from partners p left join t on t.partner_id = p.id left join a on a.partner_id = p.id
@@ -144,35 +168,37 @@ export class ActualsService {
     const p = await this.targets.period(actor, q.period);
     const asOf = q.asOf ?? today();
     if (Number.isNaN(Date.parse(asOf + 'T00:00:00Z'))) throw invalid('asOf', 'is not a date');
-    return { p, metric: q.metric, asOf };
+    const scope: Scope = { ...(q.productLineId ? { productLineId: q.productLineId } : {}), ...(q.territoryId ? { territoryId: q.territoryId } : {}) };
+    return { p, metric: q.metric, asOf, scope };
   }
 
   /** One partner's achievement with its by-month breakdown. */
   async forPartner(actor: Actor, partnerId: string, input: unknown): Promise<Achievement> {
-    const { p, metric, asOf } = await this.args(actor, input);
+    const { p, metric, asOf, scope } = await this.args(actor, input);
     requireOwnPartner(actor, partnerId);
-    const [row] = await this.compute(actor, p, metric, asOf, [partnerId], null, true);
+    const [row] = await this.compute(actor, p, metric, asOf, [partnerId], null, true, scope);
     if (!row) throw new DomainError('NOT_FOUND', `partner '${partnerId}' was not found`);
     return this.toAchievement(row, p, metric, asOf, false);
   }
 
   /** Batch for the GraphQL loader: one statement for all partners of a result. */
   async forPartners(actor: Actor, partnerIds: readonly string[], input: unknown): Promise<(Achievement | null)[]> {
-    const { p, metric, asOf } = await this.args(actor, input);
+    const { p, metric, asOf, scope } = await this.args(actor, input);
     const ids = [...new Set(partnerIds)].filter((id) => !actor.partnerId || id === actor.partnerId);
     if (!ids.length) return partnerIds.map(() => null);
-    const rows = await this.compute(actor, p, metric, asOf, ids, null, true);
+    const rows = await this.compute(actor, p, metric, asOf, ids, null, true, scope);
     const byId = new Map(rows.map((r) => [r.id, this.toAchievement(r, p, metric, asOf, false)]));
     return partnerIds.map((id) => byId.get(id) ?? null);
   }
 
   /** The network ranked by achievement (partners with a target or an actual in the period); offset cursor. */
-  async network(actor: Actor, input: { period: string; metric?: Metric | undefined; asOf?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Achievement>> {
-    const { p, metric, asOf } = await this.args(actor, { period: input.period, metric: input.metric, asOf: input.asOf });
+  async network(actor: Actor, input: { period: string; metric?: Metric | undefined; asOf?: string | undefined; productLineId?: string | undefined; territoryId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Achievement>> {
+    const { limit: _l, cursor: _c, ...query } = input;
+    const { p, metric, asOf, scope } = await this.args(actor, query);
     const c = decodeCursor(input.cursor) as [number] | undefined;
     const offset = c ? Number(c[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0) throw invalid('cursor', 'is not a cursor this endpoint issued');
-    const rows = await this.compute(actor, p, metric, asOf, null, { limit: input.limit + 1, offset }, false);
+    const rows = await this.compute(actor, p, metric, asOf, null, { limit: input.limit + 1, offset }, false, scope);
     const more = rows.length > input.limit;
     const items = rows.slice(0, input.limit).map((r) => this.toAchievement(r, p, metric, asOf, true));
     return { items, nextCursor: more ? encodeCursor([offset + input.limit]) : null };

@@ -34,9 +34,17 @@ export function targetResolvers(targets: TargetService, actuals: ActualsService)
           return toConnection(page, (t: Target) => [t.id]);
         },
         targetSettings: (_: unknown, __: unknown, ctx: Ctx) => targets.getSettings(ctx.actor),
-        networkAchievement: async (_: unknown, a: { period: string; metric?: string; asOf?: string; first?: number; after?: string }, ctx: Ctx) => {
+        networkAchievement: async (_: unknown, a: { period: string; metric?: string; asOf?: string; productLineId?: string | null; territoryId?: string | null; first?: number; after?: string }, ctx: Ctx) => {
           const limit = first(a.first);
-          const page = await actuals.network(ctx.actor, { period: a.period, metric: (a.metric ?? 'sales_amount') as never, asOf: a.asOf ?? undefined, limit, cursor: a.after ?? undefined });
+          const page = await actuals.network(ctx.actor, {
+            period: a.period,
+            metric: (a.metric ?? 'sales_amount') as never,
+            asOf: a.asOf ?? undefined,
+            productLineId: a.productLineId ?? undefined,
+            territoryId: a.territoryId ?? undefined,
+            limit,
+            cursor: a.after ?? undefined,
+          });
           return {
             edges: page.items.map((node) => ({ cursor: Buffer.from(JSON.stringify([node.rank])).toString('base64url'), node })),
             nodes: page.items,
@@ -58,16 +66,25 @@ export function targetResolvers(targets: TargetService, actuals: ActualsService)
     loaders: {
       Partner: {
         // one statement per distinct (period, metric, asOf) in a result, whatever the number of partners
-        achievement: async (queries: { obj: { id: string }; params: { period: string; metric?: string; asOf?: string | null } }[], ctx: Ctx) => {
+        achievement: async (
+          queries: { obj: { id: string }; params: { period: string; metric?: string; asOf?: string | null; productLineId?: string | null; territoryId?: string | null } }[],
+          ctx: Ctx,
+        ) => {
           const groups = new Map<string, number[]>();
           queries.forEach((q, i) => {
-            const key = JSON.stringify([q.params.period, q.params.metric ?? 'sales_amount', q.params.asOf ?? null]);
+            const key = JSON.stringify([q.params.period, q.params.metric ?? 'sales_amount', q.params.asOf ?? null, q.params.productLineId ?? null, q.params.territoryId ?? null]);
             groups.set(key, [...(groups.get(key) ?? []), i]);
           });
           const out: (Achievement | null)[] = new Array(queries.length).fill(null);
           for (const [key, idx] of groups) {
-            const [period, metric, asOf] = JSON.parse(key) as [string, string, string | null];
-            const res = await actuals.forPartners(ctx.actor, idx.map((i) => queries[i]!.obj.id), { period, metric, ...(asOf ? { asOf } : {}) });
+            const [period, metric, asOf, productLineId, territoryId] = JSON.parse(key) as [string, string, string | null, string | null, string | null];
+            const res = await actuals.forPartners(ctx.actor, idx.map((i) => queries[i]!.obj.id), {
+              period,
+              metric,
+              ...(asOf ? { asOf } : {}),
+              ...(productLineId ? { productLineId } : {}),
+              ...(territoryId ? { territoryId } : {}),
+            });
             idx.forEach((qi, j) => (out[qi] = res[j] ?? null));
           }
           return out;

@@ -173,11 +173,19 @@ export const Achievement = z
   .meta({ id: 'Achievement' });
 export type Achievement = z.infer<typeof Achievement>;
 
-export const AchievementQuery = z.object({
-  period: PeriodLabel,
-  metric: MetricSchema.default('sales_amount'),
-  asOf: DateString.optional().describe('date the run-rate is computed on (default today, UTC)'),
-});
+export const AchievementQuery = z
+  .object({
+    period: PeriodLabel,
+    metric: MetricSchema.default('sales_amount'),
+    asOf: DateString.optional().describe('date the run-rate is computed on (default today, UTC)'),
+    productLineId: z.uuid().optional().describe('achievement of the targets set for this product line (sales_amount, quantity)'),
+    territoryId: z.uuid().optional().describe('achievement of the targets set for this territory (sell-through basis; sales_amount, quantity)'),
+  })
+  .refine((q) => !(q.productLineId && q.territoryId), { message: 'give productLineId or territoryId, not both', path: ['territoryId'] })
+  .refine((q) => !(q.productLineId || q.territoryId) || q.metric === 'sales_amount' || q.metric === 'quantity', {
+    message: 'product-line and territory achievement exist for sales_amount and quantity',
+    path: ['metric'],
+  });
 
 export const CrossRegionViolation = z
   .object({

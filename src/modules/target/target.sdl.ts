@@ -118,7 +118,7 @@ export const targetSdl = /* GraphQL */ `
 
   extend type Partner {
     "achievement for a period (batched: one query for all partners in a result)"
-    achievement(period: String!, metric: TargetMetric = sales_amount, asOf: Date): Achievement
+    achievement(period: String!, metric: TargetMetric = sales_amount, asOf: Date, productLineId: ID, territoryId: ID): Achievement
   }
 
   extend type Query {
@@ -126,7 +126,7 @@ export const targetSdl = /* GraphQL */ `
     targets(first: Int = 50, after: String, filter: TargetFilter): TargetConnection!
     targetSettings: TargetSettings!
     "partners with a target or an actual in the period, ranked by achievement"
-    networkAchievement(period: String!, metric: TargetMetric = sales_amount, asOf: Date, first: Int = 50, after: String): AchievementConnection!
+    networkAchievement(period: String!, metric: TargetMetric = sales_amount, asOf: Date, productLineId: ID, territoryId: ID, first: Int = 50, after: String): AchievementConnection!
   }
 
   extend type Mutation {
