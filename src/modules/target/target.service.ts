@@ -20,6 +20,7 @@ import {
 } from './target.schemas.js';
 import { targetPeriodLocks, targets, targetSettings, type TargetRow } from './target.tables.js';
 import { agreements } from '../onboarding/onboarding.tables.js';
+import type { Db } from '../../platform/db.js';
 
 export const TARGET_EVENTS = { set: 'target.set', periodLocked: 'target.period_locked', periodUnlocked: 'target.period_unlocked' } as const;
 
@@ -58,8 +59,9 @@ export class TargetService {
 
   // ----- settings
 
-  async settings(actor: Actor): Promise<Settings> {
-    const [row] = await this.store.db.select().from(targetSettings).where(eq(targetSettings.tenantId, actor.tenantId));
+  /** inside a write pass its transaction: on the embedded database (one connection) a read beside it would wait forever */
+  async settings(actor: Actor, db: Db = this.store.db): Promise<Settings> {
+    const [row] = await db.select().from(targetSettings).where(eq(targetSettings.tenantId, actor.tenantId));
     return row ? { fiscalYearStartMonth: row.fiscalYearStartMonth, salesBasis: row.salesBasis, version: row.version } : { fiscalYearStartMonth: 1, salesBasis: 'sell_through', version: 0 };
   }
 
@@ -73,7 +75,7 @@ export class TargetService {
     if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot change target settings');
     const data = parseInput(TargetSettingsUpdate, input);
     return this.store.write(actor, async (w) => {
-      const before = await this.settings(actor);
+      const before = await this.settings(actor, w.tx);
       if (data.fiscalYearStartMonth !== undefined && data.fiscalYearStartMonth !== before.fiscalYearStartMonth) {
         // years and quarters already stored were resolved with the old start month
         const [{ m } = { m: 0 }] = await this.store.database.rows<{ m: number }>(
@@ -493,7 +495,7 @@ export class TargetService {
       let weights = recipients.map((r) => r.weight);
       if (d.basis === 'last_year') {
         const prev = previousYear(p);
-        const settings = await this.settings(actor);
+        const settings = await this.settings(actor, w?.tx);
         const actual = await lastYearActuals(this.store, actor.tenantId, ids, prev, d.metric, settings.salesBasis, w);
         weights = ids.map((id) => actual.get(id) ?? '0');
         if (weights.every((x) => Number(x) <= 0)) throw new DomainError('UNPROCESSABLE', `no positive actuals for ${prev.label} to allocate by`, { errors: [{ path: 'basis', message: `no actuals in ${prev.label}` }] });
