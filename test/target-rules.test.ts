@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { children, contains, elapsedDays, monthsOf, parsePeriod, periodDays, periodOf, previousYear } from '../src/modules/target/target.periods.js';
+import { children, contains, elapsedDays, monthsOf, parsePeriod, periodDays, periodOf, previousYear } from '../src/platform/kernel/periods.js';
 import { splitExact } from '../src/modules/target/target.rules.js';
 
 describe('periods', () => {

@@ -34,6 +34,15 @@ export function requireOwnPartner(actor: Actor, partnerId: string, resource = 'p
   }
 }
 
+/**
+ * Tenant-side operations: partner users (claim `partner`) are refused whatever their scopes (403), then the
+ * scopes are checked. `why` says what a partner user may do instead.
+ */
+export function requireTenantUser(actor: Actor, ...scopes: string[]): void {
+  if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot use this operation');
+  if (scopes.length) requireScope(actor, ...scopes);
+}
+
 export function systemActor(tenantId: string, subject = 'system'): Actor {
   return { tenantId, subject, scopes: new Set(['admin']), kind: 'system' };
 }

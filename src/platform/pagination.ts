@@ -28,6 +28,33 @@ export function decodeCursor(cursor: string | undefined, arity = 1): unknown[] |
   throw invalid('cursor', 'is not a cursor this endpoint issued');
 }
 
+type CursorPart = 'uuid' | 'string' | 'number' | 'date';
+const CURSOR_CHECKS: Record<CursorPart, (v: unknown) => boolean> = {
+  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  date: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+};
+type CursorValue<P extends CursorPart> = P extends 'number' ? number : string;
+
+/**
+ * A cursor decoded and checked part by part (`decodeCursorOf(c, ['date', 'uuid'])`): a forged or foreign cursor is
+ * a 400 naming `cursor`, never a database error.
+ */
+export function decodeCursorOf<const P extends readonly CursorPart[]>(cursor: string | undefined, parts: P): { [K in keyof P]: CursorValue<P[K]> } | undefined {
+  const v = decodeCursor(cursor, parts.length);
+  if (v === undefined) return undefined;
+  parts.forEach((p, i) => {
+    if (!CURSOR_CHECKS[p](v[i])) throw invalid('cursor', 'is not a cursor this endpoint issued');
+  });
+  return v as { [K in keyof P]: CursorValue<P[K]> };
+}
+
+/** The id of a one-part uuid cursor (the common keyset on a UUIDv7 primary key). */
+export function decodeUuidCursor(cursor: string | undefined): string | undefined {
+  return decodeCursorOf(cursor, ['uuid'] as const)?.[0];
+}
+
 /** Given limit+1 fetched rows, the page and its next cursor. */
 export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[]): Page<T> {
   const more = rows.length > limit;

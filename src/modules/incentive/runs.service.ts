@@ -10,7 +10,7 @@ import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { partners } from '../onboarding/partners.tables.js';
 import type { TargetServices } from '../target/index.js';
-import { periodOf, type Period as PeriodInfo } from '../target/target.periods.js';
+import { periodOf, type Period as PeriodInfo } from '../../platform/kernel/periods.js';
 import { collections, sellInLines, sellThroughLines, targets } from '../target/target.tables.js';
 import type { AwardService } from './awards.service.js';
 import { computeProgram, Decimal, nextTier, roundMoney, validateRuleSet, type Line, type PartnerInput, type ProgramSpec, type RuleSet } from './incentive.rules.js';

@@ -6,7 +6,7 @@ import type { ImportFormat, ImportReport } from '../../platform/imports.js';
 import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { elapsedDays, periodDays, type Period } from './target.periods.js';
+import { elapsedDays, periodDays, type Period } from '../../platform/kernel/periods.js';
 import { runFactImport, type FactImportOptions, type StreamName } from './target.ingest.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';

@@ -6,7 +6,7 @@ import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { partners } from '../onboarding/partners.tables.js';
-import { children, parsePeriod, PeriodError, previousYear, type Period } from './target.periods.js';
+import { children, parsePeriod, PeriodError, previousYear, type Period } from '../../platform/kernel/periods.js';
 import { defaultUnit, splitExact, SplitError, weightsFor, type Metric } from './target.rules.js';
 import {
   AllocateInput,

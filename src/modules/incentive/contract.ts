@@ -1,0 +1,32 @@
+/**
+ * The incentive module's contract: the only file of this module another module may import (checked by the
+ * boundary check).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+
+/**
+ * A port incentive eligibility needs and the evaluation module provides (evaluation comes after incentive, so
+ * incentive may not import it): the composition root wires `evaluationSql.latestGrades` here.
+ */
+export interface GradeSource {
+  /** relation: tenant_id, partner_id, grade (the latest finalised grade, optionally of one template) */
+  latestGrades(tenantId: string, templateId?: string): SQL;
+}
+
+export const incentiveSql = {
+  /**
+   * Statement lines with their statement's status and unit and their program's type, currency and base: tenant_id,
+   * line_id, statement_id, statement_status, unit, program_id, program_type, program_currency, program_base (jsonb),
+   * partner_id, period, kind, amount.
+   */
+  statementLines: (tenantId: string): SQL =>
+    sql`(select l.tenant_id, l.id as line_id, l.statement_id, st.status as statement_status, st.unit, l.program_id, pr.type as program_type,
+               pr.currency as program_currency, pr.base as program_base, l.partner_id, l.period, l.kind, l.amount
+          from incentive_statement_lines l
+          join incentive_statements st on st.tenant_id = l.tenant_id and st.id = l.statement_id
+          join incentive_programs pr on pr.tenant_id = l.tenant_id and pr.id = l.program_id
+          where l.tenant_id = ${tenantId})`,
+  /** Programs: tenant_id, id, code, name, type, currency, base (jsonb), status. */
+  programs: (tenantId: string): SQL =>
+    sql`(select tenant_id, id, code, name, type, currency, base, status from incentive_programs where tenant_id = ${tenantId})`,
+};

@@ -1,0 +1,114 @@
+/**
+ * The onboarding module's contract: the only file of this module another module may import (the boundary check
+ * in `npm test` enforces it). Everything here is stable for other modules; internals may change freely.
+ *
+ * - `onboardingKeys`: key columns other modules' tables declare foreign keys to. Only for `foreignKey()`: never
+ *   query through them.
+ * - `onboardingSql`: relations (derived tables) other modules join set-based in their own SQL, tenant-filtered.
+ * - lookups: codes to ids and a partner's facts, one statement each, for other modules' services.
+ */
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../platform/db.js';
+import { isUuid, rowsOf } from '../../platform/kernel/index.js';
+import { productLines, products, territories } from './catalog.tables.js';
+import { agreements } from './onboarding.tables.js';
+import { partners } from './partners.tables.js';
+
+export { PARTNER_CHANNELS, PARTNER_STATUSES, PARTNER_TYPES, Partner, type PartnerChannel, type PartnerStatus, type PartnerType } from './partners.schemas.js';
+
+/** (tenant_id, id) of the onboarding tables other modules reference. */
+export const onboardingKeys = {
+  partner: [partners.tenantId, partners.id],
+  agreement: [agreements.tenantId, agreements.id],
+  product: [products.tenantId, products.id],
+  productLine: [productLines.tenantId, productLines.id],
+  territory: [territories.tenantId, territories.id],
+} as const;
+
+/** Relations for other modules' SQL: `join ${onboardingSql.partners(t)} pa on pa.id = x.partner_id`. */
+export const onboardingSql = {
+  /** partners of the tenant: tenant_id, id, code, legal_name, type, channel, tier, status, parent_id, region_code */
+  partners: (tenantId: string): SQL =>
+    sql`(select tenant_id, id, code, legal_name, type, channel, tier, status, parent_id, region_code from partners where tenant_id = ${tenantId})`,
+  /** products: tenant_id, id, code, name, line_id, unit, active */
+  products: (tenantId: string): SQL => sql`(select tenant_id, id, code, name, line_id, unit, active from products where tenant_id = ${tenantId})`,
+  /** product lines: tenant_id, id, code, name, active */
+  productLines: (tenantId: string): SQL => sql`(select tenant_id, id, code, name, active from product_lines where tenant_id = ${tenantId})`,
+  /** territories: tenant_id, id, code, name, parent_id, level, active */
+  territories: (tenantId: string): SQL => sql`(select tenant_id, id, code, name, parent_id, level, active from territories where tenant_id = ${tenantId})`,
+  /**
+   * Rights of active partners to sell in a territory (expanded to every descendant territory): tenant_id,
+   * partner_id, territory_id, product_line_id, product_id (null = the whole line), valid_from, valid_to, source
+   * ('agreement' | 'cross_region').
+   */
+  territoryRights: (tenantId: string): SQL =>
+    sql`(select tenant_id, partner_id, territory_id, product_line_id, product_id, valid_from, valid_to, source from partner_territory_rights where tenant_id = ${tenantId})`,
+};
+
+export interface PartnerFacts {
+  id: string;
+  code: string;
+  type: string;
+  channel: string;
+  tier: string | null;
+  status: string;
+  parentId: string | null;
+  regionCode: string | null;
+}
+
+const partnerFacts = {
+  id: partners.id,
+  code: partners.code,
+  type: partners.type,
+  channel: partners.channel,
+  tier: partners.tier,
+  status: partners.status,
+  parentId: partners.parentId,
+  regionCode: partners.regionCode,
+};
+
+/** A partner of the tenant by id or code, or undefined. */
+export async function findPartner(db: Db, tenantId: string, idOrCode: string): Promise<PartnerFacts | undefined> {
+  const [row] = await db
+    .select(partnerFacts)
+    .from(partners)
+    .where(and(eq(partners.tenantId, tenantId), isUuid(idOrCode) ? eq(partners.id, idOrCode) : eq(partners.code, idOrCode)));
+  return row;
+}
+
+/** Partners of the tenant by id, one statement. */
+export async function partnersById(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, PartnerFacts>> {
+  const u = [...new Set(ids)].filter(isUuid);
+  if (!u.length) return new Map();
+  const rows = await db.select(partnerFacts).from(partners).where(and(eq(partners.tenantId, tenantId), inArray(partners.id, u)));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+type Keyed = typeof partners | typeof products | typeof productLines | typeof territories;
+async function idsByCode(db: Db, table: Keyed, tenantId: string, codes: readonly string[]): Promise<Map<string, string>> {
+  const u = [...new Set(codes)];
+  if (!u.length) return new Map();
+  const rows = await db.select({ id: table.id, code: table.code }).from(table).where(and(eq(table.tenantId, tenantId), inArray(table.code, u)));
+  return new Map(rows.map((r) => [r.code, r.id]));
+}
+
+/** code -> id of the tenant's partners, products, product lines and territories (one statement each). */
+export const codesToIds = {
+  partners: (db: Db, tenantId: string, codes: readonly string[]) => idsByCode(db, partners, tenantId, codes),
+  products: (db: Db, tenantId: string, codes: readonly string[]) => idsByCode(db, products, tenantId, codes),
+  productLines: (db: Db, tenantId: string, codes: readonly string[]) => idsByCode(db, productLines, tenantId, codes),
+  territories: (db: Db, tenantId: string, codes: readonly string[]) => idsByCode(db, territories, tenantId, codes),
+};
+
+/** An agreement's partner, status and term, or undefined. */
+export async function findAgreement(db: Db, tenantId: string, id: string) {
+  if (!isUuid(id)) return undefined;
+  const [row] = await db
+    .select({ id: agreements.id, partnerId: agreements.partnerId, status: agreements.status, startDate: agreements.startDate, endDate: agreements.endDate })
+    .from(agreements)
+    .where(and(eq(agreements.tenantId, tenantId), eq(agreements.id, id)));
+  return row;
+}
+
+/** Raw rows helper re-exported for contract users that compose the relations above. */
+export { rowsOf };

@@ -1,0 +1,16 @@
+/**
+ * The policy module's contract: the only file of this module another module may import (checked by the boundary
+ * check).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+
+export const policySql = {
+  /**
+   * Observed resale prices that broke the price policy (乱价), one row each: tenant_id, id, partner_id, product_id,
+   * observed_on, price, currency, min_resale_price, shortfall, price_version_id, deviation_id, source, reference,
+   * created_at (the price_violations view; columns are stable, new ones may be added at the end).
+   */
+  violations: (tenantId: string): SQL =>
+    sql`(select tenant_id, id, partner_id, product_id, observed_on, price, currency, min_resale_price, shortfall, price_version_id, deviation_id, source, reference, created_at
+          from price_violations where tenant_id = ${tenantId})`,
+};

@@ -1,0 +1,86 @@
+/**
+ * The target module's contract: the only file of this module another module may import (checked by the boundary
+ * check). "Sales of a partner in a period on the tenant's sales basis" is defined here once; evaluation, incentive
+ * and reports compose these relations in their own set-based SQL instead of naming the fact tables.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+
+export { periodOf, parsePeriod, type Period } from '../../platform/kernel/periods.js';
+
+/** The streams of facts: sell-in, sell-through, collections. */
+export type FactStream = 'sell_in' | 'sell_through' | 'collection';
+/** A stream, or `basis`: the tenant's sales basis (target settings; sell-through unless set to sell-in). */
+export type StreamOrBasis = FactStream | 'basis';
+
+/** Achievement percentages (actual / target x 100) are rounded half-up to this many decimals everywhere. */
+export const ACHIEVEMENT_SCALE = 2;
+
+const isMonthStart = (d: string) => d.endsWith('-01');
+const isMonthEnd = (d: string) => {
+  const x = new Date(d + 'T00:00:00Z');
+  x.setUTCDate(x.getUTCDate() + 1);
+  return x.getUTCDate() === 1;
+};
+
+export const targetSql = {
+  /** Scalar: the tenant's sales basis, 'sell_through' or 'sell_in'. */
+  salesBasis: (tenantId: string): SQL => sql`coalesce((select sales_basis from target_settings where tenant_id = ${tenantId}), 'sell_through')`,
+
+  /** `actual x 100 / target`, rounded to ACHIEVEMENT_SCALE; null when the target is not positive. */
+  achievementPct: (actual: SQL, target: SQL): SQL => sql`case when ${target} > 0 then round(${actual} * 100 / ${target}, ${sql.raw(String(ACHIEVEMENT_SCALE))}) end`,
+
+  /**
+   * Monthly totals per partner (maintained at ingestion): tenant_id, stream, partner_id, month (first day), amount,
+   * quantity, lines.
+   */
+  monthlyTotals: (tenantId: string): SQL =>
+    sql`(select tenant_id, stream, partner_id, month, amount, quantity, lines from actual_monthly_totals where tenant_id = ${tenantId})`,
+
+  /**
+   * Totals per partner of a stream (or the sales basis) over [from, to] (dates, inclusive): partner_id, amount,
+   * quantity, lines. Whole months are read from the maintained monthly totals; other ranges from the fact lines.
+   */
+  periodTotals: (tenantId: string, stream: StreamOrBasis, from: string, to: string): SQL => {
+    const s = stream === 'basis' ? targetSql.salesBasis(tenantId) : sql`${stream}`;
+    if (isMonthStart(from) && isMonthEnd(to)) {
+      return sql`(select partner_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines)::int as lines from actual_monthly_totals
+        where tenant_id = ${tenantId} and stream = ${s} and month between ${from}::date and ${to}::date group by partner_id)`;
+    }
+    return sql`(select partner_id, sum(amount) as amount, sum(quantity) as quantity, count(*)::int as lines from ${targetSql.factLines(tenantId, stream)} f
+      where f.date between ${from}::date and ${to}::date group by partner_id)`;
+  },
+
+  /**
+   * Fact lines of a stream (or the sales basis): tenant_id, external_id, partner_id, product_id, product_line_id,
+   * territory_id, date, quantity, amount, cross_region, customer_id, invoice_ref. Columns a stream does not have are
+   * null (collections have no product; quantity 0); cross_region is false outside sell-through.
+   */
+  factLines: (tenantId: string, stream: StreamOrBasis): SQL => {
+    const st = sql`select tenant_id, external_id, partner_id, product_id, product_line_id, territory_id, date, quantity, amount, cross_region, customer_id, null::text as invoice_ref
+      from sell_through_lines where tenant_id = ${tenantId}`;
+    const si = sql`select tenant_id, external_id, partner_id, product_id, product_line_id, null::uuid, date, quantity, amount, false, null::text, null::text
+      from sell_in_lines where tenant_id = ${tenantId}`;
+    const co = sql`select tenant_id, external_id, partner_id, null::uuid, null::uuid, null::uuid, date, 0::numeric, amount, false, null::text, invoice_ref
+      from collections where tenant_id = ${tenantId}`;
+    if (stream === 'sell_through') return sql`(${st})`;
+    if (stream === 'sell_in') return sql`(${si})`;
+    if (stream === 'collection') return sql`(${co})`;
+    const b = targetSql.salesBasis(tenantId);
+    return sql`(${st} and ${b} = 'sell_through' union all ${si} and ${b} = 'sell_in')`;
+  },
+
+  /**
+   * Quantity on hand per partner: the latest snapshot of each product within [from, to], summed: partner_id,
+   * quantity_on_hand.
+   */
+  latestInventory: (tenantId: string, from: string, to: string): SQL =>
+    sql`(select partner_id, sum(quantity_on_hand) as quantity_on_hand from (
+          select distinct on (partner_id, product_id) partner_id, quantity_on_hand from inventory_snapshots
+          where tenant_id = ${tenantId} and date between ${from}::date and ${to}::date
+          order by partner_id, product_id, date desc) latest group by partner_id)`,
+
+  /** Partner-level targets (no product line, no territory) of a period label and metric: partner_id, value. */
+  partnerTargets: (tenantId: string, period: string, metric: string): SQL =>
+    sql`(select partner_id, value from targets where tenant_id = ${tenantId} and period = ${period} and metric = ${metric}
+          and product_line_id is null and territory_id is null)`,
+};

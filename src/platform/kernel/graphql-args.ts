@@ -1,0 +1,57 @@
+import { DomainError } from '../errors.js';
+
+/**
+ * GraphQL argument helpers, the one rule for `null` every module follows:
+ *
+ * - In an **update** input (`patchInput`), a field left out leaves the stored value unchanged and an explicit
+ *   `null` clears it, exactly as REST PATCH does. A field that cannot be cleared answers VALIDATION_FAILED.
+ * - In a **create** input, filter or other argument (`argsInput`), `null` means "not given", the same as leaving
+ *   the field out (GraphQL clients send null for unset optional variables).
+ */
+export function patchInput<T extends object>(input: T | null | undefined): T {
+  return Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A create input, filter or argument object: null and absent are the same; applied to nested objects and lists. */
+export function argsInput<T>(input: T | null | undefined): T {
+  return strip(input ?? {}) as T;
+}
+
+function strip(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(strip);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, strip(x)]));
+  }
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === null) {
+    // graphql-js builds input objects without a prototype
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, strip(x)]));
+  }
+  return v;
+}
+
+/** A connection's page size: `first` 1-max (default 50), else VALIDATION_FAILED naming `first`. */
+export function pageSize(n: number | null | undefined, dflt = 50, max = 500): number {
+  const v = n ?? dflt;
+  if (!Number.isInteger(v) || v < 1 || v > max) {
+    throw new DomainError('VALIDATION_FAILED', `first must be 1-${max}`, { errors: [{ path: 'first', message: `must be 1-${max}` }] });
+  }
+  return v;
+}
+
+/** `{ limit, cursor }` of a connection's `first` / `after`. */
+export function pageArgs(a: { first?: number | null; after?: string | null }, dflt = 50, max = 500): { limit: number; cursor?: string } {
+  return { limit: pageSize(a.first, dflt, max), ...(a.after ? { cursor: a.after } : {}) };
+}
+
+/** A single-object field: NOT_FOUND becomes null (GraphQL `node`-style lookups), other errors pass. */
+export async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
+    throw e;
+  }
+}
+
+/** A boolean GraphQL argument as the REST query string value. */
+export const boolParam = (v: unknown): 'true' | 'false' | undefined => (v === true ? 'true' : v === false ? 'false' : undefined);

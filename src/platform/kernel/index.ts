@@ -1,0 +1,11 @@
+/**
+ * The shared kernel: what every module uses and nobody writes twice. Import from here
+ * (`../../platform/kernel/index.js`), never copy.
+ */
+export * from './money.js';
+export * from './schemas.js';
+export * from './rows.js';
+export * from './graphql-args.js';
+export { requireTenantUser, requireScope, requireOwnPartner, hasScope, systemActor, type Actor } from '../actor.js';
+export { decodeCursor, decodeUuidCursor, decodeCursorOf, encodeCursor, toPage, toConnection, pageSchema, PageQuery, type Page } from '../pagination.js';
+export * from './periods.js';
