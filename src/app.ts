@@ -56,7 +56,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const store = new Store(database);
   // modules in dependency order: each gets the services of the modules it may call
   const onboarding = createOnboardingServices(store);
-  const policy = createPolicyServices(store, { onboarding });
+  const policy = createPolicyServices(store);
   const target = createTargetServices(store, { onboarding });
   const incentive = createIncentiveServices(store, { onboarding, target });
   const evaluation = createEvaluationServices(store, { onboarding, target, policy, incentive });

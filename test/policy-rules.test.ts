@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeLine, mergeTerms, minorUnits, partnerScopes, roundMoney, selectPrice, violationVerdict, windowsOverlap, type PriceCandidate } from '../src/modules/policy/policy.rules.js';
+import { minorUnits, roundMoney } from '../src/platform/kernel/index.js';
+import { computeLine, mergeTerms, partnerScopes, selectPrice, violationVerdict, windowsOverlap, type PriceCandidate } from '../src/modules/policy/policy.rules.js';
 
 const partner = { id: 'p1', type: 'dealer', channel: 'online', tier: 'gold' };
 const scopes = partnerScopes(partner);

@@ -7,7 +7,7 @@
  * - `onboardingSql`: relations (derived tables) other modules join set-based in their own SQL, tenant-filtered.
  * - lookups: codes to ids and a partner's facts, one statement each, for other modules' services.
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { isUuid, rowsOf } from '../../platform/kernel/index.js';
 import { productLines, products, territories } from './catalog.tables.js';
@@ -82,6 +82,49 @@ export async function partnersById(db: Db, tenantId: string, ids: readonly strin
   if (!u.length) return new Map();
   const rows = await db.select(partnerFacts).from(partners).where(and(eq(partners.tenantId, tenantId), inArray(partners.id, u)));
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Partners of the tenant by id or code, one statement; the map is keyed by id and by code. */
+export async function partnersByRef(db: Db, tenantId: string, refs: readonly string[]): Promise<Map<string, PartnerFacts>> {
+  const unique = [...new Set(refs)];
+  const out = new Map<string, PartnerFacts>();
+  if (!unique.length) return out;
+  const ids = unique.filter(isUuid);
+  const codes = unique.filter((r) => !isUuid(r));
+  const conds: SQL[] = [];
+  if (ids.length) conds.push(inArray(partners.id, ids));
+  if (codes.length) conds.push(inArray(partners.code, codes));
+  const rows = await db.select(partnerFacts).from(partners).where(and(eq(partners.tenantId, tenantId), or(...conds)));
+  for (const r of rows) {
+    out.set(r.id, r);
+    out.set(r.code, r);
+  }
+  return out;
+}
+
+export interface ProductFacts {
+  id: string;
+  code: string;
+  lineId: string | null;
+}
+
+/** Products of the tenant by code or id, one statement; the map is keyed by id and by code. */
+export async function productsByRef(db: Db, tenantId: string, refs: readonly string[]): Promise<Map<string, ProductFacts>> {
+  const unique = [...new Set(refs)];
+  const out = new Map<string, ProductFacts>();
+  if (!unique.length) return out;
+  const ids = unique.filter(isUuid);
+  const conds: SQL[] = [inArray(products.code, unique)];
+  if (ids.length) conds.push(inArray(products.id, ids));
+  const rows = await db
+    .select({ id: products.id, code: products.code, lineId: products.lineId })
+    .from(products)
+    .where(and(eq(products.tenantId, tenantId), or(...conds)));
+  for (const r of rows) {
+    out.set(r.id, r);
+    out.set(r.code, r);
+  }
+  return out;
 }
 
 type Keyed = typeof partners | typeof products | typeof productLines | typeof territories;

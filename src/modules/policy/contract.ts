@@ -4,6 +4,13 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 
+/**
+ * Price resolution for other modules (orders): `resolvePricesFor(db, tenantId, { partner, date, lines })` answers the
+ * applicable price, discounts and source of each line in a fixed number of statements, whatever the line count.
+ */
+export { resolvePricesFor, type PriceRequest } from './price-resolution.service.js';
+export type { ResolvedPrice } from './policy.schemas.js';
+
 export const policySql = {
   /**
    * Observed resale prices that broke the price policy (乱价), one row each: tenant_id, id, partner_id, product_id,

@@ -1,16 +1,15 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, iso, requireOwnPartner, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { products } from '../onboarding/catalog.tables.js';
-import { iso, loadPartner, loadProducts, requireTenantUser } from './policy.common.js';
+import { productsByRef } from '../onboarding/contract.js';
+import { loadPartner, POLICY_EVENTS, productCodeOf } from './policy.common.js';
+import type { PriceResolutionService } from './price-resolution.service.js';
 import { deviationKind } from './policy.rules.js';
 import { DeviationCreate, DeviationDecision, DeviationListQuery, type Deviation } from './policy.schemas.js';
 import { priceDeviations, type DeviationRow } from './policy.tables.js';
-import { POLICY_EVENTS, type PriceService } from './prices.service.js';
 
 const toDeviation = (r: DeviationRow, productCode: string): Deviation => ({
   id: r.id,
@@ -35,7 +34,7 @@ const toDeviation = (r: DeviationRow, productCode: string): Deviation => ({
 export class DeviationService {
   constructor(
     private readonly store: Store,
-    private readonly prices: PriceService,
+    private readonly prices: PriceResolutionService,
   ) {}
 
   /**
@@ -49,7 +48,7 @@ export class DeviationService {
     const partnerRef = data.partner ?? actor.partnerId;
     if (!partnerRef) throw invalid('partner', 'is required');
     const partner = await loadPartner(this.store.db, actor, partnerRef);
-    const productMap = await loadProducts(this.store.db, actor.tenantId, [data.product]);
+    const productMap = await productsByRef(this.store.db, actor.tenantId, [data.product]);
     const product = productMap.get(data.product);
     if (!product) throw invalid('product', `no product '${data.product}'`);
     const [resolved] = await this.prices.resolveItems(actor.tenantId, [
@@ -91,9 +90,8 @@ export class DeviationService {
   async get(actor: Actor, id: string): Promise<Deviation> {
     requireScope(actor, 'policy:read');
     const [row] = await this.store.db
-      .select({ d: priceDeviations, code: products.code })
+      .select({ d: priceDeviations, code: productCodeOf(actor.tenantId, priceDeviations.productId) })
       .from(priceDeviations)
-      .innerJoin(products, and(eq(products.tenantId, priceDeviations.tenantId), eq(products.id, priceDeviations.productId)))
       .where(and(eq(priceDeviations.tenantId, actor.tenantId), eq(priceDeviations.id, id)));
     if (!row) throw notFound('deviation', id);
     requireOwnPartner(actor, row.d.partnerId, 'deviation');
@@ -103,17 +101,15 @@ export class DeviationService {
   async list(actor: Actor, input: { partner?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Deviation>> {
     requireScope(actor, 'policy:read');
     const f = parseInput(DeviationListQuery, { partner: input.partner, status: input.status });
-    const after = decodeCursor(input.cursor) as [string] | undefined;
-    if (after && (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0]))) throw invalid('cursor', 'is not a cursor this endpoint issued');
+    const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(priceDeviations.tenantId, actor.tenantId)];
     if (actor.partnerId) conds.push(eq(priceDeviations.partnerId, actor.partnerId));
     if (f.partner) conds.push(eq(priceDeviations.partnerId, f.partner));
     if (f.status) conds.push(eq(priceDeviations.status, f.status));
-    if (after) conds.push(gt(priceDeviations.id, after[0]));
+    if (after) conds.push(gt(priceDeviations.id, after));
     const rows = await this.store.db
-      .select({ d: priceDeviations, code: products.code })
+      .select({ d: priceDeviations, code: productCodeOf(actor.tenantId, priceDeviations.productId) })
       .from(priceDeviations)
-      .innerJoin(products, and(eq(products.tenantId, priceDeviations.tenantId), eq(products.id, priceDeviations.productId)))
       .where(and(...conds))
       .orderBy(asc(priceDeviations.id))
       .limit(input.limit + 1);
@@ -122,8 +118,7 @@ export class DeviationService {
 
   /** pending -> approved | rejected, by a tenant user. */
   async decide(actor: Actor, id: string, decision: 'approved' | 'rejected', input: unknown = {}): Promise<Deviation> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const data = parseInput(DeviationDecision, input ?? {});
     return this.store.write(actor, async (w) => {
       const [before] = await w.tx
@@ -138,7 +133,7 @@ export class DeviationService {
         .set({ status: decision, decidedBy: actor.subject, decidedAt: new Date(), decisionNote: data.note ?? null, version: sql`${priceDeviations.version} + 1`, updatedAt: new Date() })
         .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)))
         .returning();
-      const [p] = await w.tx.select({ code: products.code }).from(products).where(and(eq(products.tenantId, w.tenantId), inArray(products.id, [row!.productId])));
+      const p = (await productsByRef(w.tx, w.tenantId, [row!.productId])).get(row!.productId);
       const d = toDeviation(row!, p?.code ?? '');
       w.audit({ resourceType: 'price_deviation', resourceId: id, action: decision === 'approved' ? 'approve' : 'reject', before: toDeviation(before, d.productCode), after: d });
       w.emit({ type: POLICY_EVENTS.deviationDecided, resourceType: 'price_deviation', resourceId: id, payload: { deviation: d } });

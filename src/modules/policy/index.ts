@@ -5,32 +5,34 @@ import { extendGraphql } from '../../platform/graphql.js';
 import { invalid } from '../../platform/errors.js';
 import { registerImportKind } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
-import type { OnboardingServices } from '../onboarding/index.js';
 import { DeviationService } from './deviations.service.js';
 import { policyResolvers } from './policy.resolvers.js';
 import { policyRoutes } from './policy.routes.js';
 import { policySdl } from './policy.sdl.js';
-import { PriceService } from './prices.service.js';
+import { PricePolicyService } from './price-policies.service.js';
+import { PriceResolutionService } from './price-resolution.service.js';
 import { TermsService } from './terms.service.js';
 import { ViolationService } from './violations.service.js';
 
-export { POLICY_EVENTS } from './prices.service.js';
+export { POLICY_EVENTS } from './policy.common.js';
 
-/** Services of the policy module: prices (policies, versions, resolution), deviations, terms, violations. */
+/** Services of the policy module: prices (policies and versions), resolution, deviations, terms, violations. */
 export interface PolicyServices {
-  prices: PriceService;
+  prices: PricePolicyService;
+  resolution: PriceResolutionService;
   deviations: DeviationService;
   terms: TermsService;
   violations: ViolationService;
 }
 
-export function createPolicyServices(store: Store, _deps: { onboarding: OnboardingServices }): PolicyServices {
-  const prices = new PriceService(store);
+export function createPolicyServices(store: Store): PolicyServices {
+  const resolution = new PriceResolutionService(store);
   const services: PolicyServices = {
-    prices,
-    deviations: new DeviationService(store, prices),
+    prices: new PricePolicyService(store),
+    resolution,
+    deviations: new DeviationService(store, resolution),
     terms: new TermsService(store),
-    violations: new ViolationService(store, prices),
+    violations: new ViolationService(store, resolution),
   };
   registerImportKind('policy.price-observations', (actor) => services.violations.importSpec(actor));
   registerImportKind('policy.price-lines', (actor, params) => {

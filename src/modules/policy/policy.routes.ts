@@ -140,11 +140,11 @@ export async function policyRoutes(app: FastifyInstance, s: PolicyServices) {
   // ---- resolution ----------------------------------------------------------------------------------------------
   r.get('/v1/policy/prices/resolve', {
     schema: { tags, operationId: 'resolvePrice', summary: 'The price for a partner, product, date and quantity, with the chain that produced it', querystring: ResolveQuery, response: { 200: ResolvedPrice.extend({ partnerId: z.uuid(), date: z.string() }), ...problems(400, 401, 403, 404) } },
-  }, async (req) => s.prices.resolveOne(actorOf(req), req.query));
+  }, async (req) => s.resolution.resolveOne(actorOf(req), req.query));
 
   r.post('/v1/policy/prices::resolve', {
     schema: { tags, operationId: 'resolvePrices', summary: 'Resolve up to 1,000 lines for one partner (bounded number of SQL statements)', body: ResolveBatchInput, response: { 200: ResolveBatchResult, ...problems(400, 401, 403, 404) } },
-  }, async (req) => s.prices.resolveBatch(actorOf(req), req.body));
+  }, async (req) => s.resolution.resolveBatch(actorOf(req), req.body));
 
   // ---- deviations ----------------------------------------------------------------------------------------------
   r.post('/v1/policy/deviations', {

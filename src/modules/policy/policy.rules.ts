@@ -2,12 +2,8 @@
  * Pure rules of the policy module: scope precedence, price selection, discount steps, money rounding, terms merge
  * and the price-violation verdict. No I/O: the services load candidates set-based and call these.
  */
-import { Decimal } from 'decimal.js';
-import { minorUnits } from '../incentive/incentive.rules.js';
+import { canon, Dec, dec, roundMoney } from '../../platform/kernel/index.js';
 import type { DiscountRule, ScopeKind, TermField } from './policy.schemas.js';
-
-const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
-type Dec = InstanceType<typeof D>;
 
 /** Precedence, most specific first. */
 export const PRECEDENCE: readonly ScopeKind[] = ['partner', 'tier', 'partner_type', 'channel', 'default'];
@@ -50,24 +46,6 @@ export function effectiveOn(from: string | null, to: string | null, date: string
 export function windowsOverlap(aFrom: string, aTo: string | null, bFrom: string, bTo: string | null): boolean {
   return (bTo === null || aFrom <= bTo) && (aTo === null || bFrom <= aTo);
 }
-
-// ---- money -----------------------------------------------------------------------------------------------------
-
-/**
- * Decimals of the currency's minor unit (ISO 4217): CNY 2, JPY 0, KWD 3. The table the incentive module uses, so
- * both round alike; Intl's display digits are not ISO (IDR, HUF, COP would lose their cents, IQD two decimals).
- */
-export { minorUnits };
-
-/** Rounds half-up (away from zero at .5) to the currency's minor unit, as a fixed-point string. */
-export function roundMoney(v: Decimal.Value, currency: string): string {
-  const dp = minorUnits(currency);
-  return new D(v).toDecimalPlaces(dp, D.ROUND_HALF_UP).toFixed(dp);
-}
-
-export const dec = (v: Decimal.Value): Dec => new D(v);
-/** Canonical decimal string: no exponent, no trailing zeros. */
-export const canon = (v: Decimal.Value): string => new D(v).toFixed();
 
 // ---- price selection -------------------------------------------------------------------------------------------
 
@@ -218,7 +196,7 @@ export function computeLine(input: {
     grossAmount: roundMoney(gross, currency),
     discounts: steps,
     netAmount: roundMoney(running, currency),
-    netUnitPrice: running.div(qty).toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4),
+    netUnitPrice: running.div(qty).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed(4),
   };
 }
 

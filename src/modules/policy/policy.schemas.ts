@@ -1,20 +1,12 @@
-import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { PARTNER_TYPES } from '../onboarding/partners.schemas.js';
+import { Code, dec, text } from '../../platform/kernel/index.js';
+import { PARTNER_TYPES } from '../onboarding/contract.js';
 
 export const SCOPE_KINDS = ['partner', 'tier', 'partner_type', 'channel', 'default'] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 export const VERSION_STATUSES = ['draft', 'published', 'retired'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const PolicyCode = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]*$/, 'letters, digits and . _ - / only, starting with a letter or digit');
 
 /** Money / price: a non-negative decimal string with at most 4 decimals (numeric(18,4)). */
 export const Money = z
@@ -26,7 +18,7 @@ export const Money = z
 const MONEY_RE = /^\d{1,14}(\.\d{1,4})?$/;
 const isDec = (s: unknown): s is string => typeof s === 'string' && MONEY_RE.test(s);
 /** canonical form of a decimal string for equality ("5.10" = "5.1"); invalid input stays as is */
-const decKey = (s: string) => (isDec(s) ? new Decimal(s).toFixed() : s);
+const decKey = (s: string) => (isDec(s) ? dec(s).toFixed() : s);
 
 /** A positive quantity (decimal string or integer), at most 4 decimals. */
 export const Quantity = z
@@ -103,7 +95,7 @@ export const DiscountRules = z
 // ---- policies and versions -----------------------------------------------------------------------------------
 
 export const PricePolicyCreate = z
-  .strictObject({ code: PolicyCode, name: text(200), currency: Currency, scope: Scope })
+  .strictObject({ code: Code, name: text(200), currency: Currency, scope: Scope })
   .meta({ id: 'PricePolicyCreate' });
 
 export const PricePolicyUpdate = z
@@ -176,8 +168,8 @@ export type PriceVersion = z.infer<typeof PriceVersion>;
 /** One price line: exactly one of product / productLine (codes). */
 export const PriceLineInput = z
   .strictObject({
-    product: PolicyCode.optional().describe('product code'),
-    productLine: PolicyCode.optional().describe('product line code'),
+    product: Code.optional().describe('product code'),
+    productLine: Code.optional().describe('product line code'),
     distributionPrice: Money,
     suggestedRetailPrice: Money,
     minResalePrice: Money.nullable().optional(),
@@ -185,7 +177,7 @@ export const PriceLineInput = z
   .superRefine((l, ctx) => {
     if (!!l.product === !!l.productLine) ctx.addIssue({ code: 'custom', path: ['product'], message: 'give exactly one of product or productLine' });
     // exact: 18 significant digits do not fit a double; refinements also run when a field already failed its format
-    const gt = (a: string, b: string) => isDec(a) && isDec(b) && new Decimal(a).gt(b);
+    const gt = (a: string, b: string) => isDec(a) && isDec(b) && dec(a).gt(b);
     if (gt(l.distributionPrice, l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['distributionPrice'], message: 'must not exceed suggestedRetailPrice' });
     if (l.minResalePrice != null && gt(l.minResalePrice, l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['minResalePrice'], message: 'must not exceed suggestedRetailPrice' });
   })

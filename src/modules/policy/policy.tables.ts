@@ -15,8 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { partners } from '../onboarding/partners.tables.js';
-import { productLines, products } from '../onboarding/catalog.tables.js';
+import { onboardingKeys } from '../onboarding/contract.js';
 import type { DiscountRule, ScopeKind, VersionStatus } from './policy.schemas.js';
 
 const SCOPE_CK = (kind: unknown, value: unknown) =>
@@ -100,8 +99,8 @@ export const priceLines = pgTable(
     index('price_lines_product_idx').on(t.tenantId, t.productId),
     index('price_lines_line_idx').on(t.tenantId, t.lineId),
     foreignKey({ name: 'price_lines_version_fk', columns: [t.tenantId, t.versionId], foreignColumns: [priceVersions.tenantId, priceVersions.id] }).onDelete('cascade'),
-    foreignKey({ name: 'price_lines_product_fk', columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
-    foreignKey({ name: 'price_lines_line_fk', columns: [t.tenantId, t.lineId], foreignColumns: [productLines.tenantId, productLines.id] }),
+    foreignKey({ name: 'price_lines_product_fk', columns: [t.tenantId, t.productId], foreignColumns: [...onboardingKeys.product] }),
+    foreignKey({ name: 'price_lines_line_fk', columns: [t.tenantId, t.lineId], foreignColumns: [...onboardingKeys.productLine] }),
     check('price_lines_target_ck', sql`(${t.productId} is null) <> (${t.lineId} is null)`),
     check(
       'price_lines_amounts_ck',
@@ -135,8 +134,8 @@ export const priceDeviations = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('price_deviations_lookup_idx').on(t.tenantId, t.partnerId, t.productId, t.status, t.validFrom),
-    foreignKey({ name: 'price_deviations_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
-    foreignKey({ name: 'price_deviations_product_fk', columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
+    foreignKey({ name: 'price_deviations_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
+    foreignKey({ name: 'price_deviations_product_fk', columns: [t.tenantId, t.productId], foreignColumns: [...onboardingKeys.product] }),
     check('price_deviations_status_ck', sql`${t.status} in ('pending','approved','rejected')`),
     check('price_deviations_kind_ck', sql`${t.kind} in ('below_min_resale','above_list')`),
     check('price_deviations_dates_ck', sql`${t.validTo} >= ${t.validFrom}`),
@@ -210,8 +209,8 @@ export const priceObservations = pgTable(
     index('price_observations_partner_idx').on(t.tenantId, t.partnerId, t.observedOn),
     index('price_observations_violation_idx').on(t.tenantId, t.observedOn, t.partnerId).where(sql`is_violation`),
     uniqueIndex('price_observations_ref_uq').on(t.tenantId, t.source, t.reference).where(sql`reference is not null`),
-    foreignKey({ name: 'price_observations_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
-    foreignKey({ name: 'price_observations_product_fk', columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
+    foreignKey({ name: 'price_observations_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
+    foreignKey({ name: 'price_observations_product_fk', columns: [t.tenantId, t.productId], foreignColumns: [...onboardingKeys.product] }),
     check('price_observations_price_ck', sql`${t.price} >= 0`),
   ],
 );

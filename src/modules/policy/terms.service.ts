@@ -1,11 +1,10 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, iso, requireScope, requireTenantUser, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { assertScopeTarget, iso, loadPartner, lockScope, requireTenantUser, today } from './policy.common.js';
+import { assertScopeTarget, loadPartner, lockScope } from './policy.common.js';
 import { mergeTerms, partnerScopes, scopeKey } from './policy.rules.js';
 import { PublishInput, TERM_FIELDS, TermsCreate, TermsResolveQuery, TermsUpdate, type ChannelTerms, type ResolvedTerms } from './policy.schemas.js';
 import { channelTerms, type ChannelTermsRow } from './policy.tables.js';
@@ -41,8 +40,7 @@ export class TermsService {
   constructor(private readonly store: Store) {}
 
   async create(actor: Actor, input: unknown): Promise<ChannelTerms> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const data = parseInput(TermsCreate, input);
     return this.store.write(actor, async (w) => {
       await assertScopeTarget(w.tx, w.tenantId, data.scope);
@@ -79,21 +77,18 @@ export class TermsService {
   }
 
   async get(actor: Actor, id: string): Promise<ChannelTerms> {
-    requireScope(actor, 'policy:read');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:read');
     const [row] = await this.store.db.select().from(channelTerms).where(and(eq(channelTerms.tenantId, actor.tenantId), eq(channelTerms.id, id)));
     if (!row) throw notFound('channel terms', id);
     return toTerms(row);
   }
 
   async list(actor: Actor, input: { status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<ChannelTerms>> {
-    requireScope(actor, 'policy:read');
-    requireTenantUser(actor);
-    const after = decodeCursor(input.cursor) as [string] | undefined;
-    if (after && (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0]))) throw invalid('cursor', 'is not a cursor this endpoint issued');
+    requireTenantUser(actor, 'policy:read');
+    const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(channelTerms.tenantId, actor.tenantId)];
     if (input.status) conds.push(eq(channelTerms.status, input.status as ChannelTermsRow['status']));
-    if (after) conds.push(gt(channelTerms.id, after[0]));
+    if (after) conds.push(gt(channelTerms.id, after));
     const rows = await this.store.db.select().from(channelTerms).where(and(...conds)).orderBy(asc(channelTerms.id)).limit(input.limit + 1);
     return toPage(rows.map(toTerms), input.limit, (t) => [t.id]);
   }
@@ -105,8 +100,7 @@ export class TermsService {
   }
 
   async update(actor: Actor, id: string, input: unknown): Promise<ChannelTerms> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const patch = parseInput(TermsUpdate, input);
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
@@ -134,8 +128,7 @@ export class TermsService {
 
   /** draft -> published, refused (409) when published terms of the same scope overlap in time. */
   async publish(actor: Actor, id: string, input: unknown = {}): Promise<ChannelTerms> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const data = parseInput(PublishInput, input ?? {});
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
@@ -177,8 +170,7 @@ export class TermsService {
   }
 
   async retire(actor: Actor, id: string): Promise<ChannelTerms> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
       if (before.status !== 'published') throw new DomainError('ILLEGAL_TRANSITION', `These channel terms are ${before.status}; only published terms can be retired`);

@@ -1,19 +1,18 @@
 import { and, asc, eq, gt, gte, lte, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
-import { requireScope, type Actor } from '../../platform/actor.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeCursorOf, iso, requireScope, requireTenantUser, rowsFrom, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { products } from '../onboarding/catalog.tables.js';
-import { iso, loadPartners, loadProducts, requireTenantUser, rowsOf } from './policy.common.js';
+import { partnersByRef, productsByRef } from '../onboarding/contract.js';
+import { POLICY_EVENTS, productCodeOf } from './policy.common.js';
 import { violationVerdict } from './policy.rules.js';
 import { Money, ObservationCreate, ViolationListQuery, type Observation } from './policy.schemas.js';
 import { priceObservations, type ObservationRow } from './policy.tables.js';
-import { POLICY_EVENTS, type PriceService } from './prices.service.js';
+import type { PriceResolutionService } from './price-resolution.service.js';
 
 const toObservation = (r: ObservationRow, productCode: string): Observation => ({
   id: r.id,
@@ -39,7 +38,7 @@ export const ObservationImportRow = ObservationCreate.extend({ price: z.union([z
 export class ViolationService {
   constructor(
     private readonly store: Store,
-    private readonly prices: PriceService,
+    private readonly prices: PriceResolutionService,
   ) {}
 
   /**
@@ -49,8 +48,8 @@ export class ViolationService {
    */
   async recordInWork(w: Work, rows: { line: number; value: ObservationCreate }[]): Promise<{ created: Observation[]; unchanged: number; errors: RowError[] }> {
     const db = w.tx;
-    const partnerMap = await loadPartners(db, w.tenantId, rows.map((r) => r.value.partner));
-    const productMap = await loadProducts(db, w.tenantId, rows.map((r) => r.value.product));
+    const partnerMap = await partnersByRef(db, w.tenantId, rows.map((r) => r.value.partner));
+    const productMap = await productsByRef(db, w.tenantId, rows.map((r) => r.value.product));
     const errors: RowError[] = [];
     const ok: { line: number; value: ObservationCreate; partner: NonNullable<ReturnType<typeof partnerMap.get>>; product: NonNullable<ReturnType<typeof productMap.get>> }[] = [];
     for (const r of rows) {
@@ -87,7 +86,7 @@ export class ViolationService {
         shortfall: v.shortfall,
       };
     });
-    const inserted = rowsOf<Record<string, unknown>>(
+    const inserted = rowsFrom<Record<string, unknown>>(
       await db.execute(sql`
       insert into price_observations (tenant_id, id, partner_id, product_id, observed_on, price, currency, source, reference,
         min_resale_price, price_version_id, deviation_id, is_violation, shortfall, recorded_by)
@@ -134,8 +133,7 @@ export class ViolationService {
 
   /** Records one observed resale price (tenant users) and answers with the verdict. */
   async record(actor: Actor, input: unknown): Promise<Observation> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const data = parseInput(ObservationCreate, input);
     return this.store.write(actor, async (w) => {
       const r = await this.recordInWork(w, [{ line: 0, value: data }]);
@@ -148,8 +146,7 @@ export class ViolationService {
   }
 
   importSpec(actor: Actor): ImportSpec<ObservationCreate> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     return {
       schema: ObservationImportRow as unknown as z.ZodType<ObservationCreate>,
       batchSize: 1000,
@@ -165,8 +162,8 @@ export class ViolationService {
   async listViolations(actor: Actor, input: { partner?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Observation>> {
     requireScope(actor, 'policy:read');
     const f = parseInput(ViolationListQuery, { partner: input.partner, from: input.from, to: input.to });
-    const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
-    if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(after[0]))) throw invalid('cursor', 'is not a cursor this endpoint issued');
+    const after = decodeCursorOf(input.cursor, ['date', 'uuid'] as const);
+    if (after && !/^\d{4}-\d{2}-\d{2}$/.test(after[0])) throw invalid('cursor', 'is not a cursor this endpoint issued');
     const t = priceObservations;
     const conds: (SQL | undefined)[] = [eq(t.tenantId, actor.tenantId), eq(t.isViolation, true)];
     if (actor.partnerId) conds.push(eq(t.partnerId, actor.partnerId));
@@ -175,9 +172,8 @@ export class ViolationService {
     if (f.to) conds.push(lte(t.observedOn, f.to));
     if (after) conds.push(or(gt(t.observedOn, after[0]), and(eq(t.observedOn, after[0]), gt(t.id, after[1]))));
     const rows = await this.store.db
-      .select({ o: t, code: products.code })
+      .select({ o: t, code: productCodeOf(actor.tenantId, t.productId) })
       .from(t)
-      .innerJoin(products, and(eq(products.tenantId, t.tenantId), eq(products.id, t.productId)))
       .where(and(...conds))
       .orderBy(asc(t.observedOn), asc(t.id))
       .limit(input.limit + 1);

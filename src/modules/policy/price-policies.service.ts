@@ -1,36 +1,14 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lte, max, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireScope, type Actor } from '../../platform/actor.js';
+import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, requireTenantUser, rowsFrom, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { productLines, products } from '../onboarding/catalog.tables.js';
-import {
-  assertScopeTarget,
-  iso,
-  loadLines,
-  loadPartner,
-  loadProducts,
-  lockScope,
-  requireTenantUser,
-  rowsOf,
-  today,
-  type PartnerRef,
-  type ProductRef,
-} from './policy.common.js';
-import {
-  canon,
-  computeLine,
-  partnerScopes,
-  pickDeviation,
-  scopeKey,
-  selectPrice,
-  type DeviationFacts,
-  type PriceCandidate,
-} from './policy.rules.js';
+import { onboardingSql, productsByRef } from '../onboarding/contract.js';
+import { assertScopeTarget, loadLines, lockScope, POLICY_EVENTS, toPolicy, toVersion } from './policy.common.js';
 import {
   PriceLineInput,
   PriceLinesInput,
@@ -39,67 +17,11 @@ import {
   PriceVersionCreate,
   PriceVersionUpdate,
   PublishInput,
-  ResolveBatchInput,
-  ResolveQuery,
   type PriceLine,
   type PricePolicy,
   type PriceVersion,
-  type ResolveBatchResult,
-  type ResolvedPrice,
 } from './policy.schemas.js';
-import { priceDeviations, priceLines, pricePolicies, priceVersions, type PricePolicyRow, type PriceVersionRow } from './policy.tables.js';
-import { z } from 'zod';
-
-export const POLICY_EVENTS = {
-  versionPublished: 'policy.version_published',
-  deviationDecided: 'policy.deviation_decided',
-  violationRecorded: 'policy.violation_recorded',
-} as const;
-
-export function toPolicy(r: PricePolicyRow): PricePolicy {
-  return {
-    id: r.id,
-    code: r.code,
-    name: r.name,
-    currency: r.currency,
-    scope: { kind: r.scopeKind, value: r.scopeValue },
-    version: r.version,
-    createdAt: iso(r.createdAt)!,
-    updatedAt: iso(r.updatedAt)!,
-  };
-}
-
-export function toVersion(r: PriceVersionRow, lineCount: number): PriceVersion {
-  return {
-    id: r.id,
-    policyId: r.policyId,
-    number: r.number,
-    status: r.status,
-    effectiveFrom: r.effectiveFrom,
-    effectiveTo: r.effectiveTo,
-    discountRules: r.discountRules,
-    note: r.note,
-    copiedFromId: r.copiedFromId,
-    publishedAt: iso(r.publishedAt),
-    retiredAt: iso(r.retiredAt),
-    lineCount,
-    version: r.version,
-    createdAt: iso(r.createdAt)!,
-    updatedAt: iso(r.updatedAt)!,
-  };
-}
-
-/** One request line of a resolution, partner and product already loaded. */
-export interface ResolveItem {
-  partner: PartnerRef;
-  /** as the caller named it */
-  productRef: string;
-  product: ProductRef | null;
-  date: string;
-  quantity: string;
-  paymentTermDays: number | null;
-  channel?: 'online' | 'offline' | undefined;
-}
+import { priceLines, pricePolicies, priceVersions, type PricePolicyRow, type PriceVersionRow } from './policy.tables.js';
 
 const immutable = (v: { number: number; status: string }) =>
   new DomainError(
@@ -118,7 +40,8 @@ export const PriceImportRow = z
   })
   .pipe(PriceLineInput);
 
-export class PriceService {
+/** Price policies and their versions (the aggregate): policies, draft versions and their lines, publication, retirement. */
+export class PricePolicyService {
   constructor(private readonly store: Store) {}
 
   private get db(): Db {
@@ -128,8 +51,7 @@ export class PriceService {
   // ---- policies ------------------------------------------------------------------------------------------------
 
   async createPolicy(actor: Actor, input: unknown): Promise<PricePolicy> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const data = parseInput(PricePolicyCreate, input);
     return this.store.write(actor, async (w) => {
       await assertScopeTarget(w.tx, w.tenantId, data.scope);
@@ -149,8 +71,7 @@ export class PriceService {
   }
 
   async getPolicy(actor: Actor, id: string): Promise<PricePolicy> {
-    requireScope(actor, 'policy:read');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:read');
     const [row] = await this.db
       .select()
       .from(pricePolicies)
@@ -160,15 +81,11 @@ export class PriceService {
   }
 
   async listPolicies(actor: Actor, input: { limit: number; cursor?: string | undefined; scopeKind?: string | undefined }): Promise<Page<PricePolicy>> {
-    requireScope(actor, 'policy:read');
-    requireTenantUser(actor);
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    requireTenantUser(actor, 'policy:read');
+    const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(pricePolicies.tenantId, actor.tenantId)];
     if (input.scopeKind) conds.push(eq(pricePolicies.scopeKind, input.scopeKind as PricePolicyRow['scopeKind']));
-    if (after) {
-      if (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0])) throw invalid('cursor', 'is not a cursor this endpoint issued');
-      conds.push(gt(pricePolicies.id, after[0]));
-    }
+    if (after) conds.push(gt(pricePolicies.id, after));
     const rows = await this.db
       .select()
       .from(pricePolicies)
@@ -179,8 +96,7 @@ export class PriceService {
   }
 
   async updatePolicy(actor: Actor, id: string, input: unknown): Promise<PricePolicy> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const patch = parseInput(PricePolicyUpdate, input);
     return this.store.write(actor, async (w) => {
       const [before] = await w.tx
@@ -218,8 +134,7 @@ export class PriceService {
 
   /** Versions of many policies, one query each for versions and line counts (GraphQL loader). */
   async versionsOf(actor: Actor, policyIds: readonly string[]): Promise<PriceVersion[][]> {
-    requireScope(actor, 'policy:read');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:read');
     const unique = [...new Set(policyIds)];
     if (!unique.length) return [];
     const rows = await this.db
@@ -234,8 +149,7 @@ export class PriceService {
   }
 
   async getVersion(actor: Actor, id: string): Promise<PriceVersion> {
-    requireScope(actor, 'policy:read');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:read');
     const [row] = await this.db
       .select()
       .from(priceVersions)
@@ -246,8 +160,7 @@ export class PriceService {
   }
 
   async createVersion(actor: Actor, policyId: string, input: unknown): Promise<PriceVersion> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const data = parseInput(PriceVersionCreate, input);
     return this.store.write(actor, async (w) => {
       const [policy] = await w.tx
@@ -315,8 +228,7 @@ export class PriceService {
   }
 
   async updateVersion(actor: Actor, id: string, input: unknown): Promise<PriceVersion> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const patch = parseInput(PriceVersionUpdate, input);
     return this.store.write(actor, async (w) => {
       const before = await this.lockVersion(w, id, true);
@@ -345,31 +257,27 @@ export class PriceService {
   }
 
   async listLines(actor: Actor, versionId: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<PriceLine>> {
-    requireScope(actor, 'policy:read');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:read');
     const [v] = await this.db
       .select({ id: priceVersions.id })
       .from(priceVersions)
       .where(and(eq(priceVersions.tenantId, actor.tenantId), eq(priceVersions.id, versionId)));
     if (!v) throw notFound('price version', versionId);
-    const after = decodeCursor(input.cursor) as [string] | undefined;
-    if (after && (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0]))) throw invalid('cursor', 'is not a cursor this endpoint issued');
+    const after = decodeUuidCursor(input.cursor);
     const rows = await this.db
       .select({
         id: priceLines.id,
         versionId: priceLines.versionId,
         productId: priceLines.productId,
-        productCode: products.code,
+        productCode: sql<string | null>`(select p.code from ${onboardingSql.products(actor.tenantId)} p where p.id = ${priceLines.productId})`,
         lineId: priceLines.lineId,
-        lineCode: productLines.code,
+        lineCode: sql<string | null>`(select l.code from ${onboardingSql.productLines(actor.tenantId)} l where l.id = ${priceLines.lineId})`,
         distributionPrice: priceLines.distributionPrice,
         suggestedRetailPrice: priceLines.suggestedRetailPrice,
         minResalePrice: priceLines.minResalePrice,
       })
       .from(priceLines)
-      .leftJoin(products, and(eq(products.tenantId, priceLines.tenantId), eq(products.id, priceLines.productId)))
-      .leftJoin(productLines, and(eq(productLines.tenantId, priceLines.tenantId), eq(productLines.id, priceLines.lineId)))
-      .where(and(eq(priceLines.tenantId, actor.tenantId), eq(priceLines.versionId, versionId), after ? gt(priceLines.id, after[0]) : undefined))
+      .where(and(eq(priceLines.tenantId, actor.tenantId), eq(priceLines.versionId, versionId), after ? gt(priceLines.id, after) : undefined))
       .orderBy(asc(priceLines.id))
       .limit(input.limit + 1);
     const items: PriceLine[] = rows.map((r) => ({
@@ -389,7 +297,7 @@ export class PriceService {
    * INSERT ... ON CONFLICT statement for the whole batch. Unknown codes are returned as row errors.
    */
   async upsertLinesInWork(w: Work, versionId: string, rows: { line: number; value: PriceLineInput }[]): Promise<{ created: number; updated: number; unchanged: number; errors: RowError[] }> {
-    const productMap = await loadProducts(w.tx, w.tenantId, rows.flatMap((r) => (r.value.product ? [r.value.product] : [])));
+    const productMap = await productsByRef(w.tx, w.tenantId, rows.flatMap((r) => (r.value.product ? [r.value.product] : [])));
     const lineMap = await loadLines(w.tx, w.tenantId, rows.flatMap((r) => (r.value.productLine ? [r.value.productLine] : [])));
     const errors: RowError[] = [];
     const good: { id: string; product_id: string | null; line_id: string | null; dp: string; srp: string; mrp: string | null }[] = [];
@@ -405,7 +313,7 @@ export class PriceService {
         min_resale_price = excluded.min_resale_price, updated_at = now()`;
     const changed = sql`(price_lines.distribution_price, price_lines.suggested_retail_price, price_lines.min_resale_price)
         is distinct from (excluded.distribution_price, excluded.suggested_retail_price, excluded.min_resale_price)`;
-    const res = rowsOf<{ created: number; updated: number }>(
+    const res = rowsFrom<{ created: number; updated: number }>(
       await w.tx.execute(sql`
       with r as (
         select * from jsonb_to_recordset(${JSON.stringify(good)}::jsonb)
@@ -430,8 +338,7 @@ export class PriceService {
   }
 
   async setLines(actor: Actor, versionId: string, input: unknown): Promise<{ created: number; updated: number; unchanged: number }> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const data = parseInput(PriceLinesInput, input);
     const keys = new Map<string, number>();
     data.lines.forEach((l, i) => {
@@ -453,8 +360,7 @@ export class PriceService {
   }
 
   async deleteLine(actor: Actor, versionId: string, lineId: string): Promise<void> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     await this.store.write(actor, async (w) => {
       await this.lockVersion(w, versionId, true);
       const gone = await w.tx
@@ -468,8 +374,7 @@ export class PriceService {
 
   /** Import spec for a draft's price list (kind policy.price-lines; the route binds the version). */
   importSpec(actor: Actor, versionId: string): ImportSpec<PriceLineInput> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     return {
       schema: PriceImportRow as unknown as z.ZodType<PriceLineInput>,
       batchSize: 1000,
@@ -487,8 +392,7 @@ export class PriceService {
    * on an overlapping day.
    */
   async publish(actor: Actor, id: string, input: unknown = {}): Promise<PriceVersion> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     const data = parseInput(PublishInput, input ?? {});
     return this.store.write(actor, async (w) => {
       const before = await this.lockVersion(w, id, false);
@@ -503,7 +407,7 @@ export class PriceService {
         .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, before.policyId)));
       const scope = { kind: policy!.scopeKind, value: policy!.scopeValue };
       await lockScope(w.tx, w.tenantId, 'price', scope);
-      const conflicts = rowsOf<{ version_id: string; number: number; policy_id: string; policy_code: string; effective_from: string; effective_to: string | null; what: string; target: string }>(
+      const conflicts = rowsFrom<{ version_id: string; number: number; policy_id: string; policy_code: string; effective_from: string; effective_to: string | null; what: string; target: string }>(
         await w.tx.execute(sql`
         select ov.id as version_id, ov.number, op.id as policy_id, op.code as policy_code,
                ov.effective_from::text as effective_from, ov.effective_to::text as effective_to,
@@ -514,8 +418,8 @@ export class PriceService {
              and (ol.product_id = nl.product_id or ol.line_id = nl.line_id)
         join price_versions ov on ov.tenant_id = ol.tenant_id and ov.id = ol.version_id and ov.status = 'published'
         join price_policies op on op.tenant_id = ov.tenant_id and op.id = ov.policy_id
-        left join products pr on pr.tenant_id = ol.tenant_id and pr.id = ol.product_id
-        left join product_lines pl on pl.tenant_id = ol.tenant_id and pl.id = ol.line_id
+        left join ${onboardingSql.products(w.tenantId)} pr on pr.id = ol.product_id
+        left join ${onboardingSql.productLines(w.tenantId)} pl on pl.id = ol.line_id
         where nl.tenant_id = ${w.tenantId} and nl.version_id = ${id}
           and op.scope_kind = ${scope.kind} and op.scope_value is not distinct from ${scope.value}
           and ov.effective_from <= coalesce(${to}::date, 'infinity'::date)
@@ -557,8 +461,7 @@ export class PriceService {
 
   /** published -> retired: the version stops applying from now on (history stays). */
   async retire(actor: Actor, id: string): Promise<PriceVersion> {
-    requireScope(actor, 'policy:write');
-    requireTenantUser(actor);
+    requireTenantUser(actor, 'policy:write');
     return this.store.write(actor, async (w) => {
       const before = await this.lockVersion(w, id, false);
       if (before.status !== 'published') throw new DomainError('ILLEGAL_TRANSITION', `Version ${before.number} is ${before.status}; only a published version can be retired`);
@@ -573,192 +476,4 @@ export class PriceService {
       return v;
     });
   }
-
-  // ---- resolution ----------------------------------------------------------------------------------------------
-
-  /** GET /v1/policy/prices/resolve: one product. 404 when no price applies. */
-  async resolveOne(actor: Actor, input: unknown): Promise<ResolvedPrice & { partnerId: string; date: string }> {
-    const q = parseInput(ResolveQuery, input);
-    const r = await this.resolveBatch(actor, {
-      partner: q.partner,
-      ...(q.date ? { date: q.date } : {}),
-      ...(q.paymentTermDays !== undefined ? { paymentTermDays: q.paymentTermDays } : {}),
-      ...(q.channel ? { channel: q.channel } : {}),
-      lines: [{ product: q.product, ...(q.quantity ? { quantity: q.quantity } : {}) }],
-    });
-    const line = r.lines[0]!;
-    if (line.status !== 'priced') throw new DomainError('NOT_FOUND', line.message ?? 'no price', { errors: [{ path: 'product', message: line.message ?? 'no price' }] });
-    return { ...line, partnerId: r.partner.id, date: r.date };
-  }
-
-  /**
-   * Resolves up to 1,000 lines for one partner in a fixed number of statements: the partner, the products,
-   * the candidate prices, and the approved deviations (4 queries whatever the line count).
-   */
-  async resolveBatch(actor: Actor, input: unknown): Promise<ResolveBatchResult> {
-    requireScope(actor, 'policy:read');
-    const data = parseInput(ResolveBatchInput, input);
-    const partner = await loadPartner(this.db, actor, data.partner);
-    const date = data.date ?? today();
-    const productMap = await loadProducts(this.db, actor.tenantId, data.lines.map((l) => l.product));
-    const items: ResolveItem[] = data.lines.map((l) => ({
-      partner,
-      productRef: l.product,
-      product: productMap.get(l.product) ?? null,
-      date,
-      quantity: l.quantity ?? '1',
-      paymentTermDays: data.paymentTermDays ?? null,
-      channel: data.channel,
-    }));
-    const lines = await this.resolveItems(actor.tenantId, items);
-    return { partner: { id: partner.id, code: partner.code, type: partner.type, channel: partner.channel, tier: partner.tier }, date, paymentTermDays: data.paymentTermDays ?? null, lines };
-  }
-
-  /** Candidates for many (partner, product, date) items: two set-based queries, then pure selection. */
-  async resolveItems(tenantId: string, items: readonly ResolveItem[], db: Db = this.db): Promise<ResolvedPrice[]> {
-    const known = items.filter((i) => i.product);
-    const scopes = new Map<ResolveItem, ReturnType<typeof partnerScopes>>();
-    for (const i of items) scopes.set(i, partnerScopes(i.partner, i.channel));
-    let candidates: PriceCandidate[] = [];
-    let deviations: DeviationFacts[] = [];
-    if (known.length) {
-      const productIds = [...new Set(known.map((i) => i.product!.id))];
-      const lineIds = [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))];
-      const scopeKeys = [...new Set([...scopes.values()].flat().map(scopeKey))];
-      const dates = known.map((i) => i.date).sort();
-      const minDate = dates[0]!;
-      const maxDate = dates[dates.length - 1]!;
-      const rows = await db
-        .select({
-          policyId: pricePolicies.id,
-          policyCode: pricePolicies.code,
-          policyName: pricePolicies.name,
-          currency: pricePolicies.currency,
-          scopeKind: pricePolicies.scopeKind,
-          scopeValue: pricePolicies.scopeValue,
-          versionId: priceVersions.id,
-          versionNumber: priceVersions.number,
-          effectiveFrom: priceVersions.effectiveFrom,
-          effectiveTo: priceVersions.effectiveTo,
-          publishedAt: priceVersions.publishedAt,
-          discountRules: priceVersions.discountRules,
-          priceLineId: priceLines.id,
-          productId: priceLines.productId,
-          lineId: priceLines.lineId,
-          distributionPrice: priceLines.distributionPrice,
-          suggestedRetailPrice: priceLines.suggestedRetailPrice,
-          minResalePrice: priceLines.minResalePrice,
-        })
-        .from(priceLines)
-        .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
-        .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
-        .where(
-          and(
-            eq(priceLines.tenantId, tenantId),
-            eq(priceVersions.status, 'published'),
-            or(inArray(priceLines.productId, productIds), lineIds.length ? inArray(priceLines.lineId, lineIds) : undefined),
-            lte(priceVersions.effectiveFrom, maxDate),
-            or(isNull(priceVersions.effectiveTo), gte(priceVersions.effectiveTo, minDate)),
-            inArray(sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '')`, scopeKeys),
-          ),
-        );
-      candidates = rows.map((r) => ({
-        policyId: r.policyId,
-        policyCode: r.policyCode,
-        policyName: r.policyName,
-        currency: r.currency,
-        versionId: r.versionId,
-        versionNumber: r.versionNumber,
-        scope: { kind: r.scopeKind, value: r.scopeValue },
-        effectiveFrom: r.effectiveFrom!,
-        effectiveTo: r.effectiveTo,
-        publishedAt: iso(r.publishedAt) ?? '',
-        discountRules: r.discountRules,
-        priceLineId: r.priceLineId,
-        productId: r.productId,
-        lineId: r.lineId,
-        distributionPrice: r.distributionPrice,
-        suggestedRetailPrice: r.suggestedRetailPrice,
-        minResalePrice: r.minResalePrice,
-      }));
-      const partnerIds = [...new Set(known.map((i) => i.partner.id))];
-      const devRows = await db
-        .select({
-          id: priceDeviations.id,
-          partnerId: priceDeviations.partnerId,
-          productId: priceDeviations.productId,
-          kind: priceDeviations.kind,
-          price: priceDeviations.price,
-          validFrom: priceDeviations.validFrom,
-          validTo: priceDeviations.validTo,
-        })
-        .from(priceDeviations)
-        .where(
-          and(
-            eq(priceDeviations.tenantId, tenantId),
-            eq(priceDeviations.status, 'approved'),
-            inArray(priceDeviations.partnerId, partnerIds),
-            inArray(priceDeviations.productId, productIds),
-            lte(priceDeviations.validFrom, maxDate),
-            gte(priceDeviations.validTo, minDate),
-          ),
-        );
-      deviations = devRows;
-    }
-    // index candidates by product and by line so each item looks only at its own
-    const byProduct = new Map<string, PriceCandidate[]>();
-    const byLine = new Map<string, PriceCandidate[]>();
-    for (const c of candidates) {
-      if (c.productId) byProduct.set(c.productId, [...(byProduct.get(c.productId) ?? []), c]);
-      if (c.lineId) byLine.set(c.lineId, [...(byLine.get(c.lineId) ?? []), c]);
-    }
-    return items.map((i): ResolvedPrice => {
-      const quantity = canon(i.quantity);
-      const empty = { currency: null, distributionPrice: null, suggestedRetailPrice: null, minResalePrice: null, grossAmount: null, discounts: [], netAmount: null, netUnitPrice: null, source: null, passedOver: [], deviation: null };
-      if (!i.product) return { product: i.productRef, productId: null, quantity, status: 'unknown_product', message: `no product '${i.productRef}'`, ...empty };
-      const pool = [...(byProduct.get(i.product.id) ?? []), ...(i.product.lineId ? (byLine.get(i.product.lineId) ?? []) : [])];
-      const sel = selectPrice(pool, { scopes: scopes.get(i)!, productId: i.product.id, lineId: i.product.lineId, date: i.date });
-      const dev = pickDeviation(deviations, i.partner.id, i.product.id, i.date);
-      const deviation = dev ? { id: dev.id, kind: dev.kind, price: dev.price, validFrom: dev.validFrom, validTo: dev.validTo } : null;
-      if (!sel.winner) return { product: i.product.code, productId: i.product.id, quantity, status: 'unpriced', message: sel.reason, ...empty, deviation };
-      const w = sel.winner;
-      const calc = computeLine({ unitPrice: w.distributionPrice, quantity, currency: w.currency, rules: w.discountRules, paymentTermDays: i.paymentTermDays });
-      return {
-        product: i.product.code,
-        productId: i.product.id,
-        quantity,
-        status: 'priced',
-        message: null,
-        currency: w.currency,
-        distributionPrice: w.distributionPrice,
-        suggestedRetailPrice: w.suggestedRetailPrice,
-        minResalePrice: w.minResalePrice,
-        ...calc,
-        source: {
-          policyId: w.policyId,
-          policyCode: w.policyCode,
-          policyName: w.policyName,
-          versionId: w.versionId,
-          versionNumber: w.versionNumber,
-          scope: w.scope,
-          level: sel.level!,
-          priceLineId: w.priceLineId,
-          effectiveFrom: w.effectiveFrom,
-          effectiveTo: w.effectiveTo,
-          reason: sel.reason,
-        },
-        passedOver: sel.passedOver.map(({ c, level }) => ({
-          versionId: c.versionId,
-          policyCode: c.policyCode,
-          versionNumber: c.versionNumber,
-          scope: c.scope,
-          level,
-          effectiveFrom: c.effectiveFrom,
-          effectiveTo: c.effectiveTo,
-        })),
-        deviation,
-      };
-    });
-  }
 }
-

@@ -1,0 +1,254 @@
+import { and, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db.js';
+import { DomainError } from '../../platform/errors.js';
+import { canon, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
+import type { Store } from '../../platform/store.js';
+import { parseInput } from '../../platform/validate.js';
+import { findPartner, productsByRef, type ProductFacts } from '../onboarding/contract.js';
+import { loadPartner, type PartnerRef } from './policy.common.js';
+import { computeLine, partnerScopes, pickDeviation, scopeKey, selectPrice, type DeviationFacts, type PriceCandidate } from './policy.rules.js';
+import { ResolveBatchInput, ResolveQuery, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
+import { priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
+
+/** One request line of a resolution, partner and product already loaded. */
+export interface ResolveItem {
+  partner: PartnerRef;
+  /** as the caller named it */
+  productRef: string;
+  product: ProductFacts | null;
+  date: string;
+  quantity: string;
+  paymentTermDays: number | null;
+  channel?: 'online' | 'offline' | undefined;
+}
+
+/** Candidates for many (partner, product, date) items: two set-based queries, then pure selection. */
+export async function resolveItems(db: Db, tenantId: string, items: readonly ResolveItem[]): Promise<ResolvedPrice[]> {
+  const known = items.filter((i) => i.product);
+  const scopes = new Map<ResolveItem, ReturnType<typeof partnerScopes>>();
+  for (const i of items) scopes.set(i, partnerScopes(i.partner, i.channel));
+  let candidates: PriceCandidate[] = [];
+  let deviations: DeviationFacts[] = [];
+  if (known.length) {
+    const productIds = [...new Set(known.map((i) => i.product!.id))];
+    const lineIds = [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))];
+    const scopeKeys = [...new Set([...scopes.values()].flat().map(scopeKey))];
+    const dates = known.map((i) => i.date).sort();
+    const minDate = dates[0]!;
+    const maxDate = dates[dates.length - 1]!;
+    const rows = await db
+      .select({
+        policyId: pricePolicies.id,
+        policyCode: pricePolicies.code,
+        policyName: pricePolicies.name,
+        currency: pricePolicies.currency,
+        scopeKind: pricePolicies.scopeKind,
+        scopeValue: pricePolicies.scopeValue,
+        versionId: priceVersions.id,
+        versionNumber: priceVersions.number,
+        effectiveFrom: priceVersions.effectiveFrom,
+        effectiveTo: priceVersions.effectiveTo,
+        publishedAt: priceVersions.publishedAt,
+        discountRules: priceVersions.discountRules,
+        priceLineId: priceLines.id,
+        productId: priceLines.productId,
+        lineId: priceLines.lineId,
+        distributionPrice: priceLines.distributionPrice,
+        suggestedRetailPrice: priceLines.suggestedRetailPrice,
+        minResalePrice: priceLines.minResalePrice,
+      })
+      .from(priceLines)
+      .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
+      .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
+      .where(
+        and(
+          eq(priceLines.tenantId, tenantId),
+          eq(priceVersions.status, 'published'),
+          or(inArray(priceLines.productId, productIds), lineIds.length ? inArray(priceLines.lineId, lineIds) : undefined),
+          lte(priceVersions.effectiveFrom, maxDate),
+          or(isNull(priceVersions.effectiveTo), gte(priceVersions.effectiveTo, minDate)),
+          inArray(sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '')`, scopeKeys),
+        ),
+      );
+    candidates = rows.map((r) => ({
+      policyId: r.policyId,
+      policyCode: r.policyCode,
+      policyName: r.policyName,
+      currency: r.currency,
+      versionId: r.versionId,
+      versionNumber: r.versionNumber,
+      scope: { kind: r.scopeKind, value: r.scopeValue },
+      effectiveFrom: r.effectiveFrom!,
+      effectiveTo: r.effectiveTo,
+      publishedAt: iso(r.publishedAt) ?? '',
+      discountRules: r.discountRules,
+      priceLineId: r.priceLineId,
+      productId: r.productId,
+      lineId: r.lineId,
+      distributionPrice: r.distributionPrice,
+      suggestedRetailPrice: r.suggestedRetailPrice,
+      minResalePrice: r.minResalePrice,
+    }));
+    const partnerIds = [...new Set(known.map((i) => i.partner.id))];
+    const devRows = await db
+      .select({
+        id: priceDeviations.id,
+        partnerId: priceDeviations.partnerId,
+        productId: priceDeviations.productId,
+        kind: priceDeviations.kind,
+        price: priceDeviations.price,
+        validFrom: priceDeviations.validFrom,
+        validTo: priceDeviations.validTo,
+      })
+      .from(priceDeviations)
+      .where(
+        and(
+          eq(priceDeviations.tenantId, tenantId),
+          eq(priceDeviations.status, 'approved'),
+          inArray(priceDeviations.partnerId, partnerIds),
+          inArray(priceDeviations.productId, productIds),
+          lte(priceDeviations.validFrom, maxDate),
+          gte(priceDeviations.validTo, minDate),
+        ),
+      );
+    deviations = devRows;
+  }
+  // index candidates by product and by line so each item looks only at its own
+  const byProduct = new Map<string, PriceCandidate[]>();
+  const byLine = new Map<string, PriceCandidate[]>();
+  for (const c of candidates) {
+    if (c.productId) byProduct.set(c.productId, [...(byProduct.get(c.productId) ?? []), c]);
+    if (c.lineId) byLine.set(c.lineId, [...(byLine.get(c.lineId) ?? []), c]);
+  }
+  return items.map((i): ResolvedPrice => {
+    const quantity = canon(i.quantity);
+    const empty = { currency: null, distributionPrice: null, suggestedRetailPrice: null, minResalePrice: null, grossAmount: null, discounts: [], netAmount: null, netUnitPrice: null, source: null, passedOver: [], deviation: null };
+    if (!i.product) return { product: i.productRef, productId: null, quantity, status: 'unknown_product', message: `no product '${i.productRef}'`, ...empty };
+    const pool = [...(byProduct.get(i.product.id) ?? []), ...(i.product.lineId ? (byLine.get(i.product.lineId) ?? []) : [])];
+    const sel = selectPrice(pool, { scopes: scopes.get(i)!, productId: i.product.id, lineId: i.product.lineId, date: i.date });
+    const dev = pickDeviation(deviations, i.partner.id, i.product.id, i.date);
+    const deviation = dev ? { id: dev.id, kind: dev.kind, price: dev.price, validFrom: dev.validFrom, validTo: dev.validTo } : null;
+    if (!sel.winner) return { product: i.product.code, productId: i.product.id, quantity, status: 'unpriced', message: sel.reason, ...empty, deviation };
+    const w = sel.winner;
+    const calc = computeLine({ unitPrice: w.distributionPrice, quantity, currency: w.currency, rules: w.discountRules, paymentTermDays: i.paymentTermDays });
+    return {
+      product: i.product.code,
+      productId: i.product.id,
+      quantity,
+      status: 'priced',
+      message: null,
+      currency: w.currency,
+      distributionPrice: w.distributionPrice,
+      suggestedRetailPrice: w.suggestedRetailPrice,
+      minResalePrice: w.minResalePrice,
+      ...calc,
+      source: {
+        policyId: w.policyId,
+        policyCode: w.policyCode,
+        policyName: w.policyName,
+        versionId: w.versionId,
+        versionNumber: w.versionNumber,
+        scope: w.scope,
+        level: sel.level!,
+        priceLineId: w.priceLineId,
+        effectiveFrom: w.effectiveFrom,
+        effectiveTo: w.effectiveTo,
+        reason: sel.reason,
+      },
+      passedOver: sel.passedOver.map(({ c, level }) => ({
+        versionId: c.versionId,
+        policyCode: c.policyCode,
+        versionNumber: c.versionNumber,
+        scope: c.scope,
+        level,
+        effectiveFrom: c.effectiveFrom,
+        effectiveTo: c.effectiveTo,
+      })),
+      deviation,
+    };
+  });
+}
+
+/** What another module asks: prices for one partner on one date, many products (ids or codes). */
+export interface PriceRequest {
+  /** partner id or code */
+  partner: string;
+  /** calendar date YYYY-MM-DD */
+  date: string;
+  lines: readonly { product: string; quantity?: string }[];
+  paymentTermDays?: number | null;
+  channel?: 'online' | 'offline';
+}
+
+/**
+ * Prices for a partner, a date and many products in a fixed number of statements (partner, products, candidate
+ * prices, approved deviations), in the caller's transaction when `db` is one. Answers one ResolvedPrice per line, in
+ * order; NOT_FOUND when the partner does not exist. No authorisation: the calling module checks its own.
+ */
+export async function resolvePricesFor(db: Db, tenantId: string, q: PriceRequest): Promise<ResolvedPrice[]> {
+  const partner = await findPartner(db, tenantId, q.partner);
+  if (!partner) throw new DomainError('NOT_FOUND', `partner '${q.partner}' was not found`, { errors: [{ path: 'partner', message: 'no such partner' }] });
+  const productMap = await productsByRef(db, tenantId, q.lines.map((l) => l.product));
+  return resolveItems(
+    db,
+    tenantId,
+    q.lines.map((l) => ({
+      partner,
+      productRef: l.product,
+      product: productMap.get(l.product) ?? null,
+      date: q.date,
+      quantity: l.quantity ?? '1',
+      paymentTermDays: q.paymentTermDays ?? null,
+      channel: q.channel,
+    })),
+  );
+}
+
+/** Price resolution (the read side other modules use through policy/contract.ts): which price applies to a partner, a product and a date. */
+export class PriceResolutionService {
+  constructor(private readonly store: Store) {}
+
+
+  /** GET /v1/policy/prices/resolve: one product. 404 when no price applies. */
+  async resolveOne(actor: Actor, input: unknown): Promise<ResolvedPrice & { partnerId: string; date: string }> {
+    const q = parseInput(ResolveQuery, input);
+    const r = await this.resolveBatch(actor, {
+      partner: q.partner,
+      ...(q.date ? { date: q.date } : {}),
+      ...(q.paymentTermDays !== undefined ? { paymentTermDays: q.paymentTermDays } : {}),
+      ...(q.channel ? { channel: q.channel } : {}),
+      lines: [{ product: q.product, ...(q.quantity ? { quantity: q.quantity } : {}) }],
+    });
+    const line = r.lines[0]!;
+    if (line.status !== 'priced') throw new DomainError('NOT_FOUND', line.message ?? 'no price', { errors: [{ path: 'product', message: line.message ?? 'no price' }] });
+    return { ...line, partnerId: r.partner.id, date: r.date };
+  }
+
+  /**
+   * Resolves up to 1,000 lines for one partner in a fixed number of statements: the partner, the products,
+   * the candidate prices, and the approved deviations (4 queries whatever the line count).
+   */
+  async resolveBatch(actor: Actor, input: unknown): Promise<ResolveBatchResult> {
+    requireScope(actor, 'policy:read');
+    const data = parseInput(ResolveBatchInput, input);
+    const partner = await loadPartner(this.store.db, actor, data.partner);
+    const date = data.date ?? today();
+    const productMap = await productsByRef(this.store.db, actor.tenantId, data.lines.map((l) => l.product));
+    const items: ResolveItem[] = data.lines.map((l) => ({
+      partner,
+      productRef: l.product,
+      product: productMap.get(l.product) ?? null,
+      date,
+      quantity: l.quantity ?? '1',
+      paymentTermDays: data.paymentTermDays ?? null,
+      channel: data.channel,
+    }));
+    const lines = await resolveItems(this.store.db, actor.tenantId, items);
+    return { partner: { id: partner.id, code: partner.code, type: partner.type, channel: partner.channel, tier: partner.tier }, date, paymentTermDays: data.paymentTermDays ?? null, lines };
+  }
+
+  /** Resolves many (partner, product, date) items, in the caller's transaction when `db` is given. */
+  resolveItems(tenantId: string, items: readonly ResolveItem[], db: Db = this.store.db): Promise<ResolvedPrice[]> {
+    return resolveItems(db, tenantId, items);
+  }
+}
