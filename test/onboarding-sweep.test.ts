@@ -4,7 +4,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, today } from '../src/modules/onboarding/onboarding.rules.js';
+import { addDays } from '../src/modules/onboarding/onboarding.rules.js';
+import { today } from '../src/platform/kernel/index.js';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
 import { createAgreement, createLine, createPartner, createTerritory } from './helpers/onboarding.js';
 

@@ -1,8 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, systemActor, type Actor } from '../../platform/actor.js';
 import { DomainError, fromDatabaseError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, iso, isUuid, requireOwnPartner, requireScope, requireTenantUser, rowsOf, systemActor, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import {
@@ -20,8 +19,7 @@ import {
   type Right,
 } from './agreements.schemas.js';
 import { productLines, products, territories } from './catalog.tables.js';
-import { iso, requireTenantUser, rowsOf, uuidCursor } from './common.js';
-import { agreementActivation, agreementEnd, addDays, today, type AgreementStatus, type AgreementEndReason } from './onboarding.rules.js';
+import { agreementActivation, agreementEnd, addDays, type AgreementStatus, type AgreementEndReason } from './onboarding.rules.js';
 import { agreementProducts, agreementTerritories, agreements, crossRegionRequests } from './onboarding.tables.js';
 import { partners } from './partners.tables.js';
 
@@ -30,7 +28,6 @@ const ALL_LINES = '00000000-0000-0000-0000-000000000000';
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 type Row = typeof agreements.$inferSelect;
 type CrRow = typeof crossRegionRequests.$inferSelect;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const AGREEMENT_EVENTS = { created: 'agreement.created', activated: 'agreement.activated', terminated: 'agreement.terminated', expired: 'agreement.expired', expiring: 'agreement.expiring' } as const;
 
@@ -178,7 +175,7 @@ export class AgreementService {
       const t = today();
       conds.push(eq(agreements.status, 'active'), gte(agreements.endDate, t), lte(agreements.endDate, addDays(t, input.expiringWithinDays)));
     }
-    const after = uuidCursor(decodeCursor(input.cursor));
+    const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(agreements.id, after));
     const rows = await this.store.db.select().from(agreements).where(and(...conds)).orderBy(asc(agreements.id)).limit(input.limit + 1);
     return toPage(rows.map(toAgreementCore), input.limit, (a) => [a.id]);
@@ -510,7 +507,7 @@ export class AgreementService {
     if (actor.partnerId) conds.push(eq(crossRegionRequests.partnerId, actor.partnerId));
     if (input.partnerId) conds.push(eq(crossRegionRequests.partnerId, input.partnerId));
     if (input.status) conds.push(eq(crossRegionRequests.status, input.status));
-    const after = uuidCursor(decodeCursor(input.cursor));
+    const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(crossRegionRequests.id, after));
     const rows = await this.store.db.select().from(crossRegionRequests).where(and(...conds)).orderBy(asc(crossRegionRequests.id)).limit(input.limit + 1);
     return toPage(rows.map(toCrossRegion), input.limit, (r) => [r.id]);
@@ -568,7 +565,7 @@ export class AgreementService {
     const date = q.date ?? today();
     const db = this.store.db;
     const by = <T extends typeof partners | typeof products | typeof territories>(table: T, v: string) =>
-      UUID.test(v) ? and(eq(table.tenantId, actor.tenantId), eq(table.id, v)) : and(eq(table.tenantId, actor.tenantId), eq(table.code, v));
+      isUuid(v) ? and(eq(table.tenantId, actor.tenantId), eq(table.id, v)) : and(eq(table.tenantId, actor.tenantId), eq(table.code, v));
     const [partner] = await db.select().from(partners).where(by(partners, q.partner));
     const [product] = await db.select().from(products).where(by(products, q.product));
     const [territory] = await db.select().from(territories).where(by(territories, q.territory));

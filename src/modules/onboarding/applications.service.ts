@@ -1,8 +1,7 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { hasScope, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, hasScope, iso, requireScope, requireTenantUser, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AgreementService } from './agreements.service.js';
@@ -19,14 +18,12 @@ import {
   type Assessment,
   type ChecklistKind,
 } from './applications.schemas.js';
-import { iso, requireTenantUser, uuidCursor } from './common.js';
 import {
   addDays,
   applicationTransition,
   checkWeights,
   evaluateChecklist,
   meetsMinimum,
-  today,
   weightedScore,
   type ApplicationAction,
   type ApplicationStatus,
@@ -151,7 +148,7 @@ export class ApplicationService {
     const conds: (SQL | undefined)[] = [eq(applications.tenantId, actor.tenantId)];
     if (!canSeeAll(actor)) conds.push(eq(applications.submittedBy, actor.subject));
     if (input.status) conds.push(eq(applications.status, input.status));
-    const after = uuidCursor(decodeCursor(input.cursor));
+    const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(applications.id, after));
     const rows = await this.store.db.select().from(applications).where(and(...conds)).orderBy(asc(applications.id)).limit(input.limit + 1);
     return toPage(rows.map(toApplication), input.limit, (a) => [a.id]);

@@ -1,9 +1,8 @@
 import { and, asc, eq, gt, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, requireScope, requireTenantUser, rowsOf, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { productLines, products, territories } from './catalog.tables.js';
@@ -23,7 +22,8 @@ import {
   type Territory,
   type TerritoryListQuery,
 } from './catalog.schemas.js';
-import { requireTenantUser, rowsOf, setParentsByCode, upsertByCode, uuidCursor } from './common.js';
+import { setParentsByCode, upsertByCode } from './common.js';
+import { codesToIds } from './contract.js';
 import type { z } from 'zod';
 
 type LineRow = typeof productLines.$inferSelect;
@@ -188,24 +188,6 @@ export class CatalogService {
     return ids.map((id) => m.get(id) ?? null);
   }
 
-  /** For other modules: product codes -> ids, one query (unknown codes are absent from the map). */
-  async productIdsByCode(actor: Actor, codes: readonly string[]): Promise<Map<string, string>> {
-    requireScope(actor, 'onboarding:read');
-    return this.idsByCode(actor, products, codes);
-  }
-
-  /** For other modules: product line codes -> ids, one query. */
-  async productLineIdsByCode(actor: Actor, codes: readonly string[]): Promise<Map<string, string>> {
-    requireScope(actor, 'onboarding:read');
-    return this.idsByCode(actor, productLines, codes);
-  }
-
-  /** For other modules: territory codes -> ids, one query. */
-  async territoryIdsByCode(actor: Actor, codes: readonly string[]): Promise<Map<string, string>> {
-    requireScope(actor, 'onboarding:read');
-    return this.idsByCode(actor, territories, codes);
-  }
-
   // ------------------------------------------------------------ territories
   async createTerritory(actor: Actor, input: unknown): Promise<Territory> {
     this.write(actor);
@@ -323,7 +305,7 @@ export class CatalogService {
       key: (r) => r.code,
       writeBatch: async (w, rows) => {
         const lineCodes = [...new Set(rows.map((r) => r.value.lineCode).filter((c): c is string => !!c))];
-        const lines = await this.idsByCode(w.actor, productLines, lineCodes, w);
+        const lines = await codesToIds.productLines(w.tx, w.tenantId, lineCodes);
         const errors: RowError[] = [];
         const good = rows.filter((r) => {
           if (r.value.lineCode && !lines.has(r.value.lineCode)) {
@@ -364,7 +346,7 @@ export class CatalogService {
       writeBatch: async (w, rows) => {
         // a parent must exist already or come in this batch (and not be refused itself)
         const parentCodes = [...new Set(rows.map((r) => r.value.parentCode).filter((c): c is string => !!c))];
-        const existing = await this.idsByCode(w.actor, territories, parentCodes, w);
+        const existing = await codesToIds.territories(w.tx, w.tenantId, parentCodes);
         const errors: RowError[] = [];
         let good = rows;
         for (;;) {
@@ -407,17 +389,9 @@ export class CatalogService {
     const conds: (SQL | undefined)[] = [eq(table.tenantId, actor.tenantId)];
     if (input.q) conds.push(or(ilike(table.code, escapeLike(input.q)), ilike(table.name, escapeLike(input.q))));
     if (input.active) conds.push(eq(table.active, input.active === 'true'));
-    const after = uuidCursor(decodeCursor(input.cursor));
+    const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(table.id, after));
     return conds;
-  }
-
-  private async idsByCode(actor: Actor, table: typeof productLines | typeof products | typeof territories, codes: readonly string[], w?: Work) {
-    const u = [...new Set(codes)];
-    if (!u.length) return new Map<string, string>();
-    const db = w ? w.tx : this.store.db;
-    const rows = await db.select({ id: table.id, code: table.code }).from(table).where(and(eq(table.tenantId, actor.tenantId), inArray(table.code, u)));
-    return new Map(rows.map((r) => [r.code, r.id]));
   }
 
   private async codeFree(w: Work, table: typeof productLines | typeof products | typeof territories, code: string, selfId: string | null, what: string) {
@@ -431,7 +405,7 @@ export class CatalogService {
   }
 
   private async lineIdByCode(w: Work, code: string): Promise<string> {
-    const m = await this.idsByCode(w.actor, productLines, [code], w);
+    const m = await codesToIds.productLines(w.tx, w.tenantId, [code]);
     const id = m.get(code);
     if (!id) throw invalid('lineCode', `no product line '${code}'`);
     return id;

@@ -1,29 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { requireScope, type Actor } from '../../platform/actor.js';
-import type { Db } from '../../platform/db.js';
-import { DomainError, invalid } from '../../platform/errors.js';
+import { sql } from 'drizzle-orm';
+import { DomainError } from '../../platform/errors.js';
+import { rowsOf } from '../../platform/kernel/index.js';
 import type { Work } from '../../platform/store.js';
-
-/** Tenant-side operations: partner users (claim `partner`) are refused whatever their scopes. */
-export function requireTenantUser(actor: Actor, ...scopes: string[]): void {
-  if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot use this operation');
-  if (scopes.length) requireScope(actor, ...scopes);
-}
-
-/** Raw rows of a query on either driver. */
-export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const res = (await db.execute(query)) as unknown;
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
-}
-
-export const iso = (d: Date | string | null | undefined): string | null =>
-  d === null || d === undefined ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString();
-
-export function uuidCursor(after: unknown[] | undefined): string | undefined {
-  if (!after) return undefined;
-  if (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0])) throw invalid('cursor', 'is not a cursor this endpoint issued');
-  return after[0];
-}
 
 export interface UpsertColumn {
   /** database column */

@@ -39,7 +39,7 @@ import {
 } from './applications.schemas.js';
 import type { ApplicationService } from './applications.service.js';
 import { idAction } from './partners.routes.js';
-import { requireTenantUser } from './common.js';
+import { requireTenantUser } from '../../platform/kernel/index.js';
 
 const P = '/v1/onboarding';
 

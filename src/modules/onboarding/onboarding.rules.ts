@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Dec } from '../../platform/kernel/index.js';
 import type { PartnerStatus } from './partners.schemas.js';
 
 /**
@@ -111,7 +111,7 @@ export interface Criterion {
 /** Weights must be positive and sum to exactly 100. Returns the error message, or null when valid. */
 export function checkWeights(criteria: Criterion[]): string | null {
   if (!criteria.length) return null;
-  const sum = criteria.reduce((s, c) => s.plus(new Decimal(c.weight)), new Decimal(0));
+  const sum = criteria.reduce((s, c) => s.plus(new Dec(c.weight)), new Dec(0));
   if (!sum.equals(100)) return `weights must sum to 100; they sum to ${sum.toString()}`;
   return null;
 }
@@ -128,17 +128,17 @@ export interface ScoreLine {
 export function weightedScore(criteria: Criterion[], scores: Record<string, string>): { total: string | null; breakdown: ScoreLine[]; missing: string[] } {
   const breakdown: ScoreLine[] = [];
   const missing: string[] = [];
-  let total = new Decimal(0);
+  let total = new Dec(0);
   for (const c of criteria) {
     const s = scores[c.code];
     if (s === undefined) {
       missing.push(c.code);
-      breakdown.push({ criterion: c.code, weight: new Decimal(c.weight).toFixed(), score: null, weighted: null });
+      breakdown.push({ criterion: c.code, weight: new Dec(c.weight).toFixed(), score: null, weighted: null });
       continue;
     }
-    const w = new Decimal(c.weight).times(new Decimal(s)).dividedBy(100);
+    const w = new Dec(c.weight).times(new Dec(s)).dividedBy(100);
     total = total.plus(w);
-    breakdown.push({ criterion: c.code, weight: new Decimal(c.weight).toFixed(), score: new Decimal(s).toFixed(), weighted: w.toDecimalPlaces(4).toFixed() });
+    breakdown.push({ criterion: c.code, weight: new Dec(c.weight).toFixed(), score: new Dec(s).toFixed(), weighted: w.toDecimalPlaces(4).toFixed() });
   }
   return { total: criteria.length && !missing.length ? total.toDecimalPlaces(4).toFixed() : null, breakdown, missing };
 }
@@ -147,12 +147,7 @@ export function weightedScore(criteria: Criterion[], scores: Record<string, stri
 export function meetsMinimum(total: string | null, minScore: string | null): boolean {
   if (minScore === null) return true;
   if (total === null) return false;
-  return new Decimal(total).greaterThanOrEqualTo(new Decimal(minScore));
-}
-
-/** Today's date in UTC as YYYY-MM-DD. */
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  return new Dec(total).greaterThanOrEqualTo(new Dec(minScore));
 }
 
 /** YYYY-MM-DD plus n days. */

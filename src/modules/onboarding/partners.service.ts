@@ -1,8 +1,7 @@
 import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, requireOwnPartner, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -10,7 +9,7 @@ import { partners, type PartnerRow } from './partners.tables.js';
 import { partnerStatusHistory } from './onboarding.tables.js';
 import { partnerTransition, type PartnerAction } from './onboarding.rules.js';
 import { auditImport } from './catalog.service.js';
-import { setParentsByCode, upsertByCode, uuidCursor } from './common.js';
+import { setParentsByCode, upsertByCode } from './common.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
 import { PartnerImportRow, PartnerHistoryEntry, TransitionInput } from './partners.schemas.js';
 import type { z } from 'zod';
@@ -122,7 +121,7 @@ export class PartnerService {
   async list(actor: Actor, input: PartnerListQuery & { limit: number; cursor?: string | undefined }): Promise<Page<Partner>> {
     requireScope(actor, 'partners:read');
     const f = parseInput(PartnerListQuery, input);
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(partners.tenantId, actor.tenantId)];
     if (actor.partnerId) conds.push(eq(partners.id, actor.partnerId));
     if (f.status) conds.push(eq(partners.status, f.status));
@@ -133,10 +132,7 @@ export class PartnerService {
       const pattern = `%${escapeLike(f.q)}%`;
       conds.push(or(ilike(partners.legalName, pattern), ilike(partners.code, pattern)));
     }
-    if (after) {
-      if (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0])) throw invalid('cursor', 'is not a cursor this endpoint issued');
-      conds.push(gt(partners.id, after[0]));
-    }
+    if (after) conds.push(gt(partners.id, after));
     const rows = await this.db
       .select()
       .from(partners)
@@ -147,9 +143,8 @@ export class PartnerService {
   }
 
   async create(actor: Actor, input: unknown): Promise<Partner> {
-    requireScope(actor, 'partners:write');
     // partner master data (tier, type, parent drive prices and eligibility) belongs to the tenant
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change partner records');
+    requireTenantUser(actor, 'partners:write');
     const data = parseInput(PartnerCreate, input);
     return this.store.write(actor, async (w) => {
       await this.assertCodeFree(w, data.code, null);
@@ -162,9 +157,8 @@ export class PartnerService {
    * is refused (409 VERSION_CONFLICT, or 412 when it came from If-Match).
    */
   async update(actor: Actor, id: string, input: unknown, opts: { ifMatch?: number } = {}): Promise<Partner> {
-    requireScope(actor, 'partners:write');
     // partner master data (tier, type, parent drive prices and eligibility) belongs to the tenant
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change partner records');
+    requireTenantUser(actor, 'partners:write');
     const patch = parseInput(PartnerUpdate, input);
     return this.store.write(actor, async (w) => {
       const before = await this.lockRow(w, id);
@@ -184,9 +178,8 @@ export class PartnerService {
 
   /** ERP sync: create or update the partner with this code. */
   async upsertByCode(actor: Actor, code: string, input: unknown): Promise<{ partner: Partner; created: boolean }> {
-    requireScope(actor, 'partners:write');
     // partner master data (tier, type, parent drive prices and eligibility) belongs to the tenant
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change partner records');
+    requireTenantUser(actor, 'partners:write');
     const data = parseInput(PartnerUpsert, input);
     return this.store.write(actor, async (w) => {
       const [existing] = await w.tx
@@ -214,8 +207,7 @@ export class PartnerService {
    * flow). Illegal -> 409 ILLEGAL_TRANSITION with the allowed actions. Other modules (evaluation) call this.
    */
   async transition(actor: Actor, id: string, action: PartnerAction, reason?: string | null): Promise<Partner> {
-    requireScope(actor, 'partners:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change a partner status');
+    requireTenantUser(actor, 'partners:write');
     const input = parseInput(TransitionInput, { action, reason: reason ?? undefined });
     return this.store.write(actor, (w) => this.transitionInWork(w, id, input.action, input.reason ?? null));
   }
@@ -258,7 +250,7 @@ export class PartnerService {
   /** Status history, oldest first (cursor pagination). */
   async history(actor: Actor, id: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<PartnerHistoryEntry>> {
     await this.get(actor, id); // scope, confinement, 404
-    const after = uuidCursor(decodeCursor(input.cursor));
+    const after = decodeUuidCursor(input.cursor);
     const rows = await this.db
       .select()
       .from(partnerStatusHistory)
@@ -301,22 +293,9 @@ export class PartnerService {
     return ids.map((id) => g.get(id) ?? []);
   }
 
-  /** For other modules: partner codes -> ids, one query (unknown codes absent). */
-  async idsByCode(actor: Actor, codes: readonly string[]): Promise<Map<string, string>> {
-    requireScope(actor, 'partners:read');
-    const u = [...new Set(codes)];
-    if (!u.length) return new Map();
-    const rows = await this.db
-      .select({ id: partners.id, code: partners.code })
-      .from(partners)
-      .where(and(eq(partners.tenantId, actor.tenantId), inArray(partners.code, u), actor.partnerId ? eq(partners.id, actor.partnerId) : undefined));
-    return new Map(rows.map((r) => [r.code, r.id]));
-  }
-
   /** Bulk upsert by code (POST /v1/partners:import). Status applies only to new partners. */
   importSpec(actor: Actor): ImportSpec<z.infer<typeof PartnerImportRow>> {
-    requireScope(actor, 'partners:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot import partners');
+    requireTenantUser(actor, 'partners:write');
     return {
       schema: PartnerImportRow,
       key: (r) => r.code,
