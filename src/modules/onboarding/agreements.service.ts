@@ -1,33 +1,28 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, fromDatabaseError, invalid, notFound } from '../../platform/errors.js';
-import { decodeUuidCursor, iso, isUuid, requireOwnPartner, requireScope, requireTenantUser, rowsOf, systemActor, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeUuidCursor, iso, requireScope, requireTenantUser, rowsOf, systemActor, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import {
   AgreementCreate,
   AgreementUpdate,
-  CheckQuery,
-  CrossRegionCreate,
   RenewBody,
   TerminateBody,
   type Agreement,
   type AgreementCore,
   type AgreementListQuery,
-  type CheckResult,
-  type CrossRegionRequest,
-  type Right,
 } from './agreements.schemas.js';
-import { productLines, products, territories } from './catalog.tables.js';
+import { products, territories } from './catalog.tables.js';
+import { assertProductLines } from './common.js';
 import { agreementActivation, agreementEnd, addDays, type AgreementStatus, type AgreementEndReason } from './onboarding.rules.js';
-import { agreementProducts, agreementTerritories, agreements, crossRegionRequests } from './onboarding.tables.js';
+import { agreementProducts, agreementTerritories, agreements } from './onboarding.tables.js';
 import { partners } from './partners.tables.js';
 
 const ALL_LINES = '00000000-0000-0000-0000-000000000000';
 
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 type Row = typeof agreements.$inferSelect;
-type CrRow = typeof crossRegionRequests.$inferSelect;
 
 export const AGREEMENT_EVENTS = { created: 'agreement.created', activated: 'agreement.activated', terminated: 'agreement.terminated', expired: 'agreement.expired', expiring: 'agreement.expiring' } as const;
 
@@ -50,26 +45,6 @@ export function toAgreementCore(r: Row): AgreementCore {
     version: r.version,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-  };
-}
-
-export function toCrossRegion(r: CrRow): CrossRegionRequest {
-  return {
-    id: r.id,
-    partnerId: r.partnerId,
-    territoryId: r.territoryId,
-    productLineId: r.productLineId,
-    productId: r.productId,
-    validFrom: r.validFrom,
-    validTo: r.validTo,
-    reason: r.reason,
-    status: r.status as CrossRegionRequest['status'],
-    requestedBy: r.requestedBy,
-    decidedBy: r.decidedBy,
-    decidedAt: iso(r.decidedAt),
-    decisionNote: r.decisionNote,
-    version: r.version,
-    createdAt: r.createdAt.toISOString(),
   };
 }
 
@@ -322,6 +297,12 @@ export class AgreementService {
    * `agreement.expired`), and active agreements ending within `noticeDays` are announced once with
    * `agreement.expiring`. Rows are claimed with SKIP LOCKED, so several instances can sweep at once.
    */
+  /** The sweep for the caller's tenant, on demand (tenant users with onboarding:write). */
+  async sweepNow(actor: Actor, noticeDays: number): Promise<{ expired: number; expiring: number }> {
+    requireTenantUser(actor, 'onboarding:write');
+    return this.sweep({ tenantId: actor.tenantId, noticeDays });
+  }
+
   async sweep(opts: { tenantId?: string; today?: string; noticeDays?: number } = {}): Promise<{ expired: number; expiring: number }> {
     const day = opts.today ?? today();
     const horizon = addDays(day, opts.noticeDays ?? 30);
@@ -412,7 +393,7 @@ export class AgreementService {
         if (!found.has(t.territoryId)) throw invalid(`territories.${i}.territoryId`, `no territory '${t.territoryId}'`);
       });
       const lIds = [...new Set(terr.map((t) => t.productLineId).filter((x): x is string => !!x))];
-      await this.assertLines(w, lIds, 'territories');
+      await assertProductLines(w, lIds, 'territories');
       const keys = new Set<string>();
       terr.forEach((t, i) => {
         const k = `${t.territoryId}/${t.productLineId ?? ''}`;
@@ -440,181 +421,10 @@ export class AgreementService {
           if (p.productId && !found.has(p.productId)) throw invalid(`products.${i}.productId`, `no product '${p.productId}'`);
         });
       }
-      await this.assertLines(w, [...new Set(prods.map((p) => p.productLineId).filter((x): x is string => !!x))], 'products');
+      await assertProductLines(w, [...new Set(prods.map((p) => p.productLineId).filter((x): x is string => !!x))], 'products');
       await w.tx.insert(agreementProducts).values(
         prods.map((p) => ({ tenantId: w.tenantId, id: uuidv7(), agreementId, productId: p.productId ?? null, productLineId: p.productLineId ?? null })),
       );
     }
-  }
-
-  private async assertLines(w: Work, ids: string[], path: string) {
-    if (!ids.length) return;
-    const found = new Set((await w.tx.select({ id: productLines.id }).from(productLines).where(and(eq(productLines.tenantId, w.tenantId), inArray(productLines.id, ids)))).map((r) => r.id));
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length) throw invalid(`${path}.productLineId`, `no product line '${missing[0]}'`);
-  }
-
-  // ------------------------------------------------------------ cross-region requests
-  async createCrossRegion(actor: Actor, input: unknown): Promise<CrossRegionRequest> {
-    if (!actor.partnerId) requireScope(actor, 'onboarding:write');
-    else requireScope(actor, 'onboarding:read', 'onboarding:write');
-    const d = parseInput(CrossRegionCreate, input);
-    const partnerId = actor.partnerId ?? d.partnerId;
-    if (!partnerId) throw invalid('partnerId', 'is required for tenant users');
-    if (actor.partnerId && d.partnerId && d.partnerId !== actor.partnerId) throw notFound('partner', d.partnerId);
-    return this.store.write(actor, async (w) => {
-      const [p] = await w.tx.select({ id: partners.id }).from(partners).where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, partnerId)));
-      if (!p) throw invalid('partnerId', `no partner '${partnerId}'`);
-      const [t] = await w.tx.select({ id: territories.id }).from(territories).where(and(eq(territories.tenantId, w.tenantId), eq(territories.id, d.territoryId)));
-      if (!t) throw invalid('territoryId', `no territory '${d.territoryId}'`);
-      if (d.productLineId) await this.assertLines(w, [d.productLineId], 'productLineId');
-      if (d.productId) {
-        const [pr] = await w.tx.select({ id: products.id }).from(products).where(and(eq(products.tenantId, w.tenantId), eq(products.id, d.productId)));
-        if (!pr) throw invalid('productId', `no product '${d.productId}'`);
-      }
-      const [row] = await w.tx
-        .insert(crossRegionRequests)
-        .values({
-          tenantId: w.tenantId,
-          id: uuidv7(),
-          partnerId,
-          territoryId: d.territoryId,
-          productLineId: d.productLineId ?? null,
-          productId: d.productId ?? null,
-          validFrom: d.validFrom,
-          validTo: d.validTo,
-          reason: d.reason,
-          requestedBy: actor.subject,
-        })
-        .returning();
-      const out = toCrossRegion(row!);
-      w.audit({ resourceType: 'cross_region_request', resourceId: out.id, action: 'create', after: out });
-      w.emit({ type: 'cross_region_request.created', resourceType: 'cross_region_request', resourceId: out.id, payload: { request: out } });
-      return out;
-    });
-  }
-
-  async getCrossRegion(actor: Actor, id: string): Promise<CrossRegionRequest> {
-    requireScope(actor, 'onboarding:read', 'onboarding:write');
-    const [row] = await this.store.db.select().from(crossRegionRequests).where(and(eq(crossRegionRequests.tenantId, actor.tenantId), eq(crossRegionRequests.id, id)));
-    if (!row || (actor.partnerId && row.partnerId !== actor.partnerId)) throw notFound('cross-region request', id);
-    return toCrossRegion(row);
-  }
-
-  async listCrossRegion(actor: Actor, input: { partnerId?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<CrossRegionRequest>> {
-    requireScope(actor, 'onboarding:read', 'onboarding:write');
-    const conds: (SQL | undefined)[] = [eq(crossRegionRequests.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(crossRegionRequests.partnerId, actor.partnerId));
-    if (input.partnerId) conds.push(eq(crossRegionRequests.partnerId, input.partnerId));
-    if (input.status) conds.push(eq(crossRegionRequests.status, input.status));
-    const after = decodeUuidCursor(input.cursor);
-    if (after) conds.push(gt(crossRegionRequests.id, after));
-    const rows = await this.store.db.select().from(crossRegionRequests).where(and(...conds)).orderBy(asc(crossRegionRequests.id)).limit(input.limit + 1);
-    return toPage(rows.map(toCrossRegion), input.limit, (r) => [r.id]);
-  }
-
-  async decideCrossRegion(actor: Actor, id: string, decision: 'approve' | 'reject', note?: string | null): Promise<CrossRegionRequest> {
-    requireTenantUser(actor, 'onboarding:write');
-    return this.store.write(actor, async (w) => {
-      const [before] = await w.tx.select().from(crossRegionRequests).where(and(eq(crossRegionRequests.tenantId, w.tenantId), eq(crossRegionRequests.id, id))).for('update');
-      if (!before) throw notFound('cross-region request', id);
-      if (before.status !== 'pending') {
-        throw new DomainError('ILLEGAL_TRANSITION', `The request is already ${before.status}`, { extra: { currentStatus: before.status, allowed: [] } });
-      }
-      const [row] = await w.tx
-        .update(crossRegionRequests)
-        .set({ status: decision === 'approve' ? 'approved' : 'rejected', decidedBy: actor.subject, decidedAt: new Date(), decisionNote: note ?? null, version: before.version + 1, updatedAt: new Date() })
-        .where(and(eq(crossRegionRequests.tenantId, w.tenantId), eq(crossRegionRequests.id, id)))
-        .returning();
-      const out = toCrossRegion(row!);
-      w.audit({ resourceType: 'cross_region_request', resourceId: id, action: decision, before: toCrossRegion(before), after: out });
-      w.emit({ type: 'cross_region_request.decided', resourceType: 'cross_region_request', resourceId: id, payload: { request: out } });
-      return out;
-    });
-  }
-
-  // ------------------------------------------------------------ rights and the check
-  /** A partner's rights (the partner_territory_rights view) valid on a date, with codes. */
-  async rights(actor: Actor, partnerId: string, date?: string): Promise<Right[]> {
-    requireScope(actor, 'onboarding:read');
-    requireOwnPartner(actor, partnerId);
-    const d = date ?? today();
-    const [p] = await this.store.db.select({ id: partners.id }).from(partners).where(and(eq(partners.tenantId, actor.tenantId), eq(partners.id, partnerId)));
-    if (!p) throw notFound('partner', partnerId);
-    return rowsOf<Right>(
-      this.store.db,
-      sql`select r.territory_id::text as "territoryId", t.code as "territoryCode", r.product_line_id::text as "productLineId", l.code as "productLineCode",
-          r.product_id::text as "productId", pr.code as "productCode", r.valid_from::text as "validFrom", r.valid_to::text as "validTo", r.source
-        from partner_territory_rights r
-        join territories t on t.tenant_id = r.tenant_id and t.id = r.territory_id
-        left join product_lines l on l.tenant_id = r.tenant_id and l.id = r.product_line_id
-        left join products pr on pr.tenant_id = r.tenant_id and pr.id = r.product_id
-        where r.tenant_id = ${actor.tenantId} and r.partner_id = ${partnerId}
-          and (r.valid_from is null or r.valid_from <= ${d}::date) and (r.valid_to is null or r.valid_to >= ${d}::date)
-        order by t.code, l.code nulls first, pr.code nulls first, r.source`,
-    );
-  }
-
-  /**
-   * "May partner P sell product X in territory T on date D?" The answer comes from the partner_territory_rights
-   * view (the same rows the target module marks cross-region sales with); when it is no, the reason is found.
-   */
-  async check(actor: Actor, input: unknown): Promise<CheckResult> {
-    requireScope(actor, 'onboarding:read');
-    const q = parseInput(CheckQuery, input);
-    const date = q.date ?? today();
-    const db = this.store.db;
-    const by = <T extends typeof partners | typeof products | typeof territories>(table: T, v: string) =>
-      isUuid(v) ? and(eq(table.tenantId, actor.tenantId), eq(table.id, v)) : and(eq(table.tenantId, actor.tenantId), eq(table.code, v));
-    const [partner] = await db.select().from(partners).where(by(partners, q.partner));
-    const [product] = await db.select().from(products).where(by(products, q.product));
-    const [territory] = await db.select().from(territories).where(by(territories, q.territory));
-    if (partner) requireOwnPartner(actor, partner.id);
-    const base = { partnerId: partner?.id ?? null, productId: product?.id ?? null, territoryId: territory?.id ?? null, date };
-    const no = (code: CheckResult['code'], reason: string): CheckResult => ({ allowed: false, code, reason, ...base });
-    if (!partner || (actor.partnerId && actor.partnerId !== partner.id)) return no('UNKNOWN_PARTNER', `no partner '${q.partner}'`);
-    if (!product) return no('UNKNOWN_PRODUCT', `no product '${q.product}'`);
-    if (!territory) return no('UNKNOWN_TERRITORY', `no territory '${q.territory}'`);
-
-    const rights = await rowsOf<{ source: string }>(
-      db,
-      sql`select source from partner_territory_rights r
-        where r.tenant_id = ${actor.tenantId} and r.partner_id = ${partner.id} and r.territory_id = ${territory.id}
-          and (r.valid_from is null or r.valid_from <= ${date}::date) and (r.valid_to is null or r.valid_to >= ${date}::date)
-          and (r.product_id = ${product.id} or (r.product_id is null and r.product_line_id is not distinct from ${product.lineId}))
-        order by source limit 1`,
-    );
-    if (!product.active && rights.length) return no('PRODUCT_INACTIVE', `product ${product.code} is not active`);
-    if (rights.length) {
-      return rights[0]!.source === 'agreement'
-        ? { allowed: true, code: 'AGREEMENT', reason: `the active agreement of ${partner.code} covers ${territory.code} for ${product.code}`, ...base }
-        : { allowed: true, code: 'CROSS_REGION', reason: `an approved cross-region request lets ${partner.code} sell ${product.code} in ${territory.code}`, ...base };
-    }
-    // why not: in the order a reader would look
-    if (partner.status !== 'active') return no('PARTNER_NOT_ACTIVE', `partner ${partner.code} is ${partner.status}`);
-    const [ag] = await db
-      .select()
-      .from(agreements)
-      .where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.partnerId, partner.id), eq(agreements.status, 'active')));
-    if (!ag) return no('NO_ACTIVE_AGREEMENT', `partner ${partner.code} has no active agreement and no approved cross-region request for ${territory.code}`);
-    if (date < ag.startDate || date > ag.endDate) return no('OUTSIDE_TERM', `${date} is outside the term of agreement ${ag.number} (${ag.startDate} to ${ag.endDate})`);
-    const anyTerritory = await rowsOf<{ n: number }>(
-      db,
-      sql`select count(*)::int as n from partner_territory_rights r where r.tenant_id = ${actor.tenantId} and r.partner_id = ${partner.id}
-        and r.territory_id = ${territory.id} and r.source = 'agreement'`,
-    );
-    if (Number(anyTerritory[0]?.n ?? 0) > 0) return no('PRODUCT_NOT_AUTHORIZED', `agreement ${ag.number} does not authorise ${product.code} in ${territory.code}`);
-    return no('TERRITORY_NOT_ASSIGNED', `${territory.code} is outside the territories of agreement ${ag.number} and no approved cross-region request covers it`);
-  }
-
-  // crossRegion getMany for loaders
-  async crossRegionOf(actor: Actor, partnerIds: readonly string[]): Promise<CrossRegionRequest[][]> {
-    requireScope(actor, 'onboarding:read', 'onboarding:write');
-    const u = [...new Set(partnerIds)].filter((id) => !actor.partnerId || id === actor.partnerId);
-    if (!u.length) return partnerIds.map(() => []);
-    const rows = await this.store.db.select().from(crossRegionRequests).where(and(eq(crossRegionRequests.tenantId, actor.tenantId), inArray(crossRegionRequests.partnerId, u))).orderBy(asc(crossRegionRequests.id));
-    const g = new Map<string, CrossRegionRequest[]>();
-    for (const r of rows) g.set(r.partnerId, [...(g.get(r.partnerId) ?? []), toCrossRegion(r)]);
-    return partnerIds.map((id) => g.get(id) ?? []);
   }
 }

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
-import { DomainError } from '../../platform/errors.js';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { DomainError, invalid } from '../../platform/errors.js';
+import { productLines } from './catalog.tables.js';
 import { rowsOf } from '../../platform/kernel/index.js';
 import type { Work } from '../../platform/store.js';
 
@@ -71,4 +72,12 @@ export async function setParentsByCode(w: Work, table: string, pairs: { code: st
     });
   }
   return new Set(codes);
+}
+
+/** Every product line id must exist in the tenant (VALIDATION_FAILED naming `<path>.productLineId` otherwise). */
+export async function assertProductLines(w: Work, ids: string[], path: string): Promise<void> {
+  if (!ids.length) return;
+  const found = new Set((await w.tx.select({ id: productLines.id }).from(productLines).where(and(eq(productLines.tenantId, w.tenantId), inArray(productLines.id, ids)))).map((r) => r.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length) throw invalid(`${path}.productLineId`, `no product line '${missing[0]}'`);
 }

@@ -6,6 +6,8 @@ import { catalogRoutes, registerCatalogImports } from './catalog.routes.js';
 import { CatalogService } from './catalog.service.js';
 import { AgreementService } from './agreements.service.js';
 import { ApplicationService } from './applications.service.js';
+import { CrossRegionService } from './cross-region.service.js';
+import { RightsService } from './rights.service.js';
 import { onboardingRoutes } from './onboarding.routes.js';
 import { onboardingResolvers } from './onboarding.resolvers.js';
 import { onboardingSdl } from './onboarding.sdl.js';
@@ -20,6 +22,8 @@ export interface OnboardingServices {
   partners: PartnerService;
   catalog: CatalogService;
   agreements: AgreementService;
+  crossRegion: CrossRegionService;
+  rights: RightsService;
   applications: ApplicationService;
 }
 
@@ -29,7 +33,7 @@ export function createOnboardingServices(store: Store): OnboardingServices {
   registerCatalogImports(catalog);
   const agreements = new AgreementService(store);
   const applications = new ApplicationService(store, partners, agreements);
-  return { store, partners, catalog, agreements, applications };
+  return { store, partners, catalog, agreements, crossRegion: new CrossRegionService(store), rights: new RightsService(store), applications };
 }
 
 /** The onboarding module: one encapsulated plugin (its zod compilers stay inside). */
@@ -39,7 +43,7 @@ export async function onboardingModule(app: FastifyInstance, opts: { services: O
   const s = opts.services;
   await partnerRoutes(app, { partners: s.partners, store: s.store });
   await catalogRoutes(app, s.store, s.catalog);
-  await onboardingRoutes(app, { applications: s.applications, agreements: s.agreements });
+  await onboardingRoutes(app, s);
   const p = partnerResolvers(s.partners);
   extendGraphql(app, partnersSdl, p.resolvers, p.loaders);
   const o = onboardingResolvers(s);

@@ -10,7 +10,7 @@ type Args = Record<string, any>;
 const byId = <T extends { id: string }>(key = (x: T) => [x.id]) => key;
 
 export function onboardingResolvers(s: OnboardingServices): { resolvers: IResolvers; loaders: MercuriusLoaders } {
-  const { catalog, partners, agreements, applications } = s;
+  const { catalog, partners, agreements, crossRegion, rights, applications } = s;
   const conn = <T extends { id: string }>(p: { items: T[]; nextCursor: string | null }) => toConnection(p, byId<T>());
 
   const resolvers: IResolvers = {
@@ -35,13 +35,13 @@ export function onboardingResolvers(s: OnboardingServices): { resolvers: IResolv
         const f = a['filter'] ?? {};
         return conn(await agreements.list(ctx.actor, { ...pageArgs(a), ...argsInput({ partnerId: f.partnerId, status: f.status, expiringWithinDays: f.expiringWithinDays }) }));
       },
-      crossRegionRequest: (_: unknown, a: Args, ctx: Ctx) => orNull(agreements.getCrossRegion(ctx.actor, a['id'])),
+      crossRegionRequest: (_: unknown, a: Args, ctx: Ctx) => orNull(crossRegion.getCrossRegion(ctx.actor, a['id'])),
       crossRegionRequests: async (_: unknown, a: Args, ctx: Ctx) =>
-        conn(await agreements.listCrossRegion(ctx.actor, { ...pageArgs(a), ...argsInput({ partnerId: a['filter']?.partnerId, status: a['filter']?.status }) })),
-      authorizationCheck: (_: unknown, a: Args, ctx: Ctx) => agreements.check(ctx.actor, argsInput({ partner: a['partner'], product: a['product'], territory: a['territory'], date: a['date'] })),
+        conn(await crossRegion.listCrossRegion(ctx.actor, { ...pageArgs(a), ...argsInput({ partnerId: a['filter']?.partnerId, status: a['filter']?.status }) })),
+      authorizationCheck: (_: unknown, a: Args, ctx: Ctx) => rights.check(ctx.actor, argsInput({ partner: a['partner'], product: a['product'], territory: a['territory'], date: a['date'] })),
     },
     Partner: {
-      rights: (p: { id: string }, a: Args, ctx: Ctx) => agreements.rights(ctx.actor, p.id, a['date'] ?? undefined),
+      rights: (p: { id: string }, a: Args, ctx: Ctx) => rights.rights(ctx.actor, p.id, a['date'] ?? undefined),
     },
     Mutation: {
       transitionPartner: (_: unknown, a: Args, ctx: Ctx) => partners.transition(ctx.actor, a['id'], a['action'] as PartnerAction, a['reason'] ?? null),
@@ -74,9 +74,9 @@ export function onboardingResolvers(s: OnboardingServices): { resolvers: IResolv
       activateAgreement: (_: unknown, a: Args, ctx: Ctx) => agreements.activate(ctx.actor, a['id']),
       terminateAgreement: (_: unknown, a: Args, ctx: Ctx) => agreements.terminate(ctx.actor, a['id'], argsInput({ reason: a['reason'], date: a['date'], note: a['note'] })),
       renewAgreement: (_: unknown, a: Args, ctx: Ctx) => agreements.renew(ctx.actor, a['id'], argsInput({ endDate: a['endDate'], startDate: a['startDate'], number: a['number'] })),
-      createCrossRegionRequest: (_: unknown, a: Args, ctx: Ctx) => agreements.createCrossRegion(ctx.actor, argsInput(a['input'])),
-      approveCrossRegionRequest: (_: unknown, a: Args, ctx: Ctx) => agreements.decideCrossRegion(ctx.actor, a['id'], 'approve', a['note'] ?? null),
-      rejectCrossRegionRequest: (_: unknown, a: Args, ctx: Ctx) => agreements.decideCrossRegion(ctx.actor, a['id'], 'reject', a['note'] ?? null),
+      createCrossRegionRequest: (_: unknown, a: Args, ctx: Ctx) => crossRegion.createCrossRegion(ctx.actor, argsInput(a['input'])),
+      approveCrossRegionRequest: (_: unknown, a: Args, ctx: Ctx) => crossRegion.decideCrossRegion(ctx.actor, a['id'], 'approve', a['note'] ?? null),
+      rejectCrossRegionRequest: (_: unknown, a: Args, ctx: Ctx) => crossRegion.decideCrossRegion(ctx.actor, a['id'], 'reject', a['note'] ?? null),
     },
   };
 

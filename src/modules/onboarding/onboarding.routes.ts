@@ -20,6 +20,8 @@ import {
   TerminateBody,
 } from './agreements.schemas.js';
 import type { AgreementService } from './agreements.service.js';
+import type { CrossRegionService } from './cross-region.service.js';
+import type { RightsService } from './rights.service.js';
 import {
   Application,
   ApplicationCreate,
@@ -39,11 +41,13 @@ import {
 } from './applications.schemas.js';
 import type { ApplicationService } from './applications.service.js';
 import { idAction } from './partners.routes.js';
-import { requireTenantUser } from '../../platform/kernel/index.js';
 
 const P = '/v1/onboarding';
 
-export async function onboardingRoutes(app: FastifyInstance, { applications, agreements }: { applications: ApplicationService; agreements: AgreementService }) {
+export async function onboardingRoutes(
+  app: FastifyInstance,
+  { applications, agreements, crossRegion, rights }: { applications: ApplicationService; agreements: AgreementService; crossRegion: CrossRegionService; rights: RightsService },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   // ---------------------------------------------------------------- applications
@@ -148,11 +152,7 @@ export async function onboardingRoutes(app: FastifyInstance, { applications, agr
       body: z.strictObject({ noticeDays: z.number().int().min(1).max(365).default(30) }).optional(),
       response: { 200: z.object({ expired: z.number().int(), expiring: z.number().int() }), ...problems(400, 401, 403) },
     },
-  }, async (req) => {
-    const actor = actorOf(req);
-    requireTenantUser(actor, 'onboarding:write');
-    return agreements.sweep({ tenantId: actor.tenantId, noticeDays: req.body?.noticeDays ?? 30 });
-  });
+  }, async (req) => agreements.sweepNow(actorOf(req), req.body?.noticeDays ?? 30));
   r.post(idAction(`${P}/agreements`, 'activate'), {
     schema: { tags, operationId: 'activateAgreement', summary: 'draft -> active (409: another active agreement of the partner, or an exclusive territory clash)', params: IdParams, response: { 200: Agreement, ...problems(400, 401, 403, 404, 409, 422) } },
   }, async (req) => agreements.activate(actorOf(req), req.params.id));
@@ -167,20 +167,20 @@ export async function onboardingRoutes(app: FastifyInstance, { applications, agr
   tags = ['territory rights'];
   r.post(`${P}/cross-region-requests`, {
     schema: { tags, operationId: 'createCrossRegionRequest', summary: 'Ask to sell in a territory outside the own ones (partner users file for themselves)', body: CrossRegionCreate, response: { 201: CrossRegionRequest, ...problems(400, 401, 403, 404) } },
-  }, async (req, reply) => reply.code(201).send(await agreements.createCrossRegion(actorOf(req), req.body)));
+  }, async (req, reply) => reply.code(201).send(await crossRegion.createCrossRegion(actorOf(req), req.body)));
   r.get(`${P}/cross-region-requests`, {
     schema: { tags, operationId: 'listCrossRegionRequests', summary: 'List cross-region requests (partner users: their own)', querystring: PageQuery.extend(CrossRegionListQuery.shape), response: { 200: pageSchema(CrossRegionRequest), ...problems(400, 401, 403) } },
   }, async (req) => {
-    const page = await agreements.listCrossRegion(actorOf(req), req.query);
+    const page = await crossRegion.listCrossRegion(actorOf(req), req.query);
     return { data: page.items, nextCursor: page.nextCursor };
   });
   r.get(`${P}/cross-region-requests/:id`, {
     schema: { tags, operationId: 'getCrossRegionRequest', summary: 'Get a cross-region request', params: IdParams, response: { 200: CrossRegionRequest, ...problems(400, 401, 403, 404) } },
-  }, async (req) => agreements.getCrossRegion(actorOf(req), req.params.id));
+  }, async (req) => crossRegion.getCrossRegion(actorOf(req), req.params.id));
   for (const d of ['approve', 'reject'] as const) {
     r.post(idAction(`${P}/cross-region-requests`, d), {
       schema: { tags, operationId: `${d}CrossRegionRequest`, summary: `${d === 'approve' ? 'Approve' : 'Reject'} a pending cross-region request`, params: IdParams, body: DecisionBody, response: { 200: CrossRegionRequest, ...problems(400, 401, 403, 404, 409) } },
-    }, async (req) => agreements.decideCrossRegion(actorOf(req), req.params.id, d, req.body?.note ?? null));
+    }, async (req) => crossRegion.decideCrossRegion(actorOf(req), req.params.id, d, req.body?.note ?? null));
   }
   r.get(`${P}/partners/:id/rights`, {
     schema: {
@@ -191,8 +191,8 @@ export async function onboardingRoutes(app: FastifyInstance, { applications, agr
       querystring: z.object({ date: z.iso.date().optional() }),
       response: { 200: z.object({ data: z.array(Right) }), ...problems(400, 401, 403, 404) },
     },
-  }, async (req) => ({ data: await agreements.rights(actorOf(req), req.params.id, req.query.date) }));
+  }, async (req) => ({ data: await rights.rights(actorOf(req), req.params.id, req.query.date) }));
   r.get(`${P}/authorizations/check`, {
     schema: { tags, operationId: 'checkAuthorization', summary: 'May partner P sell product X in territory T on date D? (ids or codes)', querystring: CheckQuery, response: { 200: CheckResult, ...problems(400, 401, 403, 404) } },
-  }, async (req) => agreements.check(actorOf(req), req.query));
+  }, async (req) => rights.check(actorOf(req), req.query));
 }
