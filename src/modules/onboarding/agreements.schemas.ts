@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { Code, text } from '../../platform/kernel/index.js';
 import { AGREEMENT_END_REASONS, AGREEMENT_STATUSES } from './onboarding.rules.js';
-import { Code } from './partners.schemas.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const day = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
 export const TerritoryAssignment = z

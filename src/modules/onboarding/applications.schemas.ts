@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { Code, text } from '../../platform/kernel/index.js';
 import { APPLICATION_STATUSES } from './onboarding.rules.js';
-import { Address, Code, PARTNER_CHANNELS, PARTNER_TYPES } from './partners.schemas.js';
+import { Address, PARTNER_CHANNELS, PARTNER_TYPES } from './partners.schemas.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const day = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
 export const ApplicationDocument = z

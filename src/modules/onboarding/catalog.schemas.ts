@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { Code } from './partners.schemas.js';
+import { Code, text } from '../../platform/kernel/index.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const csvBool = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
 
 export const ProductLineCreate = z.strictObject({ code: Code, name: text(200), active: z.boolean().default(true) }).meta({ id: 'ProductLineCreate' });

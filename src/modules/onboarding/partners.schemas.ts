@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { Code, text } from '../../platform/kernel/index.js';
+
+/** @deprecated import `Code` from platform/kernel; kept until the incentive module stops importing it from here. */
+export { Code };
 
 export const PARTNER_TYPES = ['distributor', 'wholesaler', 'dealer', 'agent', 'retailer'] as const;
 export const PARTNER_CHANNELS = ['online', 'offline', 'both'] as const;
@@ -7,16 +11,6 @@ export const PARTNER_STATUSES = ['applicant', 'under_review', 'approved', 'activ
 export type PartnerType = (typeof PARTNER_TYPES)[number];
 export type PartnerChannel = (typeof PARTNER_CHANNELS)[number];
 export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-/** A tenant's own key: letters, digits and . _ - / (ERP codes). */
-export const Code = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]*$/, 'letters, digits and . _ - / only, starting with a letter or digit');
 
 export const Address = z
   .strictObject({

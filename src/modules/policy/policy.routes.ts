@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
-import { DomainError } from '../../platform/errors.js';
 import { etag, IdParams, problems } from '../../platform/http.js';
 import { ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
@@ -63,10 +62,8 @@ export async function policyRoutes(app: FastifyInstance, s: PolicyServices) {
   r.get('/v1/policy/price-policies/:id', {
     schema: { tags, operationId: 'getPricePolicy', summary: 'Get a price policy with its versions', params: IdParams, response: { 200: PricePolicy.extend({ versions: z.array(PriceVersion) }), ...problems(400, 401, 403, 404) } },
   }, async (req, reply) => {
-    const actor = actorOf(req);
-    const p = await s.prices.getPolicy(actor, req.params.id);
-    const [versions] = await s.prices.versionsOf(actor, [p.id]);
-    return reply.header('etag', etag(p.version)).send({ ...p, versions: versions ?? [] });
+    const p = await s.prices.getPolicyWithVersions(actorOf(req), req.params.id);
+    return reply.header('etag', etag(p.version)).send(p);
   });
 
   r.patch('/v1/policy/price-policies/:id', {
@@ -121,9 +118,7 @@ export async function policyRoutes(app: FastifyInstance, s: PolicyServices) {
       response: { 200: ImportReportSchema, 202: JobAccepted, ...problems(400, 401, 403, 404, 409) },
     },
   }, async (req, reply) => {
-    const actor = actorOf(req);
-    const v = await s.prices.getVersion(actor, req.params.id); // 404 / 409 before reading the body
-    if (v.status !== 'draft') throw new DomainError('CONFLICT', `Version ${v.number} is ${v.status} and can no longer be changed; import into a new draft version`);
+    await s.prices.assertImportableDraft(actorOf(req), req.params.id); // 404 / 409 before reading the body
     const res = await serveImport(app.store, req, 'policy.price-lines', { versionId: req.params.id });
     if ('jobId' in res) reply.code(202);
     return res;

@@ -80,6 +80,13 @@ export class PricePolicyService {
     return toPolicy(row);
   }
 
+  /** A policy with all its versions (GET /v1/policy/price-policies/{id}). */
+  async getPolicyWithVersions(actor: Actor, id: string): Promise<PricePolicy & { versions: PriceVersion[] }> {
+    const p = await this.getPolicy(actor, id);
+    const [versions] = await this.versionsOf(actor, [p.id]);
+    return { ...p, versions: versions ?? [] };
+  }
+
   async listPolicies(actor: Actor, input: { limit: number; cursor?: string | undefined; scopeKind?: string | undefined }): Promise<Page<PricePolicy>> {
     requireTenantUser(actor, 'policy:read');
     const after = decodeUuidCursor(input.cursor);
@@ -370,6 +377,12 @@ export class PricePolicyService {
       if (!gone.length) throw notFound('price line', lineId);
       w.audit({ resourceType: 'price_version', resourceId: versionId, action: 'delete_line', before: { lineId }, after: null });
     });
+  }
+
+  /** Before an import reads its body: 404 for an unknown version, 409 unless it is a draft. */
+  async assertImportableDraft(actor: Actor, versionId: string): Promise<void> {
+    const v = await this.getVersion(actor, versionId);
+    if (v.status !== 'draft') throw new DomainError('CONFLICT', `Version ${v.number} is ${v.status} and can no longer be changed; import into a new draft version`);
   }
 
   /** Import spec for a draft's price list (kind policy.price-lines; the route binds the version). */
