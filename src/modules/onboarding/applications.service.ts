@@ -69,8 +69,7 @@ function canSeeAll(actor: Actor) {
   return hasScope(actor, 'onboarding:read');
 }
 function requireSubmitter(actor: Actor) {
-  requireTenantUser(actor);
-  requireScope(actor, 'applications:submit', 'onboarding:write');
+  requireTenantUser(actor, 'applications:submit', 'onboarding:write');
 }
 
 export class ApplicationService {
@@ -135,16 +134,14 @@ export class ApplicationService {
   }
 
   async get(actor: Actor, id: string): Promise<Application> {
-    requireTenantUser(actor);
-    requireScope(actor, 'onboarding:read', 'applications:submit');
+    requireTenantUser(actor, 'onboarding:read', 'applications:submit');
     const [row] = await this.store.db.select().from(applications).where(and(eq(applications.tenantId, actor.tenantId), eq(applications.id, id)));
     if (!row || (!canSeeAll(actor) && row.submittedBy !== actor.subject)) throw notFound('application', id);
     return toApplication(row);
   }
 
   async list(actor: Actor, input: { status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Application>> {
-    requireTenantUser(actor);
-    requireScope(actor, 'onboarding:read', 'applications:submit');
+    requireTenantUser(actor, 'onboarding:read', 'applications:submit');
     const conds: (SQL | undefined)[] = [eq(applications.tenantId, actor.tenantId)];
     if (!canSeeAll(actor)) conds.push(eq(applications.submittedBy, actor.subject));
     if (input.status) conds.push(eq(applications.status, input.status));
