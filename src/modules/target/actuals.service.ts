@@ -1,13 +1,10 @@
-import { Readable } from 'node:stream';
 import { sql, type SQL } from 'drizzle-orm';
 import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid } from '../../platform/errors.js';
-import type { ImportFormat, ImportReport } from '../../platform/imports.js';
 import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { elapsedDays, periodDays, type Period } from '../../platform/kernel/periods.js';
-import { runFactImport, type FactImportOptions, type StreamName } from './target.ingest.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
@@ -36,12 +33,6 @@ export class ActualsService {
     private readonly store: Store,
     private readonly targets: TargetService,
   ) {}
-
-  // ----- ingestion
-
-  async import(actor: Actor, stream: StreamName, input: Readable, opts: Omit<FactImportOptions, 'format'> & { format: ImportFormat }): Promise<ImportReport> {
-    return runFactImport(this.store, actor, stream, input, opts);
-  }
 
   // ----- achievement
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
+import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
-import type { OnboardingServices } from '../onboarding/index.js';
 import { ActualsService } from './actuals.service.js';
-import './target.ingest.js'; // registers the import kinds
+import { registerFactImports } from './target.ingest.js';
 import { targetResolvers } from './target.resolvers.js';
 import { targetRoutes } from './target.routes.js';
 import { targetSdl } from './target.sdl.js';
@@ -16,8 +16,10 @@ export interface TargetServices {
   actuals: ActualsService;
 }
 
-export function createTargetServices(store: Store, _deps: { onboarding: OnboardingServices }): TargetServices {
+/** The target module's services; registers the fact streams as import kinds of this app instance (its Store). */
+export function createTargetServices(store: Store): TargetServices {
   const targets = new TargetService(store);
+  registerFactImports(importsOf(store), store);
   return { targets, actuals: new ActualsService(store, targets) };
 }
 
