@@ -392,14 +392,14 @@ export function importsOf(store: Store): ImportRegistry {
 
 const FLAGS = ['dryRun', 'allOrNothing', 'async'] as const;
 
-/** The import flags of a query: true/false only; anything else is a 400 naming `query.<flag>`. */
+/** The import flags of a query: true/false only; anything else is a 400 naming `querystring.<flag>` (as route validation does). */
 export function importFlags(query: unknown): Record<(typeof FLAGS)[number], boolean> {
   const q = (query ?? {}) as Record<string, unknown>;
   const out = {} as Record<(typeof FLAGS)[number], boolean>;
   for (const name of FLAGS) {
     const v = q[name];
     if (v !== undefined && v !== 'true' && v !== 'false') {
-      throw new DomainError('VALIDATION_FAILED', `${name} must be true or false`, { errors: [{ path: `query.${name}`, message: 'must be true or false' }] });
+      throw new DomainError('VALIDATION_FAILED', `${name} must be true or false`, { errors: [{ path: `querystring.${name}`, message: 'must be true or false' }] });
     }
     out[name] = v === 'true';
   }
