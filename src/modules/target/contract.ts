@@ -58,9 +58,11 @@ export const targetSql = {
   factLines: (tenantId: string, stream: StreamOrBasis): SQL => {
     const st = sql`select tenant_id, external_id, partner_id, product_id, product_line_id, territory_id, date, quantity, amount, cross_region, customer_id, null::text as invoice_ref
       from sell_through_lines where tenant_id = ${tenantId}`;
-    const si = sql`select tenant_id, external_id, partner_id, product_id, product_line_id, null::uuid, date, quantity, amount, false, null::text, null::text
+    const si = sql`select tenant_id, external_id, partner_id, product_id, product_line_id, null::uuid as territory_id, date, quantity, amount,
+        false as cross_region, null::text as customer_id, null::text as invoice_ref
       from sell_in_lines where tenant_id = ${tenantId}`;
-    const co = sql`select tenant_id, external_id, partner_id, null::uuid, null::uuid, null::uuid, date, 0::numeric, amount, false, null::text, invoice_ref
+    const co = sql`select tenant_id, external_id, partner_id, null::uuid as product_id, null::uuid as product_line_id, null::uuid as territory_id, date,
+        0::numeric as quantity, amount, false as cross_region, null::text as customer_id, invoice_ref
       from collections where tenant_id = ${tenantId}`;
     if (stream === 'sell_through') return sql`(${st})`;
     if (stream === 'sell_in') return sql`(${si})`;

@@ -5,7 +5,7 @@ import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partners } from '../onboarding/partners.tables.js';
+import { findAgreement, onboardingSql, partnersById } from '../onboarding/contract.js';
 import { children, parsePeriod, PeriodError, previousYear, type Period } from '../../platform/kernel/periods.js';
 import { defaultUnit, splitExact, SplitError, weightsFor, type Metric } from './target.rules.js';
 import {
@@ -19,7 +19,6 @@ import {
   type Target,
 } from './target.schemas.js';
 import { targetPeriodLocks, targets, targetSettings, type TargetRow } from './target.tables.js';
-import { agreements } from '../onboarding/onboarding.tables.js';
 import type { Db } from '../../platform/db.js';
 
 export const TARGET_EVENTS = { set: 'target.set', periodLocked: 'target.period_locked', periodUnlocked: 'target.period_unlocked' } as const;
@@ -191,10 +190,7 @@ export class TargetService {
   /** A target is an appendix of an agreement of the same partner (any status: drafts are being negotiated). */
   private async assertAgreement(w: Work, partnerId: string, agreementId: string | null | undefined) {
     if (!agreementId) return;
-    const [a] = await w.tx
-      .select({ partnerId: agreements.partnerId })
-      .from(agreements)
-      .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, agreementId)));
+    const a = await findAgreement(w.tx, w.tenantId, agreementId);
     if (!a) throw invalid('agreementId', `no agreement '${agreementId}' in this tenant`);
     if (a.partnerId !== partnerId) throw invalid('agreementId', "is an agreement of another partner");
   }
@@ -338,11 +334,7 @@ export class TargetService {
 
   private async assertPartners(w: Work, ids: string[]) {
     const unique = [...new Set(ids)];
-    const rows = await w.tx
-      .select({ id: partners.id })
-      .from(partners)
-      .where(and(eq(partners.tenantId, w.tenantId), inArray(partners.id, unique)));
-    const found = new Set(rows.map((r) => r.id));
+    const found = new Set((await partnersById(w.tx, w.tenantId, unique)).keys());
     const missing = unique.filter((id) => !found.has(id));
     if (missing.length) throw new DomainError('VALIDATION_FAILED', `no partner ${missing.map((m) => `'${m}'`).join(', ')} in this tenant`, { errors: missing.map((m) => ({ path: 'partnerId', message: `no partner '${m}'` })) });
   }
@@ -475,7 +467,7 @@ export class TargetService {
           total = rows[0].value;
         }
         if (!recipients) {
-          const kids = await db.rows<{ id: string }>(sql`select id from ${partners} where tenant_id = ${actor.tenantId} and parent_id = ${d.parentPartnerId} order by code`, w?.tx);
+          const kids = await db.rows<{ id: string }>(sql`select id from ${onboardingSql.partners(actor.tenantId)} p where parent_id = ${d.parentPartnerId} order by code`, w?.tx);
           if (!kids.length) throw invalid('parentPartnerId', 'the parent partner has no child partners');
           recipients = kids.map((k) => ({ partnerId: k.id, weight: '1' }));
         }
@@ -488,8 +480,7 @@ export class TargetService {
         seen.add(r.partnerId);
       });
       const ids = recipients.map((r) => r.partnerId);
-      const known = await db.rows<{ id: string }>(sql`select id from ${partners} where tenant_id = ${actor.tenantId} and id = any(${`{${ids.join(',')}}`}::uuid[])`, w?.tx);
-      const knownSet = new Set(known.map((k) => k.id));
+      const knownSet = new Set((await partnersById(w?.tx ?? this.store.db, actor.tenantId, ids)).keys());
       const missing = ids.findIndex((id) => !knownSet.has(id));
       if (missing >= 0) throw invalid(`partners.${missing}.partnerId`, `no partner '${ids[missing]}' in this tenant`);
       let weights = recipients.map((r) => r.weight);
