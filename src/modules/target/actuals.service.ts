@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { DomainError, invalid } from '../../platform/errors.js';
-import { decodeCursorOf, elapsedDays, encodeCursor, periodDays, requireOwnPartner, requireScope, rowsOf, today, type Actor, type Page, type Period } from '../../platform/kernel/index.js';
+import { decodeCursorOf, elapsedDays, encodeCursor, periodDays, requireOwnPartner, requireScope, requireTenantUser, rowsOf, today, type Actor, type Page, type Period } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -234,8 +234,7 @@ export class ActualsService {
 
   /** Re-evaluates cross_region for a date range against the current rights (after rights changed). */
   async recheckCrossRegion(actor: Actor, input: { from: string; to: string }): Promise<{ changed: number }> {
-    requireScope(actor, 'actuals:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot re-check violations');
+    requireTenantUser(actor, 'actuals:write');
     const f = parseInput(ViolationQuery, input);
     if (!f.from || !f.to) throw invalid(!f.from ? 'from' : 'to', 'is required');
     return this.store.write(actor, async (w) => {
@@ -262,8 +261,7 @@ export class ActualsService {
 
   /** Rebuilds the monthly totals and first-seen customers of the tenant from the fact tables (repair, bulk loads). */
   async rebuildTotals(actor: Actor): Promise<{ months: number }> {
-    requireScope(actor, 'actuals:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot rebuild totals');
+    requireTenantUser(actor, 'actuals:write');
     return this.store.write(actor, async (w) => {
       const t = w.tenantId;
       for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);

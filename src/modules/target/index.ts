@@ -4,6 +4,7 @@ import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import { ActualsService } from './actuals.service.js';
+import type { TargetPort } from './contract.js';
 import { registerFactImports } from './target.ingest.js';
 import { targetResolvers } from './target.resolvers.js';
 import { targetRoutes } from './target.routes.js';
@@ -11,7 +12,8 @@ import { targetSdl } from './target.sdl.js';
 import { TargetService } from './target.service.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 
-export interface TargetServices {
+/** The services; they implement the contract's `TargetPort` (what other modules may call). */
+export interface TargetServices extends TargetPort {
   targets: TargetService;
   actuals: ActualsService;
 }
