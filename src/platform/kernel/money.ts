@@ -57,5 +57,5 @@ export const DecimalInput = z
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').describe('ISO 4217');
 
 /** An amount with its currency. */
-export const Money = z.object({ amount: DecimalString, currency: Currency }).meta({ id: 'Money' });
+export const Money = z.object({ amount: DecimalString, currency: Currency }); // no meta id: an id would put Money into every OpenAPI document that imports the kernel
 export type Money = z.infer<typeof Money>;
