@@ -150,8 +150,9 @@ export async function stageRows<C extends string>(w: Work, table: StagingTable<C
     return;
   }
   const json = JSON.stringify(rows.map((r) => ({ ...r.value, line: r.line })));
+  const types = cols.map((c) => `${c} ${table.columns[c].replace(/\s+not\s+null\s*$/i, '')}`).join(', '); // a record type has no constraints
   await w.tx.execute(sql`insert into ${sql.raw(table.name)} (${sql.raw(colList)}) select ${sql.raw(colList)}
-    from json_to_recordset(${json}::json) as x(${sql.raw(`line int, ${defs}`)})`);
+    from json_to_recordset(${json}::json) as x(${sql.raw(`line int, ${types}`)})`);
 }
 
 /**
