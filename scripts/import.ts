@@ -1,8 +1,10 @@
 /**
- * Scripted imports of actuals through the same code as the API routes:
+ * Scripted imports through the same engine and import kinds as the API routes:
  *   npm run import -- --kind sell-through file.csv [--tenant demo] [--dry-run] [--all-or-nothing] [--format csv|ndjson]
- * Uses DATABASE_URL (postgres.js, COPY staging) or the embedded database in DATA_DIR. Progress on stderr, the
- * import report (JSON) on stdout; exit code 1 when rows were rejected, 2 for a usage error.
+ * `--kind` is a fact stream (sell-in, sell-through, inventory, collections) or any registered import kind
+ * (e.g. onboarding.partners, as GET /v1/imports lists them). Uses DATABASE_URL (postgres.js, COPY staging) or the
+ * embedded database in DATA_DIR. Progress on stderr, the import report (JSON) on stdout; exit code 1 when rows
+ * were rejected, 2 for a usage error.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,8 +12,24 @@ import { parseArgs } from 'node:util';
 import { systemActor } from '../src/platform/actor.js';
 import { Database } from '../src/platform/db.js';
 import { DomainError } from '../src/platform/errors.js';
+import { importsOf, runImport } from '../src/platform/imports.js';
 import { Store } from '../src/platform/store.js';
-import { runFactImport, STREAMS, type StreamName } from '../src/modules/target/target.ingest.js';
+import { createEvaluationServices } from '../src/modules/evaluation/index.js';
+import { createIncentiveServices } from '../src/modules/incentive/index.js';
+import { createOnboardingServices } from '../src/modules/onboarding/index.js';
+import { createPolicyServices } from '../src/modules/policy/index.js';
+import { createTargetServices } from '../src/modules/target/index.js';
+import { IMPORT_KINDS, STREAMS, type StreamName } from '../src/modules/target/target.ingest.js';
+
+/** The services of every module that registers import kinds, on this process's store (as the server builds them). */
+function registerKinds(store: Store) {
+  const onboarding = createOnboardingServices(store);
+  const policy = createPolicyServices(store);
+  const target = createTargetServices(store);
+  const incentive = createIncentiveServices(store, { onboarding, target });
+  createEvaluationServices(store, { onboarding, target, policy, incentive });
+  return importsOf(store);
+}
 
 export function progressBar(total: number) {
   const start = Date.now();
@@ -45,24 +63,33 @@ async function main() {
       'batch-size': { type: 'string' },
     },
   });
-  const file = positionals[0];
-  const kind = values.kind as StreamName | undefined;
-  if (!file || !kind || !(STREAMS as readonly string[]).includes(kind)) {
-    console.error(`usage: npm run import -- --kind <${STREAMS.join('|')}> <file.csv|file.ndjson> [--tenant demo] [--dry-run] [--all-or-nothing]`);
+  const file = positionals[0]!;
+  const usage = () => {
+    console.error(`usage: npm run import -- --kind <${STREAMS.join('|')}|import kind> <file.csv|file.ndjson> [--tenant demo] [--dry-run] [--all-or-nothing]`);
     process.exit(2);
-  }
+  };
+  if (!file || !values.kind) usage();
   const format = (values.format ?? (/\.(nd)?jsonl?$|\.ndjson$/.test(file) ? 'ndjson' : 'csv')) as 'csv' | 'ndjson';
   const url = process.env.DATABASE_URL;
   const database = new Database(url ? { url, poolMax: 2 } : { dataDir: resolve(process.env.DATA_DIR ?? './.data', 'pglite') });
   await database.migrate();
   const store = new Store(database);
+  const registry = registerKinds(store);
+  const kind = (STREAMS as readonly string[]).includes(values.kind!) ? IMPORT_KINDS[values.kind as StreamName] : values.kind!;
+  const factory = registry.get(kind);
+  if (!factory) {
+    console.error(`unknown import kind '${values.kind}' (one of ${[...STREAMS, ...registry.names()].join(', ')})`);
+    await database.close();
+    usage();
+  }
   const size = statSync(file).size;
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   let bytes = 0;
   input.on('data', (c) => (bytes += c.length));
   const bar = progressBar(size);
   try {
-    const report = await runFactImport(store, systemActor(values.tenant!, 'cli-import'), kind, input, {
+    const actor = systemActor(values.tenant!, 'cli-import');
+    const report = await runImport(store, actor, input, factory!(actor, {}), {
       format,
       dryRun: values['dry-run'],
       allOrNothing: values['all-or-nothing'],

@@ -57,7 +57,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // modules in dependency order: each gets the services of the modules it may call
   const onboarding = createOnboardingServices(store);
   const policy = createPolicyServices(store);
-  const target = createTargetServices(store, { onboarding });
+  const target = createTargetServices(store);
   const incentive = createIncentiveServices(store, { onboarding, target });
   const evaluation = createEvaluationServices(store, { onboarding, target, policy, incentive });
   const integration = createIntegrationServices(store, { onboarding }, { nodeEnv: config.NODE_ENV });

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { requireScope } from '../src/platform/actor.js';
-import { registerImportKind } from '../src/platform/imports.js';
+import { importsOf, type ImportSpecFactory } from '../src/platform/imports.js';
 import { setupTestApp, type TestApp } from './helpers/app.js';
 
 /**
@@ -13,7 +13,7 @@ import { setupTestApp, type TestApp } from './helpers/app.js';
  * `gate` stops the first batch that starts at a given line until released (a worker that hangs or dies there).
  */
 let gate: { line: number; reached: () => void; wait: Promise<void> } | undefined;
-registerImportKind('test.echo', (actor) => {
+const echoKind: ImportSpecFactory = (actor) => {
   requireScope(actor, 'echo:write');
   return {
     schema: z.object({ code: z.string().min(1), n: z.coerce.number().int() }),
@@ -31,12 +31,13 @@ registerImportKind('test.echo', (actor) => {
       return { created: rows.length - errors.length, updated: 0, errors };
     },
   };
-});
+};
 
 let t: TestApp;
 let now = Date.parse('2026-04-01T00:00:00Z');
 beforeAll(async () => {
   t = await setupTestApp();
+  importsOf(t.app.store).register('test.echo', echoKind); // import kinds are per app instance
   t.app.services.integration.settings.clock = { now: () => new Date(now) };
 });
 afterAll(async () => t?.close());

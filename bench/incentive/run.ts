@@ -50,7 +50,7 @@ try {
   const store = new Store(database);
   const actor = systemActor(TENANT, 'bench');
   const onboarding = createOnboardingServices(store);
-  const target = createTargetServices(store, { onboarding });
+  const target = createTargetServices(store);
   const incentive = createIncentiveServices(store, { onboarding, target });
   const program = await incentive.programs.create(actor, {
     code: 'BENCH-RB',

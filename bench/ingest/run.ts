@@ -1,6 +1,6 @@
 /**
  * bench/ingest: 1,000,000 sell-through rows as CSV, ingested through the same code path as the API route and the
- * CLI (runFactImport on a streamed file: parse, validate, COPY into staging, one upsert statement per batch with
+ * CLI (runImport with the sell-through spec on a streamed file: parse, validate, COPY into staging, one upsert statement per batch with
  * cross-region marking and monthly totals), then a raw COPY of the same file into a scratch table in the same
  * run, and the ratio. A second import of the same file measures the "every row already present" case.
  *   npm run bench:ingest [-- --rows 1000000 --keep-file]
@@ -13,7 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { systemActor } from '../../src/platform/actor.js';
 import { Store } from '../../src/platform/store.js';
-import { runFactImport } from '../../src/modules/target/target.ingest.js';
+import { factImportSpec } from '../../src/modules/target/target.ingest.js';
+import { runImport } from '../../src/platform/imports.js';
 import { peakRssMb, scratchDatabase, secs, seedCatalog } from '../lib/db.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'keep-file': { type: 'boolean', default: false } } });
@@ -57,7 +58,7 @@ try {
   const run = async (label: string) => {
     const t = performance.now();
     let lastLog = 0;
-    const report = await runFactImport(store, actor, 'sell-through', createReadStream(file, { highWaterMark: 1 << 20 }), {
+    const report = await runImport(store, actor, createReadStream(file, { highWaterMark: 1 << 20 }), factImportSpec(store, 'sell-through', actor), {
       format: 'csv',
       onProgress: (p) => {
         if (performance.now() - lastLog > 2000) {

@@ -1,12 +1,17 @@
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { validatorCompiler } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import type { Actor } from './actor.js';
 import { DomainError, toDomainError, zodFieldErrors } from './errors.js';
+import { importRows, type ImportFormat } from './import-rows.js';
 import type { Store, Work } from './store.js';
+import { zodValidatorCompiler } from './validate.js';
+
+export { parseRows, fastCsvRows, type ImportFormat, type ParsedRow } from './import-rows.js';
 
 /**
  * Bulk imports: NDJSON or CSV bodies read as a stream (never whole in memory), validated row by row, written in
@@ -15,9 +20,12 @@ import type { Store, Work } from './store.js';
  * Modes: default, each batch commits on its own (good rows are kept, bad rows reported); `allOrNothing`, one
  * transaction for the whole file that is rolled back if any row is rejected; `dryRun`, everything is checked,
  * including against the database, inside a transaction that is always rolled back.
+ *
+ * One engine for every import kind. A spec validates with a zod schema, or with its own `validate` (a fast
+ * table-driven check for million-row fact files); a bulk spec (`stagedBatchWriter`) receives the validated rows,
+ * COPYs them into a temporary staging table and writes them with one set-based statement per batch; `pipelined`
+ * lets the database write batch n while the next batch is read and validated (one batch in flight, in order).
  */
-
-export type ImportFormat = 'csv' | 'ndjson';
 
 export const IMPORT_CONTENT_TYPES: Record<string, ImportFormat> = {
   'text/csv': 'csv',
@@ -58,69 +66,119 @@ export const ImportQuery = z.object({
   async: z.enum(["true", "false"]).optional().describe("run as a background job; answers 202 with a job id"),
 });
 
-export type ParsedRow = { line: number; record: Record<string, unknown> } | { line: number; error: string };
-
-/** Rows of a CSV (header line names the columns; empty cells are omitted) or NDJSON stream, with line numbers. */
-export async function* parseRows(input: Readable, format: ImportFormat): AsyncGenerator<ParsedRow> {
-  if (format === 'ndjson') {
-    const rl = createInterface({ input, crlfDelay: Infinity });
-    let line = 0;
-    for await (const text of rl) {
-      line++;
-      if (!text.trim()) continue;
-      try {
-        const v = JSON.parse(text) as unknown;
-        if (!v || typeof v !== 'object' || Array.isArray(v)) yield { line, error: 'each line must be a JSON object' };
-        else yield { line, record: v as Record<string, unknown> };
-      } catch {
-        yield { line, error: 'not valid JSON' };
-      }
-    }
-    return;
-  }
-  const parser = input.pipe(
-    parseCsv({ columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }),
-  );
-  try {
-    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      const record: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(item.record)) if (v !== '' && v !== undefined) record[k] = v;
-      yield { line: item.info.lines, record };
-    }
-  } catch (e) {
-    const err = e as { code?: string; lines?: number; message: string };
-    yield { line: err.lines ?? 0, error: `CSV cannot be read further: ${err.message}` };
-  }
+/** One batch's outcome as a spec's writer reports it; refused rows must not have been written. */
+export interface BatchResult {
+  created: number;
+  updated: number;
+  unchanged?: number;
+  errors?: RowError[];
 }
 
 export interface ImportSpec<T> {
   /** validates and normalises one record (CSV values arrive as strings: use z.coerce where needed) */
-  schema: z.ZodType<T>;
+  schema?: z.ZodType<T>;
+  /** instead of `schema`: a validator reading fields by name (no record object per row; for very large files) */
+  validate?: (line: number, get: (name: string) => unknown) => { value: T } | { errors: RowError[] };
+  /** read CSV with the fast reader (same rules as the generic one; a record spanning lines has its first line's number) */
+  fastCsv?: boolean;
   /** rows per batch (one statement or a few per batch, never one per row) */
   batchSize?: number;
   /** key of a row, to reject duplicates of one key inside a file (the later row wins nothing: it is reported) */
   key?: (row: T) => string;
+  /** the field the key is (names it in the duplicate's error); absent: the error names no field */
+  keyPath?: string;
+  /** duplicates are looked for in the whole file (default) or in each batch (an upsert by key takes later batches) */
+  keyScope?: 'file' | 'batch';
+  /** the database writes batch n while batch n+1 is read and validated (progress then counts the rows read ahead) */
+  pipelined?: boolean;
   /**
    * Writes one batch in the given unit of work. Returns counts and rows it refused (e.g. unknown reference);
    * refused rows must not have been written.
    */
-  writeBatch(w: Work, rows: { line: number; value: T }[]): Promise<{ created: number; updated: number; unchanged?: number; errors?: RowError[] }>;
+  writeBatch(w: Work, rows: { line: number; value: T }[]): Promise<BatchResult>;
+  /** after an import that committed: audit and events of the import as a whole, in their own unit of work */
+  onCommitted?(w: Work, report: ImportReport): void | Promise<void>;
 }
 
 export interface ImportOptions {
   format: ImportFormat;
   dryRun?: boolean;
   allOrNothing?: boolean;
+  /** overrides the spec's batch size (the CLI's --batch-size) */
+  batchSize?: number;
   /** called after every batch (progress bars, async job progress) */
   onProgress?: (p: { rowsRead: number; accepted: number; rejected: number }) => void | Promise<void>;
   maxErrors?: number;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// The bulk staging hook
+
+/** A temporary staging table (dropped at commit): column name -> SQL type; every table gets `line int` first. */
+export interface StagingTable<C extends string> {
+  name: string;
+  columns: Record<C, string>;
+}
+
+/** COPY text format value */
+function copyVal(v: string | undefined): string {
+  if (v === undefined || v === null) return '\\N';
+  return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
+}
+
+/**
+ * Puts validated rows into the staging table, in the batch's transaction: COPY FROM STDIN on postgres.js, one
+ * INSERT ... SELECT FROM json_to_recordset on PGlite. The table is created on first use and emptied first.
+ */
+export async function stageRows<C extends string>(w: Work, table: StagingTable<C>, rows: { line: number; value: Partial<Record<C, string>> }[]): Promise<void> {
+  const cols = Object.keys(table.columns) as C[];
+  const defs = cols.map((c) => `${c} ${table.columns[c]}`).join(', ');
+  await w.tx.execute(sql.raw(`create temp table if not exists ${table.name} (line int not null, ${defs}) on commit drop`));
+  await w.tx.execute(sql.raw(`truncate ${table.name}`));
+  if (!rows.length) return;
+  const colList = `line, ${cols.join(', ')}`;
+  // postgres.js: the transaction's own connection (drizzle keeps it as session.client) takes COPY
+  const client = (w.tx as unknown as { session?: { client?: { unsafe?: (q: string) => { writable(): Promise<NodeJS.WritableStream> } } } }).session?.client;
+  if (typeof client?.unsafe === 'function') {
+    let text = '';
+    for (const r of rows) {
+      text += r.line;
+      for (const c of cols) text += '\t' + copyVal(r.value[c]);
+      text += '\n';
+    }
+    await pipeline(Readable.from([text]), await client.unsafe(`copy ${table.name} (${colList}) from stdin`).writable());
+    return;
+  }
+  const json = JSON.stringify(rows.map((r) => ({ ...r.value, line: r.line })));
+  const types = cols.map((c) => `${c} ${table.columns[c].replace(/\s+not\s+null\s*$/i, '')}`).join(', '); // a record type has no constraints
+  await w.tx.execute(sql`insert into ${sql.raw(table.name)} (${sql.raw(colList)}) select ${sql.raw(colList)}
+    from json_to_recordset(${json}::json) as x(${sql.raw(`line int, ${types}`)})`);
+}
+
+/**
+ * The batch writer of a bulk spec: stages the raw validated rows (`stageRows`), then runs the spec's one
+ * set-based statement over the staging table (`write`), optionally after `before` (e.g. an advisory lock).
+ */
+export function stagedBatchWriter<C extends string, T extends Partial<Record<C, string>>>(
+  table: StagingTable<C>,
+  write: (w: Work, rows: { line: number; value: T }[]) => Promise<BatchResult>,
+  before?: (w: Work) => Promise<void>,
+): ImportSpec<T>['writeBatch'] {
+  return async (w, rows) => {
+    await before?.(w);
+    await stageRows(w, table, rows);
+    return write(w, rows);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The engine
+
 class Rollback extends Error {}
 
 /**
  * An empty report and the function that records one rejected row (one error per offending field), keeping
- * the first `maxErrors` errors. Shared by every import pipeline so reports look the same everywhere.
+ * the first `maxErrors` errors.
  */
 export function newImportReport(dryRun: boolean, allOrNothing: boolean, maxErrors = 1000) {
   const report: ImportReport = {
@@ -154,57 +212,77 @@ export function groupByLine(errors: RowError[]): Map<number, RowError[]> {
 }
 
 export async function runImport<T>(store: Store, actor: Actor, input: Readable, spec: ImportSpec<T>, opts: ImportOptions): Promise<ImportReport> {
-  const batchSize = spec.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? spec.batchSize ?? 1000;
   const dryRun = !!opts.dryRun;
   const allOrNothing = !!opts.allOrNothing;
   const { report, reject: rejectRow } = newImportReport(dryRun, allOrNothing, opts.maxErrors);
   const reject = (...errors: RowError[]) => rejectRow(errors);
-
-  const seen = spec.key ? new Map<string, number>() : undefined;
+  const { schema } = spec;
+  if (!spec.validate && !schema) throw new Error('an import spec needs a schema or a validate function');
+  const validate = (row: { line: number; get: (name: string) => unknown; record: () => Record<string, unknown> }): { value: T } | { errors: RowError[] } => {
+    if (spec.validate) return spec.validate(row.line, row.get);
+    const parsed = schema!.safeParse(row.record());
+    if (parsed.success) return { value: parsed.data };
+    return { errors: zodFieldErrors(parsed.error).map((fe) => ({ line: row.line, path: fe.path, message: fe.message })) };
+  };
 
   const writeBatch = async (w: Work, batch: { line: number; value: T }[]) => {
     if (!batch.length) return;
     const r = await spec.writeBatch(w, batch);
     const refused = groupByLine(r.errors ?? []);
     for (const errs of refused.values()) reject(...errs);
-    report.accepted += batch.length - refused.size;
+    const accepted = batch.length - refused.size;
+    report.accepted += accepted;
     report.created += r.created;
     report.updated += r.updated;
     report.unchanged += r.unchanged ?? 0;
   };
+  const progress = () => opts.onProgress?.({ rowsRead: report.rowsRead, accepted: report.accepted, rejected: report.rejected });
 
-  /** reads the stream, validating, and hands batches to `flush` */
+  /** reads the stream, validating, and hands batches to `flush` (pipelined: one batch in flight while the next is read) */
   const consume = async (flush: (batch: { line: number; value: T }[]) => Promise<void>) => {
     let batch: { line: number; value: T }[] = [];
-    for await (const row of parseRows(input, opts.format)) {
+    let seen = spec.key ? new Map<string, number>() : undefined;
+    let inFlight: Promise<void> | undefined;
+    for await (const row of importRows(input, opts.format, spec.fastCsv)) {
       report.rowsRead++;
       if ('error' in row) {
         reject({ line: row.line, message: row.error });
         continue;
       }
-      const parsed = spec.schema.safeParse(row.record);
-      if (!parsed.success) {
-        reject(...zodFieldErrors(parsed.error).map((fe) => ({ line: row.line, path: fe.path, message: fe.message })));
+      const v = validate(row);
+      if ('errors' in v) {
+        reject(...v.errors);
         continue;
       }
       if (seen && spec.key) {
-        const k = spec.key(parsed.data);
+        const k = spec.key(v.value);
         const first = seen.get(k);
         if (first !== undefined) {
-          reject({ line: row.line, message: `duplicate of line ${first} in this file (key '${k}')` });
+          const label = spec.keyPath ?? 'key';
+          reject({ line: row.line, ...(spec.keyPath ? { path: spec.keyPath } : {}), message: `duplicate of line ${first} in this file (${label} '${k}')` });
           continue;
         }
         seen.set(k, row.line);
       }
-      batch.push({ line: row.line, value: parsed.data });
+      batch.push({ line: row.line, value: v.value });
       if (batch.length >= batchSize) {
-        await flush(batch);
+        if (inFlight) await inFlight;
+        if (spec.pipelined) {
+          await progress();
+          inFlight = flush(batch);
+          inFlight.catch(() => {}); // awaited below; no unhandled rejection while reading goes on
+        } else {
+          await flush(batch);
+          await progress();
+        }
         batch = [];
-        await opts.onProgress?.({ rowsRead: report.rowsRead, accepted: report.accepted, rejected: report.rejected });
+        if (spec.keyScope === 'batch') seen = new Map();
       }
     }
+    if (inFlight) await inFlight;
     await flush(batch);
-    await opts.onProgress?.({ rowsRead: report.rowsRead, accepted: report.accepted, rejected: report.rejected });
+    await progress();
   };
 
   if (dryRun || allOrNothing) {
@@ -235,6 +313,12 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     });
     report.committed = report.accepted > 0;
   }
+  const { onCommitted } = spec;
+  if (report.committed && onCommitted) {
+    await store.write(actor, async (w) => {
+      await onCommitted(w, report);
+    });
+  }
   return report;
 }
 
@@ -256,54 +340,88 @@ async function importParsers(app: FastifyInstance) {
 
 export default fp(importParsers, { name: 'import-parsers' });
 
-/**
- * What a module's import route calls: reads `dryRun` / `allOrNothing` from the query and the body as a stream,
- * runs the import and answers 200 with the report. Every import kind is also registered by name
- * (`registerImportKind`) so that asynchronous import jobs (`?async=true`, the integration module) and the CLI
- * can run the same spec without the route.
- */
+/** Validator of import routes: the query (`ImportQuery`) as every route; the streamed body is only documented. */
+export const importRouteValidator: typeof validatorCompiler = (route) => (route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : zodValidatorCompiler(route));
+
+// ---------------------------------------------------------------------------------------------------------
+// Import kinds, per app instance
+
 /** Builds the spec of an import kind for an actor; `params` are the route's (e.g. the draft version to fill). */
 export type ImportSpecFactory = (actor: Actor, params: Record<string, string>) => ImportSpec<any>;
 
-const importKinds = new Map<string, ImportSpecFactory>();
-
-export function registerImportKind(kind: string, factory: ImportSpecFactory): void {
-  importKinds.set(kind, factory);
-}
-
-export function importKind(kind: string): ImportSpecFactory | undefined {
-  return importKinds.get(kind);
-}
-
-export function importKindNames(): string[] {
-  return [...importKinds.keys()].sort();
-}
-
 /** Hook the integration module sets to take `?async=true` imports as jobs; absent -> 400 for async requests. */
-export type AsyncImportHandler = (args: { actor: Actor; kind: string; params: Record<string, string>; stream: Readable; format: ImportFormat; dryRun: boolean; allOrNothing: boolean }) => Promise<{ jobId: string }>;
-let asyncHandler: AsyncImportHandler | undefined;
-export function setAsyncImportHandler(h: AsyncImportHandler | undefined): void {
-  asyncHandler = h;
+export type AsyncImportHandler = (args: {
+  actor: Actor;
+  kind: string;
+  params: Record<string, string>;
+  stream: Readable;
+  format: ImportFormat;
+  dryRun: boolean;
+  allOrNothing: boolean;
+}) => Promise<{ jobId: string }>;
+
+/**
+ * The import kinds of one app instance (one Store): every kind is registered by name so that the module's route,
+ * asynchronous import jobs (`?async=true`, the integration module) and the CLI run the same spec.
+ */
+export class ImportRegistry {
+  private readonly kinds = new Map<string, ImportSpecFactory>();
+  /** set by the integration module when it takes asynchronous imports */
+  asyncHandler: AsyncImportHandler | undefined;
+
+  register(kind: string, factory: ImportSpecFactory): void {
+    this.kinds.set(kind, factory);
+  }
+
+  get(kind: string): ImportSpecFactory | undefined {
+    return this.kinds.get(kind);
+  }
+
+  names(): string[] {
+    return [...this.kinds.keys()].sort();
+  }
 }
 
+const registries = new WeakMap<Store, ImportRegistry>();
+
+/** The import registry of an app instance (created with its Store on first use; never shared between stores). */
+export function importsOf(store: Store): ImportRegistry {
+  let r = registries.get(store);
+  if (!r) registries.set(store, (r = new ImportRegistry()));
+  return r;
+}
+
+const FLAGS = ['dryRun', 'allOrNothing', 'async'] as const;
+
+/** The import flags of a query: true/false only; anything else is a 400 naming `querystring.<flag>` (as route validation does). */
+export function importFlags(query: unknown): Record<(typeof FLAGS)[number], boolean> {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const out = {} as Record<(typeof FLAGS)[number], boolean>;
+  for (const name of FLAGS) {
+    const v = q[name];
+    if (v !== undefined && v !== 'true' && v !== 'false') {
+      throw new DomainError('VALIDATION_FAILED', `${name} must be true or false`, { errors: [{ path: `querystring.${name}`, message: 'must be true or false' }] });
+    }
+    out[name] = v === 'true';
+  }
+  return out;
+}
+
+/**
+ * What a module's import route calls: reads `dryRun` / `allOrNothing` / `async` from the query and the body as a
+ * stream, runs the import and answers with the report (or hands it to the async handler: a job id).
+ */
 export async function serveImport(store: Store, request: FastifyRequest, kind: string, params: Record<string, string> = {}): Promise<ImportReport | { jobId: string }> {
-  const factory = importKinds.get(kind);
+  const registry = importsOf(store);
+  const factory = registry.get(kind);
   if (!factory) throw new Error(`import kind '${kind}' is not registered`);
   const actor = request.actor!;
-  const q = (request.query ?? {}) as Record<string, string | undefined>;
-  const flag = (name: string) => {
-    const v = q[name];
-    if (v === undefined || v === 'false') return false;
-    if (v === 'true') return true;
-    throw new DomainError('VALIDATION_FAILED', `${name} must be true or false`, { errors: [{ path: `query.${name}`, message: 'must be true or false' }] });
-  };
-  const dryRun = flag('dryRun');
-  const allOrNothing = flag('allOrNothing');
+  const flags = importFlags(request.query);
   const spec = factory(actor, params); // checks scopes (and the params' target) before the body is read
   const { stream, format } = importBody(request);
-  if (flag('async')) {
-    if (!asyncHandler) throw new DomainError('BAD_REQUEST', 'asynchronous imports are not available on this server');
-    return asyncHandler({ actor, kind, params, stream, format, dryRun, allOrNothing });
+  if (flags.async) {
+    if (!registry.asyncHandler) throw new DomainError('BAD_REQUEST', 'asynchronous imports are not available on this server');
+    return registry.asyncHandler({ actor, kind, params, stream, format, dryRun: flags.dryRun, allOrNothing: flags.allOrNothing });
   }
-  return runImport(store, actor, stream, spec, { format, dryRun, allOrNothing });
+  return runImport(store, actor, stream, spec, { format, dryRun: flags.dryRun, allOrNothing: flags.allOrNothing });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
-import { registerImportKind } from '../../platform/imports.js';
+import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import type { IncentiveServices } from '../incentive/index.js';
 import type { OnboardingServices } from '../onboarding/index.js';
@@ -28,7 +28,7 @@ export interface EvaluationServices {
 export function createEvaluationServices(store: Store, deps: { onboarding: OnboardingServices; target: TargetServices; policy: PolicyServices; incentive: IncentiveServices }): EvaluationServices {
   // computed KPIs read the target module's fact tables and the policy module's price_violations view
   const evaluations = new EvaluationService(store, { onboarding: deps.onboarding, target: deps.target, computed: { kinds: COMPUTED_KINDS, source: computedSource } });
-  registerImportKind('evaluation.manual-values', (actor) => evaluations.manualValuesImportSpec(actor));
+  importsOf(store).register('evaluation.manual-values', (actor) => evaluations.manualValuesImportSpec(actor));
   const warnings = new WarningService(store, (actor, label) => evaluations.period(actor, label));
   // program effectiveness reads the incentive module's statements and programs (read-only SQL)
   const reports = new ReportService(store, (actor, label) => evaluations.period(actor, label));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
-import { setAsyncImportHandler } from '../../platform/imports.js';
+import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import type { OnboardingServices } from '../onboarding/index.js';
 import { ApiKeyService } from './apikeys.service.js';
@@ -87,7 +87,7 @@ export function createIntegrationServices(store: Store, deps: { onboarding: Onbo
 export async function integrationModule(app: FastifyInstance, opts: { services: IntegrationServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  setAsyncImportHandler(opts.services.jobs.spool);
+  importsOf(app.store).asyncHandler = opts.services.jobs.spool;
   await integrationRoutes(app, opts.services);
   const r = integrationResolvers(opts.services);
   extendGraphql(app, integrationSdl, r.resolvers, r.loaders);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import { etag, IdParams, problems } from '../../platform/http.js';
-import { ImportQuery, ImportReportSchema, importKind, importKindNames, serveImport } from '../../platform/imports.js';
+import { ImportQuery, ImportReportSchema, importsOf, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import type { IntegrationServices } from './index.js';
 import {
@@ -271,7 +271,7 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
         response: { 200: z.object({ data: z.array(z.string()) }), ...problems(401) },
       },
     },
-    async () => ({ data: importKindNames() }),
+    async () => ({ data: importsOf(app.store).names() }),
   );
   r.post(
     '/v1/imports/:kind',
@@ -287,7 +287,7 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
     },
     async (request, reply) => {
       const { kind } = request.params;
-      if (!importKind(kind)) throw new DomainError('NOT_FOUND', `import kind '${kind}' is not registered (GET /v1/imports lists them)`);
+      if (!importsOf(app.store).get(kind)) throw new DomainError('NOT_FOUND', `import kind '${kind}' is not registered (GET /v1/imports lists them)`);
       const res = await serveImport(app.store, request, kind);
       if ('jobId' in res) return reply.code(202).header('location', `/v1/jobs/${res.jobId}`).send({ jobId: res.jobId, status: 'queued', location: `/v1/jobs/${res.jobId}` });
       return res;

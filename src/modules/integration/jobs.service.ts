@@ -3,7 +3,7 @@ import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { hasScope, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { type AsyncImportHandler, groupByLine, importKind, type ImportReport, type ImportSpec, type RowError, runImport } from '../../platform/imports.js';
+import { type AsyncImportHandler, groupByLine, importsOf, type ImportReport, type ImportSpec, type RowError, runImport } from '../../platform/imports.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Db } from '../../platform/db.js';
 import type { Store } from '../../platform/store.js';
@@ -236,7 +236,7 @@ export class JobWorker {
       await this.finish(job, token, 'failed', null, `stopped ${job.attempts - 1} times while running; committed through line ${job.checkpoint.line} (see committed)`);
       return;
     }
-    const factory = importKind(job.importKind);
+    const factory = importsOf(this.store).get(job.importKind);
     if (!factory) {
       await this.finish(job, token, 'failed', null, `import kind '${job.importKind}' is not available on this server`);
       return;

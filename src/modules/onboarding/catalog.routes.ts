@@ -3,7 +3,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
 import { etag, IdParams, problems } from '../../platform/http.js';
-import { ImportQuery, ImportReportSchema, registerImportKind, serveImport } from '../../platform/imports.js';
+import { ImportQuery, ImportReportSchema, importsOf, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import type { Store } from '../../platform/store.js';
 import {
@@ -28,10 +28,10 @@ import type { CatalogService } from './catalog.service.js';
 export const importValidator: typeof validatorCompiler = (route) =>
   route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route);
 
-export function registerCatalogImports(catalog: CatalogService) {
-  registerImportKind('onboarding.product_lines', (a) => catalog.lineImport(a));
-  registerImportKind('onboarding.products', (a) => catalog.productImport(a));
-  registerImportKind('onboarding.territories', (a) => catalog.territoryImport(a));
+export function registerCatalogImports(store: Store, catalog: CatalogService) {
+  importsOf(store).register('onboarding.product_lines', (a) => catalog.lineImport(a));
+  importsOf(store).register('onboarding.products', (a) => catalog.productImport(a));
+  importsOf(store).register('onboarding.territories', (a) => catalog.territoryImport(a));
 }
 
 export async function catalogRoutes(app: FastifyInstance, store: Store, catalog: CatalogService) {

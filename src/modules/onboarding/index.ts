@@ -30,7 +30,7 @@ export interface OnboardingServices {
 export function createOnboardingServices(store: Store): OnboardingServices {
   const partners = new PartnerService(store);
   const catalog = new CatalogService(store);
-  registerCatalogImports(catalog);
+  registerCatalogImports(store, catalog);
   const agreements = new AgreementService(store);
   const applications = new ApplicationService(store, partners, agreements);
   return { store, partners, catalog, agreements, crossRegion: new CrossRegionService(store), rights: new RightsService(store), applications };

@@ -3,7 +3,7 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { invalid } from '../../platform/errors.js';
-import { registerImportKind } from '../../platform/imports.js';
+import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import { DeviationService } from './deviations.service.js';
 import { policyResolvers } from './policy.resolvers.js';
@@ -34,8 +34,8 @@ export function createPolicyServices(store: Store): PolicyServices {
     terms: new TermsService(store),
     violations: new ViolationService(store, resolution),
   };
-  registerImportKind('policy.price-observations', (actor) => services.violations.importSpec(actor));
-  registerImportKind('policy.price-lines', (actor, params) => {
+  importsOf(store).register('policy.price-observations', (actor) => services.violations.importSpec(actor));
+  importsOf(store).register('policy.price-lines', (actor, params) => {
     if (!params.versionId) throw invalid('versionId', 'the price-list import needs the draft version it fills');
     return services.prices.importSpec(actor, params.versionId);
   });

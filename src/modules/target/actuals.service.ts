@@ -1,18 +1,13 @@
-import { Readable } from 'node:stream';
 import { sql, type SQL } from 'drizzle-orm';
-import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid } from '../../platform/errors.js';
-import type { ImportFormat, ImportReport } from '../../platform/imports.js';
-import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination.js';
+import { decodeCursorOf, elapsedDays, encodeCursor, periodDays, requireOwnPartner, requireScope, requireTenantUser, rowsOf, today, type Actor, type Page, type Period } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { elapsedDays, periodDays, type Period } from '../../platform/kernel/periods.js';
-import { runFactImport, type FactImportOptions, type StreamName } from './target.ingest.js';
+import { onboardingSql } from '../onboarding/contract.js';
+import { targetSql } from './contract.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
-
-const today = () => new Date().toISOString().slice(0, 10);
 
 interface AchRow {
   id: string;
@@ -37,12 +32,6 @@ export class ActualsService {
     private readonly targets: TargetService,
   ) {}
 
-  // ----- ingestion
-
-  async import(actor: Actor, stream: StreamName, input: Readable, opts: Omit<FactImportOptions, 'format'> & { format: ImportFormat }): Promise<ImportReport> {
-    return runFactImport(this.store, actor, stream, input, opts);
-  }
-
   // ----- achievement
 
   /**
@@ -57,17 +46,17 @@ export class ActualsService {
       if (scope.territoryId && settings.salesBasis !== 'sell_through') {
         throw invalid('territoryId', 'territory achievement needs the sell-through sales basis (sell-in lines carry no territory)');
       }
-      const facts = sql.raw(settings.salesBasis === 'sell_through' ? 'sell_through_lines' : 'sell_in_lines');
+      const facts = targetSql.factLines(t, settings.salesBasis);
       const col = sql.raw(metric === 'quantity' ? 'quantity' : 'amount');
       // a territory counts with its descendants (a province target includes its cities)
       const cond = scope.productLineId
         ? sql`product_line_id = ${scope.productLineId}::uuid`
         : sql`territory_id in (with recursive d as (
-            select id from territories where tenant_id = ${t} and id = ${scope.territoryId!}::uuid
-            union all select c.id from territories c join d on c.parent_id = d.id where c.tenant_id = ${t})
+            select id from ${onboardingSql.territories(t)} r where id = ${scope.territoryId!}::uuid
+            union all select c.id from ${onboardingSql.territories(t)} c join d on c.parent_id = d.id)
           select id from d)`;
-      return sql`select partner_id, date_trunc('month', date)::date as month, sum(${col}) as v from ${facts}
-        where tenant_id = ${t} and date between ${p.start}::date and ${p.end}::date and ${cond}${only} group by 1, 2`;
+      return sql`select partner_id, date_trunc('month', date)::date as month, sum(${col}) as v from ${facts} f
+        where date between ${p.start}::date and ${p.end}::date and ${cond}${only} group by 1, 2`;
     }
     if (metric === 'new_customers') {
       return sql`select partner_id, date_trunc('month', first_date)::date as month, count(*)::numeric as v from partner_customers
@@ -76,8 +65,8 @@ export class ActualsService {
     const settings = await this.targets.settings(actor);
     const stream = metric === 'collection_amount' ? 'collection' : settings.salesBasis;
     const col = sql.raw(metric === 'quantity' ? 'quantity' : 'amount');
-    return sql`select partner_id, month, ${col} as v from actual_monthly_totals
-      where tenant_id = ${t} and stream = ${stream} and month between ${p.start}::date and ${p.end}::date${only}`;
+    return sql`select partner_id, month, ${col} as v from ${targetSql.monthlyTotals(t)} mt
+      where stream = ${stream} and month between ${p.start}::date and ${p.end}::date${only}`;
   }
 
   /**
@@ -95,7 +84,7 @@ export class ActualsService {
     const months = withMonths
       ? sql`, (select json_agg(json_build_object('month', to_char(g.month, 'YYYY-MM'), 'actual', coalesce(mm.v, 0.0000)::text,
               'target', mt.value::text,
-              'pct', case when mt.value > 0 then round(coalesce(mm.v, 0) * 100 / mt.value, 2)::text end) order by g.month)
+              'pct', (${targetSql.achievementPct(sql`coalesce(mm.v, 0)`, sql`mt.value`)})::text) order by g.month)
             from generate_series(${p.start}::date, ${p.end}::date, interval '1 month') as g(month)
             left join (select month, sum(v) as v from m where m.partner_id = r.id group by month) mm on mm.month = g.month::date
             left join targets mt on mt.tenant_id = ${t} and mt.partner_id = r.id and mt.period = to_char(g.month, 'YYYY-MM')
@@ -107,18 +96,18 @@ export class ActualsService {
             and ${targetScope}),
       base as (
         select p.id, p.code, p.legal_name, t.target, coalesce(a.actual, 0.0000) as actual
-        from partners p left join t on t.partner_id = p.id left join a on a.partner_id = p.id
-        where p.tenant_id = ${t} and ${idFilter}${own}
+        from ${onboardingSql.partners(t)} p left join t on t.partner_id = p.id left join a on a.partner_id = p.id
+        where ${idFilter}${own}
       ),
       calc as (
         select base.*,
-          case when target > 0 then round(actual * 100 / target, 2) end as pct,
+          ${targetSql.achievementPct(sql`actual`, sql`target`)} as pct,
           target - actual as gap,
           case when ${elapsed}::int > 0 then round(actual * ${days}::int / ${elapsed}::int, 4) end as forecast
         from base
       ),
       ranked as (
-        select calc.*, case when target > 0 and forecast is not null then round(forecast * 100 / target, 2) end as forecast_pct,
+        select calc.*, ${targetSql.achievementPct(sql`forecast`, sql`target`)} as forecast_pct,
           row_number() over (order by pct desc nulls last, actual desc, code) as rank
         from calc
       )
@@ -127,7 +116,7 @@ export class ActualsService {
       from ranked r
       order by r.rank
       ${page ? sql`limit ${page.limit} offset ${page.offset}` : sql``}`;
-    return this.store.database.rows<AchRow>(q);
+    return rowsOf<AchRow>(this.store.db, q);
   }
 
   private toAchievement(r: AchRow, p: Period, metric: Metric, asOf: string, withRank: boolean): Achievement {
@@ -195,8 +184,7 @@ export class ActualsService {
   async network(actor: Actor, input: { period: string; metric?: Metric | undefined; asOf?: string | undefined; productLineId?: string | undefined; territoryId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Achievement>> {
     const { limit: _l, cursor: _c, ...query } = input;
     const { p, metric, asOf, scope } = await this.args(actor, query);
-    const c = decodeCursor(input.cursor) as [number] | undefined;
-    const offset = c ? Number(c[0]) : 0;
+    const offset = decodeCursorOf(input.cursor, ['number'])?.[0] ?? 0;
     if (!Number.isInteger(offset) || offset < 0) throw invalid('cursor', 'is not a cursor this endpoint issued');
     const rows = await this.compute(actor, p, metric, asOf, null, { limit: input.limit + 1, offset }, false, scope);
     const more = rows.length > input.limit;
@@ -211,15 +199,15 @@ export class ActualsService {
     const f = parseInput(ViolationQuery, { partner: input.partner, from: input.from, to: input.to });
     if (f.partner) requireOwnPartner(actor, f.partner);
     const partner = f.partner ?? actor.partnerId;
-    const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursorOf(input.cursor, ['date', 'string']);
     const t = actor.tenantId;
-    const rows = await this.store.database.rows<Record<string, string | null>>(sql`
+    const rows = await rowsOf<Record<string, string | null>>(this.store.db, sql`
       select f.external_id, f.partner_id, p.code as partner_code, f.product_id, pr.code as product_code, f.territory_id,
         tr.code as territory_code, f.customer_id, f.date::text as date, f.quantity::text as quantity, f.amount::text as amount
       from sell_through_lines f
-      join partners p on p.tenant_id = f.tenant_id and p.id = f.partner_id
-      join products pr on pr.tenant_id = f.tenant_id and pr.id = f.product_id
-      join territories tr on tr.tenant_id = f.tenant_id and tr.id = f.territory_id
+      join ${onboardingSql.partners(t)} p on p.id = f.partner_id
+      join ${onboardingSql.products(t)} pr on pr.id = f.product_id
+      join ${onboardingSql.territories(t)} tr on tr.id = f.territory_id
       where f.tenant_id = ${t} and f.cross_region
         ${partner ? sql`and f.partner_id = ${partner}::uuid` : sql``}
         ${f.from ? sql`and f.date >= ${f.from}::date` : sql``}
@@ -246,25 +234,24 @@ export class ActualsService {
 
   /** Re-evaluates cross_region for a date range against the current rights (after rights changed). */
   async recheckCrossRegion(actor: Actor, input: { from: string; to: string }): Promise<{ changed: number }> {
-    requireScope(actor, 'actuals:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot re-check violations');
+    requireTenantUser(actor, 'actuals:write');
     const f = parseInput(ViolationQuery, input);
     if (!f.from || !f.to) throw invalid(!f.from ? 'from' : 'to', 'is required');
     return this.store.write(actor, async (w) => {
       await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:sell-through`}))`);
-      const rows = await this.store.database.rows<{ n: number }>(
+      const rows = await rowsOf<{ n: number }>(
+        w.tx,
         sql`with ch as (
           update sell_through_lines f set cross_region = x.cr, updated_at = now()
           from (select s.external_id, not exists (
-                  select 1 from partner_territory_rights r
-                  where r.tenant_id = s.tenant_id and r.partner_id = s.partner_id and r.territory_id = s.territory_id
+                  select 1 from ${onboardingSql.territoryRights(w.tenantId)} r
+                  where r.partner_id = s.partner_id and r.territory_id = s.territory_id
                     and (r.product_line_id is null or r.product_line_id is not distinct from s.product_line_id)
                     and (r.product_id is null or r.product_id = s.product_id)
                     and (r.valid_from is null or r.valid_from <= s.date) and (r.valid_to is null or r.valid_to >= s.date)) as cr
                 from sell_through_lines s where s.tenant_id = ${w.tenantId} and s.date between ${f.from}::date and ${f.to}::date) x
           where f.tenant_id = ${w.tenantId} and f.external_id = x.external_id and f.cross_region <> x.cr
           returning 1) select count(*)::int as n from ch`,
-        w.tx,
       );
       const changed = Number(rows[0]?.n ?? 0);
       w.audit({ resourceType: 'cross_region', resourceId: `${f.from}..${f.to}`, action: 'recheck', before: null, after: { changed } });
@@ -274,8 +261,7 @@ export class ActualsService {
 
   /** Rebuilds the monthly totals and first-seen customers of the tenant from the fact tables (repair, bulk loads). */
   async rebuildTotals(actor: Actor): Promise<{ months: number }> {
-    requireScope(actor, 'actuals:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot rebuild totals');
+    requireTenantUser(actor, 'actuals:write');
     return this.store.write(actor, async (w) => {
       const t = w.tenantId;
       for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
@@ -289,7 +275,7 @@ export class ActualsService {
         select ${t}, 'collection', partner_id, date_trunc('month', date)::date, sum(amount), 0, count(*) from collections where tenant_id = ${t} group by 3, 4`);
       await w.tx.execute(sql`insert into partner_customers (tenant_id, partner_id, customer_id, first_date)
         select ${t}, partner_id, customer_id, min(date) from sell_through_lines where tenant_id = ${t} and customer_id is not null group by 2, 3`);
-      const [r] = await this.store.database.rows<{ n: number }>(sql`select count(*)::int as n from actual_monthly_totals where tenant_id = ${t}`, w.tx);
+      const [r] = await rowsOf<{ n: number }>(w.tx, sql`select count(*)::int as n from actual_monthly_totals where tenant_id = ${t}`);
       w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'rebuild', before: null, after: { months: Number(r?.n ?? 0) } });
       return { months: Number(r?.n ?? 0) };
     });

@@ -4,6 +4,8 @@
  * and reports compose these relations in their own set-based SQL instead of naming the fact tables.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../../platform/actor.js';
+import type { Period } from '../../platform/kernel/periods.js';
 
 export { periodOf, parsePeriod, type Period } from '../../platform/kernel/periods.js';
 
@@ -11,6 +13,17 @@ export { periodOf, parsePeriod, type Period } from '../../platform/kernel/period
 export type FactStream = 'sell_in' | 'sell_through' | 'collection';
 /** A stream, or `basis`: the tenant's sales basis (target settings; sell-through unless set to sell-in). */
 export type StreamOrBasis = FactStream | 'basis';
+
+/**
+ * What other modules may call on the target module's services (the composition root hands them `services.target`,
+ * which has this shape): a period label resolved under the tenant's fiscal year, and the target settings.
+ */
+export interface TargetPort {
+  targets: {
+    period(actor: Actor, label: string, path?: string): Promise<Period>;
+    settings(actor: Actor): Promise<{ fiscalYearStartMonth: number; salesBasis: 'sell_through' | 'sell_in' }>;
+  };
+}
 
 /** Achievement percentages (actual / target x 100) are rounded half-up to this many decimals everywhere. */
 export const ACHIEVEMENT_SCALE = 2;
@@ -58,9 +71,11 @@ export const targetSql = {
   factLines: (tenantId: string, stream: StreamOrBasis): SQL => {
     const st = sql`select tenant_id, external_id, partner_id, product_id, product_line_id, territory_id, date, quantity, amount, cross_region, customer_id, null::text as invoice_ref
       from sell_through_lines where tenant_id = ${tenantId}`;
-    const si = sql`select tenant_id, external_id, partner_id, product_id, product_line_id, null::uuid, date, quantity, amount, false, null::text, null::text
+    const si = sql`select tenant_id, external_id, partner_id, product_id, product_line_id, null::uuid as territory_id, date, quantity, amount,
+        false as cross_region, null::text as customer_id, null::text as invoice_ref
       from sell_in_lines where tenant_id = ${tenantId}`;
-    const co = sql`select tenant_id, external_id, partner_id, null::uuid, null::uuid, null::uuid, date, 0::numeric, amount, false, null::text, invoice_ref
+    const co = sql`select tenant_id, external_id, partner_id, null::uuid as product_id, null::uuid as product_line_id, null::uuid as territory_id, date,
+        0::numeric as quantity, amount, false as cross_region, null::text as customer_id, invoice_ref
       from collections where tenant_id = ${tenantId}`;
     if (stream === 'sell_through') return sql`(${st})`;
     if (stream === 'sell_in') return sql`(${si})`;

@@ -1,23 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
+import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
-import type { OnboardingServices } from '../onboarding/index.js';
 import { ActualsService } from './actuals.service.js';
-import './target.ingest.js'; // registers the import kinds
+import type { TargetPort } from './contract.js';
+import { registerFactImports } from './target.ingest.js';
 import { targetResolvers } from './target.resolvers.js';
 import { targetRoutes } from './target.routes.js';
 import { targetSdl } from './target.sdl.js';
 import { TargetService } from './target.service.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 
-export interface TargetServices {
+/** The services; they implement the contract's `TargetPort` (what other modules may call). */
+export interface TargetServices extends TargetPort {
   targets: TargetService;
   actuals: ActualsService;
 }
 
-export function createTargetServices(store: Store, _deps: { onboarding: OnboardingServices }): TargetServices {
+/** The target module's services; registers the fact streams as import kinds of this app instance (its Store). */
+export function createTargetServices(store: Store): TargetServices {
   const targets = new TargetService(store);
+  registerFactImports(importsOf(store), store);
   return { targets, actuals: new ActualsService(store, targets) };
 }
 

@@ -1,41 +1,24 @@
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
-import { DomainError } from '../../platform/errors.js';
-import { toConnection } from '../../platform/pagination.js';
+import { argsInput, orNull, pageArgs, patchInput, toConnection } from '../../platform/kernel/index.js';
 import type { ActualsService } from './actuals.service.js';
 import type { Achievement, Target } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
 
 type Ctx = MercuriusContext;
 
-function clean<T extends object>(input: T): T {
-  return Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined && v !== null)) as T;
-}
-
-const first = (n: number | null | undefined) => {
-  const v = n ?? 50;
-  if (!Number.isInteger(v) || v < 1 || v > 500) throw new DomainError('VALIDATION_FAILED', 'first must be 1-500', { errors: [{ path: 'first', message: 'must be 1-500' }] });
-  return v;
-};
-
+/** Resolvers follow the kernel's rule for null: in `updateTarget` null clears (as REST PATCH), elsewhere null = absent. */
 export function targetResolvers(targets: TargetService, actuals: ActualsService): { resolvers: IResolvers; loaders: MercuriusLoaders } {
   return {
     resolvers: {
       Query: {
-        target: async (_: unknown, a: { id: string }, ctx: Ctx) => {
-          try {
-            return await targets.get(ctx.actor, a.id);
-          } catch (e) {
-            if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
-            throw e;
-          }
-        },
-        targets: async (_: unknown, a: { first?: number; after?: string; filter?: Record<string, string> }, ctx: Ctx) => {
-          const page = await targets.list(ctx.actor, { ...clean(a.filter ?? {}), limit: first(a.first), cursor: a.after ?? undefined });
+        target: (_: unknown, a: { id: string }, ctx: Ctx) => orNull(targets.get(ctx.actor, a.id)),
+        targets: async (_: unknown, a: { first?: number | null; after?: string | null; filter?: Record<string, string> | null }, ctx: Ctx) => {
+          const page = await targets.list(ctx.actor, { ...argsInput(a.filter), ...pageArgs(a) });
           return toConnection(page, (t: Target) => [t.id]);
         },
         targetSettings: (_: unknown, __: unknown, ctx: Ctx) => targets.getSettings(ctx.actor),
-        networkAchievement: async (_: unknown, a: { period: string; metric?: string; asOf?: string; productLineId?: string | null; territoryId?: string | null; first?: number; after?: string }, ctx: Ctx) => {
-          const limit = first(a.first);
+        networkAchievement: async (_: unknown, a: { period: string; metric?: string; asOf?: string; productLineId?: string | null; territoryId?: string | null; first?: number | null; after?: string | null }, ctx: Ctx) => {
+          const { limit, cursor } = pageArgs(a);
           const page = await actuals.network(ctx.actor, {
             period: a.period,
             metric: (a.metric ?? 'sales_amount') as never,
@@ -43,7 +26,7 @@ export function targetResolvers(targets: TargetService, actuals: ActualsService)
             productLineId: a.productLineId ?? undefined,
             territoryId: a.territoryId ?? undefined,
             limit,
-            cursor: a.after ?? undefined,
+            cursor,
           });
           return {
             edges: page.items.map((node) => ({ cursor: Buffer.from(JSON.stringify([node.rank])).toString('base64url'), node })),
@@ -53,14 +36,13 @@ export function targetResolvers(targets: TargetService, actuals: ActualsService)
         },
       },
       Mutation: {
-        createTarget: (_: unknown, a: { input: object }, ctx: Ctx) => targets.create(ctx.actor, clean(a.input)),
+        createTarget: (_: unknown, a: { input: object }, ctx: Ctx) => targets.create(ctx.actor, argsInput(a.input)),
         updateTarget: (_: unknown, a: { id: string; input: object; version?: number | null }, ctx: Ctx) =>
-          targets.update(ctx.actor, a.id, { ...clean(a.input), ...(a.version != null ? { version: a.version } : {}) }),
-        decomposeTarget: (_: unknown, a: { input: object }, ctx: Ctx) => targets.decompose(ctx.actor, clean(a.input)),
-        allocateTarget: (_: unknown, a: { input: { partners?: object[] } }, ctx: Ctx) =>
-          targets.allocate(ctx.actor, { ...clean(a.input), ...(a.input.partners ? { partners: a.input.partners.map((p) => clean(p)) } : {}) }),
+          targets.update(ctx.actor, a.id, { ...patchInput(a.input), ...(a.version != null ? { version: a.version } : {}) }),
+        decomposeTarget: (_: unknown, a: { input: object }, ctx: Ctx) => targets.decompose(ctx.actor, argsInput(a.input)),
+        allocateTarget: (_: unknown, a: { input: object }, ctx: Ctx) => targets.allocate(ctx.actor, argsInput(a.input)),
         lockTargetPeriod: (_: unknown, a: { period: string }, ctx: Ctx) => targets.lockPeriod(ctx.actor, a.period),
-        updateTargetSettings: (_: unknown, a: { input: object }, ctx: Ctx) => targets.updateSettings(ctx.actor, clean(a.input)),
+        updateTargetSettings: (_: unknown, a: { input: object }, ctx: Ctx) => targets.updateSettings(ctx.actor, patchInput(a.input)),
       },
     },
     loaders: {

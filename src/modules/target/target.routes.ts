@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
 import { actionPath, etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
-import { importBody, ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
+import { ImportQuery, importRouteValidator, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import type { ActualsService } from './actuals.service.js';
 import { IMPORT_KINDS, STREAMS, STREAM_FIELDS, type StreamName } from './target.ingest.js';
@@ -194,20 +194,13 @@ export async function targetRoutes(app: FastifyInstance, { targets, actuals }: {
           body: z.string().describe(bodyDoc(s)),
           response: { 200: ImportReportSchema, 202: z.object({ jobId: z.string() }), ...problems(400, 401, 403) },
         },
-        // the body is a stream: the zod body schema only documents it
-        validatorCompiler: () => () => true,
+        // the body is a stream: the zod body schema only documents it; the query is validated as on every import
+        validatorCompiler: importRouteValidator as never,
       },
       async (request, reply) => {
-        const actor = actorOf(request);
-        const q = request.query;
-        const flag = (v: string | undefined) => v === 'true';
-        if (flag(q.async)) {
-          const res = await serveImport(app.store, request, IMPORT_KINDS[s]);
-          if ('jobId' in res) reply.code(202);
-          return res;
-        }
-        const { stream, format } = importBody(request);
-        return actuals.import(actor, s, stream, { format, dryRun: flag(q.dryRun), allOrNothing: flag(q.allOrNothing) });
+        const res = await serveImport(app.store, request, IMPORT_KINDS[s]);
+        if ('jobId' in res) reply.code(202);
+        return res;
       },
     );
   }

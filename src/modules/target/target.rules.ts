@@ -2,11 +2,11 @@
  * Pure target arithmetic: splitting a whole into parts that sum to it exactly (largest remainder method).
  * Decimal strings in, decimal strings out; never a JS number for a value.
  */
-import { Decimal as DecimalJs } from 'decimal.js';
+import { Dec } from '../../platform/kernel/index.js';
 
-/** 40 significant digits: enough for numeric(18,4) totals times weights */
-export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP });
-export type Decimal = InstanceType<typeof Decimal>;
+/** the kernel's Decimal (40 significant digits, half-up): enough for numeric(18,4) totals times weights */
+export const Decimal = Dec;
+export type Decimal = Dec;
 
 export const METRICS = ['sales_amount', 'quantity', 'new_customers', 'collection_amount'] as const;
 export type Metric = (typeof METRICS)[number];

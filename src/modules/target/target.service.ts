@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { requireOwnPartner, requireScope, requireTenantUser, iso, decodeUuidCursor, rowsOf, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { targetSql, type FactStream } from './contract.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partners } from '../onboarding/partners.tables.js';
+import { findAgreement, onboardingSql, partnersById } from '../onboarding/contract.js';
 import { children, parsePeriod, PeriodError, previousYear, type Period } from '../../platform/kernel/periods.js';
 import { defaultUnit, splitExact, SplitError, weightsFor, type Metric } from './target.rules.js';
 import {
@@ -19,7 +19,6 @@ import {
   type Target,
 } from './target.schemas.js';
 import { targetPeriodLocks, targets, targetSettings, type TargetRow } from './target.tables.js';
-import { agreements } from '../onboarding/onboarding.tables.js';
 import type { Db } from '../../platform/db.js';
 
 export const TARGET_EVENTS = { set: 'target.set', periodLocked: 'target.period_locked', periodUnlocked: 'target.period_unlocked' } as const;
@@ -44,8 +43,8 @@ export function toTarget(r: TargetRow): Target {
     agreementId: r.agreementId,
     note: r.note,
     version: r.version,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
+    createdAt: iso(r.createdAt)!,
+    updatedAt: iso(r.updatedAt)!,
   };
 }
 
@@ -71,16 +70,15 @@ export class TargetService {
   }
 
   async updateSettings(actor: Actor, input: unknown): Promise<Settings> {
-    requireScope(actor, 'targets:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot change target settings');
+    requireTenantUser(actor, 'targets:write');
     const data = parseInput(TargetSettingsUpdate, input);
     return this.store.write(actor, async (w) => {
       const before = await this.settings(actor, w.tx);
       if (data.fiscalYearStartMonth !== undefined && data.fiscalYearStartMonth !== before.fiscalYearStartMonth) {
         // years and quarters already stored were resolved with the old start month
-        const [{ m } = { m: 0 }] = await this.store.database.rows<{ m: number }>(
-          sql`select count(*)::int as m from ${targets} where tenant_id = ${w.tenantId} and (length(period) = 4 or period like '%-Q%')`,
+        const [{ m } = { m: 0 }] = await rowsOf<{ m: number }>(
           w.tx,
+          sql`select count(*)::int as m from ${targets} where tenant_id = ${w.tenantId} and (length(period) = 4 or period like '%-Q%')`,
         );
         if (Number(m) > 0) {
           throw new DomainError('CONFLICT', 'the fiscal year start cannot change while year or quarter targets exist', {
@@ -133,11 +131,8 @@ export class TargetService {
     if (f.partnerId) conds.push(eq(targets.partnerId, f.partnerId));
     if (f.period) conds.push(eq(targets.period, (await this.period(actor, f.period)).label));
     if (f.metric) conds.push(eq(targets.metric, f.metric));
-    const after = decodeCursor(input.cursor) as [string] | undefined;
-    if (after) {
-      if (typeof after[0] !== 'string' || !/^[0-9a-f-]{36}$/i.test(after[0])) throw invalid('cursor', 'is not a cursor this endpoint issued');
-      conds.push(gt(targets.id, after[0]));
-    }
+    const after = decodeUuidCursor(input.cursor);
+    if (after) conds.push(gt(targets.id, after));
     const rows = await this.store.db
       .select()
       .from(targets)
@@ -167,8 +162,7 @@ export class TargetService {
   }
 
   async update(actor: Actor, id: string, input: unknown, opts: { ifMatch?: number } = {}): Promise<Target> {
-    requireScope(actor, 'targets:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot set targets');
+    requireTenantUser(actor, 'targets:write');
     const patch = parseInput(TargetUpdate, input);
     return this.store.write(actor, async (w) => {
       const [before] = await w.tx
@@ -191,10 +185,7 @@ export class TargetService {
   /** A target is an appendix of an agreement of the same partner (any status: drafts are being negotiated). */
   private async assertAgreement(w: Work, partnerId: string, agreementId: string | null | undefined) {
     if (!agreementId) return;
-    const [a] = await w.tx
-      .select({ partnerId: agreements.partnerId })
-      .from(agreements)
-      .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, agreementId)));
+    const a = await findAgreement(w.tx, w.tenantId, agreementId);
     if (!a) throw invalid('agreementId', `no agreement '${agreementId}' in this tenant`);
     if (a.partnerId !== partnerId) throw invalid('agreementId', "is an agreement of another partner");
   }
@@ -291,12 +282,12 @@ export class TargetService {
     }
     if (changed.length) {
       const now = new Date();
-      const rows = await this.store.database.rows<{ id: string; value: string; version: number }>(
+      const rows = await rowsOf<{ id: string; value: string; version: number }>(
+        w.tx,
         sql`update ${targets} t set value = x.value, version = t.version + 1, updated_at = ${now.toISOString()}::timestamptz
             from unnest(${`{${changed.map((c) => c.before.id).join(',')}}`}::uuid[], ${`{${changed.map((c) => c.value).join(',')}}`}::numeric[]) as x(id, value)
             where t.tenant_id = ${w.tenantId} and t.id = x.id
             returning t.id, t.value::text as value, t.version`,
-        w.tx,
       );
       const after = new Map(rows.map((r) => [r.id, r]));
       for (const c of changed) {
@@ -338,11 +329,7 @@ export class TargetService {
 
   private async assertPartners(w: Work, ids: string[]) {
     const unique = [...new Set(ids)];
-    const rows = await w.tx
-      .select({ id: partners.id })
-      .from(partners)
-      .where(and(eq(partners.tenantId, w.tenantId), inArray(partners.id, unique)));
-    const found = new Set(rows.map((r) => r.id));
+    const found = new Set((await partnersById(w.tx, w.tenantId, unique)).keys());
     const missing = unique.filter((id) => !found.has(id));
     if (missing.length) throw new DomainError('VALIDATION_FAILED', `no partner ${missing.map((m) => `'${m}'`).join(', ')} in this tenant`, { errors: missing.map((m) => ({ path: 'partnerId', message: `no partner '${m}'` })) });
   }
@@ -365,8 +352,7 @@ export class TargetService {
   // ----- locks
 
   async lockPeriod(actor: Actor, label: string) {
-    requireScope(actor, 'targets:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot lock periods');
+    requireTenantUser(actor, 'targets:write');
     const p = await this.period(actor, label);
     return this.store.write(actor, async (w) => {
       const [row] = await w.tx
@@ -385,8 +371,7 @@ export class TargetService {
   }
 
   async unlockPeriod(actor: Actor, label: string): Promise<void> {
-    requireScope(actor, 'targets:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot unlock periods');
+    requireTenantUser(actor, 'targets:write');
     const p = await this.period(actor, label);
     await this.store.write(actor, async (w) => {
       const rows = await w.tx
@@ -422,10 +407,10 @@ export class TargetService {
     const run = async (w: Work | null) => {
       let total = d.value;
       if (total === undefined) {
-        const rows = await this.store.database.rows<{ value: string }>(
+        const rows = await rowsOf<{ value: string }>(
+          w?.tx ?? this.store.db,
           sql`select value::text as value from ${targets} where tenant_id = ${actor.tenantId} and partner_id = ${d.partnerId} and period = ${p.label}
               and metric = ${d.metric} and product_line_id is not distinct from ${line}::uuid and territory_id is not distinct from ${terr}::uuid`,
-          w?.tx,
         );
         if (!rows[0]) throw invalid('value', `no stored ${d.metric} target for ${p.label}: send value`);
         total = rows[0].value;
@@ -456,26 +441,24 @@ export class TargetService {
 
   async allocate(actor: Actor, input: unknown): Promise<SplitResult> {
     const d = parseInput(AllocateInput, input);
-    requireScope(actor, d.save ? 'targets:write' : 'targets:read');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot allocate targets');
+    requireTenantUser(actor, d.save ? 'targets:write' : 'targets:read');
     const p = await this.period(actor, d.period);
     const unit = d.unit ?? defaultUnit(d.metric);
-    const db = this.store.database;
     const run = async (w: Work | null) => {
       let total = d.value;
       let recipients = d.partners?.map((r) => ({ partnerId: r.partnerId, weight: r.weight ?? '1' }));
       if (d.parentPartnerId) {
         if (total === undefined) {
-          const rows = await db.rows<{ value: string }>(
+          const rows = await rowsOf<{ value: string }>(
+            w?.tx ?? this.store.db,
             sql`select value::text as value from ${targets} where tenant_id = ${actor.tenantId} and partner_id = ${d.parentPartnerId} and period = ${p.label}
                 and metric = ${d.metric} and product_line_id is null and territory_id is null`,
-            w?.tx,
           );
           if (!rows[0]) throw invalid('value', `the parent partner has no ${d.metric} target for ${p.label}: send value`);
           total = rows[0].value;
         }
         if (!recipients) {
-          const kids = await db.rows<{ id: string }>(sql`select id from ${partners} where tenant_id = ${actor.tenantId} and parent_id = ${d.parentPartnerId} order by code`, w?.tx);
+          const kids = await rowsOf<{ id: string }>(w?.tx ?? this.store.db, sql`select id from ${onboardingSql.partners(actor.tenantId)} p where parent_id = ${d.parentPartnerId} order by code`);
           if (!kids.length) throw invalid('parentPartnerId', 'the parent partner has no child partners');
           recipients = kids.map((k) => ({ partnerId: k.id, weight: '1' }));
         }
@@ -488,8 +471,7 @@ export class TargetService {
         seen.add(r.partnerId);
       });
       const ids = recipients.map((r) => r.partnerId);
-      const known = await db.rows<{ id: string }>(sql`select id from ${partners} where tenant_id = ${actor.tenantId} and id = any(${`{${ids.join(',')}}`}::uuid[])`, w?.tx);
-      const knownSet = new Set(known.map((k) => k.id));
+      const knownSet = new Set((await partnersById(w?.tx ?? this.store.db, actor.tenantId, ids)).keys());
       const missing = ids.findIndex((id) => !knownSet.has(id));
       if (missing >= 0) throw invalid(`partners.${missing}.partnerId`, `no partner '${ids[missing]}' in this tenant`);
       let weights = recipients.map((r) => r.weight);
@@ -524,7 +506,7 @@ export class TargetService {
 }
 
 function toLock(r: typeof targetPeriodLocks.$inferSelect) {
-  return { period: r.period, periodStart: r.periodStart, periodEnd: r.periodEnd, lockedBy: r.lockedBy, lockedAt: r.lockedAt.toISOString() };
+  return { period: r.period, periodStart: r.periodStart, periodEnd: r.periodEnd, lockedBy: r.lockedBy, lockedAt: iso(r.lockedAt)! };
 }
 
 function sameDecimal(a: string, b: string): boolean {
@@ -546,11 +528,10 @@ export async function lastYearActuals(store: Store, tenantId: string, ids: strin
     q = sql`select partner_id, count(*)::text as v from partner_customers where tenant_id = ${tenantId} and partner_id = any(${arr}::uuid[])
             and first_date between ${p.start} and ${p.end} group by partner_id`;
   } else {
-    const stream = metric === 'collection_amount' ? 'collection' : basis;
+    const stream: FactStream = metric === 'collection_amount' ? 'collection' : basis === 'sell_in' ? 'sell_in' : 'sell_through';
     const col = sql.raw(metric === 'quantity' ? 'quantity' : 'amount');
-    q = sql`select partner_id, sum(${col})::text as v from actual_monthly_totals where tenant_id = ${tenantId} and stream = ${stream}
-            and partner_id = any(${arr}::uuid[]) and month between ${p.start} and ${p.end} group by partner_id`;
+    q = sql`select partner_id, ${col}::text as v from ${targetSql.periodTotals(tenantId, stream, p.start, p.end)} pt where partner_id = any(${arr}::uuid[])`;
   }
-  const rows = await store.database.rows<{ partner_id: string; v: string }>(q, w?.tx);
+  const rows = await rowsOf<{ partner_id: string; v: string }>(w?.tx ?? store.db, q);
   return new Map(rows.map((r) => [r.partner_id, r.v]));
 }

@@ -14,9 +14,8 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { partners } from '../onboarding/partners.tables.js';
+import { onboardingKeys } from '../onboarding/contract.js';
 import type { Metric } from './target.rules.js';
-import { agreements } from '../onboarding/onboarding.tables.js';
 
 /** Per-tenant settings of the target module. */
 export const targetSettings = pgTable('target_settings', {
@@ -56,8 +55,8 @@ export const targets = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('targets_key_uq').on(t.tenantId, t.partnerId, t.period, t.metric, t.productLineId, t.territoryId).nullsNotDistinct(),
     index('targets_period_idx').on(t.tenantId, t.period, t.metric),
-    foreignKey({ name: 'targets_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
-    foreignKey({ name: 'targets_agreement_fk', columns: [t.tenantId, t.agreementId], foreignColumns: [agreements.tenantId, agreements.id] }),
+    foreignKey({ name: 'targets_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
+    foreignKey({ name: 'targets_agreement_fk', columns: [t.tenantId, t.agreementId], foreignColumns: [...onboardingKeys.agreement] }),
     check('targets_metric_ck', sql`${t.metric} in ('sales_amount','quantity','new_customers','collection_amount')`),
     check('targets_value_ck', sql`${t.value} >= 0`),
     check('targets_scope_ck', sql`${t.productLineId} is null or ${t.territoryId} is null`),
