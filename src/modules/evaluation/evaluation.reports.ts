@@ -4,7 +4,8 @@ import { requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError } from '../../platform/errors.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { D, type PeriodRange } from './evaluation.rules.js';
+import { Dec } from '../../platform/kernel/index.js';
+import type { PeriodRange } from './evaluation.rules.js';
 import { Period } from './evaluation.schemas.js';
 
 export const ProgramEffectivenessQuery = z.object({
@@ -96,10 +97,10 @@ export class ReportService {
       from cur full join prior on prior.program_id = cur.program_id and prior.seg is not distinct from cur.seg
       join incentive_programs pr on pr.tenant_id = ${t} and pr.id = coalesce(cur.program_id, prior.program_id)
       order by pr.code, 5 nulls last`);
-    const ratio = (paid: string, sales: string) => (new D(sales).gt(0) ? new D(paid).times(100).div(sales).toDecimalPlaces(4).toFixed() : null);
+    const ratio = (paid: string, sales: string) => (new Dec(sales).gt(0) ? new Dec(paid).times(100).div(sales).toDecimalPlaces(4).toFixed() : null);
     const side = (n: number | null, paid: string | null, sales: string | null) => {
-      const pd = new D(paid ?? 0).toFixed();
-      const sl = new D(sales ?? 0).toFixed();
+      const pd = new Dec(paid ?? 0).toFixed();
+      const sl = new Dec(sales ?? 0).toFixed();
       return { partners: Number(n ?? 0), paid: pd, coveredSales: sl, costToSalesPct: ratio(pd, sl) };
     };
     return rows.map((r) => {
@@ -114,9 +115,9 @@ export class ReportService {
         current: c,
         priorYear: p,
         change: {
-          paid: new D(c.paid).minus(p.paid).toFixed(),
-          coveredSales: new D(c.coveredSales).minus(p.coveredSales).toFixed(),
-          costToSalesPoints: c.costToSalesPct !== null && p.costToSalesPct !== null ? new D(c.costToSalesPct).minus(p.costToSalesPct).toFixed() : null,
+          paid: new Dec(c.paid).minus(p.paid).toFixed(),
+          coveredSales: new Dec(c.coveredSales).minus(p.coveredSales).toFixed(),
+          costToSalesPoints: c.costToSalesPct !== null && p.costToSalesPct !== null ? new Dec(c.costToSalesPct).minus(p.costToSalesPct).toFixed() : null,
         },
       };
     });

@@ -5,7 +5,7 @@ import { DomainError, invalid } from '../../platform/errors.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partners } from '../onboarding/partners.tables.js';
+import { partnersById } from '../onboarding/contract.js';
 import { AwardCreate, AwardListQuery, type Award } from './incentive.schemas.js';
 import { incentivePrograms, recognitionAwards, type AwardRow } from './incentive.tables.js';
 
@@ -35,11 +35,7 @@ export class AwardService {
     if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot grant awards');
     const data = parseInput(AwardCreate, input);
     return this.store.write(actor, async (w) => {
-      const [p] = await w.tx
-        .select({ id: partners.id })
-        .from(partners)
-        .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, data.partnerId)));
-      if (!p) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
+      if (!(await partnersById(w.tx, w.tenantId, [data.partnerId])).has(data.partnerId)) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
       if (data.programId) {
         const [prog] = await w.tx
           .select({ type: incentivePrograms.type })
