@@ -1,6 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
-import { DomainError } from '../../platform/errors.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { Dec, requireTenantUser, type Actor } from '../../platform/kernel/index.js';
@@ -8,29 +6,8 @@ import { incentiveSql } from '../incentive/contract.js';
 import { onboardingSql } from '../onboarding/contract.js';
 import { targetSql } from '../target/contract.js';
 import type { PeriodRange } from './evaluation.rules.js';
-import { Period } from './evaluation.schemas.js';
+import { ProgramEffectivenessQuery, type ProgramEffectiveness } from './evaluation.schemas.js';
 
-export const ProgramEffectivenessQuery = z.object({
-  period: Period,
-  segment: z.enum(['partner_type', 'tier', 'territory']).default('partner_type').describe("territory: the partner's home region code"),
-  include: z.enum(['paid', 'approved']).default('paid').describe('paid: statements paid; approved: approved or paid'),
-  format: z.enum(['json', 'csv']).default('json'),
-});
-
-const Side = z.object({ partners: z.number().int(), paid: z.string(), coveredSales: z.string(), costToSalesPct: z.string().nullable() });
-export const ProgramEffectiveness = z
-  .object({
-    programId: z.uuid(),
-    programCode: z.string(),
-    programName: z.string(),
-    currency: z.string(),
-    segment: z.string().nullable(),
-    current: Side,
-    priorYear: Side.describe('the same period a year earlier'),
-    change: z.object({ paid: z.string(), coveredSales: z.string(), costToSalesPoints: z.string().nullable().describe('current minus prior cost-to-sales, in percentage points') }),
-  })
-  .meta({ id: 'ProgramEffectiveness' });
-export type ProgramEffectiveness = z.infer<typeof ProgramEffectiveness>;
 
 /** The same label a year earlier: 2026-Q1 -> 2025-Q1, 2026-07 -> 2025-07, 2026 -> 2025. */
 export const priorYearLabel = (label: string) => `${Number(label.slice(0, 4)) - 1}${label.slice(4)}`;

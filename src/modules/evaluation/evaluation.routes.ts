@@ -5,12 +5,13 @@ import { actorOf } from '../../platform/auth.js';
 import { actionPath, etag, ifMatchVersion, problems } from '../../platform/http.js';
 import { ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
-import type { Store } from '../../platform/store.js';
 import {
   Action,
   ActionDecision,
   ActionListQuery,
   ActionRule,
+  ProgramEffectiveness,
+  ProgramEffectivenessQuery,
   ActionRuleCreate,
   ExportQuery,
   KpiAverage,
@@ -39,7 +40,6 @@ import {
   WarningRuleCreate,
 } from './evaluation.schemas.js';
 import type { EvaluationServices } from './index.js';
-import { ProgramEffectiveness, ProgramEffectivenessQuery, type ReportService } from './evaluation.reports.js';
 import { toCsv } from '../../platform/csv.js';
 
 const importValidator: typeof validatorCompiler = (route) =>

@@ -397,3 +397,27 @@ export const KpiAverage = z
   .meta({ id: 'KpiAverage' });
 
 export const ExportQuery = z.object({ format: z.enum(['json', 'csv']).default('csv') });
+
+// ----- reports
+
+export const ProgramEffectivenessQuery = z.object({
+  period: Period,
+  segment: z.enum(['partner_type', 'tier', 'territory']).default('partner_type').describe("territory: the partner's home region code"),
+  include: z.enum(['paid', 'approved']).default('paid').describe('paid: statements paid; approved: approved or paid'),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const Side = z.object({ partners: z.number().int(), paid: z.string(), coveredSales: z.string(), costToSalesPct: z.string().nullable() });
+export const ProgramEffectiveness = z
+  .object({
+    programId: z.uuid(),
+    programCode: z.string(),
+    programName: z.string(),
+    currency: z.string(),
+    segment: z.string().nullable(),
+    current: Side,
+    priorYear: Side.describe('the same period a year earlier'),
+    change: z.object({ paid: z.string(), coveredSales: z.string(), costToSalesPoints: z.string().nullable().describe('current minus prior cost-to-sales, in percentage points') }),
+  })
+  .meta({ id: 'ProgramEffectiveness' });
+export type ProgramEffectiveness = z.infer<typeof ProgramEffectiveness>;

@@ -5,6 +5,9 @@ import { extendGraphql } from '../../platform/graphql.js';
 import { registerImportKind } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import type { Actor, Period } from '../../platform/kernel/index.js';
+// the routes (and with them this module's schemas) load before the services that import other modules' contracts:
+// zod registers schemas in load order, which is the order of the components in openapi.yaml
+import { evaluationRoutes } from './evaluation.routes.js';
 import { ActionService } from './evaluation.actions.js';
 import type { PartnerPort, PeriodPort } from './evaluation.common.js';
 import { COMPUTED_KINDS, computedSource } from './evaluation.computed.js';
@@ -12,7 +15,6 @@ import { ManualValueService } from './evaluation.manual-values.js';
 import { ReportService } from './evaluation.reports.js';
 import { evaluationResolvers } from './evaluation.resolvers.js';
 import { ResultService } from './evaluation.results.js';
-import { evaluationRoutes } from './evaluation.routes.js';
 import { RunService } from './evaluation.runs.js';
 import { evaluationSdl } from './evaluation.sdl.js';
 import { TemplateService } from './evaluation.templates.js';

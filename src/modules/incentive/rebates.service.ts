@@ -1,17 +1,14 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { hasScope, requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { Dec, decodeUuidCursor, hasScope, minorUnits, requireOwnPartner, requireScope, requireTenantUser, roundMoney, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { Dec, minorUnits, roundMoney } from '../../platform/kernel/index.js';
 import { LedgerEntryCreate, SpendInput, type LedgerEntry, type RebateBalance } from './incentive.schemas.js';
 import { rebateAccounts, rebateLedger, type LedgerKind, type LedgerRow } from './incentive.tables.js';
 
 export const REBATE_EVENTS = { spent: 'rebate.spent', entry: 'rebate.entry_recorded' } as const;
 
-const today = () => new Date().toISOString().slice(0, 10);
 const fix = (v: string | Dec, currency: string) => roundMoney(new Dec(v), currency);
 
 export function toEntry(r: LedgerRow, currency = 'CNY'): LedgerEntry {
@@ -96,7 +93,7 @@ export class RebateService {
 
   async ledger(actor: Actor, partnerId: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<LedgerEntry>> {
     this.canRead(actor, partnerId);
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const [acc] = await this.store.db
       .select({ currency: rebateAccounts.currency })
       .from(rebateAccounts)
@@ -105,7 +102,7 @@ export class RebateService {
     const rows = await this.store.db
       .select()
       .from(rebateLedger)
-      .where(and(eq(rebateLedger.tenantId, actor.tenantId), eq(rebateLedger.partnerId, partnerId), after ? lt(rebateLedger.id, String(after[0])) : undefined))
+      .where(and(eq(rebateLedger.tenantId, actor.tenantId), eq(rebateLedger.partnerId, partnerId), after ? lt(rebateLedger.id, after) : undefined))
       .orderBy(desc(rebateLedger.id))
       .limit(input.limit + 1);
     return toPage(rows.map((r) => toEntry(r, acc.currency)), input.limit, (e) => [e.id]);
@@ -154,8 +151,7 @@ export class RebateService {
 
   /** Manual movements: release (accrued -> available), pay_out and expire (out of available). */
   async record(actor: Actor, partnerId: string, input: unknown): Promise<{ entry: LedgerEntry; balance: RebateBalance }> {
-    requireScope(actor, 'incentives:approve');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot record rebate movements');
+    requireTenantUser(actor, 'incentives:approve');
     const data = parseInput(LedgerEntryCreate, input);
     return this.store.write(actor, async (w) => {
       const acc = await this.lockAccount(w, partnerId);

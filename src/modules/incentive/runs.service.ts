@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { uuidv7 } from 'uuidv7';
+import { Dec, decodeUuidCursor, isUuid, periodOf, requireOwnPartner, requireScope, requireTenantUser, roundMoney, today, toPage, type Actor, type Page, type Period as PeriodInfo } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Db } from '../../platform/db.js';
-import { Dec, decodeUuidCursor, isUuid, periodOf, requireOwnPartner, requireScope, roundMoney, toPage, today, type Actor, type Page, type Period as PeriodInfo } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AwardService } from './awards.service.js';
@@ -115,8 +115,7 @@ export class RunService {
   /** Computes a run; stores it (run, run lines, statement lines, awards) unless dryRun. */
   async create(actor: Actor, input: unknown): Promise<{ run: Run; lines?: RunLine[] }> {
     const data = parseInput(RunCreate, input);
-    requireScope(actor, data.dryRun ? 'incentives:read' : 'incentives:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot run calculations');
+    requireTenantUser(actor, data.dryRun ? 'incentives:read' : 'incentives:write');
     if (data.dryRun) {
       const program = await this.program(actor, data.program);
       const p = await this.periodFor(actor, program, data.period);
@@ -456,8 +455,7 @@ export class RunService {
    * per partner with the latest stored run of the program for that period. Stores nothing.
    */
   async simulate(actor: Actor, programRef: string, input: unknown) {
-    requireScope(actor, 'incentives:read');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot simulate programs');
+    requireTenantUser(actor, 'incentives:read');
     const data = parseInput(Simulate, input);
     const program = await this.program(actor, programRef);
     const errs = validateRuleSet(program.type, data.rules);

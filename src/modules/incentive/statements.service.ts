@@ -1,12 +1,10 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { Dec, decodeUuidCursor, minorUnits, requireScope, requireTenantUser, roundMoney, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql, partnersById } from '../onboarding/contract.js';
-import { Dec, minorUnits, roundMoney } from '../../platform/kernel/index.js';
 import { ApproveInput, ManualLineCreate, PayInput, StatementListQuery, type Statement, type StatementLine } from './incentive.schemas.js';
 import {
   incentivePrograms,
@@ -114,16 +112,13 @@ export class StatementService {
   async list(actor: Actor, input: { partnerId?: string | undefined; period?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Statement>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(StatementListQuery, { partnerId: input.partnerId, period: input.period, status: input.status });
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(incentiveStatements.tenantId, actor.tenantId)];
     if (actor.partnerId) conds.push(eq(incentiveStatements.partnerId, actor.partnerId));
     if (f.partnerId) conds.push(eq(incentiveStatements.partnerId, f.partnerId));
     if (f.period) conds.push(eq(incentiveStatements.period, f.period));
     if (f.status) conds.push(eq(incentiveStatements.status, f.status));
-    if (after) {
-      if (typeof after[0] !== 'string') throw invalid('cursor', 'is not a cursor this endpoint issued');
-      conds.push(gt(incentiveStatements.id, after[0]));
-    }
+    if (after) conds.push(gt(incentiveStatements.id, after));
     const rows = await this.store.db
       .select()
       .from(incentiveStatements)
@@ -135,8 +130,7 @@ export class StatementService {
 
   /** A manual line (bonus, correction) on the partner's open statement for the period. */
   async addManualLine(actor: Actor, input: unknown): Promise<StatementLine> {
-    requireScope(actor, 'incentives:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot book statement lines');
+    requireTenantUser(actor, 'incentives:write');
     const data = parseInput(ManualLineCreate, input);
     return this.store.write(actor, async (w) => {
       let unit = data.unit ?? 'CNY';
