@@ -56,6 +56,9 @@ export const DecimalInput = z
 /** ISO 4217 currency code. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').describe('ISO 4217');
 
-/** An amount with its currency. */
-export const Money = z.object({ amount: DecimalString, currency: Currency }).meta({ id: 'Money' });
+/**
+ * An amount with its currency. No registry id: zod's global registry puts every schema with an id into openapi.yaml
+ * as soon as the kernel is loaded; a module that uses it in its API names it there.
+ */
+export const Money = z.object({ amount: DecimalString, currency: Currency });
 export type Money = z.infer<typeof Money>;
