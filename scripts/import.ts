@@ -19,6 +19,7 @@ import { createIncentiveServices } from '../src/modules/incentive/index.js';
 import { createOnboardingServices } from '../src/modules/onboarding/index.js';
 import { createPolicyServices } from '../src/modules/policy/index.js';
 import { createTargetServices } from '../src/modules/target/index.js';
+import { evaluationSql } from '../src/modules/evaluation/contract.js';
 import { IMPORT_KINDS, STREAMS, type StreamName } from '../src/modules/target/target.ingest.js';
 
 /** The services of every module that registers import kinds, on this process's store (as the server builds them). */
@@ -26,8 +27,8 @@ function registerKinds(store: Store) {
   const onboarding = createOnboardingServices(store);
   const policy = createPolicyServices(store);
   const target = createTargetServices(store);
-  const incentive = createIncentiveServices(store, { onboarding, target });
-  createEvaluationServices(store, { onboarding, target, policy, incentive });
+  createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
+  createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
   return importsOf(store);
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { evaluationSql } from './modules/evaluation/contract.js';
 import { createEvaluationServices, evaluationModule, type EvaluationServices } from './modules/evaluation/index.js';
 import { createIncentiveServices, incentiveModule, type IncentiveServices } from './modules/incentive/index.js';
 import { createIntegrationServices, integrationModule, type IntegrationServices } from './modules/integration/index.js';
@@ -58,8 +59,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const onboarding = createOnboardingServices(store);
   const policy = createPolicyServices(store);
   const target = createTargetServices(store);
-  const incentive = createIncentiveServices(store, { onboarding, target });
-  const evaluation = createEvaluationServices(store, { onboarding, target, policy, incentive });
+  // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
+  const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
+  const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
   const integration = createIntegrationServices(store, { onboarding }, { nodeEnv: config.NODE_ENV });
   const services: Services = { onboarding, policy, target, incentive, evaluation, integration };
   app.decorate('store', store);

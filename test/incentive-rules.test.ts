@@ -4,12 +4,11 @@ import {
   computeProgram,
   nextTier,
   prorateLargestRemainder,
-  roundMoney,
-  Decimal,
   validateRuleSet,
   type ProgramSpec,
   type RuleSet,
 } from '../src/modules/incentive/incentive.rules.js';
+import { Dec as Decimal, roundMoney } from '../src/platform/kernel/index.js';
 
 const rebate = (mode: 'whole' | 'marginal', extra: Partial<RuleSet> = {}): ProgramSpec => ({
   type: 'rebate',

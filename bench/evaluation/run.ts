@@ -4,7 +4,7 @@
  * 1,000,000 sell-in lines, 500,000 collections, 300,000 inventory snapshots, 20,000 price observations and
  * 20,000 manual values, all generated server-side. One tenant (the worst case).
  *
- * Measures (median of 3): the run as the API performs it (EvaluationService.startRun: values, scores, totals,
+ * Measures (median of 3): the run as the API performs it (RunService.startRun: values, scores, totals,
  * grades and ranks computed set-based and stored) against the bare SQL computing the same six KPI values
  * straight from the fact tables in one SELECT (nothing stored), and prints the ratio.
  *   npm run bench:evaluation [-- --rows 10000000]
@@ -13,11 +13,9 @@
 import { parseArgs } from 'node:util';
 import { systemActor } from '../../src/platform/actor.js';
 import { Store } from '../../src/platform/store.js';
-import { COMPUTED_KINDS, computedSource } from '../../src/modules/evaluation/evaluation.computed.js';
-import { EvaluationService } from '../../src/modules/evaluation/evaluation.service.js';
+import { createEvaluationServices } from '../../src/modules/evaluation/index.js';
 import { ActualsService } from '../../src/modules/target/actuals.service.js';
 import { TargetService } from '../../src/modules/target/target.service.js';
-import type { OnboardingServices } from '../../src/modules/onboarding/index.js';
 import { scratchDatabase, secs, seedCatalog } from '../lib/db.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '10000000' } } });
@@ -71,13 +69,9 @@ try {
   console.error(`  facts loaded in ${secs(t0)} s; monthly totals rebuilt in ${secs(tr)} s`);
   await sql`vacuum analyze`;
 
-  const evaluations = new EvaluationService(store, {
-    onboarding: {} as OnboardingServices,
-    target: { targets } as never,
-    computed: { kinds: COMPUTED_KINDS, source: computedSource },
-  });
+  const evaluation = createEvaluationServices(store, { periods: targets, partners: {} as never });
   const lin = (floor: number, target: number) => ({ type: 'linear', floor, target });
-  await evaluations.createTemplate(actor, {
+  await evaluation.templates.createTemplate(actor, {
     code: 'BENCH',
     name: 'Eight KPIs',
     kpis: [
@@ -94,10 +88,10 @@ try {
   });
 
   const runTimes: number[] = [];
-  let run: Awaited<ReturnType<typeof evaluations.startRun>> | undefined;
+  let run: Awaited<ReturnType<typeof evaluation.runs.startRun>> | undefined;
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    run = await evaluations.startRun(actor, { template: 'BENCH', period: '2025-Q1' });
+    run = await evaluation.runs.startRun(actor, { template: 'BENCH', period: '2025-Q1' });
     runTimes.push((performance.now() - t) / 1000);
   }
   // the same six KPI values straight from the facts, one SELECT, nothing stored

@@ -13,6 +13,7 @@ import { Store } from '../../src/platform/store.js';
 import { createOnboardingServices } from '../../src/modules/onboarding/index.js';
 import { createTargetServices } from '../../src/modules/target/index.js';
 import { createIncentiveServices } from '../../src/modules/incentive/index.js';
+import { evaluationSql } from '../../src/modules/evaluation/contract.js';
 import { scratchDatabase, secs, seedCatalog } from '../lib/db.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, partners: { type: 'string', default: '10000' } } });
@@ -51,7 +52,7 @@ try {
   const actor = systemActor(TENANT, 'bench');
   const onboarding = createOnboardingServices(store);
   const target = createTargetServices(store);
-  const incentive = createIncentiveServices(store, { onboarding, target });
+  const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
   const program = await incentive.programs.create(actor, {
     code: 'BENCH-RB',
     name: 'Bench rebate',

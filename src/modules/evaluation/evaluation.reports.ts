@@ -1,33 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
-import { requireScope, type Actor } from '../../platform/actor.js';
-import { DomainError } from '../../platform/errors.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { D, type PeriodRange } from './evaluation.rules.js';
-import { Period } from './evaluation.schemas.js';
+import { Dec, requireTenantUser, type Actor } from '../../platform/kernel/index.js';
+import { incentiveSql } from '../incentive/contract.js';
+import { onboardingSql } from '../onboarding/contract.js';
+import { targetSql } from '../target/contract.js';
+import type { PeriodRange } from './evaluation.rules.js';
+import { ProgramEffectivenessQuery, type ProgramEffectiveness } from './evaluation.schemas.js';
 
-export const ProgramEffectivenessQuery = z.object({
-  period: Period,
-  segment: z.enum(['partner_type', 'tier', 'territory']).default('partner_type').describe("territory: the partner's home region code"),
-  include: z.enum(['paid', 'approved']).default('paid').describe('paid: statements paid; approved: approved or paid'),
-  format: z.enum(['json', 'csv']).default('json'),
-});
-
-const Side = z.object({ partners: z.number().int(), paid: z.string(), coveredSales: z.string(), costToSalesPct: z.string().nullable() });
-export const ProgramEffectiveness = z
-  .object({
-    programId: z.uuid(),
-    programCode: z.string(),
-    programName: z.string(),
-    currency: z.string(),
-    segment: z.string().nullable(),
-    current: Side,
-    priorYear: Side.describe('the same period a year earlier'),
-    change: z.object({ paid: z.string(), coveredSales: z.string(), costToSalesPoints: z.string().nullable().describe('current minus prior cost-to-sales, in percentage points') }),
-  })
-  .meta({ id: 'ProgramEffectiveness' });
-export type ProgramEffectiveness = z.infer<typeof ProgramEffectiveness>;
 
 /** The same label a year earlier: 2026-Q1 -> 2025-Q1, 2026-07 -> 2025-07, 2026 -> 2025. */
 export const priorYearLabel = (label: string) => `${Number(label.slice(0, 4)) - 1}${label.slice(4)}`;
@@ -42,31 +22,30 @@ export const priorYearLabel = (label: string) => `${Number(label.slice(0, 4)) - 
 function sideSql(t: string, p: PeriodRange, statuses: string[], segment: SQL): SQL {
   const s = sql`${p.start}::date`;
   const e = sql`${p.end}::date`;
+  const lineIds = sql`(select (jsonb_array_elements_text(ln.program_base->'productLineIds'))::uuid)`;
   return sql`
     select ln.program_id, ${segment} as seg, count(*)::int as partners, sum(ln.paid) as paid, sum(ln.sales) as sales
     from (
-      select l.program_id, l.partner_id, sum(l.amount) as paid,
+      select ln.program_id, ln.partner_id, sum(ln.paid) as paid,
         (select case
-           when jsonb_array_length(coalesce(pr.base->'productLineIds', '[]'::jsonb)) = 0 then
-             (select coalesce(sum(m.amount), 0) from actual_monthly_totals m
-              where m.tenant_id = ${t} and m.partner_id = l.partner_id and m.month between ${s} and ${e}
-                and m.stream = case when pr.base->>'metric' like 'sell_in%' then 'sell_in' when pr.base->>'metric' like 'sell_through%' then 'sell_through' else 'collection' end)
-           when pr.base->>'metric' like 'sell_in%' then
-             (select coalesce(sum(f.amount), 0) from sell_in_lines f where f.tenant_id = ${t} and f.partner_id = l.partner_id and f.date between ${s} and ${e}
-                and f.product_line_id in (select (jsonb_array_elements_text(pr.base->'productLineIds'))::uuid))
-           when pr.base->>'metric' like 'sell_through%' then
-             (select coalesce(sum(f.amount), 0) from sell_through_lines f where f.tenant_id = ${t} and f.partner_id = l.partner_id and f.date between ${s} and ${e}
-                and f.product_line_id in (select (jsonb_array_elements_text(pr.base->'productLineIds'))::uuid))
-           else (select coalesce(sum(c.amount), 0) from collections c where c.tenant_id = ${t} and c.partner_id = l.partner_id and c.date between ${s} and ${e})
+           when jsonb_array_length(coalesce(ln.program_base->'productLineIds', '[]'::jsonb)) = 0 then
+             (select coalesce(sum(m.amount), 0) from ${targetSql.monthlyTotals(t)} m
+              where m.partner_id = ln.partner_id and m.month between ${s} and ${e}
+                and m.stream = case when ln.program_base->>'metric' like 'sell_in%' then 'sell_in' when ln.program_base->>'metric' like 'sell_through%' then 'sell_through' else 'collection' end)
+           when ln.program_base->>'metric' like 'sell_in%' then
+             (select coalesce(sum(f.amount), 0) from ${targetSql.factLines(t, 'sell_in')} f where f.partner_id = ln.partner_id and f.date between ${s} and ${e} and f.product_line_id in ${lineIds})
+           when ln.program_base->>'metric' like 'sell_through%' then
+             (select coalesce(sum(f.amount), 0) from ${targetSql.factLines(t, 'sell_through')} f where f.partner_id = ln.partner_id and f.date between ${s} and ${e} and f.product_line_id in ${lineIds})
+           else (select coalesce(sum(c.amount), 0) from ${targetSql.factLines(t, 'collection')} c where c.partner_id = ln.partner_id and c.date between ${s} and ${e})
          end) as sales
-      from incentive_statement_lines l
-      join incentive_statements st on st.tenant_id = l.tenant_id and st.id = l.statement_id
-      join incentive_programs pr on pr.tenant_id = l.tenant_id and pr.id = l.program_id and st.unit = pr.currency
-      where l.tenant_id = ${t} and l.period = ${p.label} and pr.type not in ('points', 'recognition')
-        and st.status in (select jsonb_array_elements_text(${JSON.stringify(statuses)}::jsonb))
-      group by l.program_id, l.partner_id, pr.base
+      from (
+        select l.program_id, l.partner_id, l.program_base, l.amount as paid from ${incentiveSql.statementLines(t)} l
+        where l.unit = l.program_currency and l.period = ${p.label} and l.program_type not in ('points', 'recognition')
+          and l.statement_status in (select jsonb_array_elements_text(${JSON.stringify(statuses)}::jsonb))
+      ) ln
+      group by ln.program_id, ln.partner_id, ln.program_base
     ) ln
-    join partners pa on pa.tenant_id = ${t} and pa.id = ln.partner_id
+    join ${onboardingSql.partners(t)} pa on pa.id = ln.partner_id
     group by 1, 2`;
 }
 
@@ -77,8 +56,7 @@ export class ReportService {
   ) {}
 
   async programEffectiveness(actor: Actor, input: unknown): Promise<ProgramEffectiveness[]> {
-    requireScope(actor, 'evaluations:read');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot read network reports');
+    requireTenantUser(actor, 'evaluations:read');
     const q = parseInput(ProgramEffectivenessQuery, input);
     const cur = await this.period(actor, q.period);
     const prior = await this.period(actor, priorYearLabel(q.period));
@@ -94,12 +72,12 @@ export class ReportService {
         cur.partners as c_partners, cur.paid::text as c_paid, cur.sales::text as c_sales,
         prior.partners as p_partners, prior.paid::text as p_paid, prior.sales::text as p_sales
       from cur full join prior on prior.program_id = cur.program_id and prior.seg is not distinct from cur.seg
-      join incentive_programs pr on pr.tenant_id = ${t} and pr.id = coalesce(cur.program_id, prior.program_id)
+      join ${incentiveSql.programs(t)} pr on pr.id = coalesce(cur.program_id, prior.program_id)
       order by pr.code, 5 nulls last`);
-    const ratio = (paid: string, sales: string) => (new D(sales).gt(0) ? new D(paid).times(100).div(sales).toDecimalPlaces(4).toFixed() : null);
+    const ratio = (paid: string, sales: string) => (new Dec(sales).gt(0) ? new Dec(paid).times(100).div(sales).toDecimalPlaces(4).toFixed() : null);
     const side = (n: number | null, paid: string | null, sales: string | null) => {
-      const pd = new D(paid ?? 0).toFixed();
-      const sl = new D(sales ?? 0).toFixed();
+      const pd = new Dec(paid ?? 0).toFixed();
+      const sl = new Dec(sales ?? 0).toFixed();
       return { partners: Number(n ?? 0), paid: pd, coveredSales: sl, costToSalesPct: ratio(pd, sl) };
     };
     return rows.map((r) => {
@@ -114,9 +92,9 @@ export class ReportService {
         current: c,
         priorYear: p,
         change: {
-          paid: new D(c.paid).minus(p.paid).toFixed(),
-          coveredSales: new D(c.coveredSales).minus(p.coveredSales).toFixed(),
-          costToSalesPoints: c.costToSalesPct !== null && p.costToSalesPct !== null ? new D(c.costToSalesPct).minus(p.costToSalesPct).toFixed() : null,
+          paid: new Dec(c.paid).minus(p.paid).toFixed(),
+          coveredSales: new Dec(c.coveredSales).minus(p.coveredSales).toFixed(),
+          costToSalesPoints: c.costToSalesPct !== null && p.costToSalesPct !== null ? new Dec(c.costToSalesPct).minus(p.costToSalesPct).toFixed() : null,
         },
       };
     });

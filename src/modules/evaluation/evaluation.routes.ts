@@ -5,12 +5,13 @@ import { actorOf } from '../../platform/auth.js';
 import { actionPath, etag, ifMatchVersion, problems } from '../../platform/http.js';
 import { ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
-import type { Store } from '../../platform/store.js';
 import {
   Action,
   ActionDecision,
   ActionListQuery,
   ActionRule,
+  ProgramEffectiveness,
+  ProgramEffectivenessQuery,
   ActionRuleCreate,
   ExportQuery,
   KpiAverage,
@@ -38,9 +39,7 @@ import {
   WarningRule,
   WarningRuleCreate,
 } from './evaluation.schemas.js';
-import type { EvaluationService } from './evaluation.service.js';
-import type { WarningService } from './evaluation.warnings.js';
-import { ProgramEffectiveness, ProgramEffectivenessQuery, type ReportService } from './evaluation.reports.js';
+import type { EvaluationServices } from './index.js';
 import { toCsv } from '../../platform/csv.js';
 
 const importValidator: typeof validatorCompiler = (route) =>
@@ -50,7 +49,7 @@ const TemplateParams = z.object({ template: z.string().min(1).max(64).describe('
 const RunParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 export async function evaluationRoutes(
   app: FastifyInstance,
-  { evaluations, warnings, reports, store }: { evaluations: EvaluationService; warnings: WarningService; reports: ReportService; store: Store },
+  { templates, manualValues, runs, results, actions, warnings, reports, store }: EvaluationServices,
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['evaluations'];
@@ -69,7 +68,7 @@ export async function evaluationRoutes(
       },
     },
     async (request, reply) => {
-      const t = await evaluations.createTemplate(actorOf(request), request.body);
+      const t = await templates.createTemplate(actorOf(request), request.body);
       return reply.code(201).header('location', `/v1/evaluations/templates/${t.id}`).header('etag', etag(t.version)).send(t);
     },
   );
@@ -78,7 +77,7 @@ export async function evaluationRoutes(
     '/v1/evaluations/templates',
     { schema: { tags, operationId: 'listScorecardTemplates', summary: 'List scorecard templates (by code)', querystring: PageQuery, response: { 200: pageSchema(Template), ...problems(400, 401, 403) } } },
     async (request) => {
-      const page = await evaluations.listTemplates(actorOf(request), request.query);
+      const page = await templates.listTemplates(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
@@ -87,7 +86,7 @@ export async function evaluationRoutes(
     '/v1/evaluations/templates/:template',
     { schema: { tags, operationId: 'getScorecardTemplate', summary: 'Get a template with its latest version', params: TemplateParams, response: { 200: Template, ...problems(401, 403, 404) } } },
     async (request, reply) => {
-      const t = await evaluations.getTemplate(actorOf(request), request.params.template);
+      const t = await templates.getTemplate(actorOf(request), request.params.template);
       return reply.header('etag', etag(t.version)).send(t);
     },
   );
@@ -107,7 +106,7 @@ export async function evaluationRoutes(
     },
     async (request, reply) => {
       const ifMatch = ifMatchVersion(request);
-      const t = await evaluations.updateTemplate(actorOf(request), request.params.template, request.body, ifMatch === undefined ? {} : { ifMatch });
+      const t = await templates.updateTemplate(actorOf(request), request.params.template, request.body, ifMatch === undefined ? {} : { ifMatch });
       return reply.header('etag', etag(t.version)).send(t);
     },
   );
@@ -115,7 +114,7 @@ export async function evaluationRoutes(
   r.get(
     '/v1/evaluations/templates/:template/versions',
     { schema: { tags, operationId: 'listScorecardTemplateVersions', summary: 'All versions of a template, newest first', params: TemplateParams, response: { 200: z.object({ data: z.array(TemplateVersion) }), ...problems(401, 403, 404) } } },
-    async (request) => ({ data: await evaluations.listTemplateVersions(actorOf(request), request.params.template) }),
+    async (request) => ({ data: await templates.listTemplateVersions(actorOf(request), request.params.template) }),
   );
 
   r.get(
@@ -129,7 +128,7 @@ export async function evaluationRoutes(
         response: { 200: TemplateVersion, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => evaluations.getTemplateVersion(actorOf(request), request.params.template, request.params.versionNo),
+    async (request) => templates.getTemplateVersion(actorOf(request), request.params.template, request.params.versionNo),
   );
 
   // ---------------------------------------------------------------- manual values
@@ -144,7 +143,7 @@ export async function evaluationRoutes(
         response: { 200: z.object({ written: z.number().int() }), ...problems(400, 401, 403) },
       },
     },
-    async (request) => evaluations.setManualValues(actorOf(request), request.body),
+    async (request) => manualValues.setManualValues(actorOf(request), request.body),
   );
 
   r.get(
@@ -159,7 +158,7 @@ export async function evaluationRoutes(
       },
     },
     async (request) => {
-      const page = await evaluations.listManualValues(actorOf(request), request.query);
+      const page = await manualValues.listManualValues(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
@@ -200,7 +199,7 @@ export async function evaluationRoutes(
       },
     },
     async (request, reply) => {
-      const run = await evaluations.startRun(actorOf(request), request.body);
+      const run = await runs.startRun(actorOf(request), request.body);
       return reply.code(201).header('location', `/v1/evaluations/runs/${run.id}`).header('etag', etag(run.version)).send(run);
     },
   );
@@ -209,7 +208,7 @@ export async function evaluationRoutes(
     '/v1/evaluations/runs',
     { schema: { tags, operationId: 'listEvaluationRuns', summary: 'Evaluation runs, newest first', querystring: PageQuery.extend(RunListQuery.shape), response: { 200: pageSchema(Run), ...problems(400, 401, 403, 404) } } },
     async (request) => {
-      const page = await evaluations.listRuns(actorOf(request), request.query);
+      const page = await runs.listRuns(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
@@ -218,7 +217,7 @@ export async function evaluationRoutes(
     '/v1/evaluations/runs/:id',
     { schema: { tags, operationId: 'getEvaluationRun', summary: 'An evaluation run', params: RunParams, response: { 200: Run, ...problems(400, 401, 403, 404) } } },
     async (request, reply) => {
-      const run = await evaluations.getRun(actorOf(request), request.params.id);
+      const run = await runs.getRun(actorOf(request), request.params.id);
       return reply.header('etag', etag(run.version)).send(run);
     },
   );
@@ -227,7 +226,7 @@ export async function evaluationRoutes(
     '/v1/evaluations/runs/:id',
     { schema: { tags, operationId: 'deleteEvaluationRun', summary: 'Delete a draft run (finalised runs are immutable: 409)', params: RunParams, response: { 204: z.null(), ...problems(400, 401, 403, 404, 409) } } },
     async (request, reply) => {
-      await evaluations.deleteRun(actorOf(request), request.params.id);
+      await runs.deleteRun(actorOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -246,7 +245,7 @@ export async function evaluationRoutes(
     },
     async (request, reply) => {
       const ifMatch = ifMatchVersion(request);
-      const run = await evaluations.finaliseRun(actorOf(request), request.params.id, ifMatch === undefined ? {} : { ifMatch });
+      const run = await runs.finaliseRun(actorOf(request), request.params.id, ifMatch === undefined ? {} : { ifMatch });
       return reply.header('etag', etag(run.version)).send(run);
     },
   );
@@ -264,7 +263,7 @@ export async function evaluationRoutes(
       },
     },
     async (request) => {
-      const page = await evaluations.listResults(actorOf(request), request.params.id, request.query);
+      const page = await results.listResults(actorOf(request), request.params.id, request.query);
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
@@ -274,7 +273,7 @@ export async function evaluationRoutes(
     {
       schema: { tags, operationId: 'getEvaluationResult', summary: "One partner's result in a run", params: RunParams.extend({ partnerId: z.uuid() }), response: { 200: Result, ...problems(400, 401, 403, 404) } },
     },
-    async (request) => evaluations.getResult(actorOf(request), request.params.id, request.params.partnerId),
+    async (request) => results.getResult(actorOf(request), request.params.id, request.params.partnerId),
   );
 
   r.get(
@@ -290,7 +289,7 @@ export async function evaluationRoutes(
       },
     },
     async (request, reply) => {
-      const d = await evaluations.gradeDistribution(actorOf(request), request.params.id);
+      const d = await results.gradeDistribution(actorOf(request), request.params.id);
       if (request.query.format !== 'csv') return d;
       const rows = [...d.grades.map((g) => [g.grade, g.count, g.share]), ['(incomplete)', d.incomplete, '']];
       return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(['grade', 'count', 'share'], rows));
@@ -310,7 +309,7 @@ export async function evaluationRoutes(
       },
     },
     async (request, reply) => {
-      const rows = await evaluations.kpiAverages(actorOf(request), request.params.id, request.query.by);
+      const rows = await results.kpiAverages(actorOf(request), request.params.id, request.query.by);
       if (request.query.format === 'csv') {
         return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(['group', 'kpi', 'partners', 'avgValue', 'avgScore'], rows.map((r) => [r.group, r.kpi, r.partners, r.avgValue, r.avgScore])));
       }
@@ -331,10 +330,11 @@ export async function evaluationRoutes(
       },
     },
     async (request, reply) => {
-      const { kpiCodes, results } = await evaluations.exportRun(actorOf(request), request.params.id);
-      if (request.query.format === 'json') return { data: results };
+      const exported = await results.exportRun(actorOf(request), request.params.id);
+      const kpiCodes = exported.kpiCodes;
+      if (request.query.format === 'json') return { data: exported.results };
       const header = ['partnerCode', 'complete', 'total', 'grade', 'rank', 'missing', ...kpiCodes.flatMap((c) => [`${c}.value`, `${c}.score`])];
-      const lines = results.map((r) => {
+      const lines = exported.results.map((r) => {
         const by = new Map(r.kpis.map((k) => [k.code, k]));
         return [r.partnerCode, r.complete, r.total, r.grade, r.rank, r.missing.join(' '), ...kpiCodes.flatMap((c) => [by.get(c)?.value ?? null, by.get(c)?.score ?? null])];
       });
@@ -379,7 +379,7 @@ export async function evaluationRoutes(
       },
     },
     async (request, reply) => {
-      const data = await evaluations.partnerHistory(actorOf(request), request.params.partnerId, request.query.template);
+      const data = await results.partnerHistory(actorOf(request), request.params.partnerId, request.query.template);
       if (request.query.format !== 'csv') return { data };
       const header = ['period', 'periodStart', 'templateCode', 'templateVersion', 'total', 'grade', 'rank', 'complete', 'finalisedAt', 'runId'];
       const rows = data.map((h) => [h.period, h.periodStart, h.templateCode, h.templateVersion, h.total, h.grade, h.rank, h.complete, h.finalisedAt, h.runId]);
@@ -398,27 +398,27 @@ export async function evaluationRoutes(
         response: { 200: Simulation, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => evaluations.simulate(actorOf(request), request.body),
+    async (request) => results.simulate(actorOf(request), request.body),
   );
 
   // ---------------------------------------------------------------- actions
   r.post(
     '/v1/evaluations/action-rules',
     { schema: { tags, operationId: 'createActionRule', summary: 'A rule mapping grades (optionally over consecutive periods) or a KPI condition to a recommended action', body: ActionRuleCreate, response: { 201: ActionRule, ...problems(400, 401, 403, 404, 409) } } },
-    async (request, reply) => reply.code(201).send(await evaluations.createActionRule(actorOf(request), request.body)),
+    async (request, reply) => reply.code(201).send(await actions.createActionRule(actorOf(request), request.body)),
   );
 
   r.get(
     '/v1/evaluations/action-rules',
     { schema: { tags, operationId: 'listActionRules', summary: 'Action rules', response: { 200: z.object({ data: z.array(ActionRule) }), ...problems(401, 403) } } },
-    async (request) => ({ data: await evaluations.listActionRules(actorOf(request)) }),
+    async (request) => ({ data: await actions.listActionRules(actorOf(request)) }),
   );
 
   r.get(
     '/v1/evaluations/actions',
     { schema: { tags, operationId: 'listEvaluationActions', summary: 'Recommended, accepted and dismissed actions', querystring: PageQuery.extend(ActionListQuery.shape), response: { 200: pageSchema(Action), ...problems(400, 401, 403) } } },
     async (request) => {
-      const page = await evaluations.listActions(actorOf(request), request.query);
+      const page = await actions.listActions(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
@@ -426,7 +426,7 @@ export async function evaluationRoutes(
   r.get(
     '/v1/evaluations/actions/:id',
     { schema: { tags, operationId: 'getEvaluationAction', summary: 'One action', params: RunParams, response: { 200: Action, ...problems(400, 401, 403, 404) } } },
-    async (request) => evaluations.getAction(actorOf(request), request.params.id),
+    async (request) => actions.getAction(actorOf(request), request.params.id),
   );
 
   for (const decision of ['accept', 'dismiss'] as const) {
@@ -445,7 +445,7 @@ export async function evaluationRoutes(
           response: { 200: Action, ...problems(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => evaluations.decideAction(actorOf(request), request.params.id, decision, request.body ?? {}),
+      async (request) => actions.decideAction(actorOf(request), request.params.id, decision, request.body ?? {}),
     );
   }
 

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { dec, Dec } from '../../platform/kernel/index.js';
 
 /**
  * Pure evaluation rules: KPI scoring, weighting, grading, ranking, template validation and period ranges.
@@ -17,8 +17,6 @@ import { Decimal } from 'decimal.js';
  *   rank and are listed by partner code ascending. Incomplete results get no rank and no grade.
  */
 
-export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
-export type Dec = InstanceType<typeof D>;
 
 export const KPI_KINDS = [
   'target_achievement',
@@ -72,7 +70,6 @@ export interface RuleIssue {
   message: string;
 }
 
-const dec = (v: string | number | Dec) => new D(v);
 
 /** Score of one value under a rule (4 decimals, half-up). */
 export function scoreKpi(value: string | Dec, direction: Direction, rule: ScoringRule): Dec {
@@ -82,7 +79,7 @@ export function scoreKpi(value: string | Dec, direction: Direction, rule: Scorin
     const target = dec(rule.target);
     const cap = dec(rule.cap ?? '100');
     const raw = v.minus(floor).times(100).div(target.minus(floor));
-    return D.min(D.max(raw, 0), cap).toDecimalPlaces(4);
+    return Dec.min(Dec.max(raw, 0), cap).toDecimalPlaces(4);
   }
   let best: Band | undefined;
   for (const b of rule.bands) {
@@ -96,7 +93,7 @@ export function scoreKpi(value: string | Dec, direction: Direction, rule: Scorin
 
 /** Weighted total of (rounded) scores: sum(score x weight / 100), 2 decimals half-up. */
 export function weightedTotal(parts: { score: string | Dec; weight: string | Dec }[]): Dec {
-  let sum = new D(0);
+  let sum = new Dec(0);
   for (const p of parts) sum = sum.plus(dec(p.score).times(dec(p.weight)).div(100));
   return sum.toDecimalPlaces(2);
 }
@@ -189,7 +186,7 @@ const MAX_SCORE = '99999.9999';
 export function validateTemplate(def: TemplateDef): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const codes = new Set<string>();
-  let sum = new D(0);
+  let sum = new Dec(0);
   def.kpis.forEach((k, i) => {
     const p = `kpis.${i}`;
     if (codes.has(k.code)) issues.push({ path: `${p}.code`, message: `duplicate KPI code '${k.code}'` });

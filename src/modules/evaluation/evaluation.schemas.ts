@@ -1,26 +1,11 @@
 import { z } from 'zod';
+import { Code, DecimalInput, PeriodLabel, text } from '../../platform/kernel/index.js';
 import { ACTION_TYPES, KPI_KINDS } from './evaluation.rules.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const Code = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]*$/, 'letters, digits and . _ - / only, starting with a letter or digit');
-
-/** A decimal given as a string ("12.5") or a JSON number; kept as a string. */
-export const DecimalIn = z
-  .union([z.string().trim().regex(/^-?\d{1,14}(\.\d{1,4})?$/, 'must be a decimal number such as 12.5 (at most 4 decimals)'), z.number().finite()])
-  .transform((v) => (typeof v === 'number' ? String(v) : v))
-  .pipe(z.string().regex(/^-?\d{1,14}(\.\d{1,4})?$/, 'must be a decimal number with at most 4 decimals'));
-
-export const Period = z
-  .string()
-  .trim()
-  .regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, 'a period: YYYY, YYYY-Qn or YYYY-MM')
-  .describe('2026, 2026-Q3 or 2026-07');
+/** Kernel schemas under this module's names: a decimal as a string or JSON number, a KPI or template code, a period label. */
+export const DecimalIn = DecimalInput;
+export const Period = PeriodLabel;
+export { Code };
 
 const Band = z.strictObject({ threshold: DecimalIn, score: DecimalIn });
 
@@ -412,3 +397,27 @@ export const KpiAverage = z
   .meta({ id: 'KpiAverage' });
 
 export const ExportQuery = z.object({ format: z.enum(['json', 'csv']).default('csv') });
+
+// ----- reports
+
+export const ProgramEffectivenessQuery = z.object({
+  period: Period,
+  segment: z.enum(['partner_type', 'tier', 'territory']).default('partner_type').describe("territory: the partner's home region code"),
+  include: z.enum(['paid', 'approved']).default('paid').describe('paid: statements paid; approved: approved or paid'),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const Side = z.object({ partners: z.number().int(), paid: z.string(), coveredSales: z.string(), costToSalesPct: z.string().nullable() });
+export const ProgramEffectiveness = z
+  .object({
+    programId: z.uuid(),
+    programCode: z.string(),
+    programName: z.string(),
+    currency: z.string(),
+    segment: z.string().nullable(),
+    current: Side,
+    priorYear: Side.describe('the same period a year earlier'),
+    change: z.object({ paid: z.string(), coveredSales: z.string(), costToSalesPoints: z.string().nullable().describe('current minus prior cost-to-sales, in percentage points') }),
+  })
+  .meta({ id: 'ProgramEffectiveness' });
+export type ProgramEffectiveness = z.infer<typeof ProgramEffectiveness>;

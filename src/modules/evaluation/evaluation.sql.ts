@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { onboardingSql } from '../onboarding/contract.js';
 import type { GradeBand, KpiDef, KpiKind } from './evaluation.rules.js';
 
 /**
@@ -57,7 +58,7 @@ export function insertResultKpisSql(i: RunSqlInput): SQL {
         pos int, code text, weight numeric, direction text, source text, kind text, rule text,
         floor numeric, target numeric, cap numeric, bands jsonb, otherwise numeric, dflt numeric)
     ),
-    p as (select id from partners where tenant_id = ${i.tenantId} and ${partnerFilter}),
+    p as (select id from ${onboardingSql.partners(i.tenantId)} pa where ${partnerFilter}),
     c as (${computed}),
     raw as (
       select p.id as partner_id, k.*,
@@ -112,5 +113,5 @@ export function insertResultsSql(tenantId: string, runId: string, bands: GradeBa
         select b->>'grade' from jsonb_array_elements(${bandJson}::jsonb) b
         where g.total >= (b->>'min')::numeric order by (b->>'min')::numeric desc limit 1) end,
       case when g.complete then rank() over (partition by g.complete order by g.total desc) end
-    from g join partners p on p.tenant_id = ${tenantId} and p.id = g.partner_id`;
+    from g join ${onboardingSql.partners(tenantId)} p on p.id = g.partner_id`;
 }

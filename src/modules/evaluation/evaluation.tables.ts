@@ -15,7 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { partners } from '../onboarding/partners.tables.js';
+import { onboardingKeys } from '../onboarding/contract.js';
 import type { ActionCondition, ActionType, GradeBand, KpiDef } from './evaluation.rules.js';
 
 /** Scorecard templates: the stable identity; the definition lives in versions. */
@@ -71,7 +71,7 @@ export const evaluationManualValues = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.period, t.kpiCode, t.partnerId] }),
     index('evaluation_manual_values_partner_idx').on(t.tenantId, t.partnerId, t.period),
-    foreignKey({ name: 'evaluation_manual_values_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
+    foreignKey({ name: 'evaluation_manual_values_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
   ],
 );
 
@@ -262,7 +262,7 @@ export const evaluationWarnings = pgTable(
     uniqueIndex('evaluation_warnings_open_uq').on(t.tenantId, t.ruleId, t.partnerId, t.period).where(sql`status = 'open'`),
     index('evaluation_warnings_partner_idx').on(t.tenantId, t.partnerId, t.status),
     foreignKey({ name: 'evaluation_warnings_rule_fk', columns: [t.tenantId, t.ruleId], foreignColumns: [evaluationWarningRules.tenantId, evaluationWarningRules.id] }),
-    foreignKey({ name: 'evaluation_warnings_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
+    foreignKey({ name: 'evaluation_warnings_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
     check('evaluation_warnings_status_ck', sql`${t.status} in ('open','closed')`),
   ],
 );

@@ -1,86 +1,72 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, iso, requireScope, requireTenantUser, toPage, today, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
+import { onboardingSql } from '../onboarding/contract.js';
+import { policySql } from '../policy/contract.js';
+import { targetSql } from '../target/contract.js';
 import type { PeriodRange } from './evaluation.rules.js';
 import { WarningCheckIn, WarningListQuery, WarningRuleCreate, type Warning, type WarningCheckResult, type WarningRule } from './evaluation.schemas.js';
 import { evaluationWarningRules, evaluationWarnings, type WarningKind } from './evaluation.tables.js';
 
 type RuleRow = typeof evaluationWarningRules.$inferSelect;
 
-const iso = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-
 function toRule(r: RuleRow): WarningRule {
   return { id: r.id, code: r.code, name: r.name, kind: r.kind, threshold: r.threshold, minElapsedPct: r.minElapsedPct, active: r.active, createdAt: iso(r.createdAt)! };
 }
 
-/** Today (UTC) and the calendar quarter it is in. */
-const today = () => new Date().toISOString().slice(0, 10);
+/** The calendar quarter a date is in. */
 const quarterOf = (d: string) => `${d.slice(0, 4)}-Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`;
 
 /**
  * The partners whose condition holds now, per rule: (rule_id, partner_id, value). One statement per check,
- * set-based over the target module's facts and the policy module's violations (read-only).
+ * set-based over the target module's facts and the policy module's violations, read through their contracts.
  */
 function conditionsSql(tenantId: string, rules: RuleRow[], p: PeriodRange, asOf: string): SQL {
   const t = tenantId;
-  const s = sql`${p.start}::date`;
-  const upto = sql`least(${asOf}::date, ${p.end}::date)`;
+  const upto = asOf < p.end ? asOf : p.end;
   const days = sql`(${p.end}::date - ${p.start}::date + 1)`;
   const elapsed = sql`greatest(least(${asOf}::date, ${p.end}::date) - ${p.start}::date + 1, 0)`;
-  const basis = sql`coalesce((select sales_basis from target_settings where tenant_id = ${t}), 'sell_through')`;
+  const active = onboardingSql.partners(t);
   const branches: SQL[] = rules.map((r) => {
     const id = sql`${r.id}::uuid`;
     const x = sql`${r.threshold}::numeric`;
     switch (r.kind as WarningKind) {
       case 'achievement_behind_run_rate':
-        // expected to date = target x elapsed / days; alert when actual < threshold % of it
+        // expected to date = target x elapsed / days; alert when actual (sales basis) < threshold % of it
         return sql`select ${id} as rule_id, q.partner_id, q.value from (
-            select tg.partner_id, round(coalesce(a.v, 0) * 100 / (tg.value * ${elapsed} / ${days}), 4) as value
-            from targets tg
-            join partners pa on pa.tenant_id = tg.tenant_id and pa.id = tg.partner_id and pa.status = 'active'
-            left join (
-              select partner_id, sum(amount) as v from sell_through_lines
-              where tenant_id = ${t} and date between ${s} and ${upto} and ${basis} = 'sell_through' group by partner_id
-              union all
-              select partner_id, sum(amount) from sell_in_lines
-              where tenant_id = ${t} and date between ${s} and ${upto} and ${basis} = 'sell_in' group by partner_id
-            ) a on a.partner_id = tg.partner_id
-            where tg.tenant_id = ${t} and tg.period = ${p.label} and tg.metric = 'sales_amount'
-              and tg.product_line_id is null and tg.territory_id is null and tg.value > 0
-              and ${elapsed} * 100 >= ${r.minElapsedPct}::numeric * ${days}
+            select tg.partner_id, round(coalesce(a.amount, 0) * 100 / (tg.value * ${elapsed} / ${days}), 4) as value
+            from ${targetSql.partnerTargets(t, p.label, 'sales_amount')} tg
+            join ${active} pa on pa.id = tg.partner_id and pa.status = 'active'
+            left join ${targetSql.periodTotals(t, 'basis', p.start, upto)} a on a.partner_id = tg.partner_id
+            where tg.value > 0 and ${elapsed} * 100 >= ${r.minElapsedPct}::numeric * ${days}
           ) q where q.value < ${x}`;
       case 'collections_overdue':
         // sell-in invoiced on or before asOf - threshold days, minus every collection up to asOf
         return sql`select ${id}, q.partner_id, q.value from (
             select si.partner_id, si.v - coalesce(c.v, 0) as value
-            from (select partner_id, sum(amount) as v from sell_in_lines where tenant_id = ${t} and date <= ${asOf}::date - ${r.threshold}::numeric::int group by partner_id) si
-            join partners pa on pa.tenant_id = ${t} and pa.id = si.partner_id and pa.status = 'active'
-            left join (select partner_id, sum(amount) as v from collections where tenant_id = ${t} and date <= ${asOf}::date group by partner_id) c on c.partner_id = si.partner_id
+            from (select partner_id, sum(amount) as v from ${targetSql.factLines(t, 'sell_in')} f where f.date <= ${asOf}::date - ${r.threshold}::numeric::int group by partner_id) si
+            join ${active} pa on pa.id = si.partner_id and pa.status = 'active'
+            left join (select partner_id, sum(amount) as v from ${targetSql.factLines(t, 'collection')} f where f.date <= ${asOf}::date group by partner_id) c on c.partner_id = si.partner_id
           ) q where q.value > 0`;
       case 'inventory_days_above':
         return sql`select ${id}, q.partner_id, q.value from (
-            select st.partner_id, round(inv.q * ${elapsed} / st.v, 4) as value
-            from (select partner_id, sum(quantity) as v from sell_through_lines where tenant_id = ${t} and date between ${s} and ${upto} group by partner_id having sum(quantity) > 0) st
-            join partners pa on pa.tenant_id = ${t} and pa.id = st.partner_id and pa.status = 'active'
-            join (
-              select partner_id, sum(quantity_on_hand) as q from (
-                select distinct on (partner_id, product_id) partner_id, quantity_on_hand from inventory_snapshots
-                where tenant_id = ${t} and date between ${s} and ${upto} order by partner_id, product_id, date desc
-              ) latest group by partner_id
-            ) inv on inv.partner_id = st.partner_id
+            select st.partner_id, round(inv.quantity_on_hand * ${elapsed} / st.quantity, 4) as value
+            from ${targetSql.periodTotals(t, 'sell_through', p.start, upto)} st
+            join ${active} pa on pa.id = st.partner_id and pa.status = 'active'
+            join ${targetSql.latestInventory(t, p.start, upto)} inv on inv.partner_id = st.partner_id
+            where st.quantity > 0
           ) q where q.value > ${x}`;
       case 'new_violation':
         return sql`select ${id}, q.partner_id, q.value from (
             select partner_id, count(*)::numeric as value from (
-              select partner_id from price_violations where tenant_id = ${t} and observed_on between ${s} and ${upto}
+              select partner_id from ${policySql.violations(t)} v where v.observed_on between ${p.start}::date and ${upto}::date
               union all
-              select partner_id from sell_through_lines where tenant_id = ${t} and cross_region and date between ${s} and ${upto}
+              select partner_id from ${targetSql.factLines(t, 'sell_through')} l where l.cross_region and l.date between ${p.start}::date and ${upto}::date
             ) v group by partner_id
-          ) q join partners pa on pa.tenant_id = ${t} and pa.id = q.partner_id and pa.status = 'active'
+          ) q join ${active} pa on pa.id = q.partner_id and pa.status = 'active'
           where q.value > ${x}`;
       default:
         throw new DomainError('INTERNAL', `unknown warning kind ${r.kind as string}`);
@@ -96,8 +82,7 @@ export class WarningService {
   ) {}
 
   async createRule(actor: Actor, input: unknown): Promise<WarningRule> {
-    requireScope(actor, 'evaluations:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot define warning rules');
+    requireTenantUser(actor, 'evaluations:write');
     const data = parseInput(WarningRuleCreate, input);
     if (data.kind === 'collections_overdue' && !/^\d+$/.test(data.threshold)) throw invalid('threshold', 'collections_overdue takes a whole number of days');
     return this.store.write(actor, async (w) => {
@@ -114,8 +99,7 @@ export class WarningService {
   }
 
   async listRules(actor: Actor): Promise<WarningRule[]> {
-    requireScope(actor, 'evaluations:read');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot read warning rules');
+    requireTenantUser(actor, 'evaluations:read');
     const rows = await this.store.db.select().from(evaluationWarningRules).where(eq(evaluationWarningRules.tenantId, actor.tenantId)).orderBy(asc(evaluationWarningRules.code));
     return rows.map(toRule);
   }
@@ -127,8 +111,7 @@ export class WarningService {
    * A scheduler calls this with a system actor per tenant.
    */
   async check(actor: Actor, input: unknown = {}): Promise<WarningCheckResult> {
-    requireScope(actor, 'evaluations:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot run warning checks');
+    requireTenantUser(actor, 'evaluations:write');
     const data = parseInput(WarningCheckIn, input);
     const asOf = data.asOf ?? today();
     const p = await this.period(actor, data.period ?? quarterOf(asOf));
@@ -183,32 +166,32 @@ export class WarningService {
     });
   }
 
-  private select(tx = this.store.db) {
+  private select(tenantId: string, tx = this.store.db) {
     const ew = evaluationWarnings;
     return tx
-      .select({ w: ew, rule: evaluationWarningRules, partnerCode: sql<string>`(select code from partners p where p.tenant_id = ${ew.tenantId} and p.id = ${ew.partnerId})` })
+      .select({ w: ew, rule: evaluationWarningRules, partnerCode: sql<string>`(select p.code from ${onboardingSql.partners(tenantId)} p where p.id = ${ew.partnerId})` })
       .from(ew)
       .innerJoin(evaluationWarningRules, and(eq(evaluationWarningRules.tenantId, ew.tenantId), eq(evaluationWarningRules.id, ew.ruleId)));
   }
 
   private async byIds(tenantId: string, ids: string[], tx = this.store.db): Promise<Warning[]> {
     if (!ids.length) return [];
-    const rows = await this.select(tx).where(and(eq(evaluationWarnings.tenantId, tenantId), sql`${evaluationWarnings.id} in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`));
+    const rows = await this.select(tenantId, tx).where(and(eq(evaluationWarnings.tenantId, tenantId), sql`${evaluationWarnings.id} in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`));
     return rows.map(toWarning);
   }
 
   async list(actor: Actor, input: Record<string, unknown> & { limit: number; cursor?: string | undefined }): Promise<Page<Warning>> {
     requireScope(actor, 'evaluations:read');
     const f = parseInput(WarningListQuery, { status: input.status, partnerId: input.partnerId, period: input.period });
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const ew = evaluationWarnings;
     const conds: (SQL | undefined)[] = [eq(ew.tenantId, actor.tenantId)];
     if (actor.partnerId) conds.push(eq(ew.partnerId, actor.partnerId));
     if (f.status) conds.push(eq(ew.status, f.status));
     if (f.partnerId) conds.push(eq(ew.partnerId, f.partnerId));
     if (f.period) conds.push(eq(ew.period, f.period));
-    if (after) conds.push(sql`${ew.id} > ${String(after[0])}::uuid`);
-    const rows = await this.select().where(and(...conds)).orderBy(asc(ew.id)).limit(input.limit + 1);
+    if (after) conds.push(sql`${ew.id} > ${after}::uuid`);
+    const rows = await this.select(actor.tenantId).where(and(...conds)).orderBy(asc(ew.id)).limit(input.limit + 1);
     return toPage(rows.map(toWarning), input.limit, (x) => [x.id]);
   }
 }

@@ -4,35 +4,60 @@ import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
-import type { IncentiveServices } from '../incentive/index.js';
-import type { OnboardingServices } from '../onboarding/index.js';
-import type { PolicyServices } from '../policy/index.js';
-import type { TargetServices } from '../target/index.js';
-import { COMPUTED_KINDS, computedSource } from './evaluation.computed.js';
-import { evaluationResolvers } from './evaluation.resolvers.js';
+import type { Actor, Period } from '../../platform/kernel/index.js';
+// the routes (and with them this module's schemas) load before the services that import other modules' contracts:
+// zod registers schemas in load order, which is the order of the components in openapi.yaml
 import { evaluationRoutes } from './evaluation.routes.js';
-import { evaluationSdl } from './evaluation.sdl.js';
-import { EvaluationService } from './evaluation.service.js';
-import { WarningService } from './evaluation.warnings.js';
+import { ActionService } from './evaluation.actions.js';
+import type { PartnerPort, PeriodPort } from './evaluation.common.js';
+import { COMPUTED_KINDS, computedSource } from './evaluation.computed.js';
+import { ManualValueService } from './evaluation.manual-values.js';
 import { ReportService } from './evaluation.reports.js';
+import { evaluationResolvers } from './evaluation.resolvers.js';
+import { ResultService } from './evaluation.results.js';
+import { RunService } from './evaluation.runs.js';
+import { evaluationSdl } from './evaluation.sdl.js';
+import { TemplateService } from './evaluation.templates.js';
+import { WarningService } from './evaluation.warnings.js';
 
-/** Services of the evaluation module. */
+export { EVALUATION_EVENTS } from './evaluation.common.js';
+
+/** Services of the evaluation module, one per aggregate. */
 export interface EvaluationServices {
-  evaluations: EvaluationService;
+  templates: TemplateService;
+  manualValues: ManualValueService;
+  runs: RunService;
+  results: ResultService;
+  actions: ActionService;
   /** early warnings; `warnings.check(systemActor(tenant), {})` is what a scheduler calls */
   warnings: WarningService;
   reports: ReportService;
   store: Store;
 }
 
-export function createEvaluationServices(store: Store, deps: { onboarding: OnboardingServices; target: TargetServices; policy: PolicyServices; incentive: IncentiveServices }): EvaluationServices {
-  // computed KPIs read the target module's fact tables and the policy module's price_violations view
-  const evaluations = new EvaluationService(store, { onboarding: deps.onboarding, target: deps.target, computed: { kinds: COMPUTED_KINDS, source: computedSource } });
-  importsOf(store).register('evaluation.manual-values', (actor) => evaluations.manualValuesImportSpec(actor));
-  const warnings = new WarningService(store, (actor, label) => evaluations.period(actor, label));
-  // program effectiveness reads the incentive module's statements and programs (read-only SQL)
-  const reports = new ReportService(store, (actor, label) => evaluations.period(actor, label));
-  return { evaluations, warnings, reports, store };
+/**
+ * `periods`: the tenant's period labels (the target module's TargetService); `partners`: the onboarding
+ * PartnerService (accepted actions change a partner's tier or status through it). Both wired by the composition
+ * root; other modules' data is read through their contracts.
+ */
+export function createEvaluationServices(store: Store, deps: { periods: PeriodPort; partners: PartnerPort }): EvaluationServices {
+  const period = (actor: Actor, label: string): Promise<Period> => deps.periods.period(actor, label);
+  const manualValues = new ManualValueService(store);
+  importsOf(store).register('evaluation.manual-values', (actor) => manualValues.manualValuesImportSpec(actor));
+  const actions = new ActionService(store, deps.partners);
+  // computed KPIs read the target module's facts and the policy module's violations through their contracts
+  const runs = new RunService(store, period, actions, { kinds: COMPUTED_KINDS, source: computedSource });
+  return {
+    templates: new TemplateService(store),
+    manualValues,
+    runs,
+    results: new ResultService(store),
+    actions,
+    warnings: new WarningService(store, period),
+    // program effectiveness reads the incentive module's statements and programs through its contract
+    reports: new ReportService(store, period),
+    store,
+  };
 }
 
 /** The evaluation module: one encapsulated plugin (its zod compilers stay inside). */
@@ -40,6 +65,6 @@ export async function evaluationModule(app: FastifyInstance, opts: { services: E
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await evaluationRoutes(app, opts.services);
-  const g = evaluationResolvers(opts.services.evaluations, opts.services.warnings, opts.services.reports);
+  const g = evaluationResolvers(opts.services);
   extendGraphql(app, evaluationSdl, g.resolvers, g.loaders);
 }

@@ -1,11 +1,10 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireScope, type Actor } from '../../platform/actor.js';
-import { DomainError, invalid } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { invalid } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partners } from '../onboarding/partners.tables.js';
+import { partnersById } from '../onboarding/contract.js';
 import { AwardCreate, AwardListQuery, type Award } from './incentive.schemas.js';
 import { incentivePrograms, recognitionAwards, type AwardRow } from './incentive.tables.js';
 
@@ -31,15 +30,10 @@ export class AwardService {
   constructor(private readonly store: Store) {}
 
   async grant(actor: Actor, input: unknown): Promise<Award> {
-    requireScope(actor, 'incentives:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot grant awards');
+    requireTenantUser(actor, 'incentives:write');
     const data = parseInput(AwardCreate, input);
     return this.store.write(actor, async (w) => {
-      const [p] = await w.tx
-        .select({ id: partners.id })
-        .from(partners)
-        .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, data.partnerId)));
-      if (!p) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
+      if (!(await partnersById(w.tx, w.tenantId, [data.partnerId])).has(data.partnerId)) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
       if (data.programId) {
         const [prog] = await w.tx
           .select({ type: incentivePrograms.type })
@@ -75,13 +69,13 @@ export class AwardService {
   async list(actor: Actor, input: { partnerId?: string | undefined; period?: string | undefined; programId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Award>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(AwardListQuery, { partnerId: input.partnerId, period: input.period, programId: input.programId });
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(recognitionAwards.tenantId, actor.tenantId)];
     if (actor.partnerId) conds.push(eq(recognitionAwards.partnerId, actor.partnerId));
     if (f.partnerId) conds.push(eq(recognitionAwards.partnerId, f.partnerId));
     if (f.period) conds.push(eq(recognitionAwards.period, f.period));
     if (f.programId) conds.push(eq(recognitionAwards.programId, f.programId));
-    if (after) conds.push(gt(recognitionAwards.id, String(after[0])));
+    if (after) conds.push(gt(recognitionAwards.id, after));
     const rows = await this.store.db
       .select()
       .from(recognitionAwards)

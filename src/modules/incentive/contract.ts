@@ -3,6 +3,7 @@
  * boundary check).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { Actor, Period } from '../../platform/kernel/index.js';
 
 /**
  * A port incentive eligibility needs and the evaluation module provides (evaluation comes after incentive, so
@@ -11,6 +12,16 @@ import { sql, type SQL } from 'drizzle-orm';
 export interface GradeSource {
   /** relation: tenant_id, partner_id, grade (the latest finalised grade, optionally of one template) */
   latestGrades(tenantId: string, templateId?: string): SQL;
+}
+
+/**
+ * A port for the tenant's periods (fiscal year start month) the target module provides: the composition root wires
+ * `target.targets` here (a service, not a contract: incentive does not import it).
+ */
+export interface PeriodSource {
+  /** a period label resolved with the tenant's fiscal year; VALIDATION_FAILED naming `period` when it is not one */
+  period(actor: Actor, label: string): Promise<Period>;
+  settings(actor: Actor): Promise<{ fiscalYearStartMonth: number }>;
 }
 
 export const incentiveSql = {

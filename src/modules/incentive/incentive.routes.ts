@@ -5,7 +5,7 @@ import { actorOf } from '../../platform/auth.js';
 import { etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import type { IncentiveServices } from './index.js';
-import { Decimal, roundMoney } from './incentive.rules.js';
+import { Dec, roundMoney } from '../../platform/kernel/index.js';
 import {
   ApproveInput,
   Award,
@@ -438,5 +438,5 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
 }
 
 function fixed(v: string, unit: string) {
-  return roundMoney(new Decimal(v), unit);
+  return roundMoney(new Dec(v), unit);
 }

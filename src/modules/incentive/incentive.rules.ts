@@ -15,10 +15,10 @@
  *      budget / total with the largest-remainder rule in minor units (floors first, then one minor unit each to
  *      the largest remainders, ties by partner id ascending), so the prorated lines sum exactly to the budget.
  */
-import { Decimal as DecimalJs } from 'decimal.js';
+import { canon, Dec, DECIMAL_RE, minorUnits, roundMoney } from '../../platform/kernel/index.js';
 
-export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP });
-export type Decimal = InstanceType<typeof Decimal>;
+/** The kernel's money functions; policy imports them from the kernel (this re-export goes once it does). */
+export { minorUnits, roundMoney, DECIMAL_RE };
 
 export const PROGRAM_TYPES = ['rebate', 'target_bonus', 'commission', 'points', 'recognition', 'penalty'] as const;
 export type ProgramType = (typeof PROGRAM_TYPES)[number];
@@ -72,32 +72,8 @@ export interface RuleError {
   message: string;
 }
 
-export const DECIMAL_RE = /^-?\d{1,14}(\.\d{1,4})?$/;
-
-const d = (s: string | number | Decimal) => new Decimal(s);
+const d = (s: string | number | Dec) => new Dec(s);
 const HUNDRED = d(100);
-
-/** Minor units per currency (ISO 4217 exponent, every code whose exponent is not 2); PTS (points) are whole. Default 2. */
-const MINOR: Record<string, number> = {
-  ...Object.fromEntries(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF', 'PTS'].map((c) => [c, 0])),
-  ...Object.fromEntries(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((c) => [c, 3])),
-  CLF: 4,
-  UYW: 4,
-};
-export function minorUnits(currency: string): number {
-  return MINOR[currency.toUpperCase()] ?? 2;
-}
-
-/** Half-up to the currency's minor unit; returns a fixed-point string ("12.35", "-3.00", "7"). */
-export function roundMoney(v: Decimal, currency: string): string {
-  const n = minorUnits(currency);
-  return v.toDecimalPlaces(n, Decimal.ROUND_HALF_UP).toFixed(n);
-}
-
-/** "150000.0000" -> "150000"; keeps an exact canonical form for explanations */
-export function canon(v: Decimal): string {
-  return v.toFixed();
-}
 
 /**
  * Semantic checks a schema cannot express. Paths are relative to the rule set ("tiers.2.threshold").
@@ -107,7 +83,7 @@ export function validateRuleSet(type: ProgramType, r: RuleSet): RuleError[] {
   const errs: RuleError[] = [];
   const needsTiers = type !== 'penalty' && type !== 'recognition';
   if (needsTiers && r.tiers.length === 0) errs.push({ path: 'tiers', message: `a ${type} program needs at least one tier` });
-  let prev: Decimal | undefined;
+  let prev: Dec | undefined;
   const kinds = new Set<string>();
   r.tiers.forEach((t, i) => {
     const th = d(t.threshold);
@@ -133,7 +109,7 @@ export function validateRuleSet(type: ProgramType, r: RuleSet): RuleError[] {
   if (kinds.size > 1) errs.push({ path: 'tiers', message: 'all tiers must use rate, or all must use amount' });
   if (r.accelerators?.length) {
     if (kinds.has('amount')) errs.push({ path: 'accelerators', message: 'accelerators apply to rate tiers only' });
-    let prevA: Decimal | undefined;
+    let prevA: Dec | undefined;
     r.accelerators.forEach((a, i) => {
       const above = d(a.aboveAchievement);
       if (above.lt(HUNDRED)) errs.push({ path: `accelerators.${i}.aboveAchievement`, message: 'must be >= 100 (an accelerator rewards exceeding the target)' });
@@ -181,7 +157,7 @@ export interface Slice {
 export interface TierResult {
   /** index of the highest tier reached, null when below the first threshold */
   tierIndex: number | null;
-  amount: Decimal;
+  amount: Dec;
   slices: Slice[];
   formula: string;
 }
@@ -191,7 +167,7 @@ export interface TierResult {
  * Rate tiers: whole = base x rate(reached) / 100; marginal = sum over reached tiers of (min(base, next) - from) x rate / 100.
  * Amount tiers: whole = amount(reached); marginal = sum of amount(t) for every reached t.
  */
-export function tierAmount(mode: TierMode, tiers: { from: Decimal; rate?: Decimal; amount?: Decimal }[], base: Decimal): TierResult {
+export function tierAmount(mode: TierMode, tiers: { from: Dec; rate?: Dec; amount?: Dec }[], base: Dec): TierResult {
   let reached: number | null = null;
   tiers.forEach((t, i) => {
     if (base.gte(t.from)) reached = i;
@@ -275,8 +251,8 @@ export interface ProgramSpec {
   rules: RuleSet;
 }
 
-const achievementOf = (base: Decimal, target: Decimal | null) =>
-  target && target.gt(0) ? base.div(target).times(HUNDRED).toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4) : null;
+const achievementOf = (base: Dec, target: Dec | null) =>
+  target && target.gt(0) ? base.div(target).times(HUNDRED).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed(4) : null;
 
 /** One partner's amount before the budget cap. */
 export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
@@ -366,7 +342,7 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
     accs.forEach((a, j) => {
       const lo = target.times(a.above).div(HUNDRED);
       const nextAbove = accs[j + 1]?.above;
-      const hi = nextAbove ? Decimal.min(base, target.times(nextAbove).div(HUNDRED)) : base;
+      const hi = nextAbove ? Dec.min(base, target.times(nextAbove).div(HUNDRED)) : base;
       if (!hi.gt(lo)) return;
       const excess =
         r.mode === 'whole'
@@ -386,7 +362,7 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
     formula += ` -> capped at ${r.partnerCap}`;
   }
   if (spec.type === 'points') {
-    const pts = amount.times(r.pointsPerUnit!).toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+    const pts = amount.times(r.pointsPerUnit!).toDecimalPlaces(0, Dec.ROUND_HALF_UP);
     ex.points = { perUnit: r.pointsPerUnit!, points: pts.toFixed(0) };
     formula += ` -> x ${r.pointsPerUnit} points per unit = ${pts.toFixed(0)} points`;
     amount = pts;

@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { Code } from '../onboarding/partners.schemas.js';
-import { Decimal, DECIMAL_RE, PENALTY_SOURCES, PROGRAM_TYPES, TIER_BASES, TIER_MODES, validateRuleSet, type ProgramType } from './incentive.rules.js';
+import { Code, Currency, dec, DECIMAL_RE, DecimalString as Dec, PeriodLabel as Period } from '../../platform/kernel/index.js';
+import { PENALTY_SOURCES, PROGRAM_TYPES, TIER_BASES, TIER_MODES, validateRuleSet, type ProgramType } from './incentive.rules.js';
 
-export const Dec = z.string().regex(DECIMAL_RE, 'must be a decimal string with up to 14 integer digits and 4 decimals, e.g. "1234.50"');
+export { Period };
 export const PosDec = Dec.refine((s) => !s.startsWith('-') && !/^0+(\.0+)?$/.test(s), 'must be > 0');
-export const Period = z
-  .string()
-  .regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, 'must be a period: YYYY, YYYY-Qn or YYYY-MM')
-  .describe('2026, 2026-Q3 or 2026-07');
-export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').describe('ISO 4217');
 export const GRANULARITIES = ['month', 'quarter', 'year'] as const;
 export const BASE_METRICS = ['sell_in_amount', 'sell_through_amount', 'sell_in_quantity', 'sell_through_quantity', 'collection_amount'] as const;
 export const PROGRAM_STATUSES = ['draft', 'active', 'closed'] as const;
@@ -231,7 +226,7 @@ export const SpendInput = z
     amount: PosDec,
     orderRef: z.string().trim().min(1).max(200).describe('Unique per tenant: a repeated orderRef with the same amount returns the first spend'),
     orderAmount: PosDec.optional().describe('With maxPercent: the spend may not exceed this share of the order'),
-    maxPercent: Dec.refine((s) => !DECIMAL_RE.test(s) || (!s.startsWith('-') && new Decimal(s).lte(100)), 'must be between 0 and 100')
+    maxPercent: Dec.refine((s) => !DECIMAL_RE.test(s) || (!s.startsWith('-') && dec(s).lte(100)), 'must be between 0 and 100')
       .optional()
       .describe('e.g. "10": use up to 10% of the order from rebate (0-100)'),
   })

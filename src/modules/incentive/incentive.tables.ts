@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { partners } from '../onboarding/partners.tables.js';
+import { onboardingKeys } from '../onboarding/contract.js';
 import type { Explanation, ProgramType, RuleSet } from './incentive.rules.js';
 
 export type ProgramStatus = 'draft' | 'active' | 'closed';
@@ -140,7 +140,7 @@ export const incentiveStatements = pgTable(
     uniqueIndex('incentive_statements_draft_uq').on(t.tenantId, t.partnerId, t.period, t.unit).where(sql`status = 'draft'`),
     index('incentive_statements_partner_idx').on(t.tenantId, t.partnerId, t.period),
     index('incentive_statements_period_idx').on(t.tenantId, t.period, t.status, t.id),
-    foreignKey({ name: 'incentive_statements_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
+    foreignKey({ name: 'incentive_statements_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
     check('incentive_statements_status_ck', sql`${t.status} in ('draft','approved','paid')`),
   ],
 );
@@ -195,7 +195,7 @@ export const rebateAccounts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.partnerId] }),
-    foreignKey({ name: 'rebate_accounts_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
+    foreignKey({ name: 'rebate_accounts_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
     check('rebate_accounts_nonneg_ck', sql`${t.accrued} >= 0 and ${t.available} >= 0`),
   ],
 );
@@ -249,7 +249,7 @@ export const recognitionAwards = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('recognition_awards_partner_idx').on(t.tenantId, t.partnerId, t.period),
     uniqueIndex('recognition_awards_program_uq').on(t.tenantId, t.programId, t.period, t.partnerId).where(sql`program_id is not null`),
-    foreignKey({ name: 'recognition_awards_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
+    foreignKey({ name: 'recognition_awards_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
   ],
 );
 export type AwardRow = typeof recognitionAwards.$inferSelect;

@@ -3,8 +3,8 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
-import type { OnboardingServices } from '../onboarding/index.js';
-import type { TargetServices } from '../target/index.js';
+import type { GradeSource, PeriodSource } from './contract.js';
+import { RunInputs } from './run-inputs.js';
 import { RunService } from './runs.service.js';
 import { AwardService } from './awards.service.js';
 import { incentiveResolvers } from './incentive.resolvers.js';
@@ -23,7 +23,8 @@ export interface IncentiveServices {
   runs: RunService;
 }
 
-export function createIncentiveServices(store: Store, deps: { onboarding: OnboardingServices; target: TargetServices }): IncentiveServices {
+/** `periods`: the tenant's periods (target); `grades`: the latest finalised evaluation grades (evaluation), both wired by the composition root. */
+export function createIncentiveServices(store: Store, deps: { periods: PeriodSource; grades: GradeSource }): IncentiveServices {
   const rebates = new RebateService(store);
   const statements = new StatementService(store, rebates);
   const awards = new AwardService(store);
@@ -32,7 +33,7 @@ export function createIncentiveServices(store: Store, deps: { onboarding: Onboar
     statements,
     rebates,
     awards,
-    runs: new RunService(store, statements, awards, deps.target),
+    runs: new RunService(store, statements, awards, new RunInputs(store, deps.grades), deps.periods),
   };
 }
 

@@ -1,8 +1,7 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireScope, type Actor } from '../../platform/actor.js';
-import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeUuidCursor, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { DomainError, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { validateRuleSet } from './incentive.rules.js';
@@ -66,14 +65,11 @@ export class ProgramService {
   async list(actor: Actor, input: { status?: string | undefined; type?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Program>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(ProgramListQuery, { status: input.status, type: input.type });
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(incentivePrograms.tenantId, actor.tenantId)];
     if (f.status) conds.push(eq(incentivePrograms.status, f.status));
     if (f.type) conds.push(eq(incentivePrograms.type, f.type));
-    if (after) {
-      if (typeof after[0] !== 'string') throw invalid('cursor', 'is not a cursor this endpoint issued');
-      conds.push(gt(incentivePrograms.id, after[0]));
-    }
+    if (after) conds.push(gt(incentivePrograms.id, after));
     const rows = await this.store.db
       .select()
       .from(incentivePrograms)
@@ -84,8 +80,7 @@ export class ProgramService {
   }
 
   async create(actor: Actor, input: unknown): Promise<Program> {
-    requireScope(actor, 'incentives:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change incentive programs');
+    requireTenantUser(actor, 'incentives:write');
     const data = parseInput(ProgramCreate, input);
     return this.store.write(actor, async (w) => {
       const [dup] = await w.tx
@@ -123,8 +118,7 @@ export class ProgramService {
 
   /** Draft and active programs can change (the version increments; runs record it). Closed ones cannot. */
   async update(actor: Actor, id: string, input: unknown, opts: { ifMatch?: number } = {}): Promise<Program> {
-    requireScope(actor, 'incentives:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change incentive programs');
+    requireTenantUser(actor, 'incentives:write');
     const patch = parseInput(ProgramUpdate, input);
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
@@ -164,8 +158,7 @@ export class ProgramService {
   }
 
   async transition(actor: Actor, id: string, to: 'active' | 'closed', opts: { ifMatch?: number } = {}): Promise<Program> {
-    requireScope(actor, 'incentives:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot change incentive programs');
+    requireTenantUser(actor, 'incentives:write');
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
       checkVersion(before.version, opts.ifMatch, undefined);

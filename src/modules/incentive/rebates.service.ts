@@ -1,18 +1,15 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { hasScope, requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { Dec, decodeUuidCursor, hasScope, minorUnits, requireOwnPartner, requireScope, requireTenantUser, roundMoney, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { Decimal, minorUnits, roundMoney } from './incentive.rules.js';
 import { LedgerEntryCreate, SpendInput, type LedgerEntry, type RebateBalance } from './incentive.schemas.js';
 import { rebateAccounts, rebateLedger, type LedgerKind, type LedgerRow } from './incentive.tables.js';
 
 export const REBATE_EVENTS = { spent: 'rebate.spent', entry: 'rebate.entry_recorded' } as const;
 
-const today = () => new Date().toISOString().slice(0, 10);
-const fix = (v: string | Decimal, currency: string) => roundMoney(new Decimal(v), currency);
+const fix = (v: string | Dec, currency: string) => roundMoney(new Dec(v), currency);
 
 export function toEntry(r: LedgerRow, currency = 'CNY'): LedgerEntry {
   return {
@@ -80,7 +77,7 @@ export class RebateService {
       select kind, sum(amount)::text as total from ${rebateLedger}
       where tenant_id = ${actor.tenantId} and partner_id = ${partnerId} and entry_date <= ${asOf}
       group by kind`);
-    const sum = (k: LedgerKind) => new Decimal(rows.find((r) => r.kind === k)?.total ?? '0');
+    const sum = (k: LedgerKind) => new Dec(rows.find((r) => r.kind === k)?.total ?? '0');
     const c = acc.currency;
     return {
       partnerId,
@@ -96,7 +93,7 @@ export class RebateService {
 
   async ledger(actor: Actor, partnerId: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<LedgerEntry>> {
     this.canRead(actor, partnerId);
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const [acc] = await this.store.db
       .select({ currency: rebateAccounts.currency })
       .from(rebateAccounts)
@@ -105,7 +102,7 @@ export class RebateService {
     const rows = await this.store.db
       .select()
       .from(rebateLedger)
-      .where(and(eq(rebateLedger.tenantId, actor.tenantId), eq(rebateLedger.partnerId, partnerId), after ? lt(rebateLedger.id, String(after[0])) : undefined))
+      .where(and(eq(rebateLedger.tenantId, actor.tenantId), eq(rebateLedger.partnerId, partnerId), after ? lt(rebateLedger.id, after) : undefined))
       .orderBy(desc(rebateLedger.id))
       .limit(input.limit + 1);
     return toPage(rows.map((r) => toEntry(r, acc.currency)), input.limit, (e) => [e.id]);
@@ -123,8 +120,8 @@ export class RebateService {
     const data = parseInput(SpendInput, input);
     if (data.maxPercent !== undefined) {
       if (data.orderAmount === undefined) throw invalid('orderAmount', 'is required with maxPercent');
-      const limit = new Decimal(data.orderAmount).times(data.maxPercent).div(100);
-      if (new Decimal(data.amount).gt(limit)) {
+      const limit = new Dec(data.orderAmount).times(data.maxPercent).div(100);
+      if (new Dec(data.amount).gt(limit)) {
         throw new DomainError('UNPROCESSABLE', `At most ${data.maxPercent}% of the order (${limit.toFixed()}) may be paid from rebate`, {
           errors: [{ path: 'amount', message: `exceeds ${data.maxPercent}% of orderAmount` }],
           extra: { limit: limit.toFixed() },
@@ -139,7 +136,7 @@ export class RebateService {
         .from(rebateLedger)
         .where(and(eq(rebateLedger.tenantId, w.tenantId), eq(rebateLedger.orderRef, data.orderRef), eq(rebateLedger.kind, 'spend')));
       if (prior) {
-        if (prior.partnerId !== partnerId || !new Decimal(prior.amount).eq(data.amount)) {
+        if (prior.partnerId !== partnerId || !new Dec(prior.amount).eq(data.amount)) {
           throw new DomainError('CONFLICT', `orderRef '${data.orderRef}' was already used for another spend`, {
             errors: [{ path: 'orderRef', message: 'already used with a different partner or amount' }],
           });
@@ -154,8 +151,7 @@ export class RebateService {
 
   /** Manual movements: release (accrued -> available), pay_out and expire (out of available). */
   async record(actor: Actor, partnerId: string, input: unknown): Promise<{ entry: LedgerEntry; balance: RebateBalance }> {
-    requireScope(actor, 'incentives:approve');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot record rebate movements');
+    requireTenantUser(actor, 'incentives:approve');
     const data = parseInput(LedgerEntryCreate, input);
     return this.store.write(actor, async (w) => {
       const acc = await this.lockAccount(w, partnerId);
@@ -208,12 +204,12 @@ export class RebateService {
     extra: { orderRef?: string; statementId?: string; reason?: string },
   ): Promise<{ entry: LedgerEntry; account: AccountRow }> {
     const e = EFFECT[kind];
-    const amt = new Decimal(amount);
+    const amt = new Dec(amount);
     if (amt.decimalPlaces() > minorUnits(acc.currency)) {
       throw invalid('amount', `${acc.currency} has ${minorUnits(acc.currency)} decimal places; nothing is rounded silently`);
     }
-    const accrued = new Decimal(acc.accrued).plus(amt.times(e.accrued));
-    const available = new Decimal(acc.available).plus(amt.times(e.available));
+    const accrued = new Dec(acc.accrued).plus(amt.times(e.accrued));
+    const available = new Dec(acc.available).plus(amt.times(e.available));
     if (accrued.isNegative()) {
       throw new DomainError('CONFLICT', `Only ${fix(acc.accrued, acc.currency)} is accrued; cannot ${kind} ${amount}`, { extra: { accrued: fix(acc.accrued, acc.currency) } });
     }
@@ -238,7 +234,7 @@ export class RebateService {
       })
       .returning();
     const set: Partial<typeof rebateAccounts.$inferInsert> = { accrued: accrued.toFixed(), available: available.toFixed() };
-    if (e.column) set[e.column] = new Decimal(acc[e.column]).plus(amt).toFixed();
+    if (e.column) set[e.column] = new Dec(acc[e.column]).plus(amt).toFixed();
     const [account] = await w.tx
       .update(rebateAccounts)
       .set({ ...set, version: sql`${rebateAccounts.version} + 1`, updatedAt: new Date() })

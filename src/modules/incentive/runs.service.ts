@@ -1,21 +1,20 @@
-import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { Dec, decodeUuidCursor, isUuid, periodOf, requireOwnPartner, requireScope, requireTenantUser, roundMoney, today, toPage, type Actor, type Page, type Period as PeriodInfo } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partners } from '../onboarding/partners.tables.js';
-import type { TargetServices } from '../target/index.js';
-import { periodOf, type Period as PeriodInfo } from '../../platform/kernel/periods.js';
-import { collections, sellInLines, sellThroughLines, targets } from '../target/target.tables.js';
 import type { AwardService } from './awards.service.js';
-import { computeProgram, Decimal, nextTier, roundMoney, validateRuleSet, type Line, type PartnerInput, type ProgramSpec, type RuleSet } from './incentive.rules.js';
+import type { PeriodSource } from './contract.js';
+import { computeProgram, nextTier, validateRuleSet, type Line, type PartnerInput, type ProgramSpec, type RuleSet } from './incentive.rules.js';
 import { Period, RuleSetSchema } from './incentive.schemas.js';
-import { incentivePrograms, incentiveRunLines, incentiveRuns, incentiveStatementLines, incentiveStatements, type ProgramRow, type RunRow } from './incentive.tables.js';
+
+export type { Run, RunLine } from './runs.model.js';
+import { incentivePrograms, incentiveRunLines, incentiveRuns, incentiveStatementLines, incentiveStatements, type ProgramRow } from './incentive.tables.js';
+import type { RunInputs } from './run-inputs.js';
+import { assertStorable, toRun, type Run, type RunLine } from './runs.model.js';
 import { pgArray, type NewLine, type StatementService } from './statements.service.js';
 
 export const RUN_EVENTS = { completed: 'incentive_run.completed' } as const;
@@ -35,67 +34,9 @@ export const Simulate = z
   })
   .meta({ id: 'IncentiveSimulate' });
 
-export interface Run {
-  id: string | null;
-  programId: string;
-  programVersion: number;
-  period: string;
-  periodStart: string;
-  periodEnd: string;
-  inputHash: string;
-  unit: string;
-  partnerCount: number;
-  total: string;
-  requested: string;
-  prorated: boolean;
-  dryRun: boolean;
-  createdBy: string;
-  createdAt: string | null;
-  /** statement lines written (stored runs): calculated + adjustment lines */
-  statementLines?: { calculated: number; adjustments: number; removedDraftLines: number } | undefined;
-  awards?: number | undefined;
-}
-
-export interface RunLine {
-  partnerId: string;
-  amount: string;
-  explanation: Record<string, unknown>;
-}
-
-const toRun = (r: RunRow): Run => ({
-  id: r.id,
-  programId: r.programId,
-  programVersion: r.programVersion,
-  period: r.period,
-  periodStart: r.periodStart,
-  periodEnd: r.periodEnd,
-  inputHash: r.inputHash,
-  unit: r.unit,
-  partnerCount: r.partnerCount,
-  total: roundMoney(new Decimal(r.total), r.unit),
-  requested: roundMoney(new Decimal(r.requested), r.unit),
-  prorated: r.prorated === 1,
-  dryRun: false,
-  createdBy: r.createdBy,
-  createdAt: r.createdAt.toISOString(),
-});
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Stable JSON (sorted keys) for hashing. */
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return '[' + v.map(stable).join(',') + ']';
-  if (v && typeof v === 'object') {
-    return '{' + Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => JSON.stringify(k) + ':' + stable((v as Record<string, unknown>)[k])).join(',') + '}';
-  }
-  return JSON.stringify(v);
-}
-
-const canonDec = (s: string | null) => (s === null ? null : new Decimal(s).toFixed());
-
 /**
- * Calculation runs. The inputs of every eligible partner come from ONE aggregate query over the fact tables
- * (see inputsSql); the pure engine computes the lines; stored runs write run lines and statement lines in one
+ * Calculation runs. The inputs of every eligible partner come from ONE aggregate query over the other modules'
+ * contracts (see RunInputs); the pure engine computes the lines; stored runs write run lines and statement lines in one
  * transaction, serialized per program by a row lock on the program.
  */
 export class RunService {
@@ -103,122 +44,26 @@ export class RunService {
     private readonly store: Store,
     private readonly statements: StatementService,
     private readonly awards: AwardService,
-    private readonly target: TargetServices,
+    private readonly inputs: RunInputs,
+    private readonly periods: PeriodSource,
   ) {}
 
   private async program(actor: Actor, ref: string, db: Db = this.store.db, lock = false): Promise<ProgramRow> {
     const q = db
       .select()
       .from(incentivePrograms)
-      .where(and(eq(incentivePrograms.tenantId, actor.tenantId), UUID_RE.test(ref) ? eq(incentivePrograms.id, ref) : eq(incentivePrograms.code, ref)));
+      .where(and(eq(incentivePrograms.tenantId, actor.tenantId), isUuid(ref) ? eq(incentivePrograms.id, ref) : eq(incentivePrograms.code, ref)));
     const [row] = lock ? await q.for('update') : await q;
     if (!row) throw notFound('program', ref);
     return row;
   }
 
   private async periodFor(actor: Actor, program: ProgramRow, label: string): Promise<PeriodInfo> {
-    const p = await this.target.targets.period(actor, label);
+    const p = await this.periods.period(actor, label);
     if (p.kind !== program.granularity) {
       throw invalid('period', `program '${program.code}' is calculated per ${program.granularity}; '${label}' is a ${p.kind}`);
     }
     return p;
-  }
-
-  /**
-   * The one set-based query: per eligible partner, base value and source row count over the period (restricted
-   * to the program's product lines), the partner's target on the matching metric, and for penalty programs
-   * the violations (price violations from policy, cross-region sell-through lines from target).
-   */
-  inputsSql(tenantId: string, program: { type: string; base: ProgramRow['base']; eligibility: ProgramRow['eligibility'] }, p: PeriodInfo): SQL {
-    const e = program.eligibility;
-    const m = program.base.metric;
-    const lines = program.base.productLineIds?.length ? program.base.productLineIds : null;
-    const fact =
-      m === 'collection_amount'
-        ? sql`select partner_id, sum(amount) as base, count(*)::int as n from ${collections}
-              where tenant_id = ${tenantId} and date between ${p.start} and ${p.end} group by partner_id`
-        : sql`select partner_id, sum(${sql.raw(m.endsWith('quantity') ? 'quantity' : 'amount')}) as base, count(*)::int as n
-              from ${m.startsWith('sell_in') ? sellInLines : sellThroughLines}
-              where tenant_id = ${tenantId} and date between ${p.start} and ${p.end}
-              ${lines ? sql`and product_line_id = any(${pgArray(lines)}::uuid[])` : sql``}
-              group by partner_id`;
-    const targetMetric = m === 'collection_amount' ? 'collection_amount' : m.endsWith('quantity') ? 'quantity' : 'sales_amount';
-    const penalty = program.type === 'penalty';
-    return sql`
-      with elig as (
-        select p.id from ${partners} p
-        where p.tenant_id = ${tenantId} and p.status = 'active'
-        ${e.partnerTypes?.length ? sql`and p.type = any(${pgArray(e.partnerTypes)}::text[])` : sql``}
-        ${e.tiers?.length ? sql`and p.tier = any(${pgArray(e.tiers)}::text[])` : sql``}
-        ${e.regionCodes?.length ? sql`and p.region_code = any(${pgArray(e.regionCodes)}::text[])` : sql``}
-        ${
-          e.productLineIds?.length
-            ? sql`and exists (select 1 from partner_territory_rights r where r.tenant_id = p.tenant_id and r.partner_id = p.id
-                    and (r.product_line_id is null or r.product_line_id = any(${pgArray(e.productLineIds)}::uuid[]))
-                    and (r.valid_from is null or r.valid_from <= ${p.end}) and (r.valid_to is null or r.valid_to >= ${p.start}))`
-            : sql``
-        }
-        ${
-          // the latest finalised evaluation (evaluation module's tables, read by name: incentive does not import it)
-          e.evaluationGrades?.length
-            ? sql`and (select er.grade from evaluation_results er
-                    join evaluation_runs ru on ru.tenant_id = er.tenant_id and ru.id = er.run_id
-                    where er.tenant_id = p.tenant_id and er.partner_id = p.id and ru.status = 'finalised'
-                    ${e.evaluationTemplateId ? sql`and ru.template_id = ${e.evaluationTemplateId}` : sql``}
-                    order by ru.finalised_at desc, ru.id desc limit 1) = any(${pgArray(e.evaluationGrades)}::text[])`
-            : sql``
-        }
-      ),
-      f as (${fact}),
-      tg as (select partner_id, value from ${targets}
-             where tenant_id = ${tenantId} and period = ${p.label} and metric = ${targetMetric} and product_line_id is null and territory_id is null)
-      ${
-        penalty
-          ? sql`, pv as (select partner_id, count(*)::int as n, coalesce(sum(shortfall), 0) as v from price_violations
-                       where tenant_id = ${tenantId} and observed_on between ${p.start} and ${p.end} group by partner_id),
-               cr as (select partner_id, count(*)::int as n, sum(amount) as v from ${sellThroughLines}
-                       where tenant_id = ${tenantId} and cross_region and date between ${p.start} and ${p.end} group by partner_id)`
-          : sql``
-      }
-      select elig.id as partner_id, coalesce(f.base, 0)::text as base, coalesce(f.n, 0) as n, tg.value::text as target
-      ${penalty ? sql`, coalesce(pv.n, 0) as pv_n, coalesce(pv.v, 0)::text as pv_v, coalesce(cr.n, 0) as cr_n, coalesce(cr.v, 0)::text as cr_v` : sql``}
-      from elig left join f on f.partner_id = elig.id left join tg on tg.partner_id = elig.id
-      ${penalty ? sql`left join pv on pv.partner_id = elig.id left join cr on cr.partner_id = elig.id` : sql``}
-      order by elig.id`;
-  }
-
-  private async inputs(tenantId: string, program: ProgramRow, p: PeriodInfo, db?: Db): Promise<PartnerInput[]> {
-    const rows = await this.store.database.rows<{ partner_id: string; base: string; n: number; target: string | null; pv_n?: number; pv_v?: string; cr_n?: number; cr_v?: string }>(
-      this.inputsSql(tenantId, program, p),
-      db,
-    );
-    return rows.map((r) => ({
-      partnerId: r.partner_id,
-      base: canonDec(r.base)!,
-      target: canonDec(r.target),
-      sourceRows: Number(r.n),
-      ...(program.type === 'penalty'
-        ? {
-            violations: [
-              { source: 'price_violation' as const, count: Number(r.pv_n ?? 0), value: canonDec(r.pv_v ?? '0')! },
-              { source: 'cross_region' as const, count: Number(r.cr_n ?? 0), value: canonDec(r.cr_v ?? '0')! },
-            ],
-          }
-        : {}),
-    }));
-  }
-
-  private hash(program: ProgramRow, rules: RuleSet, p: PeriodInfo, inputs: PartnerInput[]): string {
-    return createHash('sha256')
-      .update(
-        stable({
-          program: { id: program.id, type: program.type, currency: program.currency, base: program.base, eligibility: program.eligibility },
-          rules,
-          period: { label: p.label, start: p.start, end: p.end },
-          inputs,
-        }),
-      )
-      .digest('hex');
   }
 
   private spec(program: ProgramRow, rules: RuleSet = program.rules): ProgramSpec {
@@ -228,15 +73,14 @@ export class RunService {
   /** Computes a run; stores it (run, run lines, statement lines, awards) unless dryRun. */
   async create(actor: Actor, input: unknown): Promise<{ run: Run; lines?: RunLine[] }> {
     const data = parseInput(RunCreate, input);
-    requireScope(actor, data.dryRun ? 'incentives:read' : 'incentives:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot run calculations');
+    requireTenantUser(actor, data.dryRun ? 'incentives:read' : 'incentives:write');
     if (data.dryRun) {
       const program = await this.program(actor, data.program);
       const p = await this.periodFor(actor, program, data.period);
-      const inputs = await this.inputs(actor.tenantId, program, p);
+      const inputs = await this.inputs.read(actor.tenantId, program, p);
       const result = computeProgram(this.spec(program), inputs);
       return {
-        run: this.summary(actor, program, p, this.hash(program, program.rules, p, inputs), result, inputs.length, true),
+        run: this.summary(actor, program, p, this.inputs.hash(program, program.rules, p, inputs), result, inputs.length, true),
         lines: result.lines.map((l) => ({ partnerId: l.partnerId, amount: l.amount, explanation: l.explanation as unknown as Record<string, unknown> })),
       };
     }
@@ -253,10 +97,10 @@ export class RunService {
           extra: { currentStatus: program.status },
         });
       }
-      const inputs = await this.inputs(w.tenantId, program, p, w.tx);
+      const inputs = await this.inputs.read(w.tenantId, program, p, w.tx);
       const result = computeProgram(this.spec(program), inputs);
       assertStorable(result);
-      const inputHash = this.hash(program, program.rules, p, inputs);
+      const inputHash = this.inputs.hash(program, program.rules, p, inputs);
       const id = uuidv7();
       const [row] = await w.tx
         .insert(incentiveRuns)
@@ -332,14 +176,14 @@ export class RunService {
           group by l.partner_id`,
       w.tx,
     );
-    const lockedBy = new Map(locked.map((r) => [r.partner_id, new Decimal(r.total)]));
+    const lockedBy = new Map(locked.map((r) => [r.partner_id, new Dec(r.total)]));
     const out: NewLine[] = [];
     let calculated = 0;
     let adjustments = 0;
     const seen = new Set<string>();
     for (const l of lines) {
       seen.add(l.partnerId);
-      const a = new Decimal(l.amount);
+      const a = new Dec(l.amount);
       const before = lockedBy.get(l.partnerId);
       if (before === undefined) {
         if (a.isZero()) continue;
@@ -386,9 +230,9 @@ export class RunService {
   private async grantTop(w: Work, program: ProgramRow, p: PeriodInfo, inputs: PartnerInput[]): Promise<number> {
     const rule = program.rules.recognition!;
     const ranked = inputs
-      .filter((i) => new Decimal(i.base).gt(0))
+      .filter((i) => new Dec(i.base).gt(0))
       .sort((a, b) => {
-        const c = new Decimal(b.base).cmp(a.base);
+        const c = new Dec(b.base).cmp(a.base);
         return c !== 0 ? c : a.partnerId < b.partnerId ? -1 : 1;
       })
       .slice(0, rule.topN);
@@ -447,7 +291,7 @@ export class RunService {
   async list(actor: Actor, input: { programId?: string | undefined; period?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Run>> {
     requireScope(actor, 'incentives:read');
     if (actor.partnerId) return { items: [], nextCursor: null };
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const rows = await this.store.db
       .select()
       .from(incentiveRuns)
@@ -456,7 +300,7 @@ export class RunService {
           eq(incentiveRuns.tenantId, actor.tenantId),
           input.programId ? eq(incentiveRuns.programId, input.programId) : undefined,
           input.period ? eq(incentiveRuns.period, input.period) : undefined,
-          after ? lt(incentiveRuns.id, String(after[0])) : undefined,
+          after ? lt(incentiveRuns.id, after) : undefined,
         ),
       )
       .orderBy(desc(incentiveRuns.id))
@@ -466,15 +310,15 @@ export class RunService {
 
   async lines(actor: Actor, runId: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<RunLine>> {
     const run = await this.get(actor, runId);
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const rows = await this.store.db
       .select()
       .from(incentiveRunLines)
-      .where(and(eq(incentiveRunLines.tenantId, actor.tenantId), eq(incentiveRunLines.runId, runId), after ? gt(incentiveRunLines.partnerId, String(after[0])) : undefined))
+      .where(and(eq(incentiveRunLines.tenantId, actor.tenantId), eq(incentiveRunLines.runId, runId), after ? gt(incentiveRunLines.partnerId, after) : undefined))
       .orderBy(asc(incentiveRunLines.partnerId))
       .limit(input.limit + 1);
     return toPage(
-      rows.map((r) => ({ partnerId: r.partnerId, amount: roundMoney(new Decimal(r.amount), run.unit), explanation: r.explanation as unknown as Record<string, unknown> })),
+      rows.map((r) => ({ partnerId: r.partnerId, amount: roundMoney(new Dec(r.amount), run.unit), explanation: r.explanation as unknown as Record<string, unknown> })),
       input.limit,
       (l) => [l.partnerId],
     );
@@ -493,7 +337,7 @@ export class RunService {
       order by l.run_id, l.partner_id`);
     for (const r of rows) {
       const list = out.get(r.run_id) ?? [];
-      list.push({ partnerId: r.partner_id, amount: roundMoney(new Decimal(r.amount), r.unit), explanation: r.explanation });
+      list.push({ partnerId: r.partner_id, amount: roundMoney(new Dec(r.amount), r.unit), explanation: r.explanation });
       out.set(r.run_id, list);
     }
     return out;
@@ -512,19 +356,19 @@ export class RunService {
       where x.amount is distinct from y.amount or (x.explanation->>'tierReached') is distinct from (y.explanation->>'tierReached')
       order by 1`);
     const unit = b.unit;
-    const fx = (v: string | null) => (v === null ? null : roundMoney(new Decimal(v), unit));
+    const fx = (v: string | null) => (v === null ? null : roundMoney(new Dec(v), unit));
     return {
       run: runId,
       against: againstId,
       sameInputs: a.inputHash === b.inputHash,
       totalBefore: a.total,
       totalAfter: b.total,
-      totalDelta: roundMoney(new Decimal(b.total).minus(a.total), unit),
+      totalDelta: roundMoney(new Dec(b.total).minus(a.total), unit),
       changed: rows.map((r) => ({
         partnerId: r.partner_id,
         before: fx(r.before),
         after: fx(r.after),
-        delta: roundMoney(new Decimal(r.after ?? '0').minus(r.before ?? '0'), unit),
+        delta: roundMoney(new Dec(r.after ?? '0').minus(r.before ?? '0'), unit),
         tierBefore: r.before_tier,
         tierAfter: r.after_tier,
         change: r.before === null ? ('added' as const) : r.after === null ? ('removed' as const) : ('changed' as const),
@@ -540,10 +384,10 @@ export class RunService {
     requireScope(actor, 'incentives:read');
     requireOwnPartner(actor, input.partnerId);
     const program = await this.program(actor, programRef);
-    const settings = await this.target.targets.settings(actor);
-    const label = input.period ?? periodOf(new Date().toISOString().slice(0, 10), program.granularity, settings.fiscalYearStartMonth).label;
+    const settings = await this.periods.settings(actor);
+    const label = input.period ?? periodOf(today(), program.granularity, settings.fiscalYearStartMonth).label;
     const p = await this.periodFor(actor, program, label);
-    const rows = await this.inputs(actor.tenantId, program, p);
+    const rows = await this.inputs.read(actor.tenantId, program, p);
     const mine = rows.find((r) => r.partnerId === input.partnerId);
     if (!mine) {
       return { programId: program.id, partnerId: input.partnerId, period: p.label, eligible: false, base: null, target: null, current: null, nextTier: null };
@@ -560,7 +404,7 @@ export class RunService {
       nextTier:
         n.nextTierIndex === null
           ? null
-          : { index: n.nextTierIndex, threshold: n.nextThreshold!, gap: n.gap!, amountAtNext: n.amountAtNext!, increase: roundMoney(new Decimal(n.amountAtNext!).minus(n.current.amount), n.current.unit) },
+          : { index: n.nextTierIndex, threshold: n.nextThreshold!, gap: n.gap!, amountAtNext: n.amountAtNext!, increase: roundMoney(new Dec(n.amountAtNext!).minus(n.current.amount), n.current.unit) },
     };
   }
 
@@ -569,8 +413,7 @@ export class RunService {
    * per partner with the latest stored run of the program for that period. Stores nothing.
    */
   async simulate(actor: Actor, programRef: string, input: unknown) {
-    requireScope(actor, 'incentives:read');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot simulate programs');
+    requireTenantUser(actor, 'incentives:read');
     const data = parseInput(Simulate, input);
     const program = await this.program(actor, programRef);
     const errs = validateRuleSet(program.type, data.rules);
@@ -587,7 +430,7 @@ export class RunService {
       .limit(1);
     if (!last && !data.period) throw new DomainError('UNPROCESSABLE', `Program '${program.code}' has no stored run: name a period`);
     const p = await this.periodFor(actor, program, data.period ?? last!.period);
-    const inputs = await this.inputs(actor.tenantId, program, p);
+    const inputs = await this.inputs.read(actor.tenantId, program, p);
     const result = computeProgram(this.spec(program, data.rules), inputs);
     const stored = last
       ? await this.store.db
@@ -595,34 +438,22 @@ export class RunService {
           .from(incentiveRunLines)
           .where(and(eq(incentiveRunLines.tenantId, actor.tenantId), eq(incentiveRunLines.runId, last.id)))
       : [];
-    const storedBy = new Map(stored.map((s) => [s.partnerId, new Decimal(s.amount)]));
+    const storedBy = new Map(stored.map((s) => [s.partnerId, new Dec(s.amount)]));
     const unit = result.unit;
     const partnersOut = result.lines.map((l) => {
-      const before = storedBy.get(l.partnerId) ?? new Decimal(0);
-      return { partnerId: l.partnerId, stored: roundMoney(before, unit), simulated: l.amount, delta: roundMoney(new Decimal(l.amount).minus(before), unit) };
+      const before = storedBy.get(l.partnerId) ?? new Dec(0);
+      return { partnerId: l.partnerId, stored: roundMoney(before, unit), simulated: l.amount, delta: roundMoney(new Dec(l.amount).minus(before), unit) };
     });
-    const storedTotal = last ? roundMoney(new Decimal(last.total), unit) : roundMoney(new Decimal(0), unit);
+    const storedTotal = last ? roundMoney(new Dec(last.total), unit) : roundMoney(new Dec(0), unit);
     return {
       programId: program.id,
       period: p.label,
       againstRun: last?.id ?? null,
       storedTotal,
       simulatedTotal: result.total,
-      delta: roundMoney(new Decimal(result.total).minus(storedTotal), unit),
+      delta: roundMoney(new Dec(result.total).minus(storedTotal), unit),
       prorated: result.prorated,
       partners: partnersOut,
     };
   }
-}
-
-/** numeric(18,4) holds less than 10^14: an amount beyond it is refused by name, not as a database range error. */
-const STORABLE = new Decimal('1e14');
-function assertStorable(result: { total: string; requested: string; lines: Line[] }): void {
-  const big = result.lines.filter((l) => new Decimal(l.amount).abs().gte(STORABLE));
-  if (!big.length && new Decimal(result.total).abs().lt(STORABLE) && new Decimal(result.requested).abs().lt(STORABLE)) return;
-  throw new DomainError('UNPROCESSABLE', 'A computed amount is too large to store (numeric(18,4): at most 14 integer digits); check the rules (rate, pointsPerUnit)', {
-    errors: big.length
-      ? big.slice(0, 100).map((l) => ({ path: `lines.${l.partnerId}.amount`, message: `${l.amount} has more than 14 integer digits` }))
-      : [{ path: 'total', message: `${result.requested} has more than 14 integer digits` }],
-  });
 }

@@ -1,12 +1,10 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, type Actor } from '../../platform/actor.js';
+import { Dec, decodeUuidCursor, minorUnits, requireScope, requireTenantUser, roundMoney, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partners } from '../onboarding/partners.tables.js';
-import { Decimal, minorUnits, roundMoney } from './incentive.rules.js';
+import { onboardingSql, partnersById } from '../onboarding/contract.js';
 import { ApproveInput, ManualLineCreate, PayInput, StatementListQuery, type Statement, type StatementLine } from './incentive.schemas.js';
 import {
   incentivePrograms,
@@ -21,7 +19,7 @@ import type { RebateService } from './rebates.service.js';
 
 export const STATEMENT_EVENTS = { approved: 'statement.approved', paid: 'statement.paid' } as const;
 
-const fix = (v: string, unit: string) => roundMoney(new Decimal(v), unit);
+const fix = (v: string, unit: string) => roundMoney(new Dec(v), unit);
 
 export function toStatement(r: StatementRow): Statement {
   return {
@@ -114,16 +112,13 @@ export class StatementService {
   async list(actor: Actor, input: { partnerId?: string | undefined; period?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Statement>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(StatementListQuery, { partnerId: input.partnerId, period: input.period, status: input.status });
-    const after = decodeCursor(input.cursor) as [string] | undefined;
+    const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(incentiveStatements.tenantId, actor.tenantId)];
     if (actor.partnerId) conds.push(eq(incentiveStatements.partnerId, actor.partnerId));
     if (f.partnerId) conds.push(eq(incentiveStatements.partnerId, f.partnerId));
     if (f.period) conds.push(eq(incentiveStatements.period, f.period));
     if (f.status) conds.push(eq(incentiveStatements.status, f.status));
-    if (after) {
-      if (typeof after[0] !== 'string') throw invalid('cursor', 'is not a cursor this endpoint issued');
-      conds.push(gt(incentiveStatements.id, after[0]));
-    }
+    if (after) conds.push(gt(incentiveStatements.id, after));
     const rows = await this.store.db
       .select()
       .from(incentiveStatements)
@@ -135,8 +130,7 @@ export class StatementService {
 
   /** A manual line (bonus, correction) on the partner's open statement for the period. */
   async addManualLine(actor: Actor, input: unknown): Promise<StatementLine> {
-    requireScope(actor, 'incentives:write');
-    if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot book statement lines');
+    requireTenantUser(actor, 'incentives:write');
     const data = parseInput(ManualLineCreate, input);
     return this.store.write(actor, async (w) => {
       let unit = data.unit ?? 'CNY';
@@ -149,12 +143,8 @@ export class StatementService {
         unit = p.type === 'points' ? 'PTS' : p.currency;
         if (data.unit && data.unit !== unit) throw invalid('unit', `the program books in ${unit}`);
       }
-      const [partner] = await w.tx
-        .select({ id: partners.id })
-        .from(partners)
-        .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, data.partnerId)));
-      if (!partner) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
-      const amount = new Decimal(data.amount);
+      if (!(await partnersById(w.tx, w.tenantId, [data.partnerId])).has(data.partnerId)) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
+      const amount = new Dec(data.amount);
       if (amount.decimalPlaces() > minorUnits(unit)) throw invalid('amount', `${unit} has ${minorUnits(unit)} decimal places; nothing is rounded silently`);
       const [line] = await this.addLinesInWork(w, [
         {
@@ -288,7 +278,7 @@ export class StatementService {
         .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, id), eq(incentiveStatements.status, 'draft')))
         .returning();
       if (!row) throw illegal(before, 'approved');
-      const rebate = n.rebate ? new Decimal(n.rebate) : new Decimal(0);
+      const rebate = n.rebate ? new Dec(n.rebate) : new Dec(0);
       if (rebate.gt(0) && row.unit !== 'PTS') await this.rebates.accrueInWork(w, row.partnerId, row.unit, rebate.toFixed(), row.id);
       const s = toStatement(row);
       w.audit({ resourceType: 'incentive_statement', resourceId: id, action: 'approve', before: toStatement(before), after: s });
@@ -349,7 +339,7 @@ export class StatementService {
              s.total::text as statement_total, s.payment_reference, l.id as line_id, l.kind, pr.code as program_code,
              l.amount::text as amount, l.reason
       from ${incentiveStatements} s
-      join ${partners} pa on pa.tenant_id = s.tenant_id and pa.id = s.partner_id
+      join ${onboardingSql.partners(actor.tenantId)} pa on pa.id = s.partner_id
       join ${incentiveStatementLines} l on l.tenant_id = s.tenant_id and l.statement_id = s.id
       left join ${incentivePrograms} pr on pr.tenant_id = l.tenant_id and pr.id = l.program_id
       where s.tenant_id = ${actor.tenantId} and s.period = ${f.period!}
