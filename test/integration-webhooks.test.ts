@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from '../src/modules/integration/webhooks.dispatcher.js';
-import { setupTestApp, TEST_SECRET, type Client, type TestApp } from './helpers/app.js';
+import { setupTestApp, TEST_SECRET, type TestApp } from './helpers/app.js';
 
 // ---- an independent Standard Webhooks verifier, written from the spec (not using the service's signer) --------
 function verifyStandardWebhook(secret: string, headers: IncomingHttpHeaders, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {

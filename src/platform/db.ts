@@ -59,11 +59,10 @@ export class Database {
       this.kind = 'pglite';
       if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
       this.pglite = new PGlite(opts.dataDir);
-      const self = this;
       this.db = drizzlePglite(this.pglite, {
         logger: {
-          logQuery() {
-            self.statements++;
+          logQuery: () => {
+            this.statements++;
           },
         },
       }) as unknown as Db;

@@ -15,7 +15,7 @@ import {
 } from './integration.schemas.js';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from './integration.tables.js';
 import { sendSigned, systemClock, type Clock } from './webhooks.dispatcher.js';
-import { checkWebhookUrl, generateSecret, systemResolver, type Resolver, type UrlPolicy } from './webhooks.net.js';
+import { checkWebhookUrl, generateSecret, type Resolver, type UrlPolicy } from './webhooks.net.js';
 
 /** Shared, replaceable settings of the webhook side (tests switch the policy and the clock). */
 export interface WebhookSettings {
