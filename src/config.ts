@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const positiveInt = z.coerce.number('must be a positive integer').int('must be a positive integer').positive('must be a positive integer');
 
@@ -23,7 +21,12 @@ export const ConfigSchema = z
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
     SEED_DEMO: bool.optional(),
-    IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    IDEMPOTENCY_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
     /** webhook delivery, import jobs and scheduled jobs in the API process too (false: only `npm run worker` runs them) */
     INTEGRATION_WORKERS: bool.default(true),
     /** background tuning (server and worker): how long a claimed delivery / job is held, parallel deliveries, idle poll */

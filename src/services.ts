@@ -49,7 +49,9 @@ export function createServices(store: Store, config: ServicesConfig): Services {
     everyMs: HOUR,
     run: async () => {
       // TODO(evaluation contract): a `tenantsWithWarningRules` relation would keep this table name inside its module
-      const tenants = await store.database.rows<{ tenant_id: string }>(sql`select distinct tenant_id from evaluation_warning_rules where active order by tenant_id`);
+      const tenants = await store.database.rows<{ tenant_id: string }>(
+        sql`select distinct tenant_id from evaluation_warning_rules where active order by tenant_id`,
+      );
       const failed: unknown[] = [];
       for (const { tenant_id } of tenants) {
         // one tenant's failure (e.g. no period of that label) does not hold up the others

@@ -95,9 +95,7 @@ export class Database {
       const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string; when: number }[] };
       let applied = 0;
       try {
-        const r = await this.rows<{ n: string | number }>(
-          sql.raw(`select count(*)::int as n from "${this.schema}"."__migrations_${m}"`),
-        );
+        const r = await this.rows<{ n: string | number }>(sql.raw(`select count(*)::int as n from "${this.schema}"."__migrations_${m}"`));
         applied = Number(r[0]?.n ?? 0);
       } catch {
         applied = 0;

@@ -44,7 +44,8 @@ export function integrationResolvers(s: IntegrationServices): { resolvers: IReso
         webhookEndpoints: async (_: unknown, a: { first?: number; after?: string }, ctx: Ctx) =>
           (await s.webhooks.list(ctx.actor, { limit: first(a.first), cursor: a.after ?? undefined })).items,
         webhookEndpoint: (_: unknown, a: { id: string }, ctx: Ctx) => nullIfNotFound(s.webhooks.get(ctx.actor, a.id)),
-        apiKeys: async (_: unknown, a: { first?: number; after?: string }, ctx: Ctx) => (await s.apiKeys.list(ctx.actor, { limit: first(a.first), cursor: a.after ?? undefined })).items,
+        apiKeys: async (_: unknown, a: { first?: number; after?: string }, ctx: Ctx) =>
+          (await s.apiKeys.list(ctx.actor, { limit: first(a.first), cursor: a.after ?? undefined })).items,
         job: async (_: unknown, a: { id: string }, ctx: Ctx) => {
           const j = await nullIfNotFound(s.jobs.get(ctx.actor, a.id));
           return j && { ...j, result: j.result };
@@ -78,7 +79,11 @@ export function integrationResolvers(s: IntegrationServices): { resolvers: IReso
       WebhookEndpoint: {
         recentDeliveries: async (queries: { obj: WebhookEndpoint; params: { last?: number } }[], ctx: Ctx) => {
           const n = Math.max(...queries.map((q) => first(q.params.last, 10, 100)));
-          const groups = await s.webhooks.recentDeliveries(ctx.actor, queries.map((q) => q.obj.id), n);
+          const groups = await s.webhooks.recentDeliveries(
+            ctx.actor,
+            queries.map((q) => q.obj.id),
+            n,
+          );
           return groups.map((g, i) => g.slice(0, first(queries[i]!.params.last, 10, 100)));
         },
       },
