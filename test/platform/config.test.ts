@@ -41,7 +41,8 @@ describe('configuration of the background work', () => {
   it('no process.env read outside config.ts in src/', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
     const readers = walk('src').filter((f) => f !== join('src', 'config.ts') && /process\.env\b/.test(readFileSync(f, 'utf8')));
     // TARGET_INGEST_DEBUG (target.ingest.ts) is being removed with the target import pipeline
     expect(readers.filter((f) => !f.endsWith('target.ingest.ts'))).toEqual([]);
