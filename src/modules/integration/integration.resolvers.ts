@@ -1,5 +1,5 @@
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
-import { argsInput, orNull, pageSize, patchInput } from '../../platform/kernel/index.js';
+import { argsInput, orNull, pageSize, patchInput } from '../../platform/kernel/graphql-args.js';
 import { toConnection } from '../../platform/pagination.js';
 import type { IntegrationServices } from './index.js';
 import type { WebhookEndpoint } from './integration.schemas.js';
