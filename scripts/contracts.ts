@@ -29,7 +29,10 @@ if (isMain) {
   const check = process.argv.includes('--check');
   const { openapi, graphql } = await renderContracts();
   let drift = false;
-  for (const [file, text] of [['openapi.yaml', openapi], ['schema.graphql', graphql]] as const) {
+  for (const [file, text] of [
+    ['openapi.yaml', openapi],
+    ['schema.graphql', graphql],
+  ] as const) {
     let current = '';
     try {
       current = readFileSync(file, 'utf8');

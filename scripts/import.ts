@@ -14,21 +14,12 @@ import { Database } from '../src/platform/db.js';
 import { DomainError } from '../src/platform/errors.js';
 import { importsOf, runImport } from '../src/platform/imports.js';
 import { Store } from '../src/platform/store.js';
-import { createEvaluationServices } from '../src/modules/evaluation/index.js';
-import { createIncentiveServices } from '../src/modules/incentive/index.js';
-import { createOnboardingServices } from '../src/modules/onboarding/index.js';
-import { createPolicyServices } from '../src/modules/policy/index.js';
-import { createTargetServices } from '../src/modules/target/index.js';
-import { evaluationSql } from '../src/modules/evaluation/contract.js';
+import { createServices } from '../src/services.js';
 import { IMPORT_KINDS, STREAMS, type StreamName } from '../src/modules/target/target.ingest.js';
 
-/** The services of every module that registers import kinds, on this process's store (as the server builds them). */
+/** The import kinds of every module, registered on this process's store by the composition root (as the server does). */
 function registerKinds(store: Store) {
-  const onboarding = createOnboardingServices(store);
-  const policy = createPolicyServices(store);
-  const target = createTargetServices(store);
-  createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
-  createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
+  createServices(store, { NODE_ENV: 'production' });
   return importsOf(store);
 }
 

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
-import { evaluationSql } from './modules/evaluation/contract.js';
-import { createEvaluationServices, evaluationModule, type EvaluationServices } from './modules/evaluation/index.js';
-import { createIncentiveServices, incentiveModule, type IncentiveServices } from './modules/incentive/index.js';
-import { createIntegrationServices, integrationModule, type IntegrationServices } from './modules/integration/index.js';
-import { createOnboardingServices, onboardingModule, type OnboardingServices } from './modules/onboarding/index.js';
-import { createPolicyServices, policyModule, type PolicyServices } from './modules/policy/index.js';
-import { createTargetServices, targetModule, type TargetServices } from './modules/target/index.js';
+import { evaluationModule } from './modules/evaluation/index.js';
+import { incentiveModule } from './modules/incentive/index.js';
+import { integrationModule } from './modules/integration/index.js';
+import { onboardingModule } from './modules/onboarding/index.js';
+import { policyModule } from './modules/policy/index.js';
+import { targetModule } from './modules/target/index.js';
 import auth from './platform/auth.js';
 import type { Database } from './platform/db.js';
 import errors from './platform/errors.js';
@@ -18,15 +17,9 @@ import importParsers from './platform/imports.js';
 import logging, { loggerOptions } from './platform/logging.js';
 import { docs, openapi } from './platform/openapi.js';
 import { Store } from './platform/store.js';
+import { createServices, stopBackground, type Services, type ServicesConfig } from './services.js';
 
-export interface Services {
-  onboarding: OnboardingServices;
-  policy: PolicyServices;
-  target: TargetServices;
-  incentive: IncentiveServices;
-  evaluation: EvaluationServices;
-  integration: IntegrationServices;
-}
+export type { Services };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,7 +29,7 @@ declare module 'fastify' {
 }
 
 export interface BuildOptions {
-  config: Pick<Config, 'NODE_ENV' | 'LOG_LEVEL' | 'JWT_SECRET' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'IDEMPOTENCY_TTL_HOURS'>;
+  config: Pick<Config, 'NODE_ENV' | 'LOG_LEVEL' | 'JWT_SECRET' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'IDEMPOTENCY_TTL_HOURS'> & ServicesConfig;
   database: Database;
   /** override the pino logger options (tests pass false) */
   logger?: FastifyServerOptions['logger'];
@@ -55,15 +48,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   const store = new Store(database);
-  // modules in dependency order: each gets the services of the modules it may call
-  const onboarding = createOnboardingServices(store);
-  const policy = createPolicyServices(store);
-  const target = createTargetServices(store);
-  // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
-  const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
-  const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
-  const integration = createIntegrationServices(store, { onboarding }, { nodeEnv: config.NODE_ENV });
-  const services: Services = { onboarding, policy, target, incentive, evaluation, integration };
+  // the composition root (src/services.ts): every module's services, wired in dependency order, and the scheduled jobs
+  const services = createServices(store, config);
+  const { onboarding, policy, target, incentive, evaluation, integration } = services;
   app.decorate('store', store);
   app.decorate('services', services);
 
@@ -92,6 +79,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(integrationModule, { services: integration });
 
   await app.register(docs);
+  // background work (server.ts starts it when INTEGRATION_WORKERS) stops before the database closes
+  app.addHook('preClose', async () => {
+    await stopBackground(services);
+  });
   app.addHook('onClose', async () => {
     await database.close();
   });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce.number('must be a positive integer').int('must be a positive integer').positive('must be a positive integer');
 
 export const ConfigSchema = z
   .object({
@@ -21,7 +21,19 @@ export const ConfigSchema = z
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
     SEED_DEMO: bool.optional(),
-    IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    IDEMPOTENCY_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
+    /** webhook delivery, import jobs and scheduled jobs in the API process too (false: only `npm run worker` runs them) */
+    INTEGRATION_WORKERS: bool.default(true),
+    /** background tuning (server and worker): how long a claimed delivery / job is held, parallel deliveries, idle poll */
+    WEBHOOK_LEASE_MS: positiveInt.optional(),
+    WEBHOOK_CONCURRENCY: positiveInt.optional(),
+    WORKER_POLL_MS: positiveInt.optional(),
+    JOB_LEASE_MS: positiveInt.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWKS_URL) {

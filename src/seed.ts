@@ -9,9 +9,9 @@ export const DEMO_TENANT = 'demo';
 export async function seedDemo(app: FastifyInstance): Promise<void> {
   const db = app.store.db;
   await db.insert(tenants).values({ id: DEMO_TENANT, name: 'Demo Brand Co.' }).onConflictDoNothing();
-  const [{ n } = { n: 0 }] = (await app.store.database.rows<{ n: number }>(
-    sql`select count(*)::int as n from partners where tenant_id = ${DEMO_TENANT}`,
-  )) as { n: number }[];
+  const [{ n } = { n: 0 }] = (await app.store.database.rows<{ n: number }>(sql`select count(*)::int as n from partners where tenant_id = ${DEMO_TENANT}`)) as {
+    n: number;
+  }[];
   if (Number(n) > 0) return;
   const actor = systemActor(DEMO_TENANT, 'seed');
   const partners = app.services.onboarding.partners;

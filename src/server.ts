@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { Database } from './platform/db.js';
 import { mintToken, resolveJwtSecret } from './platform/tokens.js';
 import { DEMO_TENANT, seedDemo } from './seed.js';
+import { startBackground } from './services.js';
 
 async function main() {
   let config;
@@ -29,10 +30,10 @@ async function main() {
   if (seed) await seedDemo(app);
 
   await app.listen({ host: config.HOST, port: config.PORT });
-  // webhook delivery and import jobs run in every instance (claimed in the database); INTEGRATION_WORKERS=false
-  // leaves them to dedicated `npm run worker` processes. They stop with app.close() (graceful shutdown).
-  if (process.env.INTEGRATION_WORKERS !== 'false') {
-    app.services.integration.startWorkers({ onError: (err) => app.log.error({ err }, 'background work failed') });
+  // webhook delivery, import jobs and the scheduled jobs run in every instance (claimed in the database);
+  // INTEGRATION_WORKERS=false leaves them to dedicated `npm run worker` processes. They stop with app.close().
+  if (config.INTEGRATION_WORKERS) {
+    startBackground(app.services, config, { onError: (err) => app.log.error({ err }, 'background work failed') });
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -75,7 +75,9 @@ describe('audit trail API', () => {
   });
 
   it('is served over GraphQL too', async () => {
-    const r = await admin.gql(`{ auditEntries(first: 2, filter: { subject: "auditor-2" }) { nodes { action resourceType changes } pageInfo { hasNextPage } } }`);
+    const r = await admin.gql(
+      `{ auditEntries(first: 2, filter: { subject: "auditor-2" }) { nodes { action resourceType changes } pageInfo { hasNextPage } } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.auditEntries.nodes).toHaveLength(2);
     expect(r.data.auditEntries.pageInfo.hasNextPage).toBe(true);
@@ -129,7 +131,9 @@ describe('event feed', () => {
     expect(onlyUpdates.seen.map((e: any) => e.resourceId)).toEqual([a.id]);
     expect((await admin.get('/v1/events?after=bogus')).statusCode).toBe(400);
     expect((await t.client(await t.token({ scope: 'partners:read' })).get('/v1/events')).statusCode).toBe(403);
-    const g = await admin.gql(`query($a: String) { events(after: $a, types: ["partner.updated"]) { events { type resourceId seq } nextCursor } }`, { a: start.cursor });
+    const g = await admin.gql(`query($a: String) { events(after: $a, types: ["partner.updated"]) { events { type resourceId seq } nextCursor } }`, {
+      a: start.cursor,
+    });
     expect(g.data.events.events).toEqual([{ type: 'partner.updated', resourceId: a.id, seq: next.seen[1].seq }]);
   });
 
@@ -166,7 +170,9 @@ describe('event feed', () => {
     expect(seen.filter((e) => e.type === 'partner.created')).toHaveLength(48);
     const seqs = seen.map((e) => BigInt(e.seq));
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]! > seqs[i - 1]!).toBe(true);
-    const inDb = await t.database.rows<{ id: string }>(sql`select id from events where tenant_id = 't1' and seq > ${Number(JSON.parse(Buffer.from(start, 'base64url').toString())[0])} order by seq`);
+    const inDb = await t.database.rows<{ id: string }>(
+      sql`select id from events where tenant_id = 't1' and seq > ${Number(JSON.parse(Buffer.from(start, 'base64url').toString())[0])} order by seq`,
+    );
     expect(ids).toEqual(inDb.map((r) => r.id));
   });
 

@@ -37,7 +37,13 @@ describe('typed clients generated from the committed contracts (npm run clients)
   it('openapi-typescript output from openapi.yaml is the committed examples/generated/openapi.d.ts', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oas-'));
     try {
-      const r = await run(process.execPath, ['node_modules/openapi-typescript/bin/cli.js', 'openapi.yaml', '--default-non-nullable=false', '-o', join(dir, 'openapi.d.ts')]);
+      const r = await run(process.execPath, [
+        'node_modules/openapi-typescript/bin/cli.js',
+        'openapi.yaml',
+        '--default-non-nullable=false',
+        '-o',
+        join(dir, 'openapi.d.ts'),
+      ]);
       expect(r.code, r.out).toBe(0);
       expect(readFileSync(join(dir, 'openapi.d.ts'), 'utf8')).toBe(readFileSync('examples/generated/openapi.d.ts', 'utf8'));
     } finally {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from '../src/modules/integration/webhooks.dispatcher.js';
-import { setupTestApp, TEST_SECRET, type Client, type TestApp } from './helpers/app.js';
+import { setupTestApp, TEST_SECRET, type TestApp } from './helpers/app.js';
 
 // ---- an independent Standard Webhooks verifier, written from the spec (not using the service's signer) --------
 function verifyStandardWebhook(secret: string, headers: IncomingHttpHeaders, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
@@ -86,7 +86,9 @@ describe('webhook endpoints API and SSRF guard', () => {
     expect(del.statusCode).toBe(204);
     expect((await c.get(`/v1/webhooks/${res.data.id}`)).statusCode).toBe(404);
 
-    const g = await c.gql(`mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/g", eventTypes: ["partner.created"] }) { secret endpoint { id url enabled } } }`);
+    const g = await c.gql(
+      `mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/g", eventTypes: ["partner.created"] }) { secret endpoint { id url enabled } } }`,
+    );
     expect(g.errors).toBeUndefined();
     expect(g.data.createWebhookEndpoint.secret).toMatch(/^whsec_/);
     const id = g.data.createWebhookEndpoint.endpoint.id;
@@ -110,7 +112,11 @@ describe('webhook endpoints API and SSRF guard', () => {
     const s = t.app.services.integration.settings;
     const saved = { policy: { ...s.policy }, resolver: s.resolver };
     s.policy.allowPrivateNetworks = false;
-    const dns: Record<string, string[]> = { 'internal.example': ['10.1.2.3'], 'mixed.example': ['93.184.216.34', '192.168.0.7'], 'public.example': ['93.184.216.34'] };
+    const dns: Record<string, string[]> = {
+      'internal.example': ['10.1.2.3'],
+      'mixed.example': ['93.184.216.34', '192.168.0.7'],
+      'public.example': ['93.184.216.34'],
+    };
     s.resolver = async (h) => {
       if (!dns[h]) throw new Error('ENOTFOUND');
       return dns[h]!;
@@ -357,7 +363,16 @@ describe('outbox survives a crash of the dispatcher', () => {
       const url = `postgres://${o.user}@${o.host[0]}:${o.port[0]}/${o.database}`;
       const spawnWorker = () => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-          env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, WEBHOOK_LEASE_MS: '1500', WEBHOOK_CONCURRENCY: '1', WORKER_POLL_MS: '100' },
+          env: {
+            ...process.env,
+            DATABASE_URL: url,
+            NODE_ENV: 'test',
+            LOG_LEVEL: 'silent',
+            JWT_SECRET: TEST_SECRET,
+            WEBHOOK_LEASE_MS: '1500',
+            WEBHOOK_CONCURRENCY: '1',
+            WORKER_POLL_MS: '100',
+          },
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         children.push(child);

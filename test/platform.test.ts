@@ -81,7 +81,14 @@ describe('processes', () => {
   it('on SIGTERM the server finishes an in-flight request, then exits 0', async () => {
     const port = 21000 + Math.floor(Math.random() * 20000);
     const dir = `/tmp/channel-shutdown-${process.pid}-${port}`;
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: dir, JWT_SECRET: TEST_SECRET, SEED_DEMO: 'false' };
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dir,
+      JWT_SECRET: TEST_SECRET,
+      SEED_DEMO: 'false',
+    };
     const clone = await cloneTestDatabase();
     if (clone) env.DATABASE_URL = clone.url;
     else delete env.DATABASE_URL;
@@ -141,14 +148,30 @@ describe('production auth through a JWKS URL', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
     const app = await buildApp({
-      config: { NODE_ENV: 'production', LOG_LEVEL: 'silent', JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, JWT_ISSUER: 'https://idp.test', IDEMPOTENCY_TTL_HOURS: 24 },
+      config: {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+        JWT_ISSUER: 'https://idp.test',
+        IDEMPOTENCY_TTL_HOURS: 24,
+      },
       database: new Database({ url: 'postgres://nobody@127.0.0.1:1/none' }),
       logger: false,
     });
     const sign = (key: Parameters<InstanceType<typeof SignJWT>['sign']>[0], iss = 'https://idp.test') =>
-      new SignJWT({ tenant: 'acme', scope: 'partners:read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(iss).setSubject('u1').setExpirationTime('5m').sign(key);
+      new SignJWT({ tenant: 'acme', scope: 'partners:read' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(iss)
+        .setSubject('u1')
+        .setExpirationTime('5m')
+        .sign(key);
     const ask = async (token: string) =>
-      app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${token}` }, payload: { query: '{ viewer { tenant subject scopes } }' } });
+      app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { query: '{ viewer { tenant subject scopes } }' },
+      });
     try {
       const ok = await ask(await sign(good.privateKey));
       expect(ok.statusCode).toBe(200);
@@ -167,8 +190,16 @@ describe('production auth through a JWKS URL', () => {
 describe('CSV exports', () => {
   it('quote what needs quoting and defuse spreadsheet formulas, leaving negative numbers alone', async () => {
     const { toCsv } = await import('../src/platform/csv.js');
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['=HYPERLINK("http://x")', '-12.50'], ['@SUM(A1)', null], ['line\nbreak', '+5']])).toBe(
-      'a,b\r\n"x,y","say ""hi"""\r\n"\'=HYPERLINK(""http://x"")",-12.50\r\n\'@SUM(A1),\r\n"line\nbreak",+5\r\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['=HYPERLINK("http://x")', '-12.50'],
+          ['@SUM(A1)', null],
+          ['line\nbreak', '+5'],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"\'=HYPERLINK(""http://x"")",-12.50\r\n\'@SUM(A1),\r\n"line\nbreak",+5\r\n');
   });
 });

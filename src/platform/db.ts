@@ -59,11 +59,10 @@ export class Database {
       this.kind = 'pglite';
       if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
       this.pglite = new PGlite(opts.dataDir);
-      const self = this;
       this.db = drizzlePglite(this.pglite, {
         logger: {
-          logQuery() {
-            self.statements++;
+          logQuery: () => {
+            this.statements++;
           },
         },
       }) as unknown as Db;
@@ -96,9 +95,7 @@ export class Database {
       const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string; when: number }[] };
       let applied = 0;
       try {
-        const r = await this.rows<{ n: string | number }>(
-          sql.raw(`select count(*)::int as n from "${this.schema}"."__migrations_${m}"`),
-        );
+        const r = await this.rows<{ n: string | number }>(sql.raw(`select count(*)::int as n from "${this.schema}"."__migrations_${m}"`));
         applied = Number(r[0]?.n ?? 0);
       } catch {
         applied = 0;

@@ -79,8 +79,7 @@ export class DomainError extends Error {
 
 export const notFound = (resource: string, id: string) => new DomainError('NOT_FOUND', `${resource} '${id}' was not found`);
 
-export const invalid = (path: string, message: string) =>
-  new DomainError('VALIDATION_FAILED', `${path}: ${message}`, { errors: [{ path, message }] });
+export const invalid = (path: string, message: string) => new DomainError('VALIDATION_FAILED', `${path}: ${message}`, { errors: [{ path, message }] });
 
 /** zod issues -> field errors with dotted paths ("address.city", "lines.3.amount"). */
 export function zodFieldErrors(error: ZodError, prefix?: string): FieldError[] {
@@ -109,21 +108,28 @@ export function fromDatabaseError(err: unknown): DomainError | undefined {
   const extra = constraint ? { constraint } : undefined;
   switch (pg.code) {
     case '23505':
-      return new DomainError('CONFLICT', `A record with the same unique key already exists${constraint ? ` (${constraint})` : ''}`, { ...(extra ? { extra } : {}) });
+      return new DomainError('CONFLICT', `A record with the same unique key already exists${constraint ? ` (${constraint})` : ''}`, {
+        ...(extra ? { extra } : {}),
+      });
     case '23P01':
       return new DomainError('CONFLICT', `The record overlaps an existing one${constraint ? ` (${constraint})` : ''}`, { ...(extra ? { extra } : {}) });
     case '23503':
-      return new DomainError('UNPROCESSABLE', `A referenced record does not exist or is still referenced${constraint ? ` (${constraint})` : ''}`, { ...(extra ? { extra } : {}) });
+      return new DomainError('UNPROCESSABLE', `A referenced record does not exist or is still referenced${constraint ? ` (${constraint})` : ''}`, {
+        ...(extra ? { extra } : {}),
+      });
     case '23514':
     case '23502':
-      return new DomainError('UNPROCESSABLE', `A value breaks a rule of the data model${constraint ? ` (${constraint})` : ''}`, { ...(extra ? { extra } : {}) });
+      return new DomainError('UNPROCESSABLE', `A value breaks a rule of the data model${constraint ? ` (${constraint})` : ''}`, {
+        ...(extra ? { extra } : {}),
+      });
 
     case '40001':
     case '40P01':
       return new DomainError('CONFLICT', 'Concurrent update; retry the request');
     default:
       // class 22, data exceptions: a value the client sent (bad format, out of range, NUL byte, too long)
-      if (pg.code.startsWith('22')) return new DomainError('VALIDATION_FAILED', 'A value has the wrong format, is out of range or contains characters that cannot be stored');
+      if (pg.code.startsWith('22'))
+        return new DomainError('VALIDATION_FAILED', 'A value has the wrong format, is out of range or contains characters that cannot be stored');
       return undefined;
   }
 }
@@ -148,7 +154,14 @@ function fastifyClientError(err: FastifyError): DomainError | undefined {
   if (err.validation) {
     return validationError(
       err.validation.map((v) => ({
-        path: [err.validationContext, ...String(v.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.'),
+        path: [
+          err.validationContext,
+          ...String(v.instancePath ?? '')
+            .split('/')
+            .filter(Boolean),
+        ]
+          .filter(Boolean)
+          .join('.'),
         message: v.message ?? 'is invalid',
       })),
     );
@@ -167,7 +180,12 @@ async function errorsPlugin(app: FastifyInstance) {
       const where = err.validationContext ?? 'body';
       domain = validationError(
         err.validation.map((v) => ({
-          path: [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+          path: [
+            where,
+            ...String(v.instancePath ?? '')
+              .split('/')
+              .filter(Boolean),
+          ].join('.'),
           message: v.message ?? 'is invalid',
         })),
       );

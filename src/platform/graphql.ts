@@ -140,7 +140,8 @@ export default fp(graphqlPlugin, { name: 'graphql', dependencies: ['auth'] });
 
 /** For a module: add its SDL, resolvers and loaders to the one schema. */
 export function extendGraphql(app: FastifyInstance, sdl: string, resolvers: IResolvers, loaders?: MercuriusLoaders) {
-  app.graphql.extendSchema(sdl);
+  // synchronous without a gateway (the type allows a promise for federation)
+  void app.graphql.extendSchema(sdl);
   app.graphql.defineResolvers(resolvers);
   if (loaders) app.graphql.defineLoaders(loaders);
 }

@@ -46,9 +46,12 @@ async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions)
     const rawKey = request.headers['idempotency-key'];
     if (typeof rawKey !== 'string' || !WRITE_METHODS.has(request.method) || !request.actor) return;
     if (rawKey.length < 1 || rawKey.length > 255) {
-      return sendProblem(reply, new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 characters', {
-        errors: [{ path: 'header.idempotency-key', message: 'must be 1-255 characters' }],
-      }).toProblem(request.url));
+      return sendProblem(
+        reply,
+        new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 characters', {
+          errors: [{ path: 'header.idempotency-key', message: 'must be 1-255 characters' }],
+        }).toProblem(request.url),
+      );
     }
     const tenantId = request.actor.tenantId;
     // a key belongs to its caller: two clients of one tenant never replay each other's responses
@@ -74,21 +77,36 @@ async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions)
       .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key)));
     if (!row) return; // vanished meanwhile: proceed without replay protection
     if (row.requestHash !== hash) {
-      return sendProblem(reply, new DomainError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${rawKey}' was used for a different request (${row.method} ${row.path})`).toProblem(request.url));
+      return sendProblem(
+        reply,
+        new DomainError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${rawKey}' was used for a different request (${row.method} ${row.path})`).toProblem(
+          request.url,
+        ),
+      );
     }
     if (row.statusCode === null) {
       // first request still running, or died without answering: take over once it is stale
       const taken = await db
         .update(idempotencyKeys)
         .set({ createdAt: new Date() })
-        .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), sql`${idempotencyKeys.statusCode} is null`, lt(idempotencyKeys.createdAt, new Date(Date.now() - stale * 1000))))
+        .where(
+          and(
+            eq(idempotencyKeys.tenantId, tenantId),
+            eq(idempotencyKeys.key, key),
+            sql`${idempotencyKeys.statusCode} is null`,
+            lt(idempotencyKeys.createdAt, new Date(Date.now() - stale * 1000)),
+          ),
+        )
         .returning({ key: idempotencyKeys.key });
       if (taken.length) {
         request.idempotencyKey = key;
         return;
       }
       reply.header('retry-after', '1');
-      return sendProblem(reply, new DomainError('IDEMPOTENCY_IN_PROGRESS', `A request with Idempotency-Key '${rawKey}' is still being processed`).toProblem(request.url));
+      return sendProblem(
+        reply,
+        new DomainError('IDEMPOTENCY_IN_PROGRESS', `A request with Idempotency-Key '${rawKey}' is still being processed`).toProblem(request.url),
+      );
     }
     reply.code(row.statusCode);
     for (const [h, v] of Object.entries(row.responseHeaders ?? {})) reply.header(h, v);

@@ -64,8 +64,7 @@ export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[]):
 }
 
 /** The REST envelope of a page. */
-export const pageSchema = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
 /** Relay connection from a page (GraphQL). */
 export function toConnection<T>(page: Page<T>, key: (row: T) => unknown[]) {

@@ -72,9 +72,5 @@ export const events = pgTable(
       .notNull()
       .default(sql`(pg_current_xact_id()::text)::bigint`),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.seq] }),
-    index('events_type_idx').on(t.tenantId, t.type, t.seq),
-    index('events_seq_idx').on(t.seq),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), index('events_type_idx').on(t.tenantId, t.type, t.seq), index('events_seq_idx').on(t.seq)],
 );

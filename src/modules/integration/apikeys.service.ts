@@ -92,7 +92,10 @@ export class ApiKeyService {
   async get(actor: Actor, id: string): Promise<ApiKey> {
     requireScope(actor, 'apikeys:write');
     requireTenantUser(actor);
-    const [r] = await this.store.db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, actor.tenantId), eq(apiKeys.id, id)));
+    const [r] = await this.store.db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, actor.tenantId), eq(apiKeys.id, id)));
     if (!r) throw notFound('API key', id);
     return toApiKey(r);
   }
@@ -147,11 +150,7 @@ export class ApiKeyService {
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })
       .where(
-        and(
-          eq(apiKeys.tenantId, tenantId),
-          eq(apiKeys.id, id),
-          sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`,
-        ),
+        and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`),
       )
       .then(
         () => {},

@@ -4,7 +4,6 @@ import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
-import type { OnboardingServices } from '../onboarding/index.js';
 import { ApiKeyService } from './apikeys.service.js';
 import { AuditService, EventFeedService } from './feed.service.js';
 import { integrationResolvers } from './integration.resolvers.js';
@@ -14,7 +13,8 @@ import { JobService, JobWorker, type JobWorkerOptions } from './jobs.service.js'
 import { systemClock, WebhookDispatcher, type DispatcherOptions } from './webhooks.dispatcher.js';
 import { defaultUrlPolicy, systemResolver } from './webhooks.net.js';
 import { WebhookService, type WebhookSettings } from './webhooks.service.js';
-import { PollingLoop } from '../../platform/poller.js';
+
+export type { DispatcherOptions, JobWorkerOptions };
 
 export interface IntegrationServices {
   audit: AuditService;
@@ -27,15 +27,16 @@ export interface IntegrationServices {
   /** a webhook dispatcher on this store (options override the settings) */
   createDispatcher(opts?: Partial<DispatcherOptions>): WebhookDispatcher;
   createJobWorker(opts?: JobWorkerOptions): JobWorker;
-  /** starts one dispatcher and one job worker in this process (server.ts, worker.ts); returns their stop */
+  /** starts one dispatcher and one job worker in this process (startBackground in services.ts); returns their stop */
   startWorkers(opts?: { dispatcher?: Partial<DispatcherOptions>; jobs?: JobWorkerOptions; onError?: (e: unknown) => void }): () => Promise<void>;
   /** stops what startWorkers started (app close) */
   stopWorkers(): Promise<void>;
 }
 
-export function createIntegrationServices(store: Store, deps: { onboarding: OnboardingServices }, opts: { nodeEnv?: string } = {}): IntegrationServices {
+/** Integration knows no domain module: it hears them through platform events (store.onEventsCommitted, outbox). */
+export function createIntegrationServices(store: Store, opts: { nodeEnv?: string } = {}): IntegrationServices {
   const settings: WebhookSettings = {
-    policy: defaultUrlPolicy(opts.nodeEnv ?? process.env.NODE_ENV ?? 'development'),
+    policy: defaultUrlPolicy(opts.nodeEnv ?? 'development'),
     resolver: systemResolver,
     clock: systemClock,
     timeoutMs: 10_000,
@@ -62,16 +63,13 @@ export function createIntegrationServices(store: Store, deps: { onboarding: Onbo
       });
       webhooks.onQueued = () => dispatcher.poke();
       jobs.onQueued = () => worker.poke();
-      // scheduled upkeep of every tenant: the agreement sweep (expiry, agreement.expiring notices), hourly
-      const upkeep = new PollingLoop(() => deps.onboarding.agreements.sweep(), 3_600_000, o.onError);
       dispatcher.start();
       worker.start();
-      upkeep.start();
       stopAll = async () => {
         live = false;
         webhooks.onQueued = undefined;
         jobs.onQueued = undefined;
-        await Promise.all([dispatcher.stop(), worker.stop(), upkeep.stop()]);
+        await Promise.all([dispatcher.stop(), worker.stop()]);
         stopAll = undefined;
       };
       return stopAll;

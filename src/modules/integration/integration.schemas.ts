@@ -179,7 +179,9 @@ export const WebhookAttempt = z
   })
   .meta({ id: 'WebhookAttempt' });
 
-export const WebhookDeliveryDetail = WebhookDelivery.extend({ attemptLog: z.array(WebhookAttempt).describe("every HTTP attempt, oldest first") }).meta({ id: 'WebhookDeliveryDetail' });
+export const WebhookDeliveryDetail = WebhookDelivery.extend({ attemptLog: z.array(WebhookAttempt).describe('every HTTP attempt, oldest first') }).meta({
+  id: 'WebhookDeliveryDetail',
+});
 
 export const DeliveryListQuery = z.object({ status: z.enum(['pending', 'succeeded', 'failed']).optional() });
 

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -77,9 +92,11 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'webhook_deliveries_endpoint_fk', columns: [t.tenantId, t.endpointId], foreignColumns: [webhookEndpoints.tenantId, webhookEndpoints.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({
+      name: 'webhook_deliveries_endpoint_fk',
+      columns: [t.tenantId, t.endpointId],
+      foreignColumns: [webhookEndpoints.tenantId, webhookEndpoints.id],
+    }).onDelete('cascade'),
     index('webhook_deliveries_queue_idx').on(t.tenantId, t.endpointId, t.status, t.eventSeq),
     index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
     check('webhook_deliveries_status_ck', sql`${t.status} in ('pending','succeeded','failed')`),
@@ -103,9 +120,11 @@ export const webhookAttempts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'webhook_attempts_delivery_fk', columns: [t.tenantId, t.deliveryId], foreignColumns: [webhookDeliveries.tenantId, webhookDeliveries.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({
+      name: 'webhook_attempts_delivery_fk',
+      columns: [t.tenantId, t.deliveryId],
+      foreignColumns: [webhookDeliveries.tenantId, webhookDeliveries.id],
+    }).onDelete('cascade'),
     index('webhook_attempts_delivery_idx').on(t.tenantId, t.deliveryId, t.id),
   ],
 );
@@ -135,7 +154,14 @@ export const jobs = pgTable(
      * of what was committed up to it. A resumed job skips rows up to it; a failed job reports it.
      */
     checkpoint: jsonb('checkpoint')
-      .$type<{ line: number; created: number; updated: number; unchanged: number; accepted: number; refused: { line: number; path?: string; message: string }[] }>()
+      .$type<{
+        line: number;
+        created: number;
+        updated: number;
+        unchanged: number;
+        accepted: number;
+        refused: { line: number; path?: string; message: string }[];
+      }>()
       .notNull()
       .default({ line: 0, created: 0, updated: 0, unchanged: 0, accepted: 0, refused: [] }),
     result: jsonb('result').$type<Record<string, unknown>>(),

@@ -60,7 +60,11 @@ export function sendSigned(
   const timestamp = Math.floor(now.getTime() / 1000);
   return postWebhook(
     ep.url,
-    { 'webhook-id': messageId, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader(activeSecrets(ep, now), messageId, timestamp, body) },
+    {
+      'webhook-id': messageId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(activeSecrets(ep, now), messageId, timestamp, body),
+    },
     body,
     opts,
   );
@@ -116,7 +120,11 @@ export class WebhookDispatcher {
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.maxFailures = opts.maxConsecutiveFailures ?? 10;
     this.concurrency = opts.concurrency ?? 8;
-    this.loop = new PollingLoop(() => this.runOnce(), opts.pollMs ?? 1_000, (e) => this.opts.onError?.(e));
+    this.loop = new PollingLoop(
+      () => this.runOnce(),
+      opts.pollMs ?? 1_000,
+      (e) => this.opts.onError?.(e),
+    );
   }
 
   /** Copies new events into deliveries for every endpoint whose types match. Returns endpoints advanced. */
@@ -191,7 +199,15 @@ export class WebhookDispatcher {
           .set({ leaseUntil, leaseToken: token })
           .where(and(eq(webhookDeliveries.tenantId, h.tenant_id), eq(webhookDeliveries.id, h.id)))
           .returning();
-        out.push({ tenantId: d!.tenantId, id: d!.id, endpointId: d!.endpointId, messageId: d!.messageId, body: d!.body, attempts: d!.attempts, leaseToken: token });
+        out.push({
+          tenantId: d!.tenantId,
+          id: d!.id,
+          endpointId: d!.endpointId,
+          messageId: d!.messageId,
+          body: d!.body,
+          attempts: d!.attempts,
+          leaseToken: token,
+        });
       }
       return out;
     });
@@ -257,7 +273,13 @@ export class WebhookDispatcher {
           .update(webhookEndpoints)
           .set({ enabled: false, disabledReason: reason, updatedAt: at, version: sql`${webhookEndpoints.version} + 1` })
           .where(and(eq(webhookEndpoints.tenantId, c.tenantId), eq(webhookEndpoints.id, c.endpointId)));
-        w.audit({ resourceType: 'webhook_endpoint', resourceId: ep.id, action: 'disable', before: { enabled: true }, after: { enabled: false, disabledReason: reason } });
+        w.audit({
+          resourceType: 'webhook_endpoint',
+          resourceId: ep.id,
+          action: 'disable',
+          before: { enabled: true },
+          after: { enabled: false, disabledReason: reason },
+        });
         w.emit({ type: 'webhook_endpoint.disabled', resourceType: 'webhook_endpoint', resourceId: ep.id, payload: { id: ep.id, url: ep.url, reason } });
       }
     });

@@ -60,7 +60,7 @@ export function isNonPublicAddress(ip: string): boolean {
   const v = isIP(ip);
   if (v === 4) {
     const n = ipv4ToInt(ip);
-    return V4_BLOCKS.some(([base, bits]) => (n >>> (32 - bits)) === (ipv4ToInt(base) >>> (32 - bits)));
+    return V4_BLOCKS.some(([base, bits]) => n >>> (32 - bits) === ipv4ToInt(base) >>> (32 - bits));
   }
   if (v === 6) {
     const a = ip.toLowerCase();
@@ -140,7 +140,12 @@ export interface PostResult {
 }
 
 /** POSTs a webhook: no redirects followed, bounded time and response size, SSRF-guarded connect. */
-export function postWebhook(urlText: string, headers: Record<string, string>, body: string, opts: { policy: UrlPolicy; timeoutMs: number }): Promise<PostResult> {
+export function postWebhook(
+  urlText: string,
+  headers: Record<string, string>,
+  body: string,
+  opts: { policy: UrlPolicy; timeoutMs: number },
+): Promise<PostResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     let url: URL;

@@ -6,16 +6,10 @@ import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { requireTenantUser } from './feed.service.js';
-import {
-  SecretRotate,
-  WebhookEndpointCreate,
-  WebhookEndpointUpdate,
-  type WebhookDelivery,
-  type WebhookEndpoint,
-} from './integration.schemas.js';
+import { SecretRotate, WebhookEndpointCreate, WebhookEndpointUpdate, type WebhookDelivery, type WebhookEndpoint } from './integration.schemas.js';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from './integration.tables.js';
 import { sendSigned, systemClock, type Clock } from './webhooks.dispatcher.js';
-import { checkWebhookUrl, generateSecret, systemResolver, type Resolver, type UrlPolicy } from './webhooks.net.js';
+import { checkWebhookUrl, generateSecret, type Resolver, type UrlPolicy } from './webhooks.net.js';
 
 /** Shared, replaceable settings of the webhook side (tests switch the policy and the clock). */
 export interface WebhookSettings {
@@ -200,7 +194,11 @@ export class WebhookService {
   }
 
   /** The delivery log of an endpoint, newest first. */
-  async deliveries(actor: Actor, endpointId: string, input: { status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<WebhookDelivery>> {
+  async deliveries(
+    actor: Actor,
+    endpointId: string,
+    input: { status?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<WebhookDelivery>> {
     this.guard(actor, 'webhooks:read');
     await this.endpointRow(actor, endpointId);
     const conds: (SQL | undefined)[] = [eq(webhookDeliveries.tenantId, actor.tenantId), eq(webhookDeliveries.endpointId, endpointId)];
@@ -278,7 +276,10 @@ export class WebhookService {
     const ids = [...new Set(endpointIds)].filter((i) => UUID.test(i));
     if (!ids.length) return endpointIds.map(() => []);
     const ranked = this.store.db
-      .select({ id: webhookDeliveries.id, rn: sql<number>`row_number() over (partition by ${webhookDeliveries.endpointId} order by ${webhookDeliveries.id} desc)`.as('rn') })
+      .select({
+        id: webhookDeliveries.id,
+        rn: sql<number>`row_number() over (partition by ${webhookDeliveries.endpointId} order by ${webhookDeliveries.id} desc)`.as('rn'),
+      })
       .from(webhookDeliveries)
       .where(and(eq(webhookDeliveries.tenantId, actor.tenantId), inArray(webhookDeliveries.endpointId, ids)))
       .as('ranked');

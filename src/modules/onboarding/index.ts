@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
+import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import { catalogRoutes, registerCatalogImports } from './catalog.routes.js';
 import { CatalogService } from './catalog.service.js';
@@ -31,6 +32,7 @@ export function createOnboardingServices(store: Store): OnboardingServices {
   const partners = new PartnerService(store);
   const catalog = new CatalogService(store);
   registerCatalogImports(store, catalog);
+  importsOf(store).register('onboarding.partners', (a) => partners.importSpec(a));
   const agreements = new AgreementService(store);
   const applications = new ApplicationService(store, partners, agreements);
   return { store, partners, catalog, agreements, crossRegion: new CrossRegionService(store), rights: new RightsService(store), applications };

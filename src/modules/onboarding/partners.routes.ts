@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
 import { actionPath, etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
-import { ImportQuery, ImportReportSchema, importsOf, serveImport } from '../../platform/imports.js';
+import { ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import { importValidator } from './catalog.routes.js';
 import { ImportBody } from './catalog.schemas.js';
@@ -18,7 +18,6 @@ export const idAction = (base: string, action: string) => actionPath(base, actio
 export async function partnerRoutes(app: FastifyInstance, { partners, store }: { partners: PartnerService; store: Store }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['partners'];
-  importsOf(store).register('onboarding.partners', (a) => partners.importSpec(a));
 
   r.post(
     '/v1/partners::import',

@@ -1,0 +1,97 @@
+/**
+ * The composition root: the one place that knows every module. It creates each module's services in dependency
+ * order (each gets only what it may call), wires the ports between modules, and registers the scheduled jobs.
+ * Used by the HTTP server (app.ts), the background worker (worker.ts) and the CLI scripts.
+ */
+import { sql } from 'drizzle-orm';
+import type { Config } from './config.js';
+import { evaluationSql } from './modules/evaluation/contract.js';
+import { createEvaluationServices, type EvaluationServices } from './modules/evaluation/index.js';
+import { createIncentiveServices, type IncentiveServices } from './modules/incentive/index.js';
+import { createIntegrationServices, type DispatcherOptions, type IntegrationServices, type JobWorkerOptions } from './modules/integration/index.js';
+import { createOnboardingServices, type OnboardingServices } from './modules/onboarding/index.js';
+import { createPolicyServices, type PolicyServices } from './modules/policy/index.js';
+import { createTargetServices, type TargetServices } from './modules/target/index.js';
+import { systemActor } from './platform/actor.js';
+import { Scheduler } from './platform/scheduler.js';
+import type { Store } from './platform/store.js';
+
+export interface Services {
+  onboarding: OnboardingServices;
+  policy: PolicyServices;
+  target: TargetServices;
+  incentive: IncentiveServices;
+  evaluation: EvaluationServices;
+  integration: IntegrationServices;
+  /** scheduled jobs (agreement sweep, warning checks), started with the background work */
+  scheduler: Scheduler;
+}
+
+/** What the composition reads from the configuration (tests pass a few fields; the rest defaults). */
+export type ServicesConfig = Pick<Config, 'NODE_ENV'> & Partial<Pick<Config, 'WEBHOOK_LEASE_MS' | 'WEBHOOK_CONCURRENCY' | 'WORKER_POLL_MS' | 'JOB_LEASE_MS'>>;
+
+const HOUR = 3_600_000;
+
+export function createServices(store: Store, config: ServicesConfig): Services {
+  // modules in dependency order: each gets the services of the modules it may call
+  const onboarding = createOnboardingServices(store);
+  const policy = createPolicyServices(store);
+  const target = createTargetServices(store);
+  // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
+  const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
+  const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
+  const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV });
+
+  const scheduler = new Scheduler();
+  // the agreement sweep of every tenant (expiry, agreement.expiring notices); rows are claimed with SKIP LOCKED
+  scheduler.register({ name: 'agreement-sweep', everyMs: HOUR, run: () => onboarding.agreements.sweep() });
+  // early warnings of every tenant with an active rule, for the current quarter (safe concurrently: one open alert per rule and partner)
+  scheduler.register({
+    name: 'evaluation-warnings',
+    everyMs: HOUR,
+    run: async () => {
+      // TODO(evaluation contract): a `tenantsWithWarningRules` relation would keep this table name inside its module
+      const tenants = await store.database.rows<{ tenant_id: string }>(
+        sql`select distinct tenant_id from evaluation_warning_rules where active order by tenant_id`,
+      );
+      const failed: unknown[] = [];
+      for (const { tenant_id } of tenants) {
+        // one tenant's failure (e.g. no period of that label) does not hold up the others
+        await evaluation.warnings.check(systemActor(tenant_id, 'warnings-check'), {}).catch((e: unknown) => failed.push(e));
+      }
+      if (failed.length) throw new AggregateError(failed, `warning checks failed for ${failed.length} tenant(s)`);
+    },
+  });
+
+  return { onboarding, policy, target, incentive, evaluation, integration, scheduler };
+}
+
+export interface BackgroundOptions {
+  onError?: (err: unknown) => void;
+  dispatcher?: Partial<DispatcherOptions>;
+  jobs?: JobWorkerOptions;
+}
+
+/**
+ * Starts the background work of this process: webhook delivery, import jobs (integration) and the scheduled jobs.
+ * Tuning comes from the configuration (WEBHOOK_LEASE_MS, WEBHOOK_CONCURRENCY, WORKER_POLL_MS, JOB_LEASE_MS), then `opts`.
+ */
+export function startBackground(services: Services, config: ServicesConfig, opts: BackgroundOptions = {}): void {
+  const poll = config.WORKER_POLL_MS;
+  services.integration.startWorkers({
+    ...(opts.onError ? { onError: opts.onError } : {}),
+    dispatcher: {
+      ...(config.WEBHOOK_LEASE_MS ? { leaseMs: config.WEBHOOK_LEASE_MS } : {}),
+      ...(config.WEBHOOK_CONCURRENCY ? { concurrency: config.WEBHOOK_CONCURRENCY } : {}),
+      ...(poll ? { pollMs: poll } : {}),
+      ...opts.dispatcher,
+    },
+    jobs: { ...(config.JOB_LEASE_MS ? { leaseMs: config.JOB_LEASE_MS } : {}), ...(poll ? { pollMs: poll } : {}), ...opts.jobs },
+  });
+  services.scheduler.start(opts.onError);
+}
+
+/** Stops what startBackground started, waiting for the work in hand (before the database closes). */
+export async function stopBackground(services: Services): Promise<void> {
+  await Promise.all([services.integration.stopWorkers(), services.scheduler.stop()]);
+}
