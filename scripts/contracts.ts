@@ -18,7 +18,10 @@ export async function renderContracts() {
     logger: false,
   });
   await app.ready();
-  const openapi = YAML.stringify(app.swagger(), { lineWidth: 0, aliasDuplicateObjects: false });
+  // components sorted by name: the committed file must not depend on the order modules happen to load their schemas in
+  const doc = app.swagger() as { components?: { schemas?: Record<string, unknown> } };
+  if (doc.components?.schemas) doc.components.schemas = Object.fromEntries(Object.entries(doc.components.schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const openapi = YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   const graphql = graphqlLib.printSchema(app.graphql.schema) + '\n';
   await app.close();
   return { openapi, graphql };

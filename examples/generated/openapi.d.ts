@@ -2548,287 +2548,93 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ImportReportInput: {
-            dryRun: boolean;
-            allOrNothing: boolean;
-            /** @description whether anything was written (false for dry runs and failed all-or-nothing imports) */
-            committed: boolean;
-            rowsRead: number;
-            accepted: number;
-            rejected: number;
-            created: number;
-            updated: number;
-            unchanged: number;
-            /** @description rejected rows, first 1,000 */
-            errors: {
-                line: number;
-                path?: string;
-                message: string;
-            }[];
-            errorsTruncated: boolean;
-        };
-        /** @description RFC 9457 problem details */
-        ProblemInput: {
-            type: string;
-            title: string;
-            status: number;
-            detail?: string;
-            /** @description Stable machine-readable code, the same as GraphQL extensions.code */
-            code: string;
-            instance?: string;
-            errors?: {
-                path: string;
-                message: string;
-            }[];
-        } & {
-            [key: string]: unknown;
-        };
-        ScoringRuleInput: {
-            /** @constant */
-            type: "linear";
-            /** @description value scoring 0 (the worst acceptable value) */
-            floor: string | number;
-            /** @description value scoring 100 */
-            target: string | number;
-            /** @description highest score (default 100; above 100 rewards beating the target) */
-            cap?: string | number;
-        } | {
-            /** @constant */
-            type: "banded";
-            /** @description thresholds with the score they give */
-            bands: {
-                threshold: string | number;
-                score: string | number;
-            }[];
-            /** @description score when no band is reached (default 0) */
-            otherwise?: string | number;
-        };
-        KpiDefinitionInput: {
-            code: string;
-            name: string;
-            weight: string | number;
-            /**
-             * @description whether a higher or a lower value is better
-             * @enum {string}
-             */
-            direction: "higher" | "lower";
-            /** @enum {string} */
-            source: "computed" | "manual";
-            /**
-             * @description for computed KPIs: which built-in computation
-             * @enum {string}
-             */
-            kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
-            scoring: components["schemas"]["ScoringRuleInput"];
-            /** @description value used when the KPI has no value for a partner, only in runs with allowDefaults */
-            defaultValue?: string | number;
-        };
-        GradeBandInput: {
-            grade: string;
-            min: string | number;
-        };
-        ScorecardTemplateCreateInput: {
-            code: string;
-            name: string;
-            kpis: components["schemas"]["KpiDefinitionInput"][];
-            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
-            gradeBands: components["schemas"]["GradeBandInput"][];
-            note?: string;
-        };
-        ScorecardTemplateUpdateInput: {
-            name?: string;
-            kpis: components["schemas"]["KpiDefinitionInput"][];
-            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
-            gradeBands: components["schemas"]["GradeBandInput"][];
-            note?: string;
-            /** @description expected template version (or send If-Match) */
-            version?: number;
-        };
-        ScorecardTemplateVersionInput: {
-            versionNo: number;
-            kpis: {
-                code: string;
-                name: string;
-                weight: string;
-                /** @enum {string} */
-                direction: "higher" | "lower";
-                /** @enum {string} */
-                source: "computed" | "manual";
-                /** @enum {string} */
-                kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
-                scoring: {
-                    /** @constant */
-                    type: "linear";
-                    floor: string;
-                    target: string;
-                    cap?: string;
-                } | {
-                    /** @constant */
-                    type: "banded";
-                    bands: {
-                        threshold: string;
-                        score: string;
-                    }[];
-                    otherwise?: string;
-                };
-                defaultValue?: string;
-            }[];
-            gradeBands: {
-                grade: string;
-                min: string;
-            }[];
-            note: string | null;
-            /** @description a run used this version: it can no longer change */
-            used: boolean;
-            createdAt: string;
-        };
-        ScorecardTemplateInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            latestVersion: number;
-            version: number;
-            current: components["schemas"]["ScorecardTemplateVersionInput"];
-            createdAt: string;
-            updatedAt: string;
-        };
-        ManualKpiValueWriteInput: {
-            /** Format: uuid */
-            partnerId?: string;
-            partnerCode?: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            /** @description the KPI code of the template(s) that use this value */
-            kpi: string;
-            value: string | number;
-            note?: string;
-        };
-        ManualKpiValuesWriteInput: {
-            values: components["schemas"]["ManualKpiValueWriteInput"][];
-        };
-        ManualKpiValueInput: {
+        Achievement: {
             /** Format: uuid */
             partnerId: string;
             partnerCode: string;
-            period: string;
-            kpi: string;
-            value: string;
-            note: string | null;
-            enteredBy: string;
-            updatedAt: string;
-        };
-        EvaluationRunCreateInput: {
-            /** @description template id or code */
-            template: string;
-            /** @description default: the latest version */
-            templateVersion?: number;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            /** @description partner ids or codes; default every active partner */
-            partners?: string[];
-            /**
-             * @description use the KPI defaultValue for missing manual values instead of reporting the partner incomplete
-             * @default false
-             */
-            allowDefaults?: boolean;
-        };
-        EvaluationRunInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            templateId: string;
-            templateCode: string;
-            templateVersion: number;
+            partnerName: string;
             period: string;
             periodStart: string;
             periodEnd: string;
-            /** @enum {string} */
-            status: "draft" | "finalised";
-            allowDefaults: boolean;
-            partnerCount: number;
-            completeCount: number;
-            incompleteCount: number;
-            createdBy: string;
-            createdAt: string;
-            finalisedAt: string | null;
-            finalisedBy: string | null;
-            version: number;
+            /**
+             * @description sales_amount | quantity | new_customers | collection_amount
+             * @enum {string}
+             */
+            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
+            asOf: string;
+            /** @description null when no target is stored for the partner, period and metric */
+            target: string | null;
+            actual: string;
+            /** @description actual / target x 100, 2 decimals, half away from zero; null without a positive target */
+            achievementPct: string | null;
+            /** @description target - actual (positive: still to reach) */
+            gap: string | null;
+            elapsedDays: number;
+            periodDays: number;
+            /** @description run-rate to period end: actual / elapsedDays x periodDays (4 decimals); null before the period starts */
+            forecast: string | null;
+            forecastPct: string | null;
+            /** @description position in the network view */
+            rank?: number;
+            byMonth?: components["schemas"]["AchievementMonth"][];
         };
-        EvaluationResultKpiInput: {
-            code: string;
-            value: string | null;
-            score: string | null;
-            weight: string;
-            weighted: string | null;
-            defaulted: boolean;
-        };
-        EvaluationResultInput: {
-            /** Format: uuid */
-            runId: string;
-            period: string;
-            /** Format: uuid */
-            templateId: string;
-            templateVersion: number;
-            /** @enum {string} */
-            runStatus: "draft" | "finalised";
+        AchievementInput: {
             /** Format: uuid */
             partnerId: string;
             partnerCode: string;
-            complete: boolean;
-            /** @description KPI codes without a value (incomplete results are neither graded nor ranked) */
-            missing: string[];
-            total: string | null;
-            grade: string | null;
-            rank: number | null;
-            kpis: components["schemas"]["EvaluationResultKpiInput"][];
-        };
-        GradeDistributionInput: {
-            /** Format: uuid */
-            runId: string;
+            partnerName: string;
             period: string;
-            grades: {
-                grade: string;
-                count: number;
-                share: string;
-            }[];
-            incomplete: number;
-        };
-        EvaluationSimulationRequestInput: {
+            periodStart: string;
+            periodEnd: string;
             /**
-             * Format: uuid
-             * @description a finalised run whose stored KPI values are re-scored
+             * @description sales_amount | quantity | new_customers | collection_amount
+             * @enum {string}
              */
-            run: string;
-            /** @description changed KPI definitions (weights, rules); default: the run version's */
-            kpis?: components["schemas"]["KpiDefinitionInput"][];
-            gradeBands?: components["schemas"]["GradeBandInput"][];
+            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
+            asOf: string;
+            /** @description null when no target is stored for the partner, period and metric */
+            target: string | null;
+            actual: string;
+            /** @description actual / target x 100, 2 decimals, half away from zero; null without a positive target */
+            achievementPct: string | null;
+            /** @description target - actual (positive: still to reach) */
+            gap: string | null;
+            elapsedDays: number;
+            periodDays: number;
+            /** @description run-rate to period end: actual / elapsedDays x periodDays (4 decimals); null before the period starts */
+            forecast: string | null;
+            forecastPct: string | null;
+            /** @description position in the network view */
+            rank?: number;
+            byMonth?: components["schemas"]["AchievementMonthInput"][];
         };
-        EvaluationSimulationInput: {
-            /** Format: uuid */
-            runId: string;
-            period: string;
-            partners: number;
-            gradeChanges: number;
-            rankChanges: number;
-            results: {
-                /** Format: uuid */
-                partnerId: string;
-                partnerCode: string;
-                before: {
-                    total: string | null;
-                    grade: string | null;
-                    rank: number | null;
-                };
-                after: {
-                    total: string | null;
-                    grade: string | null;
-                    rank: number | null;
-                };
-                gradeChanged: boolean;
-                rankChanged: boolean;
-                missing: string[];
-            }[];
+        AchievementMonth: {
+            /** @description YYYY-MM */
+            month: string;
+            /** @description the monthly target, if one is stored */
+            target: string | null;
+            actual: string;
+            achievementPct: string | null;
+        };
+        AchievementMonthInput: {
+            /** @description YYYY-MM */
+            month: string;
+            /** @description the monthly target, if one is stored */
+            target: string | null;
+            actual: string;
+            achievementPct: string | null;
+        };
+        ActionCondition: {
+            /** @description the grade is one of these */
+            grades?: string[];
+            /** @description ... in this many consecutive finalised runs (default 1) */
+            consecutive?: number;
+            kpi?: {
+                code: string;
+                /** @enum {string} */
+                op: "lt" | "lte" | "gt" | "gte" | "eq";
+                value: string;
+            };
         };
         ActionConditionInput: {
             /** @description the grade is one of these */
@@ -2841,6 +2647,53 @@ export interface components {
                 op: "lt" | "lte" | "gt" | "gte" | "eq";
                 value: string | number;
             };
+        };
+        ActionDecision: {
+            note?: string;
+        };
+        ActionDecisionInput: {
+            note?: string;
+        };
+        ActionRule: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            templateId: string | null;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            condition: {
+                grades?: string[];
+                consecutive?: number;
+                kpi?: {
+                    code: string;
+                    op: string;
+                    value: string;
+                };
+            };
+            tierLadder: string[] | null;
+            targetTier: string | null;
+            lifecycleAction: ("suspend" | "terminate") | null;
+            active: boolean;
+            createdAt: string;
+        };
+        ActionRuleCreate: {
+            code: string;
+            name: string;
+            /** @description template id or code; default every template */
+            template?: string;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            condition: components["schemas"]["ActionCondition"];
+            /** @description tier_up / tier_down: tiers lowest first */
+            tierLadder?: string[];
+            /** @description tier_up / tier_down: a fixed tier instead of one step on the ladder */
+            targetTier?: string;
+            /**
+             * @description termination_review: the partner lifecycle action accepting the recommendation performs
+             * @enum {string}
+             */
+            lifecycleAction?: "suspend" | "terminate";
         };
         ActionRuleCreateInput: {
             code: string;
@@ -2883,152 +2736,14 @@ export interface components {
             active: boolean;
             createdAt: string;
         };
-        EvaluationActionInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            runId: string;
-            period: string;
-            /** Format: uuid */
-            partnerId: string;
-            partnerCode: string;
-            /** Format: uuid */
-            ruleId: string;
-            ruleCode: string;
-            /** @enum {string} */
-            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
-            /** @enum {string} */
-            status: "recommended" | "accepted" | "dismissed";
-            grade: string | null;
-            /** @description this and earlier finalised periods, newest first */
-            gradeHistory: {
-                period: string;
-                grade: string | null;
-            }[];
-            fromTier: string | null;
-            toTier: string | null;
-            /** @description performed on the partner when accepted */
-            lifecycleAction: ("suspend" | "terminate") | null;
-            reason: string;
-            decidedBy: string | null;
-            decidedAt: string | null;
-            note: string | null;
-            createdAt: string;
-        };
-        ActionDecisionInput: {
-            note?: string;
-        };
-        EvaluationHistoryEntryInput: {
-            /** Format: uuid */
-            runId: string;
-            period: string;
-            periodStart: string;
-            /** Format: uuid */
-            templateId: string;
-            templateCode: string;
-            templateVersion: number;
-            total: string | null;
-            grade: string | null;
-            rank: number | null;
-            complete: boolean;
-            finalisedAt: string | null;
-        };
-        WarningRuleCreateInput: {
-            code: string;
-            name: string;
-            /**
-             * @description achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period
-             * @enum {string}
-             */
-            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
-            threshold: string | number;
-            /** @description achievement_behind_run_rate only (default 50) */
-            minElapsedPct?: string | number;
-        };
-        WarningRuleInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            /** @enum {string} */
-            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
-            threshold: string;
-            minElapsedPct: string;
-            active: boolean;
-            createdAt: string;
-        };
-        WarningCheckRequestInput: {
-            /** @description default: the calendar quarter of asOf */
-            period?: string;
-            /**
-             * Format: date
-             * @description default: today (UTC)
-             */
-            asOf?: string;
-        };
-        EarlyWarningInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            ruleId: string;
-            ruleCode: string;
-            /** @enum {string} */
-            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
-            /** Format: uuid */
-            partnerId: string;
-            partnerCode: string;
-            period: string;
-            /** @enum {string} */
-            status: "open" | "closed";
-            /** @description the measured value at the last check (%, days, amount or count) */
-            value: string | null;
-            threshold: string;
-            openedAt: string;
-            openedAsOf: string;
-            lastCheckedAt: string;
-            closedAt: string | null;
-            closedAsOf: string | null;
-        };
-        WarningCheckResultInput: {
-            period: string;
-            asOf: string;
-            opened: components["schemas"]["EarlyWarningInput"][];
-            closed: components["schemas"]["EarlyWarningInput"][];
-            stillOpen: number;
-        };
-        KpiAverageInput: {
-            group: string | null;
-            kpi: string;
-            partners: number;
-            avgValue: string | null;
-            avgScore: string | null;
-        };
-        ProgramEffectivenessInput: {
-            /** Format: uuid */
-            programId: string;
-            programCode: string;
-            programName: string;
-            currency: string;
-            segment: string | null;
-            current: {
-                partners: number;
-                paid: string;
-                coveredSales: string;
-                costToSalesPct: string | null;
-            };
-            /** @description the same period a year earlier */
-            priorYear: {
-                partners: number;
-                paid: string;
-                coveredSales: string;
-                costToSalesPct: string | null;
-            };
-            change: {
-                paid: string;
-                coveredSales: string;
-                /** @description current minus prior cost-to-sales, in percentage points */
-                costToSalesPoints: string | null;
-            };
+        Address: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            province?: string;
+            /** @description ISO 3166-1 alpha-2 */
+            country?: string;
+            postalCode?: string;
         };
         AddressInput: {
             line1?: string;
@@ -3039,878 +2754,54 @@ export interface components {
             country?: string;
             postalCode?: string;
         };
-        PartnerCreateInput: {
-            code: string;
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel?: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /**
-             * @description Initial lifecycle state; later changes go through the lifecycle actions
-             * @default applicant
-             * @enum {string}
-             */
-            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-        };
-        PartnerUpdateInput: {
-            code?: string;
-            legalName?: string;
-            /** @enum {string} */
-            type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel?: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /** @description Expected current version (or send If-Match) */
-            version?: number;
-        };
-        PartnerUpsertInput: {
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel?: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /**
-             * @description Applied only when the partner is created
-             * @enum {string}
-             */
-            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-        };
-        PartnerInput: {
+        Agreement: {
             /** Format: uuid */
             id: string;
-            code: string;
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel: "online" | "offline" | "both";
-            parentId: string | null;
-            tier: string | null;
-            contactName: string | null;
-            contactEmail: string | null;
-            contactPhone: string | null;
-            address: components["schemas"]["AddressInput"] | null;
-            regionCode: string | null;
-            /** @enum {string} */
-            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-            version: number;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            /** @description ISO 8601 UTC */
-            updatedAt: string;
-        };
-        PartnerTransitionInput: {
-            /** @description Why (recorded in the history) */
-            reason?: string;
-        };
-        PartnerHistoryEntryInput: {
-            /** Format: uuid */
-            id: string;
+            number: string;
             /** Format: uuid */
             partnerId: string;
-            action: string;
-            from: ("applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected") | null;
             /** @enum {string} */
-            to: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-            reason: string | null;
-            /** @description who made the change */
-            subject: string;
-            /** @description ISO 8601 UTC */
-            at: string;
+            status: "draft" | "active" | "expired" | "terminated";
+            startDate: string;
+            endDate: string;
+            policyRef: string | null;
+            note: string | null;
+            applicationId: string | null;
+            renewalOfId: string | null;
+            activatedAt: string | null;
+            endReason: ("expiry" | "breach" | "mutual") | null;
+            endedOn: string | null;
+            endNote: string | null;
+            territories: {
+                /** Format: uuid */
+                territoryId: string;
+                productLineId: string | null;
+                exclusive: boolean;
+            }[];
+            products: {
+                productId: string | null;
+                productLineId: string | null;
+            }[];
+            version: number;
+            createdAt: string;
+            updatedAt: string;
         };
-        IncentiveTierInput: {
-            /** @description Inclusive lower bound: base value, or achievement % when basis = achievement */
-            threshold: string;
-            /** @description % of the base (0-100) */
-            rate?: string;
-            /** @description Fixed amount in the program currency */
-            amount?: string;
-        };
-        IncentiveRuleSetInput: {
-            /**
-             * @description Tier thresholds on the base value or on target achievement %
-             * @default base
-             * @enum {string}
-             */
-            basis?: "base" | "achievement";
-            /**
-             * @description whole = 全额累进 (reached rate on the whole base); marginal = 超额累进 (each slice at its rate)
-             * @default whole
-             * @enum {string}
-             */
-            mode?: "whole" | "marginal";
+        AgreementCreate: {
+            /** @description default: generated */
+            number?: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** Format: date */
+            startDate: string;
+            /** Format: date */
+            endDate: string;
+            /** @description price policy (policy module) reference */
+            policyRef?: string | null;
+            note?: string | null;
             /** @default [] */
-            tiers?: components["schemas"]["IncentiveTierInput"][];
-            /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
-            accelerators?: {
-                aboveAchievement: string;
-                multiplier: string;
-            }[];
-            /** @description Maximum per partner and period (penalties: maximum deduction) */
-            partnerCap?: string;
-            /** @description Program budget per period; a shortfall is prorated (largest remainder) */
-            budgetCap?: string;
-            /** @description Points programs: points per unit of computed value */
-            pointsPerUnit?: string;
-            penalty?: {
-                sources: ("price_violation" | "cross_region")[];
-                fixedPerViolation?: string;
-                /** @description % of the violation value (cross-region line amount; price shortfall) */
-                ratePercent?: string;
-            };
-            recognition?: {
-                topN: number;
-                title: string;
-            };
-        };
-        IncentiveEligibilityInput: {
-            partnerTypes?: string[];
-            tiers?: string[];
-            /** @description Partner's home region code */
-            regionCodes?: string[];
-            /** @description Partner holds a right for one of these product lines */
-            productLineIds?: string[];
-            /** @description Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. ["A","B"]; a partner never evaluated is not eligible */
-            evaluationGrades?: string[];
-            /**
-             * Format: uuid
-             * @description Only evaluations with this scorecard template count (default: any template)
-             */
-            evaluationTemplateId?: string;
-        };
-        IncentiveBaseInput: {
-            /** @enum {string} */
-            metric: "sell_in_amount" | "sell_through_amount" | "sell_in_quantity" | "sell_through_quantity" | "collection_amount";
-            /** @description Count only these product lines */
-            productLineIds?: string[];
-        };
-        IncentiveProgramCreateInput: {
-            code: string;
-            name: string;
-            description?: string | null;
-            /** @enum {string} */
-            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
-            /** @enum {string} */
-            granularity: "month" | "quarter" | "year";
-            /**
-             * @description ISO 4217
-             * @default CNY
-             */
-            currency?: string;
-            /**
-             * @default {
-             *       "metric": "sell_in_amount"
-             *     }
-             */
-            base?: components["schemas"]["IncentiveBaseInput"];
-            /** @default {} */
-            eligibility?: components["schemas"]["IncentiveEligibilityInput"];
-            rules: components["schemas"]["IncentiveRuleSetInput"];
-        };
-        IncentiveProgramUpdateInput: {
-            name?: string;
-            description?: string | null;
-            /** @enum {string} */
-            granularity?: "month" | "quarter" | "year";
-            /** @description ISO 4217 */
-            currency?: string;
-            base?: components["schemas"]["IncentiveBaseInput"];
-            eligibility?: components["schemas"]["IncentiveEligibilityInput"];
-            rules?: components["schemas"]["IncentiveRuleSetInput"];
-            /** @description Expected current version (or send If-Match) */
-            version?: number;
-        };
-        IncentiveProgramInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            description: string | null;
-            /** @enum {string} */
-            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
-            /** @enum {string} */
-            granularity: "month" | "quarter" | "year";
-            currency: string;
-            base: components["schemas"]["IncentiveBaseInput"];
-            eligibility: components["schemas"]["IncentiveEligibilityInput"];
-            rules: components["schemas"]["IncentiveRuleSetInput"];
-            /** @enum {string} */
-            status: "draft" | "active" | "closed";
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        IncentiveStatementLineInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            statementId: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            programId: string | null;
-            runId: string | null;
-            /** @enum {string} */
-            kind: "calculated" | "adjustment" | "manual";
-            /** @description Decimal string in the statement unit; negative for penalties and reductions */
-            amount: string;
-            reason: string | null;
-            explanation: {
-                [key: string]: unknown;
-            } | null;
-            createdAt: string;
-        };
-        IncentiveStatementInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            /** @description Currency code, or PTS for points */
-            unit: string;
-            /** @enum {string} */
-            status: "draft" | "approved" | "paid";
-            /** @description Exactly the sum of the lines */
-            total: string;
-            paymentReference: string | null;
-            approvedBy: string | null;
-            approvedAt: string | null;
-            paidBy: string | null;
-            paidAt: string | null;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        IncentiveStatementWithLinesInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            /** @description Currency code, or PTS for points */
-            unit: string;
-            /** @enum {string} */
-            status: "draft" | "approved" | "paid";
-            /** @description Exactly the sum of the lines */
-            total: string;
-            paymentReference: string | null;
-            approvedBy: string | null;
-            approvedAt: string | null;
-            paidBy: string | null;
-            paidAt: string | null;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-            lines: components["schemas"]["IncentiveStatementLineInput"][];
-        };
-        IncentiveManualLineCreateInput: {
-            /** Format: uuid */
-            partnerId: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            amount: string;
-            reason: string;
-            /**
-             * Format: uuid
-             * @description Book the line under a program (its currency; rebate programs accrue to the rebate account)
-             */
-            programId?: string;
-            /** @description Currency when no program is named (default CNY) */
-            unit?: string;
-        };
-        IncentiveApproveInput: {
-            version?: number;
-        };
-        IncentivePayInput: {
-            paymentReference: string;
-            version?: number;
-        };
-        RebateBalanceInput: {
-            /** Format: uuid */
-            partnerId: string;
-            currency: string;
-            /** @description null: the current balance */
-            asOf: string | null;
-            accrued: string;
-            available: string;
-            spent: string;
-            paidOut: string;
-            expired: string;
-        };
-        RebateLedgerEntryInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            entryDate: string;
-            /** @enum {string} */
-            kind: "accrue" | "release" | "spend" | "pay_out" | "expire";
-            amount: string;
-            orderRef: string | null;
-            statementId: string | null;
-            reason: string | null;
-            createdBy: string;
-            createdAt: string;
-        };
-        RebateSpendInput: {
-            amount: string;
-            /** @description Unique per tenant: a repeated orderRef with the same amount returns the first spend */
-            orderRef: string;
-            /** @description With maxPercent: the spend may not exceed this share of the order */
-            orderAmount?: string;
-            /** @description e.g. "10": use up to 10% of the order from rebate (0-100) */
-            maxPercent?: string;
-        };
-        RebateSpendResultInput: {
-            entry: components["schemas"]["RebateLedgerEntryInput"];
-            balance: components["schemas"]["RebateBalanceInput"];
-            replayed: boolean;
-        };
-        RebateLedgerEntryCreateInput: {
-            /**
-             * @description release: accrued -> available; pay_out / expire: out of available
-             * @enum {string}
-             */
-            kind: "release" | "pay_out" | "expire";
-            amount: string;
-            reason: string;
-        };
-        RecognitionAwardCreateInput: {
-            /** Format: uuid */
-            partnerId: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            title: string;
-            citation?: string;
-            /** Format: uuid */
-            programId?: string;
-        };
-        RecognitionAwardInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            programId: string | null;
-            period: string;
-            title: string;
-            citation: string | null;
-            rank: number | null;
-            basis: {
-                [key: string]: unknown;
-            } | null;
-            grantedBy: string;
-            createdAt: string;
-        };
-        IncentiveRunInput: {
-            /** @description null for a dry run */
-            id: string | null;
-            /** Format: uuid */
-            programId: string;
-            programVersion: number;
-            period: string;
-            periodStart: string;
-            periodEnd: string;
-            /** @description sha256 of the rules, eligibility, base and every partner input: same data, same hash */
-            inputHash: string;
-            unit: string;
-            partnerCount: number;
-            total: string;
-            /** @description total before the budget cap */
-            requested: string;
-            prorated: boolean;
-            dryRun: boolean;
-            createdBy: string;
-            createdAt: string | null;
-            statementLines?: {
-                calculated: number;
-                adjustments: number;
-                removedDraftLines: number;
-            };
-            awards?: number;
-        };
-        IncentiveRunLineInput: {
-            /** Format: uuid */
-            partnerId: string;
-            amount: string;
-            explanation: {
-                [key: string]: unknown;
-            };
-        };
-        IncentiveRunResultInput: {
-            run: components["schemas"]["IncentiveRunInput"];
-            lines?: components["schemas"]["IncentiveRunLineInput"][];
-        };
-        IncentiveRunDiffInput: {
-            /** Format: uuid */
-            run: string;
-            /** Format: uuid */
-            against: string;
-            sameInputs: boolean;
-            totalBefore: string;
-            totalAfter: string;
-            totalDelta: string;
-            changed: {
-                /** Format: uuid */
-                partnerId: string;
-                before: string | null;
-                after: string | null;
-                delta: string;
-                tierBefore: number | null;
-                tierAfter: number | null;
-                /** @enum {string} */
-                change: "added" | "removed" | "changed";
-            }[];
-        };
-        IncentiveProjectionInput: {
-            /** Format: uuid */
-            programId: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            eligible: boolean;
-            base: string | null;
-            target: string | null;
-            current: {
-                amount: string;
-                tierReached: number | null;
-                explanation: {
-                    [key: string]: unknown;
-                };
-            } | null;
-            nextTier: {
-                index: number;
-                threshold: string;
-                /** @description base still missing */
-                gap: string;
-                amountAtNext: string;
-                increase: string;
-            } | null;
-        };
-        IncentiveSimulationInput: {
-            /** Format: uuid */
-            programId: string;
-            period: string;
-            againstRun: string | null;
-            storedTotal: string;
-            simulatedTotal: string;
-            delta: string;
-            prorated: boolean;
-            partners: {
-                /** Format: uuid */
-                partnerId: string;
-                stored: string;
-                simulated: string;
-                delta: string;
-            }[];
-        };
-        IncentiveRunCreateInput: {
-            /** @description Program id or code */
-            program: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            /**
-             * @description Compute and return the lines; store nothing
-             * @default false
-             */
-            dryRun?: boolean;
-        };
-        IncentiveSimulateInput: {
-            /** @description Default: the period of the latest stored run of the program */
-            period?: string;
-            rules: components["schemas"]["IncentiveRuleSetInput"];
-        };
-        AuditEntryInput: {
-            /** Format: uuid */
-            id: string;
-            /** @description ISO 8601 UTC */
-            occurredAt: string;
-            /** @description user, partner, api_key or system */
-            actorKind: string;
-            subject: string;
-            /** @description jti of the token or id of the API key */
-            tokenId: string | null;
-            partnerId: string | null;
-            requestId: string | null;
-            resourceType: string;
-            resourceId: string;
-            action: string;
-            /** @description changed fields: { field: { from, to } } */
-            changes: {
-                [key: string]: {
-                    from: unknown;
-                    to: unknown;
-                };
-            };
-        };
-        EventInput: {
-            /**
-             * Format: uuid
-             * @description also the webhook-id of its webhook deliveries
-             */
-            id: string;
-            /** @description position in the feed (a 64-bit integer as a string); increases in commit order */
-            seq: string;
-            type: string;
-            resourceType: string;
-            resourceId: string;
-            /** @description ISO 8601 UTC */
-            occurredAt: string;
-            subject: string | null;
-            requestId: string | null;
-            payload: {
-                [key: string]: unknown;
-            };
-        };
-        EventFeedPageInput: {
-            data: components["schemas"]["EventInput"][];
-            /** @description pass as `after` in the next poll (never null: when nothing is new it is the cursor you sent) */
-            nextCursor: string;
-        };
-        ApiKeyCreateInput: {
-            name: string;
-            scopes: string[];
-            /**
-             * Format: date-time
-             * @description ISO 8601; omitted: does not expire
-             */
-            expiresAt?: string;
-        };
-        ApiKeyInput: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** @description recognisable part of the key: ck_live_…abcd */
-            hint: string;
-            scopes: string[];
-            createdBy: string;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description updated at most once a minute */
-            lastUsedAt: string | null;
-            revokedAt: string | null;
-        };
-        ApiKeyCreatedInput: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** @description recognisable part of the key: ck_live_…abcd */
-            hint: string;
-            scopes: string[];
-            createdBy: string;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description updated at most once a minute */
-            lastUsedAt: string | null;
-            revokedAt: string | null;
-            /** @description the key: shown only in this response */
-            key: string;
-        };
-        WebhookEndpointCreateInput: {
-            url: string;
-            description?: string;
-            /**
-             * @description event types to receive; ['*'] for all
-             * @default [
-             *       "*"
-             *     ]
-             */
-            eventTypes?: string[];
-            /** @default true */
-            enabled?: boolean;
-            /** @description omitted: generated (returned once) */
-            secret?: string;
-        };
-        WebhookEndpointUpdateInput: {
-            url?: string;
-            description?: string | null;
-            eventTypes?: string[];
-            /** @description re-enabling resets the failure count */
-            enabled?: boolean;
-            version?: number;
-        };
-        WebhookEndpointInput: {
-            /** Format: uuid */
-            id: string;
-            url: string;
-            description: string | null;
-            eventTypes: string[];
-            enabled: boolean;
-            disabledReason: string | null;
-            consecutiveFailures: number;
-            /** @description while in the future, deliveries are signed with both secrets */
-            previousSecretExpiresAt: string | null;
-            version: number;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            /** @description ISO 8601 UTC */
-            updatedAt: string;
-        };
-        WebhookEndpointWithSecretInput: {
-            /** Format: uuid */
-            id: string;
-            url: string;
-            description: string | null;
-            eventTypes: string[];
-            enabled: boolean;
-            disabledReason: string | null;
-            consecutiveFailures: number;
-            /** @description while in the future, deliveries are signed with both secrets */
-            previousSecretExpiresAt: string | null;
-            version: number;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            /** @description ISO 8601 UTC */
-            updatedAt: string;
-            /** @description whsec_… signing secret: shown only in this response */
-            secret: string;
-        };
-        SecretRotateInput: {
-            /**
-             * @description how long the old secret keeps signing too (default 24 h)
-             * @default 86400
-             */
-            overlapSeconds?: number;
-        };
-        WebhookDeliveryInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            endpointId: string;
-            /** @description the webhook-id header */
-            messageId: string;
-            eventSeq: string | null;
-            eventType: string;
-            /** @enum {string} */
-            status: "pending" | "succeeded" | "failed";
-            attempts: number;
-            nextAttemptAt: string | null;
-            lastAttemptAt: string | null;
-            lastStatusCode: number | null;
-            lastError: string | null;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            finishedAt: string | null;
-        };
-        WebhookAttemptInput: {
-            /** Format: uuid */
-            id: string;
-            /** @description ISO 8601 UTC */
-            attemptedAt: string;
-            statusCode: number | null;
-            error: string | null;
-            durationMs: number;
-            /** @description first 1,000 characters */
-            responseBody: string | null;
-        };
-        WebhookDeliveryDetailInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            endpointId: string;
-            /** @description the webhook-id header */
-            messageId: string;
-            eventSeq: string | null;
-            eventType: string;
-            /** @enum {string} */
-            status: "pending" | "succeeded" | "failed";
-            attempts: number;
-            nextAttemptAt: string | null;
-            lastAttemptAt: string | null;
-            lastStatusCode: number | null;
-            lastError: string | null;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            finishedAt: string | null;
-            /** @description every HTTP attempt, oldest first */
-            attemptLog: components["schemas"]["WebhookAttemptInput"][];
-        };
-        WebhookPingResultInput: {
-            ok: boolean;
-            statusCode: number | null;
-            error: string | null;
-            durationMs: number;
-            messageId: string;
-        };
-        JobInput: {
-            /** Format: uuid */
-            id: string;
-            type: string;
-            importKind: string;
-            /** @enum {string} */
-            status: "uploading" | "queued" | "running" | "succeeded" | "failed";
-            /** @enum {string} */
-            format: "csv" | "ndjson";
-            dryRun: boolean;
-            allOrNothing: boolean;
-            bytes: number;
-            progress: {
-                rowsRead: number;
-                accepted: number;
-                rejected: number;
-            };
-            /** @description what is durably written so far (checkpointed with each committed batch) */
-            committed: {
-                throughLine: number;
-                accepted: number;
-                created: number;
-                updated: number;
-                unchanged: number;
-            };
-            attempts: number;
-            /** @description the import report once finished */
-            result: components["schemas"]["ImportReportInput"] | null;
-            error: string | null;
-            /** @description rejected rows (from the result when finished) */
-            errors: {
-                line: number;
-                path?: string;
-                message: string;
-            }[];
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            startedAt: string | null;
-            finishedAt: string | null;
-        };
-        JobAcceptedInput: {
-            /** Format: uuid */
-            jobId: string;
-            status: string;
-            location: string;
-        };
-        ProductLineCreateInput: {
-            code: string;
-            name: string;
-            /** @default true */
-            active?: boolean;
-        };
-        ProductLineUpdateInput: {
-            code?: string;
-            name?: string;
-            active?: boolean;
-            version?: number;
-        };
-        ProductLineInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            active: boolean;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        ProductCreateInput: {
-            code: string;
-            name: string;
-            /** @description Product line (or send lineCode) */
-            lineId?: string | null;
-            /** @description Product line by code */
-            lineCode?: string;
-            /** @default pcs */
-            unit?: string;
-            /** @default true */
-            active?: boolean;
-        };
-        ProductUpdateInput: {
-            code?: string;
-            name?: string;
-            lineId?: string | null;
-            unit?: string;
-            active?: boolean;
-            version?: number;
-        };
-        ProductInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            lineId: string | null;
-            unit: string;
-            active: boolean;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        TerritoryCreateInput: {
-            code: string;
-            name: string;
-            parentId?: string | null;
-            /** @description e.g. country, province, city, district, or the tenant's own level */
-            level?: string | null;
-            /** @default true */
-            active?: boolean;
-        };
-        TerritoryUpdateInput: {
-            code?: string;
-            name?: string;
-            parentId?: string | null;
-            level?: string | null;
-            active?: boolean;
-            version?: number;
-        };
-        TerritoryInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            parentId: string | null;
-            level: string | null;
-            active: boolean;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        TerritoryAssignmentInput: {
-            /** Format: uuid */
-            territoryId: string;
-            /** @description limit to one product line; absent = every line */
-            productLineId?: string | null;
-            /** @default false */
-            exclusive?: boolean;
-        };
-        ProductAuthorizationInput: {
-            /** Format: uuid */
-            productId?: string;
-            /** Format: uuid */
-            productLineId?: string;
+            territories: components["schemas"]["TerritoryAssignment"][];
+            /** @default [] */
+            products: components["schemas"]["ProductAuthorization"][];
         };
         AgreementCreateInput: {
             /** @description default: generated */
@@ -3928,38 +2819,6 @@ export interface components {
             territories?: components["schemas"]["TerritoryAssignmentInput"][];
             /** @default [] */
             products?: components["schemas"]["ProductAuthorizationInput"][];
-        };
-        AgreementUpdateInput: {
-            /** Format: date */
-            startDate?: string;
-            /** Format: date */
-            endDate?: string;
-            policyRef?: string | null;
-            note?: string | null;
-            territories?: components["schemas"]["TerritoryAssignmentInput"][];
-            products?: components["schemas"]["ProductAuthorizationInput"][];
-            version?: number;
-        };
-        TerminateAgreementInput: {
-            /** @enum {string} */
-            reason: "expiry" | "breach" | "mutual";
-            /**
-             * Format: date
-             * @description default: today
-             */
-            date?: string;
-            note?: string;
-        };
-        RenewAgreementInput: {
-            number?: string;
-            /**
-             * Format: date
-             * @description default: the day after the old end
-             */
-            startDate?: string;
-            /** Format: date */
-            endDate: string;
-            policyRef?: string;
         };
         AgreementInput: {
             /** Format: uuid */
@@ -3992,6 +2851,723 @@ export interface components {
             version: number;
             createdAt: string;
             updatedAt: string;
+        };
+        AgreementUpdate: {
+            /** Format: date */
+            startDate?: string;
+            /** Format: date */
+            endDate?: string;
+            policyRef?: string | null;
+            note?: string | null;
+            territories?: components["schemas"]["TerritoryAssignment"][];
+            products?: components["schemas"]["ProductAuthorization"][];
+            version?: number;
+        };
+        AgreementUpdateInput: {
+            /** Format: date */
+            startDate?: string;
+            /** Format: date */
+            endDate?: string;
+            policyRef?: string | null;
+            note?: string | null;
+            territories?: components["schemas"]["TerritoryAssignmentInput"][];
+            products?: components["schemas"]["ProductAuthorizationInput"][];
+            version?: number;
+        };
+        AllocateInput: {
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /**
+             * @description sales_amount | quantity | new_customers | collection_amount
+             * @enum {string}
+             */
+            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
+            /** @description the whole; required for a tenant-level target, default the parent partner's stored target */
+            value?: string;
+            /**
+             * Format: uuid
+             * @description allocate a parent partner's target across its direct children
+             */
+            parentPartnerId?: string;
+            /**
+             * @default weights
+             * @enum {string}
+             */
+            basis: "weights" | "last_year";
+            /** @description recipients (default: the parent's direct children); weight required for basis 'weights' (default 1) */
+            partners?: {
+                /** Format: uuid */
+                partnerId: string;
+                weight?: string;
+            }[];
+            /** @description decimal string, e.g. "1200000.00" */
+            unit?: string;
+            /** @default false */
+            save: boolean;
+        };
+        AllocateInputInput: {
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /**
+             * @description sales_amount | quantity | new_customers | collection_amount
+             * @enum {string}
+             */
+            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
+            /** @description the whole; required for a tenant-level target, default the parent partner's stored target */
+            value?: string;
+            /**
+             * Format: uuid
+             * @description allocate a parent partner's target across its direct children
+             */
+            parentPartnerId?: string;
+            /**
+             * @default weights
+             * @enum {string}
+             */
+            basis?: "weights" | "last_year";
+            /** @description recipients (default: the parent's direct children); weight required for basis 'weights' (default 1) */
+            partners?: {
+                /** Format: uuid */
+                partnerId: string;
+                weight?: string | number;
+            }[];
+            /** @description decimal string, e.g. "1200000.00" */
+            unit?: string;
+            /** @default false */
+            save?: boolean;
+        };
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description recognisable part of the key: ck_live_…abcd */
+            hint: string;
+            scopes: string[];
+            createdBy: string;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description updated at most once a minute */
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+        };
+        ApiKeyCreate: {
+            name: string;
+            scopes: string[];
+            /**
+             * Format: date-time
+             * @description ISO 8601; omitted: does not expire
+             */
+            expiresAt?: string;
+        };
+        ApiKeyCreateInput: {
+            name: string;
+            scopes: string[];
+            /**
+             * Format: date-time
+             * @description ISO 8601; omitted: does not expire
+             */
+            expiresAt?: string;
+        };
+        ApiKeyCreated: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description recognisable part of the key: ck_live_…abcd */
+            hint: string;
+            scopes: string[];
+            createdBy: string;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description updated at most once a minute */
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            /** @description the key: shown only in this response */
+            key: string;
+        };
+        ApiKeyCreatedInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description recognisable part of the key: ck_live_…abcd */
+            hint: string;
+            scopes: string[];
+            createdBy: string;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description updated at most once a minute */
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            /** @description the key: shown only in this response */
+            key: string;
+        };
+        ApiKeyInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description recognisable part of the key: ck_live_…abcd */
+            hint: string;
+            scopes: string[];
+            createdBy: string;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description updated at most once a minute */
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+        };
+        Application: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
+            partnerCode: string;
+            legalName: string;
+            /** @enum {string} */
+            partnerType: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel: "online" | "offline" | "both";
+            contactName: string | null;
+            contactEmail: string | null;
+            contactPhone: string | null;
+            address: {
+                [key: string]: unknown;
+            } | null;
+            requestedTerritoryIds: string[];
+            requestedProductLineIds: string[];
+            capabilities: {
+                [key: string]: unknown;
+            };
+            documents: {
+                [key: string]: unknown;
+            }[];
+            submittedBy: string;
+            submittedAt: string | null;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionReason: string | null;
+            partnerId: string | null;
+            agreementId: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ApplicationAssessment: {
+            /** Format: uuid */
+            applicationId: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
+            checklist: {
+                kind: string;
+                name: string;
+                required: boolean;
+                result: ("pass" | "fail" | "na") | null;
+                note: string | null;
+                reviewer: string | null;
+                reviewedOn: string | null;
+            }[];
+            missingItems: string[];
+            failedItems: string[];
+            score: {
+                /** @description weighted score 0-100; null until every criterion is scored */
+                total: string | null;
+                minScore: string | null;
+                meetsMinimum: boolean;
+                missingCriteria: string[];
+                breakdown: {
+                    criterion: string;
+                    weight: string;
+                    score: string | null;
+                    weighted: string | null;
+                }[];
+            };
+            approvable: boolean;
+        };
+        ApplicationAssessmentInput: {
+            /** Format: uuid */
+            applicationId: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
+            checklist: {
+                kind: string;
+                name: string;
+                required: boolean;
+                result: ("pass" | "fail" | "na") | null;
+                note: string | null;
+                reviewer: string | null;
+                reviewedOn: string | null;
+            }[];
+            missingItems: string[];
+            failedItems: string[];
+            score: {
+                /** @description weighted score 0-100; null until every criterion is scored */
+                total: string | null;
+                minScore: string | null;
+                meetsMinimum: boolean;
+                missingCriteria: string[];
+                breakdown: {
+                    criterion: string;
+                    weight: string;
+                    score: string | null;
+                    weighted: string | null;
+                }[];
+            };
+            approvable: boolean;
+        };
+        ApplicationCreate: {
+            /** @description Code the partner will have (an existing partner with this code is linked on approval) */
+            partnerCode: string;
+            legalName: string;
+            /** @enum {string} */
+            partnerType: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel: "online" | "offline" | "both";
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            /** @default [] */
+            requestedTerritoryIds: string[];
+            /** @default [] */
+            requestedProductLineIds: string[];
+            /**
+             * @description self-reported: teamSize, annualRevenueBand, warehouses, currentBrands...
+             * @default {}
+             */
+            capabilities: {
+                [key: string]: unknown;
+            };
+            /** @default [] */
+            documents: components["schemas"]["ApplicationDocument"][];
+            /**
+             * @description submit at once instead of keeping a draft
+             * @default false
+             */
+            submit: boolean;
+        };
+        ApplicationCreateInput: {
+            /** @description Code the partner will have (an existing partner with this code is linked on approval) */
+            partnerCode: string;
+            legalName: string;
+            /** @enum {string} */
+            partnerType: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel?: "online" | "offline" | "both";
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["AddressInput"] | null;
+            /** @default [] */
+            requestedTerritoryIds?: string[];
+            /** @default [] */
+            requestedProductLineIds?: string[];
+            /**
+             * @description self-reported: teamSize, annualRevenueBand, warehouses, currentBrands...
+             * @default {}
+             */
+            capabilities?: {
+                [key: string]: unknown;
+            };
+            /** @default [] */
+            documents?: components["schemas"]["ApplicationDocumentInput"][];
+            /**
+             * @description submit at once instead of keeping a draft
+             * @default false
+             */
+            submit?: boolean;
+        };
+        ApplicationDocument: {
+            name: string;
+            /** @description e.g. business_licence, certificate, tax_registration */
+            kind: string;
+            /** Format: uri */
+            url?: string;
+            storageKey?: string;
+            sha256?: string;
+            /** Format: date */
+            expiresOn?: string;
+        };
+        ApplicationDocumentInput: {
+            name: string;
+            /** @description e.g. business_licence, certificate, tax_registration */
+            kind: string;
+            /** Format: uri */
+            url?: string;
+            storageKey?: string;
+            sha256?: string;
+            /** Format: date */
+            expiresOn?: string;
+        };
+        ApplicationInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
+            partnerCode: string;
+            legalName: string;
+            /** @enum {string} */
+            partnerType: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel: "online" | "offline" | "both";
+            contactName: string | null;
+            contactEmail: string | null;
+            contactPhone: string | null;
+            address: {
+                [key: string]: unknown;
+            } | null;
+            requestedTerritoryIds: string[];
+            requestedProductLineIds: string[];
+            capabilities: {
+                [key: string]: unknown;
+            };
+            documents: {
+                [key: string]: unknown;
+            }[];
+            submittedBy: string;
+            submittedAt: string | null;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionReason: string | null;
+            partnerId: string | null;
+            agreementId: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ApplicationUpdate: {
+            partnerCode?: string;
+            legalName?: string;
+            /** @enum {string} */
+            partnerType?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel?: "online" | "offline" | "both";
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            requestedTerritoryIds?: string[];
+            requestedProductLineIds?: string[];
+            capabilities?: {
+                [key: string]: unknown;
+            };
+            documents?: components["schemas"]["ApplicationDocument"][];
+            version?: number;
+        };
+        ApplicationUpdateInput: {
+            partnerCode?: string;
+            legalName?: string;
+            /** @enum {string} */
+            partnerType?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel?: "online" | "offline" | "both";
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["AddressInput"] | null;
+            requestedTerritoryIds?: string[];
+            requestedProductLineIds?: string[];
+            capabilities?: {
+                [key: string]: unknown;
+            };
+            documents?: components["schemas"]["ApplicationDocumentInput"][];
+            version?: number;
+        };
+        ApproveApplication: {
+            reason?: string;
+            agreement?: {
+                number?: string;
+                /**
+                 * Format: date
+                 * @description default: today
+                 */
+                startDate?: string;
+                /**
+                 * Format: date
+                 * @description default: one year after the start, minus a day
+                 */
+                endDate?: string;
+                policyRef?: string;
+            };
+        };
+        ApproveApplicationInput: {
+            reason?: string;
+            agreement?: {
+                number?: string;
+                /**
+                 * Format: date
+                 * @description default: today
+                 */
+                startDate?: string;
+                /**
+                 * Format: date
+                 * @description default: one year after the start, minus a day
+                 */
+                endDate?: string;
+                policyRef?: string;
+            };
+        };
+        AuditEntry: {
+            /** Format: uuid */
+            id: string;
+            /** @description ISO 8601 UTC */
+            occurredAt: string;
+            /** @description user, partner, api_key or system */
+            actorKind: string;
+            subject: string;
+            /** @description jti of the token or id of the API key */
+            tokenId: string | null;
+            partnerId: string | null;
+            requestId: string | null;
+            resourceType: string;
+            resourceId: string;
+            action: string;
+            /** @description changed fields: { field: { from, to } } */
+            changes: {
+                [key: string]: {
+                    from: unknown;
+                    to: unknown;
+                };
+            };
+        };
+        AuditEntryInput: {
+            /** Format: uuid */
+            id: string;
+            /** @description ISO 8601 UTC */
+            occurredAt: string;
+            /** @description user, partner, api_key or system */
+            actorKind: string;
+            subject: string;
+            /** @description jti of the token or id of the API key */
+            tokenId: string | null;
+            partnerId: string | null;
+            requestId: string | null;
+            resourceType: string;
+            resourceId: string;
+            action: string;
+            /** @description changed fields: { field: { from, to } } */
+            changes: {
+                [key: string]: {
+                    from: unknown;
+                    to: unknown;
+                };
+            };
+        };
+        AuthorizationCheck: {
+            allowed: boolean;
+            /** @enum {string} */
+            code: "AGREEMENT" | "CROSS_REGION" | "UNKNOWN_PARTNER" | "UNKNOWN_PRODUCT" | "UNKNOWN_TERRITORY" | "PARTNER_NOT_ACTIVE" | "PRODUCT_INACTIVE" | "NO_ACTIVE_AGREEMENT" | "OUTSIDE_TERM" | "PRODUCT_NOT_AUTHORIZED" | "TERRITORY_NOT_ASSIGNED";
+            reason: string;
+            partnerId: string | null;
+            productId: string | null;
+            territoryId: string | null;
+            date: string;
+        };
+        AuthorizationCheckInput: {
+            allowed: boolean;
+            /** @enum {string} */
+            code: "AGREEMENT" | "CROSS_REGION" | "UNKNOWN_PARTNER" | "UNKNOWN_PRODUCT" | "UNKNOWN_TERRITORY" | "PARTNER_NOT_ACTIVE" | "PRODUCT_INACTIVE" | "NO_ACTIVE_AGREEMENT" | "OUTSIDE_TERM" | "PRODUCT_NOT_AUTHORIZED" | "TERRITORY_NOT_ASSIGNED";
+            reason: string;
+            partnerId: string | null;
+            productId: string | null;
+            territoryId: string | null;
+            date: string;
+        };
+        ChannelTerms: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scope: components["schemas"]["PolicyScopeOut"];
+            /** @enum {string} */
+            status: "draft" | "published" | "retired";
+            effectiveFrom: string | null;
+            effectiveTo: string | null;
+            returnWindowDays: number | null;
+            returnConditions: string | null;
+            creditLimit: string | null;
+            creditCurrency: string | null;
+            paymentTermsDays: number | null;
+            territoryExclusivity: boolean | null;
+            crossRegionSelling: ("forbidden" | "allowed_with_request") | null;
+            copiedFromId: string | null;
+            publishedAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ChannelTermsCreate: {
+            name: string;
+            scope: components["schemas"]["PolicyScope"];
+            /**
+             * Format: uuid
+             * @description start from the fields of these terms
+             */
+            copyFrom?: string;
+            effectiveFrom?: string | null;
+            effectiveTo?: string | null;
+            returnWindowDays?: number | null;
+            returnConditions?: string | null;
+            creditLimit?: string | null;
+            creditCurrency?: string | null;
+            paymentTermsDays?: number | null;
+            territoryExclusivity?: boolean | null;
+            crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
+        };
+        ChannelTermsCreateInput: {
+            name: string;
+            scope: components["schemas"]["PolicyScopeInput"];
+            /**
+             * Format: uuid
+             * @description start from the fields of these terms
+             */
+            copyFrom?: string;
+            effectiveFrom?: string | null;
+            effectiveTo?: string | null;
+            returnWindowDays?: number | null;
+            returnConditions?: string | null;
+            creditLimit?: string | null;
+            creditCurrency?: string | null;
+            paymentTermsDays?: number | null;
+            territoryExclusivity?: boolean | null;
+            crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
+        };
+        ChannelTermsInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scope: components["schemas"]["PolicyScopeOutInput"];
+            /** @enum {string} */
+            status: "draft" | "published" | "retired";
+            effectiveFrom: string | null;
+            effectiveTo: string | null;
+            returnWindowDays: number | null;
+            returnConditions: string | null;
+            creditLimit: string | null;
+            creditCurrency: string | null;
+            paymentTermsDays: number | null;
+            territoryExclusivity: boolean | null;
+            crossRegionSelling: ("forbidden" | "allowed_with_request") | null;
+            copiedFromId: string | null;
+            publishedAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ChannelTermsUpdate: {
+            name?: string;
+            effectiveFrom?: string | null;
+            effectiveTo?: string | null;
+            returnWindowDays?: number | null;
+            returnConditions?: string | null;
+            creditLimit?: string | null;
+            creditCurrency?: string | null;
+            paymentTermsDays?: number | null;
+            territoryExclusivity?: boolean | null;
+            crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
+            version?: number;
+        };
+        ChannelTermsUpdateInput: {
+            name?: string;
+            effectiveFrom?: string | null;
+            effectiveTo?: string | null;
+            returnWindowDays?: number | null;
+            returnConditions?: string | null;
+            creditLimit?: string | null;
+            creditCurrency?: string | null;
+            paymentTermsDays?: number | null;
+            territoryExclusivity?: boolean | null;
+            crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
+            version?: number;
+        };
+        ChecklistItemKind: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            required: boolean;
+            active: boolean;
+            version: number;
+        };
+        ChecklistItemKindCreate: {
+            code: string;
+            name: string;
+            /** @default true */
+            required: boolean;
+            /** @default true */
+            active: boolean;
+        };
+        ChecklistItemKindCreateInput: {
+            code: string;
+            name: string;
+            /** @default true */
+            required?: boolean;
+            /** @default true */
+            active?: boolean;
+        };
+        ChecklistItemKindInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            required: boolean;
+            active: boolean;
+            version: number;
+        };
+        ChecklistItemKindUpdate: {
+            name?: string;
+            required?: boolean;
+            active?: boolean;
+        };
+        ChecklistItemKindUpdateInput: {
+            name?: string;
+            required?: boolean;
+            active?: boolean;
+        };
+        CrossRegionRequest: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** Format: uuid */
+            territoryId: string;
+            productLineId: string | null;
+            productId: string | null;
+            validFrom: string;
+            validTo: string;
+            reason: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            requestedBy: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionNote: string | null;
+            version: number;
+            createdAt: string;
+        };
+        CrossRegionRequestCreate: {
+            /**
+             * Format: uuid
+             * @description tenant users name the partner; partner users file for themselves
+             */
+            partnerId?: string;
+            /** Format: uuid */
+            territoryId: string;
+            /** Format: uuid */
+            productLineId?: string;
+            /** Format: uuid */
+            productId?: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string;
+            reason: string;
         };
         CrossRegionRequestCreateInput: {
             /**
@@ -4032,681 +3608,48 @@ export interface components {
             version: number;
             createdAt: string;
         };
-        DecisionNoteInput: {
-            note?: string;
-        };
-        AuthorizationCheckInput: {
-            allowed: boolean;
-            /** @enum {string} */
-            code: "AGREEMENT" | "CROSS_REGION" | "UNKNOWN_PARTNER" | "UNKNOWN_PRODUCT" | "UNKNOWN_TERRITORY" | "PARTNER_NOT_ACTIVE" | "PRODUCT_INACTIVE" | "NO_ACTIVE_AGREEMENT" | "OUTSIDE_TERM" | "PRODUCT_NOT_AUTHORIZED" | "TERRITORY_NOT_ASSIGNED";
-            reason: string;
-            partnerId: string | null;
-            productId: string | null;
-            territoryId: string | null;
-            date: string;
-        };
-        TerritoryRightInput: {
+        CrossRegionViolation: {
+            externalId: string;
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
             /** Format: uuid */
             territoryId: string;
             territoryCode: string;
-            productLineId: string | null;
-            productLineCode: string | null;
-            productId: string | null;
-            productCode: string | null;
-            validFrom: string | null;
-            validTo: string | null;
-            /** @enum {string} */
-            source: "agreement" | "cross_region";
-        };
-        ApplicationDocumentInput: {
-            name: string;
-            /** @description e.g. business_licence, certificate, tax_registration */
-            kind: string;
-            /** Format: uri */
-            url?: string;
-            storageKey?: string;
-            sha256?: string;
-            /** Format: date */
-            expiresOn?: string;
-        };
-        ApplicationCreateInput: {
-            /** @description Code the partner will have (an existing partner with this code is linked on approval) */
-            partnerCode: string;
-            legalName: string;
-            /** @enum {string} */
-            partnerType: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel?: "online" | "offline" | "both";
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
-            /** @default [] */
-            requestedTerritoryIds?: string[];
-            /** @default [] */
-            requestedProductLineIds?: string[];
-            /**
-             * @description self-reported: teamSize, annualRevenueBand, warehouses, currentBrands...
-             * @default {}
-             */
-            capabilities?: {
-                [key: string]: unknown;
-            };
-            /** @default [] */
-            documents?: components["schemas"]["ApplicationDocumentInput"][];
-            /**
-             * @description submit at once instead of keeping a draft
-             * @default false
-             */
-            submit?: boolean;
-        };
-        ApplicationUpdateInput: {
-            partnerCode?: string;
-            legalName?: string;
-            /** @enum {string} */
-            partnerType?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel?: "online" | "offline" | "both";
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
-            requestedTerritoryIds?: string[];
-            requestedProductLineIds?: string[];
-            capabilities?: {
-                [key: string]: unknown;
-            };
-            documents?: components["schemas"]["ApplicationDocumentInput"][];
-            version?: number;
-        };
-        ApplicationInput: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            status: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
-            partnerCode: string;
-            legalName: string;
-            /** @enum {string} */
-            partnerType: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel: "online" | "offline" | "both";
-            contactName: string | null;
-            contactEmail: string | null;
-            contactPhone: string | null;
-            address: {
-                [key: string]: unknown;
-            } | null;
-            requestedTerritoryIds: string[];
-            requestedProductLineIds: string[];
-            capabilities: {
-                [key: string]: unknown;
-            };
-            documents: {
-                [key: string]: unknown;
-            }[];
-            submittedBy: string;
-            submittedAt: string | null;
-            decidedBy: string | null;
-            decidedAt: string | null;
-            decisionReason: string | null;
-            partnerId: string | null;
-            agreementId: string | null;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        ReasonBodyInput: {
-            reason?: string;
-        };
-        RequiredReasonBodyInput: {
-            reason: string;
-        };
-        ApproveApplicationInput: {
-            reason?: string;
-            agreement?: {
-                number?: string;
-                /**
-                 * Format: date
-                 * @description default: today
-                 */
-                startDate?: string;
-                /**
-                 * Format: date
-                 * @description default: one year after the start, minus a day
-                 */
-                endDate?: string;
-                policyRef?: string;
-            };
-        };
-        ChecklistItemKindCreateInput: {
-            code: string;
-            name: string;
-            /** @default true */
-            required?: boolean;
-            /** @default true */
-            active?: boolean;
-        };
-        ChecklistItemKindUpdateInput: {
-            name?: string;
-            required?: boolean;
-            active?: boolean;
-        };
-        ChecklistItemKindInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            required: boolean;
-            active: boolean;
-            version: number;
-        };
-        ScreeningSettingsInput: {
-            criteria: {
-                code: string;
-                name: string;
-                weight: string | number;
-            }[];
-            minScore?: string | number | null;
-        };
-        ScreeningInput: {
-            criteria: {
-                code: string;
-                name: string;
-                weight: string;
-            }[];
-            minScore: string | null;
-        };
-        RecordChecksInput: {
-            items: {
-                kind: string;
-                /** @enum {string} */
-                result: "pass" | "fail" | "na";
-                note?: string;
-                /** Format: date */
-                reviewedOn?: string;
-            }[];
-        };
-        RecordScoresInput: {
-            scores: {
-                criterion: string;
-                score: string | number;
-                note?: string;
-            }[];
-        };
-        ApplicationAssessmentInput: {
-            /** Format: uuid */
-            applicationId: string;
-            /** @enum {string} */
-            status: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
-            checklist: {
-                kind: string;
-                name: string;
-                required: boolean;
-                result: ("pass" | "fail" | "na") | null;
-                note: string | null;
-                reviewer: string | null;
-                reviewedOn: string | null;
-            }[];
-            missingItems: string[];
-            failedItems: string[];
-            score: {
-                /** @description weighted score 0-100; null until every criterion is scored */
-                total: string | null;
-                minScore: string | null;
-                meetsMinimum: boolean;
-                missingCriteria: string[];
-                breakdown: {
-                    criterion: string;
-                    weight: string;
-                    score: string | null;
-                    weighted: string | null;
-                }[];
-            };
-            approvable: boolean;
-        };
-        PolicyScopeInput: {
-            /** @enum {string} */
-            kind: "partner" | "tier" | "partner_type" | "channel" | "default";
-            /** @description online|offline for channel, a partner type, a tier label, or a partner id; absent for default */
-            value?: string | null;
-        };
-        PolicyScopeOutInput: {
-            /** @enum {string} */
-            kind: "partner" | "tier" | "partner_type" | "channel" | "default";
-            value: string | null;
-        };
-        DiscountRuleInput: {
-            /** @constant */
-            kind: "volume";
-            /**
-             * @description quantity of the line, or its gross amount (distribution price x quantity)
-             * @enum {string}
-             */
-            basis: "quantity" | "amount";
-            tiers: {
-                /** @description threshold, reached when the basis is >= min */
-                min: string;
-                ratePercent: string;
-            }[];
-        } | {
-            /** @constant */
-            kind: "payment_term";
-            tiers: {
-                withinDays: number;
-                ratePercent: string;
-            }[];
-        };
-        PricePolicyCreateInput: {
-            code: string;
-            name: string;
-            /** @description ISO 4217 code */
-            currency: string;
-            scope: components["schemas"]["PolicyScopeInput"];
-        };
-        PricePolicyUpdateInput: {
-            name?: string;
-            version?: number;
-        };
-        PricePolicyInput: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            currency: string;
-            scope: components["schemas"]["PolicyScopeOutInput"];
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        PriceVersionCreateInput: {
-            /**
-             * Format: uuid
-             * @description id of a version (any status) whose lines and discount rules the draft starts with
-             */
-            copyFrom?: string;
-            effectiveFrom?: string | null;
-            /** @description last day (inclusive); null = open-ended */
-            effectiveTo?: string | null;
-            discountRules?: components["schemas"]["DiscountRuleInput"][];
-            note?: string | null;
-        };
-        PriceVersionUpdateInput: {
-            effectiveFrom?: string | null;
-            effectiveTo?: string | null;
-            discountRules?: components["schemas"]["DiscountRuleInput"][];
-            note?: string | null;
-            /** @description expected current version */
-            version?: number;
-        };
-        PublishInputInput: {
-            /** Format: date */
-            effectiveFrom?: string;
-            effectiveTo?: string | null;
-        };
-        PriceVersionInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            policyId: string;
-            number: number;
-            /** @enum {string} */
-            status: "draft" | "published" | "retired";
-            effectiveFrom: string | null;
-            effectiveTo: string | null;
-            discountRules: components["schemas"]["DiscountRuleInput"][];
-            note: string | null;
-            copiedFromId: string | null;
-            publishedAt: string | null;
-            retiredAt: string | null;
-            lineCount: number;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        PriceLinesInputInput: {
-            lines: {
-                /** @description product code */
-                product?: string;
-                /** @description product line code */
-                productLine?: string;
-                /** @description decimal string, at most 4 decimals */
-                distributionPrice: string;
-                /** @description decimal string, at most 4 decimals */
-                suggestedRetailPrice: string;
-                minResalePrice?: string | null;
-            }[];
-        };
-        PriceLineInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            versionId: string;
-            product: {
-                /** Format: uuid */
-                id: string;
-                code: string;
-            } | null;
-            productLine: {
-                /** Format: uuid */
-                id: string;
-                code: string;
-            } | null;
-            distributionPrice: string;
-            suggestedRetailPrice: string;
-            minResalePrice: string | null;
-        };
-        ResolveBatchInputInput: {
-            partner: string;
-            /** Format: date */
-            date?: string;
-            paymentTermDays?: number;
-            /** @enum {string} */
-            channel?: "online" | "offline";
-            lines: {
-                product: string;
-                quantity?: string | number;
-            }[];
-        };
-        DiscountStepInput: {
-            /** @enum {string} */
-            rule: "volume_quantity" | "volume_amount" | "payment_term";
-            /** @description what was compared with the threshold, e.g. "quantity 150 >= 100" */
-            basis: string;
-            ratePercent: string;
-            /** @description amount the rate applies to */
-            base: string;
-            /** @description discount amount, rounded half-up to the currency minor unit */
+            customerId: string | null;
+            date: string;
+            quantity: string;
             amount: string;
         };
-        ResolvedPriceInput: {
-            /** @description as asked */
-            product: string;
-            productId: string | null;
-            quantity: string;
-            /** @enum {string} */
-            status: "priced" | "unpriced" | "unknown_product";
-            message: string | null;
-            currency: string | null;
-            distributionPrice: string | null;
-            suggestedRetailPrice: string | null;
-            minResalePrice: string | null;
-            /** @description distributionPrice x quantity, rounded to the minor unit */
-            grossAmount: string | null;
-            discounts: components["schemas"]["DiscountStepInput"][];
-            /** @description grossAmount minus every discount step */
-            netAmount: string | null;
-            /** @description netAmount / quantity, 4 decimals half-up (informative) */
-            netUnitPrice: string | null;
-            source: {
-                /** Format: uuid */
-                policyId: string;
-                policyCode: string;
-                policyName: string;
-                /** Format: uuid */
-                versionId: string;
-                versionNumber: number;
-                scope: components["schemas"]["PolicyScopeOutInput"];
-                /** @enum {string} */
-                level: "product" | "product_line";
-                /** Format: uuid */
-                priceLineId: string;
-                effectiveFrom: string;
-                effectiveTo: string | null;
-                reason: string;
-            } | null;
-            /** @description other applicable prices, in precedence order, that lost */
-            passedOver: {
-                /** Format: uuid */
-                versionId: string;
-                policyCode: string;
-                versionNumber: number;
-                scope: components["schemas"]["PolicyScopeOutInput"];
-                /** @enum {string} */
-                level: "product" | "product_line";
-                effectiveFrom: string;
-                effectiveTo: string | null;
-            }[];
-            /** @description an approved deviation for this partner, product and date */
-            deviation: {
-                /** Format: uuid */
-                id: string;
-                /** @enum {string} */
-                kind: "below_min_resale" | "above_list";
-                price: string;
-                validFrom: string;
-                validTo: string;
-            } | null;
-        };
-        ResolveBatchResultInput: {
-            partner: {
-                /** Format: uuid */
-                id: string;
-                code: string;
-                type: string;
-                channel: string;
-                tier: string | null;
-            };
+        CrossRegionViolationInput: {
+            externalId: string;
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            /** Format: uuid */
+            territoryId: string;
+            territoryCode: string;
+            customerId: string | null;
             date: string;
-            paymentTermDays: number | null;
-            lines: components["schemas"]["ResolvedPriceInput"][];
+            quantity: string;
+            amount: string;
         };
-        DeviationCreateInput: {
-            /** @description partner id or code; a partner token may omit it */
-            partner?: string;
-            /** @description product code (or id) */
-            product: string;
-            /** @description decimal string, at most 4 decimals */
-            price: string;
-            /** Format: date */
-            validFrom: string;
-            /** Format: date */
-            validTo: string;
-            reason: string;
-        };
-        DeviationDecisionInput: {
+        DecisionNote: {
             note?: string;
         };
-        DeviationInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            /** Format: uuid */
-            productId: string;
-            productCode: string;
-            /** @enum {string} */
-            kind: "below_min_resale" | "above_list";
-            price: string;
-            validFrom: string;
-            validTo: string;
-            reason: string;
-            /** @enum {string} */
-            status: "pending" | "approved" | "rejected";
-            requestedBy: string;
-            decidedBy: string | null;
-            decidedAt: string | null;
-            decisionNote: string | null;
-            version: number;
-            createdAt: string;
+        DecisionNoteInput: {
+            note?: string;
         };
-        ChannelTermsCreateInput: {
-            name: string;
-            scope: components["schemas"]["PolicyScopeInput"];
-            /**
-             * Format: uuid
-             * @description start from the fields of these terms
-             */
-            copyFrom?: string;
-            effectiveFrom?: string | null;
-            effectiveTo?: string | null;
-            returnWindowDays?: number | null;
-            returnConditions?: string | null;
-            creditLimit?: string | null;
-            creditCurrency?: string | null;
-            paymentTermsDays?: number | null;
-            territoryExclusivity?: boolean | null;
-            crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
-        };
-        ChannelTermsUpdateInput: {
-            name?: string;
-            effectiveFrom?: string | null;
-            effectiveTo?: string | null;
-            returnWindowDays?: number | null;
-            returnConditions?: string | null;
-            creditLimit?: string | null;
-            creditCurrency?: string | null;
-            paymentTermsDays?: number | null;
-            territoryExclusivity?: boolean | null;
-            crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
-            version?: number;
-        };
-        ChannelTermsInput: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            scope: components["schemas"]["PolicyScopeOutInput"];
-            /** @enum {string} */
-            status: "draft" | "published" | "retired";
-            effectiveFrom: string | null;
-            effectiveTo: string | null;
-            returnWindowDays: number | null;
-            returnConditions: string | null;
-            creditLimit: string | null;
-            creditCurrency: string | null;
-            paymentTermsDays: number | null;
-            territoryExclusivity: boolean | null;
-            crossRegionSelling: ("forbidden" | "allowed_with_request") | null;
-            copiedFromId: string | null;
-            publishedAt: string | null;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        ResolvedTermsInput: {
+        DecomposeInput: {
             /** Format: uuid */
             partnerId: string;
-            date: string;
-            returnWindowDays: {
-                value: number | null;
-                scope: components["schemas"]["PolicyScopeOutInput"] | null;
-                termsId: string | null;
-            };
-            returnConditions: {
-                value: string | null;
-                scope: components["schemas"]["PolicyScopeOutInput"] | null;
-                termsId: string | null;
-            };
-            creditLimit: {
-                value: string | null;
-                scope: components["schemas"]["PolicyScopeOutInput"] | null;
-                termsId: string | null;
-            };
-            creditCurrency: {
-                value: string | null;
-                scope: components["schemas"]["PolicyScopeOutInput"] | null;
-                termsId: string | null;
-            };
-            paymentTermsDays: {
-                value: number | null;
-                scope: components["schemas"]["PolicyScopeOutInput"] | null;
-                termsId: string | null;
-            };
-            territoryExclusivity: {
-                value: boolean | null;
-                scope: components["schemas"]["PolicyScopeOutInput"] | null;
-                termsId: string | null;
-            };
-            crossRegionSelling: {
-                value: ("forbidden" | "allowed_with_request") | null;
-                scope: components["schemas"]["PolicyScopeOutInput"] | null;
-                termsId: string | null;
-            };
-        };
-        PriceObservationCreateInput: {
-            /** @description partner id or code */
-            partner: string;
-            /** @description product code (or id) */
-            product: string;
-            /** Format: date */
-            date: string;
-            /** @description decimal string, at most 4 decimals */
-            price: string;
-            /** @description e.g. market_check, erp, marketplace */
-            source: string;
-            /** @description unique per source: a repeated import skips it */
-            reference?: string | null;
-        };
-        PriceObservationInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            /** Format: uuid */
-            productId: string;
-            productCode: string;
-            date: string;
-            price: string;
-            currency: string | null;
-            source: string;
-            reference: string | null;
-            minResalePrice: string | null;
-            priceVersionId: string | null;
-            deviationId: string | null;
-            isViolation: boolean;
-            shortfall: string | null;
-            createdAt: string;
-        };
-        PriceLinesResultInput: {
-            created: number;
-            updated: number;
-            unchanged: number;
-        };
-        TargetSettingsInput: {
-            /** @description 1 = calendar year; 4 = fiscal year April-March, named by the year it starts in */
-            fiscalYearStartMonth: number;
-            /**
-             * @description the fact stream sales_amount and quantity targets are measured on
-             * @enum {string}
-             */
-            salesBasis: "sell_through" | "sell_in";
-            version: number;
-        };
-        TargetSettingsUpdateInput: {
-            fiscalYearStartMonth?: number;
-            /** @enum {string} */
-            salesBasis?: "sell_through" | "sell_in";
-        };
-        TargetInput: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            periodStart: string;
-            periodEnd: string;
-            /**
-             * @description sales_amount | quantity | new_customers | collection_amount
-             * @enum {string}
-             */
-            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
-            productLineId: string | null;
-            territoryId: string | null;
-            /** @description decimal string */
-            value: string;
-            /** @description the partner's agreement this target is an appendix of */
-            agreementId: string | null;
-            note: string | null;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        TargetCreateInput: {
-            /** Format: uuid */
-            partnerId: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
+            /** @description a year (into quarters or months) or a quarter (into months) */
             period: string;
             /**
              * @description sales_amount | quantity | new_customers | collection_amount
@@ -4717,33 +3660,22 @@ export interface components {
             productLineId?: string | null;
             /** @description limit the target to a territory (not together with productLineId) */
             territoryId?: string | null;
-            /** @description decimal string, e.g. "1200000.00" */
-            value: string;
-            agreementId?: string | null;
-            note?: string | null;
-        };
-        TargetUpdateInput: {
-            /** @description decimal string, e.g. "1200000.00" */
+            /** @description the whole to split; default: the partner's stored target for the period */
             value?: string;
-            agreementId?: string | null;
-            note?: string | null;
-            /** @description expected current version (or send If-Match) */
-            version?: number;
-        };
-        PeriodLockInput: {
-            period: string;
-            periodStart: string;
-            periodEnd: string;
-            lockedBy: string;
-            lockedAt: string;
-        };
-        TargetPartInput: {
-            period: string;
-            /** Format: uuid */
-            partnerId?: string;
-            value: string;
-            /** Format: uuid */
-            targetId?: string;
+            /**
+             * @default quarters
+             * @enum {string}
+             */
+            into: "quarters" | "months";
+            /** @description seasonal weights, one per part (4 quarters, 12 or 3 months); default even */
+            weights?: string[];
+            /** @description smallest unit of a part; default 0.01 for amounts, 1 for counts */
+            unit?: string;
+            /**
+             * @description store the parts as targets (created or updated)
+             * @default false
+             */
+            save: boolean;
         };
         DecomposeInputInput: {
             /** Format: uuid */
@@ -4776,437 +3708,193 @@ export interface components {
              */
             save?: boolean;
         };
-        AllocateInputInput: {
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            /**
-             * @description sales_amount | quantity | new_customers | collection_amount
-             * @enum {string}
-             */
-            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
-            /** @description the whole; required for a tenant-level target, default the parent partner's stored target */
-            value?: string;
-            /**
-             * Format: uuid
-             * @description allocate a parent partner's target across its direct children
-             */
-            parentPartnerId?: string;
-            /**
-             * @default weights
-             * @enum {string}
-             */
-            basis?: "weights" | "last_year";
-            /** @description recipients (default: the parent's direct children); weight required for basis 'weights' (default 1) */
-            partners?: {
-                /** Format: uuid */
-                partnerId: string;
-                weight?: string | number;
-            }[];
-            /** @description decimal string, e.g. "1200000.00" */
-            unit?: string;
-            /** @default false */
-            save?: boolean;
-        };
-        SplitResultInput: {
-            period: string;
-            /**
-             * @description sales_amount | quantity | new_customers | collection_amount
-             * @enum {string}
-             */
-            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
-            total: string;
-            unit: string;
-            saved: boolean;
-            parts: components["schemas"]["TargetPartInput"][];
-        };
-        AchievementMonthInput: {
-            /** @description YYYY-MM */
-            month: string;
-            /** @description the monthly target, if one is stored */
-            target: string | null;
-            actual: string;
-            achievementPct: string | null;
-        };
-        AchievementInput: {
+        Deviation: {
+            /** Format: uuid */
+            id: string;
             /** Format: uuid */
             partnerId: string;
-            partnerCode: string;
-            partnerName: string;
-            period: string;
-            periodStart: string;
-            periodEnd: string;
-            /**
-             * @description sales_amount | quantity | new_customers | collection_amount
-             * @enum {string}
-             */
-            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
-            asOf: string;
-            /** @description null when no target is stored for the partner, period and metric */
-            target: string | null;
-            actual: string;
-            /** @description actual / target x 100, 2 decimals, half away from zero; null without a positive target */
-            achievementPct: string | null;
-            /** @description target - actual (positive: still to reach) */
-            gap: string | null;
-            elapsedDays: number;
-            periodDays: number;
-            /** @description run-rate to period end: actual / elapsedDays x periodDays (4 decimals); null before the period starts */
-            forecast: string | null;
-            forecastPct: string | null;
-            /** @description position in the network view */
-            rank?: number;
-            byMonth?: components["schemas"]["AchievementMonthInput"][];
-        };
-        CrossRegionViolationInput: {
-            externalId: string;
-            /** Format: uuid */
-            partnerId: string;
-            partnerCode: string;
             /** Format: uuid */
             productId: string;
             productCode: string;
+            /** @enum {string} */
+            kind: "below_min_resale" | "above_list";
+            price: string;
+            validFrom: string;
+            validTo: string;
+            reason: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            requestedBy: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionNote: string | null;
+            version: number;
+            createdAt: string;
+        };
+        DeviationCreate: {
+            /** @description partner id or code; a partner token may omit it */
+            partner?: string;
+            /** @description product code (or id) */
+            product: string;
+            /** @description decimal string, at most 4 decimals */
+            price: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string;
+            reason: string;
+        };
+        DeviationCreateInput: {
+            /** @description partner id or code; a partner token may omit it */
+            partner?: string;
+            /** @description product code (or id) */
+            product: string;
+            /** @description decimal string, at most 4 decimals */
+            price: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string;
+            reason: string;
+        };
+        DeviationDecision: {
+            note?: string;
+        };
+        DeviationDecisionInput: {
+            note?: string;
+        };
+        DeviationInput: {
             /** Format: uuid */
-            territoryId: string;
-            territoryCode: string;
-            customerId: string | null;
-            date: string;
-            quantity: string;
-            amount: string;
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            /** @enum {string} */
+            kind: "below_min_resale" | "above_list";
+            price: string;
+            validFrom: string;
+            validTo: string;
+            reason: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            requestedBy: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionNote: string | null;
+            version: number;
+            createdAt: string;
         };
-        ImportReport: {
-            dryRun: boolean;
-            allOrNothing: boolean;
-            /** @description whether anything was written (false for dry runs and failed all-or-nothing imports) */
-            committed: boolean;
-            rowsRead: number;
-            accepted: number;
-            rejected: number;
-            created: number;
-            updated: number;
-            unchanged: number;
-            /** @description rejected rows, first 1,000 */
-            errors: {
-                line: number;
-                path?: string;
-                message: string;
-            }[];
-            errorsTruncated: boolean;
-        };
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail?: string;
-            /** @description Stable machine-readable code, the same as GraphQL extensions.code */
-            code: string;
-            instance?: string;
-            errors?: {
-                path: string;
-                message: string;
-            }[];
-        } & {
-            [key: string]: unknown;
-        };
-        ScoringRule: {
+        DiscountRule: {
             /** @constant */
-            type: "linear";
-            /** @description value scoring 0 (the worst acceptable value) */
-            floor: string;
-            /** @description value scoring 100 */
-            target: string;
-            /** @description highest score (default 100; above 100 rewards beating the target) */
-            cap?: string;
+            kind: "volume";
+            /**
+             * @description quantity of the line, or its gross amount (distribution price x quantity)
+             * @enum {string}
+             */
+            basis: "quantity" | "amount";
+            tiers: {
+                /** @description threshold, reached when the basis is >= min */
+                min: string;
+                ratePercent: string;
+            }[];
         } | {
             /** @constant */
-            type: "banded";
-            /** @description thresholds with the score they give */
-            bands: {
-                threshold: string;
-                score: string;
+            kind: "payment_term";
+            tiers: {
+                withinDays: number;
+                ratePercent: string;
             }[];
-            /** @description score when no band is reached (default 0) */
-            otherwise?: string;
         };
-        KpiDefinition: {
-            code: string;
-            name: string;
-            weight: string;
+        DiscountRuleInput: {
+            /** @constant */
+            kind: "volume";
             /**
-             * @description whether a higher or a lower value is better
+             * @description quantity of the line, or its gross amount (distribution price x quantity)
              * @enum {string}
              */
-            direction: "higher" | "lower";
-            /** @enum {string} */
-            source: "computed" | "manual";
-            /**
-             * @description for computed KPIs: which built-in computation
-             * @enum {string}
-             */
-            kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
-            scoring: components["schemas"]["ScoringRule"];
-            /** @description value used when the KPI has no value for a partner, only in runs with allowDefaults */
-            defaultValue?: string;
-        };
-        GradeBand: {
-            grade: string;
-            min: string;
-        };
-        ScorecardTemplateCreate: {
-            code: string;
-            name: string;
-            kpis: components["schemas"]["KpiDefinition"][];
-            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
-            gradeBands: components["schemas"]["GradeBand"][];
-            note?: string;
-        };
-        ScorecardTemplateUpdate: {
-            name?: string;
-            kpis: components["schemas"]["KpiDefinition"][];
-            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
-            gradeBands: components["schemas"]["GradeBand"][];
-            note?: string;
-            /** @description expected template version (or send If-Match) */
-            version?: number;
-        };
-        ScorecardTemplateVersion: {
-            versionNo: number;
-            kpis: {
-                code: string;
-                name: string;
-                weight: string;
-                /** @enum {string} */
-                direction: "higher" | "lower";
-                /** @enum {string} */
-                source: "computed" | "manual";
-                /** @enum {string} */
-                kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
-                scoring: {
-                    /** @constant */
-                    type: "linear";
-                    floor: string;
-                    target: string;
-                    cap?: string;
-                } | {
-                    /** @constant */
-                    type: "banded";
-                    bands: {
-                        threshold: string;
-                        score: string;
-                    }[];
-                    otherwise?: string;
-                };
-                defaultValue?: string;
-            }[];
-            gradeBands: {
-                grade: string;
+            basis: "quantity" | "amount";
+            tiers: {
+                /** @description threshold, reached when the basis is >= min */
                 min: string;
+                ratePercent: string;
             }[];
-            note: string | null;
-            /** @description a run used this version: it can no longer change */
-            used: boolean;
-            createdAt: string;
+        } | {
+            /** @constant */
+            kind: "payment_term";
+            tiers: {
+                withinDays: number;
+                ratePercent: string;
+            }[];
         };
-        ScorecardTemplate: {
+        DiscountStep: {
+            /** @enum {string} */
+            rule: "volume_quantity" | "volume_amount" | "payment_term";
+            /** @description what was compared with the threshold, e.g. "quantity 150 >= 100" */
+            basis: string;
+            ratePercent: string;
+            /** @description amount the rate applies to */
+            base: string;
+            /** @description discount amount, rounded half-up to the currency minor unit */
+            amount: string;
+        };
+        DiscountStepInput: {
+            /** @enum {string} */
+            rule: "volume_quantity" | "volume_amount" | "payment_term";
+            /** @description what was compared with the threshold, e.g. "quantity 150 >= 100" */
+            basis: string;
+            ratePercent: string;
+            /** @description amount the rate applies to */
+            base: string;
+            /** @description discount amount, rounded half-up to the currency minor unit */
+            amount: string;
+        };
+        EarlyWarning: {
             /** Format: uuid */
             id: string;
-            code: string;
-            name: string;
-            latestVersion: number;
-            version: number;
-            current: components["schemas"]["ScorecardTemplateVersion"];
-            createdAt: string;
-            updatedAt: string;
-        };
-        ManualKpiValueWrite: {
             /** Format: uuid */
-            partnerId?: string;
-            partnerCode?: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            /** @description the KPI code of the template(s) that use this value */
-            kpi: string;
-            value: string;
-            note?: string;
-        };
-        ManualKpiValuesWrite: {
-            values: components["schemas"]["ManualKpiValueWrite"][];
-        };
-        ManualKpiValue: {
+            ruleId: string;
+            ruleCode: string;
+            /** @enum {string} */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
             /** Format: uuid */
             partnerId: string;
             partnerCode: string;
             period: string;
-            kpi: string;
-            value: string;
-            note: string | null;
-            enteredBy: string;
-            updatedAt: string;
-        };
-        EvaluationRunCreate: {
-            /** @description template id or code */
-            template: string;
-            /** @description default: the latest version */
-            templateVersion?: number;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            /** @description partner ids or codes; default every active partner */
-            partners?: string[];
-            /**
-             * @description use the KPI defaultValue for missing manual values instead of reporting the partner incomplete
-             * @default false
-             */
-            allowDefaults: boolean;
-        };
-        EvaluationRun: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            templateId: string;
-            templateCode: string;
-            templateVersion: number;
-            period: string;
-            periodStart: string;
-            periodEnd: string;
             /** @enum {string} */
-            status: "draft" | "finalised";
-            allowDefaults: boolean;
-            partnerCount: number;
-            completeCount: number;
-            incompleteCount: number;
-            createdBy: string;
-            createdAt: string;
-            finalisedAt: string | null;
-            finalisedBy: string | null;
-            version: number;
-        };
-        EvaluationResultKpi: {
-            code: string;
+            status: "open" | "closed";
+            /** @description the measured value at the last check (%, days, amount or count) */
             value: string | null;
-            score: string | null;
-            weight: string;
-            weighted: string | null;
-            defaulted: boolean;
+            threshold: string;
+            openedAt: string;
+            openedAsOf: string;
+            lastCheckedAt: string;
+            closedAt: string | null;
+            closedAsOf: string | null;
         };
-        EvaluationResult: {
+        EarlyWarningInput: {
             /** Format: uuid */
-            runId: string;
-            period: string;
+            id: string;
             /** Format: uuid */
-            templateId: string;
-            templateVersion: number;
+            ruleId: string;
+            ruleCode: string;
             /** @enum {string} */
-            runStatus: "draft" | "finalised";
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
             /** Format: uuid */
             partnerId: string;
             partnerCode: string;
-            complete: boolean;
-            /** @description KPI codes without a value (incomplete results are neither graded nor ranked) */
-            missing: string[];
-            total: string | null;
-            grade: string | null;
-            rank: number | null;
-            kpis: components["schemas"]["EvaluationResultKpi"][];
-        };
-        GradeDistribution: {
-            /** Format: uuid */
-            runId: string;
             period: string;
-            grades: {
-                grade: string;
-                count: number;
-                share: string;
-            }[];
-            incomplete: number;
-        };
-        EvaluationSimulationRequest: {
-            /**
-             * Format: uuid
-             * @description a finalised run whose stored KPI values are re-scored
-             */
-            run: string;
-            /** @description changed KPI definitions (weights, rules); default: the run version's */
-            kpis?: components["schemas"]["KpiDefinition"][];
-            gradeBands?: components["schemas"]["GradeBand"][];
-        };
-        EvaluationSimulation: {
-            /** Format: uuid */
-            runId: string;
-            period: string;
-            partners: number;
-            gradeChanges: number;
-            rankChanges: number;
-            results: {
-                /** Format: uuid */
-                partnerId: string;
-                partnerCode: string;
-                before: {
-                    total: string | null;
-                    grade: string | null;
-                    rank: number | null;
-                };
-                after: {
-                    total: string | null;
-                    grade: string | null;
-                    rank: number | null;
-                };
-                gradeChanged: boolean;
-                rankChanged: boolean;
-                missing: string[];
-            }[];
-        };
-        ActionCondition: {
-            /** @description the grade is one of these */
-            grades?: string[];
-            /** @description ... in this many consecutive finalised runs (default 1) */
-            consecutive?: number;
-            kpi?: {
-                code: string;
-                /** @enum {string} */
-                op: "lt" | "lte" | "gt" | "gte" | "eq";
-                value: string;
-            };
-        };
-        ActionRuleCreate: {
-            code: string;
-            name: string;
-            /** @description template id or code; default every template */
-            template?: string;
             /** @enum {string} */
-            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
-            condition: components["schemas"]["ActionCondition"];
-            /** @description tier_up / tier_down: tiers lowest first */
-            tierLadder?: string[];
-            /** @description tier_up / tier_down: a fixed tier instead of one step on the ladder */
-            targetTier?: string;
-            /**
-             * @description termination_review: the partner lifecycle action accepting the recommendation performs
-             * @enum {string}
-             */
-            lifecycleAction?: "suspend" | "terminate";
-        };
-        ActionRule: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            templateId: string | null;
-            /** @enum {string} */
-            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
-            condition: {
-                grades?: string[];
-                consecutive?: number;
-                kpi?: {
-                    code: string;
-                    op: string;
-                    value: string;
-                };
-            };
-            tierLadder: string[] | null;
-            targetTier: string | null;
-            lifecycleAction: ("suspend" | "terminate") | null;
-            active: boolean;
-            createdAt: string;
+            status: "open" | "closed";
+            /** @description the measured value at the last check (%, days, amount or count) */
+            value: string | null;
+            threshold: string;
+            openedAt: string;
+            openedAsOf: string;
+            lastCheckedAt: string;
+            closedAt: string | null;
+            closedAsOf: string | null;
         };
         EvaluationAction: {
             /** Format: uuid */
@@ -5240,8 +3928,37 @@ export interface components {
             note: string | null;
             createdAt: string;
         };
-        ActionDecision: {
-            note?: string;
+        EvaluationActionInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            ruleId: string;
+            ruleCode: string;
+            /** @enum {string} */
+            action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
+            /** @enum {string} */
+            status: "recommended" | "accepted" | "dismissed";
+            grade: string | null;
+            /** @description this and earlier finalised periods, newest first */
+            gradeHistory: {
+                period: string;
+                grade: string | null;
+            }[];
+            fromTier: string | null;
+            toTier: string | null;
+            /** @description performed on the partner when accepted */
+            lifecycleAction: ("suspend" | "terminate") | null;
+            reason: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            note: string | null;
+            createdAt: string;
         };
         EvaluationHistoryEntry: {
             /** Format: uuid */
@@ -5258,234 +3975,586 @@ export interface components {
             complete: boolean;
             finalisedAt: string | null;
         };
-        WarningRuleCreate: {
-            code: string;
-            name: string;
-            /**
-             * @description achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period
-             * @enum {string}
-             */
-            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
-            threshold: string;
-            /** @description achievement_behind_run_rate only (default 50) */
-            minElapsedPct?: string;
-        };
-        WarningRule: {
+        EvaluationHistoryEntryInput: {
             /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
+            runId: string;
+            period: string;
+            periodStart: string;
+            /** Format: uuid */
+            templateId: string;
+            templateCode: string;
+            templateVersion: number;
+            total: string | null;
+            grade: string | null;
+            rank: number | null;
+            complete: boolean;
+            finalisedAt: string | null;
+        };
+        EvaluationResult: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            /** Format: uuid */
+            templateId: string;
+            templateVersion: number;
             /** @enum {string} */
-            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
-            threshold: string;
-            minElapsedPct: string;
-            active: boolean;
-            createdAt: string;
-        };
-        WarningCheckRequest: {
-            /** @description default: the calendar quarter of asOf */
-            period?: string;
-            /**
-             * Format: date
-             * @description default: today (UTC)
-             */
-            asOf?: string;
-        };
-        EarlyWarning: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            ruleId: string;
-            ruleCode: string;
-            /** @enum {string} */
-            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            runStatus: "draft" | "finalised";
             /** Format: uuid */
             partnerId: string;
             partnerCode: string;
-            period: string;
-            /** @enum {string} */
-            status: "open" | "closed";
-            /** @description the measured value at the last check (%, days, amount or count) */
-            value: string | null;
-            threshold: string;
-            openedAt: string;
-            openedAsOf: string;
-            lastCheckedAt: string;
-            closedAt: string | null;
-            closedAsOf: string | null;
+            complete: boolean;
+            /** @description KPI codes without a value (incomplete results are neither graded nor ranked) */
+            missing: string[];
+            total: string | null;
+            grade: string | null;
+            rank: number | null;
+            kpis: components["schemas"]["EvaluationResultKpi"][];
         };
-        WarningCheckResult: {
-            period: string;
-            asOf: string;
-            opened: components["schemas"]["EarlyWarning"][];
-            closed: components["schemas"]["EarlyWarning"][];
-            stillOpen: number;
-        };
-        KpiAverage: {
-            group: string | null;
-            kpi: string;
-            partners: number;
-            avgValue: string | null;
-            avgScore: string | null;
-        };
-        ProgramEffectiveness: {
+        EvaluationResultInput: {
             /** Format: uuid */
-            programId: string;
-            programCode: string;
-            programName: string;
-            currency: string;
-            segment: string | null;
-            current: {
-                partners: number;
-                paid: string;
-                coveredSales: string;
-                costToSalesPct: string | null;
-            };
-            /** @description the same period a year earlier */
-            priorYear: {
-                partners: number;
-                paid: string;
-                coveredSales: string;
-                costToSalesPct: string | null;
-            };
-            change: {
-                paid: string;
-                coveredSales: string;
-                /** @description current minus prior cost-to-sales, in percentage points */
-                costToSalesPoints: string | null;
-            };
+            runId: string;
+            period: string;
+            /** Format: uuid */
+            templateId: string;
+            templateVersion: number;
+            /** @enum {string} */
+            runStatus: "draft" | "finalised";
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            complete: boolean;
+            /** @description KPI codes without a value (incomplete results are neither graded nor ranked) */
+            missing: string[];
+            total: string | null;
+            grade: string | null;
+            rank: number | null;
+            kpis: components["schemas"]["EvaluationResultKpiInput"][];
         };
-        Address: {
-            line1?: string;
-            line2?: string;
-            city?: string;
-            province?: string;
-            /** @description ISO 3166-1 alpha-2 */
-            country?: string;
-            postalCode?: string;
-        };
-        PartnerCreate: {
+        EvaluationResultKpi: {
             code: string;
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["Address"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /**
-             * @description Initial lifecycle state; later changes go through the lifecycle actions
-             * @default applicant
-             * @enum {string}
-             */
-            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            value: string | null;
+            score: string | null;
+            weight: string;
+            weighted: string | null;
+            defaulted: boolean;
         };
-        PartnerUpdate: {
-            code?: string;
-            legalName?: string;
+        EvaluationResultKpiInput: {
+            code: string;
+            value: string | null;
+            score: string | null;
+            weight: string;
+            weighted: string | null;
+            defaulted: boolean;
+        };
+        EvaluationRun: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            templateId: string;
+            templateCode: string;
+            templateVersion: number;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
             /** @enum {string} */
-            type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            status: "draft" | "finalised";
+            allowDefaults: boolean;
+            partnerCount: number;
+            completeCount: number;
+            incompleteCount: number;
+            createdBy: string;
+            createdAt: string;
+            finalisedAt: string | null;
+            finalisedBy: string | null;
+            version: number;
+        };
+        EvaluationRunCreate: {
+            /** @description template id or code */
+            template: string;
+            /** @description default: the latest version */
+            templateVersion?: number;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /** @description partner ids or codes; default every active partner */
+            partners?: string[];
+            /**
+             * @description use the KPI defaultValue for missing manual values instead of reporting the partner incomplete
+             * @default false
+             */
+            allowDefaults: boolean;
+        };
+        EvaluationRunCreateInput: {
+            /** @description template id or code */
+            template: string;
+            /** @description default: the latest version */
+            templateVersion?: number;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /** @description partner ids or codes; default every active partner */
+            partners?: string[];
+            /**
+             * @description use the KPI defaultValue for missing manual values instead of reporting the partner incomplete
+             * @default false
+             */
+            allowDefaults?: boolean;
+        };
+        EvaluationRunInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            templateId: string;
+            templateCode: string;
+            templateVersion: number;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
             /** @enum {string} */
-            channel?: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["Address"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
+            status: "draft" | "finalised";
+            allowDefaults: boolean;
+            partnerCount: number;
+            completeCount: number;
+            incompleteCount: number;
+            createdBy: string;
+            createdAt: string;
+            finalisedAt: string | null;
+            finalisedBy: string | null;
+            version: number;
+        };
+        EvaluationSimulation: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            partners: number;
+            gradeChanges: number;
+            rankChanges: number;
+            results: {
+                /** Format: uuid */
+                partnerId: string;
+                partnerCode: string;
+                before: {
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                };
+                after: {
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                };
+                gradeChanged: boolean;
+                rankChanged: boolean;
+                missing: string[];
+            }[];
+        };
+        EvaluationSimulationInput: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            partners: number;
+            gradeChanges: number;
+            rankChanges: number;
+            results: {
+                /** Format: uuid */
+                partnerId: string;
+                partnerCode: string;
+                before: {
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                };
+                after: {
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                };
+                gradeChanged: boolean;
+                rankChanged: boolean;
+                missing: string[];
+            }[];
+        };
+        EvaluationSimulationRequest: {
+            /**
+             * Format: uuid
+             * @description a finalised run whose stored KPI values are re-scored
+             */
+            run: string;
+            /** @description changed KPI definitions (weights, rules); default: the run version's */
+            kpis?: components["schemas"]["KpiDefinition"][];
+            gradeBands?: components["schemas"]["GradeBand"][];
+        };
+        EvaluationSimulationRequestInput: {
+            /**
+             * Format: uuid
+             * @description a finalised run whose stored KPI values are re-scored
+             */
+            run: string;
+            /** @description changed KPI definitions (weights, rules); default: the run version's */
+            kpis?: components["schemas"]["KpiDefinitionInput"][];
+            gradeBands?: components["schemas"]["GradeBandInput"][];
+        };
+        Event: {
+            /**
+             * Format: uuid
+             * @description also the webhook-id of its webhook deliveries
+             */
+            id: string;
+            /** @description position in the feed (a 64-bit integer as a string); increases in commit order */
+            seq: string;
+            type: string;
+            resourceType: string;
+            resourceId: string;
+            /** @description ISO 8601 UTC */
+            occurredAt: string;
+            subject: string | null;
+            requestId: string | null;
+            payload: {
+                [key: string]: unknown;
+            };
+        };
+        EventFeedPage: {
+            data: components["schemas"]["Event"][];
+            /** @description pass as `after` in the next poll (never null: when nothing is new it is the cursor you sent) */
+            nextCursor: string;
+        };
+        EventFeedPageInput: {
+            data: components["schemas"]["EventInput"][];
+            /** @description pass as `after` in the next poll (never null: when nothing is new it is the cursor you sent) */
+            nextCursor: string;
+        };
+        EventInput: {
+            /**
+             * Format: uuid
+             * @description also the webhook-id of its webhook deliveries
+             */
+            id: string;
+            /** @description position in the feed (a 64-bit integer as a string); increases in commit order */
+            seq: string;
+            type: string;
+            resourceType: string;
+            resourceId: string;
+            /** @description ISO 8601 UTC */
+            occurredAt: string;
+            subject: string | null;
+            requestId: string | null;
+            payload: {
+                [key: string]: unknown;
+            };
+        };
+        GradeBand: {
+            grade: string;
+            min: string;
+        };
+        GradeBandInput: {
+            grade: string;
+            min: string | number;
+        };
+        GradeDistribution: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            grades: {
+                grade: string;
+                count: number;
+                share: string;
+            }[];
+            incomplete: number;
+        };
+        GradeDistributionInput: {
+            /** Format: uuid */
+            runId: string;
+            period: string;
+            grades: {
+                grade: string;
+                count: number;
+                share: string;
+            }[];
+            incomplete: number;
+        };
+        ImportReport: {
+            dryRun: boolean;
+            allOrNothing: boolean;
+            /** @description whether anything was written (false for dry runs and failed all-or-nothing imports) */
+            committed: boolean;
+            rowsRead: number;
+            accepted: number;
+            rejected: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            /** @description rejected rows, first 1,000 */
+            errors: {
+                line: number;
+                path?: string;
+                message: string;
+            }[];
+            errorsTruncated: boolean;
+        };
+        ImportReportInput: {
+            dryRun: boolean;
+            allOrNothing: boolean;
+            /** @description whether anything was written (false for dry runs and failed all-or-nothing imports) */
+            committed: boolean;
+            rowsRead: number;
+            accepted: number;
+            rejected: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            /** @description rejected rows, first 1,000 */
+            errors: {
+                line: number;
+                path?: string;
+                message: string;
+            }[];
+            errorsTruncated: boolean;
+        };
+        IncentiveApprove: {
+            version?: number;
+        };
+        IncentiveApproveInput: {
+            version?: number;
+        };
+        IncentiveBase: {
+            /** @enum {string} */
+            metric: "sell_in_amount" | "sell_through_amount" | "sell_in_quantity" | "sell_through_quantity" | "collection_amount";
+            /** @description Count only these product lines */
+            productLineIds?: string[];
+        };
+        IncentiveBaseInput: {
+            /** @enum {string} */
+            metric: "sell_in_amount" | "sell_through_amount" | "sell_in_quantity" | "sell_through_quantity" | "collection_amount";
+            /** @description Count only these product lines */
+            productLineIds?: string[];
+        };
+        IncentiveEligibility: {
+            partnerTypes?: string[];
+            tiers?: string[];
+            /** @description Partner's home region code */
+            regionCodes?: string[];
+            /** @description Partner holds a right for one of these product lines */
+            productLineIds?: string[];
+            /** @description Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. ["A","B"]; a partner never evaluated is not eligible */
+            evaluationGrades?: string[];
+            /**
+             * Format: uuid
+             * @description Only evaluations with this scorecard template count (default: any template)
+             */
+            evaluationTemplateId?: string;
+        };
+        IncentiveEligibilityInput: {
+            partnerTypes?: string[];
+            tiers?: string[];
+            /** @description Partner's home region code */
+            regionCodes?: string[];
+            /** @description Partner holds a right for one of these product lines */
+            productLineIds?: string[];
+            /** @description Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. ["A","B"]; a partner never evaluated is not eligible */
+            evaluationGrades?: string[];
+            /**
+             * Format: uuid
+             * @description Only evaluations with this scorecard template count (default: any template)
+             */
+            evaluationTemplateId?: string;
+        };
+        IncentiveManualLineCreate: {
+            /** Format: uuid */
+            partnerId: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            amount: string;
+            reason: string;
+            /**
+             * Format: uuid
+             * @description Book the line under a program (its currency; rebate programs accrue to the rebate account)
+             */
+            programId?: string;
+            /** @description Currency when no program is named (default CNY) */
+            unit?: string;
+        };
+        IncentiveManualLineCreateInput: {
+            /** Format: uuid */
+            partnerId: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            amount: string;
+            reason: string;
+            /**
+             * Format: uuid
+             * @description Book the line under a program (its currency; rebate programs accrue to the rebate account)
+             */
+            programId?: string;
+            /** @description Currency when no program is named (default CNY) */
+            unit?: string;
+        };
+        IncentivePay: {
+            paymentReference: string;
+            version?: number;
+        };
+        IncentivePayInput: {
+            paymentReference: string;
+            version?: number;
+        };
+        IncentiveProgram: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            /** @enum {string} */
+            granularity: "month" | "quarter" | "year";
+            currency: string;
+            base: components["schemas"]["IncentiveBase"];
+            eligibility: components["schemas"]["IncentiveEligibility"];
+            rules: components["schemas"]["IncentiveRuleSet"];
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        IncentiveProgramCreate: {
+            code: string;
+            name: string;
+            description?: string | null;
+            /** @enum {string} */
+            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            /** @enum {string} */
+            granularity: "month" | "quarter" | "year";
+            /**
+             * @description ISO 4217
+             * @default CNY
+             */
+            currency: string;
+            /**
+             * @default {
+             *       "metric": "sell_in_amount"
+             *     }
+             */
+            base: components["schemas"]["IncentiveBase"];
+            /** @default {} */
+            eligibility: components["schemas"]["IncentiveEligibility"];
+            rules: components["schemas"]["IncentiveRuleSet"];
+        };
+        IncentiveProgramCreateInput: {
+            code: string;
+            name: string;
+            description?: string | null;
+            /** @enum {string} */
+            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            /** @enum {string} */
+            granularity: "month" | "quarter" | "year";
+            /**
+             * @description ISO 4217
+             * @default CNY
+             */
+            currency?: string;
+            /**
+             * @default {
+             *       "metric": "sell_in_amount"
+             *     }
+             */
+            base?: components["schemas"]["IncentiveBaseInput"];
+            /** @default {} */
+            eligibility?: components["schemas"]["IncentiveEligibilityInput"];
+            rules: components["schemas"]["IncentiveRuleSetInput"];
+        };
+        IncentiveProgramInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
+            /** @enum {string} */
+            granularity: "month" | "quarter" | "year";
+            currency: string;
+            base: components["schemas"]["IncentiveBaseInput"];
+            eligibility: components["schemas"]["IncentiveEligibilityInput"];
+            rules: components["schemas"]["IncentiveRuleSetInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        IncentiveProgramUpdate: {
+            name?: string;
+            description?: string | null;
+            /** @enum {string} */
+            granularity?: "month" | "quarter" | "year";
+            /** @description ISO 4217 */
+            currency?: string;
+            base?: components["schemas"]["IncentiveBase"];
+            eligibility?: components["schemas"]["IncentiveEligibility"];
+            rules?: components["schemas"]["IncentiveRuleSet"];
             /** @description Expected current version (or send If-Match) */
             version?: number;
         };
-        PartnerUpsert: {
-            legalName: string;
+        IncentiveProgramUpdateInput: {
+            name?: string;
+            description?: string | null;
             /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            channel: "online" | "offline" | "both";
-            /** @description Parent partner in a tiered network */
-            parentId?: string | null;
-            /** @description Tier label, e.g. "L1", "gold" */
-            tier?: string | null;
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["Address"] | null;
-            /** @description Home region (territory code) */
-            regionCode?: string | null;
-            /**
-             * @description Applied only when the partner is created
-             * @enum {string}
-             */
-            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            granularity?: "month" | "quarter" | "year";
+            /** @description ISO 4217 */
+            currency?: string;
+            base?: components["schemas"]["IncentiveBaseInput"];
+            eligibility?: components["schemas"]["IncentiveEligibilityInput"];
+            rules?: components["schemas"]["IncentiveRuleSetInput"];
+            /** @description Expected current version (or send If-Match) */
+            version?: number;
         };
-        Partner: {
+        IncentiveProjection: {
             /** Format: uuid */
-            id: string;
-            code: string;
-            legalName: string;
-            /** @enum {string} */
-            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel: "online" | "offline" | "both";
-            parentId: string | null;
-            tier: string | null;
-            contactName: string | null;
-            contactEmail: string | null;
-            contactPhone: string | null;
-            address: components["schemas"]["Address"] | null;
-            regionCode: string | null;
-            /** @enum {string} */
-            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-            version: number;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            /** @description ISO 8601 UTC */
-            updatedAt: string;
-        };
-        PartnerTransition: {
-            /** @description Why (recorded in the history) */
-            reason?: string;
-        };
-        PartnerHistoryEntry: {
-            /** Format: uuid */
-            id: string;
+            programId: string;
             /** Format: uuid */
             partnerId: string;
-            action: string;
-            from: ("applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected") | null;
-            /** @enum {string} */
-            to: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
-            reason: string | null;
-            /** @description who made the change */
-            subject: string;
-            /** @description ISO 8601 UTC */
-            at: string;
+            period: string;
+            eligible: boolean;
+            base: string | null;
+            target: string | null;
+            current: {
+                amount: string;
+                tierReached: number | null;
+                explanation: {
+                    [key: string]: unknown;
+                };
+            } | null;
+            nextTier: {
+                index: number;
+                threshold: string;
+                /** @description base still missing */
+                gap: string;
+                amountAtNext: string;
+                increase: string;
+            } | null;
         };
-        IncentiveTier: {
-            /** @description Inclusive lower bound: base value, or achievement % when basis = achievement */
-            threshold: string;
-            /** @description % of the base (0-100) */
-            rate?: string;
-            /** @description Fixed amount in the program currency */
-            amount?: string;
+        IncentiveProjectionInput: {
+            /** Format: uuid */
+            programId: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            eligible: boolean;
+            base: string | null;
+            target: string | null;
+            current: {
+                amount: string;
+                tierReached: number | null;
+                explanation: {
+                    [key: string]: unknown;
+                };
+            } | null;
+            nextTier: {
+                index: number;
+                threshold: string;
+                /** @description base still missing */
+                gap: string;
+                amountAtNext: string;
+                increase: string;
+            } | null;
         };
         IncentiveRuleSet: {
             /**
@@ -5524,245 +4593,135 @@ export interface components {
                 title: string;
             };
         };
-        IncentiveEligibility: {
-            partnerTypes?: string[];
-            tiers?: string[];
-            /** @description Partner's home region code */
-            regionCodes?: string[];
-            /** @description Partner holds a right for one of these product lines */
-            productLineIds?: string[];
-            /** @description Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. ["A","B"]; a partner never evaluated is not eligible */
-            evaluationGrades?: string[];
+        IncentiveRuleSetInput: {
             /**
-             * Format: uuid
-             * @description Only evaluations with this scorecard template count (default: any template)
-             */
-            evaluationTemplateId?: string;
-        };
-        IncentiveBase: {
-            /** @enum {string} */
-            metric: "sell_in_amount" | "sell_through_amount" | "sell_in_quantity" | "sell_through_quantity" | "collection_amount";
-            /** @description Count only these product lines */
-            productLineIds?: string[];
-        };
-        IncentiveProgramCreate: {
-            code: string;
-            name: string;
-            description?: string | null;
-            /** @enum {string} */
-            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
-            /** @enum {string} */
-            granularity: "month" | "quarter" | "year";
-            /**
-             * @description ISO 4217
-             * @default CNY
-             */
-            currency: string;
-            /**
-             * @default {
-             *       "metric": "sell_in_amount"
-             *     }
-             */
-            base: components["schemas"]["IncentiveBase"];
-            /** @default {} */
-            eligibility: components["schemas"]["IncentiveEligibility"];
-            rules: components["schemas"]["IncentiveRuleSet"];
-        };
-        IncentiveProgramUpdate: {
-            name?: string;
-            description?: string | null;
-            /** @enum {string} */
-            granularity?: "month" | "quarter" | "year";
-            /** @description ISO 4217 */
-            currency?: string;
-            base?: components["schemas"]["IncentiveBase"];
-            eligibility?: components["schemas"]["IncentiveEligibility"];
-            rules?: components["schemas"]["IncentiveRuleSet"];
-            /** @description Expected current version (or send If-Match) */
-            version?: number;
-        };
-        IncentiveProgram: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            description: string | null;
-            /** @enum {string} */
-            type: "rebate" | "target_bonus" | "commission" | "points" | "recognition" | "penalty";
-            /** @enum {string} */
-            granularity: "month" | "quarter" | "year";
-            currency: string;
-            base: components["schemas"]["IncentiveBase"];
-            eligibility: components["schemas"]["IncentiveEligibility"];
-            rules: components["schemas"]["IncentiveRuleSet"];
-            /** @enum {string} */
-            status: "draft" | "active" | "closed";
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        IncentiveStatementLine: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            statementId: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            programId: string | null;
-            runId: string | null;
-            /** @enum {string} */
-            kind: "calculated" | "adjustment" | "manual";
-            /** @description Decimal string in the statement unit; negative for penalties and reductions */
-            amount: string;
-            reason: string | null;
-            explanation: {
-                [key: string]: unknown;
-            } | null;
-            createdAt: string;
-        };
-        IncentiveStatement: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            /** @description Currency code, or PTS for points */
-            unit: string;
-            /** @enum {string} */
-            status: "draft" | "approved" | "paid";
-            /** @description Exactly the sum of the lines */
-            total: string;
-            paymentReference: string | null;
-            approvedBy: string | null;
-            approvedAt: string | null;
-            paidBy: string | null;
-            paidAt: string | null;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        IncentiveStatementWithLines: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            /** @description Currency code, or PTS for points */
-            unit: string;
-            /** @enum {string} */
-            status: "draft" | "approved" | "paid";
-            /** @description Exactly the sum of the lines */
-            total: string;
-            paymentReference: string | null;
-            approvedBy: string | null;
-            approvedAt: string | null;
-            paidBy: string | null;
-            paidAt: string | null;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-            lines: components["schemas"]["IncentiveStatementLine"][];
-        };
-        IncentiveManualLineCreate: {
-            /** Format: uuid */
-            partnerId: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            amount: string;
-            reason: string;
-            /**
-             * Format: uuid
-             * @description Book the line under a program (its currency; rebate programs accrue to the rebate account)
-             */
-            programId?: string;
-            /** @description Currency when no program is named (default CNY) */
-            unit?: string;
-        };
-        IncentiveApprove: {
-            version?: number;
-        };
-        IncentivePay: {
-            paymentReference: string;
-            version?: number;
-        };
-        RebateBalance: {
-            /** Format: uuid */
-            partnerId: string;
-            currency: string;
-            /** @description null: the current balance */
-            asOf: string | null;
-            accrued: string;
-            available: string;
-            spent: string;
-            paidOut: string;
-            expired: string;
-        };
-        RebateLedgerEntry: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            entryDate: string;
-            /** @enum {string} */
-            kind: "accrue" | "release" | "spend" | "pay_out" | "expire";
-            amount: string;
-            orderRef: string | null;
-            statementId: string | null;
-            reason: string | null;
-            createdBy: string;
-            createdAt: string;
-        };
-        RebateSpend: {
-            amount: string;
-            /** @description Unique per tenant: a repeated orderRef with the same amount returns the first spend */
-            orderRef: string;
-            /** @description With maxPercent: the spend may not exceed this share of the order */
-            orderAmount?: string;
-            /** @description e.g. "10": use up to 10% of the order from rebate (0-100) */
-            maxPercent?: string;
-        };
-        RebateSpendResult: {
-            entry: components["schemas"]["RebateLedgerEntry"];
-            balance: components["schemas"]["RebateBalance"];
-            replayed: boolean;
-        };
-        RebateLedgerEntryCreate: {
-            /**
-             * @description release: accrued -> available; pay_out / expire: out of available
+             * @description Tier thresholds on the base value or on target achievement %
+             * @default base
              * @enum {string}
              */
-            kind: "release" | "pay_out" | "expire";
-            amount: string;
-            reason: string;
-        };
-        RecognitionAwardCreate: {
-            /** Format: uuid */
-            partnerId: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            title: string;
-            citation?: string;
-            /** Format: uuid */
-            programId?: string;
-        };
-        RecognitionAward: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            programId: string | null;
-            period: string;
-            title: string;
-            citation: string | null;
-            rank: number | null;
-            basis: {
-                [key: string]: unknown;
-            } | null;
-            grantedBy: string;
-            createdAt: string;
+            basis?: "base" | "achievement";
+            /**
+             * @description whole = 全额累进 (reached rate on the whole base); marginal = 超额累进 (each slice at its rate)
+             * @default whole
+             * @enum {string}
+             */
+            mode?: "whole" | "marginal";
+            /** @default [] */
+            tiers?: components["schemas"]["IncentiveTierInput"][];
+            /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
+            accelerators?: {
+                aboveAchievement: string;
+                multiplier: string;
+            }[];
+            /** @description Maximum per partner and period (penalties: maximum deduction) */
+            partnerCap?: string;
+            /** @description Program budget per period; a shortfall is prorated (largest remainder) */
+            budgetCap?: string;
+            /** @description Points programs: points per unit of computed value */
+            pointsPerUnit?: string;
+            penalty?: {
+                sources: ("price_violation" | "cross_region")[];
+                fixedPerViolation?: string;
+                /** @description % of the violation value (cross-region line amount; price shortfall) */
+                ratePercent?: string;
+            };
+            recognition?: {
+                topN: number;
+                title: string;
+            };
         };
         IncentiveRun: {
+            /** @description null for a dry run */
+            id: string | null;
+            /** Format: uuid */
+            programId: string;
+            programVersion: number;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            /** @description sha256 of the rules, eligibility, base and every partner input: same data, same hash */
+            inputHash: string;
+            unit: string;
+            partnerCount: number;
+            total: string;
+            /** @description total before the budget cap */
+            requested: string;
+            prorated: boolean;
+            dryRun: boolean;
+            createdBy: string;
+            createdAt: string | null;
+            statementLines?: {
+                calculated: number;
+                adjustments: number;
+                removedDraftLines: number;
+            };
+            awards?: number;
+        };
+        IncentiveRunCreate: {
+            /** @description Program id or code */
+            program: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /**
+             * @description Compute and return the lines; store nothing
+             * @default false
+             */
+            dryRun: boolean;
+        };
+        IncentiveRunCreateInput: {
+            /** @description Program id or code */
+            program: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /**
+             * @description Compute and return the lines; store nothing
+             * @default false
+             */
+            dryRun?: boolean;
+        };
+        IncentiveRunDiff: {
+            /** Format: uuid */
+            run: string;
+            /** Format: uuid */
+            against: string;
+            sameInputs: boolean;
+            totalBefore: string;
+            totalAfter: string;
+            totalDelta: string;
+            changed: {
+                /** Format: uuid */
+                partnerId: string;
+                before: string | null;
+                after: string | null;
+                delta: string;
+                tierBefore: number | null;
+                tierAfter: number | null;
+                /** @enum {string} */
+                change: "added" | "removed" | "changed";
+            }[];
+        };
+        IncentiveRunDiffInput: {
+            /** Format: uuid */
+            run: string;
+            /** Format: uuid */
+            against: string;
+            sameInputs: boolean;
+            totalBefore: string;
+            totalAfter: string;
+            totalDelta: string;
+            changed: {
+                /** Format: uuid */
+                partnerId: string;
+                before: string | null;
+                after: string | null;
+                delta: string;
+                tierBefore: number | null;
+                tierAfter: number | null;
+                /** @enum {string} */
+                change: "added" | "removed" | "changed";
+            }[];
+        };
+        IncentiveRunInput: {
             /** @description null for a dry run */
             id: string | null;
             /** Format: uuid */
@@ -5797,55 +4756,31 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        IncentiveRunLineInput: {
+            /** Format: uuid */
+            partnerId: string;
+            amount: string;
+            explanation: {
+                [key: string]: unknown;
+            };
+        };
         IncentiveRunResult: {
             run: components["schemas"]["IncentiveRun"];
             lines?: components["schemas"]["IncentiveRunLine"][];
         };
-        IncentiveRunDiff: {
-            /** Format: uuid */
-            run: string;
-            /** Format: uuid */
-            against: string;
-            sameInputs: boolean;
-            totalBefore: string;
-            totalAfter: string;
-            totalDelta: string;
-            changed: {
-                /** Format: uuid */
-                partnerId: string;
-                before: string | null;
-                after: string | null;
-                delta: string;
-                tierBefore: number | null;
-                tierAfter: number | null;
-                /** @enum {string} */
-                change: "added" | "removed" | "changed";
-            }[];
+        IncentiveRunResultInput: {
+            run: components["schemas"]["IncentiveRunInput"];
+            lines?: components["schemas"]["IncentiveRunLineInput"][];
         };
-        IncentiveProjection: {
-            /** Format: uuid */
-            programId: string;
-            /** Format: uuid */
-            partnerId: string;
-            period: string;
-            eligible: boolean;
-            base: string | null;
-            target: string | null;
-            current: {
-                amount: string;
-                tierReached: number | null;
-                explanation: {
-                    [key: string]: unknown;
-                };
-            } | null;
-            nextTier: {
-                index: number;
-                threshold: string;
-                /** @description base still missing */
-                gap: string;
-                amountAtNext: string;
-                increase: string;
-            } | null;
+        IncentiveSimulate: {
+            /** @description Default: the period of the latest stored run of the program */
+            period?: string;
+            rules: components["schemas"]["IncentiveRuleSet"];
+        };
+        IncentiveSimulateInput: {
+            /** @description Default: the period of the latest stored run of the program */
+            period?: string;
+            rules: components["schemas"]["IncentiveRuleSetInput"];
         };
         IncentiveSimulation: {
             /** Format: uuid */
@@ -5864,235 +4799,164 @@ export interface components {
                 delta: string;
             }[];
         };
-        IncentiveRunCreate: {
-            /** @description Program id or code */
-            program: string;
-            /** @description 2026, 2026-Q3 or 2026-07 */
+        IncentiveSimulationInput: {
+            /** Format: uuid */
+            programId: string;
             period: string;
-            /**
-             * @description Compute and return the lines; store nothing
-             * @default false
-             */
-            dryRun: boolean;
+            againstRun: string | null;
+            storedTotal: string;
+            simulatedTotal: string;
+            delta: string;
+            prorated: boolean;
+            partners: {
+                /** Format: uuid */
+                partnerId: string;
+                stored: string;
+                simulated: string;
+                delta: string;
+            }[];
         };
-        IncentiveSimulate: {
-            /** @description Default: the period of the latest stored run of the program */
-            period?: string;
-            rules: components["schemas"]["IncentiveRuleSet"];
-        };
-        AuditEntry: {
+        IncentiveStatement: {
             /** Format: uuid */
             id: string;
-            /** @description ISO 8601 UTC */
-            occurredAt: string;
-            /** @description user, partner, api_key or system */
-            actorKind: string;
-            subject: string;
-            /** @description jti of the token or id of the API key */
-            tokenId: string | null;
-            partnerId: string | null;
-            requestId: string | null;
-            resourceType: string;
-            resourceId: string;
-            action: string;
-            /** @description changed fields: { field: { from, to } } */
-            changes: {
-                [key: string]: {
-                    from: unknown;
-                    to: unknown;
-                };
-            };
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            /** @description Currency code, or PTS for points */
+            unit: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            /** @description Exactly the sum of the lines */
+            total: string;
+            paymentReference: string | null;
+            approvedBy: string | null;
+            approvedAt: string | null;
+            paidBy: string | null;
+            paidAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
         };
-        Event: {
-            /**
-             * Format: uuid
-             * @description also the webhook-id of its webhook deliveries
-             */
+        IncentiveStatementInput: {
+            /** Format: uuid */
             id: string;
-            /** @description position in the feed (a 64-bit integer as a string); increases in commit order */
-            seq: string;
-            type: string;
-            resourceType: string;
-            resourceId: string;
-            /** @description ISO 8601 UTC */
-            occurredAt: string;
-            subject: string | null;
-            requestId: string | null;
-            payload: {
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            /** @description Currency code, or PTS for points */
+            unit: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            /** @description Exactly the sum of the lines */
+            total: string;
+            paymentReference: string | null;
+            approvedBy: string | null;
+            approvedAt: string | null;
+            paidBy: string | null;
+            paidAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        IncentiveStatementLine: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            statementId: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            programId: string | null;
+            runId: string | null;
+            /** @enum {string} */
+            kind: "calculated" | "adjustment" | "manual";
+            /** @description Decimal string in the statement unit; negative for penalties and reductions */
+            amount: string;
+            reason: string | null;
+            explanation: {
                 [key: string]: unknown;
-            };
-        };
-        EventFeedPage: {
-            data: components["schemas"]["Event"][];
-            /** @description pass as `after` in the next poll (never null: when nothing is new it is the cursor you sent) */
-            nextCursor: string;
-        };
-        ApiKeyCreate: {
-            name: string;
-            scopes: string[];
-            /**
-             * Format: date-time
-             * @description ISO 8601; omitted: does not expire
-             */
-            expiresAt?: string;
-        };
-        ApiKey: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** @description recognisable part of the key: ck_live_…abcd */
-            hint: string;
-            scopes: string[];
-            createdBy: string;
-            /** @description ISO 8601 UTC */
+            } | null;
             createdAt: string;
-            expiresAt: string | null;
-            /** @description updated at most once a minute */
-            lastUsedAt: string | null;
-            revokedAt: string | null;
         };
-        ApiKeyCreated: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** @description recognisable part of the key: ck_live_…abcd */
-            hint: string;
-            scopes: string[];
-            createdBy: string;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description updated at most once a minute */
-            lastUsedAt: string | null;
-            revokedAt: string | null;
-            /** @description the key: shown only in this response */
-            key: string;
-        };
-        WebhookEndpointCreate: {
-            url: string;
-            description?: string;
-            /**
-             * @description event types to receive; ['*'] for all
-             * @default [
-             *       "*"
-             *     ]
-             */
-            eventTypes: string[];
-            /** @default true */
-            enabled: boolean;
-            /** @description omitted: generated (returned once) */
-            secret?: string;
-        };
-        WebhookEndpointUpdate: {
-            url?: string;
-            description?: string | null;
-            eventTypes?: string[];
-            /** @description re-enabling resets the failure count */
-            enabled?: boolean;
-            version?: number;
-        };
-        WebhookEndpoint: {
-            /** Format: uuid */
-            id: string;
-            url: string;
-            description: string | null;
-            eventTypes: string[];
-            enabled: boolean;
-            disabledReason: string | null;
-            consecutiveFailures: number;
-            /** @description while in the future, deliveries are signed with both secrets */
-            previousSecretExpiresAt: string | null;
-            version: number;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            /** @description ISO 8601 UTC */
-            updatedAt: string;
-        };
-        WebhookEndpointWithSecret: {
-            /** Format: uuid */
-            id: string;
-            url: string;
-            description: string | null;
-            eventTypes: string[];
-            enabled: boolean;
-            disabledReason: string | null;
-            consecutiveFailures: number;
-            /** @description while in the future, deliveries are signed with both secrets */
-            previousSecretExpiresAt: string | null;
-            version: number;
-            /** @description ISO 8601 UTC */
-            createdAt: string;
-            /** @description ISO 8601 UTC */
-            updatedAt: string;
-            /** @description whsec_… signing secret: shown only in this response */
-            secret: string;
-        };
-        SecretRotate: {
-            /**
-             * @description how long the old secret keeps signing too (default 24 h)
-             * @default 86400
-             */
-            overlapSeconds: number;
-        };
-        WebhookDelivery: {
+        IncentiveStatementLineInput: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
-            endpointId: string;
-            /** @description the webhook-id header */
-            messageId: string;
-            eventSeq: string | null;
-            eventType: string;
+            statementId: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            programId: string | null;
+            runId: string | null;
             /** @enum {string} */
-            status: "pending" | "succeeded" | "failed";
-            attempts: number;
-            nextAttemptAt: string | null;
-            lastAttemptAt: string | null;
-            lastStatusCode: number | null;
-            lastError: string | null;
-            /** @description ISO 8601 UTC */
+            kind: "calculated" | "adjustment" | "manual";
+            /** @description Decimal string in the statement unit; negative for penalties and reductions */
+            amount: string;
+            reason: string | null;
+            explanation: {
+                [key: string]: unknown;
+            } | null;
             createdAt: string;
-            finishedAt: string | null;
         };
-        WebhookAttempt: {
-            /** Format: uuid */
-            id: string;
-            /** @description ISO 8601 UTC */
-            attemptedAt: string;
-            statusCode: number | null;
-            error: string | null;
-            durationMs: number;
-            /** @description first 1,000 characters */
-            responseBody: string | null;
-        };
-        WebhookDeliveryDetail: {
+        IncentiveStatementWithLines: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
-            endpointId: string;
-            /** @description the webhook-id header */
-            messageId: string;
-            eventSeq: string | null;
-            eventType: string;
+            partnerId: string;
+            period: string;
+            /** @description Currency code, or PTS for points */
+            unit: string;
             /** @enum {string} */
-            status: "pending" | "succeeded" | "failed";
-            attempts: number;
-            nextAttemptAt: string | null;
-            lastAttemptAt: string | null;
-            lastStatusCode: number | null;
-            lastError: string | null;
-            /** @description ISO 8601 UTC */
+            status: "draft" | "approved" | "paid";
+            /** @description Exactly the sum of the lines */
+            total: string;
+            paymentReference: string | null;
+            approvedBy: string | null;
+            approvedAt: string | null;
+            paidBy: string | null;
+            paidAt: string | null;
+            version: number;
             createdAt: string;
-            finishedAt: string | null;
-            /** @description every HTTP attempt, oldest first */
-            attemptLog: components["schemas"]["WebhookAttempt"][];
+            updatedAt: string;
+            lines: components["schemas"]["IncentiveStatementLine"][];
         };
-        WebhookPingResult: {
-            ok: boolean;
-            statusCode: number | null;
-            error: string | null;
-            durationMs: number;
-            messageId: string;
+        IncentiveStatementWithLinesInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            period: string;
+            /** @description Currency code, or PTS for points */
+            unit: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            /** @description Exactly the sum of the lines */
+            total: string;
+            paymentReference: string | null;
+            approvedBy: string | null;
+            approvedAt: string | null;
+            paidBy: string | null;
+            paidAt: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            lines: components["schemas"]["IncentiveStatementLineInput"][];
+        };
+        IncentiveTier: {
+            /** @description Inclusive lower bound: base value, or achievement % when basis = achievement */
+            threshold: string;
+            /** @description % of the base (0-100) */
+            rate?: string;
+            /** @description Fixed amount in the program currency */
+            amount?: string;
+        };
+        IncentiveTierInput: {
+            /** @description Inclusive lower bound: base value, or achievement % when basis = achievement */
+            threshold: string;
+            /** @description % of the base (0-100) */
+            rate?: string;
+            /** @description Fixed amount in the program currency */
+            amount?: string;
         };
         Job: {
             /** Format: uuid */
@@ -6140,495 +5004,558 @@ export interface components {
             status: string;
             location: string;
         };
-        ProductLineCreate: {
-            code: string;
-            name: string;
-            /** @default true */
-            active: boolean;
+        JobAcceptedInput: {
+            /** Format: uuid */
+            jobId: string;
+            status: string;
+            location: string;
         };
-        ProductLineUpdate: {
-            code?: string;
-            name?: string;
-            active?: boolean;
-            version?: number;
-        };
-        ProductLine: {
+        JobInput: {
             /** Format: uuid */
             id: string;
-            code: string;
-            name: string;
-            active: boolean;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        ProductCreate: {
-            code: string;
-            name: string;
-            /** @description Product line (or send lineCode) */
-            lineId?: string | null;
-            /** @description Product line by code */
-            lineCode?: string;
-            /** @default pcs */
-            unit: string;
-            /** @default true */
-            active: boolean;
-        };
-        ProductUpdate: {
-            code?: string;
-            name?: string;
-            lineId?: string | null;
-            unit?: string;
-            active?: boolean;
-            version?: number;
-        };
-        Product: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            lineId: string | null;
-            unit: string;
-            active: boolean;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        TerritoryCreate: {
-            code: string;
-            name: string;
-            parentId?: string | null;
-            /** @description e.g. country, province, city, district, or the tenant's own level */
-            level?: string | null;
-            /** @default true */
-            active: boolean;
-        };
-        TerritoryUpdate: {
-            code?: string;
-            name?: string;
-            parentId?: string | null;
-            level?: string | null;
-            active?: boolean;
-            version?: number;
-        };
-        Territory: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            parentId: string | null;
-            level: string | null;
-            active: boolean;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
-        TerritoryAssignment: {
-            /** Format: uuid */
-            territoryId: string;
-            /** @description limit to one product line; absent = every line */
-            productLineId?: string | null;
-            /** @default false */
-            exclusive: boolean;
-        };
-        ProductAuthorization: {
-            /** Format: uuid */
-            productId?: string;
-            /** Format: uuid */
-            productLineId?: string;
-        };
-        AgreementCreate: {
-            /** @description default: generated */
-            number?: string;
-            /** Format: uuid */
-            partnerId: string;
-            /** Format: date */
-            startDate: string;
-            /** Format: date */
-            endDate: string;
-            /** @description price policy (policy module) reference */
-            policyRef?: string | null;
-            note?: string | null;
-            /** @default [] */
-            territories: components["schemas"]["TerritoryAssignment"][];
-            /** @default [] */
-            products: components["schemas"]["ProductAuthorization"][];
-        };
-        AgreementUpdate: {
-            /** Format: date */
-            startDate?: string;
-            /** Format: date */
-            endDate?: string;
-            policyRef?: string | null;
-            note?: string | null;
-            territories?: components["schemas"]["TerritoryAssignment"][];
-            products?: components["schemas"]["ProductAuthorization"][];
-            version?: number;
-        };
-        TerminateAgreement: {
+            type: string;
+            importKind: string;
             /** @enum {string} */
-            reason: "expiry" | "breach" | "mutual";
-            /**
-             * Format: date
-             * @description default: today
-             */
-            date?: string;
-            note?: string;
-        };
-        RenewAgreement: {
-            number?: string;
-            /**
-             * Format: date
-             * @description default: the day after the old end
-             */
-            startDate?: string;
-            /** Format: date */
-            endDate: string;
-            policyRef?: string;
-        };
-        Agreement: {
-            /** Format: uuid */
-            id: string;
-            number: string;
-            /** Format: uuid */
-            partnerId: string;
+            status: "uploading" | "queued" | "running" | "succeeded" | "failed";
             /** @enum {string} */
-            status: "draft" | "active" | "expired" | "terminated";
-            startDate: string;
-            endDate: string;
-            policyRef: string | null;
-            note: string | null;
-            applicationId: string | null;
-            renewalOfId: string | null;
-            activatedAt: string | null;
-            endReason: ("expiry" | "breach" | "mutual") | null;
-            endedOn: string | null;
-            endNote: string | null;
-            territories: {
-                /** Format: uuid */
-                territoryId: string;
-                productLineId: string | null;
-                exclusive: boolean;
+            format: "csv" | "ndjson";
+            dryRun: boolean;
+            allOrNothing: boolean;
+            bytes: number;
+            progress: {
+                rowsRead: number;
+                accepted: number;
+                rejected: number;
+            };
+            /** @description what is durably written so far (checkpointed with each committed batch) */
+            committed: {
+                throughLine: number;
+                accepted: number;
+                created: number;
+                updated: number;
+                unchanged: number;
+            };
+            attempts: number;
+            /** @description the import report once finished */
+            result: components["schemas"]["ImportReportInput"] | null;
+            error: string | null;
+            /** @description rejected rows (from the result when finished) */
+            errors: {
+                line: number;
+                path?: string;
+                message: string;
             }[];
-            products: {
-                productId: string | null;
-                productLineId: string | null;
-            }[];
-            version: number;
+            /** @description ISO 8601 UTC */
             createdAt: string;
-            updatedAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
         };
-        CrossRegionRequestCreate: {
+        KpiAverage: {
+            group: string | null;
+            kpi: string;
+            partners: number;
+            avgValue: string | null;
+            avgScore: string | null;
+        };
+        KpiAverageInput: {
+            group: string | null;
+            kpi: string;
+            partners: number;
+            avgValue: string | null;
+            avgScore: string | null;
+        };
+        KpiDefinition: {
+            code: string;
+            name: string;
+            weight: string;
             /**
-             * Format: uuid
-             * @description tenant users name the partner; partner users file for themselves
+             * @description whether a higher or a lower value is better
+             * @enum {string}
              */
-            partnerId?: string;
-            /** Format: uuid */
-            territoryId: string;
-            /** Format: uuid */
-            productLineId?: string;
-            /** Format: uuid */
-            productId?: string;
-            /** Format: date */
-            validFrom: string;
-            /** Format: date */
-            validTo: string;
-            reason: string;
+            direction: "higher" | "lower";
+            /** @enum {string} */
+            source: "computed" | "manual";
+            /**
+             * @description for computed KPIs: which built-in computation
+             * @enum {string}
+             */
+            kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
+            scoring: components["schemas"]["ScoringRule"];
+            /** @description value used when the KPI has no value for a partner, only in runs with allowDefaults */
+            defaultValue?: string;
         };
-        CrossRegionRequest: {
-            /** Format: uuid */
-            id: string;
+        KpiDefinitionInput: {
+            code: string;
+            name: string;
+            weight: string | number;
+            /**
+             * @description whether a higher or a lower value is better
+             * @enum {string}
+             */
+            direction: "higher" | "lower";
+            /** @enum {string} */
+            source: "computed" | "manual";
+            /**
+             * @description for computed KPIs: which built-in computation
+             * @enum {string}
+             */
+            kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
+            scoring: components["schemas"]["ScoringRuleInput"];
+            /** @description value used when the KPI has no value for a partner, only in runs with allowDefaults */
+            defaultValue?: string | number;
+        };
+        ManualKpiValue: {
             /** Format: uuid */
             partnerId: string;
-            /** Format: uuid */
-            territoryId: string;
-            productLineId: string | null;
-            productId: string | null;
-            validFrom: string;
-            validTo: string;
-            reason: string;
-            /** @enum {string} */
-            status: "pending" | "approved" | "rejected";
-            requestedBy: string;
-            decidedBy: string | null;
-            decidedAt: string | null;
-            decisionNote: string | null;
-            version: number;
-            createdAt: string;
-        };
-        DecisionNote: {
-            note?: string;
-        };
-        AuthorizationCheck: {
-            allowed: boolean;
-            /** @enum {string} */
-            code: "AGREEMENT" | "CROSS_REGION" | "UNKNOWN_PARTNER" | "UNKNOWN_PRODUCT" | "UNKNOWN_TERRITORY" | "PARTNER_NOT_ACTIVE" | "PRODUCT_INACTIVE" | "NO_ACTIVE_AGREEMENT" | "OUTSIDE_TERM" | "PRODUCT_NOT_AUTHORIZED" | "TERRITORY_NOT_ASSIGNED";
-            reason: string;
-            partnerId: string | null;
-            productId: string | null;
-            territoryId: string | null;
-            date: string;
-        };
-        TerritoryRight: {
-            /** Format: uuid */
-            territoryId: string;
-            territoryCode: string;
-            productLineId: string | null;
-            productLineCode: string | null;
-            productId: string | null;
-            productCode: string | null;
-            validFrom: string | null;
-            validTo: string | null;
-            /** @enum {string} */
-            source: "agreement" | "cross_region";
-        };
-        ApplicationDocument: {
-            name: string;
-            /** @description e.g. business_licence, certificate, tax_registration */
-            kind: string;
-            /** Format: uri */
-            url?: string;
-            storageKey?: string;
-            sha256?: string;
-            /** Format: date */
-            expiresOn?: string;
-        };
-        ApplicationCreate: {
-            /** @description Code the partner will have (an existing partner with this code is linked on approval) */
             partnerCode: string;
+            period: string;
+            kpi: string;
+            value: string;
+            note: string | null;
+            enteredBy: string;
+            updatedAt: string;
+        };
+        ManualKpiValueInput: {
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            period: string;
+            kpi: string;
+            value: string;
+            note: string | null;
+            enteredBy: string;
+            updatedAt: string;
+        };
+        ManualKpiValueWrite: {
+            /** Format: uuid */
+            partnerId?: string;
+            partnerCode?: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /** @description the KPI code of the template(s) that use this value */
+            kpi: string;
+            value: string;
+            note?: string;
+        };
+        ManualKpiValueWriteInput: {
+            /** Format: uuid */
+            partnerId?: string;
+            partnerCode?: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /** @description the KPI code of the template(s) that use this value */
+            kpi: string;
+            value: string | number;
+            note?: string;
+        };
+        ManualKpiValuesWrite: {
+            values: components["schemas"]["ManualKpiValueWrite"][];
+        };
+        ManualKpiValuesWriteInput: {
+            values: components["schemas"]["ManualKpiValueWriteInput"][];
+        };
+        Partner: {
+            /** Format: uuid */
+            id: string;
+            code: string;
             legalName: string;
             /** @enum {string} */
-            partnerType: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel: "online" | "offline" | "both";
+            parentId: string | null;
+            tier: string | null;
+            contactName: string | null;
+            contactEmail: string | null;
+            contactPhone: string | null;
+            address: components["schemas"]["Address"] | null;
+            regionCode: string | null;
+            /** @enum {string} */
+            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            version: number;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            /** @description ISO 8601 UTC */
+            updatedAt: string;
+        };
+        PartnerCreate: {
+            code: string;
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
             /**
              * @default offline
              * @enum {string}
              */
             channel: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
             contactName?: string | null;
             contactEmail?: string | null;
             contactPhone?: string | null;
             address?: components["schemas"]["Address"] | null;
-            /** @default [] */
-            requestedTerritoryIds: string[];
-            /** @default [] */
-            requestedProductLineIds: string[];
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
             /**
-             * @description self-reported: teamSize, annualRevenueBand, warehouses, currentBrands...
-             * @default {}
+             * @description Initial lifecycle state; later changes go through the lifecycle actions
+             * @default applicant
+             * @enum {string}
              */
-            capabilities: {
-                [key: string]: unknown;
-            };
-            /** @default [] */
-            documents: components["schemas"]["ApplicationDocument"][];
-            /**
-             * @description submit at once instead of keeping a draft
-             * @default false
-             */
-            submit: boolean;
+            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
         };
-        ApplicationUpdate: {
-            partnerCode?: string;
-            legalName?: string;
-            /** @enum {string} */
-            partnerType?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
-            /** @enum {string} */
-            channel?: "online" | "offline" | "both";
-            contactName?: string | null;
-            contactEmail?: string | null;
-            contactPhone?: string | null;
-            address?: components["schemas"]["Address"] | null;
-            requestedTerritoryIds?: string[];
-            requestedProductLineIds?: string[];
-            capabilities?: {
-                [key: string]: unknown;
-            };
-            documents?: components["schemas"]["ApplicationDocument"][];
-            version?: number;
-        };
-        Application: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            status: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
-            partnerCode: string;
+        PartnerCreateInput: {
+            code: string;
             legalName: string;
             /** @enum {string} */
-            partnerType: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel?: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["AddressInput"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /**
+             * @description Initial lifecycle state; later changes go through the lifecycle actions
+             * @default applicant
+             * @enum {string}
+             */
+            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+        };
+        PartnerHistoryEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            action: string;
+            from: ("applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected") | null;
+            /** @enum {string} */
+            to: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            reason: string | null;
+            /** @description who made the change */
+            subject: string;
+            /** @description ISO 8601 UTC */
+            at: string;
+        };
+        PartnerHistoryEntryInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            action: string;
+            from: ("applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected") | null;
+            /** @enum {string} */
+            to: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+            reason: string | null;
+            /** @description who made the change */
+            subject: string;
+            /** @description ISO 8601 UTC */
+            at: string;
+        };
+        PartnerInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
             /** @enum {string} */
             channel: "online" | "offline" | "both";
+            parentId: string | null;
+            tier: string | null;
             contactName: string | null;
             contactEmail: string | null;
             contactPhone: string | null;
-            address: {
-                [key: string]: unknown;
-            } | null;
-            requestedTerritoryIds: string[];
-            requestedProductLineIds: string[];
-            capabilities: {
-                [key: string]: unknown;
-            };
-            documents: {
-                [key: string]: unknown;
-            }[];
-            submittedBy: string;
-            submittedAt: string | null;
-            decidedBy: string | null;
-            decidedAt: string | null;
-            decisionReason: string | null;
-            partnerId: string | null;
-            agreementId: string | null;
+            address: components["schemas"]["AddressInput"] | null;
+            regionCode: string | null;
+            /** @enum {string} */
+            status: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
             version: number;
+            /** @description ISO 8601 UTC */
             createdAt: string;
+            /** @description ISO 8601 UTC */
             updatedAt: string;
         };
-        ReasonBody: {
+        PartnerTransition: {
+            /** @description Why (recorded in the history) */
             reason?: string;
         };
-        RequiredReasonBody: {
-            reason: string;
-        };
-        ApproveApplication: {
+        PartnerTransitionInput: {
+            /** @description Why (recorded in the history) */
             reason?: string;
-            agreement?: {
-                number?: string;
-                /**
-                 * Format: date
-                 * @description default: today
-                 */
-                startDate?: string;
-                /**
-                 * Format: date
-                 * @description default: one year after the start, minus a day
-                 */
-                endDate?: string;
-                policyRef?: string;
-            };
         };
-        ChecklistItemKindCreate: {
-            code: string;
-            name: string;
-            /** @default true */
-            required: boolean;
-            /** @default true */
-            active: boolean;
-        };
-        ChecklistItemKindUpdate: {
-            name?: string;
-            required?: boolean;
-            active?: boolean;
-        };
-        ChecklistItemKind: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            name: string;
-            required: boolean;
-            active: boolean;
-            version: number;
-        };
-        ScreeningSettings: {
-            criteria: {
-                code: string;
-                name: string;
-                weight: string;
-            }[];
-            minScore?: string | null;
-        };
-        Screening: {
-            criteria: {
-                code: string;
-                name: string;
-                weight: string;
-            }[];
-            minScore: string | null;
-        };
-        RecordChecks: {
-            items: {
-                kind: string;
-                /** @enum {string} */
-                result: "pass" | "fail" | "na";
-                note?: string;
-                /** Format: date */
-                reviewedOn?: string;
-            }[];
-        };
-        RecordScores: {
-            scores: {
-                criterion: string;
-                score: string;
-                note?: string;
-            }[];
-        };
-        ApplicationAssessment: {
-            /** Format: uuid */
-            applicationId: string;
+        PartnerUpdate: {
+            code?: string;
+            legalName?: string;
             /** @enum {string} */
-            status: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "withdrawn";
-            checklist: {
-                kind: string;
-                name: string;
-                required: boolean;
-                result: ("pass" | "fail" | "na") | null;
-                note: string | null;
-                reviewer: string | null;
-                reviewedOn: string | null;
-            }[];
-            missingItems: string[];
-            failedItems: string[];
-            score: {
-                /** @description weighted score 0-100; null until every criterion is scored */
-                total: string | null;
-                minScore: string | null;
-                meetsMinimum: boolean;
-                missingCriteria: string[];
-                breakdown: {
-                    criterion: string;
-                    weight: string;
-                    score: string | null;
-                    weighted: string | null;
-                }[];
-            };
-            approvable: boolean;
+            type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel?: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /** @description Expected current version (or send If-Match) */
+            version?: number;
+        };
+        PartnerUpdateInput: {
+            code?: string;
+            legalName?: string;
+            /** @enum {string} */
+            type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /** @enum {string} */
+            channel?: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["AddressInput"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /** @description Expected current version (or send If-Match) */
+            version?: number;
+        };
+        PartnerUpsert: {
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /**
+             * @description Applied only when the partner is created
+             * @enum {string}
+             */
+            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+        };
+        PartnerUpsertInput: {
+            legalName: string;
+            /** @enum {string} */
+            type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+            /**
+             * @default offline
+             * @enum {string}
+             */
+            channel?: "online" | "offline" | "both";
+            /** @description Parent partner in a tiered network */
+            parentId?: string | null;
+            /** @description Tier label, e.g. "L1", "gold" */
+            tier?: string | null;
+            contactName?: string | null;
+            contactEmail?: string | null;
+            contactPhone?: string | null;
+            address?: components["schemas"]["AddressInput"] | null;
+            /** @description Home region (territory code) */
+            regionCode?: string | null;
+            /**
+             * @description Applied only when the partner is created
+             * @enum {string}
+             */
+            status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
+        };
+        PeriodLock: {
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            lockedBy: string;
+            lockedAt: string;
+        };
+        PeriodLockInput: {
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            lockedBy: string;
+            lockedAt: string;
         };
         PolicyScope: unknown;
+        PolicyScopeInput: {
+            /** @enum {string} */
+            kind: "partner" | "tier" | "partner_type" | "channel" | "default";
+            /** @description online|offline for channel, a partner type, a tier label, or a partner id; absent for default */
+            value?: string | null;
+        };
         PolicyScopeOut: {
             /** @enum {string} */
             kind: "partner" | "tier" | "partner_type" | "channel" | "default";
             value: string | null;
         };
-        DiscountRule: {
-            /** @constant */
-            kind: "volume";
-            /**
-             * @description quantity of the line, or its gross amount (distribution price x quantity)
-             * @enum {string}
-             */
-            basis: "quantity" | "amount";
-            tiers: {
-                /** @description threshold, reached when the basis is >= min */
-                min: string;
-                ratePercent: string;
-            }[];
-        } | {
-            /** @constant */
-            kind: "payment_term";
-            tiers: {
-                withinDays: number;
-                ratePercent: string;
+        PolicyScopeOutInput: {
+            /** @enum {string} */
+            kind: "partner" | "tier" | "partner_type" | "channel" | "default";
+            value: string | null;
+        };
+        PriceLine: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            versionId: string;
+            product: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+            } | null;
+            productLine: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+            } | null;
+            distributionPrice: string;
+            suggestedRetailPrice: string;
+            minResalePrice: string | null;
+        };
+        PriceLineInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            versionId: string;
+            product: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+            } | null;
+            productLine: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+            } | null;
+            distributionPrice: string;
+            suggestedRetailPrice: string;
+            minResalePrice: string | null;
+        };
+        PriceLinesInput: {
+            lines: {
+                /** @description product code */
+                product?: string;
+                /** @description product line code */
+                productLine?: string;
+                /** @description decimal string, at most 4 decimals */
+                distributionPrice: string;
+                /** @description decimal string, at most 4 decimals */
+                suggestedRetailPrice: string;
+                minResalePrice?: string | null;
             }[];
         };
-        PricePolicyCreate: {
-            code: string;
-            name: string;
-            /** @description ISO 4217 code */
-            currency: string;
-            scope: components["schemas"]["PolicyScope"];
+        PriceLinesInputInput: {
+            lines: {
+                /** @description product code */
+                product?: string;
+                /** @description product line code */
+                productLine?: string;
+                /** @description decimal string, at most 4 decimals */
+                distributionPrice: string;
+                /** @description decimal string, at most 4 decimals */
+                suggestedRetailPrice: string;
+                minResalePrice?: string | null;
+            }[];
         };
-        PricePolicyUpdate: {
-            name?: string;
-            version?: number;
+        PriceLinesResult: {
+            created: number;
+            updated: number;
+            unchanged: number;
+        };
+        PriceLinesResultInput: {
+            created: number;
+            updated: number;
+            unchanged: number;
+        };
+        PriceObservation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            date: string;
+            price: string;
+            currency: string | null;
+            source: string;
+            reference: string | null;
+            minResalePrice: string | null;
+            priceVersionId: string | null;
+            deviationId: string | null;
+            isViolation: boolean;
+            shortfall: string | null;
+            createdAt: string;
+        };
+        PriceObservationCreate: {
+            /** @description partner id or code */
+            partner: string;
+            /** @description product code (or id) */
+            product: string;
+            /** Format: date */
+            date: string;
+            /** @description decimal string, at most 4 decimals */
+            price: string;
+            /** @description e.g. market_check, erp, marketplace */
+            source: string;
+            /** @description unique per source: a repeated import skips it */
+            reference?: string | null;
+        };
+        PriceObservationCreateInput: {
+            /** @description partner id or code */
+            partner: string;
+            /** @description product code (or id) */
+            product: string;
+            /** Format: date */
+            date: string;
+            /** @description decimal string, at most 4 decimals */
+            price: string;
+            /** @description e.g. market_check, erp, marketplace */
+            source: string;
+            /** @description unique per source: a repeated import skips it */
+            reference?: string | null;
+        };
+        PriceObservationInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            date: string;
+            price: string;
+            currency: string | null;
+            source: string;
+            reference: string | null;
+            minResalePrice: string | null;
+            priceVersionId: string | null;
+            deviationId: string | null;
+            isViolation: boolean;
+            shortfall: string | null;
+            createdAt: string;
         };
         PricePolicy: {
             /** Format: uuid */
@@ -6641,30 +5568,38 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        PriceVersionCreate: {
-            /**
-             * Format: uuid
-             * @description id of a version (any status) whose lines and discount rules the draft starts with
-             */
-            copyFrom?: string;
-            effectiveFrom?: string | null;
-            /** @description last day (inclusive); null = open-ended */
-            effectiveTo?: string | null;
-            discountRules?: components["schemas"]["DiscountRule"][];
-            note?: string | null;
+        PricePolicyCreate: {
+            code: string;
+            name: string;
+            /** @description ISO 4217 code */
+            currency: string;
+            scope: components["schemas"]["PolicyScope"];
         };
-        PriceVersionUpdate: {
-            effectiveFrom?: string | null;
-            effectiveTo?: string | null;
-            discountRules?: components["schemas"]["DiscountRule"][];
-            note?: string | null;
-            /** @description expected current version */
+        PricePolicyCreateInput: {
+            code: string;
+            name: string;
+            /** @description ISO 4217 code */
+            currency: string;
+            scope: components["schemas"]["PolicyScopeInput"];
+        };
+        PricePolicyInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            currency: string;
+            scope: components["schemas"]["PolicyScopeOutInput"];
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        PricePolicyUpdate: {
+            name?: string;
             version?: number;
         };
-        PublishInput: {
-            /** Format: date */
-            effectiveFrom?: string;
-            effectiveTo?: string | null;
+        PricePolicyUpdateInput: {
+            name?: string;
+            version?: number;
         };
         PriceVersion: {
             /** Format: uuid */
@@ -6686,37 +5621,501 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        PriceLinesInput: {
-            lines: {
-                /** @description product code */
-                product?: string;
-                /** @description product line code */
-                productLine?: string;
-                /** @description decimal string, at most 4 decimals */
-                distributionPrice: string;
-                /** @description decimal string, at most 4 decimals */
-                suggestedRetailPrice: string;
-                minResalePrice?: string | null;
-            }[];
+        PriceVersionCreate: {
+            /**
+             * Format: uuid
+             * @description id of a version (any status) whose lines and discount rules the draft starts with
+             */
+            copyFrom?: string;
+            effectiveFrom?: string | null;
+            /** @description last day (inclusive); null = open-ended */
+            effectiveTo?: string | null;
+            discountRules?: components["schemas"]["DiscountRule"][];
+            note?: string | null;
         };
-        PriceLine: {
+        PriceVersionCreateInput: {
+            /**
+             * Format: uuid
+             * @description id of a version (any status) whose lines and discount rules the draft starts with
+             */
+            copyFrom?: string;
+            effectiveFrom?: string | null;
+            /** @description last day (inclusive); null = open-ended */
+            effectiveTo?: string | null;
+            discountRules?: components["schemas"]["DiscountRuleInput"][];
+            note?: string | null;
+        };
+        PriceVersionInput: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
-            versionId: string;
-            product: {
-                /** Format: uuid */
-                id: string;
-                code: string;
+            policyId: string;
+            number: number;
+            /** @enum {string} */
+            status: "draft" | "published" | "retired";
+            effectiveFrom: string | null;
+            effectiveTo: string | null;
+            discountRules: components["schemas"]["DiscountRuleInput"][];
+            note: string | null;
+            copiedFromId: string | null;
+            publishedAt: string | null;
+            retiredAt: string | null;
+            lineCount: number;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        PriceVersionUpdate: {
+            effectiveFrom?: string | null;
+            effectiveTo?: string | null;
+            discountRules?: components["schemas"]["DiscountRule"][];
+            note?: string | null;
+            /** @description expected current version */
+            version?: number;
+        };
+        PriceVersionUpdateInput: {
+            effectiveFrom?: string | null;
+            effectiveTo?: string | null;
+            discountRules?: components["schemas"]["DiscountRuleInput"][];
+            note?: string | null;
+            /** @description expected current version */
+            version?: number;
+        };
+        /** @description RFC 9457 problem details */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description Stable machine-readable code, the same as GraphQL extensions.code */
+            code: string;
+            instance?: string;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description RFC 9457 problem details */
+        ProblemInput: {
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description Stable machine-readable code, the same as GraphQL extensions.code */
+            code: string;
+            instance?: string;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        Product: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            lineId: string | null;
+            unit: string;
+            active: boolean;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ProductAuthorization: {
+            /** Format: uuid */
+            productId?: string;
+            /** Format: uuid */
+            productLineId?: string;
+        };
+        ProductAuthorizationInput: {
+            /** Format: uuid */
+            productId?: string;
+            /** Format: uuid */
+            productLineId?: string;
+        };
+        ProductCreate: {
+            code: string;
+            name: string;
+            /** @description Product line (or send lineCode) */
+            lineId?: string | null;
+            /** @description Product line by code */
+            lineCode?: string;
+            /** @default pcs */
+            unit: string;
+            /** @default true */
+            active: boolean;
+        };
+        ProductCreateInput: {
+            code: string;
+            name: string;
+            /** @description Product line (or send lineCode) */
+            lineId?: string | null;
+            /** @description Product line by code */
+            lineCode?: string;
+            /** @default pcs */
+            unit?: string;
+            /** @default true */
+            active?: boolean;
+        };
+        ProductInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            lineId: string | null;
+            unit: string;
+            active: boolean;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ProductLine: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            active: boolean;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ProductLineCreate: {
+            code: string;
+            name: string;
+            /** @default true */
+            active: boolean;
+        };
+        ProductLineCreateInput: {
+            code: string;
+            name: string;
+            /** @default true */
+            active?: boolean;
+        };
+        ProductLineInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            active: boolean;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ProductLineUpdate: {
+            code?: string;
+            name?: string;
+            active?: boolean;
+            version?: number;
+        };
+        ProductLineUpdateInput: {
+            code?: string;
+            name?: string;
+            active?: boolean;
+            version?: number;
+        };
+        ProductUpdate: {
+            code?: string;
+            name?: string;
+            lineId?: string | null;
+            unit?: string;
+            active?: boolean;
+            version?: number;
+        };
+        ProductUpdateInput: {
+            code?: string;
+            name?: string;
+            lineId?: string | null;
+            unit?: string;
+            active?: boolean;
+            version?: number;
+        };
+        ProgramEffectiveness: {
+            /** Format: uuid */
+            programId: string;
+            programCode: string;
+            programName: string;
+            currency: string;
+            segment: string | null;
+            current: {
+                partners: number;
+                paid: string;
+                coveredSales: string;
+                costToSalesPct: string | null;
+            };
+            /** @description the same period a year earlier */
+            priorYear: {
+                partners: number;
+                paid: string;
+                coveredSales: string;
+                costToSalesPct: string | null;
+            };
+            change: {
+                paid: string;
+                coveredSales: string;
+                /** @description current minus prior cost-to-sales, in percentage points */
+                costToSalesPoints: string | null;
+            };
+        };
+        ProgramEffectivenessInput: {
+            /** Format: uuid */
+            programId: string;
+            programCode: string;
+            programName: string;
+            currency: string;
+            segment: string | null;
+            current: {
+                partners: number;
+                paid: string;
+                coveredSales: string;
+                costToSalesPct: string | null;
+            };
+            /** @description the same period a year earlier */
+            priorYear: {
+                partners: number;
+                paid: string;
+                coveredSales: string;
+                costToSalesPct: string | null;
+            };
+            change: {
+                paid: string;
+                coveredSales: string;
+                /** @description current minus prior cost-to-sales, in percentage points */
+                costToSalesPoints: string | null;
+            };
+        };
+        PublishInput: {
+            /** Format: date */
+            effectiveFrom?: string;
+            effectiveTo?: string | null;
+        };
+        PublishInputInput: {
+            /** Format: date */
+            effectiveFrom?: string;
+            effectiveTo?: string | null;
+        };
+        ReasonBody: {
+            reason?: string;
+        };
+        ReasonBodyInput: {
+            reason?: string;
+        };
+        RebateBalance: {
+            /** Format: uuid */
+            partnerId: string;
+            currency: string;
+            /** @description null: the current balance */
+            asOf: string | null;
+            accrued: string;
+            available: string;
+            spent: string;
+            paidOut: string;
+            expired: string;
+        };
+        RebateBalanceInput: {
+            /** Format: uuid */
+            partnerId: string;
+            currency: string;
+            /** @description null: the current balance */
+            asOf: string | null;
+            accrued: string;
+            available: string;
+            spent: string;
+            paidOut: string;
+            expired: string;
+        };
+        RebateLedgerEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            entryDate: string;
+            /** @enum {string} */
+            kind: "accrue" | "release" | "spend" | "pay_out" | "expire";
+            amount: string;
+            orderRef: string | null;
+            statementId: string | null;
+            reason: string | null;
+            createdBy: string;
+            createdAt: string;
+        };
+        RebateLedgerEntryCreate: {
+            /**
+             * @description release: accrued -> available; pay_out / expire: out of available
+             * @enum {string}
+             */
+            kind: "release" | "pay_out" | "expire";
+            amount: string;
+            reason: string;
+        };
+        RebateLedgerEntryCreateInput: {
+            /**
+             * @description release: accrued -> available; pay_out / expire: out of available
+             * @enum {string}
+             */
+            kind: "release" | "pay_out" | "expire";
+            amount: string;
+            reason: string;
+        };
+        RebateLedgerEntryInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            entryDate: string;
+            /** @enum {string} */
+            kind: "accrue" | "release" | "spend" | "pay_out" | "expire";
+            amount: string;
+            orderRef: string | null;
+            statementId: string | null;
+            reason: string | null;
+            createdBy: string;
+            createdAt: string;
+        };
+        RebateSpend: {
+            amount: string;
+            /** @description Unique per tenant: a repeated orderRef with the same amount returns the first spend */
+            orderRef: string;
+            /** @description With maxPercent: the spend may not exceed this share of the order */
+            orderAmount?: string;
+            /** @description e.g. "10": use up to 10% of the order from rebate (0-100) */
+            maxPercent?: string;
+        };
+        RebateSpendInput: {
+            amount: string;
+            /** @description Unique per tenant: a repeated orderRef with the same amount returns the first spend */
+            orderRef: string;
+            /** @description With maxPercent: the spend may not exceed this share of the order */
+            orderAmount?: string;
+            /** @description e.g. "10": use up to 10% of the order from rebate (0-100) */
+            maxPercent?: string;
+        };
+        RebateSpendResult: {
+            entry: components["schemas"]["RebateLedgerEntry"];
+            balance: components["schemas"]["RebateBalance"];
+            replayed: boolean;
+        };
+        RebateSpendResultInput: {
+            entry: components["schemas"]["RebateLedgerEntryInput"];
+            balance: components["schemas"]["RebateBalanceInput"];
+            replayed: boolean;
+        };
+        RecognitionAward: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            programId: string | null;
+            period: string;
+            title: string;
+            citation: string | null;
+            rank: number | null;
+            basis: {
+                [key: string]: unknown;
             } | null;
-            productLine: {
-                /** Format: uuid */
-                id: string;
-                code: string;
+            grantedBy: string;
+            createdAt: string;
+        };
+        RecognitionAwardCreate: {
+            /** Format: uuid */
+            partnerId: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            title: string;
+            citation?: string;
+            /** Format: uuid */
+            programId?: string;
+        };
+        RecognitionAwardCreateInput: {
+            /** Format: uuid */
+            partnerId: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            title: string;
+            citation?: string;
+            /** Format: uuid */
+            programId?: string;
+        };
+        RecognitionAwardInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            programId: string | null;
+            period: string;
+            title: string;
+            citation: string | null;
+            rank: number | null;
+            basis: {
+                [key: string]: unknown;
             } | null;
-            distributionPrice: string;
-            suggestedRetailPrice: string;
-            minResalePrice: string | null;
+            grantedBy: string;
+            createdAt: string;
+        };
+        RecordChecks: {
+            items: {
+                kind: string;
+                /** @enum {string} */
+                result: "pass" | "fail" | "na";
+                note?: string;
+                /** Format: date */
+                reviewedOn?: string;
+            }[];
+        };
+        RecordChecksInput: {
+            items: {
+                kind: string;
+                /** @enum {string} */
+                result: "pass" | "fail" | "na";
+                note?: string;
+                /** Format: date */
+                reviewedOn?: string;
+            }[];
+        };
+        RecordScores: {
+            scores: {
+                criterion: string;
+                score: string;
+                note?: string;
+            }[];
+        };
+        RecordScoresInput: {
+            scores: {
+                criterion: string;
+                score: string | number;
+                note?: string;
+            }[];
+        };
+        RenewAgreement: {
+            number?: string;
+            /**
+             * Format: date
+             * @description default: the day after the old end
+             */
+            startDate?: string;
+            /** Format: date */
+            endDate: string;
+            policyRef?: string;
+        };
+        RenewAgreementInput: {
+            number?: string;
+            /**
+             * Format: date
+             * @description default: the day after the old end
+             */
+            startDate?: string;
+            /** Format: date */
+            endDate: string;
+            policyRef?: string;
+        };
+        RequiredReasonBody: {
+            reason: string;
+        };
+        RequiredReasonBodyInput: {
+            reason: string;
         };
         ResolveBatchInput: {
             partner: string;
@@ -6730,16 +6129,43 @@ export interface components {
                 quantity?: string;
             }[];
         };
-        DiscountStep: {
+        ResolveBatchInputInput: {
+            partner: string;
+            /** Format: date */
+            date?: string;
+            paymentTermDays?: number;
             /** @enum {string} */
-            rule: "volume_quantity" | "volume_amount" | "payment_term";
-            /** @description what was compared with the threshold, e.g. "quantity 150 >= 100" */
-            basis: string;
-            ratePercent: string;
-            /** @description amount the rate applies to */
-            base: string;
-            /** @description discount amount, rounded half-up to the currency minor unit */
-            amount: string;
+            channel?: "online" | "offline";
+            lines: {
+                product: string;
+                quantity?: string | number;
+            }[];
+        };
+        ResolveBatchResult: {
+            partner: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                type: string;
+                channel: string;
+                tier: string | null;
+            };
+            date: string;
+            paymentTermDays: number | null;
+            lines: components["schemas"]["ResolvedPrice"][];
+        };
+        ResolveBatchResultInput: {
+            partner: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                type: string;
+                channel: string;
+                tier: string | null;
+            };
+            date: string;
+            paymentTermDays: number | null;
+            lines: components["schemas"]["ResolvedPriceInput"][];
         };
         ResolvedPrice: {
             /** @description as asked */
@@ -6800,110 +6226,64 @@ export interface components {
                 validTo: string;
             } | null;
         };
-        ResolveBatchResult: {
-            partner: {
+        ResolvedPriceInput: {
+            /** @description as asked */
+            product: string;
+            productId: string | null;
+            quantity: string;
+            /** @enum {string} */
+            status: "priced" | "unpriced" | "unknown_product";
+            message: string | null;
+            currency: string | null;
+            distributionPrice: string | null;
+            suggestedRetailPrice: string | null;
+            minResalePrice: string | null;
+            /** @description distributionPrice x quantity, rounded to the minor unit */
+            grossAmount: string | null;
+            discounts: components["schemas"]["DiscountStepInput"][];
+            /** @description grossAmount minus every discount step */
+            netAmount: string | null;
+            /** @description netAmount / quantity, 4 decimals half-up (informative) */
+            netUnitPrice: string | null;
+            source: {
+                /** Format: uuid */
+                policyId: string;
+                policyCode: string;
+                policyName: string;
+                /** Format: uuid */
+                versionId: string;
+                versionNumber: number;
+                scope: components["schemas"]["PolicyScopeOutInput"];
+                /** @enum {string} */
+                level: "product" | "product_line";
+                /** Format: uuid */
+                priceLineId: string;
+                effectiveFrom: string;
+                effectiveTo: string | null;
+                reason: string;
+            } | null;
+            /** @description other applicable prices, in precedence order, that lost */
+            passedOver: {
+                /** Format: uuid */
+                versionId: string;
+                policyCode: string;
+                versionNumber: number;
+                scope: components["schemas"]["PolicyScopeOutInput"];
+                /** @enum {string} */
+                level: "product" | "product_line";
+                effectiveFrom: string;
+                effectiveTo: string | null;
+            }[];
+            /** @description an approved deviation for this partner, product and date */
+            deviation: {
                 /** Format: uuid */
                 id: string;
-                code: string;
-                type: string;
-                channel: string;
-                tier: string | null;
-            };
-            date: string;
-            paymentTermDays: number | null;
-            lines: components["schemas"]["ResolvedPrice"][];
-        };
-        DeviationCreate: {
-            /** @description partner id or code; a partner token may omit it */
-            partner?: string;
-            /** @description product code (or id) */
-            product: string;
-            /** @description decimal string, at most 4 decimals */
-            price: string;
-            /** Format: date */
-            validFrom: string;
-            /** Format: date */
-            validTo: string;
-            reason: string;
-        };
-        DeviationDecision: {
-            note?: string;
-        };
-        Deviation: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            partnerId: string;
-            /** Format: uuid */
-            productId: string;
-            productCode: string;
-            /** @enum {string} */
-            kind: "below_min_resale" | "above_list";
-            price: string;
-            validFrom: string;
-            validTo: string;
-            reason: string;
-            /** @enum {string} */
-            status: "pending" | "approved" | "rejected";
-            requestedBy: string;
-            decidedBy: string | null;
-            decidedAt: string | null;
-            decisionNote: string | null;
-            version: number;
-            createdAt: string;
-        };
-        ChannelTermsCreate: {
-            name: string;
-            scope: components["schemas"]["PolicyScope"];
-            /**
-             * Format: uuid
-             * @description start from the fields of these terms
-             */
-            copyFrom?: string;
-            effectiveFrom?: string | null;
-            effectiveTo?: string | null;
-            returnWindowDays?: number | null;
-            returnConditions?: string | null;
-            creditLimit?: string | null;
-            creditCurrency?: string | null;
-            paymentTermsDays?: number | null;
-            territoryExclusivity?: boolean | null;
-            crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
-        };
-        ChannelTermsUpdate: {
-            name?: string;
-            effectiveFrom?: string | null;
-            effectiveTo?: string | null;
-            returnWindowDays?: number | null;
-            returnConditions?: string | null;
-            creditLimit?: string | null;
-            creditCurrency?: string | null;
-            paymentTermsDays?: number | null;
-            territoryExclusivity?: boolean | null;
-            crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
-            version?: number;
-        };
-        ChannelTerms: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            scope: components["schemas"]["PolicyScopeOut"];
-            /** @enum {string} */
-            status: "draft" | "published" | "retired";
-            effectiveFrom: string | null;
-            effectiveTo: string | null;
-            returnWindowDays: number | null;
-            returnConditions: string | null;
-            creditLimit: string | null;
-            creditCurrency: string | null;
-            paymentTermsDays: number | null;
-            territoryExclusivity: boolean | null;
-            crossRegionSelling: ("forbidden" | "allowed_with_request") | null;
-            copiedFromId: string | null;
-            publishedAt: string | null;
-            version: number;
-            createdAt: string;
-            updatedAt: string;
+                /** @enum {string} */
+                kind: "below_min_resale" | "above_list";
+                price: string;
+                validFrom: string;
+                validTo: string;
+            } | null;
         };
         ResolvedTerms: {
             /** Format: uuid */
@@ -6945,59 +6325,287 @@ export interface components {
                 termsId: string | null;
             };
         };
-        PriceObservationCreate: {
-            /** @description partner id or code */
-            partner: string;
-            /** @description product code (or id) */
-            product: string;
-            /** Format: date */
-            date: string;
-            /** @description decimal string, at most 4 decimals */
-            price: string;
-            /** @description e.g. market_check, erp, marketplace */
-            source: string;
-            /** @description unique per source: a repeated import skips it */
-            reference?: string | null;
-        };
-        PriceObservation: {
-            /** Format: uuid */
-            id: string;
+        ResolvedTermsInput: {
             /** Format: uuid */
             partnerId: string;
-            /** Format: uuid */
-            productId: string;
-            productCode: string;
             date: string;
-            price: string;
-            currency: string | null;
-            source: string;
-            reference: string | null;
-            minResalePrice: string | null;
-            priceVersionId: string | null;
-            deviationId: string | null;
-            isViolation: boolean;
-            shortfall: string | null;
+            returnWindowDays: {
+                value: number | null;
+                scope: components["schemas"]["PolicyScopeOutInput"] | null;
+                termsId: string | null;
+            };
+            returnConditions: {
+                value: string | null;
+                scope: components["schemas"]["PolicyScopeOutInput"] | null;
+                termsId: string | null;
+            };
+            creditLimit: {
+                value: string | null;
+                scope: components["schemas"]["PolicyScopeOutInput"] | null;
+                termsId: string | null;
+            };
+            creditCurrency: {
+                value: string | null;
+                scope: components["schemas"]["PolicyScopeOutInput"] | null;
+                termsId: string | null;
+            };
+            paymentTermsDays: {
+                value: number | null;
+                scope: components["schemas"]["PolicyScopeOutInput"] | null;
+                termsId: string | null;
+            };
+            territoryExclusivity: {
+                value: boolean | null;
+                scope: components["schemas"]["PolicyScopeOutInput"] | null;
+                termsId: string | null;
+            };
+            crossRegionSelling: {
+                value: ("forbidden" | "allowed_with_request") | null;
+                scope: components["schemas"]["PolicyScopeOutInput"] | null;
+                termsId: string | null;
+            };
+        };
+        ScorecardTemplate: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            latestVersion: number;
+            version: number;
+            current: components["schemas"]["ScorecardTemplateVersion"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        ScorecardTemplateCreate: {
+            code: string;
+            name: string;
+            kpis: components["schemas"]["KpiDefinition"][];
+            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
+            gradeBands: components["schemas"]["GradeBand"][];
+            note?: string;
+        };
+        ScorecardTemplateCreateInput: {
+            code: string;
+            name: string;
+            kpis: components["schemas"]["KpiDefinitionInput"][];
+            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
+            gradeBands: components["schemas"]["GradeBandInput"][];
+            note?: string;
+        };
+        ScorecardTemplateInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            latestVersion: number;
+            version: number;
+            current: components["schemas"]["ScorecardTemplateVersionInput"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        ScorecardTemplateUpdate: {
+            name?: string;
+            kpis: components["schemas"]["KpiDefinition"][];
+            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
+            gradeBands: components["schemas"]["GradeBand"][];
+            note?: string;
+            /** @description expected template version (or send If-Match) */
+            version?: number;
+        };
+        ScorecardTemplateUpdateInput: {
+            name?: string;
+            kpis: components["schemas"]["KpiDefinitionInput"][];
+            /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
+            gradeBands: components["schemas"]["GradeBandInput"][];
+            note?: string;
+            /** @description expected template version (or send If-Match) */
+            version?: number;
+        };
+        ScorecardTemplateVersion: {
+            versionNo: number;
+            kpis: {
+                code: string;
+                name: string;
+                weight: string;
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                /** @enum {string} */
+                source: "computed" | "manual";
+                /** @enum {string} */
+                kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
+                scoring: {
+                    /** @constant */
+                    type: "linear";
+                    floor: string;
+                    target: string;
+                    cap?: string;
+                } | {
+                    /** @constant */
+                    type: "banded";
+                    bands: {
+                        threshold: string;
+                        score: string;
+                    }[];
+                    otherwise?: string;
+                };
+                defaultValue?: string;
+            }[];
+            gradeBands: {
+                grade: string;
+                min: string;
+            }[];
+            note: string | null;
+            /** @description a run used this version: it can no longer change */
+            used: boolean;
             createdAt: string;
         };
-        PriceLinesResult: {
-            created: number;
-            updated: number;
-            unchanged: number;
+        ScorecardTemplateVersionInput: {
+            versionNo: number;
+            kpis: {
+                code: string;
+                name: string;
+                weight: string;
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                /** @enum {string} */
+                source: "computed" | "manual";
+                /** @enum {string} */
+                kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
+                scoring: {
+                    /** @constant */
+                    type: "linear";
+                    floor: string;
+                    target: string;
+                    cap?: string;
+                } | {
+                    /** @constant */
+                    type: "banded";
+                    bands: {
+                        threshold: string;
+                        score: string;
+                    }[];
+                    otherwise?: string;
+                };
+                defaultValue?: string;
+            }[];
+            gradeBands: {
+                grade: string;
+                min: string;
+            }[];
+            note: string | null;
+            /** @description a run used this version: it can no longer change */
+            used: boolean;
+            createdAt: string;
         };
-        TargetSettings: {
-            /** @description 1 = calendar year; 4 = fiscal year April-March, named by the year it starts in */
-            fiscalYearStartMonth: number;
+        ScoringRule: {
+            /** @constant */
+            type: "linear";
+            /** @description value scoring 0 (the worst acceptable value) */
+            floor: string;
+            /** @description value scoring 100 */
+            target: string;
+            /** @description highest score (default 100; above 100 rewards beating the target) */
+            cap?: string;
+        } | {
+            /** @constant */
+            type: "banded";
+            /** @description thresholds with the score they give */
+            bands: {
+                threshold: string;
+                score: string;
+            }[];
+            /** @description score when no band is reached (default 0) */
+            otherwise?: string;
+        };
+        ScoringRuleInput: {
+            /** @constant */
+            type: "linear";
+            /** @description value scoring 0 (the worst acceptable value) */
+            floor: string | number;
+            /** @description value scoring 100 */
+            target: string | number;
+            /** @description highest score (default 100; above 100 rewards beating the target) */
+            cap?: string | number;
+        } | {
+            /** @constant */
+            type: "banded";
+            /** @description thresholds with the score they give */
+            bands: {
+                threshold: string | number;
+                score: string | number;
+            }[];
+            /** @description score when no band is reached (default 0) */
+            otherwise?: string | number;
+        };
+        Screening: {
+            criteria: {
+                code: string;
+                name: string;
+                weight: string;
+            }[];
+            minScore: string | null;
+        };
+        ScreeningInput: {
+            criteria: {
+                code: string;
+                name: string;
+                weight: string;
+            }[];
+            minScore: string | null;
+        };
+        ScreeningSettings: {
+            criteria: {
+                code: string;
+                name: string;
+                weight: string;
+            }[];
+            minScore?: string | null;
+        };
+        ScreeningSettingsInput: {
+            criteria: {
+                code: string;
+                name: string;
+                weight: string | number;
+            }[];
+            minScore?: string | number | null;
+        };
+        SecretRotate: {
             /**
-             * @description the fact stream sales_amount and quantity targets are measured on
+             * @description how long the old secret keeps signing too (default 24 h)
+             * @default 86400
+             */
+            overlapSeconds: number;
+        };
+        SecretRotateInput: {
+            /**
+             * @description how long the old secret keeps signing too (default 24 h)
+             * @default 86400
+             */
+            overlapSeconds?: number;
+        };
+        SplitResult: {
+            period: string;
+            /**
+             * @description sales_amount | quantity | new_customers | collection_amount
              * @enum {string}
              */
-            salesBasis: "sell_through" | "sell_in";
-            version: number;
+            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
+            total: string;
+            unit: string;
+            saved: boolean;
+            parts: components["schemas"]["TargetPart"][];
         };
-        TargetSettingsUpdate: {
-            fiscalYearStartMonth?: number;
-            /** @enum {string} */
-            salesBasis?: "sell_through" | "sell_in";
+        SplitResultInput: {
+            period: string;
+            /**
+             * @description sales_amount | quantity | new_customers | collection_amount
+             * @enum {string}
+             */
+            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
+            total: string;
+            unit: string;
+            saved: boolean;
+            parts: components["schemas"]["TargetPartInput"][];
         };
         Target: {
             /** Format: uuid */
@@ -7042,33 +6650,10 @@ export interface components {
             agreementId?: string | null;
             note?: string | null;
         };
-        TargetUpdate: {
-            /** @description decimal string, e.g. "1200000.00" */
-            value?: string;
-            agreementId?: string | null;
-            note?: string | null;
-            /** @description expected current version (or send If-Match) */
-            version?: number;
-        };
-        PeriodLock: {
-            period: string;
-            periodStart: string;
-            periodEnd: string;
-            lockedBy: string;
-            lockedAt: string;
-        };
-        TargetPart: {
-            period: string;
-            /** Format: uuid */
-            partnerId?: string;
-            value: string;
-            /** Format: uuid */
-            targetId?: string;
-        };
-        DecomposeInput: {
+        TargetCreateInput: {
             /** Format: uuid */
             partnerId: string;
-            /** @description a year (into quarters or months) or a quarter (into months) */
+            /** @description 2026, 2026-Q3 or 2026-07 */
             period: string;
             /**
              * @description sales_amount | quantity | new_customers | collection_amount
@@ -7079,79 +6664,16 @@ export interface components {
             productLineId?: string | null;
             /** @description limit the target to a territory (not together with productLineId) */
             territoryId?: string | null;
-            /** @description the whole to split; default: the partner's stored target for the period */
-            value?: string;
-            /**
-             * @default quarters
-             * @enum {string}
-             */
-            into: "quarters" | "months";
-            /** @description seasonal weights, one per part (4 quarters, 12 or 3 months); default even */
-            weights?: string[];
-            /** @description smallest unit of a part; default 0.01 for amounts, 1 for counts */
-            unit?: string;
-            /**
-             * @description store the parts as targets (created or updated)
-             * @default false
-             */
-            save: boolean;
-        };
-        AllocateInput: {
-            /** @description 2026, 2026-Q3 or 2026-07 */
-            period: string;
-            /**
-             * @description sales_amount | quantity | new_customers | collection_amount
-             * @enum {string}
-             */
-            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
-            /** @description the whole; required for a tenant-level target, default the parent partner's stored target */
-            value?: string;
-            /**
-             * Format: uuid
-             * @description allocate a parent partner's target across its direct children
-             */
-            parentPartnerId?: string;
-            /**
-             * @default weights
-             * @enum {string}
-             */
-            basis: "weights" | "last_year";
-            /** @description recipients (default: the parent's direct children); weight required for basis 'weights' (default 1) */
-            partners?: {
-                /** Format: uuid */
-                partnerId: string;
-                weight?: string;
-            }[];
             /** @description decimal string, e.g. "1200000.00" */
-            unit?: string;
-            /** @default false */
-            save: boolean;
+            value: string;
+            agreementId?: string | null;
+            note?: string | null;
         };
-        SplitResult: {
-            period: string;
-            /**
-             * @description sales_amount | quantity | new_customers | collection_amount
-             * @enum {string}
-             */
-            metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
-            total: string;
-            unit: string;
-            saved: boolean;
-            parts: components["schemas"]["TargetPart"][];
-        };
-        AchievementMonth: {
-            /** @description YYYY-MM */
-            month: string;
-            /** @description the monthly target, if one is stored */
-            target: string | null;
-            actual: string;
-            achievementPct: string | null;
-        };
-        Achievement: {
+        TargetInput: {
+            /** Format: uuid */
+            id: string;
             /** Format: uuid */
             partnerId: string;
-            partnerCode: string;
-            partnerName: string;
             period: string;
             periodStart: string;
             periodEnd: string;
@@ -7160,38 +6682,516 @@ export interface components {
              * @enum {string}
              */
             metric: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
-            asOf: string;
-            /** @description null when no target is stored for the partner, period and metric */
-            target: string | null;
-            actual: string;
-            /** @description actual / target x 100, 2 decimals, half away from zero; null without a positive target */
-            achievementPct: string | null;
-            /** @description target - actual (positive: still to reach) */
-            gap: string | null;
-            elapsedDays: number;
-            periodDays: number;
-            /** @description run-rate to period end: actual / elapsedDays x periodDays (4 decimals); null before the period starts */
-            forecast: string | null;
-            forecastPct: string | null;
-            /** @description position in the network view */
-            rank?: number;
-            byMonth?: components["schemas"]["AchievementMonth"][];
+            productLineId: string | null;
+            territoryId: string | null;
+            /** @description decimal string */
+            value: string;
+            /** @description the partner's agreement this target is an appendix of */
+            agreementId: string | null;
+            note: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
         };
-        CrossRegionViolation: {
-            externalId: string;
+        TargetPart: {
+            period: string;
             /** Format: uuid */
-            partnerId: string;
-            partnerCode: string;
+            partnerId?: string;
+            value: string;
             /** Format: uuid */
-            productId: string;
-            productCode: string;
+            targetId?: string;
+        };
+        TargetPartInput: {
+            period: string;
+            /** Format: uuid */
+            partnerId?: string;
+            value: string;
+            /** Format: uuid */
+            targetId?: string;
+        };
+        TargetSettings: {
+            /** @description 1 = calendar year; 4 = fiscal year April-March, named by the year it starts in */
+            fiscalYearStartMonth: number;
+            /**
+             * @description the fact stream sales_amount and quantity targets are measured on
+             * @enum {string}
+             */
+            salesBasis: "sell_through" | "sell_in";
+            version: number;
+        };
+        TargetSettingsInput: {
+            /** @description 1 = calendar year; 4 = fiscal year April-March, named by the year it starts in */
+            fiscalYearStartMonth: number;
+            /**
+             * @description the fact stream sales_amount and quantity targets are measured on
+             * @enum {string}
+             */
+            salesBasis: "sell_through" | "sell_in";
+            version: number;
+        };
+        TargetSettingsUpdate: {
+            fiscalYearStartMonth?: number;
+            /** @enum {string} */
+            salesBasis?: "sell_through" | "sell_in";
+        };
+        TargetSettingsUpdateInput: {
+            fiscalYearStartMonth?: number;
+            /** @enum {string} */
+            salesBasis?: "sell_through" | "sell_in";
+        };
+        TargetUpdate: {
+            /** @description decimal string, e.g. "1200000.00" */
+            value?: string;
+            agreementId?: string | null;
+            note?: string | null;
+            /** @description expected current version (or send If-Match) */
+            version?: number;
+        };
+        TargetUpdateInput: {
+            /** @description decimal string, e.g. "1200000.00" */
+            value?: string;
+            agreementId?: string | null;
+            note?: string | null;
+            /** @description expected current version (or send If-Match) */
+            version?: number;
+        };
+        TerminateAgreement: {
+            /** @enum {string} */
+            reason: "expiry" | "breach" | "mutual";
+            /**
+             * Format: date
+             * @description default: today
+             */
+            date?: string;
+            note?: string;
+        };
+        TerminateAgreementInput: {
+            /** @enum {string} */
+            reason: "expiry" | "breach" | "mutual";
+            /**
+             * Format: date
+             * @description default: today
+             */
+            date?: string;
+            note?: string;
+        };
+        Territory: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            parentId: string | null;
+            level: string | null;
+            active: boolean;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        TerritoryAssignment: {
+            /** Format: uuid */
+            territoryId: string;
+            /** @description limit to one product line; absent = every line */
+            productLineId?: string | null;
+            /** @default false */
+            exclusive: boolean;
+        };
+        TerritoryAssignmentInput: {
+            /** Format: uuid */
+            territoryId: string;
+            /** @description limit to one product line; absent = every line */
+            productLineId?: string | null;
+            /** @default false */
+            exclusive?: boolean;
+        };
+        TerritoryCreate: {
+            code: string;
+            name: string;
+            parentId?: string | null;
+            /** @description e.g. country, province, city, district, or the tenant's own level */
+            level?: string | null;
+            /** @default true */
+            active: boolean;
+        };
+        TerritoryCreateInput: {
+            code: string;
+            name: string;
+            parentId?: string | null;
+            /** @description e.g. country, province, city, district, or the tenant's own level */
+            level?: string | null;
+            /** @default true */
+            active?: boolean;
+        };
+        TerritoryInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            parentId: string | null;
+            level: string | null;
+            active: boolean;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        TerritoryRight: {
             /** Format: uuid */
             territoryId: string;
             territoryCode: string;
-            customerId: string | null;
-            date: string;
-            quantity: string;
-            amount: string;
+            productLineId: string | null;
+            productLineCode: string | null;
+            productId: string | null;
+            productCode: string | null;
+            validFrom: string | null;
+            validTo: string | null;
+            /** @enum {string} */
+            source: "agreement" | "cross_region";
+        };
+        TerritoryRightInput: {
+            /** Format: uuid */
+            territoryId: string;
+            territoryCode: string;
+            productLineId: string | null;
+            productLineCode: string | null;
+            productId: string | null;
+            productCode: string | null;
+            validFrom: string | null;
+            validTo: string | null;
+            /** @enum {string} */
+            source: "agreement" | "cross_region";
+        };
+        TerritoryUpdate: {
+            code?: string;
+            name?: string;
+            parentId?: string | null;
+            level?: string | null;
+            active?: boolean;
+            version?: number;
+        };
+        TerritoryUpdateInput: {
+            code?: string;
+            name?: string;
+            parentId?: string | null;
+            level?: string | null;
+            active?: boolean;
+            version?: number;
+        };
+        WarningCheckRequest: {
+            /** @description default: the calendar quarter of asOf */
+            period?: string;
+            /**
+             * Format: date
+             * @description default: today (UTC)
+             */
+            asOf?: string;
+        };
+        WarningCheckRequestInput: {
+            /** @description default: the calendar quarter of asOf */
+            period?: string;
+            /**
+             * Format: date
+             * @description default: today (UTC)
+             */
+            asOf?: string;
+        };
+        WarningCheckResult: {
+            period: string;
+            asOf: string;
+            opened: components["schemas"]["EarlyWarning"][];
+            closed: components["schemas"]["EarlyWarning"][];
+            stillOpen: number;
+        };
+        WarningCheckResultInput: {
+            period: string;
+            asOf: string;
+            opened: components["schemas"]["EarlyWarningInput"][];
+            closed: components["schemas"]["EarlyWarningInput"][];
+            stillOpen: number;
+        };
+        WarningRule: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            threshold: string;
+            minElapsedPct: string;
+            active: boolean;
+            createdAt: string;
+        };
+        WarningRuleCreate: {
+            code: string;
+            name: string;
+            /**
+             * @description achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period
+             * @enum {string}
+             */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            threshold: string;
+            /** @description achievement_behind_run_rate only (default 50) */
+            minElapsedPct?: string;
+        };
+        WarningRuleCreateInput: {
+            code: string;
+            name: string;
+            /**
+             * @description achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period
+             * @enum {string}
+             */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            threshold: string | number;
+            /** @description achievement_behind_run_rate only (default 50) */
+            minElapsedPct?: string | number;
+        };
+        WarningRuleInput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            kind: "achievement_behind_run_rate" | "collections_overdue" | "inventory_days_above" | "new_violation";
+            threshold: string;
+            minElapsedPct: string;
+            active: boolean;
+            createdAt: string;
+        };
+        WebhookAttempt: {
+            /** Format: uuid */
+            id: string;
+            /** @description ISO 8601 UTC */
+            attemptedAt: string;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+            /** @description first 1,000 characters */
+            responseBody: string | null;
+        };
+        WebhookAttemptInput: {
+            /** Format: uuid */
+            id: string;
+            /** @description ISO 8601 UTC */
+            attemptedAt: string;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+            /** @description first 1,000 characters */
+            responseBody: string | null;
+        };
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** @description the webhook-id header */
+            messageId: string;
+            eventSeq: string | null;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        WebhookDeliveryDetail: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** @description the webhook-id header */
+            messageId: string;
+            eventSeq: string | null;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description every HTTP attempt, oldest first */
+            attemptLog: components["schemas"]["WebhookAttempt"][];
+        };
+        WebhookDeliveryDetailInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** @description the webhook-id header */
+            messageId: string;
+            eventSeq: string | null;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description every HTTP attempt, oldest first */
+            attemptLog: components["schemas"]["WebhookAttemptInput"][];
+        };
+        WebhookDeliveryInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** @description the webhook-id header */
+            messageId: string;
+            eventSeq: string | null;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            eventTypes: string[];
+            enabled: boolean;
+            disabledReason: string | null;
+            consecutiveFailures: number;
+            /** @description while in the future, deliveries are signed with both secrets */
+            previousSecretExpiresAt: string | null;
+            version: number;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            /** @description ISO 8601 UTC */
+            updatedAt: string;
+        };
+        WebhookEndpointCreate: {
+            url: string;
+            description?: string;
+            /**
+             * @description event types to receive; ['*'] for all
+             * @default [
+             *       "*"
+             *     ]
+             */
+            eventTypes: string[];
+            /** @default true */
+            enabled: boolean;
+            /** @description omitted: generated (returned once) */
+            secret?: string;
+        };
+        WebhookEndpointCreateInput: {
+            url: string;
+            description?: string;
+            /**
+             * @description event types to receive; ['*'] for all
+             * @default [
+             *       "*"
+             *     ]
+             */
+            eventTypes?: string[];
+            /** @default true */
+            enabled?: boolean;
+            /** @description omitted: generated (returned once) */
+            secret?: string;
+        };
+        WebhookEndpointInput: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            eventTypes: string[];
+            enabled: boolean;
+            disabledReason: string | null;
+            consecutiveFailures: number;
+            /** @description while in the future, deliveries are signed with both secrets */
+            previousSecretExpiresAt: string | null;
+            version: number;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            /** @description ISO 8601 UTC */
+            updatedAt: string;
+        };
+        WebhookEndpointUpdate: {
+            url?: string;
+            description?: string | null;
+            eventTypes?: string[];
+            /** @description re-enabling resets the failure count */
+            enabled?: boolean;
+            version?: number;
+        };
+        WebhookEndpointUpdateInput: {
+            url?: string;
+            description?: string | null;
+            eventTypes?: string[];
+            /** @description re-enabling resets the failure count */
+            enabled?: boolean;
+            version?: number;
+        };
+        WebhookEndpointWithSecret: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            eventTypes: string[];
+            enabled: boolean;
+            disabledReason: string | null;
+            consecutiveFailures: number;
+            /** @description while in the future, deliveries are signed with both secrets */
+            previousSecretExpiresAt: string | null;
+            version: number;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            /** @description ISO 8601 UTC */
+            updatedAt: string;
+            /** @description whsec_… signing secret: shown only in this response */
+            secret: string;
+        };
+        WebhookEndpointWithSecretInput: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            eventTypes: string[];
+            enabled: boolean;
+            disabledReason: string | null;
+            consecutiveFailures: number;
+            /** @description while in the future, deliveries are signed with both secrets */
+            previousSecretExpiresAt: string | null;
+            version: number;
+            /** @description ISO 8601 UTC */
+            createdAt: string;
+            /** @description ISO 8601 UTC */
+            updatedAt: string;
+            /** @description whsec_… signing secret: shown only in this response */
+            secret: string;
+        };
+        WebhookPingResult: {
+            ok: boolean;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+            messageId: string;
+        };
+        WebhookPingResultInput: {
+            ok: boolean;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+            messageId: string;
         };
     };
     responses: never;
