@@ -19,7 +19,9 @@ const repo = join(fileURLToPath(import.meta.url), '..', '..');
 const root = process.argv[2] ? join(process.cwd(), process.argv[2]) : repo;
 
 const list = (dir: string, ext: RegExp): string[] =>
-  existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(join(dir, e.name), ext) : ext.test(e.name) ? [join(dir, e.name)] : [])) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(join(dir, e.name), ext) : ext.test(e.name) ? [join(dir, e.name)] : []))
+    : [];
 
 const stripComments = (s: string) => s.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
@@ -27,13 +29,18 @@ const stripComments = (s: string) => s.replace(/\/\*[\s\S]*?\*\//g, (m) => m.rep
 export function owners(base: string): Map<string, string> {
   const out = new Map<string, string>();
   const modulesDir = join(base, 'src', 'modules');
-  const mods = existsSync(modulesDir) ? readdirSync(modulesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+  const mods = existsSync(modulesDir)
+    ? readdirSync(modulesDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+    : [];
   for (const m of mods) {
     for (const f of list(join(modulesDir, m), /\.tables\.ts$/)) {
       for (const x of readFileSync(f, 'utf8').matchAll(/pgTable\(\s*['"]([a-z_][a-z0-9_]*)['"]/g)) out.set(x[1]!, m);
     }
     for (const f of list(join(base, 'migrations', m), /\.sql$/)) {
-      for (const x of readFileSync(f, 'utf8').matchAll(/create\s+(?:or\s+replace\s+)?(?:materialized\s+)?view\s+"?([a-z_][a-z0-9_]*)"?/gi)) out.set(x[1]!.toLowerCase(), m);
+      for (const x of readFileSync(f, 'utf8').matchAll(/create\s+(?:or\s+replace\s+)?(?:materialized\s+)?view\s+"?([a-z_][a-z0-9_]*)"?/gi))
+        out.set(x[1]!.toLowerCase(), m);
     }
   }
   return out;
@@ -50,7 +57,9 @@ export function sqlViolations(base: string): string[] {
       for (const x of line.matchAll(/\b(?:from|join|into|update)\s+"?([a-z_][a-z0-9_]*)"?/gi)) {
         const owner = own.get(x[1]!.toLowerCase());
         if (owner && owner !== mod) {
-          problems.push(`${relative(base, f)}:${i + 1}: SQL names '${x[1]}' of module '${owner}': use ${owner}/contract.ts (add the relation there if it is missing)`);
+          problems.push(
+            `${relative(base, f)}:${i + 1}: SQL names '${x[1]}' of module '${owner}': use ${owner}/contract.ts (add the relation there if it is missing)`,
+          );
         }
       }
     });

@@ -20,7 +20,8 @@ export async function renderContracts() {
   await app.ready();
   // components sorted by name: the committed file must not depend on the order modules happen to load their schemas in
   const doc = app.swagger() as { components?: { schemas?: Record<string, unknown> } };
-  if (doc.components?.schemas) doc.components.schemas = Object.fromEntries(Object.entries(doc.components.schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (doc.components?.schemas)
+    doc.components.schemas = Object.fromEntries(Object.entries(doc.components.schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const openapi = YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   const graphql = graphqlLib.printSchema(app.graphql.schema) + '\n';
   await app.close();

@@ -35,7 +35,9 @@ export function progressBar(total: number) {
       const width = 30;
       const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
       const secs = (now - start) / 1000;
-      process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${rows.toLocaleString('en')} rows, ${rejected} rejected, ${Math.round(rows / Math.max(secs, 0.001)).toLocaleString('en')} rows/s `);
+      process.stderr.write(
+        `\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${rows.toLocaleString('en')} rows, ${rejected} rejected, ${Math.round(rows / Math.max(secs, 0.001)).toLocaleString('en')} rows/s `,
+      );
     },
     done() {
       process.stderr.write('\n');

@@ -80,7 +80,9 @@ describe('scorecard templates', () => {
 
 describe('manual values', () => {
   it('refuses a batch with an unknown partner as a whole (nothing written)', async () => {
-    const res = await admin.put('/v1/evaluations/manual-values', { values: [...Q1.slice(0, 2), { partnerCode: 'NOPE', period: '2026-Q1', kpi: 'sat', value: '1' }] });
+    const res = await admin.put('/v1/evaluations/manual-values', {
+      values: [...Q1.slice(0, 2), { partnerCode: 'NOPE', period: '2026-Q1', kpi: 'sat', value: '1' }],
+    });
     expect(res.statusCode).toBe(400);
     expect(res.data.errors).toEqual([{ path: 'values.2.partnerCode', message: "no partner 'NOPE' in this tenant" }]);
     expect(await count('evaluation_manual_values')).toBe(0);
@@ -121,7 +123,16 @@ describe('evaluation runs', () => {
     const res = await admin.post('/v1/evaluations/runs', { template: 'T1', period: '2026-Q1' });
     expect(res.statusCode).toBe(201);
     run1 = res.data;
-    expect(run1).toMatchObject({ templateCode: 'T1', templateVersion: 1, status: 'draft', partnerCount: 6, completeCount: 5, incompleteCount: 1, periodStart: '2026-01-01', periodEnd: '2026-03-31' });
+    expect(run1).toMatchObject({
+      templateCode: 'T1',
+      templateVersion: 1,
+      status: 'draft',
+      partnerCount: 6,
+      completeCount: 5,
+      incompleteCount: 1,
+      periodStart: '2026-01-01',
+      periodEnd: '2026-03-31',
+    });
     const results = (await admin.get(`/v1/evaluations/runs/${run1.id}/results`)).data.data;
     expect(results.map((r: any) => [r.partnerCode, r.total, r.grade, r.rank])).toEqual([
       ['P-A', '100.00', 'A', 1],
@@ -185,8 +196,28 @@ describe('evaluation runs', () => {
     );
     expect(q.errors).toBeUndefined();
     expect(q.data.evaluationResults.nodes).toEqual([
-      { partnerCode: 'P-A', total: '100.00', grade: 'A', rank: 1, kpis: [{ code: 'sat', score: '100' }, { code: 'audit', score: '100' }, { code: 'complaints', score: '100' }] },
-      { partnerCode: 'P-C', total: '71.50', grade: 'C', rank: 2, kpis: [{ code: 'sat', score: '75' }, { code: 'audit', score: '60' }, { code: 'complaints', score: '80' }] },
+      {
+        partnerCode: 'P-A',
+        total: '100.00',
+        grade: 'A',
+        rank: 1,
+        kpis: [
+          { code: 'sat', score: '100' },
+          { code: 'audit', score: '100' },
+          { code: 'complaints', score: '100' },
+        ],
+      },
+      {
+        partnerCode: 'P-C',
+        total: '71.50',
+        grade: 'C',
+        rank: 2,
+        kpis: [
+          { code: 'sat', score: '75' },
+          { code: 'audit', score: '60' },
+          { code: 'complaints', score: '80' },
+        ],
+      },
     ]);
     expect(q.data.evaluationResults.pageInfo.hasNextPage).toBe(true);
   });
@@ -202,7 +233,13 @@ describe('actions, finalising and immutability', () => {
       tierLadder: ['bronze', 'silver', 'gold'],
     });
     expect(down.statusCode).toBe(201);
-    const warn = await admin.post('/v1/evaluations/action-rules', { code: 'WARN-C', name: 'Warning on C', template: 'T1', action: 'warning', condition: { grades: ['C'] } });
+    const warn = await admin.post('/v1/evaluations/action-rules', {
+      code: 'WARN-C',
+      name: 'Warning on C',
+      template: 'T1',
+      action: 'warning',
+      condition: { grades: ['C'] },
+    });
     expect(warn.statusCode).toBe(201);
     const bad = await admin.post('/v1/evaluations/action-rules', { code: 'UP', name: 'Up', action: 'tier_up', condition: { grades: ['A'] } });
     expect(bad.statusCode).toBe(400);
@@ -253,10 +290,14 @@ describe('actions, finalising and immutability', () => {
     const p = (await admin.get(`/v1/partners/${ids['P-D']}`)).data;
     expect(p.tier).toBe('bronze');
     expect(p.version).toBe(2); // one update, not two
-    const partnerAudit = await t.database.rows<{ changes: any }>(sql`select changes from audit_log where resource_type = 'partner' and resource_id = ${ids['P-D']} and action = 'update'`);
+    const partnerAudit = await t.database.rows<{ changes: any }>(
+      sql`select changes from audit_log where resource_type = 'partner' and resource_id = ${ids['P-D']} and action = 'update'`,
+    );
     expect(partnerAudit).toHaveLength(1);
     expect(partnerAudit[0]!.changes.tier).toEqual({ from: 'silver', to: 'bronze' });
-    const actionAudit = await t.database.rows<{ changes: any }>(sql`select changes from audit_log where resource_type = 'evaluation_action' and resource_id = ${d.id} and action = 'accept'`);
+    const actionAudit = await t.database.rows<{ changes: any }>(
+      sql`select changes from audit_log where resource_type = 'evaluation_action' and resource_id = ${d.id} and action = 'accept'`,
+    );
     expect(actionAudit).toHaveLength(1);
     expect(actionAudit[0]!.changes.status).toEqual({ from: 'recommended', to: 'accepted' });
     expect(await count('events', `type = 'evaluation.action_accepted' and resource_id = '${d.id}'`)).toBe(1);
@@ -300,7 +341,12 @@ describe('simulation', () => {
     expect(res.statusCode).toBe(200);
     expect(res.data).toMatchObject({ partners: 6, gradeChanges: 2, rankChanges: 3 });
     const row = (code: string) => res.data.results.find((r: any) => r.partnerCode === code);
-    expect(row('P-B')).toMatchObject({ before: { total: '65.00', grade: 'C', rank: 3 }, after: { total: '75.00', grade: 'B', rank: 2 }, gradeChanged: true, rankChanged: true });
+    expect(row('P-B')).toMatchObject({
+      before: { total: '65.00', grade: 'C', rank: 3 },
+      after: { total: '75.00', grade: 'B', rank: 2 },
+      gradeChanged: true,
+      rankChanged: true,
+    });
     expect(row('P-C')).toMatchObject({ after: { total: '68.50', grade: 'C', rank: 4 }, gradeChanged: false, rankChanged: true });
     expect(row('P-X')).toMatchObject({ after: { total: null, grade: null, rank: null }, missing: ['audit'] });
     expect(await count('evaluation_results')).toBe(before);
@@ -357,10 +403,9 @@ describe('history, GraphQL on Partner, partner tokens and scopes', () => {
   });
 
   it('GraphQL mutations: template with bad weights refused, run started and finalised', async () => {
-    const bad = await admin.gql(
-      `mutation($i: CreateScorecardTemplateInput!) { createScorecardTemplate(input: $i) { id } }`,
-      { i: { code: 'G1', name: 'G', kpis: [{ ...THREE_KPIS[0], weight: '99' }], gradeBands: GRADES } },
-    );
+    const bad = await admin.gql(`mutation($i: CreateScorecardTemplateInput!) { createScorecardTemplate(input: $i) { id } }`, {
+      i: { code: 'G1', name: 'G', kpis: [{ ...THREE_KPIS[0], weight: '99' }], gradeBands: GRADES },
+    });
     expect(bad.errors![0].extensions.code).toBe('VALIDATION_FAILED');
     expect(bad.errors![0].message).toContain('they sum to 99');
     const ok = await admin.gql(
@@ -368,7 +413,9 @@ describe('history, GraphQL on Partner, partner tokens and scopes', () => {
       { i: { code: 'G1', name: 'G', kpis: [{ ...THREE_KPIS[0], weight: '100' }], gradeBands: GRADES } },
     );
     expect(ok.errors).toBeUndefined();
-    const run = await admin.gql(`mutation { startEvaluationRun(input: { template: "G1", period: "2026-Q1", partners: ["P-A", "P-B"] }) { id partnerCount completeCount } }`);
+    const run = await admin.gql(
+      `mutation { startEvaluationRun(input: { template: "G1", period: "2026-Q1", partners: ["P-A", "P-B"] }) { id partnerCount completeCount } }`,
+    );
     expect(run.data.startEvaluationRun).toMatchObject({ partnerCount: 2, completeCount: 2 });
     const fin = await admin.gql(`mutation($id: ID!) { finaliseEvaluationRun(id: $id) { status } }`, { id: run.data.startEvaluationRun.id });
     expect(fin.data.finaliseEvaluationRun.status).toBe('finalised');
@@ -431,11 +478,19 @@ describe('lifecycle actions', () => {
     const actions = (await admin.get(`/v1/evaluations/actions?run=${run.data.id}`)).data.data;
     // DOWN-D: P-D is already bronze, the bottom of the ladder -> nothing to recommend
     expect(actions.map((a: any) => a.action)).toEqual(['termination_review']);
-    expect(actions[0]).toMatchObject({ lifecycleAction: 'suspend', gradeHistory: [{ period: '2026-Q2', grade: 'D' }, { period: '2026-Q1', grade: 'D' }] });
+    expect(actions[0]).toMatchObject({
+      lifecycleAction: 'suspend',
+      gradeHistory: [
+        { period: '2026-Q2', grade: 'D' },
+        { period: '2026-Q1', grade: 'D' },
+      ],
+    });
     const ok = await admin.post(`/v1/evaluations/actions/${actions[0].id}:accept`, {});
     expect(ok.statusCode, ok.body).toBe(200);
     expect((await admin.get(`/v1/partners/${ids['P-D']}`)).data.status).toBe('suspended');
-    const audit = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where resource_id = ${ids['P-D']} and action <> 'create' and changes -> 'status' = '{"from": "active", "to": "suspended"}'::jsonb`);
+    const audit = await t.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where resource_id = ${ids['P-D']} and action <> 'create' and changes -> 'status' = '{"from": "active", "to": "suspended"}'::jsonb`,
+    );
     expect(audit[0]!.n).toBe(1);
     expect((await admin.post(`/v1/evaluations/actions/${actions[0].id}:accept`, {})).statusCode).toBe(409);
   });

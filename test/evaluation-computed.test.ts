@@ -43,25 +43,74 @@ beforeAll(async () => {
     'ST4,2026-04-01,K-A,W1,100,1000,T-N',
   ].join('\n');
   expect((await importCsv(t, token, 'sell-through', st)).data).toMatchObject({ accepted: 5 });
-  const inv = ['externalId,date,partnerCode,productCode,quantityOnHand', 'I1,2026-01-31,K-A,W1,500', 'I2,2026-03-30,K-A,W1,45', 'I3,2026-03-15,K-A,W2,15', 'I4,2026-04-02,K-A,W1,999'].join('\n');
+  const inv = [
+    'externalId,date,partnerCode,productCode,quantityOnHand',
+    'I1,2026-01-31,K-A,W1,500',
+    'I2,2026-03-30,K-A,W1,45',
+    'I3,2026-03-15,K-A,W2,15',
+    'I4,2026-04-02,K-A,W1,999',
+  ].join('\n');
   expect((await importCsv(t, token, 'inventory', inv)).data).toMatchObject({ accepted: 4 });
-  const si = ['externalId,date,partnerCode,productCode,quantity,amount', 'SI1,2026-01-05,K-A,W1,10,1200', 'SI2,2026-03-01,K-A,W1,4,400', 'SI3,2026-02-01,K-B,W1,1,100'].join('\n');
+  const si = [
+    'externalId,date,partnerCode,productCode,quantity,amount',
+    'SI1,2026-01-05,K-A,W1,10,1200',
+    'SI2,2026-03-01,K-A,W1,4,400',
+    'SI3,2026-02-01,K-B,W1,1,100',
+  ].join('\n');
   expect((await importCsv(t, token, 'sell-in', si)).data).toMatchObject({ accepted: 3 });
   const col = ['externalId,date,partnerCode,amount', 'C1,2026-02-01,K-A,600', 'C2,2026-03-31,K-A,600', 'C3,2026-04-01,K-A,1000'].join('\n');
   expect((await importCsv(t, token, 'collections', col)).data).toMatchObject({ accepted: 3 });
   // price observations as the policy module records them (fixture: the verdict is policy's, tested there)
-  for (const [date, violation] of [['2026-01-20', true], ['2026-02-20', true], ['2026-03-20', false], ['2026-04-20', true]] as const) {
-    await t.database.db.execute(sql`insert into price_observations (tenant_id, id, partner_id, product_id, observed_on, price, source, is_violation, recorded_by)
+  for (const [date, violation] of [
+    ['2026-01-20', true],
+    ['2026-02-20', true],
+    ['2026-03-20', false],
+    ['2026-04-20', true],
+  ] as const) {
+    await t.database.db
+      .execute(sql`insert into price_observations (tenant_id, id, partner_id, product_id, observed_on, price, source, is_violation, recorded_by)
       values ('t1', ${uuidv7()}, ${ids['K-A']}, ${cat.get('W1')}, ${date}, 10, 'market_check', ${violation}, 'fixture')`);
   }
 });
 afterAll(async () => t?.close());
 
 const KPIS = [
-  { code: 'ach', name: 'Target achievement', weight: 30, direction: 'higher', source: 'computed', kind: 'target_achievement', scoring: { type: 'linear', floor: 50, target: 100 } },
-  { code: 'growth', name: 'Growth', weight: 10, direction: 'higher', source: 'computed', kind: 'growth_yoy', scoring: { type: 'linear', floor: 0, target: 20 } },
-  { code: 'coll', name: 'Collection rate', weight: 20, direction: 'higher', source: 'computed', kind: 'collection_rate', scoring: { type: 'linear', floor: 50, target: 100 } },
-  { code: 'inv', name: 'Inventory days', weight: 15, direction: 'lower', source: 'computed', kind: 'inventory_days', scoring: { type: 'linear', floor: 90, target: 30 } },
+  {
+    code: 'ach',
+    name: 'Target achievement',
+    weight: 30,
+    direction: 'higher',
+    source: 'computed',
+    kind: 'target_achievement',
+    scoring: { type: 'linear', floor: 50, target: 100 },
+  },
+  {
+    code: 'growth',
+    name: 'Growth',
+    weight: 10,
+    direction: 'higher',
+    source: 'computed',
+    kind: 'growth_yoy',
+    scoring: { type: 'linear', floor: 0, target: 20 },
+  },
+  {
+    code: 'coll',
+    name: 'Collection rate',
+    weight: 20,
+    direction: 'higher',
+    source: 'computed',
+    kind: 'collection_rate',
+    scoring: { type: 'linear', floor: 50, target: 100 },
+  },
+  {
+    code: 'inv',
+    name: 'Inventory days',
+    weight: 15,
+    direction: 'lower',
+    source: 'computed',
+    kind: 'inventory_days',
+    scoring: { type: 'linear', floor: 90, target: 30 },
+  },
   {
     code: 'price',
     name: 'Price violations',
@@ -69,9 +118,24 @@ const KPIS = [
     direction: 'lower',
     source: 'computed',
     kind: 'price_violations',
-    scoring: { type: 'banded', bands: [{ threshold: 0, score: 100 }, { threshold: 1, score: 70 }, { threshold: 3, score: 30 }] },
+    scoring: {
+      type: 'banded',
+      bands: [
+        { threshold: 0, score: 100 },
+        { threshold: 1, score: 70 },
+        { threshold: 3, score: 30 },
+      ],
+    },
   },
-  { code: 'cross', name: 'Cross-region', weight: 10, direction: 'lower', source: 'computed', kind: 'cross_region_violations', scoring: { type: 'linear', floor: 5, target: 0 } },
+  {
+    code: 'cross',
+    name: 'Cross-region',
+    weight: 10,
+    direction: 'lower',
+    source: 'computed',
+    kind: 'cross_region_violations',
+    scoring: { type: 'linear', floor: 5, target: 0 },
+  },
 ];
 
 describe('computed KPIs over target and policy data', () => {

@@ -41,7 +41,14 @@ beforeAll(async () => {
     currency: 'CNY',
     base: { metric: 'sell_in_amount' },
     eligibility: {},
-    rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '1' }, { threshold: '60000', rate: '2' }] },
+    rules: {
+      basis: 'base',
+      mode: 'whole',
+      tiers: [
+        { threshold: '0', rate: '1' },
+        { threshold: '60000', rate: '2' },
+      ],
+    },
   });
   expect(prog.statusCode, prog.body).toBe(201);
   expect((await admin.post(`/v1/incentives/programs/${prog.data.id}/activate`, {})).statusCode).toBe(200);

@@ -14,7 +14,11 @@ import {
 } from '../src/modules/evaluation/evaluation.rules.js';
 
 const linear = (floor: string, target: string, cap?: string): ScoringRule => ({ type: 'linear', floor, target, ...(cap ? { cap } : {}) });
-const banded = (bands: [string, string][], otherwise?: string): ScoringRule => ({ type: 'banded', bands: bands.map(([threshold, score]) => ({ threshold, score })), ...(otherwise ? { otherwise } : {}) });
+const banded = (bands: [string, string][], otherwise?: string): ScoringRule => ({
+  type: 'banded',
+  bands: bands.map(([threshold, score]) => ({ threshold, score })),
+  ...(otherwise ? { otherwise } : {}),
+});
 
 describe('linear scoring', () => {
   // higher is better, floor 60, target 100: score = 100 x (v - 60) / 40
@@ -47,7 +51,11 @@ describe('linear scoring', () => {
 });
 
 describe('banded scoring', () => {
-  const higher = banded([['95', '100'], ['80', '70'], ['60', '40']]);
+  const higher = banded([
+    ['95', '100'],
+    ['80', '70'],
+    ['60', '40'],
+  ]);
   it.each([
     ['100', '100'],
     ['95', '100'], // at the threshold: the band applies
@@ -59,7 +67,14 @@ describe('banded scoring', () => {
   ])('higher: value %s scores %s', (v, s) => expect(scoreKpi(v, 'higher', higher).toFixed()).toBe(s));
 
   // lower is better (violations): 0 -> 100, <= 2 -> 60, <= 5 -> 20, otherwise 0... here otherwise 5
-  const lower = banded([['0', '100'], ['2', '60'], ['5', '20']], '5');
+  const lower = banded(
+    [
+      ['0', '100'],
+      ['2', '60'],
+      ['5', '20'],
+    ],
+    '5',
+  );
   it.each([
     ['0', '100'],
     ['1', '60'],
@@ -73,7 +88,12 @@ describe('banded scoring', () => {
 describe('weighting and grading', () => {
   it('sums score x weight / 100 and rounds half-up to 2 decimals', () => {
     // 33.3333 x 50 / 100 = 16.66665; 66.6667 x 50 / 100 = 33.33335; sum 50.00000 -> 50.00
-    expect(weightedTotal([{ score: '33.3333', weight: '50' }, { score: '66.6667', weight: '50' }]).toFixed(2)).toBe('50.00');
+    expect(
+      weightedTotal([
+        { score: '33.3333', weight: '50' },
+        { score: '66.6667', weight: '50' },
+      ]).toFixed(2),
+    ).toBe('50.00');
     // 89.995 x 100 / 100 = 89.995 -> 90.00 (half-up)
     expect(weightedTotal([{ score: '89.995', weight: '100' }]).toFixed(2)).toBe('90.00');
     // 0.005 x 100/100 -> 0.01; 0.0049 -> 0.00
@@ -119,7 +139,13 @@ describe('ranking', () => {
     ]);
   });
   it('orders tie codes by byte order (uppercase before lowercase, like collate "C")', () => {
-    expect(rank([{ code: 'b', total: '1' }, { code: 'B', total: '1' }, { code: 'a', total: '1' }]).map((r) => r.code)).toEqual(['B', 'a', 'b']);
+    expect(
+      rank([
+        { code: 'b', total: '1' },
+        { code: 'B', total: '1' },
+        { code: 'a', total: '1' },
+      ]).map((r) => r.code),
+    ).toEqual(['B', 'a', 'b']);
   });
 });
 
@@ -133,7 +159,10 @@ describe('template validation', () => {
     scoring: linear('0', '100'),
     ...extra,
   });
-  const grades = [{ grade: 'A', min: '90' }, { grade: 'D', min: '0' }];
+  const grades = [
+    { grade: 'A', min: '90' },
+    { grade: 'D', min: '0' },
+  ];
   it('refuses weights that do not sum to 100 and names the sum', () => {
     const issues = validateTemplate({ kpis: [kpi('a', '40'), kpi('b', '40.5')], gradeBands: grades } as TemplateDef);
     expect(issues).toContainEqual({ path: 'kpis', message: 'weights must sum to 100; they sum to 80.5' });
@@ -146,12 +175,22 @@ describe('template validation', () => {
       kpis: [
         kpi('a', '50', { direction: 'lower', scoring: linear('0', '100') }),
         kpi('a', '25', { source: 'computed' }),
-        kpi('c', '25', { scoring: banded([['10', '50'], ['20', '40']]) }),
+        kpi('c', '25', {
+          scoring: banded([
+            ['10', '50'],
+            ['20', '40'],
+          ]),
+        }),
       ],
-      gradeBands: [{ grade: 'A', min: '90' }, { grade: 'A', min: '50' }],
+      gradeBands: [
+        { grade: 'A', min: '90' },
+        { grade: 'A', min: '50' },
+      ],
     } as TemplateDef);
     const paths = issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['kpis.0.scoring.target', 'kpis.1.code', 'kpis.1.kind', 'kpis.2.scoring.bands', 'gradeBands.1.grade', 'gradeBands']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['kpis.0.scoring.target', 'kpis.1.code', 'kpis.1.kind', 'kpis.2.scoring.bands', 'gradeBands.1.grade', 'gradeBands']),
+    );
   });
 });
 
@@ -159,9 +198,22 @@ describe('scorePartner', () => {
   const def: TemplateDef = {
     kpis: [
       { code: 'sat', name: 'Satisfaction', weight: '60', direction: 'higher', source: 'manual', scoring: linear('50', '100'), defaultValue: '50' },
-      { code: 'audit', name: 'Audit', weight: '40', direction: 'higher', source: 'manual', scoring: banded([['90', '100'], ['70', '50']]) },
+      {
+        code: 'audit',
+        name: 'Audit',
+        weight: '40',
+        direction: 'higher',
+        source: 'manual',
+        scoring: banded([
+          ['90', '100'],
+          ['70', '50'],
+        ]),
+      },
     ],
-    gradeBands: [{ grade: 'A', min: '80' }, { grade: 'B', min: '0' }],
+    gradeBands: [
+      { grade: 'A', min: '80' },
+      { grade: 'B', min: '0' },
+    ],
   };
   it('scores and grades a complete partner', () => {
     // sat 90 -> 100 x 40 / 50 = 80; audit 75 -> 50; total 80 x .6 + 50 x .4 = 48 + 20 = 68 -> B

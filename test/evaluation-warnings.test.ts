@@ -34,8 +34,14 @@ beforeAll(async () => {
   await admin.post('/v1/targets', { partnerId: ids['Y-A'], period: '2026-Q1', metric: 'sales_amount', value: '900' });
   await importCsv(t, token, 'sell-through', 'externalId,date,partnerCode,productCode,quantity,amount,territoryCode\nS1,2026-01-10,Y-A,W1,1,100,T-N');
   await importCsv(t, token, 'sell-in', 'externalId,date,partnerCode,productCode,quantity,amount\nI1,2026-01-01,Y-B,W1,10,1000');
-  expect((await admin.post('/v1/evaluations/warning-rules', { code: 'ACH', name: 'Behind run-rate', kind: 'achievement_behind_run_rate', threshold: 50 })).statusCode).toBe(201);
-  expect((await admin.post('/v1/evaluations/warning-rules', { code: 'OVERDUE', name: 'Collections overdue', kind: 'collections_overdue', threshold: 30 })).statusCode).toBe(201);
+  expect(
+    (await admin.post('/v1/evaluations/warning-rules', { code: 'ACH', name: 'Behind run-rate', kind: 'achievement_behind_run_rate', threshold: 50 }))
+      .statusCode,
+  ).toBe(201);
+  expect(
+    (await admin.post('/v1/evaluations/warning-rules', { code: 'OVERDUE', name: 'Collections overdue', kind: 'collections_overdue', threshold: 30 }))
+      .statusCode,
+  ).toBe(201);
 });
 afterAll(async () => t?.close());
 
@@ -77,7 +83,9 @@ describe('early warnings', () => {
     await importCsv(t, token, 'sell-in', 'externalId,date,partnerCode,productCode,quantity,amount\nI2,2026-01-02,Y-A,W1,5,500');
     const [a, b] = await Promise.all([check('2026-02-20'), check('2026-02-20')]);
     expect(a.opened.length + b.opened.length).toBe(1);
-    const open = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from evaluation_warnings where status = 'open' and partner_id = ${ids['Y-A']}`);
+    const open = await t.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from evaluation_warnings where status = 'open' and partner_id = ${ids['Y-A']}`,
+    );
     expect(open[0]!.n).toBe(1);
     const pa = t.client(await t.token({ scope: 'evaluations:read', partner: ids['Y-B']! }));
     const mine = await pa.get('/v1/evaluations/warnings');

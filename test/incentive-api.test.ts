@@ -59,7 +59,14 @@ describe('programs', () => {
       name: 'bad',
       type: 'rebate',
       granularity: 'month',
-      rules: { mode: 'whole', tiers: [{ threshold: '100', rate: '1' }, { threshold: '50', rate: '101' }, { threshold: '50', rate: '3' }] },
+      rules: {
+        mode: 'whole',
+        tiers: [
+          { threshold: '100', rate: '1' },
+          { threshold: '50', rate: '101' },
+          { threshold: '50', rate: '3' },
+        ],
+      },
     });
     expect(semantic.statusCode).toBe(400);
     const byPath = Object.fromEntries(semantic.data.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
@@ -84,22 +91,32 @@ describe('programs', () => {
     const bad = await admin.patch(`/v1/incentives/programs/${p.id}`, { rules: { tiers: [{ threshold: '0', rate: '150' }] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.data.errors[0].path).toMatch(/rules\.tiers\.0\.rate$/);
-    expect((await makeProgram(admin, 'RB-DUP'), (await admin.post('/v1/incentives/programs', { code: 'RB-DUP', name: 'x', type: 'rebate', granularity: 'year', rules: rebateRules() })).statusCode)).toBe(409);
+    expect(
+      (await makeProgram(admin, 'RB-DUP'),
+      (await admin.post('/v1/incentives/programs', { code: 'RB-DUP', name: 'x', type: 'rebate', granularity: 'year', rules: rebateRules() })).statusCode),
+    ).toBe(409);
   });
 
   it('needs incentives:write to create and incentives:read to list', async () => {
     const reader = t.client(await t.token({ scope: 'incentives:read' }));
     expect((await reader.get('/v1/incentives/programs')).statusCode).toBe(200);
-    expect((await reader.post('/v1/incentives/programs', { code: 'X', name: 'x', type: 'rebate', granularity: 'year', rules: rebateRules() })).statusCode).toBe(403);
+    expect((await reader.post('/v1/incentives/programs', { code: 'X', name: 'x', type: 'rebate', granularity: 'year', rules: rebateRules() })).statusCode).toBe(
+      403,
+    );
     const none = t.client(await t.token({ scope: 'partners:read' }));
     expect((await none.get('/v1/incentives/programs')).statusCode).toBe(403);
   });
 
   it('GraphQL creates a program and reports rule errors with the same code', async () => {
-    const ok = await admin.gql(
-      `mutation($i: CreateIncentiveProgramInput!) { createIncentiveProgram(input: $i) { id code type status rules } }`,
-      { i: { code: 'GQL-1', name: 'gql', type: 'target_bonus', granularity: 'year', rules: { basis: 'achievement', mode: 'whole', tiers: [{ threshold: '100', amount: '5000' }] } } },
-    );
+    const ok = await admin.gql(`mutation($i: CreateIncentiveProgramInput!) { createIncentiveProgram(input: $i) { id code type status rules } }`, {
+      i: {
+        code: 'GQL-1',
+        name: 'gql',
+        type: 'target_bonus',
+        granularity: 'year',
+        rules: { basis: 'achievement', mode: 'whole', tiers: [{ threshold: '100', amount: '5000' }] },
+      },
+    });
     expect(ok.errors).toBeUndefined();
     expect(ok.data.createIncentiveProgram).toMatchObject({ code: 'GQL-1', type: 'target_bonus', status: 'draft', rules: { basis: 'achievement' } });
     const bad = await admin.gql(`mutation($i: CreateIncentiveProgramInput!) { createIncentiveProgram(input: $i) { id } }`, {
@@ -123,9 +140,21 @@ describe('statements, approval, payment and the rebate account', () => {
   });
 
   it('groups manual lines on one draft statement whose total is exactly the sum of lines', async () => {
-    const a = await admin.post('/v1/incentives/statements/lines', { partnerId: partner, period: '2026-Q1', amount: '1000.10', reason: 'Q1 rebate', programId: program.id });
+    const a = await admin.post('/v1/incentives/statements/lines', {
+      partnerId: partner,
+      period: '2026-Q1',
+      amount: '1000.10',
+      reason: 'Q1 rebate',
+      programId: program.id,
+    });
     expect(a.statusCode).toBe(201);
-    const b = await admin.post('/v1/incentives/statements/lines', { partnerId: partner, period: '2026-Q1', amount: '-200.60', reason: 'correction', programId: program.id });
+    const b = await admin.post('/v1/incentives/statements/lines', {
+      partnerId: partner,
+      period: '2026-Q1',
+      amount: '-200.60',
+      reason: 'correction',
+      programId: program.id,
+    });
     expect(b.data.statementId).toBe(a.data.statementId);
     const c = await admin.post('/v1/incentives/statements/lines', { partnerId: partner, period: '2026-Q1', amount: '0.05', reason: 'rounding gift' });
     expect(c.data.statementId).toBe(a.data.statementId); // same partner, period and currency (CNY)
@@ -205,7 +234,12 @@ describe('statements, approval, payment and the rebate account', () => {
     // at most 10% of a 1000 order = 100
     const sub = await admin.post(`/v1/incentives/rebate-accounts/${partner}/spend`, { amount: '0.005', orderRef: 'SO-SUB' });
     expect(sub.statusCode).toBe(400); // below a cent: refused
-    const share = await admin.post(`/v1/incentives/rebate-accounts/${partner}/spend`, { amount: '100.01', orderRef: 'SO-10P', orderAmount: '1000', maxPercent: '10' });
+    const share = await admin.post(`/v1/incentives/rebate-accounts/${partner}/spend`, {
+      amount: '100.01',
+      orderRef: 'SO-10P',
+      orderAmount: '1000',
+      maxPercent: '10',
+    });
     expect(share.statusCode).toBe(422);
   });
 
@@ -271,9 +305,15 @@ describe('statements, approval, payment and the rebate account', () => {
     expect(st).toBe(4);
     const approve = await admin.gql(`mutation($id: ID!) { approveIncentiveStatement(id: $id) { status } }`, { id: statementId });
     expect(approve.errors?.[0].extensions.code).toBe('ILLEGAL_TRANSITION');
-    const bal = await admin.gql(`query($p: ID!) { rebateBalance(partnerId: $p) { available spent expired } rebateLedger(partnerId: $p, first: 2) { nodes { kind amount orderRef } pageInfo { hasNextPage } } }`, { p: partner });
+    const bal = await admin.gql(
+      `query($p: ID!) { rebateBalance(partnerId: $p) { available spent expired } rebateLedger(partnerId: $p, first: 2) { nodes { kind amount orderRef } pageInfo { hasNextPage } } }`,
+      { p: partner },
+    );
     expect(bal.data.rebateBalance).toEqual({ available: '99.00', spent: '610.50', expired: '90.00' }); // 600 + 9.50 + 1
-    expect(bal.data.rebateLedger.nodes).toEqual([{ kind: 'spend', amount: '1.00', orderRef: 'P-3' }, { kind: 'expire', amount: '90.00', orderRef: null }]);
+    expect(bal.data.rebateLedger.nodes).toEqual([
+      { kind: 'spend', amount: '1.00', orderRef: 'P-3' },
+      { kind: 'expire', amount: '90.00', orderRef: null },
+    ]);
     expect(bal.data.rebateLedger.pageInfo.hasNextPage).toBe(true);
   });
 });

@@ -96,7 +96,14 @@ describe('target achievement tiers with fixed amounts (达标奖励)', () => {
   const spec = (mode: 'whole' | 'marginal'): ProgramSpec => ({
     type: 'target_bonus',
     currency: 'CNY',
-    rules: { basis: 'achievement', mode, tiers: [{ threshold: '100', amount: '5000' }, { threshold: '120', amount: '8000' }] },
+    rules: {
+      basis: 'achievement',
+      mode,
+      tiers: [
+        { threshold: '100', amount: '5000' },
+        { threshold: '120', amount: '8000' },
+      ],
+    },
   });
   it.each([
     ['whole', '99999.99', '0.00'], //   99.99999% < 100%
@@ -140,7 +147,10 @@ describe('accelerators above 100% achievement', () => {
       rules: {
         basis: 'base',
         mode: 'marginal',
-        tiers: [{ threshold: '0', rate: '2' }, { threshold: '110000', rate: '4' }],
+        tiers: [
+          { threshold: '0', rate: '2' },
+          { threshold: '110000', rate: '4' },
+        ],
         accelerators: [{ aboveAchievement: '100', multiplier: '1.5' }],
       },
     };
@@ -152,7 +162,13 @@ describe('accelerators above 100% achievement', () => {
   it('stacked accelerators apply each to its own slice', () => {
     const spec: ProgramSpec = {
       ...whole,
-      rules: { ...whole.rules, accelerators: [{ aboveAchievement: '100', multiplier: '1.5' }, { aboveAchievement: '120', multiplier: '2' }] },
+      rules: {
+        ...whole.rules,
+        accelerators: [
+          { aboveAchievement: '100', multiplier: '1.5' },
+          { aboveAchievement: '120', multiplier: '2' },
+        ],
+      },
     };
     // 130000 x 2% = 2600; slice 100k-120k: 400 x 0.5 = 200; slice 120k-130k: 200 x 1 = 200 -> 3000
     expect(amountOf(spec, '130000', '100000')).toBe('3000.00');
@@ -162,7 +178,11 @@ describe('accelerators above 100% achievement', () => {
 });
 
 describe('caps', () => {
-  const spec: ProgramSpec = { type: 'rebate', currency: 'CNY', rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '10' }], partnerCap: '500' } };
+  const spec: ProgramSpec = {
+    type: 'rebate',
+    currency: 'CNY',
+    rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '10' }], partnerCap: '500' },
+  };
   it.each([
     ['4999.99', '500.00', false], // 499.999 -> rounds to 500.00 but was below the cap
     ['5000', '500.00', false], //    500 = cap, not above it
@@ -191,7 +211,11 @@ describe('caps', () => {
       { partnerId: 'b', base: '500' },
     ]);
     // 50 each, 150 > 100: 5000 x 10000 / 15000 = 3333 rem 5000 each; 9999 + 1 unit -> 'a' (tie, lowest id)
-    expect(r.lines.map((l) => [l.partnerId, l.amount])).toEqual([['a', '33.34'], ['b', '33.33'], ['c', '33.33']]);
+    expect(r.lines.map((l) => [l.partnerId, l.amount])).toEqual([
+      ['a', '33.34'],
+      ['b', '33.33'],
+      ['c', '33.33'],
+    ]);
     expect(r.total).toBe('100.00');
     expect(r.requested).toBe('150.00');
     expect(r.prorated).toBe(true);
@@ -201,7 +225,16 @@ describe('caps', () => {
     // minor units 1000, 2000, 7001 (sum 10001) into 5000:
     // 1000x5000 = 5000000 = 499 x 10001 + 9501; 2000x5000 = 999 x 10001 + 9001; 7001x5000 = 3500 x 10001 + 1500
     // floors 499 + 999 + 3500 = 4998, 2 left -> 9501 and 9001 -> 500, 1000, 3500
-    expect(prorateLargestRemainder([{ key: 'a', minor: 1000n }, { key: 'b', minor: 2000n }, { key: 'c', minor: 7001n }], 5000n)).toEqual([
+    expect(
+      prorateLargestRemainder(
+        [
+          { key: 'a', minor: 1000n },
+          { key: 'b', minor: 2000n },
+          { key: 'c', minor: 7001n },
+        ],
+        5000n,
+      ),
+    ).toEqual([
       { key: 'a', minor: 500n },
       { key: 'b', minor: 1000n },
       { key: 'c', minor: 3500n },
@@ -211,7 +244,11 @@ describe('caps', () => {
 
 describe('points and penalties', () => {
   it('converts to whole points half-up', () => {
-    const spec: ProgramSpec = { type: 'points', currency: 'CNY', rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '1' }], pointsPerUnit: '10' } };
+    const spec: ProgramSpec = {
+      type: 'points',
+      currency: 'CNY',
+      rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '1' }], pointsPerUnit: '10' },
+    };
     // 12345.67 x 1% = 123.4567 x 10 = 1234.567 -> 1235 points
     const line = computePartner(spec, { partnerId: 'p', base: '12345.67' });
     expect(line).toMatchObject({ unit: 'PTS', amount: '1235' });
@@ -248,11 +285,38 @@ describe('projection', () => {
 describe('rule set validation', () => {
   const base: RuleSet = { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '1' }] };
   it.each([
-    [{ tiers: [{ threshold: '100', rate: '1' }, { threshold: '50', rate: '2' }] }, 'tiers.1.threshold', /ascending/],
-    [{ tiers: [{ threshold: '100', rate: '1' }, { threshold: '100', rate: '2' }] }, 'tiers.1.threshold', /duplicate/],
+    [
+      {
+        tiers: [
+          { threshold: '100', rate: '1' },
+          { threshold: '50', rate: '2' },
+        ],
+      },
+      'tiers.1.threshold',
+      /ascending/,
+    ],
+    [
+      {
+        tiers: [
+          { threshold: '100', rate: '1' },
+          { threshold: '100', rate: '2' },
+        ],
+      },
+      'tiers.1.threshold',
+      /duplicate/,
+    ],
     [{ tiers: [{ threshold: '0', rate: '100.5' }] }, 'tiers.0.rate', /between 0 and 100/],
     [{ tiers: [{ threshold: '0' }] }, 'tiers.0', /exactly one/],
-    [{ tiers: [{ threshold: '0', rate: '1' }, { threshold: '10', amount: '5' }] }, 'tiers', /all tiers/],
+    [
+      {
+        tiers: [
+          { threshold: '0', rate: '1' },
+          { threshold: '10', amount: '5' },
+        ],
+      },
+      'tiers',
+      /all tiers/,
+    ],
     [{ tiers: [] }, 'tiers', /at least one/],
     [{ accelerators: [{ aboveAchievement: '90', multiplier: '2' }] }, 'accelerators.0.aboveAchievement', />= 100/],
     [{ accelerators: [{ aboveAchievement: '100', multiplier: '1' }] }, 'accelerators.0.multiplier', /> 1/],

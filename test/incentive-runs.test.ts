@@ -20,8 +20,16 @@ beforeAll(async () => {
   t = await setupTestApp();
   token = await t.token();
   admin = t.client(token);
-  ({ lines } = await catalogFixture(t, { lines: ['L1', 'L2'], products: [{ code: 'S1', line: 'L1' }, { code: 'S2', line: 'L2' }] }));
-  await t.database.db.execute((await import('drizzle-orm')).sql`insert into territories (tenant_id, id, code, name) values ('t1', '0190b5a6-0000-7000-8000-00000000aaaa', 'T1', 'T1')`);
+  ({ lines } = await catalogFixture(t, {
+    lines: ['L1', 'L2'],
+    products: [
+      { code: 'S1', line: 'L1' },
+      { code: 'S2', line: 'L2' },
+    ],
+  }));
+  await t.database.db.execute(
+    (await import('drizzle-orm')).sql`insert into territories (tenant_id, id, code, name) values ('t1', '0190b5a6-0000-7000-8000-00000000aaaa', 'T1', 'T1')`,
+  );
   A = await makePartner(admin, 'RA', { tier: 'gold', regionCode: 'R1' });
   B = await makePartner(admin, 'RB', { tier: 'silver', regionCode: 'R2' });
   C = await makePartner(admin, 'RC', { type: 'dealer' });
@@ -53,7 +61,15 @@ describe('calculation runs', () => {
     expect(res.statusCode).toBe(200);
     // A: 100000 + 50000 = 150000 x 2% = 3000.00; B: 99999.99 x 1% = 999.9999 -> 1000.00; total 4000.00
     expect(byPartner(res.data.lines)).toEqual({ [A]: '3000.00', [B]: '1000.00' });
-    expect(res.data.run).toMatchObject({ id: null, dryRun: true, total: '4000.00', partnerCount: 2, period: '2026-Q1', periodStart: '2026-01-01', periodEnd: '2026-03-31' });
+    expect(res.data.run).toMatchObject({
+      id: null,
+      dryRun: true,
+      total: '4000.00',
+      partnerCount: 2,
+      period: '2026-Q1',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-03-31',
+    });
     const a = res.data.lines.find((l: { partnerId: string }) => l.partnerId === A);
     expect(a.explanation).toMatchObject({ base: '150000', tierReached: 1, rate: '2', sourceRows: 2, formula: '150000 x 2% = 3000', mode: 'whole' });
     expect(used).toBeLessThanOrEqual(4); // program + settings (period) + the one inputs query (+ auth cache miss)
@@ -166,7 +182,12 @@ describe('calculation runs', () => {
     const obs = await admin.post('/v1/policy/price-observations', { source: 'market_check', partner: 'RA', product: 'S1', date: '2026-02-10', price: '79.99' });
     expect(obs.data).toMatchObject({ isViolation: true });
     // RB has no agreement, hence no territory rights: its sell-through line is cross-region
-    const st = await importCsv(t, token, 'sell-through', 'externalId,date,partnerCode,productCode,quantity,amount,territoryCode\nX-1,2026-03-05,RB,S1,1,1000,T1\n');
+    const st = await importCsv(
+      t,
+      token,
+      'sell-through',
+      'externalId,date,partnerCode,productCode,quantity,amount,territoryCode\nX-1,2026-03-05,RB,S1,1,1000,T1\n',
+    );
     expect(st.data).toMatchObject({ created: 1 });
     const pen = await makeProgram(admin, 'PEN', {
       type: 'penalty',
@@ -189,13 +210,25 @@ describe('calculation runs', () => {
     const res = await mine.get(`/v1/incentives/programs/RB-Q/projection?partnerId=${B}&period=2026-Q1`);
     expect(res.statusCode).toBe(200);
     // B: 99999.99 -> 1000.00 now; tier 2 at 100000 is 0.01 away and pays 100000 x 2% = 2000.00 (+1000.00)
-    expect(res.data).toMatchObject({ eligible: true, base: '99999.99', current: { amount: '1000.00', tierReached: 0 }, nextTier: { index: 1, threshold: '100000', gap: '0.01', amountAtNext: '2000.00', increase: '1000.00' } });
+    expect(res.data).toMatchObject({
+      eligible: true,
+      base: '99999.99',
+      current: { amount: '1000.00', tierReached: 0 },
+      nextTier: { index: 1, threshold: '100000', gap: '0.01', amountAtNext: '2000.00', increase: '1000.00' },
+    });
     expect((await mine.get(`/v1/incentives/programs/RB-Q/projection?partnerId=${A}&period=2026-Q1`)).statusCode).toBe(404);
   });
 
   it('simulates a changed rule set against the stored run, per partner', async () => {
     const res = await admin.post('/v1/incentives/programs/RB-Q/simulate', {
-      rules: { mode: 'whole', tiers: [{ threshold: '0', rate: '1' }, { threshold: '100000', rate: '2.5' }, { threshold: '200000', rate: '4' }] },
+      rules: {
+        mode: 'whole',
+        tiers: [
+          { threshold: '0', rate: '1' },
+          { threshold: '100000', rate: '2.5' },
+          { threshold: '200000', rate: '4' },
+        ],
+      },
     });
     expect(res.statusCode).toBe(200);
     // A: 210000 x 4% = 8400.00 vs 6300.00 stored; B: 99999.99 x 1% = 1000.00 vs 1000.00
@@ -211,7 +244,11 @@ describe('calculation runs', () => {
   });
 
   it('recognition programs grant the top N by base, once per period', async () => {
-    const rec = await makeProgram(admin, 'REC', { type: 'recognition', eligibility: { partnerTypes: ['distributor'] }, rules: { tiers: [], recognition: { topN: 1, title: 'Top distributor' } } });
+    const rec = await makeProgram(admin, 'REC', {
+      type: 'recognition',
+      eligibility: { partnerTypes: ['distributor'] },
+      rules: { tiers: [], recognition: { topN: 1, title: 'Top distributor' } },
+    });
     await admin.post(`/v1/incentives/programs/${rec.id}/activate`);
     const r = await run({ program: 'REC', period: '2026-Q1' });
     expect(r.data.run.awards).toBe(1);
@@ -236,7 +273,11 @@ describe('calculation runs', () => {
   });
 
   it('points programs book whole points on a PTS statement', async () => {
-    const pts = await makeProgram(admin, 'PTS', { type: 'points', eligibility: { partnerTypes: ['distributor'] }, rules: { mode: 'whole', tiers: [{ threshold: '0', rate: '1' }], pointsPerUnit: '0.1' } });
+    const pts = await makeProgram(admin, 'PTS', {
+      type: 'points',
+      eligibility: { partnerTypes: ['distributor'] },
+      rules: { mode: 'whole', tiers: [{ threshold: '0', rate: '1' }], pointsPerUnit: '0.1' },
+    });
     await admin.post(`/v1/incentives/programs/${pts.id}/activate`);
     const r = await run({ program: 'PTS', period: '2026-Q1' });
     // A: 210000 x 1% = 2100 x 0.1 = 210 points; B: 99999.99 x 1% = 999.9999 x 0.1 = 99.99999 -> 100 points
@@ -246,7 +287,9 @@ describe('calculation runs', () => {
   });
 
   it('an approval racing a run never loses or doubles money', async () => {
-    const draft = (await admin.get(`/v1/incentives/statements?partnerId=${B}&period=2026-Q1&status=draft`)).data.data.find((x: { unit: string }) => x.unit === 'CNY');
+    const draft = (await admin.get(`/v1/incentives/statements?partnerId=${B}&period=2026-Q1&status=draft`)).data.data.find(
+      (x: { unit: string }) => x.unit === 'CNY',
+    );
     const [approved, rerun] = await Promise.all([admin.post(`/v1/incentives/statements/${draft.id}/approve`), run({ program: 'RB-Q', period: '2026-Q1' })]);
     expect([approved.statusCode, rerun.statusCode]).toEqual([200, 201]);
     // whichever went first, B's RB-Q lines over all statements sum to the run's 1000.00 (99999.99 x 1%)
@@ -265,10 +308,14 @@ describe('calculation runs', () => {
   });
 
   it('GraphQL runs a dry run and reads a run with its lines', async () => {
-    const dry = await admin.gql(`mutation { runIncentiveProgram(program: "RB-Q", period: "2026-Q1", dryRun: true) { run { total dryRun inputHash } lines { partnerId amount } } }`);
+    const dry = await admin.gql(
+      `mutation { runIncentiveProgram(program: "RB-Q", period: "2026-Q1", dryRun: true) { run { total dryRun inputHash } lines { partnerId amount } } }`,
+    );
     expect(dry.errors).toBeUndefined();
     expect(dry.data.runIncentiveProgram.run).toMatchObject({ total: '7300.00', dryRun: true });
-    const runs = await admin.gql(`query($p: ID!) { incentiveRuns(programId: $p, first: 1) { nodes { id total lines(first: 10) { partnerId amount } } } }`, { p: rbq.id });
+    const runs = await admin.gql(`query($p: ID!) { incentiveRuns(programId: $p, first: 1) { nodes { id total lines(first: 10) { partnerId amount } } } }`, {
+      p: rbq.id,
+    });
     expect(runs.errors).toBeUndefined();
     expect(runs.data.incentiveRuns.nodes[0].total).toBe('7300.00');
     expect(byPartner(runs.data.incentiveRuns.nodes[0].lines)).toEqual({ [A]: '6300.00', [B]: '1000.00' });

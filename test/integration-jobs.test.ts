@@ -27,7 +27,8 @@ const echoKind: ImportSpecFactory = (actor) => {
         await g.wait;
       }
       const errors = rows.filter((r) => r.value.n < 0).map((r) => ({ line: r.line, path: 'n', message: 'must not be negative' }));
-      for (const r of rows) if (r.value.n >= 0) w.audit({ resourceType: 'echo', resourceId: r.value.code, action: 'import', before: null, after: { n: r.value.n } });
+      for (const r of rows)
+        if (r.value.n >= 0) w.audit({ resourceType: 'echo', resourceId: r.value.code, action: 'import', before: null, after: { n: r.value.n } });
       return { created: rows.length - errors.length, updated: 0, errors };
     },
   };

@@ -47,17 +47,32 @@ describe('agreements: at most one active per partner', () => {
 
   it('terminates with a reason (breach -> terminated, expiry -> expired) and renews into a linked agreement', async () => {
     const p = await createPartner(admin, 'END-1');
-    const a = await createAgreement(admin, p.id, { territories: [{ territoryId: cat.territories.hz.id }], products: [{ productLineId: cat.lines.tea.id }], activate: true, endDate: '2026-12-31' });
+    const a = await createAgreement(admin, p.id, {
+      territories: [{ territoryId: cat.territories.hz.id }],
+      products: [{ productLineId: cat.lines.tea.id }],
+      activate: true,
+      endDate: '2026-12-31',
+    });
     const bad = await admin.post(`/v1/onboarding/agreements/${a.id}:terminate`, { reason: 'boredom' });
     expect(bad.statusCode).toBe(400);
     const renewal = await admin.post(`/v1/onboarding/agreements/${a.id}:renew`, { endDate: '2027-12-31' });
     expect(renewal.statusCode).toBe(201);
-    expect(renewal.data).toMatchObject({ renewalOfId: a.id, status: 'draft', startDate: '2027-01-01', territories: [{ territoryId: cat.territories.hz.id }], products: [{ productLineId: cat.lines.tea.id }] });
+    expect(renewal.data).toMatchObject({
+      renewalOfId: a.id,
+      status: 'draft',
+      startDate: '2027-01-01',
+      territories: [{ territoryId: cat.territories.hz.id }],
+      products: [{ productLineId: cat.lines.tea.id }],
+    });
     const act = await admin.post(`/v1/onboarding/agreements/${renewal.data.id}:activate`, {});
     expect(act.statusCode).toBe(200);
     const old = (await admin.get(`/v1/onboarding/agreements/${a.id}`)).data;
     expect(old).toMatchObject({ status: 'expired', endReason: 'expiry', endedOn: '2026-12-31' });
-    const term = await admin.post(`/v1/onboarding/agreements/${renewal.data.id}:terminate`, { reason: 'breach', date: '2027-03-01', note: 'cross-region selling' });
+    const term = await admin.post(`/v1/onboarding/agreements/${renewal.data.id}:terminate`, {
+      reason: 'breach',
+      date: '2027-03-01',
+      note: 'cross-region selling',
+    });
     expect(term.data).toMatchObject({ status: 'terminated', endReason: 'breach', endedOn: '2027-03-01', endNote: 'cross-region selling' });
     expect(await count('events', `type = 'agreement.terminated' and resource_id = '${renewal.data.id}'`)).toBe(1);
     const again = await admin.post(`/v1/onboarding/agreements/${renewal.data.id}:terminate`, { reason: 'mutual' });
@@ -82,8 +97,13 @@ describe('agreements: exclusive territories', () => {
     const a = await createPartner(admin, 'EX-A');
     const b = await createPartner(admin, 'EX-B');
     const c = await createPartner(admin, 'EX-C');
-    await createAgreement(admin, a.id, { territories: [{ territoryId: cat.territories.zj.id, productLineId: cat.lines.tea.id, exclusive: true }], activate: true });
-    const same = await createAgreement(admin, b.id, { territories: [{ territoryId: cat.territories.zj.id, productLineId: cat.lines.tea.id, exclusive: true }] });
+    await createAgreement(admin, a.id, {
+      territories: [{ territoryId: cat.territories.zj.id, productLineId: cat.lines.tea.id, exclusive: true }],
+      activate: true,
+    });
+    const same = await createAgreement(admin, b.id, {
+      territories: [{ territoryId: cat.territories.zj.id, productLineId: cat.lines.tea.id, exclusive: true }],
+    });
     const r1 = await admin.post(`/v1/onboarding/agreements/${same.id}:activate`, {});
     expect(r1.statusCode).toBe(409);
     const city = await createAgreement(admin, b.id, { territories: [{ territoryId: cat.territories.hz.id, productLineId: cat.lines.tea.id }] });
@@ -93,7 +113,9 @@ describe('agreements: exclusive territories', () => {
     const allLines = await createAgreement(admin, b.id, { territories: [{ territoryId: cat.territories.cn.id, exclusive: true }] });
     expect((await admin.post(`/v1/onboarding/agreements/${allLines.id}:activate`, {})).statusCode).toBe(409);
     // another line in the same province is fine, and so is a non-exclusive assignment elsewhere
-    const wine = await createAgreement(admin, c.id, { territories: [{ territoryId: cat.territories.zj.id, productLineId: cat.lines.wine.id, exclusive: true }, { territoryId: cat.territories.nj.id }] });
+    const wine = await createAgreement(admin, c.id, {
+      territories: [{ territoryId: cat.territories.zj.id, productLineId: cat.lines.wine.id, exclusive: true }, { territoryId: cat.territories.nj.id }],
+    });
     expect((await admin.post(`/v1/onboarding/agreements/${wine.id}:activate`, {})).statusCode).toBe(200);
     expect(await count('agreements', `partner_id = '${b.id}' and status = 'active'`)).toBe(0);
   });

@@ -55,9 +55,15 @@ describe('catalog imports', () => {
     const r1 = await admin.post('/v1/onboarding/territories:import', body, csv);
     expect(r1.statusCode).toBe(200);
     expect(r1.data).toMatchObject({ rowsRead: 3, accepted: 3, rejected: 0, created: 3, updated: 0, committed: true });
-    const sh = await t.database.rows<{ parent: string }>(sql`select p.code as parent from territories t join territories p on p.id = t.parent_id where t.code = 'R-E-SH'`);
+    const sh = await t.database.rows<{ parent: string }>(
+      sql`select p.code as parent from territories t join territories p on p.id = t.parent_id where t.code = 'R-E-SH'`,
+    );
     expect(sh[0]!.parent).toBe('R-E');
-    const r2 = await admin.post('/v1/onboarding/territories:import', 'code,name,parentCode,level\nR-E,East,,region\nR-E-SH,Shanghai Municipality,R-E,city\n', csv);
+    const r2 = await admin.post(
+      '/v1/onboarding/territories:import',
+      'code,name,parentCode,level\nR-E,East,,region\nR-E-SH,Shanghai Municipality,R-E,city\n',
+      csv,
+    );
     expect(r2.data).toMatchObject({ accepted: 2, created: 0, updated: 1, unchanged: 1 });
   });
 
@@ -88,7 +94,8 @@ describe('catalog imports', () => {
   });
 
   it('imports partners (CSV) by code with parents; an unknown parent is refused by line', async () => {
-    const body = 'code,legalName,type,parentCode,status\nIP-1,One Ltd,distributor,,active\nIP-2,Two Ltd,dealer,IP-1,\nIP-3,Three Ltd,dealer,IP-X,\nIP-4,Four,vendor,,\n';
+    const body =
+      'code,legalName,type,parentCode,status\nIP-1,One Ltd,distributor,,active\nIP-2,Two Ltd,dealer,IP-1,\nIP-3,Three Ltd,dealer,IP-X,\nIP-4,Four,vendor,,\n';
     const r = await admin.post('/v1/partners:import', body, csv);
     expect(r.statusCode).toBe(200);
     expect(r.data).toMatchObject({ accepted: 2, rejected: 2, created: 2 });

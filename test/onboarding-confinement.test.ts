@@ -60,12 +60,34 @@ describe('partner tokens', () => {
     const chk = await pa.get(`/v1/onboarding/authorizations/check?partner=CF-B&product=WINE-1&territory=NJ`);
     expect(chk.statusCode).toBe(404);
 
-    const mine = await pa.post('/v1/onboarding/cross-region-requests', { territoryId: cat.territories.nj.id, productLineId: cat.lines.tea.id, validFrom: '2026-01-01', validTo: '2026-02-01', reason: 'fair' });
+    const mine = await pa.post('/v1/onboarding/cross-region-requests', {
+      territoryId: cat.territories.nj.id,
+      productLineId: cat.lines.tea.id,
+      validFrom: '2026-01-01',
+      validTo: '2026-02-01',
+      reason: 'fair',
+    });
     expect(mine.statusCode).toBe(201);
     expect(mine.data.partnerId).toBe(a.partner.id);
-    const forOther = await pa.post('/v1/onboarding/cross-region-requests', { partnerId: b.partner.id, territoryId: cat.territories.hz.id, productLineId: cat.lines.wine.id, validFrom: '2026-01-01', validTo: '2026-02-01', reason: 'x' });
+    const forOther = await pa.post('/v1/onboarding/cross-region-requests', {
+      partnerId: b.partner.id,
+      territoryId: cat.territories.hz.id,
+      productLineId: cat.lines.wine.id,
+      validFrom: '2026-01-01',
+      validTo: '2026-02-01',
+      reason: 'x',
+    });
     expect(forOther.statusCode).toBe(404);
-    const theirs = (await admin.post('/v1/onboarding/cross-region-requests', { partnerId: b.partner.id, territoryId: cat.territories.hz.id, productLineId: cat.lines.wine.id, validFrom: '2026-01-01', validTo: '2026-02-01', reason: 'y' })).data;
+    const theirs = (
+      await admin.post('/v1/onboarding/cross-region-requests', {
+        partnerId: b.partner.id,
+        territoryId: cat.territories.hz.id,
+        productLineId: cat.lines.wine.id,
+        validFrom: '2026-01-01',
+        validTo: '2026-02-01',
+        reason: 'y',
+      })
+    ).data;
     expect((await pa.get(`/v1/onboarding/cross-region-requests/${theirs.id}`)).statusCode).toBe(404);
     expect((await pa.get('/v1/onboarding/cross-region-requests')).data.data.map((x: any) => x.id)).toEqual([mine.data.id]);
 

@@ -13,7 +13,12 @@ beforeAll(async () => {
   t = await setupTestApp();
   admin = t.client(await t.token());
   cat = await seedCatalog(admin);
-  for (const [code, required] of [['site_visit', true], ['credit_check', true], ['legal', true], ['customer_survey', false]] as const) {
+  for (const [code, required] of [
+    ['site_visit', true],
+    ['credit_check', true],
+    ['legal', true],
+    ['customer_survey', false],
+  ] as const) {
     expect((await admin.post('/v1/onboarding/checklist-items', { code, name: code, required })).statusCode).toBe(201);
   }
 });
@@ -94,7 +99,12 @@ describe('recruitment flow: application -> review -> score -> approve -> agreeme
     expect(refused.data.detail).toContain('credit_check failed');
     expect(await count('partners')).toBe(partnersBefore);
 
-    await admin.put(`/v1/onboarding/applications/${app.id}/checks`, { items: [{ kind: 'credit_check', result: 'pass' }, { kind: 'legal', result: 'na' }] });
+    await admin.put(`/v1/onboarding/applications/${app.id}/checks`, {
+      items: [
+        { kind: 'credit_check', result: 'pass' },
+        { kind: 'legal', result: 'na' },
+      ],
+    });
     // 40*80 + 35*70 + 25*60 = 3200 + 2450 + 1500 = 7150 / 100 = 71.5 < 75
     const low = await admin.put(`/v1/onboarding/applications/${app.id}/scores`, {
       scores: [
@@ -120,7 +130,10 @@ describe('recruitment flow: application -> review -> score -> approve -> agreeme
     const good = await admin.put(`/v1/onboarding/applications/${app.id}/scores`, { scores: [{ criterion: 'willingness', score: 90 }] });
     expect(good.data).toMatchObject({ approvable: true, score: { total: '79', meetsMinimum: true } });
 
-    const approved = await admin.post(`/v1/onboarding/applications/${app.id}:approve`, { reason: 'strong east-China coverage', agreement: { startDate: '2026-01-01', endDate: '2026-12-31', number: 'AG-NEW-01' } });
+    const approved = await admin.post(`/v1/onboarding/applications/${app.id}:approve`, {
+      reason: 'strong east-China coverage',
+      agreement: { startDate: '2026-01-01', endDate: '2026-12-31', number: 'AG-NEW-01' },
+    });
     expect(approved.statusCode).toBe(200);
     expect(approved.data.application).toMatchObject({ status: 'approved', decidedBy: 'tester', decisionReason: 'strong east-China coverage' });
     const { partnerId, agreementId } = approved.data;
@@ -158,7 +171,13 @@ describe('recruitment flow: application -> review -> score -> approve -> agreeme
 
     // a cross-region request, approved, opens Nanjing for tea for a period
     const partnerUser = t.client(await t.token({ partner: partnerId, scope: 'onboarding:read partners:read', sub: 'p-user' }));
-    const cr = await partnerUser.post('/v1/onboarding/cross-region-requests', { territoryId: cat.territories.nj.id, productLineId: cat.lines.tea.id, validFrom: '2026-05-01', validTo: '2026-07-31', reason: 'trade fair' });
+    const cr = await partnerUser.post('/v1/onboarding/cross-region-requests', {
+      territoryId: cat.territories.nj.id,
+      productLineId: cat.lines.tea.id,
+      validFrom: '2026-05-01',
+      validTo: '2026-07-31',
+      reason: 'trade fair',
+    });
     expect(cr.statusCode).toBe(201);
     expect(cr.data).toMatchObject({ partnerId, status: 'pending', requestedBy: 'p-user' });
     expect((await partnerUser.post(`/v1/onboarding/cross-region-requests/${cr.data.id}:approve`, {})).statusCode).toBe(403);
@@ -166,7 +185,11 @@ describe('recruitment flow: application -> review -> score -> approve -> agreeme
     const nj2 = await partnerUser.get(`/v1/onboarding/authorizations/check?partner=${partnerId}&product=TEA-2&territory=NJ&date=2026-06-01`);
     expect(nj2.data).toMatchObject({ allowed: true, code: 'CROSS_REGION' });
     const rights = await partnerUser.get(`/v1/onboarding/partners/${partnerId}/rights?date=2026-06-01`);
-    expect(rights.data.data.map((r: any) => `${r.territoryCode}/${r.productLineCode}/${r.source}`)).toEqual(['HZ/TEA/agreement', 'NJ/TEA/cross_region', 'ZJ/TEA/agreement']);
+    expect(rights.data.data.map((r: any) => `${r.territoryCode}/${r.productLineCode}/${r.source}`)).toEqual([
+      'HZ/TEA/agreement',
+      'NJ/TEA/cross_region',
+      'ZJ/TEA/agreement',
+    ]);
 
     // the submitter reads back its own application
     expect((await portal.get(`/v1/onboarding/applications/${app.id}`)).data.status).toBe('approved');

@@ -66,10 +66,14 @@ describe('GraphQL', () => {
 
   it('runs the recruitment flow through mutations', async () => {
     await admin.gql(`mutation { createChecklistItemKind(code: "site_visit", name: "Site visit") { id } }`);
-    const s = await admin.gql(`mutation { setScreening(criteria: [{code: "coverage", name: "Coverage", weight: "60"}, {code: "will", name: "Willingness", weight: "30"}]) { minScore } }`);
+    const s = await admin.gql(
+      `mutation { setScreening(criteria: [{code: "coverage", name: "Coverage", weight: "60"}, {code: "will", name: "Willingness", weight: "30"}]) { minScore } }`,
+    );
     expect(s.errors![0].extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(s.errors![0].message).toBe('weights must sum to 100; they sum to 90');
-    await admin.gql(`mutation { setScreening(criteria: [{code: "coverage", name: "Coverage", weight: "60"}, {code: "will", name: "Willingness", weight: "40"}], minScore: "70") { minScore } }`);
+    await admin.gql(
+      `mutation { setScreening(criteria: [{code: "coverage", name: "Coverage", weight: "60"}, {code: "will", name: "Willingness", weight: "40"}], minScore: "70") { minScore } }`,
+    );
     const created = await admin.gql(
       `mutation($t: [ID!]) { createApplication(input: {partnerCode: "GQL-NEW", legalName: "GraphQL Co", partnerType: dealer, requestedTerritoryIds: $t}, submit: true) { id status } }`,
       { t: [cat.territories.hz.id] },
@@ -80,14 +84,31 @@ describe('GraphQL', () => {
     expect(missing.errors![0].extensions).toMatchObject({ code: 'UNPROCESSABLE', missingItems: ['site_visit'] });
     await admin.gql(`mutation($id: ID!) { recordApplicationChecks(id: $id, items: [{kind: "site_visit", result: pass}]) { approvable } }`, { id });
     // 60*75 + 40*60 = 4500 + 2400 = 6900 / 100 = 69 < 70
-    const sc = await admin.gql(`mutation($id: ID!) { recordApplicationScores(id: $id, scores: [{criterion: "coverage", score: "75"}, {criterion: "will", score: "60"}]) { score { total meetsMinimum breakdown { criterion weighted } } } }`, { id });
-    expect(sc.data.recordApplicationScores.score).toEqual({ total: '69', meetsMinimum: false, breakdown: [{ criterion: 'coverage', weighted: '45' }, { criterion: 'will', weighted: '24' }] });
+    const sc = await admin.gql(
+      `mutation($id: ID!) { recordApplicationScores(id: $id, scores: [{criterion: "coverage", score: "75"}, {criterion: "will", score: "60"}]) { score { total meetsMinimum breakdown { criterion weighted } } } }`,
+      { id },
+    );
+    expect(sc.data.recordApplicationScores.score).toEqual({
+      total: '69',
+      meetsMinimum: false,
+      breakdown: [
+        { criterion: 'coverage', weighted: '45' },
+        { criterion: 'will', weighted: '24' },
+      ],
+    });
     const low = await admin.gql(`mutation($id: ID!) { approveApplication(id: $id) { partner { id } } }`, { id });
     expect(low.errors![0].extensions).toMatchObject({ code: 'UNPROCESSABLE', score: '69', minScore: '70' });
     await admin.gql(`mutation($id: ID!) { recordApplicationScores(id: $id, scores: [{criterion: "will", score: "65"}]) { approvable } }`, { id });
-    const ok = await admin.gql(`mutation($id: ID!) { approveApplication(id: $id, reason: "good") { application { status } partner { code status } agreement { id status territories { territory { code } } } } }`, { id });
+    const ok = await admin.gql(
+      `mutation($id: ID!) { approveApplication(id: $id, reason: "good") { application { status } partner { code status } agreement { id status territories { territory { code } } } } }`,
+      { id },
+    );
     expect(ok.errors).toBeUndefined();
-    expect(ok.data.approveApplication).toMatchObject({ application: { status: 'approved' }, partner: { code: 'GQL-NEW', status: 'approved' }, agreement: { status: 'draft', territories: [{ territory: { code: 'HZ' } }] } });
+    expect(ok.data.approveApplication).toMatchObject({
+      application: { status: 'approved' },
+      partner: { code: 'GQL-NEW', status: 'approved' },
+      agreement: { status: 'draft', territories: [{ territory: { code: 'HZ' } }] },
+    });
     const agId = ok.data.approveApplication.agreement.id;
     const act = await admin.gql(`mutation($id: ID!) { activateAgreement(id: $id) { status partner { code } } }`, { id: agId });
     expect(act.data.activateAgreement).toEqual({ status: 'active', partner: { code: 'GQL-NEW' } });

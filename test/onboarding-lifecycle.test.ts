@@ -1,6 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowedPartnerActions, applicationTransition, checkWeights, evaluateChecklist, meetsMinimum, partnerTransition, weightedScore, type PartnerAction } from '../src/modules/onboarding/onboarding.rules.js';
+import {
+  allowedPartnerActions,
+  applicationTransition,
+  checkWeights,
+  evaluateChecklist,
+  meetsMinimum,
+  partnerTransition,
+  weightedScore,
+  type PartnerAction,
+} from '../src/modules/onboarding/onboarding.rules.js';
 import type { PartnerStatus } from '../src/modules/onboarding/partners.schemas.js';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
 
@@ -49,15 +58,31 @@ describe('partner lifecycle rules (pure)', () => {
       { code: 'legal', name: 'Legal', required: true },
       { code: 'survey', name: 'Survey', required: false },
     ];
-    expect(evaluateChecklist(kinds, [{ code: 'credit', result: 'fail' }, { code: 'legal', result: 'na' }, { code: 'survey', result: 'fail' }])).toEqual({
+    expect(
+      evaluateChecklist(kinds, [
+        { code: 'credit', result: 'fail' },
+        { code: 'legal', result: 'na' },
+        { code: 'survey', result: 'fail' },
+      ]),
+    ).toEqual({
       missing: ['site_visit'],
       failed: ['credit'],
       complete: false,
     });
   });
   it('scorecard: weights sum to 100; weighted score by hand', () => {
-    expect(checkWeights([{ code: 'a', weight: '60' }, { code: 'b', weight: '30' }])).toBe('weights must sum to 100; they sum to 90');
-    expect(checkWeights([{ code: 'a', weight: '33.3333' }, { code: 'b', weight: '66.6667' }])).toBeNull();
+    expect(
+      checkWeights([
+        { code: 'a', weight: '60' },
+        { code: 'b', weight: '30' },
+      ]),
+    ).toBe('weights must sum to 100; they sum to 90');
+    expect(
+      checkWeights([
+        { code: 'a', weight: '33.3333' },
+        { code: 'b', weight: '66.6667' },
+      ]),
+    ).toBeNull();
     // 40*80/100 + 35*70/100 + 25*90/100 = 32 + 24.5 + 22.5 = 79
     const s = weightedScore(
       [

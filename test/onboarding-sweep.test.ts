@@ -23,8 +23,16 @@ afterAll(async () => t?.close());
 describe('agreement sweep', () => {
   it('announces an agreement ending within the notice period once, and not one ending later', async () => {
     const now = today();
-    const soon = await createAgreement(admin, (await createPartner(admin, 'SW-SOON')).id, { startDate: addDays(now, -100), endDate: addDays(now, 10), activate: true });
-    const later = await createAgreement(admin, (await createPartner(admin, 'SW-LATER')).id, { startDate: addDays(now, -100), endDate: addDays(now, 90), activate: true });
+    const soon = await createAgreement(admin, (await createPartner(admin, 'SW-SOON')).id, {
+      startDate: addDays(now, -100),
+      endDate: addDays(now, 10),
+      activate: true,
+    });
+    const later = await createAgreement(admin, (await createPartner(admin, 'SW-LATER')).id, {
+      startDate: addDays(now, -100),
+      endDate: addDays(now, 90),
+      activate: true,
+    });
     const first = await admin.post('/v1/onboarding/agreements:sweep', { noticeDays: 30 });
     expect(first.statusCode).toBe(200);
     expect(first.data).toEqual({ expired: 0, expiring: 1 });
@@ -43,7 +51,13 @@ describe('agreement sweep', () => {
     const hz = await createTerritory(admin, 'SW-HZ');
     const line = await createLine(admin, 'SW-LINE');
     const p = await createPartner(admin, 'SW-PAST');
-    const a = await createAgreement(admin, p.id, { startDate: '2026-01-01', endDate: '2026-12-31', territories: [{ territoryId: hz.id }], products: [{ productLineId: line.id }], activate: true });
+    const a = await createAgreement(admin, p.id, {
+      startDate: '2026-01-01',
+      endDate: '2026-12-31',
+      territories: [{ territoryId: hz.id }],
+      products: [{ productLineId: line.id }],
+      activate: true,
+    });
     expect((await admin.post(`/v1/partners/${p.id}:activate`, { reason: 'agreement active' })).statusCode).toBe(200);
     expect((await admin.get(`/v1/onboarding/agreements/${a.id}`)).data.status).toBe('active');
     expect((await t.database.rows(sql`select 1 from partner_territory_rights where partner_id = ${p.id}`)).length).toBeGreaterThan(0);
@@ -53,7 +67,9 @@ describe('agreement sweep', () => {
     const after = (await admin.get(`/v1/onboarding/agreements/${a.id}`)).data;
     expect(after).toMatchObject({ status: 'expired', endReason: 'expiry', endedOn: '2026-12-31' });
     expect((await events('agreement.expired')).map((e) => e.resourceId)).toContain(a.id);
-    const audit = await t.database.rows<{ action: string; subject: string }>(sql`select action, subject from audit_log where resource_id = ${a.id} and action = 'expire'`);
+    const audit = await t.database.rows<{ action: string; subject: string }>(
+      sql`select action, subject from audit_log where resource_id = ${a.id} and action = 'expire'`,
+    );
     expect(audit).toEqual([{ action: 'expire', subject: 'agreement-sweep' }]);
     const rights = await t.database.rows(sql`select 1 from partner_territory_rights where partner_id = ${p.id}`);
     expect(rights).toHaveLength(0);

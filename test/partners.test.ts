@@ -23,7 +23,10 @@ afterAll(async () => t?.close());
 
 describe('partners over REST', () => {
   it('creates, reads back with an ETag, and records audit and event rows in the same write', async () => {
-    const res = await admin.post('/v1/partners', partner('P-001', { channel: 'both', tier: 'L1', contactEmail: 'a@b.cn', address: { city: 'Shanghai', country: 'cn' } }));
+    const res = await admin.post(
+      '/v1/partners',
+      partner('P-001', { channel: 'both', tier: 'L1', contactEmail: 'a@b.cn', address: { city: 'Shanghai', country: 'cn' } }),
+    );
     expect(res.statusCode).toBe(201);
     expect(res.headers.location).toBe(`/v1/partners/${res.data.id}`);
     expect(res.data).toMatchObject({ code: 'P-001', status: 'applicant', version: 1, channel: 'both', address: { city: 'Shanghai', country: 'CN' } });
@@ -162,7 +165,7 @@ describe('idempotency', () => {
     expect(await count('partners', `code = 'P-IDEM-C'`)).toBe(1);
   });
 
-  it('keys are per caller: another client of the same tenant is not replayed the first one\'s response', async () => {
+  it("keys are per caller: another client of the same tenant is not replayed the first one's response", async () => {
     const other = t.client(await t.token({ sub: 'another-client' }));
     const res = await other.post('/v1/partners', partner('P-IDEM-SUB'), { 'idempotency-key': 'k-1' });
     expect(res.statusCode).toBe(201);
@@ -193,7 +196,9 @@ describe('auth and tenancy', () => {
     const res = await t.client(expired).get('/v1/partners');
     expect(res.statusCode).toBe(401);
     expect(res.data.detail).toMatch(/expired/);
-    const noTenant = await new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('test-secret-0123456789-0123456789-abcdef'));
+    const noTenant = await new SignJWT({ scope: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('test-secret-0123456789-0123456789-abcdef'));
     expect((await t.client(noTenant).get('/v1/partners')).statusCode).toBe(401);
   });
 
@@ -247,10 +252,9 @@ describe('auth and tenancy', () => {
 
 describe('partners over GraphQL', () => {
   it('creates, reads, lists as a connection and updates with version checks', async () => {
-    const created = await admin.gql(
-      `mutation($in: CreatePartnerInput!) { createPartner(input: $in) { id code status version channel } }`,
-      { in: { code: 'G-001', legalName: 'Graph One', type: 'agent', channel: 'online' } },
-    );
+    const created = await admin.gql(`mutation($in: CreatePartnerInput!) { createPartner(input: $in) { id code status version channel } }`, {
+      in: { code: 'G-001', legalName: 'Graph One', type: 'agent', channel: 'online' },
+    });
     expect(created.errors).toBeUndefined();
     expect(created.data.createPartner).toMatchObject({ code: 'G-001', status: 'applicant', version: 1, channel: 'online' });
     const id = created.data.createPartner.id;
@@ -269,7 +273,10 @@ describe('partners over GraphQL', () => {
     const seen = new Set<string>();
     let after: string | null = null;
     for (;;) {
-      const r: any = await admin.gql(`query($after: String) { partners(first: 7, after: $after, filter: {q: "PG-"}) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const r: any = await admin.gql(
+        `query($after: String) { partners(first: 7, after: $after, filter: {q: "PG-"}) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       for (const e of r.data.partners.edges) seen.add(e.node.code);
       if (!r.data.partners.pageInfo.hasNextPage) break;
       after = r.data.partners.pageInfo.endCursor;

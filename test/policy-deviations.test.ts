@@ -26,15 +26,37 @@ afterAll(async () => t?.close());
 describe('deviation requests', () => {
   let devId: string;
   it('a partner asks to sell below the minimum; a price inside the band needs none; other partners are invisible', async () => {
-    const inside = await partnerA.post('/v1/policy/deviations', { product: 'W1', price: '85.00', validFrom: '2026-03-01', validTo: '2026-03-31', reason: 'promo' });
+    const inside = await partnerA.post('/v1/policy/deviations', {
+      product: 'W1',
+      price: '85.00',
+      validFrom: '2026-03-01',
+      validTo: '2026-03-31',
+      reason: 'promo',
+    });
     expect(inside.statusCode).toBe(422);
-    const res = await partnerA.post('/v1/policy/deviations', { product: 'W1', price: '70.00', validFrom: '2026-03-01', validTo: '2026-03-31', reason: 'clearance of old stock' });
+    const res = await partnerA.post('/v1/policy/deviations', {
+      product: 'W1',
+      price: '70.00',
+      validFrom: '2026-03-01',
+      validTo: '2026-03-31',
+      reason: 'clearance of old stock',
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.data).toMatchObject({ partnerId: A.id, kind: 'below_min_resale', status: 'pending', price: '70.0000' });
     devId = res.data.id;
-    const above = await admin.post('/v1/policy/deviations', { partner: B.code, product: 'W1', price: '120', validFrom: '2026-03-01', validTo: '2026-03-31', reason: 'premium bundle' });
+    const above = await admin.post('/v1/policy/deviations', {
+      partner: B.code,
+      product: 'W1',
+      price: '120',
+      validFrom: '2026-03-01',
+      validTo: '2026-03-31',
+      reason: 'premium bundle',
+    });
     expect(above.data.kind).toBe('above_list');
-    expect((await partnerA.post('/v1/policy/deviations', { partner: B.id, product: 'W1', price: '70', validFrom: '2026-03-01', validTo: '2026-03-31', reason: 'x' })).statusCode).toBe(404);
+    expect(
+      (await partnerA.post('/v1/policy/deviations', { partner: B.id, product: 'W1', price: '70', validFrom: '2026-03-01', validTo: '2026-03-31', reason: 'x' }))
+        .statusCode,
+    ).toBe(404);
     expect((await partnerA.get(`/v1/policy/deviations/${above.data.id}`)).statusCode).toBe(404);
     const mine = await partnerA.get('/v1/policy/deviations');
     expect(mine.data.data.map((d: { id: string }) => d.id)).toEqual([devId]);
@@ -88,21 +110,41 @@ describe('price observations and violations', () => {
     expect(g.data.priceViolations.nodes).toHaveLength(2);
     const mine = await partnerA.get('/v1/policy/violations');
     expect(mine.data.data.every((o: { partnerId: string }) => o.partnerId === A.id)).toBe(true);
-    expect((await partnerA.post('/v1/policy/price-observations', { partner: A.id, product: 'W1', date: '2026-02-10', price: '1', source: 'x' })).statusCode).toBe(403);
-    const counts = await t.app.services.policy.violations.countByPartner({ tenantId: 't1', subject: 's', scopes: new Set(['admin']), kind: 'system' }, '2026-01-01', '2026-12-31');
+    expect(
+      (await partnerA.post('/v1/policy/price-observations', { partner: A.id, product: 'W1', date: '2026-02-10', price: '1', source: 'x' })).statusCode,
+    ).toBe(403);
+    const counts = await t.app.services.policy.violations.countByPartner(
+      { tenantId: 't1', subject: 's', scopes: new Set(['admin']), kind: 'system' },
+      '2026-01-01',
+      '2026-12-31',
+    );
     expect(counts.get(A.id)).toEqual({ count: 2, totalShortfall: '1.0100' });
     expect(counts.get(B.id)).toEqual({ count: 1, totalShortfall: '5.0000' });
   });
 
   it('imports observations (kind policy.price-observations) with a row report; a repeated reference is skipped', async () => {
-    const csv = ['partner,product,date,price,source,reference', `${B.code},W1,2026-05-01,50,erp,R1`, `${B.code},W1,2026-05-01,90,erp,R2`, `NOPE,W1,2026-05-01,90,erp,R3`, `${B.code},W1,not-a-date,90,erp,R4`].join('\n');
+    const csv = [
+      'partner,product,date,price,source,reference',
+      `${B.code},W1,2026-05-01,50,erp,R1`,
+      `${B.code},W1,2026-05-01,90,erp,R2`,
+      `NOPE,W1,2026-05-01,90,erp,R3`,
+      `${B.code},W1,not-a-date,90,erp,R4`,
+    ].join('\n');
     const send = async () =>
       t.app
-        .inject({ method: 'POST', url: '/v1/policy/price-observations:import', headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'text/csv' }, payload: csv })
+        .inject({
+          method: 'POST',
+          url: '/v1/policy/price-observations:import',
+          headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'text/csv' },
+          payload: csv,
+        })
         .then((r) => JSON.parse(r.body));
     const first = await send();
     expect(first).toMatchObject({ rowsRead: 4, accepted: 2, rejected: 2, created: 2 });
-    expect(first.errors.map((e: { line: number; path?: string }) => [e.line, e.path]).sort()).toEqual([[4, 'partner'], [5, 'date']]);
+    expect(first.errors.map((e: { line: number; path?: string }) => [e.line, e.path]).sort()).toEqual([
+      [4, 'partner'],
+      [5, 'date'],
+    ]);
     const second = await send();
     expect(second).toMatchObject({ created: 0, unchanged: 2 });
     expect(await count(`price_observations where source = 'erp'`)).toBe(2);
@@ -117,8 +159,27 @@ describe('channel terms', () => {
       expect(c.statusCode, c.body).toBe(201);
       return c.data;
     };
-    const base = await mk({ name: 'Default', scope: { kind: 'default' }, effectiveFrom: '2026-01-01', returnWindowDays: 7, returnConditions: 'unopened', creditLimit: '100000', creditCurrency: 'CNY', paymentTermsDays: 30, territoryExclusivity: false, crossRegionSelling: 'forbidden' });
-    const mine = await mk({ name: 'A special', scope: { kind: 'partner', value: A.id }, effectiveFrom: '2026-01-01', effectiveTo: '2026-06-30', creditLimit: '250000.50', creditCurrency: 'CNY', territoryExclusivity: true });
+    const base = await mk({
+      name: 'Default',
+      scope: { kind: 'default' },
+      effectiveFrom: '2026-01-01',
+      returnWindowDays: 7,
+      returnConditions: 'unopened',
+      creditLimit: '100000',
+      creditCurrency: 'CNY',
+      paymentTermsDays: 30,
+      territoryExclusivity: false,
+      crossRegionSelling: 'forbidden',
+    });
+    const mine = await mk({
+      name: 'A special',
+      scope: { kind: 'partner', value: A.id },
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2026-06-30',
+      creditLimit: '250000.50',
+      creditCurrency: 'CNY',
+      territoryExclusivity: true,
+    });
     expect((await admin.post(`/v1/policy/terms/${base.id}/publish`, {})).statusCode).toBe(200);
     expect((await admin.post(`/v1/policy/terms/${mine.id}/publish`, {})).statusCode).toBe(200);
     const r = await partnerA.get(`/v1/policy/terms/resolve?partner=${A.id}&date=2026-06-30`);
@@ -136,7 +197,10 @@ describe('channel terms', () => {
     expect(overlap.statusCode).toBe(409);
     expect(overlap.data.detail).toContain(base.id);
     expect((await partnerA.get(`/v1/policy/terms/resolve?partner=${B.id}`)).statusCode).toBe(404);
-    const g = await admin.gql(`query($p: String!) { resolveTerms(partner: $p, date: "2026-03-01") { creditLimit { value scope { kind } } paymentTermsDays { value } } }`, { p: A.code });
+    const g = await admin.gql(
+      `query($p: String!) { resolveTerms(partner: $p, date: "2026-03-01") { creditLimit { value scope { kind } } paymentTermsDays { value } } }`,
+      { p: A.code },
+    );
     expect(g.data.resolveTerms).toEqual({ creditLimit: { value: '250000.5000', scope: { kind: 'partner' } }, paymentTermsDays: { value: 30 } });
   });
 });

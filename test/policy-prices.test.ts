@@ -42,10 +42,19 @@ describe('precedence', () => {
     // scopes that do not apply to P: must never win, whatever the subset
     const other = await makePartner(admin, 'P-OTHER');
     const all = Array.from({ length: 32 }, (_, m) => price(`S${m}`, '99.00', '100.00'));
-    for (const [kind, value] of [['partner', other.id], ['tier', 'silver'], ['partner_type', 'retailer'], ['channel', 'offline']] as const) {
+    for (const [kind, value] of [
+      ['partner', other.id],
+      ['tier', 'silver'],
+      ['partner_type', 'retailer'],
+      ['channel', 'offline'],
+    ] as const) {
       await makePolicy(admin, { code: `NOISE-${kind}`, scope: { kind, value }, lines: all });
     }
-    const res = await admin.post('/v1/policy/prices:resolve', { partner: P.code, date: '2026-05-01', lines: Array.from({ length: 32 }, (_, m) => ({ product: `S${m}` })) });
+    const res = await admin.post('/v1/policy/prices:resolve', {
+      partner: P.code,
+      date: '2026-05-01',
+      lines: Array.from({ length: 32 }, (_, m) => ({ product: `S${m}` })),
+    });
     expect(res.statusCode, res.body).toBe(200);
     for (let m = 0; m < 32; m++) {
       const line = res.data.lines[m];
@@ -75,7 +84,11 @@ describe('precedence', () => {
         price('C', '39.00', '80.00'),
       ],
     });
-    const res = await admin.post('/v1/policy/prices:resolve', { partner: P.id, date: '2026-05-01', lines: [{ product: 'A' }, { product: 'B' }, { product: 'C' }, { product: 'D' }] });
+    const res = await admin.post('/v1/policy/prices:resolve', {
+      partner: P.id,
+      date: '2026-05-01',
+      lines: [{ product: 'A' }, { product: 'B' }, { product: 'C' }, { product: 'D' }],
+    });
     const [a, b, c, d] = res.data.lines;
     expect([a.distributionPrice, a.source.scope.kind, a.source.level]).toEqual(['40.0000', 'tier', 'product_line']); // tier line > default product
     expect([b.distributionPrice, b.source.level]).toEqual(['40.0000', 'product_line']);
@@ -88,18 +101,33 @@ describe('precedence', () => {
 describe('versions', () => {
   let v1: { policyId: string; versionId: string };
   it('effective dates are inclusive calendar dates: the first day, the last day, the day after', async () => {
-    v1 = await makePolicy(admin, { code: 'DATES', scope: { kind: 'default' }, effectiveFrom: '2026-01-01', effectiveTo: '2026-03-31', lines: [price('E', '10.00', '20.00'), price('F', '10.00', '20.00')] });
-    const v2 = await admin.post(`/v1/policy/price-policies/${v1.policyId}/versions`, { copyFrom: v1.versionId, effectiveFrom: '2026-04-01', effectiveTo: null });
+    v1 = await makePolicy(admin, {
+      code: 'DATES',
+      scope: { kind: 'default' },
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2026-03-31',
+      lines: [price('E', '10.00', '20.00'), price('F', '10.00', '20.00')],
+    });
+    const v2 = await admin.post(`/v1/policy/price-policies/${v1.policyId}/versions`, {
+      copyFrom: v1.versionId,
+      effectiveFrom: '2026-04-01',
+      effectiveTo: null,
+    });
     expect(v2.statusCode).toBe(201);
     expect(v2.data).toMatchObject({ number: 2, status: 'draft', lineCount: 2, copiedFromId: v1.versionId });
     await admin.post(`/v1/policy/versions/${v2.data.id}/lines`, { lines: [price('E', '11.00', '20.00')] });
-    await admin.delete(`/v1/policy/versions/${v2.data.id}/lines/${(await admin.get(`/v1/policy/versions/${v2.data.id}/lines`)).data.data.find((l: { product: { code: string } }) => l.product.code === 'F').id}`);
+    await admin.delete(
+      `/v1/policy/versions/${v2.data.id}/lines/${(await admin.get(`/v1/policy/versions/${v2.data.id}/lines`)).data.data.find((l: { product: { code: string } }) => l.product.code === 'F').id}`,
+    );
     expect((await admin.post(`/v1/policy/versions/${v2.data.id}/publish`, {})).statusCode).toBe(200);
-    const at = async (date: string, product = 'E') => (await admin.get(`/v1/policy/prices/resolve?partner=${P.code}&product=${product}&date=${date}`));
+    const at = async (date: string, product = 'E') => await admin.get(`/v1/policy/prices/resolve?partner=${P.code}&product=${product}&date=${date}`);
     expect((await at('2025-12-31')).statusCode).toBe(404);
     expect((await at('2026-01-01')).data).toMatchObject({ distributionPrice: '10.0000', source: { versionNumber: 1 } });
     expect((await at('2026-03-31')).data).toMatchObject({ distributionPrice: '10.0000', source: { versionNumber: 1 } });
-    expect((await at('2026-04-01')).data).toMatchObject({ distributionPrice: '11.0000', source: { versionNumber: 2, effectiveFrom: '2026-04-01', effectiveTo: null } });
+    expect((await at('2026-04-01')).data).toMatchObject({
+      distributionPrice: '11.0000',
+      source: { versionNumber: 2, effectiveFrom: '2026-04-01', effectiveTo: null },
+    });
     // F is not in version 2: priced on the last day of version 1, unpriced the day after
     expect((await at('2026-03-31', 'F')).statusCode).toBe(200);
     const after = await at('2026-04-01', 'F');
@@ -117,7 +145,12 @@ describe('versions', () => {
       await admin.post(`/v1/policy/versions/${id}/lines`, { lines: [price('E', '1.00', '20.00')] }),
       await admin.delete(`/v1/policy/versions/${id}/lines/${lines[0].id}`),
       await t.app
-        .inject({ method: 'POST', url: `/v1/policy/versions/${id}/lines:import`, headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'text/csv' }, payload: 'product,distributionPrice,suggestedRetailPrice\nE,1,2\n' })
+        .inject({
+          method: 'POST',
+          url: `/v1/policy/versions/${id}/lines:import`,
+          headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'text/csv' },
+          payload: 'product,distributionPrice,suggestedRetailPrice\nE,1,2\n',
+        })
         .then((r) => ({ statusCode: r.statusCode, data: JSON.parse(r.body) })),
     ];
     for (const r of attempts) {
@@ -133,26 +166,56 @@ describe('versions', () => {
   });
 
   it('refuses a publication overlapping a published version of the same scope for the same product, naming both', async () => {
-    const other = await makePolicy(admin, { code: 'DATES-2', scope: { kind: 'default' }, effectiveFrom: '2026-06-01', effectiveTo: '2026-06-30', lines: [price('E', '9.00', '20.00')], publish: false });
+    const other = await makePolicy(admin, {
+      code: 'DATES-2',
+      scope: { kind: 'default' },
+      effectiveFrom: '2026-06-01',
+      effectiveTo: '2026-06-30',
+      lines: [price('E', '9.00', '20.00')],
+      publish: false,
+    });
     const res = await admin.post(`/v1/policy/versions/${other.versionId}/publish`, {});
     expect(res.statusCode).toBe(409);
     expect(res.data.detail).toMatch(/Version 2 of policy 'DATES'.*product 'E'/);
     expect(res.data.conflicts[0]).toMatchObject({ policyCode: 'DATES', versionNumber: 2, product: 'E' });
     expect((await admin.get(`/v1/policy/versions/${other.versionId}`)).data.status).toBe('draft');
     // the same content in another scope, or on dates that do not overlap, is fine
-    const elsewhere = await makePolicy(admin, { code: 'DATES-T', scope: { kind: 'tier', value: 'silver' }, effectiveFrom: '2026-06-01', lines: [price('E', '9.00', '20.00')] });
+    const elsewhere = await makePolicy(admin, {
+      code: 'DATES-T',
+      scope: { kind: 'tier', value: 'silver' },
+      effectiveFrom: '2026-06-01',
+      lines: [price('E', '9.00', '20.00')],
+    });
     expect(elsewhere.versionId).toBeTruthy();
-    const before = await makePolicy(admin, { code: 'DATES-3', scope: { kind: 'default' }, effectiveFrom: '2025-01-01', effectiveTo: '2025-12-31', lines: [price('E', '9.00', '20.00')] });
+    const before = await makePolicy(admin, {
+      code: 'DATES-3',
+      scope: { kind: 'default' },
+      effectiveFrom: '2025-01-01',
+      effectiveTo: '2025-12-31',
+      lines: [price('E', '9.00', '20.00')],
+    });
     expect(before.versionId).toBeTruthy();
   });
 
   it('two concurrent publications that overlap: exactly one wins', async () => {
     for (const product of ['G1', 'G2', 'G3']) {
-      const a = await makePolicy(admin, { code: `RACE-A-${product}`, scope: { kind: 'channel', value: 'offline' }, lines: [price(product, '5.00', '9.00')], publish: false });
-      const b = await makePolicy(admin, { code: `RACE-B-${product}`, scope: { kind: 'channel', value: 'offline' }, lines: [price(product, '6.00', '9.00')], publish: false });
+      const a = await makePolicy(admin, {
+        code: `RACE-A-${product}`,
+        scope: { kind: 'channel', value: 'offline' },
+        lines: [price(product, '5.00', '9.00')],
+        publish: false,
+      });
+      const b = await makePolicy(admin, {
+        code: `RACE-B-${product}`,
+        scope: { kind: 'channel', value: 'offline' },
+        lines: [price(product, '6.00', '9.00')],
+        publish: false,
+      });
       const results = await Promise.all([a, b].map((x) => admin.post(`/v1/policy/versions/${x.versionId}/publish`, {})));
       expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-      const n = await count(`price_versions v join price_lines l on l.version_id = v.id join products p on p.id = l.product_id where v.status = 'published' and p.code = '${product}'`);
+      const n = await count(
+        `price_versions v join price_lines l on l.version_id = v.id join products p on p.id = l.product_id where v.status = 'published' and p.code = '${product}'`,
+      );
       expect(n).toBe(1);
     }
   });
@@ -168,13 +231,33 @@ describe('versions', () => {
   });
 
   it('validates prices: non-negative, at most 4 decimals, min resale <= retail; nothing written', async () => {
-    const { versionId } = await makePolicy(admin, { code: 'VAL', scope: { kind: 'default' }, lines: [price('M', '1.00', '2.00')], publish: false, effectiveFrom: '2030-01-01' });
+    const { versionId } = await makePolicy(admin, {
+      code: 'VAL',
+      scope: { kind: 'default' },
+      lines: [price('M', '1.00', '2.00')],
+      publish: false,
+      effectiveFrom: '2030-01-01',
+    });
     const bad = await admin.post(`/v1/policy/versions/${versionId}/lines`, {
-      lines: [price('M', '-1', '2'), price('M', '1.00001', '2'), price('M', '1', '2', '3'), { productLine: 'L1', product: 'M', distributionPrice: '1', suggestedRetailPrice: '2' }, price('M', '1', 2 as unknown as string)],
+      lines: [
+        price('M', '-1', '2'),
+        price('M', '1.00001', '2'),
+        price('M', '1', '2', '3'),
+        { productLine: 'L1', product: 'M', distributionPrice: '1', suggestedRetailPrice: '2' },
+        price('M', '1', 2 as unknown as string),
+      ],
     });
     expect(bad.statusCode).toBe(400);
     const paths = bad.data.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['body.lines.0.distributionPrice', 'body.lines.1.distributionPrice', 'body.lines.2.minResalePrice', 'body.lines.3.product', 'body.lines.4.suggestedRetailPrice']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'body.lines.0.distributionPrice',
+        'body.lines.1.distributionPrice',
+        'body.lines.2.minResalePrice',
+        'body.lines.3.product',
+        'body.lines.4.suggestedRetailPrice',
+      ]),
+    );
     const unknown = await admin.post(`/v1/policy/versions/${versionId}/lines`, { lines: [price('NOPE', '1', '2')] });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.data.errors[0].path).toBe('lines.0.product');
@@ -187,12 +270,29 @@ describe('versions', () => {
 
 describe('discounts and money', () => {
   const rules = [
-    { kind: 'volume', basis: 'quantity', tiers: [{ min: '100', ratePercent: '3' }, { min: '500', ratePercent: '5' }] },
-    { kind: 'payment_term', tiers: [{ withinDays: 10, ratePercent: '2' }, { withinDays: 30, ratePercent: '1' }] },
+    {
+      kind: 'volume',
+      basis: 'quantity',
+      tiers: [
+        { min: '100', ratePercent: '3' },
+        { min: '500', ratePercent: '5' },
+      ],
+    },
+    {
+      kind: 'payment_term',
+      tiers: [
+        { withinDays: 10, ratePercent: '2' },
+        { withinDays: 30, ratePercent: '1' },
+      ],
+    },
   ];
   beforeAll(async () => {
     await makePolicy(admin, { code: 'DISC', scope: { kind: 'partner_type', value: 'dealer' }, discountRules: rules, lines: [price('H', '10.00', '15.00')] });
-    await makePolicy(admin, { code: 'MONEY', scope: { kind: 'partner', value: P.id }, lines: [price('I', '33.3333', '50.00'), price('J', '0.1', '1'), price('K', '0.125', '1')] });
+    await makePolicy(admin, {
+      code: 'MONEY',
+      scope: { kind: 'partner', value: P.id },
+      lines: [price('I', '33.3333', '50.00'), price('J', '0.1', '1'), price('K', '0.125', '1')],
+    });
   });
 
   it.each([
@@ -200,12 +300,41 @@ describe('discounts and money', () => {
     ['100', undefined, '1000.00', [['volume_quantity', '3', '30.00']], '970.00'],
     ['499', undefined, '4990.00', [['volume_quantity', '3', '149.70']], '4840.30'],
     ['500', undefined, '5000.00', [['volume_quantity', '5', '250.00']], '4750.00'],
-    ['100', 10, '1000.00', [['volume_quantity', '3', '30.00'], ['payment_term', '2', '19.40']], '950.60'],
-    ['100', 11, '1000.00', [['volume_quantity', '3', '30.00'], ['payment_term', '1', '9.70']], '960.30'],
-    ['100', 30, '1000.00', [['volume_quantity', '3', '30.00'], ['payment_term', '1', '9.70']], '960.30'],
+    [
+      '100',
+      10,
+      '1000.00',
+      [
+        ['volume_quantity', '3', '30.00'],
+        ['payment_term', '2', '19.40'],
+      ],
+      '950.60',
+    ],
+    [
+      '100',
+      11,
+      '1000.00',
+      [
+        ['volume_quantity', '3', '30.00'],
+        ['payment_term', '1', '9.70'],
+      ],
+      '960.30',
+    ],
+    [
+      '100',
+      30,
+      '1000.00',
+      [
+        ['volume_quantity', '3', '30.00'],
+        ['payment_term', '1', '9.70'],
+      ],
+      '960.30',
+    ],
     ['100', 31, '1000.00', [['volume_quantity', '3', '30.00']], '970.00'],
   ] as const)('quantity %s, pay in %s days: gross %s, steps %j, net %s', async (qty, days, gross, steps, net) => {
-    const res = await admin.get(`/v1/policy/prices/resolve?partner=${P.id}&product=H&date=2026-05-01&quantity=${qty}${days !== undefined ? `&paymentTermDays=${days}` : ''}`);
+    const res = await admin.get(
+      `/v1/policy/prices/resolve?partner=${P.id}&product=H&date=2026-05-01&quantity=${qty}${days !== undefined ? `&paymentTermDays=${days}` : ''}`,
+    );
     expect(res.statusCode, res.body).toBe(200);
     expect(res.data.grossAmount).toBe(gross);
     expect(res.data.discounts.map((d: { rule: string; ratePercent: string; amount: string }) => [d.rule, d.ratePercent, d.amount])).toEqual(steps);
@@ -216,7 +345,12 @@ describe('discounts and money', () => {
     const res = await admin.post('/v1/policy/prices:resolve', {
       partner: P.id,
       date: '2026-05-01',
-      lines: [{ product: 'I', quantity: '3' }, { product: 'J', quantity: 3 }, { product: 'K', quantity: '1' }, { product: 'K', quantity: '3' }],
+      lines: [
+        { product: 'I', quantity: '3' },
+        { product: 'J', quantity: 3 },
+        { product: 'K', quantity: '1' },
+        { product: 'K', quantity: '3' },
+      ],
     });
     const [i, j, k1, k3] = res.data.lines;
     expect([i.grossAmount, i.netAmount, i.netUnitPrice]).toEqual(['100.00', '100.00', '33.3333']); // 99.9999 -> 100.00
@@ -224,10 +358,16 @@ describe('discounts and money', () => {
     expect(k1.grossAmount).toBe('0.13'); // 0.125 half-up, not banker's 0.12
     expect(k3.grossAmount).toBe('0.38'); // 0.375 -> 0.38
     // the same through GraphQL
-    const g = await admin.gql(`query($p: String!) { resolvePrices(input: { partner: $p, date: "2026-05-01", lines: [{ product: "I", quantity: "3" }, { product: "H", quantity: "500" }] }) { lines { product grossAmount netAmount discounts { rule ratePercent base amount } source { scope { kind } versionNumber reason } } } }`, { p: P.code });
+    const g = await admin.gql(
+      `query($p: String!) { resolvePrices(input: { partner: $p, date: "2026-05-01", lines: [{ product: "I", quantity: "3" }, { product: "H", quantity: "500" }] }) { lines { product grossAmount netAmount discounts { rule ratePercent base amount } source { scope { kind } versionNumber reason } } } }`,
+      { p: P.code },
+    );
     expect(g.errors).toBeUndefined();
     expect(g.data.resolvePrices.lines[0]).toMatchObject({ grossAmount: '100.00', source: { scope: { kind: 'partner' } } });
-    expect(g.data.resolvePrices.lines[1]).toMatchObject({ netAmount: '4750.00', discounts: [{ rule: 'volume_quantity', ratePercent: '5', base: '5000.00', amount: '250.00' }] });
+    expect(g.data.resolvePrices.lines[1]).toMatchObject({
+      netAmount: '4750.00',
+      discounts: [{ rule: 'volume_quantity', ratePercent: '5', base: '5000.00', amount: '250.00' }],
+    });
   });
 });
 
@@ -235,13 +375,26 @@ describe('bulk', () => {
   it('imports a 1,000-row price list into a draft (dryRun, allOrNothing, row report) and resolves 1,000 lines in a bounded number of statements', async () => {
     const codes = Array.from({ length: 1000 }, (_, i) => `BULK-${String(i).padStart(4, '0')}`);
     await catalogFixture(t, { products: codes.map((code) => ({ code })) });
-    const p = await admin.post('/v1/policy/price-policies', { code: 'BULK', name: 'Bulk', currency: 'CNY', scope: { kind: 'partner_type', value: 'distributor' } });
-    const v = await admin.post(`/v1/policy/price-policies/${p.data.id}/versions`, { effectiveFrom: '2026-01-01', discountRules: [{ kind: 'volume', basis: 'amount', tiers: [{ min: '1000', ratePercent: '1.5' }] }] });
+    const p = await admin.post('/v1/policy/price-policies', {
+      code: 'BULK',
+      name: 'Bulk',
+      currency: 'CNY',
+      scope: { kind: 'partner_type', value: 'distributor' },
+    });
+    const v = await admin.post(`/v1/policy/price-policies/${p.data.id}/versions`, {
+      effectiveFrom: '2026-01-01',
+      discountRules: [{ kind: 'volume', basis: 'amount', tiers: [{ min: '1000', ratePercent: '1.5' }] }],
+    });
     const csv = (rows: string[]) => ['product,distributionPrice,suggestedRetailPrice,minResalePrice', ...rows].join('\n') + '\n';
     const good = codes.map((c, i) => `${c},${(i % 97) + 1}.25,${(i % 97) + 10},${(i % 97) + 2}`);
     const imp = async (body: string, q = '') =>
       t.app
-        .inject({ method: 'POST', url: `/v1/policy/versions/${v.data.id}/lines:import${q}`, headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'text/csv' }, payload: body })
+        .inject({
+          method: 'POST',
+          url: `/v1/policy/versions/${v.data.id}/lines:import${q}`,
+          headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'text/csv' },
+          payload: body,
+        })
         .then((r) => ({ statusCode: r.statusCode, data: JSON.parse(r.body) }));
     const bad = [...good, 'NO-SUCH,1,2,', `${codes[0]},5,2,`];
     const dry = await imp(csv(bad), '?dryRun=true');
@@ -286,12 +439,19 @@ describe('access', () => {
   });
 
   it('GraphQL: create, publish and read a policy with its versions (batched)', async () => {
-    const c = await admin.gql(`mutation { createPricePolicy(input: { code: "GQL", name: "G", currency: "usd", scope: { kind: default } }) { id currency scope { kind value } } }`);
+    const c = await admin.gql(
+      `mutation { createPricePolicy(input: { code: "GQL", name: "G", currency: "usd", scope: { kind: default } }) { id currency scope { kind value } } }`,
+    );
     expect(c.errors).toBeUndefined();
     expect(c.data.createPricePolicy).toMatchObject({ currency: 'USD', scope: { kind: 'default', value: null } });
-    const v = await admin.gql(`mutation($p: ID!) { createPriceVersion(policyId: $p, input: { effectiveFrom: "2031-01-01" }) { id number status } }`, { p: c.data.createPricePolicy.id });
+    const v = await admin.gql(`mutation($p: ID!) { createPriceVersion(policyId: $p, input: { effectiveFrom: "2031-01-01" }) { id number status } }`, {
+      p: c.data.createPricePolicy.id,
+    });
     const vid = v.data.createPriceVersion.id;
-    const l = await admin.gql(`mutation($v: ID!) { setPriceLines(versionId: $v, lines: [{ product: "M", distributionPrice: "1.5", suggestedRetailPrice: "3" }]) { created } }`, { v: vid });
+    const l = await admin.gql(
+      `mutation($v: ID!) { setPriceLines(versionId: $v, lines: [{ product: "M", distributionPrice: "1.5", suggestedRetailPrice: "3" }]) { created } }`,
+      { v: vid },
+    );
     expect(l.data.setPriceLines.created).toBe(1);
     const pub = await admin.gql(`mutation($v: ID!) { publishPriceVersion(id: $v) { status effectiveFrom } }`, { v: vid });
     expect(pub.data.publishPriceVersion).toEqual({ status: 'published', effectiveFrom: '2031-01-01' });
@@ -299,7 +459,10 @@ describe('access', () => {
     const list = await admin.gql(`{ pricePolicies(first: 100) { nodes { code versions { number status lineCount } } } }`);
     expect(t.database.statements - before).toBeLessThanOrEqual(3);
     expect(list.data.pricePolicies.nodes.find((n: { code: string }) => n.code === 'GQL').versions).toEqual([{ number: 1, status: 'published', lineCount: 1 }]);
-    const r = await admin.gql(`query($p: String!) { resolvePrice(partner: $p, product: "M", date: "2031-02-01") { distributionPrice currency source { policyCode } } }`, { p: P.code });
+    const r = await admin.gql(
+      `query($p: String!) { resolvePrice(partner: $p, product: "M", date: "2031-02-01") { distributionPrice currency source { policyCode } } }`,
+      { p: P.code },
+    );
     expect(r.data.resolvePrice).toEqual({ distributionPrice: '1.5000', currency: 'USD', source: { policyCode: 'GQL' } });
   });
 });

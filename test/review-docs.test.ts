@@ -23,7 +23,9 @@ describe('documented POSTs whose body is optional accept a request without a bod
     const version = await admin.post(`/v1/policy/price-policies/${policy.data.id}/versions`, { effectiveFrom: '2026-01-01' });
     expect(version.statusCode).toBe(201);
     expect((await admin.post('/v1/onboarding/product-lines', { code: 'TEA', name: 'Tea' })).statusCode).toBe(201);
-    const line = await admin.post(`/v1/policy/versions/${version.data.id}/lines`, { lines: [{ productLine: 'TEA', distributionPrice: '8.00', suggestedRetailPrice: '12.00' }] });
+    const line = await admin.post(`/v1/policy/versions/${version.data.id}/lines`, {
+      lines: [{ productLine: 'TEA', distributionPrice: '8.00', suggestedRetailPrice: '12.00' }],
+    });
     expect(line.statusCode).toBe(200);
     const res = await bare(`/v1/policy/versions/${version.data.id}/publish`);
     expect(res.statusCode).toBe(200);

@@ -80,9 +80,13 @@ describe('target: allocation with save is set-based', () => {
 
     // 100.00 / 40 = 2.50 each; the parts, the stored rows and the total all agree
     expect(big.data.parts.every((p: { value: string; targetId: string }) => p.value === '2.50' && p.targetId)).toBe(true);
-    const stored = await t.database.rows<{ s: string; n: number }>(sql`select sum(value)::text as s, count(*)::int as n from targets where tenant_id = 't1' and period = '2031'`);
+    const stored = await t.database.rows<{ s: string; n: number }>(
+      sql`select sum(value)::text as s, count(*)::int as n from targets where tenant_id = 't1' and period = '2031'`,
+    );
     expect(stored[0]).toEqual({ s: '100.0000', n: 40 });
-    const ev = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from events where tenant_id = 't1' and type = 'target.set' and payload->'target'->>'period' = '2031'`);
+    const ev = await t.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from events where tenant_id = 't1' and type = 'target.set' and payload->'target'->>'period' = '2031'`,
+    );
     expect(Number(ev[0]!.n)).toBe(40);
 
     // re-allocate 100.01: one partner gets 2.51, the others keep 2.50 and are not touched (version 1)
@@ -91,7 +95,9 @@ describe('target: allocation with save is set-based', () => {
     expect(again.statusCode, again.body).toBe(200);
     expect(t.database.statements).toBeLessThanOrEqual(nBig + 1);
     expect(again.data.parts.map((p: { targetId: string }) => p.targetId)).toEqual(big.data.parts.map((p: { targetId: string }) => p.targetId));
-    const rows = await t.database.rows<{ value: string; version: number }>(sql`select value::text as value, version from targets where tenant_id = 't1' and period = '2031' order by value desc, partner_id`);
+    const rows = await t.database.rows<{ value: string; version: number }>(
+      sql`select value::text as value, version from targets where tenant_id = 't1' and period = '2031' order by value desc, partner_id`,
+    );
     expect(rows[0]).toEqual({ value: '2.5100', version: 2 });
     expect(rows.slice(1).every((r) => r.value === '2.5000' && Number(r.version) === 1)).toBe(true);
     const sum = await t.database.rows<{ s: string }>(sql`select sum(value)::text as s from targets where tenant_id = 't1' and period = '2031'`);
@@ -142,7 +148,8 @@ describe('GraphQL: money fields are Decimal', () => {
 
 describe('evaluation: scores a template can give fit where they are stored', () => {
   const kpi = (scoring: Record<string, unknown>) => ({ code: 'k', name: 'k', weight: '100', direction: 'higher', source: 'manual', scoring });
-  const tpl = (code: string, scoring: Record<string, unknown>) => admin.post('/v1/evaluations/templates', { code, name: code, gradeBands: [{ grade: 'A', min: '0' }], kpis: [kpi(scoring)] });
+  const tpl = (code: string, scoring: Record<string, unknown>) =>
+    admin.post('/v1/evaluations/templates', { code, name: code, gradeBands: [{ grade: 'A', min: '0' }], kpis: [kpi(scoring)] });
 
   it('refuses a cap, band score or otherwise above 99999.9999 (numeric(9,4)) when the template is saved, not in every later run', async () => {
     const cap = await tpl('RM-CAP', { type: 'linear', floor: '0', target: '1', cap: '100000' });
@@ -176,7 +183,12 @@ describe('incentive: rebate spend maxPercent is a percentage', () => {
   it('refuses maxPercent below 0 or above 100 with a 400 (150% let a spend exceed the order it pays)', async () => {
     const p = await createPartner(admin, 'RM-SPEND');
     for (const maxPercent of ['150', '100.0001', '-10']) {
-      const res = await admin.post(`/v1/incentives/rebate-accounts/${p.id}/spend`, { amount: '120.00', orderRef: `RM-${maxPercent}`, orderAmount: '100.00', maxPercent });
+      const res = await admin.post(`/v1/incentives/rebate-accounts/${p.id}/spend`, {
+        amount: '120.00',
+        orderRef: `RM-${maxPercent}`,
+        orderAmount: '100.00',
+        maxPercent,
+      });
       expect(res.statusCode, `${maxPercent} ${res.body}`).toBe(400);
       expect(res.data.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/maxPercent$/) })]));
     }
@@ -214,7 +226,12 @@ describe('policy: amounts use the ISO 4217 minor unit (not the display digits of
       ['IQD', 'RM-IQD-P', '1.2345', '1.235'],
     ] as const;
     for (const [currency, product, unitPrice, gross] of cases) {
-      await makePolicy(admin, { code: `RM-${currency}`, currency, scope: { kind: 'partner', value: partner.id }, lines: [price(product, unitPrice, '20000.00')] });
+      await makePolicy(admin, {
+        code: `RM-${currency}`,
+        currency,
+        scope: { kind: 'partner', value: partner.id },
+        lines: [price(product, unitPrice, '20000.00')],
+      });
       const res = await admin.get(`/v1/policy/prices/resolve?partner=${partner.code}&product=${product}&date=2026-05-01&quantity=1`);
       expect(res.statusCode, res.body).toBe(200);
       expect([currency, res.data.grossAmount, res.data.netAmount]).toEqual([currency, gross, gross]);
@@ -232,7 +249,10 @@ describe('incentive: a computed amount too large to store is a clear 422', () =>
     const imp = await importCsv(t, token, 'sell-in', 'externalId,date,partnerCode,productCode,quantity,amount\nX-1,2026-01-15,PP,PX,1,100\n');
     expect(imp.data).toMatchObject({ created: 1 });
     const prog = await c.post('/v1/incentives/programs', {
-      code: 'PTS-BIG', name: 'points', type: 'points', granularity: 'quarter',
+      code: 'PTS-BIG',
+      name: 'points',
+      type: 'points',
+      granularity: 'quarter',
       rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '100' }], pointsPerUnit: '99999999999999' },
     });
     expect(prog.statusCode, prog.body).toBe(201);

@@ -48,14 +48,18 @@ describe('actuals import (target.ingest upsert by external id)', () => {
 
   it("a partner user cannot overwrite (take over) another partner's line by reusing its external id", async () => {
     const pbUser = await t.token({ scope: 'actuals:write', partner: pb.id });
-    const totalsBefore = await rows(sql`select partner_id, month::text, amount::text, lines from actual_monthly_totals where tenant_id = 't1' order by partner_id, month`);
+    const totalsBefore = await rows(
+      sql`select partner_id, month::text, amount::text, lines from actual_monthly_totals where tenant_id = 't1' order by partner_id, month`,
+    );
     const res = await importCsv(t, pbUser, 'sell-through', [HEADER, 'X-1,2026-07-05,PB,SKU1,1,1,C1,CN'].join('\n'));
     expect(res.statusCode).toBe(200);
     expect(res.data).toMatchObject({ accepted: 0, rejected: 1, created: 0, updated: 0 });
     expect(res.data.errors[0]).toMatchObject({ line: 2, path: 'externalId' });
     const [line] = await rows(sql`select partner_id, amount::text as amount from sell_through_lines where tenant_id = 't1' and external_id = 'X-1'`);
     expect(line).toEqual({ partner_id: pa.id, amount: '300.0000' });
-    expect(await rows(sql`select partner_id, month::text, amount::text, lines from actual_monthly_totals where tenant_id = 't1' order by partner_id, month`)).toEqual(totalsBefore);
+    expect(
+      await rows(sql`select partner_id, month::text, amount::text, lines from actual_monthly_totals where tenant_id = 't1' order by partner_id, month`),
+    ).toEqual(totalsBefore);
     // its own new lines still import
     const ok = await importCsv(t, pbUser, 'sell-through', [HEADER, 'PB-1,2026-07-05,PB,SKU1,1,10,C1,CN'].join('\n'));
     expect(ok.data).toMatchObject({ accepted: 1, created: 1 });
@@ -63,9 +67,15 @@ describe('actuals import (target.ingest upsert by external id)', () => {
 });
 
 describe('incentive writes by partner users', () => {
-  it("a partner user holding incentives:write cannot book a manual line or grant an award to another partner", async () => {
+  it('a partner user holding incentives:write cannot book a manual line or grant an award to another partner', async () => {
     const paWriter = t.client(await t.token({ scope: 'incentives:write', partner: pa.id }));
-    const line = await paWriter.post('/v1/incentives/statements/lines', { partnerId: pb.id, period: '2026-07', amount: '500.00', reason: 'bonus', unit: 'CNY' });
+    const line = await paWriter.post('/v1/incentives/statements/lines', {
+      partnerId: pb.id,
+      period: '2026-07',
+      amount: '500.00',
+      reason: 'bonus',
+      unit: 'CNY',
+    });
     expect(line.statusCode).toBe(403);
     const award = await paWriter.post('/v1/incentives/awards', { partnerId: pb.id, period: '2026', title: 'Best of the year' });
     expect(award.statusCode).toBe(403);
@@ -76,7 +86,9 @@ describe('incentive writes by partner users', () => {
     expect(await rows(sql`select count(*)::int as n from incentive_statements where tenant_id = 't1'`)).toEqual([{ n: 0 }]);
     expect(await rows(sql`select count(*)::int as n from recognition_awards where tenant_id = 't1'`)).toEqual([{ n: 0 }]);
     // and over GraphQL
-    const g = await paWriter.gql(`mutation($i: IncentiveManualLineInput!) { addIncentiveManualLine(input: $i) { id } }`, { i: { partnerId: pb.id, period: '2026-07', amount: '1.00', reason: 'x', unit: 'CNY' } });
+    const g = await paWriter.gql(`mutation($i: IncentiveManualLineInput!) { addIncentiveManualLine(input: $i) { id } }`, {
+      i: { partnerId: pb.id, period: '2026-07', amount: '1.00', reason: 'x', unit: 'CNY' },
+    });
     expect(g.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await rows(sql`select count(*)::int as n from incentive_statement_lines where tenant_id = 't1'`)).toEqual([{ n: 0 }]);
   });

@@ -46,13 +46,27 @@ describe('no 5xx for a client mistake, on every documented operation', () => {
         ...(payload !== undefined ? { payload } : {}),
       });
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      if (res.statusCode >= 500) failures.push(`${method} ${url} ${payload === undefined ? '' : `(${contentType}) ${payload.slice(0, 40)}`} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
-      else if (res.statusCode >= 400 && !String(res.headers['content-type']).includes('problem+json')) failures.push(`${method} ${url} -> ${res.statusCode} without problem+json`);
+      if (res.statusCode >= 500)
+        failures.push(
+          `${method} ${url} ${payload === undefined ? '' : `(${contentType}) ${payload.slice(0, 40)}`} -> ${res.statusCode} ${res.body.slice(0, 200)}`,
+        );
+      else if (res.statusCode >= 400 && !String(res.headers['content-type']).includes('problem+json'))
+        failures.push(`${method} ${url} -> ${res.statusCode} without problem+json`);
       return res;
     };
     for (const { method, path, op } of ops) {
       const hasBody = !!op.requestBody;
-      const bodies = hasBody ? ['{}', '{"unexpected":1}', '[]', '"text"', '{"a":', 'null', JSON.stringify({ id: 1, code: {}, amount: 'NaN', date: '2026-13-45', period: '2026-Q9', partner: 'x'.repeat(300) })] : [undefined];
+      const bodies = hasBody
+        ? [
+            '{}',
+            '{"unexpected":1}',
+            '[]',
+            '"text"',
+            '{"a":',
+            'null',
+            JSON.stringify({ id: 1, code: {}, amount: 'NaN', date: '2026-13-45', period: '2026-Q9', partner: 'x'.repeat(300) }),
+          ]
+        : [undefined];
       const urls = new Set([fill(path, 'not-an-id'), fill(path, UNKNOWN_UUID), fill(path, '%00'), fill(path, '2026-Q9')]);
       for (const url of urls) {
         for (const body of bodies) await send(method, url, body);
@@ -82,10 +96,16 @@ describe('no 5xx for a client mistake, on every documented operation', () => {
       const tok = await t.token(kind === 'noscope' ? { scope: 'nothing:read' } : { scope: 'admin', partner: UNKNOWN_UUID });
       for (const { method, path } of operations(spec)) {
         const url = fill(path, UNKNOWN_UUID);
-        const res = await t.app.inject({ method: method as never, url, headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: '{}' }) });
+        const res = await t.app.inject({
+          method: method as never,
+          url,
+          headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+          ...(method === 'GET' || method === 'DELETE' ? {} : { payload: '{}' }),
+        });
         if (res.statusCode >= 500) bad.push(`${kind} ${method} ${url} -> ${res.statusCode} ${res.body.slice(0, 150)}`);
         // without any scope nothing but the caller's own identity may answer 2xx
-        if (kind === 'noscope' && res.statusCode < 300 && !url.startsWith('/v1/imports')) bad.push(`${kind} ${method} ${url} -> ${res.statusCode} (should be refused)`);
+        if (kind === 'noscope' && res.statusCode < 300 && !url.startsWith('/v1/imports'))
+          bad.push(`${kind} ${method} ${url} -> ${res.statusCode} (should be refused)`);
       }
     }
     expect(bad).toEqual([]);

@@ -87,7 +87,8 @@ describe('achievement', () => {
   });
 
   it('GraphQL: achievement nested on Partner is batched (statement count does not grow with partners)', async () => {
-    const q = (n: number) => `{ partners(first: ${n}) { nodes { code achievement(period: "2026-Q3", asOf: "2026-08-15") { actual achievementPct forecast byMonth { month actual } } } } }`;
+    const q = (n: number) =>
+      `{ partners(first: ${n}) { nodes { code achievement(period: "2026-Q3", asOf: "2026-08-15") { actual achievementPct forecast byMonth { month actual } } } } }`;
     t.database.statements = 0;
     const small = await admin.gql(q(2));
     const s2 = t.database.statements;
@@ -101,7 +102,9 @@ describe('achievement', () => {
     const a = big.data.partners.nodes.find((n: any) => n.code === 'A');
     expect(a.achievement).toMatchObject({ actual: '500.5000', achievementPct: '50.05', forecast: '1001.0000' });
     expect(a.achievement.byMonth.map((m: any) => m.actual)).toEqual(['300.0000', '200.5000', '0.0000']);
-    const net = await admin.gql(`{ networkAchievement(period: "2026-Q3", asOf: "2026-09-30", first: 1) { nodes { partnerCode rank achievementPct } pageInfo { hasNextPage endCursor } } }`);
+    const net = await admin.gql(
+      `{ networkAchievement(period: "2026-Q3", asOf: "2026-09-30", first: 1) { nodes { partnerCode rank achievementPct } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(net.data.networkAchievement.nodes).toEqual([{ partnerCode: 'B', rank: 1, achievementPct: '125.00' }]);
     expect(net.data.networkAchievement.pageInfo.hasNextPage).toBe(true);
   });
@@ -115,17 +118,27 @@ describe('a 50,000-row import', () => {
     for (let i = 1; i <= 50_000; i++) {
       const amount = ((i % 997) + 1) * 100 + (i % 100); // cents
       cents += BigInt(amount);
-      lines.push(`BULK-${i},2025-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')},${'ABCDEF'[i % 6]},BULK-${(i % 500) + 1},${(i % 7) + 1},${(amount / 100).toFixed(2)},K${i % 3000},SH`);
+      lines.push(
+        `BULK-${i},2025-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')},${'ABCDEF'[i % 6]},BULK-${(i % 500) + 1},${(i % 7) + 1},${(amount / 100).toFixed(2)},K${i % 3000},SH`,
+      );
     }
     const csv = lines.join('\n') + '\n';
     const t0 = Date.now();
     const r = await importCsv(t, token, 'sell-through', csv);
     const ms = Date.now() - t0;
     expect(r.data).toMatchObject({ rowsRead: 50_000, accepted: 50_000, created: 50_000, rejected: 0 });
-    const sum = (await t.database.rows<{ s: string; n: number }>(sql`select sum(amount)::text as s, count(*)::int as n from sell_through_lines where external_id like 'BULK-%'`))[0]!;
+    const sum = (
+      await t.database.rows<{ s: string; n: number }>(
+        sql`select sum(amount)::text as s, count(*)::int as n from sell_through_lines where external_id like 'BULK-%'`,
+      )
+    )[0]!;
     expect(sum.n).toBe(50_000);
     expect(sum.s).toBe(`${cents / 100n}.${String(cents % 100n).padStart(2, '0')}00`);
-    const tot = (await t.database.rows<{ s: string }>(sql`select sum(amount)::text as s from actual_monthly_totals where stream = 'sell_through' and month between '2025-01-01' and '2025-12-01'`))[0]!;
+    const tot = (
+      await t.database.rows<{ s: string }>(
+        sql`select sum(amount)::text as s from actual_monthly_totals where stream = 'sell_through' and month between '2025-01-01' and '2025-12-01'`,
+      )
+    )[0]!;
     expect(tot.s).toBe(sum.s);
     const again = await importCsv(t, token, 'sell-through', csv);
     expect(again.data).toMatchObject({ accepted: 50_000, created: 0, updated: 0, unchanged: 50_000 });

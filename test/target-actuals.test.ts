@@ -18,7 +18,11 @@ beforeAll(async () => {
   admin = t.client(token);
   pa = await createPartner(admin, 'PA');
   pb = await createPartner(admin, 'PB');
-  await seedCatalog(t, 't1', { lines: ['L1'], products: [{ code: 'SKU1', line: 'L1' }, { code: 'SKU2' }], territories: [{ code: 'CN' }, { code: 'SH', parent: 'CN' }] });
+  await seedCatalog(t, 't1', {
+    lines: ['L1'],
+    products: [{ code: 'SKU1', line: 'L1' }, { code: 'SKU2' }],
+    territories: [{ code: 'CN' }, { code: 'SH', parent: 'CN' }],
+  });
 });
 afterAll(async () => t?.close());
 
@@ -111,7 +115,12 @@ describe('sell-through import', () => {
   });
 
   it('refuses a body that is not CSV or NDJSON, and callers without actuals:write', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/actuals/sell-through:import', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{}' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/actuals/sell-through:import',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(res.statusCode).toBe(415);
     const ro = await t.token({ scope: 'actuals:read' });
     expect((await importCsv(t, ro, 'sell-through', HEADER + '\n')).statusCode).toBe(403);
@@ -139,7 +148,9 @@ describe('other streams', () => {
     expect((await importCsv(t, token, 'collections', col)).data).toMatchObject({ created: 2 });
     expect((await importCsv(t, token, 'collections', col)).data).toMatchObject({ unchanged: 2 });
     expect((await one(sql`select invoice_ref from collections where external_id = 'P-2'`)).invoice_ref).toBe('INV-2, part\tb');
-    const tot = await t.database.rows(sql`select stream, month::text as month, amount::text as amount from actual_monthly_totals where partner_id = ${pa.id} and stream in ('sell_in','collection') order by stream, month`);
+    const tot = await t.database.rows(
+      sql`select stream, month::text as month, amount::text as amount from actual_monthly_totals where partner_id = ${pa.id} and stream in ('sell_in','collection') order by stream, month`,
+    );
     expect(tot).toEqual([
       { stream: 'collection', month: '2026-07-01', amount: '1000.0000' },
       { stream: 'collection', month: '2026-08-01', amount: '234.5000' },
@@ -152,12 +163,22 @@ describe('cross-region marking', () => {
   // These partners have no agreement, hence no territory rights: every line is marked. Marking against real
   // rights (agreements, cross-region requests) is tested in target-cross-region.test.ts.
   it('marks every sell-through line when the partner has no territory right, and lists the violations', async () => {
-    const n = await one<{ all: number; marked: number }>(sql`select count(*)::int as all, count(*) filter (where cross_region)::int as marked from sell_through_lines where tenant_id = 't1'`);
+    const n = await one<{ all: number; marked: number }>(
+      sql`select count(*)::int as all, count(*) filter (where cross_region)::int as marked from sell_through_lines where tenant_id = 't1'`,
+    );
     expect(n.marked).toBe(n.all);
     const v = await admin.get(`/v1/actuals/cross-region-violations?partner=${pa.id}&from=2026-07-01&to=2026-09-30`);
     expect(v.statusCode).toBe(200);
     expect(v.data.data.map((x: { externalId: string }) => x.externalId)).toEqual(['B-1', 'ST-1', 'ST-2']);
-    expect(v.data.data[1]).toMatchObject({ externalId: 'ST-1', partnerCode: 'PA', productCode: 'SKU1', territoryCode: 'SH', date: '2026-07-05', amount: '300.0000', customerId: 'C1' });
+    expect(v.data.data[1]).toMatchObject({
+      externalId: 'ST-1',
+      partnerCode: 'PA',
+      productCode: 'SKU1',
+      territoryCode: 'SH',
+      date: '2026-07-05',
+      amount: '300.0000',
+      customerId: 'C1',
+    });
     const mine = t.client(await t.token({ scope: 'actuals:read', partner: pb.id }));
     expect((await mine.get(`/v1/actuals/cross-region-violations?partner=${pa.id}`)).statusCode).toBe(404);
     const own = await mine.get('/v1/actuals/cross-region-violations');

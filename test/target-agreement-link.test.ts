@@ -24,7 +24,13 @@ describe('target as an agreement appendix', () => {
     const foreign = await admin.post('/v1/targets', { partnerId: a.id, period: '2026', metric: 'quantity', value: '100', agreementId: agB.id });
     expect(foreign.statusCode).toBe(400);
     expect(foreign.data.errors).toEqual([{ path: 'agreementId', message: 'is an agreement of another partner' }]);
-    const unknown = await admin.post('/v1/targets', { partnerId: a.id, period: '2026', metric: 'quantity', value: '100', agreementId: '0190b5a6-2222-7000-8000-000000000000' });
+    const unknown = await admin.post('/v1/targets', {
+      partnerId: a.id,
+      period: '2026',
+      metric: 'quantity',
+      value: '100',
+      agreementId: '0190b5a6-2222-7000-8000-000000000000',
+    });
     expect(unknown.statusCode).toBe(400);
     const relink = await admin.patch(`/v1/targets/${ok.data.id}`, { agreementId: agB.id });
     expect(relink.statusCode).toBe(400);

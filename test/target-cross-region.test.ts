@@ -17,9 +17,11 @@ let partnerId: string;
 
 const marked = async () =>
   Object.fromEntries(
-    (await t.database.rows<{ external_id: string; cross_region: boolean }>(sql`select external_id, cross_region from sell_through_lines where tenant_id = 't1' order by external_id`)).map(
-      (r) => [r.external_id, r.cross_region],
-    ),
+    (
+      await t.database.rows<{ external_id: string; cross_region: boolean }>(
+        sql`select external_id, cross_region from sell_through_lines where tenant_id = 't1' order by external_id`,
+      )
+    ).map((r) => [r.external_id, r.cross_region]),
   );
 
 beforeAll(async () => {

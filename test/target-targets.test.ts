@@ -25,10 +25,21 @@ describe('targets over REST', () => {
     const ag = await createAgreement(admin, p1.id);
     const res = await admin.post('/v1/targets', { partnerId: p1.id, period: '2026-q3', metric: 'sales_amount', value: '1200000.50', agreementId: ag.id });
     expect(res.statusCode).toBe(201);
-    expect(res.data).toMatchObject({ period: '2026-Q3', periodStart: '2026-07-01', periodEnd: '2026-09-30', value: '1200000.5000', version: 1, agreementId: ag.id });
+    expect(res.data).toMatchObject({
+      period: '2026-Q3',
+      periodStart: '2026-07-01',
+      periodEnd: '2026-09-30',
+      value: '1200000.5000',
+      version: 1,
+      agreementId: ag.id,
+    });
     const got = await admin.get(`/v1/targets/${res.data.id}`);
     expect(got.headers.etag).toBe('W/"1"');
-    expect(Number((await t.database.rows<{ n: number }>(sql`select count(*)::int as n from events where type = 'target.set' and resource_id = ${res.data.id}`))[0]!.n)).toBe(1);
+    expect(
+      Number(
+        (await t.database.rows<{ n: number }>(sql`select count(*)::int as n from events where type = 'target.set' and resource_id = ${res.data.id}`))[0]!.n,
+      ),
+    ).toBe(1);
     const dup = await admin.post('/v1/targets', { partnerId: p1.id, period: '2026-Q3', metric: 'sales_amount', value: '1' });
     expect(dup.statusCode).toBe(409);
     // the same key per product line is a different target
@@ -57,7 +68,10 @@ describe('targets over REST', () => {
     expect((await admin.patch(`/v1/targets/${c.id}`, { value: '700' }, { 'if-match': 'W/"1"' })).statusCode).toBe(412);
     expect((await admin.patch(`/v1/targets/${c.id}`, { value: '700', version: 1 })).statusCode).toBe(409);
     // concurrent edits of the same version: exactly one wins
-    const rs = await Promise.all([admin.patch(`/v1/targets/${c.id}`, { value: '1', version: 2 }), admin.patch(`/v1/targets/${c.id}`, { value: '2', version: 2 })]);
+    const rs = await Promise.all([
+      admin.patch(`/v1/targets/${c.id}`, { value: '1', version: 2 }),
+      admin.patch(`/v1/targets/${c.id}`, { value: '2', version: 2 }),
+    ]);
     expect(rs.map((r) => r.statusCode).sort()).toEqual([200, 409]);
   });
 
@@ -94,16 +108,29 @@ describe('targets over REST', () => {
     const cents = await admin.post('/v1/targets/decompose', { partnerId: p1.id, period: '2026-Q4', metric: 'sales_amount', value: '0.05', into: 'months' });
     expect(cents.data.parts.map((p: { value: string }) => p.value)).toEqual(['0.02', '0.02', '0.01']);
     const y = await admin.post('/v1/targets/decompose', {
-      partnerId: p1.id, period: '2026', metric: 'sales_amount', value: '1200000.07', weights: ['1', '1', '1.5', '2'], save: true,
+      partnerId: p1.id,
+      period: '2026',
+      metric: 'sales_amount',
+      value: '1200000.07',
+      weights: ['1', '1', '1.5', '2'],
+      save: true,
     });
     expect(y.statusCode).toBe(200);
     // 1200000.07 = 120000007 cents; shares 21818183.09, 21818183.09, 32727274.64, 43636366.18: one cent left goes to the largest remainder (.64)
     expect(y.data.parts.map((p: { value: string }) => p.value)).toEqual(['218181.83', '218181.83', '327272.75', '436363.66']);
-    const stored = await t.database.rows<{ s: string }>(sql`select sum(value)::text as s from targets where partner_id = ${p1.id} and period like '2026-Q_' and metric = 'sales_amount'`);
+    const stored = await t.database.rows<{ s: string }>(
+      sql`select sum(value)::text as s from targets where partner_id = ${p1.id} and period like '2026-Q_' and metric = 'sales_amount'`,
+    );
     expect(stored[0]!.s).toBe('1200000.0700');
     // saved parts updated in place on a second save (2026-Q3 existed with 1200000.5)
     expect(await count(`partner_id = '${p1.id}' and period = '2026-Q3' and metric = 'sales_amount'`)).toBe(1);
-    const wrongWeights = await admin.post('/v1/targets/decompose', { partnerId: p1.id, period: '2026', metric: 'sales_amount', value: '10', weights: ['1', '2'] });
+    const wrongWeights = await admin.post('/v1/targets/decompose', {
+      partnerId: p1.id,
+      period: '2026',
+      metric: 'sales_amount',
+      value: '10',
+      weights: ['1', '2'],
+    });
     expect(wrongWeights.statusCode).toBe(400);
     expect(wrongWeights.data.errors[0].path).toBe('weights');
   });
@@ -117,13 +144,26 @@ describe('targets over REST', () => {
     const s = await t.database.rows<{ s: string }>(sql`select sum(value)::text as s from targets where period = '2028' and partner_id <> ${parent.id}`);
     expect(s[0]!.s).toBe('100.0000');
     const w = await admin.post('/v1/targets/allocate', {
-      period: '2028-Q1', metric: 'sales_amount', value: '0.05', partners: [{ partnerId: p1.id, weight: '1' }, { partnerId: p2.id, weight: '1' }, { partnerId: p3.id, weight: '1' }],
+      period: '2028-Q1',
+      metric: 'sales_amount',
+      value: '0.05',
+      partners: [
+        { partnerId: p1.id, weight: '1' },
+        { partnerId: p2.id, weight: '1' },
+        { partnerId: p3.id, weight: '1' },
+      ],
     });
     expect(w.data.parts.map((p: { value: string }) => p.value)).toEqual(['0.02', '0.02', '0.01']);
     expect(w.data.saved).toBe(false);
     const noValue = await admin.post('/v1/targets/allocate', { period: '2028', metric: 'quantity', partners: [{ partnerId: p1.id }] });
     expect(noValue.statusCode).toBe(400);
-    const lastYear = await admin.post('/v1/targets/allocate', { period: '2028', metric: 'quantity', value: '10', basis: 'last_year', partners: [{ partnerId: p1.id }] });
+    const lastYear = await admin.post('/v1/targets/allocate', {
+      period: '2028',
+      metric: 'quantity',
+      value: '10',
+      basis: 'last_year',
+      partners: [{ partnerId: p1.id }],
+    });
     expect(lastYear.statusCode).toBe(422);
   });
 
@@ -164,9 +204,13 @@ describe('targets over GraphQL', () => {
     });
     expect(created.errors).toBeUndefined();
     expect(created.data.createTarget).toMatchObject({ period: '2030', value: '12.0000', version: 1 });
-    const bad = await admin.gql(`mutation($i: CreateTargetInput!) { createTarget(input: $i) { id } }`, { i: { partnerId: p2.id, period: '2030-Q9', metric: 'quantity', value: '1' } });
+    const bad = await admin.gql(`mutation($i: CreateTargetInput!) { createTarget(input: $i) { id } }`, {
+      i: { partnerId: p2.id, period: '2030-Q9', metric: 'quantity', value: '1' },
+    });
     expect(bad.errors?.[0].extensions.code).toBe('VALIDATION_FAILED');
-    const split = await admin.gql(`mutation { decomposeTarget(input: { partnerId: "${p2.id}", period: "2030", metric: new_customers, into: months }) { total parts { period value } } }`);
+    const split = await admin.gql(
+      `mutation { decomposeTarget(input: { partnerId: "${p2.id}", period: "2030", metric: new_customers, into: months }) { total parts { period value } } }`,
+    );
     expect(split.errors).toBeUndefined();
     expect(split.data.decomposeTarget.parts.map((p: { value: string }) => p.value)).toEqual(['1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1']);
     const list = await admin.gql(`{ targets(filter: { partnerId: "${p2.id}", period: "2030" }) { nodes { metric value } pageInfo { hasNextPage } } }`);

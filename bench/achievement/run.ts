@@ -73,7 +73,8 @@ try {
   }
   const n = Number((await sql`select count(*)::int as n from sell_through_lines`)[0]!.n);
   const check = await sql`select sum(amount)::text as s from sell_through_lines where tenant_id = ${TENANT} and date >= '2025-01-01' and date < '2025-04-01'`;
-  const totals = await sql`select sum(amount)::text as s from actual_monthly_totals where tenant_id = ${TENANT} and stream = 'sell_through' and month between '2025-01-01' and '2025-03-01'`;
+  const totals =
+    await sql`select sum(amount)::text as s from actual_monthly_totals where tenant_id = ${TENANT} and stream = 'sell_through' and month between '2025-01-01' and '2025-03-01'`;
   console.log(
     JSON.stringify(
       {

@@ -79,12 +79,44 @@ try {
       { code: 'growth', name: 'Growth', weight: 10, direction: 'higher', source: 'computed', kind: 'growth_yoy', scoring: lin(-20, 20) },
       { code: 'coll', name: 'Collection', weight: 15, direction: 'higher', source: 'computed', kind: 'collection_rate', scoring: lin(50, 100) },
       { code: 'inv', name: 'Inventory days', weight: 10, direction: 'lower', source: 'computed', kind: 'inventory_days', scoring: lin(120, 30) },
-      { code: 'price', name: 'Price violations', weight: 10, direction: 'lower', source: 'computed', kind: 'price_violations', scoring: { type: 'banded', bands: [{ threshold: 0, score: 100 }, { threshold: 1, score: 60 }] } },
+      {
+        code: 'price',
+        name: 'Price violations',
+        weight: 10,
+        direction: 'lower',
+        source: 'computed',
+        kind: 'price_violations',
+        scoring: {
+          type: 'banded',
+          bands: [
+            { threshold: 0, score: 100 },
+            { threshold: 1, score: 60 },
+          ],
+        },
+      },
       { code: 'cross', name: 'Cross-region', weight: 10, direction: 'lower', source: 'computed', kind: 'cross_region_violations', scoring: lin(20, 0) },
       { code: 'sat', name: 'Satisfaction', weight: 15, direction: 'higher', source: 'manual', scoring: lin(60, 100) },
-      { code: 'audit', name: 'Audit', weight: 10, direction: 'higher', source: 'manual', scoring: { type: 'banded', bands: [{ threshold: 90, score: 100 }, { threshold: 70, score: 60 }] } },
+      {
+        code: 'audit',
+        name: 'Audit',
+        weight: 10,
+        direction: 'higher',
+        source: 'manual',
+        scoring: {
+          type: 'banded',
+          bands: [
+            { threshold: 90, score: 100 },
+            { threshold: 70, score: 60 },
+          ],
+        },
+      },
     ],
-    gradeBands: [{ grade: 'A', min: 90 }, { grade: 'B', min: 75 }, { grade: 'C', min: 60 }, { grade: 'D', min: 0 }],
+    gradeBands: [
+      { grade: 'A', min: 90 },
+      { grade: 'B', min: 75 },
+      { grade: 'C', min: 60 },
+      { grade: 'D', min: 0 },
+    ],
   });
 
   const runTimes: number[] = [];

@@ -60,7 +60,15 @@ try {
     granularity: 'year',
     base: { metric: 'sell_in_amount' },
     eligibility: { partnerTypes: ['distributor'] },
-    rules: { mode: 'whole', tiers: [{ threshold: '0', rate: '1' }, { threshold: '150000', rate: '2' }, { threshold: '250000', rate: '3' }], partnerCap: '7000' },
+    rules: {
+      mode: 'whole',
+      tiers: [
+        { threshold: '0', rate: '1' },
+        { threshold: '150000', rate: '2' },
+        { threshold: '250000', rate: '3' },
+      ],
+      partnerCap: '7000',
+    },
   });
   await incentive.programs.transition(actor, program.id, 'active');
 
@@ -107,8 +115,17 @@ try {
         bareSqlQuery: { seconds: +median(bare).toFixed(4), runs: bare.map((x) => +x.toFixed(4)) },
         dryRun: { seconds: +median(dry).toFixed(4), runs: dry.map((x) => +x.toFixed(4)), total: dryRes!.run.total },
         storedFirstRun: { seconds: +firstRun.toFixed(4), statementLines: first.run.statementLines },
-        storedRerun: { seconds: +median(reruns).toFixed(4), runs: reruns.map((x) => +x.toFixed(4)), statementLines: last.run.statementLines, sameHash: last.run.inputHash === first.run.inputHash },
-        ratio: { dryRunVsBare: +(median(dry) / median(bare)).toFixed(3), storedFirstRunVsBare: +(firstRun / median(bare)).toFixed(3), storedRerunVsBare: +(median(reruns) / median(bare)).toFixed(3) },
+        storedRerun: {
+          seconds: +median(reruns).toFixed(4),
+          runs: reruns.map((x) => +x.toFixed(4)),
+          statementLines: last.run.statementLines,
+          sameHash: last.run.inputHash === first.run.inputHash,
+        },
+        ratio: {
+          dryRunVsBare: +(median(dry) / median(bare)).toFixed(3),
+          storedFirstRunVsBare: +(firstRun / median(bare)).toFixed(3),
+          storedRerunVsBare: +(median(reruns) / median(bare)).toFixed(3),
+        },
         check: { partnerMismatches: mismatches, bareTotal, runTotal: last.run.total, statementTotal, match: mismatches === 0 && bareTotal === last.run.total },
       },
       null,

@@ -21,7 +21,10 @@ const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const log = (m: string) => process.stderr.write(`[bench:reads] ${m}\n`);
 
 async function start(args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status < 500) return child;
@@ -64,12 +67,17 @@ try {
   bare.kill();
 
   log(`service: ${duration}s, ${connections} connections`);
-  const svc = await start(['src/server.ts'], { DATABASE_URL: scratch.url, JWT_SECRET: SECRET, DATABASE_POOL_MAX: String(connections), LOG_LEVEL: 'warn', SEED_DEMO: 'false', NODE_ENV: 'production' }, 23102);
+  const svc = await start(
+    ['src/server.ts'],
+    { DATABASE_URL: scratch.url, JWT_SECRET: SECRET, DATABASE_POOL_MAX: String(connections), LOG_LEVEL: 'warn', SEED_DEMO: 'false', NODE_ENV: 'production' },
+    23102,
+  );
   const token = await mintToken(SECRET, { tenant: 'bench', scope: 'partners:read', ttl: '1h' });
   const full = await load(23102, ids, token);
   svc.kill('SIGTERM');
 
-  const row = (name: string, r: typeof base) => `${name.padEnd(34)} ${String(r.rps).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  const row = (name: string, r: typeof base) =>
+    `${name.padEnd(34)} ${String(r.rps).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
   console.log(row('bare fastify + postgres.js', base));
   console.log(row('Channel API GET /v1/partners/:id', full));
   console.log(`ratio service / bare: ${(full.rps / base.rps).toFixed(2)}`);

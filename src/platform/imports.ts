@@ -61,9 +61,9 @@ export const ImportReportSchema = z
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 
 export const ImportQuery = z.object({
-  dryRun: z.enum(["true", "false"]).optional().describe("validate everything, write nothing"),
-  allOrNothing: z.enum(["true", "false"]).optional().describe("write nothing if any row is rejected"),
-  async: z.enum(["true", "false"]).optional().describe("run as a background job; answers 202 with a job id"),
+  dryRun: z.enum(['true', 'false']).optional().describe('validate everything, write nothing'),
+  allOrNothing: z.enum(['true', 'false']).optional().describe('write nothing if any row is rejected'),
+  async: z.enum(['true', 'false']).optional().describe('run as a background job; answers 202 with a job id'),
 });
 
 /** One batch's outcome as a spec's writer reports it; refused rows must not have been written. */
@@ -324,7 +324,10 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
 
 /** The request body of an import as a stream and its format (415 for anything but CSV or NDJSON). */
 export function importBody(request: FastifyRequest): { stream: Readable; format: ImportFormat } {
-  const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   const format = IMPORT_CONTENT_TYPES[type];
   const body = request.body as unknown;
   if (!format || !(body instanceof Readable)) {
@@ -341,7 +344,8 @@ async function importParsers(app: FastifyInstance) {
 export default fp(importParsers, { name: 'import-parsers' });
 
 /** Validator of import routes: the query (`ImportQuery`) as every route; the streamed body is only documented. */
-export const importRouteValidator: typeof validatorCompiler = (route) => (route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : zodValidatorCompiler(route));
+export const importRouteValidator: typeof validatorCompiler = (route) =>
+  route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : zodValidatorCompiler(route);
 
 // ---------------------------------------------------------------------------------------------------------
 // Import kinds, per app instance
@@ -400,7 +404,9 @@ export function importFlags(query: unknown): Record<(typeof FLAGS)[number], bool
   for (const name of FLAGS) {
     const v = q[name];
     if (v !== undefined && v !== 'true' && v !== 'false') {
-      throw new DomainError('VALIDATION_FAILED', `${name} must be true or false`, { errors: [{ path: `querystring.${name}`, message: 'must be true or false' }] });
+      throw new DomainError('VALIDATION_FAILED', `${name} must be true or false`, {
+        errors: [{ path: `querystring.${name}`, message: 'must be true or false' }],
+      });
     }
     out[name] = v === 'true';
   }
@@ -411,7 +417,12 @@ export function importFlags(query: unknown): Record<(typeof FLAGS)[number], bool
  * What a module's import route calls: reads `dryRun` / `allOrNothing` / `async` from the query and the body as a
  * stream, runs the import and answers with the report (or hands it to the async handler: a job id).
  */
-export async function serveImport(store: Store, request: FastifyRequest, kind: string, params: Record<string, string> = {}): Promise<ImportReport | { jobId: string }> {
+export async function serveImport(
+  store: Store,
+  request: FastifyRequest,
+  kind: string,
+  params: Record<string, string> = {},
+): Promise<ImportReport | { jobId: string }> {
   const registry = importsOf(store);
   const factory = registry.get(kind);
   if (!factory) throw new Error(`import kind '${kind}' is not registered`);

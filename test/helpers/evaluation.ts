@@ -32,7 +32,13 @@ export const THREE_KPIS = [
     weight: '30',
     direction: 'higher',
     source: 'manual',
-    scoring: { type: 'banded', bands: [{ threshold: '90', score: '100' }, { threshold: '70', score: '60' }] },
+    scoring: {
+      type: 'banded',
+      bands: [
+        { threshold: '90', score: '100' },
+        { threshold: '70', score: '60' },
+      ],
+    },
     defaultValue: '50',
   },
   { code: 'complaints', name: 'Complaints', weight: 20, direction: 'lower', source: 'manual', scoring: { type: 'linear', floor: 10, target: 0 } },

@@ -39,7 +39,14 @@ export async function seedCatalog(c: Client, prefix = '') {
 export async function createAgreement(
   c: Client,
   partnerId: string,
-  opts: { territories?: { territoryId: string; productLineId?: string; exclusive?: boolean }[]; products?: ({ productId: string } | { productLineId: string })[]; startDate?: string; endDate?: string; activate?: boolean; number?: string } = {},
+  opts: {
+    territories?: { territoryId: string; productLineId?: string; exclusive?: boolean }[];
+    products?: ({ productId: string } | { productLineId: string })[];
+    startDate?: string;
+    endDate?: string;
+    activate?: boolean;
+    number?: string;
+  } = {},
 ) {
   const a = await ok(
     c.post('/v1/onboarding/agreements', {
@@ -58,7 +65,11 @@ export async function createAgreement(
 /** An active partner with an active agreement over the given territories and lines. */
 export async function activePartnerWithAgreement(c: Client, code: string, territoryIds: string[], lineIds: string[]) {
   const p = await createPartner(c, code, 'approved');
-  const a = await createAgreement(c, p.id, { territories: territoryIds.map((territoryId) => ({ territoryId })), products: lineIds.map((productLineId) => ({ productLineId })), activate: true });
+  const a = await createAgreement(c, p.id, {
+    territories: territoryIds.map((territoryId) => ({ territoryId })),
+    products: lineIds.map((productLineId) => ({ productLineId })),
+    activate: true,
+  });
   await ok(c.post(`/v1/partners/${p.id}:activate`, { reason: 'agreement active' }));
   return { partner: p, agreement: a };
 }

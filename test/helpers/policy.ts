@@ -54,7 +54,12 @@ export interface PolicySpec {
 
 /** Creates a policy and a version with lines; publishes it unless publish: false. */
 export async function makePolicy(admin: Client, spec: PolicySpec): Promise<{ policyId: string; versionId: string }> {
-  const p = await admin.post('/v1/policy/price-policies', { code: spec.code, name: `${spec.code} prices`, currency: spec.currency ?? 'CNY', scope: spec.scope });
+  const p = await admin.post('/v1/policy/price-policies', {
+    code: spec.code,
+    name: `${spec.code} prices`,
+    currency: spec.currency ?? 'CNY',
+    scope: spec.scope,
+  });
   expect(p.statusCode, p.body).toBe(201);
   const v = await admin.post(`/v1/policy/price-policies/${p.data.id}/versions`, {
     effectiveFrom: spec.effectiveFrom ?? '2026-01-01',

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 const repo = join(import.meta.dirname, '..', '..');
 const run = (...args: string[]) => {
   try {
-    return { code: 0, out: execFileSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'scripts', 'check-boundaries.ts'), ...args], { cwd: repo, encoding: 'utf8', stdio: 'pipe' }) };
+    return {
+      code: 0,
+      out: execFileSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'scripts', 'check-boundaries.ts'), ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    };
   } catch (e) {
     const x = e as { status: number; stdout: string; stderr: string };
     return { code: x.status, out: x.stdout + x.stderr };

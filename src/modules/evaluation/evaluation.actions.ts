@@ -34,15 +34,30 @@ export class ActionService {
     if (data.lifecycleAction && data.action !== 'termination_review') throw invalid('lifecycleAction', 'only termination_review performs a lifecycle action');
     return this.store.write(actor, async (w) => {
       const templateId = data.template ? (await findTemplate(w.tx, w.tenantId, data.template)).id : null;
-      const [dup] = await w.tx.select({ id: evaluationActionRules.id }).from(evaluationActionRules).where(and(eq(evaluationActionRules.tenantId, w.tenantId), eq(evaluationActionRules.code, data.code)));
-      if (dup) throw new DomainError('CONFLICT', `An action rule with code '${data.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }] });
+      const [dup] = await w.tx
+        .select({ id: evaluationActionRules.id })
+        .from(evaluationActionRules)
+        .where(and(eq(evaluationActionRules.tenantId, w.tenantId), eq(evaluationActionRules.code, data.code)));
+      if (dup)
+        throw new DomainError('CONFLICT', `An action rule with code '${data.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }] });
       const condition: ActionCondition = {};
       if (data.condition.grades) condition.grades = data.condition.grades;
       if (data.condition.consecutive) condition.consecutive = data.condition.consecutive;
       if (data.condition.kpi) condition.kpi = data.condition.kpi;
       const [row] = await w.tx
         .insert(evaluationActionRules)
-        .values({ tenantId: w.tenantId, id: uuidv7(), code: data.code, name: data.name, templateId, action: data.action, condition, tierLadder: data.tierLadder ?? null, targetTier: data.targetTier ?? null, lifecycleAction: data.lifecycleAction ?? null })
+        .values({
+          tenantId: w.tenantId,
+          id: uuidv7(),
+          code: data.code,
+          name: data.name,
+          templateId,
+          action: data.action,
+          condition,
+          tierLadder: data.tierLadder ?? null,
+          targetTier: data.targetTier ?? null,
+          lifecycleAction: data.lifecycleAction ?? null,
+        })
         .returning();
       const out = toRule(row!);
       w.audit({ resourceType: 'evaluation_action_rule', resourceId: out.id, action: 'create', before: null, after: out });
@@ -52,7 +67,11 @@ export class ActionService {
 
   async listActionRules(actor: Actor): Promise<ActionRule[]> {
     requireTenantUser(actor, READ);
-    const rows = await this.db.select().from(evaluationActionRules).where(eq(evaluationActionRules.tenantId, actor.tenantId)).orderBy(asc(evaluationActionRules.code));
+    const rows = await this.db
+      .select()
+      .from(evaluationActionRules)
+      .where(eq(evaluationActionRules.tenantId, actor.tenantId))
+      .orderBy(asc(evaluationActionRules.code));
     return rows.map(toRule);
   }
 
@@ -61,9 +80,20 @@ export class ActionService {
     const rules = await w.tx
       .select()
       .from(evaluationActionRules)
-      .where(and(eq(evaluationActionRules.tenantId, w.tenantId), eq(evaluationActionRules.active, true), or(sql`${evaluationActionRules.templateId} is null`, eq(evaluationActionRules.templateId, run.templateId))));
+      .where(
+        and(
+          eq(evaluationActionRules.tenantId, w.tenantId),
+          eq(evaluationActionRules.active, true),
+          or(sql`${evaluationActionRules.templateId} is null`, eq(evaluationActionRules.templateId, run.templateId)),
+        ),
+      );
     if (!rules.length) return 0;
-    const results = await this.store.database.rows<{ partner_id: string; grade: string | null; tier: string | null; kpis: { code: string; value: string | null }[] }>(
+    const results = await this.store.database.rows<{
+      partner_id: string;
+      grade: string | null;
+      tier: string | null;
+      kpis: { code: string; value: string | null }[];
+    }>(
       sql`select r.partner_id, r.grade, p.tier,
             (select coalesce(jsonb_agg(jsonb_build_object('code', k.kpi_code, 'value', k.value::text) order by k.position), '[]'::jsonb)
              from evaluation_result_kpis k where k.tenant_id = r.tenant_id and k.run_id = r.run_id and k.partner_id = r.partner_id) as kpis
@@ -87,7 +117,14 @@ export class ActionService {
     for (const r of results) {
       const earlier = history.get(r.partner_id) ?? [];
       for (const rule of rules) {
-        if (!conditionMet(rule.condition, { grade: r.grade, kpis: r.kpis }, earlier.map((e) => e.grade))) continue;
+        if (
+          !conditionMet(
+            rule.condition,
+            { grade: r.grade, kpis: r.kpis },
+            earlier.map((e) => e.grade),
+          )
+        )
+          continue;
         let fromTier: string | null = null;
         let toTier: string | null = null;
         if (rule.action === 'tier_up' || rule.action === 'tier_down') {
@@ -125,14 +162,22 @@ export class ActionService {
     if (f.partnerId) conds.push(eq(a.partnerId, f.partnerId));
     if (f.status) conds.push(eq(a.status, f.status));
     if (after) conds.push(sql`${a.id} > ${after}::uuid`);
-    const rows = await this.actionQuery(this.db, actor.tenantId).where(and(...conds)).orderBy(asc(a.id)).limit(input.limit + 1);
+    const rows = await this.actionQuery(this.db, actor.tenantId)
+      .where(and(...conds))
+      .orderBy(asc(a.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toAction), input.limit, (x) => [x.id]);
   }
 
   private actionQuery(db: Db, tenantId: string) {
     const a = evaluationActions;
     return db
-      .select({ a, partnerCode: sql<string>`(select p.code from ${onboardingSql.partners(tenantId)} p where p.id = ${a.partnerId})`, ruleCode: evaluationActionRules.code, period: evaluationRuns.period })
+      .select({
+        a,
+        partnerCode: sql<string>`(select p.code from ${onboardingSql.partners(tenantId)} p where p.id = ${a.partnerId})`,
+        ruleCode: evaluationActionRules.code,
+        period: evaluationRuns.period,
+      })
       .from(a)
       .innerJoin(evaluationActionRules, and(eq(evaluationActionRules.tenantId, a.tenantId), eq(evaluationActionRules.id, a.ruleId)))
       .innerJoin(evaluationRuns, and(eq(evaluationRuns.tenantId, a.tenantId), eq(evaluationRuns.id, a.runId)));
@@ -159,16 +204,24 @@ export class ActionService {
     // would deadlock the single-connection embedded database). It is guarded by the partner's version and is a
     // no-op when the tier already is the target, so a retried or concurrent accept never moves the tier twice.
     let performed: Record<string, unknown> | null = null;
-    const [pre] = await this.db.select().from(evaluationActions).where(and(eq(evaluationActions.tenantId, actor.tenantId), eq(evaluationActions.id, id)));
+    const [pre] = await this.db
+      .select()
+      .from(evaluationActions)
+      .where(and(eq(evaluationActions.tenantId, actor.tenantId), eq(evaluationActions.id, id)));
     if (!pre) throw notFound('evaluation action', id);
-    if (pre.status !== 'recommended') throw new DomainError('ILLEGAL_TRANSITION', `action ${id} is already ${pre.status}`, { extra: { currentStatus: pre.status, allowed: [] } });
+    if (pre.status !== 'recommended')
+      throw new DomainError('ILLEGAL_TRANSITION', `action ${id} is already ${pre.status}`, { extra: { currentStatus: pre.status, allowed: [] } });
     if (decision === 'accept' && (pre.action === 'tier_up' || pre.action === 'tier_down')) {
       const partner = await this.partners.get(actor, pre.partnerId);
       if (partner.tier !== pre.toTier) {
         if (partner.tier !== pre.fromTier) {
-          throw new DomainError('CONFLICT', `the partner's tier is now '${partner.tier}', not '${pre.fromTier}' as when the action was recommended; dismiss it and re-evaluate`, {
-            extra: { currentTier: partner.tier },
-          });
+          throw new DomainError(
+            'CONFLICT',
+            `the partner's tier is now '${partner.tier}', not '${pre.fromTier}' as when the action was recommended; dismiss it and re-evaluate`,
+            {
+              extra: { currentTier: partner.tier },
+            },
+          );
         }
         const updated = await this.partners.update(actor, pre.partnerId, { tier: pre.toTier, version: partner.version });
         performed = { partnerId: pre.partnerId, tier: { from: partner.tier, to: updated.tier }, partnerVersion: updated.version };
@@ -184,7 +237,11 @@ export class ActionService {
       }
     }
     await this.store.write(actor, async (w) => {
-      const [a] = await w.tx.select().from(evaluationActions).where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, id))).for('update');
+      const [a] = await w.tx
+        .select()
+        .from(evaluationActions)
+        .where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, id)))
+        .for('update');
       if (!a) throw notFound('evaluation action', id);
       if (a.status !== 'recommended') {
         throw new DomainError('ILLEGAL_TRANSITION', `action ${id} is already ${a.status}`, { extra: { currentStatus: a.status, allowed: [] } });
@@ -199,10 +256,31 @@ export class ActionService {
         resourceId: id,
         action: decision,
         before: { status: a.status },
-        after: { status: row!.status, action: a.action, partnerId: a.partnerId, fromTier: a.fromTier, toTier: a.toTier, note, ...(performed ? { performed } : {}) },
+        after: {
+          status: row!.status,
+          action: a.action,
+          partnerId: a.partnerId,
+          fromTier: a.fromTier,
+          toTier: a.toTier,
+          note,
+          ...(performed ? { performed } : {}),
+        },
       });
       if (decision === 'accept') {
-        w.emit({ type: EVALUATION_EVENTS.actionAccepted, resourceType: 'evaluation_action', resourceId: id, payload: { action: a.action, partnerId: a.partnerId, runId: a.runId, fromTier: a.fromTier, toTier: a.toTier, lifecycleAction: a.lifecycleAction, performed } });
+        w.emit({
+          type: EVALUATION_EVENTS.actionAccepted,
+          resourceType: 'evaluation_action',
+          resourceId: id,
+          payload: {
+            action: a.action,
+            partnerId: a.partnerId,
+            runId: a.runId,
+            fromTier: a.fromTier,
+            toTier: a.toTier,
+            lifecycleAction: a.lifecycleAction,
+            performed,
+          },
+        });
       }
     });
     return this.getAction(actor, id);

@@ -48,7 +48,11 @@ export function toDef(input: { kpis: KpiDef[]; gradeBands: GradeBand[] }): Templ
       if (k.scoring.type === 'linear') {
         out.scoring = { type: 'linear', floor: k.scoring.floor, target: k.scoring.target, ...(k.scoring.cap !== undefined ? { cap: k.scoring.cap } : {}) };
       } else {
-        out.scoring = { type: 'banded', bands: k.scoring.bands.map((b) => ({ threshold: b.threshold, score: b.score })), ...(k.scoring.otherwise !== undefined ? { otherwise: k.scoring.otherwise } : {}) };
+        out.scoring = {
+          type: 'banded',
+          bands: k.scoring.bands.map((b) => ({ threshold: b.threshold, score: b.score })),
+          ...(k.scoring.otherwise !== undefined ? { otherwise: k.scoring.otherwise } : {}),
+        };
       }
       return out;
     }),
@@ -66,7 +70,16 @@ export function toVersion(v: VersionRow): TemplateVersion {
 }
 
 export function toTemplate(t: TemplateRow, v: VersionRow): Template {
-  return { id: t.id, code: t.code, name: t.name, latestVersion: t.latestVersion, version: t.version, current: toVersion(v), createdAt: iso(t.createdAt)!, updatedAt: iso(t.updatedAt)! };
+  return {
+    id: t.id,
+    code: t.code,
+    name: t.name,
+    latestVersion: t.latestVersion,
+    version: t.version,
+    current: toVersion(v),
+    createdAt: iso(t.createdAt)!,
+    updatedAt: iso(t.updatedAt)!,
+  };
 }
 
 export function toRun(r: RunRow, templateCode: string): Run {
@@ -101,13 +114,20 @@ export function trimDec(v: string | null): string | null {
 const templateCond = (idOrCode: string) => (isUuid(idOrCode) ? eq(scorecardTemplates.id, idOrCode) : eq(scorecardTemplates.code, idOrCode));
 
 export async function findTemplate(db: Db, tenantId: string, idOrCode: string): Promise<TemplateRow> {
-  const [t] = await db.select().from(scorecardTemplates).where(and(eq(scorecardTemplates.tenantId, tenantId), templateCond(idOrCode)));
+  const [t] = await db
+    .select()
+    .from(scorecardTemplates)
+    .where(and(eq(scorecardTemplates.tenantId, tenantId), templateCond(idOrCode)));
   if (!t) throw notFound('scorecard template', idOrCode);
   return t;
 }
 
 export async function lockTemplate(w: Work, idOrCode: string): Promise<TemplateRow> {
-  const [t] = await w.tx.select().from(scorecardTemplates).where(and(eq(scorecardTemplates.tenantId, w.tenantId), templateCond(idOrCode))).for('update');
+  const [t] = await w.tx
+    .select()
+    .from(scorecardTemplates)
+    .where(and(eq(scorecardTemplates.tenantId, w.tenantId), templateCond(idOrCode)))
+    .for('update');
   if (!t) throw notFound('scorecard template', idOrCode);
   return t;
 }
@@ -116,7 +136,13 @@ export async function findVersion(db: Db, tenantId: string, templateId: string, 
   const [v] = await db
     .select()
     .from(scorecardTemplateVersions)
-    .where(and(eq(scorecardTemplateVersions.tenantId, tenantId), eq(scorecardTemplateVersions.templateId, templateId), eq(scorecardTemplateVersions.versionNo, versionNo)));
+    .where(
+      and(
+        eq(scorecardTemplateVersions.tenantId, tenantId),
+        eq(scorecardTemplateVersions.templateId, templateId),
+        eq(scorecardTemplateVersions.versionNo, versionNo),
+      ),
+    );
   if (!v) throw notFound('scorecard template version', String(versionNo));
   return v;
 }

@@ -23,7 +23,14 @@ import type { ComputedSource } from './evaluation.sql.js';
  *   cross_region_violations  = sell-through lines marked cross-region in the period (target)
  * Other values are rounded half-up to 4 decimals (the precision they are stored with).
  */
-export const COMPUTED_KINDS: readonly KpiKind[] = ['target_achievement', 'growth_yoy', 'collection_rate', 'inventory_days', 'price_violations', 'cross_region_violations'];
+export const COMPUTED_KINDS: readonly KpiKind[] = [
+  'target_achievement',
+  'growth_yoy',
+  'collection_rate',
+  'inventory_days',
+  'price_violations',
+  'cross_region_violations',
+];
 
 /** The same date a year earlier; the last day of a month stays the last day (2024-02-29 -> 2023-02-28, 2025-02-28 -> 2024-02-29). */
 function yearEarlier(date: string): string {

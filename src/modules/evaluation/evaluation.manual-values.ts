@@ -34,7 +34,10 @@ export class ManualValueService {
   /** Upserts manual values in one statement; returns refused rows (unknown partner, period locked by a finalised run). */
   async writeManualValues(
     w: Work,
-    rows: { line: number; value: { partnerId?: string | undefined; partnerCode?: string | undefined; period: string; kpi: string; value: string; note?: string | undefined } }[],
+    rows: {
+      line: number;
+      value: { partnerId?: string | undefined; partnerCode?: string | undefined; period: string; kpi: string; value: string; note?: string | undefined };
+    }[],
   ): Promise<{ errors: RowError[]; created: number; updated: number }> {
     const errors: RowError[] = [];
     let created = 0;
@@ -68,7 +71,11 @@ export class ManualValueService {
       }
       const run = lockedBy.get(`${v.period}|${v.kpi}`);
       if (run) {
-        errors.push({ line: r.line, path: 'period', message: `period ${v.period} is finalised for KPI '${v.kpi}' (run ${run}); its values can no longer change` });
+        errors.push({
+          line: r.line,
+          path: 'period',
+          message: `period ${v.period} is finalised for KPI '${v.kpi}' (run ${run}); its values can no longer change`,
+        });
         continue;
       }
       good.push({ period: v.period, kpi: v.kpi, partner_id: pid, value: v.value, note: v.note ?? null });
@@ -110,7 +117,11 @@ export class ManualValueService {
 
   async listManualValues(actor: Actor, input: unknown & { limit: number; cursor?: string | undefined }): Promise<Page<ManualValue>> {
     requireScope(actor, READ);
-    const f = parseInput(ManualValueQuery, { period: (input as Record<string, unknown>).period, kpi: (input as Record<string, unknown>).kpi, partnerId: (input as Record<string, unknown>).partnerId });
+    const f = parseInput(ManualValueQuery, {
+      period: (input as Record<string, unknown>).period,
+      kpi: (input as Record<string, unknown>).kpi,
+      partnerId: (input as Record<string, unknown>).partnerId,
+    });
     const after = decodeCursorOf(input.cursor, ['string', 'string', 'uuid'] as const);
     const m = evaluationManualValues;
     const conds: (SQL | undefined)[] = [eq(m.tenantId, actor.tenantId)];
@@ -126,7 +137,11 @@ export class ManualValueService {
       .orderBy(asc(m.period), asc(m.kpiCode), asc(m.partnerId))
       .limit(input.limit + 1);
     // every value has its partner (foreign key): the codes of the page in one statement
-    const codes = await partnersById(this.db, actor.tenantId, rows.map((r) => r.mv.partnerId));
+    const codes = await partnersById(
+      this.db,
+      actor.tenantId,
+      rows.map((r) => r.mv.partnerId),
+    );
     const items: ManualValue[] = rows.map((r) => ({
       partnerId: r.mv.partnerId,
       partnerCode: codes.get(r.mv.partnerId)!.code,

@@ -8,7 +8,6 @@ import { targetSql } from '../target/contract.js';
 import type { PeriodRange } from './evaluation.rules.js';
 import { ProgramEffectivenessQuery, type ProgramEffectiveness } from './evaluation.schemas.js';
 
-
 /** The same label a year earlier: 2026-Q1 -> 2025-Q1, 2026-07 -> 2025-07, 2026 -> 2025. */
 export const priorYearLabel = (label: string) => `${Number(label.slice(0, 4)) - 1}${label.slice(4)}`;
 
@@ -64,8 +63,17 @@ export class ReportService {
     const segment = q.segment === 'partner_type' ? sql`pa.type` : q.segment === 'tier' ? sql`pa.tier` : sql`pa.region_code`;
     const t = actor.tenantId;
     const rows = await this.store.database.rows<{
-      program_id: string; code: string; name: string; currency: string; seg: string | null;
-      c_partners: number | null; c_paid: string | null; c_sales: string | null; p_partners: number | null; p_paid: string | null; p_sales: string | null;
+      program_id: string;
+      code: string;
+      name: string;
+      currency: string;
+      seg: string | null;
+      c_partners: number | null;
+      c_paid: string | null;
+      c_sales: string | null;
+      p_partners: number | null;
+      p_paid: string | null;
+      p_sales: string | null;
     }>(sql`
       with cur as (${sideSql(t, cur, statuses, segment)}), prior as (${sideSql(t, prior, statuses, segment)})
       select pr.id as program_id, pr.code, pr.name, pr.currency, coalesce(cur.seg, prior.seg) as seg,

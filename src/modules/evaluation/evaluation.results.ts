@@ -68,8 +68,19 @@ export class ResultService {
     let templateId: string | undefined;
     if (opts.template) templateId = (await findTemplate(this.db, actor.tenantId, opts.template)).id;
     const rows = await this.store.database.rows<{
-      partner_id: string; run_id: string; period: string; period_start: string; template_id: string; template_code: string; template_version: number;
-      total: string | null; grade: string | null; rank: number | null; complete: boolean; finalised_at: Date | string | null; n: number;
+      partner_id: string;
+      run_id: string;
+      period: string;
+      period_start: string;
+      template_id: string;
+      template_code: string;
+      template_version: number;
+      total: string | null;
+      grade: string | null;
+      rank: number | null;
+      complete: boolean;
+      finalised_at: Date | string | null;
+      n: number;
     }>(sql`
       select * from (
         select r.partner_id, r.run_id, ru.period, ru.period_start::text as period_start, ru.template_id, t.code as template_code, ru.template_version,
@@ -158,7 +169,13 @@ export class ResultService {
     const rows = await this.db
       .select()
       .from(evaluationResults)
-      .where(and(eq(evaluationResults.tenantId, actor.tenantId), eq(evaluationResults.runId, runId), actor.partnerId ? eq(evaluationResults.partnerId, actor.partnerId) : undefined))
+      .where(
+        and(
+          eq(evaluationResults.tenantId, actor.tenantId),
+          eq(evaluationResults.runId, runId),
+          actor.partnerId ? eq(evaluationResults.partnerId, actor.partnerId) : undefined,
+        ),
+      )
       .orderBy(sql`coalesce(${evaluationResults.rank}, 2147483647)`, sql`${evaluationResults.partnerCode} collate "C"`);
     const kpis = await kpisOf(this.store, actor.tenantId, [{ runId, partnerIds: rows.map((r) => r.partnerId) }]);
     return { kpiCodes: v.kpis.map((k) => k.code), results: rows.map((x) => toResult(run, x, kpis.get(`${runId}|${x.partnerId}`) ?? [])) };
@@ -223,7 +240,16 @@ async function kpisOf(store: Store, tenantId: string, sets: { runId: string; par
   const pairs = sets.flatMap((s) => s.partnerIds.map((p) => ({ r: s.runId, p })));
   const out = new Map<string, Result['kpis']>();
   if (!pairs.length) return out;
-  const rows = await store.database.rows<{ run_id: string; partner_id: string; kpi_code: string; value: string | null; score: string | null; weight: string; weighted: string | null; defaulted: boolean }>(
+  const rows = await store.database.rows<{
+    run_id: string;
+    partner_id: string;
+    kpi_code: string;
+    value: string | null;
+    score: string | null;
+    weight: string;
+    weighted: string | null;
+    defaulted: boolean;
+  }>(
     sql`select k.run_id, k.partner_id, k.kpi_code, k.value::text as value, k.score::text as score, k.weight::text as weight, k.weighted::text as weighted, k.defaulted
         from evaluation_result_kpis k
         join jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x(r uuid, p uuid) on k.run_id = x.r and k.partner_id = x.p
@@ -233,7 +259,14 @@ async function kpisOf(store: Store, tenantId: string, sets: { runId: string; par
   for (const k of rows) {
     const key = `${k.run_id}|${k.partner_id}`;
     const list = out.get(key) ?? [];
-    list.push({ code: k.kpi_code, value: trimDec(k.value), score: trimDec(k.score), weight: trimDec(k.weight)!, weighted: trimDec(k.weighted), defaulted: k.defaulted });
+    list.push({
+      code: k.kpi_code,
+      value: trimDec(k.value),
+      score: trimDec(k.score),
+      weight: trimDec(k.weight)!,
+      weighted: trimDec(k.weighted),
+      defaulted: k.defaulted,
+    });
     out.set(key, list);
   }
   return out;

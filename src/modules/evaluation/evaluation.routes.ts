@@ -42,8 +42,7 @@ import {
 import type { EvaluationServices } from './index.js';
 import { toCsv } from '../../platform/csv.js';
 
-const importValidator: typeof validatorCompiler = (route) =>
-  route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route);
+const importValidator: typeof validatorCompiler = (route) => (route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route));
 
 const TemplateParams = z.object({ template: z.string().min(1).max(64).describe('template id or code') });
 const RunParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
@@ -75,7 +74,15 @@ export async function evaluationRoutes(
 
   r.get(
     '/v1/evaluations/templates',
-    { schema: { tags, operationId: 'listScorecardTemplates', summary: 'List scorecard templates (by code)', querystring: PageQuery, response: { 200: pageSchema(Template), ...problems(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listScorecardTemplates',
+        summary: 'List scorecard templates (by code)',
+        querystring: PageQuery,
+        response: { 200: pageSchema(Template), ...problems(400, 401, 403) },
+      },
+    },
     async (request) => {
       const page = await templates.listTemplates(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
@@ -84,7 +91,15 @@ export async function evaluationRoutes(
 
   r.get(
     '/v1/evaluations/templates/:template',
-    { schema: { tags, operationId: 'getScorecardTemplate', summary: 'Get a template with its latest version', params: TemplateParams, response: { 200: Template, ...problems(401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getScorecardTemplate',
+        summary: 'Get a template with its latest version',
+        params: TemplateParams,
+        response: { 200: Template, ...problems(401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       const t = await templates.getTemplate(actorOf(request), request.params.template);
       return reply.header('etag', etag(t.version)).send(t);
@@ -113,7 +128,15 @@ export async function evaluationRoutes(
 
   r.get(
     '/v1/evaluations/templates/:template/versions',
-    { schema: { tags, operationId: 'listScorecardTemplateVersions', summary: 'All versions of a template, newest first', params: TemplateParams, response: { 200: z.object({ data: z.array(TemplateVersion) }), ...problems(401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listScorecardTemplateVersions',
+        summary: 'All versions of a template, newest first',
+        params: TemplateParams,
+        response: { 200: z.object({ data: z.array(TemplateVersion) }), ...problems(401, 403, 404) },
+      },
+    },
     async (request) => ({ data: await templates.listTemplateVersions(actorOf(request), request.params.template) }),
   );
 
@@ -192,7 +215,7 @@ export async function evaluationRoutes(
       schema: {
         tags,
         operationId: 'startEvaluationRun',
-        summary: "Evaluate partners for a period: every KPI value, score, weighted total, grade and rank, computed set-based and stored",
+        summary: 'Evaluate partners for a period: every KPI value, score, weighted total, grade and rank, computed set-based and stored',
         headers: z.object({ 'idempotency-key': z.string().optional() }),
         body: RunCreate,
         response: { 201: Run, ...problems(400, 401, 403, 404, 422) },
@@ -206,7 +229,15 @@ export async function evaluationRoutes(
 
   r.get(
     '/v1/evaluations/runs',
-    { schema: { tags, operationId: 'listEvaluationRuns', summary: 'Evaluation runs, newest first', querystring: PageQuery.extend(RunListQuery.shape), response: { 200: pageSchema(Run), ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listEvaluationRuns',
+        summary: 'Evaluation runs, newest first',
+        querystring: PageQuery.extend(RunListQuery.shape),
+        response: { 200: pageSchema(Run), ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request) => {
       const page = await runs.listRuns(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
@@ -215,7 +246,15 @@ export async function evaluationRoutes(
 
   r.get(
     '/v1/evaluations/runs/:id',
-    { schema: { tags, operationId: 'getEvaluationRun', summary: 'An evaluation run', params: RunParams, response: { 200: Run, ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getEvaluationRun',
+        summary: 'An evaluation run',
+        params: RunParams,
+        response: { 200: Run, ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       const run = await runs.getRun(actorOf(request), request.params.id);
       return reply.header('etag', etag(run.version)).send(run);
@@ -224,7 +263,15 @@ export async function evaluationRoutes(
 
   r.delete(
     '/v1/evaluations/runs/:id',
-    { schema: { tags, operationId: 'deleteEvaluationRun', summary: 'Delete a draft run (finalised runs are immutable: 409)', params: RunParams, response: { 204: z.null(), ...problems(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'deleteEvaluationRun',
+        summary: 'Delete a draft run (finalised runs are immutable: 409)',
+        params: RunParams,
+        response: { 204: z.null(), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
     async (request, reply) => {
       await runs.deleteRun(actorOf(request), request.params.id);
       return reply.code(204).send(null);
@@ -271,7 +318,13 @@ export async function evaluationRoutes(
   r.get(
     '/v1/evaluations/runs/:id/results/:partnerId',
     {
-      schema: { tags, operationId: 'getEvaluationResult', summary: "One partner's result in a run", params: RunParams.extend({ partnerId: z.uuid() }), response: { 200: Result, ...problems(400, 401, 403, 404) } },
+      schema: {
+        tags,
+        operationId: 'getEvaluationResult',
+        summary: "One partner's result in a run",
+        params: RunParams.extend({ partnerId: z.uuid() }),
+        response: { 200: Result, ...problems(400, 401, 403, 404) },
+      },
     },
     async (request) => results.getResult(actorOf(request), request.params.id, request.params.partnerId),
   );
@@ -292,7 +345,10 @@ export async function evaluationRoutes(
       const d = await results.gradeDistribution(actorOf(request), request.params.id);
       if (request.query.format !== 'csv') return d;
       const rows = [...d.grades.map((g) => [g.grade, g.count, g.share]), ['(incomplete)', d.incomplete, '']];
-      return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(['grade', 'count', 'share'], rows));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(toCsv(['grade', 'count', 'share'], rows));
     },
   );
 
@@ -311,7 +367,15 @@ export async function evaluationRoutes(
     async (request, reply) => {
       const rows = await results.kpiAverages(actorOf(request), request.params.id, request.query.by);
       if (request.query.format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(['group', 'kpi', 'partners', 'avgValue', 'avgScore'], rows.map((r) => [r.group, r.kpi, r.partners, r.avgValue, r.avgScore])));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .serializer((x: unknown) => x as string)
+          .send(
+            toCsv(
+              ['group', 'kpi', 'partners', 'avgValue', 'avgScore'],
+              rows.map((r) => [r.group, r.kpi, r.partners, r.avgValue, r.avgScore]),
+            ),
+          );
       }
       return { data: rows };
     },
@@ -336,7 +400,15 @@ export async function evaluationRoutes(
       const header = ['partnerCode', 'complete', 'total', 'grade', 'rank', 'missing', ...kpiCodes.flatMap((c) => [`${c}.value`, `${c}.score`])];
       const lines = exported.results.map((r) => {
         const by = new Map(r.kpis.map((k) => [k.code, k]));
-        return [r.partnerCode, r.complete, r.total, r.grade, r.rank, r.missing.join(' '), ...kpiCodes.flatMap((c) => [by.get(c)?.value ?? null, by.get(c)?.score ?? null])];
+        return [
+          r.partnerCode,
+          r.complete,
+          r.total,
+          r.grade,
+          r.rank,
+          r.missing.join(' '),
+          ...kpiCodes.flatMap((c) => [by.get(c)?.value ?? null, by.get(c)?.score ?? null]),
+        ];
       });
       return reply
         .type('text/csv; charset=utf-8')
@@ -352,7 +424,8 @@ export async function evaluationRoutes(
       schema: {
         tags,
         operationId: 'getProgramEffectiveness',
-        summary: 'Per incentive program and partner segment: paid vs covered sales (cost-to-sales %) and the change against the same period a year earlier; JSON or CSV',
+        summary:
+          'Per incentive program and partner segment: paid vs covered sales (cost-to-sales %) and the change against the same period a year earlier; JSON or CSV',
         querystring: ProgramEffectivenessQuery,
         response: { 200: z.union([z.object({ data: z.array(ProgramEffectiveness) }), z.string()]), ...problems(400, 401, 403) },
       },
@@ -360,9 +433,42 @@ export async function evaluationRoutes(
     async (request, reply) => {
       const rows = await reports.programEffectiveness(actorOf(request), request.query);
       if (request.query.format !== 'csv') return { data: rows };
-      const header = ['programCode', 'segment', 'currency', 'partners', 'paid', 'coveredSales', 'costToSalesPct', 'priorPartners', 'priorPaid', 'priorCoveredSales', 'priorCostToSalesPct', 'changePaid', 'changeCoveredSales', 'changeCostToSalesPoints'];
-      const lines = rows.map((r) => [r.programCode, r.segment, r.currency, r.current.partners, r.current.paid, r.current.coveredSales, r.current.costToSalesPct, r.priorYear.partners, r.priorYear.paid, r.priorYear.coveredSales, r.priorYear.costToSalesPct, r.change.paid, r.change.coveredSales, r.change.costToSalesPoints]);
-      return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(header, lines));
+      const header = [
+        'programCode',
+        'segment',
+        'currency',
+        'partners',
+        'paid',
+        'coveredSales',
+        'costToSalesPct',
+        'priorPartners',
+        'priorPaid',
+        'priorCoveredSales',
+        'priorCostToSalesPct',
+        'changePaid',
+        'changeCoveredSales',
+        'changeCostToSalesPoints',
+      ];
+      const lines = rows.map((r) => [
+        r.programCode,
+        r.segment,
+        r.currency,
+        r.current.partners,
+        r.current.paid,
+        r.current.coveredSales,
+        r.current.costToSalesPct,
+        r.priorYear.partners,
+        r.priorYear.paid,
+        r.priorYear.coveredSales,
+        r.priorYear.costToSalesPct,
+        r.change.paid,
+        r.change.coveredSales,
+        r.change.costToSalesPoints,
+      ]);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(toCsv(header, lines));
     },
   );
 
@@ -383,7 +489,10 @@ export async function evaluationRoutes(
       if (request.query.format !== 'csv') return { data };
       const header = ['period', 'periodStart', 'templateCode', 'templateVersion', 'total', 'grade', 'rank', 'complete', 'finalisedAt', 'runId'];
       const rows = data.map((h) => [h.period, h.periodStart, h.templateCode, h.templateVersion, h.total, h.grade, h.rank, h.complete, h.finalisedAt, h.runId]);
-      return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(toCsv(header, rows));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(toCsv(header, rows));
     },
   );
 
@@ -393,7 +502,8 @@ export async function evaluationRoutes(
       schema: {
         tags,
         operationId: 'simulateEvaluation',
-        summary: "Dry run of a changed template (weights, rules, bands) against a finalised run's stored KPI values: who would change grade and rank. Nothing is stored.",
+        summary:
+          "Dry run of a changed template (weights, rules, bands) against a finalised run's stored KPI values: who would change grade and rank. Nothing is stored.",
         body: SimulationIn,
         response: { 200: Simulation, ...problems(400, 401, 403, 404, 409) },
       },
@@ -404,19 +514,42 @@ export async function evaluationRoutes(
   // ---------------------------------------------------------------- actions
   r.post(
     '/v1/evaluations/action-rules',
-    { schema: { tags, operationId: 'createActionRule', summary: 'A rule mapping grades (optionally over consecutive periods) or a KPI condition to a recommended action', body: ActionRuleCreate, response: { 201: ActionRule, ...problems(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'createActionRule',
+        summary: 'A rule mapping grades (optionally over consecutive periods) or a KPI condition to a recommended action',
+        body: ActionRuleCreate,
+        response: { 201: ActionRule, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
     async (request, reply) => reply.code(201).send(await actions.createActionRule(actorOf(request), request.body)),
   );
 
   r.get(
     '/v1/evaluations/action-rules',
-    { schema: { tags, operationId: 'listActionRules', summary: 'Action rules', response: { 200: z.object({ data: z.array(ActionRule) }), ...problems(401, 403) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listActionRules',
+        summary: 'Action rules',
+        response: { 200: z.object({ data: z.array(ActionRule) }), ...problems(401, 403) },
+      },
+    },
     async (request) => ({ data: await actions.listActionRules(actorOf(request)) }),
   );
 
   r.get(
     '/v1/evaluations/actions',
-    { schema: { tags, operationId: 'listEvaluationActions', summary: 'Recommended, accepted and dismissed actions', querystring: PageQuery.extend(ActionListQuery.shape), response: { 200: pageSchema(Action), ...problems(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listEvaluationActions',
+        summary: 'Recommended, accepted and dismissed actions',
+        querystring: PageQuery.extend(ActionListQuery.shape),
+        response: { 200: pageSchema(Action), ...problems(400, 401, 403) },
+      },
+    },
     async (request) => {
       const page = await actions.listActions(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
@@ -425,7 +558,15 @@ export async function evaluationRoutes(
 
   r.get(
     '/v1/evaluations/actions/:id',
-    { schema: { tags, operationId: 'getEvaluationAction', summary: 'One action', params: RunParams, response: { 200: Action, ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getEvaluationAction',
+        summary: 'One action',
+        params: RunParams,
+        response: { 200: Action, ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request) => actions.getAction(actorOf(request), request.params.id),
   );
 
@@ -452,13 +593,28 @@ export async function evaluationRoutes(
   // ---------------------------------------------------------------- early warnings
   r.post(
     '/v1/evaluations/warning-rules',
-    { schema: { tags, operationId: 'createWarningRule', summary: 'An early-warning rule: a threshold over live data during a period', body: WarningRuleCreate, response: { 201: WarningRule, ...problems(400, 401, 403, 409) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'createWarningRule',
+        summary: 'An early-warning rule: a threshold over live data during a period',
+        body: WarningRuleCreate,
+        response: { 201: WarningRule, ...problems(400, 401, 403, 409) },
+      },
+    },
     async (request, reply) => reply.code(201).send(await warnings.createRule(actorOf(request), request.body)),
   );
 
   r.get(
     '/v1/evaluations/warning-rules',
-    { schema: { tags, operationId: 'listWarningRules', summary: 'Early-warning rules', response: { 200: z.object({ data: z.array(WarningRule) }), ...problems(401, 403) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listWarningRules',
+        summary: 'Early-warning rules',
+        response: { 200: z.object({ data: z.array(WarningRule) }), ...problems(401, 403) },
+      },
+    },
     async (request) => ({ data: await warnings.listRules(actorOf(request)) }),
   );
 
@@ -468,7 +624,8 @@ export async function evaluationRoutes(
       schema: {
         tags,
         operationId: 'checkWarnings',
-        summary: 'Evaluates every active warning rule now: opens an alert once per rule, partner and period (warning.opened), closes alerts whose condition cleared (warning.closed)',
+        summary:
+          'Evaluates every active warning rule now: opens an alert once per rule, partner and period (warning.opened), closes alerts whose condition cleared (warning.closed)',
         body: WarningCheckIn.optional(),
         response: { 200: WarningCheckResult, ...problems(400, 401, 403) },
       },
@@ -479,7 +636,13 @@ export async function evaluationRoutes(
   r.get(
     '/v1/evaluations/warnings',
     {
-      schema: { tags, operationId: 'listWarnings', summary: 'Early-warning alerts (partner users: their own)', querystring: PageQuery.extend(WarningListQuery.shape), response: { 200: pageSchema(Warning), ...problems(400, 401, 403) } },
+      schema: {
+        tags,
+        operationId: 'listWarnings',
+        summary: 'Early-warning alerts (partner users: their own)',
+        querystring: PageQuery.extend(WarningListQuery.shape),
+        response: { 200: pageSchema(Warning), ...problems(400, 401, 403) },
+      },
     },
     async (request) => {
       const page = await warnings.list(actorOf(request), request.query);

@@ -17,7 +17,6 @@ import { dec, Dec } from '../../platform/kernel/index.js';
  *   rank and are listed by partner code ascending. Incomplete results get no rank and no grade.
  */
 
-
 export const KPI_KINDS = [
   'target_achievement',
   'growth_yoy',
@@ -40,8 +39,7 @@ export interface Band {
 }
 
 export type ScoringRule =
-  | { type: 'linear'; floor: string; target: string; cap?: string | undefined }
-  | { type: 'banded'; bands: Band[]; otherwise?: string | undefined };
+  { type: 'linear'; floor: string; target: string; cap?: string | undefined } | { type: 'banded'; bands: Band[]; otherwise?: string | undefined };
 
 export interface KpiDef {
   code: string;
@@ -69,7 +67,6 @@ export interface RuleIssue {
   path: string;
   message: string;
 }
-
 
 /** Score of one value under a rule (4 decimals, half-up). */
 export function scoreKpi(value: string | Dec, direction: Direction, rule: ScoringRule): Dec {
@@ -202,10 +199,13 @@ export function validateTemplate(def: TemplateDef): RuleIssue[] {
     if (r.type === 'linear') {
       const floor = dec(r.floor);
       const target = dec(r.target);
-      if (k.direction === 'higher' && !target.gt(floor)) issues.push({ path: `${p}.scoring.target`, message: 'higher is better: target must be greater than floor' });
-      if (k.direction === 'lower' && !target.lt(floor)) issues.push({ path: `${p}.scoring.target`, message: 'lower is better: target must be less than floor (the floor is the worst acceptable value)' });
+      if (k.direction === 'higher' && !target.gt(floor))
+        issues.push({ path: `${p}.scoring.target`, message: 'higher is better: target must be greater than floor' });
+      if (k.direction === 'lower' && !target.lt(floor))
+        issues.push({ path: `${p}.scoring.target`, message: 'lower is better: target must be less than floor (the floor is the worst acceptable value)' });
       if (r.cap !== undefined && dec(r.cap).lt(100)) issues.push({ path: `${p}.scoring.cap`, message: 'must be at least 100' });
-      if (r.cap !== undefined && dec(r.cap).gt(MAX_SCORE)) issues.push({ path: `${p}.scoring.cap`, message: `must be at most ${MAX_SCORE} (scores are stored as numeric(9,4))` });
+      if (r.cap !== undefined && dec(r.cap).gt(MAX_SCORE))
+        issues.push({ path: `${p}.scoring.cap`, message: `must be at most ${MAX_SCORE} (scores are stored as numeric(9,4))` });
     } else {
       if (!r.bands.length) issues.push({ path: `${p}.scoring.bands`, message: 'needs at least one band' });
       const seen = new Set<string>();
@@ -214,9 +214,11 @@ export function validateTemplate(def: TemplateDef): RuleIssue[] {
         if (seen.has(key)) issues.push({ path: `${p}.scoring.bands.${j}.threshold`, message: `duplicate threshold ${key}` });
         seen.add(key);
         if (dec(b.score).lt(0)) issues.push({ path: `${p}.scoring.bands.${j}.score`, message: 'must not be negative' });
-        if (dec(b.score).gt(MAX_SCORE)) issues.push({ path: `${p}.scoring.bands.${j}.score`, message: `must be at most ${MAX_SCORE} (scores are stored as numeric(9,4))` });
+        if (dec(b.score).gt(MAX_SCORE))
+          issues.push({ path: `${p}.scoring.bands.${j}.score`, message: `must be at most ${MAX_SCORE} (scores are stored as numeric(9,4))` });
       });
-      if (r.otherwise !== undefined && dec(r.otherwise).abs().gt(MAX_SCORE)) issues.push({ path: `${p}.scoring.otherwise`, message: `must be between -${MAX_SCORE} and ${MAX_SCORE} (scores are stored as numeric(9,4))` });
+      if (r.otherwise !== undefined && dec(r.otherwise).abs().gt(MAX_SCORE))
+        issues.push({ path: `${p}.scoring.otherwise`, message: `must be between -${MAX_SCORE} and ${MAX_SCORE} (scores are stored as numeric(9,4))` });
       // the better the threshold, the higher (or equal) its score
       const ordered = [...r.bands].sort((a, b) => dec(a.threshold).cmp(dec(b.threshold)));
       if (k.direction === 'lower') ordered.reverse();

@@ -11,7 +11,14 @@ import { EVALUATION_EVENTS, findTemplate, READ, runRow, toRun, WRITE } from './e
 import type { KpiKind } from './evaluation.rules.js';
 import { RunCreate, RunListQuery, type Run } from './evaluation.schemas.js';
 import { insertResultKpisSql, insertResultsSql, type ComputedSource } from './evaluation.sql.js';
-import { evaluationActions, evaluationResultKpis, evaluationResults, evaluationRuns, scorecardTemplates, scorecardTemplateVersions } from './evaluation.tables.js';
+import {
+  evaluationActions,
+  evaluationResultKpis,
+  evaluationResults,
+  evaluationRuns,
+  scorecardTemplates,
+  scorecardTemplateVersions,
+} from './evaluation.tables.js';
 
 /**
  * Evaluation runs: computing every partner's KPI values, scores, total, grade and rank (set-based), reading,
@@ -40,16 +47,26 @@ export class RunService {
       const [v] = await w.tx
         .select()
         .from(scorecardTemplateVersions)
-        .where(and(eq(scorecardTemplateVersions.tenantId, w.tenantId), eq(scorecardTemplateVersions.templateId, t.id), eq(scorecardTemplateVersions.versionNo, versionNo)))
+        .where(
+          and(
+            eq(scorecardTemplateVersions.tenantId, w.tenantId),
+            eq(scorecardTemplateVersions.templateId, t.id),
+            eq(scorecardTemplateVersions.versionNo, versionNo),
+          ),
+        )
         .for('update');
       if (!v) throw invalid('templateVersion', `template '${t.code}' has no version ${versionNo}`);
       const kinds = [...new Set(v.kpis.filter((k) => k.source === 'computed' && k.kind && k.kind !== 'training_completion').map((k) => k.kind!))];
       const available = new Set(this.computed?.kinds ?? []);
       const unavailable = kinds.filter((k) => !available.has(k));
       if (unavailable.length) {
-        throw new DomainError('UNPROCESSABLE', `computed KPI kind(s) ${unavailable.join(', ')} cannot be computed on this server yet (their source data is not available)`, {
-          extra: { unavailableKinds: unavailable },
-        });
+        throw new DomainError(
+          'UNPROCESSABLE',
+          `computed KPI kind(s) ${unavailable.join(', ')} cannot be computed on this server yet (their source data is not available)`,
+          {
+            extra: { unavailableKinds: unavailable },
+          },
+        );
       }
       let partnerIds: string[] | null = null;
       if (data.partners) partnerIds = await this.resolvePartners(w, data.partners);
@@ -69,9 +86,20 @@ export class RunService {
       // the planner over-estimates the KPI x partner product (jsonb_to_recordset) and would spend seconds on JIT
       // compilation of a query that runs in well under one: no JIT for this transaction
       await w.tx.execute(sql`set local jit = off`);
-      const computed = kinds.length && this.computed ? this.computed.source({ tenantId: w.tenantId, period: data.period, start: range.start, end: range.end, kinds }) : null;
+      const computed =
+        kinds.length && this.computed ? this.computed.source({ tenantId: w.tenantId, period: data.period, start: range.start, end: range.end, kinds }) : null;
       await w.tx.execute(
-        insertResultKpisSql({ tenantId: w.tenantId, runId, period: data.period, start: range.start, end: range.end, kpis: v.kpis, partnerIds, allowDefaults: data.allowDefaults, computed }),
+        insertResultKpisSql({
+          tenantId: w.tenantId,
+          runId,
+          period: data.period,
+          start: range.start,
+          end: range.end,
+          kpis: v.kpis,
+          partnerIds,
+          allowDefaults: data.allowDefaults,
+          computed,
+        }),
       );
       await w.tx.execute(insertResultsSql(w.tenantId, runId, v.gradeBands));
       const [counts] = await this.store.database.rows<{ n: number; c: number }>(
@@ -82,7 +110,13 @@ export class RunService {
         await w.tx
           .update(scorecardTemplateVersions)
           .set({ usedAt: new Date() })
-          .where(and(eq(scorecardTemplateVersions.tenantId, w.tenantId), eq(scorecardTemplateVersions.templateId, t.id), eq(scorecardTemplateVersions.versionNo, versionNo)));
+          .where(
+            and(
+              eq(scorecardTemplateVersions.tenantId, w.tenantId),
+              eq(scorecardTemplateVersions.templateId, t.id),
+              eq(scorecardTemplateVersions.versionNo, versionNo),
+            ),
+          );
       }
       const [row] = await w.tx
         .update(evaluationRuns)
@@ -97,8 +131,16 @@ export class RunService {
 
   /** ids or codes -> ids; unknown ones refused together. */
   private async resolvePartners(w: Work, keys: string[]): Promise<string[]> {
-    const byId = await partnersById(w.tx, w.tenantId, keys.filter((k) => isUuid(k)));
-    const byCode = await codesToIds.partners(w.tx, w.tenantId, keys.filter((k) => !isUuid(k)));
+    const byId = await partnersById(
+      w.tx,
+      w.tenantId,
+      keys.filter((k) => isUuid(k)),
+    );
+    const byCode = await codesToIds.partners(
+      w.tx,
+      w.tenantId,
+      keys.filter((k) => !isUuid(k)),
+    );
     const rows = [...[...byId.values()].map((p) => ({ id: p.id, code: p.code })), ...[...byCode].map(([code, id]) => ({ id, code }))];
     const known = new Set(rows.flatMap((r) => [r.id, r.code]));
     const errors: FieldError[] = [];
@@ -134,7 +176,11 @@ export class RunService {
       .where(and(...conds))
       .orderBy(desc(evaluationRuns.id))
       .limit(input.limit + 1);
-    return toPage(rows.map((r) => toRun(r.run, r.code)), input.limit, (r) => [r.id]);
+    return toPage(
+      rows.map((r) => toRun(r.run, r.code)),
+      input.limit,
+      (r) => [r.id],
+    );
   }
 
   /** Deletes a draft run (a finalised one is immutable). */
@@ -165,12 +211,23 @@ export class RunService {
         if (opts.ifMatch !== undefined && opts.ifMatch !== run.version) {
           throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the run is at version ${run.version}`);
         }
-        if (run.status === 'finalised') throw new DomainError('ILLEGAL_TRANSITION', `run ${id} is already finalised`, { extra: { currentStatus: run.status, allowed: [] } });
+        if (run.status === 'finalised')
+          throw new DomainError('ILLEGAL_TRANSITION', `run ${id} is already finalised`, { extra: { currentStatus: run.status, allowed: [] } });
         const [other] = await w.tx
           .select({ id: evaluationRuns.id })
           .from(evaluationRuns)
-          .where(and(eq(evaluationRuns.tenantId, w.tenantId), eq(evaluationRuns.templateId, run.templateId), eq(evaluationRuns.period, run.period), eq(evaluationRuns.status, 'finalised')));
-        if (other) throw new DomainError('CONFLICT', `template '${code}' already has a finalised run for ${run.period}: ${other.id}`, { extra: { finalisedRunId: other.id } });
+          .where(
+            and(
+              eq(evaluationRuns.tenantId, w.tenantId),
+              eq(evaluationRuns.templateId, run.templateId),
+              eq(evaluationRuns.period, run.period),
+              eq(evaluationRuns.status, 'finalised'),
+            ),
+          );
+        if (other)
+          throw new DomainError('CONFLICT', `template '${code}' already has a finalised run for ${run.period}: ${other.id}`, {
+            extra: { finalisedRunId: other.id },
+          });
         const [row] = await w.tx
           .update(evaluationRuns)
           .set({ status: 'finalised', finalisedAt: new Date(), finalisedBy: actor.subject, version: sql`${evaluationRuns.version} + 1` })
@@ -189,7 +246,7 @@ export class RunService {
       });
     } catch (e) {
       const d = toDomainError(e);
-      if (d.code === 'CONFLICT' && (d.extra?.['constraint'] === 'evaluation_runs_finalised_uq')) {
+      if (d.code === 'CONFLICT' && d.extra?.['constraint'] === 'evaluation_runs_finalised_uq') {
         throw new DomainError('CONFLICT', 'another run of this template and period was finalised at the same time');
       }
       throw e;

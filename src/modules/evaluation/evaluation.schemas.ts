@@ -119,12 +119,26 @@ export const ManualValueImportRow = z.object({
   partnerCode: Code,
   period: Period,
   kpi: Code,
-  value: z.coerce.string().pipe(z.string().trim().regex(/^-?\d{1,14}(\.\d{1,4})?$/, 'must be a decimal number with at most 4 decimals')),
+  value: z.coerce.string().pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d{1,14}(\.\d{1,4})?$/, 'must be a decimal number with at most 4 decimals'),
+  ),
   note: z.string().trim().min(1).max(500).optional(),
 });
 
 export const ManualValue = z
-  .object({ partnerId: z.uuid(), partnerCode: z.string(), period: z.string(), kpi: z.string(), value: z.string(), note: z.string().nullable(), enteredBy: z.string(), updatedAt: z.string() })
+  .object({
+    partnerId: z.uuid(),
+    partnerCode: z.string(),
+    period: z.string(),
+    kpi: z.string(),
+    value: z.string(),
+    note: z.string().nullable(),
+    enteredBy: z.string(),
+    updatedAt: z.string(),
+  })
   .meta({ id: 'ManualKpiValue' });
 export type ManualValue = z.infer<typeof ManualValue>;
 
@@ -212,7 +226,12 @@ export const RunListQuery = z.object({
 });
 
 export const GradeDistribution = z
-  .object({ runId: z.uuid(), period: z.string(), grades: z.array(z.object({ grade: z.string(), count: z.number().int(), share: z.string() })), incomplete: z.number().int() })
+  .object({
+    runId: z.uuid(),
+    period: z.string(),
+    grades: z.array(z.object({ grade: z.string(), count: z.number().int(), share: z.string() })),
+    incomplete: z.number().int(),
+  })
   .meta({ id: 'GradeDistribution' });
 
 // ------------------------------------------------------------------ simulation
@@ -220,7 +239,7 @@ export const GradeDistribution = z
 export const SimulationIn = z
   .strictObject({
     run: z.uuid().describe('a finalised run whose stored KPI values are re-scored'),
-    kpis: z.array(KpiDefIn).min(1).max(50).optional().describe('changed KPI definitions (weights, rules); default: the run version\'s'),
+    kpis: z.array(KpiDefIn).min(1).max(50).optional().describe("changed KPI definitions (weights, rules); default: the run version's"),
     gradeBands: z.array(GradeBandIn).min(1).max(20).optional(),
   })
   .meta({ id: 'EvaluationSimulationRequest' });
@@ -234,7 +253,15 @@ export const Simulation = z
     gradeChanges: z.number().int(),
     rankChanges: z.number().int(),
     results: z.array(
-      z.object({ partnerId: z.uuid(), partnerCode: z.string(), before: Standing, after: Standing, gradeChanged: z.boolean(), rankChanged: z.boolean(), missing: z.array(z.string()) }),
+      z.object({
+        partnerId: z.uuid(),
+        partnerCode: z.string(),
+        before: Standing,
+        after: Standing,
+        gradeChanged: z.boolean(),
+        rankChanged: z.boolean(),
+        missing: z.array(z.string()),
+      }),
     ),
   })
   .meta({ id: 'EvaluationSimulation' });
@@ -260,7 +287,10 @@ export const ActionRuleCreate = z
     condition: ActionCondition,
     tierLadder: z.array(text(50)).min(2).max(20).optional().describe('tier_up / tier_down: tiers lowest first'),
     targetTier: text(50).optional().describe('tier_up / tier_down: a fixed tier instead of one step on the ladder'),
-    lifecycleAction: z.enum(['suspend', 'terminate']).optional().describe('termination_review: the partner lifecycle action accepting the recommendation performs'),
+    lifecycleAction: z
+      .enum(['suspend', 'terminate'])
+      .optional()
+      .describe('termination_review: the partner lifecycle action accepting the recommendation performs'),
   })
   .meta({ id: 'ActionRuleCreate' });
 
@@ -319,7 +349,19 @@ export const ActionListQuery = z.object({
 export const ActionDecision = z.strictObject({ note: text(500).optional() }).meta({ id: 'ActionDecision' });
 
 export const HistoryEntry = z
-  .object({ runId: z.uuid(), period: z.string(), periodStart: z.string(), templateId: z.uuid(), templateCode: z.string(), templateVersion: z.number().int(), total: z.string().nullable(), grade: z.string().nullable(), rank: z.number().int().nullable(), complete: z.boolean(), finalisedAt: z.string().nullable() })
+  .object({
+    runId: z.uuid(),
+    period: z.string(),
+    periodStart: z.string(),
+    templateId: z.uuid(),
+    templateCode: z.string(),
+    templateVersion: z.number().int(),
+    total: z.string().nullable(),
+    grade: z.string().nullable(),
+    rank: z.number().int().nullable(),
+    complete: z.boolean(),
+    finalisedAt: z.string().nullable(),
+  })
   .meta({ id: 'EvaluationHistoryEntry' });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
@@ -331,18 +373,29 @@ export const WarningRuleCreate = z
   .strictObject({
     code: Code,
     name: text(200),
-    kind: z.enum(WARNING_KIND_VALUES).describe(
-      'achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); ' +
-        'collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; ' +
-        'inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period',
-    ),
+    kind: z
+      .enum(WARNING_KIND_VALUES)
+      .describe(
+        'achievement_behind_run_rate: sales to date below threshold % of the pro-rata target (once minElapsedPct of the period has passed); ' +
+          'collections_overdue: sell-in invoiced more than threshold days ago not covered by collections; ' +
+          'inventory_days_above: inventory days (period to date) above threshold; new_violation: more than threshold price or cross-region violations in the period',
+      ),
     threshold: DecimalIn,
     minElapsedPct: DecimalIn.optional().describe('achievement_behind_run_rate only (default 50)'),
   })
   .meta({ id: 'WarningRuleCreate' });
 
 export const WarningRule = z
-  .object({ id: z.uuid(), code: z.string(), name: z.string(), kind: z.enum(WARNING_KIND_VALUES), threshold: z.string(), minElapsedPct: z.string(), active: z.boolean(), createdAt: z.string() })
+  .object({
+    id: z.uuid(),
+    code: z.string(),
+    name: z.string(),
+    kind: z.enum(WARNING_KIND_VALUES),
+    threshold: z.string(),
+    minElapsedPct: z.string(),
+    active: z.boolean(),
+    createdAt: z.string(),
+  })
   .meta({ id: 'WarningRule' });
 export type WarningRule = z.infer<typeof WarningRule>;
 
@@ -417,7 +470,11 @@ export const ProgramEffectiveness = z
     segment: z.string().nullable(),
     current: Side,
     priorYear: Side.describe('the same period a year earlier'),
-    change: z.object({ paid: z.string(), coveredSales: z.string(), costToSalesPoints: z.string().nullable().describe('current minus prior cost-to-sales, in percentage points') }),
+    change: z.object({
+      paid: z.string(),
+      coveredSales: z.string(),
+      costToSalesPoints: z.string().nullable().describe('current minus prior cost-to-sales, in percentage points'),
+    }),
   })
   .meta({ id: 'ProgramEffectiveness' });
 export type ProgramEffectiveness = z.infer<typeof ProgramEffectiveness>;

@@ -1,13 +1,47 @@
 export const evaluationSdl = /* GraphQL */ `
-  enum KpiDirection { higher lower }
-  enum KpiSource { computed manual }
-  enum KpiKind { target_achievement growth_yoy collection_rate inventory_days price_violations cross_region_violations training_completion }
-  enum ScoringType { linear banded }
-  enum EvaluationRunStatus { draft finalised }
-  enum EvaluationActionType { tier_up tier_down warning renewal_recommended termination_review incentive_eligibility }
-  enum EvaluationActionStatus { recommended accepted dismissed }
+  enum KpiDirection {
+    higher
+    lower
+  }
+  enum KpiSource {
+    computed
+    manual
+  }
+  enum KpiKind {
+    target_achievement
+    growth_yoy
+    collection_rate
+    inventory_days
+    price_violations
+    cross_region_violations
+    training_completion
+  }
+  enum ScoringType {
+    linear
+    banded
+  }
+  enum EvaluationRunStatus {
+    draft
+    finalised
+  }
+  enum EvaluationActionType {
+    tier_up
+    tier_down
+    warning
+    renewal_recommended
+    termination_review
+    incentive_eligibility
+  }
+  enum EvaluationActionStatus {
+    recommended
+    accepted
+    dismissed
+  }
 
-  type ScoringBand { threshold: Decimal! score: Decimal! }
+  type ScoringBand {
+    threshold: Decimal!
+    score: Decimal!
+  }
 
   "linear: floor and target (and cap); banded: bands (and otherwise)"
   type ScoringRule {
@@ -30,7 +64,10 @@ export const evaluationSdl = /* GraphQL */ `
     defaultValue: Decimal
   }
 
-  type GradeBand { grade: String! min: Decimal! }
+  type GradeBand {
+    grade: String!
+    min: Decimal!
+  }
 
   type ScorecardTemplateVersion {
     versionNo: Int!
@@ -53,10 +90,20 @@ export const evaluationSdl = /* GraphQL */ `
     updatedAt: DateTime!
   }
 
-  type ScorecardTemplateEdge { cursor: String! node: ScorecardTemplate! }
-  type ScorecardTemplateConnection { edges: [ScorecardTemplateEdge!]! nodes: [ScorecardTemplate!]! pageInfo: PageInfo! }
+  type ScorecardTemplateEdge {
+    cursor: String!
+    node: ScorecardTemplate!
+  }
+  type ScorecardTemplateConnection {
+    edges: [ScorecardTemplateEdge!]!
+    nodes: [ScorecardTemplate!]!
+    pageInfo: PageInfo!
+  }
 
-  input ScoringBandInput { threshold: Decimal! score: Decimal! }
+  input ScoringBandInput {
+    threshold: Decimal!
+    score: Decimal!
+  }
   input ScoringRuleInput {
     type: ScoringType!
     floor: Decimal
@@ -75,7 +122,10 @@ export const evaluationSdl = /* GraphQL */ `
     scoring: ScoringRuleInput!
     defaultValue: Decimal
   }
-  input GradeBandInput { grade: String! min: Decimal! }
+  input GradeBandInput {
+    grade: String!
+    min: Decimal!
+  }
   input CreateScorecardTemplateInput {
     code: String!
     name: String!
@@ -126,8 +176,15 @@ export const evaluationSdl = /* GraphQL */ `
     finalisedBy: String
     version: Int!
   }
-  type EvaluationRunEdge { cursor: String! node: EvaluationRun! }
-  type EvaluationRunConnection { edges: [EvaluationRunEdge!]! nodes: [EvaluationRun!]! pageInfo: PageInfo! }
+  type EvaluationRunEdge {
+    cursor: String!
+    node: EvaluationRun!
+  }
+  type EvaluationRunConnection {
+    edges: [EvaluationRunEdge!]!
+    nodes: [EvaluationRun!]!
+    pageInfo: PageInfo!
+  }
 
   type EvaluationResultKpi {
     code: String!
@@ -155,8 +212,15 @@ export const evaluationSdl = /* GraphQL */ `
     rank: Int
     kpis: [EvaluationResultKpi!]!
   }
-  type EvaluationResultEdge { cursor: String! node: EvaluationResult! }
-  type EvaluationResultConnection { edges: [EvaluationResultEdge!]! nodes: [EvaluationResult!]! pageInfo: PageInfo! }
+  type EvaluationResultEdge {
+    cursor: String!
+    node: EvaluationResult!
+  }
+  type EvaluationResultConnection {
+    edges: [EvaluationResultEdge!]!
+    nodes: [EvaluationResult!]!
+    pageInfo: PageInfo!
+  }
 
   type EvaluationHistoryEntry {
     runId: ID!
@@ -172,7 +236,10 @@ export const evaluationSdl = /* GraphQL */ `
     finalisedAt: DateTime
   }
 
-  type EvaluationGradeHistory { period: String! grade: String }
+  type EvaluationGradeHistory {
+    period: String!
+    grade: String
+  }
 
   type EvaluationAction {
     id: ID!
@@ -196,10 +263,21 @@ export const evaluationSdl = /* GraphQL */ `
     note: String
     createdAt: DateTime!
   }
-  type EvaluationActionEdge { cursor: String! node: EvaluationAction! }
-  type EvaluationActionConnection { edges: [EvaluationActionEdge!]! nodes: [EvaluationAction!]! pageInfo: PageInfo! }
+  type EvaluationActionEdge {
+    cursor: String!
+    node: EvaluationAction!
+  }
+  type EvaluationActionConnection {
+    edges: [EvaluationActionEdge!]!
+    nodes: [EvaluationAction!]!
+    pageInfo: PageInfo!
+  }
 
-  type EvaluationStanding { total: Decimal grade: String rank: Int }
+  type EvaluationStanding {
+    total: Decimal
+    grade: String
+    rank: Int
+  }
   type EvaluationSimulationRow {
     partnerId: ID!
     partnerCode: String!
@@ -218,8 +296,16 @@ export const evaluationSdl = /* GraphQL */ `
     results: [EvaluationSimulationRow!]!
   }
 
-  enum WarningKind { achievement_behind_run_rate collections_overdue inventory_days_above new_violation }
-  enum WarningStatus { open closed }
+  enum WarningKind {
+    achievement_behind_run_rate
+    collections_overdue
+    inventory_days_above
+    new_violation
+  }
+  enum WarningStatus {
+    open
+    closed
+  }
   type EarlyWarning {
     id: ID!
     ruleId: ID!
@@ -237,19 +323,66 @@ export const evaluationSdl = /* GraphQL */ `
     closedAt: DateTime
     closedAsOf: Date
   }
-  type EarlyWarningEdge { cursor: String! node: EarlyWarning! }
-  type EarlyWarningConnection { edges: [EarlyWarningEdge!]! nodes: [EarlyWarning!]! pageInfo: PageInfo! }
-  type WarningCheckResult { period: String! asOf: Date! opened: [EarlyWarning!]! closed: [EarlyWarning!]! stillOpen: Int! }
+  type EarlyWarningEdge {
+    cursor: String!
+    node: EarlyWarning!
+  }
+  type EarlyWarningConnection {
+    edges: [EarlyWarningEdge!]!
+    nodes: [EarlyWarning!]!
+    pageInfo: PageInfo!
+  }
+  type WarningCheckResult {
+    period: String!
+    asOf: Date!
+    opened: [EarlyWarning!]!
+    closed: [EarlyWarning!]!
+    stillOpen: Int!
+  }
 
-  enum KpiAverageGroup { territory partner_type }
-  type KpiAverage { group: String kpi: String! partners: Int! avgValue: Decimal avgScore: Decimal }
-  type GradeCount { grade: String! count: Int! share: Decimal! }
-  type GradeDistribution { runId: ID! period: String! grades: [GradeCount!]! incomplete: Int! }
+  enum KpiAverageGroup {
+    territory
+    partner_type
+  }
+  type KpiAverage {
+    group: String
+    kpi: String!
+    partners: Int!
+    avgValue: Decimal
+    avgScore: Decimal
+  }
+  type GradeCount {
+    grade: String!
+    count: Int!
+    share: Decimal!
+  }
+  type GradeDistribution {
+    runId: ID!
+    period: String!
+    grades: [GradeCount!]!
+    incomplete: Int!
+  }
 
-  enum ProgramSegment { partner_type tier territory }
-  enum PaidBasis { paid approved }
-  type ProgramEffectivenessSide { partners: Int! paid: Decimal! coveredSales: Decimal! costToSalesPct: Decimal }
-  type ProgramEffectivenessChange { paid: Decimal! coveredSales: Decimal! costToSalesPoints: Decimal }
+  enum ProgramSegment {
+    partner_type
+    tier
+    territory
+  }
+  enum PaidBasis {
+    paid
+    approved
+  }
+  type ProgramEffectivenessSide {
+    partners: Int!
+    paid: Decimal!
+    coveredSales: Decimal!
+    costToSalesPct: Decimal
+  }
+  type ProgramEffectivenessChange {
+    paid: Decimal!
+    coveredSales: Decimal!
+    costToSalesPoints: Decimal
+  }
   type ProgramEffectiveness {
     programId: ID!
     programCode: String!

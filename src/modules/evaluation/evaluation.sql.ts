@@ -47,9 +47,7 @@ export interface RunSqlInput {
 
 export function insertResultKpisSql(i: RunSqlInput): SQL {
   const kpiJson = JSON.stringify(kpiRecords(i.kpis));
-  const partnerFilter = i.partnerIds
-    ? sql`id in (select (jsonb_array_elements_text(${JSON.stringify(i.partnerIds)}::jsonb))::uuid)`
-    : sql`status = 'active'`;
+  const partnerFilter = i.partnerIds ? sql`id in (select (jsonb_array_elements_text(${JSON.stringify(i.partnerIds)}::jsonb))::uuid)` : sql`status = 'active'`;
   const computed = i.computed ?? sql`select null::uuid as partner_id, null::text as kind, null::numeric as value where false`;
   return sql`
     insert into evaluation_result_kpis (tenant_id, run_id, partner_id, kpi_code, position, value, score, weight, weighted, defaulted)

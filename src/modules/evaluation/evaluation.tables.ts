@@ -1,20 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  date,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { onboardingKeys } from '../onboarding/contract.js';
 import type { ActionCondition, ActionType, GradeBand, KpiDef } from './evaluation.rules.js';
 
@@ -51,7 +36,11 @@ export const scorecardTemplateVersions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.templateId, t.versionNo] }),
-    foreignKey({ name: 'scorecard_versions_template_fk', columns: [t.tenantId, t.templateId], foreignColumns: [scorecardTemplates.tenantId, scorecardTemplates.id] }),
+    foreignKey({
+      name: 'scorecard_versions_template_fk',
+      columns: [t.tenantId, t.templateId],
+      foreignColumns: [scorecardTemplates.tenantId, scorecardTemplates.id],
+    }),
   ],
 );
 
@@ -102,7 +91,9 @@ export const evaluationRuns = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('evaluation_runs_template_idx').on(t.tenantId, t.templateId, t.period),
     // at most one finalised run per template and period
-    uniqueIndex('evaluation_runs_finalised_uq').on(t.tenantId, t.templateId, t.period).where(sql`status = 'finalised'`),
+    uniqueIndex('evaluation_runs_finalised_uq')
+      .on(t.tenantId, t.templateId, t.period)
+      .where(sql`status = 'finalised'`),
     foreignKey({
       name: 'evaluation_runs_version_fk',
       columns: [t.tenantId, t.templateId, t.templateVersion],
@@ -207,7 +198,11 @@ export const evaluationActions = pgTable(
     uniqueIndex('evaluation_actions_uq').on(t.tenantId, t.runId, t.partnerId, t.ruleId),
     index('evaluation_actions_partner_idx').on(t.tenantId, t.partnerId),
     foreignKey({ name: 'evaluation_actions_run_fk', columns: [t.tenantId, t.runId], foreignColumns: [evaluationRuns.tenantId, evaluationRuns.id] }),
-    foreignKey({ name: 'evaluation_actions_rule_fk', columns: [t.tenantId, t.ruleId], foreignColumns: [evaluationActionRules.tenantId, evaluationActionRules.id] }),
+    foreignKey({
+      name: 'evaluation_actions_rule_fk',
+      columns: [t.tenantId, t.ruleId],
+      foreignColumns: [evaluationActionRules.tenantId, evaluationActionRules.id],
+    }),
     check('evaluation_actions_status_ck', sql`${t.status} in ('recommended','accepted','dismissed')`),
   ],
 );
@@ -259,9 +254,15 @@ export const evaluationWarnings = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     // at most one open alert per rule, partner and period: a check never opens a second one
-    uniqueIndex('evaluation_warnings_open_uq').on(t.tenantId, t.ruleId, t.partnerId, t.period).where(sql`status = 'open'`),
+    uniqueIndex('evaluation_warnings_open_uq')
+      .on(t.tenantId, t.ruleId, t.partnerId, t.period)
+      .where(sql`status = 'open'`),
     index('evaluation_warnings_partner_idx').on(t.tenantId, t.partnerId, t.status),
-    foreignKey({ name: 'evaluation_warnings_rule_fk', columns: [t.tenantId, t.ruleId], foreignColumns: [evaluationWarningRules.tenantId, evaluationWarningRules.id] }),
+    foreignKey({
+      name: 'evaluation_warnings_rule_fk',
+      columns: [t.tenantId, t.ruleId],
+      foreignColumns: [evaluationWarningRules.tenantId, evaluationWarningRules.id],
+    }),
     foreignKey({ name: 'evaluation_warnings_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
     check('evaluation_warnings_status_ck', sql`${t.status} in ('open','closed')`),
   ],

@@ -24,8 +24,15 @@ export class TemplateService {
     const def = toDef(data as unknown as TemplateDef);
     checkDef(def);
     return this.store.write(actor, async (w) => {
-      const [dup] = await w.tx.select({ id: scorecardTemplates.id }).from(scorecardTemplates).where(and(eq(scorecardTemplates.tenantId, w.tenantId), eq(scorecardTemplates.code, data.code)));
-      if (dup) throw new DomainError('CONFLICT', `A scorecard template with code '${data.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }], extra: { existingId: dup.id } });
+      const [dup] = await w.tx
+        .select({ id: scorecardTemplates.id })
+        .from(scorecardTemplates)
+        .where(and(eq(scorecardTemplates.tenantId, w.tenantId), eq(scorecardTemplates.code, data.code)));
+      if (dup)
+        throw new DomainError('CONFLICT', `A scorecard template with code '${data.code}' already exists`, {
+          errors: [{ path: 'code', message: 'is already used' }],
+          extra: { existingId: dup.id },
+        });
       const id = uuidv7();
       const [t] = await w.tx.insert(scorecardTemplates).values({ tenantId: w.tenantId, id, code: data.code, name: data.name }).returning();
       const [v] = await w.tx
@@ -50,15 +57,25 @@ export class TemplateService {
     return this.store.write(actor, async (w) => {
       const t = await lockTemplate(w, idOrCode);
       if (opts.ifMatch !== undefined && opts.ifMatch !== t.version) {
-        throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the template is at version ${t.version}`, { extra: { currentVersion: t.version } });
+        throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the template is at version ${t.version}`, {
+          extra: { currentVersion: t.version },
+        });
       }
       if (data.version !== undefined && data.version !== t.version) {
-        throw new DomainError('VERSION_CONFLICT', `Version ${data.version} is stale; the template is at version ${t.version}`, { extra: { currentVersion: t.version } });
+        throw new DomainError('VERSION_CONFLICT', `Version ${data.version} is stale; the template is at version ${t.version}`, {
+          extra: { currentVersion: t.version },
+        });
       }
       const [latest] = await w.tx
         .select()
         .from(scorecardTemplateVersions)
-        .where(and(eq(scorecardTemplateVersions.tenantId, w.tenantId), eq(scorecardTemplateVersions.templateId, t.id), eq(scorecardTemplateVersions.versionNo, t.latestVersion)))
+        .where(
+          and(
+            eq(scorecardTemplateVersions.tenantId, w.tenantId),
+            eq(scorecardTemplateVersions.templateId, t.id),
+            eq(scorecardTemplateVersions.versionNo, t.latestVersion),
+          ),
+        )
         .for('update');
       const before = toTemplate(t, latest!);
       let v: VersionRow;
@@ -67,7 +84,13 @@ export class TemplateService {
         [v] = (await w.tx
           .update(scorecardTemplateVersions)
           .set({ kpis: def.kpis, gradeBands: def.gradeBands, note: data.note ?? null, updatedAt: new Date() })
-          .where(and(eq(scorecardTemplateVersions.tenantId, w.tenantId), eq(scorecardTemplateVersions.templateId, t.id), eq(scorecardTemplateVersions.versionNo, versionNo)))
+          .where(
+            and(
+              eq(scorecardTemplateVersions.tenantId, w.tenantId),
+              eq(scorecardTemplateVersions.templateId, t.id),
+              eq(scorecardTemplateVersions.versionNo, versionNo),
+            ),
+          )
           .returning()) as [VersionRow];
       } else {
         versionNo++;
@@ -128,6 +151,10 @@ export class TemplateService {
       .where(and(eq(scorecardTemplates.tenantId, actor.tenantId), after ? gt(scorecardTemplates.code, String(after[0])) : undefined))
       .orderBy(asc(scorecardTemplates.code))
       .limit(input.limit + 1);
-    return toPage(rows.map((r) => toTemplate(r.t, r.v)), input.limit, (t) => [t.code]);
+    return toPage(
+      rows.map((r) => toTemplate(r.t, r.v)),
+      input.limit,
+      (t) => [t.code],
+    );
   }
 }

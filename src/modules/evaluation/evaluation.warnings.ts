@@ -14,7 +14,16 @@ import { evaluationWarningRules, evaluationWarnings, type WarningKind } from './
 type RuleRow = typeof evaluationWarningRules.$inferSelect;
 
 function toRule(r: RuleRow): WarningRule {
-  return { id: r.id, code: r.code, name: r.name, kind: r.kind, threshold: r.threshold, minElapsedPct: r.minElapsedPct, active: r.active, createdAt: iso(r.createdAt)! };
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    kind: r.kind,
+    threshold: r.threshold,
+    minElapsedPct: r.minElapsedPct,
+    active: r.active,
+    createdAt: iso(r.createdAt)!,
+  };
 }
 
 /** The calendar quarter a date is in. */
@@ -86,11 +95,23 @@ export class WarningService {
     const data = parseInput(WarningRuleCreate, input);
     if (data.kind === 'collections_overdue' && !/^\d+$/.test(data.threshold)) throw invalid('threshold', 'collections_overdue takes a whole number of days');
     return this.store.write(actor, async (w) => {
-      const [dup] = await w.tx.select({ id: evaluationWarningRules.id }).from(evaluationWarningRules).where(and(eq(evaluationWarningRules.tenantId, w.tenantId), eq(evaluationWarningRules.code, data.code)));
-      if (dup) throw new DomainError('CONFLICT', `A warning rule with code '${data.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }] });
+      const [dup] = await w.tx
+        .select({ id: evaluationWarningRules.id })
+        .from(evaluationWarningRules)
+        .where(and(eq(evaluationWarningRules.tenantId, w.tenantId), eq(evaluationWarningRules.code, data.code)));
+      if (dup)
+        throw new DomainError('CONFLICT', `A warning rule with code '${data.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }] });
       const [row] = await w.tx
         .insert(evaluationWarningRules)
-        .values({ tenantId: w.tenantId, id: uuidv7(), code: data.code, name: data.name, kind: data.kind, threshold: data.threshold, ...(data.minElapsedPct ? { minElapsedPct: data.minElapsedPct } : {}) })
+        .values({
+          tenantId: w.tenantId,
+          id: uuidv7(),
+          code: data.code,
+          name: data.name,
+          kind: data.kind,
+          threshold: data.threshold,
+          ...(data.minElapsedPct ? { minElapsedPct: data.minElapsedPct } : {}),
+        })
         .returning();
       const out = toRule(row!);
       w.audit({ resourceType: 'evaluation_warning_rule', resourceId: out.id, action: 'create', before: null, after: out });
@@ -100,7 +121,11 @@ export class WarningService {
 
   async listRules(actor: Actor): Promise<WarningRule[]> {
     requireTenantUser(actor, 'evaluations:read');
-    const rows = await this.store.db.select().from(evaluationWarningRules).where(eq(evaluationWarningRules.tenantId, actor.tenantId)).orderBy(asc(evaluationWarningRules.code));
+    const rows = await this.store.db
+      .select()
+      .from(evaluationWarningRules)
+      .where(eq(evaluationWarningRules.tenantId, actor.tenantId))
+      .orderBy(asc(evaluationWarningRules.code));
     return rows.map(toRule);
   }
 
@@ -116,7 +141,10 @@ export class WarningService {
     const asOf = data.asOf ?? today();
     const p = await this.period(actor, data.period ?? quarterOf(asOf));
     return this.store.write(actor, async (w) => {
-      const rules = await w.tx.select().from(evaluationWarningRules).where(and(eq(evaluationWarningRules.tenantId, w.tenantId), eq(evaluationWarningRules.active, true)));
+      const rules = await w.tx
+        .select()
+        .from(evaluationWarningRules)
+        .where(and(eq(evaluationWarningRules.tenantId, w.tenantId), eq(evaluationWarningRules.active, true)));
       const db = this.store.database;
       const t = w.tenantId;
       await w.tx.execute(sql`create temporary table if not exists evaluation_warning_now (rule_id uuid, partner_id uuid, value numeric) on commit drop`);
@@ -161,7 +189,10 @@ export class WarningService {
         w.emit({ type: 'warning.closed', resourceType: 'evaluation_warning', resourceId: x.id, payload: { warning: x } });
         w.audit({ resourceType: 'evaluation_warning', resourceId: x.id, action: 'close', before: { status: 'open' }, after: { status: 'closed' } });
       }
-      const [still] = await db.rows<{ n: number }>(sql`select count(*)::int as n from evaluation_warnings where tenant_id = ${t} and status = 'open' and period = ${p.label}`, w.tx);
+      const [still] = await db.rows<{ n: number }>(
+        sql`select count(*)::int as n from evaluation_warnings where tenant_id = ${t} and status = 'open' and period = ${p.label}`,
+        w.tx,
+      );
       return { period: p.label, asOf, opened: openedOut, closed: closedOut, stillOpen: Number(still!.n) };
     });
   }
@@ -169,14 +200,23 @@ export class WarningService {
   private select(tenantId: string, tx = this.store.db) {
     const ew = evaluationWarnings;
     return tx
-      .select({ w: ew, rule: evaluationWarningRules, partnerCode: sql<string>`(select p.code from ${onboardingSql.partners(tenantId)} p where p.id = ${ew.partnerId})` })
+      .select({
+        w: ew,
+        rule: evaluationWarningRules,
+        partnerCode: sql<string>`(select p.code from ${onboardingSql.partners(tenantId)} p where p.id = ${ew.partnerId})`,
+      })
       .from(ew)
       .innerJoin(evaluationWarningRules, and(eq(evaluationWarningRules.tenantId, ew.tenantId), eq(evaluationWarningRules.id, ew.ruleId)));
   }
 
   private async byIds(tenantId: string, ids: string[], tx = this.store.db): Promise<Warning[]> {
     if (!ids.length) return [];
-    const rows = await this.select(tenantId, tx).where(and(eq(evaluationWarnings.tenantId, tenantId), sql`${evaluationWarnings.id} in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`));
+    const rows = await this.select(tenantId, tx).where(
+      and(
+        eq(evaluationWarnings.tenantId, tenantId),
+        sql`${evaluationWarnings.id} in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`,
+      ),
+    );
     return rows.map(toWarning);
   }
 
@@ -191,7 +231,10 @@ export class WarningService {
     if (f.partnerId) conds.push(eq(ew.partnerId, f.partnerId));
     if (f.period) conds.push(eq(ew.period, f.period));
     if (after) conds.push(sql`${ew.id} > ${after}::uuid`);
-    const rows = await this.select(actor.tenantId).where(and(...conds)).orderBy(asc(ew.id)).limit(input.limit + 1);
+    const rows = await this.select(actor.tenantId)
+      .where(and(...conds))
+      .orderBy(asc(ew.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toWarning), input.limit, (x) => [x.id]);
   }
 }

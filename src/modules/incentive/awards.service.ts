@@ -33,7 +33,8 @@ export class AwardService {
     requireTenantUser(actor, 'incentives:write');
     const data = parseInput(AwardCreate, input);
     return this.store.write(actor, async (w) => {
-      if (!(await partnersById(w.tx, w.tenantId, [data.partnerId])).has(data.partnerId)) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
+      if (!(await partnersById(w.tx, w.tenantId, [data.partnerId])).has(data.partnerId))
+        throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
       if (data.programId) {
         const [prog] = await w.tx
           .select({ type: incentivePrograms.type })
@@ -43,7 +44,15 @@ export class AwardService {
         if (prog.type !== 'recognition') throw invalid('programId', 'is not a recognition program');
       }
       const [award] = await this.insertInWork(w, [
-        { partnerId: data.partnerId, programId: data.programId ?? null, period: data.period, title: data.title, citation: data.citation ?? null, rank: null, basis: null },
+        {
+          partnerId: data.partnerId,
+          programId: data.programId ?? null,
+          period: data.period,
+          title: data.title,
+          citation: data.citation ?? null,
+          rank: null,
+          basis: null,
+        },
       ]);
       return award!;
     });
@@ -51,7 +60,15 @@ export class AwardService {
 
   async insertInWork(
     w: Work,
-    awards: { partnerId: string; programId: string | null; period: string; title: string; citation: string | null; rank: number | null; basis: Record<string, unknown> | null }[],
+    awards: {
+      partnerId: string;
+      programId: string | null;
+      period: string;
+      title: string;
+      citation: string | null;
+      rank: number | null;
+      basis: Record<string, unknown> | null;
+    }[],
   ): Promise<Award[]> {
     if (!awards.length) return [];
     const rows = await w.tx
@@ -66,7 +83,10 @@ export class AwardService {
     return out;
   }
 
-  async list(actor: Actor, input: { partnerId?: string | undefined; period?: string | undefined; programId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Award>> {
+  async list(
+    actor: Actor,
+    input: { partnerId?: string | undefined; period?: string | undefined; programId?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Award>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(AwardListQuery, { partnerId: input.partnerId, period: input.period, programId: input.programId });
     const after = decodeUuidCursor(input.cursor);

@@ -24,15 +24,13 @@ export function incentiveResolvers(s: IncentiveServices): { resolvers: IResolver
             await s.statements.list(ctx.actor, { ...argsInput({ partnerId: a.partnerId, period: a.period, status: a.status }), ...pageArgs(a) }),
             byId,
           ),
-        rebateBalance: (_: unknown, a: { partnerId: string; asOf?: string | null }, ctx: Ctx) => orNull(s.rebates.balance(ctx.actor, a.partnerId, a.asOf ?? undefined)),
+        rebateBalance: (_: unknown, a: { partnerId: string; asOf?: string | null }, ctx: Ctx) =>
+          orNull(s.rebates.balance(ctx.actor, a.partnerId, a.asOf ?? undefined)),
         rebateLedger: async (_: unknown, a: { partnerId: string; first?: number; after?: string }, ctx: Ctx) =>
           toConnection(await s.rebates.ledger(ctx.actor, a.partnerId, pageArgs(a)), byId),
         incentiveRun: (_: unknown, a: { id: string }, ctx: Ctx) => orNull(s.runs.get(ctx.actor, a.id)),
         incentiveRuns: async (_: unknown, a: { first?: number; after?: string; programId?: string; period?: string }, ctx: Ctx) =>
-          toConnection(
-            await s.runs.list(ctx.actor, { ...argsInput({ programId: a.programId, period: a.period }), ...pageArgs(a) }),
-            (r) => [r.id],
-          ),
+          toConnection(await s.runs.list(ctx.actor, { ...argsInput({ programId: a.programId, period: a.period }), ...pageArgs(a) }), (r) => [r.id]),
         incentiveRunDiff: (_: unknown, a: { run: string; against: string }, ctx: Ctx) => s.runs.diff(ctx.actor, a.run, a.against),
         incentiveProjection: (_: unknown, a: { program: string; partnerId: string; period?: string | null }, ctx: Ctx) =>
           s.runs.projection(ctx.actor, a.program, { partnerId: a.partnerId, ...(a.period ? { period: a.period } : {}) }),
@@ -83,7 +81,10 @@ export function incentiveResolvers(s: IncentiveServices): { resolvers: IResolver
       IncentiveStatementLine: {
         program: async (queries: { obj: StatementLine }[], ctx: Ctx) => {
           const ids = queries.map((q) => q.obj.programId);
-          const found = await s.programs.getMany(ctx.actor, ids.filter((x): x is string => !!x));
+          const found = await s.programs.getMany(
+            ctx.actor,
+            ids.filter((x): x is string => !!x),
+          );
           const m = new Map(found.filter((p) => !!p).map((p) => [p!.id, p]));
           return ids.map((id) => (id ? (m.get(id) ?? null) : null));
         },

@@ -51,7 +51,16 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
   const tags = ['incentive programs'];
   r.post(
     '/v1/incentives/programs',
-    { schema: { tags, operationId: 'createIncentiveProgram', summary: 'Create an incentive program (draft)', headers: idem, body: ProgramCreate, response: { 201: Program, ...problems(400, 401, 403, 409, 422) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'createIncentiveProgram',
+        summary: 'Create an incentive program (draft)',
+        headers: idem,
+        body: ProgramCreate,
+        response: { 201: Program, ...problems(400, 401, 403, 409, 422) },
+      },
+    },
     async (request, reply) => {
       const p = await s.programs.create(actorOf(request), request.body);
       return reply.code(201).header('location', `/v1/incentives/programs/${p.id}`).header('etag', etag(p.version)).send(p);
@@ -59,7 +68,15 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
   );
   r.get(
     '/v1/incentives/programs',
-    { schema: { tags, operationId: 'listIncentivePrograms', summary: 'List programs', querystring: PageQuery.extend(ProgramListQuery.shape), response: { 200: pageSchema(Program), ...problems(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listIncentivePrograms',
+        summary: 'List programs',
+        querystring: PageQuery.extend(ProgramListQuery.shape),
+        response: { 200: pageSchema(Program), ...problems(400, 401, 403) },
+      },
+    },
     async (request) => {
       const page = await s.programs.list(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
@@ -67,7 +84,15 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
   );
   r.get(
     '/v1/incentives/programs/:id',
-    { schema: { tags, operationId: 'getIncentiveProgram', summary: 'Get a program', params: IdParams, response: { 200: Program, ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getIncentiveProgram',
+        summary: 'Get a program',
+        params: IdParams,
+        response: { 200: Program, ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       const p = await s.programs.get(actorOf(request), request.params.id);
       return reply.header('etag', etag(p.version)).send(p);
@@ -199,17 +224,56 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
     },
     async (request, reply) => {
       const rows = await s.statements.exportLines(actorOf(request), request.query);
-      const header = ['statement_id', 'partner_id', 'partner_code', 'period', 'unit', 'status', 'statement_total', 'payment_reference', 'line_id', 'kind', 'program_code', 'amount', 'reason'];
+      const header = [
+        'statement_id',
+        'partner_id',
+        'partner_code',
+        'period',
+        'unit',
+        'status',
+        'statement_total',
+        'payment_reference',
+        'line_id',
+        'kind',
+        'program_code',
+        'amount',
+        'reason',
+      ];
       const body = toCsv(
         header,
-        rows.map((x) => [x.statement_id, x.partner_id, x.partner_code, x.period, x.unit, x.status, fixed(x.statement_total, x.unit), x.payment_reference, x.line_id, x.kind, x.program_code, fixed(x.amount, x.unit), x.reason]),
+        rows.map((x) => [
+          x.statement_id,
+          x.partner_id,
+          x.partner_code,
+          x.period,
+          x.unit,
+          x.status,
+          fixed(x.statement_total, x.unit),
+          x.payment_reference,
+          x.line_id,
+          x.kind,
+          x.program_code,
+          fixed(x.amount, x.unit),
+          x.reason,
+        ]),
       );
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="statements-${request.query.period}.csv"`).send(body as never);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="statements-${request.query.period}.csv"`)
+        .send(body as never);
     },
   );
   r.get(
     '/v1/incentives/statements/:id',
-    { schema: { tags: stags, operationId: 'getIncentiveStatement', summary: 'A statement with its lines and their explanations', params: IdParams, response: { 200: StatementWithLines, ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags: stags,
+        operationId: 'getIncentiveStatement',
+        summary: 'A statement with its lines and their explanations',
+        params: IdParams,
+        response: { 200: StatementWithLines, ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       const st = await s.statements.get(actorOf(request), request.params.id);
       return reply.header('etag', etag(st.version)).send(st);
@@ -285,7 +349,14 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
   r.get(
     '/v1/incentives/rebate-accounts/:partnerId/ledger',
     {
-      schema: { tags: rtags, operationId: 'listRebateLedger', summary: 'Ledger entries, newest first', params: PartnerParams, querystring: PageQuery, response: { 200: pageSchema(LedgerEntry), ...problems(400, 401, 403, 404) } },
+      schema: {
+        tags: rtags,
+        operationId: 'listRebateLedger',
+        summary: 'Ledger entries, newest first',
+        params: PartnerParams,
+        querystring: PageQuery,
+        response: { 200: pageSchema(LedgerEntry), ...problems(400, 401, 403, 404) },
+      },
     },
     async (request) => {
       const page = await s.rebates.ledger(actorOf(request), request.params.partnerId, request.query);
@@ -364,13 +435,28 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
   );
   r.get(
     '/v1/incentives/runs/:id',
-    { schema: { tags: runTags, operationId: 'getIncentiveRun', summary: 'A stored run (provenance and totals)', params: IdParams, response: { 200: Run, ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags: runTags,
+        operationId: 'getIncentiveRun',
+        summary: 'A stored run (provenance and totals)',
+        params: IdParams,
+        response: { 200: Run, ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request) => s.runs.get(actorOf(request), request.params.id),
   );
   r.get(
     '/v1/incentives/runs/:id/lines',
     {
-      schema: { tags: runTags, operationId: 'listIncentiveRunLines', summary: 'Per-partner results with explanations, by partner id', params: IdParams, querystring: PageQuery, response: { 200: pageSchema(RunLine), ...problems(400, 401, 403, 404) } },
+      schema: {
+        tags: runTags,
+        operationId: 'listIncentiveRunLines',
+        summary: 'Per-partner results with explanations, by partner id',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: pageSchema(RunLine), ...problems(400, 401, 403, 404) },
+      },
     },
     async (request) => {
       const page = await s.runs.lines(actorOf(request), request.params.id, request.query);
@@ -424,12 +510,29 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
   const atags = ['recognition'];
   r.post(
     '/v1/incentives/awards',
-    { schema: { tags: atags, operationId: 'grantRecognitionAward', summary: 'Grant a non-monetary award', headers: idem, body: AwardCreate, response: { 201: Award, ...problems(400, 401, 403, 409, 422) } } },
+    {
+      schema: {
+        tags: atags,
+        operationId: 'grantRecognitionAward',
+        summary: 'Grant a non-monetary award',
+        headers: idem,
+        body: AwardCreate,
+        response: { 201: Award, ...problems(400, 401, 403, 409, 422) },
+      },
+    },
     async (request, reply) => reply.code(201).send(await s.awards.grant(actorOf(request), request.body)),
   );
   r.get(
     '/v1/incentives/awards',
-    { schema: { tags: atags, operationId: 'listRecognitionAwards', summary: 'Awards (partner tokens: their own)', querystring: PageQuery.extend(AwardListQuery.shape), response: { 200: pageSchema(Award), ...problems(400, 401, 403) } } },
+    {
+      schema: {
+        tags: atags,
+        operationId: 'listRecognitionAwards',
+        summary: 'Awards (partner tokens: their own)',
+        querystring: PageQuery.extend(AwardListQuery.shape),
+        response: { 200: pageSchema(Award), ...problems(400, 401, 403) },
+      },
+    },
     async (request) => {
       const page = await s.awards.list(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };

@@ -172,7 +172,8 @@ export function tierAmount(mode: TierMode, tiers: { from: Dec; rate?: Dec; amoun
   tiers.forEach((t, i) => {
     if (base.gte(t.from)) reached = i;
   });
-  if (reached === null) return { tierIndex: null, amount: d(0), slices: [], formula: `${canon(base)} is below the first threshold ${canon(tiers[0]?.from ?? d(0))}: 0` };
+  if (reached === null)
+    return { tierIndex: null, amount: d(0), slices: [], formula: `${canon(base)} is below the first threshold ${canon(tiers[0]?.from ?? d(0))}: 0` };
   const r = reached as number;
   const top = tiers[r]!;
   if (top.amount !== undefined) {
@@ -396,8 +397,16 @@ export function prorateLargestRemainder(items: { key: string; minor: bigint }[],
   return parts.map((p) => ({ key: p.key, minor: p.floor }));
 }
 
-const toMinor = (amount: string, unit: string) => BigInt(d(amount).times(d(10).pow(minorUnits(unit))).toFixed(0));
-const fromMinor = (minor: bigint, unit: string) => d(minor.toString()).div(d(10).pow(minorUnits(unit))).toFixed(minorUnits(unit));
+const toMinor = (amount: string, unit: string) =>
+  BigInt(
+    d(amount)
+      .times(d(10).pow(minorUnits(unit)))
+      .toFixed(0),
+  );
+const fromMinor = (minor: bigint, unit: string) =>
+  d(minor.toString())
+    .div(d(10).pow(minorUnits(unit)))
+    .toFixed(minorUnits(unit));
 
 export interface ProgramResult {
   lines: Line[];
@@ -423,7 +432,10 @@ export function computeProgram(spec: ProgramSpec, inputs: PartnerInput[]): Progr
   if (cap !== undefined && spec.type !== 'penalty') {
     const budgetMinor = toMinor(roundMoney(d(cap), unit), unit);
     prorated = requestedMinor > budgetMinor;
-    const out = prorateLargestRemainder(lines.map((l) => ({ key: l.partnerId, minor: toMinor(l.amount, unit) })), budgetMinor);
+    const out = prorateLargestRemainder(
+      lines.map((l) => ({ key: l.partnerId, minor: toMinor(l.amount, unit) })),
+      budgetMinor,
+    );
     lines.forEach((l, i) => {
       l.explanation.budget = { cap, requested, prorated };
       if (prorated) {
@@ -434,17 +446,26 @@ export function computeProgram(spec: ProgramSpec, inputs: PartnerInput[]): Progr
       }
     });
   }
-  const total = fromMinor(lines.reduce((a, l) => a + toMinor(l.amount, unit), 0n), unit);
+  const total = fromMinor(
+    lines.reduce((a, l) => a + toMinor(l.amount, unit), 0n),
+    unit,
+  );
   return { lines, unit, total, requested, budgetCap: cap ?? null, prorated };
 }
 
 /** Sum of decimal strings, exact, as a fixed string in the unit's minor units. */
 export function sumAmounts(amounts: string[], unit: string): string {
-  return roundMoney(amounts.reduce((a, b) => a.plus(b), d(0)), unit);
+  return roundMoney(
+    amounts.reduce((a, b) => a.plus(b), d(0)),
+    unit,
+  );
 }
 
 /** What a partner needs to reach the next tier and what it would earn there (projection). */
-export function nextTier(spec: ProgramSpec, p: PartnerInput): {
+export function nextTier(
+  spec: ProgramSpec,
+  p: PartnerInput,
+): {
   current: Line;
   nextTierIndex: number | null;
   nextThreshold: string | null;

@@ -55,7 +55,7 @@ export const Eligibility = z
       .min(1)
       .max(20)
       .optional()
-      .describe("Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. [\"A\",\"B\"]; a partner never evaluated is not eligible"),
+      .describe('Partner\'s latest finalised evaluation grade (as of the run) is one of these, e.g. ["A","B"]; a partner never evaluated is not eligible'),
     evaluationTemplateId: z.uuid().optional().describe('Only evaluations with this scorecard template count (default: any template)'),
   })
   .refine((e) => !e.evaluationTemplateId || e.evaluationGrades, { message: 'give evaluationGrades with evaluationTemplateId', path: ['evaluationGrades'] })
@@ -80,15 +80,22 @@ const programFields = {
 };
 
 /** Cross-field rule checks, reported under rules.* */
-function checkRules(v: { type?: ProgramType | undefined; rules?: RuleSetInput | undefined; base?: { metric: string; productLineIds?: string[] | undefined } | undefined }, ctx: z.RefinementCtx) {
+function checkRules(
+  v: { type?: ProgramType | undefined; rules?: RuleSetInput | undefined; base?: { metric: string; productLineIds?: string[] | undefined } | undefined },
+  ctx: z.RefinementCtx,
+) {
   if (v.base?.metric === 'collection_amount' && v.base.productLineIds?.length) {
     ctx.addIssue({ code: 'custom', path: ['base', 'productLineIds'], message: 'collections are not per product line' });
   }
   if (!v.type || !v.rules) return;
-  for (const e of validateRuleSet(v.type, v.rules)) ctx.addIssue({ code: 'custom', path: ['rules', ...e.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))], message: e.message });
+  for (const e of validateRuleSet(v.type, v.rules))
+    ctx.addIssue({ code: 'custom', path: ['rules', ...e.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))], message: e.message });
 }
 
-export const ProgramCreate = z.strictObject({ code: Code, ...programFields }).superRefine(checkRules).meta({ id: 'IncentiveProgramCreate' });
+export const ProgramCreate = z
+  .strictObject({ code: Code, ...programFields })
+  .superRefine(checkRules)
+  .meta({ id: 'IncentiveProgramCreate' });
 export type ProgramCreate = z.infer<typeof ProgramCreate>;
 
 export const ProgramUpdate = z
@@ -182,7 +189,11 @@ export const ManualLineCreate = z
     amount: Dec.refine((s) => !/^-?0+(\.0+)?$/.test(s), 'must not be zero'),
     reason: z.string().trim().min(1).max(1000),
     programId: z.uuid().optional().describe('Book the line under a program (its currency; rebate programs accrue to the rebate account)'),
-    unit: z.string().regex(/^([A-Z]{3})$/).optional().describe('Currency when no program is named (default CNY)'),
+    unit: z
+      .string()
+      .regex(/^([A-Z]{3})$/)
+      .optional()
+      .describe('Currency when no program is named (default CNY)'),
   })
   .meta({ id: 'IncentiveManualLineCreate' });
 
@@ -232,9 +243,7 @@ export const SpendInput = z
   })
   .meta({ id: 'RebateSpend' });
 
-export const SpendResult = z
-  .object({ entry: LedgerEntry, balance: RebateBalance, replayed: z.boolean() })
-  .meta({ id: 'RebateSpendResult' });
+export const SpendResult = z.object({ entry: LedgerEntry, balance: RebateBalance, replayed: z.boolean() }).meta({ id: 'RebateSpendResult' });
 
 export const LedgerEntryCreate = z
   .strictObject({
@@ -294,9 +303,7 @@ export const Run = z
   })
   .meta({ id: 'IncentiveRun' });
 
-export const RunLine = z
-  .object({ partnerId: z.uuid(), amount: z.string(), explanation: z.record(z.string(), z.unknown()) })
-  .meta({ id: 'IncentiveRunLine' });
+export const RunLine = z.object({ partnerId: z.uuid(), amount: z.string(), explanation: z.record(z.string(), z.unknown()) }).meta({ id: 'IncentiveRunLine' });
 
 export const RunResult = z.object({ run: Run, lines: z.array(RunLine).optional() }).meta({ id: 'IncentiveRunResult' });
 
@@ -332,7 +339,13 @@ export const Projection = z
     target: z.string().nullable(),
     current: z.object({ amount: z.string(), tierReached: z.number().int().nullable(), explanation: z.record(z.string(), z.unknown()) }).nullable(),
     nextTier: z
-      .object({ index: z.number().int(), threshold: z.string(), gap: z.string().describe('base still missing'), amountAtNext: z.string(), increase: z.string() })
+      .object({
+        index: z.number().int(),
+        threshold: z.string(),
+        gap: z.string().describe('base still missing'),
+        amountAtNext: z.string(),
+        increase: z.string(),
+      })
       .nullable(),
   })
   .meta({ id: 'IncentiveProjection' });

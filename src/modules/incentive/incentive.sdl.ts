@@ -1,11 +1,44 @@
 export const incentiveSdl = /* GraphQL */ `
-  enum IncentiveProgramType { rebate target_bonus commission points recognition penalty }
-  enum IncentiveGranularity { month quarter year }
-  enum IncentiveProgramStatus { draft active closed }
-  enum IncentiveStatementStatus { draft approved paid }
-  enum IncentiveLineKind { calculated adjustment manual }
-  enum RebateLedgerKind { accrue release spend pay_out expire }
-  enum RebateManualKind { release pay_out expire }
+  enum IncentiveProgramType {
+    rebate
+    target_bonus
+    commission
+    points
+    recognition
+    penalty
+  }
+  enum IncentiveGranularity {
+    month
+    quarter
+    year
+  }
+  enum IncentiveProgramStatus {
+    draft
+    active
+    closed
+  }
+  enum IncentiveStatementStatus {
+    draft
+    approved
+    paid
+  }
+  enum IncentiveLineKind {
+    calculated
+    adjustment
+    manual
+  }
+  enum RebateLedgerKind {
+    accrue
+    release
+    spend
+    pay_out
+    expire
+  }
+  enum RebateManualKind {
+    release
+    pay_out
+    expire
+  }
 
   type IncentiveProgram {
     id: ID!
@@ -32,7 +65,10 @@ export const incentiveSdl = /* GraphQL */ `
     nodes: [IncentiveProgram!]!
     pageInfo: PageInfo!
   }
-  type IncentiveProgramEdge { cursor: String! node: IncentiveProgram! }
+  type IncentiveProgramEdge {
+    cursor: String!
+    node: IncentiveProgram!
+  }
 
   type IncentiveStatementLine {
     id: ID!
@@ -75,7 +111,10 @@ export const incentiveSdl = /* GraphQL */ `
     nodes: [IncentiveStatement!]!
     pageInfo: PageInfo!
   }
-  type IncentiveStatementEdge { cursor: String! node: IncentiveStatement! }
+  type IncentiveStatementEdge {
+    cursor: String!
+    node: IncentiveStatement!
+  }
 
   type RebateBalance {
     partnerId: ID!
@@ -106,10 +145,20 @@ export const incentiveSdl = /* GraphQL */ `
     nodes: [RebateLedgerEntry!]!
     pageInfo: PageInfo!
   }
-  type RebateLedgerEdge { cursor: String! node: RebateLedgerEntry! }
+  type RebateLedgerEdge {
+    cursor: String!
+    node: RebateLedgerEntry!
+  }
 
-  type RebateSpendResult { entry: RebateLedgerEntry! balance: RebateBalance! replayed: Boolean! }
-  type RebateEntryResult { entry: RebateLedgerEntry! balance: RebateBalance! }
+  type RebateSpendResult {
+    entry: RebateLedgerEntry!
+    balance: RebateBalance!
+    replayed: Boolean!
+  }
+  type RebateEntryResult {
+    entry: RebateLedgerEntry!
+    balance: RebateBalance!
+  }
 
   type RecognitionAward {
     id: ID!
@@ -129,9 +178,16 @@ export const incentiveSdl = /* GraphQL */ `
     nodes: [RecognitionAward!]!
     pageInfo: PageInfo!
   }
-  type RecognitionAwardEdge { cursor: String! node: RecognitionAward! }
+  type RecognitionAwardEdge {
+    cursor: String!
+    node: RecognitionAward!
+  }
 
-  type IncentiveRunStatementLines { calculated: Int! adjustments: Int! removedDraftLines: Int! }
+  type IncentiveRunStatementLines {
+    calculated: Int!
+    adjustments: Int!
+    removedDraftLines: Int!
+  }
 
   type IncentiveRun {
     "null for a dry run"
@@ -158,15 +214,25 @@ export const incentiveSdl = /* GraphQL */ `
     lines(first: Int = 100): [IncentiveRunLine!]!
   }
 
-  type IncentiveRunLine { partnerId: ID! amount: Decimal! explanation: JSON! }
-  type IncentiveRunResult { run: IncentiveRun! lines: [IncentiveRunLine!] }
+  type IncentiveRunLine {
+    partnerId: ID!
+    amount: Decimal!
+    explanation: JSON!
+  }
+  type IncentiveRunResult {
+    run: IncentiveRun!
+    lines: [IncentiveRunLine!]
+  }
 
   type IncentiveRunConnection {
     edges: [IncentiveRunEdge!]!
     nodes: [IncentiveRun!]!
     pageInfo: PageInfo!
   }
-  type IncentiveRunEdge { cursor: String! node: IncentiveRun! }
+  type IncentiveRunEdge {
+    cursor: String!
+    node: IncentiveRun!
+  }
 
   input CreateIncentiveProgramInput {
     code: String!

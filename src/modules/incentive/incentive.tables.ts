@@ -1,19 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  date,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { onboardingKeys } from '../onboarding/contract.js';
 import type { Explanation, ProgramType, RuleSet } from './incentive.rules.js';
 
@@ -137,7 +123,9 @@ export const incentiveStatements = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     // at most one open (draft) statement per partner, period and unit: new lines go there
-    uniqueIndex('incentive_statements_draft_uq').on(t.tenantId, t.partnerId, t.period, t.unit).where(sql`status = 'draft'`),
+    uniqueIndex('incentive_statements_draft_uq')
+      .on(t.tenantId, t.partnerId, t.period, t.unit)
+      .where(sql`status = 'draft'`),
     index('incentive_statements_partner_idx').on(t.tenantId, t.partnerId, t.period),
     index('incentive_statements_period_idx').on(t.tenantId, t.period, t.status, t.id),
     foreignKey({ name: 'incentive_statements_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
@@ -221,7 +209,9 @@ export const rebateLedger = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('rebate_ledger_partner_idx').on(t.tenantId, t.partnerId, t.entryDate, t.id),
-    uniqueIndex('rebate_ledger_order_ref_uq').on(t.tenantId, t.orderRef).where(sql`kind = 'spend'`),
+    uniqueIndex('rebate_ledger_order_ref_uq')
+      .on(t.tenantId, t.orderRef)
+      .where(sql`kind = 'spend'`),
     foreignKey({ name: 'rebate_ledger_account_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [rebateAccounts.tenantId, rebateAccounts.partnerId] }),
     check('rebate_ledger_kind_ck', sql`${t.kind} in ('accrue','release','spend','pay_out','expire')`),
     check('rebate_ledger_amount_ck', sql`${t.amount} > 0`),
@@ -248,7 +238,9 @@ export const recognitionAwards = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('recognition_awards_partner_idx').on(t.tenantId, t.partnerId, t.period),
-    uniqueIndex('recognition_awards_program_uq').on(t.tenantId, t.programId, t.period, t.partnerId).where(sql`program_id is not null`),
+    uniqueIndex('recognition_awards_program_uq')
+      .on(t.tenantId, t.programId, t.period, t.partnerId)
+      .where(sql`program_id is not null`),
     foreignKey({ name: 'recognition_awards_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
   ],
 );

@@ -62,7 +62,10 @@ export class ProgramService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async list(actor: Actor, input: { status?: string | undefined; type?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Program>> {
+  async list(
+    actor: Actor,
+    input: { status?: string | undefined; type?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Program>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(ProgramListQuery, { status: input.status, type: input.type });
     const after = decodeUuidCursor(input.cursor);
@@ -137,9 +140,16 @@ export class ProgramService {
       const rules = fields.rules ?? (before.rules as Program['rules']);
       const errs = validateRuleSet(before.type, rules);
       if (errs.length) {
-        throw new DomainError('VALIDATION_FAILED', errs.map((e) => `rules.${e.path}: ${e.message}`).slice(0, 3).join('; '), {
-          errors: errs.map((e) => ({ path: `rules.${e.path}`, message: e.message })),
-        });
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          errs
+            .map((e) => `rules.${e.path}: ${e.message}`)
+            .slice(0, 3)
+            .join('; '),
+          {
+            errors: errs.map((e) => ({ path: `rules.${e.path}`, message: e.message })),
+          },
+        );
       }
       const changes: Partial<typeof incentivePrograms.$inferInsert> = {};
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) (changes as Record<string, unknown>)[k] = v;
@@ -174,7 +184,12 @@ export class ProgramService {
         .returning();
       const p = toProgram(row!);
       w.audit({ resourceType: 'incentive_program', resourceId: p.id, action: to === 'active' ? 'activate' : 'close', before: toProgram(before), after: p });
-      w.emit({ type: to === 'active' ? PROGRAM_EVENTS.activated : PROGRAM_EVENTS.closed, resourceType: 'incentive_program', resourceId: p.id, payload: { program: p } });
+      w.emit({
+        type: to === 'active' ? PROGRAM_EVENTS.activated : PROGRAM_EVENTS.closed,
+        resourceType: 'incentive_program',
+        resourceId: p.id,
+        payload: { program: p },
+      });
       return p;
     });
   }
@@ -192,10 +207,11 @@ export class ProgramService {
 
 export function checkVersion(current: number, ifMatch: number | undefined, bodyVersion: number | undefined) {
   if (ifMatch !== undefined && ifMatch !== current) {
-    throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${ifMatch}; the resource is at version ${current}`, { extra: { currentVersion: current } });
+    throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${ifMatch}; the resource is at version ${current}`, {
+      extra: { currentVersion: current },
+    });
   }
   if (bodyVersion !== undefined && bodyVersion !== current) {
     throw new DomainError('VERSION_CONFLICT', `Version ${bodyVersion} is stale; the resource is at version ${current}`, { extra: { currentVersion: current } });
   }
 }
-

@@ -1,6 +1,19 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { Dec, decodeUuidCursor, hasScope, minorUnits, requireOwnPartner, requireScope, requireTenantUser, roundMoney, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  Dec,
+  decodeUuidCursor,
+  hasScope,
+  minorUnits,
+  requireOwnPartner,
+  requireScope,
+  requireTenantUser,
+  roundMoney,
+  today,
+  toPage,
+  type Actor,
+  type Page,
+} from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -105,7 +118,11 @@ export class RebateService {
       .where(and(eq(rebateLedger.tenantId, actor.tenantId), eq(rebateLedger.partnerId, partnerId), after ? lt(rebateLedger.id, after) : undefined))
       .orderBy(desc(rebateLedger.id))
       .limit(input.limit + 1);
-    return toPage(rows.map((r) => toEntry(r, acc.currency)), input.limit, (e) => [e.id]);
+    return toPage(
+      rows.map((r) => toEntry(r, acc.currency)),
+      input.limit,
+      (e) => [e.id],
+    );
   }
 
   /**
@@ -164,10 +181,7 @@ export class RebateService {
 
   /** Inside a statement approval: accrue (creating the account on first use). */
   async accrueInWork(w: Work, partnerId: string, currency: string, amount: string, statementId: string): Promise<void> {
-    await w.tx
-      .insert(rebateAccounts)
-      .values({ tenantId: w.tenantId, partnerId, currency })
-      .onConflictDoNothing();
+    await w.tx.insert(rebateAccounts).values({ tenantId: w.tenantId, partnerId, currency }).onConflictDoNothing();
     const acc = (await this.lockAccount(w, partnerId))!;
     if (acc.currency !== currency) {
       throw new DomainError('UNPROCESSABLE', `The rebate account of partner '${partnerId}' is kept in ${acc.currency}; this statement is in ${currency}`);
@@ -211,7 +225,9 @@ export class RebateService {
     const accrued = new Dec(acc.accrued).plus(amt.times(e.accrued));
     const available = new Dec(acc.available).plus(amt.times(e.available));
     if (accrued.isNegative()) {
-      throw new DomainError('CONFLICT', `Only ${fix(acc.accrued, acc.currency)} is accrued; cannot ${kind} ${amount}`, { extra: { accrued: fix(acc.accrued, acc.currency) } });
+      throw new DomainError('CONFLICT', `Only ${fix(acc.accrued, acc.currency)} is accrued; cannot ${kind} ${amount}`, {
+        extra: { accrued: fix(acc.accrued, acc.currency) },
+      });
     }
     if (available.isNegative()) {
       throw new DomainError('CONFLICT', `Insufficient available rebate: ${fix(acc.available, acc.currency)} available, ${amount} requested`, {

@@ -15,7 +15,15 @@ import { pgArray } from './statements.service.js';
 function stable(v: unknown): string {
   if (Array.isArray(v)) return '[' + v.map(stable).join(',') + ']';
   if (v && typeof v === 'object') {
-    return '{' + Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => JSON.stringify(k) + ':' + stable((v as Record<string, unknown>)[k])).join(',') + '}';
+    return (
+      '{' +
+      Object.keys(v)
+        .sort()
+        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+        .map((k) => JSON.stringify(k) + ':' + stable((v as Record<string, unknown>)[k]))
+        .join(',') +
+      '}'
+    );
   }
   return JSON.stringify(v);
 }
@@ -96,10 +104,16 @@ export class RunInputs {
 
   /** Every eligible partner's inputs (ordered by partner id). */
   async read(tenantId: string, program: ProgramRow, p: Period, db?: Db): Promise<PartnerInput[]> {
-    const rows = await this.store.database.rows<{ partner_id: string; base: string; n: number; target: string | null; pv_n?: number; pv_v?: string; cr_n?: number; cr_v?: string }>(
-      this.sql(tenantId, program, p),
-      db,
-    );
+    const rows = await this.store.database.rows<{
+      partner_id: string;
+      base: string;
+      n: number;
+      target: string | null;
+      pv_n?: number;
+      pv_v?: string;
+      cr_n?: number;
+      cr_v?: string;
+    }>(this.sql(tenantId, program, p), db);
     return rows.map((r) => ({
       partnerId: r.partner_id,
       base: canonDec(r.base)!,

@@ -55,9 +55,13 @@ const STORABLE = new Dec('1e14');
 export function assertStorable(result: { total: string; requested: string; lines: Line[] }): void {
   const big = result.lines.filter((l) => new Dec(l.amount).abs().gte(STORABLE));
   if (!big.length && new Dec(result.total).abs().lt(STORABLE) && new Dec(result.requested).abs().lt(STORABLE)) return;
-  throw new DomainError('UNPROCESSABLE', 'A computed amount is too large to store (numeric(18,4): at most 14 integer digits); check the rules (rate, pointsPerUnit)', {
-    errors: big.length
-      ? big.slice(0, 100).map((l) => ({ path: `lines.${l.partnerId}.amount`, message: `${l.amount} has more than 14 integer digits` }))
-      : [{ path: 'total', message: `${result.requested} has more than 14 integer digits` }],
-  });
+  throw new DomainError(
+    'UNPROCESSABLE',
+    'A computed amount is too large to store (numeric(18,4): at most 14 integer digits); check the rules (rate, pointsPerUnit)',
+    {
+      errors: big.length
+        ? big.slice(0, 100).map((l) => ({ path: `lines.${l.partnerId}.amount`, message: `${l.amount} has more than 14 integer digits` }))
+        : [{ path: 'total', message: `${result.requested} has more than 14 integer digits` }],
+    },
+  );
 }

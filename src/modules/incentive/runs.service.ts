@@ -1,7 +1,21 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { uuidv7 } from 'uuidv7';
-import { Dec, decodeUuidCursor, isUuid, periodOf, requireOwnPartner, requireScope, requireTenantUser, roundMoney, today, toPage, type Actor, type Page, type Period as PeriodInfo } from '../../platform/kernel/index.js';
+import {
+  Dec,
+  decodeUuidCursor,
+  isUuid,
+  periodOf,
+  requireOwnPartner,
+  requireScope,
+  requireTenantUser,
+  roundMoney,
+  today,
+  toPage,
+  type Actor,
+  type Page,
+  type Period as PeriodInfo,
+} from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
@@ -188,7 +202,17 @@ export class RunService {
       if (before === undefined) {
         if (a.isZero()) continue;
         calculated++;
-        out.push({ partnerId: l.partnerId, period: p.label, unit, programId: program.id, runId, kind: 'calculated', amount: l.amount, reason: null, explanation: l.explanation as unknown as Record<string, unknown> });
+        out.push({
+          partnerId: l.partnerId,
+          period: p.label,
+          unit,
+          programId: program.id,
+          runId,
+          kind: 'calculated',
+          amount: l.amount,
+          reason: null,
+          explanation: l.explanation as unknown as Record<string, unknown>,
+        });
       } else {
         const delta = a.minus(before);
         if (delta.isZero()) continue;
@@ -257,7 +281,15 @@ export class RunService {
     return awards.length;
   }
 
-  private summary(actor: Actor, program: ProgramRow, p: PeriodInfo, inputHash: string, result: ReturnType<typeof computeProgram>, count: number, dryRun: boolean): Run {
+  private summary(
+    actor: Actor,
+    program: ProgramRow,
+    p: PeriodInfo,
+    inputHash: string,
+    result: ReturnType<typeof computeProgram>,
+    count: number,
+    dryRun: boolean,
+  ): Run {
     return {
       id: null,
       programId: program.id,
@@ -288,7 +320,10 @@ export class RunService {
     return toRun(row);
   }
 
-  async list(actor: Actor, input: { programId?: string | undefined; period?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Run>> {
+  async list(
+    actor: Actor,
+    input: { programId?: string | undefined; period?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Run>> {
     requireScope(actor, 'incentives:read');
     if (actor.partnerId) return { items: [], nextCursor: null };
     const after = decodeUuidCursor(input.cursor);
@@ -314,11 +349,17 @@ export class RunService {
     const rows = await this.store.db
       .select()
       .from(incentiveRunLines)
-      .where(and(eq(incentiveRunLines.tenantId, actor.tenantId), eq(incentiveRunLines.runId, runId), after ? gt(incentiveRunLines.partnerId, after) : undefined))
+      .where(
+        and(eq(incentiveRunLines.tenantId, actor.tenantId), eq(incentiveRunLines.runId, runId), after ? gt(incentiveRunLines.partnerId, after) : undefined),
+      )
       .orderBy(asc(incentiveRunLines.partnerId))
       .limit(input.limit + 1);
     return toPage(
-      rows.map((r) => ({ partnerId: r.partnerId, amount: roundMoney(new Dec(r.amount), run.unit), explanation: r.explanation as unknown as Record<string, unknown> })),
+      rows.map((r) => ({
+        partnerId: r.partnerId,
+        amount: roundMoney(new Dec(r.amount), run.unit),
+        explanation: r.explanation as unknown as Record<string, unknown>,
+      })),
       input.limit,
       (l) => [l.partnerId],
     );
@@ -347,7 +388,13 @@ export class RunService {
   async diff(actor: Actor, runId: string, againstId: string) {
     const a = await this.get(actor, againstId);
     const b = await this.get(actor, runId);
-    const rows = await this.store.database.rows<{ partner_id: string; before: string | null; after: string | null; before_tier: number | null; after_tier: number | null }>(sql`
+    const rows = await this.store.database.rows<{
+      partner_id: string;
+      before: string | null;
+      after: string | null;
+      before_tier: number | null;
+      after_tier: number | null;
+    }>(sql`
       select coalesce(x.partner_id, y.partner_id) as partner_id, x.amount::text as before, y.amount::text as after,
              (x.explanation->>'tierReached')::int as before_tier, (y.explanation->>'tierReached')::int as after_tier
       from (select partner_id, amount, explanation from ${incentiveRunLines} where tenant_id = ${actor.tenantId} and run_id = ${againstId}) x
@@ -400,11 +447,21 @@ export class RunService {
       eligible: true,
       base: mine.base,
       target: mine.target ?? null,
-      current: { amount: n.current.amount, tierReached: n.current.explanation.tierReached, explanation: n.current.explanation as unknown as Record<string, unknown> },
+      current: {
+        amount: n.current.amount,
+        tierReached: n.current.explanation.tierReached,
+        explanation: n.current.explanation as unknown as Record<string, unknown>,
+      },
       nextTier:
         n.nextTierIndex === null
           ? null
-          : { index: n.nextTierIndex, threshold: n.nextThreshold!, gap: n.gap!, amountAtNext: n.amountAtNext!, increase: roundMoney(new Dec(n.amountAtNext!).minus(n.current.amount), n.current.unit) },
+          : {
+              index: n.nextTierIndex,
+              threshold: n.nextThreshold!,
+              gap: n.gap!,
+              amountAtNext: n.amountAtNext!,
+              increase: roundMoney(new Dec(n.amountAtNext!).minus(n.current.amount), n.current.unit),
+            },
     };
   }
 
@@ -418,14 +475,27 @@ export class RunService {
     const program = await this.program(actor, programRef);
     const errs = validateRuleSet(program.type, data.rules);
     if (errs.length) {
-      throw new DomainError('VALIDATION_FAILED', errs.map((e) => `rules.${e.path}: ${e.message}`).slice(0, 3).join('; '), {
-        errors: errs.map((e) => ({ path: `rules.${e.path}`, message: e.message })),
-      });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        errs
+          .map((e) => `rules.${e.path}: ${e.message}`)
+          .slice(0, 3)
+          .join('; '),
+        {
+          errors: errs.map((e) => ({ path: `rules.${e.path}`, message: e.message })),
+        },
+      );
     }
     const [last] = await this.store.db
       .select()
       .from(incentiveRuns)
-      .where(and(eq(incentiveRuns.tenantId, actor.tenantId), eq(incentiveRuns.programId, program.id), data.period ? eq(incentiveRuns.period, data.period) : undefined))
+      .where(
+        and(
+          eq(incentiveRuns.tenantId, actor.tenantId),
+          eq(incentiveRuns.programId, program.id),
+          data.period ? eq(incentiveRuns.period, data.period) : undefined,
+        ),
+      )
       .orderBy(desc(incentiveRuns.id))
       .limit(1);
     if (!last && !data.period) throw new DomainError('UNPROCESSABLE', `Program '${program.code}' has no stored run: name a period`);

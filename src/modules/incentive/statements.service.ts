@@ -109,7 +109,10 @@ export class StatementService {
     return statementIds.map((id) => groups.get(id) ?? []);
   }
 
-  async list(actor: Actor, input: { partnerId?: string | undefined; period?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Statement>> {
+  async list(
+    actor: Actor,
+    input: { partnerId?: string | undefined; period?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Statement>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(StatementListQuery, { partnerId: input.partnerId, period: input.period, status: input.status });
     const after = decodeUuidCursor(input.cursor);
@@ -143,7 +146,8 @@ export class StatementService {
         unit = p.type === 'points' ? 'PTS' : p.currency;
         if (data.unit && data.unit !== unit) throw invalid('unit', `the program books in ${unit}`);
       }
-      if (!(await partnersById(w.tx, w.tenantId, [data.partnerId])).has(data.partnerId)) throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
+      if (!(await partnersById(w.tx, w.tenantId, [data.partnerId])).has(data.partnerId))
+        throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);
       const amount = new Dec(data.amount);
       if (amount.decimalPlaces() > minorUnits(unit)) throw invalid('amount', `${unit} has ${minorUnits(unit)} decimal places; nothing is rounded silently`);
       const [line] = await this.addLinesInWork(w, [
@@ -274,7 +278,13 @@ export class StatementService {
       if (!n || n.n === 0) throw new DomainError('UNPROCESSABLE', 'An empty statement cannot be approved');
       const [row] = await w.tx
         .update(incentiveStatements)
-        .set({ status: 'approved', approvedBy: w.actor.subject, approvedAt: new Date(), version: sql`${incentiveStatements.version} + 1`, updatedAt: new Date() })
+        .set({
+          status: 'approved',
+          approvedBy: w.actor.subject,
+          approvedAt: new Date(),
+          version: sql`${incentiveStatements.version} + 1`,
+          updatedAt: new Date(),
+        })
         .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, id), eq(incentiveStatements.status, 'draft')))
         .returning();
       if (!row) throw illegal(before, 'approved');
@@ -282,7 +292,12 @@ export class StatementService {
       if (rebate.gt(0) && row.unit !== 'PTS') await this.rebates.accrueInWork(w, row.partnerId, row.unit, rebate.toFixed(), row.id);
       const s = toStatement(row);
       w.audit({ resourceType: 'incentive_statement', resourceId: id, action: 'approve', before: toStatement(before), after: s });
-      w.emit({ type: STATEMENT_EVENTS.approved, resourceType: 'incentive_statement', resourceId: id, payload: { statement: s, rebateAccrued: rebate.gt(0) ? rebate.toFixed() : '0' } });
+      w.emit({
+        type: STATEMENT_EVENTS.approved,
+        resourceType: 'incentive_statement',
+        resourceId: id,
+        payload: { statement: s, rebateAccrued: rebate.gt(0) ? rebate.toFixed() : '0' },
+      });
       return s;
     });
   }

@@ -86,7 +86,13 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
   r.get(
     '/v1/api-keys',
     {
-      schema: { tags: keyTags, operationId: 'listApiKeys', summary: 'List API keys (newest first)', querystring: PageQuery, response: { 200: pageSchema(ApiKey), ...problems(400, 401, 403) } },
+      schema: {
+        tags: keyTags,
+        operationId: 'listApiKeys',
+        summary: 'List API keys (newest first)',
+        querystring: PageQuery,
+        response: { 200: pageSchema(ApiKey), ...problems(400, 401, 403) },
+      },
     },
     async (request) => {
       const page = await s.apiKeys.list(actorOf(request), request.query);
@@ -95,13 +101,27 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
   );
   r.get(
     '/v1/api-keys/:id',
-    { schema: { tags: keyTags, operationId: 'getApiKey', summary: 'Get an API key (never the key itself)', params: IdParams, response: { 200: ApiKey, ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags: keyTags,
+        operationId: 'getApiKey',
+        summary: 'Get an API key (never the key itself)',
+        params: IdParams,
+        response: { 200: ApiKey, ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request) => s.apiKeys.get(actorOf(request), request.params.id),
   );
   r.post(
     '/v1/api-keys/:id/revoke',
     {
-      schema: { tags: keyTags, operationId: 'revokeApiKey', summary: 'Revoke an API key: it is refused (401) from the next request on', params: IdParams, response: { 200: ApiKey, ...problems(400, 401, 403, 404) } },
+      schema: {
+        tags: keyTags,
+        operationId: 'revokeApiKey',
+        summary: 'Revoke an API key: it is refused (401) from the next request on',
+        params: IdParams,
+        response: { 200: ApiKey, ...problems(400, 401, 403, 404) },
+      },
     },
     async (request) => s.apiKeys.revoke(actorOf(request), request.params.id),
   );
@@ -126,7 +146,15 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
   );
   r.get(
     '/v1/webhooks',
-    { schema: { tags: wh, operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints', querystring: PageQuery, response: { 200: pageSchema(WebhookEndpoint), ...problems(400, 401, 403) } } },
+    {
+      schema: {
+        tags: wh,
+        operationId: 'listWebhookEndpoints',
+        summary: 'List webhook endpoints',
+        querystring: PageQuery,
+        response: { 200: pageSchema(WebhookEndpoint), ...problems(400, 401, 403) },
+      },
+    },
     async (request) => {
       const page = await s.webhooks.list(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
@@ -134,7 +162,15 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
   );
   r.get(
     '/v1/webhooks/:id',
-    { schema: { tags: wh, operationId: 'getWebhookEndpoint', summary: 'Get a webhook endpoint', params: IdParams, response: { 200: WebhookEndpoint, ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags: wh,
+        operationId: 'getWebhookEndpoint',
+        summary: 'Get a webhook endpoint',
+        params: IdParams,
+        response: { 200: WebhookEndpoint, ...problems(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       const ep = await s.webhooks.get(actorOf(request), request.params.id);
       return reply.header('etag', etag(ep.version)).send(ep);
@@ -160,7 +196,13 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
   r.delete(
     '/v1/webhooks/:id',
     {
-      schema: { tags: wh, operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint and its delivery log', params: IdParams, response: { 204: z.null(), ...problems(400, 401, 403, 404) } },
+      schema: {
+        tags: wh,
+        operationId: 'deleteWebhookEndpoint',
+        summary: 'Delete a webhook endpoint and its delivery log',
+        params: IdParams,
+        response: { 204: z.null(), ...problems(400, 401, 403, 404) },
+      },
     },
     async (request, reply) => {
       await s.webhooks.remove(actorOf(request), request.params.id);
@@ -241,7 +283,15 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
   // ---- jobs and imports ------------------------------------------------------------------------------------
   r.get(
     '/v1/jobs',
-    { schema: { tags: ['jobs'], operationId: 'listJobs', summary: 'Background jobs, newest first (scope jobs:read)', querystring: PageQuery, response: { 200: pageSchema(Job), ...problems(400, 401, 403) } } },
+    {
+      schema: {
+        tags: ['jobs'],
+        operationId: 'listJobs',
+        summary: 'Background jobs, newest first (scope jobs:read)',
+        querystring: PageQuery,
+        response: { 200: pageSchema(Job), ...problems(400, 401, 403) },
+      },
+    },
     async (request) => {
       const page = await s.jobs.list(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
@@ -289,7 +339,11 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
       const { kind } = request.params;
       if (!importsOf(app.store).get(kind)) throw new DomainError('NOT_FOUND', `import kind '${kind}' is not registered (GET /v1/imports lists them)`);
       const res = await serveImport(app.store, request, kind);
-      if ('jobId' in res) return reply.code(202).header('location', `/v1/jobs/${res.jobId}`).send({ jobId: res.jobId, status: 'queued', location: `/v1/jobs/${res.jobId}` });
+      if ('jobId' in res)
+        return reply
+          .code(202)
+          .header('location', `/v1/jobs/${res.jobId}`)
+          .send({ jobId: res.jobId, status: 'queued', location: `/v1/jobs/${res.jobId}` });
       return res;
     },
   );

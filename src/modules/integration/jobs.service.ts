@@ -194,7 +194,11 @@ export class JobWorker {
     this.clock = opts.clock ?? systemClock;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.maxAttempts = opts.maxAttempts ?? 3;
-    this.loop = new PollingLoop(() => this.drain(), opts.pollMs ?? 1_000, (e) => this.opts.onError?.(e));
+    this.loop = new PollingLoop(
+      () => this.drain(),
+      opts.pollMs ?? 1_000,
+      (e) => this.opts.onError?.(e),
+    );
   }
 
   private lease() {
@@ -219,7 +223,14 @@ export class JobWorker {
       if (!cand) return undefined;
       const [r] = await tx
         .update(jobs)
-        .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, leaseToken: token, leaseUntil: this.lease(), startedAt: sql`coalesce(${jobs.startedAt}, now())`, updatedAt: now })
+        .set({
+          status: 'running',
+          attempts: sql`${jobs.attempts} + 1`,
+          leaseToken: token,
+          leaseUntil: this.lease(),
+          startedAt: sql`coalesce(${jobs.startedAt}, now())`,
+          updatedAt: now,
+        })
         .where(and(eq(jobs.tenantId, cand.tenant_id), eq(jobs.id, cand.id)))
         .returning();
       return r;
@@ -233,7 +244,13 @@ export class JobWorker {
     const actor = actorOfJob(job);
     const where = and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id), eq(jobs.leaseToken, token));
     if (job.attempts > this.maxAttempts) {
-      await this.finish(job, token, 'failed', null, `stopped ${job.attempts - 1} times while running; committed through line ${job.checkpoint.line} (see committed)`);
+      await this.finish(
+        job,
+        token,
+        'failed',
+        null,
+        `stopped ${job.attempts - 1} times while running; committed through line ${job.checkpoint.line} (see committed)`,
+      );
       return;
     }
     const factory = importsOf(this.store).get(job.importKind);
@@ -403,5 +420,3 @@ export class JobWorker {
     await this.loop.stop();
   }
 }
-
-

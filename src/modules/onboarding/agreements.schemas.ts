@@ -47,7 +47,12 @@ export const TerminateBody = z
   .strictObject({ reason: z.enum(AGREEMENT_END_REASONS), date: day.optional().describe('default: today'), note: text(2000).optional() })
   .meta({ id: 'TerminateAgreement' });
 export const RenewBody = z
-  .strictObject({ number: Code.optional(), startDate: day.optional().describe('default: the day after the old end'), endDate: day, policyRef: text(200).optional() })
+  .strictObject({
+    number: Code.optional(),
+    startDate: day.optional().describe('default: the day after the old end'),
+    endDate: day,
+    policyRef: text(200).optional(),
+  })
   .meta({ id: 'RenewAgreement' });
 
 export const AgreementTerritoryOut = z.object({ territoryId: z.uuid(), productLineId: z.uuid().nullable(), exclusive: z.boolean() });
@@ -131,7 +136,19 @@ export const CheckQuery = z.object({
 export const CheckResult = z
   .object({
     allowed: z.boolean(),
-    code: z.enum(['AGREEMENT', 'CROSS_REGION', 'UNKNOWN_PARTNER', 'UNKNOWN_PRODUCT', 'UNKNOWN_TERRITORY', 'PARTNER_NOT_ACTIVE', 'PRODUCT_INACTIVE', 'NO_ACTIVE_AGREEMENT', 'OUTSIDE_TERM', 'PRODUCT_NOT_AUTHORIZED', 'TERRITORY_NOT_ASSIGNED']),
+    code: z.enum([
+      'AGREEMENT',
+      'CROSS_REGION',
+      'UNKNOWN_PARTNER',
+      'UNKNOWN_PRODUCT',
+      'UNKNOWN_TERRITORY',
+      'PARTNER_NOT_ACTIVE',
+      'PRODUCT_INACTIVE',
+      'NO_ACTIVE_AGREEMENT',
+      'OUTSIDE_TERM',
+      'PRODUCT_NOT_AUTHORIZED',
+      'TERRITORY_NOT_ASSIGNED',
+    ]),
     reason: z.string(),
     partnerId: z.uuid().nullable(),
     productId: z.uuid().nullable(),

@@ -1,7 +1,18 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, fromDatabaseError, invalid, notFound } from '../../platform/errors.js';
-import { decodeUuidCursor, iso, requireScope, requireTenantUser, rowsOf, systemActor, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  decodeUuidCursor,
+  iso,
+  requireScope,
+  requireTenantUser,
+  rowsOf,
+  systemActor,
+  today,
+  toPage,
+  type Actor,
+  type Page,
+} from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import {
@@ -24,7 +35,13 @@ const ALL_LINES = '00000000-0000-0000-0000-000000000000';
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 type Row = typeof agreements.$inferSelect;
 
-export const AGREEMENT_EVENTS = { created: 'agreement.created', activated: 'agreement.activated', terminated: 'agreement.terminated', expired: 'agreement.expired', expiring: 'agreement.expiring' } as const;
+export const AGREEMENT_EVENTS = {
+  created: 'agreement.created',
+  activated: 'agreement.activated',
+  terminated: 'agreement.terminated',
+  expired: 'agreement.expired',
+  expiring: 'agreement.expiring',
+} as const;
 
 export function toAgreementCore(r: Row): AgreementCore {
   return {
@@ -56,7 +73,9 @@ function uniqueRefusal(e: unknown): never {
     throw new DomainError('CONFLICT', 'The partner already has an active agreement', { extra: { constraint } });
   }
   if (constraint === 'agreement_territories_exclusive_uq') {
-    throw new DomainError('CONFLICT', 'An exclusive assignment of this territory and product line is already active in another agreement', { extra: { constraint } });
+    throw new DomainError('CONFLICT', 'An exclusive assignment of this territory and product line is already active in another agreement', {
+      extra: { constraint },
+    });
   }
   throw e;
 }
@@ -73,11 +92,18 @@ export class AgreementService {
 
   /** Creates a draft agreement in a caller's unit of work (application approval, renewal). */
   async createInWork(w: Work, data: AgreementCreate & { applicationId?: string | null; renewalOfId?: string | null }): Promise<Agreement> {
-    const [p] = await w.tx.select({ id: partners.id }).from(partners).where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, data.partnerId)));
+    const [p] = await w.tx
+      .select({ id: partners.id })
+      .from(partners)
+      .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, data.partnerId)));
     if (!p) throw invalid('partnerId', `no partner '${data.partnerId}'`);
     const number = data.number ?? `AG-${data.startDate.slice(0, 4)}-${uuidv7().replace(/-/g, '').slice(-8).toUpperCase()}`;
-    const [dup] = await w.tx.select({ id: agreements.id }).from(agreements).where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.number, number)));
-    if (dup) throw new DomainError('CONFLICT', `An agreement numbered '${number}' already exists`, { errors: [{ path: 'number', message: 'is already used' }] });
+    const [dup] = await w.tx
+      .select({ id: agreements.id })
+      .from(agreements)
+      .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.number, number)));
+    if (dup)
+      throw new DomainError('CONFLICT', `An agreement numbered '${number}' already exists`, { errors: [{ path: 'number', message: 'is already used' }] });
     const [row] = await w.tx
       .insert(agreements)
       .values({
@@ -106,7 +132,9 @@ export class AgreementService {
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
       if (version !== undefined && version !== before.version) {
-        throw new DomainError('VERSION_CONFLICT', `Version ${version} is stale; the agreement is at version ${before.version}`, { extra: { currentVersion: before.version } });
+        throw new DomainError('VERSION_CONFLICT', `Version ${version} is stale; the agreement is at version ${before.version}`, {
+          extra: { currentVersion: before.version },
+        });
       }
       if (before.status !== 'draft') throw new DomainError('CONFLICT', `Only a draft agreement can be edited; this one is ${before.status}`);
       const start = patch.startDate ?? before.startDate;
@@ -134,7 +162,10 @@ export class AgreementService {
 
   async get(actor: Actor, id: string): Promise<Agreement> {
     requireScope(actor, 'onboarding:read');
-    const [row] = await this.store.db.select().from(agreements).where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.id, id)));
+    const [row] = await this.store.db
+      .select()
+      .from(agreements)
+      .where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.id, id)));
     if (!row || (actor.partnerId && row.partnerId !== actor.partnerId)) throw notFound('agreement', id);
     return (await this.withChildren(actor, [toAgreementCore(row)]))[0]!;
   }
@@ -152,7 +183,12 @@ export class AgreementService {
     }
     const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(agreements.id, after));
-    const rows = await this.store.db.select().from(agreements).where(and(...conds)).orderBy(asc(agreements.id)).limit(input.limit + 1);
+    const rows = await this.store.db
+      .select()
+      .from(agreements)
+      .where(and(...conds))
+      .orderBy(asc(agreements.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toAgreementCore), input.limit, (a) => [a.id]);
   }
 
@@ -172,7 +208,8 @@ export class AgreementService {
       .where(and(eq(agreementTerritories.tenantId, actor.tenantId), inArray(agreementTerritories.agreementId, u)))
       .orderBy(asc(agreementTerritories.id));
     const g = new Map<string, { territoryId: string; productLineId: string | null; exclusive: boolean }[]>();
-    for (const r of rows) g.set(r.agreementId, [...(g.get(r.agreementId) ?? []), { territoryId: r.territoryId, productLineId: r.productLineId, exclusive: r.exclusive }]);
+    for (const r of rows)
+      g.set(r.agreementId, [...(g.get(r.agreementId) ?? []), { territoryId: r.territoryId, productLineId: r.productLineId, exclusive: r.exclusive }]);
     return ids.map((id) => g.get(id) ?? []);
   }
 
@@ -202,27 +239,44 @@ export class AgreementService {
       return await this.store.write(actor, async (w) => {
         const before = await this.lock(w, id);
         const t = agreementActivation(before.status as AgreementStatus);
-        if (!t.ok) throw new DomainError('ILLEGAL_TRANSITION', `Cannot activate an agreement that is ${before.status}`, { extra: { currentStatus: before.status, allowed: t.allowed } });
-        const [p] = await w.tx.select({ status: partners.status }).from(partners).where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, before.partnerId)));
+        if (!t.ok)
+          throw new DomainError('ILLEGAL_TRANSITION', `Cannot activate an agreement that is ${before.status}`, {
+            extra: { currentStatus: before.status, allowed: t.allowed },
+          });
+        const [p] = await w.tx
+          .select({ status: partners.status })
+          .from(partners)
+          .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, before.partnerId)));
         if (!p || !['approved', 'active'].includes(p.status)) {
-          throw new DomainError('UNPROCESSABLE', `The partner is ${p?.status ?? 'missing'}; an agreement can be activated only for an approved or active partner`);
+          throw new DomainError(
+            'UNPROCESSABLE',
+            `The partner is ${p?.status ?? 'missing'}; an agreement can be activated only for an approved or active partner`,
+          );
         }
         // a renewal replaces the agreement it renews
         if (before.renewalOfId) {
-          const [old] = await w.tx.select().from(agreements).where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, before.renewalOfId))).for('update');
+          const [old] = await w.tx
+            .select()
+            .from(agreements)
+            .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, before.renewalOfId)))
+            .for('update');
           if (old?.status === 'active') await this.endInWork(w, old, 'expiry', addDays(before.startDate, -1), `renewed by ${before.number}`);
         }
         const [other] = await w.tx
           .select({ number: agreements.number })
           .from(agreements)
           .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.partnerId, before.partnerId), eq(agreements.status, 'active')));
-        if (other) throw new DomainError('CONFLICT', `The partner already has an active agreement (${other.number})`, { extra: { activeAgreement: other.number } });
+        if (other)
+          throw new DomainError('CONFLICT', `The partner already has an active agreement (${other.number})`, { extra: { activeAgreement: other.number } });
         const [row] = await w.tx
           .update(agreements)
           .set({ status: 'active', activatedAt: new Date(), version: before.version + 1, updatedAt: new Date() })
           .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, id)))
           .returning();
-        await w.tx.update(agreementTerritories).set({ active: true }).where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, id)));
+        await w.tx
+          .update(agreementTerritories)
+          .set({ active: true })
+          .where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, id)));
         await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'onboarding.exclusive:' + w.tenantId}))`);
         const clashes = await rowsOf<{ number: string; territory: string; mine: string }>(
           w.tx,
@@ -246,9 +300,13 @@ export class AgreementService {
             limit 10`,
         );
         if (clashes.length) {
-          throw new DomainError('CONFLICT', `Exclusive territory overlap: ${clashes.map((c) => `${c.mine} clashes with ${c.territory} of ${c.number}`).join('; ')}`, {
-            extra: { clashes },
-          });
+          throw new DomainError(
+            'CONFLICT',
+            `Exclusive territory overlap: ${clashes.map((c) => `${c.mine} clashes with ${c.territory} of ${c.number}`).join('; ')}`,
+            {
+              extra: { clashes },
+            },
+          );
         }
         const out = (await this.withChildren(actor, [toAgreementCore(row!)], w))[0]!;
         w.audit({ resourceType: 'agreement', resourceId: id, action: 'activate', before: { status: before.status }, after: { status: 'active' } });
@@ -274,14 +332,26 @@ export class AgreementService {
 
   private async endInWork(w: Work, before: Row, reason: AgreementEndReason, date: string, note: string | null): Promise<Row> {
     const t = agreementEnd(before.status as AgreementStatus, reason);
-    if (!t.ok) throw new DomainError('ILLEGAL_TRANSITION', `Cannot end an agreement that is ${before.status}`, { extra: { currentStatus: before.status, allowed: t.allowed } });
+    if (!t.ok)
+      throw new DomainError('ILLEGAL_TRANSITION', `Cannot end an agreement that is ${before.status}`, {
+        extra: { currentStatus: before.status, allowed: t.allowed },
+      });
     const [row] = await w.tx
       .update(agreements)
       .set({ status: t.to, endReason: reason, endedOn: date, endNote: note, version: before.version + 1, updatedAt: new Date() })
       .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, before.id)))
       .returning();
-    await w.tx.update(agreementTerritories).set({ active: false }).where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, before.id)));
-    w.audit({ resourceType: 'agreement', resourceId: before.id, action: t.to === 'expired' ? 'expire' : 'terminate', before: { status: before.status }, after: { status: t.to, endReason: reason, endedOn: date, endNote: note } });
+    await w.tx
+      .update(agreementTerritories)
+      .set({ active: false })
+      .where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, before.id)));
+    w.audit({
+      resourceType: 'agreement',
+      resourceId: before.id,
+      action: t.to === 'expired' ? 'expire' : 'terminate',
+      before: { status: before.status },
+      after: { status: t.to, endReason: reason, endedOn: date, endNote: note },
+    });
     w.emit({
       type: t.to === 'expired' ? AGREEMENT_EVENTS.expired : AGREEMENT_EVENTS.terminated,
       resourceType: 'agreement',
@@ -333,7 +403,12 @@ export class AgreementService {
           )
           .returning({ id: agreements.id, number: agreements.number, partnerId: agreements.partnerId, endDate: agreements.endDate });
         for (const a of soon) {
-          w.emit({ type: AGREEMENT_EVENTS.expiring, resourceType: 'agreement', resourceId: a.id, payload: { agreementId: a.id, number: a.number, partnerId: a.partnerId, endDate: a.endDate, daysLeft: daysBetween(day, a.endDate) } });
+          w.emit({
+            type: AGREEMENT_EVENTS.expiring,
+            resourceType: 'agreement',
+            resourceId: a.id,
+            payload: { agreementId: a.id, number: a.number, partnerId: a.partnerId, endDate: a.endDate, daysLeft: daysBetween(day, a.endDate) },
+          });
         }
         expiring += soon.length;
       });
@@ -347,7 +422,8 @@ export class AgreementService {
     const b = parseInput(RenewBody, input);
     return this.store.write(actor, async (w) => {
       const old = await this.lock(w, id);
-      if (!['active', 'expired'].includes(old.status)) throw new DomainError('ILLEGAL_TRANSITION', `Cannot renew an agreement that is ${old.status}`, { extra: { allowed: [] } });
+      if (!['active', 'expired'].includes(old.status))
+        throw new DomainError('ILLEGAL_TRANSITION', `Cannot renew an agreement that is ${old.status}`, { extra: { allowed: [] } });
       const full = (await this.withChildren(actor, [toAgreementCore(old)], w))[0]!;
       const startDate = b.startDate ?? addDays(old.endDate, 1);
       if (b.endDate < startDate) throw invalid('endDate', 'must not be before startDate');
@@ -369,13 +445,20 @@ export class AgreementService {
     requireScope(actor, 'onboarding:read');
     const u = [...new Set(ids)];
     if (!u.length) return ids.map(() => null);
-    const rows = await this.store.db.select().from(agreements).where(and(eq(agreements.tenantId, actor.tenantId), inArray(agreements.id, u)));
+    const rows = await this.store.db
+      .select()
+      .from(agreements)
+      .where(and(eq(agreements.tenantId, actor.tenantId), inArray(agreements.id, u)));
     const m = new Map(rows.filter((r) => !actor.partnerId || r.partnerId === actor.partnerId).map((r) => [r.id, toAgreementCore(r)]));
     return ids.map((id) => m.get(id) ?? null);
   }
 
   private async lock(w: Work, id: string): Promise<Row> {
-    const [row] = await w.tx.select().from(agreements).where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, id))).for('update');
+    const [row] = await w.tx
+      .select()
+      .from(agreements)
+      .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, id)))
+      .for('update');
     if (!row) throw notFound('agreement', id);
     return row;
   }
@@ -388,7 +471,14 @@ export class AgreementService {
   ) {
     if (terr?.length) {
       const tIds = [...new Set(terr.map((t) => t.territoryId))];
-      const found = new Set((await w.tx.select({ id: territories.id }).from(territories).where(and(eq(territories.tenantId, w.tenantId), inArray(territories.id, tIds)))).map((r) => r.id));
+      const found = new Set(
+        (
+          await w.tx
+            .select({ id: territories.id })
+            .from(territories)
+            .where(and(eq(territories.tenantId, w.tenantId), inArray(territories.id, tIds)))
+        ).map((r) => r.id),
+      );
       terr.forEach((t, i) => {
         if (!found.has(t.territoryId)) throw invalid(`territories.${i}.territoryId`, `no territory '${t.territoryId}'`);
       });
@@ -416,15 +506,24 @@ export class AgreementService {
     if (prods?.length) {
       const pIds = [...new Set(prods.map((p) => p.productId).filter((x): x is string => !!x))];
       if (pIds.length) {
-        const found = new Set((await w.tx.select({ id: products.id }).from(products).where(and(eq(products.tenantId, w.tenantId), inArray(products.id, pIds)))).map((r) => r.id));
+        const found = new Set(
+          (
+            await w.tx
+              .select({ id: products.id })
+              .from(products)
+              .where(and(eq(products.tenantId, w.tenantId), inArray(products.id, pIds)))
+          ).map((r) => r.id),
+        );
         prods.forEach((p, i) => {
           if (p.productId && !found.has(p.productId)) throw invalid(`products.${i}.productId`, `no product '${p.productId}'`);
         });
       }
       await assertProductLines(w, [...new Set(prods.map((p) => p.productLineId).filter((x): x is string => !!x))], 'products');
-      await w.tx.insert(agreementProducts).values(
-        prods.map((p) => ({ tenantId: w.tenantId, id: uuidv7(), agreementId, productId: p.productId ?? null, productLineId: p.productLineId ?? null })),
-      );
+      await w.tx
+        .insert(agreementProducts)
+        .values(
+          prods.map((p) => ({ tenantId: w.tenantId, id: uuidv7(), agreementId, productId: p.productId ?? null, productLineId: p.productLineId ?? null })),
+        );
     }
   }
 }

@@ -11,7 +11,11 @@ export const ApplicationDocument = z
     kind: text(50).describe('e.g. business_licence, certificate, tax_registration'),
     url: z.url().max(2000).optional(),
     storageKey: text(500).optional(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits').toLowerCase().optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')
+      .toLowerCase()
+      .optional(),
     expiresOn: day.optional(),
   })
   .refine((d) => d.url || d.storageKey, { message: 'needs url or storageKey', path: ['url'] })
@@ -116,9 +120,23 @@ export type ChecklistKind = z.infer<typeof ChecklistKind>;
 export const Screening = z
   .strictObject({
     criteria: z
-      .array(z.strictObject({ code: Code, name: text(200), weight: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, 'a number 0-100 with up to 4 decimals')) }))
+      .array(
+        z.strictObject({
+          code: Code,
+          name: text(200),
+          weight: z
+            .union([z.string(), z.number()])
+            .transform(String)
+            .pipe(z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, 'a number 0-100 with up to 4 decimals')),
+        }),
+      )
       .max(50),
-    minScore: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,3}(\.\d{1,4})?$/)).nullable().optional(),
+    minScore: z
+      .union([z.string(), z.number()])
+      .transform(String)
+      .pipe(z.string().regex(/^\d{1,3}(\.\d{1,4})?$/))
+      .nullable()
+      .optional(),
   })
   .meta({ id: 'ScreeningSettings' });
 export const ScreeningOut = z
@@ -136,7 +154,16 @@ export const ChecksBody = z
 export const ScoresBody = z
   .strictObject({
     scores: z
-      .array(z.strictObject({ criterion: Code, score: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, 'a number 0-100')), note: text(2000).optional() }))
+      .array(
+        z.strictObject({
+          criterion: Code,
+          score: z
+            .union([z.string(), z.number()])
+            .transform(String)
+            .pipe(z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, 'a number 0-100')),
+          note: text(2000).optional(),
+        }),
+      )
       .min(1)
       .max(50),
   })

@@ -119,7 +119,9 @@ export class ApplicationService {
     return this.store.write(actor, async (w) => {
       const before = await this.lockVisible(w, id);
       if (version !== undefined && version !== before.version) {
-        throw new DomainError('VERSION_CONFLICT', `Version ${version} is stale; the application is at version ${before.version}`, { extra: { currentVersion: before.version } });
+        throw new DomainError('VERSION_CONFLICT', `Version ${version} is stale; the application is at version ${before.version}`, {
+          extra: { currentVersion: before.version },
+        });
       }
       if (before.status !== 'draft') throw new DomainError('CONFLICT', `Only a draft application can be edited; this one is ${before.status}`);
       const [row] = await w.tx
@@ -135,7 +137,10 @@ export class ApplicationService {
 
   async get(actor: Actor, id: string): Promise<Application> {
     requireTenantUser(actor, 'onboarding:read', 'applications:submit');
-    const [row] = await this.store.db.select().from(applications).where(and(eq(applications.tenantId, actor.tenantId), eq(applications.id, id)));
+    const [row] = await this.store.db
+      .select()
+      .from(applications)
+      .where(and(eq(applications.tenantId, actor.tenantId), eq(applications.id, id)));
     if (!row || (!canSeeAll(actor) && row.submittedBy !== actor.subject)) throw notFound('application', id);
     return toApplication(row);
   }
@@ -147,7 +152,12 @@ export class ApplicationService {
     if (input.status) conds.push(eq(applications.status, input.status));
     const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(applications.id, after));
-    const rows = await this.store.db.select().from(applications).where(and(...conds)).orderBy(asc(applications.id)).limit(input.limit + 1);
+    const rows = await this.store.db
+      .select()
+      .from(applications)
+      .where(and(...conds))
+      .orderBy(asc(applications.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toApplication), input.limit, (a) => [a.id]);
   }
 
@@ -157,7 +167,10 @@ export class ApplicationService {
     else requireSubmitter(actor);
     return this.store.write(actor, async (w) => {
       const before = await this.lockVisible(w, id);
-      const out = await this.move(w, before, action, { decisionReason: action === 'withdraw' ? (reason ?? null) : before.decisionReason, ...(action === 'submit' ? { submittedAt: new Date() } : {}) });
+      const out = await this.move(w, before, action, {
+        decisionReason: action === 'withdraw' ? (reason ?? null) : before.decisionReason,
+        ...(action === 'submit' ? { submittedAt: new Date() } : {}),
+      });
       if (action === 'submit') w.emit({ type: APPLICATION_EVENTS.submitted, resourceType: 'application', resourceId: id, payload: { application: out } });
       return out;
     });
@@ -186,14 +199,20 @@ export class ApplicationService {
     return this.store.write(actor, async (w) => {
       const before = await this.lockVisible(w, id);
       const t = applicationTransition(before.status as ApplicationStatus, 'approve');
-      if (!t.ok) throw new DomainError('ILLEGAL_TRANSITION', `Cannot approve an application that is ${before.status}`, { extra: { currentStatus: before.status, allowed: t.allowed } });
+      if (!t.ok)
+        throw new DomainError('ILLEGAL_TRANSITION', `Cannot approve an application that is ${before.status}`, {
+          extra: { currentStatus: before.status, allowed: t.allowed },
+        });
       const a = await this.assess(w, before);
       if (a.missingItems.length || a.failedItems.length) {
         throw new DomainError(
           'UNPROCESSABLE',
           `The qualification review is not complete: ${[...a.missingItems.map((c) => `${c} missing`), ...a.failedItems.map((c) => `${c} failed`)].join(', ')}`,
           {
-            errors: [...a.missingItems.map((c) => ({ path: `checklist.${c}`, message: 'required item has no result' })), ...a.failedItems.map((c) => ({ path: `checklist.${c}`, message: 'required item failed' }))],
+            errors: [
+              ...a.missingItems.map((c) => ({ path: `checklist.${c}`, message: 'required item has no result' })),
+              ...a.failedItems.map((c) => ({ path: `checklist.${c}`, message: 'required item failed' })),
+            ],
             extra: { missingItems: a.missingItems, failedItems: a.failedItems },
           },
         );
@@ -205,20 +224,29 @@ export class ApplicationService {
             ? `The screening score is incomplete: ${a.score.missingCriteria.join(', ')} not scored`
             : `The screening score ${a.score.total} is below the minimum ${a.score.minScore}`,
           {
-            errors: a.score.total === null ? a.score.missingCriteria.map((c) => ({ path: `scores.${c}`, message: 'not scored' })) : [{ path: 'score', message: `below the minimum ${a.score.minScore}` }],
+            errors:
+              a.score.total === null
+                ? a.score.missingCriteria.map((c) => ({ path: `scores.${c}`, message: 'not scored' }))
+                : [{ path: 'score', message: `below the minimum ${a.score.minScore}` }],
             extra: { score: a.score.total, minScore: a.score.minScore, missingCriteria: a.score.missingCriteria },
           },
         );
       }
       // the partner: link the one with this code, or create it
-      const [existing] = await w.tx.select().from(partners).where(and(eq(partners.tenantId, w.tenantId), eq(partners.code, before.partnerCode))).for('update');
+      const [existing] = await w.tx
+        .select()
+        .from(partners)
+        .where(and(eq(partners.tenantId, w.tenantId), eq(partners.code, before.partnerCode)))
+        .for('update');
       let partnerId: string;
       if (existing) {
         partnerId = existing.id;
         if (existing.status === 'applicant' || existing.status === 'under_review') {
           await this.partners.transitionInWork(w, existing.id, 'approve', `application ${id} approved`);
         } else if (existing.status !== 'approved' && existing.status !== 'active') {
-          throw new DomainError('CONFLICT', `Partner ${existing.code} exists and is ${existing.status}; it cannot be linked to an approved application`, { extra: { partnerId: existing.id } });
+          throw new DomainError('CONFLICT', `Partner ${existing.code} exists and is ${existing.status}; it cannot be linked to an approved application`, {
+            extra: { partnerId: existing.id },
+          });
         }
       } else {
         const p = await this.partners.createInWork(w, {
@@ -283,7 +311,11 @@ export class ApplicationService {
   }
 
   private async lockVisible(w: Work, id: string): Promise<Row> {
-    const [row] = await w.tx.select().from(applications).where(and(eq(applications.tenantId, w.tenantId), eq(applications.id, id))).for('update');
+    const [row] = await w.tx
+      .select()
+      .from(applications)
+      .where(and(eq(applications.tenantId, w.tenantId), eq(applications.id, id)))
+      .for('update');
     if (!row || (!hasScope(w.actor, 'onboarding:write') && row.submittedBy !== w.actor.subject)) throw notFound('application', id);
     return row;
   }
@@ -294,9 +326,13 @@ export class ApplicationService {
     const b = parseInput(ChecksBody, input);
     return this.store.write(actor, async (w) => {
       const app = await this.lockVisible(w, id);
-      if (!['submitted', 'under_review'].includes(app.status)) throw new DomainError('CONFLICT', `Review results are recorded while an application is submitted or under review; this one is ${app.status}`);
+      if (!['submitted', 'under_review'].includes(app.status))
+        throw new DomainError('CONFLICT', `Review results are recorded while an application is submitted or under review; this one is ${app.status}`);
       const codes = [...new Set(b.items.map((i) => i.kind))];
-      const kinds = await w.tx.select().from(checklistItemKinds).where(and(eq(checklistItemKinds.tenantId, w.tenantId), inArray(checklistItemKinds.code, codes)));
+      const kinds = await w.tx
+        .select()
+        .from(checklistItemKinds)
+        .where(and(eq(checklistItemKinds.tenantId, w.tenantId), inArray(checklistItemKinds.code, codes)));
       const byCode = new Map(kinds.map((k) => [k.code, k]));
       b.items.forEach((i, n) => {
         if (!byCode.has(i.kind)) throw invalid(`items.${n}.kind`, `no checklist item kind '${i.kind}'`);
@@ -315,7 +351,13 @@ export class ApplicationService {
         .values(values)
         .onConflictDoUpdate({
           target: [applicationChecks.tenantId, applicationChecks.applicationId, applicationChecks.kindId],
-          set: { result: sql`excluded.result`, note: sql`excluded.note`, reviewer: sql`excluded.reviewer`, reviewedOn: sql`excluded.reviewed_on`, updatedAt: new Date() },
+          set: {
+            result: sql`excluded.result`,
+            note: sql`excluded.note`,
+            reviewer: sql`excluded.reviewer`,
+            reviewedOn: sql`excluded.reviewed_on`,
+            updatedAt: new Date(),
+          },
         });
       w.audit({ resourceType: 'application', resourceId: id, action: 'review.checks', after: { items: b.items } });
       return this.assess(w, app);
@@ -327,8 +369,12 @@ export class ApplicationService {
     const b = parseInput(ScoresBody, input);
     return this.store.write(actor, async (w) => {
       const app = await this.lockVisible(w, id);
-      if (!['submitted', 'under_review'].includes(app.status)) throw new DomainError('CONFLICT', `Scores are recorded while an application is submitted or under review; this one is ${app.status}`);
-      const crit = await w.tx.select().from(screeningCriteria).where(and(eq(screeningCriteria.tenantId, w.tenantId), eq(screeningCriteria.active, true)));
+      if (!['submitted', 'under_review'].includes(app.status))
+        throw new DomainError('CONFLICT', `Scores are recorded while an application is submitted or under review; this one is ${app.status}`);
+      const crit = await w.tx
+        .select()
+        .from(screeningCriteria)
+        .where(and(eq(screeningCriteria.tenantId, w.tenantId), eq(screeningCriteria.active, true)));
       const byCode = new Map(crit.map((c) => [c.code, c]));
       b.scores.forEach((s, n) => {
         if (!byCode.has(s.criterion)) throw invalid(`scores.${n}.criterion`, `no active screening criterion '${s.criterion}'`);
@@ -336,7 +382,16 @@ export class ApplicationService {
       });
       await w.tx
         .insert(applicationScores)
-        .values(b.scores.map((s) => ({ tenantId: w.tenantId, applicationId: id, criterionId: byCode.get(s.criterion)!.id, score: s.score, note: s.note ?? null, reviewer: actor.subject })))
+        .values(
+          b.scores.map((s) => ({
+            tenantId: w.tenantId,
+            applicationId: id,
+            criterionId: byCode.get(s.criterion)!.id,
+            score: s.score,
+            note: s.note ?? null,
+            reviewer: actor.subject,
+          })),
+        )
         .onConflictDoUpdate({
           target: [applicationScores.tenantId, applicationScores.applicationId, applicationScores.criterionId],
           set: { score: sql`excluded.score`, note: sql`excluded.note`, reviewer: sql`excluded.reviewer`, updatedAt: new Date() },
@@ -348,7 +403,10 @@ export class ApplicationService {
 
   async assessment(actor: Actor, id: string): Promise<Assessment> {
     requireTenantUser(actor, 'onboarding:read');
-    const [row] = await this.store.db.select().from(applications).where(and(eq(applications.tenantId, actor.tenantId), eq(applications.id, id)));
+    const [row] = await this.store.db
+      .select()
+      .from(applications)
+      .where(and(eq(applications.tenantId, actor.tenantId), eq(applications.id, id)));
     if (!row) throw notFound('application', id);
     return this.assess(undefined, row, actor);
   }
@@ -356,10 +414,24 @@ export class ApplicationService {
   private async assess(w: Work | undefined, app: Row, actor: Actor = w!.actor): Promise<Assessment> {
     const db = w ? w.tx : this.store.db;
     const tenant = actor.tenantId;
-    const kinds = await db.select().from(checklistItemKinds).where(and(eq(checklistItemKinds.tenantId, tenant), eq(checklistItemKinds.active, true))).orderBy(asc(checklistItemKinds.code));
-    const checks = await db.select().from(applicationChecks).where(and(eq(applicationChecks.tenantId, tenant), eq(applicationChecks.applicationId, app.id)));
-    const crit = await db.select().from(screeningCriteria).where(and(eq(screeningCriteria.tenantId, tenant), eq(screeningCriteria.active, true))).orderBy(asc(screeningCriteria.code));
-    const scores = await db.select().from(applicationScores).where(and(eq(applicationScores.tenantId, tenant), eq(applicationScores.applicationId, app.id)));
+    const kinds = await db
+      .select()
+      .from(checklistItemKinds)
+      .where(and(eq(checklistItemKinds.tenantId, tenant), eq(checklistItemKinds.active, true)))
+      .orderBy(asc(checklistItemKinds.code));
+    const checks = await db
+      .select()
+      .from(applicationChecks)
+      .where(and(eq(applicationChecks.tenantId, tenant), eq(applicationChecks.applicationId, app.id)));
+    const crit = await db
+      .select()
+      .from(screeningCriteria)
+      .where(and(eq(screeningCriteria.tenantId, tenant), eq(screeningCriteria.active, true)))
+      .orderBy(asc(screeningCriteria.code));
+    const scores = await db
+      .select()
+      .from(applicationScores)
+      .where(and(eq(applicationScores.tenantId, tenant), eq(applicationScores.applicationId, app.id)));
     const [settings] = await db.select().from(onboardingSettings).where(eq(onboardingSettings.tenantId, tenant));
     const checkByKind = new Map(checks.map((c) => [c.kindId, c]));
     const results = kinds.flatMap((k) => {
@@ -384,7 +456,15 @@ export class ApplicationService {
       status: app.status as ApplicationStatus,
       checklist: kinds.map((k) => {
         const c = checkByKind.get(k.id);
-        return { kind: k.code, name: k.name, required: k.required, result: (c?.result as 'pass' | 'fail' | 'na') ?? null, note: c?.note ?? null, reviewer: c?.reviewer ?? null, reviewedOn: c?.reviewedOn ?? null };
+        return {
+          kind: k.code,
+          name: k.name,
+          required: k.required,
+          result: (c?.result as 'pass' | 'fail' | 'na') ?? null,
+          note: c?.note ?? null,
+          reviewer: c?.reviewer ?? null,
+          reviewedOn: c?.reviewedOn ?? null,
+        };
       }),
       missingItems: ev.missing,
       failedItems: ev.failed,
@@ -398,9 +478,16 @@ export class ApplicationService {
     requireTenantUser(actor, 'onboarding:write');
     const d = parseInput(ChecklistKindCreate, input);
     return this.store.write(actor, async (w) => {
-      const [dup] = await w.tx.select({ id: checklistItemKinds.id }).from(checklistItemKinds).where(and(eq(checklistItemKinds.tenantId, w.tenantId), eq(checklistItemKinds.code, d.code)));
-      if (dup) throw new DomainError('CONFLICT', `A checklist item kind '${d.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }] });
-      const [row] = await w.tx.insert(checklistItemKinds).values({ tenantId: w.tenantId, id: uuidv7(), ...d }).returning();
+      const [dup] = await w.tx
+        .select({ id: checklistItemKinds.id })
+        .from(checklistItemKinds)
+        .where(and(eq(checklistItemKinds.tenantId, w.tenantId), eq(checklistItemKinds.code, d.code)));
+      if (dup)
+        throw new DomainError('CONFLICT', `A checklist item kind '${d.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }] });
+      const [row] = await w.tx
+        .insert(checklistItemKinds)
+        .values({ tenantId: w.tenantId, id: uuidv7(), ...d })
+        .returning();
       const out = { id: row!.id, code: row!.code, name: row!.name, required: row!.required, active: row!.active, version: row!.version };
       w.audit({ resourceType: 'checklist_item_kind', resourceId: out.id, action: 'create', after: out });
       return out;
@@ -411,7 +498,11 @@ export class ApplicationService {
     requireTenantUser(actor, 'onboarding:write');
     const d = parseInput(ChecklistKindUpdate, input);
     return this.store.write(actor, async (w) => {
-      const [before] = await w.tx.select().from(checklistItemKinds).where(and(eq(checklistItemKinds.tenantId, w.tenantId), eq(checklistItemKinds.id, id))).for('update');
+      const [before] = await w.tx
+        .select()
+        .from(checklistItemKinds)
+        .where(and(eq(checklistItemKinds.tenantId, w.tenantId), eq(checklistItemKinds.id, id)))
+        .for('update');
       if (!before) throw notFound('checklist item kind', id);
       const [row] = await w.tx
         .update(checklistItemKinds)
@@ -426,13 +517,21 @@ export class ApplicationService {
 
   async listKinds(actor: Actor): Promise<ChecklistKind[]> {
     requireTenantUser(actor, 'onboarding:read');
-    const rows = await this.store.db.select().from(checklistItemKinds).where(eq(checklistItemKinds.tenantId, actor.tenantId)).orderBy(asc(checklistItemKinds.code));
+    const rows = await this.store.db
+      .select()
+      .from(checklistItemKinds)
+      .where(eq(checklistItemKinds.tenantId, actor.tenantId))
+      .orderBy(asc(checklistItemKinds.code));
     return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, required: r.required, active: r.active, version: r.version }));
   }
 
   async getScreening(actor: Actor) {
     requireTenantUser(actor, 'onboarding:read');
-    const crit = await this.store.db.select().from(screeningCriteria).where(and(eq(screeningCriteria.tenantId, actor.tenantId), eq(screeningCriteria.active, true))).orderBy(asc(screeningCriteria.code));
+    const crit = await this.store.db
+      .select()
+      .from(screeningCriteria)
+      .where(and(eq(screeningCriteria.tenantId, actor.tenantId), eq(screeningCriteria.active, true)))
+      .orderBy(asc(screeningCriteria.code));
     const [s] = await this.store.db.select().from(onboardingSettings).where(eq(onboardingSettings.tenantId, actor.tenantId));
     return {
       criteria: crit.map((c) => ({ code: c.code, name: c.name, weight: String(Number(c.weight)) })),

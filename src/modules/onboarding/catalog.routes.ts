@@ -23,7 +23,6 @@ import {
 } from './catalog.schemas.js';
 import type { CatalogService } from './catalog.service.js';
 
-
 /** Import routes stream their body: the documented CSV/NDJSON body is not validated as a string. */
 export const importValidator: typeof validatorCompiler = (route) =>
   route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route);
@@ -108,7 +107,11 @@ export async function catalogRoutes(app: FastifyInstance, store: Store, catalog:
       },
       async (request, reply) => {
         const out = (await res.svc.create(actorOf(request), request.body)) as never as { id: string; version: number };
-        return reply.code(201).header('location', `${base}/${out.id}`).header('etag', etag(out.version)).send(out as never);
+        return reply
+          .code(201)
+          .header('location', `${base}/${out.id}`)
+          .header('etag', etag(out.version))
+          .send(out as never);
       },
     );
     r.get(
@@ -129,7 +132,15 @@ export async function catalogRoutes(app: FastifyInstance, store: Store, catalog:
     );
     r.get(
       `${base}/:id`,
-      { schema: { tags, operationId: `get${res.op}`, summary: `Get a ${res.op}`, params: IdParams, response: { 200: res.schema, ...problems(400, 401, 403, 404) } } },
+      {
+        schema: {
+          tags,
+          operationId: `get${res.op}`,
+          summary: `Get a ${res.op}`,
+          params: IdParams,
+          response: { 200: res.schema, ...problems(400, 401, 403, 404) },
+        },
+      },
       async (request, reply) => {
         const out = (await res.svc.get(actorOf(request), request.params.id)) as never as { version: number };
         return reply.header('etag', etag(out.version)).send(out as never);

@@ -52,7 +52,7 @@ export const TerritoryCreate = z
     code: Code,
     name: text(200),
     parentId: z.uuid().nullable().optional(),
-    level: text(50).nullable().optional().describe('e.g. country, province, city, district, or the tenant\'s own level'),
+    level: text(50).nullable().optional().describe("e.g. country, province, city, district, or the tenant's own level"),
     active: z.boolean().default(true),
   })
   .meta({ id: 'TerritoryCreate' });

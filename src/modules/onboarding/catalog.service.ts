@@ -79,7 +79,10 @@ export class CatalogService {
     const d = parseInput(ProductLineCreate, input);
     return this.store.write(actor, async (w) => {
       await this.codeFree(w, productLines, d.code, null, 'product line');
-      const [row] = await w.tx.insert(productLines).values({ tenantId: w.tenantId, id: uuidv7(), ...d }).returning();
+      const [row] = await w.tx
+        .insert(productLines)
+        .values({ tenantId: w.tenantId, id: uuidv7(), ...d })
+        .returning();
       const out = toLine(row!);
       w.audit({ resourceType: 'product_line', resourceId: out.id, action: 'create', after: out });
       return out;
@@ -90,7 +93,11 @@ export class CatalogService {
     this.write(actor);
     const { version, ...patch } = parseInput(ProductLineUpdate, input);
     return this.store.write(actor, async (w) => {
-      const [before] = await w.tx.select().from(productLines).where(and(eq(productLines.tenantId, w.tenantId), eq(productLines.id, id))).for('update');
+      const [before] = await w.tx
+        .select()
+        .from(productLines)
+        .where(and(eq(productLines.tenantId, w.tenantId), eq(productLines.id, id)))
+        .for('update');
       if (!before) throw notFound('product line', id);
       versionCheck(version, before.version, 'product line');
       if (patch.code && patch.code !== before.code) await this.codeFree(w, productLines, patch.code, id, 'product line');
@@ -107,7 +114,10 @@ export class CatalogService {
 
   async getLine(actor: Actor, id: string): Promise<ProductLine> {
     this.read(actor);
-    const [row] = await this.store.db.select().from(productLines).where(and(eq(productLines.tenantId, actor.tenantId), eq(productLines.id, id)));
+    const [row] = await this.store.db
+      .select()
+      .from(productLines)
+      .where(and(eq(productLines.tenantId, actor.tenantId), eq(productLines.id, id)));
     if (!row) throw notFound('product line', id);
     return toLine(row);
   }
@@ -115,7 +125,12 @@ export class CatalogService {
   async listLines(actor: Actor, input: ListInput): Promise<Page<ProductLine>> {
     this.read(actor);
     const conds = this.listConds(actor, productLines, input);
-    const rows = await this.store.db.select().from(productLines).where(and(...conds)).orderBy(asc(productLines.id)).limit(input.limit + 1);
+    const rows = await this.store.db
+      .select()
+      .from(productLines)
+      .where(and(...conds))
+      .orderBy(asc(productLines.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toLine), input.limit, (r) => [r.id]);
   }
 
@@ -123,7 +138,10 @@ export class CatalogService {
     requireScope(actor, 'onboarding:read');
     const u = [...new Set(ids)].filter(Boolean);
     if (!u.length) return ids.map(() => null);
-    const rows = await this.store.db.select().from(productLines).where(and(eq(productLines.tenantId, actor.tenantId), inArray(productLines.id, u)));
+    const rows = await this.store.db
+      .select()
+      .from(productLines)
+      .where(and(eq(productLines.tenantId, actor.tenantId), inArray(productLines.id, u)));
     const m = new Map(rows.map((r) => [r.id, toLine(r)]));
     return ids.map((id) => m.get(id) ?? null);
   }
@@ -136,7 +154,10 @@ export class CatalogService {
       await this.codeFree(w, products, d.code, null, 'product');
       const lineId = lineCode ? await this.lineIdByCode(w, lineCode) : (d.lineId ?? null);
       if (lineId && !lineCode) await this.assertLine(w, lineId);
-      const [row] = await w.tx.insert(products).values({ tenantId: w.tenantId, id: uuidv7(), ...d, lineId }).returning();
+      const [row] = await w.tx
+        .insert(products)
+        .values({ tenantId: w.tenantId, id: uuidv7(), ...d, lineId })
+        .returning();
       const out = toProduct(row!);
       w.audit({ resourceType: 'product', resourceId: out.id, action: 'create', after: out });
       return out;
@@ -147,7 +168,11 @@ export class CatalogService {
     this.write(actor);
     const { version, ...patch } = parseInput(ProductUpdate, input);
     return this.store.write(actor, async (w) => {
-      const [before] = await w.tx.select().from(products).where(and(eq(products.tenantId, w.tenantId), eq(products.id, id))).for('update');
+      const [before] = await w.tx
+        .select()
+        .from(products)
+        .where(and(eq(products.tenantId, w.tenantId), eq(products.id, id)))
+        .for('update');
       if (!before) throw notFound('product', id);
       versionCheck(version, before.version, 'product');
       if (patch.code && patch.code !== before.code) await this.codeFree(w, products, patch.code, id, 'product');
@@ -165,7 +190,10 @@ export class CatalogService {
 
   async getProduct(actor: Actor, id: string): Promise<Product> {
     this.read(actor);
-    const [row] = await this.store.db.select().from(products).where(and(eq(products.tenantId, actor.tenantId), eq(products.id, id)));
+    const [row] = await this.store.db
+      .select()
+      .from(products)
+      .where(and(eq(products.tenantId, actor.tenantId), eq(products.id, id)));
     if (!row) throw notFound('product', id);
     return toProduct(row);
   }
@@ -174,7 +202,12 @@ export class CatalogService {
     this.read(actor);
     const conds = this.listConds(actor, products, input);
     if (input.lineId) conds.push(eq(products.lineId, input.lineId));
-    const rows = await this.store.db.select().from(products).where(and(...conds)).orderBy(asc(products.id)).limit(input.limit + 1);
+    const rows = await this.store.db
+      .select()
+      .from(products)
+      .where(and(...conds))
+      .orderBy(asc(products.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toProduct), input.limit, (r) => [r.id]);
   }
 
@@ -183,7 +216,10 @@ export class CatalogService {
     requireScope(actor, 'onboarding:read');
     const u = [...new Set(ids)].filter(Boolean);
     if (!u.length) return ids.map(() => null);
-    const rows = await this.store.db.select().from(products).where(and(eq(products.tenantId, actor.tenantId), inArray(products.id, u)));
+    const rows = await this.store.db
+      .select()
+      .from(products)
+      .where(and(eq(products.tenantId, actor.tenantId), inArray(products.id, u)));
     const m = new Map(rows.map((r) => [r.id, toProduct(r)]));
     return ids.map((id) => m.get(id) ?? null);
   }
@@ -209,7 +245,11 @@ export class CatalogService {
     this.write(actor);
     const { version, ...patch } = parseInput(TerritoryUpdate, input);
     return this.store.write(actor, async (w) => {
-      const [before] = await w.tx.select().from(territories).where(and(eq(territories.tenantId, w.tenantId), eq(territories.id, id))).for('update');
+      const [before] = await w.tx
+        .select()
+        .from(territories)
+        .where(and(eq(territories.tenantId, w.tenantId), eq(territories.id, id)))
+        .for('update');
       if (!before) throw notFound('territory', id);
       versionCheck(version, before.version, 'territory');
       if (patch.code && patch.code !== before.code) await this.codeFree(w, territories, patch.code, id, 'territory');
@@ -238,7 +278,10 @@ export class CatalogService {
 
   async getTerritory(actor: Actor, id: string): Promise<Territory> {
     this.read(actor);
-    const [row] = await this.store.db.select().from(territories).where(and(eq(territories.tenantId, actor.tenantId), eq(territories.id, id)));
+    const [row] = await this.store.db
+      .select()
+      .from(territories)
+      .where(and(eq(territories.tenantId, actor.tenantId), eq(territories.id, id)));
     if (!row) throw notFound('territory', id);
     return toTerritory(row);
   }
@@ -249,7 +292,12 @@ export class CatalogService {
     if (input.parentId) conds.push(eq(territories.parentId, input.parentId));
     if (input.level) conds.push(eq(territories.level, input.level));
     if (input.root === 'true') conds.push(isNull(territories.parentId));
-    const rows = await this.store.db.select().from(territories).where(and(...conds)).orderBy(asc(territories.id)).limit(input.limit + 1);
+    const rows = await this.store.db
+      .select()
+      .from(territories)
+      .where(and(...conds))
+      .orderBy(asc(territories.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toTerritory), input.limit, (r) => [r.id]);
   }
 
@@ -257,7 +305,10 @@ export class CatalogService {
   async territoriesByIds(actor: Actor, ids: readonly string[]): Promise<(Territory | null)[]> {
     const u = [...new Set(ids)].filter(Boolean);
     if (!u.length) return ids.map(() => null);
-    const rows = await this.store.db.select().from(territories).where(and(eq(territories.tenantId, actor.tenantId), inArray(territories.id, u)));
+    const rows = await this.store.db
+      .select()
+      .from(territories)
+      .where(and(eq(territories.tenantId, actor.tenantId), inArray(territories.id, u)));
     const m = new Map(rows.map((r) => [r.id, toTerritory(r)]));
     return ids.map((id) => m.get(id) ?? null);
   }
@@ -353,7 +404,9 @@ export class CatalogService {
           const inBatch = new Set(good.map((r) => r.value.code));
           const next = good.filter((r) => !r.value.parentCode || existing.has(r.value.parentCode) || inBatch.has(r.value.parentCode));
           if (next.length === good.length) break;
-          for (const r of good) if (!next.includes(r)) errors.push({ line: r.line, path: 'parentCode', message: `no territory '${r.value.parentCode}' (neither existing nor accepted in this import)` });
+          for (const r of good)
+            if (!next.includes(r))
+              errors.push({ line: r.line, path: 'parentCode', message: `no territory '${r.value.parentCode}' (neither existing nor accepted in this import)` });
           good = next;
         }
         const res = await upsertByCode(
@@ -395,7 +448,10 @@ export class CatalogService {
   }
 
   private async codeFree(w: Work, table: typeof productLines | typeof products | typeof territories, code: string, selfId: string | null, what: string) {
-    const [other] = await w.tx.select({ id: table.id }).from(table).where(and(eq(table.tenantId, w.tenantId), eq(table.code, code)));
+    const [other] = await w.tx
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.tenantId, w.tenantId), eq(table.code, code)));
     if (other && other.id !== selfId) {
       throw new DomainError('CONFLICT', `A ${what} with code '${code}' already exists`, {
         errors: [{ path: 'code', message: `is already used by another ${what}` }],
@@ -412,12 +468,18 @@ export class CatalogService {
   }
 
   private async assertLine(w: Work, id: string) {
-    const [r] = await w.tx.select({ id: productLines.id }).from(productLines).where(and(eq(productLines.tenantId, w.tenantId), eq(productLines.id, id)));
+    const [r] = await w.tx
+      .select({ id: productLines.id })
+      .from(productLines)
+      .where(and(eq(productLines.tenantId, w.tenantId), eq(productLines.id, id)));
     if (!r) throw invalid('lineId', `no product line '${id}'`);
   }
 
   private async assertTerritory(w: Work, id: string, path: string) {
-    const [r] = await w.tx.select({ id: territories.id }).from(territories).where(and(eq(territories.tenantId, w.tenantId), eq(territories.id, id)));
+    const [r] = await w.tx
+      .select({ id: territories.id })
+      .from(territories)
+      .where(and(eq(territories.tenantId, w.tenantId), eq(territories.id, id)));
     if (!r) throw invalid(path, `no territory '${id}'`);
   }
 }

@@ -77,7 +77,14 @@ export async function setParentsByCode(w: Work, table: string, pairs: { code: st
 /** Every product line id must exist in the tenant (VALIDATION_FAILED naming `<path>.productLineId` otherwise). */
 export async function assertProductLines(w: Work, ids: string[], path: string): Promise<void> {
   if (!ids.length) return;
-  const found = new Set((await w.tx.select({ id: productLines.id }).from(productLines).where(and(eq(productLines.tenantId, w.tenantId), inArray(productLines.id, ids)))).map((r) => r.id));
+  const found = new Set(
+    (
+      await w.tx
+        .select({ id: productLines.id })
+        .from(productLines)
+        .where(and(eq(productLines.tenantId, w.tenantId), inArray(productLines.id, ids)))
+    ).map((r) => r.id),
+  );
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length) throw invalid(`${path}.productLineId`, `no product line '${missing[0]}'`);
 }

@@ -80,7 +80,10 @@ export async function findPartner(db: Db, tenantId: string, idOrCode: string): P
 export async function partnersById(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, PartnerFacts>> {
   const u = [...new Set(ids)].filter(isUuid);
   if (!u.length) return new Map();
-  const rows = await db.select(partnerFacts).from(partners).where(and(eq(partners.tenantId, tenantId), inArray(partners.id, u)));
+  const rows = await db
+    .select(partnerFacts)
+    .from(partners)
+    .where(and(eq(partners.tenantId, tenantId), inArray(partners.id, u)));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -94,7 +97,10 @@ export async function partnersByRef(db: Db, tenantId: string, refs: readonly str
   const conds: SQL[] = [];
   if (ids.length) conds.push(inArray(partners.id, ids));
   if (codes.length) conds.push(inArray(partners.code, codes));
-  const rows = await db.select(partnerFacts).from(partners).where(and(eq(partners.tenantId, tenantId), or(...conds)));
+  const rows = await db
+    .select(partnerFacts)
+    .from(partners)
+    .where(and(eq(partners.tenantId, tenantId), or(...conds)));
   for (const r of rows) {
     out.set(r.id, r);
     out.set(r.code, r);
@@ -131,7 +137,10 @@ type Keyed = typeof partners | typeof products | typeof productLines | typeof te
 async function idsByCode(db: Db, table: Keyed, tenantId: string, codes: readonly string[]): Promise<Map<string, string>> {
   const u = [...new Set(codes)];
   if (!u.length) return new Map();
-  const rows = await db.select({ id: table.id, code: table.code }).from(table).where(and(eq(table.tenantId, tenantId), inArray(table.code, u)));
+  const rows = await db
+    .select({ id: table.id, code: table.code })
+    .from(table)
+    .where(and(eq(table.tenantId, tenantId), inArray(table.code, u)));
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 

@@ -44,13 +44,22 @@ export class CrossRegionService {
     if (!partnerId) throw invalid('partnerId', 'is required for tenant users');
     if (actor.partnerId && d.partnerId && d.partnerId !== actor.partnerId) throw notFound('partner', d.partnerId);
     return this.store.write(actor, async (w) => {
-      const [p] = await w.tx.select({ id: partners.id }).from(partners).where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, partnerId)));
+      const [p] = await w.tx
+        .select({ id: partners.id })
+        .from(partners)
+        .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, partnerId)));
       if (!p) throw invalid('partnerId', `no partner '${partnerId}'`);
-      const [t] = await w.tx.select({ id: territories.id }).from(territories).where(and(eq(territories.tenantId, w.tenantId), eq(territories.id, d.territoryId)));
+      const [t] = await w.tx
+        .select({ id: territories.id })
+        .from(territories)
+        .where(and(eq(territories.tenantId, w.tenantId), eq(territories.id, d.territoryId)));
       if (!t) throw invalid('territoryId', `no territory '${d.territoryId}'`);
       if (d.productLineId) await assertProductLines(w, [d.productLineId], 'productLineId');
       if (d.productId) {
-        const [pr] = await w.tx.select({ id: products.id }).from(products).where(and(eq(products.tenantId, w.tenantId), eq(products.id, d.productId)));
+        const [pr] = await w.tx
+          .select({ id: products.id })
+          .from(products)
+          .where(and(eq(products.tenantId, w.tenantId), eq(products.id, d.productId)));
         if (!pr) throw invalid('productId', `no product '${d.productId}'`);
       }
       const [row] = await w.tx
@@ -77,12 +86,18 @@ export class CrossRegionService {
 
   async getCrossRegion(actor: Actor, id: string): Promise<CrossRegionRequest> {
     requireScope(actor, 'onboarding:read', 'onboarding:write');
-    const [row] = await this.store.db.select().from(crossRegionRequests).where(and(eq(crossRegionRequests.tenantId, actor.tenantId), eq(crossRegionRequests.id, id)));
+    const [row] = await this.store.db
+      .select()
+      .from(crossRegionRequests)
+      .where(and(eq(crossRegionRequests.tenantId, actor.tenantId), eq(crossRegionRequests.id, id)));
     if (!row || (actor.partnerId && row.partnerId !== actor.partnerId)) throw notFound('cross-region request', id);
     return toCrossRegion(row);
   }
 
-  async listCrossRegion(actor: Actor, input: { partnerId?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<CrossRegionRequest>> {
+  async listCrossRegion(
+    actor: Actor,
+    input: { partnerId?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<CrossRegionRequest>> {
     requireScope(actor, 'onboarding:read', 'onboarding:write');
     const conds: (SQL | undefined)[] = [eq(crossRegionRequests.tenantId, actor.tenantId)];
     if (actor.partnerId) conds.push(eq(crossRegionRequests.partnerId, actor.partnerId));
@@ -90,21 +105,37 @@ export class CrossRegionService {
     if (input.status) conds.push(eq(crossRegionRequests.status, input.status));
     const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(crossRegionRequests.id, after));
-    const rows = await this.store.db.select().from(crossRegionRequests).where(and(...conds)).orderBy(asc(crossRegionRequests.id)).limit(input.limit + 1);
+    const rows = await this.store.db
+      .select()
+      .from(crossRegionRequests)
+      .where(and(...conds))
+      .orderBy(asc(crossRegionRequests.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toCrossRegion), input.limit, (r) => [r.id]);
   }
 
   async decideCrossRegion(actor: Actor, id: string, decision: 'approve' | 'reject', note?: string | null): Promise<CrossRegionRequest> {
     requireTenantUser(actor, 'onboarding:write');
     return this.store.write(actor, async (w) => {
-      const [before] = await w.tx.select().from(crossRegionRequests).where(and(eq(crossRegionRequests.tenantId, w.tenantId), eq(crossRegionRequests.id, id))).for('update');
+      const [before] = await w.tx
+        .select()
+        .from(crossRegionRequests)
+        .where(and(eq(crossRegionRequests.tenantId, w.tenantId), eq(crossRegionRequests.id, id)))
+        .for('update');
       if (!before) throw notFound('cross-region request', id);
       if (before.status !== 'pending') {
         throw new DomainError('ILLEGAL_TRANSITION', `The request is already ${before.status}`, { extra: { currentStatus: before.status, allowed: [] } });
       }
       const [row] = await w.tx
         .update(crossRegionRequests)
-        .set({ status: decision === 'approve' ? 'approved' : 'rejected', decidedBy: actor.subject, decidedAt: new Date(), decisionNote: note ?? null, version: before.version + 1, updatedAt: new Date() })
+        .set({
+          status: decision === 'approve' ? 'approved' : 'rejected',
+          decidedBy: actor.subject,
+          decidedAt: new Date(),
+          decisionNote: note ?? null,
+          version: before.version + 1,
+          updatedAt: new Date(),
+        })
         .where(and(eq(crossRegionRequests.tenantId, w.tenantId), eq(crossRegionRequests.id, id)))
         .returning();
       const out = toCrossRegion(row!);

@@ -4,12 +4,44 @@ const connection = (name: string) => `
 `;
 
 export const onboardingSdl = /* GraphQL */ `
-  enum PartnerAction { review approve reject activate suspend reinstate terminate }
-  enum ApplicationStatus { draft submitted under_review approved rejected withdrawn }
-  enum AgreementStatus { draft active expired terminated }
-  enum AgreementEndReason { expiry breach mutual }
-  enum CheckResultValue { pass fail na }
-  enum CrossRegionStatus { pending approved rejected }
+  enum PartnerAction {
+    review
+    approve
+    reject
+    activate
+    suspend
+    reinstate
+    terminate
+  }
+  enum ApplicationStatus {
+    draft
+    submitted
+    under_review
+    approved
+    rejected
+    withdrawn
+  }
+  enum AgreementStatus {
+    draft
+    active
+    expired
+    terminated
+  }
+  enum AgreementEndReason {
+    expiry
+    breach
+    mutual
+  }
+  enum CheckResultValue {
+    pass
+    fail
+    na
+  }
+  enum CrossRegionStatus {
+    pending
+    approved
+    rejected
+  }
 
   type PartnerStatusChange {
     id: ID!
@@ -29,15 +61,38 @@ export const onboardingSdl = /* GraphQL */ `
     rights(date: Date): [TerritoryRight!]!
   }
 
-  type ProductLine { id: ID! code: String! name: String! active: Boolean! version: Int! createdAt: DateTime! updatedAt: DateTime! }
+  type ProductLine {
+    id: ID!
+    code: String!
+    name: String!
+    active: Boolean!
+    version: Int!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
   type Product {
-    id: ID! code: String! name: String! lineId: ID
+    id: ID!
+    code: String!
+    name: String!
+    lineId: ID
     "batched"
     line: ProductLine
-    unit: String! active: Boolean! version: Int! createdAt: DateTime! updatedAt: DateTime!
+    unit: String!
+    active: Boolean!
+    version: Int!
+    createdAt: DateTime!
+    updatedAt: DateTime!
   }
   type Territory {
-    id: ID! code: String! name: String! parentId: ID level: String active: Boolean! version: Int! createdAt: DateTime! updatedAt: DateTime!
+    id: ID!
+    code: String!
+    name: String!
+    parentId: ID
+    level: String
+    active: Boolean!
+    version: Int!
+    createdAt: DateTime!
+    updatedAt: DateTime!
     "batched"
     parent: Territory
     "batched"
@@ -47,7 +102,14 @@ export const onboardingSdl = /* GraphQL */ `
   ${connection('Product')}
   ${connection('Territory')}
 
-  type ApplicationDocument { name: String! kind: String! url: String storageKey: String sha256: String expiresOn: Date }
+  type ApplicationDocument {
+    name: String!
+    kind: String!
+    url: String
+    storageKey: String
+    sha256: String
+    expiresOn: Date
+  }
   type Application {
     id: ID!
     status: ApplicationStatus!
@@ -76,9 +138,28 @@ export const onboardingSdl = /* GraphQL */ `
   }
   ${connection('Application')}
 
-  type ChecklistLine { kind: String! name: String! required: Boolean! result: CheckResultValue note: String reviewer: String reviewedOn: Date }
-  type ScoreLine { criterion: String! weight: Decimal! score: Decimal weighted: Decimal }
-  type ScoreSummary { total: Decimal minScore: Decimal meetsMinimum: Boolean! missingCriteria: [String!]! breakdown: [ScoreLine!]! }
+  type ChecklistLine {
+    kind: String!
+    name: String!
+    required: Boolean!
+    result: CheckResultValue
+    note: String
+    reviewer: String
+    reviewedOn: Date
+  }
+  type ScoreLine {
+    criterion: String!
+    weight: Decimal!
+    score: Decimal
+    weighted: Decimal
+  }
+  type ScoreSummary {
+    total: Decimal
+    minScore: Decimal
+    meetsMinimum: Boolean!
+    missingCriteria: [String!]!
+    breakdown: [ScoreLine!]!
+  }
   type ApplicationAssessment {
     applicationId: ID!
     status: ApplicationStatus!
@@ -88,10 +169,28 @@ export const onboardingSdl = /* GraphQL */ `
     score: ScoreSummary!
     approvable: Boolean!
   }
-  type ChecklistItemKind { id: ID! code: String! name: String! required: Boolean! active: Boolean! version: Int! }
-  type ScreeningCriterion { code: String! name: String! weight: Decimal! }
-  type Screening { criteria: [ScreeningCriterion!]! minScore: Decimal }
-  type ApprovalResult { application: Application! partner: Partner! agreement: Agreement! }
+  type ChecklistItemKind {
+    id: ID!
+    code: String!
+    name: String!
+    required: Boolean!
+    active: Boolean!
+    version: Int!
+  }
+  type ScreeningCriterion {
+    code: String!
+    name: String!
+    weight: Decimal!
+  }
+  type Screening {
+    criteria: [ScreeningCriterion!]!
+    minScore: Decimal
+  }
+  type ApprovalResult {
+    application: Application!
+    partner: Partner!
+    agreement: Agreement!
+  }
 
   type AgreementTerritory {
     territoryId: ID!
@@ -161,37 +260,144 @@ export const onboardingSdl = /* GraphQL */ `
   ${connection('CrossRegionRequest')}
 
   type TerritoryRight {
-    territoryId: ID! territoryCode: String! productLineId: ID productLineCode: String productId: ID productCode: String
-    validFrom: Date validTo: Date source: String!
+    territoryId: ID!
+    territoryCode: String!
+    productLineId: ID
+    productLineCode: String
+    productId: ID
+    productCode: String
+    validFrom: Date
+    validTo: Date
+    source: String!
   }
-  type AuthorizationCheck { allowed: Boolean! code: String! reason: String! partnerId: ID productId: ID territoryId: ID date: Date! }
+  type AuthorizationCheck {
+    allowed: Boolean!
+    code: String!
+    reason: String!
+    partnerId: ID
+    productId: ID
+    territoryId: ID
+    date: Date!
+  }
 
-  input CatalogFilter { q: String active: Boolean }
-  input ProductFilter { q: String active: Boolean lineId: ID }
-  input TerritoryFilter { q: String active: Boolean parentId: ID level: String root: Boolean }
-  input AgreementFilter { partnerId: ID status: AgreementStatus expiringWithinDays: Int }
-  input CrossRegionFilter { partnerId: ID status: CrossRegionStatus }
+  input CatalogFilter {
+    q: String
+    active: Boolean
+  }
+  input ProductFilter {
+    q: String
+    active: Boolean
+    lineId: ID
+  }
+  input TerritoryFilter {
+    q: String
+    active: Boolean
+    parentId: ID
+    level: String
+    root: Boolean
+  }
+  input AgreementFilter {
+    partnerId: ID
+    status: AgreementStatus
+    expiringWithinDays: Int
+  }
+  input CrossRegionFilter {
+    partnerId: ID
+    status: CrossRegionStatus
+  }
 
-  input ProductLineInput { code: String name: String active: Boolean }
-  input ProductInput { code: String name: String lineId: ID lineCode: String unit: String active: Boolean }
-  input TerritoryInput { code: String name: String parentId: ID level: String active: Boolean }
-  input ApplicationDocumentInput { name: String! kind: String! url: String storageKey: String sha256: String expiresOn: Date }
+  input ProductLineInput {
+    code: String
+    name: String
+    active: Boolean
+  }
+  input ProductInput {
+    code: String
+    name: String
+    lineId: ID
+    lineCode: String
+    unit: String
+    active: Boolean
+  }
+  input TerritoryInput {
+    code: String
+    name: String
+    parentId: ID
+    level: String
+    active: Boolean
+  }
+  input ApplicationDocumentInput {
+    name: String!
+    kind: String!
+    url: String
+    storageKey: String
+    sha256: String
+    expiresOn: Date
+  }
   input ApplicationInput {
-    partnerCode: String legalName: String partnerType: PartnerType channel: PartnerChannel
-    contactName: String contactEmail: String contactPhone: String address: AddressInput
-    requestedTerritoryIds: [ID!] requestedProductLineIds: [ID!] capabilities: JSON documents: [ApplicationDocumentInput!]
+    partnerCode: String
+    legalName: String
+    partnerType: PartnerType
+    channel: PartnerChannel
+    contactName: String
+    contactEmail: String
+    contactPhone: String
+    address: AddressInput
+    requestedTerritoryIds: [ID!]
+    requestedProductLineIds: [ID!]
+    capabilities: JSON
+    documents: [ApplicationDocumentInput!]
   }
-  input CheckItemInput { kind: String! result: CheckResultValue! note: String reviewedOn: Date }
-  input ScoreInput { criterion: String! score: Decimal! note: String }
-  input CriterionInput { code: String! name: String! weight: Decimal! }
-  input ApprovalAgreementInput { number: String startDate: Date endDate: Date policyRef: String }
-  input TerritoryAssignmentInput { territoryId: ID! productLineId: ID exclusive: Boolean }
-  input ProductAuthorizationInput { productId: ID productLineId: ID }
+  input CheckItemInput {
+    kind: String!
+    result: CheckResultValue!
+    note: String
+    reviewedOn: Date
+  }
+  input ScoreInput {
+    criterion: String!
+    score: Decimal!
+    note: String
+  }
+  input CriterionInput {
+    code: String!
+    name: String!
+    weight: Decimal!
+  }
+  input ApprovalAgreementInput {
+    number: String
+    startDate: Date
+    endDate: Date
+    policyRef: String
+  }
+  input TerritoryAssignmentInput {
+    territoryId: ID!
+    productLineId: ID
+    exclusive: Boolean
+  }
+  input ProductAuthorizationInput {
+    productId: ID
+    productLineId: ID
+  }
   input AgreementInput {
-    number: String partnerId: ID startDate: Date endDate: Date policyRef: String note: String
-    territories: [TerritoryAssignmentInput!] products: [ProductAuthorizationInput!]
+    number: String
+    partnerId: ID
+    startDate: Date
+    endDate: Date
+    policyRef: String
+    note: String
+    territories: [TerritoryAssignmentInput!]
+    products: [ProductAuthorizationInput!]
   }
-  input CrossRegionInput { partnerId: ID territoryId: ID! productLineId: ID productId: ID validFrom: Date! validTo: Date! reason: String! }
+  input CrossRegionInput {
+    partnerId: ID
+    territoryId: ID!
+    productLineId: ID
+    productId: ID
+    validFrom: Date!
+    validTo: Date!
+    reason: String!
+  }
 
   extend type Query {
     productLine(id: ID!): ProductLine

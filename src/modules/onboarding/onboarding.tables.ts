@@ -1,20 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  date,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { productLines, products, territories } from './catalog.tables.js';
 import { partners } from './partners.tables.js';
 
@@ -168,7 +153,11 @@ export const applicationScores = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.applicationId, t.criterionId] }),
     foreignKey({ name: 'application_scores_app_fk', columns: [t.tenantId, t.applicationId], foreignColumns: [applications.tenantId, applications.id] }),
-    foreignKey({ name: 'application_scores_criterion_fk', columns: [t.tenantId, t.criterionId], foreignColumns: [screeningCriteria.tenantId, screeningCriteria.id] }),
+    foreignKey({
+      name: 'application_scores_criterion_fk',
+      columns: [t.tenantId, t.criterionId],
+      foreignColumns: [screeningCriteria.tenantId, screeningCriteria.id],
+    }),
     check('application_scores_range_ck', sql`${t.score} >= 0 and ${t.score} <= 100`),
   ],
 );
@@ -201,7 +190,9 @@ export const agreements = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('agreements_number_uq').on(t.tenantId, t.number),
-    uniqueIndex('agreements_one_active_per_partner_uq').on(t.tenantId, t.partnerId).where(sql`status = 'active'`),
+    uniqueIndex('agreements_one_active_per_partner_uq')
+      .on(t.tenantId, t.partnerId)
+      .where(sql`status = 'active'`),
     index('agreements_partner_idx').on(t.tenantId, t.partnerId, t.id),
     index('agreements_end_idx').on(t.tenantId, t.status, t.endDate),
     foreignKey({ name: 'agreements_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
@@ -232,7 +223,9 @@ export const agreementTerritories = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('agreement_territories_uq').on(t.tenantId, t.agreementId, t.territoryId, t.lineKey),
-    uniqueIndex('agreement_territories_exclusive_uq').on(t.tenantId, t.territoryId, t.lineKey).where(sql`exclusive and active`),
+    uniqueIndex('agreement_territories_exclusive_uq')
+      .on(t.tenantId, t.territoryId, t.lineKey)
+      .where(sql`exclusive and active`),
     index('agreement_territories_territory_idx').on(t.tenantId, t.territoryId),
     foreignKey({ name: 'agreement_territories_agreement_fk', columns: [t.tenantId, t.agreementId], foreignColumns: [agreements.tenantId, agreements.id] }),
     foreignKey({ name: 'agreement_territories_territory_fk', columns: [t.tenantId, t.territoryId], foreignColumns: [territories.tenantId, territories.id] }),

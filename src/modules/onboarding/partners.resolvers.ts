@@ -28,12 +28,18 @@ export function partnerResolvers(partners: PartnerService): { resolvers: IResolv
       Partner: {
         parent: async (queries: { obj: Partner }[], ctx: Ctx) => {
           const ids = queries.map((q) => q.obj.parentId);
-          const found = await partners.getMany(ctx.actor, ids.filter((x): x is string => !!x));
+          const found = await partners.getMany(
+            ctx.actor,
+            ids.filter((x): x is string => !!x),
+          );
           const byId = new Map(found.filter((p): p is Partner => !!p).map((p) => [p.id, p]));
           return ids.map((id) => (id ? (byId.get(id) ?? null) : null));
         },
         children: async (queries: { obj: Partner }[], ctx: Ctx) =>
-          partners.childrenOf(ctx.actor, queries.map((q) => q.obj.id)),
+          partners.childrenOf(
+            ctx.actor,
+            queries.map((q) => q.obj.id),
+          ),
       },
     },
   };

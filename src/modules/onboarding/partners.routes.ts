@@ -29,7 +29,7 @@ export async function partnerRoutes(app: FastifyInstance, { partners, store }: {
           'Bulk upsert partners by code from CSV or NDJSON (columns: code,legalName,type,channel,parentCode,tier,contactName,contactEmail,contactPhone,regionCode,status)',
         querystring: ImportQuery,
         body: ImportBody,
-          consumes: ['text/csv', 'application/x-ndjson'],
+        consumes: ['text/csv', 'application/x-ndjson'],
         response: { 200: ImportReportSchema, 202: z.object({ jobId: z.string() }), ...problems(400, 401, 403) },
       },
       validatorCompiler: importValidator as never,
@@ -166,7 +166,10 @@ export async function partnerRoutes(app: FastifyInstance, { partners, store }: {
     async (request, reply) => {
       const { partner, created } = await partners.upsertByCode(actorOf(request), request.params.code, request.body);
       if (created) reply.header('location', `/v1/partners/${partner.id}`);
-      return reply.code(created ? 201 : 200).header('etag', etag(partner.version)).send(partner);
+      return reply
+        .code(created ? 201 : 200)
+        .header('etag', etag(partner.version))
+        .send(partner);
     },
   );
 }

@@ -32,7 +32,14 @@ const partnerFields = {
   tier: text(50).nullable().optional().describe('Tier label, e.g. "L1", "gold"'),
   contactName: text(200).nullable().optional(),
   contactEmail: z.email().max(254).nullable().optional(),
-  contactPhone: z.string().trim().min(3).max(40).regex(/^[0-9+()\-.\s]+$/, 'digits, spaces and + ( ) - . only').nullable().optional(),
+  contactPhone: z
+    .string()
+    .trim()
+    .min(3)
+    .max(40)
+    .regex(/^[0-9+()\-.\s]+$/, 'digits, spaces and + ( ) - . only')
+    .nullable()
+    .optional(),
   address: Address.nullable().optional(),
   regionCode: text(64).nullable().optional().describe('Home region (territory code)'),
 };
@@ -138,7 +145,13 @@ export const PartnerImportRow = z.strictObject({
   tier: text(50).optional(),
   contactName: text(200).optional(),
   contactEmail: z.email().max(254).optional(),
-  contactPhone: z.string().trim().min(3).max(40).regex(/^[0-9+()\-.\s]+$/, 'digits, spaces and + ( ) - . only').optional(),
+  contactPhone: z
+    .string()
+    .trim()
+    .min(3)
+    .max(40)
+    .regex(/^[0-9+()\-.\s]+$/, 'digits, spaces and + ( ) - . only')
+    .optional(),
   regionCode: text(64).optional(),
   status: z.enum(PARTNER_STATUSES).optional().describe('initial status of a new partner; ignored for existing ones'),
 });

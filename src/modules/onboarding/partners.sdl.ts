@@ -1,7 +1,25 @@
 export const partnersSdl = /* GraphQL */ `
-  enum PartnerType { distributor wholesaler dealer agent retailer }
-  enum PartnerChannel { online offline both }
-  enum PartnerStatus { applicant under_review approved active suspended terminated rejected }
+  enum PartnerType {
+    distributor
+    wholesaler
+    dealer
+    agent
+    retailer
+  }
+  enum PartnerChannel {
+    online
+    offline
+    both
+  }
+  enum PartnerStatus {
+    applicant
+    under_review
+    approved
+    active
+    suspended
+    terminated
+    rejected
+  }
 
   type Address {
     line1: String

@@ -13,13 +13,7 @@ import { setParentsByCode, upsertByCode } from './common.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
 import { PartnerImportRow, PartnerHistoryEntry, TransitionInput } from './partners.schemas.js';
 import type { z } from 'zod';
-import {
-  PartnerCreate,
-  PartnerListQuery,
-  PartnerUpdate,
-  PartnerUpsert,
-  type Partner,
-} from './partners.schemas.js';
+import { PartnerCreate, PartnerListQuery, PartnerUpdate, PartnerUpsert, type Partner } from './partners.schemas.js';
 
 export const PARTNER_EVENTS = { created: 'partner.created', updated: 'partner.updated', statusChanged: 'partner.status_changed' } as const;
 
@@ -254,7 +248,9 @@ export class PartnerService {
     const rows = await this.db
       .select()
       .from(partnerStatusHistory)
-      .where(and(eq(partnerStatusHistory.tenantId, actor.tenantId), eq(partnerStatusHistory.partnerId, id), after ? gt(partnerStatusHistory.id, after) : undefined))
+      .where(
+        and(eq(partnerStatusHistory.tenantId, actor.tenantId), eq(partnerStatusHistory.partnerId, id), after ? gt(partnerStatusHistory.id, after) : undefined),
+      )
       .orderBy(asc(partnerStatusHistory.id))
       .limit(input.limit + 1);
     return toPage(
@@ -287,7 +283,16 @@ export class PartnerService {
     for (const r of rows) {
       g.set(r.partnerId, [
         ...(g.get(r.partnerId) ?? []),
-        { id: r.id, partnerId: r.partnerId, action: r.action, from: r.fromStatus as Partner['status'] | null, to: r.toStatus as Partner['status'], reason: r.reason, subject: r.subject, at: r.at.toISOString() },
+        {
+          id: r.id,
+          partnerId: r.partnerId,
+          action: r.action,
+          from: r.fromStatus as Partner['status'] | null,
+          to: r.toStatus as Partner['status'],
+          reason: r.reason,
+          subject: r.subject,
+          at: r.at.toISOString(),
+        },
       ]);
     }
     return ids.map((id) => g.get(id) ?? []);
@@ -303,7 +308,12 @@ export class PartnerService {
         const parentCodes = [...new Set(rows.map((r) => r.value.parentCode).filter((c): c is string => !!c))];
         const known = new Set(
           parentCodes.length
-            ? (await w.tx.select({ code: partners.code }).from(partners).where(and(eq(partners.tenantId, w.tenantId), inArray(partners.code, parentCodes)))).map((r) => r.code)
+            ? (
+                await w.tx
+                  .select({ code: partners.code })
+                  .from(partners)
+                  .where(and(eq(partners.tenantId, w.tenantId), inArray(partners.code, parentCodes)))
+              ).map((r) => r.code)
             : [],
         );
         const errors: RowError[] = [];
@@ -346,7 +356,8 @@ export class PartnerService {
         const created = new Set(res.filter((r) => r.inserted).map((r) => r.code));
         const setStatus = wanted.filter((r) => created.has(r.value.code)).map((r) => ({ code: r.value.code, status: r.value.status }));
         if (setStatus.length) {
-          await w.tx.execute(sql`update partners p set status = x.status from jsonb_to_recordset(${JSON.stringify(setStatus)}::jsonb) as x(code text, status text)
+          await w.tx
+            .execute(sql`update partners p set status = x.status from jsonb_to_recordset(${JSON.stringify(setStatus)}::jsonb) as x(code text, status text)
             where p.tenant_id = ${w.tenantId} and p.code = x.code`);
         }
         if (created.size) {
@@ -363,7 +374,13 @@ export class PartnerService {
         const touched = new Set(res.map((r) => r.code));
         const counts = auditImport(w, 'partner', res, good.length);
         for (const c of reparented) if (!touched.has(c)) (counts.updated++, counts.unchanged--);
-        if (res.length) w.emit({ type: 'partner.imported', resourceType: 'partner', resourceId: res[0]!.id, payload: { created: counts.created, updated: counts.updated, codes: res.map((r) => r.code) } });
+        if (res.length)
+          w.emit({
+            type: 'partner.imported',
+            resourceType: 'partner',
+            resourceId: res[0]!.id,
+            payload: { created: counts.created, updated: counts.updated, codes: res.map((r) => r.code) },
+          });
         return { ...counts, errors };
       },
     };

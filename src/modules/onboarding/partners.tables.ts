@@ -31,10 +31,7 @@ export const partners = pgTable(
     foreignKey({ name: 'partners_parent_fk', columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id] }),
     check('partners_type_ck', sql`${t.type} in ('distributor','wholesaler','dealer','agent','retailer')`),
     check('partners_channel_ck', sql`${t.channel} in ('online','offline','both')`),
-    check(
-      'partners_status_ck',
-      sql`${t.status} in ('applicant','under_review','approved','active','suspended','terminated','rejected')`,
-    ),
+    check('partners_status_ck', sql`${t.status} in ('applicant','under_review','approved','active','suspended','terminated','rejected')`),
     check('partners_not_own_parent_ck', sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
   ],
 );

@@ -17,7 +17,10 @@ export class RightsService {
     requireScope(actor, 'onboarding:read');
     requireOwnPartner(actor, partnerId);
     const d = date ?? today();
-    const [p] = await this.store.db.select({ id: partners.id }).from(partners).where(and(eq(partners.tenantId, actor.tenantId), eq(partners.id, partnerId)));
+    const [p] = await this.store.db
+      .select({ id: partners.id })
+      .from(partners)
+      .where(and(eq(partners.tenantId, actor.tenantId), eq(partners.id, partnerId)));
     if (!p) throw notFound('partner', partnerId);
     return rowsOf<Right>(
       this.store.db,
@@ -66,7 +69,12 @@ export class RightsService {
     if (rights.length) {
       return rights[0]!.source === 'agreement'
         ? { allowed: true, code: 'AGREEMENT', reason: `the active agreement of ${partner.code} covers ${territory.code} for ${product.code}`, ...base }
-        : { allowed: true, code: 'CROSS_REGION', reason: `an approved cross-region request lets ${partner.code} sell ${product.code} in ${territory.code}`, ...base };
+        : {
+            allowed: true,
+            code: 'CROSS_REGION',
+            reason: `an approved cross-region request lets ${partner.code} sell ${product.code} in ${territory.code}`,
+            ...base,
+          };
     }
     // why not: in the order a reader would look
     if (partner.status !== 'active') return no('PARTNER_NOT_ACTIVE', `partner ${partner.code} is ${partner.status}`);
@@ -75,13 +83,18 @@ export class RightsService {
       .from(agreements)
       .where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.partnerId, partner.id), eq(agreements.status, 'active')));
     if (!ag) return no('NO_ACTIVE_AGREEMENT', `partner ${partner.code} has no active agreement and no approved cross-region request for ${territory.code}`);
-    if (date < ag.startDate || date > ag.endDate) return no('OUTSIDE_TERM', `${date} is outside the term of agreement ${ag.number} (${ag.startDate} to ${ag.endDate})`);
+    if (date < ag.startDate || date > ag.endDate)
+      return no('OUTSIDE_TERM', `${date} is outside the term of agreement ${ag.number} (${ag.startDate} to ${ag.endDate})`);
     const anyTerritory = await rowsOf<{ n: number }>(
       db,
       sql`select count(*)::int as n from partner_territory_rights r where r.tenant_id = ${actor.tenantId} and r.partner_id = ${partner.id}
         and r.territory_id = ${territory.id} and r.source = 'agreement'`,
     );
-    if (Number(anyTerritory[0]?.n ?? 0) > 0) return no('PRODUCT_NOT_AUTHORIZED', `agreement ${ag.number} does not authorise ${product.code} in ${territory.code}`);
-    return no('TERRITORY_NOT_ASSIGNED', `${territory.code} is outside the territories of agreement ${ag.number} and no approved cross-region request covers it`);
+    if (Number(anyTerritory[0]?.n ?? 0) > 0)
+      return no('PRODUCT_NOT_AUTHORIZED', `agreement ${ag.number} does not authorise ${product.code} in ${territory.code}`);
+    return no(
+      'TERRITORY_NOT_ASSIGNED',
+      `${territory.code} is outside the territories of agreement ${ag.number} and no approved cross-region request covers it`,
+    );
   }
 }

@@ -55,7 +55,10 @@ export class DeviationService {
       { partner, productRef: data.product, product, date: data.validFrom, quantity: '1', paymentTermDays: null },
     ]);
     if (!resolved || resolved.status !== 'priced') {
-      throw new DomainError('UNPROCESSABLE', `No price applies to partner '${partner.code}' for product '${product.code}' on ${data.validFrom}: nothing to deviate from`);
+      throw new DomainError(
+        'UNPROCESSABLE',
+        `No price applies to partner '${partner.code}' for product '${product.code}' on ${data.validFrom}: nothing to deviate from`,
+      );
     }
     const kind = deviationKind(data.price, resolved.minResalePrice, resolved.suggestedRetailPrice!);
     if (!kind) {
@@ -98,7 +101,10 @@ export class DeviationService {
     return toDeviation(row.d, row.code);
   }
 
-  async list(actor: Actor, input: { partner?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Deviation>> {
+  async list(
+    actor: Actor,
+    input: { partner?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Deviation>> {
     requireScope(actor, 'policy:read');
     const f = parseInput(DeviationListQuery, { partner: input.partner, status: input.status });
     const after = decodeUuidCursor(input.cursor);
@@ -113,7 +119,11 @@ export class DeviationService {
       .where(and(...conds))
       .orderBy(asc(priceDeviations.id))
       .limit(input.limit + 1);
-    return toPage(rows.map((r) => toDeviation(r.d, r.code)), input.limit, (d) => [d.id]);
+    return toPage(
+      rows.map((r) => toDeviation(r.d, r.code)),
+      input.limit,
+      (d) => [d.id],
+    );
   }
 
   /** pending -> approved | rejected, by a tenant user. */
@@ -130,12 +140,25 @@ export class DeviationService {
       if (before.status !== 'pending') throw new DomainError('ILLEGAL_TRANSITION', `The deviation request is already ${before.status}`);
       const [row] = await w.tx
         .update(priceDeviations)
-        .set({ status: decision, decidedBy: actor.subject, decidedAt: new Date(), decisionNote: data.note ?? null, version: sql`${priceDeviations.version} + 1`, updatedAt: new Date() })
+        .set({
+          status: decision,
+          decidedBy: actor.subject,
+          decidedAt: new Date(),
+          decisionNote: data.note ?? null,
+          version: sql`${priceDeviations.version} + 1`,
+          updatedAt: new Date(),
+        })
         .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)))
         .returning();
       const p = (await productsByRef(w.tx, w.tenantId, [row!.productId])).get(row!.productId);
       const d = toDeviation(row!, p?.code ?? '');
-      w.audit({ resourceType: 'price_deviation', resourceId: id, action: decision === 'approved' ? 'approve' : 'reject', before: toDeviation(before, d.productCode), after: d });
+      w.audit({
+        resourceType: 'price_deviation',
+        resourceId: id,
+        action: decision === 'approved' ? 'approve' : 'reject',
+        before: toDeviation(before, d.productCode),
+        after: d,
+      });
       w.emit({ type: POLICY_EVENTS.deviationDecided, resourceType: 'price_deviation', resourceId: id, payload: { deviation: d } });
       return d;
     });

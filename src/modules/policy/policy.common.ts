@@ -24,7 +24,8 @@ export async function loadLines(db: Db, tenantId: string, codes: readonly string
 }
 
 /** The code of the product a row names (a column of the current query): a scalar subquery on the onboarding contract. */
-export const productCodeOf = (tenantId: string, productId: Column) => sql<string>`(select p.code from ${onboardingSql.products(tenantId)} p where p.id = ${productId})`;
+export const productCodeOf = (tenantId: string, productId: Column) =>
+  sql<string>`(select p.code from ${onboardingSql.products(tenantId)} p where p.id = ${productId})`;
 
 /** A partner-scoped policy or terms must name a partner of this tenant. */
 export async function assertScopeTarget(db: Db, tenantId: string, scope: Scope): Promise<void> {

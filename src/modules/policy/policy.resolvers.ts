@@ -22,17 +22,20 @@ export function policyResolvers(s: PolicyServices): { resolvers: IResolvers; loa
           return r.lines[0];
         },
         resolvePrices: (_: unknown, a: Args, ctx: Ctx) =>
-          s.resolution.resolveBatch(ctx.actor, { ...argsInput(a.input), lines: (a.input?.lines ?? []).map((l: Args) => argsInput({ product: l.product, quantity: l.quantity })) }),
+          s.resolution.resolveBatch(ctx.actor, {
+            ...argsInput(a.input),
+            lines: (a.input?.lines ?? []).map((l: Args) => argsInput({ product: l.product, quantity: l.quantity })),
+          }),
         priceDeviation: (_: unknown, a: Args, ctx: Ctx) => orNull(s.deviations.get(ctx.actor, a.id)),
         priceDeviations: async (_: unknown, a: Args, ctx: Ctx) =>
           toConnection(await s.deviations.list(ctx.actor, { ...pageArgs(a), ...argsInput({ partner: a.partner, status: a.status }) }), (d) => [d.id]),
         channelTerms: (_: unknown, a: Args, ctx: Ctx) => orNull(s.terms.get(ctx.actor, a.id)),
         resolveTerms: (_: unknown, a: Args, ctx: Ctx) => s.terms.resolve(ctx.actor, argsInput({ partner: a.partner, date: a.date, channel: a.channel })),
         priceViolations: async (_: unknown, a: Args, ctx: Ctx) =>
-          toConnection(
-            await s.violations.listViolations(ctx.actor, { ...pageArgs(a), ...argsInput({ partner: a.partner, from: a.from, to: a.to }) }),
-            (o) => [o.date, o.id],
-          ),
+          toConnection(await s.violations.listViolations(ctx.actor, { ...pageArgs(a), ...argsInput({ partner: a.partner, from: a.from, to: a.to }) }), (o) => [
+            o.date,
+            o.id,
+          ]),
       },
       Mutation: {
         createPricePolicy: (_: unknown, a: Args, ctx: Ctx) => s.prices.createPolicy(ctx.actor, argsInput(a.input)),
@@ -54,7 +57,11 @@ export function policyResolvers(s: PolicyServices): { resolvers: IResolvers; loa
     },
     loaders: {
       PricePolicy: {
-        versions: async (queries: { obj: PricePolicy }[], ctx: Ctx) => s.prices.versionsOf(ctx.actor, queries.map((q) => q.obj.id)),
+        versions: async (queries: { obj: PricePolicy }[], ctx: Ctx) =>
+          s.prices.versionsOf(
+            ctx.actor,
+            queries.map((q) => q.obj.id),
+          ),
       },
     },
   };

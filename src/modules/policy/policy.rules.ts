@@ -83,7 +83,10 @@ export interface Selection {
  * partner type > channel > default), then product before product line, then the latest effective version
  * (latest effectiveFrom, then latest publication).
  */
-export function selectPrice(candidates: readonly PriceCandidate[], q: { scopes: readonly ScopeRef[]; productId: string; lineId: string | null; date: string }): Selection {
+export function selectPrice(
+  candidates: readonly PriceCandidate[],
+  q: { scopes: readonly ScopeRef[]; productId: string; lineId: string | null; date: string },
+): Selection {
   const rank = new Map(q.scopes.map((s, i) => [scopeKey(s), i]));
   const applicable: { c: PriceCandidate; level: 'product' | 'product_line'; r: number }[] = [];
   for (const c of candidates) {
@@ -115,7 +118,8 @@ export function selectPrice(candidates: readonly PriceCandidate[], q: { scopes: 
     `version ${w.versionNumber} of policy '${w.policyCode}', effective ${w.effectiveFrom}..${w.effectiveTo ?? 'open'}`,
   ];
   const sameScopeLosers = rest.filter((x) => x.r === first.r);
-  if (sameScopeLosers.length) parts.push(`beats ${sameScopeLosers.length} other price(s) in the same scope (product before line, then the latest effective version)`);
+  if (sameScopeLosers.length)
+    parts.push(`beats ${sameScopeLosers.length} other price(s) in the same scope (product before line, then the latest effective version)`);
   if (rest.length > sameScopeLosers.length) parts.push(`beats ${rest.length - sameScopeLosers.length} price(s) of less specific scopes`);
   return { winner: w, level: first.level, passedOver: rest.map(({ c, level }) => ({ c, level })), reason: parts.join('; ') };
 }
@@ -233,7 +237,11 @@ export function deviationKind(price: string, minResale: string | null, retail: s
  * An observed resale price breaks the policy when it is below the floor: the resolved minimum resale price, or
  * the price of an approved below-minimum deviation covering the date for that partner, whichever is lower.
  */
-export function violationVerdict(observed: string, minResale: string | null, deviation: DeviationFacts | null): { isViolation: boolean; floor: string | null; shortfall: string | null } {
+export function violationVerdict(
+  observed: string,
+  minResale: string | null,
+  deviation: DeviationFacts | null,
+): { isViolation: boolean; floor: string | null; shortfall: string | null } {
   if (minResale === null) return { isViolation: false, floor: null, shortfall: null };
   let floor = dec(minResale);
   if (deviation && deviation.kind === 'below_min_resale' && dec(deviation.price).lt(floor)) floor = dec(deviation.price);

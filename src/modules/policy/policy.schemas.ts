@@ -7,7 +7,6 @@ export type ScopeKind = (typeof SCOPE_KINDS)[number];
 export const VERSION_STATUSES = ['draft', 'published', 'retired'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
 
-
 /** Money / price: a non-negative decimal string with at most 4 decimals (numeric(18,4)). */
 export const Money = z
   .string()
@@ -46,7 +45,14 @@ export const Currency = z
 export const Scope = z
   .strictObject({
     kind: z.enum(SCOPE_KINDS),
-    value: z.string().trim().min(1).max(100).nullable().optional().describe('online|offline for channel, a partner type, a tier label, or a partner id; absent for default'),
+    value: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .nullable()
+      .optional()
+      .describe('online|offline for channel, a partner type, a tier label, or a partner id; absent for default'),
   })
   .superRefine((s, ctx) => {
     const v = s.value ?? null;
@@ -75,7 +81,10 @@ const VolumeRule = z.strictObject({
 });
 const PaymentTermRule = z.strictObject({
   kind: z.literal('payment_term'),
-  tiers: z.array(z.strictObject({ withinDays: z.number().int().min(0).max(3650), ratePercent: Percent })).min(1).max(50),
+  tiers: z
+    .array(z.strictObject({ withinDays: z.number().int().min(0).max(3650), ratePercent: Percent }))
+    .min(1)
+    .max(50),
 });
 export const DiscountRule = z.discriminatedUnion('kind', [VolumeRule, PaymentTermRule]).meta({ id: 'DiscountRule' });
 export type DiscountRule = z.infer<typeof DiscountRule>;
@@ -94,13 +103,9 @@ export const DiscountRules = z
 
 // ---- policies and versions -----------------------------------------------------------------------------------
 
-export const PricePolicyCreate = z
-  .strictObject({ code: Code, name: text(200), currency: Currency, scope: Scope })
-  .meta({ id: 'PricePolicyCreate' });
+export const PricePolicyCreate = z.strictObject({ code: Code, name: text(200), currency: Currency, scope: Scope }).meta({ id: 'PricePolicyCreate' });
 
-export const PricePolicyUpdate = z
-  .strictObject({ name: text(200).optional(), version: z.number().int().min(1).optional() })
-  .meta({ id: 'PricePolicyUpdate' });
+export const PricePolicyUpdate = z.strictObject({ name: text(200).optional(), version: z.number().int().min(1).optional() }).meta({ id: 'PricePolicyUpdate' });
 
 export const PricePolicy = z
   .object({
@@ -140,9 +145,7 @@ export const PriceVersionUpdate = z
   })
   .meta({ id: 'PriceVersionUpdate' });
 
-export const PublishInput = z
-  .strictObject({ effectiveFrom: DateStr.optional(), effectiveTo: DateStr.nullable().optional() })
-  .meta({ id: 'PublishInput' });
+export const PublishInput = z.strictObject({ effectiveFrom: DateStr.optional(), effectiveTo: DateStr.nullable().optional() }).meta({ id: 'PublishInput' });
 
 export const PriceVersion = z
   .object({
@@ -178,10 +181,11 @@ export const PriceLineInput = z
     if (!!l.product === !!l.productLine) ctx.addIssue({ code: 'custom', path: ['product'], message: 'give exactly one of product or productLine' });
     // exact: 18 significant digits do not fit a double; refinements also run when a field already failed its format
     const gt = (a: string, b: string) => isDec(a) && isDec(b) && dec(a).gt(b);
-    if (gt(l.distributionPrice, l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['distributionPrice'], message: 'must not exceed suggestedRetailPrice' });
-    if (l.minResalePrice != null && gt(l.minResalePrice, l.suggestedRetailPrice)) ctx.addIssue({ code: 'custom', path: ['minResalePrice'], message: 'must not exceed suggestedRetailPrice' });
-  })
-  ;
+    if (gt(l.distributionPrice, l.suggestedRetailPrice))
+      ctx.addIssue({ code: 'custom', path: ['distributionPrice'], message: 'must not exceed suggestedRetailPrice' });
+    if (l.minResalePrice != null && gt(l.minResalePrice, l.suggestedRetailPrice))
+      ctx.addIssue({ code: 'custom', path: ['minResalePrice'], message: 'must not exceed suggestedRetailPrice' });
+  });
 export type PriceLineInput = z.infer<typeof PriceLineInput>;
 
 export const PriceLinesInput = z.strictObject({ lines: z.array(PriceLineInput).min(1).max(1000) }).meta({ id: 'PriceLinesInput' });
@@ -216,7 +220,10 @@ export const ResolveBatchInput = z
     date: DateStr.optional(),
     paymentTermDays: z.number().int().min(0).max(3650).optional(),
     channel: z.enum(['online', 'offline']).optional(),
-    lines: z.array(z.strictObject({ product: z.string().trim().min(1).max(64), quantity: Quantity.optional() })).min(1).max(1000),
+    lines: z
+      .array(z.strictObject({ product: z.string().trim().min(1).max(64), quantity: Quantity.optional() }))
+      .min(1)
+      .max(1000),
   })
   .meta({ id: 'ResolveBatchInput' });
 
@@ -401,8 +408,7 @@ export const ChannelTerms = z
   .meta({ id: 'ChannelTerms' });
 export type ChannelTerms = z.infer<typeof ChannelTerms>;
 
-const ResolvedField = <T extends z.ZodType>(v: T) =>
-  z.object({ value: v.nullable(), scope: ScopeOut.nullable(), termsId: z.uuid().nullable() });
+const ResolvedField = <T extends z.ZodType>(v: T) => z.object({ value: v.nullable(), scope: ScopeOut.nullable(), termsId: z.uuid().nullable() });
 
 export const ResolvedTerms = z
   .object({

@@ -1,14 +1,46 @@
 export const policySdl = /* GraphQL */ `
-  enum PolicyScopeKind { partner tier partner_type channel default }
-  enum PolicyVersionStatus { draft published retired }
-  enum SaleChannel { online offline }
-  enum PriceLevel { product product_line }
-  enum DeviationKind { below_min_resale above_list }
-  enum DeviationStatus { pending approved rejected }
-  enum CrossRegionSelling { forbidden allowed_with_request }
+  enum PolicyScopeKind {
+    partner
+    tier
+    partner_type
+    channel
+    default
+  }
+  enum PolicyVersionStatus {
+    draft
+    published
+    retired
+  }
+  enum SaleChannel {
+    online
+    offline
+  }
+  enum PriceLevel {
+    product
+    product_line
+  }
+  enum DeviationKind {
+    below_min_resale
+    above_list
+  }
+  enum DeviationStatus {
+    pending
+    approved
+    rejected
+  }
+  enum CrossRegionSelling {
+    forbidden
+    allowed_with_request
+  }
 
-  type PolicyScope { kind: PolicyScopeKind!, value: String }
-  input PolicyScopeInput { kind: PolicyScopeKind!, value: String }
+  type PolicyScope {
+    kind: PolicyScopeKind!
+    value: String
+  }
+  input PolicyScopeInput {
+    kind: PolicyScopeKind!
+    value: String
+  }
 
   type PricePolicy {
     id: ID!
@@ -42,16 +74,56 @@ export const policySdl = /* GraphQL */ `
     updatedAt: DateTime!
   }
 
-  type PricePolicyEdge { cursor: String!, node: PricePolicy! }
-  type PricePolicyConnection { edges: [PricePolicyEdge!]!, nodes: [PricePolicy!]!, pageInfo: PageInfo! }
+  type PricePolicyEdge {
+    cursor: String!
+    node: PricePolicy!
+  }
+  type PricePolicyConnection {
+    edges: [PricePolicyEdge!]!
+    nodes: [PricePolicy!]!
+    pageInfo: PageInfo!
+  }
 
-  input CreatePricePolicyInput { code: String!, name: String!, currency: String!, scope: PolicyScopeInput! }
-  input CreatePriceVersionInput { copyFrom: ID, effectiveFrom: Date, effectiveTo: Date, discountRules: JSON, note: String }
-  input UpdatePriceVersionInput { effectiveFrom: Date, effectiveTo: Date, discountRules: JSON, note: String, version: Int }
-  input PriceLineInput { product: String, productLine: String, distributionPrice: Decimal!, suggestedRetailPrice: Decimal!, minResalePrice: Decimal }
-  type PriceLinesResult { created: Int!, updated: Int!, unchanged: Int! }
+  input CreatePricePolicyInput {
+    code: String!
+    name: String!
+    currency: String!
+    scope: PolicyScopeInput!
+  }
+  input CreatePriceVersionInput {
+    copyFrom: ID
+    effectiveFrom: Date
+    effectiveTo: Date
+    discountRules: JSON
+    note: String
+  }
+  input UpdatePriceVersionInput {
+    effectiveFrom: Date
+    effectiveTo: Date
+    discountRules: JSON
+    note: String
+    version: Int
+  }
+  input PriceLineInput {
+    product: String
+    productLine: String
+    distributionPrice: Decimal!
+    suggestedRetailPrice: Decimal!
+    minResalePrice: Decimal
+  }
+  type PriceLinesResult {
+    created: Int!
+    updated: Int!
+    unchanged: Int!
+  }
 
-  type DiscountStep { rule: String!, basis: String!, ratePercent: Decimal!, base: Decimal!, amount: Decimal! }
+  type DiscountStep {
+    rule: String!
+    basis: String!
+    ratePercent: Decimal!
+    base: Decimal!
+    amount: Decimal!
+  }
   type PriceSource {
     policyId: ID!
     policyCode: String!
@@ -65,8 +137,22 @@ export const policySdl = /* GraphQL */ `
     effectiveTo: Date
     reason: String!
   }
-  type PriceCandidate { versionId: ID!, policyCode: String!, versionNumber: Int!, scope: PolicyScope!, level: PriceLevel!, effectiveFrom: Date!, effectiveTo: Date }
-  type AppliedDeviation { id: ID!, kind: DeviationKind!, price: Decimal!, validFrom: Date!, validTo: Date! }
+  type PriceCandidate {
+    versionId: ID!
+    policyCode: String!
+    versionNumber: Int!
+    scope: PolicyScope!
+    level: PriceLevel!
+    effectiveFrom: Date!
+    effectiveTo: Date
+  }
+  type AppliedDeviation {
+    id: ID!
+    kind: DeviationKind!
+    price: Decimal!
+    validFrom: Date!
+    validTo: Date!
+  }
   type ResolvedPrice {
     product: String!
     productId: ID
@@ -86,10 +172,30 @@ export const policySdl = /* GraphQL */ `
     passedOver: [PriceCandidate!]!
     deviation: AppliedDeviation
   }
-  type ResolvedPartner { id: ID!, code: String!, type: String!, channel: String!, tier: String }
-  type ResolvePricesResult { partner: ResolvedPartner!, date: Date!, paymentTermDays: Int, lines: [ResolvedPrice!]! }
-  input ResolveLineInput { product: String!, quantity: Decimal }
-  input ResolvePricesInput { partner: String!, date: Date, paymentTermDays: Int, channel: SaleChannel, lines: [ResolveLineInput!]! }
+  type ResolvedPartner {
+    id: ID!
+    code: String!
+    type: String!
+    channel: String!
+    tier: String
+  }
+  type ResolvePricesResult {
+    partner: ResolvedPartner!
+    date: Date!
+    paymentTermDays: Int
+    lines: [ResolvedPrice!]!
+  }
+  input ResolveLineInput {
+    product: String!
+    quantity: Decimal
+  }
+  input ResolvePricesInput {
+    partner: String!
+    date: Date
+    paymentTermDays: Int
+    channel: SaleChannel
+    lines: [ResolveLineInput!]!
+  }
 
   type PriceDeviation {
     id: ID!
@@ -109,9 +215,23 @@ export const policySdl = /* GraphQL */ `
     version: Int!
     createdAt: DateTime!
   }
-  type PriceDeviationEdge { cursor: String!, node: PriceDeviation! }
-  type PriceDeviationConnection { edges: [PriceDeviationEdge!]!, nodes: [PriceDeviation!]!, pageInfo: PageInfo! }
-  input RequestPriceDeviationInput { partner: String, product: String!, price: Decimal!, validFrom: Date!, validTo: Date!, reason: String! }
+  type PriceDeviationEdge {
+    cursor: String!
+    node: PriceDeviation!
+  }
+  type PriceDeviationConnection {
+    edges: [PriceDeviationEdge!]!
+    nodes: [PriceDeviation!]!
+    pageInfo: PageInfo!
+  }
+  input RequestPriceDeviationInput {
+    partner: String
+    product: String!
+    price: Decimal!
+    validFrom: Date!
+    validTo: Date!
+    reason: String!
+  }
 
   type ChannelTerms {
     id: ID!
@@ -148,10 +268,26 @@ export const policySdl = /* GraphQL */ `
     crossRegionSelling: CrossRegionSelling
     version: Int
   }
-  type TermInt { value: Int, scope: PolicyScope, termsId: ID }
-  type TermString { value: String, scope: PolicyScope, termsId: ID }
-  type TermDecimal { value: Decimal, scope: PolicyScope, termsId: ID }
-  type TermBoolean { value: Boolean, scope: PolicyScope, termsId: ID }
+  type TermInt {
+    value: Int
+    scope: PolicyScope
+    termsId: ID
+  }
+  type TermString {
+    value: String
+    scope: PolicyScope
+    termsId: ID
+  }
+  type TermDecimal {
+    value: Decimal
+    scope: PolicyScope
+    termsId: ID
+  }
+  type TermBoolean {
+    value: Boolean
+    scope: PolicyScope
+    termsId: ID
+  }
   type ResolvedTerms {
     partnerId: ID!
     date: Date!
@@ -181,9 +317,23 @@ export const policySdl = /* GraphQL */ `
     shortfall: Decimal
     createdAt: DateTime!
   }
-  type PriceObservationEdge { cursor: String!, node: PriceObservation! }
-  type PriceObservationConnection { edges: [PriceObservationEdge!]!, nodes: [PriceObservation!]!, pageInfo: PageInfo! }
-  input RecordPriceObservationInput { partner: String!, product: String!, date: Date!, price: Decimal!, source: String!, reference: String }
+  type PriceObservationEdge {
+    cursor: String!
+    node: PriceObservation!
+  }
+  type PriceObservationConnection {
+    edges: [PriceObservationEdge!]!
+    nodes: [PriceObservation!]!
+    pageInfo: PageInfo!
+  }
+  input RecordPriceObservationInput {
+    partner: String!
+    product: String!
+    date: Date!
+    price: Decimal!
+    source: String!
+    reference: String
+  }
 
   extend type Query {
     pricePolicy(id: ID!): PricePolicy

@@ -1,20 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  date,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { onboardingKeys } from '../onboarding/contract.js';
 import type { DiscountRule, ScopeKind, VersionStatus } from './policy.schemas.js';
 
@@ -94,11 +79,17 @@ export const priceLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    uniqueIndex('price_lines_product_uq').on(t.tenantId, t.versionId, t.productId).where(sql`product_id is not null`),
-    uniqueIndex('price_lines_line_uq').on(t.tenantId, t.versionId, t.lineId).where(sql`line_id is not null`),
+    uniqueIndex('price_lines_product_uq')
+      .on(t.tenantId, t.versionId, t.productId)
+      .where(sql`product_id is not null`),
+    uniqueIndex('price_lines_line_uq')
+      .on(t.tenantId, t.versionId, t.lineId)
+      .where(sql`line_id is not null`),
     index('price_lines_product_idx').on(t.tenantId, t.productId),
     index('price_lines_line_idx').on(t.tenantId, t.lineId),
-    foreignKey({ name: 'price_lines_version_fk', columns: [t.tenantId, t.versionId], foreignColumns: [priceVersions.tenantId, priceVersions.id] }).onDelete('cascade'),
+    foreignKey({ name: 'price_lines_version_fk', columns: [t.tenantId, t.versionId], foreignColumns: [priceVersions.tenantId, priceVersions.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ name: 'price_lines_product_fk', columns: [t.tenantId, t.productId], foreignColumns: [...onboardingKeys.product] }),
     foreignKey({ name: 'price_lines_line_fk', columns: [t.tenantId, t.lineId], foreignColumns: [...onboardingKeys.productLine] }),
     check('price_lines_target_ck', sql`(${t.productId} is null) <> (${t.lineId} is null)`),
@@ -175,7 +166,10 @@ export const channelTerms = pgTable(
     check('channel_terms_status_ck', sql`${t.status} in ('draft','published','retired')`),
     check('channel_terms_dates_ck', sql`${t.effectiveTo} is null or ${t.effectiveFrom} is null or ${t.effectiveTo} >= ${t.effectiveFrom}`),
     check('channel_terms_cross_ck', sql`${t.crossRegionSelling} is null or ${t.crossRegionSelling} in ('forbidden','allowed_with_request')`),
-    check('channel_terms_numbers_ck', sql`(${t.returnWindowDays} is null or ${t.returnWindowDays} >= 0) and (${t.paymentTermsDays} is null or ${t.paymentTermsDays} >= 0) and (${t.creditLimit} is null or ${t.creditLimit} >= 0)`),
+    check(
+      'channel_terms_numbers_ck',
+      sql`(${t.returnWindowDays} is null or ${t.returnWindowDays} >= 0) and (${t.paymentTermsDays} is null or ${t.paymentTermsDays} >= 0) and (${t.creditLimit} is null or ${t.creditLimit} >= 0)`,
+    ),
     check('channel_terms_credit_ck', sql`(${t.creditLimit} is null) = (${t.creditCurrency} is null)`),
   ],
 );
@@ -207,8 +201,12 @@ export const priceObservations = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('price_observations_partner_idx').on(t.tenantId, t.partnerId, t.observedOn),
-    index('price_observations_violation_idx').on(t.tenantId, t.observedOn, t.partnerId).where(sql`is_violation`),
-    uniqueIndex('price_observations_ref_uq').on(t.tenantId, t.source, t.reference).where(sql`reference is not null`),
+    index('price_observations_violation_idx')
+      .on(t.tenantId, t.observedOn, t.partnerId)
+      .where(sql`is_violation`),
+    uniqueIndex('price_observations_ref_uq')
+      .on(t.tenantId, t.source, t.reference)
+      .where(sql`reference is not null`),
     foreignKey({ name: 'price_observations_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
     foreignKey({ name: 'price_observations_product_fk', columns: [t.tenantId, t.productId], foreignColumns: [...onboardingKeys.product] }),
     check('price_observations_price_ck', sql`${t.price} >= 0`),

@@ -59,10 +59,22 @@ export class PricePolicyService {
         .select({ id: pricePolicies.id })
         .from(pricePolicies)
         .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.code, data.code)));
-      if (dup) throw new DomainError('CONFLICT', `A price policy with code '${data.code}' already exists`, { errors: [{ path: 'code', message: 'is already used' }], extra: { existingId: dup.id } });
+      if (dup)
+        throw new DomainError('CONFLICT', `A price policy with code '${data.code}' already exists`, {
+          errors: [{ path: 'code', message: 'is already used' }],
+          extra: { existingId: dup.id },
+        });
       const [row] = await w.tx
         .insert(pricePolicies)
-        .values({ tenantId: w.tenantId, id: uuidv7(), code: data.code, name: data.name, currency: data.currency, scopeKind: data.scope.kind, scopeValue: data.scope.value })
+        .values({
+          tenantId: w.tenantId,
+          id: uuidv7(),
+          code: data.code,
+          name: data.name,
+          currency: data.currency,
+          scopeKind: data.scope.kind,
+          scopeValue: data.scope.value,
+        })
         .returning();
       const p = toPolicy(row!);
       w.audit({ resourceType: 'price_policy', resourceId: p.id, action: 'create', before: null, after: p });
@@ -113,7 +125,9 @@ export class PricePolicyService {
         .for('update');
       if (!before) throw notFound('price policy', id);
       if (patch.version !== undefined && patch.version !== before.version) {
-        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the policy is at version ${before.version}`, { extra: { currentVersion: before.version } });
+        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the policy is at version ${before.version}`, {
+          extra: { currentVersion: before.version },
+        });
       }
       if (patch.name === undefined || patch.name === before.name) return toPolicy(before);
       const [row] = await w.tx
@@ -149,7 +163,11 @@ export class PricePolicyService {
       .from(priceVersions)
       .where(and(eq(priceVersions.tenantId, actor.tenantId), inArray(priceVersions.policyId, unique)))
       .orderBy(asc(priceVersions.number));
-    const counts = await this.lineCounts(this.db, actor.tenantId, rows.map((r) => r.id));
+    const counts = await this.lineCounts(
+      this.db,
+      actor.tenantId,
+      rows.map((r) => r.id),
+    );
     const groups = new Map<string, PriceVersion[]>();
     for (const r of rows) groups.set(r.policyId, [...(groups.get(r.policyId) ?? []), toVersion(r, counts.get(r.id) ?? 0)]);
     return policyIds.map((id) => groups.get(id) ?? []);
@@ -207,11 +225,14 @@ export class PricePolicyService {
       let copied = 0;
       if (source) {
         // ids are made in the application (uuidv7); one statement per 5,000 lines
-        const lines = await w.tx.select().from(priceLines).where(and(eq(priceLines.tenantId, w.tenantId), eq(priceLines.versionId, source.id)));
+        const lines = await w.tx
+          .select()
+          .from(priceLines)
+          .where(and(eq(priceLines.tenantId, w.tenantId), eq(priceLines.versionId, source.id)));
         for (let i = 0; i < lines.length; i += 5000) {
-          await w.tx.insert(priceLines).values(
-            lines.slice(i, i + 5000).map((l) => ({ ...l, id: uuidv7(), versionId: id, createdAt: new Date(), updatedAt: new Date() })),
-          );
+          await w.tx
+            .insert(priceLines)
+            .values(lines.slice(i, i + 5000).map((l) => ({ ...l, id: uuidv7(), versionId: id, createdAt: new Date(), updatedAt: new Date() })));
         }
         copied = lines.length;
       }
@@ -240,7 +261,9 @@ export class PricePolicyService {
     return this.store.write(actor, async (w) => {
       const before = await this.lockVersion(w, id, true);
       if (patch.version !== undefined && patch.version !== before.version) {
-        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the price version is at version ${before.version}`, { extra: { currentVersion: before.version } });
+        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the price version is at version ${before.version}`, {
+          extra: { currentVersion: before.version },
+        });
       }
       const changes: Partial<typeof priceVersions.$inferInsert> = {};
       if (patch.effectiveFrom !== undefined) changes.effectiveFrom = patch.effectiveFrom;
@@ -303,9 +326,21 @@ export class PricePolicyService {
    * Upserts price lines of a draft by product / product-line code: one lookup of the codes and one set-based
    * INSERT ... ON CONFLICT statement for the whole batch. Unknown codes are returned as row errors.
    */
-  async upsertLinesInWork(w: Work, versionId: string, rows: { line: number; value: PriceLineInput }[]): Promise<{ created: number; updated: number; unchanged: number; errors: RowError[] }> {
-    const productMap = await productsByRef(w.tx, w.tenantId, rows.flatMap((r) => (r.value.product ? [r.value.product] : [])));
-    const lineMap = await loadLines(w.tx, w.tenantId, rows.flatMap((r) => (r.value.productLine ? [r.value.productLine] : [])));
+  async upsertLinesInWork(
+    w: Work,
+    versionId: string,
+    rows: { line: number; value: PriceLineInput }[],
+  ): Promise<{ created: number; updated: number; unchanged: number; errors: RowError[] }> {
+    const productMap = await productsByRef(
+      w.tx,
+      w.tenantId,
+      rows.flatMap((r) => (r.value.product ? [r.value.product] : [])),
+    );
+    const lineMap = await loadLines(
+      w.tx,
+      w.tenantId,
+      rows.flatMap((r) => (r.value.productLine ? [r.value.productLine] : [])),
+    );
     const errors: RowError[] = [];
     const good: { id: string; product_id: string | null; line_id: string | null; dp: string; srp: string; mrp: string | null }[] = [];
     for (const { line, value } of rows) {
@@ -313,7 +348,15 @@ export class PricePolicyService {
       const pl = value.productLine ? lineMap.get(value.productLine) : undefined;
       if (value.product && !product) errors.push({ line, path: 'product', message: `no product with code '${value.product}'` });
       else if (value.productLine && !pl) errors.push({ line, path: 'productLine', message: `no product line with code '${value.productLine}'` });
-      else good.push({ id: uuidv7(), product_id: product?.id ?? null, line_id: pl?.id ?? null, dp: value.distributionPrice, srp: value.suggestedRetailPrice, mrp: value.minResalePrice ?? null });
+      else
+        good.push({
+          id: uuidv7(),
+          product_id: product?.id ?? null,
+          line_id: pl?.id ?? null,
+          dp: value.distributionPrice,
+          srp: value.suggestedRetailPrice,
+          mrp: value.minResalePrice ?? null,
+        });
     }
     if (!good.length) return { created: 0, updated: 0, unchanged: 0, errors };
     const upd = sql`distribution_price = excluded.distribution_price, suggested_retail_price = excluded.suggested_retail_price,
@@ -355,11 +398,22 @@ export class PricePolicyService {
     });
     return this.store.write(actor, async (w) => {
       await this.lockVersion(w, versionId, true);
-      const r = await this.upsertLinesInWork(w, versionId, data.lines.map((value, i) => ({ line: i, value })));
+      const r = await this.upsertLinesInWork(
+        w,
+        versionId,
+        data.lines.map((value, i) => ({ line: i, value })),
+      );
       if (r.errors.length) {
-        throw new DomainError('UNPROCESSABLE', r.errors.map((e) => `lines.${e.line}.${e.path}: ${e.message}`).slice(0, 3).join('; '), {
-          errors: r.errors.map((e) => ({ path: `lines.${e.line}.${e.path}`, message: e.message })),
-        });
+        throw new DomainError(
+          'UNPROCESSABLE',
+          r.errors
+            .map((e) => `lines.${e.line}.${e.path}: ${e.message}`)
+            .slice(0, 3)
+            .join('; '),
+          {
+            errors: r.errors.map((e) => ({ path: `lines.${e.line}.${e.path}`, message: e.message })),
+          },
+        );
       }
       w.audit({ resourceType: 'price_version', resourceId: versionId, action: 'set_lines', before: null, after: { created: r.created, updated: r.updated } });
       return { created: r.created, updated: r.updated, unchanged: r.unchanged };
@@ -382,7 +436,8 @@ export class PricePolicyService {
   /** Before an import reads its body: 404 for an unknown version, 409 unless it is a draft. */
   async assertImportableDraft(actor: Actor, versionId: string): Promise<void> {
     const v = await this.getVersion(actor, versionId);
-    if (v.status !== 'draft') throw new DomainError('CONFLICT', `Version ${v.number} is ${v.status} and can no longer be changed; import into a new draft version`);
+    if (v.status !== 'draft')
+      throw new DomainError('CONFLICT', `Version ${v.number} is ${v.status} and can no longer be changed; import into a new draft version`);
   }
 
   /** Import spec for a draft's price list (kind policy.price-lines; the route binds the version). */
@@ -409,7 +464,8 @@ export class PricePolicyService {
     const data = parseInput(PublishInput, input ?? {});
     return this.store.write(actor, async (w) => {
       const before = await this.lockVersion(w, id, false);
-      if (before.status !== 'draft') throw new DomainError('ILLEGAL_TRANSITION', `Version ${before.number} is already ${before.status}; only a draft can be published`);
+      if (before.status !== 'draft')
+        throw new DomainError('ILLEGAL_TRANSITION', `Version ${before.number} is already ${before.status}; only a draft can be published`);
       const from = data.effectiveFrom ?? before.effectiveFrom;
       const to = data.effectiveTo !== undefined ? data.effectiveTo : before.effectiveTo;
       if (!from) throw invalid('effectiveFrom', 'is required to publish');
@@ -420,7 +476,16 @@ export class PricePolicyService {
         .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, before.policyId)));
       const scope = { kind: policy!.scopeKind, value: policy!.scopeValue };
       await lockScope(w.tx, w.tenantId, 'price', scope);
-      const conflicts = rowsFrom<{ version_id: string; number: number; policy_id: string; policy_code: string; effective_from: string; effective_to: string | null; what: string; target: string }>(
+      const conflicts = rowsFrom<{
+        version_id: string;
+        number: number;
+        policy_id: string;
+        policy_code: string;
+        effective_from: string;
+        effective_to: string | null;
+        what: string;
+        target: string;
+      }>(
         await w.tx.execute(sql`
         select ov.id as version_id, ov.number, op.id as policy_id, op.code as policy_code,
                ov.effective_from::text as effective_from, ov.effective_to::text as effective_to,
@@ -447,7 +512,15 @@ export class PricePolicyService {
           `Version ${c.number} of policy '${c.policy_code}' (${c.version_id}) is published in the same scope for ${c.effective_from}..${c.effective_to ?? 'open'} and also prices ${c.what} '${c.target}' on overlapping dates`,
           {
             extra: {
-              conflicts: conflicts.map((x) => ({ versionId: x.version_id, versionNumber: Number(x.number), policyId: x.policy_id, policyCode: x.policy_code, effectiveFrom: x.effective_from, effectiveTo: x.effective_to, [x.what === 'product' ? 'product' : 'productLine']: x.target })),
+              conflicts: conflicts.map((x) => ({
+                versionId: x.version_id,
+                versionNumber: Number(x.number),
+                policyId: x.policy_id,
+                policyCode: x.policy_code,
+                effectiveFrom: x.effective_from,
+                effectiveTo: x.effective_to,
+                [x.what === 'product' ? 'product' : 'productLine']: x.target,
+              })),
             },
           },
         );
@@ -457,7 +530,14 @@ export class PricePolicyService {
       if (!lineCount) throw new DomainError('UNPROCESSABLE', `Version ${before.number} has no price lines; add some before publishing`);
       const [row] = await w.tx
         .update(priceVersions)
-        .set({ status: 'published', effectiveFrom: from, effectiveTo: to ?? null, publishedAt: new Date(), version: sql`${priceVersions.version} + 1`, updatedAt: new Date() })
+        .set({
+          status: 'published',
+          effectiveFrom: from,
+          effectiveTo: to ?? null,
+          publishedAt: new Date(),
+          version: sql`${priceVersions.version} + 1`,
+          updatedAt: new Date(),
+        })
         .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.id, id)))
         .returning();
       const v = toVersion(row!, lineCount);
@@ -466,7 +546,17 @@ export class PricePolicyService {
         type: POLICY_EVENTS.versionPublished,
         resourceType: 'price_version',
         resourceId: id,
-        payload: { versionId: id, policyId: policy!.id, policyCode: policy!.code, number: v.number, scope, currency: policy!.currency, effectiveFrom: from, effectiveTo: to ?? null, lineCount },
+        payload: {
+          versionId: id,
+          policyId: policy!.id,
+          policyCode: policy!.code,
+          number: v.number,
+          scope,
+          currency: policy!.currency,
+          effectiveFrom: from,
+          effectiveTo: to ?? null,
+          lineCount,
+        },
       });
       return v;
     });
@@ -477,7 +567,8 @@ export class PricePolicyService {
     requireTenantUser(actor, 'policy:write');
     return this.store.write(actor, async (w) => {
       const before = await this.lockVersion(w, id, false);
-      if (before.status !== 'published') throw new DomainError('ILLEGAL_TRANSITION', `Version ${before.number} is ${before.status}; only a published version can be retired`);
+      if (before.status !== 'published')
+        throw new DomainError('ILLEGAL_TRANSITION', `Version ${before.number} is ${before.status}; only a published version can be retired`);
       const [row] = await w.tx
         .update(priceVersions)
         .set({ status: 'retired', retiredAt: new Date(), version: sql`${priceVersions.version} + 1`, updatedAt: new Date() })

@@ -122,7 +122,19 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
   }
   return items.map((i): ResolvedPrice => {
     const quantity = canon(i.quantity);
-    const empty = { currency: null, distributionPrice: null, suggestedRetailPrice: null, minResalePrice: null, grossAmount: null, discounts: [], netAmount: null, netUnitPrice: null, source: null, passedOver: [], deviation: null };
+    const empty = {
+      currency: null,
+      distributionPrice: null,
+      suggestedRetailPrice: null,
+      minResalePrice: null,
+      grossAmount: null,
+      discounts: [],
+      netAmount: null,
+      netUnitPrice: null,
+      source: null,
+      passedOver: [],
+      deviation: null,
+    };
     if (!i.product) return { product: i.productRef, productId: null, quantity, status: 'unknown_product', message: `no product '${i.productRef}'`, ...empty };
     const pool = [...(byProduct.get(i.product.id) ?? []), ...(i.product.lineId ? (byLine.get(i.product.lineId) ?? []) : [])];
     const sel = selectPrice(pool, { scopes: scopes.get(i)!, productId: i.product.id, lineId: i.product.lineId, date: i.date });
@@ -188,7 +200,11 @@ export interface PriceRequest {
 export async function resolvePricesFor(db: Db, tenantId: string, q: PriceRequest): Promise<ResolvedPrice[]> {
   const partner = await findPartner(db, tenantId, q.partner);
   if (!partner) throw new DomainError('NOT_FOUND', `partner '${q.partner}' was not found`, { errors: [{ path: 'partner', message: 'no such partner' }] });
-  const productMap = await productsByRef(db, tenantId, q.lines.map((l) => l.product));
+  const productMap = await productsByRef(
+    db,
+    tenantId,
+    q.lines.map((l) => l.product),
+  );
   return resolveItems(
     db,
     tenantId,
@@ -208,7 +224,6 @@ export async function resolvePricesFor(db: Db, tenantId: string, q: PriceRequest
 export class PriceResolutionService {
   constructor(private readonly store: Store) {}
 
-
   /** GET /v1/policy/prices/resolve: one product. 404 when no price applies. */
   async resolveOne(actor: Actor, input: unknown): Promise<ResolvedPrice & { partnerId: string; date: string }> {
     const q = parseInput(ResolveQuery, input);
@@ -220,7 +235,8 @@ export class PriceResolutionService {
       lines: [{ product: q.product, ...(q.quantity ? { quantity: q.quantity } : {}) }],
     });
     const line = r.lines[0]!;
-    if (line.status !== 'priced') throw new DomainError('NOT_FOUND', line.message ?? 'no price', { errors: [{ path: 'product', message: line.message ?? 'no price' }] });
+    if (line.status !== 'priced')
+      throw new DomainError('NOT_FOUND', line.message ?? 'no price', { errors: [{ path: 'product', message: line.message ?? 'no price' }] });
     return { ...line, partnerId: r.partner.id, date: r.date };
   }
 
@@ -233,7 +249,11 @@ export class PriceResolutionService {
     const data = parseInput(ResolveBatchInput, input);
     const partner = await loadPartner(this.store.db, actor, data.partner);
     const date = data.date ?? today();
-    const productMap = await productsByRef(this.store.db, actor.tenantId, data.lines.map((l) => l.product));
+    const productMap = await productsByRef(
+      this.store.db,
+      actor.tenantId,
+      data.lines.map((l) => l.product),
+    );
     const items: ResolveItem[] = data.lines.map((l) => ({
       partner,
       productRef: l.product,
@@ -244,7 +264,12 @@ export class PriceResolutionService {
       channel: data.channel,
     }));
     const lines = await resolveItems(this.store.db, actor.tenantId, items);
-    return { partner: { id: partner.id, code: partner.code, type: partner.type, channel: partner.channel, tier: partner.tier }, date, paymentTermDays: data.paymentTermDays ?? null, lines };
+    return {
+      partner: { id: partner.id, code: partner.code, type: partner.type, channel: partner.channel, tier: partner.tier },
+      date,
+      paymentTermDays: data.paymentTermDays ?? null,
+      lines,
+    };
   }
 
   /** Resolves many (partner, product, date) items, in the caller's transaction when `db` is given. */

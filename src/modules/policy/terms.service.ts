@@ -46,7 +46,10 @@ export class TermsService {
       await assertScopeTarget(w.tx, w.tenantId, data.scope);
       let src: ChannelTermsRow | undefined;
       if (data.copyFrom) {
-        [src] = await w.tx.select().from(channelTerms).where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, data.copyFrom)));
+        [src] = await w.tx
+          .select()
+          .from(channelTerms)
+          .where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, data.copyFrom)));
         if (!src) throw invalid('copyFrom', `no channel terms '${data.copyFrom}'`);
       }
       const pick = <K extends (typeof TERM_FIELDS)[number]>(k: K) => (data[k] !== undefined ? data[k] : (src?.[k] ?? null));
@@ -78,7 +81,10 @@ export class TermsService {
 
   async get(actor: Actor, id: string): Promise<ChannelTerms> {
     requireTenantUser(actor, 'policy:read');
-    const [row] = await this.store.db.select().from(channelTerms).where(and(eq(channelTerms.tenantId, actor.tenantId), eq(channelTerms.id, id)));
+    const [row] = await this.store.db
+      .select()
+      .from(channelTerms)
+      .where(and(eq(channelTerms.tenantId, actor.tenantId), eq(channelTerms.id, id)));
     if (!row) throw notFound('channel terms', id);
     return toTerms(row);
   }
@@ -89,12 +95,21 @@ export class TermsService {
     const conds: (SQL | undefined)[] = [eq(channelTerms.tenantId, actor.tenantId)];
     if (input.status) conds.push(eq(channelTerms.status, input.status as ChannelTermsRow['status']));
     if (after) conds.push(gt(channelTerms.id, after));
-    const rows = await this.store.db.select().from(channelTerms).where(and(...conds)).orderBy(asc(channelTerms.id)).limit(input.limit + 1);
+    const rows = await this.store.db
+      .select()
+      .from(channelTerms)
+      .where(and(...conds))
+      .orderBy(asc(channelTerms.id))
+      .limit(input.limit + 1);
     return toPage(rows.map(toTerms), input.limit, (t) => [t.id]);
   }
 
   private async lock(w: Work, id: string): Promise<ChannelTermsRow> {
-    const [row] = await w.tx.select().from(channelTerms).where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, id))).for('update');
+    const [row] = await w.tx
+      .select()
+      .from(channelTerms)
+      .where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, id)))
+      .for('update');
     if (!row) throw notFound('channel terms', id);
     return row;
   }
@@ -105,10 +120,14 @@ export class TermsService {
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
       if (before.status !== 'draft') {
-        throw new DomainError('CONFLICT', `These channel terms are ${before.status} and can no longer be changed; create new terms with copyFrom`, { extra: { termsStatus: before.status } });
+        throw new DomainError('CONFLICT', `These channel terms are ${before.status} and can no longer be changed; create new terms with copyFrom`, {
+          extra: { termsStatus: before.status },
+        });
       }
       if (patch.version !== undefined && patch.version !== before.version) {
-        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the terms are at version ${before.version}`, { extra: { currentVersion: before.version } });
+        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the terms are at version ${before.version}`, {
+          extra: { currentVersion: before.version },
+        });
       }
       const { version: _v, ...fields } = patch;
       const changes: Record<string, unknown> = {};
@@ -132,7 +151,8 @@ export class TermsService {
     const data = parseInput(PublishInput, input ?? {});
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
-      if (before.status !== 'draft') throw new DomainError('ILLEGAL_TRANSITION', `These channel terms are already ${before.status}; only a draft can be published`);
+      if (before.status !== 'draft')
+        throw new DomainError('ILLEGAL_TRANSITION', `These channel terms are already ${before.status}; only a draft can be published`);
       const from = data.effectiveFrom ?? before.effectiveFrom;
       const to = data.effectiveTo !== undefined ? data.effectiveTo : before.effectiveTo;
       if (!from) throw invalid('effectiveFrom', 'is required to publish');
@@ -153,13 +173,24 @@ export class TermsService {
         )
         .limit(1);
       if (other) {
-        throw new DomainError('CONFLICT', `Channel terms '${other.name}' (${other.id}) are published in the same scope for ${other.effectiveFrom}..${other.effectiveTo ?? 'open'}, overlapping these dates`, {
-          extra: { conflicts: [{ termsId: other.id, effectiveFrom: other.effectiveFrom, effectiveTo: other.effectiveTo }] },
-        });
+        throw new DomainError(
+          'CONFLICT',
+          `Channel terms '${other.name}' (${other.id}) are published in the same scope for ${other.effectiveFrom}..${other.effectiveTo ?? 'open'}, overlapping these dates`,
+          {
+            extra: { conflicts: [{ termsId: other.id, effectiveFrom: other.effectiveFrom, effectiveTo: other.effectiveTo }] },
+          },
+        );
       }
       const [row] = await w.tx
         .update(channelTerms)
-        .set({ status: 'published', effectiveFrom: from, effectiveTo: to ?? null, publishedAt: new Date(), version: sql`${channelTerms.version} + 1`, updatedAt: new Date() })
+        .set({
+          status: 'published',
+          effectiveFrom: from,
+          effectiveTo: to ?? null,
+          publishedAt: new Date(),
+          version: sql`${channelTerms.version} + 1`,
+          updatedAt: new Date(),
+        })
         .where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, id)))
         .returning();
       const t = toTerms(row!);
@@ -173,7 +204,8 @@ export class TermsService {
     requireTenantUser(actor, 'policy:write');
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
-      if (before.status !== 'published') throw new DomainError('ILLEGAL_TRANSITION', `These channel terms are ${before.status}; only published terms can be retired`);
+      if (before.status !== 'published')
+        throw new DomainError('ILLEGAL_TRANSITION', `These channel terms are ${before.status}; only published terms can be retired`);
       const [row] = await w.tx
         .update(channelTerms)
         .set({ status: 'retired', version: sql`${channelTerms.version} + 1`, updatedAt: new Date() })

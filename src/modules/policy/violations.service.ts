@@ -48,10 +48,23 @@ export class ViolationService {
    */
   async recordInWork(w: Work, rows: { line: number; value: ObservationCreate }[]): Promise<{ created: Observation[]; unchanged: number; errors: RowError[] }> {
     const db = w.tx;
-    const partnerMap = await partnersByRef(db, w.tenantId, rows.map((r) => r.value.partner));
-    const productMap = await productsByRef(db, w.tenantId, rows.map((r) => r.value.product));
+    const partnerMap = await partnersByRef(
+      db,
+      w.tenantId,
+      rows.map((r) => r.value.partner),
+    );
+    const productMap = await productsByRef(
+      db,
+      w.tenantId,
+      rows.map((r) => r.value.product),
+    );
     const errors: RowError[] = [];
-    const ok: { line: number; value: ObservationCreate; partner: NonNullable<ReturnType<typeof partnerMap.get>>; product: NonNullable<ReturnType<typeof productMap.get>> }[] = [];
+    const ok: {
+      line: number;
+      value: ObservationCreate;
+      partner: NonNullable<ReturnType<typeof partnerMap.get>>;
+      product: NonNullable<ReturnType<typeof productMap.get>>;
+    }[] = [];
     for (const r of rows) {
       const partner = partnerMap.get(r.value.partner);
       const product = productMap.get(r.value.product);
@@ -127,7 +140,14 @@ export class ViolationService {
     for (const o of created) {
       if (o.isViolation) w.emit({ type: POLICY_EVENTS.violationRecorded, resourceType: 'price_observation', resourceId: o.id, payload: { observation: o } });
     }
-    if (created.length) w.audit({ resourceType: 'price_observation', resourceId: created[0]!.id, action: 'record', before: null, after: { count: created.length, violations: created.filter((o) => o.isViolation).length } });
+    if (created.length)
+      w.audit({
+        resourceType: 'price_observation',
+        resourceId: created[0]!.id,
+        action: 'record',
+        before: null,
+        after: { count: created.length, violations: created.filter((o) => o.isViolation).length },
+      });
     return { created, unchanged: ok.length - created.length, errors };
   }
 
@@ -137,9 +157,12 @@ export class ViolationService {
     const data = parseInput(ObservationCreate, input);
     return this.store.write(actor, async (w) => {
       const r = await this.recordInWork(w, [{ line: 0, value: data }]);
-      if (r.errors.length) throw new DomainError('UNPROCESSABLE', r.errors[0]!.message, { errors: r.errors.map((e) => ({ path: e.path ?? '(root)', message: e.message })) });
+      if (r.errors.length)
+        throw new DomainError('UNPROCESSABLE', r.errors[0]!.message, { errors: r.errors.map((e) => ({ path: e.path ?? '(root)', message: e.message })) });
       if (!r.created.length) {
-        throw new DomainError('CONFLICT', `An observation from source '${data.source}' with reference '${data.reference}' is already recorded`, { errors: [{ path: 'reference', message: 'already recorded' }] });
+        throw new DomainError('CONFLICT', `An observation from source '${data.source}' with reference '${data.reference}' is already recorded`, {
+          errors: [{ path: 'reference', message: 'already recorded' }],
+        });
       }
       return r.created[0]!;
     });
@@ -159,7 +182,10 @@ export class ViolationService {
   }
 
   /** Violations, newest first by date (cursor over date and id). Partner users see their own. */
-  async listViolations(actor: Actor, input: { partner?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Observation>> {
+  async listViolations(
+    actor: Actor,
+    input: { partner?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Observation>> {
     requireScope(actor, 'policy:read');
     const f = parseInput(ViolationListQuery, { partner: input.partner, from: input.from, to: input.to });
     const after = decodeCursorOf(input.cursor, ['date', 'uuid'] as const);
@@ -177,7 +203,11 @@ export class ViolationService {
       .where(and(...conds))
       .orderBy(asc(t.observedOn), asc(t.id))
       .limit(input.limit + 1);
-    return toPage(rows.map((r) => toObservation(r.o, r.code)), input.limit, (o) => [o.date, o.id]);
+    return toPage(
+      rows.map((r) => toObservation(r.o, r.code)),
+      input.limit,
+      (o) => [o.date, o.id],
+    );
   }
 
   /**
@@ -190,7 +220,15 @@ export class ViolationService {
     const rows = await db
       .select({ partnerId: t.partnerId, n: sql<number>`count(*)::int`, shortfall: sql<string>`coalesce(sum(${t.shortfall}), 0)::numeric(18,4)::text` })
       .from(t)
-      .where(and(eq(t.tenantId, actor.tenantId), eq(t.isViolation, true), gte(t.observedOn, from), lte(t.observedOn, to), actor.partnerId ? eq(t.partnerId, actor.partnerId) : undefined))
+      .where(
+        and(
+          eq(t.tenantId, actor.tenantId),
+          eq(t.isViolation, true),
+          gte(t.observedOn, from),
+          lte(t.observedOn, to),
+          actor.partnerId ? eq(t.partnerId, actor.partnerId) : undefined,
+        ),
+      )
       .groupBy(t.partnerId);
     return new Map(rows.map((r) => [r.partnerId, { count: Number(r.n), totalShortfall: r.shortfall }]));
   }

@@ -1,6 +1,19 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { DomainError, invalid } from '../../platform/errors.js';
-import { decodeCursorOf, elapsedDays, encodeCursor, periodDays, requireOwnPartner, requireScope, requireTenantUser, rowsOf, today, type Actor, type Page, type Period } from '../../platform/kernel/index.js';
+import {
+  decodeCursorOf,
+  elapsedDays,
+  encodeCursor,
+  periodDays,
+  requireOwnPartner,
+  requireScope,
+  requireTenantUser,
+  rowsOf,
+  today,
+  type Actor,
+  type Page,
+  type Period,
+} from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -73,7 +86,16 @@ export class ActualsService {
    * Achievement rows for the given partners (ids) or the whole network (null: partners with a target or an
    * actual in the period), ranked by achievement. One statement: aggregates over the monthly totals, never facts.
    */
-  private async compute(actor: Actor, p: Period, metric: Metric, asOf: string, ids: string[] | null, page: { limit: number; offset: number } | null, withMonths: boolean, scope: Scope = {}): Promise<AchRow[]> {
+  private async compute(
+    actor: Actor,
+    p: Period,
+    metric: Metric,
+    asOf: string,
+    ids: string[] | null,
+    page: { limit: number; offset: number } | null,
+    withMonths: boolean,
+    scope: Scope = {},
+  ): Promise<AchRow[]> {
     const t = actor.tenantId;
     const elapsed = elapsedDays(p, asOf);
     const days = periodDays(p);
@@ -181,7 +203,18 @@ export class ActualsService {
   }
 
   /** The network ranked by achievement (partners with a target or an actual in the period); offset cursor. */
-  async network(actor: Actor, input: { period: string; metric?: Metric | undefined; asOf?: string | undefined; productLineId?: string | undefined; territoryId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Achievement>> {
+  async network(
+    actor: Actor,
+    input: {
+      period: string;
+      metric?: Metric | undefined;
+      asOf?: string | undefined;
+      productLineId?: string | undefined;
+      territoryId?: string | undefined;
+      limit: number;
+      cursor?: string | undefined;
+    },
+  ): Promise<Page<Achievement>> {
     const { limit: _l, cursor: _c, ...query } = input;
     const { p, metric, asOf, scope } = await this.args(actor, query);
     const offset = decodeCursorOf(input.cursor, ['number'])?.[0] ?? 0;
@@ -194,14 +227,19 @@ export class ActualsService {
 
   // ----- cross-region violations
 
-  async violations(actor: Actor, input: { partner?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<CrossRegionViolation>> {
+  async violations(
+    actor: Actor,
+    input: { partner?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<CrossRegionViolation>> {
     requireScope(actor, 'actuals:read');
     const f = parseInput(ViolationQuery, { partner: input.partner, from: input.from, to: input.to });
     if (f.partner) requireOwnPartner(actor, f.partner);
     const partner = f.partner ?? actor.partnerId;
     const after = decodeCursorOf(input.cursor, ['date', 'string']);
     const t = actor.tenantId;
-    const rows = await rowsOf<Record<string, string | null>>(this.store.db, sql`
+    const rows = await rowsOf<Record<string, string | null>>(
+      this.store.db,
+      sql`
       select f.external_id, f.partner_id, p.code as partner_code, f.product_id, pr.code as product_code, f.territory_id,
         tr.code as territory_code, f.customer_id, f.date::text as date, f.quantity::text as quantity, f.amount::text as amount
       from sell_through_lines f
@@ -214,7 +252,8 @@ export class ActualsService {
         ${f.to ? sql`and f.date <= ${f.to}::date` : sql``}
         ${after ? sql`and (f.date, f.external_id) > (${after[0]}::date, ${after[1]})` : sql``}
       order by f.date, f.external_id
-      limit ${input.limit + 1}`);
+      limit ${input.limit + 1}`,
+    );
     const items = rows.slice(0, input.limit).map((r) => ({
       externalId: r.external_id!,
       partnerId: r.partner_id!,

@@ -40,7 +40,8 @@ export const targetSql = {
   salesBasis: (tenantId: string): SQL => sql`coalesce((select sales_basis from target_settings where tenant_id = ${tenantId}), 'sell_through')`,
 
   /** `actual x 100 / target`, rounded to ACHIEVEMENT_SCALE; null when the target is not positive. */
-  achievementPct: (actual: SQL, target: SQL): SQL => sql`case when ${target} > 0 then round(${actual} * 100 / ${target}, ${sql.raw(String(ACHIEVEMENT_SCALE))}) end`,
+  achievementPct: (actual: SQL, target: SQL): SQL =>
+    sql`case when ${target} > 0 then round(${actual} * 100 / ${target}, ${sql.raw(String(ACHIEVEMENT_SCALE))}) end`,
 
   /**
    * Monthly totals per partner (maintained at ingestion): tenant_id, stream, partner_id, month (first day), amount,

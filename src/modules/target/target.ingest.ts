@@ -182,7 +182,9 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnerOnl
   const hasProduct = stream !== 'collections';
   const hasTerritory = stream === 'sell-through';
   const t = tenantId;
-  const factTable = sql.raw({ 'sell-in': 'sell_in_lines', 'sell-through': 'sell_through_lines', inventory: 'inventory_snapshots', collections: 'collections' }[stream]);
+  const factTable = sql.raw(
+    { 'sell-in': 'sell_in_lines', 'sell-through': 'sell_through_lines', inventory: 'inventory_snapshots', collections: 'collections' }[stream],
+  );
   const src = sql`src as materialized (
     select s.*, p.id as partner_id,
       ${hasProduct ? sql`pr.id as product_id, pr.line_id as product_line_id,` : sql``}
@@ -342,7 +344,15 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor): 
     onCommitted: (w, report) => {
       if (report.created + report.updated === 0) return;
       const id = uuidv7();
-      const summary = { stream, rowsRead: report.rowsRead, accepted: report.accepted, rejected: report.rejected, created: report.created, updated: report.updated, unchanged: report.unchanged };
+      const summary = {
+        stream,
+        rowsRead: report.rowsRead,
+        accepted: report.accepted,
+        rejected: report.rejected,
+        created: report.created,
+        updated: report.updated,
+        unchanged: report.unchanged,
+      };
       w.audit({ resourceType: 'actuals_import', resourceId: id, action: 'import', before: null, after: summary });
       w.emit({ type: 'actuals.imported', resourceType: 'actuals_import', resourceId: id, payload: summary });
     },

@@ -17,7 +17,19 @@ export function targetResolvers(targets: TargetService, actuals: ActualsService)
           return toConnection(page, (t: Target) => [t.id]);
         },
         targetSettings: (_: unknown, __: unknown, ctx: Ctx) => targets.getSettings(ctx.actor),
-        networkAchievement: async (_: unknown, a: { period: string; metric?: string; asOf?: string; productLineId?: string | null; territoryId?: string | null; first?: number | null; after?: string | null }, ctx: Ctx) => {
+        networkAchievement: async (
+          _: unknown,
+          a: {
+            period: string;
+            metric?: string;
+            asOf?: string;
+            productLineId?: string | null;
+            territoryId?: string | null;
+            first?: number | null;
+            after?: string | null;
+          },
+          ctx: Ctx,
+        ) => {
           const { limit, cursor } = pageArgs(a);
           const page = await actuals.network(ctx.actor, {
             period: a.period,
@@ -49,24 +61,37 @@ export function targetResolvers(targets: TargetService, actuals: ActualsService)
       Partner: {
         // one statement per distinct (period, metric, asOf) in a result, whatever the number of partners
         achievement: async (
-          queries: { obj: { id: string }; params: { period: string; metric?: string; asOf?: string | null; productLineId?: string | null; territoryId?: string | null } }[],
+          queries: {
+            obj: { id: string };
+            params: { period: string; metric?: string; asOf?: string | null; productLineId?: string | null; territoryId?: string | null };
+          }[],
           ctx: Ctx,
         ) => {
           const groups = new Map<string, number[]>();
           queries.forEach((q, i) => {
-            const key = JSON.stringify([q.params.period, q.params.metric ?? 'sales_amount', q.params.asOf ?? null, q.params.productLineId ?? null, q.params.territoryId ?? null]);
+            const key = JSON.stringify([
+              q.params.period,
+              q.params.metric ?? 'sales_amount',
+              q.params.asOf ?? null,
+              q.params.productLineId ?? null,
+              q.params.territoryId ?? null,
+            ]);
             groups.set(key, [...(groups.get(key) ?? []), i]);
           });
           const out: (Achievement | null)[] = new Array(queries.length).fill(null);
           for (const [key, idx] of groups) {
             const [period, metric, asOf, productLineId, territoryId] = JSON.parse(key) as [string, string, string | null, string | null, string | null];
-            const res = await actuals.forPartners(ctx.actor, idx.map((i) => queries[i]!.obj.id), {
-              period,
-              metric,
-              ...(asOf ? { asOf } : {}),
-              ...(productLineId ? { productLineId } : {}),
-              ...(territoryId ? { territoryId } : {}),
-            });
+            const res = await actuals.forPartners(
+              ctx.actor,
+              idx.map((i) => queries[i]!.obj.id),
+              {
+                period,
+                metric,
+                ...(asOf ? { asOf } : {}),
+                ...(productLineId ? { productLineId } : {}),
+                ...(territoryId ? { territoryId } : {}),
+              },
+            );
             idx.forEach((qi, j) => (out[qi] = res[j] ?? null));
           }
           return out;

@@ -30,13 +30,30 @@ export async function targetRoutes(app: FastifyInstance, { targets, actuals }: {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['targets'];
 
-  r.get('/v1/targets/settings', { schema: { tags, operationId: 'getTargetSettings', summary: 'Target settings of the tenant (fiscal year, sales basis)', response: { 200: TargetSettings, ...problems(401, 403) } } }, async (request) =>
-    targets.getSettings(actorOf(request)),
+  r.get(
+    '/v1/targets/settings',
+    {
+      schema: {
+        tags,
+        operationId: 'getTargetSettings',
+        summary: 'Target settings of the tenant (fiscal year, sales basis)',
+        response: { 200: TargetSettings, ...problems(401, 403) },
+      },
+    },
+    async (request) => targets.getSettings(actorOf(request)),
   );
 
   r.put(
     '/v1/targets/settings',
-    { schema: { tags, operationId: 'updateTargetSettings', summary: 'Set the fiscal year start month and the sales basis', body: TargetSettingsUpdate, response: { 200: TargetSettings, ...problems(400, 401, 403, 409) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'updateTargetSettings',
+        summary: 'Set the fiscal year start month and the sales basis',
+        body: TargetSettingsUpdate,
+        response: { 200: TargetSettings, ...problems(400, 401, 403, 409) },
+      },
+    },
     async (request) => targets.updateSettings(actorOf(request), request.body),
   );
 
@@ -60,17 +77,29 @@ export async function targetRoutes(app: FastifyInstance, { targets, actuals }: {
 
   r.get(
     '/v1/targets',
-    { schema: { tags, operationId: 'listTargets', summary: 'List targets (partner users: their own)', querystring: PageQuery.extend(TargetListQuery.shape), response: { 200: pageSchema(Target), ...problems(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listTargets',
+        summary: 'List targets (partner users: their own)',
+        querystring: PageQuery.extend(TargetListQuery.shape),
+        response: { 200: pageSchema(Target), ...problems(400, 401, 403) },
+      },
+    },
     async (request) => {
       const page = await targets.list(actorOf(request), request.query);
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
 
-  r.get('/v1/targets/:id', { schema: { tags, operationId: 'getTarget', summary: 'Get a target', params: IdParams, response: { 200: Target, ...problems(400, 401, 403, 404) } } }, async (request, reply) => {
-    const t = await targets.get(actorOf(request), request.params.id);
-    return reply.header('etag', etag(t.version)).send(t);
-  });
+  r.get(
+    '/v1/targets/:id',
+    { schema: { tags, operationId: 'getTarget', summary: 'Get a target', params: IdParams, response: { 200: Target, ...problems(400, 401, 403, 404) } } },
+    async (request, reply) => {
+      const t = await targets.get(actorOf(request), request.params.id);
+      return reply.header('etag', etag(t.version)).send(t);
+    },
+  );
 
   r.patch(
     '/v1/targets/:id',
@@ -94,19 +123,46 @@ export async function targetRoutes(app: FastifyInstance, { targets, actuals }: {
 
   r.post(
     '/v1/targets/decompose',
-    { schema: { tags, operationId: 'decomposeTarget', summary: 'Split a year or quarter target into quarters or months (preview; save=true stores them)', body: DecomposeInput, response: { 200: SplitResult, ...problems(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'decomposeTarget',
+        summary: 'Split a year or quarter target into quarters or months (preview; save=true stores them)',
+        body: DecomposeInput,
+        response: { 200: SplitResult, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
     async (request) => targets.decompose(actorOf(request), request.body),
   );
 
   r.post(
     '/v1/targets/allocate',
-    { schema: { tags, operationId: 'allocateTarget', summary: 'Allocate a tenant-level or parent-partner target across partners (by weights or last year)', body: AllocateInput, response: { 200: SplitResult, ...problems(400, 401, 403, 409, 422) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'allocateTarget',
+        summary: 'Allocate a tenant-level or parent-partner target across partners (by weights or last year)',
+        body: AllocateInput,
+        response: { 200: SplitResult, ...problems(400, 401, 403, 409, 422) },
+      },
+    },
     async (request) => targets.allocate(actorOf(request), request.body),
   );
 
-  r.get('/v1/targets/periods/locks', { schema: { tags, operationId: 'listPeriodLocks', summary: 'Locked periods', response: { 200: z.object({ data: z.array(PeriodLock) }), ...problems(401, 403) } } }, async (request) => ({
-    data: await targets.locks(actorOf(request)),
-  }));
+  r.get(
+    '/v1/targets/periods/locks',
+    {
+      schema: {
+        tags,
+        operationId: 'listPeriodLocks',
+        summary: 'Locked periods',
+        response: { 200: z.object({ data: z.array(PeriodLock) }), ...problems(401, 403) },
+      },
+    },
+    async (request) => ({
+      data: await targets.locks(actorOf(request)),
+    }),
+  );
 
   const PERIOD_PATTERN = '^[0-9Qq-]{4,7}'; // the period parser checks the rest
   r.post(
@@ -186,7 +242,10 @@ export async function targetRoutes(app: FastifyInstance, { targets, actuals }: {
       {
         schema: {
           tags: atags,
-          operationId: `import${s.split('-').map((x) => x[0]!.toUpperCase() + x.slice(1)).join('')}`,
+          operationId: `import${s
+            .split('-')
+            .map((x) => x[0]!.toUpperCase() + x.slice(1))
+            .join('')}`,
           summary: `Import ${s} facts (upsert by externalId; streamed; row-level report)`,
           description: bodyDoc(s),
           querystring: ImportQuery,
@@ -238,8 +297,14 @@ export async function targetRoutes(app: FastifyInstance, { targets, actuals }: {
 
   r.post(
     '/v1/actuals/totals::rebuild',
-    { schema: { tags: atags, operationId: 'rebuildActualTotals', summary: 'Rebuild per-partner monthly totals from the fact tables', response: { 200: z.object({ months: z.number().int() }), ...problems(401, 403) } } },
+    {
+      schema: {
+        tags: atags,
+        operationId: 'rebuildActualTotals',
+        summary: 'Rebuild per-partner monthly totals from the fact tables',
+        response: { 200: z.object({ months: z.number().int() }), ...problems(401, 403) },
+      },
+    },
     async (request) => actuals.rebuildTotals(actorOf(request)),
   );
-
 }

@@ -68,9 +68,7 @@ export function splitExact(total: string, weights: readonly string[], unit: stri
   const shares = W.map((w) => totalUnits.times(w).div(sumW)); // exact enough: decimal.js precision 20 digits
   const floors = shares.map((s) => s.floor());
   let left = totalUnits.minus(floors.reduce((a, b) => a.plus(b), new Decimal(0))).toNumber();
-  const order = shares
-    .map((s, i) => ({ i, frac: s.minus(floors[i]!) }))
-    .sort((a, b) => b.frac.comparedTo(a.frac) || a.i - b.i);
+  const order = shares.map((s, i) => ({ i, frac: s.minus(floors[i]!) })).sort((a, b) => b.frac.comparedTo(a.frac) || a.i - b.i);
   const units = [...floors];
   for (const { i } of order) {
     if (left <= 0) break;

@@ -96,7 +96,9 @@ export const PeriodLock = z
   .object({ period: z.string(), periodStart: z.string(), periodEnd: z.string(), lockedBy: z.string(), lockedAt: z.string() })
   .meta({ id: 'PeriodLock' });
 
-export const Part = z.object({ period: z.string(), partnerId: z.uuid().optional(), value: z.string(), targetId: z.uuid().optional() }).meta({ id: 'TargetPart' });
+export const Part = z
+  .object({ period: z.string(), partnerId: z.uuid().optional(), value: z.string(), targetId: z.uuid().optional() })
+  .meta({ id: 'TargetPart' });
 
 export const DecomposeInput = z
   .strictObject({

@@ -1,8 +1,22 @@
 export const targetSdl = /* GraphQL */ `
-  enum TargetMetric { sales_amount quantity new_customers collection_amount }
-  enum SalesBasis { sell_through sell_in }
-  enum DecomposeInto { quarters months }
-  enum AllocationBasis { weights last_year }
+  enum TargetMetric {
+    sales_amount
+    quantity
+    new_customers
+    collection_amount
+  }
+  enum SalesBasis {
+    sell_through
+    sell_in
+  }
+  enum DecomposeInto {
+    quarters
+    months
+  }
+  enum AllocationBasis {
+    weights
+    last_year
+  }
 
   type TargetSettings {
     "1 = calendar year; fiscal years are named by the calendar year they start in"
@@ -29,8 +43,15 @@ export const targetSdl = /* GraphQL */ `
     updatedAt: DateTime!
   }
 
-  type TargetEdge { cursor: String! node: Target! }
-  type TargetConnection { edges: [TargetEdge!]! nodes: [Target!]! pageInfo: PageInfo! }
+  type TargetEdge {
+    cursor: String!
+    node: Target!
+  }
+  type TargetConnection {
+    edges: [TargetEdge!]!
+    nodes: [Target!]!
+    pageInfo: PageInfo!
+  }
 
   type AchievementMonth {
     "YYYY-MM"
@@ -65,15 +86,44 @@ export const targetSdl = /* GraphQL */ `
     byMonth: [AchievementMonth!]
   }
 
-  type AchievementEdge { cursor: String! node: Achievement! }
-  type AchievementConnection { edges: [AchievementEdge!]! nodes: [Achievement!]! pageInfo: PageInfo! }
+  type AchievementEdge {
+    cursor: String!
+    node: Achievement!
+  }
+  type AchievementConnection {
+    edges: [AchievementEdge!]!
+    nodes: [Achievement!]!
+    pageInfo: PageInfo!
+  }
 
-  type TargetPart { period: String! partnerId: ID value: Decimal! targetId: ID }
-  type TargetSplit { period: String! metric: TargetMetric! total: Decimal! unit: Decimal! saved: Boolean! parts: [TargetPart!]! }
+  type TargetPart {
+    period: String!
+    partnerId: ID
+    value: Decimal!
+    targetId: ID
+  }
+  type TargetSplit {
+    period: String!
+    metric: TargetMetric!
+    total: Decimal!
+    unit: Decimal!
+    saved: Boolean!
+    parts: [TargetPart!]!
+  }
 
-  type PeriodLock { period: String! periodStart: Date! periodEnd: Date! lockedBy: String! lockedAt: DateTime! }
+  type PeriodLock {
+    period: String!
+    periodStart: Date!
+    periodEnd: Date!
+    lockedBy: String!
+    lockedAt: DateTime!
+  }
 
-  input TargetFilter { partnerId: ID period: String metric: TargetMetric }
+  input TargetFilter {
+    partnerId: ID
+    period: String
+    metric: TargetMetric
+  }
 
   input CreateTargetInput {
     partnerId: ID!
@@ -86,7 +136,11 @@ export const targetSdl = /* GraphQL */ `
     note: String
   }
 
-  input UpdateTargetInput { value: Decimal agreementId: ID note: String }
+  input UpdateTargetInput {
+    value: Decimal
+    agreementId: ID
+    note: String
+  }
 
   input DecomposeTargetInput {
     partnerId: ID!
@@ -101,7 +155,10 @@ export const targetSdl = /* GraphQL */ `
     save: Boolean
   }
 
-  input AllocationRecipient { partnerId: ID! weight: Decimal }
+  input AllocationRecipient {
+    partnerId: ID!
+    weight: Decimal
+  }
 
   input AllocateTargetInput {
     period: String!
@@ -114,7 +171,10 @@ export const targetSdl = /* GraphQL */ `
     save: Boolean
   }
 
-  input TargetSettingsInput { fiscalYearStartMonth: Int salesBasis: SalesBasis }
+  input TargetSettingsInput {
+    fiscalYearStartMonth: Int
+    salesBasis: SalesBasis
+  }
 
   extend type Partner {
     "achievement for a period (batched: one query for all partners in a result)"
@@ -126,7 +186,15 @@ export const targetSdl = /* GraphQL */ `
     targets(first: Int = 50, after: String, filter: TargetFilter): TargetConnection!
     targetSettings: TargetSettings!
     "partners with a target or an actual in the period, ranked by achievement"
-    networkAchievement(period: String!, metric: TargetMetric = sales_amount, asOf: Date, productLineId: ID, territoryId: ID, first: Int = 50, after: String): AchievementConnection!
+    networkAchievement(
+      period: String!
+      metric: TargetMetric = sales_amount
+      asOf: Date
+      productLineId: ID
+      territoryId: ID
+      first: Int = 50
+      after: String
+    ): AchievementConnection!
   }
 
   extend type Mutation {

@@ -1,6 +1,16 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireOwnPartner, requireScope, requireTenantUser, iso, decodeUuidCursor, rowsOf, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  requireOwnPartner,
+  requireScope,
+  requireTenantUser,
+  iso,
+  decodeUuidCursor,
+  rowsOf,
+  toPage,
+  type Actor,
+  type Page,
+} from '../../platform/kernel/index.js';
 import { targetSql, type FactStream } from './contract.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
@@ -61,7 +71,9 @@ export class TargetService {
   /** inside a write pass its transaction: on the embedded database (one connection) a read beside it would wait forever */
   async settings(actor: Actor, db: Db = this.store.db): Promise<Settings> {
     const [row] = await db.select().from(targetSettings).where(eq(targetSettings.tenantId, actor.tenantId));
-    return row ? { fiscalYearStartMonth: row.fiscalYearStartMonth, salesBasis: row.salesBasis, version: row.version } : { fiscalYearStartMonth: 1, salesBasis: 'sell_through', version: 0 };
+    return row
+      ? { fiscalYearStartMonth: row.fiscalYearStartMonth, salesBasis: row.salesBasis, version: row.version }
+      : { fiscalYearStartMonth: 1, salesBasis: 'sell_through', version: 0 };
   }
 
   async getSettings(actor: Actor): Promise<Settings> {
@@ -123,7 +135,10 @@ export class TargetService {
     return toTarget(row);
   }
 
-  async list(actor: Actor, input: { partnerId?: string | undefined; period?: string | undefined; metric?: Metric | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Target>> {
+  async list(
+    actor: Actor,
+    input: { partnerId?: string | undefined; period?: string | undefined; metric?: Metric | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Target>> {
     requireScope(actor, 'targets:read');
     const f = parseInput(TargetListQuery, { partnerId: input.partnerId, period: input.period, metric: input.metric });
     const conds: (SQL | undefined)[] = [eq(targets.tenantId, actor.tenantId)];
@@ -172,10 +187,14 @@ export class TargetService {
         .for('update');
       if (!before) throw notFound('target', id);
       if (opts.ifMatch !== undefined && opts.ifMatch !== before.version) {
-        throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the target is at version ${before.version}`, { extra: { currentVersion: before.version } });
+        throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the target is at version ${before.version}`, {
+          extra: { currentVersion: before.version },
+        });
       }
       if (patch.version !== undefined && patch.version !== before.version) {
-        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the target is at version ${before.version}`, { extra: { currentVersion: before.version } });
+        throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the target is at version ${before.version}`, {
+          extra: { currentVersion: before.version },
+        });
       }
       await this.assertUnlocked(w, { label: before.period, start: before.periodStart, end: before.periodEnd });
       return this.applyUpdate(w, before, patch);
@@ -187,10 +206,14 @@ export class TargetService {
     if (!agreementId) return;
     const a = await findAgreement(w.tx, w.tenantId, agreementId);
     if (!a) throw invalid('agreementId', `no agreement '${agreementId}' in this tenant`);
-    if (a.partnerId !== partnerId) throw invalid('agreementId', "is an agreement of another partner");
+    if (a.partnerId !== partnerId) throw invalid('agreementId', 'is an agreement of another partner');
   }
 
-  private async applyUpdate(w: Work, before: TargetRow, patch: { value?: string | undefined; agreementId?: string | null | undefined; note?: string | null | undefined }): Promise<Target> {
+  private async applyUpdate(
+    w: Work,
+    before: TargetRow,
+    patch: { value?: string | undefined; agreementId?: string | null | undefined; note?: string | null | undefined },
+  ): Promise<Target> {
     const old = toTarget(before);
     if (patch.agreementId !== undefined && patch.agreementId !== before.agreementId) await this.assertAgreement(w, before.partnerId, patch.agreementId);
     const changes: Partial<typeof targets.$inferInsert> = {};
@@ -211,7 +234,15 @@ export class TargetService {
 
   private async insert(
     w: Work,
-    d: { partnerId: string; metric: Metric; productLineId: string | null; territoryId: string | null; value: string; agreementId?: string | null | undefined; note?: string | null | undefined },
+    d: {
+      partnerId: string;
+      metric: Metric;
+      productLineId: string | null;
+      territoryId: string | null;
+      value: string;
+      agreementId?: string | null | undefined;
+      note?: string | null | undefined;
+    },
     p: Period,
   ): Promise<Target> {
     await this.assertAgreement(w, d.partnerId, d.agreementId);
@@ -239,7 +270,15 @@ export class TargetService {
   }
 
   /** create or update by key (decompose / allocate with save) */
-  private async upsert(w: Work, partnerId: string, p: Period, metric: Metric, productLineId: string | null, territoryId: string | null, value: string): Promise<Target> {
+  private async upsert(
+    w: Work,
+    partnerId: string,
+    p: Period,
+    metric: Metric,
+    productLineId: string | null,
+    territoryId: string | null,
+    value: string,
+  ): Promise<Target> {
     const existing = await this.findByKey(w, partnerId, p.label, metric, productLineId, territoryId, true);
     if (existing) return this.applyUpdate(w, existing, { value });
     return this.insert(w, { partnerId, metric, productLineId, territoryId, value }, p);
@@ -268,7 +307,7 @@ export class TargetService {
       .for('update');
     const byPartner = new Map(existing.map((r) => [r.partnerId, r]));
     const changed: { before: TargetRow; value: string }[] = [];
-    const fresh: typeof targets.$inferInsert[] = [];
+    const fresh: (typeof targets.$inferInsert)[] = [];
     for (const it of items) {
       const before = byPartner.get(it.partnerId);
       if (before) {
@@ -277,7 +316,20 @@ export class TargetService {
       } else {
         const id = uuidv7();
         out.set(it.partnerId, id);
-        fresh.push({ tenantId: w.tenantId, id, partnerId: it.partnerId, period: p.label, periodStart: p.start, periodEnd: p.end, metric, productLineId: null, territoryId: null, value: it.value, agreementId: null, note: null });
+        fresh.push({
+          tenantId: w.tenantId,
+          id,
+          partnerId: it.partnerId,
+          period: p.label,
+          periodStart: p.start,
+          periodEnd: p.end,
+          metric,
+          productLineId: null,
+          territoryId: null,
+          value: it.value,
+          agreementId: null,
+          note: null,
+        });
       }
     }
     if (changed.length) {
@@ -299,7 +351,10 @@ export class TargetService {
       }
     }
     for (let i = 0; i < fresh.length; i += 1000) {
-      const rows = await w.tx.insert(targets).values(fresh.slice(i, i + 1000)).returning();
+      const rows = await w.tx
+        .insert(targets)
+        .values(fresh.slice(i, i + 1000))
+        .returning();
       for (const row of rows) {
         const t = toTarget(row);
         w.audit({ resourceType: 'target', resourceId: t.id, action: 'create', before: null, after: t });
@@ -309,7 +364,15 @@ export class TargetService {
     return out;
   }
 
-  private async findByKey(w: Work, partnerId: string, period: string, metric: Metric, productLineId: string | null, territoryId: string | null, lock = false): Promise<TargetRow | undefined> {
+  private async findByKey(
+    w: Work,
+    partnerId: string,
+    period: string,
+    metric: Metric,
+    productLineId: string | null,
+    territoryId: string | null,
+    lock = false,
+  ): Promise<TargetRow | undefined> {
     const q = w.tx
       .select()
       .from(targets)
@@ -331,7 +394,10 @@ export class TargetService {
     const unique = [...new Set(ids)];
     const found = new Set((await partnersById(w.tx, w.tenantId, unique)).keys());
     const missing = unique.filter((id) => !found.has(id));
-    if (missing.length) throw new DomainError('VALIDATION_FAILED', `no partner ${missing.map((m) => `'${m}'`).join(', ')} in this tenant`, { errors: missing.map((m) => ({ path: 'partnerId', message: `no partner '${m}'` })) });
+    if (missing.length)
+      throw new DomainError('VALIDATION_FAILED', `no partner ${missing.map((m) => `'${m}'`).join(', ')} in this tenant`, {
+        errors: missing.map((m) => ({ path: 'partnerId', message: `no partner '${m}'` })),
+      });
   }
 
   /** A locked period refuses every target whose period overlaps it (locking 2026-Q3 freezes 2026, 2026-Q3 and 2026-07..09). */
@@ -339,7 +405,9 @@ export class TargetService {
     const rows = await w.tx
       .select({ period: targetPeriodLocks.period })
       .from(targetPeriodLocks)
-      .where(and(eq(targetPeriodLocks.tenantId, w.tenantId), sql`${targetPeriodLocks.periodStart} <= ${p.end} and ${targetPeriodLocks.periodEnd} >= ${p.start}`))
+      .where(
+        and(eq(targetPeriodLocks.tenantId, w.tenantId), sql`${targetPeriodLocks.periodStart} <= ${p.end} and ${targetPeriodLocks.periodEnd} >= ${p.start}`),
+      )
       .for('share');
     if (rows.length) {
       throw new DomainError('CONFLICT', `period ${rows.map((r) => r.period).join(', ')} is locked: targets for ${p.label} cannot change`, {
@@ -360,7 +428,12 @@ export class TargetService {
         .values({ tenantId: w.tenantId, period: p.label, periodStart: p.start, periodEnd: p.end, lockedBy: actor.subject })
         .onConflictDoNothing()
         .returning();
-      const [current] = row ? [row] : await w.tx.select().from(targetPeriodLocks).where(and(eq(targetPeriodLocks.tenantId, w.tenantId), eq(targetPeriodLocks.period, p.label)));
+      const [current] = row
+        ? [row]
+        : await w.tx
+            .select()
+            .from(targetPeriodLocks)
+            .where(and(eq(targetPeriodLocks.tenantId, w.tenantId), eq(targetPeriodLocks.period, p.label)));
       const lock = toLock(current!);
       if (row) {
         w.audit({ resourceType: 'target_period', resourceId: p.label, action: 'lock', before: null, after: lock });
@@ -386,7 +459,11 @@ export class TargetService {
 
   async locks(actor: Actor) {
     requireScope(actor, 'targets:read');
-    const rows = await this.store.db.select().from(targetPeriodLocks).where(eq(targetPeriodLocks.tenantId, actor.tenantId)).orderBy(asc(targetPeriodLocks.periodStart));
+    const rows = await this.store.db
+      .select()
+      .from(targetPeriodLocks)
+      .where(eq(targetPeriodLocks.tenantId, actor.tenantId))
+      .orderBy(asc(targetPeriodLocks.periodStart));
     return rows.map(toLock);
   }
 
@@ -458,7 +535,10 @@ export class TargetService {
           total = rows[0].value;
         }
         if (!recipients) {
-          const kids = await rowsOf<{ id: string }>(w?.tx ?? this.store.db, sql`select id from ${onboardingSql.partners(actor.tenantId)} p where parent_id = ${d.parentPartnerId} order by code`);
+          const kids = await rowsOf<{ id: string }>(
+            w?.tx ?? this.store.db,
+            sql`select id from ${onboardingSql.partners(actor.tenantId)} p where parent_id = ${d.parentPartnerId} order by code`,
+          );
           if (!kids.length) throw invalid('parentPartnerId', 'the parent partner has no child partners');
           recipients = kids.map((k) => ({ partnerId: k.id, weight: '1' }));
         }
@@ -480,7 +560,10 @@ export class TargetService {
         const settings = await this.settings(actor, w?.tx);
         const actual = await lastYearActuals(this.store, actor.tenantId, ids, prev, d.metric, settings.salesBasis, w);
         weights = ids.map((id) => actual.get(id) ?? '0');
-        if (weights.every((x) => Number(x) <= 0)) throw new DomainError('UNPROCESSABLE', `no positive actuals for ${prev.label} to allocate by`, { errors: [{ path: 'basis', message: `no actuals in ${prev.label}` }] });
+        if (weights.every((x) => Number(x) <= 0))
+          throw new DomainError('UNPROCESSABLE', `no positive actuals for ${prev.label} to allocate by`, {
+            errors: [{ path: 'basis', message: `no actuals in ${prev.label}` }],
+          });
         weights = weights.map((x) => (x.startsWith('-') ? '0' : x));
       }
       let values: string[] = [];
@@ -492,7 +575,14 @@ export class TargetService {
       }
       const out: SplitResult = { period: p.label, metric: d.metric, total: normalizeTotal(total, unit), unit, saved: !!w, parts: [] };
       if (w) await this.assertUnlocked(w, p);
-      const saved = w ? await this.upsertMany(w, p, d.metric, ids.map((partnerId, i) => ({ partnerId, value: values[i]! }))) : null;
+      const saved = w
+        ? await this.upsertMany(
+            w,
+            p,
+            d.metric,
+            ids.map((partnerId, i) => ({ partnerId, value: values[i]! })),
+          )
+        : null;
       for (let i = 0; i < ids.length; i++) {
         const part: SplitResult['parts'][number] = { period: p.label, partnerId: ids[i]!, value: values[i]! };
         if (saved) part.targetId = saved.get(ids[i]!)!;
@@ -521,7 +611,15 @@ function normalizeTotal(total: string, unit: string): string {
 }
 
 /** Last year's actuals per partner for a metric, from the monthly totals (new customers from partner_customers). */
-export async function lastYearActuals(store: Store, tenantId: string, ids: string[], p: Period, metric: Metric, basis: string, w: Work | null): Promise<Map<string, string>> {
+export async function lastYearActuals(
+  store: Store,
+  tenantId: string,
+  ids: string[],
+  p: Period,
+  metric: Metric,
+  basis: string,
+  w: Work | null,
+): Promise<Map<string, string>> {
   const arr = `{${ids.join(',')}}`;
   let q: SQL;
   if (metric === 'new_customers') {

@@ -1,34 +1,24 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  date,
-  foreignKey,
-  index,
-  integer,
-  numeric,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, date, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { onboardingKeys } from '../onboarding/contract.js';
 import type { Metric } from './target.rules.js';
 
 /** Per-tenant settings of the target module. */
-export const targetSettings = pgTable('target_settings', {
-  tenantId: text('tenant_id').primaryKey(),
-  fiscalYearStartMonth: integer('fiscal_year_start_month').notNull().default(1),
-  /** which fact stream sales_amount / quantity targets are measured on */
-  salesBasis: text('sales_basis').$type<'sell_through' | 'sell_in'>().notNull().default('sell_through'),
-  version: integer('version').notNull().default(1),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  check('target_settings_fy_ck', sql`${t.fiscalYearStartMonth} between 1 and 12`),
-  check('target_settings_basis_ck', sql`${t.salesBasis} in ('sell_through','sell_in')`),
-]);
+export const targetSettings = pgTable(
+  'target_settings',
+  {
+    tenantId: text('tenant_id').primaryKey(),
+    fiscalYearStartMonth: integer('fiscal_year_start_month').notNull().default(1),
+    /** which fact stream sales_amount / quantity targets are measured on */
+    salesBasis: text('sales_basis').$type<'sell_through' | 'sell_in'>().notNull().default('sell_through'),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('target_settings_fy_ck', sql`${t.fiscalYearStartMonth} between 1 and 12`),
+    check('target_settings_basis_ck', sql`${t.salesBasis} in ('sell_through','sell_in')`),
+  ],
+);
 
 /** Targets (销售任务): one value per partner, period, metric and optional product line or territory. */
 export const targets = pgTable(
@@ -94,10 +84,7 @@ export const sellInLines = pgTable(
     amount: qty('amount'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.externalId] }),
-    index('sell_in_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.externalId] }), index('sell_in_partner_date_idx').on(t.tenantId, t.partnerId, t.date)],
 );
 
 /** Sell-through lines (partner -> its customers), marked cross_region when outside the partner's rights. */
@@ -120,7 +107,9 @@ export const sellThroughLines = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.externalId] }),
     index('sell_through_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
-    index('sell_through_cross_region_idx').on(t.tenantId, t.partnerId, t.date).where(sql`cross_region`),
+    index('sell_through_cross_region_idx')
+      .on(t.tenantId, t.partnerId, t.date)
+      .where(sql`cross_region`),
   ],
 );
 
@@ -137,10 +126,7 @@ export const inventorySnapshots = pgTable(
     quantityOnHand: qty('quantity_on_hand'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.externalId] }),
-    index('inventory_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.externalId] }), index('inventory_partner_date_idx').on(t.tenantId, t.partnerId, t.date)],
 );
 
 /** Payments received (回款). */
@@ -155,10 +141,7 @@ export const collections = pgTable(
     invoiceRef: text('invoice_ref'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.externalId] }),
-    index('collections_partner_date_idx').on(t.tenantId, t.partnerId, t.date),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.externalId] }), index('collections_partner_date_idx').on(t.tenantId, t.partnerId, t.date)],
 );
 
 /**
@@ -191,8 +174,5 @@ export const partnerCustomers = pgTable(
     customerId: text('customer_id').notNull(),
     firstDate: date('first_date', { mode: 'string' }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.partnerId, t.customerId] }),
-    index('partner_customers_first_idx').on(t.tenantId, t.firstDate, t.partnerId),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.partnerId, t.customerId] }), index('partner_customers_first_idx').on(t.tenantId, t.firstDate, t.partnerId)],
 );

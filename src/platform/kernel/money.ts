@@ -19,7 +19,9 @@ export const canon = (v: Decimal.Value): string => new Dec(v).toFixed();
  * Intl's display digits are not ISO (IDR, HUF, COP would lose their cents, IQD two decimals), so the table is ours.
  */
 const MINOR: Record<string, number> = {
-  ...Object.fromEntries(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF', 'PTS'].map((c) => [c, 0])),
+  ...Object.fromEntries(
+    ['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF', 'PTS'].map((c) => [c, 0]),
+  ),
   ...Object.fromEntries(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((c) => [c, 3])),
   CLF: 4,
   UYW: 4,
@@ -54,7 +56,10 @@ export const DecimalInput = z
   .pipe(z.string().regex(DECIMAL_RE, 'must be a decimal number with at most 14 digits before and 4 after the point'));
 
 /** ISO 4217 currency code. */
-export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').describe('ISO 4217');
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
+  .describe('ISO 4217');
 
 /** An amount with its currency. */
 export const Money = z.object({ amount: DecimalString, currency: Currency }); // no registry id: importing the kernel must not add a component to openapi.yaml

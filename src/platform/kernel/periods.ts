@@ -103,7 +103,15 @@ function quarter(year: number, q: number, fyStart: number): Period {
 }
 
 function monthPeriod(year: number, month: number, fyStart: number): Period {
-  return { kind: 'month', label: `${year}-${pad2(month)}`, year, index: month, start: monthStart(year, month), end: dayBefore(monthStart(year, month + 1)), fyStart };
+  return {
+    kind: 'month',
+    label: `${year}-${pad2(month)}`,
+    year,
+    index: month,
+    start: monthStart(year, month),
+    end: dayBefore(monthStart(year, month + 1)),
+    fyStart,
+  };
 }
 
 export function formatPeriod(p: Pick<Period, 'kind' | 'year' | 'index'>): string {
