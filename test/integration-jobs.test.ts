@@ -35,7 +35,7 @@ const echoKind: ImportSpecFactory = (actor) => {
 };
 
 let t: TestApp;
-let now = Date.parse('2026-04-01T00:00:00Z');
+const now = Date.parse('2026-04-01T00:00:00Z');
 beforeAll(async () => {
   t = await setupTestApp();
   importsOf(t.app.store).register('test.echo', echoKind); // import kinds are per app instance

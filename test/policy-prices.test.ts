@@ -6,7 +6,6 @@ import { catalogFixture, makePartner, makePolicy, price } from './helpers/policy
 let t: TestApp;
 let admin: Client;
 let P: { id: string; code: string }; // tier gold, dealer, online
-let cat: Awaited<ReturnType<typeof catalogFixture>>;
 
 const SCOPES = ['partner', 'tier', 'partner_type', 'channel', 'default'] as const;
 const count = async (q: string) => Number((await t.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${q}`)))[0]!.n);
@@ -16,7 +15,7 @@ beforeAll(async () => {
   admin = t.client(await t.token());
   P = await makePartner(admin, 'P-GOLD', { tier: 'gold', type: 'dealer', channel: 'online' });
   const subsets = Array.from({ length: 32 }, (_, m) => ({ code: `S${m}` }));
-  cat = await catalogFixture(t, {
+  await catalogFixture(t, {
     lines: ['L1', 'L2'],
     products: [
       ...subsets,

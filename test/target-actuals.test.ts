@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from './helpers/app.js';
-import { createPartner, importCsv, importNdjson, seedCatalog, seedProducts } from './helpers/target.js';
+import { createPartner, importCsv, importNdjson, seedCatalog } from './helpers/target.js';
 
 let t: TestApp;
 let admin: Client;

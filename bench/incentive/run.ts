@@ -50,7 +50,7 @@ try {
 
   const store = new Store(database);
   const actor = systemActor(TENANT, 'bench');
-  const onboarding = createOnboardingServices(store);
+  createOnboardingServices(store);
   const target = createTargetServices(store);
   const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
   const program = await incentive.programs.create(actor, {

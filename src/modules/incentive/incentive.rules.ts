@@ -453,14 +453,6 @@ export function computeProgram(spec: ProgramSpec, inputs: PartnerInput[]): Progr
   return { lines, unit, total, requested, budgetCap: cap ?? null, prorated };
 }
 
-/** Sum of decimal strings, exact, as a fixed string in the unit's minor units. */
-export function sumAmounts(amounts: string[], unit: string): string {
-  return roundMoney(
-    amounts.reduce((a, b) => a.plus(b), d(0)),
-    unit,
-  );
-}
-
 /** What a partner needs to reach the next tier and what it would earn there (projection). */
 export function nextTier(
   spec: ProgramSpec,

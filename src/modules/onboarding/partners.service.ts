@@ -373,7 +373,11 @@ export class PartnerService {
         );
         const touched = new Set(res.map((r) => r.code));
         const counts = auditImport(w, 'partner', res, good.length);
-        for (const c of reparented) if (!touched.has(c)) (counts.updated++, counts.unchanged--);
+        for (const c of reparented) {
+          if (touched.has(c)) continue;
+          counts.updated++;
+          counts.unchanged--;
+        }
         if (res.length)
           w.emit({
             type: 'partner.imported',

@@ -12,7 +12,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { requireScope, rowsOf, type Actor } from '../../platform/kernel/index.js';
+import { isCalendarDate, requireScope, rowsOf, type Actor } from '../../platform/kernel/index.js';
 import { DomainError } from '../../platform/errors.js';
 import { stagedBatchWriter, type ImportRegistry, type ImportSpec, type RowError, type StagingTable } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
@@ -80,7 +80,6 @@ export type StageRow = { line: number } & Partial<Record<StageCol, string>>;
 
 const DEC = /^-?\d{1,14}(\.\d{1,4})?$/;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const dateCache = new Map<string, boolean>();
 function validDate(s: string): boolean {
@@ -92,10 +91,7 @@ function validDate(s: string): boolean {
 }
 
 function checkDate(s: string): boolean {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(s + 'T00:00:00Z');
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && Number(m[1]) >= 1900;
+  return isCalendarDate(s) && s >= '1900-01-01';
 }
 
 /** Validates one record's fields; returns the staging row or the field errors. */
@@ -362,9 +358,4 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor): 
 /** Registers the four fact streams as import kinds of an app instance. */
 export function registerFactImports(registry: ImportRegistry, store: Store): void {
   for (const s of STREAMS) registry.register(IMPORT_KINDS[s], (actor) => factImportSpec(store, s, actor));
-}
-
-export function streamOf(name: string): StreamName {
-  if ((STREAMS as readonly string[]).includes(name)) return name as StreamName;
-  throw new DomainError('NOT_FOUND', `no fact stream '${name}' (one of ${STREAMS.join(', ')})`);
 }

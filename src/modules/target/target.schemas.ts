@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../platform/kernel/index.js';
 import { z } from 'zod';
 import { METRICS } from './target.rules.js';
 
@@ -17,10 +18,7 @@ export const WeightString = z
 export const DateString = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'must be a calendar date YYYY-MM-DD');
+  .refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 
 export const TargetSettings = z
   .object({

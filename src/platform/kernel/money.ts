@@ -38,11 +38,6 @@ export function roundMoney(v: Decimal.Value, currency: string): string {
   return new Dec(v).toDecimalPlaces(n, Decimal.ROUND_HALF_UP).toFixed(n);
 }
 
-/** Half-up to a fixed scale (rates, scores, percentages), as a fixed-point string. */
-export function roundScale(v: Decimal.Value, scale: number): string {
-  return new Dec(v).toDecimalPlaces(scale, Decimal.ROUND_HALF_UP).toFixed(scale);
-}
-
 /** What numeric(18,4) stores: at most 14 digits before the point and 4 after. */
 export const DECIMAL_RE = /^-?\d{1,14}(\.\d{1,4})?$/;
 

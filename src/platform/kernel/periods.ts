@@ -44,7 +44,7 @@ export function dayBefore(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function addDays(date: string, n: number): string {
+function addDays(date: string, n: number): string {
   const d = new Date(date + 'T00:00:00Z');
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
@@ -73,15 +73,6 @@ export function parsePeriod(text: string, fyStart = 1): Period {
     return monthPeriod(year, month, fyStart);
   }
   return yearPeriod(year, fyStart);
-}
-
-export function isPeriod(text: string): boolean {
-  try {
-    parsePeriod(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function yearPeriod(year: number, fyStart: number): Period {
@@ -114,12 +105,6 @@ function monthPeriod(year: number, month: number, fyStart: number): Period {
   };
 }
 
-export function formatPeriod(p: Pick<Period, 'kind' | 'year' | 'index'>): string {
-  if (p.kind === 'year') return String(p.year);
-  if (p.kind === 'quarter') return `${p.year}-Q${p.index}`;
-  return `${p.year}-${pad2(p.index)}`;
-}
-
 /** Year -> its 4 quarters; quarter -> its 3 months; month -> []. With `into: 'month'` a year gives its 12 months. */
 export function children(p: Period, into?: PeriodKind): Period[] {
   if (p.kind === 'month') return [];
@@ -139,7 +124,7 @@ export function contains(outer: Period, inner: Period): boolean {
   return outer.start <= inner.start && inner.end <= outer.end;
 }
 
-export function overlaps(a: Pick<Period, 'start' | 'end'>, b: Pick<Period, 'start' | 'end'>): boolean {
+function overlaps(a: Pick<Period, 'start' | 'end'>, b: Pick<Period, 'start' | 'end'>): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 
@@ -165,7 +150,8 @@ export function elapsedDays(p: Pick<Period, 'start' | 'end'>, asOf: string): num
 /** First days of the calendar months the period spans. */
 export function monthsOf(p: Pick<Period, 'start' | 'end'>): string[] {
   const out: string[] = [];
-  let [y, m] = p.start.split('-').map(Number) as [number, number];
+  const [y, m0] = p.start.split('-').map(Number) as [number, number];
+  let m = m0;
   for (;;) {
     const s = monthStart(y, m);
     if (s > p.end) break;

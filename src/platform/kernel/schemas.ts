@@ -28,12 +28,6 @@ export function isCalendarDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-/** A calendar date YYYY-MM-DD. */
-export const DateString = z.string().trim().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
-
-/** An id or the tenant's code of a resource ("partner": its uuid or its code). */
-export const IdOrCode = z.string().trim().min(1).max(64);
-
 /** ISO 8601 UTC timestamp of a database value (either driver), null stays null. */
 export const iso = (d: Date | string | null | undefined): string | null =>
   d === null || d === undefined ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString();
