@@ -132,8 +132,9 @@ export async function lockTemplate(w: Work, idOrCode: string): Promise<TemplateR
   return t;
 }
 
-export async function findVersion(db: Db, tenantId: string, templateId: string, versionNo: number): Promise<VersionRow> {
-  const [v] = await db
+/** A template's version, or undefined; `lock` holds it for the rest of the transaction. */
+export async function versionRow(db: Db, tenantId: string, templateId: string, versionNo: number, lock = false): Promise<VersionRow | undefined> {
+  const q = db
     .select()
     .from(scorecardTemplateVersions)
     .where(
@@ -143,6 +144,12 @@ export async function findVersion(db: Db, tenantId: string, templateId: string, 
         eq(scorecardTemplateVersions.versionNo, versionNo),
       ),
     );
+  const [v] = lock ? await q.for('update') : await q;
+  return v;
+}
+
+export async function findVersion(db: Db, tenantId: string, templateId: string, versionNo: number): Promise<VersionRow> {
+  const v = await versionRow(db, tenantId, templateId, versionNo);
   if (!v) throw notFound('scorecard template version', String(versionNo));
   return v;
 }

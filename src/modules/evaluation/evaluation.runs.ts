@@ -7,7 +7,7 @@ import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { codesToIds, partnersById } from '../onboarding/contract.js';
 import type { ActionService } from './evaluation.actions.js';
-import { EVALUATION_EVENTS, findTemplate, READ, runRow, toRun, WRITE } from './evaluation.common.js';
+import { EVALUATION_EVENTS, findTemplate, READ, runRow, toRun, versionRow, WRITE } from './evaluation.common.js';
 import type { KpiKind } from './evaluation.rules.js';
 import { RunCreate, RunListQuery, type Run } from './evaluation.schemas.js';
 import { insertResultKpisSql, insertResultsSql, type ComputedSource } from './evaluation.sql.js';
@@ -44,17 +44,7 @@ export class RunService {
     return this.store.write(actor, async (w) => {
       const t = await findTemplate(w.tx, w.tenantId, data.template);
       const versionNo = data.templateVersion ?? t.latestVersion;
-      const [v] = await w.tx
-        .select()
-        .from(scorecardTemplateVersions)
-        .where(
-          and(
-            eq(scorecardTemplateVersions.tenantId, w.tenantId),
-            eq(scorecardTemplateVersions.templateId, t.id),
-            eq(scorecardTemplateVersions.versionNo, versionNo),
-          ),
-        )
-        .for('update');
+      const v = await versionRow(w.tx, w.tenantId, t.id, versionNo, true);
       if (!v) throw invalid('templateVersion', `template '${t.code}' has no version ${versionNo}`);
       const kinds = [...new Set(v.kpis.filter((k) => k.source === 'computed' && k.kind && k.kind !== 'training_completion').map((k) => k.kind!))];
       const available = new Set(this.computed?.kinds ?? []);

@@ -5,7 +5,19 @@ import { DomainError } from '../../platform/errors.js';
 import { decodeCursorOf, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { checkDef, findTemplate, findVersion, lockTemplate, toDef, toTemplate, toVersion, READ, WRITE, type VersionRow } from './evaluation.common.js';
+import {
+  checkDef,
+  findTemplate,
+  findVersion,
+  lockTemplate,
+  toDef,
+  toTemplate,
+  toVersion,
+  READ,
+  versionRow,
+  WRITE,
+  type VersionRow,
+} from './evaluation.common.js';
 import type { TemplateDef } from './evaluation.rules.js';
 import { TemplateCreate, TemplateUpdate, type Template, type TemplateVersion } from './evaluation.schemas.js';
 import { scorecardTemplates, scorecardTemplateVersions } from './evaluation.tables.js';
@@ -66,17 +78,7 @@ export class TemplateService {
           extra: { currentVersion: t.version },
         });
       }
-      const [latest] = await w.tx
-        .select()
-        .from(scorecardTemplateVersions)
-        .where(
-          and(
-            eq(scorecardTemplateVersions.tenantId, w.tenantId),
-            eq(scorecardTemplateVersions.templateId, t.id),
-            eq(scorecardTemplateVersions.versionNo, t.latestVersion),
-          ),
-        )
-        .for('update');
+      const latest = await versionRow(w.tx, w.tenantId, t.id, t.latestVersion, true);
       const before = toTemplate(t, latest!);
       let v: VersionRow;
       let versionNo = t.latestVersion;

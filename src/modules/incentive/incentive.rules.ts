@@ -1,3 +1,4 @@
+import { DomainError } from '../../platform/errors.js';
 /**
  * The incentive calculation engine: pure functions, no I/O. Decimal strings in, decimal strings out; every
  * intermediate value is a decimal.js Decimal (40 significant digits, half-up), never a JS number.
@@ -79,6 +80,20 @@ const HUNDRED = d(100);
  * Semantic checks a schema cannot express. Paths are relative to the rule set ("tiers.2.threshold").
  * Returns every problem at once, empty when valid.
  */
+/** Throws VALIDATION_FAILED naming every problem of a rule set (paths under `rules.`), as a program create/update and a simulation answer. */
+export function assertRuleSet(type: ProgramType, r: RuleSet): void {
+  const errs = validateRuleSet(type, r);
+  if (!errs.length) return;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    errs
+      .map((e) => `rules.${e.path}: ${e.message}`)
+      .slice(0, 3)
+      .join('; '),
+    { errors: errs.map((e) => ({ path: `rules.${e.path}`, message: e.message })) },
+  );
+}
+
 export function validateRuleSet(type: ProgramType, r: RuleSet): RuleError[] {
   const errs: RuleError[] = [];
   const needsTiers = type !== 'penalty' && type !== 'recognition';

@@ -4,7 +4,7 @@ import { decodeUuidCursor, requireScope, requireTenantUser, toPage, type Actor, 
 import { DomainError, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { validateRuleSet } from './incentive.rules.js';
+import { assertRuleSet } from './incentive.rules.js';
 import { ProgramCreate, ProgramListQuery, ProgramUpdate, type Program } from './incentive.schemas.js';
 import { incentivePrograms, type ProgramRow, type ProgramStatus } from './incentive.tables.js';
 
@@ -138,19 +138,7 @@ export class ProgramService {
         }
       }
       const rules = fields.rules ?? (before.rules as Program['rules']);
-      const errs = validateRuleSet(before.type, rules);
-      if (errs.length) {
-        throw new DomainError(
-          'VALIDATION_FAILED',
-          errs
-            .map((e) => `rules.${e.path}: ${e.message}`)
-            .slice(0, 3)
-            .join('; '),
-          {
-            errors: errs.map((e) => ({ path: `rules.${e.path}`, message: e.message })),
-          },
-        );
-      }
+      assertRuleSet(before.type, rules);
       const changes: Partial<typeof incentivePrograms.$inferInsert> = {};
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) (changes as Record<string, unknown>)[k] = v;
       const old = toProgram(before);

@@ -22,7 +22,7 @@ import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AwardService } from './awards.service.js';
 import type { PeriodSource } from './contract.js';
-import { computeProgram, nextTier, validateRuleSet, type Line, type PartnerInput, type ProgramSpec, type RuleSet } from './incentive.rules.js';
+import { computeProgram, nextTier, assertRuleSet, type Line, type PartnerInput, type ProgramSpec, type RuleSet } from './incentive.rules.js';
 import { Period, RuleSetSchema } from './incentive.schemas.js';
 
 export type { Run, RunLine } from './runs.model.js';
@@ -473,19 +473,7 @@ export class RunService {
     requireTenantUser(actor, 'incentives:read');
     const data = parseInput(Simulate, input);
     const program = await this.program(actor, programRef);
-    const errs = validateRuleSet(program.type, data.rules);
-    if (errs.length) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        errs
-          .map((e) => `rules.${e.path}: ${e.message}`)
-          .slice(0, 3)
-          .join('; '),
-        {
-          errors: errs.map((e) => ({ path: `rules.${e.path}`, message: e.message })),
-        },
-      );
-    }
+    assertRuleSet(program.type, data.rules);
     const [last] = await this.store.db
       .select()
       .from(incentiveRuns)
