@@ -11,7 +11,6 @@ export const PARTNER_ACTIONS = ['review', 'approve', 'reject', 'activate', 'susp
 export type PartnerAction = (typeof PARTNER_ACTIONS)[number];
 /** The actions exposed as REST/GraphQL lifecycle endpoints; the others are taken by the application flow. */
 export const PUBLIC_PARTNER_ACTIONS = ['activate', 'suspend', 'reinstate', 'terminate'] as const;
-type PublicPartnerAction = (typeof PUBLIC_PARTNER_ACTIONS)[number];
 
 const PARTNER_MACHINE: Record<PartnerAction, { from: readonly PartnerStatus[]; to: PartnerStatus }> = {
   review: { from: ['applicant'], to: 'under_review' },

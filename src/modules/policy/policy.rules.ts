@@ -7,7 +7,6 @@ import type { DiscountRule, ScopeKind, TermField } from './policy.schemas.js';
 
 /** Precedence, most specific first. */
 export const PRECEDENCE: readonly ScopeKind[] = ['partner', 'tier', 'partner_type', 'channel', 'default'];
-const scopeRank = (k: ScopeKind) => PRECEDENCE.indexOf(k);
 
 export interface ScopeRef {
   kind: ScopeKind;

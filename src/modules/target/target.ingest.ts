@@ -13,7 +13,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { isCalendarDate, requireScope, rowsOf, type Actor } from '../../platform/kernel/index.js';
-import { DomainError } from '../../platform/errors.js';
 import { stagedBatchWriter, type ImportRegistry, type ImportSpec, type RowError, type StagingTable } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import { onboardingSql } from '../onboarding/contract.js';

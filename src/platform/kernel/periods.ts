@@ -44,12 +44,6 @@ export function dayBefore(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-function addDays(date: string, n: number): string {
-  const d = new Date(date + 'T00:00:00Z');
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
 /** whole days from a to b (b - a) */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86_400_000);
@@ -122,10 +116,6 @@ export function children(p: Period, into?: PeriodKind): Period[] {
 /** Whether `outer` covers every day of `inner`. */
 export function contains(outer: Period, inner: Period): boolean {
   return outer.start <= inner.start && inner.end <= outer.end;
-}
-
-function overlaps(a: Pick<Period, 'start' | 'end'>, b: Pick<Period, 'start' | 'end'>): boolean {
-  return a.start <= b.end && b.start <= a.end;
 }
 
 /** The same period one year earlier (2026-Q3 -> 2025-Q3, 2026-07 -> 2025-07). */
