@@ -5,8 +5,6 @@
 import { canon, Dec, dec, roundMoney } from '../../platform/kernel/index.js';
 import type { DiscountRule, ScopeKind, TermField } from './policy.schemas.js';
 
-/** Precedence, most specific first. */
-export const PRECEDENCE: readonly ScopeKind[] = ['partner', 'tier', 'partner_type', 'channel', 'default'];
 
 export interface ScopeRef {
   kind: ScopeKind;
