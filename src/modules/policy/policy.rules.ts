@@ -5,7 +5,6 @@
 import { canon, Dec, dec, roundMoney } from '../../platform/kernel/index.js';
 import type { DiscountRule, ScopeKind, TermField } from './policy.schemas.js';
 
-
 export interface ScopeRef {
   kind: ScopeKind;
   value: string | null;
