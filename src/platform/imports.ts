@@ -66,7 +66,7 @@ export const ImportReportSchema = z
       .array(
         z.object({
           path: z.string().optional(),
-          message: z.string().describe('the reason, with numbers and quoted values replaced by N and …'),
+          message: z.string().describe("the reason, with numbers replaced by N and values quoted in '' by …"),
           count: z.number().int(),
         }),
       )
@@ -195,7 +195,6 @@ class Rollback extends Error {}
 function reasonOf(message: string): string {
   return message
     .replace(/'[^']*'/g, "'…'")
-    .replace(/"[^"]*"/g, '"…"')
     .replace(/\d+(\.\d+)?/g, 'N')
     .slice(0, 200);
 }
