@@ -4291,7 +4291,7 @@ export interface components {
             /** @description every error of the import counted by field and reason, most frequent first (at most 100 reasons; the rest under "other reasons") */
             errorCounts: {
                 path?: string;
-                /** @description the reason, with numbers and quoted values replaced by N and … */
+                /** @description the reason, with numbers replaced by N and values quoted in '' by … */
                 message: string;
                 count: number;
             }[];
@@ -4317,7 +4317,7 @@ export interface components {
             /** @description every error of the import counted by field and reason, most frequent first (at most 100 reasons; the rest under "other reasons") */
             errorCounts: {
                 path?: string;
-                /** @description the reason, with numbers and quoted values replaced by N and … */
+                /** @description the reason, with numbers replaced by N and values quoted in '' by … */
                 message: string;
                 count: number;
             }[];
