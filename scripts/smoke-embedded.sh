@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 dir=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 log="$dir/server.log"
-DATABASE_URL= DATA_DIR="$dir/data" PORT=$port LOG_LEVEL=warn npm start >"$log" 2>&1 &
+DATABASE_URL= DATA_DIR="$dir/data" PORT=$port LOG_LEVEL=info npm start >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 for i in $(seq 1 120); do
@@ -26,6 +26,17 @@ code=$(curl -s -o "$dir/created.json" -w '%{http_code}' -H "Authorization: Beare
 id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).id)' "$dir/created.json")
 code=$(curl -s -o "$dir/read.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$base/v1/partners/$id")
 [ "$code" = 200 ] && grep -q 'SMOKE-1' "$dir/read.json" || { echo "smoke: read back answered $code"; exit 1; }
+# SIGTERM to `npm start` (what a process manager sends) must reach the server: it finishes and exits, the port closes
+server=$(pgrep -P $pid | head -1 || true)
 kill -TERM $pid
+for i in $(seq 1 100); do
+  kill -0 $pid 2>/dev/null || { [ -n "$server" ] && kill -0 "$server" 2>/dev/null; } || break
+  sleep 0.25
+done
+if kill -0 $pid 2>/dev/null || { [ -n "$server" ] && kill -0 "$server" 2>/dev/null; }; then
+  echo "smoke: still running 25 s after SIGTERM (npm $pid, server ${server:-?})"; exit 1
+fi
 wait $pid || true
-echo "smoke: embedded PGlite server started, seeded, created and read back a partner, shut down on SIGTERM"
+if curl -s -o /dev/null -m 2 "$base/healthz"; then echo "smoke: port $port still answers after SIGTERM"; exit 1; fi
+grep -q '"signal":"SIGTERM"' "$log" || { cat "$log"; echo "smoke: the server did not log its SIGTERM shutdown"; exit 1; }
+echo "smoke: embedded PGlite server started, seeded, created and read back a partner, shut down on SIGTERM (process gone, port closed)"

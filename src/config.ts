@@ -4,6 +4,8 @@ const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v
 
 const positiveInt = z.coerce.number('must be a positive integer').int('must be a positive integer').positive('must be a positive integer');
 
+const nonNegativeInt = z.coerce.number('must be an integer >= 0').int('must be an integer >= 0').min(0, 'must be an integer >= 0');
+
 export const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -34,6 +36,14 @@ export const ConfigSchema = z
     WEBHOOK_CONCURRENCY: positiveInt.optional(),
     WORKER_POLL_MS: positiveInt.optional(),
     JOB_LEASE_MS: positiveInt.optional(),
+    /** database failure behaviour (issue 13): session timeouts of API requests (PostgreSQL; 0 = none), connect timeout */
+    DB_STATEMENT_TIMEOUT_MS: nonNegativeInt.default(30_000),
+    DB_LOCK_TIMEOUT_MS: nonNegativeInt.default(5_000),
+    DB_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+    /** statement timeout of `npm run worker` processes (import jobs, webhook delivery, scheduled jobs) */
+    DB_WORKER_STATEMENT_TIMEOUT_MS: nonNegativeInt.default(300_000),
+    /** rejected rows an import report lists (the rest are only counted, by reason) */
+    IMPORT_MAX_ERRORS: positiveInt.default(1_000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWKS_URL) {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { Database } from './platform/db.js';
+import { Database, installProcessGuards } from './platform/db.js';
 import { mintToken, resolveJwtSecret } from './platform/tokens.js';
 import { DEMO_TENANT, seedDemo } from './seed.js';
 import { startBackground } from './services.js';
@@ -22,9 +22,15 @@ async function main() {
   const database = new Database({
     ...(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: resolve(config.DATA_DIR, 'pglite') }),
     poolMax: config.DATABASE_POOL_MAX,
+    connectTimeoutSeconds: config.DB_CONNECT_TIMEOUT_MS / 1000,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.DB_LOCK_TIMEOUT_MS,
   });
   await database.migrate();
   const app = await buildApp({ config: { ...config, ...(secret ? { JWT_SECRET: secret } : {}) }, database });
+  // a lost database connection or a stray rejection is logged, never the end of the process
+  installProcessGuards(app.log);
+  app.store.importMaxErrors = config.IMPORT_MAX_ERRORS;
 
   const seed = config.SEED_DEMO ?? embedded;
   if (seed) await seedDemo(app);

@@ -9,7 +9,7 @@
  */
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
-import { Database } from './platform/db.js';
+import { Database, installProcessGuards } from './platform/db.js';
 import { loggerOptions } from './platform/logging.js';
 import { Store } from './platform/store.js';
 import { createServices, startBackground, stopBackground } from './services.js';
@@ -30,9 +30,19 @@ async function main() {
     process.exit(2);
   }
   const log = pino(loggerOptions(config.LOG_LEVEL));
-  const database = new Database({ url: config.DATABASE_URL, poolMax: Math.min(config.DATABASE_POOL_MAX, 10) });
+  installProcessGuards(log);
+  // background work gets the longer statement timeout (imports, large sweeps); the lock timeout is the same
+  const database = new Database({
+    url: config.DATABASE_URL,
+    poolMax: Math.min(config.DATABASE_POOL_MAX, 10),
+    connectTimeoutSeconds: config.DB_CONNECT_TIMEOUT_MS / 1000,
+    statementTimeoutMs: config.DB_WORKER_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.DB_LOCK_TIMEOUT_MS,
+  });
   await database.migrate();
-  const services = createServices(new Store(database), config);
+  const store = new Store(database);
+  store.importMaxErrors = config.IMPORT_MAX_ERRORS;
+  const services = createServices(store, config);
   startBackground(services, config, { onError: (err) => log.error({ err }, 'background work failed') });
   log.info({ scheduled: services.scheduler.names }, 'worker started: webhook delivery, import jobs, scheduled jobs');
 

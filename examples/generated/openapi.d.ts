@@ -4281,13 +4281,20 @@ export interface components {
             created: number;
             updated: number;
             unchanged: number;
-            /** @description rejected rows, first 1,000 */
+            /** @description errors of the rejected rows, the first IMPORT_MAX_ERRORS (default 1,000) */
             errors: {
                 line: number;
                 path?: string;
                 message: string;
             }[];
             errorsTruncated: boolean;
+            /** @description every error of the import counted by field and reason, most frequent first (at most 100 reasons; the rest under "other reasons") */
+            errorCounts: {
+                path?: string;
+                /** @description the reason, with numbers replaced by N and values quoted in '' by … */
+                message: string;
+                count: number;
+            }[];
         };
         ImportReportInput: {
             dryRun: boolean;
@@ -4300,13 +4307,20 @@ export interface components {
             created: number;
             updated: number;
             unchanged: number;
-            /** @description rejected rows, first 1,000 */
+            /** @description errors of the rejected rows, the first IMPORT_MAX_ERRORS (default 1,000) */
             errors: {
                 line: number;
                 path?: string;
                 message: string;
             }[];
             errorsTruncated: boolean;
+            /** @description every error of the import counted by field and reason, most frequent first (at most 100 reasons; the rest under "other reasons") */
+            errorCounts: {
+                path?: string;
+                /** @description the reason, with numbers replaced by N and values quoted in '' by … */
+                message: string;
+                count: number;
+            }[];
         };
         IncentiveApprove: {
             version?: number;

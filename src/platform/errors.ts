@@ -22,7 +22,12 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal server error' },
   UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'The database is unavailable; retry later' },
+  DATABASE_TIMEOUT: { status: 503, title: 'The database did not finish in time (statement or lock timeout); retry later' },
 } as const;
+
+/** Codes answered with a `Retry-After` header (seconds): transient failures a client should retry. */
+export const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = { DATABASE_UNAVAILABLE: 2, DATABASE_TIMEOUT: 2, UNAVAILABLE: 2 };
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -99,9 +104,67 @@ export function validationError(errors: FieldError[]): DomainError {
   });
 }
 
-/** Database errors that are a client's doing, mapped to problems; anything else stays a 500. */
+/**
+ * Driver-level codes (postgres.js, node:net) of a connection that could not be made or was lost: the database
+ * is unreachable, not the request wrong.
+ */
+const CONNECTION_ERROR_CODES = new Set([
+  'DATABASE_UNAVAILABLE', // db.ts: failing fast while a probe finds the database unreachable
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether an error means the driver's connection is gone (closed, reset, refused, or the server ended the
+ * session): nothing more may be sent on it.
+ */
+export function isConnectionLost(err: unknown): boolean {
+  const code = driverError(err)?.code;
+  if (typeof code !== 'string') return false;
+  return CONNECTION_ERROR_CODES.has(code) || (code.length === 5 && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03'));
+}
+
+/** The error a driver threw, under drizzle's wrapper (DrizzleQueryError keeps it as `cause`). */
+function driverError(err: unknown): { code?: unknown; errno?: unknown; message?: string } | undefined {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    if (typeof e.code === 'string') return e as never;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+/** The database is unreachable or out of connections (connection errors, SQLSTATE 08xxx, 53xxx, 57P01-57P03). */
+export function databaseUnavailable(err: unknown): DomainError | undefined {
+  const e = driverError(err);
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  if (!code) return undefined;
+  if (CONNECTION_ERROR_CODES.has(code)) return new DomainError('DATABASE_UNAVAILABLE', 'The database cannot be reached; retry later');
+  if (code.length === 5 && (code.startsWith('08') || code.startsWith('53') || code === '57P01' || code === '57P02' || code === '57P03')) {
+    return new DomainError(
+      'DATABASE_UNAVAILABLE',
+      code === '53300' ? 'The database has no free connection; retry later' : 'The database cannot take the request now; retry later',
+    );
+  }
+  return undefined;
+}
+
+/** Database errors that are a client's doing, or transient, mapped to problems; anything else stays a 500. */
 export function fromDatabaseError(err: unknown): DomainError | undefined {
-  const e = (err as { cause?: unknown })?.cause && !(err as { code?: string }).code ? (err as { cause: unknown }).cause : err;
+  const unavailable = databaseUnavailable(err);
+  if (unavailable) return unavailable;
+  const e = driverError(err) ?? err;
   const pg = e as { code?: string; constraint_name?: string; constraint?: string; detail?: string; message?: string };
   if (!pg || typeof pg.code !== 'string' || pg.code.length !== 5) return undefined;
   const constraint = pg.constraint_name ?? pg.constraint;
@@ -126,6 +189,15 @@ export function fromDatabaseError(err: unknown): DomainError | undefined {
     case '40001':
     case '40P01':
       return new DomainError('CONFLICT', 'Concurrent update; retry the request');
+    // statement_timeout (57014, also a cancel) and lock_timeout (55P03): never a hung request, a retryable 503
+    case '57014':
+      return new DomainError('DATABASE_TIMEOUT', 'The database statement took longer than the statement timeout and was cancelled; retry later', {
+        extra: { reason: 'statement_timeout' },
+      });
+    case '55P03':
+      return new DomainError('DATABASE_TIMEOUT', 'A row or table needed by the request stayed locked longer than the lock timeout; retry later', {
+        extra: { reason: 'lock_timeout' },
+      });
     default:
       // class 22, data exceptions: a value the client sent (bad format, out of range, NUL byte, too long)
       if (pg.code.startsWith('22'))
@@ -170,6 +242,8 @@ function fastifyClientError(err: FastifyError): DomainError | undefined {
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {
+  const retryAfter = RETRY_AFTER_SECONDS[problem.code];
+  if (retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 
@@ -194,7 +268,9 @@ async function errorsPlugin(app: FastifyInstance) {
       domain = new DomainError('INTERNAL', 'An unexpected error occurred; it has been logged');
     } else {
       domain = (!(err instanceof DomainError) && fastifyClientError(err)) || toDomainError(err);
-      if (domain.status >= 500) request.log.error({ err }, 'unhandled error');
+      if (domain.code === 'DATABASE_UNAVAILABLE' || domain.code === 'DATABASE_TIMEOUT')
+        request.log.warn({ err: { message: err.message, code: err.code } }, domain.message);
+      else if (domain.status >= 500) request.log.error({ err }, 'unhandled error');
     }
     return sendProblem(reply, domain.toProblem(request.url));
   });

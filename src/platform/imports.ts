@@ -35,11 +35,17 @@ export const IMPORT_CONTENT_TYPES: Record<string, ImportFormat> = {
   'application/x-jsonlines': 'ndjson',
 };
 
+/** Rejected rows' errors a report lists by default (IMPORT_MAX_ERRORS). */
+export const DEFAULT_IMPORT_MAX_ERRORS = 1000;
+
 export interface RowError {
   line: number;
   path?: string;
   message: string;
 }
+
+/** Distinct reasons an import report counts (the rest are counted together): the report stays small. */
+export const MAX_REASONS = 100;
 
 export const RowErrorSchema = z.object({ line: z.number().int(), path: z.string().optional(), message: z.string() });
 
@@ -54,8 +60,17 @@ export const ImportReportSchema = z
     created: z.number().int(),
     updated: z.number().int(),
     unchanged: z.number().int(),
-    errors: z.array(RowErrorSchema).describe('rejected rows, first 1,000'),
+    errors: z.array(RowErrorSchema).describe('errors of the rejected rows, the first IMPORT_MAX_ERRORS (default 1,000)'),
     errorsTruncated: z.boolean(),
+    errorCounts: z
+      .array(
+        z.object({
+          path: z.string().optional(),
+          message: z.string().describe("the reason, with numbers replaced by N and values quoted in '' by …"),
+          count: z.number().int(),
+        }),
+      )
+      .describe(`every error of the import counted by field and reason, most frequent first (at most ${MAX_REASONS} reasons; the rest under "other reasons")`),
   })
   .meta({ id: 'ImportReport' });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
@@ -176,11 +191,33 @@ export function stagedBatchWriter<C extends string, T extends Partial<Record<C, 
 
 class Rollback extends Error {}
 
+/** The reason of an error without the values it quotes (so that counts by reason stay few). */
+function reasonOf(message: string): string {
+  return message
+    .replace(/'[^']*'/g, "'…'")
+    .replace(/\d+(\.\d+)?/g, 'N')
+    .slice(0, 200);
+}
+
 /**
  * An empty report and the function that records one rejected row (one error per offending field), keeping
- * the first `maxErrors` errors.
+ * the first `maxErrors` errors and a count per reason (at most MAX_REASONS distinct reasons): nothing else is
+ * kept per rejected row, so memory stays flat however many rows are rejected.
  */
-export function newImportReport(dryRun: boolean, allOrNothing: boolean, maxErrors = 1000) {
+export function newImportReport(dryRun: boolean, allOrNothing: boolean, maxErrors = DEFAULT_IMPORT_MAX_ERRORS) {
+  const counts = new Map<string, { path?: string; message: string; count: number }>();
+  const count = (e: RowError) => {
+    const message = reasonOf(e.message);
+    let key = `${e.path ?? ''}\u0000${message}`;
+    let c = counts.get(key);
+    if (!c && counts.size >= MAX_REASONS) {
+      key = 'other';
+      c = counts.get(key);
+      if (!c) counts.set(key, (c = { message: 'other reasons', count: 0 }));
+    }
+    if (!c) counts.set(key, (c = { ...(e.path ? { path: e.path } : {}), message, count: 0 }));
+    c.count++;
+  };
   const report: ImportReport = {
     dryRun,
     allOrNothing,
@@ -193,15 +230,22 @@ export function newImportReport(dryRun: boolean, allOrNothing: boolean, maxError
     unchanged: 0,
     errors: [],
     errorsTruncated: false,
+    errorCounts: [],
   };
   const reject = (errors: RowError[]) => {
     report.rejected++;
     for (const e of errors) {
+      count(e);
       if (report.errors.length < maxErrors) report.errors.push(e);
       else report.errorsTruncated = true;
     }
   };
-  return { report, reject };
+  /** fills `errorCounts` (call once the import is over) */
+  const finish = () => {
+    report.errorCounts = [...counts.values()].sort((a, b) => b.count - a.count);
+    return report;
+  };
+  return { report, reject, finish };
 }
 
 /** Errors a batch writer refused, grouped by line (one rejected row each). */
@@ -215,7 +259,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
   const batchSize = opts.batchSize ?? spec.batchSize ?? 1000;
   const dryRun = !!opts.dryRun;
   const allOrNothing = !!opts.allOrNothing;
-  const { report, reject: rejectRow } = newImportReport(dryRun, allOrNothing, opts.maxErrors);
+  const { report, reject: rejectRow, finish } = newImportReport(dryRun, allOrNothing, opts.maxErrors ?? store.importMaxErrors);
   const reject = (...errors: RowError[]) => rejectRow(errors);
   const { schema } = spec;
   if (!spec.validate && !schema) throw new Error('an import spec needs a schema or a validate function');
@@ -313,6 +357,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     });
     report.committed = report.accepted > 0;
   }
+  finish();
   const { onCommitted } = spec;
   if (report.committed && onCommitted) {
     await store.write(actor, async (w) => {

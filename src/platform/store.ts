@@ -135,6 +135,8 @@ export type CommitListener = (tenantId: string) => void;
  */
 export class Store {
   private readonly listeners: CommitListener[] = [];
+  /** errors of rejected rows an import report lists (IMPORT_MAX_ERRORS; server.ts and worker.ts set it) */
+  importMaxErrors = 1000;
 
   constructor(readonly database: Database) {}
 
