@@ -12,6 +12,7 @@ import type { Database } from './platform/db.js';
 import errors from './platform/errors.js';
 import graphql from './platform/graphql.js';
 import health from './platform/health.js';
+import { conditionalReads } from './platform/http.js';
 import idempotency from './platform/idempotency.js';
 import importParsers from './platform/imports.js';
 import logging, { loggerOptions } from './platform/logging.js';
@@ -56,6 +57,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(errors);
   await app.register(logging);
+  await app.register(conditionalReads); // ETag on every GET 200, If-None-Match -> 304
   await app.register(auth, {
     ...(config.JWT_SECRET ? { jwtSecret: config.JWT_SECRET } : {}),
     ...(config.JWKS_URL ? { jwksUrl: config.JWKS_URL } : {}),
