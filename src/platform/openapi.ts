@@ -12,6 +12,8 @@ export const API_VERSION = '0.1.0';
 /** What an import (CSV / NDJSON) body may weigh: the import content-type parser's bodyLimit (src/platform/imports.ts). */
 const IMPORT_BODY_MAX = 2 * 1024 * 1024 * 1024;
 const INT32 = 2 ** 31;
+/** Formats that fix a string's length (the format check enforces it). */
+const FORMAT_LENGTH: Record<string, number> = { uuid: 36, date: 10 };
 
 type Json = Record<string, unknown>;
 type Operation = Json & {
@@ -63,7 +65,8 @@ const HEADERS: Record<string, Json> = {
     schema: { type: 'string', maxLength: 200 },
   },
   ETag: {
-    description: 'Entity tag of the representation: W/"<version>" for versioned resources (If-Match takes it), else a weak hash; If-None-Match with it gives 304',
+    description:
+      'Entity tag of the representation: W/"<version>" for versioned resources (If-Match takes it), else a weak hash; If-None-Match with it gives 304',
     schema: { type: 'string', maxLength: 200 },
   },
   Location: { description: 'URL of the created resource (or of the accepted job)', schema: { type: 'string', maxLength: 2000 } },
@@ -71,7 +74,10 @@ const HEADERS: Record<string, Json> = {
     description: '`true` when this is the stored response of an earlier request with the same Idempotency-Key',
     schema: { type: 'string', enum: ['true'] },
   },
-  RateLimitLimit: { description: 'Requests allowed in the current window (IETF RateLimit header fields)', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 } },
+  RateLimitLimit: {
+    description: 'Requests allowed in the current window (IETF RateLimit header fields)',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 },
+  },
   RateLimitRemaining: { description: 'Requests left in the current window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 } },
   RateLimitReset: { description: 'Seconds until the window resets', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 } },
   RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 } },
@@ -109,7 +115,8 @@ function bound(node: unknown, seen = new Set<unknown>()): void {
   if (!isObj(node) || seen.has(node)) return;
   seen.add(node);
   const types = Array.isArray(node.type) ? (node.type as string[]) : typeof node.type === 'string' ? [node.type] : [];
-  if (types.includes('string') && node.maxLength === undefined && node.enum === undefined && node.const === undefined) node.maxLength = INPUT_MAX_STRING;
+  if (types.includes('string') && node.maxLength === undefined && node.enum === undefined && node.const === undefined)
+    node.maxLength = FORMAT_LENGTH[node.format as string] ?? INPUT_MAX_STRING;
   if (types.includes('array') && node.maxItems === undefined) node.maxItems = INPUT_MAX_ITEMS;
   if (types.includes('integer') && node.format === undefined) {
     const min = typeof node.minimum === 'number' ? node.minimum : -Infinity;
@@ -169,10 +176,19 @@ export function finishDocument(doc: Json): Json {
       'Retry-After': ref('headers', 'RetryAfter'),
     }),
     Internal: problem('500', 'Unexpected error (INTERNAL); details are logged under the request id'),
-    BadRequest: problem('400', 'The request is not valid (VALIDATION_FAILED naming each field, e.g. an Idempotency-Key over 255 characters)', rateLimitHeaders()),
+    BadRequest: problem(
+      '400',
+      'The request is not valid (VALIDATION_FAILED naming each field, e.g. an Idempotency-Key over 255 characters)',
+      rateLimitHeaders(),
+    ),
     Conflict: problem('409', 'Conflict (IDEMPOTENCY_IN_PROGRESS: a request with this Idempotency-Key is still running)', rateLimitHeaders()),
     Unprocessable: problem('422', 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used for a different request', rateLimitHeaders()),
-    NotModified: { description: 'Not modified: If-None-Match named the current ETag', headers: { 'X-Request-Id': ref('headers', 'XRequestId'), ETag: ref('headers', 'ETag') } },
+    PayloadTooLarge: problem('413', 'The body is over the size limit (PAYLOAD_TOO_LARGE)', rateLimitHeaders()),
+    UnsupportedMediaType: problem('415', 'The body has a media type the operation does not take (UNSUPPORTED_MEDIA_TYPE)', rateLimitHeaders()),
+    NotModified: {
+      description: 'Not modified: If-None-Match named the current ETag',
+      headers: { 'X-Request-Id': ref('headers', 'XRequestId'), ETag: ref('headers', 'ETag') },
+    },
   };
   const schemes = components.securitySchemes as Record<string, Json> | undefined;
   if (schemes?.bearer)
@@ -232,6 +248,10 @@ export function finishDocument(doc: Json): Json {
       if (write) {
         responses['409'] ??= ref('responses', 'Conflict');
         responses['422'] ??= ref('responses', 'Unprocessable');
+      }
+      if (op.requestBody) {
+        responses['413'] ??= ref('responses', 'PayloadTooLarge');
+        responses['415'] ??= ref('responses', 'UnsupportedMediaType');
       }
       if (method === 'get' && responses['200']) responses['304'] ??= ref('responses', 'NotModified');
       responses['429'] ??= ref('responses', 'RateLimited');

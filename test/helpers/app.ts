@@ -80,7 +80,8 @@ export async function setupTestApp(): Promise<TestApp> {
     const type = String(res.headers['content-type'] ?? '');
     res.data = type.includes('json') && res.body ? JSON.parse(res.body) : res.body;
     // live-traffic contract check: the response must be what openapi.yaml declares (test/helpers/contract.ts)
-    if (typeof opts.url === 'string') assertContract({ method: opts.method ?? 'GET', url: opts.url, status: res.statusCode, headers: res.headers, body: res.body });
+    if (typeof opts.url === 'string')
+      assertContract({ method: opts.method ?? 'GET', url: opts.url, status: res.statusCode, headers: res.headers, body: res.body });
     return res;
   };
 

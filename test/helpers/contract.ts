@@ -41,7 +41,11 @@ function load() {
 
 const deref = (doc: Json, node: Json): Json => {
   let n = node;
-  while (n && typeof n.$ref === 'string') n = n.$ref.split('/').slice(1).reduce((o: Json, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+  while (n && typeof n.$ref === 'string')
+    n = n.$ref
+      .split('/')
+      .slice(1)
+      .reduce((o: Json, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
   return n;
 };
 const toOas = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"oas#/components/'));
@@ -76,7 +80,8 @@ export function contractProblems(res: Observed): string[] {
     .trim();
   const content = (spec.content ?? {}) as Json;
   if (!res.body) {
-    if (Object.keys(content).length && res.status !== 304 && method !== 'HEAD') out.push(`${where} with an empty body; declared: ${Object.keys(content).join(', ')}`);
+    if (Object.keys(content).length && res.status !== 304 && method !== 'HEAD')
+      out.push(`${where} with an empty body; declared: ${Object.keys(content).join(', ')}`);
   } else if (!(ctype in content)) {
     out.push(`${where} with content-type '${ctype}'; declared: ${Object.keys(content).join(', ') || 'no body'}`);
   } else if (ctype.includes('json')) {
