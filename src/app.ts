@@ -11,6 +11,7 @@ import auth from './platform/auth.js';
 import type { Database } from './platform/db.js';
 import errors from './platform/errors.js';
 import graphql from './platform/graphql.js';
+import { graphiql } from './platform/graphiql.js';
 import health from './platform/health.js';
 import { conditionalReads } from './platform/http.js';
 import idempotency from './platform/idempotency.js';
@@ -69,7 +70,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(openapi);
   await app.register(health, { database });
   await app.register(idempotency, { store, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
-  await app.register(graphql, { graphiql: config.NODE_ENV !== 'production' });
+  await app.register(graphql, { graphiql: false });
+  if (config.NODE_ENV !== 'production') await app.register(graphiql); // offline GraphiQL from installed packages (platform/graphiql.ts)
 
   await app.register(importParsers);
 
