@@ -2591,7 +2591,7 @@ export interface components {
             actual: string;
             achievementPct: string | null;
         };
-        ActionConditionInput: {
+        ActionCondition: {
             /** @description the grade is one of these */
             grades?: string[];
             /**
@@ -2606,7 +2606,7 @@ export interface components {
                 value: string | number;
             };
         };
-        ActionDecisionInput: {
+        ActionDecision: {
             note?: string;
         };
         ActionRule: {
@@ -2633,14 +2633,14 @@ export interface components {
             active: boolean;
             createdAt: string;
         };
-        ActionRuleCreateInput: {
+        ActionRuleCreate: {
             code: string;
             name: string;
             /** @description template id or code; default every template */
             template?: string;
             /** @enum {string} */
             action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
-            condition: components["schemas"]["ActionConditionInput"];
+            condition: components["schemas"]["ActionCondition"];
             /** @description tier_up / tier_down: tiers lowest first */
             tierLadder?: string[];
             /** @description tier_up / tier_down: a fixed tier instead of one step on the ladder */
@@ -2652,15 +2652,6 @@ export interface components {
             lifecycleAction?: "suspend" | "terminate";
         };
         Address: {
-            line1?: string;
-            line2?: string;
-            city?: string;
-            province?: string;
-            /** @description ISO 3166-1 alpha-2 */
-            country?: string;
-            postalCode?: string;
-        };
-        AddressInput: {
             line1?: string;
             line2?: string;
             city?: string;
@@ -2702,7 +2693,7 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        AgreementCreateInput: {
+        AgreementCreate: {
             /** @description default: generated */
             number?: string;
             /** Format: uuid */
@@ -2715,23 +2706,23 @@ export interface components {
             policyRef?: string | null;
             note?: string | null;
             /** @default [] */
-            territories?: components["schemas"]["TerritoryAssignmentInput"][];
+            territories?: components["schemas"]["TerritoryAssignment"][];
             /** @default [] */
-            products?: components["schemas"]["ProductAuthorizationInput"][];
+            products?: components["schemas"]["ProductAuthorization"][];
         };
-        AgreementUpdateInput: {
+        AgreementUpdate: {
             /** Format: date */
             startDate?: string;
             /** Format: date */
             endDate?: string;
             policyRef?: string | null;
             note?: string | null;
-            territories?: components["schemas"]["TerritoryAssignmentInput"][];
-            products?: components["schemas"]["ProductAuthorizationInput"][];
+            territories?: components["schemas"]["TerritoryAssignment"][];
+            products?: components["schemas"]["ProductAuthorization"][];
             /** Format: int64 */
             version?: number;
         };
-        AllocateInputInput: {
+        AllocateInput: {
             /** @description 2026, 2026-Q3 or 2026-07 */
             period: string;
             /**
@@ -2777,7 +2768,7 @@ export interface components {
             lastUsedAt: string | null;
             revokedAt: string | null;
         };
-        ApiKeyCreateInput: {
+        ApiKeyCreate: {
             name: string;
             scopes: string[];
             /**
@@ -2871,7 +2862,7 @@ export interface components {
             };
             approvable: boolean;
         };
-        ApplicationCreateInput: {
+        ApplicationCreate: {
             /** @description Code the partner will have (an existing partner with this code is linked on approval) */
             partnerCode: string;
             legalName: string;
@@ -2885,7 +2876,7 @@ export interface components {
             contactName?: string | null;
             contactEmail?: string | null;
             contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
+            address?: components["schemas"]["Address"] | null;
             /** @default [] */
             requestedTerritoryIds?: string[];
             /** @default [] */
@@ -2898,14 +2889,14 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @default [] */
-            documents?: components["schemas"]["ApplicationDocumentInput"][];
+            documents?: components["schemas"]["ApplicationDocument"][];
             /**
              * @description submit at once instead of keeping a draft
              * @default false
              */
             submit?: boolean;
         };
-        ApplicationDocumentInput: {
+        ApplicationDocument: {
             name: string;
             /** @description e.g. business_licence, certificate, tax_registration */
             kind: string;
@@ -2916,7 +2907,7 @@ export interface components {
             /** Format: date */
             expiresOn?: string;
         };
-        ApplicationUpdateInput: {
+        ApplicationUpdate: {
             partnerCode?: string;
             legalName?: string;
             /** @enum {string} */
@@ -2926,17 +2917,17 @@ export interface components {
             contactName?: string | null;
             contactEmail?: string | null;
             contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
+            address?: components["schemas"]["Address"] | null;
             requestedTerritoryIds?: string[];
             requestedProductLineIds?: string[];
             capabilities?: {
                 [key: string]: unknown;
             };
-            documents?: components["schemas"]["ApplicationDocumentInput"][];
+            documents?: components["schemas"]["ApplicationDocument"][];
             /** Format: int64 */
             version?: number;
         };
-        ApproveApplicationInput: {
+        ApproveApplication: {
             reason?: string;
             agreement?: {
                 number?: string;
@@ -3009,9 +3000,9 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        ChannelTermsCreateInput: {
+        ChannelTermsCreate: {
             name: string;
-            scope: components["schemas"]["PolicyScopeInput"];
+            scope: components["schemas"]["PolicyScope"];
             /**
              * Format: uuid
              * @description start from the fields of these terms
@@ -3027,7 +3018,7 @@ export interface components {
             territoryExclusivity?: boolean | null;
             crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
         };
-        ChannelTermsUpdateInput: {
+        ChannelTermsUpdate: {
             name?: string;
             effectiveFrom?: string | null;
             effectiveTo?: string | null;
@@ -3051,7 +3042,7 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
-        ChecklistItemKindCreateInput: {
+        ChecklistItemKindCreate: {
             code: string;
             name: string;
             /** @default true */
@@ -3059,7 +3050,7 @@ export interface components {
             /** @default true */
             active?: boolean;
         };
-        ChecklistItemKindUpdateInput: {
+        ChecklistItemKindUpdate: {
             name?: string;
             required?: boolean;
             active?: boolean;
@@ -3086,7 +3077,7 @@ export interface components {
             version: number;
             createdAt: string;
         };
-        CrossRegionRequestCreateInput: {
+        CrossRegionRequestCreate: {
             /**
              * Format: uuid
              * @description tenant users name the partner; partner users file for themselves
@@ -3120,10 +3111,10 @@ export interface components {
             quantity: string;
             amount: string;
         };
-        DecisionNoteInput: {
+        DecisionNote: {
             note?: string;
         };
-        DecomposeInputInput: {
+        DecomposeInput: {
             /** Format: uuid */
             partnerId: string;
             /** @description a year (into quarters or months) or a quarter (into months) */
@@ -3178,7 +3169,7 @@ export interface components {
             version: number;
             createdAt: string;
         };
-        DeviationCreateInput: {
+        DeviationCreate: {
             /** @description partner id or code; a partner token may omit it */
             partner?: string;
             /** @description product code (or id) */
@@ -3191,32 +3182,10 @@ export interface components {
             validTo: string;
             reason: string;
         };
-        DeviationDecisionInput: {
+        DeviationDecision: {
             note?: string;
         };
         DiscountRule: {
-            /** @constant */
-            kind: "volume";
-            /**
-             * @description quantity of the line, or its gross amount (distribution price x quantity)
-             * @enum {string}
-             */
-            basis: "quantity" | "amount";
-            tiers: {
-                /** @description threshold, reached when the basis is >= min */
-                min: string;
-                ratePercent: string;
-            }[];
-        } | {
-            /** @constant */
-            kind: "payment_term";
-            tiers: {
-                /** Format: int32 */
-                withinDays: number;
-                ratePercent: string;
-            }[];
-        };
-        DiscountRuleInput: {
             /** @constant */
             kind: "volume";
             /**
@@ -3376,7 +3345,7 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
-        EvaluationRunCreateInput: {
+        EvaluationRunCreate: {
             /** @description template id or code */
             template: string;
             /**
@@ -3423,15 +3392,15 @@ export interface components {
                 missing: string[];
             }[];
         };
-        EvaluationSimulationRequestInput: {
+        EvaluationSimulationRequest: {
             /**
              * Format: uuid
              * @description a finalised run whose stored KPI values are re-scored
              */
             run: string;
             /** @description changed KPI definitions (weights, rules); default: the run version's */
-            kpis?: components["schemas"]["KpiDefinitionInput"][];
-            gradeBands?: components["schemas"]["GradeBandInput"][];
+            kpis?: components["schemas"]["KpiDefinition"][];
+            gradeBands?: components["schemas"]["GradeBand"][];
         };
         Event: {
             /**
@@ -3457,7 +3426,7 @@ export interface components {
             /** @description pass as `after` in the next poll (never null: when nothing is new it is the cursor you sent) */
             nextCursor: string;
         };
-        GradeBandInput: {
+        GradeBand: {
             grade: string;
             min: string | number;
         };
@@ -3500,17 +3469,11 @@ export interface components {
             }[];
             errorsTruncated: boolean;
         };
-        IncentiveApproveInput: {
+        IncentiveApprove: {
             /** Format: int64 */
             version?: number;
         };
         IncentiveBase: {
-            /** @enum {string} */
-            metric: "sell_in_amount" | "sell_through_amount" | "sell_in_quantity" | "sell_through_quantity" | "collection_amount";
-            /** @description Count only these product lines */
-            productLineIds?: string[];
-        };
-        IncentiveBaseInput: {
             /** @enum {string} */
             metric: "sell_in_amount" | "sell_through_amount" | "sell_in_quantity" | "sell_through_quantity" | "collection_amount";
             /** @description Count only these product lines */
@@ -3531,22 +3494,7 @@ export interface components {
              */
             evaluationTemplateId?: string;
         };
-        IncentiveEligibilityInput: {
-            partnerTypes?: string[];
-            tiers?: string[];
-            /** @description Partner's home region code */
-            regionCodes?: string[];
-            /** @description Partner holds a right for one of these product lines */
-            productLineIds?: string[];
-            /** @description Partner's latest finalised evaluation grade (as of the run) is one of these, e.g. ["A","B"]; a partner never evaluated is not eligible */
-            evaluationGrades?: string[];
-            /**
-             * Format: uuid
-             * @description Only evaluations with this scorecard template count (default: any template)
-             */
-            evaluationTemplateId?: string;
-        };
-        IncentiveManualLineCreateInput: {
+        IncentiveManualLineCreate: {
             /** Format: uuid */
             partnerId: string;
             /** @description 2026, 2026-Q3 or 2026-07 */
@@ -3561,7 +3509,7 @@ export interface components {
             /** @description Currency when no program is named (default CNY) */
             unit?: string;
         };
-        IncentivePayInput: {
+        IncentivePay: {
             paymentReference: string;
             /** Format: int64 */
             version?: number;
@@ -3587,7 +3535,7 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        IncentiveProgramCreateInput: {
+        IncentiveProgramCreate: {
             code: string;
             name: string;
             description?: string | null;
@@ -3605,20 +3553,20 @@ export interface components {
              *       "metric": "sell_in_amount"
              *     }
              */
-            base?: components["schemas"]["IncentiveBaseInput"];
+            base?: components["schemas"]["IncentiveBase"];
             /** @default {} */
-            eligibility?: components["schemas"]["IncentiveEligibilityInput"];
+            eligibility?: components["schemas"]["IncentiveEligibility"];
             rules: components["schemas"]["IncentiveRuleSetInput"];
         };
-        IncentiveProgramUpdateInput: {
+        IncentiveProgramUpdate: {
             name?: string;
             description?: string | null;
             /** @enum {string} */
             granularity?: "month" | "quarter" | "year";
             /** @description ISO 4217 */
             currency?: string;
-            base?: components["schemas"]["IncentiveBaseInput"];
-            eligibility?: components["schemas"]["IncentiveEligibilityInput"];
+            base?: components["schemas"]["IncentiveBase"];
+            eligibility?: components["schemas"]["IncentiveEligibility"];
             rules?: components["schemas"]["IncentiveRuleSetInput"];
             /**
              * Format: int64
@@ -3704,7 +3652,7 @@ export interface components {
              */
             mode?: "whole" | "marginal";
             /** @default [] */
-            tiers?: components["schemas"]["IncentiveTierInput"][];
+            tiers?: components["schemas"]["IncentiveTier"][];
             /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
             accelerators?: {
                 aboveAchievement: string;
@@ -3761,7 +3709,7 @@ export interface components {
             /** Format: int64 */
             awards?: number;
         };
-        IncentiveRunCreateInput: {
+        IncentiveRunCreate: {
             /** @description Program id or code */
             program: string;
             /** @description 2026, 2026-Q3 or 2026-07 */
@@ -3805,7 +3753,7 @@ export interface components {
             run: components["schemas"]["IncentiveRun"];
             lines?: components["schemas"]["IncentiveRunLine"][];
         };
-        IncentiveSimulateInput: {
+        IncentiveSimulate: {
             /** @description Default: the period of the latest stored run of the program */
             period?: string;
             rules: components["schemas"]["IncentiveRuleSetInput"];
@@ -3900,14 +3848,6 @@ export interface components {
             /** @description Fixed amount in the program currency */
             amount?: string;
         };
-        IncentiveTierInput: {
-            /** @description Inclusive lower bound: base value, or achievement % when basis = achievement */
-            threshold: string;
-            /** @description % of the base (0-100) */
-            rate?: string;
-            /** @description Fixed amount in the program currency */
-            amount?: string;
-        };
         Job: {
             /** Format: uuid */
             id: string;
@@ -3973,7 +3913,7 @@ export interface components {
             avgValue: string | null;
             avgScore: string | null;
         };
-        KpiDefinitionInput: {
+        KpiDefinition: {
             code: string;
             name: string;
             weight: string | number;
@@ -3989,7 +3929,7 @@ export interface components {
              * @enum {string}
              */
             kind?: "target_achievement" | "growth_yoy" | "collection_rate" | "inventory_days" | "price_violations" | "cross_region_violations" | "training_completion";
-            scoring: components["schemas"]["ScoringRuleInput"];
+            scoring: components["schemas"]["ScoringRule"];
             /** @description value used when the KPI has no value for a partner, only in runs with allowDefaults */
             defaultValue?: string | number;
         };
@@ -4004,7 +3944,7 @@ export interface components {
             enteredBy: string;
             updatedAt: string;
         };
-        ManualKpiValueWriteInput: {
+        ManualKpiValueWrite: {
             /** Format: uuid */
             partnerId?: string;
             partnerCode?: string;
@@ -4015,8 +3955,8 @@ export interface components {
             value: string | number;
             note?: string;
         };
-        ManualKpiValuesWriteInput: {
-            values: components["schemas"]["ManualKpiValueWriteInput"][];
+        ManualKpiValuesWrite: {
+            values: components["schemas"]["ManualKpiValueWrite"][];
         };
         Partner: {
             /** Format: uuid */
@@ -4043,7 +3983,7 @@ export interface components {
             /** @description ISO 8601 UTC */
             updatedAt: string;
         };
-        PartnerCreateInput: {
+        PartnerCreate: {
             code: string;
             legalName: string;
             /** @enum {string} */
@@ -4060,7 +4000,7 @@ export interface components {
             contactName?: string | null;
             contactEmail?: string | null;
             contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
+            address?: components["schemas"]["Address"] | null;
             /** @description Home region (territory code) */
             regionCode?: string | null;
             /**
@@ -4085,11 +4025,11 @@ export interface components {
             /** @description ISO 8601 UTC */
             at: string;
         };
-        PartnerTransitionInput: {
+        PartnerTransition: {
             /** @description Why (recorded in the history) */
             reason?: string;
         };
-        PartnerUpdateInput: {
+        PartnerUpdate: {
             code?: string;
             legalName?: string;
             /** @enum {string} */
@@ -4103,7 +4043,7 @@ export interface components {
             contactName?: string | null;
             contactEmail?: string | null;
             contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
+            address?: components["schemas"]["Address"] | null;
             /** @description Home region (territory code) */
             regionCode?: string | null;
             /**
@@ -4112,7 +4052,7 @@ export interface components {
              */
             version?: number;
         };
-        PartnerUpsertInput: {
+        PartnerUpsert: {
             legalName: string;
             /** @enum {string} */
             type: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
@@ -4128,7 +4068,7 @@ export interface components {
             contactName?: string | null;
             contactEmail?: string | null;
             contactPhone?: string | null;
-            address?: components["schemas"]["AddressInput"] | null;
+            address?: components["schemas"]["Address"] | null;
             /** @description Home region (territory code) */
             regionCode?: string | null;
             /**
@@ -4144,7 +4084,7 @@ export interface components {
             lockedBy: string;
             lockedAt: string;
         };
-        PolicyScopeInput: {
+        PolicyScope: {
             /** @enum {string} */
             kind: "partner" | "tier" | "partner_type" | "channel" | "default";
             /** @description online|offline for channel, a partner type, a tier label, or a partner id; absent for default */
@@ -4174,7 +4114,7 @@ export interface components {
             suggestedRetailPrice: string;
             minResalePrice: string | null;
         };
-        PriceLinesInputInput: {
+        PriceLinesInput: {
             lines: {
                 /** @description product code */
                 product?: string;
@@ -4215,7 +4155,7 @@ export interface components {
             shortfall: string | null;
             createdAt: string;
         };
-        PriceObservationCreateInput: {
+        PriceObservationCreate: {
             /** @description partner id or code */
             partner: string;
             /** @description product code (or id) */
@@ -4241,14 +4181,14 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        PricePolicyCreateInput: {
+        PricePolicyCreate: {
             code: string;
             name: string;
             /** @description ISO 4217 code */
             currency: string;
-            scope: components["schemas"]["PolicyScopeInput"];
+            scope: components["schemas"]["PolicyScope"];
         };
-        PricePolicyUpdateInput: {
+        PricePolicyUpdate: {
             name?: string;
             /** Format: int64 */
             version?: number;
@@ -4276,7 +4216,7 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        PriceVersionCreateInput: {
+        PriceVersionCreate: {
             /**
              * Format: uuid
              * @description id of a version (any status) whose lines and discount rules the draft starts with
@@ -4285,13 +4225,13 @@ export interface components {
             effectiveFrom?: string | null;
             /** @description last day (inclusive); null = open-ended */
             effectiveTo?: string | null;
-            discountRules?: components["schemas"]["DiscountRuleInput"][];
+            discountRules?: components["schemas"]["DiscountRule"][];
             note?: string | null;
         };
-        PriceVersionUpdateInput: {
+        PriceVersionUpdate: {
             effectiveFrom?: string | null;
             effectiveTo?: string | null;
-            discountRules?: components["schemas"]["DiscountRuleInput"][];
+            discountRules?: components["schemas"]["DiscountRule"][];
             note?: string | null;
             /**
              * Format: int64
@@ -4329,13 +4269,13 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        ProductAuthorizationInput: {
+        ProductAuthorization: {
             /** Format: uuid */
             productId?: string;
             /** Format: uuid */
             productLineId?: string;
         };
-        ProductCreateInput: {
+        ProductCreate: {
             code: string;
             name: string;
             /** @description Product line (or send lineCode) */
@@ -4358,20 +4298,20 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        ProductLineCreateInput: {
+        ProductLineCreate: {
             code: string;
             name: string;
             /** @default true */
             active?: boolean;
         };
-        ProductLineUpdateInput: {
+        ProductLineUpdate: {
             code?: string;
             name?: string;
             active?: boolean;
             /** Format: int64 */
             version?: number;
         };
-        ProductUpdateInput: {
+        ProductUpdate: {
             code?: string;
             name?: string;
             lineId?: string | null;
@@ -4409,12 +4349,12 @@ export interface components {
                 costToSalesPoints: string | null;
             };
         };
-        PublishInputInput: {
+        PublishInput: {
             /** Format: date */
             effectiveFrom?: string;
             effectiveTo?: string | null;
         };
-        ReasonBodyInput: {
+        ReasonBody: {
             reason?: string;
         };
         RebateBalance: {
@@ -4444,7 +4384,7 @@ export interface components {
             createdBy: string;
             createdAt: string;
         };
-        RebateLedgerEntryCreateInput: {
+        RebateLedgerEntryCreate: {
             /**
              * @description release: accrued -> available; pay_out / expire: out of available
              * @enum {string}
@@ -4453,7 +4393,7 @@ export interface components {
             amount: string;
             reason: string;
         };
-        RebateSpendInput: {
+        RebateSpend: {
             amount: string;
             /** @description Unique per tenant: a repeated orderRef with the same amount returns the first spend */
             orderRef: string;
@@ -4483,7 +4423,7 @@ export interface components {
             grantedBy: string;
             createdAt: string;
         };
-        RecognitionAwardCreateInput: {
+        RecognitionAwardCreate: {
             /** Format: uuid */
             partnerId: string;
             /** @description 2026, 2026-Q3 or 2026-07 */
@@ -4493,7 +4433,7 @@ export interface components {
             /** Format: uuid */
             programId?: string;
         };
-        RecordChecksInput: {
+        RecordChecks: {
             items: {
                 kind: string;
                 /** @enum {string} */
@@ -4503,14 +4443,14 @@ export interface components {
                 reviewedOn?: string;
             }[];
         };
-        RecordScoresInput: {
+        RecordScores: {
             scores: {
                 criterion: string;
                 score: string | number;
                 note?: string;
             }[];
         };
-        RenewAgreementInput: {
+        RenewAgreement: {
             number?: string;
             /**
              * Format: date
@@ -4521,10 +4461,10 @@ export interface components {
             endDate: string;
             policyRef?: string;
         };
-        RequiredReasonBodyInput: {
+        RequiredReasonBody: {
             reason: string;
         };
-        ResolveBatchInputInput: {
+        ResolveBatchInput: {
             partner: string;
             /** Format: date */
             date?: string;
@@ -4664,19 +4604,19 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        ScorecardTemplateCreateInput: {
+        ScorecardTemplateCreate: {
             code: string;
             name: string;
-            kpis: components["schemas"]["KpiDefinitionInput"][];
+            kpis: components["schemas"]["KpiDefinition"][];
             /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
-            gradeBands: components["schemas"]["GradeBandInput"][];
+            gradeBands: components["schemas"]["GradeBand"][];
             note?: string;
         };
-        ScorecardTemplateUpdateInput: {
+        ScorecardTemplateUpdate: {
             name?: string;
-            kpis: components["schemas"]["KpiDefinitionInput"][];
+            kpis: components["schemas"]["KpiDefinition"][];
             /** @description e.g. A >= 90, B >= 75, C >= 60, D >= 0 */
-            gradeBands: components["schemas"]["GradeBandInput"][];
+            gradeBands: components["schemas"]["GradeBand"][];
             note?: string;
             /**
              * Format: int64
@@ -4723,7 +4663,7 @@ export interface components {
             used: boolean;
             createdAt: string;
         };
-        ScoringRuleInput: {
+        ScoringRule: {
             /** @constant */
             type: "linear";
             /** @description value scoring 0 (the worst acceptable value) */
@@ -4751,7 +4691,7 @@ export interface components {
             }[];
             minScore: string | null;
         };
-        ScreeningSettingsInput: {
+        ScreeningSettings: {
             criteria: {
                 code: string;
                 name: string;
@@ -4759,7 +4699,7 @@ export interface components {
             }[];
             minScore?: string | number | null;
         };
-        SecretRotateInput: {
+        SecretRotate: {
             /**
              * Format: int32
              * @description how long the old secret keeps signing too (default 24 h)
@@ -4804,7 +4744,7 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        TargetCreateInput: {
+        TargetCreate: {
             /** Format: uuid */
             partnerId: string;
             /** @description 2026, 2026-Q3 or 2026-07 */
@@ -4845,13 +4785,13 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
-        TargetSettingsUpdateInput: {
+        TargetSettingsUpdate: {
             /** Format: int32 */
             fiscalYearStartMonth?: number;
             /** @enum {string} */
             salesBasis?: "sell_through" | "sell_in";
         };
-        TargetUpdateInput: {
+        TargetUpdate: {
             /** @description decimal string, e.g. "1200000.00" */
             value?: string;
             agreementId?: string | null;
@@ -4862,7 +4802,7 @@ export interface components {
              */
             version?: number;
         };
-        TerminateAgreementInput: {
+        TerminateAgreement: {
             /** @enum {string} */
             reason: "expiry" | "breach" | "mutual";
             /**
@@ -4885,7 +4825,7 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        TerritoryAssignmentInput: {
+        TerritoryAssignment: {
             /** Format: uuid */
             territoryId: string;
             /** @description limit to one product line; absent = every line */
@@ -4893,7 +4833,7 @@ export interface components {
             /** @default false */
             exclusive?: boolean;
         };
-        TerritoryCreateInput: {
+        TerritoryCreate: {
             code: string;
             name: string;
             parentId?: string | null;
@@ -4915,7 +4855,7 @@ export interface components {
             /** @enum {string} */
             source: "agreement" | "cross_region";
         };
-        TerritoryUpdateInput: {
+        TerritoryUpdate: {
             code?: string;
             name?: string;
             parentId?: string | null;
@@ -4924,7 +4864,7 @@ export interface components {
             /** Format: int64 */
             version?: number;
         };
-        WarningCheckRequestInput: {
+        WarningCheckRequest: {
             /** @description default: the calendar quarter of asOf */
             period?: string;
             /**
@@ -4953,7 +4893,7 @@ export interface components {
             active: boolean;
             createdAt: string;
         };
-        WarningRuleCreateInput: {
+        WarningRuleCreate: {
             code: string;
             name: string;
             /**
@@ -5040,7 +4980,7 @@ export interface components {
             /** @description ISO 8601 UTC */
             updatedAt: string;
         };
-        WebhookEndpointCreateInput: {
+        WebhookEndpointCreate: {
             url: string;
             description?: string;
             /**
@@ -5055,7 +4995,7 @@ export interface components {
             /** @description omitted: generated (returned once) */
             secret?: string;
         };
-        WebhookEndpointUpdateInput: {
+        WebhookEndpointUpdate: {
             url?: string;
             description?: string | null;
             eventTypes?: string[];
@@ -5340,7 +5280,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PartnerTransitionInput"];
+                "application/json": components["schemas"]["PartnerTransition"];
             };
         };
         responses: {
@@ -5420,7 +5360,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PartnerTransitionInput"];
+                "application/json": components["schemas"]["PartnerTransition"];
             };
         };
         responses: {
@@ -5500,7 +5440,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PartnerTransitionInput"];
+                "application/json": components["schemas"]["PartnerTransition"];
             };
         };
         responses: {
@@ -5580,7 +5520,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PartnerTransitionInput"];
+                "application/json": components["schemas"]["PartnerTransition"];
             };
         };
         responses: {
@@ -5781,7 +5721,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PartnerCreateInput"];
+                "application/json": components["schemas"]["PartnerCreate"];
             };
         };
         responses: {
@@ -5920,7 +5860,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PartnerUpdateInput"];
+                "application/json": components["schemas"]["PartnerUpdate"];
             };
         };
         responses: {
@@ -6025,7 +5965,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PartnerUpsertInput"];
+                "application/json": components["schemas"]["PartnerUpsert"];
             };
         };
         responses: {
@@ -6171,7 +6111,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProductLineCreateInput"];
+                "application/json": components["schemas"]["ProductLineCreate"];
             };
         };
         responses: {
@@ -6309,7 +6249,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProductLineUpdateInput"];
+                "application/json": components["schemas"]["ProductLineUpdate"];
             };
         };
         responses: {
@@ -6533,7 +6473,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProductCreateInput"];
+                "application/json": components["schemas"]["ProductCreate"];
             };
         };
         responses: {
@@ -6671,7 +6611,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProductUpdateInput"];
+                "application/json": components["schemas"]["ProductUpdate"];
             };
         };
         responses: {
@@ -6898,7 +6838,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TerritoryCreateInput"];
+                "application/json": components["schemas"]["TerritoryCreate"];
             };
         };
         responses: {
@@ -7036,7 +6976,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TerritoryUpdateInput"];
+                "application/json": components["schemas"]["TerritoryUpdate"];
             };
         };
         responses: {
@@ -7257,7 +7197,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApplicationCreateInput"];
+                "application/json": components["schemas"]["ApplicationCreate"];
             };
         };
         responses: {
@@ -7371,7 +7311,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApplicationUpdateInput"];
+                "application/json": components["schemas"]["ApplicationUpdate"];
             };
         };
         responses: {
@@ -7451,7 +7391,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBodyInput"];
+                "application/json": components["schemas"]["ReasonBody"];
             };
         };
         responses: {
@@ -7531,7 +7471,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBodyInput"];
+                "application/json": components["schemas"]["ReasonBody"];
             };
         };
         responses: {
@@ -7611,7 +7551,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBodyInput"];
+                "application/json": components["schemas"]["ReasonBody"];
             };
         };
         responses: {
@@ -7691,7 +7631,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RequiredReasonBodyInput"];
+                "application/json": components["schemas"]["RequiredReasonBody"];
             };
         };
         responses: {
@@ -7771,7 +7711,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApproveApplicationInput"];
+                "application/json": components["schemas"]["ApproveApplication"];
             };
         };
         responses: {
@@ -7869,7 +7809,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecordChecksInput"];
+                "application/json": components["schemas"]["RecordChecks"];
             };
         };
         responses: {
@@ -7949,7 +7889,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecordScoresInput"];
+                "application/json": components["schemas"]["RecordScores"];
             };
         };
         responses: {
@@ -8117,7 +8057,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChecklistItemKindCreateInput"];
+                "application/json": components["schemas"]["ChecklistItemKindCreate"];
             };
         };
         responses: {
@@ -8185,7 +8125,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChecklistItemKindUpdateInput"];
+                "application/json": components["schemas"]["ChecklistItemKindUpdate"];
             };
         };
         responses: {
@@ -8281,7 +8221,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ScreeningSettingsInput"];
+                "application/json": components["schemas"]["ScreeningSettings"];
             };
         };
         responses: {
@@ -8389,7 +8329,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AgreementCreateInput"];
+                "application/json": components["schemas"]["AgreementCreate"];
             };
         };
         responses: {
@@ -8515,7 +8455,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AgreementUpdateInput"];
+                "application/json": components["schemas"]["AgreementUpdate"];
             };
         };
         responses: {
@@ -8745,7 +8685,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TerminateAgreementInput"];
+                "application/json": components["schemas"]["TerminateAgreement"];
             };
         };
         responses: {
@@ -8825,7 +8765,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RenewAgreementInput"];
+                "application/json": components["schemas"]["RenewAgreement"];
             };
         };
         responses: {
@@ -8957,7 +8897,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CrossRegionRequestCreateInput"];
+                "application/json": components["schemas"]["CrossRegionRequestCreate"];
             };
         };
         responses: {
@@ -9084,7 +9024,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecisionNoteInput"];
+                "application/json": components["schemas"]["DecisionNote"];
             };
         };
         responses: {
@@ -9164,7 +9104,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecisionNoteInput"];
+                "application/json": components["schemas"]["DecisionNote"];
             };
         };
         responses: {
@@ -9421,7 +9361,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PricePolicyCreateInput"];
+                "application/json": components["schemas"]["PricePolicyCreate"];
             };
         };
         responses: {
@@ -9559,7 +9499,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PricePolicyUpdateInput"];
+                "application/json": components["schemas"]["PricePolicyUpdate"];
             };
         };
         responses: {
@@ -9639,7 +9579,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PriceVersionCreateInput"];
+                "application/json": components["schemas"]["PriceVersionCreate"];
             };
         };
         responses: {
@@ -9766,7 +9706,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PriceVersionUpdateInput"];
+                "application/json": components["schemas"]["PriceVersionUpdate"];
             };
         };
         responses: {
@@ -9912,7 +9852,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PriceLinesInputInput"];
+                "application/json": components["schemas"]["PriceLinesInput"];
             };
         };
         responses: {
@@ -10183,7 +10123,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PublishInputInput"];
+                "application/json": components["schemas"]["PublishInput"];
             };
         };
         responses: {
@@ -10479,7 +10419,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ResolveBatchInputInput"];
+                "application/json": components["schemas"]["ResolveBatchInput"];
             };
         };
         responses: {
@@ -10598,7 +10538,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DeviationCreateInput"];
+                "application/json": components["schemas"]["DeviationCreate"];
             };
         };
         responses: {
@@ -10737,7 +10677,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["DeviationDecisionInput"];
+                "application/json": components["schemas"]["DeviationDecision"];
             };
         };
         responses: {
@@ -10817,7 +10757,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["DeviationDecisionInput"];
+                "application/json": components["schemas"]["DeviationDecision"];
             };
         };
         responses: {
@@ -10947,7 +10887,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChannelTermsCreateInput"];
+                "application/json": components["schemas"]["ChannelTermsCreate"];
             };
         };
         responses: {
@@ -11121,7 +11061,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChannelTermsUpdateInput"];
+                "application/json": components["schemas"]["ChannelTermsUpdate"];
             };
         };
         responses: {
@@ -11201,7 +11141,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PublishInputInput"];
+                "application/json": components["schemas"]["PublishInput"];
             };
         };
         responses: {
@@ -11353,7 +11293,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PriceObservationCreateInput"];
+                "application/json": components["schemas"]["PriceObservationCreate"];
             };
         };
         responses: {
@@ -11594,7 +11534,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TargetSettingsUpdateInput"];
+                "application/json": components["schemas"]["TargetSettingsUpdate"];
             };
         };
         responses: {
@@ -11715,7 +11655,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TargetCreateInput"];
+                "application/json": components["schemas"]["TargetCreate"];
             };
         };
         responses: {
@@ -11854,7 +11794,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TargetUpdateInput"];
+                "application/json": components["schemas"]["TargetUpdate"];
             };
         };
         responses: {
@@ -11945,7 +11885,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecomposeInputInput"];
+                "application/json": components["schemas"]["DecomposeInput"];
             };
         };
         responses: {
@@ -12023,7 +11963,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AllocateInputInput"];
+                "application/json": components["schemas"]["AllocateInput"];
             };
         };
         responses: {
@@ -12920,7 +12860,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["IncentiveProgramCreateInput"];
+                "application/json": components["schemas"]["IncentiveProgramCreate"];
             };
         };
         responses: {
@@ -13059,7 +12999,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["IncentiveProgramUpdateInput"];
+                "application/json": components["schemas"]["IncentiveProgramUpdate"];
             };
         };
         responses: {
@@ -13525,7 +13465,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["IncentiveManualLineCreateInput"];
+                "application/json": components["schemas"]["IncentiveManualLineCreate"];
             };
         };
         responses: {
@@ -13606,7 +13546,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["IncentiveApproveInput"];
+                "application/json": components["schemas"]["IncentiveApprove"];
             };
         };
         responses: {
@@ -13712,7 +13652,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["IncentivePayInput"];
+                "application/json": components["schemas"]["IncentivePay"];
             };
         };
         responses: {
@@ -13931,7 +13871,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RebateSpendInput"];
+                "application/json": components["schemas"]["RebateSpend"];
             };
         };
         responses: {
@@ -14038,7 +13978,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RebateLedgerEntryCreateInput"];
+                "application/json": components["schemas"]["RebateLedgerEntryCreate"];
             };
         };
         responses: {
@@ -14174,7 +14114,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["IncentiveRunCreateInput"];
+                "application/json": components["schemas"]["IncentiveRunCreate"];
             };
         };
         responses: {
@@ -14529,7 +14469,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["IncentiveSimulateInput"];
+                "application/json": components["schemas"]["IncentiveSimulate"];
             };
         };
         responses: {
@@ -14662,7 +14602,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecognitionAwardCreateInput"];
+                "application/json": components["schemas"]["RecognitionAwardCreate"];
             };
         };
         responses: {
@@ -14791,7 +14731,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ScorecardTemplateCreateInput"];
+                "application/json": components["schemas"]["ScorecardTemplateCreate"];
             };
         };
         responses: {
@@ -14908,7 +14848,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ScorecardTemplateUpdateInput"];
+                "application/json": components["schemas"]["ScorecardTemplateUpdate"];
             };
         };
         responses: {
@@ -15163,7 +15103,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ManualKpiValuesWriteInput"];
+                "application/json": components["schemas"]["ManualKpiValuesWrite"];
             };
         };
         responses: {
@@ -15366,7 +15306,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EvaluationRunCreateInput"];
+                "application/json": components["schemas"]["EvaluationRunCreate"];
             };
         };
         responses: {
@@ -16097,7 +16037,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EvaluationSimulationRequestInput"];
+                "application/json": components["schemas"]["EvaluationSimulationRequest"];
             };
         };
         responses: {
@@ -16207,7 +16147,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ActionRuleCreateInput"];
+                "application/json": components["schemas"]["ActionRuleCreate"];
             };
         };
         responses: {
@@ -16400,7 +16340,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ActionDecisionInput"];
+                "application/json": components["schemas"]["ActionDecision"];
             };
         };
         responses: {
@@ -16480,7 +16420,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ActionDecisionInput"];
+                "application/json": components["schemas"]["ActionDecision"];
             };
         };
         responses: {
@@ -16590,7 +16530,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WarningRuleCreateInput"];
+                "application/json": components["schemas"]["WarningRuleCreate"];
             };
         };
         responses: {
@@ -16656,7 +16596,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["WarningCheckRequestInput"];
+                "application/json": components["schemas"]["WarningCheckRequest"];
             };
         };
         responses: {
@@ -16920,7 +16860,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApiKeyCreateInput"];
+                "application/json": components["schemas"]["ApiKeyCreate"];
             };
         };
         responses: {
@@ -17145,7 +17085,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WebhookEndpointCreateInput"];
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
             };
         };
         responses: {
@@ -17331,7 +17271,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WebhookEndpointUpdateInput"];
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
             };
         };
         responses: {
@@ -17423,7 +17363,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["SecretRotateInput"];
+                "application/json": components["schemas"]["SecretRotate"];
             };
         };
         responses: {

@@ -5,10 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 const require = createRequire(import.meta.url);
+
+/** A file inside an installed package, by its package's directory (the UMD bundles are not in the packages' exports). */
+const packageFile = (path: string) => {
+  const [pkg, ...rest] = path.split('/');
+  return join(dirname(require.resolve(`${pkg}/package.json`)), ...rest);
+};
 
 /** The assets the page loads, by the name it asks for -> [file in node_modules, content type]. */
 const ASSETS: Record<string, [string, string]> = {
@@ -55,7 +62,7 @@ async function graphiqlPlugin(app: FastifyInstance) {
     let b = cache.get(name);
     if (!b) {
       const [file] = ASSETS[name]!;
-      b = file ? readFileSync(require.resolve(file)) : Buffer.from(INIT);
+      b = file ? readFileSync(packageFile(file)) : Buffer.from(INIT);
       cache.set(name, b);
     }
     return b;

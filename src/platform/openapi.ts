@@ -145,6 +145,52 @@ function reachable(doc: Json, start: unknown): Set<string> {
 }
 
 /**
+ * zod registers an `XInput` twin of every named schema used in a request body. Where the twin says the same as `X`
+ * (once its own references to merged twins are read as the originals), references go to `X` and the twin goes.
+ */
+function mergeInputTwins(doc: Json): void {
+  const schemas = ((doc.components as Json).schemas ?? {}) as Json;
+  const merged = new Set<string>();
+  const canonical = (v: unknown) =>
+    JSON.stringify(v).replace(/"#\/components\/schemas\/([^"]+)Input"/g, (m, base: string) =>
+      merged.has(`${base}Input`) ? `"#/components/schemas/${base}"` : m,
+    );
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const name of Object.keys(schemas)) {
+      const base = name.slice(0, -'Input'.length);
+      if (!name.endsWith('Input') || merged.has(name) || !(base in schemas)) continue;
+      if (canonical(schemas[name]) === canonical(schemas[base])) {
+        merged.add(name);
+        changed = true;
+      }
+    }
+  }
+  const rewrite = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(rewrite);
+    if (!isObj(node)) return;
+    const r = node.$ref;
+    if (typeof r === 'string' && r.startsWith('#/components/schemas/') && merged.has(r.slice(21))) node.$ref = r.slice(0, -'Input'.length);
+    for (const v of Object.values(node)) rewrite(v);
+  };
+  rewrite(doc.paths);
+  rewrite(schemas);
+  for (const name of merged) delete schemas[name];
+  // a twin that differs (defaults make the output view's fields required) takes the plain name when nothing uses
+  // the output view: clients see `PartnerUpsert` for the body they send
+  const used = reachable(doc, doc.paths);
+  for (const name of Object.keys(schemas)) {
+    const base = name.slice(0, -'Input'.length);
+    if (!name.endsWith('Input') || !(base in schemas) || used.has(`#/components/schemas/${base}`)) continue;
+    schemas[base] = schemas[name];
+    delete schemas[name];
+    merged.add(name);
+  }
+  rewrite(doc.paths);
+  rewrite(schemas);
+}
+
+/**
  * The whole-document pass: what every operation shares is declared here once, not route by route. Problems are
  * application/problem+json with 401/403/429/500 on every authenticated operation, every response names its headers
  * (X-Request-Id, RateLimit-*, ETag on reads, Location on creates, Idempotent-Replayed on writes), every write takes
@@ -264,7 +310,8 @@ export function finishDocument(doc: Json): Json {
   bound(doc.paths);
   bound(components.schemas);
 
-  // components nothing references (zod registers an *Input twin of every schema used in a body)
+  mergeInputTwins(doc);
+  // components nothing references
   const used = reachable(doc, doc.paths);
   for (const kind of ['schemas', 'responses', 'headers', 'parameters']) {
     const group = components[kind] as Json | undefined;
