@@ -79,7 +79,7 @@ describe('the document says what the server does', () => {
   });
 
   it('strings the document bounds by default are refused over the bound (400 naming the field), not stored', async () => {
-    const schema = doc.components.schemas.TargetCreateInput.properties.value;
+    const schema = doc.components.schemas.TargetCreate.properties.value;
     expect(schema.maxLength).toBe(10000);
     const p = await admin.post('/v1/partners', { code: 'CAP-1', legalName: 'Cap Ltd', type: 'dealer' });
     const res = await admin.post('/v1/targets', { partnerId: p.data.id, period: '2026-Q3', metric: 'sales_amount', value: '1'.repeat(10_001) });
