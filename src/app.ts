@@ -11,7 +11,9 @@ import auth from './platform/auth.js';
 import type { Database } from './platform/db.js';
 import errors from './platform/errors.js';
 import graphql from './platform/graphql.js';
+import { graphiql } from './platform/graphiql.js';
 import health from './platform/health.js';
+import { conditionalReads } from './platform/http.js';
 import idempotency from './platform/idempotency.js';
 import importParsers from './platform/imports.js';
 import logging, { loggerOptions } from './platform/logging.js';
@@ -56,6 +58,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(errors);
   await app.register(logging);
+  await app.register(conditionalReads); // ETag on every GET 200, If-None-Match -> 304
   await app.register(auth, {
     ...(config.JWT_SECRET ? { jwtSecret: config.JWT_SECRET } : {}),
     ...(config.JWKS_URL ? { jwksUrl: config.JWKS_URL } : {}),
@@ -67,7 +70,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(openapi);
   await app.register(health, { database });
   await app.register(idempotency, { store, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
-  await app.register(graphql, { graphiql: config.NODE_ENV !== 'production' });
+  await app.register(graphql, { graphiql: false });
+  if (config.NODE_ENV !== 'production') await app.register(graphiql); // offline GraphiQL from installed packages (platform/graphiql.ts)
 
   await app.register(importParsers);
 

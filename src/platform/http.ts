@@ -1,4 +1,6 @@
-import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 
@@ -46,3 +48,34 @@ export const IdParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
  */
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 export const actionPath = (base: string, action: string, param = 'id', pattern = UUID_PATTERN) => `${base}/:${param}(${pattern})::${action}`;
+
+/** Weak comparison of an If-None-Match list with an ETag (RFC 9110 13.1.2): `*` or any listed tag, W/ ignored. */
+function noneMatch(header: string, tag: string): boolean {
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => opaque(t) === opaque(tag));
+}
+
+/**
+ * Conditional reads for every GET: a 200 without an ETag gets a weak one from a hash of its body (versioned resources
+ * set W/"<version>" themselves), and If-None-Match naming the current tag turns the answer into a bodyless 304.
+ */
+async function conditionalReadsPlugin(app: FastifyInstance) {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    let tag = reply.getHeader('etag') as string | undefined;
+    if (!tag) {
+      tag = `W/"h${createHash('sha1').update(payload).digest('base64url').slice(0, 22)}"`;
+      reply.header('etag', tag);
+    }
+    const inm = request.headers['if-none-match'];
+    if (inm && noneMatch(String(inm), String(tag))) {
+      reply.code(304).removeHeader('content-type').removeHeader('content-length');
+      return '';
+    }
+    return payload;
+  });
+}
+
+export const conditionalReads = fp(conditionalReadsPlugin, { name: 'conditional-reads' });

@@ -27,20 +27,34 @@ export async function* parseRows(input: Readable, format: ImportFormat): AsyncGe
     }
     return;
   }
-  const parser = input.pipe(
-    parseCsv({ columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }),
-  );
+  // records as arrays, the header handled here: a row whose field count differs from the header's is reported as such
+  const parser = input.pipe(parseCsv({ bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }));
+  let header: string[] | undefined;
   try {
-    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = item.record.map((c) => c.trim());
+        continue;
+      }
+      const line = item.info.lines;
+      if (item.record.length !== header.length) {
+        yield { line, error: columnCountError(item.record.length, header.length) };
+        continue;
+      }
       const record: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(item.record)) if (v !== '' && v !== undefined) record[k] = v;
-      yield { line: item.info.lines, record };
+      header.forEach((k, i) => {
+        const v = item.record[i];
+        if (v !== '' && v !== undefined) record[k] = v;
+      });
+      yield { line, record };
     }
   } catch (e) {
     const err = e as { code?: string; lines?: number; message: string };
     yield { line: err.lines ?? 0, error: `CSV cannot be read further: ${err.message}` };
   }
 }
+
+const columnCountError = (got: number, want: number) => `wrong number of columns: the row has ${got}, the header line has ${want}`;
 
 /**
  * A fast RFC 4180 CSV reader for large files (the generic csv-parse reader runs at ~70k rows/s here, this one
@@ -52,6 +66,7 @@ export async function* fastCsvRows(
   input: Readable,
 ): AsyncGenerator<{ line: number; get: (name: string) => string | undefined; names: () => string[] } | { line: number; error: string }> {
   let header: Map<string, number> | undefined;
+  let width = 0; // fields in the header line
   let rest = '';
   let lineNo = 0;
   let pending: { start: number; text: string } | undefined; // a quoted record still open across lines
@@ -113,12 +128,14 @@ export async function* fastCsvRows(
     }
     if (rec && !header) {
       header = new Map(rec[1].map((h, i) => [h.trim().replace(/^\uFEFF/, ''), i]));
+      width = rec[1].length;
       return null;
     }
     return rec;
   };
   const toRow = ([line, fields]: [number, string[]]) => {
     const h = header!;
+    if (fields.length !== width) return { line, error: columnCountError(fields.length, width) };
     return {
       line,
       names: () => [...h.keys()],

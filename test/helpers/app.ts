@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Database } from '../../src/platform/db.js';
 import { mintToken, type TokenClaims } from '../../src/platform/tokens.js';
+import { assertContract } from './contract.js';
 import { withDatabase } from './global-setup.js';
 
 export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -78,6 +79,9 @@ export async function setupTestApp(): Promise<TestApp> {
     const res = (await app.inject(opts)) as Res;
     const type = String(res.headers['content-type'] ?? '');
     res.data = type.includes('json') && res.body ? JSON.parse(res.body) : res.body;
+    // live-traffic contract check: the response must be what openapi.yaml declares (test/helpers/contract.ts)
+    if (typeof opts.url === 'string')
+      assertContract({ method: opts.method ?? 'GET', url: opts.url, status: res.statusCode, headers: res.headers, body: res.body });
     return res;
   };
 
