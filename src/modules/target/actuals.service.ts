@@ -271,7 +271,11 @@ export class ActualsService {
     return { items, nextCursor: rows.length > input.limit && last ? encodeCursor([last.date, last.externalId]) : null };
   }
 
-  /** Re-evaluates cross_region for a date range against the current rights (after rights changed). */
+  /**
+   * Re-evaluates marked cross-region lines of a date range against the rights in force on each line's date (after
+   * rights were granted: an approved cross-region request, a back-dated agreement). It only clears marks: rights
+   * are dated and kept, so a line found legitimate at ingestion is never re-marked.
+   */
   async recheckCrossRegion(actor: Actor, input: { from: string; to: string }): Promise<{ changed: number }> {
     requireTenantUser(actor, 'actuals:write');
     const f = parseInput(ViolationQuery, input);
@@ -288,8 +292,9 @@ export class ActualsService {
                     and (r.product_line_id is null or r.product_line_id is not distinct from s.product_line_id)
                     and (r.product_id is null or r.product_id = s.product_id)
                     and (r.valid_from is null or r.valid_from <= s.date) and (r.valid_to is null or r.valid_to >= s.date)) as cr
-                from sell_through_lines s where s.tenant_id = ${w.tenantId} and s.date between ${f.from}::date and ${f.to}::date) x
-          where f.tenant_id = ${w.tenantId} and f.external_id = x.external_id and f.cross_region <> x.cr
+                from sell_through_lines s where s.tenant_id = ${w.tenantId} and s.cross_region
+                  and s.date between ${f.from}::date and ${f.to}::date) x
+          where f.tenant_id = ${w.tenantId} and f.external_id = x.external_id and f.cross_region and not x.cr
           returning 1) select count(*)::int as n from ch`,
       );
       const changed = Number(rows[0]?.n ?? 0);
