@@ -1,4 +1,4 @@
-/** Mints a development JWT: npm run token -- --scope "partners:read partners:write" [--tenant demo] [--partner <id>] [--sub me] [--ttl 24h] */
+/** Mints a development JWT: npm run token -- --scope "partners:read partners:write" [--tenant demo] [--partner <id> [--subtree]] [--sub me] [--ttl 24h] */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { mintToken, resolveJwtSecret } from '../src/platform/tokens.js';
@@ -8,6 +8,7 @@ const { values } = parseArgs({
     scope: { type: 'string', default: 'admin' },
     tenant: { type: 'string', default: 'demo' },
     partner: { type: 'string' },
+    subtree: { type: 'boolean', default: false },
     sub: { type: 'string', default: 'dev-user' },
     ttl: { type: 'string', default: '24h' },
   },
@@ -25,5 +26,6 @@ process.stdout.write(
     sub: values.sub!,
     ttl: values.ttl!,
     ...(values.partner ? { partner: values.partner } : {}),
+    ...(values.partner && values.subtree ? { partner_scope: 'subtree' as const } : {}),
   })) + '\n',
 );

@@ -2,16 +2,18 @@ import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import { uuidv7 } from 'uuidv7';
 import { DomainError, fromDatabaseError, invalid, notFound } from '../../platform/errors.js';
 import {
+  type Actor,
+  canSeePartner,
   decodeUuidCursor,
   iso,
+  type Page,
+  partnerCondition,
   requireScope,
   requireTenantUser,
   rowsOf,
   systemActor,
   today,
   toPage,
-  type Actor,
-  type Page,
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -167,7 +169,7 @@ export class AgreementService {
       .select()
       .from(agreements)
       .where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.id, id)));
-    if (!row || (actor.partnerId && row.partnerId !== actor.partnerId)) throw notFound('agreement', id);
+    if (!row || !canSeePartner(actor, row.partnerId)) throw notFound('agreement', id);
     return (await this.withChildren(actor, [toAgreementCore(row)]))[0]!;
   }
 
@@ -175,7 +177,7 @@ export class AgreementService {
   async list(actor: Actor, input: AgreementListQuery & { limit: number; cursor?: string | undefined }): Promise<Page<AgreementCore>> {
     requireScope(actor, 'onboarding:read');
     const conds: (SQL | undefined)[] = [eq(agreements.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(agreements.partnerId, actor.partnerId));
+    conds.push(partnerCondition(actor, agreements.partnerId));
     if (input.partnerId) conds.push(eq(agreements.partnerId, input.partnerId));
     if (input.status) conds.push(eq(agreements.status, input.status));
     if (input.expiringWithinDays !== undefined) {
@@ -518,7 +520,7 @@ export class AgreementService {
       .select()
       .from(agreements)
       .where(and(eq(agreements.tenantId, actor.tenantId), inArray(agreements.id, u)));
-    const m = new Map(rows.filter((r) => !actor.partnerId || r.partnerId === actor.partnerId).map((r) => [r.id, toAgreementCore(r)]));
+    const m = new Map(rows.filter((r) => canSeePartner(actor, r.partnerId)).map((r) => [r.id, toAgreementCore(r)]));
     return ids.map((id) => m.get(id) ?? null);
   }
 

@@ -164,3 +164,19 @@ export async function findAgreement(db: Db, tenantId: string, id: string) {
 
 /** Raw rows helper re-exported for contract users that compose the relations above. */
 export { rowsOf };
+
+/**
+ * A partner and its descendants (sub-dealers, their sub-dealers...), the partner first: what a `subtree` partner
+ * credential covers. One recursive statement; depth bounded like the territory tree.
+ */
+export async function partnerSubtree(db: Db, tenantId: string, partnerId: string): Promise<string[]> {
+  if (!isUuid(partnerId)) return [];
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    sql`with recursive d(id, depth) as (
+        select id, 0 from partners where tenant_id = ${tenantId} and id = ${partnerId}::uuid
+        union all select p.id, d.depth + 1 from d join partners p on p.tenant_id = ${tenantId} and p.parent_id = d.id where d.depth < 20
+      ) select id::text as id from d order by depth, id`,
+  );
+  return rows.map((r) => r.id);
+}

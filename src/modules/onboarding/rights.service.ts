@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
-import { isUuid, requireOwnPartner, requireScope, rowsOf, today, type Actor } from '../../platform/kernel/index.js';
+import { type Actor, canSeePartner, isUuid, requireOwnPartner, requireScope, rowsOf, today } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { CheckQuery, type CheckResult, type Right } from './agreements.schemas.js';
@@ -53,7 +53,7 @@ export class RightsService {
     if (partner) requireOwnPartner(actor, partner.id);
     const base = { partnerId: partner?.id ?? null, productId: product?.id ?? null, territoryId: territory?.id ?? null, date };
     const no = (code: CheckResult['code'], reason: string): CheckResult => ({ allowed: false, code, reason, ...base });
-    if (!partner || (actor.partnerId && actor.partnerId !== partner.id)) return no('UNKNOWN_PARTNER', `no partner '${q.partner}'`);
+    if (!partner || !canSeePartner(actor, partner.id)) return no('UNKNOWN_PARTNER', `no partner '${q.partner}'`);
     if (!product) return no('UNKNOWN_PRODUCT', `no product '${q.product}'`);
     if (!territory) return no('UNKNOWN_TERRITORY', `no territory '${q.territory}'`);
 

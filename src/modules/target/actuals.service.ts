@@ -1,18 +1,20 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { DomainError, invalid } from '../../platform/errors.js';
 import {
+  type Actor,
+  canSeePartner,
   decodeCursorOf,
   elapsedDays,
   encodeCursor,
+  type Page,
+  partnerSql,
+  type Period,
   periodDays,
   requireOwnPartner,
   requireScope,
   requireTenantUser,
   rowsOf,
   today,
-  type Actor,
-  type Page,
-  type Period,
 } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -102,7 +104,7 @@ export class ActualsService {
     const src = await this.source(actor, metric, p, ids, scope);
     const targetScope = sql`product_line_id is not distinct from ${scope.productLineId ?? null}::uuid and territory_id is not distinct from ${scope.territoryId ?? null}::uuid`;
     const idFilter = ids ? sql`p.id = any(${`{${ids.join(',')}}`}::uuid[])` : sql`(t.target is not null or a.actual is not null)`;
-    const own = actor.partnerId ? sql` and p.id = ${actor.partnerId}::uuid` : sql``;
+    const own = partnerSql(actor, sql`p.id`);
     const months = withMonths
       ? sql`, (select json_agg(json_build_object('month', to_char(g.month, 'YYYY-MM'), 'actual', coalesce(mm.v, 0.0000)::text,
               'target', mt.value::text,
@@ -195,7 +197,7 @@ export class ActualsService {
   /** Batch for the GraphQL loader: one statement for all partners of a result. */
   async forPartners(actor: Actor, partnerIds: readonly string[], input: unknown): Promise<(Achievement | null)[]> {
     const { p, metric, asOf, scope } = await this.args(actor, input);
-    const ids = [...new Set(partnerIds)].filter((id) => !actor.partnerId || id === actor.partnerId);
+    const ids = [...new Set(partnerIds)].filter((id) => canSeePartner(actor, id));
     if (!ids.length) return partnerIds.map(() => null);
     const rows = await this.compute(actor, p, metric, asOf, ids, null, true, scope);
     const byId = new Map(rows.map((r) => [r.id, this.toAchievement(r, p, metric, asOf, false)]));
