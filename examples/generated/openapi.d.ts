@@ -149,7 +149,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Get a partner by the tenant's code (partner users: their own and, with a subtree credential, their descendants) */
+        get: operations["getPartnerByCode"];
         /** Create or update the partner with the tenant's code (ERP sync) */
         put: operations["upsertPartnerByCode"];
         post?: never;
@@ -193,6 +194,23 @@ export interface paths {
         head?: never;
         /** Update a ProductLine (body.version for optimistic concurrency) */
         patch: operations["updateProductLine"];
+        trace?: never;
+    };
+    "/v1/onboarding/product-lines/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a ProductLine by the tenant's code */
+        get: operations["getProductLineByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/onboarding/product-lines:import": {
@@ -248,6 +266,23 @@ export interface paths {
         patch: operations["updateProduct"];
         trace?: never;
     };
+    "/v1/onboarding/products/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a Product by the tenant's code */
+        get: operations["getProductByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/onboarding/products:import": {
         parameters: {
             query?: never;
@@ -299,6 +334,23 @@ export interface paths {
         head?: never;
         /** Update a Territory (body.version for optimistic concurrency) */
         patch: operations["updateTerritory"];
+        trace?: never;
+    };
+    "/v1/onboarding/territories/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a Territory by the tenant's code */
+        get: operations["getTerritoryByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/onboarding/territories:import": {
@@ -588,7 +640,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run the agreement sweep now for the caller's tenant (the workers run it hourly): expire active agreements past their end date, announce those ending within noticeDays once (agreement.expiring) */
+        /** Run the agreement sweep now for the caller's tenant (the workers run it hourly): expire active agreements past their end date, start scheduled renewals whose term has begun, announce those ending within noticeDays once (agreement.expiring) */
         post: operations["sweepAgreements"];
         delete?: never;
         options?: never;
@@ -2761,7 +2813,7 @@ export interface components {
             /** Format: uuid */
             partnerId: string;
             /** @enum {string} */
-            status: "draft" | "active" | "expired" | "terminated";
+            status: "draft" | "scheduled" | "active" | "expired" | "terminated";
             startDate: string;
             endDate: string;
             policyRef: string | null;
@@ -2827,7 +2879,7 @@ export interface components {
             /** Format: uuid */
             partnerId: string;
             /** @enum {string} */
-            status: "draft" | "active" | "expired" | "terminated";
+            status: "draft" | "scheduled" | "active" | "expired" | "terminated";
             startDate: string;
             endDate: string;
             policyRef: string | null;
@@ -7632,6 +7684,7 @@ export interface operations {
                 cursor?: string;
                 status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
                 type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+                /** @description id or code */
                 parentId?: string;
                 tier?: string;
                 /** @description Search in legal name and code (case-insensitive) */
@@ -7895,6 +7948,64 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8251,6 +8362,64 @@ export interface operations {
             };
         };
     };
+    getProductLineByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductLine"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     importProductLines: {
         parameters: {
             query?: {
@@ -8332,6 +8501,7 @@ export interface operations {
                 /** @description Search in code and name */
                 q?: string;
                 active?: "true" | "false";
+                /** @description id or code */
                 lineId?: string;
             };
             header?: never;
@@ -8590,6 +8760,64 @@ export interface operations {
             };
         };
     };
+    getProductByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     importProducts: {
         parameters: {
             query?: {
@@ -8671,6 +8899,7 @@ export interface operations {
                 /** @description Search in code and name */
                 q?: string;
                 active?: "true" | "false";
+                /** @description id or code */
                 parentId?: string;
                 level?: string;
                 /** @description only territories without a parent */
@@ -8923,6 +9152,64 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTerritoryByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Territory"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10069,8 +10356,9 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
-                status?: "draft" | "active" | "expired" | "terminated";
+                status?: "draft" | "scheduled" | "active" | "expired" | "terminated";
                 /** @description active agreements ending within N days from today */
                 expiringWithinDays?: number;
             };
@@ -10337,6 +10625,7 @@ export interface operations {
                     "application/json": {
                         expired: number;
                         expiring: number;
+                        started: number;
                     };
                 };
             };
@@ -10594,6 +10883,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
                 status?: "pending" | "approved" | "rejected";
             };
@@ -12119,6 +12409,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partner?: string;
                 status?: "pending" | "approved" | "rejected";
             };
@@ -13013,6 +13304,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partner?: string;
                 from?: string;
                 to?: string;
@@ -13169,6 +13461,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
@@ -13740,9 +14033,9 @@ export interface operations {
                 metric?: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
                 /** @description date the run-rate is computed on (default today, UTC) */
                 asOf?: string;
-                /** @description achievement of the targets set for this product line (sales_amount, quantity) */
+                /** @description achievement of the targets set for this product line (id or code; sales_amount, quantity) */
                 productLineId?: string;
-                /** @description achievement of the targets set for this territory (sell-through basis; sales_amount, quantity) */
+                /** @description achievement of the targets set for this territory (id or code; sell-through basis; sales_amount, quantity) */
                 territoryId?: string;
             };
             header?: never;
@@ -13801,9 +14094,9 @@ export interface operations {
                 metric?: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
                 /** @description date the run-rate is computed on (default today, UTC) */
                 asOf?: string;
-                /** @description achievement of the targets set for this product line (sales_amount, quantity) */
+                /** @description achievement of the targets set for this product line (id or code; sales_amount, quantity) */
                 productLineId?: string;
-                /** @description achievement of the targets set for this territory (sell-through basis; sales_amount, quantity) */
+                /** @description achievement of the targets set for this territory (id or code; sell-through basis; sales_amount, quantity) */
                 territoryId?: string;
             };
             header?: never;
@@ -14152,7 +14445,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
-                /** @description partner id */
+                /** @description id or code */
                 partner?: string;
                 from?: string;
                 to?: string;
@@ -14724,6 +15017,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
@@ -15955,6 +16249,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
@@ -16450,6 +16745,7 @@ export interface operations {
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
                 kpi?: string;
+                /** @description id or code */
                 partnerId?: string;
             };
             header?: never;
@@ -17582,6 +17878,7 @@ export interface operations {
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
                 run?: string;
+                /** @description id or code */
                 partnerId?: string;
                 status?: "recommended" | "accepted" | "dismissed";
             };
@@ -17991,6 +18288,7 @@ export interface operations {
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
                 status?: "open" | "closed";
+                /** @description id or code */
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;

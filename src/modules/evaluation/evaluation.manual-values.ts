@@ -5,7 +5,7 @@ import type { ImportSpec, RowError } from '../../platform/imports.js';
 import { type Actor, decodeCursorOf, iso, type Page, partnerCondition, requireScope, requireTenantUser, toPage } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { codesToIds, partnersById } from '../onboarding/contract.js';
+import { codesToIds, onboardingSql, partnersById } from '../onboarding/contract.js';
 import { READ, WRITE } from './evaluation.common.js';
 import { ManualValueImportRow, ManualValueQuery, ManualValuesPut, type ManualValue } from './evaluation.schemas.js';
 import { evaluationManualValues } from './evaluation.tables.js';
@@ -128,7 +128,7 @@ export class ManualValueService {
     conds.push(partnerCondition(actor, m.partnerId));
     if (f.period) conds.push(eq(m.period, f.period));
     if (f.kpi) conds.push(eq(m.kpiCode, f.kpi));
-    if (f.partnerId) conds.push(eq(m.partnerId, f.partnerId));
+    if (f.partnerId) conds.push(eq(m.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (after) conds.push(sql`(${m.period}, ${m.kpiCode}, ${m.partnerId}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)`);
     const rows = await this.db
       .select({ mv: m })

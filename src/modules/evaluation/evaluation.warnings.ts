@@ -228,7 +228,7 @@ export class WarningService {
     const conds: (SQL | undefined)[] = [eq(ew.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, ew.partnerId));
     if (f.status) conds.push(eq(ew.status, f.status));
-    if (f.partnerId) conds.push(eq(ew.partnerId, f.partnerId));
+    if (f.partnerId) conds.push(eq(ew.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(ew.period, f.period));
     if (after) conds.push(sql`${ew.id} > ${after}::uuid`);
     const rows = await this.select(actor.tenantId)

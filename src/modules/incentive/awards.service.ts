@@ -4,7 +4,7 @@ import { type Actor, decodeUuidCursor, type Page, partnerCondition, requireScope
 import { invalid } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partnersById } from '../onboarding/contract.js';
+import { onboardingSql, partnersById } from '../onboarding/contract.js';
 import { AwardCreate, AwardListQuery, type Award } from './incentive.schemas.js';
 import { incentivePrograms, recognitionAwards, type AwardRow } from './incentive.tables.js';
 
@@ -92,7 +92,7 @@ export class AwardService {
     const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(recognitionAwards.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, recognitionAwards.partnerId));
-    if (f.partnerId) conds.push(eq(recognitionAwards.partnerId, f.partnerId));
+    if (f.partnerId) conds.push(eq(recognitionAwards.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(recognitionAwards.period, f.period));
     if (f.programId) conds.push(eq(recognitionAwards.programId, f.programId));
     if (after) conds.push(gt(recognitionAwards.id, after));

@@ -131,7 +131,7 @@ export class StatementService {
     const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(incentiveStatements.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, incentiveStatements.partnerId));
-    if (f.partnerId) conds.push(eq(incentiveStatements.partnerId, f.partnerId));
+    if (f.partnerId) conds.push(eq(incentiveStatements.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(incentiveStatements.period, f.period));
     if (f.status) conds.push(eq(incentiveStatements.status, f.status));
     if (after) conds.push(gt(incentiveStatements.id, after));

@@ -28,6 +28,7 @@ import {
 } from './agreements.schemas.js';
 import { products, territories } from './catalog.tables.js';
 import { assertProductLines } from './common.js';
+import { onboardingSql } from './contract.js';
 import { agreementActivation, agreementEnd, addDays, type AgreementStatus, type AgreementEndReason } from './onboarding.rules.js';
 import { agreementProducts, agreementTerritories, agreements } from './onboarding.tables.js';
 import { partners } from './partners.tables.js';
@@ -178,7 +179,7 @@ export class AgreementService {
     requireScope(actor, 'onboarding:read');
     const conds: (SQL | undefined)[] = [eq(agreements.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, agreements.partnerId));
-    if (input.partnerId) conds.push(eq(agreements.partnerId, input.partnerId));
+    if (input.partnerId) conds.push(eq(agreements.partnerId, onboardingSql.idOf('partners', actor.tenantId, input.partnerId)));
     if (input.status) conds.push(eq(agreements.status, input.status));
     if (input.expiringWithinDays !== undefined) {
       const t = today();

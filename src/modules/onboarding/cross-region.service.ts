@@ -17,6 +17,7 @@ import { parseInput } from '../../platform/validate.js';
 import { CrossRegionCreate, type CrossRegionRequest } from './agreements.schemas.js';
 import { products, territories } from './catalog.tables.js';
 import { assertProductLines } from './common.js';
+import { onboardingSql } from './contract.js';
 import { crossRegionRequests } from './onboarding.tables.js';
 import { partners } from './partners.tables.js';
 
@@ -111,7 +112,7 @@ export class CrossRegionService {
     requireScope(actor, 'onboarding:read', 'onboarding:write');
     const conds: (SQL | undefined)[] = [eq(crossRegionRequests.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, crossRegionRequests.partnerId));
-    if (input.partnerId) conds.push(eq(crossRegionRequests.partnerId, input.partnerId));
+    if (input.partnerId) conds.push(eq(crossRegionRequests.partnerId, onboardingSql.idOf('partners', actor.tenantId, input.partnerId)));
     if (input.status) conds.push(eq(crossRegionRequests.status, input.status));
     const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(crossRegionRequests.id, after));

@@ -20,6 +20,7 @@ import { partnerStatusHistory } from './onboarding.tables.js';
 import { partnerTransition, type PartnerAction } from './onboarding.rules.js';
 import { auditImport } from './catalog.service.js';
 import { setParentsByCode, upsertByCode } from './common.js';
+import { onboardingSql } from './contract.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
 import { PartnerImportRow, PartnerHistoryEntry, TransitionInput } from './partners.schemas.js';
 import type { z } from 'zod';
@@ -130,7 +131,7 @@ export class PartnerService {
     conds.push(partnerCondition(actor, partners.id));
     if (f.status) conds.push(eq(partners.status, f.status));
     if (f.type) conds.push(eq(partners.type, f.type));
-    if (f.parentId) conds.push(eq(partners.parentId, f.parentId));
+    if (f.parentId) conds.push(eq(partners.parentId, onboardingSql.idOf('partners', actor.tenantId, f.parentId)));
     if (f.tier) conds.push(eq(partners.tier, f.tier));
     if (f.q) {
       const pattern = `%${escapeLike(f.q)}%`;

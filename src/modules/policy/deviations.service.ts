@@ -14,7 +14,7 @@ import {
 } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { productsByRef } from '../onboarding/contract.js';
+import { onboardingSql, productsByRef } from '../onboarding/contract.js';
 import { loadPartner, POLICY_EVENTS, productCodeOf } from './policy.common.js';
 import type { PriceResolutionService } from './price-resolution.service.js';
 import { deviationKind } from './policy.rules.js';
@@ -120,7 +120,7 @@ export class DeviationService {
     const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(priceDeviations.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, priceDeviations.partnerId));
-    if (f.partner) conds.push(eq(priceDeviations.partnerId, f.partner));
+    if (f.partner) conds.push(eq(priceDeviations.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partner)));
     if (f.status) conds.push(eq(priceDeviations.status, f.status));
     if (after) conds.push(gt(priceDeviations.id, after));
     const rows = await this.store.db

@@ -17,7 +17,7 @@ import {
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partnersByRef, productsByRef } from '../onboarding/contract.js';
+import { onboardingSql, partnersByRef, productsByRef } from '../onboarding/contract.js';
 import { POLICY_EVENTS, productCodeOf } from './policy.common.js';
 import { violationVerdict } from './policy.rules.js';
 import { Money, ObservationCreate, ViolationListQuery, type Observation } from './policy.schemas.js';
@@ -203,7 +203,7 @@ export class ViolationService {
     const t = priceObservations;
     const conds: (SQL | undefined)[] = [eq(t.tenantId, actor.tenantId), eq(t.isViolation, true)];
     conds.push(partnerCondition(actor, t.partnerId));
-    if (f.partner) conds.push(eq(t.partnerId, f.partner));
+    if (f.partner) conds.push(eq(t.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partner)));
     if (f.from) conds.push(gte(t.observedOn, f.from));
     if (f.to) conds.push(lte(t.observedOn, f.to));
     if (after) conds.push(or(gt(t.observedOn, after[0]), and(eq(t.observedOn, after[0]), gt(t.id, after[1]))));

@@ -13,12 +13,15 @@ import {
   requireOwnPartner,
   requireScope,
   requireTenantUser,
+  isUuid,
   rowsOf,
   today,
 } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { onboardingSql } from '../onboarding/contract.js';
+import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.js';
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 import { targetSql } from './contract.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
@@ -181,7 +184,15 @@ export class ActualsService {
     const p = await this.targets.period(actor, q.period);
     const asOf = q.asOf ?? today();
     if (Number.isNaN(Date.parse(asOf + 'T00:00:00Z'))) throw invalid('asOf', 'is not a date');
-    const scope: Scope = { ...(q.productLineId ? { productLineId: q.productLineId } : {}), ...(q.territoryId ? { territoryId: q.territoryId } : {}) };
+    const ref = async (kind: 'productLines' | 'territories', path: string, v: string | undefined) => {
+      if (!v || isUuid(v)) return v;
+      const id = (await codesToIds[kind](this.store.db, actor.tenantId, [v])).get(v);
+      if (!id) throw invalid(path, `no ${kind === 'territories' ? 'territory' : 'product line'} '${v}'`);
+      return id;
+    };
+    const productLineId = await ref('productLines', 'productLineId', q.productLineId);
+    const territoryId = await ref('territories', 'territoryId', q.territoryId);
+    const scope: Scope = { ...(productLineId ? { productLineId } : {}), ...(territoryId ? { territoryId } : {}) };
     return { p, metric: q.metric, asOf, scope };
   }
 
@@ -235,8 +246,9 @@ export class ActualsService {
   ): Promise<Page<CrossRegionViolation>> {
     requireScope(actor, 'actuals:read');
     const f = parseInput(ViolationQuery, { partner: input.partner, from: input.from, to: input.to });
-    if (f.partner) requireOwnPartner(actor, f.partner);
-    const partner = f.partner ?? actor.partnerId;
+    // a partner named by id or code (an unknown one matches nothing); partner users: within their credential
+    const partner = f.partner ? ((await findPartner(this.store.db, actor.tenantId, f.partner))?.id ?? NIL_UUID) : undefined;
+    if (partner) requireOwnPartner(actor, partner);
     const after = decodeCursorOf(input.cursor, ['date', 'string']);
     const t = actor.tenantId;
     const rows = await rowsOf<Record<string, string | null>>(
@@ -249,7 +261,7 @@ export class ActualsService {
       join ${onboardingSql.products(t)} pr on pr.id = f.product_id
       join ${onboardingSql.territories(t)} tr on tr.id = f.territory_id
       where f.tenant_id = ${t} and f.cross_region
-        ${partner ? sql`and f.partner_id = ${partner}::uuid` : sql``}
+        ${partner ? sql`and f.partner_id = ${partner}::uuid` : partnerSql(actor, sql`f.partner_id`)}
         ${f.from ? sql`and f.date >= ${f.from}::date` : sql``}
         ${f.to ? sql`and f.date <= ${f.to}::date` : sql``}
         ${after ? sql`and (f.date, f.external_id) > (${after[0]}::date, ${after[1]})` : sql``}

@@ -145,7 +145,7 @@ export class TargetService {
     const f = parseInput(TargetListQuery, { partnerId: input.partnerId, period: input.period, metric: input.metric });
     const conds: (SQL | undefined)[] = [eq(targets.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, targets.partnerId));
-    if (f.partnerId) conds.push(eq(targets.partnerId, f.partnerId));
+    if (f.partnerId) conds.push(eq(targets.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(targets.period, (await this.period(actor, f.period)).label));
     if (f.metric) conds.push(eq(targets.metric, f.metric));
     const after = decodeUuidCursor(input.cursor);
