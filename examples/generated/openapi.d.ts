@@ -2995,6 +2995,9 @@ export interface components {
             /** @description recognisable part of the key: ck_live_…abcd */
             hint: string;
             scopes: string[];
+            /** @description the partner the key is bound to (null: a tenant key) */
+            partnerId: string | null;
+            partnerScope: ("self" | "subtree") | null;
             createdBy: string;
             /** @description ISO 8601 UTC */
             createdAt: string;
@@ -3005,21 +3008,43 @@ export interface components {
         };
         ApiKeyCreate: {
             name: string;
+            /** @description scopes, or the set 'partner-portal' for a partner portal's key */
             scopes: string[];
             /**
              * Format: date-time
              * @description ISO 8601; omitted: does not expire
              */
             expiresAt?: string;
+            /**
+             * Format: uuid
+             * @description bind the key to a partner: it acts as that partner's user (its own data only)
+             */
+            partnerId?: string;
+            /**
+             * @description with partnerId: 'subtree' also covers the partner's descendants
+             * @enum {string}
+             */
+            partnerScope?: "self" | "subtree";
         };
         ApiKeyCreateInput: {
             name: string;
+            /** @description scopes, or the set 'partner-portal' for a partner portal's key */
             scopes: string[];
             /**
              * Format: date-time
              * @description ISO 8601; omitted: does not expire
              */
             expiresAt?: string;
+            /**
+             * Format: uuid
+             * @description bind the key to a partner: it acts as that partner's user (its own data only)
+             */
+            partnerId?: string;
+            /**
+             * @description with partnerId: 'subtree' also covers the partner's descendants
+             * @enum {string}
+             */
+            partnerScope?: "self" | "subtree";
         };
         ApiKeyCreated: {
             /** Format: uuid */
@@ -3028,6 +3053,9 @@ export interface components {
             /** @description recognisable part of the key: ck_live_…abcd */
             hint: string;
             scopes: string[];
+            /** @description the partner the key is bound to (null: a tenant key) */
+            partnerId: string | null;
+            partnerScope: ("self" | "subtree") | null;
             createdBy: string;
             /** @description ISO 8601 UTC */
             createdAt: string;
@@ -3045,6 +3073,9 @@ export interface components {
             /** @description recognisable part of the key: ck_live_…abcd */
             hint: string;
             scopes: string[];
+            /** @description the partner the key is bound to (null: a tenant key) */
+            partnerId: string | null;
+            partnerScope: ("self" | "subtree") | null;
             createdBy: string;
             /** @description ISO 8601 UTC */
             createdAt: string;
@@ -3062,6 +3093,9 @@ export interface components {
             /** @description recognisable part of the key: ck_live_…abcd */
             hint: string;
             scopes: string[];
+            /** @description the partner the key is bound to (null: a tenant key) */
+            partnerId: string | null;
+            partnerScope: ("self" | "subtree") | null;
             createdBy: string;
             /** @description ISO 8601 UTC */
             createdAt: string;

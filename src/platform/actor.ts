@@ -20,10 +20,31 @@ export interface Actor {
   kind: 'user' | 'partner' | 'api_key' | 'system';
 }
 
-/** `admin` holds every scope; `<area>:write` implies `<area>:read`. */
+/**
+ * The `partner-portal` scope set: what a partner portal's credential needs (README "Building a partner portal").
+ * Read its own partner record, agreements and rights, prices and deviations, targets and achievement, sales data,
+ * statements and rebate balance, evaluation results and its import jobs; write deviation requests (`policy:write`)
+ * and sell-through/sell-in uploads (`actuals:write`). Partner confinement still applies: tenant-side operations
+ * answer 403 to partner credentials whatever their scopes.
+ */
+export const PARTNER_PORTAL_SCOPES: readonly string[] = [
+  'partners:read',
+  'onboarding:read',
+  'policy:read',
+  'policy:write',
+  'targets:read',
+  'actuals:read',
+  'actuals:write',
+  'incentives:read',
+  'evaluations:read',
+  'jobs:read',
+];
+
+/** `admin` holds every scope; `partner-portal` holds PARTNER_PORTAL_SCOPES; `<area>:write` implies `<area>:read`. */
 export function hasScope(actor: Actor, scope: string): boolean {
   if (actor.scopes.has('admin') || actor.scopes.has(scope)) return true;
-  if (scope.endsWith(':read')) return actor.scopes.has(scope.slice(0, -5) + ':write');
+  if (actor.scopes.has('partner-portal') && PARTNER_PORTAL_SCOPES.includes(scope)) return true;
+  if (scope.endsWith(':read')) return hasScope(actor, scope.slice(0, -5) + ':write');
   return false;
 }
 
