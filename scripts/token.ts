@@ -1,4 +1,4 @@
-/** Mints a development JWT: npm run token -- --scope "partners:read partners:write" [--tenant demo] [--partner <id>] [--sub me] [--ttl 24h] */
+/** Mints a development JWT: npm run token -- --scope "partners:read partners:write" [--tenant demo] [--partner <id> [--subtree]] [--sub me] [--ttl 24h] */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { mintToken, resolveJwtSecret } from '../src/platform/tokens.js';
@@ -10,6 +10,7 @@ Mints a development JWT (HS256 with JWT_SECRET, or the secret kept in DATA_DIR i
   --scope "<scopes>"   space-separated scopes (default admin), e.g. "partners:read partners:write"
   --tenant <tenant>    tenant claim (default demo)
   --partner <id>       partner claim: the token sees only that partner's data
+  --subtree            with --partner: the token also covers the partner's descendants (partner_scope subtree)
   --sub <subject>      subject (default dev-user)
   --ttl <duration>     lifetime, e.g. 30m, 24h, 7d (default 24h)
   -h, --help           this text
@@ -28,6 +29,7 @@ try {
       scope: { type: 'string', default: 'admin' },
       tenant: { type: 'string', default: 'demo' },
       partner: { type: 'string' },
+      subtree: { type: 'boolean', default: false },
       sub: { type: 'string', default: 'dev-user' },
       ttl: { type: 'string', default: '24h' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -56,6 +58,7 @@ try {
       sub: values.sub,
       ttl: values.ttl,
       ...(values.partner ? { partner: values.partner } : {}),
+      ...(values.partner && values.subtree ? { partner_scope: 'subtree' as const } : {}),
     })) + '\n',
   );
 } catch (e) {

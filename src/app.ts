@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { evaluationModule } from './modules/evaluation/index.js';
 import { incentiveModule } from './modules/incentive/index.js';
 import { integrationModule } from './modules/integration/index.js';
+import { partnerSubtree } from './modules/onboarding/contract.js';
 import { onboardingModule } from './modules/onboarding/index.js';
 import { policyModule } from './modules/policy/index.js';
 import { targetModule } from './modules/target/index.js';
@@ -66,6 +67,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
     // API keys (ck_live_…) are accepted as bearer credentials
     resolvers: [integration.apiKeys.resolver],
+  });
+  // a `subtree` partner credential (JWT claim partner_scope, or a partner-bound API key with that option) covers the
+  // partner's descendants: resolved once per request into actor.partnerIds, which every confinement rule reads
+  app.addHook('onRequest', async (request) => {
+    const a = request.actor;
+    if (a?.partnerId && a.partnerScope === 'subtree') request.actor = { ...a, partnerIds: await partnerSubtree(store.db, a.tenantId, a.partnerId) };
   });
   await app.register(openapi);
   await app.register(health, { database });

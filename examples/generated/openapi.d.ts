@@ -149,7 +149,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Get a partner by the tenant's code (partner users: their own and, with a subtree credential, their descendants) */
+        get: operations["getPartnerByCode"];
         /** Create or update the partner with the tenant's code (ERP sync) */
         put: operations["upsertPartnerByCode"];
         post?: never;
@@ -193,6 +194,23 @@ export interface paths {
         head?: never;
         /** Update a ProductLine (body.version for optimistic concurrency) */
         patch: operations["updateProductLine"];
+        trace?: never;
+    };
+    "/v1/onboarding/product-lines/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a ProductLine by the tenant's code */
+        get: operations["getProductLineByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/onboarding/product-lines:import": {
@@ -248,6 +266,23 @@ export interface paths {
         patch: operations["updateProduct"];
         trace?: never;
     };
+    "/v1/onboarding/products/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a Product by the tenant's code */
+        get: operations["getProductByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/onboarding/products:import": {
         parameters: {
             query?: never;
@@ -299,6 +334,23 @@ export interface paths {
         head?: never;
         /** Update a Territory (body.version for optimistic concurrency) */
         patch: operations["updateTerritory"];
+        trace?: never;
+    };
+    "/v1/onboarding/territories/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a Territory by the tenant's code */
+        get: operations["getTerritoryByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/onboarding/territories:import": {
@@ -588,7 +640,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run the agreement sweep now for the caller's tenant (the workers run it hourly): expire active agreements past their end date, announce those ending within noticeDays once (agreement.expiring) */
+        /** Run the agreement sweep now for the caller's tenant (the workers run it hourly): expire active agreements past their end date, start scheduled renewals whose term has begun, announce those ending within noticeDays once (agreement.expiring) */
         post: operations["sweepAgreements"];
         delete?: never;
         options?: never;
@@ -2667,7 +2719,7 @@ export interface components {
             /** Format: uuid */
             partnerId: string;
             /** @enum {string} */
-            status: "draft" | "active" | "expired" | "terminated";
+            status: "draft" | "scheduled" | "active" | "expired" | "terminated";
             startDate: string;
             endDate: string;
             policyRef: string | null;
@@ -2760,6 +2812,9 @@ export interface components {
             /** @description recognisable part of the key: ck_live_…abcd */
             hint: string;
             scopes: string[];
+            /** @description the partner the key is bound to (null: a tenant key) */
+            partnerId: string | null;
+            partnerScope: ("self" | "subtree") | null;
             createdBy: string;
             /** @description ISO 8601 UTC */
             createdAt: string;
@@ -2770,12 +2825,23 @@ export interface components {
         };
         ApiKeyCreate: {
             name: string;
+            /** @description scopes, or the set 'partner-portal' for a partner portal's key */
             scopes: string[];
             /**
              * Format: date-time
              * @description ISO 8601; omitted: does not expire
              */
             expiresAt?: string;
+            /**
+             * Format: uuid
+             * @description bind the key to a partner: it acts as that partner's user (its own data only)
+             */
+            partnerId?: string;
+            /**
+             * @description with partnerId: 'subtree' also covers the partner's descendants
+             * @enum {string}
+             */
+            partnerScope?: "self" | "subtree";
         };
         ApiKeyCreated: {
             /** Format: uuid */
@@ -2784,6 +2850,9 @@ export interface components {
             /** @description recognisable part of the key: ck_live_…abcd */
             hint: string;
             scopes: string[];
+            /** @description the partner the key is bound to (null: a tenant key) */
+            partnerId: string | null;
+            partnerScope: ("self" | "subtree") | null;
             createdBy: string;
             /** @description ISO 8601 UTC */
             createdAt: string;
@@ -5669,6 +5738,7 @@ export interface operations {
                 cursor?: string;
                 status?: "applicant" | "under_review" | "approved" | "active" | "suspended" | "terminated" | "rejected";
                 type?: "distributor" | "wholesaler" | "dealer" | "agent" | "retailer";
+                /** @description id or code */
                 parentId?: string;
                 tier?: string;
                 /** @description Search in legal name and code (case-insensitive) */
@@ -5944,6 +6014,64 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Problem (IDEMPOTENCY_KEY_REUSED, UNPROCESSABLE) */
             422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getPartnerByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -6335,6 +6463,64 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    getProductLineByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductLine"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
     importProductLines: {
         parameters: {
             query?: {
@@ -6424,6 +6610,7 @@ export interface operations {
                 /** @description Search in code and name */
                 q?: string;
                 active?: "true" | "false";
+                /** @description id or code */
                 lineId?: string;
             };
             header?: never;
@@ -6697,6 +6884,64 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    getProductByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
     importProducts: {
         parameters: {
             query?: {
@@ -6786,6 +7031,7 @@ export interface operations {
                 /** @description Search in code and name */
                 q?: string;
                 active?: "true" | "false";
+                /** @description id or code */
                 parentId?: string;
                 level?: string;
                 /** @description only territories without a parent */
@@ -7047,6 +7293,64 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Problem (IDEMPOTENCY_KEY_REUSED, UNPROCESSABLE) */
             422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getTerritoryByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Territory"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -8277,8 +8581,9 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
-                status?: "draft" | "active" | "expired" | "terminated";
+                status?: "draft" | "scheduled" | "active" | "expired" | "terminated";
                 /** @description active agreements ending within N days from today */
                 expiringWithinDays?: number;
             };
@@ -8567,6 +8872,8 @@ export interface operations {
                         expired: number;
                         /** Format: int64 */
                         expiring: number;
+                        /** Format: int64 */
+                        started: number;
                     };
                 };
             };
@@ -8847,6 +9154,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
                 status?: "pending" | "approved" | "rejected";
             };
@@ -10488,6 +10796,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partner?: string;
                 status?: "pending" | "approved" | "rejected";
             };
@@ -11453,6 +11762,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partner?: string;
                 from?: string;
                 to?: string;
@@ -11602,6 +11912,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
@@ -12205,9 +12516,9 @@ export interface operations {
                 metric?: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
                 /** @description date the run-rate is computed on (default today, UTC) */
                 asOf?: string;
-                /** @description achievement of the targets set for this product line (sales_amount, quantity) */
+                /** @description achievement of the targets set for this product line (id or code; sales_amount, quantity) */
                 productLineId?: string;
-                /** @description achievement of the targets set for this territory (sell-through basis; sales_amount, quantity) */
+                /** @description achievement of the targets set for this territory (id or code; sell-through basis; sales_amount, quantity) */
                 territoryId?: string;
             };
             header?: never;
@@ -12262,9 +12573,9 @@ export interface operations {
                 metric?: "sales_amount" | "quantity" | "new_customers" | "collection_amount";
                 /** @description date the run-rate is computed on (default today, UTC) */
                 asOf?: string;
-                /** @description achievement of the targets set for this product line (sales_amount, quantity) */
+                /** @description achievement of the targets set for this product line (id or code; sales_amount, quantity) */
                 productLineId?: string;
-                /** @description achievement of the targets set for this territory (sell-through basis; sales_amount, quantity) */
+                /** @description achievement of the targets set for this territory (id or code; sell-through basis; sales_amount, quantity) */
                 territoryId?: string;
             };
             header?: never;
@@ -12645,7 +12956,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
-                /** @description partner id */
+                /** @description id or code */
                 partner?: string;
                 from?: string;
                 to?: string;
@@ -13245,6 +13556,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
@@ -14550,6 +14862,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description id or code */
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
@@ -15054,6 +15367,7 @@ export interface operations {
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
                 kpi?: string;
+                /** @description id or code */
                 partnerId?: string;
             };
             header?: never;
@@ -16230,6 +16544,7 @@ export interface operations {
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
                 run?: string;
+                /** @description id or code */
                 partnerId?: string;
                 status?: "recommended" | "accepted" | "dismissed";
             };
@@ -16653,6 +16968,7 @@ export interface operations {
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
                 status?: "open" | "closed";
+                /** @description id or code */
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;

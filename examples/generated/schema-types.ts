@@ -159,6 +159,7 @@ export type AgreementStatus =
   | 'active'
   | 'draft'
   | 'expired'
+  | 'scheduled'
   | 'terminated';
 
 export type AgreementTerritory = {

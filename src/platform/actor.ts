@@ -1,3 +1,4 @@
+import { inArray, sql, type Column, type SQL } from 'drizzle-orm';
 import { DomainError } from './errors.js';
 
 /** Who is calling: every service call takes one. Built from a verified JWT or API key, never from the body. */
@@ -5,17 +6,45 @@ export interface Actor {
   tenantId: string;
   subject: string;
   scopes: ReadonlySet<string>;
-  /** set for partner users: they see only their own partner's data */
+  /** set for partner users: they see only their own partner's data (and its descendants', see partnerScope) */
   partnerId?: string;
+  /**
+   * `subtree`: the credential (JWT claim `partner_scope`, or an API key bound to a partner with that option) also
+   * covers the partner's descendants (a distributor's portal sees its sub-dealers). Default `self`.
+   */
+  partnerScope?: 'self' | 'subtree';
+  /** the partners a subtree credential covers (own first, then descendants), resolved once per request */
+  partnerIds?: readonly string[];
   tokenId?: string;
   requestId?: string;
   kind: 'user' | 'partner' | 'api_key' | 'system';
 }
 
-/** `admin` holds every scope; `<area>:write` implies `<area>:read`. */
+/**
+ * The `partner-portal` scope set: what a partner portal's credential needs (README "Building a partner portal").
+ * Read its own partner record, agreements and rights, prices and deviations, targets and achievement, sales data,
+ * statements and rebate balance, evaluation results and its import jobs; write deviation requests (`policy:write`)
+ * and sell-through/sell-in uploads (`actuals:write`). Partner confinement still applies: tenant-side operations
+ * answer 403 to partner credentials whatever their scopes.
+ */
+export const PARTNER_PORTAL_SCOPES: readonly string[] = [
+  'partners:read',
+  'onboarding:read',
+  'policy:read',
+  'policy:write',
+  'targets:read',
+  'actuals:read',
+  'actuals:write',
+  'incentives:read',
+  'evaluations:read',
+  'jobs:read',
+];
+
+/** `admin` holds every scope; `partner-portal` holds PARTNER_PORTAL_SCOPES; `<area>:write` implies `<area>:read`. */
 export function hasScope(actor: Actor, scope: string): boolean {
   if (actor.scopes.has('admin') || actor.scopes.has(scope)) return true;
-  if (scope.endsWith(':read')) return actor.scopes.has(scope.slice(0, -5) + ':write');
+  if (actor.scopes.has('partner-portal') && PARTNER_PORTAL_SCOPES.includes(scope)) return true;
+  if (scope.endsWith(':read')) return hasScope(actor, scope.slice(0, -5) + ':write');
   return false;
 }
 
@@ -26,9 +55,36 @@ export function requireScope(actor: Actor, ...anyOf: string[]): void {
   });
 }
 
-/** Partner users are confined to their own partner; tenant users pass. */
+/**
+ * The one confinement rule: the partners a partner credential may see (its own, plus its descendants for a
+ * `subtree` credential); undefined for tenant users, who are not confined.
+ */
+export function visiblePartnerIds(actor: Actor): readonly string[] | undefined {
+  if (!actor.partnerId) return undefined;
+  return actor.partnerScope === 'subtree' && actor.partnerIds?.length ? actor.partnerIds : [actor.partnerId];
+}
+
+/** May this actor see this partner's data? (tenant users: always) */
+export function canSeePartner(actor: Actor, partnerId: string | null | undefined): boolean {
+  const ids = visiblePartnerIds(actor);
+  return !ids || (!!partnerId && ids.includes(partnerId));
+}
+
+/** A drizzle condition confining a partner column to the actor's partners (undefined for tenant users). */
+export function partnerCondition(actor: Actor, column: Column): SQL | undefined {
+  const ids = visiblePartnerIds(actor);
+  return ids ? inArray(column, [...ids]) : undefined;
+}
+
+/** The same for raw SQL: ` and <expr> = any(ids)`, or nothing for tenant users. */
+export function partnerSql(actor: Actor, expr: SQL): SQL {
+  const ids = visiblePartnerIds(actor);
+  return ids ? sql` and ${expr} = any(${`{${ids.join(',')}}`}::uuid[])` : sql``;
+}
+
+/** Partner users are confined to their own partner (and its descendants for subtree credentials); tenant users pass. */
 export function requireOwnPartner(actor: Actor, partnerId: string, resource = 'partner'): void {
-  if (actor.partnerId && actor.partnerId !== partnerId) {
+  if (!canSeePartner(actor, partnerId)) {
     // 404, not 403: a partner user must not learn that another partner's record exists.
     throw new DomainError('NOT_FOUND', `${resource} '${partnerId}' was not found`);
   }

@@ -76,6 +76,8 @@ export class TokenVerifier {
       scopes: new Set(typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : Array.isArray(scope) ? scope.map(String) : []),
       kind: typeof partner === 'string' ? 'partner' : 'user',
       ...(typeof partner === 'string' ? { partnerId: partner } : {}),
+      // issue 14: `partner_scope: "subtree"` lets a partner credential cover its descendants (resolved per request)
+      ...(typeof partner === 'string' && payload['partner_scope'] === 'subtree' ? { partnerScope: 'subtree' as const } : {}),
       ...(payload.jti ? { tokenId: payload.jti } : {}),
     };
     const exp = payload.exp ?? now + 300;

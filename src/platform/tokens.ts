@@ -8,6 +8,8 @@ export interface TokenClaims {
   tenant: string;
   scope: string;
   partner?: string;
+  /** `subtree`: the partner credential also covers the partner's descendants */
+  partner_scope?: 'self' | 'subtree';
   sub?: string;
   /** lifetime, e.g. "24h", "30m", "7d" */
   ttl?: string;
@@ -15,7 +17,12 @@ export interface TokenClaims {
 
 /** Mints an HS256 development token (production tokens come from the tenant's identity provider). */
 export async function mintToken(secret: string, claims: TokenClaims): Promise<string> {
-  const jwt = new SignJWT({ tenant: claims.tenant, scope: claims.scope, ...(claims.partner ? { partner: claims.partner } : {}) })
+  const jwt = new SignJWT({
+    tenant: claims.tenant,
+    scope: claims.scope,
+    ...(claims.partner ? { partner: claims.partner } : {}),
+    ...(claims.partner && claims.partner_scope ? { partner_scope: claims.partner_scope } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub ?? 'dev-user')
     .setJti(randomUUID())

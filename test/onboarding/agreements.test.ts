@@ -66,8 +66,10 @@ describe('agreements: at most one active per partner', () => {
     });
     const act = await admin.post(`/v1/onboarding/agreements/${renewal.data.id}:activate`, {});
     expect(act.statusCode).toBe(200);
+    // activated before its term: the renewal waits (scheduled) and the current agreement runs to its end (issue 14)
+    expect(act.data.status).toBe('scheduled');
     const old = (await admin.get(`/v1/onboarding/agreements/${a.id}`)).data;
-    expect(old).toMatchObject({ status: 'expired', endReason: 'expiry', endedOn: '2026-12-31' });
+    expect(old).toMatchObject({ status: 'active', endReason: null, endedOn: null });
     const term = await admin.post(`/v1/onboarding/agreements/${renewal.data.id}:terminate`, {
       reason: 'breach',
       date: '2027-03-01',
@@ -78,6 +80,8 @@ describe('agreements: at most one active per partner', () => {
     const again = await admin.post(`/v1/onboarding/agreements/${renewal.data.id}:terminate`, { reason: 'mutual' });
     expect(again.statusCode).toBe(409);
     expect(again.data.code).toBe('ILLEGAL_TRANSITION');
+    const end = await admin.post(`/v1/onboarding/agreements/${a.id}:terminate`, { reason: 'expiry', date: '2026-06-30' });
+    expect(end.data).toMatchObject({ status: 'expired', endReason: 'expiry', endedOn: '2026-06-30' });
   });
 
   it('lists active agreements expiring within N days', async () => {
@@ -88,7 +92,10 @@ describe('agreements: at most one active per partner', () => {
     const soon = await createAgreement(admin, p1.id, { startDate: '2025-01-01', endDate: plus(10), activate: true });
     await createAgreement(admin, p2.id, { startDate: '2025-01-01', endDate: plus(100), activate: true });
     const res = await admin.get('/v1/onboarding/agreements?expiringWithinDays=30&limit=500');
-    expect(res.data.data.map((a: any) => a.id)).toEqual([soon.id]);
+    const ids = res.data.data.map((a: any) => a.partnerId);
+    expect(ids).toContain(p1.id);
+    expect(ids).not.toContain(p2.id);
+    expect(res.data.data.find((a: any) => a.partnerId === p1.id).id).toBe(soon.id);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The agreement sweep: active agreements past their end date become expired (audited, agreement.expired,
- * rights gone) and agreements ending soon are announced once with agreement.expiring.
+ * rights end with the term, history kept) and agreements ending soon are announced once with agreement.expiring.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,9 +35,9 @@ describe('agreement sweep', () => {
     });
     const first = await admin.post('/v1/onboarding/agreements:sweep', { noticeDays: 30 });
     expect(first.statusCode).toBe(200);
-    expect(first.data).toEqual({ expired: 0, expiring: 1 });
+    expect(first.data).toEqual({ expired: 0, expiring: 1, started: 0 });
     const again = await admin.post('/v1/onboarding/agreements:sweep', { noticeDays: 30 });
-    expect(again.data).toEqual({ expired: 0, expiring: 0 });
+    expect(again.data).toEqual({ expired: 0, expiring: 0, started: 0 });
     const ev = await events('agreement.expiring');
     expect(ev.map((e) => e.resourceId)).toEqual([soon.id]);
     expect(ev[0]!.payload).toMatchObject({ number: soon.number, daysLeft: 10, endDate: addDays(now, 10) });
@@ -71,8 +71,12 @@ describe('agreement sweep', () => {
       sql`select action, subject from audit_log where resource_id = ${a.id} and action = 'expire'`,
     );
     expect(audit).toEqual([{ action: 'expire', subject: 'agreement-sweep' }]);
-    const rights = await t.database.rows(sql`select 1 from partner_territory_rights where partner_id = ${p.id}`);
+    // its rights end with its term; history is kept (issue 14): 2026 still answers, 2027 does not
+    const rights = await t.database.rows(sql`select 1 from partner_territory_rights where partner_id = ${p.id} and valid_to >= '2027-01-01'`);
     expect(rights).toHaveLength(0);
+    expect((await t.database.rows(sql`select 1 from partner_territory_rights where partner_id = ${p.id} and valid_to = '2026-12-31'`)).length).toBeGreaterThan(
+      0,
+    );
     // a second sweep finds nothing more to do for it
     expect((await t.app.services.onboarding.agreements.sweep({ tenantId: 't1', today: '2027-01-01' })).expired).toBe(0);
   });

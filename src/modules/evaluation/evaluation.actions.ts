@@ -159,7 +159,7 @@ export class ActionService {
     const a = evaluationActions;
     const conds: (SQL | undefined)[] = [eq(a.tenantId, actor.tenantId)];
     if (f.run) conds.push(eq(a.runId, f.run));
-    if (f.partnerId) conds.push(eq(a.partnerId, f.partnerId));
+    if (f.partnerId) conds.push(eq(a.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.status) conds.push(eq(a.status, f.status));
     if (after) conds.push(sql`${a.id} > ${after}::uuid`);
     const rows = await this.actionQuery(this.db, actor.tenantId)

@@ -2,10 +2,10 @@ import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { validationError } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeCursorOf, iso, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { type Actor, decodeCursorOf, iso, type Page, partnerCondition, requireScope, requireTenantUser, toPage } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { codesToIds, partnersById } from '../onboarding/contract.js';
+import { codesToIds, onboardingSql, partnersById } from '../onboarding/contract.js';
 import { READ, WRITE } from './evaluation.common.js';
 import { ManualValueImportRow, ManualValueQuery, ManualValuesPut, type ManualValue } from './evaluation.schemas.js';
 import { evaluationManualValues } from './evaluation.tables.js';
@@ -125,10 +125,10 @@ export class ManualValueService {
     const after = decodeCursorOf(input.cursor, ['string', 'string', 'uuid'] as const);
     const m = evaluationManualValues;
     const conds: (SQL | undefined)[] = [eq(m.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(m.partnerId, actor.partnerId));
+    conds.push(partnerCondition(actor, m.partnerId));
     if (f.period) conds.push(eq(m.period, f.period));
     if (f.kpi) conds.push(eq(m.kpiCode, f.kpi));
-    if (f.partnerId) conds.push(eq(m.partnerId, f.partnerId));
+    if (f.partnerId) conds.push(eq(m.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (after) conds.push(sql`(${m.period}, ${m.kpiCode}, ${m.partnerId}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)`);
     const rows = await this.db
       .select({ mv: m })

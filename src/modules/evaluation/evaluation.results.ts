@@ -1,7 +1,18 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError, notFound } from '../../platform/errors.js';
-import { decodeCursorOf, isUuid, iso, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  canSeePartner,
+  decodeCursorOf,
+  iso,
+  isUuid,
+  type Page,
+  partnerCondition,
+  requireScope,
+  requireTenantUser,
+  toPage,
+} from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql, partnersById } from '../onboarding/contract.js';
@@ -30,7 +41,7 @@ export class ResultService {
     const r = evaluationResults;
     const rankKey = sql`coalesce(${r.rank}, 2147483647)`;
     const conds: (SQL | undefined)[] = [eq(r.tenantId, actor.tenantId), eq(r.runId, runId)];
-    if (actor.partnerId) conds.push(eq(r.partnerId, actor.partnerId));
+    conds.push(partnerCondition(actor, r.partnerId));
     if (f.complete) conds.push(eq(r.complete, f.complete === 'true'));
     if (f.grade) conds.push(eq(r.grade, f.grade));
     if (after) conds.push(sql`(${rankKey}, ${r.partnerCode} collate "C") > (${Number(after[0])}, ${String(after[1])} collate "C")`);
@@ -47,7 +58,7 @@ export class ResultService {
 
   async getResult(actor: Actor, runId: string, partnerId: string): Promise<Result> {
     requireScope(actor, READ);
-    if (actor.partnerId && actor.partnerId !== partnerId) throw notFound('evaluation result', partnerId);
+    if (!canSeePartner(actor, partnerId)) throw notFound('evaluation result', partnerId);
     const { run } = await runRow(this.db, actor.tenantId, runId);
     const [x] = await this.db
       .select()
@@ -63,7 +74,7 @@ export class ResultService {
   /** Finalised results of partners, newest period first (one query for all partners: loaders use it). */
   async historyOf(actor: Actor, partnerIds: readonly string[], opts: { template?: string; limit?: number } = {}): Promise<HistoryEntry[][]> {
     requireScope(actor, READ);
-    const ids = [...new Set(partnerIds)].filter((p) => isUuid(p) && (!actor.partnerId || actor.partnerId === p));
+    const ids = [...new Set(partnerIds)].filter((p) => isUuid(p) && canSeePartner(actor, p));
     if (!ids.length) return partnerIds.map(() => []);
     let templateId: string | undefined;
     if (opts.template) templateId = (await findTemplate(this.db, actor.tenantId, opts.template)).id;
@@ -117,7 +128,7 @@ export class ResultService {
 
   async partnerHistory(actor: Actor, partnerId: string, template?: string): Promise<HistoryEntry[]> {
     requireScope(actor, READ);
-    if (actor.partnerId && actor.partnerId !== partnerId) throw notFound('partner', partnerId);
+    if (!canSeePartner(actor, partnerId)) throw notFound('partner', partnerId);
     if (!(await partnersById(this.db, actor.tenantId, [partnerId])).has(partnerId)) throw notFound('partner', partnerId);
     return (await this.historyOf(actor, [partnerId], template ? { template } : {}))[0]!;
   }
@@ -169,13 +180,7 @@ export class ResultService {
     const rows = await this.db
       .select()
       .from(evaluationResults)
-      .where(
-        and(
-          eq(evaluationResults.tenantId, actor.tenantId),
-          eq(evaluationResults.runId, runId),
-          actor.partnerId ? eq(evaluationResults.partnerId, actor.partnerId) : undefined,
-        ),
-      )
+      .where(and(eq(evaluationResults.tenantId, actor.tenantId), eq(evaluationResults.runId, runId), partnerCondition(actor, evaluationResults.partnerId)))
       .orderBy(sql`coalesce(${evaluationResults.rank}, 2147483647)`, sql`${evaluationResults.partnerCode} collate "C"`);
     const kpis = await kpisOf(this.store, actor.tenantId, [{ runId, partnerIds: rows.map((r) => r.partnerId) }]);
     return { kpiCodes: v.kpis.map((k) => k.code), results: rows.map((x) => toResult(run, x, kpis.get(`${runId}|${x.partnerId}`) ?? [])) };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Code, DecimalInput, PeriodLabel, text } from '../../platform/kernel/index.js';
 import { ACTION_TYPES, KPI_KINDS } from './evaluation.rules.js';
+import { RefParam } from '../onboarding/contract.js';
 
 /** Kernel schemas under this module's names: a decimal as a string or JSON number, a KPI or template code, a period label. */
 export const DecimalIn = DecimalInput;
@@ -145,7 +146,7 @@ export type ManualValue = z.infer<typeof ManualValue>;
 export const ManualValueQuery = z.object({
   period: Period.optional(),
   kpi: Code.optional(),
-  partnerId: z.uuid().optional(),
+  partnerId: RefParam.optional(),
 });
 
 // ------------------------------------------------------------------ runs
@@ -342,7 +343,7 @@ export type Action = z.infer<typeof Action>;
 
 export const ActionListQuery = z.object({
   run: z.uuid().optional(),
-  partnerId: z.uuid().optional(),
+  partnerId: RefParam.optional(),
   status: z.enum(['recommended', 'accepted', 'dismissed']).optional(),
 });
 
@@ -434,7 +435,7 @@ export type WarningCheckResult = z.infer<typeof WarningCheckResult>;
 
 export const WarningListQuery = z.object({
   status: z.enum(['open', 'closed']).optional(),
-  partnerId: z.uuid().optional(),
+  partnerId: RefParam.optional(),
   period: Period.optional(),
 });
 

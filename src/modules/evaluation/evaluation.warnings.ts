@@ -1,7 +1,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid } from '../../platform/errors.js';
-import { decodeUuidCursor, iso, requireScope, requireTenantUser, toPage, today, type Actor, type Page } from '../../platform/kernel/index.js';
+import { type Actor, decodeUuidCursor, iso, type Page, partnerCondition, requireScope, requireTenantUser, today, toPage } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -226,9 +226,9 @@ export class WarningService {
     const after = decodeUuidCursor(input.cursor);
     const ew = evaluationWarnings;
     const conds: (SQL | undefined)[] = [eq(ew.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(ew.partnerId, actor.partnerId));
+    conds.push(partnerCondition(actor, ew.partnerId));
     if (f.status) conds.push(eq(ew.status, f.status));
-    if (f.partnerId) conds.push(eq(ew.partnerId, f.partnerId));
+    if (f.partnerId) conds.push(eq(ew.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(ew.period, f.period));
     if (after) conds.push(sql`${ew.id} > ${after}::uuid`);
     const rows = await this.select(actor.tenantId)

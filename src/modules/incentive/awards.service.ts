@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { decodeUuidCursor, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { type Actor, decodeUuidCursor, type Page, partnerCondition, requireScope, requireTenantUser, toPage } from '../../platform/kernel/index.js';
 import { invalid } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partnersById } from '../onboarding/contract.js';
+import { onboardingSql, partnersById } from '../onboarding/contract.js';
 import { AwardCreate, AwardListQuery, type Award } from './incentive.schemas.js';
 import { incentivePrograms, recognitionAwards, type AwardRow } from './incentive.tables.js';
 
@@ -91,8 +91,8 @@ export class AwardService {
     const f = parseInput(AwardListQuery, { partnerId: input.partnerId, period: input.period, programId: input.programId });
     const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(recognitionAwards.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(recognitionAwards.partnerId, actor.partnerId));
-    if (f.partnerId) conds.push(eq(recognitionAwards.partnerId, f.partnerId));
+    conds.push(partnerCondition(actor, recognitionAwards.partnerId));
+    if (f.partnerId) conds.push(eq(recognitionAwards.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(recognitionAwards.period, f.period));
     if (f.programId) conds.push(eq(recognitionAwards.programId, f.programId));
     if (after) conds.push(gt(recognitionAwards.id, after));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Code, Currency, dec, DECIMAL_RE, DecimalString as Dec, PeriodLabel as Period } from '../../platform/kernel/index.js';
 import { PENALTY_SOURCES, PROGRAM_TYPES, TIER_BASES, TIER_MODES, validateRuleSet, type ProgramType } from './incentive.rules.js';
+import { RefParam } from '../onboarding/contract.js';
 
 export { Period };
 export const PosDec = Dec.refine((s) => !s.startsWith('-') && !/^0+(\.0+)?$/.test(s), 'must be > 0');
@@ -177,7 +178,7 @@ export type Statement = z.infer<typeof Statement>;
 export const StatementWithLines = Statement.extend({ lines: z.array(StatementLine) }).meta({ id: 'IncentiveStatementWithLines' });
 
 export const StatementListQuery = z.object({
-  partnerId: z.uuid().optional(),
+  partnerId: RefParam.optional(),
   period: Period.optional(),
   status: z.enum(STATEMENT_STATUSES).optional(),
 });
@@ -279,7 +280,7 @@ export const Award = z
   .meta({ id: 'RecognitionAward' });
 export type Award = z.infer<typeof Award>;
 
-export const AwardListQuery = z.object({ partnerId: z.uuid().optional(), period: Period.optional(), programId: z.uuid().optional() });
+export const AwardListQuery = z.object({ partnerId: RefParam.optional(), period: Period.optional(), programId: z.uuid().optional() });
 
 export const Run = z
   .object({

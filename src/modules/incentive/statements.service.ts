@@ -1,6 +1,19 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { Dec, decodeUuidCursor, minorUnits, requireScope, requireTenantUser, roundMoney, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  canSeePartner,
+  Dec,
+  decodeUuidCursor,
+  minorUnits,
+  type Page,
+  partnerCondition,
+  partnerSql,
+  requireScope,
+  requireTenantUser,
+  roundMoney,
+  toPage,
+} from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -80,7 +93,7 @@ export class StatementService {
       .select()
       .from(incentiveStatements)
       .where(and(eq(incentiveStatements.tenantId, actor.tenantId), eq(incentiveStatements.id, id)));
-    if (!row || (actor.partnerId && actor.partnerId !== row.partnerId)) throw notFound('statement', id);
+    if (!row || !canSeePartner(actor, row.partnerId)) throw notFound('statement', id);
     const lines = await this.linesOf(actor, [id]);
     return { ...toStatement(row), lines: lines[0]! };
   }
@@ -101,7 +114,7 @@ export class StatementService {
       .orderBy(asc(incentiveStatementLines.id));
     const groups = new Map<string, StatementLine[]>();
     for (const r of rows) {
-      if (actor.partnerId && actor.partnerId !== r.owner) continue;
+      if (!canSeePartner(actor, r.owner)) continue;
       const list = groups.get(r.line.statementId) ?? [];
       list.push(toLine(r.line, r.unit));
       groups.set(r.line.statementId, list);
@@ -117,8 +130,8 @@ export class StatementService {
     const f = parseInput(StatementListQuery, { partnerId: input.partnerId, period: input.period, status: input.status });
     const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(incentiveStatements.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(incentiveStatements.partnerId, actor.partnerId));
-    if (f.partnerId) conds.push(eq(incentiveStatements.partnerId, f.partnerId));
+    conds.push(partnerCondition(actor, incentiveStatements.partnerId));
+    if (f.partnerId) conds.push(eq(incentiveStatements.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(incentiveStatements.period, f.period));
     if (f.status) conds.push(eq(incentiveStatements.status, f.status));
     if (after) conds.push(gt(incentiveStatements.id, after));
@@ -359,7 +372,7 @@ export class StatementService {
       left join ${incentivePrograms} pr on pr.tenant_id = l.tenant_id and pr.id = l.program_id
       where s.tenant_id = ${actor.tenantId} and s.period = ${f.period!}
         ${f.status ? sql`and s.status = ${f.status}` : sql``}
-        ${actor.partnerId ? sql`and s.partner_id = ${actor.partnerId}` : sql``}
+        ${partnerSql(actor, sql`s.partner_id`)}
       order by pa.code, s.id, l.id`);
   }
 
@@ -369,7 +382,7 @@ export class StatementService {
       .from(incentiveStatements)
       .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, id)))
       .for('update');
-    if (!row || (w.actor.partnerId && w.actor.partnerId !== row.partnerId)) throw notFound('statement', id);
+    if (!row || !canSeePartner(w.actor, row.partnerId)) throw notFound('statement', id);
     return row;
   }
 }

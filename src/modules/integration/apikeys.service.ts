@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { hasScope, requireScope, type Actor } from '../../platform/actor.js';
+import { hasScope, PARTNER_PORTAL_SCOPES, requireScope, type Actor } from '../../platform/actor.js';
 import type { CredentialResolver } from '../../platform/auth.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
@@ -24,6 +24,8 @@ function toApiKey(r: ApiKeyRow): ApiKey {
     name: r.name,
     hint: r.hint,
     scopes: r.scopes,
+    partnerId: r.partnerId,
+    partnerScope: r.partnerId ? ((r.partnerScope as 'self' | 'subtree' | null) ?? 'self') : null,
     createdBy: r.createdBy,
     createdAt: r.createdAt.toISOString(),
     expiresAt: r.expiresAt?.toISOString() ?? null,
@@ -42,7 +44,8 @@ export class ApiKeyService {
     requireScope(actor, 'apikeys:write');
     requireTenantUser(actor);
     const data = parseInput(ApiKeyCreate, input);
-    const missing = data.scopes.filter((s) => !hasScope(actor, s));
+    // 'partner-portal' is a scope set: the creator must hold every scope in it
+    const missing = data.scopes.flatMap((s) => (s === 'partner-portal' ? PARTNER_PORTAL_SCOPES : [s])).filter((s) => !hasScope(actor, s));
     if (missing.length) {
       throw new DomainError('FORBIDDEN', `A key cannot carry scopes its creator lacks: ${missing.join(', ')}`, {
         errors: missing.map((s) => ({ path: 'scopes', message: `you do not hold '${s}'` })),
@@ -62,6 +65,8 @@ export class ApiKeyService {
           hint: `${API_KEY_PREFIX}…${secret.slice(-4)}`,
           keyHash: sha256(key),
           scopes: [...new Set(data.scopes)],
+          partnerId: data.partnerId ?? null,
+          partnerScope: data.partnerId ? (data.partnerScope ?? 'self') : null,
           createdBy: actor.subject,
           expiresAt: data.expiresAt ? new Date(data.expiresAt) : null,
         })
@@ -131,12 +136,27 @@ export class ApiKeyService {
     if (!m) throw bad();
     const tenantId = Buffer.from(m[1]!, 'base64url').toString('utf8');
     const [row] = await this.store.db
-      .select({ id: apiKeys.id, scopes: apiKeys.scopes, revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt })
+      .select({
+        id: apiKeys.id,
+        scopes: apiKeys.scopes,
+        revokedAt: apiKeys.revokedAt,
+        expiresAt: apiKeys.expiresAt,
+        partnerId: apiKeys.partnerId,
+        partnerScope: apiKeys.partnerScope,
+      })
       .from(apiKeys)
       .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.keyHash, sha256(token))));
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) throw bad();
     this.touch(tenantId, row.id);
-    return { tenantId, subject: `apikey:${row.id}`, scopes: new Set(row.scopes), kind: 'api_key', tokenId: row.id };
+    return {
+      tenantId,
+      subject: `apikey:${row.id}`,
+      scopes: new Set(row.scopes),
+      kind: 'api_key',
+      tokenId: row.id,
+      // a partner-bound key is confined like a partner user's token
+      ...(row.partnerId ? { partnerId: row.partnerId, partnerScope: row.partnerScope === 'subtree' ? ('subtree' as const) : ('self' as const) } : {}),
+    };
   };
 
   /** last_used_at, written at most once a minute per key by this process, off the request path */

@@ -64,9 +64,12 @@ const Scope = z.string().regex(/^[a-z][a-z0-9_-]*(:[a-z]+)?$/, 'a scope such as 
 export const ApiKeyCreate = z
   .strictObject({
     name: z.string().trim().min(1).max(100),
-    scopes: z.array(Scope).min(1).max(50),
+    scopes: z.array(Scope).min(1).max(50).describe("scopes, or the set 'partner-portal' for a partner portal's key"),
     expiresAt: z.iso.datetime({ offset: true }).optional().describe('ISO 8601; omitted: does not expire'),
+    partnerId: z.uuid().optional().describe("bind the key to a partner: it acts as that partner's user (its own data only)"),
+    partnerScope: z.enum(['self', 'subtree']).optional().describe("with partnerId: 'subtree' also covers the partner's descendants"),
   })
+  .refine((v) => !v.partnerScope || v.partnerId, { path: ['partnerScope'], message: 'needs partnerId' })
   .meta({ id: 'ApiKeyCreate' });
 export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
 
@@ -76,6 +79,8 @@ export const ApiKey = z
     name: z.string(),
     hint: z.string().describe('recognisable part of the key: ck_live_…abcd'),
     scopes: z.array(z.string()),
+    partnerId: z.uuid().nullable().describe('the partner the key is bound to (null: a tenant key)'),
+    partnerScope: z.enum(['self', 'subtree']).nullable(),
     createdBy: z.string(),
     createdAt: ts(),
     expiresAt: z.string().nullable(),

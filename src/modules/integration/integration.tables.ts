@@ -32,6 +32,10 @@ export const apiKeys = pgTable(
     hint: text('hint').notNull(),
     keyHash: text('key_hash').notNull(),
     scopes: jsonb('scopes').$type<string[]>().notNull(),
+    /** a partner-bound key acts as that partner's user (confined like a JWT with the `partner` claim) */
+    partnerId: uuid('partner_id'),
+    /** 'subtree': the key also covers the partner's descendants */
+    partnerScope: text('partner_scope'),
     createdBy: text('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),

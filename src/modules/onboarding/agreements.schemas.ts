@@ -85,7 +85,7 @@ export type Agreement = z.infer<typeof Agreement>;
 export type AgreementCore = Omit<Agreement, 'territories' | 'products'>;
 
 export const AgreementListQuery = z.object({
-  partnerId: z.uuid().optional(),
+  partnerId: z.string().trim().min(1).max(64).optional().describe('id or code'),
   status: z.enum(AGREEMENT_STATUSES).optional(),
   expiringWithinDays: z.coerce.number().int().min(0).max(3660).optional().describe('active agreements ending within N days from today'),
 });
@@ -124,7 +124,10 @@ export const CrossRegionRequest = z
   })
   .meta({ id: 'CrossRegionRequest' });
 export type CrossRegionRequest = z.infer<typeof CrossRegionRequest>;
-export const CrossRegionListQuery = z.object({ partnerId: z.uuid().optional(), status: z.enum(['pending', 'approved', 'rejected']).optional() });
+export const CrossRegionListQuery = z.object({
+  partnerId: z.string().trim().min(1).max(64).optional().describe('id or code'),
+  status: z.enum(['pending', 'approved', 'rejected']).optional(),
+});
 export const DecisionBody = z.strictObject({ note: text(2000).optional() }).meta({ id: 'DecisionNote' });
 
 export const CheckQuery = z.object({

@@ -2,16 +2,18 @@ import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import { uuidv7 } from 'uuidv7';
 import { DomainError, fromDatabaseError, invalid, notFound } from '../../platform/errors.js';
 import {
+  type Actor,
+  canSeePartner,
   decodeUuidCursor,
   iso,
+  type Page,
+  partnerCondition,
   requireScope,
   requireTenantUser,
   rowsOf,
   systemActor,
   today,
   toPage,
-  type Actor,
-  type Page,
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -26,6 +28,7 @@ import {
 } from './agreements.schemas.js';
 import { products, territories } from './catalog.tables.js';
 import { assertProductLines } from './common.js';
+import { onboardingSql } from './contract.js';
 import { agreementActivation, agreementEnd, addDays, type AgreementStatus, type AgreementEndReason } from './onboarding.rules.js';
 import { agreementProducts, agreementTerritories, agreements } from './onboarding.tables.js';
 import { partners } from './partners.tables.js';
@@ -34,6 +37,7 @@ const ALL_LINES = '00000000-0000-0000-0000-000000000000';
 
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 type Row = typeof agreements.$inferSelect;
+type SweepResult = { expired: number; expiring: number; started: number };
 
 export const AGREEMENT_EVENTS = {
   created: 'agreement.created',
@@ -166,7 +170,7 @@ export class AgreementService {
       .select()
       .from(agreements)
       .where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.id, id)));
-    if (!row || (actor.partnerId && row.partnerId !== actor.partnerId)) throw notFound('agreement', id);
+    if (!row || !canSeePartner(actor, row.partnerId)) throw notFound('agreement', id);
     return (await this.withChildren(actor, [toAgreementCore(row)]))[0]!;
   }
 
@@ -174,8 +178,8 @@ export class AgreementService {
   async list(actor: Actor, input: AgreementListQuery & { limit: number; cursor?: string | undefined }): Promise<Page<AgreementCore>> {
     requireScope(actor, 'onboarding:read');
     const conds: (SQL | undefined)[] = [eq(agreements.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(agreements.partnerId, actor.partnerId));
-    if (input.partnerId) conds.push(eq(agreements.partnerId, input.partnerId));
+    conds.push(partnerCondition(actor, agreements.partnerId));
+    if (input.partnerId) conds.push(eq(agreements.partnerId, onboardingSql.idOf('partners', actor.tenantId, input.partnerId)));
     if (input.status) conds.push(eq(agreements.status, input.status));
     if (input.expiringWithinDays !== undefined) {
       const t = today();
@@ -253,52 +257,40 @@ export class AgreementService {
             `The partner is ${p?.status ?? 'missing'}; an agreement can be activated only for an approved or active partner`,
           );
         }
-        // a renewal replaces the agreement it renews
+        // A renewal of a running agreement activated before its term waits as `scheduled`: the current agreement
+        // runs to its end and the sweep starts the renewal on its start date. A renewal whose term has begun
+        // replaces the agreement it renews from its start date.
+        let renewed: Row | undefined;
         if (before.renewalOfId) {
-          const [old] = await w.tx
+          [renewed] = await w.tx
             .select()
             .from(agreements)
             .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, before.renewalOfId)))
             .for('update');
-          if (old?.status === 'active') await this.endInWork(w, old, 'expiry', addDays(before.startDate, -1), `renewed by ${before.number}`);
+        }
+        const scheduled = renewed?.status === 'active' && before.startDate > today();
+        if (!scheduled && renewed?.status === 'active') {
+          const end = addDays(before.startDate, -1) < renewed.endDate ? addDays(before.startDate, -1) : renewed.endDate;
+          await this.endInWork(w, renewed, 'expiry', end, `renewed by ${before.number}`);
         }
         const [other] = await w.tx
           .select({ number: agreements.number })
           .from(agreements)
-          .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.partnerId, before.partnerId), eq(agreements.status, 'active')));
+          .where(
+            and(eq(agreements.tenantId, w.tenantId), eq(agreements.partnerId, before.partnerId), eq(agreements.status, scheduled ? 'scheduled' : 'active')),
+          );
         if (other)
-          throw new DomainError('CONFLICT', `The partner already has an active agreement (${other.number})`, { extra: { activeAgreement: other.number } });
+          throw new DomainError('CONFLICT', `The partner already has ${scheduled ? 'a scheduled' : 'an active'} agreement (${other.number})`, {
+            extra: { [scheduled ? 'scheduledAgreement' : 'activeAgreement']: other.number },
+          });
         const [row] = await w.tx
           .update(agreements)
-          .set({ status: 'active', activatedAt: new Date(), version: before.version + 1, updatedAt: new Date() })
+          .set({ status: scheduled ? 'scheduled' : 'active', activatedAt: new Date(), version: before.version + 1, updatedAt: new Date() })
           .where(and(eq(agreements.tenantId, w.tenantId), eq(agreements.id, id)))
           .returning();
-        await w.tx
-          .update(agreementTerritories)
-          .set({ active: true })
-          .where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, id)));
+        if (!scheduled) await this.markTerritoriesActive(w, id);
         await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'onboarding.exclusive:' + w.tenantId}))`);
-        const clashes = await rowsOf<{ number: string; territory: string; mine: string }>(
-          w.tx,
-          sql`with recursive mine as (
-              select territory_id, line_key, exclusive from agreement_territories where tenant_id = ${w.tenantId} and agreement_id = ${id}
-            ), down(root, id, line_key, exclusive, depth) as (
-              select territory_id, territory_id, line_key, exclusive, 0 from mine
-              union all select d.root, t.id, d.line_key, d.exclusive, d.depth + 1 from down d join territories t on t.tenant_id = ${w.tenantId} and t.parent_id = d.id where d.depth < 20
-            ), up(root, id, line_key, exclusive, depth) as (
-              select territory_id, territory_id, line_key, exclusive, 0 from mine
-              union all select u.root, t.parent_id, u.line_key, u.exclusive, u.depth + 1 from up u join territories t on t.tenant_id = ${w.tenantId} and t.id = u.id where t.parent_id is not null and u.depth < 20
-            ), related as (select * from down union select * from up)
-            select distinct a.number, t.code as territory, mt.code as mine
-            from related r
-            join agreement_territories o on o.tenant_id = ${w.tenantId} and o.territory_id = r.id and o.active and o.agreement_id <> ${id}
-              and (o.exclusive or r.exclusive)
-              and (o.line_key = r.line_key or o.line_key = ${ALL_LINES}::uuid or r.line_key = ${ALL_LINES}::uuid)
-            join agreements a on a.tenant_id = o.tenant_id and a.id = o.agreement_id
-            join territories t on t.tenant_id = o.tenant_id and t.id = o.territory_id
-            join territories mt on mt.tenant_id = o.tenant_id and mt.id = r.root
-            limit 10`,
-        );
+        const clashes = await this.exclusiveClashes(w, row!);
         if (clashes.length) {
           throw new DomainError(
             'CONFLICT',
@@ -309,7 +301,7 @@ export class AgreementService {
           );
         }
         const out = (await this.withChildren(actor, [toAgreementCore(row!)], w))[0]!;
-        w.audit({ resourceType: 'agreement', resourceId: id, action: 'activate', before: { status: before.status }, after: { status: 'active' } });
+        w.audit({ resourceType: 'agreement', resourceId: id, action: 'activate', before: { status: before.status }, after: { status: row!.status } });
         w.emit({ type: AGREEMENT_EVENTS.activated, resourceType: 'agreement', resourceId: id, payload: { agreement: out } });
         return out;
       });
@@ -317,6 +309,54 @@ export class AgreementService {
       if (e instanceof DomainError) throw e;
       uniqueRefusal(e);
     }
+  }
+
+  private async markTerritoriesActive(w: Work, id: string) {
+    await w.tx
+      .update(agreementTerritories)
+      .set({ active: true })
+      .where(and(eq(agreementTerritories.tenantId, w.tenantId), eq(agreementTerritories.agreementId, id)));
+  }
+
+  /**
+   * Exclusive overlaps of an agreement's assignments along the territory tree with the assignments of other
+   * agreements in force (active or scheduled) whose terms overlap its own. Exclusivity guards against rivals:
+   * agreements of the partner itself, its ancestors and its descendants (the holder's own network: a sub-dealer
+   * may hold a city inside its parent's exclusive province) never clash.
+   */
+  private async exclusiveClashes(w: Work, ag: Row) {
+    const t = w.tenantId;
+    return rowsOf<{ number: string; territory: string; mine: string }>(
+      w.tx,
+      sql`with recursive mine as (
+          select territory_id, line_key, exclusive from agreement_territories where tenant_id = ${t} and agreement_id = ${ag.id}
+        ), down(root, id, line_key, exclusive, depth) as (
+          select territory_id, territory_id, line_key, exclusive, 0 from mine
+          union all select d.root, t.id, d.line_key, d.exclusive, d.depth + 1 from down d join territories t on t.tenant_id = ${t} and t.parent_id = d.id where d.depth < 20
+        ), up(root, id, line_key, exclusive, depth) as (
+          select territory_id, territory_id, line_key, exclusive, 0 from mine
+          union all select u.root, t.parent_id, u.line_key, u.exclusive, u.depth + 1 from up u join territories t on t.tenant_id = ${t} and t.id = u.id where t.parent_id is not null and u.depth < 20
+        ), related as (select * from down union select * from up),
+        ancestors(id, parent_id, depth) as (
+          select id, parent_id, 0 from partners where tenant_id = ${t} and id = ${ag.partnerId}
+          union all select p.id, p.parent_id, a.depth + 1 from ancestors a join partners p on p.tenant_id = ${t} and p.id = a.parent_id where a.depth < 20
+        ), descendants(id, depth) as (
+          select id, 0 from partners where tenant_id = ${t} and id = ${ag.partnerId}
+          union all select p.id, d.depth + 1 from descendants d join partners p on p.tenant_id = ${t} and p.parent_id = d.id where d.depth < 20
+        ), family as (select id from ancestors union select id from descendants)
+        select distinct a.number, t.code as territory, mt.code as mine
+        from related r
+        join agreement_territories o on o.tenant_id = ${t} and o.territory_id = r.id and o.agreement_id <> ${ag.id}
+          and (o.exclusive or r.exclusive)
+          and (o.line_key = r.line_key or o.line_key = ${ALL_LINES}::uuid or r.line_key = ${ALL_LINES}::uuid)
+        join agreements a on a.tenant_id = o.tenant_id and a.id = o.agreement_id
+          and (o.active or a.status = 'scheduled')
+          and a.start_date <= ${ag.endDate}::date and least(a.end_date, coalesce(a.ended_on, a.end_date)) >= ${ag.startDate}::date
+          and a.partner_id not in (select id from family)
+        join territories t on t.tenant_id = o.tenant_id and t.id = o.territory_id
+        join territories mt on mt.tenant_id = o.tenant_id and mt.id = r.root
+        limit 10`,
+    );
   }
 
   /** active -> expired (reason expiry) | terminated (breach, mutual). */
@@ -368,20 +408,22 @@ export class AgreementService {
    * `agreement.expiring`. Rows are claimed with SKIP LOCKED, so several instances can sweep at once.
    */
   /** The sweep for the caller's tenant, on demand (tenant users with onboarding:write). */
-  async sweepNow(actor: Actor, noticeDays: number): Promise<{ expired: number; expiring: number }> {
+  async sweepNow(actor: Actor, noticeDays: number): Promise<SweepResult> {
     requireTenantUser(actor, 'onboarding:write');
     return this.sweep({ tenantId: actor.tenantId, noticeDays });
   }
 
-  async sweep(opts: { tenantId?: string; today?: string; noticeDays?: number } = {}): Promise<{ expired: number; expiring: number }> {
+  async sweep(opts: { tenantId?: string; today?: string; noticeDays?: number } = {}): Promise<SweepResult> {
     const day = opts.today ?? today();
     const horizon = addDays(day, opts.noticeDays ?? 30);
     const tenantCond = opts.tenantId ? sql`and tenant_id = ${opts.tenantId}` : sql``;
     const due = await this.store.database.rows<{ tenant_id: string }>(sql`
       select distinct tenant_id from agreements
-      where status = 'active' and (end_date < ${day} or (end_date <= ${horizon} and expiring_notified_at is null)) ${tenantCond}`);
+      where ((status = 'active' and (end_date < ${day} or (end_date <= ${horizon} and expiring_notified_at is null)))
+        or (status = 'scheduled' and start_date <= ${day})) ${tenantCond}`);
     let expired = 0;
     let expiring = 0;
+    let started = 0;
     for (const { tenant_id: tenantId } of due) {
       await this.store.write(systemActor(tenantId, 'agreement-sweep'), async (w) => {
         const ended = await w.tx
@@ -391,6 +433,36 @@ export class AgreementService {
           .for('update', { skipLocked: true });
         for (const row of ended) await this.endInWork(w, row, 'expiry', row.endDate, 'term ended');
         expired += ended.length;
+        // scheduled renewals whose term has begun: the renewed agreement (if still running) ends the day before
+        const starting = await w.tx
+          .select()
+          .from(agreements)
+          .where(and(eq(agreements.tenantId, tenantId), eq(agreements.status, 'scheduled'), sql`${agreements.startDate} <= ${day}`))
+          .for('update', { skipLocked: true });
+        for (const row of starting) {
+          if (row.renewalOfId) {
+            const [old] = await w.tx
+              .select()
+              .from(agreements)
+              .where(and(eq(agreements.tenantId, tenantId), eq(agreements.id, row.renewalOfId)))
+              .for('update');
+            if (old?.status === 'active') {
+              const end = addDays(row.startDate, -1) < old.endDate ? addDays(row.startDate, -1) : old.endDate;
+              await this.endInWork(w, old, 'expiry', end, `renewed by ${row.number}`);
+              expired++;
+            }
+          }
+          const [on] = await w.tx
+            .update(agreements)
+            .set({ status: 'active', version: row.version + 1, updatedAt: new Date() })
+            .where(and(eq(agreements.tenantId, tenantId), eq(agreements.id, row.id)))
+            .returning();
+          await this.markTerritoriesActive(w, row.id);
+          w.audit({ resourceType: 'agreement', resourceId: row.id, action: 'start', before: { status: 'scheduled' }, after: { status: 'active' } });
+          const out = (await this.withChildren(w.actor, [toAgreementCore(on!)], w))[0]!;
+          w.emit({ type: AGREEMENT_EVENTS.activated, resourceType: 'agreement', resourceId: row.id, payload: { agreement: out } });
+        }
+        started += starting.length;
         const soon = await w.tx
           .update(agreements)
           .set({ expiringNotifiedAt: new Date() })
@@ -413,7 +485,7 @@ export class AgreementService {
         expiring += soon.length;
       });
     }
-    return { expired, expiring };
+    return { expired, expiring, started };
   }
 
   /** A new draft agreement linked to the old one, with its territories and products. */
@@ -449,7 +521,7 @@ export class AgreementService {
       .select()
       .from(agreements)
       .where(and(eq(agreements.tenantId, actor.tenantId), inArray(agreements.id, u)));
-    const m = new Map(rows.filter((r) => !actor.partnerId || r.partnerId === actor.partnerId).map((r) => [r.id, toAgreementCore(r)]));
+    const m = new Map(rows.filter((r) => canSeePartner(actor, r.partnerId)).map((r) => [r.id, toAgreementCore(r)]));
     return ids.map((id) => m.get(id) ?? null);
   }
 

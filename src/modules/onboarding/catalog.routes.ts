@@ -146,6 +146,22 @@ export async function catalogRoutes(app: FastifyInstance, store: Store, catalog:
         return reply.header('etag', etag(out.version)).send(out as never);
       },
     );
+    r.get(
+      `${base}/by-code/:code`,
+      {
+        schema: {
+          tags,
+          operationId: `get${res.op}ByCode`,
+          summary: `Get a ${res.op} by the tenant's code`,
+          params: z.object({ code: z.string().trim().min(1).max(64) }),
+          response: { 200: res.schema, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const out = (await res.svc.get(actorOf(request), request.params.code)) as never as { version: number };
+        return reply.header('etag', etag(out.version)).send(out as never);
+      },
+    );
     r.patch(
       `${base}/:id`,
       {

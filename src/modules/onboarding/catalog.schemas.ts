@@ -85,9 +85,9 @@ export const CatalogListQuery = z.object({
   q: z.string().trim().min(1).max(100).optional().describe('Search in code and name'),
   active: z.enum(['true', 'false']).optional(),
 });
-export const ProductListQuery = CatalogListQuery.extend({ lineId: z.uuid().optional() });
+export const ProductListQuery = CatalogListQuery.extend({ lineId: z.string().trim().min(1).max(64).optional().describe('id or code') });
 export const TerritoryListQuery = CatalogListQuery.extend({
-  parentId: z.uuid().optional(),
+  parentId: z.string().trim().min(1).max(64).optional().describe('id or code'),
   level: z.string().max(50).optional(),
   root: z.enum(['true', 'false']).optional().describe('only territories without a parent'),
 });

@@ -2,10 +2,11 @@ import { and, asc, eq, gt, ilike, inArray, isNull, or, sql, type SQL } from 'dri
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeUuidCursor, requireScope, requireTenantUser, rowsOf, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeUuidCursor, isUuid, requireScope, requireTenantUser, rowsOf, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { productLines, products, territories } from './catalog.tables.js';
+import { onboardingSql } from './contract.js';
 import {
   ProductCreate,
   ProductImportRow,
@@ -117,7 +118,7 @@ export class CatalogService {
     const [row] = await this.store.db
       .select()
       .from(productLines)
-      .where(and(eq(productLines.tenantId, actor.tenantId), eq(productLines.id, id)));
+      .where(and(eq(productLines.tenantId, actor.tenantId), isUuid(id) ? eq(productLines.id, id) : eq(productLines.code, id)));
     if (!row) throw notFound('product line', id);
     return toLine(row);
   }
@@ -193,7 +194,7 @@ export class CatalogService {
     const [row] = await this.store.db
       .select()
       .from(products)
-      .where(and(eq(products.tenantId, actor.tenantId), eq(products.id, id)));
+      .where(and(eq(products.tenantId, actor.tenantId), isUuid(id) ? eq(products.id, id) : eq(products.code, id)));
     if (!row) throw notFound('product', id);
     return toProduct(row);
   }
@@ -201,7 +202,7 @@ export class CatalogService {
   async listProducts(actor: Actor, input: ListInput & Omit<ProductListQuery, 'q' | 'active'>): Promise<Page<Product>> {
     this.read(actor);
     const conds = this.listConds(actor, products, input);
-    if (input.lineId) conds.push(eq(products.lineId, input.lineId));
+    if (input.lineId) conds.push(eq(products.lineId, onboardingSql.idOf('productLines', actor.tenantId, input.lineId)));
     const rows = await this.store.db
       .select()
       .from(products)
@@ -281,7 +282,7 @@ export class CatalogService {
     const [row] = await this.store.db
       .select()
       .from(territories)
-      .where(and(eq(territories.tenantId, actor.tenantId), eq(territories.id, id)));
+      .where(and(eq(territories.tenantId, actor.tenantId), isUuid(id) ? eq(territories.id, id) : eq(territories.code, id)));
     if (!row) throw notFound('territory', id);
     return toTerritory(row);
   }
@@ -289,7 +290,7 @@ export class CatalogService {
   async listTerritories(actor: Actor, input: ListInput & Omit<TerritoryListQuery, 'q' | 'active'>): Promise<Page<Territory>> {
     this.read(actor);
     const conds = this.listConds(actor, territories, input);
-    if (input.parentId) conds.push(eq(territories.parentId, input.parentId));
+    if (input.parentId) conds.push(eq(territories.parentId, onboardingSql.idOf('territories', actor.tenantId, input.parentId)));
     if (input.level) conds.push(eq(territories.level, input.level));
     if (input.root === 'true') conds.push(isNull(territories.parentId));
     const rows = await this.store.db

@@ -8,6 +8,7 @@
  * - lookups: codes to ids and a partner's facts, one statement each, for other modules' services.
  */
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
 import { isUuid, rowsOf } from '../../platform/kernel/index.js';
 import { productLines, products, territories } from './catalog.tables.js';
@@ -43,7 +44,20 @@ export const onboardingSql = {
    */
   territoryRights: (tenantId: string): SQL =>
     sql`(select tenant_id, partner_id, territory_id, product_line_id, product_id, valid_from, valid_to, source from partner_territory_rights where tenant_id = ${tenantId})`,
+  /**
+   * The id of a partner / product / product line / territory named by id or code, as an SQL expression for a
+   * filter (`eq(t.partnerId, onboardingSql.idOf('partners', tenantId, ref))`): a uuid stands for itself, a code is
+   * looked up (an unknown code matches nothing).
+   */
+  idOf: (kind: RefKind, tenantId: string, ref: string): SQL =>
+    isUuid(ref) ? sql`${ref}::uuid` : sql`(select id from ${sql.raw(REF_TABLES[kind])} where tenant_id = ${tenantId} and code = ${ref})`,
 };
+
+type RefKind = 'partners' | 'products' | 'productLines' | 'territories';
+const REF_TABLES: Record<RefKind, string> = { partners: 'partners', products: 'products', productLines: 'product_lines', territories: 'territories' };
+
+/** A query parameter naming a partner, product, product line or territory by id or by the tenant's code. */
+export const RefParam = z.string().trim().min(1).max(64).describe('id or code');
 
 export interface PartnerFacts {
   id: string;
@@ -164,3 +178,19 @@ export async function findAgreement(db: Db, tenantId: string, id: string) {
 
 /** Raw rows helper re-exported for contract users that compose the relations above. */
 export { rowsOf };
+
+/**
+ * A partner and its descendants (sub-dealers, their sub-dealers...), the partner first: what a `subtree` partner
+ * credential covers. One recursive statement; depth bounded like the territory tree.
+ */
+export async function partnerSubtree(db: Db, tenantId: string, partnerId: string): Promise<string[]> {
+  if (!isUuid(partnerId)) return [];
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    sql`with recursive d(id, depth) as (
+        select id, 0 from partners where tenant_id = ${tenantId} and id = ${partnerId}::uuid
+        union all select p.id, d.depth + 1 from d join partners p on p.tenant_id = ${tenantId} and p.parent_id = d.id where d.depth < 20
+      ) select id::text as id from d order by depth, id`,
+  );
+  return rows.map((r) => r.id);
+}

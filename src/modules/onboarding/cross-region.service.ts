@@ -1,12 +1,23 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeUuidCursor, iso, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  canSeePartner,
+  decodeUuidCursor,
+  iso,
+  type Page,
+  partnerCondition,
+  requireScope,
+  requireTenantUser,
+  toPage,
+} from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { CrossRegionCreate, type CrossRegionRequest } from './agreements.schemas.js';
 import { products, territories } from './catalog.tables.js';
 import { assertProductLines } from './common.js';
+import { onboardingSql } from './contract.js';
 import { crossRegionRequests } from './onboarding.tables.js';
 import { partners } from './partners.tables.js';
 
@@ -40,9 +51,9 @@ export class CrossRegionService {
     if (!actor.partnerId) requireScope(actor, 'onboarding:write');
     else requireScope(actor, 'onboarding:read', 'onboarding:write');
     const d = parseInput(CrossRegionCreate, input);
-    const partnerId = actor.partnerId ?? d.partnerId;
+    const partnerId = d.partnerId ?? actor.partnerId;
     if (!partnerId) throw invalid('partnerId', 'is required for tenant users');
-    if (actor.partnerId && d.partnerId && d.partnerId !== actor.partnerId) throw notFound('partner', d.partnerId);
+    if (d.partnerId && !canSeePartner(actor, d.partnerId)) throw notFound('partner', d.partnerId);
     return this.store.write(actor, async (w) => {
       const [p] = await w.tx
         .select({ id: partners.id })
@@ -90,7 +101,7 @@ export class CrossRegionService {
       .select()
       .from(crossRegionRequests)
       .where(and(eq(crossRegionRequests.tenantId, actor.tenantId), eq(crossRegionRequests.id, id)));
-    if (!row || (actor.partnerId && row.partnerId !== actor.partnerId)) throw notFound('cross-region request', id);
+    if (!row || !canSeePartner(actor, row.partnerId)) throw notFound('cross-region request', id);
     return toCrossRegion(row);
   }
 
@@ -100,8 +111,8 @@ export class CrossRegionService {
   ): Promise<Page<CrossRegionRequest>> {
     requireScope(actor, 'onboarding:read', 'onboarding:write');
     const conds: (SQL | undefined)[] = [eq(crossRegionRequests.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(crossRegionRequests.partnerId, actor.partnerId));
-    if (input.partnerId) conds.push(eq(crossRegionRequests.partnerId, input.partnerId));
+    conds.push(partnerCondition(actor, crossRegionRequests.partnerId));
+    if (input.partnerId) conds.push(eq(crossRegionRequests.partnerId, onboardingSql.idOf('partners', actor.tenantId, input.partnerId)));
     if (input.status) conds.push(eq(crossRegionRequests.status, input.status));
     const after = decodeUuidCursor(input.cursor);
     if (after) conds.push(gt(crossRegionRequests.id, after));

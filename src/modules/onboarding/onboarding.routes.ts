@@ -349,9 +349,9 @@ export async function onboardingRoutes(
         tags,
         operationId: 'sweepAgreements',
         summary:
-          "Run the agreement sweep now for the caller's tenant (the workers run it hourly): expire active agreements past their end date, announce those ending within noticeDays once (agreement.expiring)",
+          "Run the agreement sweep now for the caller's tenant (the workers run it hourly): expire active agreements past their end date, start scheduled renewals whose term has begun, announce those ending within noticeDays once (agreement.expiring)",
         body: z.strictObject({ noticeDays: z.number().int().min(1).max(365).default(30) }).optional(),
-        response: { 200: z.object({ expired: z.number().int(), expiring: z.number().int() }), ...problems(400, 401, 403) },
+        response: { 200: z.object({ expired: z.number().int(), expiring: z.number().int(), started: z.number().int() }), ...problems(400, 401, 403) },
       },
     },
     async (req) => agreements.sweepNow(actorOf(req), req.body?.noticeDays ?? 30),

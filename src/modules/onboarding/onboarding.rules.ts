@@ -58,20 +58,22 @@ export function applicationTransition(from: ApplicationStatus, action: Applicati
 
 // ---------------------------------------------------------------- agreements
 
-export const AGREEMENT_STATUSES = ['draft', 'active', 'expired', 'terminated'] as const;
+/** `scheduled`: a renewal activated before its term starts; the sweep makes it active on its start date. */
+export const AGREEMENT_STATUSES = ['draft', 'scheduled', 'active', 'expired', 'terminated'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 export const AGREEMENT_END_REASONS = ['expiry', 'breach', 'mutual'] as const;
 export type AgreementEndReason = (typeof AGREEMENT_END_REASONS)[number];
 
 /** Ending an agreement: by expiry it becomes `expired`, by breach or mutual consent `terminated`. */
 export function agreementEnd(from: AgreementStatus, reason: AgreementEndReason): TransitionResult<AgreementStatus, string> {
+  if (from === 'scheduled') return reason === 'expiry' ? { ok: false, allowed: ['terminate'] } : { ok: true, to: 'terminated' };
   if (from !== 'active') return { ok: false, allowed: from === 'draft' ? ['activate'] : [] };
   return { ok: true, to: reason === 'expiry' ? 'expired' : 'terminated' };
 }
 
 export function agreementActivation(from: AgreementStatus): TransitionResult<AgreementStatus, string> {
   if (from === 'draft') return { ok: true, to: 'active' };
-  return { ok: false, allowed: from === 'active' ? ['terminate'] : [] };
+  return { ok: false, allowed: from === 'active' || from === 'scheduled' ? ['terminate'] : [] };
 }
 
 // ---------------------------------------------------------------- qualification checklist

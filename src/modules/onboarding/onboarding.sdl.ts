@@ -23,6 +23,7 @@ export const onboardingSdl = /* GraphQL */ `
   }
   enum AgreementStatus {
     draft
+    scheduled
     active
     expired
     terminated

@@ -193,11 +193,15 @@ export const agreements = pgTable(
     uniqueIndex('agreements_one_active_per_partner_uq')
       .on(t.tenantId, t.partnerId)
       .where(sql`status = 'active'`),
+    /** a renewal activated before its term waits as `scheduled` (one per partner) until the sweep starts it */
+    uniqueIndex('agreements_one_scheduled_per_partner_uq')
+      .on(t.tenantId, t.partnerId)
+      .where(sql`status = 'scheduled'`),
     index('agreements_partner_idx').on(t.tenantId, t.partnerId, t.id),
     index('agreements_end_idx').on(t.tenantId, t.status, t.endDate),
     foreignKey({ name: 'agreements_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [partners.tenantId, partners.id] }),
     foreignKey({ name: 'agreements_renewal_fk', columns: [t.tenantId, t.renewalOfId], foreignColumns: [t.tenantId, t.id] }),
-    check('agreements_status_ck', sql`${t.status} in ('draft','active','expired','terminated')`),
+    check('agreements_status_ck', sql`${t.status} in ('draft','scheduled','active','expired','terminated')`),
     check('agreements_term_ck', sql`${t.endDate} >= ${t.startDate}`),
     check('agreements_end_reason_ck', sql`${t.endReason} is null or ${t.endReason} in ('expiry','breach','mutual')`),
   ],

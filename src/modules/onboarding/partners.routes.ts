@@ -151,6 +151,23 @@ export async function partnerRoutes(app: FastifyInstance, { partners, store }: {
     },
   );
 
+  r.get(
+    '/v1/partners/by-code/:code',
+    {
+      schema: {
+        tags,
+        operationId: 'getPartnerByCode',
+        summary: "Get a partner by the tenant's code (partner users: their own and, with a subtree credential, their descendants)",
+        params: z.object({ code: Code }),
+        response: { 200: Partner, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const p = await partners.getByCode(actorOf(request), request.params.code);
+      return reply.header('etag', etag(p.version)).send(p);
+    },
+  );
+
   r.put(
     '/v1/partners/by-code/:code',
     {

@@ -104,7 +104,7 @@ export type Partner = z.infer<typeof Partner>;
 export const PartnerListQuery = z.object({
   status: z.enum(PARTNER_STATUSES).optional(),
   type: z.enum(PARTNER_TYPES).optional(),
-  parentId: z.uuid().optional(),
+  parentId: z.string().trim().min(1).max(64).optional().describe('id or code'),
   tier: z.string().max(50).optional(),
   q: z.string().trim().min(1).max(100).optional().describe('Search in legal name and code (case-insensitive)'),
 });

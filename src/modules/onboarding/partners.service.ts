@@ -1,7 +1,17 @@
 import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeUuidCursor, requireOwnPartner, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  canSeePartner,
+  decodeUuidCursor,
+  type Page,
+  partnerCondition,
+  requireOwnPartner,
+  requireScope,
+  requireTenantUser,
+  toPage,
+} from '../../platform/kernel/index.js';
 import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -10,6 +20,7 @@ import { partnerStatusHistory } from './onboarding.tables.js';
 import { partnerTransition, type PartnerAction } from './onboarding.rules.js';
 import { auditImport } from './catalog.service.js';
 import { setParentsByCode, upsertByCode } from './common.js';
+import { onboardingSql } from './contract.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
 import { PartnerImportRow, PartnerHistoryEntry, TransitionInput } from './partners.schemas.js';
 import type { z } from 'zod';
@@ -72,7 +83,7 @@ export class PartnerService {
       .select()
       .from(partners)
       .where(and(eq(partners.tenantId, actor.tenantId), eq(partners.code, code)));
-    if (!row || (actor.partnerId && actor.partnerId !== row.id)) throw notFound('partner', code);
+    if (!row || !canSeePartner(actor, row.id)) throw notFound('partner', code);
     return toPartner(row);
   }
 
@@ -88,7 +99,7 @@ export class PartnerService {
     const byId = new Map(rows.map((r) => [r.id, toPartner(r)]));
     return ids.map((id) => {
       const p = byId.get(id) ?? null;
-      return p && actor.partnerId && actor.partnerId !== p.id ? null : p;
+      return p && !canSeePartner(actor, p.id) ? null : p;
     });
   }
 
@@ -104,7 +115,7 @@ export class PartnerService {
       .orderBy(asc(partners.code));
     const groups = new Map<string, Partner[]>();
     for (const r of rows) {
-      if (actor.partnerId && actor.partnerId !== r.id) continue;
+      if (!canSeePartner(actor, r.id)) continue;
       const list = groups.get(r.parentId!) ?? [];
       list.push(toPartner(r));
       groups.set(r.parentId!, list);
@@ -117,10 +128,10 @@ export class PartnerService {
     const f = parseInput(PartnerListQuery, input);
     const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(partners.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(partners.id, actor.partnerId));
+    conds.push(partnerCondition(actor, partners.id));
     if (f.status) conds.push(eq(partners.status, f.status));
     if (f.type) conds.push(eq(partners.type, f.type));
-    if (f.parentId) conds.push(eq(partners.parentId, f.parentId));
+    if (f.parentId) conds.push(eq(partners.parentId, onboardingSql.idOf('partners', actor.tenantId, f.parentId)));
     if (f.tier) conds.push(eq(partners.tier, f.tier));
     if (f.q) {
       const pattern = `%${escapeLike(f.q)}%`;
@@ -272,7 +283,7 @@ export class PartnerService {
   /** Histories of many partners, one query (GraphQL loader). */
   async historyOf(actor: Actor, ids: readonly string[]): Promise<PartnerHistoryEntry[][]> {
     requireScope(actor, 'partners:read');
-    const u = [...new Set(ids)].filter((id) => !actor.partnerId || id === actor.partnerId);
+    const u = [...new Set(ids)].filter((id) => canSeePartner(actor, id));
     if (!u.length) return ids.map(() => []);
     const rows = await this.db
       .select()

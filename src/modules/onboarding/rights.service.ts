@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
-import { isUuid, requireOwnPartner, requireScope, rowsOf, today, type Actor } from '../../platform/kernel/index.js';
+import { type Actor, canSeePartner, isUuid, requireOwnPartner, requireScope, rowsOf, today } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { CheckQuery, type CheckResult, type Right } from './agreements.schemas.js';
@@ -53,7 +53,7 @@ export class RightsService {
     if (partner) requireOwnPartner(actor, partner.id);
     const base = { partnerId: partner?.id ?? null, productId: product?.id ?? null, territoryId: territory?.id ?? null, date };
     const no = (code: CheckResult['code'], reason: string): CheckResult => ({ allowed: false, code, reason, ...base });
-    if (!partner || (actor.partnerId && actor.partnerId !== partner.id)) return no('UNKNOWN_PARTNER', `no partner '${q.partner}'`);
+    if (!partner || !canSeePartner(actor, partner.id)) return no('UNKNOWN_PARTNER', `no partner '${q.partner}'`);
     if (!product) return no('UNKNOWN_PRODUCT', `no product '${q.product}'`);
     if (!territory) return no('UNKNOWN_TERRITORY', `no territory '${q.territory}'`);
 
@@ -68,7 +68,12 @@ export class RightsService {
     if (!product.active && rights.length) return no('PRODUCT_INACTIVE', `product ${product.code} is not active`);
     if (rights.length) {
       return rights[0]!.source === 'agreement'
-        ? { allowed: true, code: 'AGREEMENT', reason: `the active agreement of ${partner.code} covers ${territory.code} for ${product.code}`, ...base }
+        ? {
+            allowed: true,
+            code: 'AGREEMENT',
+            reason: `the agreement of ${partner.code} in force on ${date} covers ${territory.code} for ${product.code}`,
+            ...base,
+          }
         : {
             allowed: true,
             code: 'CROSS_REGION',
@@ -78,17 +83,33 @@ export class RightsService {
     }
     // why not: in the order a reader would look
     if (partner.status !== 'active') return no('PARTNER_NOT_ACTIVE', `partner ${partner.code} is ${partner.status}`);
-    const [ag] = await db
-      .select()
-      .from(agreements)
-      .where(and(eq(agreements.tenantId, actor.tenantId), eq(agreements.partnerId, partner.id), eq(agreements.status, 'active')));
-    if (!ag) return no('NO_ACTIVE_AGREEMENT', `partner ${partner.code} has no active agreement and no approved cross-region request for ${territory.code}`);
-    if (date < ag.startDate || date > ag.endDate)
-      return no('OUTSIDE_TERM', `${date} is outside the term of agreement ${ag.number} (${ag.startDate} to ${ag.endDate})`);
+    // the agreement in force on the date (history kept: an expired or scheduled agreement answers for its own term)
+    const ags = (
+      await db
+        .select()
+        .from(agreements)
+        .where(
+          and(
+            eq(agreements.tenantId, actor.tenantId),
+            eq(agreements.partnerId, partner.id),
+            inArray(agreements.status, ['scheduled', 'active', 'expired', 'terminated']),
+          ),
+        )
+        .orderBy(asc(agreements.startDate))
+    ).map((a) => ({ ...a, lastDay: a.endedOn && a.endedOn < a.endDate ? a.endedOn : a.endDate }));
+    const inForce = ags.find((a) => a.startDate <= date && date <= a.lastDay);
+    if (!ags.length)
+      return no('NO_ACTIVE_AGREEMENT', `partner ${partner.code} has no active agreement and no approved cross-region request for ${territory.code}`);
+    if (!inForce) {
+      const near = [...ags].reverse().find((a) => a.startDate <= date) ?? ags[0]!;
+      return no('OUTSIDE_TERM', `${date} is outside the term of agreement ${near.number} (${near.startDate} to ${near.lastDay})`);
+    }
+    const ag = inForce;
     const anyTerritory = await rowsOf<{ n: number }>(
       db,
       sql`select count(*)::int as n from partner_territory_rights r where r.tenant_id = ${actor.tenantId} and r.partner_id = ${partner.id}
-        and r.territory_id = ${territory.id} and r.source = 'agreement'`,
+        and r.territory_id = ${territory.id} and r.source = 'agreement'
+        and (r.valid_from is null or r.valid_from <= ${date}::date) and (r.valid_to is null or r.valid_to >= ${date}::date)`,
     );
     if (Number(anyTerritory[0]?.n ?? 0) > 0)
       return no('PRODUCT_NOT_AUTHORIZED', `agreement ${ag.number} does not authorise ${product.code} in ${territory.code}`);

@@ -1,10 +1,20 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeUuidCursor, iso, requireOwnPartner, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  decodeUuidCursor,
+  iso,
+  type Page,
+  partnerCondition,
+  requireOwnPartner,
+  requireScope,
+  requireTenantUser,
+  toPage,
+} from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { productsByRef } from '../onboarding/contract.js';
+import { onboardingSql, productsByRef } from '../onboarding/contract.js';
 import { loadPartner, POLICY_EVENTS, productCodeOf } from './policy.common.js';
 import type { PriceResolutionService } from './price-resolution.service.js';
 import { deviationKind } from './policy.rules.js';
@@ -109,8 +119,8 @@ export class DeviationService {
     const f = parseInput(DeviationListQuery, { partner: input.partner, status: input.status });
     const after = decodeUuidCursor(input.cursor);
     const conds: (SQL | undefined)[] = [eq(priceDeviations.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(priceDeviations.partnerId, actor.partnerId));
-    if (f.partner) conds.push(eq(priceDeviations.partnerId, f.partner));
+    conds.push(partnerCondition(actor, priceDeviations.partnerId));
+    if (f.partner) conds.push(eq(priceDeviations.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partner)));
     if (f.status) conds.push(eq(priceDeviations.status, f.status));
     if (after) conds.push(gt(priceDeviations.id, after));
     const rows = await this.store.db

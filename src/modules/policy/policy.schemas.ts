@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Code, dec, text } from '../../platform/kernel/index.js';
-import { PARTNER_TYPES } from '../onboarding/contract.js';
+import { PARTNER_TYPES, RefParam } from '../onboarding/contract.js';
 
 export const SCOPE_KINDS = ['partner', 'tier', 'partner_type', 'channel', 'default'] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
@@ -336,7 +336,7 @@ export const Deviation = z
 export type Deviation = z.infer<typeof Deviation>;
 
 export const DeviationListQuery = z.object({
-  partner: z.uuid().optional(),
+  partner: RefParam.optional(),
   status: z.enum(DEVIATION_STATUSES).optional(),
 });
 
@@ -467,7 +467,7 @@ export const Observation = z
 export type Observation = z.infer<typeof Observation>;
 
 export const ViolationListQuery = z.object({
-  partner: z.uuid().optional(),
+  partner: RefParam.optional(),
   from: DateStr.optional(),
   to: DateStr.optional(),
 });

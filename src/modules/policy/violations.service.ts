@@ -4,10 +4,20 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeCursorOf, iso, requireScope, requireTenantUser, rowsFrom, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  decodeCursorOf,
+  iso,
+  type Page,
+  partnerCondition,
+  requireScope,
+  requireTenantUser,
+  rowsFrom,
+  toPage,
+} from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { partnersByRef, productsByRef } from '../onboarding/contract.js';
+import { onboardingSql, partnersByRef, productsByRef } from '../onboarding/contract.js';
 import { POLICY_EVENTS, productCodeOf } from './policy.common.js';
 import { violationVerdict } from './policy.rules.js';
 import { Money, ObservationCreate, ViolationListQuery, type Observation } from './policy.schemas.js';
@@ -192,8 +202,8 @@ export class ViolationService {
     if (after && !/^\d{4}-\d{2}-\d{2}$/.test(after[0])) throw invalid('cursor', 'is not a cursor this endpoint issued');
     const t = priceObservations;
     const conds: (SQL | undefined)[] = [eq(t.tenantId, actor.tenantId), eq(t.isViolation, true)];
-    if (actor.partnerId) conds.push(eq(t.partnerId, actor.partnerId));
-    if (f.partner) conds.push(eq(t.partnerId, f.partner));
+    conds.push(partnerCondition(actor, t.partnerId));
+    if (f.partner) conds.push(eq(t.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partner)));
     if (f.from) conds.push(gte(t.observedOn, f.from));
     if (f.to) conds.push(lte(t.observedOn, f.to));
     if (after) conds.push(or(gt(t.observedOn, after[0]), and(eq(t.observedOn, after[0]), gt(t.id, after[1]))));
@@ -220,15 +230,7 @@ export class ViolationService {
     const rows = await db
       .select({ partnerId: t.partnerId, n: sql<number>`count(*)::int`, shortfall: sql<string>`coalesce(sum(${t.shortfall}), 0)::numeric(18,4)::text` })
       .from(t)
-      .where(
-        and(
-          eq(t.tenantId, actor.tenantId),
-          eq(t.isViolation, true),
-          gte(t.observedOn, from),
-          lte(t.observedOn, to),
-          actor.partnerId ? eq(t.partnerId, actor.partnerId) : undefined,
-        ),
-      )
+      .where(and(eq(t.tenantId, actor.tenantId), eq(t.isViolation, true), gte(t.observedOn, from), lte(t.observedOn, to), partnerCondition(actor, t.partnerId)))
       .groupBy(t.partnerId);
     return new Map(rows.map((r) => [r.partnerId, { count: Number(r.n), totalShortfall: r.shortfall }]));
   }

@@ -1,22 +1,27 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { DomainError, invalid } from '../../platform/errors.js';
 import {
+  type Actor,
+  canSeePartner,
   decodeCursorOf,
   elapsedDays,
   encodeCursor,
+  type Page,
+  partnerSql,
+  type Period,
   periodDays,
   requireOwnPartner,
   requireScope,
   requireTenantUser,
+  isUuid,
   rowsOf,
   today,
-  type Actor,
-  type Page,
-  type Period,
 } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { onboardingSql } from '../onboarding/contract.js';
+import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.js';
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 import { targetSql } from './contract.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
@@ -102,7 +107,7 @@ export class ActualsService {
     const src = await this.source(actor, metric, p, ids, scope);
     const targetScope = sql`product_line_id is not distinct from ${scope.productLineId ?? null}::uuid and territory_id is not distinct from ${scope.territoryId ?? null}::uuid`;
     const idFilter = ids ? sql`p.id = any(${`{${ids.join(',')}}`}::uuid[])` : sql`(t.target is not null or a.actual is not null)`;
-    const own = actor.partnerId ? sql` and p.id = ${actor.partnerId}::uuid` : sql``;
+    const own = partnerSql(actor, sql`p.id`);
     const months = withMonths
       ? sql`, (select json_agg(json_build_object('month', to_char(g.month, 'YYYY-MM'), 'actual', coalesce(mm.v, 0.0000)::text,
               'target', mt.value::text,
@@ -179,7 +184,15 @@ export class ActualsService {
     const p = await this.targets.period(actor, q.period);
     const asOf = q.asOf ?? today();
     if (Number.isNaN(Date.parse(asOf + 'T00:00:00Z'))) throw invalid('asOf', 'is not a date');
-    const scope: Scope = { ...(q.productLineId ? { productLineId: q.productLineId } : {}), ...(q.territoryId ? { territoryId: q.territoryId } : {}) };
+    const ref = async (kind: 'productLines' | 'territories', path: string, v: string | undefined) => {
+      if (!v || isUuid(v)) return v;
+      const id = (await codesToIds[kind](this.store.db, actor.tenantId, [v])).get(v);
+      if (!id) throw invalid(path, `no ${kind === 'territories' ? 'territory' : 'product line'} '${v}'`);
+      return id;
+    };
+    const productLineId = await ref('productLines', 'productLineId', q.productLineId);
+    const territoryId = await ref('territories', 'territoryId', q.territoryId);
+    const scope: Scope = { ...(productLineId ? { productLineId } : {}), ...(territoryId ? { territoryId } : {}) };
     return { p, metric: q.metric, asOf, scope };
   }
 
@@ -195,7 +208,7 @@ export class ActualsService {
   /** Batch for the GraphQL loader: one statement for all partners of a result. */
   async forPartners(actor: Actor, partnerIds: readonly string[], input: unknown): Promise<(Achievement | null)[]> {
     const { p, metric, asOf, scope } = await this.args(actor, input);
-    const ids = [...new Set(partnerIds)].filter((id) => !actor.partnerId || id === actor.partnerId);
+    const ids = [...new Set(partnerIds)].filter((id) => canSeePartner(actor, id));
     if (!ids.length) return partnerIds.map(() => null);
     const rows = await this.compute(actor, p, metric, asOf, ids, null, true, scope);
     const byId = new Map(rows.map((r) => [r.id, this.toAchievement(r, p, metric, asOf, false)]));
@@ -233,8 +246,9 @@ export class ActualsService {
   ): Promise<Page<CrossRegionViolation>> {
     requireScope(actor, 'actuals:read');
     const f = parseInput(ViolationQuery, { partner: input.partner, from: input.from, to: input.to });
-    if (f.partner) requireOwnPartner(actor, f.partner);
-    const partner = f.partner ?? actor.partnerId;
+    // a partner named by id or code (an unknown one matches nothing); partner users: within their credential
+    const partner = f.partner ? ((await findPartner(this.store.db, actor.tenantId, f.partner))?.id ?? NIL_UUID) : undefined;
+    if (partner) requireOwnPartner(actor, partner);
     const after = decodeCursorOf(input.cursor, ['date', 'string']);
     const t = actor.tenantId;
     const rows = await rowsOf<Record<string, string | null>>(
@@ -247,7 +261,7 @@ export class ActualsService {
       join ${onboardingSql.products(t)} pr on pr.id = f.product_id
       join ${onboardingSql.territories(t)} tr on tr.id = f.territory_id
       where f.tenant_id = ${t} and f.cross_region
-        ${partner ? sql`and f.partner_id = ${partner}::uuid` : sql``}
+        ${partner ? sql`and f.partner_id = ${partner}::uuid` : partnerSql(actor, sql`f.partner_id`)}
         ${f.from ? sql`and f.date >= ${f.from}::date` : sql``}
         ${f.to ? sql`and f.date <= ${f.to}::date` : sql``}
         ${after ? sql`and (f.date, f.external_id) > (${after[0]}::date, ${after[1]})` : sql``}
@@ -271,7 +285,11 @@ export class ActualsService {
     return { items, nextCursor: rows.length > input.limit && last ? encodeCursor([last.date, last.externalId]) : null };
   }
 
-  /** Re-evaluates cross_region for a date range against the current rights (after rights changed). */
+  /**
+   * Re-evaluates marked cross-region lines of a date range against the rights in force on each line's date (after
+   * rights were granted: an approved cross-region request, a back-dated agreement). It only clears marks: rights
+   * are dated and kept, so a line found legitimate at ingestion is never re-marked.
+   */
   async recheckCrossRegion(actor: Actor, input: { from: string; to: string }): Promise<{ changed: number }> {
     requireTenantUser(actor, 'actuals:write');
     const f = parseInput(ViolationQuery, input);
@@ -288,8 +306,9 @@ export class ActualsService {
                     and (r.product_line_id is null or r.product_line_id is not distinct from s.product_line_id)
                     and (r.product_id is null or r.product_id = s.product_id)
                     and (r.valid_from is null or r.valid_from <= s.date) and (r.valid_to is null or r.valid_to >= s.date)) as cr
-                from sell_through_lines s where s.tenant_id = ${w.tenantId} and s.date between ${f.from}::date and ${f.to}::date) x
-          where f.tenant_id = ${w.tenantId} and f.external_id = x.external_id and f.cross_region <> x.cr
+                from sell_through_lines s where s.tenant_id = ${w.tenantId} and s.cross_region
+                  and s.date between ${f.from}::date and ${f.to}::date) x
+          where f.tenant_id = ${w.tenantId} and f.external_id = x.external_id and f.cross_region and not x.cr
           returning 1) select count(*)::int as n from ch`,
       );
       const changed = Number(rows[0]?.n ?? 0);

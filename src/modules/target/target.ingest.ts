@@ -12,7 +12,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { isCalendarDate, requireScope, rowsOf, type Actor } from '../../platform/kernel/index.js';
+import { type Actor, isCalendarDate, requireScope, rowsOf, visiblePartnerIds } from '../../platform/kernel/index.js';
 import { stagedBatchWriter, type ImportRegistry, type ImportSpec, type RowError, type StagingTable } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -173,7 +173,9 @@ interface UpsertResult {
  * current version of the rows about to change (the same snapshot the upsert starts from), `up` upserts, and the
  * monthly totals get (new - old) per partner and month.
  */
-export function upsertStatement(stream: StreamName, tenantId: string, partnerOnly: string | null): SQL {
+export function upsertStatement(stream: StreamName, tenantId: string, partnersOnly: readonly string[] | null): SQL {
+  // a partner credential uploads for its own partner (and its descendants for a subtree credential)
+  const partnerOnly = partnersOnly ? `{${partnersOnly.join(',')}}` : null;
   const hasProduct = stream !== 'collections';
   const hasTerritory = stream === 'sell-through';
   const t = tenantId;
@@ -185,10 +187,10 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnerOnl
       ${hasProduct ? sql`pr.id as product_id, pr.line_id as product_line_id,` : sql``}
       ${hasTerritory ? sql`tr.id as territory_id,` : sql``}
       (p.id is null) as bad_partner,
-      (p.id is not null and ${partnerOnly}::uuid is not null and p.id <> ${partnerOnly}::uuid) as foreign_partner,
+      (p.id is not null and ${partnerOnly}::uuid[] is not null and p.id <> all(${partnerOnly}::uuid[])) as foreign_partner,
       ${hasProduct ? sql`(pr.id is null)` : sql`false`} as bad_product,
       ${hasTerritory ? sql`(tr.id is null)` : sql`false`} as bad_territory,
-      ${partnerOnly ? sql`exists (select 1 from ${factTable} o where o.tenant_id = ${t} and o.external_id = s.external_id and o.partner_id <> ${partnerOnly}::uuid)` : sql`false`} as foreign_row
+      ${partnerOnly ? sql`exists (select 1 from ${factTable} o where o.tenant_id = ${t} and o.external_id = s.external_id and o.partner_id <> all(${partnerOnly}::uuid[]))` : sql`false`} as foreign_row
     from _fact_stage s
     left join ${onboardingSql.partners(t)} p on p.code = s.partner_code
     ${hasProduct ? sql`left join ${onboardingSql.products(t)} pr on pr.code = s.product_code` : sql``}
@@ -271,7 +273,7 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnerOnl
       insert into ${tbl} as f (tenant_id, external_id, ${colList}, updated_at)
       select ${t}, external_id, ${values}, now() from ok
       on conflict (tenant_id, external_id) do update set ${set}, updated_at = now()
-      where ${changed}${partnerOnly ? sql` and f.partner_id = ${partnerOnly}::uuid` : sql``}
+      where ${changed}${partnerOnly ? sql` and f.partner_id = any(${partnerOnly}::uuid[])` : sql``}
       returning f.external_id, (f.xmax = 0) as inserted${upRet}
     )${deltaCtes}${customers}
     select line, partner_code, product_code, territory_code, bad_partner, foreign_partner, bad_product, bad_territory, foreign_row,
@@ -328,7 +330,7 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor): 
     writeBatch: stagedBatchWriter<StageCol, StageRow>(
       STAGE,
       async (w, rows) => {
-        const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, w.actor.partnerId ?? null)));
+        const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null)));
         const refused = new Set(r.errors.map((e) => e.line)).size;
         return { ...r, unchanged: rows.length - refused - r.created - r.updated };
       },

@@ -1,6 +1,7 @@
 import { isCalendarDate } from '../../platform/kernel/index.js';
 import { z } from 'zod';
 import { METRICS } from './target.rules.js';
+import { RefParam } from '../onboarding/contract.js';
 
 export const MetricSchema = z.enum(METRICS).describe('sales_amount | quantity | new_customers | collection_amount');
 export const PeriodLabel = z.string().trim().min(4).max(7).describe('2026, 2026-Q3 or 2026-07');
@@ -85,7 +86,7 @@ export const TargetUpdate = z
 export type TargetUpdate = z.infer<typeof TargetUpdate>;
 
 export const TargetListQuery = z.object({
-  partnerId: z.uuid().optional(),
+  partnerId: RefParam.optional(),
   period: PeriodLabel.optional(),
   metric: MetricSchema.optional(),
 });
@@ -178,8 +179,8 @@ export const AchievementQuery = z
     period: PeriodLabel,
     metric: MetricSchema.default('sales_amount'),
     asOf: DateString.optional().describe('date the run-rate is computed on (default today, UTC)'),
-    productLineId: z.uuid().optional().describe('achievement of the targets set for this product line (sales_amount, quantity)'),
-    territoryId: z.uuid().optional().describe('achievement of the targets set for this territory (sell-through basis; sales_amount, quantity)'),
+    productLineId: RefParam.optional().describe('achievement of the targets set for this product line (id or code; sales_amount, quantity)'),
+    territoryId: RefParam.optional().describe('achievement of the targets set for this territory (id or code; sell-through basis; sales_amount, quantity)'),
   })
   .refine((q) => !(q.productLineId && q.territoryId), { message: 'give productLineId or territoryId, not both', path: ['territoryId'] })
   .refine((q) => !(q.productLineId || q.territoryId) || q.metric === 'sales_amount' || q.metric === 'quantity', {
@@ -205,7 +206,7 @@ export const CrossRegionViolation = z
 export type CrossRegionViolation = z.infer<typeof CrossRegionViolation>;
 
 export const ViolationQuery = z.object({
-  partner: z.uuid().optional().describe('partner id'),
+  partner: RefParam.optional(),
   from: DateString.optional(),
   to: DateString.optional(),
 });

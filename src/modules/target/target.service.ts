@@ -1,15 +1,17 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
+  type Actor,
+  canSeePartner,
+  decodeUuidCursor,
+  iso,
+  type Page,
+  partnerCondition,
   requireOwnPartner,
   requireScope,
   requireTenantUser,
-  iso,
-  decodeUuidCursor,
   rowsOf,
   toPage,
-  type Actor,
-  type Page,
 } from '../../platform/kernel/index.js';
 import { targetSql, type FactStream } from './contract.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
@@ -131,7 +133,7 @@ export class TargetService {
       .select()
       .from(targets)
       .where(and(eq(targets.tenantId, actor.tenantId), eq(targets.id, id)));
-    if (!row || (actor.partnerId && actor.partnerId !== row.partnerId)) throw notFound('target', id);
+    if (!row || !canSeePartner(actor, row.partnerId)) throw notFound('target', id);
     return toTarget(row);
   }
 
@@ -142,8 +144,8 @@ export class TargetService {
     requireScope(actor, 'targets:read');
     const f = parseInput(TargetListQuery, { partnerId: input.partnerId, period: input.period, metric: input.metric });
     const conds: (SQL | undefined)[] = [eq(targets.tenantId, actor.tenantId)];
-    if (actor.partnerId) conds.push(eq(targets.partnerId, actor.partnerId));
-    if (f.partnerId) conds.push(eq(targets.partnerId, f.partnerId));
+    conds.push(partnerCondition(actor, targets.partnerId));
+    if (f.partnerId) conds.push(eq(targets.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(targets.period, (await this.period(actor, f.period)).label));
     if (f.metric) conds.push(eq(targets.metric, f.metric));
     const after = decodeUuidCursor(input.cursor);

@@ -6,6 +6,17 @@ export * from './money.js';
 export * from './schemas.js';
 export * from './rows.js';
 export * from './graphql-args.js';
-export { requireTenantUser, requireScope, requireOwnPartner, hasScope, systemActor, type Actor } from '../actor.js';
+export {
+  requireTenantUser,
+  requireScope,
+  requireOwnPartner,
+  canSeePartner,
+  visiblePartnerIds,
+  partnerCondition,
+  partnerSql,
+  hasScope,
+  systemActor,
+  type Actor,
+} from '../actor.js';
 export { decodeCursor, decodeUuidCursor, decodeCursorOf, encodeCursor, toPage, toConnection, pageSchema, PageQuery, type Page } from '../pagination.js';
 export * from './periods.js';
