@@ -74,6 +74,7 @@ export async function setupTestApp(): Promise<TestApp> {
   });
   await app.ready();
 
+  const provisioned = new Set<string>();
   const request = async (opts: InjectOptions): Promise<Res> => {
     const res = (await app.inject(opts)) as Res;
     const type = String(res.headers['content-type'] ?? '');
@@ -106,7 +107,15 @@ export async function setupTestApp(): Promise<TestApp> {
   return {
     app,
     database,
-    token: (claims = {}) => mintToken(TEST_SECRET, { tenant: 't1', scope: 'admin', sub: 'tester', ...claims }),
+    token: async (claims = {}) => {
+      const full = { tenant: 't1', scope: 'admin', sub: 'tester', ...claims };
+      // tokens of a tenant that does not exist are refused: provision it as an operator would (npm run tenant)
+      if (!provisioned.has(full.tenant)) {
+        await app.tenants.create(full.tenant, `Test tenant ${full.tenant}`);
+        provisioned.add(full.tenant);
+      }
+      return mintToken(TEST_SECRET, full);
+    },
     client,
     close: async () => {
       await app.close();
