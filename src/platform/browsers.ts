@@ -22,8 +22,11 @@ const PAGES = ['/docs', '/graphiql'];
  */
 async function browsersPlugin(app: FastifyInstance, opts: BrowserOptions) {
   if (opts.corsOrigins.length) {
+    const any = opts.corsOrigins.includes('*');
+    const allowed = new Set(opts.corsOrigins);
     await app.register(cors, {
-      origin: opts.corsOrigins.includes('*') ? '*' : opts.corsOrigins,
+      // an origin not on the list gets no CORS header at all (not even on a preflight)
+      origin: (origin, cb) => cb(null, any ? '*' : origin && allowed.has(origin) ? origin : false),
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'x-request-id'],
       exposedHeaders: ['etag', 'location', 'x-request-id', 'idempotent-replayed', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],

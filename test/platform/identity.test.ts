@@ -162,7 +162,7 @@ describe('tenant provisioning (npm run tenant)', () => {
     } finally {
       await clone.drop();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('the test helper provisions the tenants it mints tokens for', () => {
