@@ -68,7 +68,8 @@ export async function setupTestApp(): Promise<TestApp> {
     await database.migrate();
   }
   const app = await buildApp({
-    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24 },
+    // the rate limit stays on (its hooks and headers run in every test) but far above what a test file sends
+    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000 },
     database,
     logger: false,
   });

@@ -93,7 +93,12 @@ describe('compression', () => {
   it('API JSON over 1 KB is compressed too', async () => {
     const token = await h.sign();
     for (let i = 0; i < 12; i++) {
-      await h.app.inject({ method: 'POST', url: '/v1/partners', headers: { authorization: `Bearer ${token}` }, payload: { code: `CZ-${i}`, legalName: `Compressed Partner ${i} Ltd.`, type: 'dealer' } });
+      await h.app.inject({
+        method: 'POST',
+        url: '/v1/partners',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { code: `CZ-${i}`, legalName: `Compressed Partner ${i} Ltd.`, type: 'dealer' },
+      });
     }
     const res = await h.app.inject({ method: 'GET', url: '/v1/partners?limit=50', headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } });
     expect(res.headers['content-encoding']).toBe('gzip');

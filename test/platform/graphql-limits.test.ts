@@ -65,7 +65,10 @@ describe('GraphQL limits (defaults: depth 10, cost 50,000, aliases 30, batch 10)
   it('a validation error is 400 GRAPHQL_VALIDATION_FAILED with the real message; bad variables too', async () => {
     const res = await admin.gql(`{ partners(first: 5) { nodes { nosuchfield } } }`);
     expect(res.status).toBe(400);
-    expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/Cannot query field "nosuchfield"/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/Cannot query field "nosuchfield"/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
     const vars = await admin.gql(`query($n: Int) { partners(first: $n) { nodes { code } } }`, { n: 'many' });
     expect(vars.status).toBe(400);
     expect(vars.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -74,14 +77,14 @@ describe('GraphQL limits (defaults: depth 10, cost 50,000, aliases 30, batch 10)
 
   it('batched operations are accepted up to the cap', async () => {
     const token = await t.token();
-    const two = await post(
-      [{ query: '{ viewer { tenant } }' }, { query: '{ partners(first: 1) { nodes { code } } }' }],
-      token,
-    );
+    const two = await post([{ query: '{ viewer { tenant } }' }, { query: '{ partners(first: 1) { nodes { code } } }' }], token);
     expect(two.statusCode).toBe(200);
     expect(two.json()).toHaveLength(2);
     expect(two.json()[0].data.viewer.tenant).toBe('t1');
-    const eleven = await post(Array.from({ length: 11 }, () => ({ query: '{ viewer { tenant } }' })), token);
+    const eleven = await post(
+      Array.from({ length: 11 }, () => ({ query: '{ viewer { tenant } }' })),
+      token,
+    );
     expect(eleven.statusCode).toBe(400);
     expect(eleven.json().errors[0].extensions).toMatchObject({ code: 'GRAPHQL_LIMIT_EXCEEDED', limit: 'batch', max: 10, actual: 11 });
   });
@@ -108,7 +111,10 @@ describe('GraphQL in production', () => {
         app.app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${await app.sign()}` }, payload: { query } });
       const off = await ask(h, '{ __schema { types { name } } }');
       expect(off.statusCode).toBe(400);
-      expect(off.json().errors[0]).toMatchObject({ message: expect.stringMatching(/introspection has been disabled/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+      expect(off.json().errors[0]).toMatchObject({
+        message: expect.stringMatching(/introspection has been disabled/),
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      });
       expect((await ask(h, '{ viewer { tenant } }')).statusCode).toBe(200);
       expect((await ask(on, '{ __schema { queryType { name } } }')).json().data.__schema.queryType.name).toBe('Query');
       expect((await ask(h, '{ viewer { ')).statusCode).toBe(400);
