@@ -157,6 +157,13 @@ async function graphqlPlugin(app: FastifyInstance, opts: GraphqlOptions) {
         await sendProblem(reply, error.toProblem(request.url));
         return;
       }
+      // HTTP-level refusals before GraphQL (a body that is not JSON, a wrong media type, too large): problem+json
+      const http = error as Error & { statusCode?: number; errors?: unknown };
+      if (typeof http.statusCode === 'number' && http.statusCode >= 400 && http.statusCode < 500 && !Array.isArray(http.errors)) {
+        const code = http.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : http.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+        await sendProblem(reply, new DomainError(code, http.message).toProblem(request.url));
+        return;
+      }
       const { statusCode, response } = formatErrors(
         { errors: [error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error })] },
         request,
@@ -182,6 +189,10 @@ async function graphqlPlugin(app: FastifyInstance, opts: GraphqlOptions) {
       // the request was refused before execution: parse, validation, variables (mercurius' MER_ERR_GQL_VALIDATION)
       // or a limit (ours); errors of the GraphQL layer itself carry no original error
       const refusal = original instanceof GraphqlLimitError || (typeof original?.code === 'string' && original.code.startsWith('MER_ERR_'));
+      if (e.path && (!original || original instanceof GraphQLError)) {
+        // raised by GraphQL itself while executing (e.g. a scalar it cannot serialise): as before, no request refusal
+        return [{ message: e.message, locations: e.locations, path: e.path, extensions: { code: e.extensions?.['code'] ?? 'VALIDATION_FAILED', status: 400 } }];
+      }
       const inner =
         refusal && Array.isArray(original?.errors) ? (original.errors as Error[]) : !original ? [e] : original instanceof GraphQLError ? [original] : undefined;
       if (inner) {

@@ -128,3 +128,17 @@ describe('GraphQL in production', () => {
     }
   });
 });
+
+describe('GraphQL requests refused at the HTTP level', () => {
+  it('a body that is not JSON is 400 problem+json, not a 200 with INTERNAL', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'application/json' },
+      payload: '{"query": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().code).toBe('BAD_REQUEST');
+  });
+});
