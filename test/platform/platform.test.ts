@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { Database } from '../../src/platform/db.js';
 import { loggerOptions } from '../../src/platform/logging.js';
+import { TenantDirectory } from '../../src/platform/tenants.js';
 import { mintToken } from '../../src/platform/tokens.js';
 import { cloneTestDatabase, TEST_SECRET } from '../helpers/app.js';
 
@@ -91,12 +92,21 @@ describe('processes', () => {
       LOG_LEVEL: 'warn',
       DATA_DIR: dir,
       JWT_SECRET: TEST_SECRET,
-      // the demo tenant: a token's tenant must exist
-      SEED_DEMO: 'true',
+      SEED_DEMO: 'false',
     };
     const clone = await cloneTestDatabase();
-    if (clone) env.DATABASE_URL = clone.url;
-    else delete env.DATABASE_URL;
+    // a token's tenant must exist: provisioned in the clone (on the embedded database, the demo seed makes one)
+    let tenant = 'shutdown';
+    if (clone) {
+      env.DATABASE_URL = clone.url;
+      const db = new Database({ url: clone.url, poolMax: 1 });
+      await new TenantDirectory(() => db.db).create(tenant, 'Shutdown');
+      await db.close();
+    } else {
+      delete env.DATABASE_URL;
+      env.SEED_DEMO = 'true';
+      tenant = 'demo';
+    }
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const base = `http://127.0.0.1:${port}`;
@@ -108,7 +118,7 @@ describe('processes', () => {
         }
         await new Promise((r) => setTimeout(r, 100));
       }
-      const token = await mintToken(TEST_SECRET, { tenant: 'demo', scope: 'admin' });
+      const token = await mintToken(TEST_SECRET, { tenant, scope: 'admin' });
       // a create whose body is still arriving when SIGTERM is sent: it must complete, then the process exits
       const body = JSON.stringify({ code: `SD-${port}`, legalName: 'Shutdown Ltd.', type: 'dealer' });
       const inflight = new Promise<number>((resolve, reject) => {
