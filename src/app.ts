@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { evaluationModule } from './modules/evaluation/index.js';
 import { incentiveModule } from './modules/incentive/index.js';
 import { integrationModule } from './modules/integration/index.js';
-import { partnerSubtree } from './modules/onboarding/contract.js';
+import { findPartner, partnerSubtree } from './modules/onboarding/contract.js';
 import { onboardingModule } from './modules/onboarding/index.js';
 import { policyModule } from './modules/policy/index.js';
 import { targetModule } from './modules/target/index.js';
 import auth from './platform/auth.js';
+import browsers from './platform/browsers.js';
 import type { Database } from './platform/db.js';
 import errors from './platform/errors.js';
 import graphql from './platform/graphql.js';
@@ -19,20 +20,39 @@ import idempotency from './platform/idempotency.js';
 import importParsers from './platform/imports.js';
 import logging, { loggerOptions } from './platform/logging.js';
 import { docs, openapi } from './platform/openapi.js';
+import rateLimit from './platform/rate-limit.js';
 import { Store } from './platform/store.js';
+import { TenantDirectory } from './platform/tenants.js';
 import { createServices, stopBackground, type Services, type ServicesConfig } from './services.js';
 
 export type { Services };
+
+/** the hardening settings (identity, limits, browsers); absent ones take the defaults of src/config.ts */
+type HardeningKey =
+  | 'JWT_MAX_LIFETIME_SECONDS'
+  | 'RATE_LIMIT_MAX'
+  | 'RATE_LIMIT_WINDOW_MS'
+  | 'REDIS_URL'
+  | 'GRAPHQL_MAX_DEPTH'
+  | 'GRAPHQL_MAX_COST'
+  | 'GRAPHQL_MAX_ALIASES'
+  | 'GRAPHQL_MAX_BATCH'
+  | 'GRAPHQL_INTROSPECTION'
+  | 'CORS_ORIGINS';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
     services: Services;
+    /** the platform tenants table: provisioning and the cached existence check of auth */
+    tenants: TenantDirectory;
   }
 }
 
 export interface BuildOptions {
-  config: Pick<Config, 'NODE_ENV' | 'LOG_LEVEL' | 'JWT_SECRET' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'IDEMPOTENCY_TTL_HOURS'> & ServicesConfig;
+  config: Pick<Config, 'NODE_ENV' | 'LOG_LEVEL' | 'JWT_SECRET' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'IDEMPOTENCY_TTL_HOURS'> &
+    ServicesConfig &
+    Partial<Pick<Config, HardeningKey>>;
   database: Database;
   /** override the pino logger options (tests pass false) */
   logger?: FastifyServerOptions['logger'];
@@ -41,6 +61,9 @@ export interface BuildOptions {
 /** Builds the whole service without listening (tests inject; server.ts listens). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
+  // hardening settings the caller did not pass take the defaults of src/config.ts
+  const defaults = loadConfig({});
+  const setting = <K extends HardeningKey>(key: K): Config[K] => (config[key] ?? defaults[key]) as Config[K];
   const app = Fastify({
     logger: opts.logger ?? loggerOptions(config.LOG_LEVEL),
     requestIdHeader: 'x-request-id',
@@ -56,9 +79,18 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { onboarding, policy, target, incentive, evaluation, integration } = services;
   app.decorate('store', store);
   app.decorate('services', services);
+  const tenantDirectory = new TenantDirectory(() => store.db);
+  app.decorate('tenants', tenantDirectory);
 
   await app.register(errors);
   await app.register(logging);
+  // CORS, security headers, compression: first, so that every answer (a 401 too) carries them
+  await app.register(browsers, {
+    corsOrigins: (setting('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  });
   await app.register(conditionalReads); // ETag on every GET 200, If-None-Match -> 304
   await app.register(auth, {
     ...(config.JWT_SECRET ? { jwtSecret: config.JWT_SECRET } : {}),
@@ -67,6 +99,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
     // API keys (ck_live_…) are accepted as bearer credentials
     resolvers: [integration.apiKeys.resolver],
+    // identity fails closed: the tenant must exist, a partner claim must name a partner of that tenant
+    identity: {
+      tenantExists: (tenantId) => tenantDirectory.exists(tenantId),
+      partnerExists: async (tenantId, partnerId) => !!(await findPartner(store.db, tenantId, partnerId)),
+    },
+    maxLifetimeSeconds: setting('JWT_MAX_LIFETIME_SECONDS'),
   });
   // a `subtree` partner credential (JWT claim partner_scope, or a partner-bound API key with that option) covers the
   // partner's descendants: resolved once per request into actor.partnerIds, which every confinement rule reads
@@ -74,10 +112,21 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     const a = request.actor;
     if (a?.partnerId && a.partnerScope === 'subtree') request.actor = { ...a, partnerIds: await partnerSubtree(store.db, a.tenantId, a.partnerId) };
   });
+  // after auth: the limit counts per verified credential, or per IP for calls without one
+  await app.register(rateLimit, { max: setting('RATE_LIMIT_MAX'), windowMs: setting('RATE_LIMIT_WINDOW_MS'), redisUrl: setting('REDIS_URL') });
   await app.register(openapi);
   await app.register(health, { database });
   await app.register(idempotency, { store, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
-  await app.register(graphql, { graphiql: false });
+  await app.register(graphql, {
+    graphiql: false,
+    introspection: setting('GRAPHQL_INTROSPECTION') ?? config.NODE_ENV !== 'production',
+    limits: {
+      maxDepth: setting('GRAPHQL_MAX_DEPTH'),
+      maxCost: setting('GRAPHQL_MAX_COST'),
+      maxAliases: setting('GRAPHQL_MAX_ALIASES'),
+      maxBatch: setting('GRAPHQL_MAX_BATCH'),
+    },
+  });
   if (config.NODE_ENV !== 'production') await app.register(graphiql); // offline GraphiQL from installed packages (platform/graphiql.ts)
 
   await app.register(importParsers);

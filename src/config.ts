@@ -44,6 +44,20 @@ export const ConfigSchema = z
     DB_WORKER_STATEMENT_TIMEOUT_MS: nonNegativeInt.default(300_000),
     /** rejected rows an import report lists (the rest are only counted, by reason) */
     IMPORT_MAX_ERRORS: positiveInt.default(1_000),
+    /** hardening (identity, abuse, browsers): see README "Limits and browsers" */
+    JWT_MAX_LIFETIME_SECONDS: positiveInt.default(24 * 3600),
+    RATE_LIMIT_MAX: z.coerce.number('must be a whole number >= 0').int('must be a whole number >= 0').min(0, 'must be a whole number >= 0').default(1000),
+    RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    GRAPHQL_MAX_DEPTH: positiveInt.default(10),
+    GRAPHQL_MAX_COST: positiveInt.default(50_000),
+    GRAPHQL_MAX_ALIASES: positiveInt.default(30),
+    GRAPHQL_MAX_BATCH: positiveInt.default(10),
+    GRAPHQL_INTROSPECTION: bool.optional(),
+    CORS_ORIGINS: z.string().optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWKS_URL) {

@@ -1,14 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { systemActor } from './platform/actor.js';
-import { tenants } from './platform/platform.tables.js';
 
 export const DEMO_TENANT = 'demo';
 
 /** Demo tenant with a small partner network, created once (embedded database only). */
 export async function seedDemo(app: FastifyInstance): Promise<void> {
-  const db = app.store.db;
-  await db.insert(tenants).values({ id: DEMO_TENANT, name: 'Demo Brand Co.' }).onConflictDoNothing();
+  await app.tenants.create(DEMO_TENANT, 'Demo Brand Co.');
   const [{ n } = { n: 0 }] = (await app.store.database.rows<{ n: number }>(sql`select count(*)::int as n from partners where tenant_id = ${DEMO_TENANT}`)) as {
     n: number;
   }[];

@@ -2,11 +2,13 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from './actor.js';
-import { DomainError, sendProblem } from './errors.js';
+import { DomainError, sendProblem, type Problem } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    /** set when the credential was refused; the 401 is sent after the rate limit has counted the request */
+    authProblem: Problem | null;
   }
   interface FastifyContextConfig {
     /** route needs no credentials (health, docs) */
@@ -21,7 +23,38 @@ export interface AuthOptions {
   audience?: string;
   /** extra credential resolvers (e.g. API keys), tried before JWT verification */
   resolvers?: CredentialResolver[];
+  /** the tenant and partner lookups every credential is checked against (fail closed) */
+  identity: IdentityLookups;
+  /** longest accepted token lifetime (exp - iat, and exp - now), seconds; default 24 h */
+  maxLifetimeSeconds?: number;
+  /** how long a verified token is reused without checking its tenant and partner again, seconds; default 60 */
+  cacheTtlSeconds?: number;
 }
+
+/** What a credential is checked against: its tenant exists, its partner is a partner of that tenant. */
+export interface IdentityLookups {
+  tenantExists(tenantId: string): Promise<boolean>;
+  partnerExists(tenantId: string, partnerId: string): Promise<boolean>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The one place a credential's partner binding is decided (extend it here, e.g. for a partner that covers its
+ * descendants). The claim is absent (a tenant user) or the id of an existing partner of the tenant (a partner
+ * user); anything else (`""`, null, a number, a list, an unknown or malformed id) is refused with 401: a token
+ * never falls back to tenant-wide access because its partner claim is unusable.
+ */
+export async function resolvePartnerClaim(identity: IdentityLookups, tenantId: string, claim: unknown): Promise<Pick<Actor, 'kind'> & { partnerId?: string }> {
+  if (claim === undefined) return { kind: 'user' };
+  if (typeof claim !== 'string' || !UUID.test(claim)) throw new DomainError('UNAUTHENTICATED', "The token's 'partner' claim is not a partner id");
+  if (!(await identity.partnerExists(tenantId, claim))) {
+    throw new DomainError('UNAUTHENTICATED', "The token's 'partner' claim names no partner of its tenant");
+  }
+  return { kind: 'partner', partnerId: claim };
+}
+
+const unknownTenant = () => new DomainError('UNAUTHENTICATED', "The token's tenant does not exist");
 
 /** Returns an actor for a bearer credential it recognises, undefined to pass it on. */
 export type CredentialResolver = (token: string, request: FastifyRequest) => Promise<Actor | undefined>;
@@ -32,8 +65,9 @@ interface CacheEntry {
 }
 
 /**
- * Verifies bearer JWTs with jose. Verified tokens are cached (bounded, dropped at their exp): verification
- * costs about as much as a whole single-row read (STACK-NOTES).
+ * Verifies bearer JWTs with jose and checks them against the tenant directory and the tenant's partners. Verified
+ * tokens are cached (bounded) until their exp but at most `cacheTtlSeconds`: verification costs about as much as a
+ * whole single-row read (STACK-NOTES). Within that time a token whose partner was deleted is still accepted.
  */
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
@@ -68,24 +102,29 @@ export class TokenVerifier {
     if (typeof tenant !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(tenant)) {
       throw new DomainError('UNAUTHENTICATED', "The token has no valid 'tenant' claim");
     }
+    const exp = payload.exp;
+    if (typeof exp !== 'number') throw new DomainError('UNAUTHENTICATED', "The token has no 'exp' claim; tokens must expire");
+    const maxLifetime = this.opts.maxLifetimeSeconds ?? 24 * 3600;
+    if (exp - now > maxLifetime || (typeof payload.iat === 'number' && exp - payload.iat > maxLifetime)) {
+      throw new DomainError('UNAUTHENTICATED', `The token lives longer than the accepted maximum of ${maxLifetime} seconds`);
+    }
+    if (!(await this.opts.identity.tenantExists(tenant))) throw unknownTenant();
+    const partner = await resolvePartnerClaim(this.opts.identity, tenant, payload['partner']);
     const scope = payload['scope'];
-    const partner = payload['partner'];
     const actor: Omit<Actor, 'requestId'> = {
       tenantId: tenant,
       subject: payload.sub ?? 'anonymous',
       scopes: new Set(typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : Array.isArray(scope) ? scope.map(String) : []),
-      kind: typeof partner === 'string' ? 'partner' : 'user',
-      ...(typeof partner === 'string' ? { partnerId: partner } : {}),
+      ...partner,
       // issue 14: `partner_scope: "subtree"` lets a partner credential cover its descendants (resolved per request)
-      ...(typeof partner === 'string' && payload['partner_scope'] === 'subtree' ? { partnerScope: 'subtree' as const } : {}),
+      ...(partner.partnerId && payload['partner_scope'] === 'subtree' ? { partnerScope: 'subtree' as const } : {}),
       ...(payload.jti ? { tokenId: payload.jti } : {}),
     };
-    const exp = payload.exp ?? now + 300;
     if (this.cache.size >= this.maxEntries) {
       const first = this.cache.keys().next().value;
       if (first !== undefined) this.cache.delete(first);
     }
-    this.cache.set(token, { actor, exp });
+    this.cache.set(token, { actor, exp: Math.min(exp, now + (this.opts.cacheTtlSeconds ?? 60)) });
     return actor;
   }
 }
@@ -94,6 +133,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
   const verifier = new TokenVerifier(opts);
   const resolvers = opts.resolvers ?? [];
   app.decorateRequest('actor', null);
+  app.decorateRequest('authProblem', null);
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config?.public || request.method === 'OPTIONS') return;
@@ -103,7 +143,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
     const match = header && /^Bearer\s+(.+)$/i.exec(header);
     if (!match) {
       reply.header('www-authenticate', 'Bearer');
-      return sendProblem(reply, new DomainError('UNAUTHENTICATED', 'Send Authorization: Bearer <token>').toProblem(request.url));
+      request.authProblem = new DomainError('UNAUTHENTICATED', 'Send Authorization: Bearer <token>').toProblem(request.url);
+      return;
     }
     const token = match[1]!.trim();
     try {
@@ -112,15 +153,26 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
         actor = await r(token, request);
         if (actor) break;
       }
-      actor ??= await verifier.verify(token);
+      if (actor) {
+        // other credentials (API keys) are checked against the tenant directory too
+        if (!(await opts.identity.tenantExists(actor.tenantId))) throw unknownTenant();
+      } else actor = await verifier.verify(token);
       request.actor = { ...actor, requestId: request.id };
     } catch (e) {
       if (e instanceof DomainError) {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
-        return sendProblem(reply, e.toProblem(request.url));
+        request.authProblem = e.toProblem(request.url);
+        return;
       }
       throw e;
     }
+  });
+
+  // The refusal is sent here, after the route's onRequest hooks (the rate limit counts refused credentials per IP)
+  // and before the body is read.
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (request.authProblem) return sendProblem(reply, request.authProblem);
+    return payload;
   });
 }
 

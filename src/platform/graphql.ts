@@ -5,9 +5,10 @@ import { graphqlLib } from './graphql-lib.js';
 import mercurius, { type IResolvers, type MercuriusContext, type MercuriusLoaders } from 'mercurius';
 import type { Actor } from './actor.js';
 
-const { GraphQLError, GraphQLScalarType, Kind } = graphqlLib;
+const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule } = graphqlLib;
 type GraphQLError = GraphQLErrorType;
-import { DomainError, toDomainError } from './errors.js';
+import { DomainError, sendProblem, toDomainError } from './errors.js';
+import { checkCost, checkShape, GraphqlLimitError, type GraphqlLimits } from './graphql-limits.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -88,6 +89,30 @@ const JSONScalar = new GraphQLScalarType({
 
 export interface GraphqlOptions {
   graphiql: boolean;
+  /** `__schema` / `__type` queries (GRAPHQL_INTROSPECTION; off by default in production) */
+  introspection: boolean;
+  limits: GraphqlLimits;
+}
+
+type RequestErrorCode = 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED' | 'GRAPHQL_LIMIT_EXCEEDED';
+
+/**
+ * An error of the request itself (syntax, validation against the schema, bad variables, a limit), as opposed to
+ * one raised while executing: the client's mistake, answered 400 with the real message.
+ */
+function requestError(e: GraphQLError | Error): { code: RequestErrorCode; json: Record<string, unknown> } {
+  const gql = e instanceof GraphQLError ? e : undefined;
+  const ext = gql?.extensions ?? {};
+  const code: RequestErrorCode =
+    ext['code'] === 'GRAPHQL_LIMIT_EXCEEDED'
+      ? 'GRAPHQL_LIMIT_EXCEEDED'
+      : e.message.startsWith('Syntax Error')
+        ? 'GRAPHQL_PARSE_FAILED'
+        : 'GRAPHQL_VALIDATION_FAILED';
+  return {
+    code,
+    json: { message: e.message, ...(gql?.locations ? { locations: gql.locations } : {}), extensions: { ...ext, code, status: 400 } },
+  };
 }
 
 async function graphqlPlugin(app: FastifyInstance, opts: GraphqlOptions) {
@@ -107,33 +132,92 @@ async function graphqlPlugin(app: FastifyInstance, opts: GraphqlOptions) {
     Mutation: { ping: () => 'pong' },
   };
 
+  // Batched requests (a JSON array of operations) are accepted up to `maxBatch` operations.
+  const batchGuard = async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = request.body;
+    if (Array.isArray(body) && body.length > opts.limits.maxBatch) {
+      const err = new GraphqlLimitError('batch', opts.limits.maxBatch, body.length, `A batch may hold at most ${opts.limits.maxBatch} operations`);
+      request.log.info({ code: 'GRAPHQL_LIMIT_EXCEEDED', limit: 'batch' }, err.message);
+      return reply.code(400).send({ data: null, errors: err.errors.map((e) => requestError(e).json) });
+    }
+  };
+
   await app.register(mercurius, {
     schema: BASE_SDL,
     resolvers,
     graphiql: opts.graphiql,
     path: '/graphql',
+    allowBatchedQueries: opts.limits.maxBatch > 1,
+    additionalRouteOptions: { preHandler: batchGuard },
+    ...(opts.introspection ? {} : { validationRules: [NoSchemaIntrospectionCustomRule] }),
     context: (request: FastifyRequest, _reply: FastifyReply) => ({ actor: request.actor! }),
-    errorFormatter: (execution, ctx) => {
-      const formatted = mercurius.defaultErrorFormatter(execution, ctx);
-      const errors = (execution.errors ?? []).map((e) => {
-        const original = (e as GraphQLError).originalError;
-        // errors from the GraphQL layer itself (syntax, unknown field, bad variable) carry no original error
-        if (!original || original instanceof GraphQLError) {
-          const code = (e as GraphQLError).extensions?.['code'] ?? 'VALIDATION_FAILED';
-          return { message: e.message, locations: (e as GraphQLError).locations, path: (e as GraphQLError).path, extensions: { code, status: 400 } };
-        }
-        const d = toDomainError(original);
-        if (d.status >= 500) app.log.error({ err: original }, 'graphql resolver error');
-        return {
-          message: d.message,
-          locations: (e as GraphQLError).locations,
-          path: (e as GraphQLError).path,
-          extensions: { ...(d.extra ?? {}), code: d.code, status: d.status, ...(d.errors ? { errors: d.errors } : {}) },
-        };
-      });
-      return { statusCode: formatted.statusCode === 500 ? 200 : formatted.statusCode, response: { ...formatted.response, errors } };
+    // Errors thrown before GraphQL runs (the rate limit on this route) keep their problem+json answer and status.
+    errorHandler: async (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      if (error instanceof DomainError) {
+        await sendProblem(reply, error.toProblem(request.url));
+        return;
+      }
+      // HTTP-level refusals before GraphQL (a body that is not JSON, a wrong media type, too large): problem+json
+      const http = error as Error & { statusCode?: number; errors?: unknown };
+      if (typeof http.statusCode === 'number' && http.statusCode >= 400 && http.statusCode < 500 && !Array.isArray(http.errors)) {
+        const code = http.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : http.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+        await sendProblem(reply, new DomainError(code, http.message).toProblem(request.url));
+        return;
+      }
+      const { statusCode, response } = formatErrors(
+        { errors: [error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error })] },
+        request,
+      );
+      await reply.code(statusCode).send(response);
     },
+    errorFormatter: (execution, ctx) => formatErrors(execution, ctx.reply?.request) as never,
   });
+
+  // Depth and alias caps run on the parsed document before validation; the cost cap needs the variables.
+  app.graphql.addHook('preValidation', async (_schema, document) => {
+    checkShape(document, opts.limits);
+  });
+  app.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
+    checkCost(schema, document, variables as Record<string, unknown> | undefined, opts.limits);
+  });
+
+  function formatErrors(execution: { data?: unknown; errors?: readonly GraphQLError[] }, request: FastifyRequest | undefined) {
+    const log = request?.log ?? app.log;
+    let refused = false;
+    const errors = (execution.errors ?? []).flatMap((e) => {
+      const original = e.originalError as (Error & { errors?: unknown; code?: unknown }) | undefined;
+      // the request was refused before execution: parse, validation, variables (mercurius' MER_ERR_GQL_VALIDATION)
+      // or a limit (ours); errors of the GraphQL layer itself carry no original error
+      const refusal = original instanceof GraphqlLimitError || (typeof original?.code === 'string' && original.code.startsWith('MER_ERR_'));
+      if (e.path && (!original || original instanceof GraphQLError)) {
+        // raised by GraphQL itself while executing (e.g. a scalar it cannot serialise): as before, no request refusal
+        return [{ message: e.message, locations: e.locations, path: e.path, extensions: { code: e.extensions?.['code'] ?? 'VALIDATION_FAILED', status: 400 } }];
+      }
+      const inner =
+        refusal && Array.isArray(original?.errors) ? (original.errors as Error[]) : !original ? [e] : original instanceof GraphQLError ? [original] : undefined;
+      if (inner) {
+        refused = true;
+        return inner.map((ie) => {
+          const r = requestError(ie);
+          log.info({ code: r.code, graphqlError: ie.message }, 'graphql request refused');
+          return { ...r.json, ...(e.path ? { path: e.path } : {}) };
+        });
+      }
+      const d = toDomainError(original);
+      if (d.status >= 500) log.error({ err: original }, 'graphql resolver error');
+      return [
+        {
+          message: d.message,
+          locations: e.locations,
+          path: e.path,
+          extensions: { ...(d.extra ?? {}), code: d.code, status: d.status, ...(d.errors ? { errors: d.errors } : {}) },
+        },
+      ];
+    });
+    // a refused request (nothing ran) is 400; errors of an executed operation travel in a 200 next to `data`
+    const statusCode = refused && execution.data == null ? 400 : 200;
+    return { statusCode, response: { data: execution.data ?? null, errors } };
+  }
 }
 
 export default fp(graphqlPlugin, { name: 'graphql', dependencies: ['auth'] });

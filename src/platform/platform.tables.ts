@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-/** Tenants: rows are created lazily (a token's tenant claim is the id); settings live here. */
+/** Tenants, provisioned by operators (`npm run tenant`); a token's tenant claim must name one. Settings live here. */
 export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),

@@ -69,12 +69,14 @@ export async function setupTestApp(): Promise<TestApp> {
     await database.migrate();
   }
   const app = await buildApp({
-    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24 },
+    // the rate limit stays on (its hooks and headers run in every test) but far above what a test file sends
+    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000 },
     database,
     logger: false,
   });
   await app.ready();
 
+  const provisioned = new Set<string>();
   const request = async (opts: InjectOptions): Promise<Res> => {
     const res = (await app.inject(opts)) as Res;
     const type = String(res.headers['content-type'] ?? '');
@@ -110,7 +112,15 @@ export async function setupTestApp(): Promise<TestApp> {
   return {
     app,
     database,
-    token: (claims = {}) => mintToken(TEST_SECRET, { tenant: 't1', scope: 'admin', sub: 'tester', ...claims }),
+    token: async (claims = {}) => {
+      const full = { tenant: 't1', scope: 'admin', sub: 'tester', ...claims };
+      // tokens of a tenant that does not exist are refused: provision it as an operator would (npm run tenant)
+      if (!provisioned.has(full.tenant)) {
+        await app.tenants.create(full.tenant, `Test tenant ${full.tenant}`);
+        provisioned.add(full.tenant);
+      }
+      return mintToken(TEST_SECRET, full);
+    },
     client,
     close: async () => {
       await app.close();

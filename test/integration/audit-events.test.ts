@@ -69,7 +69,7 @@ describe('audit trail API', () => {
     expect((await other.get('/v1/audit')).statusCode).toBe(403);
     const reader = t.client(await t.token({ scope: 'audit:read' }));
     expect((await reader.get('/v1/audit?subject=auditor-2')).data.data).toHaveLength(3);
-    const partnerUser = t.client(await t.token({ scope: 'audit:read', partner: '0190b5a6-0000-7000-8000-000000000000' }));
+    const partnerUser = t.client(await t.token({ scope: 'audit:read', partner: p1.data.data[0].resourceId }));
     expect((await partnerUser.get('/v1/audit')).statusCode).toBe(403);
     expect((await admin.get('/v1/audit?resourceId=x')).statusCode).toBe(400);
   });

@@ -44,7 +44,8 @@ describe('catalog CRUD', () => {
     const ro = t.client(await t.token({ scope: 'onboarding:read' }));
     expect((await ro.get('/v1/onboarding/products')).statusCode).toBe(200);
     expect((await ro.post('/v1/onboarding/products', { code: 'X', name: 'x' })).statusCode).toBe(403);
-    const partnerUser = t.client(await t.token({ scope: 'onboarding:write partners:read', partner: '0190b5a6-0000-7000-8000-000000000000' }));
+    const own = (await admin.post('/v1/partners', { code: 'CAT-PU', legalName: 'Catalog Partner User', type: 'distributor' })).data;
+    const partnerUser = t.client(await t.token({ scope: 'onboarding:write partners:read', partner: own.id }));
     expect((await partnerUser.get('/v1/onboarding/products')).statusCode).toBe(403);
   });
 });

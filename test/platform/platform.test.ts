@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { Database } from '../../src/platform/db.js';
 import { loggerOptions } from '../../src/platform/logging.js';
+import { TenantDirectory } from '../../src/platform/tenants.js';
 import { mintToken } from '../../src/platform/tokens.js';
 import { cloneTestDatabase, TEST_SECRET } from '../helpers/app.js';
 
@@ -46,17 +47,21 @@ describe('request logs', () => {
         cb();
       },
     });
-    // postgres.js connects lazily; the route below fails auth before touching the database
-    const database = new Database({ url: 'postgres://nobody@127.0.0.1:1/none' });
+    // the token's tenant is looked up (identity fails closed); the route then fails on the scope
+    const clone = await cloneTestDatabase();
+    const database = clone ? new Database({ url: clone.url }) : new Database({});
+    if (!clone) await database.migrate();
     const app = await buildApp({
       config: { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24 },
       database,
       logger: { ...loggerOptions('info'), stream } as never,
     });
+    await app.tenants.create('acme', 'Acme');
     const token = await mintToken(TEST_SECRET, { tenant: 'acme', scope: 'targets:read' });
     const res = await app.inject({ method: 'GET', url: '/v1/partners?limit=1', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'rid-42' } });
     expect(res.statusCode).toBe(403);
     await app.close();
+    await clone?.drop();
     const requestLines = lines.filter((l) => l.msg === 'request');
     expect(requestLines).toHaveLength(1);
     expect(requestLines[0]).toMatchObject({ reqId: 'rid-42', tenant: 'acme', route: '/v1/partners', status: 403, method: 'GET' });
@@ -90,8 +95,18 @@ describe('processes', () => {
       SEED_DEMO: 'false',
     };
     const clone = await cloneTestDatabase();
-    if (clone) env.DATABASE_URL = clone.url;
-    else delete env.DATABASE_URL;
+    // a token's tenant must exist: provisioned in the clone (on the embedded database, the demo seed makes one)
+    let tenant = 'shutdown';
+    if (clone) {
+      env.DATABASE_URL = clone.url;
+      const db = new Database({ url: clone.url, poolMax: 1 });
+      await new TenantDirectory(() => db.db).create(tenant, 'Shutdown');
+      await db.close();
+    } else {
+      delete env.DATABASE_URL;
+      env.SEED_DEMO = 'true';
+      tenant = 'demo';
+    }
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const base = `http://127.0.0.1:${port}`;
@@ -103,7 +118,7 @@ describe('processes', () => {
         }
         await new Promise((r) => setTimeout(r, 100));
       }
-      const token = await mintToken(TEST_SECRET, { tenant: 'shutdown', scope: 'admin' });
+      const token = await mintToken(TEST_SECRET, { tenant, scope: 'admin' });
       // a create whose body is still arriving when SIGTERM is sent: it must complete, then the process exits
       const body = JSON.stringify({ code: `SD-${port}`, legalName: 'Shutdown Ltd.', type: 'dealer' });
       const inflight = new Promise<number>((resolve, reject) => {
@@ -147,6 +162,9 @@ describe('production auth through a JWKS URL', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
+    const clone = await cloneTestDatabase();
+    const database = clone ? new Database({ url: clone.url }) : new Database({});
+    if (!clone) await database.migrate();
     const app = await buildApp({
       config: {
         NODE_ENV: 'production',
@@ -155,9 +173,11 @@ describe('production auth through a JWKS URL', () => {
         JWT_ISSUER: 'https://idp.test',
         IDEMPOTENCY_TTL_HOURS: 24,
       },
-      database: new Database({ url: 'postgres://nobody@127.0.0.1:1/none' }),
+      database,
       logger: false,
     });
+    // the token's tenant must exist (identity fails closed)
+    await app.tenants.create('acme', 'Acme');
     const sign = (key: Parameters<InstanceType<typeof SignJWT>['sign']>[0], iss = 'https://idp.test') =>
       new SignJWT({ tenant: 'acme', scope: 'partners:read' })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
@@ -183,6 +203,7 @@ describe('production auth through a JWKS URL', () => {
     } finally {
       await app.close();
       server.close();
+      await clone?.drop();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { DomainError, invalid, notFound } from '../../platform/errors.js';
+import { DomainError, invalid, notFound, validationError, type FieldError } from '../../platform/errors.js';
 import { decodeUuidCursor, hasScope, iso, requireScope, requireTenantUser, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -28,6 +28,7 @@ import {
   type ApplicationAction,
   type ApplicationStatus,
 } from './onboarding.rules.js';
+import { productLines, territories } from './catalog.tables.js';
 import { applicationChecks, applications, applicationScores, checklistItemKinds, onboardingSettings, screeningCriteria } from './onboarding.tables.js';
 import type { PartnerService } from './partners.service.js';
 import { partners } from './partners.tables.js';
@@ -72,6 +73,28 @@ function requireSubmitter(actor: Actor) {
   requireTenantUser(actor, 'applications:submit', 'onboarding:write');
 }
 
+/**
+ * Every territory and product line an application names must be one of the caller's tenant: ids of another
+ * tenant (or of nothing) are refused with 400, naming the field and the position.
+ */
+async function assertCatalogIds(w: Work, d: { requestedTerritoryIds?: string[] | undefined; requestedProductLineIds?: string[] | undefined }): Promise<void> {
+  const errors: FieldError[] = [];
+  const check = async (field: string, ids: string[] | undefined, table: typeof territories | typeof productLines, what: string) => {
+    if (!ids?.length) return;
+    const found = await w.tx
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.tenantId, w.tenantId), inArray(table.id, [...new Set(ids)])));
+    const known = new Set(found.map((r) => r.id));
+    ids.forEach((id, i) => {
+      if (!known.has(id)) errors.push({ path: `${field}.${i}`, message: `${what} '${id}' does not exist` });
+    });
+  };
+  await check('requestedTerritoryIds', d.requestedTerritoryIds, territories, 'territory');
+  await check('requestedProductLineIds', d.requestedProductLineIds, productLines, 'product line');
+  if (errors.length) throw validationError(errors);
+}
+
 export class ApplicationService {
   constructor(
     private readonly store: Store,
@@ -84,6 +107,7 @@ export class ApplicationService {
     requireSubmitter(actor);
     const { submit, ...d } = parseInput(ApplicationCreate, input);
     return this.store.write(actor, async (w) => {
+      await assertCatalogIds(w, d);
       const [row] = await w.tx
         .insert(applications)
         .values({
@@ -124,6 +148,7 @@ export class ApplicationService {
         });
       }
       if (before.status !== 'draft') throw new DomainError('CONFLICT', `Only a draft application can be edited; this one is ${before.status}`);
+      await assertCatalogIds(w, patch);
       const [row] = await w.tx
         .update(applications)
         .set({ ...patch, version: before.version + 1, updatedAt: new Date() } as Partial<Row>)
