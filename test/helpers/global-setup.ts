@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 /**
  * Picks the test database once for the run, in this order: TEST_DATABASE_URL; else PostgreSQL in a container
  * (testcontainers) when a Docker engine answers; else embedded PGlite. For PostgreSQL it migrates a template
@@ -49,6 +50,8 @@ export default async function setup(project: TestProject) {
   await admin.unsafe(`create database "${template}"`);
   const db = new Database({ url: withDatabase(url, template), poolMax: 1 });
   await db.migrate();
+  // the tenants the suite's raw tokens name (t1, t2): credentials of a tenant that does not exist are refused
+  await db.rows(sql.raw(`insert into tenants (id, name) values ('t1', 'Test tenant t1'), ('t2', 'Test tenant t2') on conflict (id) do nothing`));
   await db.close();
   console.log(`[tests] PostgreSQL ${new URL(url).host}, template database ${template}`);
   project.provide('testDb', { kind: 'postgres', url, template });
