@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', 'examples/generated/', 'test/fixtures/', 'migrations/'] },
+  { ignores: ['node_modules/', '**/dist/', 'coverage/', '.data/', 'examples/generated/', 'test/fixtures/', 'migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,6 +20,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
+  },
+  {
+    // the reference portal is browser code with its own tsconfig (DOM types)
+    files: ['examples/portal/**/*.ts'],
+    languageOptions: { parserOptions: { project: './examples/portal/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
   },
   {
     // tests send deliberately imprecise JSON numbers to check they are refused

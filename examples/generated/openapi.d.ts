@@ -2354,6 +2354,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the credential is: tenant, subject, scopes and the partners it is bound to (any valid credential) */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -4034,6 +4051,20 @@ export interface components {
         };
         ManualKpiValuesWrite: {
             values: components["schemas"]["ManualKpiValueWrite"][];
+        };
+        Me: {
+            tenantId: string;
+            /** @description the JWT `sub`, or `api_key:<id>` for an API key */
+            subject: string;
+            /** @enum {string} */
+            kind: "user" | "partner" | "api_key" | "system";
+            /** @description as granted (`admin`, `partner-portal` and `<area>:write` imply others) */
+            scopes: string[];
+            /** @description the partner the credential is bound to (null: a tenant credential) */
+            partnerId: string | null;
+            partnerScope: ("self" | "subtree") | null;
+            /** @description the partners this credential sees: its own first, then its descendants for `subtree`; empty for a tenant credential */
+            partnerIds: string[];
         };
         Partner: {
             /** Format: uuid */
@@ -17099,6 +17130,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventFeedPage"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             304: components["responses"]["NotModified"];

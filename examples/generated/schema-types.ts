@@ -1178,6 +1178,22 @@ export type ManualKpiValueInput = {
   value: Scalars['Decimal']['input'];
 };
 
+/** who the credential is (GET /v1/me) */
+export type Me = {
+  __typename?: 'Me';
+  /** user, partner, api_key or system */
+  kind: Scalars['String']['output'];
+  /** the partner the credential is bound to (null: a tenant credential) */
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  /** the partners this credential sees: its own first, then its descendants for subtree */
+  partnerIds: Array<Scalars['ID']['output']>;
+  /** self or subtree (null for a tenant credential) */
+  partnerScope?: Maybe<Scalars['String']['output']>;
+  scopes: Array<Scalars['String']['output']>;
+  subject: Scalars['String']['output'];
+  tenantId: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   acceptEvaluationAction: EvaluationAction;
@@ -2182,6 +2198,7 @@ export type Query = {
   incentiveStatement?: Maybe<IncentiveStatement>;
   incentiveStatements: IncentiveStatementConnection;
   job?: Maybe<Job>;
+  me: Me;
   /** partners with a target or an actual in the period, ranked by achievement */
   networkAchievement: AchievementConnection;
   partner?: Maybe<Partner>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildOptions } from '../../src/app.js';
 import { Database } from '../../src/platform/db.js';
 import { mintToken, type TokenClaims } from '../../src/platform/tokens.js';
 import { assertContract } from './contract.js';
@@ -56,7 +56,7 @@ export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Pr
 }
 
 /** Builds the app on a fresh database of its own (a clone of the migrated template, or a new PGlite). */
-export async function setupTestApp(): Promise<TestApp> {
+export async function setupTestApp(overrides: { config?: Partial<BuildOptions['config']> } = {}): Promise<TestApp> {
   const target = inject('testDb');
   let database: Database;
   let drop: (() => Promise<void>) | undefined;
@@ -70,7 +70,7 @@ export async function setupTestApp(): Promise<TestApp> {
   }
   const app = await buildApp({
     // the rate limit stays on (its hooks and headers run in every test) but far above what a test file sends
-    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000 },
+    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000, ...overrides.config },
     database,
     logger: false,
   });

@@ -62,6 +62,28 @@ describe('partner-bound API keys with the partner-portal scope set', () => {
     expect((await c.get(`/v1/partners/${other.id}`)).statusCode).toBe(404);
   });
 
+  it('GET /v1/me (and GraphQL me) tells a credential who it is: tenant, kind, scopes, bound partner and the partners it sees', async () => {
+    const k = await key({ scopes: ['partner-portal'], partnerId: top.id, partnerScope: 'subtree' });
+    const me = await t.client(k.key).get('/v1/me');
+    expect(me.statusCode, me.body).toBe(200);
+    expect(me.data).toMatchObject({ tenantId: 't1', kind: 'api_key', scopes: ['partner-portal'], partnerId: top.id, partnerScope: 'subtree' });
+    expect(me.data.partnerIds[0]).toBe(top.id);
+    expect([...me.data.partnerIds].sort()).toEqual([top.id, kid.id].sort());
+    const tenant = await admin.get('/v1/me');
+    expect(tenant.data).toMatchObject({
+      tenantId: 't1',
+      subject: 'tester',
+      kind: 'user',
+      scopes: ['admin'],
+      partnerId: null,
+      partnerScope: null,
+      partnerIds: [],
+    });
+    const g = await t.client(k.key).gql('{ me { kind partnerId partnerScope partnerIds } }');
+    expect(g.data.me).toEqual({ kind: 'api_key', partnerId: top.id, partnerScope: 'subtree', partnerIds: me.data.partnerIds });
+    expect((await t.client('ck_live_nope').get('/v1/me')).statusCode).toBe(401);
+  });
+
   it('refuses partnerScope without partnerId, and a partner user cannot create keys', async () => {
     const r = await admin.post('/v1/api-keys', { name: 'x', scopes: ['partners:read'], partnerScope: 'subtree' });
     expect(r.statusCode).toBe(400);

@@ -46,7 +46,10 @@ describe('catalog CRUD', () => {
     expect((await ro.post('/v1/onboarding/products', { code: 'X', name: 'x' })).statusCode).toBe(403);
     const own = (await admin.post('/v1/partners', { code: 'CAT-PU', legalName: 'Catalog Partner User', type: 'distributor' })).data;
     const partnerUser = t.client(await t.token({ scope: 'onboarding:write partners:read', partner: own.id }));
-    expect((await partnerUser.get('/v1/onboarding/products')).statusCode).toBe(403);
+    // partners read the catalog (a portal orders from it); writing it stays a tenant operation whatever the scopes
+    expect((await partnerUser.get('/v1/onboarding/products')).statusCode).toBe(200);
+    expect((await partnerUser.post('/v1/onboarding/products', { code: 'PU-X', name: 'x' })).statusCode).toBe(403);
+    expect((await admin.get('/v1/onboarding/products/by-code/PU-X')).statusCode).toBe(404);
   });
 });
 

@@ -96,7 +96,7 @@ describe('partner tokens', () => {
       ['post', `/v1/onboarding/agreements/${a.agreement.id}:terminate`, { reason: 'mutual' }],
       ['post', '/v1/onboarding/applications', app('PX-1')],
       ['get', '/v1/onboarding/applications', undefined],
-      ['get', '/v1/onboarding/territories', undefined],
+      ['post', '/v1/onboarding/territories', { code: 'PX-T', name: 'Partner territory' }],
       ['post', `/v1/onboarding/cross-region-requests/${mine.data.id}:approve`, {}],
       ['post', `/v1/partners/${a.partner.id}:suspend`, {}],
     ];
@@ -104,6 +104,8 @@ describe('partner tokens', () => {
       const res = method === 'get' ? await pa.get(url) : await pa.post(url, body);
       expect(res.statusCode, `${method} ${url}`).toBe(403);
     }
+    // the catalog is the tenant's master data: a partner reads it (a portal orders from it) but never writes it
+    expect((await pa.get('/v1/onboarding/territories')).statusCode).toBe(200);
     expect((await admin.get(`/v1/onboarding/agreements/${a.agreement.id}`)).data.status).toBe('active');
     expect((await admin.get(`/v1/onboarding/cross-region-requests/${mine.data.id}`)).data.status).toBe('pending');
     const g = await pa.gql('{ agreements { nodes { id partner { code } } } partners { nodes { code } } }');

@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { hasScope, PARTNER_PORTAL_SCOPES, requireScope, type Actor } from '../../platform/actor.js';
+import { hasScope, PARTNER_PORTAL_SCOPES, requireScope, visiblePartnerIds, type Actor } from '../../platform/actor.js';
 import type { CredentialResolver } from '../../platform/auth.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { requireTenantUser } from './feed.service.js';
-import { ApiKeyCreate, type ApiKey } from './integration.schemas.js';
+import { ApiKeyCreate, type ApiKey, type Me } from './integration.schemas.js';
 import { apiKeys, type ApiKeyRow } from './integration.tables.js';
 
 export const API_KEY_PREFIX = 'ck_live_';
@@ -77,6 +77,19 @@ export class ApiKeyService {
       return r!;
     });
     return { ...toApiKey(row), key };
+  }
+
+  /** Who the caller is (any valid credential): what a portal reads first to know its own partner. */
+  me(actor: Actor): Me {
+    return {
+      tenantId: actor.tenantId,
+      subject: actor.subject,
+      kind: actor.kind,
+      scopes: [...actor.scopes].sort(),
+      partnerId: actor.partnerId ?? null,
+      partnerScope: actor.partnerId ? (actor.partnerScope ?? 'self') : null,
+      partnerIds: [...(visiblePartnerIds(actor) ?? [])],
+    };
   }
 
   async list(actor: Actor, input: { limit: number; cursor?: string | undefined }): Promise<Page<ApiKey>> {

@@ -10,6 +10,7 @@ export function integrationResolvers(s: IntegrationServices): { resolvers: IReso
   return {
     resolvers: {
       Query: {
+        me: (_: unknown, _a: unknown, ctx: Ctx) => s.apiKeys.me(ctx.actor),
         auditEntries: async (_: unknown, a: { first?: number; after?: string; filter?: Record<string, string> }, ctx: Ctx) =>
           toConnection(await s.audit.list(ctx.actor, { ...argsInput(a.filter), limit: pageSize(a.first), cursor: a.after ?? undefined }), (e) => [e.id]),
         events: async (_: unknown, a: { after?: string; types?: string[]; first?: number }, ctx: Ctx) => {

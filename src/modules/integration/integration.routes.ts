@@ -18,6 +18,7 @@ import {
   EventFeedQuery,
   Job,
   JobAccepted,
+  Me,
   PingResult,
   SecretRotate,
   WebhookDelivery,
@@ -70,6 +71,19 @@ export async function integrationRoutes(app: FastifyInstance, s: IntegrationServ
 
   // ---- API keys --------------------------------------------------------------------------------------------
   const keyTags = ['api-keys'];
+  r.get(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['api-keys'],
+        operationId: 'getMe',
+        summary: 'Who the credential is: tenant, subject, scopes and the partners it is bound to (any valid credential)',
+        response: { 200: Me, ...problems(400, 401) },
+      },
+    },
+    async (request) => s.apiKeys.me(actorOf(request)),
+  );
+
   r.post(
     '/v1/api-keys',
     {

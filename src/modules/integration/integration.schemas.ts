@@ -227,3 +227,18 @@ export const Job = z
 export type Job = z.infer<typeof Job>;
 
 export const JobAccepted = z.object({ jobId: z.uuid(), status: z.string(), location: z.string() }).meta({ id: 'JobAccepted' });
+
+export const Me = z
+  .object({
+    tenantId: z.string(),
+    subject: z.string().describe('the JWT `sub`, or `api_key:<id>` for an API key'),
+    kind: z.enum(['user', 'partner', 'api_key', 'system']),
+    scopes: z.array(z.string()).describe('as granted (`admin`, `partner-portal` and `<area>:write` imply others)'),
+    partnerId: z.uuid().nullable().describe('the partner the credential is bound to (null: a tenant credential)'),
+    partnerScope: z.enum(['self', 'subtree']).nullable(),
+    partnerIds: z
+      .array(z.uuid())
+      .describe('the partners this credential sees: its own first, then its descendants for `subtree`; empty for a tenant credential'),
+  })
+  .meta({ id: 'Me' });
+export type Me = z.infer<typeof Me>;

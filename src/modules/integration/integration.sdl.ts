@@ -169,7 +169,23 @@ export const integrationSdl = /* GraphQL */ `
     expiresAt: DateTime
   }
 
+  "who the credential is (GET /v1/me)"
+  type Me {
+    tenantId: String!
+    subject: String!
+    "user, partner, api_key or system"
+    kind: String!
+    scopes: [String!]!
+    "the partner the credential is bound to (null: a tenant credential)"
+    partnerId: ID
+    "self or subtree (null for a tenant credential)"
+    partnerScope: String
+    "the partners this credential sees: its own first, then its descendants for subtree"
+    partnerIds: [ID!]!
+  }
+
   extend type Query {
+    me: Me!
     auditEntries(first: Int = 50, after: String, filter: AuditFilter): AuditEntryConnection!
     events(after: String, types: [String!], first: Int = 100): EventFeed!
     webhookEndpoints(first: Int = 50, after: String): [WebhookEndpoint!]!

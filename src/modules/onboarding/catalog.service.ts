@@ -67,8 +67,9 @@ function versionCheck(expected: number | undefined, current: number, what: strin
 export class CatalogService {
   constructor(private readonly store: Store) {}
 
+  /** The catalog (product lines, products, territories) is the tenant's master data: partner credentials read it too (a portal orders from it) but never write it. */
   private read(actor: Actor) {
-    requireTenantUser(actor, 'onboarding:read');
+    requireScope(actor, 'onboarding:read');
   }
   private write(actor: Actor) {
     requireTenantUser(actor, 'onboarding:write');
