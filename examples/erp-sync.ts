@@ -7,7 +7,7 @@
  * Regenerate the types after an API change: npm run clients
  */
 import createClient from 'openapi-fetch';
-import type { components, paths } from './generated/openapi.js';
+import type { components, paths } from '../clients/typescript/src/index.js';
 
 export type Partner = components['schemas']['Partner'];
 export type PartnerUpsert = components['schemas']['PartnerUpsert'];

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
   });
 
 describe('typed clients generated from the committed contracts (npm run clients)', () => {
-  it('openapi-typescript output from openapi.yaml is the committed examples/generated/openapi.d.ts', { timeout: 60_000 }, async () => {
+  it('openapi-typescript output from openapi.yaml is the committed clients/typescript/src/openapi.ts', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oas-'));
     try {
       const r = await run(process.execPath, [
@@ -42,10 +43,10 @@ describe('typed clients generated from the committed contracts (npm run clients)
         'openapi.yaml',
         '--default-non-nullable=false',
         '-o',
-        join(dir, 'openapi.d.ts'),
+        join(dir, 'openapi.ts'),
       ]);
       expect(r.code, r.out).toBe(0);
-      expect(readFileSync(join(dir, 'openapi.d.ts'), 'utf8')).toBe(readFileSync('examples/generated/openapi.d.ts', 'utf8'));
+      expect(readFileSync(join(dir, 'openapi.ts'), 'utf8')).toBe(readFileSync('clients/typescript/src/openapi.ts', 'utf8'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -108,5 +109,42 @@ describe('examples run against the live server on 127.0.0.1', () => {
     const codes = body.data.partners.nodes.map((n) => n.code).sort();
     expect(codes).toEqual(['ERP-1', 'ERP-1001', 'ERP-1002', 'ERP-2']);
     expect(body.data.partners.nodes.find((n) => n.code === 'ERP-1')).toMatchObject({ type: 'distributor', tier: 'L1', parent: null, children: [] });
+  });
+
+  it('the client package (clients/typescript) builds under strict settings, is versioned with the API, and works', { timeout: 120_000 }, async () => {
+    const pkg = JSON.parse(readFileSync('clients/typescript/package.json', 'utf8')) as { version: string; files: string[] };
+    const served = (await t.app.inject({ url: '/docs/json' })).json() as { info: { version: string } };
+    expect(pkg.version).toBe(served.info.version);
+    const built = await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'clients/typescript/tsconfig.json']);
+    expect(built.code, built.out).toBe(0);
+    const client = (await import(
+      pathToFileURL(join(process.cwd(), 'clients/typescript/dist/index.js')).href
+    )) as typeof import('../../clients/typescript/src/index.js');
+    expect(client.API_VERSION).toBe(served.info.version);
+
+    const api = client.createChannelClient({ baseUrl: base, credential: await t.token({ scope: 'partners:write', sub: 'pkg' }) });
+    const me = client.unwrap(await api.GET('/v1/me'));
+    expect(me).toMatchObject({ tenantId: 't1', subject: 'pkg', partnerId: null });
+    // writes carry an Idempotency-Key: the same explicit key twice is one partner, the second answer a replay
+    const body = { code: 'PKG-1', legalName: 'Package Co.', type: 'distributor' as const };
+    const first = await api.POST('/v1/partners', { body, headers: { 'Idempotency-Key': 'pkg-create-1' } });
+    const again = await api.POST('/v1/partners', { body, headers: { 'Idempotency-Key': 'pkg-create-1' } });
+    expect(first.response.status).toBe(201);
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.data?.id).toBe(first.data?.id);
+    // errors are thrown as ChannelApiError with the problem's stable code
+    const missing = await api.GET('/v1/partners/{id}', { params: { path: { id: '00000000-0000-7000-8000-000000000000' } } });
+    expect(() => client.unwrap(missing)).toThrow(client.ChannelApiError);
+    try {
+      client.unwrap(missing);
+    } catch (e) {
+      expect((e as InstanceType<typeof client.ChannelApiError>).code).toBe('NOT_FOUND');
+    }
+    // pages() walks a cursor list to its end
+    for (let i = 2; i <= 5; i++) expect((await api.POST('/v1/partners', { body: { ...body, code: `PKG-${i}` } })).response.status).toBe(201);
+    const codes: string[] = [];
+    for await (const p of client.pages((cursor) => api.GET('/v1/partners', { params: { query: { limit: 2, ...(cursor ? { cursor } : {}) } } })))
+      codes.push(p.code);
+    expect(codes.filter((c) => c.startsWith('PKG-')).sort()).toEqual(['PKG-1', 'PKG-2', 'PKG-3', 'PKG-4', 'PKG-5']);
   });
 });

@@ -1,13 +1,12 @@
-// The typed client: openapi-fetch over the types that `npm run clients` generates from openapi.yaml, so a renamed
-// field or a removed route is a compile error in the portal (npm run typecheck checks this folder too).
-import createClient from 'openapi-fetch';
-import type { paths } from '../../generated/openapi.js';
+// The typed client: the API's own client package (clients/typescript, `@channel-api/client`), generated from
+// openapi.yaml, so a renamed field or a removed route is a compile error in the portal (npm run typecheck checks it).
+import { createChannelClient, type ChannelClient } from '../../../clients/typescript/src/index.js';
 
-export type Api = ReturnType<typeof connect>;
+export type Api = ChannelClient;
 
 /** A client bound to the API's address and one partner credential (a partner-bound API key or a partner JWT). */
-export function connect(baseUrl: string, credential: string) {
-  return createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), headers: { Authorization: `Bearer ${credential}` } });
+export function connect(baseUrl: string, credential: string): Api {
+  return createChannelClient({ baseUrl, credential });
 }
 
 /** RFC 9457 problem+json (every error of the API): the title, the detail and the fields named. */
