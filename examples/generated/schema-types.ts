@@ -193,6 +193,11 @@ export type AllocationRecipient = {
   weight?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
+export type AnalyticsStream =
+  | 'collection'
+  | 'sell_in'
+  | 'sell_through';
+
 export type ApiKey = {
   __typename?: 'ApiKey';
   createdAt: Scalars['DateTime']['output'];
@@ -860,6 +865,21 @@ export type EventFeed = {
   nextCursor: Scalars['String']['output'];
 };
 
+export type ForecastMethod = {
+  __typename?: 'ForecastMethod';
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  seasonYears: Scalars['Int']['output'];
+  window: Scalars['Int']['output'];
+};
+
+export type ForecastMonth = {
+  __typename?: 'ForecastMonth';
+  month: Scalars['String']['output'];
+  runRate: Scalars['Decimal']['output'];
+  seasonal: Scalars['Decimal']['output'];
+};
+
 export type GradeBand = {
   __typename?: 'GradeBand';
   grade: Scalars['String']['output'];
@@ -1176,6 +1196,12 @@ export type ManualKpiValueInput = {
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   period: Scalars['String']['input'];
   value: Scalars['Decimal']['input'];
+};
+
+export type MonthAmount = {
+  __typename?: 'MonthAmount';
+  amount: Scalars['Decimal']['output'];
+  month: Scalars['String']['output'];
 };
 
 export type Mutation = {
@@ -2151,6 +2177,8 @@ export type Query = {
   __typename?: 'Query';
   agreement?: Maybe<Agreement>;
   agreements: AgreementConnection;
+  /** actual, target and achievement rolled up a tree (REST GET /v1/analytics/rollup) */
+  analyticsRollup: Rollup;
   apiKeys: Array<ApiKey>;
   application?: Maybe<Application>;
   applicationAssessment: ApplicationAssessment;
@@ -2209,6 +2237,10 @@ export type Query = {
   /** Up to 1,000 lines for one partner in a bounded number of SQL statements */
   resolvePrices: ResolvePricesResult;
   resolveTerms: ResolvedTerms;
+  /** seasonal forecast with the run-rate for comparison (REST GET /v1/analytics/forecast) */
+  salesForecast: SalesForecast;
+  /** monthly totals by group with year-over-year (REST GET /v1/analytics/trends) */
+  salesTrends: SalesTrends;
   scorecardTemplate?: Maybe<ScorecardTemplate>;
   scorecardTemplates: ScorecardTemplateConnection;
   screening: Screening;
@@ -2219,6 +2251,8 @@ export type Query = {
   targets: TargetConnection;
   territories: TerritoryConnection;
   territory?: Maybe<Territory>;
+  /** each partner's share of its home territory (REST GET /v1/analytics/territory-share) */
+  territoryShare: Array<TerritoryShare>;
   /** The caller as the server sees it */
   viewer: Viewer;
   webhookEndpoint?: Maybe<WebhookEndpoint>;
@@ -2235,6 +2269,13 @@ export type QueryAgreementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AgreementFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAnalyticsRollupArgs = {
+  metric?: InputMaybe<RollupMetric>;
+  period: Scalars['String']['input'];
+  tree?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2552,6 +2593,26 @@ export type QueryResolveTermsArgs = {
 };
 
 
+export type QuerySalesForecastArgs = {
+  asOf: Scalars['String']['input'];
+  horizon?: InputMaybe<Scalars['Int']['input']>;
+  partner?: InputMaybe<Scalars['String']['input']>;
+  partnerType?: InputMaybe<Scalars['String']['input']>;
+  seasonYears?: InputMaybe<Scalars['Int']['input']>;
+  stream?: InputMaybe<AnalyticsStream>;
+  window?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySalesTrendsArgs = {
+  by?: InputMaybe<TrendGroupBy>;
+  from: Scalars['String']['input'];
+  partnerType?: InputMaybe<Scalars['String']['input']>;
+  stream?: InputMaybe<AnalyticsStream>;
+  to: Scalars['String']['input'];
+};
+
+
 export type QueryScorecardTemplateArgs = {
   idOrCode: Scalars['String']['input'];
 };
@@ -2591,6 +2652,15 @@ export type QueryTerritoriesArgs = {
 
 export type QueryTerritoryArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryTerritoryShareArgs = {
+  from: Scalars['String']['input'];
+  granularity?: InputMaybe<ShareGranularity>;
+  stream?: InputMaybe<AnalyticsStream>;
+  territory?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['String']['input'];
 };
 
 
@@ -2784,6 +2854,36 @@ export type ResolvedTerms = {
   territoryExclusivity: TermBoolean;
 };
 
+export type Rollup = {
+  __typename?: 'Rollup';
+  data: Array<RollupNode>;
+  from: Scalars['Date']['output'];
+  metric: RollupMetric;
+  period: Scalars['String']['output'];
+  to: Scalars['Date']['output'];
+  tree: Scalars['String']['output'];
+  unassigned?: Maybe<RollupNode>;
+};
+
+export type RollupMetric =
+  | 'collection_amount'
+  | 'quantity'
+  | 'sales_amount';
+
+export type RollupNode = {
+  __typename?: 'RollupNode';
+  achievementPct?: Maybe<Scalars['Decimal']['output']>;
+  actual: Scalars['Decimal']['output'];
+  code?: Maybe<Scalars['String']['output']>;
+  depth: Scalars['Int']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  nodeId: Scalars['String']['output'];
+  ownActual: Scalars['Decimal']['output'];
+  parentId?: Maybe<Scalars['String']['output']>;
+  partners: Scalars['Int']['output'];
+  target?: Maybe<Scalars['Decimal']['output']>;
+};
+
 export type SaleChannel =
   | 'offline'
   | 'online';
@@ -2791,6 +2891,27 @@ export type SaleChannel =
 export type SalesBasis =
   | 'sell_in'
   | 'sell_through';
+
+export type SalesForecast = {
+  __typename?: 'SalesForecast';
+  asOf: Scalars['String']['output'];
+  forecast: Array<ForecastMonth>;
+  history: Array<MonthAmount>;
+  level: Scalars['Decimal']['output'];
+  method: ForecastMethod;
+  runRate: Scalars['Decimal']['output'];
+  seasonalIndex: Array<SeasonalIndex>;
+  stream: AnalyticsStream;
+};
+
+export type SalesTrends = {
+  __typename?: 'SalesTrends';
+  by: TrendGroupBy;
+  data: Array<TrendRow>;
+  from: Scalars['String']['output'];
+  stream: AnalyticsStream;
+  to: Scalars['String']['output'];
+};
 
 export type ScoreInput = {
   criterion: Scalars['String']['input'];
@@ -2898,6 +3019,16 @@ export type ScreeningCriterion = {
   name: Scalars['String']['output'];
   weight: Scalars['Decimal']['output'];
 };
+
+export type SeasonalIndex = {
+  __typename?: 'SeasonalIndex';
+  calendarMonth: Scalars['Int']['output'];
+  index: Scalars['Decimal']['output'];
+};
+
+export type ShareGranularity =
+  | 'month'
+  | 'period';
 
 export type StartEvaluationRunInput = {
   allowDefaults?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3075,6 +3206,49 @@ export type TerritoryRight = {
   territoryId: Scalars['ID']['output'];
   validFrom?: Maybe<Scalars['Date']['output']>;
   validTo?: Maybe<Scalars['Date']['output']>;
+};
+
+export type TerritoryShare = {
+  __typename?: 'TerritoryShare';
+  amount: Scalars['Decimal']['output'];
+  month?: Maybe<Scalars['String']['output']>;
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  rank: Scalars['Int']['output'];
+  /** 4 decimals, largest remainder: the shares of a territory sum to exactly 100 */
+  sharePct?: Maybe<Scalars['Decimal']['output']>;
+  territoryAmount: Scalars['Decimal']['output'];
+  territoryCode: Scalars['String']['output'];
+  territoryId: Scalars['ID']['output'];
+};
+
+export type TrendGroup = {
+  __typename?: 'TrendGroup';
+  code?: Maybe<Scalars['String']['output']>;
+  /** partner id, partner type or territory code; null: the total or no home territory */
+  key?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type TrendGroupBy =
+  | 'partner'
+  | 'partner_type'
+  | 'territory'
+  | 'total';
+
+export type TrendRow = {
+  __typename?: 'TrendRow';
+  amount: Scalars['Decimal']['output'];
+  changeAmount: Scalars['Decimal']['output'];
+  /** change x 100 / |prior|, 2 decimals; null when the prior year is 0 */
+  changePct?: Maybe<Scalars['Decimal']['output']>;
+  group: TrendGroup;
+  lines: Scalars['Int']['output'];
+  /** YYYY-MM */
+  month: Scalars['String']['output'];
+  /** the same month a year earlier (0 when none) */
+  priorYearAmount: Scalars['Decimal']['output'];
+  quantity: Scalars['Decimal']['output'];
 };
 
 export type UpdateIncentiveProgramInput = {
