@@ -4804,7 +4804,7 @@ export interface components {
             from: string;
             to: string;
             /** @enum {string} */
-            by: "total" | "partner" | "partner_type" | "territory";
+            by: "total" | "partner" | "partner_type" | "territory" | "product_line" | "sale_territory";
             data: components["schemas"]["TrendRow"][];
         };
         ScorecardTemplate: {
@@ -5099,7 +5099,7 @@ export interface components {
         };
         TrendRow: {
             group: {
-                /** @description partner id, partner type or territory code; null: no territory / the total */
+                /** @description partner id, partner type, home territory code, product line id or sale territory id; null: the total, or none */
                 key: string | null;
                 code: string | null;
                 name: string | null;
@@ -17200,8 +17200,8 @@ export interface operations {
                 from: string;
                 /** @description YYYY-MM */
                 to: string;
-                /** @description territory: the partner's home territory (regionCode); partner_type: distributor, dealer... */
-                by?: "total" | "partner" | "partner_type" | "territory";
+                /** @description territory: the partner's home territory (regionCode); partner_type: distributor, dealer...; product_line: the product line sold (sell-in, sell-through); sale_territory: the territory of the sale (sell-through) */
+                by?: "total" | "partner" | "partner_type" | "territory" | "product_line" | "sale_territory";
                 /** @description only partners of this type */
                 partnerType?: string;
                 /** @description csv: the same rows as CSV (also chosen by Accept: text/csv) */

@@ -3225,7 +3225,7 @@ export type TerritoryShare = {
 export type TrendGroup = {
   __typename?: 'TrendGroup';
   code?: Maybe<Scalars['String']['output']>;
-  /** partner id, partner type or territory code; null: the total or no home territory */
+  /** partner id, partner type, home territory code, product line id or sale territory id; null: the total, or none */
   key?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
 };
@@ -3233,6 +3233,8 @@ export type TrendGroup = {
 export type TrendGroupBy =
   | 'partner'
   | 'partner_type'
+  | 'product_line'
+  | 'sale_territory'
   | 'territory'
   | 'total';
 

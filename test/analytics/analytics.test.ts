@@ -23,7 +23,8 @@ beforeAll(async () => {
   token = await t.token();
   admin = t.client(token);
   tr = await seedCatalog(t, 't1', {
-    products: [{ code: 'W1' }],
+    lines: ['L1', 'L2'],
+    products: [{ code: 'W1', line: 'L1' }, { code: 'W2', line: 'L2' }, { code: 'W3' }],
     territories: [
       { code: 'CN' },
       { code: 'EAST', parent: 'CN' },
@@ -146,6 +147,64 @@ describe('sales trends with year-over-year', () => {
     expect(by.statusCode).toBe(400);
     const none = t.client(await t.token({ scope: 'policy:read' }));
     expect((await none.get('/v1/analytics/trends?from=2026-01&to=2026-01')).statusCode).toBe(403);
+  });
+});
+
+describe('trends by product line and by the territory of the sale (totals kept per line and territory)', () => {
+  /*
+   * Sell-through, line of the product and territory of the sale:
+   *   2027-06: P-SH1 W1 (L1) 10 in SH; P-SH1 W2 (L2) 20 in ZJ; P-ZJ W3 (no line) 5 in ZJ
+   *   2028-06: P-SH1 W1 (L1) 15 in SH; P-ZJ W2 (L2) 30 in ZJ.      Sell-in 2028-06: P-SH1 W2 (L2) 100
+   */
+  beforeAll(async () => {
+    const st = [
+      'externalId,date,partnerCode,productCode,quantity,amount,territoryCode',
+      'd1,2027-06-01,P-SH1,W1,1,10,SH',
+      'd2,2027-06-02,P-SH1,W2,1,20,ZJ',
+      'd3,2027-06-03,P-ZJ,W3,1,5,ZJ',
+      'd4,2028-06-01,P-SH1,W1,1,15,SH',
+      'd5,2028-06-02,P-ZJ,W2,1,30,ZJ',
+    ].join('\n');
+    expect((await importCsv(t, token, 'sell-through', st)).data).toMatchObject({ accepted: 5 });
+    const si = ['externalId,date,partnerCode,productCode,quantity,amount', 'i2,2028-06-05,P-SH1,W2,1,100'].join('\n');
+    expect((await importCsv(t, token, 'sell-in', si)).data).toMatchObject({ accepted: 1 });
+  });
+  const byCode = (rows: any[]) => rows.map((r) => [r.group.code, r.amount, r.priorYearAmount, r.changeAmount, r.changePct]);
+
+  it('by product line: products without a line are the group with key null', async () => {
+    const res = await admin.get('/v1/analytics/trends?from=2028-06&to=2028-06&by=product_line');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(byCode(res.data.data)).toEqual([
+      [null, '0', '5', '-5', '-100'],
+      ['L1', '15', '10', '5', '50'],
+      ['L2', '30', '20', '10', '50'],
+    ]);
+    expect(res.data.data[1].group).toEqual({ key: tr.get('L1'), code: 'L1', name: 'L1' });
+    const sellIn = await admin.get('/v1/analytics/trends?stream=sell_in&from=2028-06&to=2028-06&by=product_line');
+    expect(byCode(sellIn.data.data)).toEqual([['L2', '100', '0', '100', null]]);
+  });
+
+  it('by territory of the sale (not the home territory)', async () => {
+    const res = await admin.get('/v1/analytics/trends?from=2028-06&to=2028-06&by=sale_territory');
+    expect(byCode(res.data.data).sort()).toEqual([
+      ['SH', '15', '10', '5', '50'],
+      ['ZJ', '30', '25', '5', '20'],
+    ]);
+  });
+
+  it('a corrected line moves between product lines; a rebuild of the totals gives the same answer', async () => {
+    // d4 re-sent as W2 (L2): L1 loses 15, L2 gains it
+    const fix = ['externalId,date,partnerCode,productCode,quantity,amount,territoryCode', 'd4,2028-06-01,P-SH1,W2,1,15,SH'].join('\n');
+    expect((await importCsv(t, token, 'sell-through', fix)).data).toMatchObject({ accepted: 1, updated: 1 });
+    const url = '/v1/analytics/trends?from=2028-06&to=2028-06&by=product_line';
+    const after = await admin.get(url);
+    expect(byCode(after.data.data)).toEqual([
+      [null, '0', '5', '-5', '-100'],
+      ['L1', '0', '10', '-10', '-100'],
+      ['L2', '45', '20', '25', '125'],
+    ]);
+    expect((await admin.post('/v1/actuals/totals:rebuild', {})).statusCode).toBe(200);
+    expect((await admin.get(url)).data).toEqual(after.data);
   });
 });
 

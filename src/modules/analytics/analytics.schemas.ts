@@ -8,7 +8,7 @@ export const PCT_SCALE = 2;
 export const SHARE_SCALE = 4;
 
 export const STREAMS = ['sell_in', 'sell_through', 'collection'] as const;
-export const TREND_GROUPS = ['total', 'partner', 'partner_type', 'territory'] as const;
+export const TREND_GROUPS = ['total', 'partner', 'partner_type', 'territory', 'product_line', 'sale_territory'] as const;
 
 const Month = z
   .string()
@@ -23,7 +23,12 @@ export const TrendQuery = z
     stream: Stream.default('sell_through'),
     from: Month,
     to: Month,
-    by: z.enum(TREND_GROUPS).default('total').describe("territory: the partner's home territory (regionCode); partner_type: distributor, dealer..."),
+    by: z
+      .enum(TREND_GROUPS)
+      .default('total')
+      .describe(
+        "territory: the partner's home territory (regionCode); partner_type: distributor, dealer...; product_line: the product line sold (sell-in, sell-through); sale_territory: the territory of the sale (sell-through)",
+      ),
     partnerType: z.string().trim().min(1).max(32).optional().describe('only partners of this type'),
     format: Format,
   })
@@ -31,7 +36,7 @@ export const TrendQuery = z
   .refine((q) => monthsBetween(q.from, q.to) < 120, { path: ['to'], message: 'the range may span at most 120 months' });
 
 const Group = z.object({
-  key: z.string().nullable().describe('partner id, partner type or territory code; null: no territory / the total'),
+  key: z.string().nullable().describe('partner id, partner type, home territory code, product line id or sale territory id; null: the total, or none'),
   code: z.string().nullable(),
   name: z.string().nullable(),
 });

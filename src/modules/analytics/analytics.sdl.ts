@@ -9,6 +9,8 @@ export const analyticsSdl = /* GraphQL */ `
     partner
     partner_type
     territory
+    product_line
+    sale_territory
   }
   enum ShareGranularity {
     period
@@ -21,7 +23,7 @@ export const analyticsSdl = /* GraphQL */ `
   }
 
   type TrendGroup {
-    "partner id, partner type or territory code; null: the total or no home territory"
+    "partner id, partner type, home territory code, product line id or sale territory id; null: the total, or none"
     key: String
     code: String
     name: String

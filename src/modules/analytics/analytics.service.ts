@@ -1,8 +1,8 @@
 /**
  * Analytics (数据分析与决策支持): trends with year-over-year, partner share in its territory, a seasonal forecast and
  * roll-ups over a grouping tree. Read-only: every figure comes from the target module's maintained monthly totals
- * (one row per tenant, stream, month and partner) through its contract, joined set-based with onboarding's partners
- * and territories; no fact line is read. The caller's partner confinement (`partnerSql`) applies to every query.
+ * (per tenant, stream, month and partner; per product line and sale territory too for those groupings) through its
+ * contract, joined set-based with onboarding's partners and territories; no fact line is read. The caller's partner confinement (`partnerSql`) applies to every query.
  */
 import { sql } from 'drizzle-orm';
 import { DomainError } from '../../platform/errors.js';
@@ -68,13 +68,19 @@ export class AnalyticsService {
       partner: sql`mt.partner_id::text`,
       partner_type: sql`pa.type`,
       territory: sql`coalesce(pa.region_code, '')`,
+      product_line: sql`coalesce(mt.product_line_id::text, '')`,
+      sale_territory: sql`coalesce(mt.territory_id::text, '')`,
     }[q.by];
+    // product line and sale territory are dimensions of the fact lines: read the totals kept per line and territory
+    const source = q.by === 'product_line' || q.by === 'sale_territory' ? targetSql.monthlyDimTotals(t) : targetSql.monthlyTotals(t);
     const needPartner = q.by === 'partner_type' || q.by === 'territory' || q.partnerType !== undefined;
     const label = {
       total: sql`null::text as code, null::text as name from j`,
       partner: sql`pa.code, pa.legal_name as name from j left join ${onboardingSql.partners(t)} pa on pa.id::text = j.gk`,
       partner_type: sql`j.gk as code, null::text as name from j`,
       territory: sql`nullif(j.gk, '') as code, tr.name from j left join ${onboardingSql.territories(t)} tr on tr.code = j.gk`,
+      product_line: sql`pl.code, pl.name from j left join ${onboardingSql.productLines(t)} pl on pl.id::text = j.gk`,
+      sale_territory: sql`tr.code, tr.name from j left join ${onboardingSql.territories(t)} tr on tr.id::text = j.gk`,
     }[q.by];
     const rows = await this.store.database.rows<{
       gk: string;
@@ -89,7 +95,7 @@ export class AnalyticsService {
     }>(sql`
       with m as (
         select ${key} as gk, mt.month, sum(mt.amount) as amount, sum(mt.quantity) as quantity, sum(mt.lines)::int as lines
-        from ${targetSql.monthlyTotals(t)} mt
+        from ${source} mt
         ${needPartner ? sql`join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id` : sql``}
         where mt.stream = ${q.stream} and mt.month between (${from}::date - interval '1 year')::date and ${to}::date
           ${q.partnerType !== undefined ? sql`and pa.type = ${q.partnerType}` : sql``}
