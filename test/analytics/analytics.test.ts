@@ -1,4 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyticsServices } from '../../src/modules/analytics/index.js';
+import { systemActor } from '../../src/platform/actor.js';
 import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
 import { makePartners } from '../helpers/evaluation.js';
 import { importCsv, seedCatalog } from '../helpers/target.js';
@@ -274,6 +277,24 @@ describe('roll-up over the territory tree', () => {
     expect(res.data.data.find((r: any) => r.code === 'SH').parentId).toBe(tr.get('EAST'));
     // P-NONE has no home territory: reported apart, never inside a node
     expect(res.data.unassigned).toMatchObject({ nodeId: 'unassigned', partners: 1, actual: '10', target: null });
+  });
+
+  it('a tree plugged in by the composition root (as org units will be): a partner under two nodes of a subtree counts once there', async () => {
+    // R > {A > A1, B}; P-SH1 belongs to A1 and to B, P-SH2 to A, P-ZJ to A1; P-GD and P-NONE to nothing
+    const nodes = sql`(select * from (values ('R', null, 'R', 'Root'), ('A', 'R', 'A', 'A'), ('B', 'R', 'B', 'B'), ('A1', 'A', 'A1', 'A1')) v(id, parent_id, code, name))`;
+    const members = sql`(select * from (values (${ids['P-SH1']}::uuid, 'A1'), (${ids['P-SH1']}::uuid, 'B'), (${ids['P-SH2']}::uuid, 'A'), (${ids['P-ZJ']}::uuid, 'A1')) v(partner_id, node_id))`;
+    const { analytics } = createAnalyticsServices(t.app.store, {
+      periods: t.app.services.target.targets,
+      trees: { org_unit: { nodes: () => nodes, members: () => members } },
+    });
+    const res = await analytics.rollup(systemActor('t1'), { tree: 'org_unit', period: '2026-Q1' });
+    expect(res.data.map((r) => [r.code, r.depth, r.partners, r.ownActual, r.actual, r.target])).toEqual([
+      ['R', 0, 3, '0', '300.5', '500'], // SH1 150 + SH2 50.5 + ZJ 100, not 450.5: SH1 once although under A1 and B
+      ['A', 1, 3, '50.5', '300.5', '500'],
+      ['B', 1, 1, '150', '150', '300'],
+      ['A1', 2, 2, '250', '250', '500'],
+    ]);
+    expect(res.unassigned).toMatchObject({ partners: 2, actual: '80', target: null });
   });
 
   it('other metrics, CSV, GraphQL, and an unknown tree', async () => {

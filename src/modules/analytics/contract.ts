@@ -6,7 +6,8 @@
 import type { SQL } from 'drizzle-orm';
 
 /**
- * A tree partners roll up in. Wiring the organisation module, for example:
+ * A tree partners roll up in; both relations are parenthesised derived tables without an alias (the roll-up names
+ * them), like the other modules' contract relations. Wiring the organisation module, for example:
  * `{ nodes: (t) => sql\`(select id::text as id, parent_id::text as parent_id, code, name from ${organisationSql.orgUnitTree(t)} u)\`,
  *    members: (t, on) => sql\`(select partner_id, org_unit_id::text as node_id from ${organisationSql.ownership(t)} o
  *      where o.valid_from <= ${on}::date and (o.valid_to is null or o.valid_to >= ${on}::date))\` }`.
