@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { loadConfig, type Config } from './config.js';
+import { analyticsModule } from './modules/analytics/index.js';
 import { evaluationModule } from './modules/evaluation/index.js';
 import { incentiveModule } from './modules/incentive/index.js';
 import { integrationModule } from './modules/integration/index.js';
@@ -76,7 +77,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const store = new Store(database);
   // the composition root (src/services.ts): every module's services, wired in dependency order, and the scheduled jobs
   const services = createServices(store, config);
-  const { onboarding, policy, target, incentive, evaluation, integration } = services;
+  const { onboarding, policy, target, incentive, evaluation, analytics, integration } = services;
   app.decorate('store', store);
   app.decorate('services', services);
   const tenantDirectory = new TenantDirectory(() => store.db);
@@ -136,6 +137,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(targetModule, { services: target });
   await app.register(incentiveModule, { services: incentive });
   await app.register(evaluationModule, { services: evaluation });
+  await app.register(analyticsModule, { services: analytics });
   await app.register(integrationModule, { services: integration });
 
   await app.register(docs);

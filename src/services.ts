@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Config } from './config.js';
+import { createAnalyticsServices, type AnalyticsServices } from './modules/analytics/index.js';
 import { evaluationSql } from './modules/evaluation/contract.js';
 import { createEvaluationServices, type EvaluationServices } from './modules/evaluation/index.js';
 import { createIncentiveServices, type IncentiveServices } from './modules/incentive/index.js';
@@ -22,6 +23,7 @@ export interface Services {
   target: TargetServices;
   incentive: IncentiveServices;
   evaluation: EvaluationServices;
+  analytics: AnalyticsServices;
   integration: IntegrationServices;
   /** scheduled jobs (agreement sweep, warning checks), started with the background work */
   scheduler: Scheduler;
@@ -40,6 +42,8 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
   const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
   const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
+  // read-only: the territory tree built in; the organisation module's trees (org units, account managers) plug in as `trees`
+  const analytics = createAnalyticsServices(store, { periods: target.targets });
   const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV });
 
   const scheduler = new Scheduler();
@@ -63,7 +67,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
     },
   });
 
-  return { onboarding, policy, target, incentive, evaluation, integration, scheduler };
+  return { onboarding, policy, target, incentive, evaluation, analytics, integration, scheduler };
 }
 
 export interface BackgroundOptions {

@@ -2320,6 +2320,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly totals of a stream (sell-in, sell-through, collections) by group (total, partner, partner type, home territory) with the same month a year earlier; JSON or CSV */
+        get: operations["getSalesTrends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/territory-share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each partner's share of its home territory's amount (per period or month): exact, 4 decimals, largest remainder so a territory sums to 100; JSON or CSV */
+        get: operations["getTerritoryShare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forecast from history: seasonal index x deseasonalised level (method in the response), with the linear run-rate; JSON or CSV */
+        get: operations["getSalesForecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Actual, partner-level target and achievement of a period rolled up a tree (territory; org units once wired), each partner counted once per node; JSON or CSV */
+        get: operations["getAnalyticsRollup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -4699,6 +4767,77 @@ export interface components {
                 termsId: string | null;
             };
         };
+        Rollup: {
+            tree: string;
+            period: string;
+            metric: string;
+            from: string;
+            to: string;
+            unassigned: components["schemas"]["RollupNode"] | null;
+            data: components["schemas"]["RollupNode"][];
+        };
+        RollupNode: {
+            nodeId: string;
+            code: string | null;
+            name: string | null;
+            parentId: string | null;
+            /** Format: int64 */
+            depth: number;
+            /**
+             * Format: int64
+             * @description distinct partners in the subtree
+             */
+            partners: number;
+            /** @description partners attached to this node itself */
+            ownActual: string;
+            /** @description the whole subtree, each partner counted once */
+            actual: string;
+            /** @description partner-level targets of the period and metric, summed over the subtree; null when none */
+            target: string | null;
+            achievementPct: string | null;
+        };
+        SalesForecast: {
+            /** @enum {string} */
+            stream: "sell_in" | "sell_through" | "collection";
+            asOf: string;
+            method: {
+                /** @constant */
+                name: "seasonal_index_x_level";
+                /** Format: int64 */
+                seasonYears: number;
+                /** Format: int64 */
+                window: number;
+                description: string;
+            };
+            history: {
+                month: string;
+                amount: string;
+            }[];
+            /** @description 12 values, 6 decimals shown (computed unrounded) */
+            seasonalIndex: {
+                /** Format: int64 */
+                calendarMonth: number;
+                index: string;
+            }[];
+            /** @description deseasonalised monthly level (4 decimals shown) */
+            level: string;
+            /** @description plain average of the window (4 decimals) */
+            runRate: string;
+            forecast: {
+                month: string;
+                seasonal: string;
+                runRate: string;
+            }[];
+        };
+        SalesTrends: {
+            /** @enum {string} */
+            stream: "sell_in" | "sell_through" | "collection";
+            from: string;
+            to: string;
+            /** @enum {string} */
+            by: "total" | "partner" | "partner_type" | "territory" | "product_line" | "sale_territory";
+            data: components["schemas"]["TrendRow"][];
+        };
         ScorecardTemplate: {
             /** Format: uuid */
             id: string;
@@ -4963,6 +5102,23 @@ export interface components {
             /** @enum {string} */
             source: "agreement" | "cross_region";
         };
+        TerritoryShare: {
+            /** Format: uuid */
+            territoryId: string;
+            territoryCode: string;
+            /** @description YYYY-MM with granularity=month, else null */
+            month: string | null;
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            amount: string;
+            /** @description all partners whose home territory this is (not only the caller's) */
+            territoryAmount: string;
+            /** @description amount x 100 / territoryAmount at 4 decimals, largest remainder; null when the total is not positive */
+            sharePct: string | null;
+            /** Format: int64 */
+            rank: number;
+        };
         TerritoryUpdate: {
             code?: string;
             name?: string;
@@ -4971,6 +5127,26 @@ export interface components {
             active?: boolean;
             /** Format: int64 */
             version?: number;
+        };
+        TrendRow: {
+            group: {
+                /** @description partner id, partner type, home territory code, product line id or sale territory id; null: the total, or none */
+                key: string | null;
+                code: string | null;
+                name: string | null;
+            };
+            /** @description YYYY-MM */
+            month: string;
+            amount: string;
+            quantity: string;
+            /** Format: int64 */
+            lines: number;
+            /** @description the same month a year earlier (0 when none) */
+            priorYearAmount: string;
+            /** @description amount - priorYearAmount */
+            changeAmount: string;
+            /** @description change x 100 / priorYearAmount, 2 decimals (half away from zero); null when the prior year is 0 */
+            changePct: string | null;
         };
         WarningCheckRequest: {
             /** @description default: the calendar quarter of asOf */
@@ -17025,6 +17201,231 @@ export interface operations {
                         data: components["schemas"]["EarlyWarning"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getSalesTrends: {
+        parameters: {
+            query: {
+                stream?: "sell_in" | "sell_through" | "collection";
+                /** @description YYYY-MM */
+                from: string;
+                /** @description YYYY-MM */
+                to: string;
+                /** @description territory: the partner's home territory (regionCode); partner_type: distributor, dealer...; product_line: the product line sold (sell-in, sell-through); sale_territory: the territory of the sale (sell-through) */
+                by?: "total" | "partner" | "partner_type" | "territory" | "product_line" | "sale_territory";
+                /** @description only partners of this type */
+                partnerType?: string;
+                /** @description csv: the same rows as CSV (also chosen by Accept: text/csv) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesTrends"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getTerritoryShare: {
+        parameters: {
+            query: {
+                stream?: "sell_in" | "sell_through" | "collection";
+                /** @description YYYY-MM */
+                from: string;
+                /** @description YYYY-MM */
+                to: string;
+                /** @description period: one share over from..to; month: one per month */
+                granularity?: "period" | "month";
+                /** @description only this territory (id or code) */
+                territory?: string;
+                /** @description csv: the same rows as CSV (also chosen by Accept: text/csv) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TerritoryShare"][];
+                    };
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getSalesForecast: {
+        parameters: {
+            query: {
+                stream?: "sell_in" | "sell_through" | "collection";
+                /** @description the last month with actuals the forecast starts after */
+                asOf: string;
+                /** @description months to forecast */
+                horizon?: number;
+                /** @description 12-month blocks ending at asOf the seasonal index is taken from */
+                seasonYears?: number;
+                /** @description recent months of the run-rate / level */
+                window?: number;
+                /** @description only this partner (id or code) */
+                partner?: string;
+                partnerType?: string;
+                /** @description csv: the same rows as CSV (also chosen by Accept: text/csv) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesForecast"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getAnalyticsRollup: {
+        parameters: {
+            query: {
+                /** @description the grouping tree: territory (org_unit, account_manager once wired) */
+                tree?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period: string;
+                metric?: "sales_amount" | "quantity" | "collection_amount";
+                /** @description csv: the same rows as CSV (also chosen by Accept: text/csv) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rollup"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];

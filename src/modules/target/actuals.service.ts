@@ -331,6 +331,14 @@ export class ActualsService {
         select ${t}, 'sell_in', partner_id, date_trunc('month', date)::date, sum(amount), sum(quantity), count(*) from sell_in_lines where tenant_id = ${t} group by 3, 4
         union all
         select ${t}, 'collection', partner_id, date_trunc('month', date)::date, sum(amount), 0, count(*) from collections where tenant_id = ${t} group by 3, 4`);
+      await w.tx.execute(sql`delete from actual_monthly_dim_totals where tenant_id = ${t}`);
+      await w.tx
+        .execute(sql`insert into actual_monthly_dim_totals (tenant_id, stream, partner_id, month, product_line_id, territory_id, amount, quantity, lines)
+        select ${t}, 'sell_through', partner_id, date_trunc('month', date)::date, product_line_id, territory_id, sum(amount), sum(quantity), count(*) from sell_through_lines where tenant_id = ${t} group by 3, 4, 5, 6
+        union all
+        select ${t}, 'sell_in', partner_id, date_trunc('month', date)::date, product_line_id, null::uuid, sum(amount), sum(quantity), count(*) from sell_in_lines where tenant_id = ${t} group by 3, 4, 5
+        union all
+        select ${t}, 'collection', partner_id, date_trunc('month', date)::date, null::uuid, null::uuid, sum(amount), 0, count(*) from collections where tenant_id = ${t} group by 3, 4`);
       await w.tx.execute(sql`insert into partner_customers (tenant_id, partner_id, customer_id, first_date)
         select ${t}, partner_id, customer_id, min(date) from sell_through_lines where tenant_id = ${t} and customer_id is not null group by 2, 3`);
       const [r] = await rowsOf<{ n: number }>(w.tx, sql`select count(*)::int as n from actual_monthly_totals where tenant_id = ${t}`);

@@ -51,6 +51,14 @@ export const targetSql = {
     sql`(select tenant_id, stream, partner_id, month, amount, quantity, lines from actual_monthly_totals where tenant_id = ${tenantId})`,
 
   /**
+   * Monthly totals per partner, product line and territory of the sale (maintained at ingestion with the monthly
+   * totals): tenant_id, stream, partner_id, month, product_line_id (null: collections, or a product without a line),
+   * territory_id (sell-through only; null otherwise), amount, quantity, lines.
+   */
+  monthlyDimTotals: (tenantId: string): SQL =>
+    sql`(select tenant_id, stream, partner_id, month, product_line_id, territory_id, amount, quantity, lines from actual_monthly_dim_totals where tenant_id = ${tenantId})`,
+
+  /**
    * Totals per partner of a stream (or the sales basis) over [from, to] (dates, inclusive): partner_id, amount,
    * quantity, lines. Whole months are read from the maintained monthly totals; other ranges from the fact lines.
    */

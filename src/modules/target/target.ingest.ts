@@ -7,8 +7,8 @@
  * temporary staging table (COPY FROM STDIN on postgres.js, json_to_recordset on PGlite) and ONE statement then
  * joins codes to ids, reports rows with unknown codes, marks cross-region sell-through set-based against the
  * partners' territory rights, upserts the facts with ON CONFLICT (tenant_id, external_id) DO UPDATE ... WHERE
- * something changed, and applies the deltas to the per-partner monthly totals and first-seen customers, all in the
- * batch's transaction.
+ * something changed, and applies the deltas to the per-partner monthly totals, the monthly totals per partner,
+ * product line and territory of the sale, and first-seen customers, all in the batch's transaction.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
@@ -240,15 +240,24 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
   const set = sql.raw(cols.map((c) => `${c} = excluded.${c}`).join(', '));
   const changed = sql.raw(`(${cols.map((c) => `f.${c}`).join(', ')}) is distinct from (${cols.map((c) => `excluded.${c}`).join(', ')})`);
   const tbl = sql.raw(table);
-  const ret = totals ? sql.raw(`, f.partner_id, f.date, f.amount, ${totals.quantity === '0' ? '0::numeric' : 'f.quantity'} as quantity`) : sql``;
+  // the dimensions of the per-line totals: product line (sell-in, sell-through) and territory of the sale (sell-through)
+  const dims = `${hasProduct ? 'f.product_line_id' : 'null::uuid as product_line_id'}, ${hasTerritory ? 'f.territory_id' : 'null::uuid as territory_id'}`;
+  const ret = totals ? sql.raw(`, f.partner_id, f.date, f.amount, ${totals.quantity === '0' ? '0::numeric' : 'f.quantity'} as quantity, ${dims}`) : sql``;
   const deltaCtes = totals
     ? sql`, old as (
-        select f.external_id, f.partner_id, f.date, f.amount, ${sql.raw(totals.quantity === '0' ? '0::numeric' : 'f.quantity')} as quantity
+        select f.external_id, f.partner_id, f.date, f.amount, ${sql.raw(totals.quantity === '0' ? '0::numeric' : 'f.quantity')} as quantity, ${sql.raw(dims)}
         from ${tbl} f join ok on f.tenant_id = ${t} and f.external_id = ok.external_id
       ), delta as (
-        select partner_id, date, amount, quantity, 1 as n from up
+        select partner_id, date, amount, quantity, 1 as n, product_line_id, territory_id from up
         union all
-        select o.partner_id, o.date, -o.amount, -o.quantity, -1 from old o join up on up.external_id = o.external_id and not up.inserted
+        select o.partner_id, o.date, -o.amount, -o.quantity, -1, o.product_line_id, o.territory_id from old o join up on up.external_id = o.external_id and not up.inserted
+      ), dim_tot as (
+        insert into actual_monthly_dim_totals as m (tenant_id, stream, partner_id, month, product_line_id, territory_id, amount, quantity, lines)
+        select ${t}, ${totals.stream}, partner_id, date_trunc('month', date)::date, product_line_id, territory_id, sum(amount), sum(quantity), sum(n)::int
+        from delta group by partner_id, date_trunc('month', date)::date, product_line_id, territory_id
+        on conflict (tenant_id, stream, month, partner_id, product_line_id, territory_id) do update
+          set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
+        returning 1
       ), tot as (
         insert into actual_monthly_totals as m (tenant_id, stream, partner_id, month, amount, quantity, lines)
         select ${t}, ${totals.stream}, partner_id, date_trunc('month', date)::date, sum(amount), sum(quantity), sum(n)::int

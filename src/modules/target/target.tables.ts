@@ -165,6 +165,27 @@ export const actualMonthlyTotals = pgTable(
   ],
 );
 
+/**
+ * Per-partner per-month totals of each stream broken down by product line (sell-in, sell-through) and territory of
+ * the sale (sell-through); null where the stream has no such dimension. Maintained with actual_monthly_totals, in
+ * the same statement, so analytics can group by product line or sale territory without scanning fact rows.
+ */
+export const actualMonthlyDimTotals = pgTable(
+  'actual_monthly_dim_totals',
+  {
+    tenantId: text('tenant_id').notNull(),
+    stream: text('stream').$type<'sell_in' | 'sell_through' | 'collection'>().notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    productLineId: uuid('product_line_id'),
+    territoryId: uuid('territory_id'),
+    amount: numeric('amount', { precision: 18, scale: 4 }).notNull().default('0'),
+    quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull().default('0'),
+    lines: integer('lines').notNull().default(0),
+  },
+  (t) => [unique('actual_monthly_dim_totals_key_uq').on(t.tenantId, t.stream, t.month, t.partnerId, t.productLineId, t.territoryId).nullsNotDistinct()],
+);
+
 /** First sell-through date of each customer at each partner (new_customers metric). */
 export const partnerCustomers = pgTable(
   'partner_customers',

@@ -1,0 +1,111 @@
+/**
+ * bench/analytics: 10,000 partners (6 home territories under one root, two partner types) with maintained monthly
+ * totals for 36 months and 3 streams, generated directly (1.08M partner-months whose `lines` add up to about
+ * 10,000,000 sell-through fact rows: what ingestion would have maintained). Then, through the HTTP app (auth,
+ * validation, serialisation included), the analytics endpoints for a year with year-over-year, and in the same run
+ * the bare SQL aggregate the trend answers (sum by territory and month over the same 24 months of totals); each the
+ * median of 5 runs after one warm-up, and the ratio. Goal: the trend under 100 ms.
+ *   npx tsx bench/analytics.ts [--partners 10000] [--months 36]
+ * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops (BENCH_KEEP=1 keeps it).
+ */
+import { parseArgs } from 'node:util';
+import { buildApp } from '../src/app.js';
+import { mintToken } from '../src/platform/tokens.js';
+import { scratchDatabase, secs, seedCatalog } from './lib/db.js';
+
+const { values } = parseArgs({ options: { partners: { type: 'string', default: '10000' }, months: { type: 'string', default: '36' } } });
+const PARTNERS = Number(values.partners);
+const MONTHS = Number(values.months);
+const TENANT = 'bench';
+const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
+const RUNS = 5;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; runs: number[] }> {
+  await fn(); // warm-up (plans, caches)
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await fn();
+    runs.push(+(performance.now() - t).toFixed(2));
+  }
+  return { ms: median(runs), runs };
+}
+
+const { database, drop } = await scratchDatabase('bench_analytics');
+try {
+  const sql = database.client!;
+  const t0 = performance.now();
+  await seedCatalog(sql, TENANT, PARTNERS, 10);
+  // a root over the six territories; partners spread over them, every third a dealer
+  await sql`insert into territories (tenant_id, id, code, name) values (${TENANT}, gen_random_uuid(), 'ALL', 'ALL')`;
+  await sql`update territories set parent_id = (select id from territories where tenant_id = ${TENANT} and code = 'ALL') where tenant_id = ${TENANT} and code <> 'ALL'`;
+  await sql`update partners p set region_code = (array['NORTH','SOUTH','EAST','WEST','CENTRAL','ISLANDS'])[1 + substr(code, 2)::int % 6],
+    type = case when substr(code, 2)::int % 3 = 0 then 'dealer' else 'distributor' end where tenant_id = ${TENANT}`;
+  // ~10M sell-through lines over PARTNERS x MONTHS partner-months: lines per partner-month average 10M / (PARTNERS x MONTHS)
+  const perMonth = Math.round(10_000_000 / (PARTNERS * MONTHS));
+  await sql`create temporary table pn as select id, row_number() over (order by code) as n from partners where tenant_id = ${TENANT}`;
+  for (let m = 0; m < MONTHS; m++) {
+    await sql`insert into actual_monthly_totals (tenant_id, stream, partner_id, month, amount, quantity, lines)
+      select ${TENANT}, s.stream, p.id, (date '2023-01-01' + make_interval(months => ${m}::int))::date,
+        (abs(hashint8(p.n * 100 + ${m} + s.k * 7)) % 100000000) / 100.0, abs(hashint8(p.n + ${m * 3} + s.k)) % 1000,
+        case when s.stream = 'collection' then ${1 + (m % 3)} else 1 + abs(hashint8(p.n * 31 + ${m})) % ${2 * perMonth - 1} end
+      from pn p cross join (values ('sell_in', 1), ('sell_through', 2), ('collection', 3)) s(stream, k)`;
+  }
+  await sql`vacuum analyze`;
+  const [facts] =
+    await sql`select sum(lines)::bigint as n, count(*)::int as rows from actual_monthly_totals where tenant_id = ${TENANT} and stream = 'sell_through'`;
+  const loadSeconds = secs(t0);
+  console.error(`  ${facts!.rows} sell-through partner-months (${Number(facts!.n).toLocaleString('en')} fact lines equivalent) in ${loadSeconds} s`);
+
+  const app = await buildApp({
+    config: { NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: SECRET, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000 },
+    database,
+    logger: false,
+  });
+  await app.ready();
+  const token = await mintToken(SECRET, { tenant: TENANT, scope: 'admin', sub: 'bench' });
+  const get = (url: string) => async () => {
+    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    return res;
+  };
+  const year = '2025';
+  const trendUrl = `/v1/analytics/trends?from=${year}-01&to=${year}-12&by=territory`;
+  const trend = await timed(get(trendUrl));
+  const trendTotal = await timed(get(`/v1/analytics/trends?from=${year}-01&to=${year}-12&by=partner_type`));
+  const share = await timed(get(`/v1/analytics/territory-share?from=${year}-01&to=${year}-03&territory=EAST`));
+  const forecast = await timed(get(`/v1/analytics/forecast?asOf=${year}-12&horizon=12`));
+  const rollup = await timed(get(`/v1/analytics/rollup?period=${year}-Q1`));
+  // the bare aggregate behind the trend: the same 24 months of totals summed by home territory and month
+  const bare = await timed(
+    () => sql`select p.region_code, m.month, sum(m.amount) as amount, sum(m.quantity) as quantity, sum(m.lines) as lines
+      from actual_monthly_totals m join partners p on p.tenant_id = m.tenant_id and p.id = m.partner_id
+      where m.tenant_id = ${TENANT} and m.stream = 'sell_through' and m.month between ${`${Number(year) - 1}-01-01`}::date and ${`${year}-12-01`}::date
+      group by 1, 2`,
+  );
+  const body = JSON.parse((await get(trendUrl)()).body);
+  await app.close();
+  console.log(
+    JSON.stringify(
+      {
+        partners: PARTNERS,
+        partnerMonths: facts!.rows * 3,
+        sellThroughFactLinesEquivalent: Number(facts!.n),
+        loadSeconds,
+        trendByTerritoryYear: { ms: trend.ms, runs: trend.runs, rows: body.data.length, goalMs: 100, withinGoal: trend.ms < 100 },
+        trendByPartnerTypeYear: trendTotal,
+        bareSqlAggregate: bare,
+        ratio: { trendVsBare: +(trend.ms / bare.ms).toFixed(3) },
+        territoryShareQuarter: share,
+        forecast12: forecast,
+        rollupQuarter: rollup,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  if (process.env.BENCH_KEEP) await database.close();
+  else await drop();
+}

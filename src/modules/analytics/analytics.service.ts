@@ -1,0 +1,349 @@
+/**
+ * Analytics (数据分析与决策支持): trends with year-over-year, partner share in its territory, a seasonal forecast and
+ * roll-ups over a grouping tree. Read-only: every figure comes from the target module's maintained monthly totals
+ * (per tenant, stream, month and partner; per product line and sale territory too for those groupings) through its
+ * contract, joined set-based with onboarding's partners and territories; no fact line is read. The caller's partner confinement (`partnerSql`) applies to every query.
+ */
+import { sql } from 'drizzle-orm';
+import { DomainError } from '../../platform/errors.js';
+import type { Store } from '../../platform/store.js';
+import { parseInput } from '../../platform/validate.js';
+import { Dec, partnerSql, requireScope, type Actor } from '../../platform/kernel/index.js';
+import { onboardingSql } from '../onboarding/contract.js';
+import { targetSql, type Period, type StreamOrBasis } from '../target/contract.js';
+import {
+  ForecastQuery,
+  PCT_SCALE,
+  RollupQuery,
+  SHARE_SCALE,
+  ShareQuery,
+  TrendQuery,
+  type Forecast,
+  type Rollup,
+  type RollupRow,
+  type ShareRow,
+  type Trends,
+} from './analytics.schemas.js';
+import type { GroupingTree } from './contract.js';
+
+/** The territory tree: each partner belongs to its home territory (partners.regionCode = territories.code). */
+export const territoryTree: GroupingTree = {
+  nodes: (t) => sql`(select id::text as id, parent_id::text as parent_id, code, name from ${onboardingSql.territories(t)} tr)`,
+  members: (t) =>
+    sql`(select pa.id as partner_id, tr.id::text as node_id from ${onboardingSql.partners(t)} pa join ${onboardingSql.territories(t)} tr on tr.code = pa.region_code)`,
+};
+
+const canon = (v: string | null | undefined): string => new Dec(v ?? 0).toFixed();
+const canonOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : new Dec(v).toFixed());
+const monthStart = (m: string) => `${m}-01`;
+const addMonths = (m: string, n: number): string => {
+  const i = Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1 + n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+};
+
+function requireAnalytics(actor: Actor): void {
+  requireScope(actor, 'analytics:read', 'actuals:read');
+}
+
+export class AnalyticsService {
+  constructor(
+    private readonly store: Store,
+    private readonly period: (actor: Actor, label: string) => Promise<Period>,
+    private readonly trees: Record<string, GroupingTree>,
+  ) {}
+
+  /**
+   * Monthly totals of a stream per group, with the same month a year earlier. One statement: the months of
+   * [from - 1 year, to] are aggregated once, then joined to themselves a year apart (a full join, so a month with
+   * only prior-year sales still appears with amount 0).
+   */
+  async trends(actor: Actor, input: unknown): Promise<Trends> {
+    requireAnalytics(actor);
+    const q = parseInput(TrendQuery, input);
+    const t = actor.tenantId;
+    const from = monthStart(q.from);
+    const to = monthStart(q.to);
+    const key = {
+      total: sql`''`,
+      partner: sql`mt.partner_id::text`,
+      partner_type: sql`pa.type`,
+      territory: sql`coalesce(pa.region_code, '')`,
+      product_line: sql`coalesce(mt.product_line_id::text, '')`,
+      sale_territory: sql`coalesce(mt.territory_id::text, '')`,
+    }[q.by];
+    // product line and sale territory are dimensions of the fact lines: read the totals kept per line and territory
+    const source = q.by === 'product_line' || q.by === 'sale_territory' ? targetSql.monthlyDimTotals(t) : targetSql.monthlyTotals(t);
+    const needPartner = q.by === 'partner_type' || q.by === 'territory' || q.partnerType !== undefined;
+    const label = {
+      total: sql`null::text as code, null::text as name from j`,
+      partner: sql`pa.code, pa.legal_name as name from j left join ${onboardingSql.partners(t)} pa on pa.id::text = j.gk`,
+      partner_type: sql`j.gk as code, null::text as name from j`,
+      territory: sql`nullif(j.gk, '') as code, tr.name from j left join ${onboardingSql.territories(t)} tr on tr.code = j.gk`,
+      product_line: sql`pl.code, pl.name from j left join ${onboardingSql.productLines(t)} pl on pl.id::text = j.gk`,
+      sale_territory: sql`tr.code, tr.name from j left join ${onboardingSql.territories(t)} tr on tr.id::text = j.gk`,
+    }[q.by];
+    const rows = await this.store.database.rows<{
+      gk: string;
+      month: string;
+      amount: string | null;
+      quantity: string | null;
+      lines: number | null;
+      prior: string | null;
+      change_pct: string | null;
+      code: string | null;
+      name: string | null;
+    }>(sql`
+      with m as (
+        select ${key} as gk, mt.month, sum(mt.amount) as amount, sum(mt.quantity) as quantity, sum(mt.lines)::int as lines
+        from ${source} mt
+        ${needPartner ? sql`join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id` : sql``}
+        where mt.stream = ${q.stream} and mt.month between (${from}::date - interval '1 year')::date and ${to}::date
+          ${q.partnerType !== undefined ? sql`and pa.type = ${q.partnerType}` : sql``}
+          ${partnerSql(actor, sql`mt.partner_id`)}
+        group by 1, 2
+      ), j as (
+        select coalesce(c.gk, p.gk) as gk, coalesce(c.month, (p.month + interval '1 year')::date) as month,
+          c.amount, c.quantity, c.lines, p.amount as prior
+        from (select * from m where month >= ${from}::date) c
+        full join (select * from m where month <= (${to}::date - interval '1 year')::date) p
+          on p.gk = c.gk and p.month = (c.month - interval '1 year')::date
+      )
+      select j.gk, to_char(j.month, 'YYYY-MM') as month, j.amount::text as amount, j.quantity::text as quantity, j.lines,
+        j.prior::text as prior,
+        case when coalesce(j.prior, 0) <> 0
+          then round((coalesce(j.amount, 0) - j.prior) * 100 / abs(j.prior), ${sql.raw(String(PCT_SCALE))})::text end as change_pct,
+        ${label}
+      where j.month between ${from}::date and ${to}::date
+      order by 1, 2`);
+    return {
+      stream: q.stream,
+      from: q.from,
+      to: q.to,
+      by: q.by,
+      data: rows.map((r) => {
+        const amount = canon(r.amount);
+        const prior = canon(r.prior);
+        return {
+          group: { key: r.gk === '' ? null : r.gk, code: r.code, name: r.name },
+          month: r.month,
+          amount,
+          quantity: canon(r.quantity),
+          lines: Number(r.lines ?? 0),
+          priorYearAmount: prior,
+          changeAmount: new Dec(amount).minus(prior).toFixed(),
+          changePct: canonOrNull(r.change_pct),
+        };
+      }),
+    };
+  }
+
+  /**
+   * Each partner's share of its home territory's amount, per period or per month. Largest remainder at SHARE_SCALE
+   * decimals, exact integer arithmetic: every amount is scaled to units of 10^-SHARE_SCALE percent, floored
+   * (`div`/`mod`, exact), and the units the floors leave short of 100 go one each to the largest remainders (ties:
+   * partner code), so the shares of a territory with a positive total sum to exactly 100. The territory total
+   * counts every partner of the territory; a confined caller sees only its own partners' rows.
+   */
+  async territoryShare(actor: Actor, input: unknown): Promise<ShareRow[]> {
+    requireAnalytics(actor);
+    const q = parseInput(ShareQuery, input);
+    const t = actor.tenantId;
+    const unit = sql.raw(String(10 ** (2 + SHARE_SCALE))); // 100 % in units of 10^-SHARE_SCALE percent
+    const rows = await this.store.database.rows<{
+      territory_id: string;
+      territory_code: string;
+      month: string | null;
+      partner_id: string;
+      partner_code: string;
+      amount: string;
+      total: string;
+      share: string | null;
+      rank: number;
+    }>(sql`
+      with v as (
+        select tr.id as territory_id, tr.code as territory_code, ${q.granularity === 'month' ? sql`mt.month` : sql`null::date`} as month,
+          mt.partner_id, pa.code as partner_code, sum(mt.amount) as amount
+        from ${targetSql.monthlyTotals(t)} mt
+        join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id
+        join ${onboardingSql.territories(t)} tr on tr.code = pa.region_code
+        where mt.stream = ${q.stream} and mt.month between ${monthStart(q.from)}::date and ${monthStart(q.to)}::date
+          ${q.territory !== undefined ? sql`and tr.id = ${onboardingSql.idOf('territories', t, q.territory)}` : sql``}
+        group by 1, 2, 3, 4, 5
+      ), w as (
+        select v.*, sum(amount) over (partition by territory_id, month) as total from v
+      ), f as (
+        select w.*, case when total > 0 then div(amount * ${unit}, total) - case when amount < 0 and mod(amount * ${unit}, total) <> 0 then 1 else 0 end end as fl
+        from w
+      ), r as (
+        select f.*, ${unit} - sum(fl) over (partition by territory_id, month) as short,
+          row_number() over (partition by territory_id, month order by amount * ${unit} - fl * total desc, partner_code) as rr,
+          rank() over (partition by territory_id, month order by amount desc)::int as rank
+        from f
+      )
+      select territory_id::text, territory_code, to_char(month, 'YYYY-MM') as month, partner_id::text, partner_code, amount::text, total::text,
+        ((fl + case when rr <= short then 1 else 0 end) / ${sql.raw(String(10 ** SHARE_SCALE))})::text as share, rank
+      from r where true ${partnerSql(actor, sql`partner_id`)}
+      order by territory_code, month nulls first, rank, partner_code`);
+    return rows.map((r) => ({
+      territoryId: r.territory_id,
+      territoryCode: r.territory_code,
+      month: r.month,
+      partnerId: r.partner_id,
+      partnerCode: r.partner_code,
+      amount: canon(r.amount),
+      territoryAmount: canon(r.total),
+      sharePct: r.share === null ? null : new Dec(r.share).toFixed(SHARE_SCALE),
+      rank: Number(r.rank),
+    }));
+  }
+
+  /**
+   * Seasonal forecast (see FORECAST_METHOD): one statement reads the monthly series of the 12 x seasonYears months
+   * ending at asOf; the rest is exact decimal arithmetic on at most 60 numbers.
+   */
+  async forecast(actor: Actor, input: unknown): Promise<Forecast> {
+    requireAnalytics(actor);
+    const q = parseInput(ForecastQuery, input);
+    const t = actor.tenantId;
+    const n = 12 * q.seasonYears;
+    const first = addMonths(q.asOf, -(n - 1));
+    const rows = await this.store.database.rows<{ month: string; amount: string }>(sql`
+      select to_char(mt.month, 'YYYY-MM') as month, sum(mt.amount)::text as amount
+      from ${targetSql.monthlyTotals(t)} mt
+      ${q.partnerType !== undefined ? sql`join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id and pa.type = ${q.partnerType}` : sql``}
+      where mt.stream = ${q.stream} and mt.month between ${monthStart(first)}::date and ${monthStart(q.asOf)}::date
+        ${q.partner !== undefined ? sql`and mt.partner_id = ${onboardingSql.idOf('partners', t, q.partner)}` : sql``}
+        ${partnerSql(actor, sql`mt.partner_id`)}
+      group by 1 order by 1`);
+    const byMonth = new Map(rows.map((r) => [r.month, new Dec(r.amount)]));
+    const history = Array.from({ length: n }, (_, i) => {
+      const month = addMonths(first, i);
+      return { month, amount: byMonth.get(month) ?? new Dec(0) };
+    });
+    const cal = (m: string) => Number(m.slice(5, 7));
+    const total = history.reduce((s, h) => s.plus(h.amount), new Dec(0));
+    const perCal = Array.from({ length: 12 }, () => new Dec(0));
+    for (const h of history) perCal[cal(h.month) - 1] = perCal[cal(h.month) - 1]!.plus(h.amount);
+    // SI_c = (sum of calendar month c) x 12 / (sum of all months); all 1 when the history's sum is not positive
+    let si = perCal.map((s) => (total.gt(0) ? s.times(12).div(total) : new Dec(1)));
+    const recent = history.slice(n - q.window);
+    const recentSum = recent.reduce((s, h) => s.plus(h.amount), new Dec(0));
+    let siSum = recent.reduce((s, h) => s.plus(si[cal(h.month) - 1]!), new Dec(0));
+    if (siSum.lte(0)) {
+      si = si.map(() => new Dec(1));
+      siSum = new Dec(q.window);
+    }
+    const level = recentSum.div(siSum);
+    const runRate = recentSum.div(q.window);
+    const r4 = (d: Dec) => d.toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed();
+    return {
+      stream: q.stream,
+      asOf: q.asOf,
+      method: { name: 'seasonal_index_x_level', seasonYears: q.seasonYears, window: q.window, description: FORECAST_METHOD },
+      history: history.map((h) => ({ month: h.month, amount: h.amount.toFixed() })),
+      seasonalIndex: si.map((x, i) => ({ calendarMonth: i + 1, index: x.toDecimalPlaces(6, Dec.ROUND_HALF_UP).toFixed() })),
+      level: r4(level),
+      runRate: r4(runRate),
+      forecast: Array.from({ length: q.horizon }, (_, i) => {
+        const month = addMonths(q.asOf, i + 1);
+        return { month, seasonal: r4(level.times(si[cal(month) - 1]!)), runRate: r4(runRate) };
+      }),
+    };
+  }
+
+  /**
+   * Actual (and partner-level target, achievement) of a period rolled up a grouping tree. One recursive statement:
+   * each node is paired with itself and every ancestor, each partner is attached to its node(s) and the distinct
+   * (ancestor, partner) pairs are summed, so an ancestor is exactly the sum of the partners below it, each once.
+   */
+  async rollup(actor: Actor, input: unknown): Promise<Rollup> {
+    requireAnalytics(actor);
+    const q = parseInput(RollupQuery, input);
+    const tree = this.trees[q.tree];
+    if (!tree) {
+      const known = Object.keys(this.trees).join(', ');
+      throw new DomainError('VALIDATION_FAILED', `tree must be one of: ${known}`, { errors: [{ path: 'tree', message: `must be one of: ${known}` }] });
+    }
+    const p = await this.period(actor, q.period);
+    const t = actor.tenantId;
+    const stream: StreamOrBasis = q.metric === 'collection_amount' ? 'collection' : 'basis';
+    const col = sql.raw(q.metric === 'quantity' ? 'quantity' : 'amount');
+    const rows = await this.store.database.rows<{
+      id: string;
+      code: string | null;
+      name: string | null;
+      parent_id: string | null;
+      depth: number;
+      partners: number;
+      own_actual: string | null;
+      actual: string | null;
+      target: string | null;
+      pct: string | null;
+    }>(sql`
+      with recursive nodes as (select * from ${tree.nodes(t)} n),
+      up(node_id, anc_id, hops) as (
+        select id, id, 0 from nodes
+        union all
+        select u.node_id, n.parent_id, u.hops + 1 from up u join nodes n on n.id = u.anc_id where n.parent_id is not null and u.hops < 20
+      ),
+      mem as (select distinct m.partner_id, m.node_id from ${tree.members(t, p.end)} m where true ${partnerSql(actor, sql`m.partner_id`)}),
+      val as (select partner_id, ${col} as actual from ${targetSql.periodTotals(t, stream, p.start, p.end)} v),
+      tg as (select partner_id, value from ${targetSql.partnerTargets(t, p.label, q.metric)} g),
+      sub as (select distinct u.anc_id, m.partner_id from mem m join up u on u.node_id = m.node_id),
+      agg as (
+        select s.anc_id, count(*)::int as partners, sum(coalesce(v.actual, 0)) as actual, sum(g.value) as target
+        from sub s left join val v on v.partner_id = s.partner_id left join tg g on g.partner_id = s.partner_id
+        group by s.anc_id
+      ),
+      own as (
+        select m.node_id, sum(coalesce(v.actual, 0)) as actual
+        from (select distinct partner_id, node_id from mem) m left join val v on v.partner_id = m.partner_id group by m.node_id
+      ),
+      loose as (
+        select x.partner_id from (select partner_id from val union select partner_id from tg) x
+        where not exists (select 1 from mem m where m.partner_id = x.partner_id) ${partnerSql(actor, sql`x.partner_id`)}
+      ),
+      result as (
+        select n.id, n.code, n.name, n.parent_id, (select max(hops) from up where up.node_id = n.id)::int as depth,
+          coalesce(a.partners, 0) as partners, coalesce(o.actual, 0) as own_actual, coalesce(a.actual, 0) as actual, a.target
+        from nodes n left join agg a on a.anc_id = n.id left join own o on o.node_id = n.id
+        union all
+        select null, null, null, null, 0, count(*)::int, sum(coalesce(v.actual, 0)), sum(coalesce(v.actual, 0)), sum(g.value)
+        from loose l left join val v on v.partner_id = l.partner_id left join tg g on g.partner_id = l.partner_id
+      )
+      select id, code, name, parent_id, depth, partners, own_actual::text, actual::text, target::text,
+        ${targetSql.achievementPct(sql`actual`, sql`target`)}::text as pct
+      from result order by id is null, depth, code, id`);
+    const toRow = (r: (typeof rows)[number]): RollupRow => ({
+      nodeId: r.id ?? 'unassigned',
+      code: r.code,
+      name: r.name,
+      parentId: r.parent_id,
+      depth: Number(r.depth),
+      partners: Number(r.partners),
+      ownActual: canon(r.own_actual),
+      actual: canon(r.actual),
+      target: canonOrNull(r.target),
+      achievementPct: canonOrNull(r.pct),
+    });
+    const loose = rows.find((r) => r.id === null);
+    return {
+      tree: q.tree,
+      period: p.label,
+      metric: q.metric,
+      from: p.start,
+      to: p.end,
+      unassigned: loose && Number(loose.partners) > 0 ? toRow(loose) : null,
+      data: rows.filter((r) => r.id !== null).map(toRow),
+    };
+  }
+}
+
+export const FORECAST_METHOD =
+  'Multiplicative seasonal index times a deseasonalised level. History: the 12 x seasonYears months ending at asOf ' +
+  '(missing months count 0). Seasonal index of calendar month c: SI_c = 12 x (sum of the history in month c) / (sum ' +
+  'of the whole history), so the 12 indices average 1 (all 1 when the history sum is not positive). Level: the sum ' +
+  'of the last `window` months divided by the sum of their indices (a deseasonalised monthly average). Forecast of ' +
+  'month F: level x SI of F. For comparison, runRate: the plain average of the last `window` months, the same for ' +
+  'every month. Exact decimal arithmetic (40 significant digits); forecasts, level and run-rate rounded half-up to ' +
+  '4 decimals, indices shown at 6.';

@@ -1,0 +1,21 @@
+/**
+ * The analytics module's contract. Analytics only reads (other modules' contracts); nothing imports it. What it
+ * takes from outside is a grouping tree to roll up in: the composition root passes extra trees (org units, account
+ * managers from the organisation module) to `createAnalyticsServices`, next to the built-in territory tree.
+ */
+import type { SQL } from 'drizzle-orm';
+
+/**
+ * A tree partners roll up in; both relations are parenthesised derived tables without an alias (the roll-up names
+ * them), like the other modules' contract relations. Wiring the organisation module, for example:
+ * `{ nodes: (t) => sql\`(select id::text as id, parent_id::text as parent_id, code, name from ${organisationSql.orgUnitTree(t)} u)\`,
+ *    members: (t, on) => sql\`(select partner_id, org_unit_id::text as node_id from ${organisationSql.ownership(t)} o
+ *      where o.valid_from <= ${on}::date and (o.valid_to is null or o.valid_to >= ${on}::date))\` }`.
+ * A flat grouping (account managers) is a tree whose nodes all have parent_id null.
+ */
+export interface GroupingTree {
+  /** the nodes: id (text), parent_id (text, null at a root), code, name */
+  nodes(tenantId: string): SQL;
+  /** which node each partner belongs to on a date (YYYY-MM-DD): partner_id (uuid), node_id (text) */
+  members(tenantId: string, on: string): SQL;
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { extendGraphql } from '../../platform/graphql.js';
+import type { Store } from '../../platform/store.js';
+import { zodValidatorCompiler } from '../../platform/validate.js';
+import type { Actor, Period } from '../../platform/kernel/index.js';
+import { analyticsRoutes } from './analytics.routes.js';
+import { analyticsResolvers } from './analytics.resolvers.js';
+import { analyticsSdl } from './analytics.sdl.js';
+import { AnalyticsService, territoryTree } from './analytics.service.js';
+import type { GroupingTree } from './contract.js';
+
+export interface AnalyticsServices {
+  analytics: AnalyticsService;
+}
+
+/**
+ * `periods`: the tenant's period labels (the target module's TargetService). `trees`: grouping trees besides the
+ * built-in `territory` (the organisation module's org units and account managers, wired by the composition root).
+ */
+export function createAnalyticsServices(
+  store: Store,
+  deps: { periods: { period(actor: Actor, label: string): Promise<Period> }; trees?: Record<string, GroupingTree> },
+): AnalyticsServices {
+  const trees = { territory: territoryTree, ...deps.trees };
+  return { analytics: new AnalyticsService(store, (actor, label) => deps.periods.period(actor, label), trees) };
+}
+
+/** The analytics module: one encapsulated plugin (its zod compilers stay inside). */
+export async function analyticsModule(app: FastifyInstance, opts: { services: AnalyticsServices }) {
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await analyticsRoutes(app, opts.services);
+  extendGraphql(app, analyticsSdl, analyticsResolvers(opts.services));
+}
