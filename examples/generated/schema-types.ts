@@ -323,12 +323,118 @@ export type ApprovalAgreementInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+export type ApprovalKind =
+  | 'claim'
+  | 'credit_override'
+  | 'fund_request'
+  | 'order_override'
+  | 'price_deviation'
+  | 'statement'
+  | 'tier_change';
+
+export type ApprovalMeasure =
+  | 'amount'
+  | 'pct';
+
+/** The approval policy of a kind (审批权限): a chain of steps, each by a post above a threshold */
+export type ApprovalPolicy = {
+  __typename?: 'ApprovalPolicy';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: ApprovalKind;
+  measure: ApprovalMeasure;
+  note?: Maybe<Scalars['String']['output']>;
+  steps: Array<ApprovalStepRule>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ApprovalPolicyInput = {
+  measure: ApprovalMeasure;
+  note?: InputMaybe<Scalars['String']['input']>;
+  steps: Array<ApprovalStepRuleInput>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ApprovalRequest = {
+  __typename?: 'ApprovalRequest';
+  amount?: Maybe<Scalars['Decimal']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  currentPost?: Maybe<StaffPost>;
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  kind: ApprovalKind;
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  pct?: Maybe<Scalars['Decimal']['output']>;
+  ref: Scalars['String']['output'];
+  requestedBy: Scalars['String']['output'];
+  status: ApprovalStatus;
+  steps: Array<ApprovalStep>;
+  version: Scalars['Int']['output'];
+};
+
+export type ApprovalRequestConnection = {
+  __typename?: 'ApprovalRequestConnection';
+  edges: Array<ApprovalRequestEdge>;
+  nodes: Array<ApprovalRequest>;
+  pageInfo: PageInfo;
+};
+
+export type ApprovalRequestEdge = {
+  __typename?: 'ApprovalRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: ApprovalRequest;
+};
+
+export type ApprovalRequestInput = {
+  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  kind: ApprovalKind;
+  partner?: InputMaybe<Scalars['String']['input']>;
+  pct?: InputMaybe<Scalars['Decimal']['input']>;
+  ref: Scalars['String']['input'];
+};
+
 export type ApprovalResult = {
   __typename?: 'ApprovalResult';
   agreement: Agreement;
   application: Application;
   partner: Partner;
 };
+
+export type ApprovalStatus =
+  | 'approved'
+  | 'pending'
+  | 'rejected';
+
+export type ApprovalStep = {
+  __typename?: 'ApprovalStep';
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<Scalars['ID']['output']>;
+  decidedBySubject?: Maybe<Scalars['String']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  post: StaffPost;
+  seq: Scalars['Int']['output'];
+  status: ApprovalStepStatus;
+};
+
+export type ApprovalStepRule = {
+  __typename?: 'ApprovalStepRule';
+  inclusive: Scalars['Boolean']['output'];
+  over?: Maybe<Scalars['Decimal']['output']>;
+  post: StaffPost;
+};
+
+export type ApprovalStepRuleInput = {
+  inclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  over?: InputMaybe<Scalars['Decimal']['input']>;
+  post: StaffPost;
+};
+
+export type ApprovalStepStatus =
+  | 'approved'
+  | 'pending'
+  | 'rejected'
+  | 'skipped';
 
 export type AuditEntry = {
   __typename?: 'AuditEntry';
@@ -592,6 +698,11 @@ export type CrossRegionStatus =
   | 'approved'
   | 'pending'
   | 'rejected';
+
+export type DataScope =
+  | 'all'
+  | 'org_subtree'
+  | 'portfolio';
 
 export type DecomposeInto =
   | 'months'
@@ -1186,25 +1297,31 @@ export type Mutation = {
   addIncentiveManualLine: IncentiveStatementLine;
   allocateTarget: TargetSplit;
   approveApplication: ApprovalResult;
+  approveApprovalStep: ApprovalRequest;
   approveCrossRegionRequest: CrossRegionRequest;
   approveIncentiveStatement: IncentiveStatement;
   approvePriceDeviation: PriceDeviation;
+  assignPartnerOwnership: PartnerOwnership;
+  bulkAssignPartnerOwnership: OwnershipBulkResult;
   /** evaluates the early-warning rules now (default period: the quarter of asOf, default asOf: today) */
   checkEarlyWarnings: WarningCheckResult;
   closeIncentiveProgram: IncentiveProgram;
   createAgreement: Agreement;
   createApiKey: ApiKeyCreated;
   createApplication: Application;
+  createApprovalRequest: ApprovalRequest;
   createChannelTerms: ChannelTerms;
   createChecklistItemKind: ChecklistItemKind;
   createCrossRegionRequest: CrossRegionRequest;
   createIncentiveProgram: IncentiveProgram;
+  createOrgUnit: OrgUnit;
   createPartner: Partner;
   createPricePolicy: PricePolicy;
   createPriceVersion: PriceVersion;
   createProduct: Product;
   createProductLine: ProductLine;
   createScorecardTemplate: ScorecardTemplate;
+  createStaffMember: StaffMember;
   createTarget: Target;
   createTerritory: Territory;
   createWebhookEndpoint: WebhookEndpointWithSecret;
@@ -1220,12 +1337,14 @@ export type Mutation = {
   pingWebhookEndpoint: WebhookPingResult;
   publishChannelTerms: ChannelTerms;
   publishPriceVersion: PriceVersion;
+  putApprovalPolicy: ApprovalPolicy;
   recordApplicationChecks: ApplicationAssessment;
   recordApplicationScores: ApplicationAssessment;
   recordPriceObservation: PriceObservation;
   recordRebateEntry: RebateEntryResult;
   redeliverWebhook: WebhookDelivery;
   rejectApplication: Application;
+  rejectApprovalStep: ApprovalRequest;
   rejectCrossRegionRequest: CrossRegionRequest;
   rejectPriceDeviation: PriceDeviation;
   renewAgreement: Agreement;
@@ -1253,6 +1372,7 @@ export type Mutation = {
   updateApplication: Application;
   updateChannelTerms: ChannelTerms;
   updateIncentiveProgram: IncentiveProgram;
+  updateOrgUnit: OrgUnit;
   /** version: the version you read; a stale one fails with VERSION_CONFLICT */
   updatePartner: Partner;
   updatePriceVersion: PriceVersion;
@@ -1260,6 +1380,7 @@ export type Mutation = {
   updateProductLine: ProductLine;
   /** version: the template version you read; a stale one fails with VERSION_CONFLICT */
   updateScorecardTemplate: ScorecardTemplate;
+  updateStaffMember: StaffMember;
   /** version: the version you read; a stale one fails with VERSION_CONFLICT */
   updateTarget: Target;
   updateTargetSettings: TargetSettings;
@@ -1303,6 +1424,12 @@ export type MutationApproveApplicationArgs = {
 };
 
 
+export type MutationApproveApprovalStepArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationApproveCrossRegionRequestArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -1318,6 +1445,16 @@ export type MutationApproveIncentiveStatementArgs = {
 export type MutationApprovePriceDeviationArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAssignPartnerOwnershipArgs = {
+  input: OwnershipAssignInput;
+};
+
+
+export type MutationBulkAssignPartnerOwnershipArgs = {
+  items: Array<OwnershipAssignInput>;
 };
 
 
@@ -1348,6 +1485,11 @@ export type MutationCreateApplicationArgs = {
 };
 
 
+export type MutationCreateApprovalRequestArgs = {
+  input: ApprovalRequestInput;
+};
+
+
 export type MutationCreateChannelTermsArgs = {
   input: ChannelTermsInput;
 };
@@ -1367,6 +1509,11 @@ export type MutationCreateCrossRegionRequestArgs = {
 
 export type MutationCreateIncentiveProgramArgs = {
   input: CreateIncentiveProgramInput;
+};
+
+
+export type MutationCreateOrgUnitArgs = {
+  input: OrgUnitInput;
 };
 
 
@@ -1398,6 +1545,11 @@ export type MutationCreateProductLineArgs = {
 
 export type MutationCreateScorecardTemplateArgs = {
   input: CreateScorecardTemplateInput;
+};
+
+
+export type MutationCreateStaffMemberArgs = {
+  input: StaffMemberInput;
 };
 
 
@@ -1473,6 +1625,12 @@ export type MutationPublishPriceVersionArgs = {
 };
 
 
+export type MutationPutApprovalPolicyArgs = {
+  input: ApprovalPolicyInput;
+  kind: ApprovalKind;
+};
+
+
 export type MutationRecordApplicationChecksArgs = {
   id: Scalars['ID']['input'];
   items: Array<CheckItemInput>;
@@ -1507,6 +1665,12 @@ export type MutationRedeliverWebhookArgs = {
 export type MutationRejectApplicationArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+export type MutationRejectApprovalStepArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1645,6 +1809,12 @@ export type MutationUpdateIncentiveProgramArgs = {
 };
 
 
+export type MutationUpdateOrgUnitArgs = {
+  id: Scalars['ID']['input'];
+  input: OrgUnitUpdateInput;
+};
+
+
 export type MutationUpdatePartnerArgs = {
   id: Scalars['ID']['input'];
   input: UpdatePartnerInput;
@@ -1676,6 +1846,12 @@ export type MutationUpdateScorecardTemplateArgs = {
   idOrCode: Scalars['String']['input'];
   input: UpdateScorecardTemplateInput;
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateStaffMemberArgs = {
+  id: Scalars['ID']['input'];
+  input: StaffMemberUpdateInput;
 };
 
 
@@ -1714,6 +1890,68 @@ export type MutationUpsertPartnerByCodeArgs = {
 export type MutationWithdrawApplicationArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An org unit (销售组织): region, product division or team, in a tree */
+export type OrgUnit = {
+  __typename?: 'OrgUnit';
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: OrgUnitKind;
+  name: Scalars['String']['output'];
+  parent?: Maybe<OrgUnit>;
+  parentId?: Maybe<Scalars['ID']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type OrgUnitConnection = {
+  __typename?: 'OrgUnitConnection';
+  edges: Array<OrgUnitEdge>;
+  nodes: Array<OrgUnit>;
+  pageInfo: PageInfo;
+};
+
+export type OrgUnitEdge = {
+  __typename?: 'OrgUnitEdge';
+  cursor: Scalars['String']['output'];
+  node: OrgUnit;
+};
+
+export type OrgUnitInput = {
+  code: Scalars['String']['input'];
+  kind: OrgUnitKind;
+  name: Scalars['String']['input'];
+  /** parent unit id or code */
+  parent?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type OrgUnitKind =
+  | 'product_division'
+  | 'region'
+  | 'team';
+
+export type OrgUnitUpdateInput = {
+  code?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<OrgUnitKind>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** null makes it a root */
+  parent?: InputMaybe<Scalars['String']['input']>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type OwnershipAssignInput = {
+  accountManager?: InputMaybe<Scalars['String']['input']>;
+  orgUnit: Scalars['String']['input'];
+  partner: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  validFrom: Scalars['Date']['input'];
+};
+
+export type OwnershipBulkResult = {
+  __typename?: 'OwnershipBulkResult';
+  assigned: Array<PartnerOwnership>;
 };
 
 export type PageInfo = {
@@ -1818,6 +2056,34 @@ export type PartnerFilter = {
   status?: InputMaybe<PartnerStatus>;
   tier?: InputMaybe<Scalars['String']['input']>;
   type?: InputMaybe<PartnerType>;
+};
+
+/** A period of a partner's ownership; validTo is exclusive, null while current */
+export type PartnerOwnership = {
+  __typename?: 'PartnerOwnership';
+  accountManagerId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  orgUnit?: Maybe<OrgUnit>;
+  orgUnitId: Scalars['ID']['output'];
+  partnerId: Scalars['ID']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  validFrom: Scalars['Date']['output'];
+  validTo?: Maybe<Scalars['Date']['output']>;
+};
+
+export type PartnerOwnershipConnection = {
+  __typename?: 'PartnerOwnershipConnection';
+  edges: Array<PartnerOwnershipEdge>;
+  nodes: Array<PartnerOwnership>;
+  pageInfo: PageInfo;
+};
+
+export type PartnerOwnershipEdge = {
+  __typename?: 'PartnerOwnershipEdge';
+  cursor: Scalars['String']['output'];
+  node: PartnerOwnership;
 };
 
 export type PartnerStatus =
@@ -2155,6 +2421,10 @@ export type Query = {
   application?: Maybe<Application>;
   applicationAssessment: ApplicationAssessment;
   applications: ApplicationConnection;
+  approvalPolicies: Array<ApprovalPolicy>;
+  approvalPolicy?: Maybe<ApprovalPolicy>;
+  approvalRequest?: Maybe<ApprovalRequest>;
+  approvalRequests: ApprovalRequestConnection;
   auditEntries: AuditEntryConnection;
   /** May the partner sell the product in the territory on the date? Ids or codes. */
   authorizationCheck: AuthorizationCheck;
@@ -2182,10 +2452,19 @@ export type Query = {
   incentiveStatement?: Maybe<IncentiveStatement>;
   incentiveStatements: IncentiveStatementConnection;
   job?: Maybe<Job>;
+  /** The staff member the caller signs in as */
+  myStaffMember?: Maybe<StaffMember>;
   /** partners with a target or an actual in the period, ranked by achievement */
   networkAchievement: AchievementConnection;
+  /** An org unit by id or code */
+  orgUnit?: Maybe<OrgUnit>;
+  orgUnits: OrgUnitConnection;
   partner?: Maybe<Partner>;
   partnerByCode?: Maybe<Partner>;
+  partnerOwnership?: Maybe<PartnerOwnership>;
+  partnerOwnershipHistory: Array<PartnerOwnership>;
+  /** Current ownerships (on asOf) by org subtree or account manager; the caller's data scope applies */
+  partnerOwnerships: PartnerOwnershipConnection;
   partners: PartnerConnection;
   priceDeviation?: Maybe<PriceDeviation>;
   priceDeviations: PriceDeviationConnection;
@@ -2214,6 +2493,9 @@ export type Query = {
   screening: Screening;
   /** dry run of a changed template against a finalised run: nothing is stored */
   simulateEvaluation: EvaluationSimulation;
+  /** A staff member by id or code */
+  staffMember?: Maybe<StaffMember>;
+  staffMembers: StaffMemberConnection;
   target?: Maybe<Target>;
   targetSettings: TargetSettings;
   targets: TargetConnection;
@@ -2258,6 +2540,25 @@ export type QueryApplicationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<ApplicationStatus>;
+};
+
+
+export type QueryApprovalPolicyArgs = {
+  kind: ApprovalKind;
+};
+
+
+export type QueryApprovalRequestArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryApprovalRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<ApprovalKind>;
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<ApprovalStatus>;
 };
 
 
@@ -2421,6 +2722,19 @@ export type QueryNetworkAchievementArgs = {
 };
 
 
+export type QueryOrgUnitArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrgUnitsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<OrgUnitKind>;
+  parent?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryPartnerArgs = {
   id: Scalars['ID']['input'];
 };
@@ -2428,6 +2742,26 @@ export type QueryPartnerArgs = {
 
 export type QueryPartnerByCodeArgs = {
   code: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerOwnershipArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  partner: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerOwnershipHistoryArgs = {
+  partner: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerOwnershipsArgs = {
+  accountManager?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orgUnit?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2567,6 +2901,19 @@ export type QuerySimulateEvaluationArgs = {
   gradeBands?: InputMaybe<Array<GradeBandInput>>;
   kpis?: InputMaybe<Array<KpiDefinitionInput>>;
   run: Scalars['ID']['input'];
+};
+
+
+export type QueryStaffMemberArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryStaffMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orgUnit?: InputMaybe<Scalars['String']['input']>;
+  post?: InputMaybe<StaffPost>;
 };
 
 
@@ -2898,6 +3245,67 @@ export type ScreeningCriterion = {
   name: Scalars['String']['output'];
   weight: Scalars['Decimal']['output'];
 };
+
+/** A staff member of the brand, linked to identity subjects (JWT sub, API key id) */
+export type StaffMember = {
+  __typename?: 'StaffMember';
+  active: Scalars['Boolean']['output'];
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  dataScope: DataScope;
+  email?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  orgUnit?: Maybe<OrgUnit>;
+  orgUnitId?: Maybe<Scalars['ID']['output']>;
+  post: StaffPost;
+  subjects: Array<Scalars['String']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type StaffMemberConnection = {
+  __typename?: 'StaffMemberConnection';
+  edges: Array<StaffMemberEdge>;
+  nodes: Array<StaffMember>;
+  pageInfo: PageInfo;
+};
+
+export type StaffMemberEdge = {
+  __typename?: 'StaffMemberEdge';
+  cursor: Scalars['String']['output'];
+  node: StaffMember;
+};
+
+export type StaffMemberInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  code: Scalars['String']['input'];
+  dataScope?: InputMaybe<DataScope>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  orgUnit?: InputMaybe<Scalars['String']['input']>;
+  post: StaffPost;
+  subjects?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type StaffMemberUpdateInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  code?: InputMaybe<Scalars['String']['input']>;
+  dataScope?: InputMaybe<DataScope>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  orgUnit?: InputMaybe<Scalars['String']['input']>;
+  post?: InputMaybe<StaffPost>;
+  subjects?: InputMaybe<Array<Scalars['String']['input']>>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type StaffPost =
+  | 'account_manager'
+  | 'channel_director'
+  | 'finance'
+  | 'regional_manager'
+  | 'sales_rep';
 
 export type StartEvaluationRunInput = {
   allowDefaults?: InputMaybe<Scalars['Boolean']['input']>;
