@@ -94,8 +94,9 @@ export function partnerSql(actor: Actor, expr: SQL): SQL {
  */
 export function requireOwnPartner(actor: Actor, partnerId: string, resource = 'partner'): void {
   if (!canSeePartner(actor, partnerId)) {
-    // 404, not 403: a partner user must not learn that another partner's record exists.
-    throw new DomainError('NOT_FOUND', `${resource} '${partnerId}' was not found`);
+    // 404, not 403: a partner user must not learn that another partner's record exists. The message names no id:
+    // the caller may have sent a code or another record's id, and must not learn the partner's id from it.
+    throw new DomainError('NOT_FOUND', `${resource} was not found`);
   }
 }
 

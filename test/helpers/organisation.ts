@@ -12,7 +12,7 @@ export const createUnit = (c: Client, code: string, kind: string, parent?: strin
 export const createStaff = (c: Client, code: string, post: string, orgUnit: string | null, extra: Record<string, unknown> = {}) =>
   ok(c.post('/v1/organisation/staff', { code, name: code, post, orgUnit, ...extra }));
 
-export const assignOwner = (c: Client, partner: string, orgUnit: string, accountManager: string | null, validFrom = '2026-01-01') =>
+export const assignOwner = (c: Client, partner: string, orgUnit: string, accountManager: string | null, validFrom = '2020-01-01') =>
   ok(c.post('/v1/organisation/ownership', { partner, orgUnit, accountManager, validFrom }));
 
 /**

@@ -16,7 +16,7 @@ import {
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { findPartner } from '../onboarding/contract.js';
-import { ORGANISATION_EVENTS, staffOfActor } from './org.service.js';
+import { ORGANISATION_EVENTS, requireOrgAdmin, staffOfActor } from './org.service.js';
 import {
   ApprovalDecision,
   ApprovalListQuery,
@@ -126,7 +126,7 @@ export class ApprovalService {
 
   // ---------------------------------------------------------------------------------------------- policies
   async putPolicy(actor: Actor, kind: ApprovalKind, input: unknown): Promise<{ policy: ApprovalPolicy; created: boolean }> {
-    requireTenantUser(actor, 'organisation:write');
+    requireOrgAdmin(actor);
     const d = parseInput(ApprovalPolicyPut, input);
     const steps: ApprovalStepRule[] = d.steps.map((s) => ({
       post: s.post,
@@ -183,7 +183,7 @@ export class ApprovalService {
 
   /** Removes the policy of a kind: its subjects go back to the owning module's one-step decision. Open requests stay. */
   async deletePolicy(actor: Actor, kind: ApprovalKind): Promise<void> {
-    requireTenantUser(actor, 'organisation:write');
+    requireOrgAdmin(actor);
     await this.store.write(actor, async (w) => {
       const [row] = await w.tx
         .select()

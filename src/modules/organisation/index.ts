@@ -10,7 +10,7 @@ import { organisationResolvers } from './organisation.resolvers.js';
 import { organisationRoutes } from './organisation.routes.js';
 import { organisationSdl } from './organisation.sdl.js';
 import { OwnershipService } from './ownership.service.js';
-import { dataScopeOf } from './scope.js';
+import { DataScopeCache } from './scope.js';
 
 /** Services of the organisation module: org tree and staff, partner ownership, data scope, approval authority. */
 export interface OrganisationServices {
@@ -22,11 +22,14 @@ export interface OrganisationServices {
 }
 
 export function createOrganisationServices(store: Store): OrganisationServices {
+  const scopes = new DataScopeCache();
+  // staff, unit and ownership writes change scopes: their tenant's cached scopes go at commit
+  const changed = (tenantId: string) => scopes.clearTenant(tenantId);
   return {
-    org: new OrgService(store),
-    ownership: new OwnershipService(store),
+    org: new OrgService(store, changed),
+    ownership: new OwnershipService(store, changed),
     approvals: new ApprovalService(store),
-    dataScope: (actor) => dataScopeOf(store.db, actor),
+    dataScope: (actor) => scopes.resolve(store.db, actor),
   };
 }
 

@@ -102,13 +102,25 @@ export async function staffOfActor(db: Db, actor: Actor): Promise<StaffRow | und
   return row;
 }
 
+/**
+ * Org administration (units, staff, approval policies) needs a credential without a data scope: a staff member limited
+ * to some partners must not widen their own scope.
+ */
+export function requireOrgAdmin(actor: Actor): void {
+  requireTenantUser(actor, 'organisation:write');
+  if (actor.scopedPartnerIds) throw new DomainError('FORBIDDEN', "Credentials limited to a staff member's data scope cannot administer the organisation");
+}
+
 /** Org units (a tree) and staff members. Reads need organisation:read, writes organisation:write (tenant users). */
 export class OrgService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly changed: (tenantId: string) => void = () => {},
+  ) {}
 
   // ------------------------------------------------------------------------------------------------ org units
   async createUnit(actor: Actor, input: unknown): Promise<OrgUnit> {
-    requireTenantUser(actor, 'organisation:write');
+    requireOrgAdmin(actor);
     const d = parseInput(OrgUnitCreate, input);
     return this.store.write(actor, (w) => this.insertUnit(w, d.code, d));
   }
@@ -118,19 +130,20 @@ export class OrgService {
     const [row] = await w.tx.insert(orgUnits).values({ tenantId: w.tenantId, id: uuidv7(), code, name: d.name, kind: d.kind, parentId }).returning();
     const out = toUnit(row!);
     w.audit({ resourceType: 'org_unit', resourceId: out.id, action: 'create', after: out });
+    w.afterCommit(() => this.changed(w.tenantId));
     w.emit({ type: ORGANISATION_EVENTS.unitChanged, resourceType: 'org_unit', resourceId: out.id, payload: { unit: out } });
     return out;
   }
 
   async updateUnit(actor: Actor, ref: string, input: unknown): Promise<OrgUnit> {
-    requireTenantUser(actor, 'organisation:write');
+    requireOrgAdmin(actor);
     const d = parseInput(OrgUnitUpdate, input);
     return this.store.write(actor, (w) => this.patchUnit(w, ref, d));
   }
 
   /** PUT by code: creates the unit, or updates it to the body (no new version when nothing changes). */
   async upsertUnit(actor: Actor, code: string, input: unknown): Promise<{ unit: OrgUnit; created: boolean }> {
-    requireTenantUser(actor, 'organisation:write');
+    requireOrgAdmin(actor);
     const d = parseInput(OrgUnitUpsert, input);
     return this.store.write(actor, async (w) => {
       const [existing] = await w.tx
@@ -181,6 +194,7 @@ export class OrgService {
       .returning();
     const out = toUnit(row!);
     w.audit({ resourceType: 'org_unit', resourceId: out.id, action: 'update', before: toUnit(before), after: out });
+    w.afterCommit(() => this.changed(w.tenantId));
     w.emit({ type: ORGANISATION_EVENTS.unitChanged, resourceType: 'org_unit', resourceId: out.id, payload: { unit: out } });
     return out;
   }
@@ -225,7 +239,7 @@ export class OrgService {
 
   // ------------------------------------------------------------------------------------------------ staff
   async createStaff(actor: Actor, input: unknown): Promise<StaffMember> {
-    requireTenantUser(actor, 'organisation:write');
+    requireOrgAdmin(actor);
     const d = parseInput(StaffCreate, input);
     return this.store.write(actor, (w) => this.insertStaff(w, d.code, d));
   }
@@ -249,18 +263,19 @@ export class OrgService {
       .returning();
     const out = toStaff(row!);
     w.audit({ resourceType: 'staff_member', resourceId: out.id, action: 'create', after: out });
+    w.afterCommit(() => this.changed(w.tenantId));
     w.emit({ type: ORGANISATION_EVENTS.staffChanged, resourceType: 'staff_member', resourceId: out.id, payload: { staff: out } });
     return out;
   }
 
   async updateStaff(actor: Actor, ref: string, input: unknown): Promise<StaffMember> {
-    requireTenantUser(actor, 'organisation:write');
+    requireOrgAdmin(actor);
     const d = parseInput(StaffUpdate, input);
     return this.store.write(actor, (w) => this.patchStaff(w, ref, d));
   }
 
   async upsertStaff(actor: Actor, code: string, input: unknown): Promise<{ staff: StaffMember; created: boolean }> {
-    requireTenantUser(actor, 'organisation:write');
+    requireOrgAdmin(actor);
     const d = parseInput(StaffUpsert, input);
     return this.store.write(actor, async (w) => {
       const [existing] = await w.tx
@@ -313,6 +328,7 @@ export class OrgService {
       .returning();
     const out = toStaff(row!);
     w.audit({ resourceType: 'staff_member', resourceId: out.id, action: 'update', before: toStaff(before), after: out });
+    w.afterCommit(() => this.changed(w.tenantId));
     w.emit({ type: ORGANISATION_EVENTS.staffChanged, resourceType: 'staff_member', resourceId: out.id, payload: { staff: out } });
     return out;
   }

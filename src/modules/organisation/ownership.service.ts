@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid } from '../../platform/errors.js';
 import {
   type Actor,
+  canSeePartner,
   decodeUuidCursor,
   iso,
   type Page,
@@ -42,7 +43,10 @@ const coversDay = (day: string) =>
  * assignment on the latest period's own start day corrects that period; one before it is refused (409).
  */
 export class OwnershipService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly changed: (tenantId: string) => void = () => {},
+  ) {}
 
   async assign(actor: Actor, input: unknown): Promise<Ownership> {
     requireTenantUser(actor, 'organisation:write');
@@ -142,6 +146,7 @@ export class OwnershipService {
     const beforeOf = new Map(beforeRows.map((b) => [b.partnerId, toOwnership(b)]));
     for (const o of out) {
       w.audit({ resourceType: 'partner_ownership', resourceId: o.partnerId, action: 'assign', before: beforeOf.get(o.partnerId) ?? null, after: o });
+      w.afterCommit(() => this.changed(w.tenantId));
       w.emit({ type: ORGANISATION_EVENTS.ownershipChanged, resourceType: 'partner', resourceId: o.partnerId, payload: { ownership: o } });
     }
     return out;
@@ -204,8 +209,8 @@ export class OwnershipService {
 
   private async partner(actor: Actor, ref: string): Promise<string> {
     const p = await findPartner(this.store.db, actor.tenantId, ref);
-    if (!p) throw new DomainError('NOT_FOUND', `partner '${ref}' was not found`);
-    requireOwnPartner(actor, p.id);
+    // one answer for unknown and out-of-scope partners, naming only what the caller sent
+    if (!p || !canSeePartner(actor, p.id)) throw new DomainError('NOT_FOUND', `partner '${ref}' was not found`);
     return p.id;
   }
 }

@@ -3,6 +3,31 @@ import type { Db } from '../../platform/db.js';
 import { rowsOf, today, type Actor } from '../../platform/kernel/index.js';
 
 /**
+ * Resolved data scopes per (tenant, subject), kept `ttlMs` (default 10 s) so that a credential's repeat requests cost
+ * no statement. Organisation writes in this process clear their tenant's entries at commit; another instance sees a
+ * change of staff or ownership within ttlMs.
+ */
+export class DataScopeCache {
+  private readonly entries = new Map<string, { ids: readonly string[] | undefined; exp: number }>();
+  constructor(private readonly ttlMs = 10_000) {}
+
+  async resolve(db: Db, actor: Pick<Actor, 'tenantId' | 'subject' | 'kind' | 'tokenId'>): Promise<readonly string[] | undefined> {
+    const key = `${actor.tenantId}\u0000${actor.subject}\u0000${actor.kind === 'api_key' ? (actor.tokenId ?? '') : ''}`;
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.exp > now) return hit.ids;
+    const ids = await dataScopeOf(db, actor);
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(key, { ids, exp: now + this.ttlMs });
+    return ids;
+  }
+
+  clearTenant(tenantId: string): void {
+    for (const k of this.entries.keys()) if (k.startsWith(`${tenantId}\u0000`)) this.entries.delete(k);
+  }
+}
+
+/**
  * A tenant credential's data scope: the partners the staff member it signs in as may see, or undefined when it is
  * not limited (no linked staff member, or one with data scope `all`). `org_subtree`: partners currently owned by
  * an org unit in the member's unit and below (none without a unit); `portfolio`: partners the member currently owns
