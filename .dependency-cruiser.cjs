@@ -3,14 +3,16 @@
  *
  * - A module imports another module only through its `contract.ts`; tables, services, schemas and the rest are
  *   internal. The composition root (src/app.ts, src/services.ts) wires modules through their `index.ts`.
- * - Dependencies point one way: platform <- onboarding <- {policy, target} <- incentive <- evaluation. A module
- *   may import the contracts of modules on a lower layer only. integration knows no domain module (it hears them
- *   through platform events). A new module declares its layer in LAYERS below.
+ * - Dependencies point one way: platform <- onboarding <- organisation <- {policy, target} <- incentive <- evaluation.
+ *   A module may import the contracts of modules on a lower layer only. integration knows no domain module (it hears
+ *   them through platform events). A new module declares its layer in LAYERS below; layers are compared as numbers,
+ *   so a fractional layer (organisation 1.5) slots a module between two existing ones without renumbering.
  * - src/platform never imports a module.
  * SQL naming another module's tables is checked by scripts/check-sql-boundaries.ts.
  */
 const LAYERS = {
   onboarding: 1,
+  organisation: 1.5,
   policy: 2,
   target: 2,
   incentive: 3,

@@ -7,6 +7,7 @@ import { incentiveModule } from './modules/incentive/index.js';
 import { integrationModule } from './modules/integration/index.js';
 import { findPartner, partnerSubtree } from './modules/onboarding/contract.js';
 import { onboardingModule } from './modules/onboarding/index.js';
+import { organisationModule } from './modules/organisation/index.js';
 import { policyModule } from './modules/policy/index.js';
 import { targetModule } from './modules/target/index.js';
 import auth from './platform/auth.js';
@@ -77,7 +78,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const store = new Store(database);
   // the composition root (src/services.ts): every module's services, wired in dependency order, and the scheduled jobs
   const services = createServices(store, config);
-  const { onboarding, policy, target, incentive, evaluation, analytics, integration } = services;
+  const { onboarding, organisation, policy, target, incentive, evaluation, analytics, integration } = services;
   app.decorate('store', store);
   app.decorate('services', services);
   const tenantDirectory = new TenantDirectory(() => store.db);
@@ -106,6 +107,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       partnerExists: async (tenantId, partnerId) => !!(await findPartner(store.db, tenantId, partnerId)),
     },
     maxLifetimeSeconds: setting('JWT_MAX_LIFETIME_SECONDS'),
+    // a staff member's data scope (org subtree or portfolio) confines a tenant credential like a partner's
+    dataScope: organisation.dataScope,
   });
   // a `subtree` partner credential (JWT claim partner_scope, or a partner-bound API key with that option) covers the
   // partner's descendants: resolved once per request into actor.partnerIds, which every confinement rule reads
@@ -133,6 +136,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(importParsers);
 
   await app.register(onboardingModule, { services: onboarding });
+  await app.register(organisationModule, { services: organisation });
   await app.register(policyModule, { services: policy });
   await app.register(targetModule, { services: target });
   await app.register(incentiveModule, { services: incentive });

@@ -11,6 +11,7 @@ import { createEvaluationServices, type EvaluationServices } from './modules/eva
 import { createIncentiveServices, type IncentiveServices } from './modules/incentive/index.js';
 import { createIntegrationServices, type DispatcherOptions, type IntegrationServices, type JobWorkerOptions } from './modules/integration/index.js';
 import { createOnboardingServices, type OnboardingServices } from './modules/onboarding/index.js';
+import { createOrganisationServices, type OrganisationServices } from './modules/organisation/index.js';
 import { createPolicyServices, type PolicyServices } from './modules/policy/index.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
 import { systemActor } from './platform/actor.js';
@@ -19,6 +20,7 @@ import type { Store } from './platform/store.js';
 
 export interface Services {
   onboarding: OnboardingServices;
+  organisation: OrganisationServices;
   policy: PolicyServices;
   target: TargetServices;
   incentive: IncentiveServices;
@@ -37,7 +39,10 @@ const HOUR = 3_600_000;
 export function createServices(store: Store, config: ServicesConfig): Services {
   // modules in dependency order: each gets the services of the modules it may call
   const onboarding = createOnboardingServices(store);
-  const policy = createPolicyServices(store);
+  // organisation (layer 1.5): org tree, staff, ownership, data scope, approval authority
+  const organisation = createOrganisationServices(store);
+  // policy routes price deviations through the approval engine (it registers its outcome handler there)
+  const policy = createPolicyServices(store, { approvals: organisation.approvals });
   const target = createTargetServices(store);
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
   const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
@@ -67,7 +72,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
     },
   });
 
-  return { onboarding, policy, target, incentive, evaluation, analytics, integration, scheduler };
+  return { onboarding, organisation, policy, target, incentive, evaluation, analytics, integration, scheduler };
 }
 
 export interface BackgroundOptions {

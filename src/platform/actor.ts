@@ -15,6 +15,11 @@ export interface Actor {
   partnerScope?: 'self' | 'subtree';
   /** the partners a subtree credential covers (own first, then descendants), resolved once per request */
   partnerIds?: readonly string[];
+  /**
+   * set for tenant users whose staff member has a data scope (org subtree or portfolio): the partners they may see,
+   * resolved once per request by the auth layer's data-scope resolver. Absent: not limited (every partner).
+   */
+  scopedPartnerIds?: readonly string[];
   tokenId?: string;
   requestId?: string;
   kind: 'user' | 'partner' | 'api_key' | 'system';
@@ -57,14 +62,15 @@ export function requireScope(actor: Actor, ...anyOf: string[]): void {
 
 /**
  * The one confinement rule: the partners a partner credential may see (its own, plus its descendants for a
- * `subtree` credential); undefined for tenant users, who are not confined.
+ * `subtree` credential), or those of a tenant user's data scope; undefined for tenant users without one, who are
+ * not confined.
  */
 export function visiblePartnerIds(actor: Actor): readonly string[] | undefined {
-  if (!actor.partnerId) return undefined;
+  if (!actor.partnerId) return actor.scopedPartnerIds;
   return actor.partnerScope === 'subtree' && actor.partnerIds?.length ? actor.partnerIds : [actor.partnerId];
 }
 
-/** May this actor see this partner's data? (tenant users: always) */
+/** May this actor see this partner's data? (tenant users without a data scope: always) */
 export function canSeePartner(actor: Actor, partnerId: string | null | undefined): boolean {
   const ids = visiblePartnerIds(actor);
   return !ids || (!!partnerId && ids.includes(partnerId));
@@ -82,11 +88,15 @@ export function partnerSql(actor: Actor, expr: SQL): SQL {
   return ids ? sql` and ${expr} = any(${`{${ids.join(',')}}`}::uuid[])` : sql``;
 }
 
-/** Partner users are confined to their own partner (and its descendants for subtree credentials); tenant users pass. */
+/**
+ * Partner users are confined to their own partner (and its descendants for subtree credentials), tenant users with a
+ * data scope to its partners; other tenant users pass.
+ */
 export function requireOwnPartner(actor: Actor, partnerId: string, resource = 'partner'): void {
   if (!canSeePartner(actor, partnerId)) {
-    // 404, not 403: a partner user must not learn that another partner's record exists.
-    throw new DomainError('NOT_FOUND', `${resource} '${partnerId}' was not found`);
+    // 404, not 403: a partner user must not learn that another partner's record exists. The message names no id:
+    // the caller may have sent a code or another record's id, and must not learn the partner's id from it.
+    throw new DomainError('NOT_FOUND', `${resource} was not found`);
   }
 }
 

@@ -29,7 +29,16 @@ export interface AuthOptions {
   maxLifetimeSeconds?: number;
   /** how long a verified token is reused without checking its tenant and partner again, seconds; default 60 */
   cacheTtlSeconds?: number;
+  /** a tenant credential's data scope (see DataScopeResolver); none: tenant users see every partner */
+  dataScope?: DataScopeResolver;
 }
+
+/**
+ * The partners a tenant credential (no `partner` claim) may see, or undefined when it is not limited. Registered
+ * by the composition root (the organisation module's staff data scopes: platform never imports a module); called
+ * once per request, after the credential is verified, into `actor.scopedPartnerIds`.
+ */
+export type DataScopeResolver = (actor: Omit<Actor, 'requestId'>) => Promise<readonly string[] | undefined>;
 
 /** What a credential is checked against: its tenant exists, its partner is a partner of that tenant. */
 export interface IdentityLookups {
@@ -157,6 +166,10 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
         // other credentials (API keys) are checked against the tenant directory too
         if (!(await opts.identity.tenantExists(actor.tenantId))) throw unknownTenant();
       } else actor = await verifier.verify(token);
+      if (opts.dataScope && !actor.partnerId && actor.kind !== 'system') {
+        const scoped = await opts.dataScope(actor);
+        if (scoped) actor = { ...actor, scopedPartnerIds: scoped };
+      }
       request.actor = { ...actor, requestId: request.id };
     } catch (e) {
       if (e instanceof DomainError) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyticsServices } from '../../src/modules/analytics/index.js';
 import { systemActor } from '../../src/platform/actor.js';
 import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
+import { assignOwner, createStaff, createUnit } from '../helpers/organisation.js';
 import { makePartners } from '../helpers/evaluation.js';
 import { importCsv, seedCatalog } from '../helpers/target.js';
 
@@ -302,9 +303,9 @@ describe('roll-up over the territory tree', () => {
     expect(coll.data.data.find((r: any) => r.code === 'CN')).toMatchObject({ partners: 6, actual: '300' });
     const csv = await admin.get('/v1/analytics/rollup?period=2026-Q1', { accept: 'text/csv' });
     expect(csv.body.split('\r\n')[1]).toBe(`${tr.get('CN')},CN,CN,,0,6,0,370.5,500,74.1`);
-    const bad = await admin.get('/v1/analytics/rollup?period=2026-Q1&tree=org_unit');
+    const bad = await admin.get('/v1/analytics/rollup?period=2026-Q1&tree=product');
     expect(bad.statusCode).toBe(400);
-    expect(bad.data.errors).toEqual([{ path: 'tree', message: 'must be one of: territory' }]);
+    expect(bad.data.errors).toEqual([{ path: 'tree', message: 'must be one of: territory, org_unit, account_manager' }]);
     const g = await admin.gql(`{
       analyticsRollup(period: "2026-Q1") { data { code actual target achievementPct } unassigned { actual } }
       salesTrends(from: "2026-01", to: "2026-01", by: territory) { data { group { key name } amount changePct } }
@@ -324,5 +325,38 @@ describe('roll-up over the territory tree', () => {
     ]);
     const gBad = await admin.gql(`{ salesTrends(from: "2026-02", to: "2026-01") { by } }`);
     expect(gBad.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('roll-up over the organisation (org units and account managers, from dated ownership)', () => {
+  it('each unit is exactly the sum of the partners it and its descendants own on the period end; managers their portfolios', async () => {
+    // HQ > {EAST > EAST-SH, SOUTH}; AM-SH manages the two Shanghai partners; P-ZJ is owned by EAST without a manager;
+    // P-GD by SOUTH until 2026-03-31 (exclusive end), then moved: at the Q1 end it is still SOUTH's
+    await createUnit(admin, 'HQ', 'region');
+    await createUnit(admin, 'EAST', 'region', 'HQ');
+    await createUnit(admin, 'EAST-SH', 'team', 'EAST');
+    await createUnit(admin, 'SOUTH', 'region', 'HQ');
+    await createStaff(admin, 'AM-SH', 'account_manager', 'EAST-SH');
+    await assignOwner(admin, 'P-SH1', 'EAST-SH', 'AM-SH');
+    await assignOwner(admin, 'P-SH2', 'EAST-SH', 'AM-SH');
+    await assignOwner(admin, 'P-ZJ', 'EAST', null);
+    await assignOwner(admin, 'P-GD', 'SOUTH', null);
+    await assignOwner(admin, 'P-GD', 'EAST', null, '2026-04-01');
+    const res = await admin.get('/v1/analytics/rollup?period=2026-Q1&tree=org_unit');
+    expect(res.statusCode, res.body).toBe(200);
+    // Q1 sell-through: SH1 150, SH2 50.5, ZJ 100, GD 70, NONE 10; targets SH1 300, ZJ 200
+    expect(res.data.data.map((r: any) => [r.code, r.depth, r.partners, r.ownActual, r.actual, r.target])).toEqual([
+      ['HQ', 0, 4, '0', '370.5', '500'],
+      ['EAST', 1, 3, '100', '300.5', '500'],
+      ['SOUTH', 1, 1, '70', '70', null],
+      ['EAST-SH', 2, 2, '200.5', '200.5', '300'],
+    ]);
+    expect(res.data.unassigned).toMatchObject({ partners: 1, actual: '10' });
+    // in Q2 P-GD counts under EAST (its ownership moved on 2026-04-01)
+    const q2 = await admin.get('/v1/analytics/rollup?period=2026-Q2&tree=org_unit');
+    expect(q2.data.data.find((r: any) => r.code === 'EAST').partners).toBe(4);
+    const am = await admin.get('/v1/analytics/rollup?period=2026-Q1&tree=account_manager');
+    expect(am.data.data.map((r: any) => [r.code, r.partners, r.actual, r.target])).toEqual([['AM-SH', 2, '200.5', '300']]);
+    expect(am.data.unassigned).toMatchObject({ partners: 3, actual: '180' });
   });
 });

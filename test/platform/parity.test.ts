@@ -286,6 +286,31 @@ const cases: Case[] = [
     cleared: ['description'],
     omit: ['secretHint', 'secrets'],
   },
+  {
+    name: 'org units',
+    make: async () => {
+      const root = uniq('OU-ROOT-');
+      await ok(admin.post('/v1/organisation/units', { code: root, name: 'Root', kind: 'region' }));
+      return (await ok(admin.post('/v1/organisation/units', { code: uniq('OU-'), name: 'Unit', kind: 'team', parent: root }))).id;
+    },
+    rest: (id, b) => ok(admin.patch(`/v1/organisation/units/${id}`, b)),
+    mutation: 'mutation($id: ID!, $input: OrgUnitUpdateInput!) { updateOrgUnit(id: $id, input: $input) { id } }',
+    read: (id) => ok(admin.get(`/v1/organisation/units/${id}`)),
+    update: { name: 'Renamed unit', kind: 'region', parent: null },
+    cleared: ['parentId'],
+    omit: ['code'],
+  },
+  {
+    name: 'staff members',
+    make: async () =>
+      (await ok(admin.post('/v1/organisation/staff', { code: uniq('SM-'), name: 'Staff', email: 'a@example.com', post: 'sales_rep', subjects: ['x'] }))).id,
+    rest: (id, b) => ok(admin.patch(`/v1/organisation/staff/${id}`, b)),
+    mutation: 'mutation($id: ID!, $input: StaffMemberUpdateInput!) { updateStaffMember(id: $id, input: $input) { id } }',
+    read: (id) => ok(admin.get(`/v1/organisation/staff/${id}`)),
+    update: { name: 'Renamed staff', email: null, post: 'account_manager', dataScope: 'portfolio', subjects: ['y', 'z'] },
+    cleared: ['email'],
+    omit: ['code'],
+  },
 ];
 
 describe('REST and GraphQL updates store the same result', () => {

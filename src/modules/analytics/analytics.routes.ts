@@ -106,7 +106,7 @@ export async function analyticsRoutes(app: FastifyInstance, { analytics }: Analy
         tags,
         operationId: 'getAnalyticsRollup',
         summary:
-          'Actual, partner-level target and achievement of a period rolled up a tree (territory; org units once wired), each partner counted once per node; JSON or CSV',
+          'Actual, partner-level target and achievement of a period rolled up a tree (territory, org units, account managers), each partner counted once per node; JSON or CSV',
         querystring: RollupQuery,
         response: { 200: csvOr(Rollup), ...problems(400, 401, 403) },
       },

@@ -121,7 +121,13 @@ export const Forecast = z
 export type Forecast = z.infer<typeof Forecast>;
 
 export const RollupQuery = z.object({
-  tree: z.string().trim().min(1).max(32).default('territory').describe('the grouping tree: territory (org_unit, account_manager once wired)'),
+  tree: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .default('territory')
+    .describe('the grouping tree: territory (home territories), org_unit or account_manager (ownership on the last day of the period)'),
   period: PeriodLabel,
   metric: z.enum(['sales_amount', 'quantity', 'collection_amount']).default('sales_amount'),
   format: Format,

@@ -1,7 +1,7 @@
 /**
  * The analytics module's contract. Analytics only reads (other modules' contracts); nothing imports it. What it
- * takes from outside is a grouping tree to roll up in: the composition root passes extra trees (org units, account
- * managers from the organisation module) to `createAnalyticsServices`, next to the built-in territory tree.
+ * takes from outside is a grouping tree to roll up in: built in are the territory tree and the organisation module's
+ * org units and account managers (org-trees.ts); `createAnalyticsServices` takes more.
  */
 import type { SQL } from 'drizzle-orm';
 

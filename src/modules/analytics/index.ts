@@ -9,20 +9,22 @@ import { analyticsResolvers } from './analytics.resolvers.js';
 import { analyticsSdl } from './analytics.sdl.js';
 import { AnalyticsService, territoryTree } from './analytics.service.js';
 import type { GroupingTree } from './contract.js';
+import { accountManagerTree, orgUnitTree } from './org-trees.js';
 
 export interface AnalyticsServices {
   analytics: AnalyticsService;
 }
 
 /**
- * `periods`: the tenant's period labels (the target module's TargetService). `trees`: grouping trees besides the
- * built-in `territory` (the organisation module's org units and account managers, wired by the composition root).
+ * `periods`: the tenant's period labels (the target module's TargetService). Built-in trees: `territory` (partners'
+ * home territories), `org_unit` and `account_manager` (the organisation module's ownership on the date); `trees`
+ * adds or replaces trees (tests plug in crafted ones).
  */
 export function createAnalyticsServices(
   store: Store,
   deps: { periods: { period(actor: Actor, label: string): Promise<Period> }; trees?: Record<string, GroupingTree> },
 ): AnalyticsServices {
-  const trees = { territory: territoryTree, ...deps.trees };
+  const trees = { territory: territoryTree, org_unit: orgUnitTree, account_manager: accountManagerTree, ...deps.trees };
   return { analytics: new AnalyticsService(store, (actor, label) => deps.periods.period(actor, label), trees) };
 }
 

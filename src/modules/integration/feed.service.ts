@@ -7,9 +7,13 @@ import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { AuditQuery, EventFeedQuery, type AuditEntry, type Event } from './integration.schemas.js';
 
-/** Audit trail and event feed are tenant-wide: partner users never read them. */
+/**
+ * Audit trail, event feed, API keys and webhooks are tenant-wide: partner users never use them, nor tenant users whose
+ * staff data scope limits them to some partners (the feeds cannot be confined, and a new API key would escape the scope).
+ */
 export function requireTenantUser(actor: Actor): void {
   if (actor.partnerId) throw new DomainError('FORBIDDEN', 'Partner users cannot read tenant-wide integration data');
+  if (actor.scopedPartnerIds) throw new DomainError('FORBIDDEN', "Credentials limited to a staff member's data scope cannot use tenant-wide integration data");
 }
 
 type EventRow = typeof events.$inferSelect;

@@ -167,6 +167,7 @@ export class PartnerService {
     const patch = parseInput(PartnerUpdate, input);
     return this.store.write(actor, async (w) => {
       const before = await this.lockRow(w, id);
+      requireOwnPartner(actor, before.id); // a staff data scope confines tenant-side writes too (404)
       if (opts.ifMatch !== undefined && opts.ifMatch !== before.version) {
         throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the partner is at version ${before.version}`, {
           extra: { currentVersion: before.version },
@@ -214,6 +215,7 @@ export class PartnerService {
   async transition(actor: Actor, id: string, action: PartnerAction, reason?: string | null): Promise<Partner> {
     requireTenantUser(actor, 'partners:write');
     const input = parseInput(TransitionInput, { action, reason: reason ?? undefined });
+    requireOwnPartner(actor, id); // a staff data scope confines tenant-side writes too (404)
     return this.store.write(actor, (w) => this.transitionInWork(w, id, input.action, input.reason ?? null));
   }
 

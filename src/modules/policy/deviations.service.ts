@@ -4,6 +4,7 @@ import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
   type Actor,
   decodeUuidCursor,
+  dec,
   iso,
   type Page,
   partnerCondition,
@@ -12,9 +13,10 @@ import {
   requireTenantUser,
   toPage,
 } from '../../platform/kernel/index.js';
-import type { Store } from '../../platform/store.js';
+import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql, productsByRef } from '../onboarding/contract.js';
+import type { ApprovalsPort } from '../organisation/contract.js';
 import { loadPartner, POLICY_EVENTS, productCodeOf } from './policy.common.js';
 import type { PriceResolutionService } from './price-resolution.service.js';
 import { deviationKind } from './policy.rules.js';
@@ -45,6 +47,7 @@ export class DeviationService {
   constructor(
     private readonly store: Store,
     private readonly prices: PriceResolutionService,
+    private readonly approvals?: ApprovalsPort,
   ) {}
 
   /**
@@ -96,6 +99,8 @@ export class DeviationService {
         .returning();
       const d = toDeviation(row!, product.code);
       w.audit({ resourceType: 'price_deviation', resourceId: d.id, action: 'create', before: null, after: d });
+      // approval authority: with a price_deviation policy, a big enough deviation needs its chain of approvers
+      await this.approvals?.request(w, actor, { kind: 'price_deviation', ref: d.id, partnerId: partner.id, pct: deviationPct(data.price, kind, resolved) });
       return d;
     });
   }
@@ -136,7 +141,11 @@ export class DeviationService {
     );
   }
 
-  /** pending -> approved | rejected, by a tenant user. */
+  /**
+   * pending -> approved | rejected, by a tenant user. When the deviation has an open approval request (a
+   * price_deviation policy required steps), the call decides its current step as the caller (whose staff post must
+   * match it); the deviation is settled when the last step approves or any step rejects. Otherwise one step, as before.
+   */
   async decide(actor: Actor, id: string, decision: 'approved' | 'rejected', input: unknown = {}): Promise<Deviation> {
     requireTenantUser(actor, 'policy:write');
     const data = parseInput(DeviationDecision, input ?? {});
@@ -147,30 +156,64 @@ export class DeviationService {
         .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)))
         .for('update');
       if (!before) throw notFound('deviation', id);
+      requireOwnPartner(actor, before.partnerId, 'deviation');
       if (before.status !== 'pending') throw new DomainError('ILLEGAL_TRANSITION', `The deviation request is already ${before.status}`);
+      const open = this.approvals && (await this.approvals.openRequestFor(w, 'price_deviation', id));
+      if (open) await this.approvals!.decideIn(w, actor, open, decision, data.note);
+      else await this.applyOutcome(w, id, decision, data.note ?? null);
       const [row] = await w.tx
-        .update(priceDeviations)
-        .set({
-          status: decision,
-          decidedBy: actor.subject,
-          decidedAt: new Date(),
-          decisionNote: data.note ?? null,
-          version: sql`${priceDeviations.version} + 1`,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)))
-        .returning();
+        .select()
+        .from(priceDeviations)
+        .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)));
       const p = (await productsByRef(w.tx, w.tenantId, [row!.productId])).get(row!.productId);
-      const d = toDeviation(row!, p?.code ?? '');
-      w.audit({
-        resourceType: 'price_deviation',
-        resourceId: id,
-        action: decision === 'approved' ? 'approve' : 'reject',
-        before: toDeviation(before, d.productCode),
-        after: d,
-      });
-      w.emit({ type: POLICY_EVENTS.deviationDecided, resourceType: 'price_deviation', resourceId: id, payload: { deviation: d } });
-      return d;
+      return toDeviation(row!, p?.code ?? '');
     });
   }
+
+  /** Settles a pending deviation (the one-step decision, or the approval engine's final outcome), audited. */
+  async applyOutcome(w: Work, id: string, decision: 'approved' | 'rejected', note: string | null): Promise<void> {
+    const [before] = await w.tx
+      .select()
+      .from(priceDeviations)
+      .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)))
+      .for('update');
+    if (!before || before.status !== 'pending') return;
+    const [row] = await w.tx
+      .update(priceDeviations)
+      .set({
+        status: decision,
+        decidedBy: w.actor.subject,
+        decidedAt: new Date(),
+        decisionNote: note,
+        version: sql`${priceDeviations.version} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(priceDeviations.tenantId, w.tenantId), eq(priceDeviations.id, id)))
+      .returning();
+    const p = (await productsByRef(w.tx, w.tenantId, [row!.productId])).get(row!.productId);
+    const d = toDeviation(row!, p?.code ?? '');
+    w.audit({
+      resourceType: 'price_deviation',
+      resourceId: id,
+      action: decision === 'approved' ? 'approve' : 'reject',
+      before: toDeviation(before, d.productCode),
+      after: d,
+    });
+    w.emit({ type: POLICY_EVENTS.deviationDecided, resourceType: 'price_deviation', resourceId: id, payload: { deviation: d } });
+  }
+}
+
+/**
+ * How far a deviation departs from the bound it crosses, in percent of that bound: below the minimum resale price
+ * (min - price) / min, above the suggested retail price (price - retail) / retail; 4 decimals, rounded up (away
+ * from zero) so that any departure above a threshold counts as above it.
+ */
+function deviationPct(
+  price: string,
+  kind: 'below_min_resale' | 'above_list',
+  r: { minResalePrice: string | null; suggestedRetailPrice: string | null },
+): string {
+  const bound = kind === 'below_min_resale' ? r.minResalePrice! : r.suggestedRetailPrice!;
+  const diff = kind === 'below_min_resale' ? dec(bound).minus(price) : dec(price).minus(bound);
+  return diff.div(bound).times(100).toDecimalPlaces(4, 0).toFixed(4);
 }

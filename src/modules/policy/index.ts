@@ -5,6 +5,7 @@ import { extendGraphql } from '../../platform/graphql.js';
 import { invalid } from '../../platform/errors.js';
 import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
+import type { ApprovalsPort } from '../organisation/contract.js';
 import { DeviationService } from './deviations.service.js';
 import { policyResolvers } from './policy.resolvers.js';
 import { policyRoutes } from './policy.routes.js';
@@ -25,15 +26,18 @@ export interface PolicyServices {
   violations: ViolationService;
 }
 
-export function createPolicyServices(store: Store): PolicyServices {
+/** deps.approvals: the approval engine (organisation's contract); without it deviations keep one-step decisions. */
+export function createPolicyServices(store: Store, deps: { approvals?: ApprovalsPort } = {}): PolicyServices {
   const resolution = new PriceResolutionService(store);
   const services: PolicyServices = {
     prices: new PricePolicyService(store),
     resolution,
-    deviations: new DeviationService(store, resolution),
+    deviations: new DeviationService(store, resolution, deps.approvals),
     terms: new TermsService(store),
     violations: new ViolationService(store, resolution),
   };
+  // a multi-step approval of a deviation, once decided, settles the deviation in the deciding transaction
+  deps.approvals?.onDecided('price_deviation', (w, o) => services.deviations.applyOutcome(w, o.ref, o.outcome, o.note));
   importsOf(store).register('policy.price-observations', (actor) => services.violations.importSpec(actor));
   importsOf(store).register('policy.price-lines', (actor, params) => {
     if (!params.versionId) throw invalid('versionId', 'the price-list import needs the draft version it fills');

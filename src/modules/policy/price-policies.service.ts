@@ -1,10 +1,10 @@
-import { and, asc, eq, gt, inArray, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max, sql, type Column, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeUuidCursor, requireTenantUser, rowsFrom, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeUuidCursor, requireTenantUser, rowsFrom, toPage, visiblePartnerIds, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql, productsByRef } from '../onboarding/contract.js';
@@ -41,6 +41,19 @@ export const PriceImportRow = z
   .pipe(PriceLineInput);
 
 /** Price policies and their versions (the aggregate): policies, draft versions and their lines, publication, retirement. */
+/**
+ * A partner-scoped policy is confined like that partner's data: a tenant credential limited to a staff data scope
+ * (actor.scopedPartnerIds) reads only the policies of its partners and the non-partner ones. Undefined: not limited.
+ */
+function policyVisible(actor: Actor, policyId?: Column): SQL | undefined {
+  const ids = visiblePartnerIds(actor);
+  if (!ids) return undefined;
+  const arr = `{${ids.join(',')}}`;
+  if (!policyId) return sql`(${pricePolicies.scopeKind} <> 'partner' or ${pricePolicies.scopeValue} = any(${arr}::text[]))`;
+  return sql`exists (select 1 from ${pricePolicies} pp where pp.tenant_id = ${actor.tenantId} and pp.id = ${policyId}
+                       and (pp.scope_kind <> 'partner' or pp.scope_value = any(${arr}::text[])))`;
+}
+
 export class PricePolicyService {
   constructor(private readonly store: Store) {}
 
@@ -87,7 +100,7 @@ export class PricePolicyService {
     const [row] = await this.db
       .select()
       .from(pricePolicies)
-      .where(and(eq(pricePolicies.tenantId, actor.tenantId), eq(pricePolicies.id, id)));
+      .where(and(eq(pricePolicies.tenantId, actor.tenantId), eq(pricePolicies.id, id), policyVisible(actor)));
     if (!row) throw notFound('price policy', id);
     return toPolicy(row);
   }
@@ -102,7 +115,7 @@ export class PricePolicyService {
   async listPolicies(actor: Actor, input: { limit: number; cursor?: string | undefined; scopeKind?: string | undefined }): Promise<Page<PricePolicy>> {
     requireTenantUser(actor, 'policy:read');
     const after = decodeUuidCursor(input.cursor);
-    const conds: (SQL | undefined)[] = [eq(pricePolicies.tenantId, actor.tenantId)];
+    const conds: (SQL | undefined)[] = [eq(pricePolicies.tenantId, actor.tenantId), policyVisible(actor)];
     if (input.scopeKind) conds.push(eq(pricePolicies.scopeKind, input.scopeKind as PricePolicyRow['scopeKind']));
     if (after) conds.push(gt(pricePolicies.id, after));
     const rows = await this.db
@@ -161,7 +174,7 @@ export class PricePolicyService {
     const rows = await this.db
       .select()
       .from(priceVersions)
-      .where(and(eq(priceVersions.tenantId, actor.tenantId), inArray(priceVersions.policyId, unique)))
+      .where(and(eq(priceVersions.tenantId, actor.tenantId), inArray(priceVersions.policyId, unique), policyVisible(actor, priceVersions.policyId)))
       .orderBy(asc(priceVersions.number));
     const counts = await this.lineCounts(
       this.db,
@@ -178,7 +191,7 @@ export class PricePolicyService {
     const [row] = await this.db
       .select()
       .from(priceVersions)
-      .where(and(eq(priceVersions.tenantId, actor.tenantId), eq(priceVersions.id, id)));
+      .where(and(eq(priceVersions.tenantId, actor.tenantId), eq(priceVersions.id, id), policyVisible(actor, priceVersions.policyId)));
     if (!row) throw notFound('price version', id);
     const counts = await this.lineCounts(this.db, actor.tenantId, [id]);
     return toVersion(row, counts.get(id) ?? 0);
@@ -291,7 +304,7 @@ export class PricePolicyService {
     const [v] = await this.db
       .select({ id: priceVersions.id })
       .from(priceVersions)
-      .where(and(eq(priceVersions.tenantId, actor.tenantId), eq(priceVersions.id, versionId)));
+      .where(and(eq(priceVersions.tenantId, actor.tenantId), eq(priceVersions.id, versionId), policyVisible(actor, priceVersions.policyId)));
     if (!v) throw notFound('price version', versionId);
     const after = decodeUuidCursor(input.cursor);
     const rows = await this.db

@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db.js';
+import { rowsOf, today, type Actor } from '../../platform/kernel/index.js';
+
+/**
+ * Resolved data scopes per (tenant, subject), kept `ttlMs` (default 10 s) so that a credential's repeat requests cost
+ * no statement. Organisation writes in this process clear their tenant's entries at commit; another instance sees a
+ * change of staff or ownership within ttlMs.
+ */
+export class DataScopeCache {
+  private readonly entries = new Map<string, { ids: readonly string[] | undefined; exp: number }>();
+  constructor(private readonly ttlMs = 10_000) {}
+
+  async resolve(db: Db, actor: Pick<Actor, 'tenantId' | 'subject' | 'kind' | 'tokenId'>): Promise<readonly string[] | undefined> {
+    const key = `${actor.tenantId}\u0000${actor.subject}\u0000${actor.kind === 'api_key' ? (actor.tokenId ?? '') : ''}`;
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.exp > now) return hit.ids;
+    const ids = await dataScopeOf(db, actor);
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(key, { ids, exp: now + this.ttlMs });
+    return ids;
+  }
+
+  clearTenant(tenantId: string): void {
+    for (const k of this.entries.keys()) if (k.startsWith(`${tenantId}\u0000`)) this.entries.delete(k);
+  }
+}
+
+/**
+ * A tenant credential's data scope: the partners the staff member it signs in as may see, or undefined when it is
+ * not limited (no linked staff member, or one with data scope `all`). `org_subtree`: partners currently owned by
+ * an org unit in the member's unit and below (none without a unit); `portfolio`: partners the member currently owns
+ * as account manager. One statement per request (the auth hook calls it once).
+ */
+export async function dataScopeOf(db: Db, actor: Pick<Actor, 'tenantId' | 'subject' | 'kind' | 'tokenId'>): Promise<readonly string[] | undefined> {
+  const subjects = [actor.subject, ...(actor.kind === 'api_key' && actor.tokenId ? [actor.tokenId] : [])];
+  const day = today();
+  const [row] = await rowsOf<{ data_scope: string; ids: string[] }>(
+    db,
+    sql`with recursive st as (
+          select id, org_unit_id, data_scope from staff_members
+           where tenant_id = ${actor.tenantId} and active and subjects && ${`{${subjects.map((s) => JSON.stringify(s)).join(',')}}`}::text[]
+           order by (data_scope = 'all') desc, id limit 1),
+        sub(id) as (
+          select org_unit_id from st where data_scope = 'org_subtree' and org_unit_id is not null
+          union select u.id from org_units u join sub on u.tenant_id = ${actor.tenantId} and u.parent_id = sub.id)
+        select st.data_scope,
+               coalesce((select array_agg(distinct o.partner_id::text) from partner_ownership o
+                          where o.tenant_id = ${actor.tenantId} and o.valid_from <= ${day}::date and (o.valid_to is null or o.valid_to > ${day}::date)
+                            and ((st.data_scope = 'portfolio' and o.account_manager_id = st.id)
+                              or (st.data_scope = 'org_subtree' and o.org_unit_id in (select id from sub)))), '{}'::text[]) as ids
+          from st`,
+  );
+  if (!row || row.data_scope === 'all') return undefined;
+  return row.ids;
+}
