@@ -193,6 +193,11 @@ export type AllocationRecipient = {
   weight?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
+export type AnalyticsStream =
+  | 'collection'
+  | 'sell_in'
+  | 'sell_through';
+
 export type ApiKey = {
   __typename?: 'ApiKey';
   createdAt: Scalars['DateTime']['output'];
@@ -323,12 +328,118 @@ export type ApprovalAgreementInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+export type ApprovalKind =
+  | 'claim'
+  | 'credit_override'
+  | 'fund_request'
+  | 'order_override'
+  | 'price_deviation'
+  | 'statement'
+  | 'tier_change';
+
+export type ApprovalMeasure =
+  | 'amount'
+  | 'pct';
+
+/** The approval policy of a kind (审批权限): a chain of steps, each by a post above a threshold */
+export type ApprovalPolicy = {
+  __typename?: 'ApprovalPolicy';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: ApprovalKind;
+  measure: ApprovalMeasure;
+  note?: Maybe<Scalars['String']['output']>;
+  steps: Array<ApprovalStepRule>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ApprovalPolicyInput = {
+  measure: ApprovalMeasure;
+  note?: InputMaybe<Scalars['String']['input']>;
+  steps: Array<ApprovalStepRuleInput>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ApprovalRequest = {
+  __typename?: 'ApprovalRequest';
+  amount?: Maybe<Scalars['Decimal']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  currentPost?: Maybe<StaffPost>;
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  kind: ApprovalKind;
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  pct?: Maybe<Scalars['Decimal']['output']>;
+  ref: Scalars['String']['output'];
+  requestedBy: Scalars['String']['output'];
+  status: ApprovalStatus;
+  steps: Array<ApprovalStep>;
+  version: Scalars['Int']['output'];
+};
+
+export type ApprovalRequestConnection = {
+  __typename?: 'ApprovalRequestConnection';
+  edges: Array<ApprovalRequestEdge>;
+  nodes: Array<ApprovalRequest>;
+  pageInfo: PageInfo;
+};
+
+export type ApprovalRequestEdge = {
+  __typename?: 'ApprovalRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: ApprovalRequest;
+};
+
+export type ApprovalRequestInput = {
+  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  kind: ApprovalKind;
+  partner?: InputMaybe<Scalars['String']['input']>;
+  pct?: InputMaybe<Scalars['Decimal']['input']>;
+  ref: Scalars['String']['input'];
+};
+
 export type ApprovalResult = {
   __typename?: 'ApprovalResult';
   agreement: Agreement;
   application: Application;
   partner: Partner;
 };
+
+export type ApprovalStatus =
+  | 'approved'
+  | 'pending'
+  | 'rejected';
+
+export type ApprovalStep = {
+  __typename?: 'ApprovalStep';
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<Scalars['ID']['output']>;
+  decidedBySubject?: Maybe<Scalars['String']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  post: StaffPost;
+  seq: Scalars['Int']['output'];
+  status: ApprovalStepStatus;
+};
+
+export type ApprovalStepRule = {
+  __typename?: 'ApprovalStepRule';
+  inclusive: Scalars['Boolean']['output'];
+  over?: Maybe<Scalars['Decimal']['output']>;
+  post: StaffPost;
+};
+
+export type ApprovalStepRuleInput = {
+  inclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  over?: InputMaybe<Scalars['Decimal']['input']>;
+  post: StaffPost;
+};
+
+export type ApprovalStepStatus =
+  | 'approved'
+  | 'pending'
+  | 'rejected'
+  | 'skipped';
 
 export type AuditEntry = {
   __typename?: 'AuditEntry';
@@ -592,6 +703,11 @@ export type CrossRegionStatus =
   | 'approved'
   | 'pending'
   | 'rejected';
+
+export type DataScope =
+  | 'all'
+  | 'org_subtree'
+  | 'portfolio';
 
 export type DecomposeInto =
   | 'months'
@@ -858,6 +974,21 @@ export type EventFeed = {
   events: Array<Event>;
   /** pass as after in the next poll (the cursor you sent when nothing is new) */
   nextCursor: Scalars['String']['output'];
+};
+
+export type ForecastMethod = {
+  __typename?: 'ForecastMethod';
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  seasonYears: Scalars['Int']['output'];
+  window: Scalars['Int']['output'];
+};
+
+export type ForecastMonth = {
+  __typename?: 'ForecastMonth';
+  month: Scalars['String']['output'];
+  runRate: Scalars['Decimal']['output'];
+  seasonal: Scalars['Decimal']['output'];
 };
 
 export type GradeBand = {
@@ -1194,6 +1325,12 @@ export type Me = {
   tenantId: Scalars['String']['output'];
 };
 
+export type MonthAmount = {
+  __typename?: 'MonthAmount';
+  amount: Scalars['Decimal']['output'];
+  month: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   acceptEvaluationAction: EvaluationAction;
@@ -1202,25 +1339,31 @@ export type Mutation = {
   addIncentiveManualLine: IncentiveStatementLine;
   allocateTarget: TargetSplit;
   approveApplication: ApprovalResult;
+  approveApprovalStep: ApprovalRequest;
   approveCrossRegionRequest: CrossRegionRequest;
   approveIncentiveStatement: IncentiveStatement;
   approvePriceDeviation: PriceDeviation;
+  assignPartnerOwnership: PartnerOwnership;
+  bulkAssignPartnerOwnership: OwnershipBulkResult;
   /** evaluates the early-warning rules now (default period: the quarter of asOf, default asOf: today) */
   checkEarlyWarnings: WarningCheckResult;
   closeIncentiveProgram: IncentiveProgram;
   createAgreement: Agreement;
   createApiKey: ApiKeyCreated;
   createApplication: Application;
+  createApprovalRequest: ApprovalRequest;
   createChannelTerms: ChannelTerms;
   createChecklistItemKind: ChecklistItemKind;
   createCrossRegionRequest: CrossRegionRequest;
   createIncentiveProgram: IncentiveProgram;
+  createOrgUnit: OrgUnit;
   createPartner: Partner;
   createPricePolicy: PricePolicy;
   createPriceVersion: PriceVersion;
   createProduct: Product;
   createProductLine: ProductLine;
   createScorecardTemplate: ScorecardTemplate;
+  createStaffMember: StaffMember;
   createTarget: Target;
   createTerritory: Territory;
   createWebhookEndpoint: WebhookEndpointWithSecret;
@@ -1236,12 +1379,14 @@ export type Mutation = {
   pingWebhookEndpoint: WebhookPingResult;
   publishChannelTerms: ChannelTerms;
   publishPriceVersion: PriceVersion;
+  putApprovalPolicy: ApprovalPolicy;
   recordApplicationChecks: ApplicationAssessment;
   recordApplicationScores: ApplicationAssessment;
   recordPriceObservation: PriceObservation;
   recordRebateEntry: RebateEntryResult;
   redeliverWebhook: WebhookDelivery;
   rejectApplication: Application;
+  rejectApprovalStep: ApprovalRequest;
   rejectCrossRegionRequest: CrossRegionRequest;
   rejectPriceDeviation: PriceDeviation;
   renewAgreement: Agreement;
@@ -1269,6 +1414,7 @@ export type Mutation = {
   updateApplication: Application;
   updateChannelTerms: ChannelTerms;
   updateIncentiveProgram: IncentiveProgram;
+  updateOrgUnit: OrgUnit;
   /** version: the version you read; a stale one fails with VERSION_CONFLICT */
   updatePartner: Partner;
   updatePriceVersion: PriceVersion;
@@ -1276,6 +1422,7 @@ export type Mutation = {
   updateProductLine: ProductLine;
   /** version: the template version you read; a stale one fails with VERSION_CONFLICT */
   updateScorecardTemplate: ScorecardTemplate;
+  updateStaffMember: StaffMember;
   /** version: the version you read; a stale one fails with VERSION_CONFLICT */
   updateTarget: Target;
   updateTargetSettings: TargetSettings;
@@ -1319,6 +1466,12 @@ export type MutationApproveApplicationArgs = {
 };
 
 
+export type MutationApproveApprovalStepArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationApproveCrossRegionRequestArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -1334,6 +1487,16 @@ export type MutationApproveIncentiveStatementArgs = {
 export type MutationApprovePriceDeviationArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAssignPartnerOwnershipArgs = {
+  input: OwnershipAssignInput;
+};
+
+
+export type MutationBulkAssignPartnerOwnershipArgs = {
+  items: Array<OwnershipAssignInput>;
 };
 
 
@@ -1364,6 +1527,11 @@ export type MutationCreateApplicationArgs = {
 };
 
 
+export type MutationCreateApprovalRequestArgs = {
+  input: ApprovalRequestInput;
+};
+
+
 export type MutationCreateChannelTermsArgs = {
   input: ChannelTermsInput;
 };
@@ -1383,6 +1551,11 @@ export type MutationCreateCrossRegionRequestArgs = {
 
 export type MutationCreateIncentiveProgramArgs = {
   input: CreateIncentiveProgramInput;
+};
+
+
+export type MutationCreateOrgUnitArgs = {
+  input: OrgUnitInput;
 };
 
 
@@ -1414,6 +1587,11 @@ export type MutationCreateProductLineArgs = {
 
 export type MutationCreateScorecardTemplateArgs = {
   input: CreateScorecardTemplateInput;
+};
+
+
+export type MutationCreateStaffMemberArgs = {
+  input: StaffMemberInput;
 };
 
 
@@ -1489,6 +1667,12 @@ export type MutationPublishPriceVersionArgs = {
 };
 
 
+export type MutationPutApprovalPolicyArgs = {
+  input: ApprovalPolicyInput;
+  kind: ApprovalKind;
+};
+
+
 export type MutationRecordApplicationChecksArgs = {
   id: Scalars['ID']['input'];
   items: Array<CheckItemInput>;
@@ -1523,6 +1707,12 @@ export type MutationRedeliverWebhookArgs = {
 export type MutationRejectApplicationArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+export type MutationRejectApprovalStepArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1661,6 +1851,12 @@ export type MutationUpdateIncentiveProgramArgs = {
 };
 
 
+export type MutationUpdateOrgUnitArgs = {
+  id: Scalars['ID']['input'];
+  input: OrgUnitUpdateInput;
+};
+
+
 export type MutationUpdatePartnerArgs = {
   id: Scalars['ID']['input'];
   input: UpdatePartnerInput;
@@ -1692,6 +1888,12 @@ export type MutationUpdateScorecardTemplateArgs = {
   idOrCode: Scalars['String']['input'];
   input: UpdateScorecardTemplateInput;
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateStaffMemberArgs = {
+  id: Scalars['ID']['input'];
+  input: StaffMemberUpdateInput;
 };
 
 
@@ -1730,6 +1932,68 @@ export type MutationUpsertPartnerByCodeArgs = {
 export type MutationWithdrawApplicationArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An org unit (销售组织): region, product division or team, in a tree */
+export type OrgUnit = {
+  __typename?: 'OrgUnit';
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: OrgUnitKind;
+  name: Scalars['String']['output'];
+  parent?: Maybe<OrgUnit>;
+  parentId?: Maybe<Scalars['ID']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type OrgUnitConnection = {
+  __typename?: 'OrgUnitConnection';
+  edges: Array<OrgUnitEdge>;
+  nodes: Array<OrgUnit>;
+  pageInfo: PageInfo;
+};
+
+export type OrgUnitEdge = {
+  __typename?: 'OrgUnitEdge';
+  cursor: Scalars['String']['output'];
+  node: OrgUnit;
+};
+
+export type OrgUnitInput = {
+  code: Scalars['String']['input'];
+  kind: OrgUnitKind;
+  name: Scalars['String']['input'];
+  /** parent unit id or code */
+  parent?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type OrgUnitKind =
+  | 'product_division'
+  | 'region'
+  | 'team';
+
+export type OrgUnitUpdateInput = {
+  code?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<OrgUnitKind>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** null makes it a root */
+  parent?: InputMaybe<Scalars['String']['input']>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type OwnershipAssignInput = {
+  accountManager?: InputMaybe<Scalars['String']['input']>;
+  orgUnit: Scalars['String']['input'];
+  partner: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  validFrom: Scalars['Date']['input'];
+};
+
+export type OwnershipBulkResult = {
+  __typename?: 'OwnershipBulkResult';
+  assigned: Array<PartnerOwnership>;
 };
 
 export type PageInfo = {
@@ -1834,6 +2098,34 @@ export type PartnerFilter = {
   status?: InputMaybe<PartnerStatus>;
   tier?: InputMaybe<Scalars['String']['input']>;
   type?: InputMaybe<PartnerType>;
+};
+
+/** A period of a partner's ownership; validTo is exclusive, null while current */
+export type PartnerOwnership = {
+  __typename?: 'PartnerOwnership';
+  accountManagerId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  orgUnit?: Maybe<OrgUnit>;
+  orgUnitId: Scalars['ID']['output'];
+  partnerId: Scalars['ID']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  validFrom: Scalars['Date']['output'];
+  validTo?: Maybe<Scalars['Date']['output']>;
+};
+
+export type PartnerOwnershipConnection = {
+  __typename?: 'PartnerOwnershipConnection';
+  edges: Array<PartnerOwnershipEdge>;
+  nodes: Array<PartnerOwnership>;
+  pageInfo: PageInfo;
+};
+
+export type PartnerOwnershipEdge = {
+  __typename?: 'PartnerOwnershipEdge';
+  cursor: Scalars['String']['output'];
+  node: PartnerOwnership;
 };
 
 export type PartnerStatus =
@@ -2167,10 +2459,16 @@ export type Query = {
   __typename?: 'Query';
   agreement?: Maybe<Agreement>;
   agreements: AgreementConnection;
+  /** actual, target and achievement rolled up a tree (REST GET /v1/analytics/rollup) */
+  analyticsRollup: Rollup;
   apiKeys: Array<ApiKey>;
   application?: Maybe<Application>;
   applicationAssessment: ApplicationAssessment;
   applications: ApplicationConnection;
+  approvalPolicies: Array<ApprovalPolicy>;
+  approvalPolicy?: Maybe<ApprovalPolicy>;
+  approvalRequest?: Maybe<ApprovalRequest>;
+  approvalRequests: ApprovalRequestConnection;
   auditEntries: AuditEntryConnection;
   /** May the partner sell the product in the territory on the date? Ids or codes. */
   authorizationCheck: AuthorizationCheck;
@@ -2199,10 +2497,19 @@ export type Query = {
   incentiveStatements: IncentiveStatementConnection;
   job?: Maybe<Job>;
   me: Me;
+  /** The staff member the caller signs in as */
+  myStaffMember?: Maybe<StaffMember>;
   /** partners with a target or an actual in the period, ranked by achievement */
   networkAchievement: AchievementConnection;
+  /** An org unit by id or code */
+  orgUnit?: Maybe<OrgUnit>;
+  orgUnits: OrgUnitConnection;
   partner?: Maybe<Partner>;
   partnerByCode?: Maybe<Partner>;
+  partnerOwnership?: Maybe<PartnerOwnership>;
+  partnerOwnershipHistory: Array<PartnerOwnership>;
+  /** Current ownerships (on asOf) by org subtree or account manager; the caller's data scope applies */
+  partnerOwnerships: PartnerOwnershipConnection;
   partners: PartnerConnection;
   priceDeviation?: Maybe<PriceDeviation>;
   priceDeviations: PriceDeviationConnection;
@@ -2226,16 +2533,25 @@ export type Query = {
   /** Up to 1,000 lines for one partner in a bounded number of SQL statements */
   resolvePrices: ResolvePricesResult;
   resolveTerms: ResolvedTerms;
+  /** seasonal forecast with the run-rate for comparison (REST GET /v1/analytics/forecast) */
+  salesForecast: SalesForecast;
+  /** monthly totals by group with year-over-year (REST GET /v1/analytics/trends) */
+  salesTrends: SalesTrends;
   scorecardTemplate?: Maybe<ScorecardTemplate>;
   scorecardTemplates: ScorecardTemplateConnection;
   screening: Screening;
   /** dry run of a changed template against a finalised run: nothing is stored */
   simulateEvaluation: EvaluationSimulation;
+  /** A staff member by id or code */
+  staffMember?: Maybe<StaffMember>;
+  staffMembers: StaffMemberConnection;
   target?: Maybe<Target>;
   targetSettings: TargetSettings;
   targets: TargetConnection;
   territories: TerritoryConnection;
   territory?: Maybe<Territory>;
+  /** each partner's share of its home territory (REST GET /v1/analytics/territory-share) */
+  territoryShare: Array<TerritoryShare>;
   /** The caller as the server sees it */
   viewer: Viewer;
   webhookEndpoint?: Maybe<WebhookEndpoint>;
@@ -2252,6 +2568,13 @@ export type QueryAgreementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AgreementFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAnalyticsRollupArgs = {
+  metric?: InputMaybe<RollupMetric>;
+  period: Scalars['String']['input'];
+  tree?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2275,6 +2598,25 @@ export type QueryApplicationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<ApplicationStatus>;
+};
+
+
+export type QueryApprovalPolicyArgs = {
+  kind: ApprovalKind;
+};
+
+
+export type QueryApprovalRequestArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryApprovalRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<ApprovalKind>;
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<ApprovalStatus>;
 };
 
 
@@ -2438,6 +2780,19 @@ export type QueryNetworkAchievementArgs = {
 };
 
 
+export type QueryOrgUnitArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrgUnitsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<OrgUnitKind>;
+  parent?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryPartnerArgs = {
   id: Scalars['ID']['input'];
 };
@@ -2445,6 +2800,26 @@ export type QueryPartnerArgs = {
 
 export type QueryPartnerByCodeArgs = {
   code: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerOwnershipArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  partner: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerOwnershipHistoryArgs = {
+  partner: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerOwnershipsArgs = {
+  accountManager?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orgUnit?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2569,6 +2944,26 @@ export type QueryResolveTermsArgs = {
 };
 
 
+export type QuerySalesForecastArgs = {
+  asOf: Scalars['String']['input'];
+  horizon?: InputMaybe<Scalars['Int']['input']>;
+  partner?: InputMaybe<Scalars['String']['input']>;
+  partnerType?: InputMaybe<Scalars['String']['input']>;
+  seasonYears?: InputMaybe<Scalars['Int']['input']>;
+  stream?: InputMaybe<AnalyticsStream>;
+  window?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySalesTrendsArgs = {
+  by?: InputMaybe<TrendGroupBy>;
+  from: Scalars['String']['input'];
+  partnerType?: InputMaybe<Scalars['String']['input']>;
+  stream?: InputMaybe<AnalyticsStream>;
+  to: Scalars['String']['input'];
+};
+
+
 export type QueryScorecardTemplateArgs = {
   idOrCode: Scalars['String']['input'];
 };
@@ -2584,6 +2979,19 @@ export type QuerySimulateEvaluationArgs = {
   gradeBands?: InputMaybe<Array<GradeBandInput>>;
   kpis?: InputMaybe<Array<KpiDefinitionInput>>;
   run: Scalars['ID']['input'];
+};
+
+
+export type QueryStaffMemberArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryStaffMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orgUnit?: InputMaybe<Scalars['String']['input']>;
+  post?: InputMaybe<StaffPost>;
 };
 
 
@@ -2608,6 +3016,15 @@ export type QueryTerritoriesArgs = {
 
 export type QueryTerritoryArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryTerritoryShareArgs = {
+  from: Scalars['String']['input'];
+  granularity?: InputMaybe<ShareGranularity>;
+  stream?: InputMaybe<AnalyticsStream>;
+  territory?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['String']['input'];
 };
 
 
@@ -2801,6 +3218,36 @@ export type ResolvedTerms = {
   territoryExclusivity: TermBoolean;
 };
 
+export type Rollup = {
+  __typename?: 'Rollup';
+  data: Array<RollupNode>;
+  from: Scalars['Date']['output'];
+  metric: RollupMetric;
+  period: Scalars['String']['output'];
+  to: Scalars['Date']['output'];
+  tree: Scalars['String']['output'];
+  unassigned?: Maybe<RollupNode>;
+};
+
+export type RollupMetric =
+  | 'collection_amount'
+  | 'quantity'
+  | 'sales_amount';
+
+export type RollupNode = {
+  __typename?: 'RollupNode';
+  achievementPct?: Maybe<Scalars['Decimal']['output']>;
+  actual: Scalars['Decimal']['output'];
+  code?: Maybe<Scalars['String']['output']>;
+  depth: Scalars['Int']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  nodeId: Scalars['String']['output'];
+  ownActual: Scalars['Decimal']['output'];
+  parentId?: Maybe<Scalars['String']['output']>;
+  partners: Scalars['Int']['output'];
+  target?: Maybe<Scalars['Decimal']['output']>;
+};
+
 export type SaleChannel =
   | 'offline'
   | 'online';
@@ -2808,6 +3255,27 @@ export type SaleChannel =
 export type SalesBasis =
   | 'sell_in'
   | 'sell_through';
+
+export type SalesForecast = {
+  __typename?: 'SalesForecast';
+  asOf: Scalars['String']['output'];
+  forecast: Array<ForecastMonth>;
+  history: Array<MonthAmount>;
+  level: Scalars['Decimal']['output'];
+  method: ForecastMethod;
+  runRate: Scalars['Decimal']['output'];
+  seasonalIndex: Array<SeasonalIndex>;
+  stream: AnalyticsStream;
+};
+
+export type SalesTrends = {
+  __typename?: 'SalesTrends';
+  by: TrendGroupBy;
+  data: Array<TrendRow>;
+  from: Scalars['String']['output'];
+  stream: AnalyticsStream;
+  to: Scalars['String']['output'];
+};
 
 export type ScoreInput = {
   criterion: Scalars['String']['input'];
@@ -2915,6 +3383,77 @@ export type ScreeningCriterion = {
   name: Scalars['String']['output'];
   weight: Scalars['Decimal']['output'];
 };
+
+export type SeasonalIndex = {
+  __typename?: 'SeasonalIndex';
+  calendarMonth: Scalars['Int']['output'];
+  index: Scalars['Decimal']['output'];
+};
+
+export type ShareGranularity =
+  | 'month'
+  | 'period';
+
+/** A staff member of the brand, linked to identity subjects (JWT sub, API key id) */
+export type StaffMember = {
+  __typename?: 'StaffMember';
+  active: Scalars['Boolean']['output'];
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  dataScope: DataScope;
+  email?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  orgUnit?: Maybe<OrgUnit>;
+  orgUnitId?: Maybe<Scalars['ID']['output']>;
+  post: StaffPost;
+  subjects: Array<Scalars['String']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type StaffMemberConnection = {
+  __typename?: 'StaffMemberConnection';
+  edges: Array<StaffMemberEdge>;
+  nodes: Array<StaffMember>;
+  pageInfo: PageInfo;
+};
+
+export type StaffMemberEdge = {
+  __typename?: 'StaffMemberEdge';
+  cursor: Scalars['String']['output'];
+  node: StaffMember;
+};
+
+export type StaffMemberInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  code: Scalars['String']['input'];
+  dataScope?: InputMaybe<DataScope>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  orgUnit?: InputMaybe<Scalars['String']['input']>;
+  post: StaffPost;
+  subjects?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type StaffMemberUpdateInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  code?: InputMaybe<Scalars['String']['input']>;
+  dataScope?: InputMaybe<DataScope>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  orgUnit?: InputMaybe<Scalars['String']['input']>;
+  post?: InputMaybe<StaffPost>;
+  subjects?: InputMaybe<Array<Scalars['String']['input']>>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type StaffPost =
+  | 'account_manager'
+  | 'channel_director'
+  | 'finance'
+  | 'regional_manager'
+  | 'sales_rep';
 
 export type StartEvaluationRunInput = {
   allowDefaults?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3092,6 +3631,51 @@ export type TerritoryRight = {
   territoryId: Scalars['ID']['output'];
   validFrom?: Maybe<Scalars['Date']['output']>;
   validTo?: Maybe<Scalars['Date']['output']>;
+};
+
+export type TerritoryShare = {
+  __typename?: 'TerritoryShare';
+  amount: Scalars['Decimal']['output'];
+  month?: Maybe<Scalars['String']['output']>;
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  rank: Scalars['Int']['output'];
+  /** 4 decimals, largest remainder: the shares of a territory sum to exactly 100 */
+  sharePct?: Maybe<Scalars['Decimal']['output']>;
+  territoryAmount: Scalars['Decimal']['output'];
+  territoryCode: Scalars['String']['output'];
+  territoryId: Scalars['ID']['output'];
+};
+
+export type TrendGroup = {
+  __typename?: 'TrendGroup';
+  code?: Maybe<Scalars['String']['output']>;
+  /** partner id, partner type, home territory code, product line id or sale territory id; null: the total, or none */
+  key?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type TrendGroupBy =
+  | 'partner'
+  | 'partner_type'
+  | 'product_line'
+  | 'sale_territory'
+  | 'territory'
+  | 'total';
+
+export type TrendRow = {
+  __typename?: 'TrendRow';
+  amount: Scalars['Decimal']['output'];
+  changeAmount: Scalars['Decimal']['output'];
+  /** change x 100 / |prior|, 2 decimals; null when the prior year is 0 */
+  changePct?: Maybe<Scalars['Decimal']['output']>;
+  group: TrendGroup;
+  lines: Scalars['Int']['output'];
+  /** YYYY-MM */
+  month: Scalars['String']['output'];
+  /** the same month a year earlier (0 when none) */
+  priorYearAmount: Scalars['Decimal']['output'];
+  quantity: Scalars['Decimal']['output'];
 };
 
 export type UpdateIncentiveProgramInput = {
