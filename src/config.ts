@@ -42,6 +42,12 @@ export const ConfigSchema = z
     DB_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
     /** statement timeout of `npm run worker` processes (import jobs, webhook delivery, scheduled jobs) */
     DB_WORKER_STATEMENT_TIMEOUT_MS: nonNegativeInt.default(300_000),
+    /** row-level security as a second tenant wall (README "Row-level security"): on by default; the role it runs as */
+    DB_ROW_SECURITY: bool.default(true),
+    DB_APP_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+      .default('channel_app'),
     /** rejected rows an import report lists (the rest are only counted, by reason) */
     IMPORT_MAX_ERRORS: positiveInt.default(1_000),
     /** hardening (identity, abuse, browsers): see README "Limits and browsers" */

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { auditLog, events } from './platform.tables.js';
 import type { Actor } from './actor.js';
-import type { Database, Db } from './db.js';
+import { outsideTenant, withTenant, type Database, type Db } from './db.js';
 
 export interface AuditEntry {
   resourceType: string;
@@ -152,15 +152,21 @@ export class Store {
   async write<T>(actor: Actor, fn: (w: Work) => Promise<T>): Promise<T> {
     let work!: Work;
     let emitted = false;
-    const result = await this.database.db.transaction(async (tx) => {
-      work = new Work(tx as unknown as Db, actor);
-      const r = await fn(work);
-      emitted = (work as unknown as { emitted: DomainEvent[] }).emitted.length > 0;
-      await work.flush();
-      return r;
+    // the transaction runs under the tenant's row-level security policy (db.ts), whatever the caller's scope
+    const result = await withTenant(actor.tenantId, () =>
+      this.database.db.transaction(async (tx) => {
+        work = new Work(tx as unknown as Db, actor);
+        const r = await fn(work);
+        emitted = (work as unknown as { emitted: DomainEvent[] }).emitted.length > 0;
+        await work.flush();
+        return r;
+      }),
+    );
+    // what a commit wakes (the event dispatcher, caches) works across tenants: not in the caller's scope
+    outsideTenant(() => {
+      work.runCommitHooks();
+      if (emitted) for (const l of this.listeners) l(actor.tenantId);
     });
-    work.runCommitHooks();
-    if (emitted) for (const l of this.listeners) l(actor.tenantId);
     return result;
   }
 }
