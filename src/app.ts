@@ -38,7 +38,8 @@ type HardeningKey =
   | 'GRAPHQL_MAX_ALIASES'
   | 'GRAPHQL_MAX_BATCH'
   | 'GRAPHQL_INTROSPECTION'
-  | 'CORS_ORIGINS';
+  | 'CORS_ORIGINS'
+  | 'TRUST_PROXY';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +59,12 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/** TRUST_PROXY as fastify takes it: a hop count becomes "trust the nearest N hops" (proxy-addr's own rule). */
+function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof v === 'number') return (_address, hop) => hop < v;
+  return v ?? false;
+}
+
 /** Builds the whole service without listening (tests inject; server.ts listens). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
@@ -71,6 +78,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 10 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    // request.ip (rate-limit keys, logs) comes from X-Forwarded-For only through proxies trusted here
+    trustProxy: trustProxyOption(setting('TRUST_PROXY')),
   });
 
   const store = new Store(database);

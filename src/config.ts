@@ -64,6 +64,28 @@ export const ConfigSchema = z
     GRAPHQL_MAX_BATCH: positiveInt.default(10),
     GRAPHQL_INTROSPECTION: bool.optional(),
     CORS_ORIGINS: z.string().optional(),
+    /**
+     * Which proxies in front of the server to believe about the client's address (X-Forwarded-For, fastify's
+     * trustProxy): unset/false none (the socket's peer is the client), true every hop, a number the nearest N hops,
+     * or comma-separated addresses / CIDR ranges of the proxies. Rate-limit keys and logs use the resulting client IP.
+     */
+    TRUST_PROXY: z
+      .string()
+      .transform((v, ctx): boolean | number | string[] => {
+        const t = v.trim().toLowerCase();
+        if (['true', 'false', 'yes', 'no'].includes(t)) return t === 'true' || t === 'yes';
+        if (/^\d+$/.test(t)) return Number(t);
+        const list = v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean);
+        if (!list.length || list.some((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a))) {
+          ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or comma-separated proxy addresses / CIDR ranges' });
+          return z.NEVER;
+        }
+        return list;
+      })
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWKS_URL) {
