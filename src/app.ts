@@ -10,6 +10,7 @@ import { policyModule } from './modules/policy/index.js';
 import { targetModule } from './modules/target/index.js';
 import auth from './platform/auth.js';
 import browsers from './platform/browsers.js';
+import metrics from './platform/metrics.js';
 import type { Database } from './platform/db.js';
 import errors from './platform/errors.js';
 import graphql from './platform/graphql.js';
@@ -39,7 +40,8 @@ type HardeningKey =
   | 'GRAPHQL_MAX_BATCH'
   | 'GRAPHQL_INTROSPECTION'
   | 'CORS_ORIGINS'
-  | 'TRUST_PROXY';
+  | 'TRUST_PROXY'
+  | 'METRICS_TOKEN';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -123,6 +125,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   // after auth: the limit counts per verified credential, or per IP for calls without one
   await app.register(rateLimit, { max: setting('RATE_LIMIT_MAX'), windowMs: setting('RATE_LIMIT_WINDOW_MS'), redisUrl: setting('REDIS_URL') });
+  // Prometheus metrics at /metrics behind METRICS_TOKEN (unset: not served)
+  await app.register(metrics, { token: setting('METRICS_TOKEN'), database, store, gauges: integration.metricGauges() });
   await app.register(openapi);
   await app.register(health, { database });
   await app.register(idempotency, { store, ttlHours: config.IDEMPOTENCY_TTL_HOURS });

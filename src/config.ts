@@ -64,6 +64,8 @@ export const ConfigSchema = z
     GRAPHQL_MAX_BATCH: positiveInt.default(10),
     GRAPHQL_INTROSPECTION: bool.optional(),
     CORS_ORIGINS: z.string().optional(),
+    /** the bearer token a Prometheus scraper sends to GET /metrics; unset: /metrics is not served */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
      * Which proxies in front of the server to believe about the client's address (X-Forwarded-For, fastify's
      * trustProxy): unset/false none (the socket's peer is the client), true every hop, a number the nearest N hops,

@@ -358,6 +358,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     report.committed = report.accepted > 0;
   }
   finish();
+  store.importFinished({ accepted: report.accepted, rejected: report.rejected, dryRun });
   const { onCommitted } = spec;
   if (report.committed && onCommitted) {
     await store.write(actor, async (w) => {

@@ -129,12 +129,16 @@ export class Work {
 
 export type CommitListener = (tenantId: string) => void;
 
+/** What an import reports when it is over (metrics). */
+export type ImportListener = (r: { accepted: number; rejected: number; dryRun: boolean }) => void;
+
 /**
  * The one entry point for tenant-scoped database work. Writes run in a transaction with a Work that carries the
  * actor; reads get the database handle and must filter by actor.tenantId (every table leads with tenant_id).
  */
 export class Store {
   private readonly listeners: CommitListener[] = [];
+  private readonly importListeners: ImportListener[] = [];
   /** errors of rejected rows an import report lists (IMPORT_MAX_ERRORS; server.ts and worker.ts set it) */
   importMaxErrors = 1000;
 
@@ -147,6 +151,15 @@ export class Store {
   /** called after any write that emitted events has committed */
   onEventsCommitted(fn: CommitListener): void {
     this.listeners.push(fn);
+  }
+
+  /** called when an import is over, with its counts */
+  onImportFinished(fn: ImportListener): void {
+    this.importListeners.push(fn);
+  }
+
+  importFinished(r: { accepted: number; rejected: number; dryRun: boolean }): void {
+    for (const l of this.importListeners) l(r);
   }
 
   async write<T>(actor: Actor, fn: (w: Work) => Promise<T>): Promise<T> {
