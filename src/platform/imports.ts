@@ -240,8 +240,11 @@ export function newImportReport(dryRun: boolean, allOrNothing: boolean, maxError
       else report.errorsTruncated = true;
     }
   };
-  /** fills `errorCounts` (call once the import is over) */
+  /** fills `errorCounts` and sorts the errors by line (call once the import is over) */
   const finish = () => {
+    // rows refused by a batch writer come after later rows' validation errors: the report lists them by line
+    // (a stable sort: one row's errors keep their order)
+    report.errors.sort((a, b) => a.line - b.line);
     report.errorCounts = [...counts.values()].sort((a, b) => b.count - a.count);
     return report;
   };
