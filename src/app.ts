@@ -12,6 +12,7 @@ import { policyModule } from './modules/policy/index.js';
 import { targetModule } from './modules/target/index.js';
 import auth from './platform/auth.js';
 import browsers from './platform/browsers.js';
+import metrics from './platform/metrics.js';
 import type { Database } from './platform/db.js';
 import errors from './platform/errors.js';
 import graphql from './platform/graphql.js';
@@ -40,7 +41,9 @@ type HardeningKey =
   | 'GRAPHQL_MAX_ALIASES'
   | 'GRAPHQL_MAX_BATCH'
   | 'GRAPHQL_INTROSPECTION'
-  | 'CORS_ORIGINS';
+  | 'CORS_ORIGINS'
+  | 'TRUST_PROXY'
+  | 'METRICS_TOKEN';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +63,12 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/** TRUST_PROXY as fastify takes it: a hop count becomes "trust the nearest N hops" (proxy-addr's own rule). */
+function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof v === 'number') return (_address, hop) => hop < v;
+  return v ?? false;
+}
+
 /** Builds the whole service without listening (tests inject; server.ts listens). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
@@ -73,6 +82,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 10 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    // request.ip (rate-limit keys, logs) comes from X-Forwarded-For only through proxies trusted here
+    trustProxy: trustProxyOption(setting('TRUST_PROXY')),
   });
 
   const store = new Store(database);
@@ -118,6 +129,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   // after auth: the limit counts per verified credential, or per IP for calls without one
   await app.register(rateLimit, { max: setting('RATE_LIMIT_MAX'), windowMs: setting('RATE_LIMIT_WINDOW_MS'), redisUrl: setting('REDIS_URL') });
+  // Prometheus metrics at /metrics behind METRICS_TOKEN (unset: not served)
+  await app.register(metrics, { token: setting('METRICS_TOKEN'), database, store, gauges: integration.metricGauges() });
   await app.register(openapi);
   await app.register(health, { database });
   await app.register(idempotency, { store, ttlHours: config.IDEMPOTENCY_TTL_HOURS });

@@ -42,6 +42,12 @@ export const ConfigSchema = z
     DB_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
     /** statement timeout of `npm run worker` processes (import jobs, webhook delivery, scheduled jobs) */
     DB_WORKER_STATEMENT_TIMEOUT_MS: nonNegativeInt.default(300_000),
+    /** row-level security as a second tenant wall (README "Row-level security"): on by default; the role it runs as */
+    DB_ROW_SECURITY: bool.default(true),
+    DB_APP_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+      .default('channel_app'),
     /** rejected rows an import report lists (the rest are only counted, by reason) */
     IMPORT_MAX_ERRORS: positiveInt.default(1_000),
     /** hardening (identity, abuse, browsers): see README "Limits and browsers" */
@@ -58,6 +64,30 @@ export const ConfigSchema = z
     GRAPHQL_MAX_BATCH: positiveInt.default(10),
     GRAPHQL_INTROSPECTION: bool.optional(),
     CORS_ORIGINS: z.string().optional(),
+    /** the bearer token a Prometheus scraper sends to GET /metrics; unset: /metrics is not served */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Which proxies in front of the server to believe about the client's address (X-Forwarded-For, fastify's
+     * trustProxy): unset/false none (the socket's peer is the client), true every hop, a number the nearest N hops,
+     * or comma-separated addresses / CIDR ranges of the proxies. Rate-limit keys and logs use the resulting client IP.
+     */
+    TRUST_PROXY: z
+      .string()
+      .transform((v, ctx): boolean | number | string[] => {
+        const t = v.trim().toLowerCase();
+        if (['true', 'false', 'yes', 'no'].includes(t)) return t === 'true' || t === 'yes';
+        if (/^\d+$/.test(t)) return Number(t);
+        const list = v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean);
+        if (!list.length || list.some((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a))) {
+          ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or comma-separated proxy addresses / CIDR ranges' });
+          return z.NEVER;
+        }
+        return list;
+      })
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWKS_URL) {

@@ -25,6 +25,8 @@ async function main() {
     connectTimeoutSeconds: config.DB_CONNECT_TIMEOUT_MS / 1000,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     lockTimeoutMs: config.DB_LOCK_TIMEOUT_MS,
+    rowSecurity: config.DB_ROW_SECURITY,
+    appRole: config.DB_APP_ROLE,
   });
   await database.migrate();
   const app = await buildApp({ config: { ...config, ...(secret ? { JWT_SECRET: secret } : {}) }, database });

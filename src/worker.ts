@@ -38,6 +38,8 @@ async function main() {
     connectTimeoutSeconds: config.DB_CONNECT_TIMEOUT_MS / 1000,
     statementTimeoutMs: config.DB_WORKER_STATEMENT_TIMEOUT_MS,
     lockTimeoutMs: config.DB_LOCK_TIMEOUT_MS,
+    rowSecurity: config.DB_ROW_SECURITY,
+    appRole: config.DB_APP_ROLE,
   });
   await database.migrate();
   const store = new Store(database);

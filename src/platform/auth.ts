@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from './actor.js';
+import { withTenant } from './db.js';
 import { DomainError, sendProblem, type Problem } from './errors.js';
 
 declare module 'fastify' {
@@ -179,6 +180,13 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
       }
       throw e;
     }
+  });
+
+  // From here on the request's queries run inside its tenant's scope: row-level security as a second wall (db.ts).
+  // A callback hook, so that the handler continues inside the scope.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.actor) withTenant(request.actor.tenantId, done);
+    else done();
   });
 
   // The refusal is sent here, after the route's onRequest hooks (the rate limit counts refused credentials per IP)

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +39,39 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** `lock_timeout` of every session (ms, 0 = none); default 5000. PostgreSQL only */
   lockTimeoutMs?: number;
+  /**
+   * Row-level security as a second tenant wall (default true): `migrate()` enables it on every table with a
+   * `tenant_id` column, and work inside a tenant scope (a request of a tenant's actor, `store.write`) runs as
+   * `appRole` with `app.tenant_id` set, so a query that forgets its tenant filter still sees only that tenant.
+   */
+  rowSecurity?: boolean;
+  /** the role the tenant-scoped work runs as (neither owner nor BYPASSRLS); default `channel_app` */
+  appRole?: string;
 }
+
+/**
+ * The tenant of the work in progress: set for a request once its actor is known (auth.ts) and by `store.write`.
+ * Queries inside it run under the row-level security policy of that tenant (see `Database`); queries outside it
+ * (migrations, identity lookups, the scheduler's and worker's sweeps across tenants) run as the connecting role.
+ */
+const tenantScope = new AsyncLocalStorage<{ tenantId: string }>();
+
+/** Runs fn inside the tenant's scope: every query it sends sees only that tenant's rows. */
+export function withTenant<T>(tenantId: string, fn: () => T): T {
+  return tenantScope.run({ tenantId }, fn);
+}
+
+/** Runs fn outside any tenant scope (work a request only triggers, such as waking the webhook dispatcher). */
+export function outsideTenant<T>(fn: () => T): T {
+  return tenantScope.exit(fn);
+}
+
+/** The statement that puts a transaction under the wall: `set local role` and the tenant setting. */
+const SCOPE_SQL = "select set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
+const SCOPED_READ_BEGIN = 'begin /* scoped read */';
+const SCOPED_READ_COMMIT = 'commit /* scoped read */';
+/** statements the counter leaves out: the wall's own, so that counts prove batching the same with or without it */
+const WALL_STATEMENTS = new Set([SCOPE_SQL, SCOPED_READ_BEGIN, SCOPED_READ_COMMIT]);
 
 /** Defaults of the session timeouts (config.ts uses the same). */
 export const DB_TIMEOUT_DEFAULTS = { connectTimeoutSeconds: 5, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000 } as const;
@@ -55,11 +88,14 @@ type Reserved = postgres.ReservedSql & { savepoint?: unknown };
  * #1154; unfixed in 3.4.9, the latest 3.x). Here a lost connection is neither rolled back (the server has
  * already aborted the transaction) nor released (the pool has already taken it back as closed).
  */
-function safeBegin(pool: postgres.Sql) {
+function safeBegin(pool: postgres.Sql, role: string | undefined, reserve: () => Promise<postgres.ReservedSql>, read = false) {
+  // a scoped read's own begin/commit are told apart (the statement counter does not count them)
+  const [BEGIN, COMMIT] = read ? [SCOPED_READ_BEGIN, SCOPED_READ_COMMIT] : ['begin', 'commit'];
   return async function begin(optionsOrFn: unknown, maybeFn?: unknown): Promise<unknown> {
+    const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (sql: Reserved) => unknown;
     const mode = typeof optionsOrFn === 'string' ? optionsOrFn.replace(/[^a-z ]/gi, '') : '';
-    const c = (await pool.reserve()) as Reserved;
+    const c = (await reserve()) as Reserved;
     let savepoints = 0;
     c.savepoint = async (nameOrFn: unknown, maybeInner?: unknown) => {
       const inner = (typeof nameOrFn === 'function' ? nameOrFn : maybeInner) as (sql: Reserved) => unknown;
@@ -75,9 +111,10 @@ function safeBegin(pool: postgres.Sql) {
       }
     };
     try {
-      await c.unsafe(`begin ${mode}`);
+      await c.unsafe(mode ? `${BEGIN} ${mode}` : BEGIN);
+      if (tenant) await c.unsafe(SCOPE_SQL, [role!, tenant]);
       const result = await fn(c);
-      await c.unsafe('commit');
+      await c.unsafe(COMMIT);
       c.release();
       return result;
     } catch (e) {
@@ -111,6 +148,67 @@ function failedQuery(): never {
   return Object.assign(p, { values: self, raw: self, execute: self, simple: self, describe: self, cancel: () => {} }) as never;
 }
 
+type QueryMode = 'values' | 'raw' | undefined;
+
+/**
+ * A query outside a transaction inside a tenant scope: run as a transaction of its own (begin, the scope
+ * statement, the query, commit; see safeBegin). Lazy like a postgres.js query (runs when awaited), with
+ * `.values()` / `.raw()` as drizzle calls them. The steps are awaited one by one, not pipelined: postgres.js
+ * leaves queries pipelined on a connection that is lost pending, and could send them again on a new session
+ * without the scope.
+ */
+function scopedQuery(begin: (fn: (c: postgres.ReservedSql) => unknown) => Promise<unknown>, args: Parameters<postgres.Sql['unsafe']>): never {
+  let mode: QueryMode;
+  let running: Promise<unknown> | undefined;
+  const start = () =>
+    (running ??= begin(async (c) => {
+      const q = c.unsafe(...args);
+      return mode ? await q[mode]() : await q;
+    }));
+  const query = {
+    values() {
+      mode = 'values';
+      return query;
+    },
+    raw() {
+      mode = 'raw';
+      return query;
+    },
+    then: (ok?: (v: unknown) => unknown, ko?: (e: unknown) => unknown) => start().then(ok, ko),
+    catch: (ko: (e: unknown) => unknown) => start().catch(ko),
+    finally: (f: () => void) => start().finally(f),
+  };
+  return query as never;
+}
+
+/** PGlite: a query or transaction inside a tenant scope runs in a transaction under the wall. */
+function scopedPglite(pglite: PGlite, role: string): PGlite {
+  const tenant = () => tenantScope.getStore()?.tenantId;
+  return new Proxy(pglite, {
+    get: (t, p, r) => {
+      if (p === 'query')
+        return (...args: Parameters<PGlite['query']>) => {
+          const id = tenant();
+          if (!id) return t.query(...args);
+          return t.transaction(async (tx) => {
+            await tx.query(SCOPE_SQL, [role, id]);
+            return tx.query(...args);
+          });
+        };
+      if (p === 'transaction')
+        return (fn: Parameters<PGlite['transaction']>[0]) => {
+          const id = tenant();
+          return t.transaction(async (tx) => {
+            if (id) await tx.query(SCOPE_SQL, [role, id]);
+            return fn(tx);
+          });
+        };
+      const v = Reflect.get(t, p, r) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+}
+
 let guarded = false;
 
 /**
@@ -139,6 +237,8 @@ export class Database {
   readonly schema: string;
   /** Counts every SQL statement sent: tests use it to prove batching (no N+1). */
   statements = 0;
+  /** the role tenant-scoped work runs as (undefined: row-level security off) */
+  readonly appRole?: string;
   readonly client?: postgres.Sql;
   readonly pglite?: PGlite;
   private pool?: postgres.Sql;
@@ -146,6 +246,39 @@ export class Database {
   private down = false;
   private probing = false;
   private closing = false;
+  /** callers waiting for a connection, told when the database is found down */
+  private readonly downWaiters = new Set<(e: Error) => void>();
+
+  /**
+   * A reserved connection, or DATABASE_UNAVAILABLE as soon as the database is found down (a reservation waits for
+   * a reconnect otherwise: the hang the outage test measures).
+   */
+  private reserveFast(pool: postgres.Sql): Promise<postgres.ReservedSql> {
+    if (this.down) return Promise.reject(new DatabaseUnavailableError());
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const onDown = (e: Error) => {
+        if (settled) return;
+        settled = true;
+        reject(e);
+      };
+      this.downWaiters.add(onDown);
+      pool.reserve().then(
+        (c) => {
+          this.downWaiters.delete(onDown);
+          if (settled) c.release();
+          else {
+            settled = true;
+            resolve(c);
+          }
+        },
+        (e: unknown) => {
+          this.downWaiters.delete(onDown);
+          onDown(e as Error);
+        },
+      );
+    });
+  }
 
   /** false while the database is known to be unreachable (queries then fail at once with DATABASE_UNAVAILABLE) */
   get available(): boolean {
@@ -174,7 +307,11 @@ export class Database {
           this.down = false;
           break;
         }
-        if (outcome === 'down') this.down = true;
+        if (outcome === 'down') {
+          this.down = true;
+          for (const w of [...this.downWaiters]) w(new DatabaseUnavailableError());
+          this.downWaiters.clear();
+        }
         await sleep(250);
       }
       this.probing = false;
@@ -184,6 +321,9 @@ export class Database {
 
   constructor(opts: DatabaseOptions) {
     this.schema = opts.schema ?? 'public';
+    if (opts.rowSecurity !== false) this.appRole = opts.appRole ?? 'channel_app';
+    if (this.appRole && !/^[a-z_][a-z0-9_]*$/.test(this.appRole)) throw new Error(`invalid role name ${this.appRole}`);
+    const role = this.appRole;
     if (opts.url) {
       this.kind = 'postgres';
       const statementTimeout = opts.statementTimeoutMs ?? DB_TIMEOUT_DEFAULTS.statementTimeoutMs;
@@ -198,8 +338,8 @@ export class Database {
           statement_timeout: statementTimeout,
           lock_timeout: lockTimeout,
         },
-        debug: () => {
-          this.statements++;
+        debug: (_connection: number, query: string) => {
+          if (!WALL_STATEMENTS.has(query)) this.statements++;
         },
         // reconnect attempts: at most a second apart (the default backoff grows to 20 s, and queries queued for a
         // connection wait that long: the hung requests and /readyz of a database restart)
@@ -208,10 +348,16 @@ export class Database {
         onclose: () => this.checkConnection(),
       });
       this.pool = pool;
-      const begin = safeBegin(pool);
+      const reserveFast = () => this.reserveFast(pool);
+      const begin = safeBegin(pool, role, reserveFast);
+      const readBegin = safeBegin(pool, role, reserveFast, true);
       const fastBegin = (a: unknown, b?: unknown) => (this.down ? Promise.reject(new DatabaseUnavailableError()) : begin(a, b));
-      const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => (this.down ? failedQuery() : pool.unsafe(...args));
-      const reserve = () => (this.down ? Promise.reject(new DatabaseUnavailableError()) : pool.reserve());
+      const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => {
+        if (this.down) return failedQuery();
+        const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
+        return tenant ? scopedQuery(readBegin as never, args) : pool.unsafe(...args);
+      };
+      const reserve = reserveFast;
       // drizzle runs transactions through `begin`: the safe one (see safeBegin); while the database is known to be
       // unreachable (see checkConnection) queries fail at once instead of queueing for a connection
       this.client = new Proxy(pool, {
@@ -223,7 +369,7 @@ export class Database {
       this.kind = 'pglite';
       if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
       this.pglite = new PGlite(opts.dataDir);
-      this.db = drizzlePglite(this.pglite, {
+      this.db = drizzlePglite(role ? scopedPglite(this.pglite, role) : this.pglite, {
         logger: {
           logQuery: () => {
             this.statements++;
@@ -247,6 +393,54 @@ export class Database {
       const cfg = { migrationsFolder: folder, migrationsTable: `__migrations_${m}`, migrationsSchema: this.schema };
       if (this.kind === 'postgres') await migratePostgres(this.db as never, cfg);
       else await migratePglite(this.db as never, cfg);
+    }
+    if (this.appRole) await this.enableRowSecurity(this.appRole);
+  }
+
+  /**
+   * The second tenant wall, generic so that a new module's tables get it without a line of their own: after all
+   * migrations, every table of the schema with a `tenant_id` column gets row-level security and the policy
+   * `tenant_wall` for the application role (rows whose tenant_id is the transaction's `app.tenant_id`). The role
+   * may read and write every table of the schema; it is neither owner nor BYPASSRLS, so the policies bind it.
+   * Idempotent: runs at every migrate.
+   */
+  private async enableRowSecurity(role: string): Promise<void> {
+    const schema = `"${this.schema}"`;
+    await this.db.execute(
+      sql.raw(`do $$ begin
+        create role ${role} nologin;
+      exception when duplicate_object or unique_violation then null;
+      end $$`),
+    );
+    // the connecting role must be a member to switch to it (a superuser always may)
+    await this.db.execute(
+      sql.raw(`do $$ begin
+        if not (select rolsuper from pg_roles where rolname = current_user) and not pg_has_role(current_user, '${role}', 'member') then
+          execute format('grant ${role} to %I', current_user);
+        end if;
+      end $$`),
+    );
+    await this.db.execute(sql.raw(`grant usage on schema ${schema} to ${role}`));
+    await this.db.execute(sql.raw(`grant select, insert, update, delete on all tables in schema ${schema} to ${role}`));
+    await this.db.execute(sql.raw(`grant usage, select on all sequences in schema ${schema} to ${role}`));
+    const tables = await this.rows<{ name: string; enabled: boolean; has_policy: boolean }>(sql`
+      select c.relname as name, c.relrowsecurity as enabled,
+             exists (select 1 from pg_policy p where p.polrelid = c.oid and p.polname = 'tenant_wall') as has_policy
+      from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+      where n.nspname = ${this.schema} and c.relkind in ('r', 'p')
+      order by c.relname`);
+    for (const t of tables) {
+      const table = `${schema}."${t.name}"`;
+      if (!t.enabled) await this.db.execute(sql.raw(`alter table ${table} enable row level security`));
+      if (!t.has_policy)
+        await this.db.execute(
+          sql.raw(
+            `create policy tenant_wall on ${table} to ${role} ` +
+              `using (tenant_id = current_setting('app.tenant_id', true)) with check (tenant_id = current_setting('app.tenant_id', true))`,
+          ),
+        );
     }
   }
 

@@ -9,6 +9,7 @@ import type {
   ValueNode,
 } from 'graphql';
 import { graphqlLib } from './graphql-lib.js';
+import { INPUT_MAX_ITEMS, INPUT_MAX_STRING } from './validate.js';
 
 const { GraphQLError, Kind, getNamedType, getNullableType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped } = graphqlLib;
 
@@ -30,7 +31,7 @@ const DEFAULT_PAGE = 50;
 /** size assumed for a list field that takes no `first` (e.g. a partner's children) */
 const UNPAGED_LIST = 10;
 
-export type LimitName = 'depth' | 'cost' | 'aliases' | 'batch' | 'selections';
+export type LimitName = 'depth' | 'cost' | 'aliases' | 'batch' | 'selections' | 'input';
 
 /**
  * A refused request, shaped like mercurius' own validation error (status 400 and the GraphQL errors in `errors`)
@@ -38,7 +39,7 @@ export type LimitName = 'depth' | 'cost' | 'aliases' | 'batch' | 'selections';
  */
 export class GraphqlLimitError extends Error {
   readonly statusCode = 400;
-  readonly errors: GraphQLErrorType[];
+  errors: GraphQLErrorType[];
   constructor(limit: LimitName, max: number, actual: number | undefined, detail: string) {
     super(detail);
     this.name = 'GraphqlLimitError';
@@ -168,4 +169,58 @@ function costOf(
   };
   walk(op.selectionSet, root, 1, new Set());
   return total;
+}
+
+/**
+ * A GraphQL argument over the input caps REST applies (`INPUT_MAX_STRING`, `INPUT_MAX_ITEMS` of validate.ts):
+ * refused before execution with VALIDATION_FAILED naming the argument or variable, as REST names the field.
+ * Field-specific bounds (a code's 64 characters, a name's 200) are the services' zod schemas, shared by both.
+ */
+export class GraphqlInputError extends GraphqlLimitError {
+  constructor(path: string, message: string) {
+    super('input', INPUT_MAX_STRING, undefined, `${path}: ${message}`);
+    this.errors = [new GraphQLError(`${path}: ${message}`, { extensions: { code: 'VALIDATION_FAILED', errors: [{ path, message }] } })];
+  }
+}
+
+function overCap(value: unknown, path: string): { path: string; message: string } | undefined {
+  if (typeof value === 'string') return value.length > INPUT_MAX_STRING ? { path, message: `must be at most ${INPUT_MAX_STRING} characters` } : undefined;
+  if (Array.isArray(value)) {
+    if (value.length > INPUT_MAX_ITEMS) return { path, message: `must have at most ${INPUT_MAX_ITEMS} items` };
+    for (let i = 0; i < value.length; i++) {
+      const e = overCap(value[i], `${path}.${i}`);
+      if (e) return e;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const e = overCap(v, `${path}.${k}`);
+      if (e) return e;
+    }
+  }
+  return undefined;
+}
+
+/** Every string and list the operation carries, in its variables and as literals, within the input caps. */
+export function checkInputBounds(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
+  for (const [name, v] of Object.entries(variables ?? {})) {
+    const e = overCap(v, `$${name}`);
+    if (e) throw new GraphqlInputError(e.path, e.message);
+  }
+  const visit = (node: ValueNode, path: string): void => {
+    if (node.kind === Kind.STRING && node.value.length > INPUT_MAX_STRING) throw new GraphqlInputError(path, `must be at most ${INPUT_MAX_STRING} characters`);
+    if (node.kind === Kind.LIST) {
+      if (node.values.length > INPUT_MAX_ITEMS) throw new GraphqlInputError(path, `must have at most ${INPUT_MAX_ITEMS} items`);
+      node.values.forEach((x, i) => visit(x, `${path}.${i}`));
+    }
+    if (node.kind === Kind.OBJECT) for (const f of node.fields) visit(f.value, `${path}.${f.name.value}`);
+  };
+  const walk = (set: SelectionSetNode | undefined): void => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) for (const a of sel.arguments ?? []) visit(a.value, a.name.value);
+      if ('selectionSet' in sel) walk(sel.selectionSet);
+    }
+  };
+  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION) walk(d.selectionSet);
 }

@@ -8,7 +8,7 @@ import type { Actor } from './actor.js';
 const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule } = graphqlLib;
 type GraphQLError = GraphQLErrorType;
 import { DomainError, sendProblem, toDomainError } from './errors.js';
-import { checkCost, checkShape, GraphqlLimitError, type GraphqlLimits } from './graphql-limits.js';
+import { checkCost, checkInputBounds, checkShape, GraphqlLimitError, type GraphqlLimits } from './graphql-limits.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -94,7 +94,7 @@ export interface GraphqlOptions {
   limits: GraphqlLimits;
 }
 
-type RequestErrorCode = 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED' | 'GRAPHQL_LIMIT_EXCEEDED';
+type RequestErrorCode = 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED' | 'GRAPHQL_LIMIT_EXCEEDED' | 'VALIDATION_FAILED';
 
 /**
  * An error of the request itself (syntax, validation against the schema, bad variables, a limit), as opposed to
@@ -104,8 +104,8 @@ function requestError(e: GraphQLError | Error): { code: RequestErrorCode; json: 
   const gql = e instanceof GraphQLError ? e : undefined;
   const ext = gql?.extensions ?? {};
   const code: RequestErrorCode =
-    ext['code'] === 'GRAPHQL_LIMIT_EXCEEDED'
-      ? 'GRAPHQL_LIMIT_EXCEEDED'
+    ext['code'] === 'GRAPHQL_LIMIT_EXCEEDED' || ext['code'] === 'VALIDATION_FAILED'
+      ? (ext['code'] as RequestErrorCode)
       : e.message.startsWith('Syntax Error')
         ? 'GRAPHQL_PARSE_FAILED'
         : 'GRAPHQL_VALIDATION_FAILED';
@@ -178,6 +178,7 @@ async function graphqlPlugin(app: FastifyInstance, opts: GraphqlOptions) {
     checkShape(document, opts.limits);
   });
   app.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
+    checkInputBounds(document, variables as Record<string, unknown> | undefined);
     checkCost(schema, document, variables as Record<string, unknown> | undefined, opts.limits);
   });
 

@@ -240,8 +240,11 @@ export function newImportReport(dryRun: boolean, allOrNothing: boolean, maxError
       else report.errorsTruncated = true;
     }
   };
-  /** fills `errorCounts` (call once the import is over) */
+  /** fills `errorCounts` and sorts the errors by line (call once the import is over) */
   const finish = () => {
+    // rows refused by a batch writer come after later rows' validation errors: the report lists them by line
+    // (a stable sort: one row's errors keep their order)
+    report.errors.sort((a, b) => a.line - b.line);
     report.errorCounts = [...counts.values()].sort((a, b) => b.count - a.count);
     return report;
   };
@@ -358,6 +361,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     report.committed = report.accepted > 0;
   }
   finish();
+  store.importFinished({ accepted: report.accepted, rejected: report.rejected, dryRun });
   const { onCommitted } = spec;
   if (report.committed && onCommitted) {
     await store.write(actor, async (w) => {

@@ -15,12 +15,14 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-/** One log line per request: request id, tenant, route, status, duration. */
+/** One log line per request: request id, tenant, client IP, route, status, duration. */
 async function loggingPlugin(app: FastifyInstance) {
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
         tenant: request.actor?.tenantId,
+        // the client's address: from X-Forwarded-For only through trusted proxies (TRUST_PROXY)
+        ip: request.ip,
         method: request.method,
         route: request.routeOptions.url ?? request.url.split('?')[0],
         status: reply.statusCode,

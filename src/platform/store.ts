@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { auditLog, events } from './platform.tables.js';
 import type { Actor } from './actor.js';
-import type { Database, Db } from './db.js';
+import { outsideTenant, withTenant, type Database, type Db } from './db.js';
 
 export interface AuditEntry {
   resourceType: string;
@@ -129,12 +129,16 @@ export class Work {
 
 export type CommitListener = (tenantId: string) => void;
 
+/** What an import reports when it is over (metrics). */
+export type ImportListener = (r: { accepted: number; rejected: number; dryRun: boolean }) => void;
+
 /**
  * The one entry point for tenant-scoped database work. Writes run in a transaction with a Work that carries the
  * actor; reads get the database handle and must filter by actor.tenantId (every table leads with tenant_id).
  */
 export class Store {
   private readonly listeners: CommitListener[] = [];
+  private readonly importListeners: ImportListener[] = [];
   /** errors of rejected rows an import report lists (IMPORT_MAX_ERRORS; server.ts and worker.ts set it) */
   importMaxErrors = 1000;
 
@@ -149,18 +153,33 @@ export class Store {
     this.listeners.push(fn);
   }
 
+  /** called when an import is over, with its counts */
+  onImportFinished(fn: ImportListener): void {
+    this.importListeners.push(fn);
+  }
+
+  importFinished(r: { accepted: number; rejected: number; dryRun: boolean }): void {
+    for (const l of this.importListeners) l(r);
+  }
+
   async write<T>(actor: Actor, fn: (w: Work) => Promise<T>): Promise<T> {
     let work!: Work;
     let emitted = false;
-    const result = await this.database.db.transaction(async (tx) => {
-      work = new Work(tx as unknown as Db, actor);
-      const r = await fn(work);
-      emitted = (work as unknown as { emitted: DomainEvent[] }).emitted.length > 0;
-      await work.flush();
-      return r;
+    // the transaction runs under the tenant's row-level security policy (db.ts), whatever the caller's scope
+    const result = await withTenant(actor.tenantId, () =>
+      this.database.db.transaction(async (tx) => {
+        work = new Work(tx as unknown as Db, actor);
+        const r = await fn(work);
+        emitted = (work as unknown as { emitted: DomainEvent[] }).emitted.length > 0;
+        await work.flush();
+        return r;
+      }),
+    );
+    // what a commit wakes (the event dispatcher, caches) works across tenants: not in the caller's scope
+    outsideTenant(() => {
+      work.runCommitHooks();
+      if (emitted) for (const l of this.listeners) l(actor.tenantId);
     });
-    work.runCommitHooks();
-    if (emitted) for (const l of this.listeners) l(actor.tenantId);
     return result;
   }
 }

@@ -3,11 +3,13 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
+import type { GaugeSource } from '../../platform/metrics.js';
 import type { Store } from '../../platform/store.js';
 import { ApiKeyService } from './apikeys.service.js';
 import { AuditService, EventFeedService } from './feed.service.js';
 import { integrationResolvers } from './integration.resolvers.js';
 import { integrationRoutes } from './integration.routes.js';
+import { integrationGauges } from './integration.metrics.js';
 import { integrationSdl } from './integration.sdl.js';
 import { JobService, JobWorker, type JobWorkerOptions } from './jobs.service.js';
 import { systemClock, WebhookDispatcher, type DispatcherOptions } from './webhooks.dispatcher.js';
@@ -31,6 +33,8 @@ export interface IntegrationServices {
   startWorkers(opts?: { dispatcher?: Partial<DispatcherOptions>; jobs?: JobWorkerOptions; onError?: (e: unknown) => void }): () => Promise<void>;
   /** stops what startWorkers started (app close) */
   stopWorkers(): Promise<void>;
+  /** Prometheus gauges of the outbox and queues (GET /metrics) */
+  metricGauges(): GaugeSource[];
 }
 
 /** Integration knows no domain module: it hears them through platform events (store.onEventsCommitted, outbox). */
@@ -53,6 +57,7 @@ export function createIntegrationServices(store: Store, opts: { nodeEnv?: string
     settings,
     createDispatcher: (o = {}) => new WebhookDispatcher(store, { policy: settings.policy, clock: settings.clock, timeoutMs: settings.timeoutMs, ...o }),
     createJobWorker: (o = {}) => new JobWorker(store, { clock: settings.clock, ...o }),
+    metricGauges: () => integrationGauges(store),
     startWorkers(o = {}) {
       if (stopAll) return stopAll;
       const dispatcher = services.createDispatcher({ ...(o.onError ? { onError: o.onError } : {}), ...o.dispatcher });
