@@ -140,6 +140,8 @@ export class Database {
   readonly schema: string;
   /** Counts every SQL statement sent: tests use it to prove batching (no N+1). */
   statements = 0;
+  /** Sees every SQL statement sent with its parameters, when set (tests EXPLAIN what the service sent). */
+  onStatement?: (query: string, params: readonly unknown[]) => void;
   readonly client?: postgres.Sql;
   readonly pglite?: PGlite;
   private pool?: postgres.Sql;
@@ -199,8 +201,9 @@ export class Database {
           statement_timeout: statementTimeout,
           lock_timeout: lockTimeout,
         },
-        debug: () => {
+        debug: (_connection, query, params) => {
           this.statements++;
+          this.onStatement?.(query, params);
         },
         // reconnect attempts: at most a second apart (the default backoff grows to 20 s, and queries queued for a
         // connection wait that long: the hung requests and /readyz of a database restart)
@@ -227,8 +230,9 @@ export class Database {
       this.pglite = new PGlite(opts.dataDir, template ? { loadDataDir: template } : {});
       this.db = drizzlePglite(this.pglite, {
         logger: {
-          logQuery: () => {
+          logQuery: (query, params) => {
             this.statements++;
+            this.onStatement?.(query, params);
           },
         },
       }) as unknown as Db;
