@@ -286,8 +286,9 @@ export class Database {
       this.statements++;
       return;
     }
-    // a multi-statement simple query runs as one implicit transaction already
-    await this.client!.unsafe(transaction ? `begin;\n${text};\ncommit` : text).simple();
+    // a multi-statement simple query runs as one implicit transaction already (and postgres.js refuses an explicit
+    // BEGIN on a pool of more than one connection)
+    await this.client!.unsafe(text).simple();
   }
 
   /** Migrations listed in the journals but not yet applied (readiness check): two statements. */
