@@ -42,9 +42,12 @@ export async function writeEmbeddedTemplate(): Promise<void> {
   try {
     await database.migrate();
     const blob = await database.pglite!.dumpDataDir('gzip');
-    writeFileSync(`${TEMPLATE}.tmp`, Buffer.from(await blob.arrayBuffer()));
-    renameSync(`${TEMPLATE}.tmp`, TEMPLATE);
-    writeFileSync(`${TEMPLATE}.key`, `${templateKey()}\n`);
+    // written aside and renamed: a build running at the same time never leaves half a file under the name
+    const tmp = `${TEMPLATE}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+    writeFileSync(`${tmp}.key`, `${templateKey()}\n`);
+    renameSync(tmp, TEMPLATE);
+    renameSync(`${tmp}.key`, `${TEMPLATE}.key`);
   } finally {
     await database.close();
   }
