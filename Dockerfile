@@ -2,9 +2,13 @@
 FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's prepare step runs the build script, which skips here (no src/ yet): the build is the RUN below
+COPY scripts/build-if-stale.mjs ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY migrations ./migrations
 COPY src ./src
+# tsc to dist/ and the embedded database template (dist/pglite-template.tgz) built from the migrations
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-slim

@@ -3,6 +3,8 @@
 # prints a token; a partner is then created and read back over HTTP with that token.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# npm start compiles src/ first when dist/ is stale: done here, so that the wait below is for the start alone
+node scripts/build-if-stale.mjs
 dir=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 log="$dir/server.log"

@@ -3,7 +3,8 @@
  * not node) reaches the server, which stops taking connections, finishes the request in flight (a streamed
  * import still sending its body) and exits; nothing is left running and the port is closed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,7 +19,10 @@ const started: ChildProcess[] = [];
 
 beforeAll(async () => {
   if (onPostgres) clone = await cloneTestDatabase();
-});
+  // npm start / npm run worker compile src/ first when dist/ is stale: once here, not inside a test's wait (nor
+  // twice at once by the two of them)
+  if (onPostgres) await promisify(execFile)(process.execPath, [resolve(ROOT, 'scripts', 'build-if-stale.mjs')], { cwd: ROOT });
+}, 600_000);
 afterAll(async () => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await clone?.drop();

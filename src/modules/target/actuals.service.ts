@@ -105,8 +105,15 @@ export class ActualsService {
     const elapsed = elapsedDays(p, asOf);
     const days = periodDays(p);
     const src = await this.source(actor, metric, p, ids, scope);
-    const targetScope = sql`product_line_id is not distinct from ${scope.productLineId ?? null}::uuid and territory_id is not distinct from ${scope.territoryId ?? null}::uuid`;
-    const idFilter = ids ? sql`p.id = any(${`{${ids.join(',')}}`}::uuid[])` : sql`(t.target is not null or a.actual is not null)`;
+    // the target's scope as `is null` or `= value`, never `is not distinct from $n`: the planner estimates that as
+    // one row whatever the data, which once made it nest-loop 10,000 targets over 10,000 partners' totals
+    const targetScope = (alias: string) => {
+      const col = (c: string) => sql.raw(`${alias}.${c}`);
+      const line = scope.productLineId ? sql`${col('product_line_id')} = ${scope.productLineId}::uuid` : sql`${col('product_line_id')} is null`;
+      const terr = scope.territoryId ? sql`${col('territory_id')} = ${scope.territoryId}::uuid` : sql`${col('territory_id')} is null`;
+      return sql`${line} and ${terr}`;
+    };
+    const idList = ids ? sql`${`{${ids.join(',')}}`}::uuid[]` : undefined;
     const own = partnerSql(actor, sql`p.id`);
     const months = withMonths
       ? sql`, (select json_agg(json_build_object('month', to_char(g.month, 'YYYY-MM'), 'actual', coalesce(mm.v, 0.0000)::text,
@@ -115,16 +122,27 @@ export class ActualsService {
             from generate_series(${p.start}::date, ${p.end}::date, interval '1 month') as g(month)
             left join (select month, sum(v) as v from m where m.partner_id = r.id group by month) mm on mm.month = g.month::date
             left join targets mt on mt.tenant_id = ${t} and mt.partner_id = r.id and mt.period = to_char(g.month, 'YYYY-MM')
-              and mt.metric = ${metric} and mt.${targetScope}) as months`
+              and mt.metric = ${metric} and ${targetScope('mt')}) as months`
       : sql``;
+    // targets and actuals meet in one union and one aggregate per partner (no join between two estimated sets, so
+    // no estimate can turn it into a nested loop); partners are then looked up by key. For given ids the partners
+    // drive (a partner without target or actual still answers).
     const q = sql`with m as (${src}),
-      a as (select partner_id, sum(v) as actual from m group by partner_id),
-      t as (select partner_id, value as target from targets where tenant_id = ${t} and period = ${p.label} and metric = ${metric}
-            and ${targetScope}),
+      ta as (
+        select partner_id, max(target) as target, sum(actual) as actual from (
+          select partner_id, value as target, null::numeric as actual from targets tg
+          where tg.tenant_id = ${t} and tg.period = ${p.label} and tg.metric = ${metric} and ${targetScope('tg')}${idList ? sql` and tg.partner_id = any(${idList})` : sql``}
+          union all
+          select partner_id, null::numeric, v from m
+        ) u group by partner_id
+      ),
       base as (
-        select p.id, p.code, p.legal_name, t.target, coalesce(a.actual, 0.0000) as actual
-        from ${onboardingSql.partners(t)} p left join t on t.partner_id = p.id left join a on a.partner_id = p.id
-        where ${idFilter}${own}
+        select p.id, p.code, p.legal_name, ta.target, coalesce(ta.actual, 0.0000) as actual
+        ${
+          idList
+            ? sql`from ${onboardingSql.partners(t)} p left join ta on ta.partner_id = p.id where p.id = any(${idList})`
+            : sql`from ta join ${onboardingSql.partners(t)} p on p.id = ta.partner_id where (ta.target is not null or ta.actual is not null)`
+        }${own}
       ),
       calc as (
         select base.*,
