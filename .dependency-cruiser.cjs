@@ -15,6 +15,7 @@ const LAYERS = {
   target: 2,
   incentive: 3,
   evaluation: 4,
+  orders: 3.5,
   integration: 0,
 };
 

@@ -6,6 +6,7 @@ import { incentiveModule } from './modules/incentive/index.js';
 import { integrationModule } from './modules/integration/index.js';
 import { findPartner, partnerSubtree } from './modules/onboarding/contract.js';
 import { onboardingModule } from './modules/onboarding/index.js';
+import { ordersModule } from './modules/orders/index.js';
 import { policyModule } from './modules/policy/index.js';
 import { targetModule } from './modules/target/index.js';
 import auth from './platform/auth.js';
@@ -76,7 +77,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const store = new Store(database);
   // the composition root (src/services.ts): every module's services, wired in dependency order, and the scheduled jobs
   const services = createServices(store, config);
-  const { onboarding, policy, target, incentive, evaluation, integration } = services;
+  const { onboarding, policy, target, incentive, evaluation, orders, integration } = services;
   app.decorate('store', store);
   app.decorate('services', services);
   const tenantDirectory = new TenantDirectory(() => store.db);
@@ -136,6 +137,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(targetModule, { services: target });
   await app.register(incentiveModule, { services: incentive });
   await app.register(evaluationModule, { services: evaluation });
+  await app.register(ordersModule, { services: orders });
   await app.register(integrationModule, { services: integration });
 
   await app.register(docs);

@@ -10,6 +10,7 @@ import { createEvaluationServices, type EvaluationServices } from './modules/eva
 import { createIncentiveServices, type IncentiveServices } from './modules/incentive/index.js';
 import { createIntegrationServices, type DispatcherOptions, type IntegrationServices, type JobWorkerOptions } from './modules/integration/index.js';
 import { createOnboardingServices, type OnboardingServices } from './modules/onboarding/index.js';
+import { createOrdersServices, type OrdersServices } from './modules/orders/index.js';
 import { createPolicyServices, type PolicyServices } from './modules/policy/index.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
 import { systemActor } from './platform/actor.js';
@@ -22,6 +23,7 @@ export interface Services {
   target: TargetServices;
   incentive: IncentiveServices;
   evaluation: EvaluationServices;
+  orders: OrdersServices;
   integration: IntegrationServices;
   /** scheduled jobs (agreement sweep, warning checks), started with the background work */
   scheduler: Scheduler;
@@ -40,6 +42,8 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
   const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
   const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
+  // orders (layer 3.5): approvals of overrides through the default gate (scope orders:approve) until the organisation module is wired
+  const orders = createOrdersServices(store);
   const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV });
 
   const scheduler = new Scheduler();
@@ -63,7 +67,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
     },
   });
 
-  return { onboarding, policy, target, incentive, evaluation, integration, scheduler };
+  return { onboarding, policy, target, incentive, evaluation, orders, integration, scheduler };
 }
 
 export interface BackgroundOptions {
