@@ -214,8 +214,8 @@ export class CreditService {
         sql`select i.id::text as id, i.number, i.order_id::text as order_id, (i.amount - coalesce(sum(a.amount), 0))::text as balance, i.currency
           from order_invoices i left join credit_allocations a on a.tenant_id = i.tenant_id and a.invoice_id = i.id
           where i.tenant_id = ${w.tenantId} and i.partner_id = ${p.id}::uuid
-          group by i.id having i.amount - coalesce(sum(a.amount), 0) > 0
-          order by (i.number = ${d.invoiceRef ?? null}) desc nulls last, i.due_on, i.issued_on, i.number`,
+          group by i.tenant_id, i.id having i.amount - coalesce(sum(a.amount), 0) > 0
+          order by (i.number = ${d.invoiceRef ?? ''}::text) desc, i.due_on, i.issued_on, i.number`,
       );
       if (d.invoiceRef && !open.some((i) => i.number === d.invoiceRef)) throw invalid('invoiceRef', `no unpaid invoice '${d.invoiceRef}' of this partner`);
       let left = dec(d.amount);

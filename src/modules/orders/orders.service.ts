@@ -100,6 +100,8 @@ const MOVES: Record<string, readonly OrderStatus[]> = {
   invoice: ['shipped'],
 };
 
+const PAST: Record<keyof typeof MOVES, string> = { submit: 'submitted', override: 'overridden', cancel: 'cancelled', ship: 'shipped', invoice: 'invoiced' };
+
 export function assertMove(order: OrderRow, move: keyof typeof MOVES): void {
   if (!MOVES[move]!.includes(order.status))
     throw new DomainError(
