@@ -104,13 +104,9 @@ const PAST: Record<keyof typeof MOVES, string> = { submit: 'submitted', override
 
 export function assertMove(order: OrderRow, move: keyof typeof MOVES): void {
   if (!MOVES[move]!.includes(order.status))
-    throw new DomainError(
-      'ILLEGAL_TRANSITION',
-      `An order that is ${order.status} cannot be ${move === 'ship' ? 'shipped' : `${move}ed`.replace('eed', 'ed')}`,
-      {
-        extra: { status: order.status, allowedFrom: MOVES[move] },
-      },
-    );
+    throw new DomainError('ILLEGAL_TRANSITION', `An order that is ${order.status} cannot be ${PAST[move]}`, {
+      extra: { status: order.status, allowedFrom: MOVES[move] },
+    });
 }
 
 /** Orders (订单): drafts, the check, the lifecycle to approval, cancellation. */
