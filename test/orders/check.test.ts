@@ -123,7 +123,8 @@ describe('POST /v1/orders:check', () => {
 
   it('every refusal together', async () => {
     // PX suspended, ordering on 2031-02-01 (after its agreement): not active, no agreement, nothing authorised,
-    // HZ outside (no rights), below both minimums, over quota? (the 2026 quota does not cover 2031), over credit
+    // HZ outside (a suspended partner has no rights), TEA-1 and TEA-2 below their minimums, TEA-2 over the 2031
+    // quota, 1.00 below the TEA-1 floor, over credit (lifecycle.test.ts adds hold, overdue and minimum amount)
     await ok(admin.post('/v1/orders/rules', { partner: 'PX', product: 'TEA-2', minQuantity: '1000' }));
     await ok(admin.put('/v1/orders/quotas', { partner: 'PX', product: 'TEA-2', periodStart: '2031-01-01', periodEnd: '2031-12-31', quantity: '1' }));
     await ok(admin.post(`/v1/partners/${px.id}:suspend`, { reason: 'audit' }));
@@ -138,7 +139,7 @@ describe('POST /v1/orders:check', () => {
       ],
     });
     expect(res.statusCode, res.body).toBe(200);
-    // 5 x 1.00 + 2 x 20.00 + 50 x 100.00 = 5,045.00 > 5,000.00 credit; < 10,000 is false so set a higher minimum below
+    // 5 x 1.00 + 2 x 20.00 + 50 x 100.00 = 5,045.00 > 5,000.00 credit
     expect(res.data.total).toBe('5045.00');
     expect(codes(res.data)).toEqual(
       [

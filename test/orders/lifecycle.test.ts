@@ -208,6 +208,53 @@ describe('order lifecycle, override, shipments, invoices, collections', () => {
     expect(inv2).toMatchObject({ amount: '100.00', dueOn: '2026-05-31' });
   });
 
+  it('every refusal of the brief together, overdue receivables and credit hold included', async () => {
+    // PL: on hold, 0 tolerated days (INV-1 500.00 and INV-2 100.00 are past due), minimums, a 2031 TEA-2 quota of 1,
+    // suspended, ordering on 2031-02-01 (after its agreement) to NJ (outside), a WINE-1 line (never authorised)
+    await ok(admin.put('/v1/credit/partners/PL/account', { overdueToleranceDays: 0, onHold: true, holdReason: 'review' }));
+    await ok(admin.post('/v1/orders/rules', { partner: 'PL', product: 'TEA-1', minQuantity: '10' }));
+    await ok(admin.post('/v1/orders/rules', { partner: 'PL', minAmount: '1000000' }));
+    await ok(admin.put('/v1/orders/quotas', { partner: 'PL', product: 'TEA-2', periodStart: '2031-01-01', periodEnd: '2031-12-31', quantity: '1' }));
+    await ok(admin.post(`/v1/partners/${pl.id}:suspend`, { reason: 'audit' }));
+    const res = await admin.post('/v1/orders:check', {
+      partner: 'PL',
+      shipTo: 'NJ',
+      requestedDate: '2031-02-01',
+      lines: [
+        { product: 'TEA-1', quantity: '5', requestedPrice: '1.00' },
+        { product: 'TEA-2', quantity: '2' },
+        { product: 'WINE-1', quantity: '50' },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    // 5 x 1.00 + 2 x 20.00 + 50 x 100.00 = 5,045.00; exposure 600.00 (both invoices unpaid)
+    expect(res.data.total).toBe('5045.00');
+    expect(res.data.credit).toEqual({ limit: '1000.00', exposure: '600.00', available: '400.00', onHold: true });
+    const byCode = Object.fromEntries(res.data.refusals.map((r: any) => [r.code, r]));
+    expect(Object.keys(byCode).sort()).toEqual(
+      [
+        'BELOW_MINIMUM_AMOUNT',
+        'BELOW_MINIMUM_QUANTITY',
+        'CREDIT_HOLD',
+        'NO_AGREEMENT_IN_FORCE',
+        'OVERDUE_RECEIVABLES',
+        'OVER_CREDIT',
+        'OVER_QUOTA',
+        'PARTNER_NOT_ACTIVE',
+        'PRICE_BELOW_FLOOR',
+        'PRODUCT_NOT_AUTHORISED',
+        'SHIP_TO_OUTSIDE_TERRITORY',
+      ].sort(),
+    );
+    expect(res.data.refusals.filter((r: any) => r.code === 'PRODUCT_NOT_AUTHORISED').map((r: any) => r.line)).toEqual([1, 2, 3]);
+    expect(byCode.OVER_QUOTA.details).toMatchObject({ quota: '1', used: '0', ordered: '2' });
+    expect(byCode.OVERDUE_RECEIVABLES.details.overdue).toBe('600.00');
+    expect(byCode.BELOW_MINIMUM_AMOUNT.details).toEqual({ minAmount: '1000000.00' });
+    expect(res.data.wouldApprove).toBe(false);
+    await ok(admin.post(`/v1/partners/${pl.id}:reinstate`, { reason: 'audit done' }));
+    await ok(admin.put('/v1/credit/partners/PL/account', { onHold: false }));
+  });
+
   it('collections settle oldest first or by invoice ref; paid orders close; aging on a date', async () => {
     const k1 = await admin.post('/v1/credit/collections', { externalId: 'K1', partner: 'PL', receivedOn: '2026-06-15', amount: '250', currency: 'CNY' });
     expect(k1.statusCode, k1.body).toBe(201);
