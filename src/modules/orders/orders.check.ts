@@ -1,8 +1,8 @@
 /**
  * The order check: what a submit would decide, without writing. Set-based whatever the line count: price
  * resolution (policy contract: partner, products, candidate prices, deviations), one statement for the order's
- * facts (agreement in force, ship-to rights, minimum amount, credit) and one for the lines' facts (authorisation,
- * minimum quantities, quotas): 7 statements for 1 line or 1,000.
+ * facts (agreement in force, ship-to rights, minimum amount) and one for the lines' facts (authorisation,
+ * minimum quantities) and two for what other orders change (quota use; credit): 9 statements for 1 line or 1,000.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
@@ -30,17 +30,20 @@ interface HeaderFacts {
   agreement_in_force: boolean;
   ship_to_ok: boolean | null;
   min_amount: string | null;
-  credit: CreditFactsRow;
 }
 
 interface LineFacts {
   product_id: string;
   authorised: boolean;
   min_quantity: string | null;
-  quota: string | null;
-  quota_used: string | null;
-  period_start: string | null;
-  period_end: string | null;
+}
+
+interface QuotaFacts {
+  product_id: string;
+  quota: string;
+  quota_used: string;
+  period_start: string;
+  period_end: string;
 }
 
 const refusal = (code: RefusalCode, message: string, line: number | null, details?: Record<string, string | null>): Refusal => ({
@@ -51,7 +54,11 @@ const refusal = (code: RefusalCode, message: string, line: number | null, detail
   ...(details ? { details } : {}),
 });
 
-export async function checkOrder(db: Db, tenantId: string, q: CheckRequest): Promise<CheckResult & { productIds: (string | null)[] }> {
+export async function checkOrder(
+  db: Db,
+  tenantId: string,
+  q: CheckRequest,
+): Promise<CheckResult & { productIds: (string | null)[]; quantities: Quantities; pricedIn: string }> {
   const t = tenantId;
   const p = q.partner.id;
   const priced: ResolvedPrice[] = await resolvePricesFor(db, t, {
@@ -72,8 +79,7 @@ export async function checkOrder(db: Db, tenantId: string, q: CheckRequest): Pro
         where r.partner_id = ${p}::uuid and r.territory_id = ${q.shipToTerritoryId}::uuid
           and (r.valid_from is null or r.valid_from <= ${q.date}::date) and (r.valid_to is null or r.valid_to >= ${q.date}::date)) end as ship_to_ok,
       (select max(min_amount)::text from order_rules where tenant_id = ${t} and product_id is null and (partner_id is null or partner_id = ${p}::uuid)
-        and (currency is null or currency = ${currency})) as min_amount,
-      (select row_to_json(c) from (${creditFactsSql(t, [p], q.creditDate, q.orderId)}) c) as credit`,
+        and (currency is null or currency = ${currency})) as min_amount`,
   );
   const lineFacts = new Map<string, LineFacts>();
   if (productIds.length) {
@@ -83,17 +89,9 @@ export async function checkOrder(db: Db, tenantId: string, q: CheckRequest): Pro
         exists (select 1 from ${onboardingSql.authorisedProducts(t)} ap where ap.partner_id = ${p}::uuid
           and ap.valid_from <= ${q.date}::date and ap.valid_to >= ${q.date}::date
           and (ap.product_id = x.id or ap.product_line_id = pr.line_id)) as authorised,
-        (select max(min_quantity)::text from order_rules r where r.tenant_id = ${t} and r.product_id = x.id and (r.partner_id is null or r.partner_id = ${p}::uuid)) as min_quantity,
-        qu.quantity::text as quota, qu.period_start::text as period_start, qu.period_end::text as period_end,
-        case when qu.id is null then null else (
-          select coalesce(sum(ol.quantity), 0)::text from order_lines ol
-          join orders o on o.tenant_id = ol.tenant_id and o.id = ol.order_id
-          where ol.tenant_id = ${t} and ol.product_id = x.id and o.partner_id = ${p}::uuid and o.approved_on is not null and o.status <> 'cancelled'
-            and o.requested_date between qu.period_start and qu.period_end and (${q.orderId}::uuid is null or o.id <> ${q.orderId}::uuid)) end as quota_used
+        (select max(min_quantity)::text from order_rules r where r.tenant_id = ${t} and r.product_id = x.id and (r.partner_id is null or r.partner_id = ${p}::uuid)) as min_quantity
       from unnest(${`{${productIds.join(',')}}`}::uuid[]) as x(id)
-      left join ${onboardingSql.products(t)} pr on pr.id = x.id
-      left join lateral (select id, quantity, period_start, period_end from order_quotas oq where oq.tenant_id = ${t} and oq.partner_id = ${p}::uuid
-        and oq.product_id = x.id and ${q.date}::date between oq.period_start and oq.period_end order by oq.period_start desc limit 1) qu on true`,
+      left join ${onboardingSql.products(t)} pr on pr.id = x.id`,
     );
     for (const r of rows) lineFacts.set(r.product_id, r);
   }
@@ -172,21 +170,6 @@ export async function checkOrder(db: Db, tenantId: string, q: CheckRequest): Pro
       pricing: r,
     });
   });
-  for (const [productId, acc] of qtyByProduct) {
-    const f = lineFacts.get(productId);
-    if (!f?.quota) continue;
-    const remaining = dec(f.quota).sub(f.quota_used ?? '0');
-    if (acc.qty.gt(remaining)) {
-      refusals.push(
-        refusal(
-          'OVER_QUOTA',
-          `${acc.qty.toFixed()} ordered, ${remaining.toFixed()} left of the quota ${canon(f.quota)} for ${f.period_start}..${f.period_end}`,
-          acc.lines[0]!,
-          { quota: canon(f.quota), used: canon(f.quota_used ?? '0'), ordered: acc.qty.toFixed(), lines: acc.lines.join(',') },
-        ),
-      );
-    }
-  }
   const cur = currency ?? 'CNY';
   const totalStr = complete ? roundMoney(total, cur) : null;
   if (header!.min_amount && totalStr !== null && dec(totalStr).lt(header!.min_amount))
@@ -196,32 +179,16 @@ export async function checkOrder(db: Db, tenantId: string, q: CheckRequest): Pro
       }),
     );
 
-  const c = header!.credit;
-  const exposure = dec(c.open_orders).add(c.receivables);
-  const limit = c.limit_amount === null ? null : dec(c.limit_amount).add(c.temporary);
-  if (c.on_hold) refusals.push(refusal('CREDIT_HOLD', `partner '${q.partner.code}' is on credit hold${c.hold_reason ? `: ${c.hold_reason}` : ''}`, null));
-  if (limit !== null && totalStr !== null && exposure.add(totalStr).gt(limit))
-    refusals.push(
-      refusal('OVER_CREDIT', `exposure ${roundMoney(exposure, cur)} + order ${totalStr} exceeds the credit limit ${roundMoney(limit, cur)}`, null, {
-        limit: roundMoney(limit, cur),
-        exposure: roundMoney(exposure, cur),
-        order: totalStr,
-        available: roundMoney(limit.sub(exposure), cur),
-      }),
-    );
-  if (dec(c.overdue_beyond).gt(0))
-    refusals.push(
-      refusal(
-        'OVERDUE_RECEIVABLES',
-        `${roundMoney(c.overdue_beyond, cur)} overdue beyond the tolerated ${c.tolerance_days} days (oldest ${c.max_days_overdue} days)`,
-        null,
-        {
-          overdue: roundMoney(c.overdue_beyond, cur),
-          toleratedDays: String(c.tolerance_days),
-          maxDaysOverdue: c.max_days_overdue === null ? null : String(c.max_days_overdue),
-        },
-      ),
-    );
+  const live = await liveRefusals(db, t, {
+    partner: q.partner,
+    date: q.date,
+    creditDate: q.creditDate,
+    orderId: q.orderId,
+    currency: cur,
+    total: totalStr,
+    quantities: qtyByProduct,
+  });
+  refusals.push(...live.refusals);
   return {
     orderId: q.orderId,
     partnerId: p,
@@ -231,12 +198,101 @@ export async function checkOrder(db: Db, tenantId: string, q: CheckRequest): Pro
     lines,
     refusals,
     wouldApprove: refusals.length === 0,
+    credit: live.credit,
+    productIds: priced.map((r) => r.productId),
+    quantities: qtyByProduct,
+    pricedIn: cur,
+  };
+}
+
+/** ordered quantity per product and the lines that order it */
+type Quantities = Map<string, { qty: ReturnType<typeof dec>; lines: number[] }>;
+
+/** What concurrent approvals change: credit (hold, limit, exposure, overdue) and quota use. */
+export const LIVE_CODES: readonly RefusalCode[] = ['CREDIT_HOLD', 'OVER_CREDIT', 'OVERDUE_RECEIVABLES', 'OVER_QUOTA'];
+
+/**
+ * The refusals that depend on other orders of the partner (credit and quotas), two statements. A submission runs
+ * the whole check first, then takes the partner's credit lock and runs only this again, so that the lock is held
+ * for two reads and the write, not for the pricing.
+ */
+export async function liveRefusals(
+  db: Db,
+  t: string,
+  q: {
+    partner: PartnerFacts;
+    date: string;
+    creditDate: string;
+    orderId: string | null;
+    currency: string;
+    total: string | null;
+    quantities: Quantities;
+  },
+): Promise<{ refusals: Refusal[]; credit: CheckResult['credit'] }> {
+  const p = q.partner.id;
+  const cur = q.currency;
+  const refusals: Refusal[] = [];
+  const productIds = [...q.quantities.keys()];
+  if (productIds.length) {
+    const quotas = await rowsOf<QuotaFacts>(
+      db,
+      sql`select qu.product_id::text as product_id, qu.quantity::text as quota, qu.period_start::text as period_start, qu.period_end::text as period_end,
+          (select coalesce(sum(ol.quantity), 0)::text from order_lines ol
+            join orders o on o.tenant_id = ol.tenant_id and o.id = ol.order_id
+            where ol.tenant_id = ${t} and ol.product_id = qu.product_id and o.partner_id = ${p}::uuid and o.approved_on is not null and o.status <> 'cancelled'
+              and o.requested_date between qu.period_start and qu.period_end and (${q.orderId}::uuid is null or o.id <> ${q.orderId}::uuid)) as quota_used
+        from (select distinct on (product_id) product_id, quantity, period_start, period_end from order_quotas
+              where tenant_id = ${t} and partner_id = ${p}::uuid and product_id = any(${`{${productIds.join(',')}}`}::uuid[])
+                and ${q.date}::date between period_start and period_end
+              order by product_id, period_start desc) qu`,
+    );
+    for (const f of quotas) {
+      const acc = q.quantities.get(f.product_id)!;
+      const remaining = dec(f.quota).sub(f.quota_used);
+      if (acc.qty.gt(remaining))
+        refusals.push(
+          refusal(
+            'OVER_QUOTA',
+            `${acc.qty.toFixed()} ordered, ${remaining.toFixed()} left of the quota ${canon(f.quota)} for ${f.period_start}..${f.period_end}`,
+            acc.lines[0]!,
+            { quota: canon(f.quota), used: canon(f.quota_used), ordered: acc.qty.toFixed(), lines: acc.lines.join(',') },
+          ),
+        );
+    }
+  }
+  const [c] = await rowsOf<CreditFactsRow>(db, creditFactsSql(t, [p], q.creditDate, q.orderId));
+  const exposure = dec(c!.open_orders).add(c!.receivables);
+  const limit = c!.limit_amount === null ? null : dec(c!.limit_amount).add(c!.temporary);
+  if (c!.on_hold) refusals.push(refusal('CREDIT_HOLD', `partner '${q.partner.code}' is on credit hold${c!.hold_reason ? `: ${c!.hold_reason}` : ''}`, null));
+  if (limit !== null && q.total !== null && exposure.add(q.total).gt(limit))
+    refusals.push(
+      refusal('OVER_CREDIT', `exposure ${roundMoney(exposure, cur)} + order ${q.total} exceeds the credit limit ${roundMoney(limit, cur)}`, null, {
+        limit: roundMoney(limit, cur),
+        exposure: roundMoney(exposure, cur),
+        order: q.total,
+        available: roundMoney(limit.sub(exposure), cur),
+      }),
+    );
+  if (dec(c!.overdue_beyond).gt(0))
+    refusals.push(
+      refusal(
+        'OVERDUE_RECEIVABLES',
+        `${roundMoney(c!.overdue_beyond, cur)} overdue beyond the tolerated ${c!.tolerance_days} days (oldest ${c!.max_days_overdue} days)`,
+        null,
+        {
+          overdue: roundMoney(c!.overdue_beyond, cur),
+          toleratedDays: String(c!.tolerance_days),
+          maxDaysOverdue: c!.max_days_overdue === null ? null : String(c!.max_days_overdue),
+        },
+      ),
+    );
+  return {
+    refusals,
     credit: {
       limit: limit === null ? null : roundMoney(limit, cur),
       exposure: roundMoney(exposure, cur),
       available: limit === null ? null : roundMoney(limit.sub(exposure), cur),
-      onHold: c.on_hold,
+      onHold: c!.on_hold,
     },
-    productIds: priced.map((r) => r.productId),
   };
 }

@@ -20,7 +20,7 @@ import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { codesToIds, findPartner, onboardingSql, productsByRef, type PartnerFacts } from '../onboarding/contract.js';
 import type { OrderApprovalGate } from './contract.js';
-import { checkOrder } from './orders.check.js';
+import { checkOrder, LIVE_CODES, liveRefusals } from './orders.check.js';
 import {
   OptionalReason,
   OrderInput,
@@ -344,6 +344,28 @@ export class OrderService {
     return out;
   }
 
+  /**
+   * The check of a submission: the whole check first (pricing, rights, minimums: nothing other orders change),
+   * then the partner's credit lock, then the credit and quota refusals read again under it. Submissions of one
+   * partner queue only for those two reads and their write.
+   */
+  private async lockedCheck(w: Work, actor: Actor, o: Order) {
+    const check = await this.checkRow(w.tx, actor, o);
+    await OrderService.lockCredit(w, o.partnerId);
+    const partner = (await findPartner(w.tx, actor.tenantId, o.partnerId))!;
+    const live = await liveRefusals(w.tx, actor.tenantId, {
+      partner,
+      date: o.requestedDate,
+      creditDate: o.requestedDate > today() ? o.requestedDate : today(),
+      orderId: o.id,
+      currency: check.pricedIn,
+      total: check.total,
+      quantities: check.quantities,
+    });
+    const refusals = [...check.refusals.filter((r) => !LIVE_CODES.includes(r.code)), ...live.refusals];
+    return { ...check, refusals, credit: live.credit, wouldApprove: refusals.length === 0 };
+  }
+
   /** Locks the partner's credit row (created on first use): submissions, overrides and collections of a partner queue here. */
   static async lockCredit(w: Work, partnerId: string): Promise<void> {
     await w.tx.insert(creditAccounts).values({ tenantId: w.tenantId, partnerId }).onConflictDoNothing();
@@ -375,9 +397,8 @@ export class OrderService {
     return this.store.write(actor, async (w) => {
       const pre = await this.lockOrder(w, id);
       assertMove(pre, 'submit');
-      await OrderService.lockCredit(w, pre.partnerId);
       const before = await this.load(w.tx, actor, id);
-      const check = await this.checkRow(w.tx, actor, before);
+      const check = await this.lockedCheck(w, actor, before);
       const hard = check.refusals.filter((r) => !r.overridable);
       if (hard.length)
         throw new DomainError('UNPROCESSABLE', `The order is refused: ${hard.map((r) => r.code).join(', ')}`, {
@@ -428,9 +449,8 @@ export class OrderService {
     return this.store.write(actor, async (w) => {
       const pre = await this.lockOrder(w, id);
       assertMove(pre, 'override');
-      await OrderService.lockCredit(w, pre.partnerId);
       const before = await this.load(w.tx, actor, id);
-      const check = await this.checkRow(w.tx, actor, before);
+      const check = await this.lockedCheck(w, actor, before);
       const hard = check.refusals.filter((r) => !r.overridable);
       if (hard.length)
         throw new DomainError('UNPROCESSABLE', `The order is refused: ${hard.map((r) => r.code).join(', ')} cannot be overridden`, {
