@@ -61,6 +61,17 @@ describe('orders over GraphQL, and partner confinement', () => {
     expect(credit.data.partnerCredit).toEqual({ exposure: '20.00', limit: null, openOrders: '20.00' });
   });
 
+  it('exports orders as CSV, one row per line', async () => {
+    const res = await admin.get('/v1/orders:export?partner=G1&status=approved');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(String(res.headers['content-type'])).toContain('text/csv');
+    const lines = res.body.trim().split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'orderId,externalId,partnerCode,status,requestedDate,lineNo,productCode,quantity,requestedPrice,unitPrice,amount,currency,shippedQuantity',
+    );
+    expect(lines.slice(1).map((l) => l.split(',').slice(2).join(','))).toEqual(['G1,approved,2026-04-01,1,TEA-1,2,,10,20.00,CNY,0']);
+  });
+
   it('a partner user orders for itself only and cannot override or ship', async () => {
     const mine = t.client(await t.token({ scope: 'partner-portal orders:write', partner: p1.id, sub: 'g1-user' }));
     const own = await mine.post('/v1/orders', { requestedDate: '2026-04-01', lines: [{ product: 'TEA-1', quantity: '1' }] });

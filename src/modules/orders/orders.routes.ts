@@ -83,6 +83,25 @@ export async function ordersRoutes(app: FastifyInstance, s: OrdersServices) {
   );
 
   r.get(
+    '/v1/orders::export',
+    {
+      schema: {
+        tags,
+        operationId: 'exportOrders',
+        summary: 'Orders as CSV, one row per line (filters as the list; at most 100,000 lines)',
+        querystring: z.object({ partner: z.string().optional(), status: z.enum(ORDER_STATUSES).optional() }),
+        // no 2xx schema: the handler writes the CSV (platform/openapi.ts declares it as text/csv)
+        response: { ...problems(400, 401, 403) },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(await s.orders.exportCsv(actorOf(req), req.query)),
+  );
+
+  r.get(
     '/v1/orders/:id',
     {
       schema: {

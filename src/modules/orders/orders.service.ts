@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { toCsv } from '../../platform/csv.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
@@ -8,6 +9,7 @@ import {
   iso,
   type Page,
   partnerCondition,
+  partnerSql,
   requireOwnPartner,
   requireScope,
   requireTenantUser,
@@ -364,6 +366,61 @@ export class OrderService {
     });
     const refusals = [...check.refusals.filter((r) => !LIVE_CODES.includes(r.code)), ...live.refusals];
     return { ...check, refusals, credit: live.credit, wouldApprove: refusals.length === 0 };
+  }
+
+  /** GET /v1/orders:export: one CSV row per order line (filters as the list), one statement, at most 100,000 lines. */
+  async exportCsv(actor: Actor, input: { partner?: string | undefined; status?: string | undefined }): Promise<string> {
+    requireScope(actor, 'orders:read');
+    const f = parseInput(OrderListQuery, input);
+    const t = actor.tenantId;
+    const rows = await rowsOf<Record<string, string | number | null>>(
+      this.store.db,
+      sql`select o.id::text as order_id, o.external_id, pa.code as partner_code, o.status, o.requested_date::text as requested_date, l.line_no,
+          pr.code as product_code, l.quantity::text as quantity, l.requested_price::text as requested_price, l.unit_price::text as unit_price,
+          l.amount::text as amount, o.currency, l.shipped_quantity::text as shipped_quantity
+        from orders o
+        join order_lines l on l.tenant_id = o.tenant_id and l.order_id = o.id
+        join ${onboardingSql.partners(t)} pa on pa.id = o.partner_id
+        join ${onboardingSql.products(t)} pr on pr.id = l.product_id
+        where o.tenant_id = ${t}${partnerSql(actor, sql`o.partner_id`)}
+          ${f.partner ? sql`and o.partner_id = ${onboardingSql.idOf('partners', t, f.partner)}` : sql``}
+          ${f.status ? sql`and o.status = ${f.status}` : sql``}
+        order by o.id, l.line_no limit 100000`,
+    );
+    const cols = [
+      'order_id',
+      'external_id',
+      'partner_code',
+      'status',
+      'requested_date',
+      'line_no',
+      'product_code',
+      'quantity',
+      'requested_price',
+      'unit_price',
+      'amount',
+      'currency',
+      'shipped_quantity',
+    ];
+    const num = (v: unknown) => (typeof v === 'string' && v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
+    return toCsv(
+      [
+        'orderId',
+        'externalId',
+        'partnerCode',
+        'status',
+        'requestedDate',
+        'lineNo',
+        'productCode',
+        'quantity',
+        'requestedPrice',
+        'unitPrice',
+        'amount',
+        'currency',
+        'shippedQuantity',
+      ],
+      rows.map((r) => cols.map((c) => (c === 'amount' && r.amount !== null ? money(String(r.amount), r.currency as string | null) : num(r[c])))),
+    );
   }
 
   /** Locks the partner's credit row (created on first use): submissions, overrides and collections of a partner queue here. */
