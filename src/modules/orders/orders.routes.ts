@@ -94,11 +94,13 @@ export async function ordersRoutes(app: FastifyInstance, s: OrdersServices) {
         response: { ...problems(400, 401, 403) },
       },
     },
-    async (req, reply) =>
-      reply
+    async (req, reply) => {
+      const body = await s.orders.exportCsv(actorOf(req), req.query);
+      return reply
         .type('text/csv; charset=utf-8')
-        .serializer((x: unknown) => x as string)
-        .send(await s.orders.exportCsv(actorOf(req), req.query)),
+        .header('content-disposition', 'attachment; filename="orders.csv"')
+        .send(body as never);
+    },
   );
 
   r.get(
