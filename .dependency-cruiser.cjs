@@ -18,6 +18,7 @@ const LAYERS = {
   incentive: 3,
   evaluation: 4,
   analytics: 5,
+  orders: 3.5,
   integration: 0,
 };
 

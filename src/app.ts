@@ -8,6 +8,7 @@ import { integrationModule } from './modules/integration/index.js';
 import { findPartner, partnerSubtree } from './modules/onboarding/contract.js';
 import { onboardingModule } from './modules/onboarding/index.js';
 import { organisationModule } from './modules/organisation/index.js';
+import { ordersModule } from './modules/orders/index.js';
 import { policyModule } from './modules/policy/index.js';
 import { targetModule } from './modules/target/index.js';
 import auth from './platform/auth.js';
@@ -89,7 +90,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const store = new Store(database);
   // the composition root (src/services.ts): every module's services, wired in dependency order, and the scheduled jobs
   const services = createServices(store, config);
-  const { onboarding, organisation, policy, target, incentive, evaluation, analytics, integration } = services;
+  const { onboarding, organisation, policy, target, incentive, evaluation, orders, analytics, integration } = services;
   app.decorate('store', store);
   app.decorate('services', services);
   const tenantDirectory = new TenantDirectory(() => store.db);
@@ -154,6 +155,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(targetModule, { services: target });
   await app.register(incentiveModule, { services: incentive });
   await app.register(evaluationModule, { services: evaluation });
+  await app.register(ordersModule, { services: orders });
   await app.register(analyticsModule, { services: analytics });
   await app.register(integrationModule, { services: integration });
 

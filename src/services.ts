@@ -12,6 +12,7 @@ import { createIncentiveServices, type IncentiveServices } from './modules/incen
 import { createIntegrationServices, type DispatcherOptions, type IntegrationServices, type JobWorkerOptions } from './modules/integration/index.js';
 import { createOnboardingServices, type OnboardingServices } from './modules/onboarding/index.js';
 import { createOrganisationServices, type OrganisationServices } from './modules/organisation/index.js';
+import { createOrdersServices, type OrdersServices } from './modules/orders/index.js';
 import { createPolicyServices, type PolicyServices } from './modules/policy/index.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
 import { systemActor } from './platform/actor.js';
@@ -26,6 +27,7 @@ export interface Services {
   incentive: IncentiveServices;
   evaluation: EvaluationServices;
   analytics: AnalyticsServices;
+  orders: OrdersServices;
   integration: IntegrationServices;
   /** scheduled jobs (agreement sweep, warning checks), started with the background work */
   scheduler: Scheduler;
@@ -47,7 +49,9 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
   const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
   const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
-  // read-only: the territory tree built in; the organisation module's trees (org units, account managers) plug in as `trees`
+  // orders (layer 3.5): overrides of credit and quota refusals go through the organisation module's approval policies
+  const orders = createOrdersServices(store);
+  // read-only: territory, org-unit and account-manager trees built in
   const analytics = createAnalyticsServices(store, { periods: target.targets });
   const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV });
 
@@ -72,7 +76,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
     },
   });
 
-  return { onboarding, organisation, policy, target, incentive, evaluation, analytics, integration, scheduler };
+  return { onboarding, organisation, policy, target, incentive, evaluation, orders, analytics, integration, scheduler };
 }
 
 export interface BackgroundOptions {

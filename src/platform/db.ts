@@ -18,7 +18,7 @@ export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
  * Modules in dependency order. Each owns a migration folder (migrations/<name>) and its own journal table, so
  * modules add migrations without touching each other's; they are applied in this order.
  */
-export const MIGRATION_MODULES = ['platform', 'onboarding', 'organisation', 'policy', 'target', 'incentive', 'evaluation', 'integration'] as const;
+export const MIGRATION_MODULES = ['platform', 'onboarding', 'organisation', 'policy', 'target', 'incentive', 'evaluation', 'orders', 'integration'] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** migrations/ at the project root, from src/platform or dist/platform. */

@@ -311,6 +311,20 @@ const cases: Case[] = [
     cleared: ['email'],
     omit: ['code'],
   },
+  {
+    name: 'credit accounts',
+    make: async () => {
+      const p = await ok(admin.post('/v1/partners', { code: uniq('CA-'), legalName: 'Credit Co.', type: 'dealer', status: 'approved' }));
+      await ok(admin.put(`/v1/credit/partners/${p.id}/account`, { holdReason: 'to clear' }));
+      return p.id;
+    },
+    rest: (id, b) => ok(admin.put(`/v1/credit/partners/${id}/account`, b)),
+    mutation: 'mutation($id: String!, $input: CreditAccountUpdate!) { updateCreditAccount(partner: $id, input: $input) { partnerId } }',
+    read: (id) => ok(admin.get(`/v1/credit/partners/${id}`)),
+    update: { onHold: true, holdReason: null, overdueToleranceDays: 15 },
+    cleared: ['holdReason'],
+    omit: ['partnerId'],
+  },
 ];
 
 describe('REST and GraphQL updates store the same result', () => {

@@ -45,6 +45,23 @@ export const onboardingSql = {
   territoryRights: (tenantId: string): SQL =>
     sql`(select tenant_id, partner_id, territory_id, product_line_id, product_id, valid_from, valid_to, source from partner_territory_rights where tenant_id = ${tenantId})`,
   /**
+   * Agreements with their effective term (cut at the day they ended): tenant_id, id, partner_id, number, status,
+   * start_date, end_date. In force on D: status in (scheduled, active, expired, terminated) and start_date <= D <= end_date.
+   */
+  agreements: (tenantId: string): SQL =>
+    sql`(select tenant_id, id, partner_id, number, status, start_date, least(end_date, coalesce(ended_on, end_date)) as end_date
+          from agreements where tenant_id = ${tenantId})`,
+  /**
+   * Products and product lines authorised by agreements that were in force (scheduled, active, expired,
+   * terminated), dated by the agreement's effective term: tenant_id, partner_id, agreement_id, product_id,
+   * product_line_id (exactly one of the two), valid_from, valid_to.
+   */
+  authorisedProducts: (tenantId: string): SQL =>
+    sql`(select a.tenant_id, a.partner_id, a.id as agreement_id, ap.product_id, ap.product_line_id, a.start_date as valid_from,
+               least(a.end_date, coalesce(a.ended_on, a.end_date)) as valid_to
+          from agreements a join agreement_products ap on ap.tenant_id = a.tenant_id and ap.agreement_id = a.id
+          where a.tenant_id = ${tenantId} and a.status in ('scheduled', 'active', 'expired', 'terminated'))`,
+  /**
    * The id of a partner / product / product line / territory named by id or code, as an SQL expression for a
    * filter (`eq(t.partnerId, onboardingSql.idOf('partners', tenantId, ref))`): a uuid stands for itself, a code is
    * looked up (an unknown code matches nothing).

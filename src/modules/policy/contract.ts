@@ -9,7 +9,8 @@ import { sql, type SQL } from 'drizzle-orm';
  * applicable price, discounts and source of each line in a fixed number of statements, whatever the line count.
  */
 export { resolvePricesFor, type PriceRequest } from './price-resolution.service.js';
-export type { ResolvedPrice } from './policy.schemas.js';
+/** The resolved price of one line (zod schema and type): orders embed it as the explanation of a checked line. */
+export { ResolvedPrice } from './policy.schemas.js';
 
 export const policySql = {
   /**

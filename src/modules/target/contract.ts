@@ -8,6 +8,8 @@ import type { Actor } from '../../platform/actor.js';
 import type { Period } from '../../platform/kernel/periods.js';
 
 export { periodOf, parsePeriod, type Period } from '../../platform/kernel/periods.js';
+/** Sell-in facts recorded by another module (orders' shipments) in its transaction, through the import's upsert. */
+export { recordSellInFacts, type SellInFact } from './target.ingest.js';
 
 /** The streams of facts: sell-in, sell-through, collections. */
 export type FactStream = 'sell_in' | 'sell_through' | 'collection';

@@ -13,8 +13,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { type Actor, isCalendarDate, requireScope, rowsOf, visiblePartnerIds } from '../../platform/kernel/index.js';
-import { stagedBatchWriter, type ImportRegistry, type ImportSpec, type RowError, type StagingTable } from '../../platform/imports.js';
-import type { Store } from '../../platform/store.js';
+import { stagedBatchWriter, stageRows, type ImportRegistry, type ImportSpec, type RowError, type StagingTable } from '../../platform/imports.js';
+import type { Store, Work } from '../../platform/store.js';
 import { onboardingSql } from '../onboarding/contract.js';
 
 export const STREAMS = ['sell-in', 'sell-through', 'inventory', 'collections'] as const;
@@ -368,4 +368,32 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor): 
 /** Registers the four fact streams as import kinds of an app instance. */
 export function registerFactImports(registry: ImportRegistry, store: Store): void {
   for (const s of STREAMS) registry.register(IMPORT_KINDS[s], (actor) => factImportSpec(store, s, actor));
+}
+
+/** A sell-in fact another module records (orders: one per shipped line), by codes like an imported row. */
+export interface SellInFact {
+  externalId: string;
+  date: string;
+  partnerCode: string;
+  productCode: string;
+  quantity: string;
+  amount: string;
+}
+
+/**
+ * Records sell-in facts in the caller's transaction through the import's code path: the same staging table and the
+ * same one upsert statement (idempotent by external id: a repeated fact is unchanged, a changed one is updated, the
+ * monthly totals get the deltas). Answers the counts; rows naming unknown codes are reported as errors.
+ */
+export async function recordSellInFacts(w: Work, facts: readonly SellInFact[]): Promise<{ created: number; updated: number; errors: RowError[] }> {
+  await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:sell-in`}))`);
+  await stageRows(
+    w,
+    STAGE,
+    facts.map((f, i) => ({
+      line: i + 1,
+      value: { external_id: f.externalId, d: f.date, partner_code: f.partnerCode, product_code: f.productCode, quantity: f.quantity, amount: f.amount },
+    })),
+  );
+  return refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement('sell-in', w.tenantId, null)));
 }

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { extendGraphql } from '../../platform/graphql.js';
+import type { Store } from '../../platform/store.js';
+import { zodValidatorCompiler } from '../../platform/validate.js';
+import { scopeApprovalGate, type OrderApprovalGate } from './contract.js';
+import { CreditService } from './credit.service.js';
+import { FulfilmentService } from './fulfilment.service.js';
+import { ordersResolvers } from './orders.resolvers.js';
+import { ordersRoutes } from './orders.routes.js';
+import { ordersSdl } from './orders.sdl.js';
+import { OrderService } from './orders.service.js';
+
+/** Services of the orders module: orders (check, lifecycle), fulfilment (shipments, invoices), credit. */
+export interface OrdersServices {
+  orders: OrderService;
+  fulfilment: FulfilmentService;
+  credit: CreditService;
+}
+
+/** `gate`: who approves overrides (the sales organisation's approval policies once wired; default: scope orders:approve). */
+export function createOrdersServices(store: Store, deps: { gate?: OrderApprovalGate } = {}): OrdersServices {
+  const orders = new OrderService(store, deps.gate ?? scopeApprovalGate);
+  return { orders, fulfilment: new FulfilmentService(store, orders), credit: new CreditService(store) };
+}
+
+/** The orders module: one encapsulated plugin (its zod compilers stay inside). */
+export async function ordersModule(app: FastifyInstance, opts: { services: OrdersServices }) {
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await ordersRoutes(app, opts.services);
+  const g = ordersResolvers(opts.services);
+  extendGraphql(app, ordersSdl, g.resolvers, g.loaders);
+}
