@@ -83,6 +83,19 @@ export type AddressInput = {
   province?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type AgingRow = {
+  __typename?: 'AgingRow';
+  currency: Scalars['String']['output'];
+  d0_30: Scalars['Decimal']['output'];
+  d31_60: Scalars['Decimal']['output'];
+  d61_90: Scalars['Decimal']['output'];
+  d90Plus: Scalars['Decimal']['output'];
+  dso?: Maybe<Scalars['Decimal']['output']>;
+  overdue: Scalars['Decimal']['output'];
+  partnerId: Scalars['ID']['output'];
+  total: Scalars['Decimal']['output'];
+};
+
 export type Agreement = {
   __typename?: 'Agreement';
   activatedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -564,6 +577,35 @@ export type ChecklistLine = {
   reviewer?: Maybe<Scalars['String']['output']>;
 };
 
+export type Collection = {
+  __typename?: 'Collection';
+  allocations: Array<CollectionAllocation>;
+  amount: Scalars['Decimal']['output'];
+  currency: Scalars['String']['output'];
+  externalId: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  invoiceRef?: Maybe<Scalars['String']['output']>;
+  partnerId: Scalars['ID']['output'];
+  receivedOn: Scalars['Date']['output'];
+  unallocated: Scalars['Decimal']['output'];
+};
+
+export type CollectionAllocation = {
+  __typename?: 'CollectionAllocation';
+  amount: Scalars['Decimal']['output'];
+  invoiceId: Scalars['ID']['output'];
+  invoiceNumber: Scalars['String']['output'];
+};
+
+export type CollectionInput = {
+  amount: Scalars['Decimal']['input'];
+  currency: Scalars['String']['input'];
+  externalId: Scalars['String']['input'];
+  invoiceRef?: InputMaybe<Scalars['String']['input']>;
+  partner: Scalars['String']['input'];
+  receivedOn: Scalars['Date']['input'];
+};
+
 export type CreateApiKeyInput = {
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   name: Scalars['String']['input'];
@@ -636,6 +678,59 @@ export type CreateWebhookEndpointInput = {
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   url: Scalars['String']['input'];
+};
+
+export type CreditAccountUpdate = {
+  holdReason?: InputMaybe<Scalars['String']['input']>;
+  onHold?: InputMaybe<Scalars['Boolean']['input']>;
+  overdueToleranceDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CreditAging = {
+  __typename?: 'CreditAging';
+  date: Scalars['Date']['output'];
+  partners: Array<AgingRow>;
+};
+
+export type CreditLimitEntry = {
+  __typename?: 'CreditLimitEntry';
+  amount: Scalars['Decimal']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  currency: Scalars['String']['output'];
+  effectiveFrom: Scalars['Date']['output'];
+  expiresOn?: Maybe<Scalars['Date']['output']>;
+  id: Scalars['ID']['output'];
+  /** limit | temporary */
+  kind: Scalars['String']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+export type CreditLimitInput = {
+  amount: Scalars['Decimal']['input'];
+  currency: Scalars['String']['input'];
+  effectiveFrom: Scalars['Date']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreditStatus = {
+  __typename?: 'CreditStatus';
+  available?: Maybe<Scalars['Decimal']['output']>;
+  baseLimit?: Maybe<Scalars['Decimal']['output']>;
+  currency?: Maybe<Scalars['String']['output']>;
+  date: Scalars['Date']['output'];
+  exposure: Scalars['Decimal']['output'];
+  history: Array<CreditLimitEntry>;
+  holdReason?: Maybe<Scalars['String']['output']>;
+  limit?: Maybe<Scalars['Decimal']['output']>;
+  onHold: Scalars['Boolean']['output'];
+  openOrders: Scalars['Decimal']['output'];
+  overLimit: Scalars['Boolean']['output'];
+  overdue: Scalars['Decimal']['output'];
+  overdueToleranceDays: Scalars['Int']['output'];
+  partnerId: Scalars['ID']['output'];
+  receivables: Scalars['Decimal']['output'];
+  temporary: Scalars['Decimal']['output'];
 };
 
 export type CriterionInput = {
@@ -1211,6 +1306,26 @@ export type IncentiveStatementStatus =
   | 'draft'
   | 'paid';
 
+export type Invoice = {
+  __typename?: 'Invoice';
+  amount: Scalars['Decimal']['output'];
+  balance: Scalars['Decimal']['output'];
+  currency: Scalars['String']['output'];
+  dueOn: Scalars['Date']['output'];
+  id: Scalars['ID']['output'];
+  issuedOn: Scalars['Date']['output'];
+  number: Scalars['String']['output'];
+  orderId: Scalars['ID']['output'];
+  paid: Scalars['Decimal']['output'];
+  partnerId: Scalars['ID']['output'];
+};
+
+export type InvoiceInput = {
+  dueOn?: InputMaybe<Scalars['Date']['input']>;
+  issuedOn: Scalars['Date']['input'];
+  number: Scalars['String']['input'];
+};
+
 export type Job = {
   __typename?: 'Job';
   allOrNothing: Scalars['Boolean']['output'];
@@ -1337,6 +1452,7 @@ export type Mutation = {
   activateAgreement: Agreement;
   activateIncentiveProgram: IncentiveProgram;
   addIncentiveManualLine: IncentiveStatementLine;
+  addTemporaryCreditIncrease: CreditStatus;
   allocateTarget: TargetSplit;
   approveApplication: ApprovalResult;
   approveApprovalStep: ApprovalRequest;
@@ -1345,6 +1461,7 @@ export type Mutation = {
   approvePriceDeviation: PriceDeviation;
   assignPartnerOwnership: PartnerOwnership;
   bulkAssignPartnerOwnership: OwnershipBulkResult;
+  cancelOrder: Order;
   /** evaluates the early-warning rules now (default period: the quarter of asOf, default asOf: today) */
   checkEarlyWarnings: WarningCheckResult;
   closeIncentiveProgram: IncentiveProgram;
@@ -1356,6 +1473,7 @@ export type Mutation = {
   createChecklistItemKind: ChecklistItemKind;
   createCrossRegionRequest: CrossRegionRequest;
   createIncentiveProgram: IncentiveProgram;
+  createOrder: Order;
   createOrgUnit: OrgUnit;
   createPartner: Partner;
   createPricePolicy: PricePolicy;
@@ -1372,7 +1490,9 @@ export type Mutation = {
   dismissEvaluationAction: EvaluationAction;
   finaliseEvaluationRun: EvaluationRun;
   grantRecognitionAward: RecognitionAward;
+  invoiceOrder: Invoice;
   lockTargetPeriod: PeriodLock;
+  overrideOrder: Order;
   payIncentiveStatement: IncentiveStatement;
   /** No-op; modules add the real mutations */
   ping: Scalars['String']['output'];
@@ -1382,6 +1502,7 @@ export type Mutation = {
   putApprovalPolicy: ApprovalPolicy;
   recordApplicationChecks: ApplicationAssessment;
   recordApplicationScores: ApplicationAssessment;
+  recordCollection: Collection;
   recordPriceObservation: PriceObservation;
   recordRebateEntry: RebateEntryResult;
   redeliverWebhook: WebhookDelivery;
@@ -1397,22 +1518,26 @@ export type Mutation = {
   rotateWebhookSecret: WebhookEndpointWithSecret;
   /** Calculate a program for a period; program: id or code; dryRun stores nothing */
   runIncentiveProgram: IncentiveRunResult;
+  setCreditLimit: CreditStatus;
   /** upserts manual KPI values (all or nothing); answers how many were written */
   setManualKpiValues: Scalars['Int']['output'];
   setPriceLines: PriceLinesResult;
   setScreening: Screening;
+  shipOrder: Shipment;
   /** A changed rule set against a stored period (see IncentiveSimulation in OpenAPI); stores nothing */
   simulateIncentiveProgram: Scalars['JSON']['output'];
   spendRebate: RebateSpendResult;
   startApplicationReview: Application;
   startEvaluationRun: EvaluationRun;
   submitApplication: Application;
+  submitOrder: Order;
   terminateAgreement: Agreement;
   /** Lifecycle action with a reason; ILLEGAL_TRANSITION lists the allowed actions in extensions.allowed */
   transitionPartner: Partner;
   updateAgreement: Agreement;
   updateApplication: Application;
   updateChannelTerms: ChannelTerms;
+  updateCreditAccount: CreditStatus;
   updateIncentiveProgram: IncentiveProgram;
   updateOrgUnit: OrgUnit;
   /** version: the version you read; a stale one fails with VERSION_CONFLICT */
@@ -1451,6 +1576,12 @@ export type MutationActivateIncentiveProgramArgs = {
 
 export type MutationAddIncentiveManualLineArgs = {
   input: IncentiveManualLineInput;
+};
+
+
+export type MutationAddTemporaryCreditIncreaseArgs = {
+  input: TemporaryCreditIncreaseInput;
+  partner: Scalars['String']['input'];
 };
 
 
@@ -1497,6 +1628,12 @@ export type MutationAssignPartnerOwnershipArgs = {
 
 export type MutationBulkAssignPartnerOwnershipArgs = {
   items: Array<OwnershipAssignInput>;
+};
+
+
+export type MutationCancelOrderArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1551,6 +1688,11 @@ export type MutationCreateCrossRegionRequestArgs = {
 
 export type MutationCreateIncentiveProgramArgs = {
   input: CreateIncentiveProgramInput;
+};
+
+
+export type MutationCreateOrderArgs = {
+  input: OrderInput;
 };
 
 
@@ -1636,8 +1778,20 @@ export type MutationGrantRecognitionAwardArgs = {
 };
 
 
+export type MutationInvoiceOrderArgs = {
+  id: Scalars['ID']['input'];
+  input: InvoiceInput;
+};
+
+
 export type MutationLockTargetPeriodArgs = {
   period: Scalars['String']['input'];
+};
+
+
+export type MutationOverrideOrderArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -1682,6 +1836,11 @@ export type MutationRecordApplicationChecksArgs = {
 export type MutationRecordApplicationScoresArgs = {
   id: Scalars['ID']['input'];
   scores: Array<ScoreInput>;
+};
+
+
+export type MutationRecordCollectionArgs = {
+  input: CollectionInput;
 };
 
 
@@ -1764,6 +1923,12 @@ export type MutationRunIncentiveProgramArgs = {
 };
 
 
+export type MutationSetCreditLimitArgs = {
+  input: CreditLimitInput;
+  partner: Scalars['String']['input'];
+};
+
+
 export type MutationSetManualKpiValuesArgs = {
   values: Array<ManualKpiValueInput>;
 };
@@ -1778,6 +1943,12 @@ export type MutationSetPriceLinesArgs = {
 export type MutationSetScreeningArgs = {
   criteria: Array<CriterionInput>;
   minScore?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+
+export type MutationShipOrderArgs = {
+  id: Scalars['ID']['input'];
+  input: ShipmentInput;
 };
 
 
@@ -1805,6 +1976,11 @@ export type MutationStartEvaluationRunArgs = {
 
 
 export type MutationSubmitApplicationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSubmitOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1841,6 +2017,12 @@ export type MutationUpdateApplicationArgs = {
 export type MutationUpdateChannelTermsArgs = {
   id: Scalars['ID']['input'];
   input: ChannelTermsInput;
+};
+
+
+export type MutationUpdateCreditAccountArgs = {
+  input: CreditAccountUpdate;
+  partner: Scalars['String']['input'];
 };
 
 
@@ -1934,6 +2116,128 @@ export type MutationWithdrawApplicationArgs = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Order = {
+  __typename?: 'Order';
+  approvedOn?: Maybe<Scalars['Date']['output']>;
+  cancelledOn?: Maybe<Scalars['Date']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  currency?: Maybe<Scalars['String']['output']>;
+  externalId?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  invoicedOn?: Maybe<Scalars['Date']['output']>;
+  lines: Array<OrderLine>;
+  note?: Maybe<Scalars['String']['output']>;
+  overrideReason?: Maybe<Scalars['String']['output']>;
+  partnerId: Scalars['ID']['output'];
+  paymentTermDays?: Maybe<Scalars['Int']['output']>;
+  refusals: Array<OrderRefusal>;
+  requestedDate: Scalars['Date']['output'];
+  shipToAddress?: Maybe<Scalars['String']['output']>;
+  shipToTerritoryId?: Maybe<Scalars['ID']['output']>;
+  status: OrderStatus;
+  submittedAt?: Maybe<Scalars['DateTime']['output']>;
+  total?: Maybe<Scalars['Decimal']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type OrderCheck = {
+  __typename?: 'OrderCheck';
+  credit: OrderCheckCredit;
+  currency?: Maybe<Scalars['String']['output']>;
+  date: Scalars['Date']['output'];
+  lines: Array<OrderCheckedLine>;
+  orderId?: Maybe<Scalars['ID']['output']>;
+  partnerId: Scalars['ID']['output'];
+  refusals: Array<OrderRefusal>;
+  total?: Maybe<Scalars['Decimal']['output']>;
+  wouldApprove: Scalars['Boolean']['output'];
+};
+
+export type OrderCheckCredit = {
+  __typename?: 'OrderCheckCredit';
+  available?: Maybe<Scalars['Decimal']['output']>;
+  exposure: Scalars['Decimal']['output'];
+  limit?: Maybe<Scalars['Decimal']['output']>;
+  onHold: Scalars['Boolean']['output'];
+};
+
+export type OrderCheckedLine = {
+  __typename?: 'OrderCheckedLine';
+  amount?: Maybe<Scalars['Decimal']['output']>;
+  lineNo: Scalars['Int']['output'];
+  /** the policy resolution with its explanation */
+  pricing: ResolvedPrice;
+  product: Scalars['String']['output'];
+  productId?: Maybe<Scalars['ID']['output']>;
+  quantity: Scalars['Decimal']['output'];
+  requestedPrice?: Maybe<Scalars['Decimal']['output']>;
+  unitPrice?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type OrderConnection = {
+  __typename?: 'OrderConnection';
+  edges: Array<OrderEdge>;
+  nodes: Array<Order>;
+  pageInfo: PageInfo;
+};
+
+export type OrderEdge = {
+  __typename?: 'OrderEdge';
+  cursor: Scalars['String']['output'];
+  node: Order;
+};
+
+export type OrderInput = {
+  currency?: InputMaybe<Scalars['String']['input']>;
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  lines: Array<OrderLineInput>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  partner?: InputMaybe<Scalars['String']['input']>;
+  paymentTermDays?: InputMaybe<Scalars['Int']['input']>;
+  requestedDate?: InputMaybe<Scalars['Date']['input']>;
+  shipTo?: InputMaybe<Scalars['String']['input']>;
+  shipToAddress?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type OrderLine = {
+  __typename?: 'OrderLine';
+  amount?: Maybe<Scalars['Decimal']['output']>;
+  lineNo: Scalars['Int']['output'];
+  productCode: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  quantity: Scalars['Decimal']['output'];
+  requestedPrice?: Maybe<Scalars['Decimal']['output']>;
+  shippedQuantity: Scalars['Decimal']['output'];
+  unitPrice?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type OrderLineInput = {
+  product: Scalars['String']['input'];
+  quantity: Scalars['Decimal']['input'];
+  requestedPrice?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+export type OrderRefusal = {
+  __typename?: 'OrderRefusal';
+  code: Scalars['String']['output'];
+  details?: Maybe<Scalars['JSON']['output']>;
+  /** 1-based line number, or null for the order */
+  line?: Maybe<Scalars['Int']['output']>;
+  message: Scalars['String']['output'];
+  overridable: Scalars['Boolean']['output'];
+};
+
+export type OrderStatus =
+  | 'approved'
+  | 'cancelled'
+  | 'closed'
+  | 'draft'
+  | 'invoiced'
+  | 'partially_shipped'
+  | 'shipped'
+  | 'submitted';
+
 /** An org unit (销售组织): region, product division or team, in a tree */
 export type OrgUnit = {
   __typename?: 'OrgUnit';
@@ -2019,6 +2323,8 @@ export type Partner = {
   contactName?: Maybe<Scalars['String']['output']>;
   contactPhone?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** credit on a date (batched: two statements for all partners in a result) */
+  credit?: Maybe<CreditStatus>;
   /** finalised evaluation results, newest period first (batched) */
   evaluationHistory: Array<EvaluationHistoryEntry>;
   /** Lifecycle history, oldest first (batched) */
@@ -2027,6 +2333,8 @@ export type Partner = {
   /** the newest finalised evaluation result of the partner (batched) */
   latestEvaluation?: Maybe<EvaluationHistoryEntry>;
   legalName: Scalars['String']['output'];
+  /** orders of the partner (batched: two statements for all partners in a result) */
+  orders: Array<Order>;
   /** The parent in a tiered network (batched) */
   parent?: Maybe<Partner>;
   parentId?: Maybe<Scalars['ID']['output']>;
@@ -2050,6 +2358,11 @@ export type PartnerAchievementArgs = {
 };
 
 
+export type PartnerCreditArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
 export type PartnerEvaluationHistoryArgs = {
   template?: InputMaybe<Scalars['String']['input']>;
 };
@@ -2057,6 +2370,12 @@ export type PartnerEvaluationHistoryArgs = {
 
 export type PartnerLatestEvaluationArgs = {
   template?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type PartnerOrdersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<OrderStatus>;
 };
 
 
@@ -2473,7 +2792,10 @@ export type Query = {
   /** May the partner sell the product in the territory on the date? Ids or codes. */
   authorizationCheck: AuthorizationCheck;
   channelTerms?: Maybe<ChannelTerms>;
+  /** what a submit would answer; writes nothing */
+  checkOrder: OrderCheck;
   checklistItemKinds: Array<ChecklistItemKind>;
+  creditAging: CreditAging;
   crossRegionRequest?: Maybe<CrossRegionRequest>;
   crossRegionRequests: CrossRegionRequestConnection;
   earlyWarnings: EarlyWarningConnection;
@@ -2501,11 +2823,14 @@ export type Query = {
   myStaffMember?: Maybe<StaffMember>;
   /** partners with a target or an actual in the period, ranked by achievement */
   networkAchievement: AchievementConnection;
+  order?: Maybe<Order>;
+  orders: OrderConnection;
   /** An org unit by id or code */
   orgUnit?: Maybe<OrgUnit>;
   orgUnits: OrgUnitConnection;
   partner?: Maybe<Partner>;
   partnerByCode?: Maybe<Partner>;
+  partnerCredit?: Maybe<CreditStatus>;
   partnerOwnership?: Maybe<PartnerOwnership>;
   partnerOwnershipHistory: Array<PartnerOwnership>;
   /** Current ownerships (on asOf) by org subtree or account manager; the caller's data scope applies */
@@ -2637,6 +2962,17 @@ export type QueryAuthorizationCheckArgs = {
 
 export type QueryChannelTermsArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCheckOrderArgs = {
+  input: OrderInput;
+};
+
+
+export type QueryCreditAgingArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
+  partner?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2780,6 +3116,19 @@ export type QueryNetworkAchievementArgs = {
 };
 
 
+export type QueryOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partner?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<OrderStatus>;
+};
+
+
 export type QueryOrgUnitArgs = {
   id: Scalars['ID']['input'];
 };
@@ -2800,6 +3149,12 @@ export type QueryPartnerArgs = {
 
 export type QueryPartnerByCodeArgs = {
   code: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerCreditArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
+  partner: Scalars['String']['input'];
 };
 
 
@@ -3394,6 +3749,35 @@ export type ShareGranularity =
   | 'month'
   | 'period';
 
+export type Shipment = {
+  __typename?: 'Shipment';
+  amount: Scalars['Decimal']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  externalId: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lines: Array<ShipmentLine>;
+  orderId: Scalars['ID']['output'];
+  shippedOn: Scalars['Date']['output'];
+};
+
+export type ShipmentInput = {
+  externalId: Scalars['String']['input'];
+  lines: Array<ShipmentLineInput>;
+  shippedOn: Scalars['Date']['input'];
+};
+
+export type ShipmentLine = {
+  __typename?: 'ShipmentLine';
+  amount: Scalars['Decimal']['output'];
+  lineNo: Scalars['Int']['output'];
+  quantity: Scalars['Decimal']['output'];
+};
+
+export type ShipmentLineInput = {
+  lineNo: Scalars['Int']['input'];
+  quantity: Scalars['Decimal']['input'];
+};
+
 /** A staff member of the brand, linked to identity subjects (JWT sub, API key id) */
 export type StaffMember = {
   __typename?: 'StaffMember';
@@ -3538,6 +3922,14 @@ export type TargetSplit = {
   saved: Scalars['Boolean']['output'];
   total: Scalars['Decimal']['output'];
   unit: Scalars['Decimal']['output'];
+};
+
+export type TemporaryCreditIncreaseInput = {
+  amount: Scalars['Decimal']['input'];
+  currency: Scalars['String']['input'];
+  effectiveFrom: Scalars['Date']['input'];
+  expiresOn: Scalars['Date']['input'];
+  reason: Scalars['String']['input'];
 };
 
 export type TermBoolean = {
