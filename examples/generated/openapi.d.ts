@@ -3692,10 +3692,14 @@ export interface components {
             mode: "whole" | "marginal";
             /** @default [] */
             tiers: components["schemas"]["IncentiveTier"][];
-            /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
+            /** @description Each accelerator covers the slice of the base above target x aboveAchievement%: give exactly one of rate or multiplier */
             accelerators?: {
+                /** @description Achievement % (>= 100) from which the accelerator applies, up to the next accelerator */
                 aboveAchievement: string;
-                multiplier: string;
+                /** @description Rate form: % paid on the slice of the base instead of the tiers' rate (higher or lower) */
+                rate?: string;
+                /** @description Multiplier form (> 1, <= 10): what the tiers earned on the slice is multiplied */
+                multiplier?: string;
             }[];
             /** @description Maximum per partner and period (penalties: maximum deduction) */
             partnerCap?: string;
@@ -3730,10 +3734,14 @@ export interface components {
             mode?: "whole" | "marginal";
             /** @default [] */
             tiers?: components["schemas"]["IncentiveTier"][];
-            /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
+            /** @description Each accelerator covers the slice of the base above target x aboveAchievement%: give exactly one of rate or multiplier */
             accelerators?: {
+                /** @description Achievement % (>= 100) from which the accelerator applies, up to the next accelerator */
                 aboveAchievement: string;
-                multiplier: string;
+                /** @description Rate form: % paid on the slice of the base instead of the tiers' rate (higher or lower) */
+                rate?: string;
+                /** @description Multiplier form (> 1, <= 10): what the tiers earned on the slice is multiplied */
+                multiplier?: string;
             }[];
             /** @description Maximum per partner and period (penalties: maximum deduction) */
             partnerCap?: string;
