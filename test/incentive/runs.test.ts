@@ -100,6 +100,9 @@ describe('calculation runs', () => {
     const l1 = (await admin.get(`/v1/incentives/runs/${run1.id}/lines`)).data.data;
     const l2 = (await admin.get(`/v1/incentives/runs/${run2.id}/lines`)).data.data;
     expect(l2).toEqual(l1);
+    // issue 14 #11: a stored run answers with its lines like a dry run, in the same decimals as the stored lines
+    expect(r1.data.lines).toEqual(l1);
+    expect(r2.data.lines).toEqual(l2);
     const diff = await admin.get(`/v1/incentives/runs/${run2.id}/diff?against=${run1.id}`);
     expect(diff.data).toMatchObject({ sameInputs: true, changed: [], totalDelta: '0.00' });
     // the rerun replaced the draft lines: A's draft statement holds one line of 3000.00
