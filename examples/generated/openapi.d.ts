@@ -4612,7 +4612,7 @@ export interface components {
                 effectiveTo: string | null;
                 reason: string;
             } | null;
-            /** @description other applicable prices, in precedence order, that lost */
+            /** @description every other price of the partner's scopes for the product or its line, with its amount and why it lost: in force ones in precedence order, then those not in force on the date */
             passedOver: {
                 /** Format: uuid */
                 versionId: string;
@@ -4624,6 +4624,16 @@ export interface components {
                 level: "product" | "product_line";
                 effectiveFrom: string;
                 effectiveTo: string | null;
+                currency: string;
+                /** @description what this candidate would have charged per unit */
+                distributionPrice: string;
+                suggestedRetailPrice: string;
+                minResalePrice: string | null;
+                /**
+                 * @description less_specific: a more specific scope or the product price won; superseded_version: a later version of the same scope and level won; not_in_force: its dates do not cover the date asked
+                 * @enum {string}
+                 */
+                lost: "less_specific" | "superseded_version" | "not_in_force";
             }[];
             /** @description an approved deviation for this partner, product and date */
             deviation: {
@@ -10669,7 +10679,7 @@ export interface operations {
                             effectiveTo: string | null;
                             reason: string;
                         } | null;
-                        /** @description other applicable prices, in precedence order, that lost */
+                        /** @description every other price of the partner's scopes for the product or its line, with its amount and why it lost: in force ones in precedence order, then those not in force on the date */
                         passedOver: {
                             /** Format: uuid */
                             versionId: string;
@@ -10681,6 +10691,16 @@ export interface operations {
                             level: "product" | "product_line";
                             effectiveFrom: string;
                             effectiveTo: string | null;
+                            currency: string;
+                            /** @description what this candidate would have charged per unit */
+                            distributionPrice: string;
+                            suggestedRetailPrice: string;
+                            minResalePrice: string | null;
+                            /**
+                             * @description less_specific: a more specific scope or the product price won; superseded_version: a later version of the same scope and level won; not_in_force: its dates do not cover the date asked
+                             * @enum {string}
+                             */
+                            lost: "less_specific" | "superseded_version" | "not_in_force";
                         }[];
                         /** @description an approved deviation for this partner, product and date */
                         deviation: {

@@ -1882,11 +1882,18 @@ export type PolicyVersionStatus =
 
 export type PriceCandidate = {
   __typename?: 'PriceCandidate';
+  currency: Scalars['String']['output'];
+  /** what this candidate would have charged per unit */
+  distributionPrice: Scalars['Decimal']['output'];
   effectiveFrom: Scalars['Date']['output'];
   effectiveTo?: Maybe<Scalars['Date']['output']>;
   level: PriceLevel;
+  /** less_specific | superseded_version | not_in_force */
+  lost: Scalars['String']['output'];
+  minResalePrice?: Maybe<Scalars['Decimal']['output']>;
   policyCode: Scalars['String']['output'];
   scope: PolicyScope;
+  suggestedRetailPrice: Scalars['Decimal']['output'];
   versionId: Scalars['ID']['output'];
   versionNumber: Scalars['Int']['output'];
 };

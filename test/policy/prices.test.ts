@@ -465,3 +465,52 @@ describe('access', () => {
     expect(r.data.resolvePrice).toEqual({ distributionPrice: '1.5000', currency: 'USD', source: { policyCode: 'GQL' } });
   });
 });
+
+describe('explanations that answer the next question (issue 14 #10)', () => {
+  it('every losing candidate carries its price, scope, dates and why it lost, including a partner price outside its dates', async () => {
+    await catalogFixture(t, { products: [{ code: 'X10' }, { code: 'X11' }] });
+    await makePolicy(admin, {
+      code: 'EXP-PARTNER',
+      scope: { kind: 'partner', value: P.id },
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2026-03-31',
+      lines: [price('X10', '70.00', '100.00'), price('X11', '71.00', '100.00')],
+    });
+    const t1 = await makePolicy(admin, {
+      code: 'EXP-T1',
+      scope: { kind: 'tier', value: 'gold' },
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2026-03-31',
+      lines: [price('X10', '85.00', '100.00')],
+    });
+    // version 2 of the same tier policy from April supersedes version 1
+    const v2 = await admin.post(`/v1/policy/price-policies/${t1.policyId}/versions`, { effectiveFrom: '2026-04-01' });
+    expect(v2.statusCode, v2.body).toBe(201);
+    expect((await admin.post(`/v1/policy/versions/${v2.data.id}/lines`, { lines: [price('X10', '84.00', '100.00')] })).statusCode).toBe(200);
+    expect((await admin.post(`/v1/policy/versions/${v2.data.id}/publish`, {})).statusCode).toBe(200);
+    await makePolicy(admin, { code: 'EXP-DEF', scope: { kind: 'default' }, lines: [price('X10', '90.00', '100.00')] });
+    const res = await admin.post('/v1/policy/prices:resolve', { partner: P.code, date: '2026-05-01', lines: [{ product: 'X10' }, { product: 'X11' }] });
+    expect(res.statusCode, res.body).toBe(200);
+    const [x10, x11] = res.data.lines;
+    expect([x10.distributionPrice, x10.source.policyCode, x10.source.versionNumber]).toEqual(['84.0000', 'EXP-T1', 2]);
+    const brief = (c: any) => [c.policyCode, c.scope.kind, c.distributionPrice, c.effectiveFrom, c.effectiveTo, c.lost];
+    expect(x10.passedOver.map(brief)).toEqual([
+      ['EXP-DEF', 'default', '90.0000', '2026-01-01', null, 'less_specific'],
+      ['EXP-PARTNER', 'partner', '70.0000', '2026-01-01', '2026-03-31', 'not_in_force'],
+      ['EXP-T1', 'tier', '85.0000', '2026-01-01', '2026-03-31', 'superseded_version'],
+    ]);
+    expect(x10.source.reason).toContain('not in force on 2026-05-01');
+    // no price in force at all: the partner price that lost on its dates is still listed
+    expect(x11).toMatchObject({ status: 'unpriced', distributionPrice: null });
+    expect(x11.passedOver.map(brief)).toEqual([['EXP-PARTNER', 'partner', '71.0000', '2026-01-01', '2026-03-31', 'not_in_force']]);
+    // GraphQL answers the same
+    const g = await admin.gql(
+      `query($p: String!) { resolvePrices(input: {partner: $p, date: "2026-05-01", lines: [{product: "X10"}]}) { lines { passedOver { policyCode distributionPrice lost } } } }`,
+      { p: P.code },
+    );
+    expect(
+      g.data?.resolvePrices?.lines[0].passedOver.map((c: any) => c.lost),
+      JSON.stringify(g),
+    ).toEqual(['less_specific', 'not_in_force', 'superseded_version']);
+  });
+});

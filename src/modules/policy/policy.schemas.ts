@@ -235,6 +235,15 @@ const Candidate = z.object({
   level: z.enum(['product', 'product_line']),
   effectiveFrom: z.string(),
   effectiveTo: z.string().nullable(),
+  currency: z.string(),
+  distributionPrice: z.string().describe('what this candidate would have charged per unit'),
+  suggestedRetailPrice: z.string(),
+  minResalePrice: z.string().nullable(),
+  lost: z
+    .enum(['less_specific', 'superseded_version', 'not_in_force'])
+    .describe(
+      'less_specific: a more specific scope or the product price won; superseded_version: a later version of the same scope and level won; not_in_force: its dates do not cover the date asked',
+    ),
 });
 
 export const DiscountStep = z
@@ -277,7 +286,11 @@ export const ResolvedPrice = z
         reason: z.string(),
       })
       .nullable(),
-    passedOver: z.array(Candidate).describe('other applicable prices, in precedence order, that lost'),
+    passedOver: z
+      .array(Candidate)
+      .describe(
+        "every other price of the partner's scopes for the product or its line, with its amount and why it lost: in force ones in precedence order, then those not in force on the date",
+      ),
     deviation: z
       .object({ id: z.uuid(), kind: z.enum(['below_min_resale', 'above_list']), price: z.string(), validFrom: z.string(), validTo: z.string() })
       .nullable()

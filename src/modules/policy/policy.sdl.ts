@@ -145,6 +145,13 @@ export const policySdl = /* GraphQL */ `
     level: PriceLevel!
     effectiveFrom: Date!
     effectiveTo: Date
+    currency: String!
+    "what this candidate would have charged per unit"
+    distributionPrice: Decimal!
+    suggestedRetailPrice: Decimal!
+    minResalePrice: Decimal
+    "less_specific | superseded_version | not_in_force"
+    lost: String!
   }
   type AppliedDeviation {
     id: ID!

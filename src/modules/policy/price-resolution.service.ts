@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
 import { canon, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
@@ -6,7 +6,7 @@ import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { findPartner, productsByRef, type ProductFacts } from '../onboarding/contract.js';
 import { loadPartner, type PartnerRef } from './policy.common.js';
-import { computeLine, partnerScopes, pickDeviation, scopeKey, selectPrice, type DeviationFacts, type PriceCandidate } from './policy.rules.js';
+import { computeLine, partnerScopes, pickDeviation, scopeKey, selectPrice, type DeviationFacts, type PriceCandidate, type Selection } from './policy.rules.js';
 import { ResolveBatchInput, ResolveQuery, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
 import { priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
 
@@ -33,6 +33,8 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
     const productIds = [...new Set(known.map((i) => i.product!.id))];
     const lineIds = [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))];
     const scopeKeys = [...new Set([...scopes.values()].flat().map(scopeKey))];
+    // every published version of the partner's scopes, whatever its dates: one not in force on the date is
+    // listed in the explanation as `not_in_force` (issue 14 #10)
     const dates = known.map((i) => i.date).sort();
     const minDate = dates[0]!;
     const maxDate = dates[dates.length - 1]!;
@@ -65,8 +67,6 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
           eq(priceLines.tenantId, tenantId),
           eq(priceVersions.status, 'published'),
           or(inArray(priceLines.productId, productIds), lineIds.length ? inArray(priceLines.lineId, lineIds) : undefined),
-          lte(priceVersions.effectiveFrom, maxDate),
-          or(isNull(priceVersions.effectiveTo), gte(priceVersions.effectiveTo, minDate)),
           inArray(sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '')`, scopeKeys),
         ),
       );
@@ -140,7 +140,17 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
     const sel = selectPrice(pool, { scopes: scopes.get(i)!, productId: i.product.id, lineId: i.product.lineId, date: i.date });
     const dev = pickDeviation(deviations, i.partner.id, i.product.id, i.date);
     const deviation = dev ? { id: dev.id, kind: dev.kind, price: dev.price, validFrom: dev.validFrom, validTo: dev.validTo } : null;
-    if (!sel.winner) return { product: i.product.code, productId: i.product.id, quantity, status: 'unpriced', message: sel.reason, ...empty, deviation };
+    if (!sel.winner)
+      return {
+        product: i.product.code,
+        productId: i.product.id,
+        quantity,
+        status: 'unpriced',
+        message: sel.reason,
+        ...empty,
+        passedOver: sel.passedOver.map(candidateOut),
+        deviation,
+      };
     const w = sel.winner;
     const calc = computeLine({ unitPrice: w.distributionPrice, quantity, currency: w.currency, rules: w.discountRules, paymentTermDays: i.paymentTermDays });
     return {
@@ -167,19 +177,26 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
         effectiveTo: w.effectiveTo,
         reason: sel.reason,
       },
-      passedOver: sel.passedOver.map(({ c, level }) => ({
-        versionId: c.versionId,
-        policyCode: c.policyCode,
-        versionNumber: c.versionNumber,
-        scope: c.scope,
-        level,
-        effectiveFrom: c.effectiveFrom,
-        effectiveTo: c.effectiveTo,
-      })),
+      passedOver: sel.passedOver.map(candidateOut),
       deviation,
     };
   });
 }
+
+const candidateOut = ({ c, level, lost }: Selection['passedOver'][number]): ResolvedPrice['passedOver'][number] => ({
+  versionId: c.versionId,
+  policyCode: c.policyCode,
+  versionNumber: c.versionNumber,
+  scope: c.scope,
+  level,
+  effectiveFrom: c.effectiveFrom,
+  effectiveTo: c.effectiveTo,
+  currency: c.currency,
+  distributionPrice: c.distributionPrice,
+  suggestedRetailPrice: c.suggestedRetailPrice,
+  minResalePrice: c.minResalePrice,
+  lost,
+});
 
 /** What another module asks: prices for one partner on one date, many products (ids or codes). */
 export interface PriceRequest {
