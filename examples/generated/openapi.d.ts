@@ -3062,6 +3062,7 @@ export interface components {
             paymentTermsDays: number | null;
             territoryExclusivity: boolean | null;
             crossRegionSelling: ("forbidden" | "allowed_with_request") | null;
+            discountRules: components["schemas"]["DiscountRule"][] | null;
             copiedFromId: string | null;
             publishedAt: string | null;
             /** Format: int64 */
@@ -3086,6 +3087,8 @@ export interface components {
             paymentTermsDays?: number | null;
             territoryExclusivity?: boolean | null;
             crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
+            /** @description discount rules of this scope: applied whichever price scope wins, unless the winning price version has its own */
+            discountRules?: components["schemas"]["DiscountRule"][] | null;
         };
         ChannelTermsUpdate: {
             name?: string;
@@ -3098,6 +3101,8 @@ export interface components {
             paymentTermsDays?: number | null;
             territoryExclusivity?: boolean | null;
             crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
+            /** @description discount rules of this scope: applied whichever price scope wins, unless the winning price version has its own */
+            discountRules?: components["schemas"]["DiscountRule"][] | null;
             /** Format: int64 */
             version?: number;
         };
@@ -4594,6 +4599,13 @@ export interface components {
             netAmount: string | null;
             /** @description netAmount / quantity, 4 decimals half-up (informative) */
             netUnitPrice: string | null;
+            /** @description where the applied discount rules come from: the winning price version's own rules, or the most specific published channel terms with discount rules */
+            discountSource: {
+                /** @enum {string} */
+                kind: "price_version" | "channel_terms";
+                termsId: string | null;
+                scope: components["schemas"]["PolicyScopeOut"] | null;
+            } | null;
             source: {
                 /** Format: uuid */
                 policyId: string;
@@ -4682,6 +4694,11 @@ export interface components {
             };
             crossRegionSelling: {
                 value: ("forbidden" | "allowed_with_request") | null;
+                scope: components["schemas"]["PolicyScopeOut"] | null;
+                termsId: string | null;
+            };
+            discountRules: {
+                value: components["schemas"]["DiscountRule"][] | null;
                 scope: components["schemas"]["PolicyScopeOut"] | null;
                 termsId: string | null;
             };
@@ -10661,6 +10678,13 @@ export interface operations {
                         netAmount: string | null;
                         /** @description netAmount / quantity, 4 decimals half-up (informative) */
                         netUnitPrice: string | null;
+                        /** @description where the applied discount rules come from: the winning price version's own rules, or the most specific published channel terms with discount rules */
+                        discountSource: {
+                            /** @enum {string} */
+                            kind: "price_version" | "channel_terms";
+                            termsId: string | null;
+                            scope: components["schemas"]["PolicyScopeOut"] | null;
+                        } | null;
                         source: {
                             /** Format: uuid */
                             policyId: string;

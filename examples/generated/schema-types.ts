@@ -389,6 +389,8 @@ export type ChannelTerms = {
   creditCurrency?: Maybe<Scalars['String']['output']>;
   creditLimit?: Maybe<Scalars['Decimal']['output']>;
   crossRegionSelling?: Maybe<CrossRegionSelling>;
+  /** discount rules of this scope, applied whichever price scope wins unless the winning price version has its own */
+  discountRules?: Maybe<Scalars['JSON']['output']>;
   effectiveFrom?: Maybe<Scalars['Date']['output']>;
   effectiveTo?: Maybe<Scalars['Date']['output']>;
   id: Scalars['ID']['output'];
@@ -409,6 +411,7 @@ export type ChannelTermsInput = {
   creditCurrency?: InputMaybe<Scalars['String']['input']>;
   creditLimit?: InputMaybe<Scalars['Decimal']['input']>;
   crossRegionSelling?: InputMaybe<CrossRegionSelling>;
+  discountRules?: InputMaybe<Scalars['JSON']['input']>;
   effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
   effectiveTo?: InputMaybe<Scalars['Date']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
@@ -618,6 +621,14 @@ export type DeviationStatus =
   | 'approved'
   | 'pending'
   | 'rejected';
+
+/** where a price's discount rules come from: price_version (the winning version's own) or channel_terms */
+export type DiscountSource = {
+  __typename?: 'DiscountSource';
+  kind: Scalars['String']['output'];
+  scope?: Maybe<PolicyScope>;
+  termsId?: Maybe<Scalars['ID']['output']>;
+};
 
 export type DiscountStep = {
   __typename?: 'DiscountStep';
@@ -2761,6 +2772,7 @@ export type ResolvedPrice = {
   __typename?: 'ResolvedPrice';
   currency?: Maybe<Scalars['String']['output']>;
   deviation?: Maybe<AppliedDeviation>;
+  discountSource?: Maybe<DiscountSource>;
   discounts: Array<DiscountStep>;
   distributionPrice?: Maybe<Scalars['Decimal']['output']>;
   grossAmount?: Maybe<Scalars['Decimal']['output']>;
@@ -2784,6 +2796,7 @@ export type ResolvedTerms = {
   creditLimit: TermDecimal;
   crossRegionSelling: TermString;
   date: Scalars['Date']['output'];
+  discountRules: TermJson;
   partnerId: Scalars['ID']['output'];
   paymentTermsDays: TermInt;
   returnConditions: TermString;
@@ -3010,6 +3023,13 @@ export type TermInt = {
   scope?: Maybe<PolicyScope>;
   termsId?: Maybe<Scalars['ID']['output']>;
   value?: Maybe<Scalars['Int']['output']>;
+};
+
+export type TermJson = {
+  __typename?: 'TermJSON';
+  scope?: Maybe<PolicyScope>;
+  termsId?: Maybe<Scalars['ID']['output']>;
+  value?: Maybe<Scalars['JSON']['output']>;
 };
 
 export type TermString = {

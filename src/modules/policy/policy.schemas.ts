@@ -271,6 +271,12 @@ export const ResolvedPrice = z
     discounts: z.array(DiscountStep),
     netAmount: z.string().nullable().describe('grossAmount minus every discount step'),
     netUnitPrice: z.string().nullable().describe('netAmount / quantity, 4 decimals half-up (informative)'),
+    discountSource: z
+      .object({ kind: z.enum(['price_version', 'channel_terms']), termsId: z.uuid().nullable(), scope: ScopeOut.nullable() })
+      .nullable()
+      .describe(
+        "where the applied discount rules come from: the winning price version's own rules, or the most specific published channel terms with discount rules",
+      ),
     source: z
       .object({
         policyId: z.uuid(),
@@ -363,6 +369,9 @@ const termsFields = {
   paymentTermsDays: z.number().int().min(0).max(3650).nullable().optional(),
   territoryExclusivity: z.boolean().nullable().optional(),
   crossRegionSelling: z.enum(['forbidden', 'allowed_with_request']).nullable().optional(),
+  discountRules: DiscountRules.nullable()
+    .optional()
+    .describe('discount rules of this scope: applied whichever price scope wins, unless the winning price version has its own'),
 };
 
 export const TermsCreate = z
@@ -394,6 +403,7 @@ export const TERM_FIELDS = [
   'paymentTermsDays',
   'territoryExclusivity',
   'crossRegionSelling',
+  'discountRules',
 ] as const;
 export type TermField = (typeof TERM_FIELDS)[number];
 
@@ -412,6 +422,7 @@ export const ChannelTerms = z
     paymentTermsDays: z.number().int().nullable(),
     territoryExclusivity: z.boolean().nullable(),
     crossRegionSelling: z.enum(['forbidden', 'allowed_with_request']).nullable(),
+    discountRules: z.array(DiscountRule).nullable(),
     copiedFromId: z.uuid().nullable(),
     publishedAt: z.string().nullable(),
     version: z.number().int(),
@@ -434,6 +445,7 @@ export const ResolvedTerms = z
     paymentTermsDays: ResolvedField(z.number().int()),
     territoryExclusivity: ResolvedField(z.boolean()),
     crossRegionSelling: ResolvedField(z.enum(['forbidden', 'allowed_with_request'])),
+    discountRules: ResolvedField(z.array(DiscountRule)),
   })
   .meta({ id: 'ResolvedTerms' });
 export type ResolvedTerms = z.infer<typeof ResolvedTerms>;

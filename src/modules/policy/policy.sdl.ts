@@ -160,6 +160,12 @@ export const policySdl = /* GraphQL */ `
     validFrom: Date!
     validTo: Date!
   }
+  "where a price's discount rules come from: price_version (the winning version's own) or channel_terms"
+  type DiscountSource {
+    kind: String!
+    termsId: ID
+    scope: PolicyScope
+  }
   type ResolvedPrice {
     product: String!
     productId: ID
@@ -175,6 +181,7 @@ export const policySdl = /* GraphQL */ `
     discounts: [DiscountStep!]!
     netAmount: Decimal
     netUnitPrice: Decimal
+    discountSource: DiscountSource
     source: PriceSource
     passedOver: [PriceCandidate!]!
     deviation: AppliedDeviation
@@ -254,6 +261,8 @@ export const policySdl = /* GraphQL */ `
     paymentTermsDays: Int
     territoryExclusivity: Boolean
     crossRegionSelling: CrossRegionSelling
+    "discount rules of this scope, applied whichever price scope wins unless the winning price version has its own"
+    discountRules: JSON
     copiedFromId: ID
     publishedAt: DateTime
     version: Int!
@@ -273,6 +282,7 @@ export const policySdl = /* GraphQL */ `
     paymentTermsDays: Int
     territoryExclusivity: Boolean
     crossRegionSelling: CrossRegionSelling
+    discountRules: JSON
     version: Int
   }
   type TermInt {
@@ -287,6 +297,11 @@ export const policySdl = /* GraphQL */ `
   }
   type TermDecimal {
     value: Decimal
+    scope: PolicyScope
+    termsId: ID
+  }
+  type TermJSON {
+    value: JSON
     scope: PolicyScope
     termsId: ID
   }
@@ -305,6 +320,7 @@ export const policySdl = /* GraphQL */ `
     paymentTermsDays: TermInt!
     territoryExclusivity: TermBoolean!
     crossRegionSelling: TermString!
+    discountRules: TermJSON!
   }
 
   type PriceObservation {

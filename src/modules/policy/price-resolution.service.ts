@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
 import { canon, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
@@ -6,9 +6,20 @@ import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { findPartner, productsByRef, type ProductFacts } from '../onboarding/contract.js';
 import { loadPartner, type PartnerRef } from './policy.common.js';
-import { computeLine, partnerScopes, pickDeviation, scopeKey, selectPrice, type DeviationFacts, type PriceCandidate, type Selection } from './policy.rules.js';
-import { ResolveBatchInput, ResolveQuery, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
-import { priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
+import {
+  computeLine,
+  mergeTerms,
+  partnerScopes,
+  pickDeviation,
+  scopeKey,
+  selectPrice,
+  type DeviationFacts,
+  type PriceCandidate,
+  type Selection,
+  type TermsCandidate,
+} from './policy.rules.js';
+import { ResolveBatchInput, ResolveQuery, type DiscountRule, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
+import { channelTerms, priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
 
 /** One request line of a resolution, partner and product already loaded. */
 export interface ResolveItem {
@@ -29,6 +40,7 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
   for (const i of items) scopes.set(i, partnerScopes(i.partner, i.channel));
   let candidates: PriceCandidate[] = [];
   let deviations: DeviationFacts[] = [];
+  let scopedDiscounts: TermsCandidate[] = [];
   if (known.length) {
     const productIds = [...new Set(known.map((i) => i.product!.id))];
     const lineIds = [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))];
@@ -112,6 +124,35 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
         ),
       );
     deviations = devRows;
+    // discount rules with their own scope (issue 14 #7): published channel terms of the partner's scopes that
+    // set discount rules, one statement for the whole batch
+    const termRows = await db
+      .select({
+        id: channelTerms.id,
+        scopeKind: channelTerms.scopeKind,
+        scopeValue: channelTerms.scopeValue,
+        effectiveFrom: channelTerms.effectiveFrom,
+        effectiveTo: channelTerms.effectiveTo,
+        discountRules: channelTerms.discountRules,
+      })
+      .from(channelTerms)
+      .where(
+        and(
+          eq(channelTerms.tenantId, tenantId),
+          eq(channelTerms.status, 'published'),
+          isNotNull(channelTerms.discountRules),
+          lte(channelTerms.effectiveFrom, maxDate),
+          or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
+          inArray(sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '')`, scopeKeys),
+        ),
+      );
+    scopedDiscounts = termRows.map((r) => ({
+      id: r.id,
+      scope: { kind: r.scopeKind, value: r.scopeValue },
+      effectiveFrom: r.effectiveFrom!,
+      effectiveTo: r.effectiveTo,
+      fields: { discountRules: r.discountRules },
+    }));
   }
   // index candidates by product and by line so each item looks only at its own
   const byProduct = new Map<string, PriceCandidate[]>();
@@ -131,6 +172,7 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
       discounts: [],
       netAmount: null,
       netUnitPrice: null,
+      discountSource: null,
       source: null,
       passedOver: [],
       deviation: null,
@@ -152,7 +194,17 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
         deviation,
       };
     const w = sel.winner;
-    const calc = computeLine({ unitPrice: w.distributionPrice, quantity, currency: w.currency, rules: w.discountRules, paymentTermDays: i.paymentTermDays });
+    // a version-level rule overrides; otherwise the most specific scoped discount rules in force on the date
+    let rules = w.discountRules;
+    let discountSource: ResolvedPrice['discountSource'] = w.discountRules.length ? { kind: 'price_version', termsId: null, scope: w.scope } : null;
+    if (!w.discountRules.length && scopedDiscounts.length) {
+      const hit = mergeTerms(scopedDiscounts, scopes.get(i)!, i.date, ['discountRules']).discountRules;
+      if (hit.termsId) {
+        rules = hit.value as DiscountRule[];
+        discountSource = { kind: 'channel_terms', termsId: hit.termsId, scope: hit.scope };
+      }
+    }
+    const calc = computeLine({ unitPrice: w.distributionPrice, quantity, currency: w.currency, rules, paymentTermDays: i.paymentTermDays });
     return {
       product: i.product.code,
       productId: i.product.id,
@@ -164,6 +216,7 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
       suggestedRetailPrice: w.suggestedRetailPrice,
       minResalePrice: w.minResalePrice,
       ...calc,
+      discountSource,
       source: {
         policyId: w.policyId,
         policyCode: w.policyCode,
