@@ -11,6 +11,7 @@ import { createIncentiveServices, type IncentiveServices } from './modules/incen
 import { createIntegrationServices, type DispatcherOptions, type IntegrationServices, type JobWorkerOptions } from './modules/integration/index.js';
 import { createOnboardingServices, type OnboardingServices } from './modules/onboarding/index.js';
 import { createPolicyServices, type PolicyServices } from './modules/policy/index.js';
+import { priceFloors } from './modules/policy/contract.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
 import { systemActor } from './platform/actor.js';
 import { Scheduler } from './platform/scheduler.js';
@@ -36,7 +37,8 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   // modules in dependency order: each gets the services of the modules it may call
   const onboarding = createOnboardingServices(store);
   const policy = createPolicyServices(store);
-  const target = createTargetServices(store);
+  // sell-through lines are checked against policy's minimum resale prices through target's PriceFloorSource port
+  const target = createTargetServices(store, { priceFloors: { floors: priceFloors } });
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
   const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
   const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });

@@ -9,6 +9,8 @@ import { sql, type SQL } from 'drizzle-orm';
  * applicable price, discounts and source of each line in a fixed number of statements, whatever the line count.
  */
 export { resolvePricesFor, type PriceRequest } from './price-resolution.service.js';
+/** The minimum resale price in force per (partner, product, date): implements target's PriceFloorSource port. */
+export { priceFloors } from './price-resolution.service.js';
 export type { ResolvedPrice } from './policy.schemas.js';
 
 export const policySql = {

@@ -4,7 +4,7 @@ import { DomainError } from '../../platform/errors.js';
 import { canon, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { findPartner, productsByRef, type ProductFacts } from '../onboarding/contract.js';
+import { findPartner, partnersById, productsByRef, type ProductFacts } from '../onboarding/contract.js';
 import { loadPartner, type PartnerRef } from './policy.common.js';
 import {
   computeLine,
@@ -17,6 +17,7 @@ import {
   type PriceCandidate,
   type Selection,
   type TermsCandidate,
+  violationVerdict,
 } from './policy.rules.js';
 import { ResolveBatchInput, ResolveQuery, type DiscountRule, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
 import { channelTerms, priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
@@ -250,6 +251,50 @@ const candidateOut = ({ c, level, lost }: Selection['passedOver'][number]): Reso
   minResalePrice: c.minResalePrice,
   lost,
 });
+
+/**
+ * The minimum resale price in force for each (partner, product, date), after any approved below-minimum deviation
+ * (the same floor a price observation is judged against); null where none is in force. One entry per item, in
+ * order; a fixed number of statements (partners, products, then the resolution's), in the caller's transaction.
+ * Implements target's `PriceFloorSource` port (sell-through price violations, issue 14 #8).
+ */
+export async function priceFloors(
+  db: Db,
+  tenantId: string,
+  items: readonly { partnerId: string; productId: string; date: string }[],
+): Promise<(string | null)[]> {
+  if (!items.length) return [];
+  const partners = await partnersById(
+    db,
+    tenantId,
+    items.map((i) => i.partnerId),
+  );
+  const products = await productsByRef(
+    db,
+    tenantId,
+    items.map((i) => i.productId),
+  );
+  const known = items.filter((i) => partners.has(i.partnerId));
+  const resolved = await resolveItems(
+    db,
+    tenantId,
+    known.map((i) => ({
+      partner: partners.get(i.partnerId)!,
+      productRef: i.productId,
+      product: products.get(i.productId) ?? null,
+      date: i.date,
+      quantity: '1',
+      paymentTermDays: null,
+    })),
+  );
+  const byItem = new Map(known.map((i, n) => [i, resolved[n]!]));
+  return items.map((i) => {
+    const r = byItem.get(i);
+    if (!r || r.status !== 'priced') return null;
+    const dev = r.deviation ? { partnerId: i.partnerId, productId: i.productId, ...r.deviation } : null;
+    return violationVerdict('0', r.minResalePrice, dev).floor;
+  });
+}
 
 /** What another module asks: prices for one partner on one date, many products (ids or codes). */
 export interface PriceRequest {
