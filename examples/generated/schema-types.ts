@@ -202,6 +202,10 @@ export type ApiKey = {
   id: Scalars['ID']['output'];
   lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
   name: Scalars['String']['output'];
+  /** the partner the key is bound to (null: a tenant key) */
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  /** self | subtree (the partner and its descendants); null for a tenant key */
+  partnerScope?: Maybe<Scalars['String']['output']>;
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   scopes: Array<Scalars['String']['output']>;
 };
@@ -459,6 +463,10 @@ export type ChecklistLine = {
 export type CreateApiKeyInput = {
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   name: Scalars['String']['input'];
+  /** bind the key to a partner: it acts as that partner's user */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** self | subtree (with partnerId: also the partner's descendants) */
+  partnerScope?: InputMaybe<Scalars['String']['input']>;
   scopes: Array<Scalars['String']['input']>;
 };
 
@@ -2190,6 +2198,7 @@ export type Query = {
   evaluationRuns: EvaluationRunConnection;
   events: EventFeed;
   incentiveProgram?: Maybe<IncentiveProgram>;
+  incentiveProgramByCode?: Maybe<IncentiveProgram>;
   incentivePrograms: IncentiveProgramConnection;
   /** How far a partner is from the next tier (see IncentiveProjection in OpenAPI); program: id or code */
   incentiveProjection: Scalars['JSON']['output'];
@@ -2209,6 +2218,7 @@ export type Query = {
   priceDeviations: PriceDeviationConnection;
   pricePolicies: PricePolicyConnection;
   pricePolicy?: Maybe<PricePolicy>;
+  pricePolicyByCode?: Maybe<PricePolicy>;
   priceVersion?: Maybe<PriceVersion>;
   priceViolations: PriceObservationConnection;
   product?: Maybe<Product>;
@@ -2375,6 +2385,11 @@ export type QueryIncentiveProgramArgs = {
 };
 
 
+export type QueryIncentiveProgramByCodeArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type QueryIncentiveProgramsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2478,6 +2493,11 @@ export type QueryPricePoliciesArgs = {
 
 export type QueryPricePolicyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPricePolicyByCodeArgs = {
+  code: Scalars['String']['input'];
 };
 
 

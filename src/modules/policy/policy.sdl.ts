@@ -360,6 +360,7 @@ export const policySdl = /* GraphQL */ `
 
   extend type Query {
     pricePolicy(id: ID!): PricePolicy
+    pricePolicyByCode(code: String!): PricePolicy
     pricePolicies(first: Int = 50, after: String, scopeKind: PolicyScopeKind): PricePolicyConnection!
     priceVersion(id: ID!): PriceVersion
     "One product's price for a partner on a date, with the chain that produced it"
