@@ -1255,6 +1255,8 @@ export type Mutation = {
   rotateWebhookSecret: WebhookEndpointWithSecret;
   /** Calculate a program for a period; program: id or code; dryRun stores nothing */
   runIncentiveProgram: IncentiveRunResult;
+  /** Seed the national administrative divisions (GB/T 2260) down to depth: province | city | district; idempotent */
+  seedTerritoryDivisions: TerritorySeedResult;
   /** upserts manual KPI values (all or nothing); answers how many were written */
   setManualKpiValues: Scalars['Int']['output'];
   setPriceLines: PriceLinesResult;
@@ -1574,6 +1576,11 @@ export type MutationRunIncentiveProgramArgs = {
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   period: Scalars['String']['input'];
   program: Scalars['String']['input'];
+};
+
+
+export type MutationSeedTerritoryDivisionsArgs = {
+  depth?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -3122,6 +3129,13 @@ export type TerritoryRight = {
   territoryId: Scalars['ID']['output'];
   validFrom?: Maybe<Scalars['Date']['output']>;
   validTo?: Maybe<Scalars['Date']['output']>;
+};
+
+export type TerritorySeedResult = {
+  __typename?: 'TerritorySeedResult';
+  created: Scalars['Int']['output'];
+  depth: Scalars['String']['output'];
+  existing: Scalars['Int']['output'];
 };
 
 export type UpdateIncentiveProgramInput = {
