@@ -14,6 +14,7 @@ import { createOnboardingServices, type OnboardingServices } from './modules/onb
 import { createOrganisationServices, type OrganisationServices } from './modules/organisation/index.js';
 import { createOrdersServices, type OrdersServices } from './modules/orders/index.js';
 import { createPolicyServices, type PolicyServices } from './modules/policy/index.js';
+import { priceFloors } from './modules/policy/contract.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
 import { systemActor } from './platform/actor.js';
 import { Scheduler } from './platform/scheduler.js';
@@ -45,7 +46,8 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   const organisation = createOrganisationServices(store);
   // policy routes price deviations through the approval engine (it registers its outcome handler there)
   const policy = createPolicyServices(store, { approvals: organisation.approvals });
-  const target = createTargetServices(store);
+  // sell-through lines are checked against policy's minimum resale prices through target's PriceFloorSource port
+  const target = createTargetServices(store, { priceFloors: { floors: priceFloors } });
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
   const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
   const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });

@@ -257,6 +257,21 @@ describe('actions, finalising and immutability', () => {
     expect(change.statusCode).toBe(400);
     expect(change.data.errors[0].message).toContain('is finalised');
     expect((await admin.get(`/v1/evaluations/manual-values?period=2026-Q1&kpi=sat&partnerId=${ids['P-A']}`)).data.data[0].value).toBe('100.0000');
+    // issue 14 #4: the lock is the finalised run's own (period, KPI, partner), not the KPI code tenant-wide:
+    // another period, and a partner the run did not score, can still be given a `sat` value
+    const late = await admin.post('/v1/partners', { code: 'P-LATE', legalName: 'Late Co.', type: 'distributor', status: 'active' });
+    expect(late.statusCode).toBe(201);
+    const free = await admin.put('/v1/evaluations/manual-values', {
+      values: [
+        { partnerCode: 'P-LATE', period: '2026-Q1', kpi: 'sat', value: '77' },
+        { partnerCode: 'P-A', period: '2026-Q2', kpi: 'sat', value: '88' },
+      ],
+    });
+    expect(free.statusCode, free.body).toBe(200);
+    expect(free.data.written).toBe(2);
+    expect((await admin.get(`/v1/evaluations/manual-values?period=2026-Q1&kpi=sat&partnerId=P-LATE`)).data.data[0].value).toBe('77.0000');
+    // the finalised run itself is unchanged
+    expect(await count('evaluation_result_kpis', `run_id = '${run1.id}' and partner_id = '${late.data.id}'`)).toBe(0);
     // a second run of the same template and period can be computed but not finalised
     const other = await admin.post('/v1/evaluations/runs', { template: 'T1', templateVersion: 1, period: '2026-Q1' });
     const fin2 = await admin.post(`/v1/evaluations/runs/${other.data.id}:finalise`);

@@ -100,6 +100,9 @@ describe('calculation runs', () => {
     const l1 = (await admin.get(`/v1/incentives/runs/${run1.id}/lines`)).data.data;
     const l2 = (await admin.get(`/v1/incentives/runs/${run2.id}/lines`)).data.data;
     expect(l2).toEqual(l1);
+    // issue 14 #11: a stored run answers with its lines like a dry run, in the same decimals as the stored lines
+    expect(r1.data.lines).toEqual(l1);
+    expect(r2.data.lines).toEqual(l2);
     const diff = await admin.get(`/v1/incentives/runs/${run2.id}/diff?against=${run1.id}`);
     expect(diff.data).toMatchObject({ sameInputs: true, changed: [], totalDelta: '0.00' });
     // the rerun replaced the draft lines: A's draft statement holds one line of 3000.00
@@ -175,6 +178,49 @@ describe('calculation runs', () => {
     expect(byPartner(res.data.lines)).toEqual({ [A]: '4400.00', [B]: '0.00' });
     const a = res.data.lines.find((l: { partnerId: string }) => l.partnerId === A).explanation;
     expect(a).toMatchObject({ target: '200000', achievementPercent: '105.0000', accelerators: [{ excessAmount: '200', extra: '200' }] });
+  });
+
+  it('accelerators as rates (issue 14 #6): 3% up to target, 4% above is exact; a lower rate above target works too', async () => {
+    // RA's 2026-Q2 sell-in: 99,999 (A-Q2) + 1,300,001 = 1,400,000 against a target of 1,000,000
+    await importCsv(t, token, 'sell-in', 'externalId,date,partnerCode,productCode,quantity,amount\nA-Q2b,2026-05-02,RA,S1,1,1300001\n');
+    expect((await admin.post('/v1/targets', { partnerId: A, period: '2026-Q2', metric: 'sales_amount', value: '1000000' })).statusCode).toBe(201);
+    const mk = (code: string, rate: string) =>
+      makeProgram(admin, code, {
+        type: 'target_bonus',
+        eligibility: { partnerTypes: ['distributor'], tiers: ['gold'] },
+        rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '3' }], accelerators: [{ aboveAchievement: '100', rate }] },
+      });
+    const up = await mk('TB-RATE-UP', '4');
+    const res = await run({ program: up.id, period: '2026-Q2', dryRun: true });
+    expect(res.statusCode, res.body).toBe(200);
+    // 1,000,000 x 3% + 400,000 x 4% = 30,000 + 16,000 = 46,000.00 exactly. The issue's "42,000.00" is wrong: it
+    // is 1,400,000 x 3%, no accelerator at all. The old multiplier form could only say 4/3 as 1.3333 (30,000 +
+    // 12,000 x 1.3333 = 45,999.60), cents short of the exact figure.
+    expect(byPartner(res.data.lines)).toEqual({ [A]: '46000.00' });
+    const ex = res.data.lines[0].explanation;
+    expect(ex.accelerators).toEqual([{ aboveAchievement: '100', rate: '4', slice: '400000', excessAmount: '12000', extra: '4000' }]);
+    const down = await mk('TB-RATE-DOWN', '2');
+    // above target at a lower rate: 30,000 + 400,000 x 2% = 38,000.00
+    expect(byPartner((await run({ program: down.id, period: '2026-Q2', dryRun: true })).data.lines)).toEqual({ [A]: '38000.00' });
+    // exactly one of rate or multiplier
+    const bad = await admin.post('/v1/incentives/programs', {
+      code: 'TB-BAD',
+      name: 'bad',
+      type: 'target_bonus',
+      granularity: 'quarter',
+      rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '3' }], accelerators: [{ aboveAchievement: '100', rate: '4', multiplier: '2' }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.data.errors[0].path).toMatch(/rules\.accelerators\.0$/);
+    const bad2 = await admin.post('/v1/incentives/programs', {
+      code: 'TB-BAD',
+      name: 'bad',
+      type: 'target_bonus',
+      granularity: 'quarter',
+      rules: { basis: 'base', mode: 'whole', tiers: [{ threshold: '0', rate: '3' }], accelerators: [{ aboveAchievement: '100', rate: '101' }] },
+    });
+    expect(bad2.statusCode).toBe(400);
+    expect(bad2.data.errors[0].path).toMatch(/rules\.accelerators\.0\.rate$/);
   });
 
   it('penalties from price violations (policy) and cross-region sales (target) are negative lines', async () => {

@@ -79,7 +79,7 @@ describe('target: allocation with save is set-based', () => {
     expect(nBig).toBe(nSmall);
 
     // 100.00 / 40 = 2.50 each; the parts, the stored rows and the total all agree
-    expect(big.data.parts.every((p: { value: string; targetId: string }) => p.value === '2.50' && p.targetId)).toBe(true);
+    expect(big.data.parts.every((p: { value: string; targetId: string }) => p.value === '2.5000' && p.targetId)).toBe(true);
     const stored = await t.database.rows<{ s: string; n: number }>(
       sql`select sum(value)::text as s, count(*)::int as n from targets where tenant_id = 't1' and period = '2031'`,
     );
@@ -120,7 +120,7 @@ describe('target: amounts and dates are exact', () => {
     // the same amounts as decimal strings are exact
     const ok = await admin.post('/v1/targets/decompose', { partnerId: p.id, period: '2026', metric: 'sales_amount', value: '12345678901234.00' });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.data.parts.map((x: { value: string }) => x.value)).toEqual(['3086419725308.50', '3086419725308.50', '3086419725308.50', '3086419725308.50']);
+    expect(ok.data.parts.map((x: { value: string }) => x.value)).toEqual(Array(4).fill('3086419725308.5000'));
   });
 
   it('refuses an asOf that is not a calendar date (2026-02-30 is not 2026-03-02)', async () => {

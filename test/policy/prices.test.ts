@@ -465,3 +465,114 @@ describe('access', () => {
     expect(r.data.resolvePrice).toEqual({ distributionPrice: '1.5000', currency: 'USD', source: { policyCode: 'GQL' } });
   });
 });
+
+describe('explanations that answer the next question (issue 14 #10)', () => {
+  it('every losing candidate carries its price, scope, dates and why it lost, including a partner price outside its dates', async () => {
+    await catalogFixture(t, { products: [{ code: 'X10' }, { code: 'X11' }] });
+    await makePolicy(admin, {
+      code: 'EXP-PARTNER',
+      scope: { kind: 'partner', value: P.id },
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2026-03-31',
+      lines: [price('X10', '70.00', '100.00'), price('X11', '71.00', '100.00')],
+    });
+    const t1 = await makePolicy(admin, {
+      code: 'EXP-T1',
+      scope: { kind: 'tier', value: 'gold' },
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2026-03-31',
+      lines: [price('X10', '85.00', '100.00')],
+    });
+    // version 2 of the same tier policy from April supersedes version 1
+    const v2 = await admin.post(`/v1/policy/price-policies/${t1.policyId}/versions`, { effectiveFrom: '2026-04-01' });
+    expect(v2.statusCode, v2.body).toBe(201);
+    expect((await admin.post(`/v1/policy/versions/${v2.data.id}/lines`, { lines: [price('X10', '84.00', '100.00')] })).statusCode).toBe(200);
+    expect((await admin.post(`/v1/policy/versions/${v2.data.id}/publish`, {})).statusCode).toBe(200);
+    await makePolicy(admin, { code: 'EXP-DEF', scope: { kind: 'default' }, lines: [price('X10', '90.00', '100.00')] });
+    const res = await admin.post('/v1/policy/prices:resolve', { partner: P.code, date: '2026-05-01', lines: [{ product: 'X10' }, { product: 'X11' }] });
+    expect(res.statusCode, res.body).toBe(200);
+    const [x10, x11] = res.data.lines;
+    expect([x10.distributionPrice, x10.source.policyCode, x10.source.versionNumber]).toEqual(['84.0000', 'EXP-T1', 2]);
+    const brief = (c: any) => [c.policyCode, c.scope.kind, c.distributionPrice, c.effectiveFrom, c.effectiveTo, c.lost];
+    expect(x10.passedOver.map(brief)).toEqual([
+      ['EXP-DEF', 'default', '90.0000', '2026-01-01', null, 'less_specific'],
+      ['EXP-PARTNER', 'partner', '70.0000', '2026-01-01', '2026-03-31', 'not_in_force'],
+      ['EXP-T1', 'tier', '85.0000', '2026-01-01', '2026-03-31', 'superseded_version'],
+    ]);
+    expect(x10.source.reason).toContain('not in force on 2026-05-01');
+    // no price in force at all: the partner price that lost on its dates is still listed
+    expect(x11).toMatchObject({ status: 'unpriced', distributionPrice: null });
+    expect(x11.passedOver.map(brief)).toEqual([['EXP-PARTNER', 'partner', '71.0000', '2026-01-01', '2026-03-31', 'not_in_force']]);
+    // GraphQL answers the same
+    const g = await admin.gql(
+      `query($p: String!) { resolvePrices(input: {partner: $p, date: "2026-05-01", lines: [{product: "X10"}]}) { lines { passedOver { policyCode distributionPrice lost } } } }`,
+      { p: P.code },
+    );
+    expect(
+      g.data?.resolvePrices?.lines[0].passedOver.map((c: any) => c.lost),
+      JSON.stringify(g),
+    ).toEqual(['less_specific', 'not_in_force', 'superseded_version']);
+  });
+});
+
+describe('discount rules with their own scope (issue 14 #7)', () => {
+  it('a tenant-wide volume discount applies whichever price scope wins; a more specific scope beats it; a version rule overrides', async () => {
+    await catalogFixture(t, { products: [{ code: 'X20' }, { code: 'X21' }] });
+    await makePolicy(admin, { code: 'SD-TIER', scope: { kind: 'tier', value: 'gold' }, lines: [price('X20', '100.00', '150.00')] });
+    await makePolicy(admin, {
+      code: 'SD-OWN',
+      scope: { kind: 'tier', value: 'gold' },
+      discountRules: [{ kind: 'volume', basis: 'quantity', tiers: [{ min: '1', ratePercent: '1' }] }],
+      lines: [price('X21', '100.00', '150.00')],
+    });
+    const terms = async (name: string, scope: Record<string, unknown>, ratePercent: string) => {
+      const c = await admin.post('/v1/policy/terms', {
+        name,
+        scope,
+        effectiveFrom: '2026-01-01',
+        discountRules: [{ kind: 'volume', basis: 'quantity', tiers: [{ min: '10', ratePercent }] }],
+      });
+      expect(c.statusCode, c.body).toBe(201);
+      expect(c.data.discountRules).toEqual([{ kind: 'volume', basis: 'quantity', tiers: [{ min: '10', ratePercent }] }]);
+      expect((await admin.post(`/v1/policy/terms/${c.data.id}/publish`, {})).statusCode).toBe(200);
+      return c.data.id as string;
+    };
+    const resolve = async () =>
+      (
+        await admin.post('/v1/policy/prices:resolve', {
+          partner: P.code,
+          date: '2026-05-01',
+          lines: [
+            { product: 'X20', quantity: '10' },
+            { product: 'X21', quantity: '10' },
+          ],
+        })
+      ).data.lines;
+    const [before] = await resolve();
+    expect(before).toMatchObject({ grossAmount: '1000.00', discounts: [], netAmount: '1000.00', discountSource: null });
+
+    const tenantWide = await terms('tenant-wide volume', { kind: 'default' }, '5');
+    let [x20, x21] = await resolve();
+    // the tier price wins, the tenant-wide discount still applies: 1000.00 - 5% = 950.00
+    expect(x20.source.scope.kind).toBe('tier');
+    expect(x20).toMatchObject({ netAmount: '950.00', discounts: [{ rule: 'volume_quantity', ratePercent: '5', amount: '50.00' }] });
+    expect(x20.discountSource).toEqual({ kind: 'channel_terms', termsId: tenantWide, scope: { kind: 'default', value: null } });
+    // the winning version has its own rule: it overrides the scoped one (1% -> 990.00)
+    expect(x21).toMatchObject({ netAmount: '990.00', discountSource: { kind: 'price_version', termsId: null } });
+
+    const own = await terms('partner volume', { kind: 'partner', value: P.id }, '7');
+    [x20, x21] = await resolve();
+    expect(x20).toMatchObject({ netAmount: '930.00', discountSource: { kind: 'channel_terms', termsId: own, scope: { kind: 'partner', value: P.id } } });
+    expect(x21.netAmount).toBe('990.00');
+    // the terms resolution shows it too, and GraphQL answers the source
+    const rt = await admin.get(`/v1/policy/terms/resolve?partner=${P.code}&date=2026-05-01`);
+    expect(rt.data.discountRules).toMatchObject({ termsId: own, scope: { kind: 'partner' } });
+    const g = await admin.gql(
+      `query($p: String!) { resolvePrice(partner: $p, product: "X20", quantity: "10", date: "2026-05-01") { netAmount discountSource { kind termsId } } }`,
+      {
+        p: P.code,
+      },
+    );
+    expect(g.data.resolvePrice).toEqual({ netAmount: '930.00', discountSource: { kind: 'channel_terms', termsId: own } });
+  });
+});

@@ -101,12 +101,12 @@ describe('targets over REST', () => {
     const q = await admin.post('/v1/targets/decompose', { partnerId: p1.id, period: '2026-Q4', metric: 'quantity', value: '100', into: 'months' });
     expect(q.statusCode).toBe(200);
     expect(q.data.parts).toEqual([
-      { period: '2026-10', value: '34' },
-      { period: '2026-11', value: '33' },
-      { period: '2026-12', value: '33' },
+      { period: '2026-10', value: '34.0000' },
+      { period: '2026-11', value: '33.0000' },
+      { period: '2026-12', value: '33.0000' },
     ]);
     const cents = await admin.post('/v1/targets/decompose', { partnerId: p1.id, period: '2026-Q4', metric: 'sales_amount', value: '0.05', into: 'months' });
-    expect(cents.data.parts.map((p: { value: string }) => p.value)).toEqual(['0.02', '0.02', '0.01']);
+    expect(cents.data.parts.map((p: { value: string }) => p.value)).toEqual(['0.0200', '0.0200', '0.0100']);
     const y = await admin.post('/v1/targets/decompose', {
       partnerId: p1.id,
       period: '2026',
@@ -117,7 +117,10 @@ describe('targets over REST', () => {
     });
     expect(y.statusCode).toBe(200);
     // 1200000.07 = 120000007 cents; shares 21818183.09, 21818183.09, 32727274.64, 43636366.18: one cent left goes to the largest remainder (.64)
-    expect(y.data.parts.map((p: { value: string }) => p.value)).toEqual(['218181.83', '218181.83', '327272.75', '436363.66']);
+    expect(y.data.parts.map((p: { value: string }) => p.value)).toEqual(['218181.8300', '218181.8300', '327272.7500', '436363.6600']);
+    // issue 14 #11: the preview shows a value exactly as the stored target answers it (one decimal rule)
+    const saved = (await admin.get(`/v1/targets?partnerId=${p1.id}&period=2026-Q1&metric=sales_amount`)).data.data;
+    expect(saved.map((x: { value: string }) => x.value)).toEqual(['218181.8300']);
     const stored = await t.database.rows<{ s: string }>(
       sql`select sum(value)::text as s from targets where partner_id = ${p1.id} and period like '2026-Q_' and metric = 'sales_amount'`,
     );
@@ -139,7 +142,7 @@ describe('targets over REST', () => {
     await admin.post('/v1/targets', { partnerId: parent.id, period: '2028', metric: 'quantity', value: '100' });
     const a = await admin.post('/v1/targets/allocate', { period: '2028', metric: 'quantity', parentPartnerId: parent.id, save: true });
     expect(a.statusCode).toBe(200);
-    expect(a.data.parts.map((p: { value: string }) => p.value)).toEqual(['34', '33', '33']);
+    expect(a.data.parts.map((p: { value: string }) => p.value)).toEqual(['34.0000', '33.0000', '33.0000']);
     expect(a.data.parts.map((p: { partnerId: string }) => p.partnerId)).toEqual([p1.id, p2.id, p3.id]);
     const s = await t.database.rows<{ s: string }>(sql`select sum(value)::text as s from targets where period = '2028' and partner_id <> ${parent.id}`);
     expect(s[0]!.s).toBe('100.0000');
@@ -153,7 +156,7 @@ describe('targets over REST', () => {
         { partnerId: p3.id, weight: '1' },
       ],
     });
-    expect(w.data.parts.map((p: { value: string }) => p.value)).toEqual(['0.02', '0.02', '0.01']);
+    expect(w.data.parts.map((p: { value: string }) => p.value)).toEqual(['0.0200', '0.0200', '0.0100']);
     expect(w.data.saved).toBe(false);
     const noValue = await admin.post('/v1/targets/allocate', { period: '2028', metric: 'quantity', partners: [{ partnerId: p1.id }] });
     expect(noValue.statusCode).toBe(400);
@@ -212,7 +215,7 @@ describe('targets over GraphQL', () => {
       `mutation { decomposeTarget(input: { partnerId: "${p2.id}", period: "2030", metric: new_customers, into: months }) { total parts { period value } } }`,
     );
     expect(split.errors).toBeUndefined();
-    expect(split.data.decomposeTarget.parts.map((p: { value: string }) => p.value)).toEqual(['1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1']);
+    expect(split.data.decomposeTarget.parts.map((p: { value: string }) => p.value)).toEqual(Array(12).fill('1.0000'));
     const list = await admin.gql(`{ targets(filter: { partnerId: "${p2.id}", period: "2030" }) { nodes { metric value } pageInfo { hasNextPage } } }`);
     expect(list.data.targets.nodes).toEqual([{ metric: 'new_customers', value: '12.0000' }]);
   });

@@ -70,8 +70,10 @@ export const computedSource: ComputedSource = ({ tenantId: t, period, start, end
           join ${targetSql.latestInventory(t, start, end)} inv on inv.partner_id = p.id`);
         break;
       case 'price_violations':
-        branches.push(sql`select p.id, 'price_violations'::text, count(v.id)::numeric
-          from p left join ${policySql.violations(t)} v on v.partner_id = p.id and v.observed_on between ${s} and ${e}
+        branches.push(sql`select p.id, 'price_violations'::text, count(v.partner_id)::numeric
+          from p left join (select partner_id, observed_on as d from ${policySql.violations(t)} o
+                            union all select partner_id, date as d from ${targetSql.priceViolationLines(t)} l) v
+            on v.partner_id = p.id and v.d between ${s} and ${e}
           group by p.id`);
         break;
       case 'cross_region_violations':

@@ -50,17 +50,19 @@ export class ManualValueService {
     const kpis = [...new Set(rows.map((r) => r.value.kpi))];
     // serialises with finalising a run of the same period, so no value changes under a run being finalised
     for (const p of periods) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`evaluation:${w.tenantId}:${p}`}))`);
-    const locked = await this.store.database.rows<{ period: string; code: string; run_id: string }>(
-      sql`select distinct r.period, k->>'code' as code, r.id as run_id
+    // a value is locked only where a finalised run scored it: the (period, KPI, partner) of a finalised run's
+    // results (issue 14 #4). Other partners, periods and templates' partners can still be given values.
+    const locked = await this.store.database.rows<{ period: string; code: string; partner_id: string; run_id: string }>(
+      sql`select distinct on (r.period, k.kpi_code, k.partner_id) r.period, k.kpi_code as code, k.partner_id, r.id as run_id
           from evaluation_runs r
-          join scorecard_template_versions v on v.tenant_id = r.tenant_id and v.template_id = r.template_id and v.version_no = r.template_version
-          cross join jsonb_array_elements(v.kpis) k
+          join evaluation_result_kpis k on k.tenant_id = r.tenant_id and k.run_id = r.id
           where r.tenant_id = ${w.tenantId} and r.status = 'finalised'
             and r.period in (select jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb))
-            and k->>'code' in (select jsonb_array_elements_text(${JSON.stringify(kpis)}::jsonb))`,
+            and k.kpi_code in (select jsonb_array_elements_text(${JSON.stringify(kpis)}::jsonb))
+          order by r.period, k.kpi_code, k.partner_id, r.id`,
       w.tx,
     );
-    const lockedBy = new Map(locked.map((l) => [`${l.period}|${l.code}`, l.run_id]));
+    const lockedBy = new Map(locked.map((l) => [`${l.period}|${l.code}|${l.partner_id}`, l.run_id]));
     const good: { period: string; kpi: string; partner_id: string; value: string; note: string | null }[] = [];
     for (const r of rows) {
       const v = r.value;
@@ -69,12 +71,12 @@ export class ManualValueService {
         errors.push({ line: r.line, path: v.partnerId ? 'partnerId' : 'partnerCode', message: `no partner '${v.partnerId ?? v.partnerCode}' in this tenant` });
         continue;
       }
-      const run = lockedBy.get(`${v.period}|${v.kpi}`);
+      const run = lockedBy.get(`${v.period}|${v.kpi}|${pid}`);
       if (run) {
         errors.push({
           line: r.line,
           path: 'period',
-          message: `period ${v.period} is finalised for KPI '${v.kpi}' (run ${run}); its values can no longer change`,
+          message: `period ${v.period} is finalised for KPI '${v.kpi}' of this partner (run ${run}); its value can no longer change`,
         });
         continue;
       }

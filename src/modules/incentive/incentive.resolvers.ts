@@ -16,6 +16,7 @@ export function incentiveResolvers(s: IncentiveServices): { resolvers: IResolver
     resolvers: {
       Query: {
         incentiveProgram: (_: unknown, a: { id: string }, ctx: Ctx) => orNull(s.programs.get(ctx.actor, a.id)),
+        incentiveProgramByCode: (_: unknown, a: { code: string }, ctx: Ctx) => orNull(s.programs.get(ctx.actor, a.code)),
         incentivePrograms: async (_: unknown, a: { first?: number; after?: string; status?: string; type?: string }, ctx: Ctx) =>
           toConnection(await s.programs.list(ctx.actor, { ...argsInput({ status: a.status, type: a.type }), ...pageArgs(a) }), byId),
         incentiveStatement: (_: unknown, a: { id: string }, ctx: Ctx) => orNull(s.statements.get(ctx.actor, a.id)),

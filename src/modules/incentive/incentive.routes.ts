@@ -98,6 +98,22 @@ export async function incentiveRoutes(app: FastifyInstance, s: IncentiveServices
       return reply.header('etag', etag(p.version)).send(p);
     },
   );
+  r.get(
+    '/v1/incentives/programs/by-code/:code',
+    {
+      schema: {
+        tags,
+        operationId: 'getIncentiveProgramByCode',
+        summary: "Get a program by the tenant's code",
+        params: z.object({ code: z.string().trim().min(1).max(64) }),
+        response: { 200: Program, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const p = await s.programs.get(actorOf(request), request.params.code);
+      return reply.header('etag', etag(p.version)).send(p);
+    },
+  );
   r.patch(
     '/v1/incentives/programs/:id',
     {

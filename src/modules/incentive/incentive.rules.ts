@@ -8,8 +8,9 @@ import { DomainError } from '../../platform/errors.js';
  *      mode `whole` (全额累进: the reached tier's rate on the whole base) or `marginal` (超额累进: each slice at
  *      its own rate); fixed-amount tiers pay the reached tier's amount (whole) or the sum of every reached
  *      tier's amount (marginal, step bonuses);
- *   2. accelerators (rate tiers with a target only): the part of the amount earned by the base above
- *      target x aboveAchievement / 100 is multiplied by the accelerator's multiplier;
+ *   2. accelerators (rate tiers with a target only), each on its own slice of the base above
+ *      target x aboveAchievement / 100: the rate form pays the slice at the accelerator's own rate instead of the
+ *      tiers' (higher or lower), the multiplier form multiplies what the tiers earned on the slice;
  *   3. per-partner cap (amount = min(amount, cap));
  *   4. rounding half-up to the currency's minor unit (points: whole points after the conversion rate);
  *   5. program budget cap over all partners: when the rounded amounts exceed the budget, each is prorated by
@@ -40,10 +41,12 @@ export interface Tier {
 }
 
 export interface Accelerator {
-  /** achievement % above which the multiplier applies (>= 100) */
+  /** achievement % above which the accelerator applies (>= 100) */
   aboveAchievement: string;
-  /** > 1, at most 10 */
-  multiplier: string;
+  /** multiplier form: > 1, at most 10; the tiers' earnings on the slice are multiplied */
+  multiplier?: string | undefined;
+  /** rate form: % of the slice (0-100), paid instead of the tiers' rate on the slice (higher or lower) */
+  rate?: string | undefined;
 }
 
 export interface PenaltyRule {
@@ -130,8 +133,17 @@ export function validateRuleSet(type: ProgramType, r: RuleSet): RuleError[] {
       if (above.lt(HUNDRED)) errs.push({ path: `accelerators.${i}.aboveAchievement`, message: 'must be >= 100 (an accelerator rewards exceeding the target)' });
       if (prevA !== undefined && !above.gt(prevA)) errs.push({ path: `accelerators.${i}.aboveAchievement`, message: 'must be ascending without duplicates' });
       prevA = above;
-      const m = d(a.multiplier);
-      if (m.lte(1) || m.gt(10)) errs.push({ path: `accelerators.${i}.multiplier`, message: 'must be > 1 and <= 10' });
+      if ((a.multiplier === undefined) === (a.rate === undefined)) {
+        errs.push({ path: `accelerators.${i}`, message: 'give exactly one of rate (% paid on the slice) or multiplier' });
+        return;
+      }
+      if (a.multiplier !== undefined) {
+        const m = d(a.multiplier);
+        if (m.lte(1) || m.gt(10)) errs.push({ path: `accelerators.${i}.multiplier`, message: 'must be > 1 and <= 10' });
+      } else {
+        const rt = d(a.rate!);
+        if (rt.isNegative() || rt.gt(HUNDRED)) errs.push({ path: `accelerators.${i}.rate`, message: 'must be between 0 and 100 (a percentage of the slice)' });
+      }
     });
   }
   for (const k of ['partnerCap', 'budgetCap'] as const) {
@@ -240,7 +252,8 @@ export interface Explanation {
   rate: string | null;
   fixedAmount: string | null;
   slices: Slice[];
-  accelerators: { aboveAchievement: string; multiplier: string; excessAmount: string; extra: string }[];
+  /** multiplier form: extra = excessAmount x (multiplier - 1); rate form: extra = slice x rate% - excessAmount (negative for a lower rate) */
+  accelerators: { aboveAchievement: string; multiplier?: string; rate?: string; slice?: string; excessAmount: string; extra: string }[];
   formula: string;
   beforeCap: string;
   partnerCap: string | null;
@@ -352,9 +365,10 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
   ex.slices = tr.slices;
   let formula = tr.formula;
 
-  // accelerators: the part of the amount earned above target x above / 100, times (multiplier - 1) extra
+  // accelerators, each on its own slice of the base above target x above / 100: the multiplier form adds
+  // (multiplier - 1) x what the tiers earned on the slice; the rate form replaces it by slice x rate% (exact)
   if (r.accelerators?.length && target && target.gt(0) && tr.tierIndex !== null && tiers[0]!.rate !== undefined) {
-    const accs = r.accelerators.map((a) => ({ above: d(a.aboveAchievement), m: d(a.multiplier), src: a }));
+    const accs = r.accelerators.map((a) => ({ above: d(a.aboveAchievement), src: a }));
     accs.forEach((a, j) => {
       const lo = target.times(a.above).div(HUNDRED);
       const nextAbove = accs[j + 1]?.above;
@@ -364,9 +378,23 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
         r.mode === 'whole'
           ? hi.minus(lo).times(tiers[tr.tierIndex!]!.rate!).div(HUNDRED)
           : tierAmount('marginal', tiers, hi).amount.minus(tierAmount('marginal', tiers, lo).amount);
-      const extra = excess.times(a.m.minus(1));
+      if (a.src.rate !== undefined) {
+        const slice = hi.minus(lo);
+        const extra = slice.times(a.src.rate).div(HUNDRED).minus(excess);
+        amount = amount.plus(extra);
+        ex.accelerators.push({
+          aboveAchievement: a.src.aboveAchievement,
+          rate: a.src.rate,
+          slice: canon(slice),
+          excessAmount: canon(excess),
+          extra: canon(extra),
+        });
+        formula += ` + ${canon(slice)} x ${a.src.rate}% - ${canon(excess)} [above ${a.src.aboveAchievement}% of target at ${a.src.rate}%]`;
+        return;
+      }
+      const extra = excess.times(d(a.src.multiplier!).minus(1));
       amount = amount.plus(extra);
-      ex.accelerators.push({ aboveAchievement: a.src.aboveAchievement, multiplier: a.src.multiplier, excessAmount: canon(excess), extra: canon(extra) });
+      ex.accelerators.push({ aboveAchievement: a.src.aboveAchievement, multiplier: a.src.multiplier!, excessAmount: canon(excess), extra: canon(extra) });
       formula += ` + ${canon(excess)} x (${a.src.multiplier} - 1) [above ${a.src.aboveAchievement}% of target]`;
     });
     if (ex.accelerators.length) formula += ` = ${canon(amount)}`;

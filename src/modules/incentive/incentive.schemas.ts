@@ -26,10 +26,16 @@ export const RuleSetSchema = z
     mode: z.enum(TIER_MODES).default('whole').describe('whole = 全额累进 (reached rate on the whole base); marginal = 超额累进 (each slice at its rate)'),
     tiers: z.array(Tier).max(50).default([]),
     accelerators: z
-      .array(z.strictObject({ aboveAchievement: Dec, multiplier: Dec }))
+      .array(
+        z.strictObject({
+          aboveAchievement: Dec.describe('Achievement % (>= 100) from which the accelerator applies, up to the next accelerator'),
+          rate: Dec.optional().describe("Rate form: % paid on the slice of the base instead of the tiers' rate (higher or lower)"),
+          multiplier: Dec.optional().describe('Multiplier form (> 1, <= 10): what the tiers earned on the slice is multiplied'),
+        }),
+      )
       .max(10)
       .optional()
-      .describe('The amount earned by the base above target x aboveAchievement% is multiplied'),
+      .describe('Each accelerator covers the slice of the base above target x aboveAchievement%: give exactly one of rate or multiplier'),
     partnerCap: Dec.optional().describe('Maximum per partner and period (penalties: maximum deduction)'),
     budgetCap: Dec.optional().describe('Program budget per period; a shortfall is prorated (largest remainder)'),
     pointsPerUnit: Dec.optional().describe('Points programs: points per unit of computed value'),

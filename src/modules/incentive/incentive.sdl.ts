@@ -282,6 +282,7 @@ export const incentiveSdl = /* GraphQL */ `
 
   extend type Query {
     incentiveProgram(id: ID!): IncentiveProgram
+    incentiveProgramByCode(code: String!): IncentiveProgram
     incentivePrograms(first: Int = 50, after: String, status: IncentiveProgramStatus, type: IncentiveProgramType): IncentiveProgramConnection!
     incentiveStatement(id: ID!): IncentiveStatement
     incentiveStatements(first: Int = 50, after: String, partnerId: ID, period: String, status: IncentiveStatementStatus): IncentiveStatementConnection!

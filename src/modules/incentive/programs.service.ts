@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { decodeUuidCursor, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeUuidCursor, isUuid, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import { DomainError, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -44,7 +44,7 @@ export class ProgramService {
     const [row] = await this.store.db
       .select()
       .from(incentivePrograms)
-      .where(and(eq(incentivePrograms.tenantId, actor.tenantId), eq(incentivePrograms.id, id)));
+      .where(and(eq(incentivePrograms.tenantId, actor.tenantId), isUuid(id) ? eq(incentivePrograms.id, id) : eq(incentivePrograms.code, id)));
     if (!row) throw notFound('program', id);
     return toProgram(row);
   }

@@ -89,8 +89,11 @@ export class RunInputs {
       tg as (select partner_id, value from ${targetSql.partnerTargets(tenantId, p.label, targetMetric)} t)
       ${
         penalty
-          ? sql`, pv as (select partner_id, count(*)::int as n, coalesce(sum(shortfall), 0) as v from ${policySql.violations(tenantId)} v
-                       where v.observed_on between ${p.start} and ${p.end} group by partner_id),
+          ? sql`, pv as (select partner_id, count(*)::int as n, coalesce(sum(shortfall), 0) as v from (
+                         select partner_id, shortfall from ${policySql.violations(tenantId)} v where v.observed_on between ${p.start} and ${p.end}
+                         union all
+                         select partner_id, shortfall from ${targetSql.priceViolationLines(tenantId)} l where l.date between ${p.start} and ${p.end}) x
+                       group by partner_id),
                cr as (select partner_id, count(*)::int as n, sum(amount) as v from ${targetSql.factLines(tenantId, 'sell_through')} l
                        where l.cross_region and l.date between ${p.start} and ${p.end} group by partner_id)`
           : sql``

@@ -1,5 +1,5 @@
 import { DomainError } from '../../platform/errors.js';
-import { Dec, roundMoney } from '../../platform/kernel/index.js';
+import { Dec, formatMoney } from '../../platform/kernel/index.js';
 import type { Line } from './incentive.rules.js';
 import type { RunRow } from './incentive.tables.js';
 
@@ -42,8 +42,8 @@ export const toRun = (r: RunRow): Run => ({
   inputHash: r.inputHash,
   unit: r.unit,
   partnerCount: r.partnerCount,
-  total: roundMoney(new Dec(r.total), r.unit),
-  requested: roundMoney(new Dec(r.requested), r.unit),
+  total: formatMoney(new Dec(r.total), r.unit),
+  requested: formatMoney(new Dec(r.requested), r.unit),
   prorated: r.prorated === 1,
   dryRun: false,
   createdBy: r.createdBy,

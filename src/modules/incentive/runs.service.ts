@@ -151,7 +151,11 @@ export class RunService {
       }
       w.audit({ resourceType: 'incentive_run', resourceId: id, action: 'create', before: null, after: { ...run } as Record<string, unknown> });
       w.emit({ type: RUN_EVENTS.completed, resourceType: 'incentive_run', resourceId: id, payload: { run } });
-      return { run };
+      // a stored run answers with its lines, like a dry run (issue 14 #11)
+      return {
+        run,
+        lines: result.lines.map((l) => ({ partnerId: l.partnerId, amount: l.amount, explanation: l.explanation as unknown as Record<string, unknown> })),
+      };
     });
   }
 

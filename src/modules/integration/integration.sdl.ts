@@ -97,6 +97,10 @@ export const integrationSdl = /* GraphQL */ `
     name: String!
     hint: String!
     scopes: [String!]!
+    "the partner the key is bound to (null: a tenant key)"
+    partnerId: ID
+    "self | subtree (the partner and its descendants); null for a tenant key"
+    partnerScope: String
     createdBy: String!
     createdAt: DateTime!
     expiresAt: DateTime
@@ -167,6 +171,10 @@ export const integrationSdl = /* GraphQL */ `
     name: String!
     scopes: [String!]!
     expiresAt: DateTime
+    "bind the key to a partner: it acts as that partner's user"
+    partnerId: ID
+    "self | subtree (with partnerId: also the partner's descendants)"
+    partnerScope: String
   }
 
   "who the credential is (GET /v1/me)"

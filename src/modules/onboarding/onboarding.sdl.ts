@@ -420,6 +420,11 @@ export const onboardingSdl = /* GraphQL */ `
     authorizationCheck(partner: String!, product: String!, territory: String!, date: Date): AuthorizationCheck!
   }
 
+  type TerritorySeedResult {
+    depth: String!
+    created: Int!
+    existing: Int!
+  }
   extend type Mutation {
     "Lifecycle action with a reason; ILLEGAL_TRANSITION lists the allowed actions in extensions.allowed"
     transitionPartner(id: ID!, action: PartnerAction!, reason: String): Partner!
@@ -428,6 +433,8 @@ export const onboardingSdl = /* GraphQL */ `
     createProduct(input: ProductInput!): Product!
     updateProduct(id: ID!, input: ProductInput!, version: Int): Product!
     createTerritory(input: TerritoryInput!): Territory!
+    "Seed the national administrative divisions (GB/T 2260) down to depth: province | city | district; idempotent"
+    seedTerritoryDivisions(depth: String = "district"): TerritorySeedResult!
     updateTerritory(id: ID!, input: TerritoryInput!, version: Int): Territory!
     createApplication(input: ApplicationInput!, submit: Boolean): Application!
     updateApplication(id: ID!, input: ApplicationInput!, version: Int): Application!

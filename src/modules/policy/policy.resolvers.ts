@@ -11,6 +11,7 @@ export function policyResolvers(s: PolicyServices): { resolvers: IResolvers; loa
     resolvers: {
       Query: {
         pricePolicy: (_: unknown, a: Args, ctx: Ctx) => orNull(s.prices.getPolicy(ctx.actor, a.id)),
+        pricePolicyByCode: (_: unknown, a: Args, ctx: Ctx) => orNull(s.prices.getPolicy(ctx.actor, a.code)),
         pricePolicies: async (_: unknown, a: Args, ctx: Ctx) =>
           toConnection(await s.prices.listPolicies(ctx.actor, { ...pageArgs(a), ...argsInput({ scopeKind: a.scopeKind }) }), (p) => [p.id]),
         priceVersion: (_: unknown, a: Args, ctx: Ctx) => orNull(s.prices.getVersion(ctx.actor, a.id)),

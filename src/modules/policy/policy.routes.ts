@@ -95,6 +95,22 @@ export async function policyRoutes(app: FastifyInstance, s: PolicyServices) {
       return reply.header('etag', etag(p.version)).send(p);
     },
   );
+  r.get(
+    '/v1/policy/price-policies/by-code/:code',
+    {
+      schema: {
+        tags,
+        operationId: 'getPricePolicyByCode',
+        summary: "Get a price policy with its versions by the tenant's code",
+        params: z.object({ code: z.string().trim().min(1).max(64) }),
+        response: { 200: PricePolicy.extend({ versions: z.array(PriceVersion) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const p = await s.prices.getPolicyWithVersions(actorOf(req), req.params.code);
+      return reply.header('etag', etag(p.version)).send(p);
+    },
+  );
 
   r.patch(
     '/v1/policy/price-policies/:id',

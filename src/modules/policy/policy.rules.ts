@@ -65,11 +65,19 @@ export interface PriceCandidate {
   minResalePrice: string | null;
 }
 
+export type LossReason = 'less_specific' | 'superseded_version' | 'not_in_force';
+
 export interface Selection {
   winner: PriceCandidate | null;
   level: 'product' | 'product_line' | null;
-  /** other applicable candidates in precedence order */
-  passedOver: { c: PriceCandidate; level: 'product' | 'product_line' }[];
+  /**
+   * every other candidate of the partner's scopes for the product or its line, each with why it lost: first the
+   * ones in force on the date in precedence order (`less_specific`: a less specific scope, or the line's price
+   * where the product has one; `superseded_version`: same scope and level, an earlier effective or published
+   * version), then the ones not in force on the date, latest effective first (`superseded_version` when a later
+   * version of the same policy is in force, else `not_in_force`)
+   */
+  passedOver: { c: PriceCandidate; level: 'product' | 'product_line'; lost: LossReason }[];
   reason: string;
 }
 
@@ -85,12 +93,19 @@ export function selectPrice(
 ): Selection {
   const rank = new Map(q.scopes.map((s, i) => [scopeKey(s), i]));
   const applicable: { c: PriceCandidate; level: 'product' | 'product_line'; r: number }[] = [];
+  const outOfDate: { c: PriceCandidate; level: 'product' | 'product_line'; lost: LossReason }[] = [];
   for (const c of candidates) {
     const r = rank.get(scopeKey(c.scope));
-    if (r === undefined || !effectiveOn(c.effectiveFrom, c.effectiveTo, q.date)) continue;
-    if (c.productId !== null && c.productId === q.productId) applicable.push({ c, level: 'product', r });
-    else if (c.lineId !== null && q.lineId !== null && c.lineId === q.lineId) applicable.push({ c, level: 'product_line', r });
+    if (r === undefined) continue;
+    const level =
+      c.productId !== null && c.productId === q.productId ? 'product' : c.lineId !== null && q.lineId !== null && c.lineId === q.lineId ? 'product_line' : null;
+    if (!level) continue;
+    if (!effectiveOn(c.effectiveFrom, c.effectiveTo, q.date)) outOfDate.push({ c, level, lost: 'not_in_force' });
+    else applicable.push({ c, level, r });
   }
+  outOfDate.sort((a, b) => (a.c.effectiveFrom < b.c.effectiveFrom ? 1 : a.c.effectiveFrom > b.c.effectiveFrom ? -1 : 0));
+  // a version not in force whose own policy has a later version in force on the date was superseded by it
+  for (const o of outOfDate) if (applicable.some((a) => a.c.policyId === o.c.policyId && a.c.versionNumber > o.c.versionNumber)) o.lost = 'superseded_version';
   applicable.sort(
     (a, b) =>
       a.r - b.r ||
@@ -103,7 +118,7 @@ export function selectPrice(
     return {
       winner: null,
       level: null,
-      passedOver: [],
+      passedOver: outOfDate,
       reason: `no published price for this product or its line in any of the partner's scopes (${q.scopes.map((s) => s.kind).join(' > ')}) on ${q.date}`,
     };
   }
@@ -117,7 +132,14 @@ export function selectPrice(
   if (sameScopeLosers.length)
     parts.push(`beats ${sameScopeLosers.length} other price(s) in the same scope (product before line, then the latest effective version)`);
   if (rest.length > sameScopeLosers.length) parts.push(`beats ${rest.length - sameScopeLosers.length} price(s) of less specific scopes`);
-  return { winner: w, level: first.level, passedOver: rest.map(({ c, level }) => ({ c, level })), reason: parts.join('; ') };
+  if (outOfDate.length) parts.push(`${outOfDate.length} price(s) of the partner's scopes are not in force on ${q.date}`);
+  const lost = (x: { r: number; level: string }): LossReason => (x.r === first.r && x.level === first.level ? 'superseded_version' : 'less_specific');
+  return {
+    winner: w,
+    level: first.level,
+    passedOver: [...rest.map((x) => ({ c: x.c, level: x.level, lost: lost(x) })), ...outOfDate],
+    reason: parts.join('; '),
+  };
 }
 
 // ---- discounts -------------------------------------------------------------------------------------------------

@@ -235,6 +235,15 @@ const Candidate = z.object({
   level: z.enum(['product', 'product_line']),
   effectiveFrom: z.string(),
   effectiveTo: z.string().nullable(),
+  currency: z.string(),
+  distributionPrice: z.string().describe('what this candidate would have charged per unit'),
+  suggestedRetailPrice: z.string(),
+  minResalePrice: z.string().nullable(),
+  lost: z
+    .enum(['less_specific', 'superseded_version', 'not_in_force'])
+    .describe(
+      'less_specific: a more specific scope or the product price won; superseded_version: a later version of the same scope and level won; not_in_force: its dates do not cover the date asked',
+    ),
 });
 
 export const DiscountStep = z
@@ -262,6 +271,12 @@ export const ResolvedPrice = z
     discounts: z.array(DiscountStep),
     netAmount: z.string().nullable().describe('grossAmount minus every discount step'),
     netUnitPrice: z.string().nullable().describe('netAmount / quantity, 4 decimals half-up (informative)'),
+    discountSource: z
+      .object({ kind: z.enum(['price_version', 'channel_terms']), termsId: z.uuid().nullable(), scope: ScopeOut.nullable() })
+      .nullable()
+      .describe(
+        "where the applied discount rules come from: the winning price version's own rules, or the most specific published channel terms with discount rules",
+      ),
     source: z
       .object({
         policyId: z.uuid(),
@@ -277,7 +292,11 @@ export const ResolvedPrice = z
         reason: z.string(),
       })
       .nullable(),
-    passedOver: z.array(Candidate).describe('other applicable prices, in precedence order, that lost'),
+    passedOver: z
+      .array(Candidate)
+      .describe(
+        "every other price of the partner's scopes for the product or its line, with its amount and why it lost: in force ones in precedence order, then those not in force on the date",
+      ),
     deviation: z
       .object({ id: z.uuid(), kind: z.enum(['below_min_resale', 'above_list']), price: z.string(), validFrom: z.string(), validTo: z.string() })
       .nullable()
@@ -350,6 +369,9 @@ const termsFields = {
   paymentTermsDays: z.number().int().min(0).max(3650).nullable().optional(),
   territoryExclusivity: z.boolean().nullable().optional(),
   crossRegionSelling: z.enum(['forbidden', 'allowed_with_request']).nullable().optional(),
+  discountRules: DiscountRules.nullable()
+    .optional()
+    .describe('discount rules of this scope: applied whichever price scope wins, unless the winning price version has its own'),
 };
 
 export const TermsCreate = z
@@ -381,6 +403,7 @@ export const TERM_FIELDS = [
   'paymentTermsDays',
   'territoryExclusivity',
   'crossRegionSelling',
+  'discountRules',
 ] as const;
 export type TermField = (typeof TERM_FIELDS)[number];
 
@@ -399,6 +422,7 @@ export const ChannelTerms = z
     paymentTermsDays: z.number().int().nullable(),
     territoryExclusivity: z.boolean().nullable(),
     crossRegionSelling: z.enum(['forbidden', 'allowed_with_request']).nullable(),
+    discountRules: z.array(DiscountRule).nullable(),
     copiedFromId: z.uuid().nullable(),
     publishedAt: z.string().nullable(),
     version: z.number().int(),
@@ -421,6 +445,7 @@ export const ResolvedTerms = z
     paymentTermsDays: ResolvedField(z.number().int()),
     territoryExclusivity: ResolvedField(z.boolean()),
     crossRegionSelling: ResolvedField(z.enum(['forbidden', 'allowed_with_request'])),
+    discountRules: ResolvedField(z.array(DiscountRule)),
   })
   .meta({ id: 'ResolvedTerms' });
 export type ResolvedTerms = z.infer<typeof ResolvedTerms>;

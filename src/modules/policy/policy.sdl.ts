@@ -145,6 +145,13 @@ export const policySdl = /* GraphQL */ `
     level: PriceLevel!
     effectiveFrom: Date!
     effectiveTo: Date
+    currency: String!
+    "what this candidate would have charged per unit"
+    distributionPrice: Decimal!
+    suggestedRetailPrice: Decimal!
+    minResalePrice: Decimal
+    "less_specific | superseded_version | not_in_force"
+    lost: String!
   }
   type AppliedDeviation {
     id: ID!
@@ -152,6 +159,12 @@ export const policySdl = /* GraphQL */ `
     price: Decimal!
     validFrom: Date!
     validTo: Date!
+  }
+  "where a price's discount rules come from: price_version (the winning version's own) or channel_terms"
+  type DiscountSource {
+    kind: String!
+    termsId: ID
+    scope: PolicyScope
   }
   type ResolvedPrice {
     product: String!
@@ -168,6 +181,7 @@ export const policySdl = /* GraphQL */ `
     discounts: [DiscountStep!]!
     netAmount: Decimal
     netUnitPrice: Decimal
+    discountSource: DiscountSource
     source: PriceSource
     passedOver: [PriceCandidate!]!
     deviation: AppliedDeviation
@@ -247,6 +261,8 @@ export const policySdl = /* GraphQL */ `
     paymentTermsDays: Int
     territoryExclusivity: Boolean
     crossRegionSelling: CrossRegionSelling
+    "discount rules of this scope, applied whichever price scope wins unless the winning price version has its own"
+    discountRules: JSON
     copiedFromId: ID
     publishedAt: DateTime
     version: Int!
@@ -266,6 +282,7 @@ export const policySdl = /* GraphQL */ `
     paymentTermsDays: Int
     territoryExclusivity: Boolean
     crossRegionSelling: CrossRegionSelling
+    discountRules: JSON
     version: Int
   }
   type TermInt {
@@ -280,6 +297,11 @@ export const policySdl = /* GraphQL */ `
   }
   type TermDecimal {
     value: Decimal
+    scope: PolicyScope
+    termsId: ID
+  }
+  type TermJSON {
+    value: JSON
     scope: PolicyScope
     termsId: ID
   }
@@ -298,6 +320,7 @@ export const policySdl = /* GraphQL */ `
     paymentTermsDays: TermInt!
     territoryExclusivity: TermBoolean!
     crossRegionSelling: TermString!
+    discountRules: TermJSON!
   }
 
   type PriceObservation {
@@ -337,6 +360,7 @@ export const policySdl = /* GraphQL */ `
 
   extend type Query {
     pricePolicy(id: ID!): PricePolicy
+    pricePolicyByCode(code: String!): PricePolicy
     pricePolicies(first: Int = 50, after: String, scopeKind: PolicyScopeKind): PricePolicyConnection!
     priceVersion(id: ID!): PriceVersion
     "One product's price for a partner on a date, with the chain that produced it"

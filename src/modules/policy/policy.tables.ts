@@ -153,6 +153,8 @@ export const channelTerms = pgTable(
     paymentTermsDays: integer('payment_terms_days'),
     territoryExclusivity: boolean('territory_exclusivity'),
     crossRegionSelling: text('cross_region_selling').$type<'forbidden' | 'allowed_with_request'>(),
+    /** discount rules of this scope (issue 14 #7): applied to prices of any scope unless the winning price version has its own */
+    discountRules: jsonb('discount_rules').$type<DiscountRule[]>(),
     copiedFromId: uuid('copied_from_id'),
     publishedAt: timestamp('published_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),

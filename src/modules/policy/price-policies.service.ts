@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeUuidCursor, requireTenantUser, rowsFrom, toPage, visiblePartnerIds, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeUuidCursor, isUuid, requireTenantUser, rowsFrom, toPage, visiblePartnerIds, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql, productsByRef } from '../onboarding/contract.js';
@@ -95,12 +95,13 @@ export class PricePolicyService {
     });
   }
 
+  /** By id, or by the tenant's code (GET /v1/policy/price-policies/by-code/{code}). */
   async getPolicy(actor: Actor, id: string): Promise<PricePolicy> {
     requireTenantUser(actor, 'policy:read');
     const [row] = await this.db
       .select()
       .from(pricePolicies)
-      .where(and(eq(pricePolicies.tenantId, actor.tenantId), eq(pricePolicies.id, id), policyVisible(actor)));
+      .where(and(eq(pricePolicies.tenantId, actor.tenantId), isUuid(id) ? eq(pricePolicies.id, id) : eq(pricePolicies.code, id), policyVisible(actor)));
     if (!row) throw notFound('price policy', id);
     return toPolicy(row);
   }

@@ -1,14 +1,26 @@
-import { and, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
 import { canon, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { findPartner, productsByRef, type ProductFacts } from '../onboarding/contract.js';
+import { findPartner, partnersById, productsByRef, type ProductFacts } from '../onboarding/contract.js';
 import { loadPartner, type PartnerRef } from './policy.common.js';
-import { computeLine, partnerScopes, pickDeviation, scopeKey, selectPrice, type DeviationFacts, type PriceCandidate } from './policy.rules.js';
-import { ResolveBatchInput, ResolveQuery, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
-import { priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
+import {
+  computeLine,
+  mergeTerms,
+  partnerScopes,
+  pickDeviation,
+  scopeKey,
+  selectPrice,
+  type DeviationFacts,
+  type PriceCandidate,
+  type Selection,
+  type TermsCandidate,
+  violationVerdict,
+} from './policy.rules.js';
+import { ResolveBatchInput, ResolveQuery, type DiscountRule, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
+import { channelTerms, priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
 
 /** One request line of a resolution, partner and product already loaded. */
 export interface ResolveItem {
@@ -29,10 +41,13 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
   for (const i of items) scopes.set(i, partnerScopes(i.partner, i.channel));
   let candidates: PriceCandidate[] = [];
   let deviations: DeviationFacts[] = [];
+  let scopedDiscounts: TermsCandidate[] = [];
   if (known.length) {
     const productIds = [...new Set(known.map((i) => i.product!.id))];
     const lineIds = [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))];
     const scopeKeys = [...new Set([...scopes.values()].flat().map(scopeKey))];
+    // every published version of the partner's scopes, whatever its dates: one not in force on the date is
+    // listed in the explanation as `not_in_force` (issue 14 #10)
     const dates = known.map((i) => i.date).sort();
     const minDate = dates[0]!;
     const maxDate = dates[dates.length - 1]!;
@@ -65,8 +80,6 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
           eq(priceLines.tenantId, tenantId),
           eq(priceVersions.status, 'published'),
           or(inArray(priceLines.productId, productIds), lineIds.length ? inArray(priceLines.lineId, lineIds) : undefined),
-          lte(priceVersions.effectiveFrom, maxDate),
-          or(isNull(priceVersions.effectiveTo), gte(priceVersions.effectiveTo, minDate)),
           inArray(sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '')`, scopeKeys),
         ),
       );
@@ -112,6 +125,35 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
         ),
       );
     deviations = devRows;
+    // discount rules with their own scope (issue 14 #7): published channel terms of the partner's scopes that
+    // set discount rules, one statement for the whole batch
+    const termRows = await db
+      .select({
+        id: channelTerms.id,
+        scopeKind: channelTerms.scopeKind,
+        scopeValue: channelTerms.scopeValue,
+        effectiveFrom: channelTerms.effectiveFrom,
+        effectiveTo: channelTerms.effectiveTo,
+        discountRules: channelTerms.discountRules,
+      })
+      .from(channelTerms)
+      .where(
+        and(
+          eq(channelTerms.tenantId, tenantId),
+          eq(channelTerms.status, 'published'),
+          isNotNull(channelTerms.discountRules),
+          lte(channelTerms.effectiveFrom, maxDate),
+          or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
+          inArray(sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '')`, scopeKeys),
+        ),
+      );
+    scopedDiscounts = termRows.map((r) => ({
+      id: r.id,
+      scope: { kind: r.scopeKind, value: r.scopeValue },
+      effectiveFrom: r.effectiveFrom!,
+      effectiveTo: r.effectiveTo,
+      fields: { discountRules: r.discountRules },
+    }));
   }
   // index candidates by product and by line so each item looks only at its own
   const byProduct = new Map<string, PriceCandidate[]>();
@@ -131,6 +173,7 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
       discounts: [],
       netAmount: null,
       netUnitPrice: null,
+      discountSource: null,
       source: null,
       passedOver: [],
       deviation: null,
@@ -140,9 +183,29 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
     const sel = selectPrice(pool, { scopes: scopes.get(i)!, productId: i.product.id, lineId: i.product.lineId, date: i.date });
     const dev = pickDeviation(deviations, i.partner.id, i.product.id, i.date);
     const deviation = dev ? { id: dev.id, kind: dev.kind, price: dev.price, validFrom: dev.validFrom, validTo: dev.validTo } : null;
-    if (!sel.winner) return { product: i.product.code, productId: i.product.id, quantity, status: 'unpriced', message: sel.reason, ...empty, deviation };
+    if (!sel.winner)
+      return {
+        product: i.product.code,
+        productId: i.product.id,
+        quantity,
+        status: 'unpriced',
+        message: sel.reason,
+        ...empty,
+        passedOver: sel.passedOver.map(candidateOut),
+        deviation,
+      };
     const w = sel.winner;
-    const calc = computeLine({ unitPrice: w.distributionPrice, quantity, currency: w.currency, rules: w.discountRules, paymentTermDays: i.paymentTermDays });
+    // a version-level rule overrides; otherwise the most specific scoped discount rules in force on the date
+    let rules = w.discountRules;
+    let discountSource: ResolvedPrice['discountSource'] = w.discountRules.length ? { kind: 'price_version', termsId: null, scope: w.scope } : null;
+    if (!w.discountRules.length && scopedDiscounts.length) {
+      const hit = mergeTerms(scopedDiscounts, scopes.get(i)!, i.date, ['discountRules']).discountRules;
+      if (hit.termsId) {
+        rules = hit.value as DiscountRule[];
+        discountSource = { kind: 'channel_terms', termsId: hit.termsId, scope: hit.scope };
+      }
+    }
+    const calc = computeLine({ unitPrice: w.distributionPrice, quantity, currency: w.currency, rules, paymentTermDays: i.paymentTermDays });
     return {
       product: i.product.code,
       productId: i.product.id,
@@ -154,6 +217,7 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
       suggestedRetailPrice: w.suggestedRetailPrice,
       minResalePrice: w.minResalePrice,
       ...calc,
+      discountSource,
       source: {
         policyId: w.policyId,
         policyCode: w.policyCode,
@@ -167,17 +231,68 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
         effectiveTo: w.effectiveTo,
         reason: sel.reason,
       },
-      passedOver: sel.passedOver.map(({ c, level }) => ({
-        versionId: c.versionId,
-        policyCode: c.policyCode,
-        versionNumber: c.versionNumber,
-        scope: c.scope,
-        level,
-        effectiveFrom: c.effectiveFrom,
-        effectiveTo: c.effectiveTo,
-      })),
+      passedOver: sel.passedOver.map(candidateOut),
       deviation,
     };
+  });
+}
+
+const candidateOut = ({ c, level, lost }: Selection['passedOver'][number]): ResolvedPrice['passedOver'][number] => ({
+  versionId: c.versionId,
+  policyCode: c.policyCode,
+  versionNumber: c.versionNumber,
+  scope: c.scope,
+  level,
+  effectiveFrom: c.effectiveFrom,
+  effectiveTo: c.effectiveTo,
+  currency: c.currency,
+  distributionPrice: c.distributionPrice,
+  suggestedRetailPrice: c.suggestedRetailPrice,
+  minResalePrice: c.minResalePrice,
+  lost,
+});
+
+/**
+ * The minimum resale price in force for each (partner, product, date), after any approved below-minimum deviation
+ * (the same floor a price observation is judged against); null where none is in force. One entry per item, in
+ * order; a fixed number of statements (partners, products, then the resolution's), in the caller's transaction.
+ * Implements target's `PriceFloorSource` port (sell-through price violations, issue 14 #8).
+ */
+export async function priceFloors(
+  db: Db,
+  tenantId: string,
+  items: readonly { partnerId: string; productId: string; date: string }[],
+): Promise<(string | null)[]> {
+  if (!items.length) return [];
+  const partners = await partnersById(
+    db,
+    tenantId,
+    items.map((i) => i.partnerId),
+  );
+  const products = await productsByRef(
+    db,
+    tenantId,
+    items.map((i) => i.productId),
+  );
+  const known = items.filter((i) => partners.has(i.partnerId));
+  const resolved = await resolveItems(
+    db,
+    tenantId,
+    known.map((i) => ({
+      partner: partners.get(i.partnerId)!,
+      productRef: i.productId,
+      product: products.get(i.productId) ?? null,
+      date: i.date,
+      quantity: '1',
+      paymentTermDays: null,
+    })),
+  );
+  const byItem = new Map(known.map((i, n) => [i, resolved[n]!]));
+  return items.map((i) => {
+    const r = byItem.get(i);
+    if (!r || r.status !== 'priced') return null;
+    const dev = r.deviation ? { partnerId: i.partnerId, productId: i.productId, ...r.deviation } : null;
+    return violationVerdict('0', r.minResalePrice, dev).floor;
   });
 }
 

@@ -23,6 +23,7 @@ export const toTerms = (r: ChannelTermsRow): ChannelTerms => ({
   paymentTermsDays: r.paymentTermsDays,
   territoryExclusivity: r.territoryExclusivity,
   crossRegionSelling: r.crossRegionSelling,
+  discountRules: r.discountRules,
   copiedFromId: r.copiedFromId,
   publishedAt: iso(r.publishedAt),
   version: r.version,
@@ -69,6 +70,7 @@ export class TermsService {
         paymentTermsDays: pick('paymentTermsDays') as number | null,
         territoryExclusivity: pick('territoryExclusivity') as boolean | null,
         crossRegionSelling: pick('crossRegionSelling') as ChannelTermsRow['crossRegionSelling'],
+        discountRules: pick('discountRules') as ChannelTermsRow['discountRules'],
         copiedFromId: src?.id ?? null,
       };
       checkTerms(values);

@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../platform/actor.js';
+import type { Db } from '../../platform/db.js';
 import type { Period } from '../../platform/kernel/periods.js';
 
 export { periodOf, parsePeriod, type Period } from '../../platform/kernel/periods.js';
@@ -27,6 +28,16 @@ export interface TargetPort {
   };
 }
 
+/**
+ * Port (issue 14 #8): the minimum resale price in force for each (partner, product, date), after any approved
+ * below-minimum deviation; null where none is in force. Answers one entry per item, in order, in a fixed number of
+ * statements, in the caller's transaction (`db`). Implemented by policy (`priceFloors` in policy/contract.ts) and
+ * wired in src/services.ts; sell-through ingestion marks lines sold below it.
+ */
+export interface PriceFloorSource {
+  floors(db: Db, tenantId: string, items: readonly { partnerId: string; productId: string; date: string }[]): Promise<(string | null)[]>;
+}
+
 /** Achievement percentages (actual / target x 100) are rounded half-up to this many decimals everywhere. */
 export const ACHIEVEMENT_SCALE = 2;
 
@@ -38,6 +49,16 @@ const isMonthEnd = (d: string) => {
 };
 
 export const targetSql = {
+  /**
+   * Sell-through lines sold below the minimum resale price in force on their date (乱价 from data, marked at
+   * ingestion): tenant_id, external_id, partner_id, product_id, date, quantity, amount, unit_price, min_resale_price,
+   * shortfall (per unit).
+   */
+  priceViolationLines: (tenantId: string): SQL =>
+    sql`(select tenant_id, external_id, partner_id, product_id, date, quantity, amount, round(amount / quantity, 4) as unit_price, min_resale_price,
+          min_resale_price - round(amount / quantity, 4) as shortfall
+        from sell_through_lines where tenant_id = ${tenantId} and price_violation)`,
+
   /** Scalar: the tenant's sales basis, 'sell_through' or 'sell_in'. */
   salesBasis: (tenantId: string): SQL => sql`coalesce((select sales_basis from target_settings where tenant_id = ${tenantId}), 'sell_through')`,
 

@@ -4,7 +4,7 @@ import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
 import { ActualsService } from './actuals.service.js';
-import type { TargetPort } from './contract.js';
+import type { PriceFloorSource, TargetPort } from './contract.js';
 import { registerFactImports } from './target.ingest.js';
 import { targetResolvers } from './target.resolvers.js';
 import { targetRoutes } from './target.routes.js';
@@ -19,9 +19,10 @@ export interface TargetServices extends TargetPort {
 }
 
 /** The target module's services; registers the fact streams as import kinds of this app instance (its Store). */
-export function createTargetServices(store: Store): TargetServices {
+/** deps.priceFloors: the minimum resale prices (policy, wired by the composition root) that sell-through is checked against */
+export function createTargetServices(store: Store, deps: { priceFloors?: PriceFloorSource } = {}): TargetServices {
   const targets = new TargetService(store);
-  registerFactImports(importsOf(store), store);
+  registerFactImports(importsOf(store), store, deps.priceFloors);
   return { targets, actuals: new ActualsService(store, targets) };
 }
 

@@ -12,10 +12,12 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { type Actor, isCalendarDate, requireScope, rowsOf, visiblePartnerIds } from '../../platform/kernel/index.js';
+import { type Actor, dec, isCalendarDate, requireScope, rowsOf, visiblePartnerIds } from '../../platform/kernel/index.js';
 import { stagedBatchWriter, stageRows, type ImportRegistry, type ImportSpec, type RowError, type StagingTable } from '../../platform/imports.js';
+import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
 import { onboardingSql } from '../onboarding/contract.js';
+import type { PriceFloorSource } from './contract.js';
 
 export const STREAMS = ['sell-in', 'sell-through', 'inventory', 'collections'] as const;
 export type StreamName = (typeof STREAMS)[number];
@@ -321,7 +323,54 @@ export function requireImportScope(actor: Actor) {
 }
 
 /** The import spec of a fact stream (the routes, async jobs and the CLI run it through the platform engine). */
-export function factImportSpec(store: Store, stream: StreamName, actor: Actor): ImportSpec<StageRow> {
+/**
+ * Price breaking from data (issue 14 #8): ONE set-based step per sell-through batch, right after the upsert (where
+ * cross-region marking happens): the batch's lines are read in one statement, their distinct (partner, product,
+ * date) get their floor from the port in a fixed number of statements, and one UPDATE (by primary key) marks the
+ * lines whose unit price (amount / quantity, 4 decimals) is below it, or unmarks a corrected one; lines whose mark
+ * and floor do not change are not written. Statements per batch: 2 plus the port's, whatever the batch size.
+ */
+async function markPriceViolations(db: Db, tenantId: string, floors: PriceFloorSource): Promise<void> {
+  const lines = await rowsOf<{
+    external_id: string;
+    partner_id: string;
+    product_id: string;
+    date: string;
+    quantity: string;
+    amount: string;
+    pv: boolean;
+    floor: string | null;
+  }>(
+    db,
+    sql`select l.external_id, l.partner_id, l.product_id, l.date::text as date, l.quantity::text as quantity, l.amount::text as amount,
+               l.price_violation as pv, l.min_resale_price::text as floor
+        from ${sql.raw(STAGE.name)} s join sell_through_lines l on l.tenant_id = ${tenantId} and l.external_id = s.external_id`,
+  );
+  if (!lines.length) return;
+  const keyOf = (l: { partner_id: string; product_id: string; date: string }) => `${l.partner_id}|${l.product_id}|${l.date}`;
+  const keys = [...new Map(lines.map((l) => [keyOf(l), { partnerId: l.partner_id, productId: l.product_id, date: l.date }])).entries()];
+  const got = await floors.floors(
+    db,
+    tenantId,
+    keys.map(([, k]) => k),
+  );
+  const floorOf = new Map(keys.map(([key], i) => [key, got[i] ?? null]));
+  const changed: { external_id: string; pv: boolean; floor: string | null }[] = [];
+  for (const l of lines) {
+    const floor = floorOf.get(keyOf(l)) ?? null;
+    const q = dec(l.quantity);
+    const pv = floor !== null && q.gt(0) && dec(l.amount).div(q).toDecimalPlaces(4).lt(floor);
+    const same = l.pv === pv && (l.floor === null ? floor === null : floor !== null && dec(l.floor).eq(floor));
+    if (!same) changed.push({ external_id: l.external_id, pv, floor });
+  }
+  if (!changed.length) return;
+  await db.execute(sql`
+    update sell_through_lines l set price_violation = x.pv, min_resale_price = x.floor
+      from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as x(external_id text, pv boolean, floor numeric)
+     where l.tenant_id = ${tenantId} and l.external_id = x.external_id`);
+}
+
+export function factImportSpec(store: Store, stream: StreamName, actor: Actor, floors?: PriceFloorSource): ImportSpec<StageRow> {
   requireImportScope(actor);
   const fields = STREAM_FIELDS[stream];
   return {
@@ -340,6 +389,7 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor): 
       STAGE,
       async (w, rows) => {
         const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null)));
+        if (stream === 'sell-through' && floors) await markPriceViolations(w.tx, w.tenantId, floors);
         const refused = new Set(r.errors.map((e) => e.line)).size;
         return { ...r, unchanged: rows.length - refused - r.created - r.updated };
       },
@@ -366,8 +416,8 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor): 
 }
 
 /** Registers the four fact streams as import kinds of an app instance. */
-export function registerFactImports(registry: ImportRegistry, store: Store): void {
-  for (const s of STREAMS) registry.register(IMPORT_KINDS[s], (actor) => factImportSpec(store, s, actor));
+export function registerFactImports(registry: ImportRegistry, store: Store, floors?: PriceFloorSource): void {
+  for (const s of STREAMS) registry.register(IMPORT_KINDS[s], (actor) => factImportSpec(store, s, actor, floors));
 }
 
 /** A sell-in fact another module records (orders: one per shipped line), by codes like an imported row. */

@@ -4,6 +4,7 @@ import {
   type Actor,
   canSeePartner,
   decodeUuidCursor,
+  formatFixed,
   iso,
   type Page,
   partnerCondition,
@@ -502,7 +503,7 @@ export class TargetService {
       }
       const out: SplitResult = { period: p.label, metric: d.metric, total: normalizeTotal(total, unit), unit, saved: !!w, parts: [] };
       for (let i = 0; i < parts.length; i++) {
-        const part: SplitResult['parts'][number] = { period: parts[i]!.label, value: values[i]! };
+        const part: SplitResult['parts'][number] = { period: parts[i]!.label, value: formatFixed(values[i]!) };
         if (w) {
           await this.assertUnlocked(w, parts[i]!);
           part.targetId = (await this.upsert(w, d.partnerId, parts[i]!, d.metric, line, terr, values[i]!)).id;
@@ -586,7 +587,7 @@ export class TargetService {
           )
         : null;
       for (let i = 0; i < ids.length; i++) {
-        const part: SplitResult['parts'][number] = { period: p.label, partnerId: ids[i]!, value: values[i]! };
+        const part: SplitResult['parts'][number] = { period: p.label, partnerId: ids[i]!, value: formatFixed(values[i]!) };
         if (saved) part.targetId = saved.get(ids[i]!)!;
         out.parts.push(part);
       }

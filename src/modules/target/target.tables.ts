@@ -102,6 +102,10 @@ export const sellThroughLines = pgTable(
     quantity: qty('quantity'),
     amount: qty('amount'),
     crossRegion: boolean('cross_region').notNull().default(false),
+    /** sold below the minimum resale price in force on its date, after any approved deviation (issue 14 #8) */
+    priceViolation: boolean('price_violation').notNull().default(false),
+    /** the floor the line was checked against at ingestion (null: no minimum resale price in force) */
+    minResalePrice: numeric('min_resale_price', { precision: 18, scale: 4 }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -59,3 +59,19 @@ export const Currency = z
 /** An amount with its currency. */
 export const Money = z.object({ amount: DecimalString, currency: Currency }); // no registry id: importing the kernel must not add a component to openapi.yaml
 export type Money = z.infer<typeof Money>;
+
+/**
+ * The one decimal rule for JSON (issue 14 #11; docs/conventions in README "Decimals in JSON"):
+ * - money with a currency: the currency's minor units, `formatMoney` ("400000.01" CNY, "1200" JPY, "1.250" KWD);
+ * - unit prices, rates and percentages of a rule (discount %, tier rate, accelerator rate), and measures without
+ *   a currency (targets, quantities, sales sums): the storage scale, 4 decimals, `formatFixed` ("85.0000");
+ * - scores and achievement percentages: 4 decimals (`formatFixed`); a scorecard total is rounded to 2 by the
+ *   grading rule before it is graded.
+ */
+export const FIXED_SCALE = 4;
+
+/** Money at its currency's minor units (same as `roundMoney`). */
+export const formatMoney = (v: Decimal.Value, currency: string): string => roundMoney(v, currency);
+
+/** A unit price, rate or currency-less measure at the fixed scale (half-up). */
+export const formatFixed = (v: Decimal.Value, scale: number = FIXED_SCALE): string => new Dec(v).toDecimalPlaces(scale, Decimal.ROUND_HALF_UP).toFixed(scale);

@@ -1,0 +1,1 @@
+ALTER TABLE "channel_terms" ADD COLUMN "discount_rules" jsonb;
