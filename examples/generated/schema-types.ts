@@ -220,6 +220,10 @@ export type ApiKey = {
   id: Scalars['ID']['output'];
   lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
   name: Scalars['String']['output'];
+  /** the partner the key is bound to (null: a tenant key) */
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  /** self | subtree (the partner and its descendants); null for a tenant key */
+  partnerScope?: Maybe<Scalars['String']['output']>;
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   scopes: Array<Scalars['String']['output']>;
 };
@@ -513,6 +517,8 @@ export type ChannelTerms = {
   creditCurrency?: Maybe<Scalars['String']['output']>;
   creditLimit?: Maybe<Scalars['Decimal']['output']>;
   crossRegionSelling?: Maybe<CrossRegionSelling>;
+  /** discount rules of this scope, applied whichever price scope wins unless the winning price version has its own */
+  discountRules?: Maybe<Scalars['JSON']['output']>;
   effectiveFrom?: Maybe<Scalars['Date']['output']>;
   effectiveTo?: Maybe<Scalars['Date']['output']>;
   id: Scalars['ID']['output'];
@@ -533,6 +539,7 @@ export type ChannelTermsInput = {
   creditCurrency?: InputMaybe<Scalars['String']['input']>;
   creditLimit?: InputMaybe<Scalars['Decimal']['input']>;
   crossRegionSelling?: InputMaybe<CrossRegionSelling>;
+  discountRules?: InputMaybe<Scalars['JSON']['input']>;
   effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
   effectiveTo?: InputMaybe<Scalars['Date']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
@@ -609,6 +616,10 @@ export type CollectionInput = {
 export type CreateApiKeyInput = {
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   name: Scalars['String']['input'];
+  /** bind the key to a partner: it acts as that partner's user */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** self | subtree (with partnerId: also the partner's descendants) */
+  partnerScope?: InputMaybe<Scalars['String']['input']>;
   scopes: Array<Scalars['String']['input']>;
 };
 
@@ -829,6 +840,14 @@ export type DeviationStatus =
   | 'approved'
   | 'pending'
   | 'rejected';
+
+/** where a price's discount rules come from: price_version (the winning version's own) or channel_terms */
+export type DiscountSource = {
+  __typename?: 'DiscountSource';
+  kind: Scalars['String']['output'];
+  scope?: Maybe<PolicyScope>;
+  termsId?: Maybe<Scalars['ID']['output']>;
+};
 
 export type DiscountStep = {
   __typename?: 'DiscountStep';
@@ -1518,6 +1537,8 @@ export type Mutation = {
   rotateWebhookSecret: WebhookEndpointWithSecret;
   /** Calculate a program for a period; program: id or code; dryRun stores nothing */
   runIncentiveProgram: IncentiveRunResult;
+  /** Seed the national administrative divisions (GB/T 2260) down to depth: province | city | district; idempotent */
+  seedTerritoryDivisions: TerritorySeedResult;
   setCreditLimit: CreditStatus;
   /** upserts manual KPI values (all or nothing); answers how many were written */
   setManualKpiValues: Scalars['Int']['output'];
@@ -1920,6 +1941,11 @@ export type MutationRunIncentiveProgramArgs = {
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   period: Scalars['String']['input'];
   program: Scalars['String']['input'];
+};
+
+
+export type MutationSeedTerritoryDivisionsArgs = {
+  depth?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2509,11 +2535,18 @@ export type PolicyVersionStatus =
 
 export type PriceCandidate = {
   __typename?: 'PriceCandidate';
+  currency: Scalars['String']['output'];
+  /** what this candidate would have charged per unit */
+  distributionPrice: Scalars['Decimal']['output'];
   effectiveFrom: Scalars['Date']['output'];
   effectiveTo?: Maybe<Scalars['Date']['output']>;
   level: PriceLevel;
+  /** less_specific | superseded_version | not_in_force */
+  lost: Scalars['String']['output'];
+  minResalePrice?: Maybe<Scalars['Decimal']['output']>;
   policyCode: Scalars['String']['output'];
   scope: PolicyScope;
+  suggestedRetailPrice: Scalars['Decimal']['output'];
   versionId: Scalars['ID']['output'];
   versionNumber: Scalars['Int']['output'];
 };
@@ -2808,6 +2841,7 @@ export type Query = {
   evaluationRuns: EvaluationRunConnection;
   events: EventFeed;
   incentiveProgram?: Maybe<IncentiveProgram>;
+  incentiveProgramByCode?: Maybe<IncentiveProgram>;
   incentivePrograms: IncentiveProgramConnection;
   /** How far a partner is from the next tier (see IncentiveProjection in OpenAPI); program: id or code */
   incentiveProjection: Scalars['JSON']['output'];
@@ -2840,6 +2874,7 @@ export type Query = {
   priceDeviations: PriceDeviationConnection;
   pricePolicies: PricePolicyConnection;
   pricePolicy?: Maybe<PricePolicy>;
+  pricePolicyByCode?: Maybe<PricePolicy>;
   priceVersion?: Maybe<PriceVersion>;
   priceViolations: PriceObservationConnection;
   product?: Maybe<Product>;
@@ -3052,6 +3087,11 @@ export type QueryIncentiveProgramArgs = {
 };
 
 
+export type QueryIncentiveProgramByCodeArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type QueryIncentiveProgramsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3207,6 +3247,11 @@ export type QueryPricePoliciesArgs = {
 
 export type QueryPricePolicyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPricePolicyByCodeArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -3543,6 +3588,7 @@ export type ResolvedPrice = {
   __typename?: 'ResolvedPrice';
   currency?: Maybe<Scalars['String']['output']>;
   deviation?: Maybe<AppliedDeviation>;
+  discountSource?: Maybe<DiscountSource>;
   discounts: Array<DiscountStep>;
   distributionPrice?: Maybe<Scalars['Decimal']['output']>;
   grossAmount?: Maybe<Scalars['Decimal']['output']>;
@@ -3566,6 +3612,7 @@ export type ResolvedTerms = {
   creditLimit: TermDecimal;
   crossRegionSelling: TermString;
   date: Scalars['Date']['output'];
+  discountRules: TermJson;
   partnerId: Scalars['ID']['output'];
   paymentTermsDays: TermInt;
   returnConditions: TermString;
@@ -3953,6 +4000,13 @@ export type TermInt = {
   value?: Maybe<Scalars['Int']['output']>;
 };
 
+export type TermJson = {
+  __typename?: 'TermJSON';
+  scope?: Maybe<PolicyScope>;
+  termsId?: Maybe<Scalars['ID']['output']>;
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
 export type TermString = {
   __typename?: 'TermString';
   scope?: Maybe<PolicyScope>;
@@ -4023,6 +4077,13 @@ export type TerritoryRight = {
   territoryId: Scalars['ID']['output'];
   validFrom?: Maybe<Scalars['Date']['output']>;
   validTo?: Maybe<Scalars['Date']['output']>;
+};
+
+export type TerritorySeedResult = {
+  __typename?: 'TerritorySeedResult';
+  created: Scalars['Int']['output'];
+  depth: Scalars['String']['output'];
+  existing: Scalars['Int']['output'];
 };
 
 export type TerritoryShare = {

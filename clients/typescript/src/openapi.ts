@@ -160,6 +160,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/onboarding/territories/gbt2260": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Seed the national administrative divisions (GB/T 2260: province > city > district) to a depth; idempotent */
+        post: operations["seedTerritoryDivisions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/onboarding/product-lines": {
         parameters: {
             query?: never;
@@ -1137,6 +1154,23 @@ export interface paths {
         patch: operations["updatePricePolicy"];
         trace?: never;
     };
+    "/v1/policy/price-policies/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a price policy with its versions by the tenant's code */
+        get: operations["getPricePolicyByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/policy/price-policies/{id}/versions": {
         parameters: {
             query?: never;
@@ -1843,6 +1877,23 @@ export interface paths {
         head?: never;
         /** Change a draft or active program (version increments; runs record it) */
         patch: operations["updateIncentiveProgram"];
+        trace?: never;
+    };
+    "/v1/incentives/programs/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a program by the tenant's code */
+        get: operations["getIncentiveProgramByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/incentives/programs/{id}/activate": {
@@ -3847,6 +3898,7 @@ export interface components {
             paymentTermsDays: number | null;
             territoryExclusivity: boolean | null;
             crossRegionSelling: ("forbidden" | "allowed_with_request") | null;
+            discountRules: components["schemas"]["DiscountRule"][] | null;
             copiedFromId: string | null;
             publishedAt: string | null;
             /** Format: int64 */
@@ -3871,6 +3923,8 @@ export interface components {
             paymentTermsDays?: number | null;
             territoryExclusivity?: boolean | null;
             crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
+            /** @description discount rules of this scope: applied whichever price scope wins, unless the winning price version has its own */
+            discountRules?: components["schemas"]["DiscountRule"][] | null;
         };
         ChannelTermsUpdate: {
             name?: string;
@@ -3883,6 +3937,8 @@ export interface components {
             paymentTermsDays?: number | null;
             territoryExclusivity?: boolean | null;
             crossRegionSelling?: ("forbidden" | "allowed_with_request") | null;
+            /** @description discount rules of this scope: applied whichever price scope wins, unless the winning price version has its own */
+            discountRules?: components["schemas"]["DiscountRule"][] | null;
             /** Format: int64 */
             version?: number;
         };
@@ -4558,10 +4614,14 @@ export interface components {
             mode: "whole" | "marginal";
             /** @default [] */
             tiers: components["schemas"]["IncentiveTier"][];
-            /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
+            /** @description Each accelerator covers the slice of the base above target x aboveAchievement%: give exactly one of rate or multiplier */
             accelerators?: {
+                /** @description Achievement % (>= 100) from which the accelerator applies, up to the next accelerator */
                 aboveAchievement: string;
-                multiplier: string;
+                /** @description Rate form: % paid on the slice of the base instead of the tiers' rate (higher or lower) */
+                rate?: string;
+                /** @description Multiplier form (> 1, <= 10): what the tiers earned on the slice is multiplied */
+                multiplier?: string;
             }[];
             /** @description Maximum per partner and period (penalties: maximum deduction) */
             partnerCap?: string;
@@ -4596,10 +4656,14 @@ export interface components {
             mode?: "whole" | "marginal";
             /** @default [] */
             tiers?: components["schemas"]["IncentiveTier"][];
-            /** @description The amount earned by the base above target x aboveAchievement% is multiplied */
+            /** @description Each accelerator covers the slice of the base above target x aboveAchievement%: give exactly one of rate or multiplier */
             accelerators?: {
+                /** @description Achievement % (>= 100) from which the accelerator applies, up to the next accelerator */
                 aboveAchievement: string;
-                multiplier: string;
+                /** @description Rate form: % paid on the slice of the base instead of the tiers' rate (higher or lower) */
+                rate?: string;
+                /** @description Multiplier form (> 1, <= 10): what the tiers earned on the slice is multiplied */
+                multiplier?: string;
             }[];
             /** @description Maximum per partner and period (penalties: maximum deduction) */
             partnerCap?: string;
@@ -5714,6 +5778,13 @@ export interface components {
             netAmount: string | null;
             /** @description netAmount / quantity, 4 decimals half-up (informative) */
             netUnitPrice: string | null;
+            /** @description where the applied discount rules come from: the winning price version's own rules, or the most specific published channel terms with discount rules */
+            discountSource: {
+                /** @enum {string} */
+                kind: "price_version" | "channel_terms";
+                termsId: string | null;
+                scope: components["schemas"]["PolicyScopeOut"] | null;
+            } | null;
             source: {
                 /** Format: uuid */
                 policyId: string;
@@ -5732,7 +5803,7 @@ export interface components {
                 effectiveTo: string | null;
                 reason: string;
             } | null;
-            /** @description other applicable prices, in precedence order, that lost */
+            /** @description every other price of the partner's scopes for the product or its line, with its amount and why it lost: in force ones in precedence order, then those not in force on the date */
             passedOver: {
                 /** Format: uuid */
                 versionId: string;
@@ -5744,6 +5815,16 @@ export interface components {
                 level: "product" | "product_line";
                 effectiveFrom: string;
                 effectiveTo: string | null;
+                currency: string;
+                /** @description what this candidate would have charged per unit */
+                distributionPrice: string;
+                suggestedRetailPrice: string;
+                minResalePrice: string | null;
+                /**
+                 * @description less_specific: a more specific scope or the product price won; superseded_version: a later version of the same scope and level won; not_in_force: its dates do not cover the date asked
+                 * @enum {string}
+                 */
+                lost: "less_specific" | "superseded_version" | "not_in_force";
             }[];
             /** @description an approved deviation for this partner, product and date */
             deviation: {
@@ -5792,6 +5873,11 @@ export interface components {
             };
             crossRegionSelling: {
                 value: ("forbidden" | "allowed_with_request") | null;
+                scope: components["schemas"]["PolicyScopeOut"] | null;
+                termsId: string | null;
+            };
+            discountRules: {
+                value: components["schemas"]["DiscountRule"][] | null;
                 scope: components["schemas"]["PolicyScopeOut"] | null;
                 termsId: string | null;
             };
@@ -6232,6 +6318,13 @@ export interface components {
             validTo: string | null;
             /** @enum {string} */
             source: "agreement" | "cross_region";
+        };
+        TerritorySeedResult: {
+            depth: string;
+            /** Format: int64 */
+            created: number;
+            /** Format: int64 */
+            existing: number;
         };
         TerritoryShare: {
             /** Format: uuid */
@@ -7515,6 +7608,65 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    seedTerritoryDivisions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a retry with the same key and body returns the first response (Idempotent-Replayed: true) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default district
+                     * @enum {string}
+                     */
+                    depth?: "province" | "city" | "district";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerritorySeedResult"];
+                };
+            };
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };
@@ -13126,6 +13278,76 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    getPricePolicyByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        code: string;
+                        name: string;
+                        currency: string;
+                        scope: components["schemas"]["PolicyScopeOut"];
+                        /** Format: int64 */
+                        version: number;
+                        createdAt: string;
+                        updatedAt: string;
+                        versions: components["schemas"]["PriceVersion"][];
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
     createPriceVersion: {
         parameters: {
             query?: never;
@@ -13888,6 +14110,13 @@ export interface operations {
                         netAmount: string | null;
                         /** @description netAmount / quantity, 4 decimals half-up (informative) */
                         netUnitPrice: string | null;
+                        /** @description where the applied discount rules come from: the winning price version's own rules, or the most specific published channel terms with discount rules */
+                        discountSource: {
+                            /** @enum {string} */
+                            kind: "price_version" | "channel_terms";
+                            termsId: string | null;
+                            scope: components["schemas"]["PolicyScopeOut"] | null;
+                        } | null;
                         source: {
                             /** Format: uuid */
                             policyId: string;
@@ -13906,7 +14135,7 @@ export interface operations {
                             effectiveTo: string | null;
                             reason: string;
                         } | null;
-                        /** @description other applicable prices, in precedence order, that lost */
+                        /** @description every other price of the partner's scopes for the product or its line, with its amount and why it lost: in force ones in precedence order, then those not in force on the date */
                         passedOver: {
                             /** Format: uuid */
                             versionId: string;
@@ -13918,6 +14147,16 @@ export interface operations {
                             level: "product" | "product_line";
                             effectiveFrom: string;
                             effectiveTo: string | null;
+                            currency: string;
+                            /** @description what this candidate would have charged per unit */
+                            distributionPrice: string;
+                            suggestedRetailPrice: string;
+                            minResalePrice: string | null;
+                            /**
+                             * @description less_specific: a more specific scope or the product price won; superseded_version: a later version of the same scope and level won; not_in_force: its dates do not cover the date asked
+                             * @enum {string}
+                             */
+                            lost: "less_specific" | "superseded_version" | "not_in_force";
                         }[];
                         /** @description an approved deviation for this partner, product and date */
                         deviation: {
@@ -16638,6 +16877,64 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getIncentiveProgramByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveProgram"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };
