@@ -52,7 +52,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
   const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
   // orders (layer 3.5): overrides of credit and quota refusals go through the organisation module's approval policies
-  const orders = createOrdersServices(store);
+  const orders = createOrdersServices(store, { approvals: organisation.approvals });
   // read-only: territory, org-unit and account-manager trees built in
   const analytics = createAnalyticsServices(store, { periods: target.targets });
   const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV });

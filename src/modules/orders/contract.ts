@@ -4,7 +4,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
-import { requireScope, requireTenantUser, type Actor } from '../../platform/kernel/index.js';
+import type { Actor } from '../../platform/kernel/index.js';
+import type { Work } from '../../platform/store.js';
 
 export interface OrderApprovalRequest {
   /** credit_override when the order is over credit; order_override for quota refusals */
@@ -17,21 +18,12 @@ export interface OrderApprovalRequest {
 }
 
 /**
- * PORT: who may override an order's credit or quota refusals. The sales organisation's approval policies will
- * implement it (wired in src/services.ts); `approved` approves the order now, `pending` leaves it submitted.
+ * Who may override an order's credit or quota refusals: `approved` approves the order now, `pending` leaves it
+ * submitted until the approval request is decided (orders.approvals.ts: the sales organisation's approval policies).
  */
 export interface OrderApprovalGate {
-  request(tx: Db, actor: Actor, req: OrderApprovalRequest): Promise<'approved' | 'pending'>;
+  request(w: Work, actor: Actor, req: OrderApprovalRequest): Promise<'approved' | 'pending'>;
 }
-
-/** The default gate until the organisation module is wired: a tenant user with scope `orders:approve` approves. */
-export const scopeApprovalGate: OrderApprovalGate = {
-  request: async (_tx, actor) => {
-    requireTenantUser(actor);
-    requireScope(actor, 'orders:approve');
-    return 'approved';
-  },
-};
 
 export const ordersSql = {
   /**

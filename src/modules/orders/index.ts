@@ -3,12 +3,13 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
-import { scopeApprovalGate, type OrderApprovalGate } from './contract.js';
+import type { ApprovalsPort } from '../organisation/contract.js';
 import { CreditService } from './credit.service.js';
 import { FulfilmentService } from './fulfilment.service.js';
 import { ordersResolvers } from './orders.resolvers.js';
 import { ordersRoutes } from './orders.routes.js';
 import { ordersSdl } from './orders.sdl.js';
+import { approvalPolicyGate, onOverrideDecided } from './orders.approvals.js';
 import { OrderService } from './orders.service.js';
 
 /** Services of the orders module: orders (check, lifecycle), fulfilment (shipments, invoices), credit. */
@@ -18,9 +19,10 @@ export interface OrdersServices {
   credit: CreditService;
 }
 
-/** `gate`: who approves overrides (the sales organisation's approval policies once wired; default: scope orders:approve). */
-export function createOrdersServices(store: Store, deps: { gate?: OrderApprovalGate } = {}): OrdersServices {
-  const orders = new OrderService(store, deps.gate ?? scopeApprovalGate);
+/** `approvals`: the sales organisation's approval engine, through which overrides of credit and quota refusals go. */
+export function createOrdersServices(store: Store, deps: { approvals: ApprovalsPort }): OrdersServices {
+  const orders = new OrderService(store, approvalPolicyGate(deps.approvals));
+  onOverrideDecided(deps.approvals, orders);
   return { orders, fulfilment: new FulfilmentService(store, orders), credit: new CreditService(store) };
 }
 

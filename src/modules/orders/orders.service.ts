@@ -41,6 +41,7 @@ export const ORDER_EVENTS = {
   submitted: 'order.submitted',
   approved: 'order.approved',
   overrideRequested: 'order.override_requested',
+  overrideRejected: 'order.override_rejected',
   cancelled: 'order.cancelled',
   shipped: 'order.shipped',
   invoiced: 'order.invoiced',
@@ -515,7 +516,7 @@ export class OrderService {
         });
       const overCredit = check.refusals.some((r) => r.code === 'OVER_CREDIT');
       const decision = check.refusals.length
-        ? await this.gate.request(w.tx, actor, {
+        ? await this.gate.request(w, actor, {
             kind: overCredit ? 'credit_override' : 'order_override',
             orderId: id,
             partnerId: pre.partnerId,
@@ -565,6 +566,35 @@ export class OrderService {
         });
       }
       return after;
+    });
+  }
+
+  /**
+   * The final decision of an override's approval request (organisation approval policies), applied in the deciding
+   * transaction: approved -> the submitted order is approved; rejected -> it stays submitted (cancel it or override
+   * again). Orders no longer submitted (cancelled meanwhile) are left alone.
+   */
+  async applyOverrideDecision(w: Work, decision: { ref: string; requestId: string; outcome: 'approved' | 'rejected'; note: string | null }): Promise<void> {
+    const pre = await this.lockOrder(w, decision.ref);
+    if (pre.status !== 'submitted') return;
+    const before = await this.load(w.tx, w.actor, pre.id);
+    const approve = decision.outcome === 'approved';
+    if (approve)
+      await w.tx
+        .update(orders)
+        .set({ status: 'approved', overriddenBy: w.actor.subject, approvedOn: today(), version: sql`${orders.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(orders.tenantId, w.tenantId), eq(orders.id, pre.id)));
+    const after = approve ? await this.load(w.tx, w.actor, pre.id) : before;
+    w.audit({ resourceType: 'order', resourceId: pre.id, action: approve ? 'override_approve' : 'override_reject', before, after });
+    const refusals = (pre.refusals as { code: string }[] | null)?.map((r) => r.code) ?? [];
+    w.emit({
+      type: approve ? ORDER_EVENTS.approved : ORDER_EVENTS.overrideRejected,
+      resourceType: 'order',
+      resourceId: pre.id,
+      payload: {
+        order: summary(after),
+        override: { reason: pre.overrideReason, refusals, by: w.actor.subject, approvalRequestId: decision.requestId, note: decision.note },
+      },
     });
   }
 
