@@ -3,7 +3,6 @@
  * check), and the port it needs from a higher layer (approvals of the sales organisation).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../platform/db.js';
 import type { Actor } from '../../platform/kernel/index.js';
 import type { Work } from '../../platform/store.js';
 
