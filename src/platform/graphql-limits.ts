@@ -9,7 +9,7 @@ import type {
   ValueNode,
 } from 'graphql';
 import { graphqlLib } from './graphql-lib.js';
-import { INPUT_MAX_ITEMS, INPUT_MAX_STRING } from './validate.js';
+import { INPUT_MAX_ITEMS, INPUT_MAX_STRING, overCap } from './validate.js';
 
 const { GraphQLError, Kind, getNamedType, getNullableType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped } = graphqlLib;
 
@@ -181,25 +181,6 @@ export class GraphqlInputError extends GraphqlLimitError {
     super('input', INPUT_MAX_STRING, undefined, `${path}: ${message}`);
     this.errors = [new GraphQLError(`${path}: ${message}`, { extensions: { code: 'VALIDATION_FAILED', errors: [{ path, message }] } })];
   }
-}
-
-function overCap(value: unknown, path: string): { path: string; message: string } | undefined {
-  if (typeof value === 'string') return value.length > INPUT_MAX_STRING ? { path, message: `must be at most ${INPUT_MAX_STRING} characters` } : undefined;
-  if (Array.isArray(value)) {
-    if (value.length > INPUT_MAX_ITEMS) return { path, message: `must have at most ${INPUT_MAX_ITEMS} items` };
-    for (let i = 0; i < value.length; i++) {
-      const e = overCap(value[i], `${path}.${i}`);
-      if (e) return e;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const e = overCap(v, `${path}.${k}`);
-      if (e) return e;
-    }
-  }
-  return undefined;
 }
 
 /** Every string and list the operation carries, in its variables and as literals, within the input caps. */

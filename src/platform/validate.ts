@@ -18,7 +18,7 @@ export const INPUT_MAX_STRING = 10_000;
 export const INPUT_MAX_ITEMS = 10_000;
 
 /** The first value over a cap, as a field error (path in the problem's dotted form), or undefined. */
-function overCap(value: unknown, path: string): { path: string; message: string } | undefined {
+export function overCap(value: unknown, path: string): { path: string; message: string } | undefined {
   if (typeof value === 'string') return value.length > INPUT_MAX_STRING ? { path, message: `must be at most ${INPUT_MAX_STRING} characters` } : undefined;
   if (Array.isArray(value)) {
     if (value.length > INPUT_MAX_ITEMS) return { path, message: `must have at most ${INPUT_MAX_ITEMS} items` };
