@@ -309,7 +309,7 @@ export interface PriceRequest {
 
 /**
  * Prices for a partner, a date and many products in a fixed number of statements (partner, products, candidate
- * prices, approved deviations), in the caller's transaction when `db` is one. Answers one ResolvedPrice per line, in
+ * prices, scoped discount terms, approved deviations), in the caller's transaction when `db` is one. Answers one ResolvedPrice per line, in
  * order; NOT_FOUND when the partner does not exist. No authorisation: the calling module checks its own.
  */
 export async function resolvePricesFor(db: Db, tenantId: string, q: PriceRequest): Promise<ResolvedPrice[]> {
