@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
+import { GRADES, makePartners, THREE_KPIS, valueRows } from '../helpers/evaluation.js';
+
+/*
+ * One decimal rule in JSON (issue 14 #11, README "Decimals in JSON"): KPI values, scores and weighted scores at 4
+ * decimals (the scale a score is computed at), scorecard totals and percentages at 2, REST and GraphQL alike.
+ */
+const FIXED = /^-?\d+\.\d{4}$/;
+const PCT = /^-?\d+\.\d{2}$/;
+
+let t: TestApp;
+let admin: Client;
+
+beforeAll(async () => {
+  t = await setupTestApp();
+  admin = t.client(await t.token());
+  await makePartners(admin, ['P-A', 'P-C'], { tier: 'silver' });
+});
+afterAll(async () => t?.close());
+
+describe('evaluation: scores and totals', () => {
+  it('answers KPI values, scores and weighted scores at 4 decimals and the total at 2, stored and in GraphQL', async () => {
+    expect((await admin.post('/v1/evaluations/templates', { code: 'T1', name: 'Scorecard', kpis: THREE_KPIS, gradeBands: GRADES })).statusCode).toBe(201);
+    const values = valueRows('2026-Q1', [
+      ['P-A', '100', '95', '0'],
+      ['P-C', '90', '70', '2'],
+    ]);
+    expect((await admin.put('/v1/evaluations/manual-values', { values })).statusCode).toBe(200);
+    const run = await admin.post('/v1/evaluations/runs', { template: 'T1', period: '2026-Q1' });
+    expect(run.statusCode).toBe(201);
+    const rest = (await admin.get(`/v1/evaluations/runs/${run.data.id}/results`)).data.data;
+    const c = rest.find((r: any) => r.partnerCode === 'P-C');
+    // the issue saw scores `60` next to totals `69.00`
+    expect(c.total).toBe('71.50');
+    expect(c.kpis).toEqual([
+      { code: 'sat', value: '90.0000', score: '75.0000', weight: '50', weighted: '37.5000', defaulted: false },
+      { code: 'audit', value: '70.0000', score: '60.0000', weight: '30', weighted: '18.0000', defaulted: false },
+      { code: 'complaints', value: '2.0000', score: '80.0000', weight: '20', weighted: '16.0000', defaulted: false },
+    ]);
+    for (const r of rest) {
+      expect(r.total).toMatch(PCT);
+      for (const k of r.kpis) for (const f of ['value', 'score', 'weighted']) expect(k[f]).toMatch(FIXED);
+    }
+    const one = (await admin.get(`/v1/evaluations/runs/${run.data.id}/results/${c.partnerId}`)).data;
+    expect(one.kpis).toEqual(c.kpis);
+    const g = await admin.gql(`query($run: ID!) { evaluationResults(run: $run) { nodes { partnerCode total kpis { code value score weight weighted } } } }`, {
+      run: run.data.id,
+    });
+    expect(g.errors).toBeUndefined();
+    const gc = g.data.evaluationResults.nodes.find((r: any) => r.partnerCode === 'P-C');
+    expect(gc.total).toBe(c.total);
+    expect(gc.kpis).toEqual(c.kpis.map(({ defaulted: _, ...k }: any) => k));
+  });
+
+  it('a simulation over the finalised run answers totals at 2 decimals too', async () => {
+    const runs = (await admin.get('/v1/evaluations/runs')).data.data;
+    const id = runs[0].id;
+    expect((await admin.post(`/v1/evaluations/runs/${id}:finalise`)).statusCode).toBe(200);
+    const sim = await admin.post('/v1/evaluations/simulations', { run: id });
+    expect(sim.statusCode).toBe(200);
+    const body = JSON.stringify(sim.data);
+    const totals = [...body.matchAll(/"total":"([^"]+)"/g)].map((m) => m[1]);
+    expect(totals.length).toBeGreaterThan(0);
+    for (const s of totals) expect(s).toMatch(PCT);
+  });
+});
