@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
 import { GRADES, makePartners, THREE_KPIS, valueRows } from '../helpers/evaluation.js';
+import { catalogFixture, makePolicy, price } from '../helpers/policy.js';
 
 /*
  * One decimal rule in JSON (issue 14 #11, README "Decimals in JSON"): KPI values, scores and weighted scores at 4
- * decimals (the scale a score is computed at), scorecard totals and percentages at 2, REST and GraphQL alike.
+ * decimals (the scale a score is computed at), scorecard totals and percentages at 2; unit prices and quantities at 4,
+ * money at the currency's minor units (CNY 2); REST and GraphQL alike.
  */
 const FIXED = /^-?\d+\.\d{4}$/;
 const PCT = /^-?\d+\.\d{2}$/;
+const MONEY_CNY = /^-?\d+\.\d{2}$/;
 
 let t: TestApp;
 let admin: Client;
@@ -63,5 +66,39 @@ describe('evaluation: scores and totals', () => {
     const totals = [...body.matchAll(/"total":"([^"]+)"/g)].map((m) => m[1]);
     expect(totals.length).toBeGreaterThan(0);
     for (const s of totals) expect(s).toMatch(PCT);
+  });
+});
+
+describe('policy: a price resolution', () => {
+  it('answers unit prices at 4 decimals, REST and GraphQL alike', async () => {
+    await catalogFixture(t, { products: [{ code: 'W1' }] });
+    await makePolicy(admin, { code: 'BASE', scope: { kind: 'default' }, lines: [price('W1', '85', '99.9', '80')] });
+    const rest = await admin.get('/v1/policy/prices/resolve?partner=P-A&product=W1&date=2026-03-15');
+    expect(rest.statusCode, rest.body).toBe(200);
+    const r = rest.data;
+    expect(r).toMatchObject({
+      quantity: '1.0000',
+      distributionPrice: '85.0000',
+      suggestedRetailPrice: '99.9000',
+      minResalePrice: '80.0000',
+      netUnitPrice: '85.0000',
+      grossAmount: '85.00',
+      netAmount: '85.00',
+    });
+    for (const f of ['quantity', 'distributionPrice', 'suggestedRetailPrice', 'minResalePrice', 'netUnitPrice']) expect(r[f]).toMatch(FIXED);
+    for (const f of ['grossAmount', 'netAmount']) expect(r[f]).toMatch(MONEY_CNY);
+    const g = await admin.gql(
+      `{ resolvePrice(partner: "P-A", product: "W1", date: "2026-03-15") { quantity distributionPrice suggestedRetailPrice minResalePrice netUnitPrice grossAmount netAmount } }`,
+    );
+    expect(g.errors).toBeUndefined();
+    expect(g.data.resolvePrice).toEqual({
+      quantity: r.quantity,
+      distributionPrice: r.distributionPrice,
+      suggestedRetailPrice: r.suggestedRetailPrice,
+      minResalePrice: r.minResalePrice,
+      netUnitPrice: r.netUnitPrice,
+      grossAmount: r.grossAmount,
+      netAmount: r.netAmount,
+    });
   });
 });
