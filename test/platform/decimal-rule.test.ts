@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
 import { GRADES, makePartners, THREE_KPIS, valueRows } from '../helpers/evaluation.js';
+import { makeProgram } from '../helpers/incentive.js';
 import { catalogFixture, makePolicy, price } from '../helpers/policy.js';
+import { importCsv } from '../helpers/target.js';
 
 /*
  * One decimal rule in JSON (issue 14 #11, README "Decimals in JSON"): KPI values, scores and weighted scores at 4
@@ -100,5 +102,40 @@ describe('policy: a price resolution', () => {
       grossAmount: r.grossAmount,
       netAmount: r.netAmount,
     });
+  });
+});
+
+describe('incentive: a run, dry and stored, with its achievement', () => {
+  it('answers line amounts and totals at the minor unit and achievement at 2 decimals, dry, stored and in GraphQL alike', async () => {
+    const token = await t.token();
+    const csv = ['externalId,date,partnerCode,productCode,quantity,amount', 'X-1,2026-01-15,P-A,W1,1,210000.01', 'X-2,2026-02-15,P-C,W1,1,99999.99'].join('\n');
+    expect((await importCsv(t, token, 'sell-in', csv + '\n')).data).toMatchObject({ created: 2 });
+    const pa = (await admin.get('/v1/partners/by-code/P-A')).data.id;
+    expect((await admin.post('/v1/targets', { partnerId: pa, period: '2026-Q1', metric: 'sales_amount', value: '200000' })).statusCode).toBe(201);
+    const p = await makeProgram(admin, 'TB', {
+      type: 'target_bonus',
+      rules: { basis: 'achievement', mode: 'whole', tiers: [{ threshold: '100', rate: '2' }] },
+    });
+    expect((await admin.post(`/v1/incentives/programs/${p.id}/activate`)).statusCode).toBe(200);
+    const dry = await admin.post('/v1/incentives/runs', { program: 'TB', period: '2026-Q1', dryRun: true });
+    expect(dry.statusCode, dry.body).toBe(200);
+    const stored = await admin.post('/v1/incentives/runs', { program: 'TB', period: '2026-Q1' });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const a = (r: any) => r.data.lines.find((l: any) => l.partnerId === pa);
+    // 210000.01 / 200000 = 105.000005 % -> "105.00"; 210000.01 x 2 % = 4200.0002 -> "4200.00"
+    expect(a(dry)).toMatchObject({ amount: '4200.00', explanation: { achievementPercent: '105.00' } });
+    expect(a(stored)).toMatchObject({ amount: '4200.00', explanation: { achievementPercent: '105.00' } });
+    for (const r of [dry, stored]) {
+      expect(r.data.run.total).toMatch(MONEY_CNY);
+      for (const l of r.data.lines) {
+        expect(l.amount).toMatch(MONEY_CNY);
+        if (l.explanation.achievementPercent !== null) expect(l.explanation.achievementPercent).toMatch(PCT);
+      }
+    }
+    expect(stored.data.run.total).toBe(dry.data.run.total);
+    const g = await admin.gql(`mutation { runIncentiveProgram(program: "TB", period: "2026-Q1", dryRun: true) { run { total } lines { partnerId amount } } }`);
+    expect(g.errors).toBeUndefined();
+    expect(g.data.runIncentiveProgram.run.total).toBe(dry.data.run.total);
+    expect(g.data.runIncentiveProgram.lines).toEqual(dry.data.lines.map((l: any) => ({ partnerId: l.partnerId, amount: l.amount })));
   });
 });
