@@ -139,3 +139,25 @@ describe('incentive: a run, dry and stored, with its achievement', () => {
     expect(g.data.runIncentiveProgram.lines).toEqual(dry.data.lines.map((l: any) => ({ partnerId: l.partnerId, amount: l.amount })));
   });
 });
+
+describe('target: achievement', () => {
+  it('answers target, actual, gap and forecast at 4 decimals and percentages at 2, REST and GraphQL alike', async () => {
+    const pa = (await admin.get('/v1/partners/by-code/P-A')).data.id;
+    const res = await admin.get(`/v1/targets/achievement/${pa}?period=2026-Q1&metric=sales_amount&asOf=2026-03-31`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.data.target).toBe('200000.0000');
+    for (const f of ['target', 'actual', 'gap', 'forecast']) expect(res.data[f]).toMatch(FIXED);
+    for (const f of ['achievementPct', 'forecastPct']) expect(res.data[f]).toMatch(PCT);
+    for (const m of res.data.byMonth) {
+      expect(m.actual).toMatch(FIXED);
+      if (m.achievementPct !== null) expect(m.achievementPct).toMatch(PCT);
+    }
+    const g = await admin.gql(
+      `query($id: ID!) { partner(id: $id) { achievement(period: "2026-Q1", asOf: "2026-03-31") { target actual achievementPct gap forecast forecastPct } } }`,
+      { id: pa },
+    );
+    expect(g.errors).toBeUndefined();
+    const { target, actual, achievementPct, gap, forecast, forecastPct } = res.data;
+    expect(g.data.partner.achievement).toEqual({ target, actual, achievementPct, gap, forecast, forecastPct });
+  });
+});
