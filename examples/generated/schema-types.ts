@@ -2827,6 +2827,8 @@ export type Query = {
   channelTerms?: Maybe<ChannelTerms>;
   /** what a submit would answer; writes nothing */
   checkOrder: OrderCheck;
+  /** a checklist item kind by the tenant's code (REST GET /v1/onboarding/checklist-items/by-code/{code}) */
+  checklistItemKindByCode?: Maybe<ChecklistItemKind>;
   checklistItemKinds: Array<ChecklistItemKind>;
   creditAging: CreditAging;
   crossRegionRequest?: Maybe<CrossRegionRequest>;
@@ -3002,6 +3004,11 @@ export type QueryChannelTermsArgs = {
 
 export type QueryCheckOrderArgs = {
   input: OrderInput;
+};
+
+
+export type QueryChecklistItemKindByCodeArgs = {
+  code: Scalars['String']['input'];
 };
 
 

@@ -74,45 +74,45 @@ describe('sales trends with year-over-year', () => {
     expect(res.data).toMatchObject({ stream: 'sell_through', from: '2026-01', to: '2026-03', by: 'total' });
     // 2026-01: 310.5 vs 350: -39.5 = -11.2857...% -> -11.29; 2026-02: nothing vs 80: -100%; 2026-03: 70 vs nothing: null
     expect(slim(res.data.data)).toEqual([
-      [null, '2026-01', '310.5', '350', '-39.5', '-11.29'],
-      [null, '2026-02', '0', '80', '-80', '-100'],
-      [null, '2026-03', '70', '0', '70', null],
+      [null, '2026-01', '310.5000', '350.0000', '-39.5000', '-11.29'],
+      [null, '2026-02', '0.0000', '80.0000', '-80.0000', '-100.00'],
+      [null, '2026-03', '70.0000', '0.0000', '70.0000', null],
     ]);
-    expect(res.data.data[0]).toMatchObject({ quantity: '4', lines: 4 });
+    expect(res.data.data[0]).toMatchObject({ quantity: '4.0000', lines: 4 });
   });
 
   it('by home territory (no territory is its own group, key null) and by partner type', async () => {
     const byT = await admin.get('/v1/analytics/trends?from=2026-01&to=2026-03&by=territory');
     expect(byT.statusCode, byT.body).toBe(200);
     expect(slim(byT.data.data)).toEqual([
-      [null, '2026-01', '10', '0', '10', null],
-      ['GD', '2026-03', '70', '0', '70', null],
-      ['SH', '2026-01', '200.5', '150', '50.5', '33.67'],
-      ['SH', '2026-02', '0', '80', '-80', '-100'],
-      ['ZJ', '2026-01', '100', '200', '-100', '-50'],
+      [null, '2026-01', '10.0000', '0.0000', '10.0000', null],
+      ['GD', '2026-03', '70.0000', '0.0000', '70.0000', null],
+      ['SH', '2026-01', '200.5000', '150.0000', '50.5000', '33.67'],
+      ['SH', '2026-02', '0.0000', '80.0000', '-80.0000', '-100.00'],
+      ['ZJ', '2026-01', '100.0000', '200.0000', '-100.0000', '-50.00'],
     ]);
     expect(byT.data.data[2].group).toEqual({ key: 'SH', code: 'SH', name: 'SH' });
     const byType = await admin.get('/v1/analytics/trends?from=2026-01&to=2026-03&by=partner_type');
     expect(slim(byType.data.data)).toEqual([
-      ['dealer', '2026-01', '50.5', '50', '0.5', '1'],
-      ['dealer', '2026-03', '70', '0', '70', null],
-      ['distributor', '2026-01', '260', '300', '-40', '-13.33'],
-      ['distributor', '2026-02', '0', '80', '-80', '-100'],
+      ['dealer', '2026-01', '50.5000', '50.0000', '0.5000', '1.00'],
+      ['dealer', '2026-03', '70.0000', '0.0000', '70.0000', null],
+      ['distributor', '2026-01', '260.0000', '300.0000', '-40.0000', '-13.33'],
+      ['distributor', '2026-02', '0.0000', '80.0000', '-80.0000', '-100.00'],
     ]);
     const dealers = await admin.get('/v1/analytics/trends?from=2026-01&to=2026-01&partnerType=dealer');
-    expect(slim(dealers.data.data)).toEqual([[null, '2026-01', '50.5', '50', '0.5', '1']]);
+    expect(slim(dealers.data.data)).toEqual([[null, '2026-01', '50.5000', '50.0000', '0.5000', '1.00']]);
   });
 
   it('by partner, and the other streams', async () => {
     const res = await admin.get('/v1/analytics/trends?from=2026-01&to=2026-01&by=partner');
     const sh1 = res.data.data.find((r: any) => r.group.key === ids['P-SH1']);
-    expect(sh1).toMatchObject({ group: { code: 'P-SH1', name: 'P-SH1 Ltd.' }, amount: '150', priorYearAmount: '100', changePct: '50' });
+    expect(sh1).toMatchObject({ group: { code: 'P-SH1', name: 'P-SH1 Ltd.' }, amount: '150.0000', priorYearAmount: '100.0000', changePct: '50.00' });
     expect(res.data.data).toHaveLength(4);
     const sellIn = await admin.get('/v1/analytics/trends?stream=sell_in&from=2026-01&to=2026-01');
-    expect(slim(sellIn.data.data)).toEqual([[null, '2026-01', '1000', '0', '1000', null]]);
-    expect(sellIn.data.data[0].quantity).toBe('10');
+    expect(slim(sellIn.data.data)).toEqual([[null, '2026-01', '1000.0000', '0.0000', '1000.0000', null]]);
+    expect(sellIn.data.data[0].quantity).toBe('10.0000');
     const coll = await admin.get('/v1/analytics/trends?stream=collection&from=2026-05&to=2026-05');
-    expect(slim(coll.data.data)).toEqual([[null, '2026-05', '300', '0', '300', null]]);
+    expect(slim(coll.data.data)).toEqual([[null, '2026-05', '300.0000', '0.0000', '300.0000', null]]);
   });
 
   it('CSV by format=csv or by Accept: text/csv', async () => {
@@ -121,7 +121,7 @@ describe('sales trends with year-over-year', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.body).toBe(
       'groupKey,groupCode,groupName,month,amount,quantity,lines,priorYearAmount,changeAmount,changePct\r\n' +
-        ',,,2026-01,310.5,4,4,350,-39.5,-11.29\r\n,,,2026-02,0,0,0,80,-80,-100\r\n',
+        ',,,2026-01,310.5000,4.0000,4,350.0000,-39.5000,-11.29\r\n,,,2026-02,0.0000,0.0000,0,80.0000,-80.0000,-100.00\r\n',
     );
     const acc = await admin.get('/v1/analytics/trends?from=2026-01&to=2026-02', { accept: 'text/csv' });
     expect(acc.headers['content-type']).toMatch(/^text\/csv/);
@@ -135,8 +135,8 @@ describe('sales trends with year-over-year', () => {
     const res = await p.get('/v1/analytics/trends?from=2026-01&to=2026-02&by=territory');
     expect(res.statusCode, res.body).toBe(200);
     expect(slim(res.data.data)).toEqual([
-      ['SH', '2026-01', '150', '100', '50', '50'],
-      ['SH', '2026-02', '0', '80', '-80', '-100'],
+      ['SH', '2026-01', '150.0000', '100.0000', '50.0000', '50.00'],
+      ['SH', '2026-02', '0.0000', '80.0000', '-80.0000', '-100.00'],
     ]);
   });
 
@@ -179,20 +179,20 @@ describe('trends by product line and by the territory of the sale (totals kept p
     const res = await admin.get('/v1/analytics/trends?from=2028-06&to=2028-06&by=product_line');
     expect(res.statusCode, res.body).toBe(200);
     expect(byCode(res.data.data)).toEqual([
-      [null, '0', '5', '-5', '-100'],
-      ['L1', '15', '10', '5', '50'],
-      ['L2', '30', '20', '10', '50'],
+      [null, '0.0000', '5.0000', '-5.0000', '-100.00'],
+      ['L1', '15.0000', '10.0000', '5.0000', '50.00'],
+      ['L2', '30.0000', '20.0000', '10.0000', '50.00'],
     ]);
     expect(res.data.data[1].group).toEqual({ key: tr.get('L1'), code: 'L1', name: 'L1' });
     const sellIn = await admin.get('/v1/analytics/trends?stream=sell_in&from=2028-06&to=2028-06&by=product_line');
-    expect(byCode(sellIn.data.data)).toEqual([['L2', '100', '0', '100', null]]);
+    expect(byCode(sellIn.data.data)).toEqual([['L2', '100.0000', '0.0000', '100.0000', null]]);
   });
 
   it('by territory of the sale (not the home territory)', async () => {
     const res = await admin.get('/v1/analytics/trends?from=2028-06&to=2028-06&by=sale_territory');
     expect(byCode(res.data.data).sort()).toEqual([
-      ['SH', '15', '10', '5', '50'],
-      ['ZJ', '30', '25', '5', '20'],
+      ['SH', '15.0000', '10.0000', '5.0000', '50.00'],
+      ['ZJ', '30.0000', '25.0000', '5.0000', '20.00'],
     ]);
   });
 
@@ -203,9 +203,9 @@ describe('trends by product line and by the territory of the sale (totals kept p
     const url = '/v1/analytics/trends?from=2028-06&to=2028-06&by=product_line';
     const after = await admin.get(url);
     expect(byCode(after.data.data)).toEqual([
-      [null, '0', '5', '-5', '-100'],
-      ['L1', '0', '10', '-10', '-100'],
-      ['L2', '45', '20', '25', '125'],
+      [null, '0.0000', '5.0000', '-5.0000', '-100.00'],
+      ['L1', '0.0000', '10.0000', '-10.0000', '-100.00'],
+      ['L2', '45.0000', '20.0000', '25.0000', '125.00'],
     ]);
     expect((await admin.post('/v1/actuals/totals:rebuild', {})).statusCode).toBe(200);
     expect((await admin.get(url)).data).toEqual(after.data);
@@ -219,10 +219,10 @@ describe('share of each partner in its home territory', () => {
     // SH: 150 / 200.5 = 74.81296...%, 50.5 / 200.5 = 25.18703...%: floors 74.8129 + 25.1870 = 99.9999, the missing
     // unit goes to the larger remainder (P-SH1's .6758 > P-SH2's .3241)
     expect(res.data.data.map((r: any) => [r.territoryCode, r.month, r.partnerCode, r.amount, r.territoryAmount, r.sharePct, r.rank])).toEqual([
-      ['GD', null, 'P-GD', '70', '70', '100.0000', 1],
-      ['SH', null, 'P-SH1', '150', '200.5', '74.8130', 1],
-      ['SH', null, 'P-SH2', '50.5', '200.5', '25.1870', 2],
-      ['ZJ', null, 'P-ZJ', '100', '100', '100.0000', 1],
+      ['GD', null, 'P-GD', '70.0000', '70.0000', '100.0000', 1],
+      ['SH', null, 'P-SH1', '150.0000', '200.5000', '74.8130', 1],
+      ['SH', null, 'P-SH2', '50.5000', '200.5000', '25.1870', 2],
+      ['ZJ', null, 'P-ZJ', '100.0000', '100.0000', '100.0000', 1],
     ]);
   });
 
@@ -234,7 +234,7 @@ describe('share of each partner in its home territory', () => {
       ['2026-05', 'P-ZJ3', '33.3333'],
     ]);
     const csv = await admin.get('/v1/analytics/territory-share?stream=collection&from=2026-05&to=2026-05&territory=ZJ&format=csv');
-    expect(csv.body.split('\r\n')[1]).toBe(`ZJ,,P-ZJ,100,300,33.3334,1`);
+    expect(csv.body.split('\r\n')[1]).toBe(`ZJ,,P-ZJ,100.0000,300.0000,33.3334,1`);
   });
 
   it('per month; a partner sees its own rows against the whole territory', async () => {
@@ -246,7 +246,7 @@ describe('share of each partner in its home territory', () => {
     ]);
     const p = t.client(await t.token({ scope: 'partner-portal', partner: ids['P-SH2']! }));
     const own = await p.get('/v1/analytics/territory-share?from=2026-01&to=2026-03');
-    expect(own.data.data.map((r: any) => [r.partnerCode, r.territoryAmount, r.sharePct])).toEqual([['P-SH2', '200.5', '25.1870']]);
+    expect(own.data.data.map((r: any) => [r.partnerCode, r.territoryAmount, r.sharePct])).toEqual([['P-SH2', '200.5000', '25.1870']]);
   });
 });
 
@@ -267,17 +267,17 @@ describe('roll-up over the territory tree', () => {
     expect(res.data).toMatchObject({ tree: 'territory', period: '2026-Q1', metric: 'sales_amount', from: '2026-01-01', to: '2026-03-31' });
     const rows = Object.fromEntries(res.data.data.map((r: any) => [r.code, [r.depth, r.partners, r.ownActual, r.actual, r.target, r.achievementPct]]));
     expect(rows).toEqual({
-      CN: [0, 6, '0', '370.5', '500', '74.1'],
-      EAST: [1, 5, '0', '300.5', '500', '60.1'],
-      SOUTH: [1, 1, '0', '70', null, null],
-      SH: [2, 2, '200.5', '200.5', '300', '66.83'],
-      ZJ: [2, 3, '100', '100', '200', '50'],
-      GD: [2, 1, '70', '70', null, null],
+      CN: [0, 6, '0.0000', '370.5000', '500.0000', '74.10'],
+      EAST: [1, 5, '0.0000', '300.5000', '500.0000', '60.10'],
+      SOUTH: [1, 1, '0.0000', '70.0000', null, null],
+      SH: [2, 2, '200.5000', '200.5000', '300.0000', '66.83'],
+      ZJ: [2, 3, '100.0000', '100.0000', '200.0000', '50.00'],
+      GD: [2, 1, '70.0000', '70.0000', null, null],
     });
     expect(res.data.data.map((r: any) => r.code)).toEqual(['CN', 'EAST', 'SOUTH', 'GD', 'SH', 'ZJ']);
     expect(res.data.data.find((r: any) => r.code === 'SH').parentId).toBe(tr.get('EAST'));
     // P-NONE has no home territory: reported apart, never inside a node
-    expect(res.data.unassigned).toMatchObject({ nodeId: 'unassigned', partners: 1, actual: '10', target: null });
+    expect(res.data.unassigned).toMatchObject({ nodeId: 'unassigned', partners: 1, actual: '10.0000', target: null });
   });
 
   it('a tree plugged in by the composition root (as org units will be): a partner under two nodes of a subtree counts once there', async () => {
@@ -290,19 +290,19 @@ describe('roll-up over the territory tree', () => {
     });
     const res = await analytics.rollup(systemActor('t1'), { tree: 'org_unit', period: '2026-Q1' });
     expect(res.data.map((r) => [r.code, r.depth, r.partners, r.ownActual, r.actual, r.target])).toEqual([
-      ['R', 0, 3, '0', '300.5', '500'], // SH1 150 + SH2 50.5 + ZJ 100, not 450.5: SH1 once although under A1 and B
-      ['A', 1, 3, '50.5', '300.5', '500'],
-      ['B', 1, 1, '150', '150', '300'],
-      ['A1', 2, 2, '250', '250', '500'],
+      ['R', 0, 3, '0.0000', '300.5000', '500.0000'], // SH1 150 + SH2 50.5 + ZJ 100, not 450.5: SH1 once although under A1 and B
+      ['A', 1, 3, '50.5000', '300.5000', '500.0000'],
+      ['B', 1, 1, '150.0000', '150.0000', '300.0000'],
+      ['A1', 2, 2, '250.0000', '250.0000', '500.0000'],
     ]);
-    expect(res.unassigned).toMatchObject({ partners: 2, actual: '80', target: null });
+    expect(res.unassigned).toMatchObject({ partners: 2, actual: '80.0000', target: null });
   });
 
   it('other metrics, CSV, GraphQL, and an unknown tree', async () => {
     const coll = await admin.get('/v1/analytics/rollup?period=2026-05&metric=collection_amount');
-    expect(coll.data.data.find((r: any) => r.code === 'CN')).toMatchObject({ partners: 6, actual: '300' });
+    expect(coll.data.data.find((r: any) => r.code === 'CN')).toMatchObject({ partners: 6, actual: '300.0000' });
     const csv = await admin.get('/v1/analytics/rollup?period=2026-Q1', { accept: 'text/csv' });
-    expect(csv.body.split('\r\n')[1]).toBe(`${tr.get('CN')},CN,CN,,0,6,0,370.5,500,74.1`);
+    expect(csv.body.split('\r\n')[1]).toBe(`${tr.get('CN')},CN,CN,,0,6,0.0000,370.5000,500.0000,74.10`);
     const bad = await admin.get('/v1/analytics/rollup?period=2026-Q1&tree=product');
     expect(bad.statusCode).toBe(400);
     expect(bad.data.errors).toEqual([{ path: 'tree', message: 'must be one of: territory, org_unit, account_manager' }]);
@@ -312,12 +312,12 @@ describe('roll-up over the territory tree', () => {
       territoryShare(from: "2026-01", to: "2026-03", territory: "SH") { partnerCode sharePct }
     }`);
     expect(g.errors).toBeUndefined();
-    expect(g.data.analyticsRollup.data[0]).toEqual({ code: 'CN', actual: '370.5', target: '500', achievementPct: '74.1' });
-    expect(g.data.analyticsRollup.unassigned).toEqual({ actual: '10' });
+    expect(g.data.analyticsRollup.data[0]).toEqual({ code: 'CN', actual: '370.5000', target: '500.0000', achievementPct: '74.10' });
+    expect(g.data.analyticsRollup.unassigned).toEqual({ actual: '10.0000' });
     expect(g.data.salesTrends.data.map((r: any) => [r.group.key, r.amount, r.changePct])).toEqual([
-      [null, '10', null],
-      ['SH', '200.5', '33.67'],
-      ['ZJ', '100', '-50'],
+      [null, '10.0000', null],
+      ['SH', '200.5000', '33.67'],
+      ['ZJ', '100.0000', '-50.00'],
     ]);
     expect(g.data.territoryShare).toEqual([
       { partnerCode: 'P-SH1', sharePct: '74.8130' },
@@ -346,17 +346,17 @@ describe('roll-up over the organisation (org units and account managers, from da
     expect(res.statusCode, res.body).toBe(200);
     // Q1 sell-through: SH1 150, SH2 50.5, ZJ 100, GD 70, NONE 10; targets SH1 300, ZJ 200
     expect(res.data.data.map((r: any) => [r.code, r.depth, r.partners, r.ownActual, r.actual, r.target])).toEqual([
-      ['HQ', 0, 4, '0', '370.5', '500'],
-      ['EAST', 1, 3, '100', '300.5', '500'],
-      ['SOUTH', 1, 1, '70', '70', null],
-      ['EAST-SH', 2, 2, '200.5', '200.5', '300'],
+      ['HQ', 0, 4, '0.0000', '370.5000', '500.0000'],
+      ['EAST', 1, 3, '100.0000', '300.5000', '500.0000'],
+      ['SOUTH', 1, 1, '70.0000', '70.0000', null],
+      ['EAST-SH', 2, 2, '200.5000', '200.5000', '300.0000'],
     ]);
-    expect(res.data.unassigned).toMatchObject({ partners: 1, actual: '10' });
+    expect(res.data.unassigned).toMatchObject({ partners: 1, actual: '10.0000' });
     // in Q2 P-GD counts under EAST (its ownership moved on 2026-04-01)
     const q2 = await admin.get('/v1/analytics/rollup?period=2026-Q2&tree=org_unit');
     expect(q2.data.data.find((r: any) => r.code === 'EAST').partners).toBe(4);
     const am = await admin.get('/v1/analytics/rollup?period=2026-Q1&tree=account_manager');
-    expect(am.data.data.map((r: any) => [r.code, r.partners, r.actual, r.target])).toEqual([['AM-SH', 2, '200.5', '300']]);
-    expect(am.data.unassigned).toMatchObject({ partners: 3, actual: '180' });
+    expect(am.data.data.map((r: any) => [r.code, r.partners, r.actual, r.target])).toEqual([['AM-SH', 2, '200.5000', '300.0000']]);
+    expect(am.data.unassigned).toMatchObject({ partners: 3, actual: '180.0000' });
   });
 });

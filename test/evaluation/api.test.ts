@@ -146,9 +146,9 @@ describe('evaluation runs', () => {
     expect(x).toMatchObject({ complete: false, missing: ['audit'] });
     const c = results.find((r: any) => r.partnerCode === 'P-C');
     expect(c.kpis).toEqual([
-      { code: 'sat', value: '90', score: '75', weight: '50', weighted: '37.5', defaulted: false },
-      { code: 'audit', value: '70', score: '60', weight: '30', weighted: '18', defaulted: false },
-      { code: 'complaints', value: '2', score: '80', weight: '20', weighted: '16', defaulted: false },
+      { code: 'sat', value: '90.0000', score: '75.0000', weight: '50', weighted: '37.5000', defaulted: false },
+      { code: 'audit', value: '70.0000', score: '60.0000', weight: '30', weighted: '18.0000', defaulted: false },
+      { code: 'complaints', value: '2.0000', score: '80.0000', weight: '20', weighted: '16.0000', defaulted: false },
     ]);
     // the template version is now used: immutable
     expect((await admin.get('/v1/evaluations/templates/T1')).data.current.used).toBe(true);
@@ -168,7 +168,7 @@ describe('evaluation runs', () => {
     const x = (await admin.get(`/v1/evaluations/runs/${res.data.id}/results/${ids['P-X']}`)).data;
     // 85 -> 62.5 x .5 = 31.25; audit default 50 -> 0; complaints 1 -> 90 x .2 = 18; total 49.25
     expect(x).toMatchObject({ complete: true, total: '49.25', grade: 'D', rank: 2 });
-    expect(x.kpis[1]).toMatchObject({ code: 'audit', value: '50', score: '0', defaulted: true });
+    expect(x.kpis[1]).toMatchObject({ code: 'audit', value: '50.0000', score: '0.0000', defaulted: true });
     expect((await admin.delete(`/v1/evaluations/runs/${res.data.id}`)).statusCode).toBe(204);
   });
 
@@ -202,9 +202,9 @@ describe('evaluation runs', () => {
         grade: 'A',
         rank: 1,
         kpis: [
-          { code: 'sat', score: '100' },
-          { code: 'audit', score: '100' },
-          { code: 'complaints', score: '100' },
+          { code: 'sat', score: '100.0000' },
+          { code: 'audit', score: '100.0000' },
+          { code: 'complaints', score: '100.0000' },
         ],
       },
       {
@@ -213,9 +213,9 @@ describe('evaluation runs', () => {
         grade: 'C',
         rank: 2,
         kpis: [
-          { code: 'sat', score: '75' },
-          { code: 'audit', score: '60' },
-          { code: 'complaints', score: '80' },
+          { code: 'sat', score: '75.0000' },
+          { code: 'audit', score: '60.0000' },
+          { code: 'complaints', score: '80.0000' },
         ],
       },
     ]);
@@ -447,8 +447,8 @@ describe('reports and exports', () => {
     const res = await admin.get(`/v1/evaluations/runs/${run1.id}/kpi-averages?by=partner_type`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.data.data).toEqual([
-      { group: 'distributor', kpi: 'sat', partners: 6, avgValue: '82.5', avgScore: '56.25' },
-      { group: 'distributor', kpi: 'audit', partners: 5, avgValue: '83', avgScore: '72' },
+      { group: 'distributor', kpi: 'sat', partners: 6, avgValue: '82.5000', avgScore: '56.2500' },
+      { group: 'distributor', kpi: 'audit', partners: 5, avgValue: '83.0000', avgScore: '72.0000' },
       { group: 'distributor', kpi: 'complaints', partners: 6, avgValue: '3.8333', avgScore: '61.6667' },
     ]);
     await admin.patch(`/v1/partners/${ids['P-A']}`, { regionCode: 'EAST' });
@@ -458,7 +458,7 @@ describe('reports and exports', () => {
     const lines = byT.body.trim().split('\r\n');
     // EAST: sat (100 + 80) / 2 = 90, scores (100 + 50) / 2 = 75
     expect(lines[0]).toBe('group,kpi,partners,avgValue,avgScore');
-    expect(lines[1]).toBe('EAST,sat,2,90,75');
+    expect(lines[1]).toBe('EAST,sat,2,90.0000,75.0000');
     expect(lines).toHaveLength(7);
   });
 
@@ -468,8 +468,8 @@ describe('reports and exports', () => {
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.body.trim().split('\r\n');
     expect(lines[0]).toBe('partnerCode,complete,total,grade,rank,missing,sat.value,sat.score,audit.value,audit.score,complaints.value,complaints.score');
-    expect(lines[1]).toBe('P-A,true,100.00,A,1,,100,100,95,100,0,100');
-    expect(lines[6]).toBe('P-X,false,,,,audit,85,62.5,,,1,90');
+    expect(lines[1]).toBe('P-A,true,100.00,A,1,,100.0000,100.0000,95.0000,100.0000,0.0000,100.0000');
+    expect(lines[6]).toBe('P-X,false,,,,audit,85.0000,62.5000,,,1.0000,90.0000');
     const mine = await t.client(await t.token({ scope: 'evaluations:read', partner: ids['P-B']! })).get(`/v1/evaluations/runs/${run1.id}/export?format=json`);
     expect(mine.data.data.map((r: any) => r.partnerCode)).toEqual(['P-B']);
   });

@@ -146,24 +146,24 @@ describe('computed KPIs over target and policy data', () => {
     expect(run.data).toMatchObject({ partnerCount: 2, completeCount: 1 });
     const a = (await admin.get(`/v1/evaluations/runs/${run.data.id}/results/${ids['K-A']}`)).data;
     expect(a.kpis.map((k: any) => [k.code, k.value, k.score])).toEqual([
-      ['ach', '80', '60'], // 100 x (80 - 50) / 50
-      ['growth', '25', '100'], // beyond target 20: capped
-      ['coll', '75', '50'], // 100 x (75 - 50) / 50
-      ['inv', '60', '50'], // 100 x (60 - 90) / (30 - 90)
-      ['price', '2', '30'], // lower is better: smallest threshold >= 2 is 3 -> 30
-      ['cross', '3', '40'], // 100 x (3 - 5) / (0 - 5)
+      ['ach', '80.0000', '60.0000'], // 100 x (80 - 50) / 50
+      ['growth', '25.0000', '100.0000'], // beyond target 20: capped
+      ['coll', '75.0000', '50.0000'], // 100 x (75 - 50) / 50
+      ['inv', '60.0000', '50.0000'], // 100 x (60 - 90) / (30 - 90)
+      ['price', '2.0000', '30.0000'], // lower is better: smallest threshold >= 2 is 3 -> 30
+      ['cross', '3.0000', '40.0000'], // 100 x (3 - 5) / (0 - 5)
     ]);
     // 60 x .3 + 100 x .1 + 50 x .2 + 50 x .15 + 30 x .15 + 40 x .1 = 18 + 10 + 10 + 7.5 + 4.5 + 4 = 54
     expect(a).toMatchObject({ complete: true, total: '54.00', grade: 'D', rank: 1 });
     const b = (await admin.get(`/v1/evaluations/runs/${run.data.id}/results/${ids['K-B']}`)).data;
     expect(b).toMatchObject({ complete: false, missing: ['growth', 'inv'], total: null, grade: null, rank: null });
     expect(b.kpis.map((k: any) => [k.code, k.value])).toEqual([
-      ['ach', '0'],
+      ['ach', '0.0000'],
       ['growth', null],
-      ['coll', '0'],
+      ['coll', '0.0000'],
       ['inv', null],
-      ['price', '0'],
-      ['cross', '0'],
+      ['price', '0.0000'],
+      ['cross', '0.0000'],
     ]);
   });
 

@@ -120,9 +120,9 @@ describe('target achievement tiers with fixed amounts (达标奖励)', () => {
     expect(line.amount).toBe('0.00');
     expect(line.explanation.note).toMatch(/no target/);
   });
-  it('reports the achievement to 4 decimals', () => {
-    // 123456 / 100000 x 100 = 123.456%
-    expect(computePartner(spec('whole'), { partnerId: 'p', base: '123456', target: '100000' }).explanation.achievementPercent).toBe('123.4560');
+  it('reports the achievement to 2 decimals, half-up (README "Decimals in JSON": percentages at 2)', () => {
+    // 123456 / 100000 x 100 = 123.456% -> 123.46
+    expect(computePartner(spec('whole'), { partnerId: 'p', base: '123456', target: '100000' }).explanation.achievementPercent).toBe('123.46');
   });
 });
 

@@ -177,7 +177,7 @@ describe('calculation runs', () => {
     // B: no target -> 0.00
     expect(byPartner(res.data.lines)).toEqual({ [A]: '4400.00', [B]: '0.00' });
     const a = res.data.lines.find((l: { partnerId: string }) => l.partnerId === A).explanation;
-    expect(a).toMatchObject({ target: '200000', achievementPercent: '105.0000', accelerators: [{ excessAmount: '200', extra: '200' }] });
+    expect(a).toMatchObject({ target: '200000', achievementPercent: '105.00', accelerators: [{ excessAmount: '200', extra: '200' }] });
   });
 
   it('accelerators as rates (issue 14 #6): 3% up to target, 4% above is exact; a lower rate above target works too', async () => {

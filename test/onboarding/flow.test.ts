@@ -113,22 +113,22 @@ describe('recruitment flow: application -> review -> score -> approve -> agreeme
         { criterion: 'willingness', score: 60 },
       ],
     });
-    expect(low.data.score).toMatchObject({ total: '71.5', minScore: '75', meetsMinimum: false });
+    expect(low.data.score).toMatchObject({ total: '71.50', minScore: '75', meetsMinimum: false });
     expect(low.data.score.breakdown).toEqual([
-      { criterion: 'coverage', weight: '40', score: '80', weighted: '32' },
-      { criterion: 'reputation', weight: '35', score: '70', weighted: '24.5' },
-      { criterion: 'willingness', weight: '25', score: '60', weighted: '15' },
+      { criterion: 'coverage', weight: '40', score: '80.0000', weighted: '32.0000' },
+      { criterion: 'reputation', weight: '35', score: '70.0000', weighted: '24.5000' },
+      { criterion: 'willingness', weight: '25', score: '60.0000', weighted: '15.0000' },
     ]);
     const lowRefused = await admin.post(`/v1/onboarding/applications/${app.id}:approve`, {});
     expect(lowRefused.statusCode).toBe(422);
-    expect(lowRefused.data).toMatchObject({ score: '71.5', minScore: '75' });
-    expect(lowRefused.data.detail).toBe('The screening score 71.5 is below the minimum 75');
+    expect(lowRefused.data).toMatchObject({ score: '71.50', minScore: '75' });
+    expect(lowRefused.data.detail).toBe('The screening score 71.50 is below the minimum 75');
     expect(await count('partners')).toBe(partnersBefore);
     expect(await count('agreements')).toBe(agreementsBefore);
 
     // 40*80 + 35*70 + 25*90 = 3200 + 2450 + 2250 = 79
     const good = await admin.put(`/v1/onboarding/applications/${app.id}/scores`, { scores: [{ criterion: 'willingness', score: 90 }] });
-    expect(good.data).toMatchObject({ approvable: true, score: { total: '79', meetsMinimum: true } });
+    expect(good.data).toMatchObject({ approvable: true, score: { total: '79.00', meetsMinimum: true } });
 
     const approved = await admin.post(`/v1/onboarding/applications/${app.id}:approve`, {
       reason: 'strong east-China coverage',

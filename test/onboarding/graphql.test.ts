@@ -89,15 +89,15 @@ describe('GraphQL', () => {
       { id },
     );
     expect(sc.data.recordApplicationScores.score).toEqual({
-      total: '69',
+      total: '69.00',
       meetsMinimum: false,
       breakdown: [
-        { criterion: 'coverage', weighted: '45' },
-        { criterion: 'will', weighted: '24' },
+        { criterion: 'coverage', weighted: '45.0000' },
+        { criterion: 'will', weighted: '24.0000' },
       ],
     });
     const low = await admin.gql(`mutation($id: ID!) { approveApplication(id: $id) { partner { id } } }`, { id });
-    expect(low.errors![0].extensions).toMatchObject({ code: 'UNPROCESSABLE', score: '69', minScore: '70' });
+    expect(low.errors![0].extensions).toMatchObject({ code: 'UNPROCESSABLE', score: '69.00', minScore: '70' });
     await admin.gql(`mutation($id: ID!) { recordApplicationScores(id: $id, scores: [{criterion: "will", score: "65"}]) { approvable } }`, { id });
     const ok = await admin.gql(
       `mutation($id: ID!) { approveApplication(id: $id, reason: "good") { application { status } partner { code status } agreement { id status territories { territory { code } } } } }`,

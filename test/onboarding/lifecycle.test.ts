@@ -92,8 +92,8 @@ describe('partner lifecycle rules (pure)', () => {
       ],
       { coverage: '80', reputation: '70', willingness: '90' },
     );
-    expect(s.total).toBe('79');
-    expect(s.breakdown.map((b) => b.weighted)).toEqual(['32', '24.5', '22.5']);
+    expect(s.total).toBe('79.00');
+    expect(s.breakdown.map((b) => b.weighted)).toEqual(['32.0000', '24.5000', '22.5000']);
     expect(weightedScore([{ code: 'a', weight: '100' }], {}).missing).toEqual(['a']);
     expect(meetsMinimum('79', '80')).toBe(false);
     expect(meetsMinimum('80', '80')).toBe(true);

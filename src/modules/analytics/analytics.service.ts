@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { DomainError } from '../../platform/errors.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { Dec, partnerSql, requireScope, type Actor } from '../../platform/kernel/index.js';
+import { Dec, formatFixed, partnerSql, PERCENT_SCALE, requireScope, type Actor } from '../../platform/kernel/index.js';
 import { onboardingSql } from '../onboarding/contract.js';
 import { targetSql, type Period, type StreamOrBasis } from '../target/contract.js';
 import {
@@ -33,8 +33,11 @@ export const territoryTree: GroupingTree = {
     sql`(select pa.id as partner_id, tr.id::text as node_id from ${onboardingSql.partners(t)} pa join ${onboardingSql.territories(t)} tr on tr.code = pa.region_code)`,
 };
 
-const canon = (v: string | null | undefined): string => new Dec(v ?? 0).toFixed();
-const canonOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : new Dec(v).toFixed());
+/** Sums of sales and targets (no currency): the fixed scale, 4 decimals (README "Decimals in JSON"). */
+const canon = (v: string | null | undefined): string => formatFixed(v ?? 0);
+const canonOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : formatFixed(v));
+/** Percentages computed from data (change, achievement): 2 decimals. */
+const pctOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : formatFixed(v, PERCENT_SCALE));
 const monthStart = (m: string) => `${m}-01`;
 const addMonths = (m: string, n: number): string => {
   const i = Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1 + n;
@@ -130,8 +133,8 @@ export class AnalyticsService {
           quantity: canon(r.quantity),
           lines: Number(r.lines ?? 0),
           priorYearAmount: prior,
-          changeAmount: new Dec(amount).minus(prior).toFixed(),
-          changePct: canonOrNull(r.change_pct),
+          changeAmount: formatFixed(new Dec(amount).minus(prior)),
+          changePct: pctOrNull(r.change_pct),
         };
       }),
     };
@@ -324,7 +327,7 @@ export class AnalyticsService {
       ownActual: canon(r.own_actual),
       actual: canon(r.actual),
       target: canonOrNull(r.target),
-      achievementPct: canonOrNull(r.pct),
+      achievementPct: pctOrNull(r.pct),
     });
     const loose = rows.find((r) => r.id === null);
     return {

@@ -75,6 +75,13 @@ export class ActionService {
     return rows.map(toRule);
   }
 
+  /** One action rule by the tenant's code. */
+  async actionRuleByCode(actor: Actor, code: string): Promise<ActionRule> {
+    const r = (await this.listActionRules(actor)).find((x) => x.code === code);
+    if (!r) throw notFound('Action rule', code);
+    return r;
+  }
+
   /** Recommended actions of a finalised run: every active rule over every complete result, with grade history. */
   async deriveActions(w: Work, run: RunRow): Promise<number> {
     const rules = await w.tx

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { notFound, validationError } from '../../platform/errors.js';
-import { isUuid, iso, type Actor, type Period } from '../../platform/kernel/index.js';
+import { formatFixed, isUuid, iso, type Actor, type Period } from '../../platform/kernel/index.js';
 import type { Work } from '../../platform/store.js';
 import type { Partner } from '../onboarding/contract.js';
 import { validateTemplate, type GradeBand, type KpiDef, type TemplateDef } from './evaluation.rules.js';
@@ -105,6 +105,9 @@ export function toRun(r: RunRow, templateCode: string): Run {
 }
 
 /** "12.5000" -> "12.5", "3.0000" -> "3" (numeric text as stored, trailing zeros dropped). */
+/** A computed KPI value, score or weighted score at the fixed scale (4 decimals; README "Decimals in JSON"). */
+export const fixedOrNull = (v: string | null): string | null => (v === null ? null : formatFixed(v));
+
 export function trimDec(v: string | null): string | null {
   if (v === null) return null;
   if (!v.includes('.')) return v;

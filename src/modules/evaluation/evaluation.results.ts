@@ -16,7 +16,7 @@ import {
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql, partnersById } from '../onboarding/contract.js';
-import { checkDef, findTemplate, findVersion, READ, runRow, toDef, trimDec, type RunRow } from './evaluation.common.js';
+import { checkDef, findTemplate, findVersion, fixedOrNull, READ, runRow, toDef, trimDec, type RunRow } from './evaluation.common.js';
 import { rank, scorePartner, type GradeBand, type KpiDef } from './evaluation.rules.js';
 import { ResultQuery, SimulationIn, type HistoryEntry, type Result, type Simulation } from './evaluation.schemas.js';
 import { evaluationResults } from './evaluation.tables.js';
@@ -169,7 +169,13 @@ export class ResultService {
       from evaluation_result_kpis k join ${onboardingSql.partners(actor.tenantId)} p on p.id = k.partner_id
       where k.tenant_id = ${actor.tenantId} and k.run_id = ${runId}::uuid
       group by 1, 2 order by 1 nulls last, pos`);
-    return rows.map((r) => ({ group: r.grp, kpi: r.kpi, partners: Number(r.partners), avgValue: trimDec(r.avg_value), avgScore: trimDec(r.avg_score) }));
+    return rows.map((r) => ({
+      group: r.grp,
+      kpi: r.kpi,
+      partners: Number(r.partners),
+      avgValue: fixedOrNull(r.avg_value),
+      avgScore: fixedOrNull(r.avg_score),
+    }));
   }
 
   /** Every result of a run with its KPIs, by rank (for export); partner users get their own row. */
@@ -266,10 +272,10 @@ async function kpisOf(store: Store, tenantId: string, sets: { runId: string; par
     const list = out.get(key) ?? [];
     list.push({
       code: k.kpi_code,
-      value: trimDec(k.value),
-      score: trimDec(k.score),
+      value: fixedOrNull(k.value),
+      score: fixedOrNull(k.score),
       weight: trimDec(k.weight)!,
-      weighted: trimDec(k.weighted),
+      weighted: fixedOrNull(k.weighted),
       defaulted: k.defaulted,
     });
     out.set(key, list);

@@ -46,6 +46,7 @@ const importValidator: typeof validatorCompiler = (route) => (route.httpPart ===
 
 const TemplateParams = z.object({ template: z.string().min(1).max(64).describe('template id or code') });
 const RunParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
+const CodeParams = z.object({ code: z.string().trim().min(1).max(64) });
 export async function evaluationRoutes(
   app: FastifyInstance,
   { templates, manualValues, runs, results, actions, warnings, reports, store }: EvaluationServices,
@@ -540,6 +541,20 @@ export async function evaluationRoutes(
   );
 
   r.get(
+    '/v1/evaluations/action-rules/by-code/:code',
+    {
+      schema: {
+        tags,
+        operationId: 'getActionRuleByCode',
+        summary: "Get an action rule by the tenant's code",
+        params: CodeParams,
+        response: { 200: ActionRule, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => actions.actionRuleByCode(actorOf(request), request.params.code),
+  );
+
+  r.get(
     '/v1/evaluations/actions',
     {
       schema: {
@@ -616,6 +631,20 @@ export async function evaluationRoutes(
       },
     },
     async (request) => ({ data: await warnings.listRules(actorOf(request)) }),
+  );
+
+  r.get(
+    '/v1/evaluations/warning-rules/by-code/:code',
+    {
+      schema: {
+        tags,
+        operationId: 'getWarningRuleByCode',
+        summary: "Get an early-warning rule by the tenant's code",
+        params: CodeParams,
+        response: { 200: WarningRule, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => warnings.ruleByCode(actorOf(request), request.params.code),
   );
 
   r.post(

@@ -1,4 +1,4 @@
-import { dec, Dec } from '../../platform/kernel/index.js';
+import { dec, Dec, formatFixed } from '../../platform/kernel/index.js';
 
 /**
  * Pure evaluation rules: KPI scoring, weighting, grading, ranking, template validation and period ranges.
@@ -169,7 +169,7 @@ export function scorePartner(def: TemplateDef, values: Record<string, string | n
       continue;
     }
     const s = scoreKpi(v, k.direction, k.scoring);
-    kpis.push({ code: k.code, value: dec(v).toFixed(), score: s.toFixed(4), weight: k.weight, weighted: weighted(s, k.weight).toFixed(), defaulted });
+    kpis.push({ code: k.code, value: formatFixed(v), score: formatFixed(s), weight: k.weight, weighted: formatFixed(weighted(s, k.weight)), defaulted });
   }
   if (missing.length) return { complete: false, missing, kpis, total: null, grade: null };
   const total = weightedTotal(kpis.map((k) => ({ score: k.score!, weight: k.weight })));

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { DomainError, invalid } from '../../platform/errors.js';
+import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import { type Actor, decodeUuidCursor, iso, type Page, partnerCondition, requireScope, requireTenantUser, today, toPage } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -127,6 +127,13 @@ export class WarningService {
       .where(eq(evaluationWarningRules.tenantId, actor.tenantId))
       .orderBy(asc(evaluationWarningRules.code));
     return rows.map(toRule);
+  }
+
+  /** One warning rule by the tenant's code. */
+  async ruleByCode(actor: Actor, code: string): Promise<WarningRule> {
+    const r = (await this.listRules(actor)).find((x) => x.code === code);
+    if (!r) throw notFound('Warning rule', code);
+    return r;
   }
 
   /**

@@ -17,7 +17,7 @@ import { DomainError } from '../../platform/errors.js';
  *      budget / total with the largest-remainder rule in minor units (floors first, then one minor unit each to
  *      the largest remainders, ties by partner id ascending), so the prorated lines sum exactly to the budget.
  */
-import { canon, Dec, DECIMAL_RE, minorUnits, roundMoney } from '../../platform/kernel/index.js';
+import { canon, Dec, DECIMAL_RE, formatFixed, minorUnits, PERCENT_SCALE, roundMoney } from '../../platform/kernel/index.js';
 
 /** The kernel's money functions; policy imports them from the kernel (this re-export goes once it does). */
 export { minorUnits, roundMoney, DECIMAL_RE };
@@ -280,8 +280,7 @@ export interface ProgramSpec {
   rules: RuleSet;
 }
 
-const achievementOf = (base: Dec, target: Dec | null) =>
-  target && target.gt(0) ? base.div(target).times(HUNDRED).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed(4) : null;
+const achievementOf = (base: Dec, target: Dec | null) => (target && target.gt(0) ? formatFixed(base.div(target).times(HUNDRED), PERCENT_SCALE) : null);
 
 /** One partner's amount before the budget cap. */
 export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {

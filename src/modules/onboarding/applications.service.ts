@@ -550,6 +550,13 @@ export class ApplicationService {
     return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, required: r.required, active: r.active, version: r.version }));
   }
 
+  /** One checklist item kind by the tenant's code (issue 14: every resource with a code can be read by it). */
+  async kindByCode(actor: Actor, code: string): Promise<ChecklistKind> {
+    const k = (await this.listKinds(actor)).find((x) => x.code === code);
+    if (!k) throw notFound('Checklist item kind', code);
+    return k;
+  }
+
   async getScreening(actor: Actor) {
     requireTenantUser(actor, 'onboarding:read');
     const crit = await this.store.db

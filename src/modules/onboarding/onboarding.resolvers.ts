@@ -41,6 +41,7 @@ export function onboardingResolvers(s: OnboardingServices): { resolvers: IResolv
         conn(await applications.list(ctx.actor, { ...pageArgs(a), ...argsInput({ status: a['status'] }) })),
       applicationAssessment: (_: unknown, a: Args, ctx: Ctx) => applications.assessment(ctx.actor, a['id']),
       checklistItemKinds: (_: unknown, __: Args, ctx: Ctx) => applications.listKinds(ctx.actor),
+      checklistItemKindByCode: (_: unknown, a: Args, ctx: Ctx) => orNull(applications.kindByCode(ctx.actor, a['code'])),
       screening: (_: unknown, __: Args, ctx: Ctx) => applications.getScreening(ctx.actor),
       agreement: (_: unknown, a: Args, ctx: Ctx) => orNull(agreements.get(ctx.actor, a['id'])),
       agreements: async (_: unknown, a: Args, ctx: Ctx) => {

@@ -236,6 +236,19 @@ export async function onboardingRoutes(
       data: await applications.listKinds(actorOf(req)),
     }),
   );
+  r.get(
+    `${P}/checklist-items/by-code/:code`,
+    {
+      schema: {
+        tags,
+        operationId: 'getChecklistItemKindByCode',
+        summary: "Get a checklist item kind by the tenant's code",
+        params: z.object({ code: z.string().trim().min(1).max(64) }),
+        response: { 200: ChecklistKind, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => applications.kindByCode(actorOf(req), req.params.code),
+  );
   r.patch(
     `${P}/checklist-items/:id`,
     {

@@ -1,4 +1,4 @@
-import { Dec } from '../../platform/kernel/index.js';
+import { Dec, formatFixed, PERCENT_SCALE } from '../../platform/kernel/index.js';
 import type { PartnerStatus } from './partners.schemas.js';
 
 /**
@@ -121,11 +121,15 @@ export interface ScoreLine {
   criterion: string;
   weight: string;
   score: string | null;
-  /** weight * score / 100, 4 decimals; null when unscored */
+  /** weight * score / 100, 4 decimals half-up; null when unscored */
   weighted: string | null;
 }
 
-/** Weighted score (0-100, 4 decimals, as a string) and the breakdown; `missing` names unscored criteria. */
+/**
+ * Weighted score and the breakdown; `missing` names unscored criteria. README "Decimals in JSON": scores and weighted
+ * scores at 4 decimals, the total at 2 (half-up, and it is that rounded total which is compared with the minimum, as
+ * an evaluation total is graded).
+ */
 export function weightedScore(criteria: Criterion[], scores: Record<string, string>): { total: string | null; breakdown: ScoreLine[]; missing: string[] } {
   const breakdown: ScoreLine[] = [];
   const missing: string[] = [];
@@ -139,9 +143,9 @@ export function weightedScore(criteria: Criterion[], scores: Record<string, stri
     }
     const w = new Dec(c.weight).times(new Dec(s)).dividedBy(100);
     total = total.plus(w);
-    breakdown.push({ criterion: c.code, weight: new Dec(c.weight).toFixed(), score: new Dec(s).toFixed(), weighted: w.toDecimalPlaces(4).toFixed() });
+    breakdown.push({ criterion: c.code, weight: new Dec(c.weight).toFixed(), score: formatFixed(s), weighted: formatFixed(w) });
   }
-  return { total: criteria.length && !missing.length ? total.toDecimalPlaces(4).toFixed() : null, breakdown, missing };
+  return { total: criteria.length && !missing.length ? formatFixed(total, PERCENT_SCALE) : null, breakdown, missing };
 }
 
 /** Whether a score reaches the tenant minimum (no minimum: always). */

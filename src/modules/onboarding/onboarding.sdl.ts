@@ -411,6 +411,8 @@ export const onboardingSdl = /* GraphQL */ `
     applications(first: Int = 50, after: String, status: ApplicationStatus): ApplicationConnection!
     applicationAssessment(id: ID!): ApplicationAssessment!
     checklistItemKinds: [ChecklistItemKind!]!
+    "a checklist item kind by the tenant's code (REST GET /v1/onboarding/checklist-items/by-code/{code})"
+    checklistItemKindByCode(code: String!): ChecklistItemKind
     screening: Screening!
     agreement(id: ID!): Agreement
     agreements(first: Int = 50, after: String, filter: AgreementFilter): AgreementConnection!

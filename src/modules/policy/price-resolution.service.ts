@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
-import { canon, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
+import { formatFixed, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { findPartner, partnersById, productsByRef, type ProductFacts } from '../onboarding/contract.js';
@@ -163,7 +163,7 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
     if (c.lineId) byLine.set(c.lineId, [...(byLine.get(c.lineId) ?? []), c]);
   }
   return items.map((i): ResolvedPrice => {
-    const quantity = canon(i.quantity);
+    const quantity = formatFixed(i.quantity);
     const empty = {
       currency: null,
       distributionPrice: null,

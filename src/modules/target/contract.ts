@@ -6,6 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../platform/actor.js';
 import type { Db } from '../../platform/db.js';
+import { PERCENT_SCALE } from '../../platform/kernel/money.js';
 import type { Period } from '../../platform/kernel/periods.js';
 
 export { periodOf, parsePeriod, type Period } from '../../platform/kernel/periods.js';
@@ -39,7 +40,7 @@ export interface PriceFloorSource {
 }
 
 /** Achievement percentages (actual / target x 100) are rounded half-up to this many decimals everywhere. */
-export const ACHIEVEMENT_SCALE = 2;
+export const ACHIEVEMENT_SCALE = PERCENT_SCALE;
 
 const isMonthStart = (d: string) => d.endsWith('-01');
 const isMonthEnd = (d: string) => {

@@ -63,12 +63,17 @@ export type Money = z.infer<typeof Money>;
 /**
  * The one decimal rule for JSON (issue 14 #11; docs/conventions in README "Decimals in JSON"):
  * - money with a currency: the currency's minor units, `formatMoney` ("400000.01" CNY, "1200" JPY, "1.250" KWD);
- * - unit prices, rates and percentages of a rule (discount %, tier rate, accelerator rate), and measures without
- *   a currency (targets, quantities, sales sums): the storage scale, 4 decimals, `formatFixed` ("85.0000");
- * - scores and achievement percentages: 4 decimals (`formatFixed`); a scorecard total is rounded to 2 by the
- *   grading rule before it is graded.
+ * - unit prices and measures without a currency (targets, quantities, sales sums, KPI values): the storage
+ *   scale, 4 decimals, `formatFixed` ("85.0000"); rates of a rule (discount %, tier and accelerator rates) are
+ *   definitions and echo what was written, canonical;
+ * - KPI values, KPI scores and weighted scores: 4 decimals (`formatFixed`), the scale a score is computed at;
+ * - percentages computed from data (achievement, shares of a total, year-on-year change) and scorecard totals:
+ *   2 decimals, `PERCENT_SCALE` (`formatFixed(v, PERCENT_SCALE)`, "105.00").
  */
 export const FIXED_SCALE = 4;
+
+/** Percentages computed from data (achievement, shares of a total, change over a period) and scorecard totals. */
+export const PERCENT_SCALE = 2;
 
 /** Money at its currency's minor units (same as `roundMoney`). */
 export const formatMoney = (v: Decimal.Value, currency: string): string => roundMoney(v, currency);
