@@ -43,8 +43,8 @@ describe('POST /v1/orders:check', () => {
     expect(res.data.total).toBe('110.00');
     expect(res.data.currency).toBe('CNY');
     expect(res.data.lines.map((l: any) => [l.lineNo, l.unitPrice, l.amount])).toEqual([
-      [1, '10', '50.00'],
-      [2, '20', '60.00'],
+      [1, '10.0000', '50.00'],
+      [2, '20.0000', '60.00'],
     ]);
     expect(res.data.lines[0].pricing.source.policyCode).toBe('STD');
     expect(res.data.refusals).toEqual([]);
@@ -87,7 +87,7 @@ describe('POST /v1/orders:check', () => {
       })
     ).data;
     expect(codes(quota)).toEqual(['OVER_QUOTA']);
-    expect(quota.refusals[0]).toMatchObject({ overridable: true, details: { quota: '50', used: '0', ordered: '51', lines: '1,2' } });
+    expect(quota.refusals[0]).toMatchObject({ overridable: true, details: { quota: '50', used: '0.0000', ordered: '51.0000', lines: '1,2' } });
     // 600 x 10.00 = 6,000.00 > 5,000.00
     const credit = (await check({ partner: 'PX', lines: [{ product: 'TEA-1', quantity: '600' }] })).data;
     expect(codes(credit)).toEqual(['OVER_CREDIT']);
@@ -95,11 +95,11 @@ describe('POST /v1/orders:check', () => {
     // 20 x 9.00 asked, the floor is 10.00 and no deviation
     const floor = (await check({ partner: 'PX', lines: [{ product: 'TEA-1', quantity: '20', requestedPrice: '9.00' }] })).data;
     expect(codes(floor)).toEqual(['PRICE_BELOW_FLOOR']);
-    expect(floor.refusals[0].details).toEqual({ requestedPrice: '9.00', floor: '10' });
+    expect(floor.refusals[0].details).toEqual({ requestedPrice: '9.0000', floor: '10.0000' });
     expect(floor.total).toBe('180.00');
     // a requested price at or above the floor is charged
     const above = (await check({ partner: 'PX', lines: [{ product: 'TEA-1', quantity: '20', requestedPrice: '10.50' }] })).data;
-    expect([above.refusals, above.total, above.lines[0].unitPrice]).toEqual([[], '210.00', '10.5']);
+    expect([above.refusals, above.total, above.lines[0].unitPrice]).toEqual([[], '210.00', '10.5000']);
     // a partner that is approved but not active (its agreement is in force): only that
     const pa = await createPartner(admin, 'PA', 'approved');
     await createAgreement(admin, pa.id, {

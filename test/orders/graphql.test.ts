@@ -56,7 +56,7 @@ describe('orders over GraphQL, and partner confinement', () => {
     const again = await admin.gql('mutation($id: ID!) { submitOrder(id: $id) { status } }', { id });
     expect(again.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
     const list = await admin.gql('query { orders(partner: "G1") { nodes { id status lines { productCode quantity amount } } } }');
-    expect(list.data.orders.nodes).toEqual([{ id, status: 'approved', lines: [{ productCode: 'TEA-1', quantity: '2', amount: '20.00' }] }]);
+    expect(list.data.orders.nodes).toEqual([{ id, status: 'approved', lines: [{ productCode: 'TEA-1', quantity: '2.0000', amount: '20.00' }] }]);
     const credit = await admin.gql('query { partnerCredit(partner: "G1") { exposure limit openOrders } }');
     expect(credit.data.partnerCredit).toEqual({ exposure: '20.00', limit: null, openOrders: '20.00' });
   });
@@ -69,7 +69,7 @@ describe('orders over GraphQL, and partner confinement', () => {
     expect(lines[0]).toBe(
       'orderId,externalId,partnerCode,status,requestedDate,lineNo,productCode,quantity,requestedPrice,unitPrice,amount,currency,shippedQuantity',
     );
-    expect(lines.slice(1).map((l) => l.split(',').slice(2).join(','))).toEqual(['G1,approved,2026-04-01,1,TEA-1,2,,10,20.00,CNY,0']);
+    expect(lines.slice(1).map((l) => l.split(',').slice(2).join(','))).toEqual(['G1,approved,2026-04-01,1,TEA-1,2.0000,,10.0000,20.00,CNY,0.0000']);
   });
 
   it('a partner user orders for itself only and cannot override or ship', async () => {

@@ -54,8 +54,8 @@ describe('order lifecycle, override, shipments, invoices, collections', () => {
     // 30 x 10.00 + 10 x 20.00 = 500.00
     expect(a).toMatchObject({ status: 'approved', total: '500.00', currency: 'CNY', approvedOn: today(), refusals: [] });
     expect(a.lines.map((l: any) => [l.unitPrice, l.amount])).toEqual([
-      ['10', '300.00'],
-      ['20', '200.00'],
+      ['10.0000', '300.00'],
+      ['20.0000', '200.00'],
     ]);
     const ev = await rows(sql`select type from events where resource_id = ${draft.id} order by seq`);
     expect(ev.map((e) => e.type)).toEqual(['order.created', 'order.submitted', 'order.approved']);
@@ -132,8 +132,8 @@ describe('order lifecycle, override, shipments, invoices, collections', () => {
     expect(second.statusCode).toBe(200);
     expect(second.data.id).toBe(first.data.id);
     expect(second.data.lines.map((l: any) => [l.productCode, l.quantity])).toEqual([
-      ['TEA-2', '2'],
-      ['TEA-1', '3'],
+      ['TEA-2', '2.0000'],
+      ['TEA-1', '3.0000'],
     ]);
     await ok(writer.post(`/v1/orders/${first.data.id}:submit`, {}));
     const third = await writer.post('/v1/orders', order([{ product: 'TEA-1', quantity: '1' }], { externalId: 'ERP-9' }));
@@ -147,7 +147,7 @@ describe('order lifecycle, override, shipments, invoices, collections', () => {
     const s1 = await admin.post(`/v1/orders/${a.id}/shipments`, { externalId: 'S1', shippedOn: '2026-03-02', lines: [{ lineNo: 1, quantity: '10' }] });
     expect(s1.statusCode, s1.body).toBe(201);
     // 300.00 x 10 / 30 = 100.00
-    expect(s1.data).toMatchObject({ amount: '100.00', lines: [{ lineNo: 1, quantity: '10', amount: '100.00' }] });
+    expect(s1.data).toMatchObject({ amount: '100.00', lines: [{ lineNo: 1, quantity: '10.0000', amount: '100.00' }] });
     const again = await admin.post(`/v1/orders/${a.id}/shipments`, { externalId: 'S1', shippedOn: '2026-03-02', lines: [{ lineNo: 1, quantity: '10' }] });
     expect(again.statusCode).toBe(200);
     expect(again.data.id).toBe(s1.data.id);
@@ -166,7 +166,7 @@ describe('order lifecycle, override, shipments, invoices, collections', () => {
     expect(s2.data.amount).toBe('400.00');
     const o = await ok(admin.get(`/v1/orders/${a.id}`));
     expect(o.status).toBe('shipped');
-    expect(o.lines.map((l: any) => l.shippedQuantity)).toEqual(['30', '10']);
+    expect(o.lines.map((l: any) => l.shippedQuantity)).toEqual(['30.0000', '10.0000']);
     const facts = await rows(
       sql`select external_id, quantity::text, amount::text, date::text from sell_in_lines where partner_id = ${pl.id} order by external_id`,
     );
@@ -247,7 +247,7 @@ describe('order lifecycle, override, shipments, invoices, collections', () => {
       ].sort(),
     );
     expect(res.data.refusals.filter((r: any) => r.code === 'PRODUCT_NOT_AUTHORISED').map((r: any) => r.line)).toEqual([1, 2, 3]);
-    expect(byCode.OVER_QUOTA.details).toMatchObject({ quota: '1', used: '0', ordered: '2' });
+    expect(byCode.OVER_QUOTA.details).toMatchObject({ quota: '1', used: '0.0000', ordered: '2.0000' });
     expect(byCode.OVERDUE_RECEIVABLES.details.overdue).toBe('600.00');
     expect(byCode.BELOW_MINIMUM_AMOUNT.details).toEqual({ minAmount: '1000000.00' });
     expect(res.data.wouldApprove).toBe(false);
@@ -284,7 +284,7 @@ describe('order lifecycle, override, shipments, invoices, collections', () => {
     expect((await ok(admin.get(`/v1/orders/${c.id}`))).status).toBe('closed');
     expect((await ok(admin.get(`/v1/orders/${a.id}`))).status).toBe('invoiced');
     // on 2026-06-30: INV-1 121 days old, 500 - 250 = 250.00; INV-2 60 days old, 100.00; both past due;
-    // billed in the 90 days to the date: INV-2 only -> DSO = 350 x 90 / 100 = 315.0
+    // billed in the 90 days to the date: INV-2 only -> DSO = 350 x 90 / 100 = 315 days (4 decimals)
     const ag = await ok(admin.get('/v1/credit/aging?date=2026-06-30'));
     expect(ag.partners).toEqual([
       {
@@ -296,7 +296,7 @@ describe('order lifecycle, override, shipments, invoices, collections', () => {
         d90Plus: '250.00',
         total: '350.00',
         overdue: '350.00',
-        dso: '315.0',
+        dso: '315.0000',
       },
     ]);
     // on 2026-07-31: INV-1 200.00 left (90+), INV-2 paid; nothing billed in 90 days

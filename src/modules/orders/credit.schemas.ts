@@ -92,7 +92,7 @@ export const AgingRow = z
     d90Plus: z.string(),
     total: z.string(),
     overdue: z.string(),
-    dso: z.string().nullable().describe('days sales outstanding: receivables / invoiced in the 90 days to the date x 90, 1 decimal'),
+    dso: z.string().nullable().describe('days sales outstanding: receivables / invoiced in the 90 days to the date x 90, in days at 4 decimals'),
   })
   .meta({ id: 'AgingRow' });
 export type AgingRow = z.infer<typeof AgingRow>;

@@ -5,6 +5,7 @@ import { DomainError, invalid } from '../../platform/errors.js';
 import {
   type Actor,
   dec,
+  formatFixed,
   iso,
   partnerSql,
   requireOwnPartner,
@@ -342,7 +343,8 @@ export class CreditService {
         d90Plus: roundMoney(r.b4 ?? 0, r.currency),
         total: roundMoney(r.total, r.currency),
         overdue: roundMoney(r.overdue ?? 0, r.currency),
-        dso: r.billed90 && dec(r.billed90).gt(0) ? dec(r.total).mul(90).div(r.billed90).toDecimalPlaces(1).toFixed(1) : null,
+        // days: a measure without a currency, 4 decimals
+        dso: r.billed90 && dec(r.billed90).gt(0) ? formatFixed(dec(r.total).mul(90).div(r.billed90)) : null,
       })),
     };
   }

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { type Actor, dec, iso, requireOwnPartner, requireTenantUser, roundMoney } from '../../platform/kernel/index.js';
+import { type Actor, dec, formatFixed, iso, requireOwnPartner, requireTenantUser, roundMoney } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { partnersById } from '../onboarding/contract.js';
@@ -17,7 +17,8 @@ const toShipment = (r: ShipmentRow, currency: string): Shipment => ({
   orderId: r.orderId,
   shippedOn: r.shippedOn,
   amount: roundMoney(r.amount, currency),
-  lines: r.lines,
+  // stored as written; answered on the decimal rule: quantities at 4 decimals, amounts at the minor units
+  lines: r.lines.map((l) => ({ lineNo: l.lineNo, quantity: formatFixed(l.quantity), amount: roundMoney(l.amount, currency) })),
   createdAt: iso(r.createdAt)!,
 });
 

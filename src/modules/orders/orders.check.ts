@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
-import { canon, dec, rowsOf, roundMoney } from '../../platform/kernel/index.js';
+import { canon, dec, formatFixed, rowsOf, roundMoney } from '../../platform/kernel/index.js';
 import { onboardingSql, type PartnerFacts } from '../onboarding/contract.js';
 import { resolvePricesFor, type ResolvedPrice } from '../policy/contract.js';
 import { creditFactsSql, type CreditFactsRow } from './credit.sql.js';
@@ -120,7 +120,8 @@ export async function checkOrder(
       refusals.push(refusal('CURRENCY_MISMATCH', `the price of '${r.product}' is in ${r.currency}, the order in ${currency}`, n));
     } else {
       const cur = r.currency!;
-      const floor = canon(r.netUnitPrice!);
+      // unit prices and quantities at 4 decimals (the storage scale), amounts at the currency's minor units
+      const floor = formatFixed(r.netUnitPrice!);
       if (l.requestedPrice !== null) {
         const deviationOk = r.deviation !== null && dec(l.requestedPrice).gte(r.deviation.price);
         if (dec(l.requestedPrice).lt(floor) && !deviationOk)
@@ -130,12 +131,12 @@ export async function checkOrder(
               `requested price ${l.requestedPrice} of '${r.product}' is below the floor ${floor} and no approved deviation allows it`,
               n,
               {
-                requestedPrice: l.requestedPrice,
+                requestedPrice: formatFixed(l.requestedPrice),
                 floor,
               },
             ),
           );
-        unitPrice = canon(l.requestedPrice);
+        unitPrice = formatFixed(l.requestedPrice);
         amount = roundMoney(dec(l.requestedPrice).mul(l.quantity), cur);
       } else {
         unitPrice = floor;
@@ -150,7 +151,7 @@ export async function checkOrder(
         refusals.push(refusal('PRODUCT_NOT_AUTHORISED', `partner '${q.partner.code}' is not authorised for '${r.product}' on ${q.date}`, n));
       if (f?.min_quantity && dec(l.quantity).lt(f.min_quantity))
         refusals.push(
-          refusal('BELOW_MINIMUM_QUANTITY', `quantity ${canon(l.quantity)} of '${r.product}' is below the minimum ${canon(f.min_quantity)}`, n, {
+          refusal('BELOW_MINIMUM_QUANTITY', `quantity ${formatFixed(l.quantity)} of '${r.product}' is below the minimum ${canon(f.min_quantity)}`, n, {
             minQuantity: canon(f.min_quantity),
           }),
         );
@@ -163,8 +164,8 @@ export async function checkOrder(
       lineNo: n,
       product: r.product,
       productId: r.productId,
-      quantity: canon(l.quantity),
-      requestedPrice: l.requestedPrice === null ? null : canon(l.requestedPrice),
+      quantity: formatFixed(l.quantity),
+      requestedPrice: l.requestedPrice === null ? null : formatFixed(l.requestedPrice),
       unitPrice,
       amount,
       pricing: r,
@@ -253,9 +254,10 @@ export async function liveRefusals(
         refusals.push(
           refusal(
             'OVER_QUOTA',
-            `${acc.qty.toFixed()} ordered, ${remaining.toFixed()} left of the quota ${canon(f.quota)} for ${f.period_start}..${f.period_end}`,
+            `${formatFixed(acc.qty)} ordered, ${formatFixed(remaining)} left of the quota ${canon(f.quota)} for ${f.period_start}..${f.period_end}`,
             acc.lines[0]!,
-            { quota: canon(f.quota), used: canon(f.quota_used), ordered: acc.qty.toFixed(), lines: acc.lines.join(',') },
+            // the quota is a definition (echoed as written); what is used and ordered are quantities (4 decimals)
+            { quota: canon(f.quota), used: formatFixed(f.quota_used), ordered: formatFixed(acc.qty), lines: acc.lines.join(',') },
           ),
         );
     }

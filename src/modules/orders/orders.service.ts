@@ -13,6 +13,7 @@ import {
   requireOwnPartner,
   requireScope,
   requireTenantUser,
+  formatFixed,
   roundMoney,
   rowsOf,
   toPage,
@@ -77,11 +78,11 @@ export function toOrder(r: OrderRow, lines: (OrderLineRow & { productCode: strin
         lineNo: l.lineNo,
         productId: l.productId,
         productCode: l.productCode,
-        quantity: trim(l.quantity),
-        requestedPrice: l.requestedPrice === null ? null : trim(l.requestedPrice),
-        unitPrice: l.unitPrice === null ? null : trim(l.unitPrice),
+        quantity: formatFixed(l.quantity),
+        requestedPrice: l.requestedPrice === null ? null : formatFixed(l.requestedPrice),
+        unitPrice: l.unitPrice === null ? null : formatFixed(l.unitPrice),
         amount: l.amount === null ? null : money(l.amount, r.currency),
-        shippedQuantity: trim(l.shippedQuantity),
+        shippedQuantity: formatFixed(l.shippedQuantity),
       })),
     version: r.version,
     createdAt: iso(r.createdAt)!,
@@ -89,7 +90,7 @@ export function toOrder(r: OrderRow, lines: (OrderLineRow & { productCode: strin
   };
 }
 
-/** "12.5000" -> "12.5" (quantities and unit prices: canonical decimals) */
+/** "12.5000" -> "12.5": definitions echoed as written (order rule minimums, quota quantities) */
 const trim = (v: string) => (v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
 /** amounts: the currency's minor units */
 const money = (v: string, currency: string | null) => roundMoney(v, currency ?? 'CNY');
@@ -403,7 +404,14 @@ export class OrderService {
       'currency',
       'shipped_quantity',
     ];
-    const num = (v: unknown) => (typeof v === 'string' && v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
+    // the decimal rule, as in JSON: quantities and unit prices at 4 decimals, the amount at the currency's minor units
+    const FIXED = new Set(['quantity', 'requested_price', 'unit_price', 'shipped_quantity']);
+    const cell = (r: Record<string, string | number | null>, c: string) => {
+      const v = r[c] ?? null;
+      if (v === null) return null;
+      if (c === 'amount') return money(String(v), r.currency as string | null);
+      return FIXED.has(c) ? formatFixed(String(v)) : v;
+    };
     return toCsv(
       [
         'orderId',
@@ -420,7 +428,7 @@ export class OrderService {
         'currency',
         'shippedQuantity',
       ],
-      rows.map((r) => cols.map((c) => (c === 'amount' && r.amount !== null ? money(String(r.amount), r.currency as string | null) : num(r[c])))),
+      rows.map((r) => cols.map((c) => cell(r, c))),
     );
   }
 
