@@ -6,6 +6,7 @@ import {
   canSeePartner,
   dec,
   decodeUuidCursor,
+  formatFixed,
   iso,
   type Page,
   partnerCondition,
@@ -80,8 +81,10 @@ const toRequest = (r: ApprovalRequestRow, steps: ApprovalStepRow[]): ApprovalReq
     kind: r.kind as ApprovalKind,
     ref: r.ref,
     partnerId: r.partnerId,
-    amount: r.amount,
-    pct: r.pct,
+    // the measures compared with the policy's thresholds, at the scale they are compared at (4 decimals): a request
+    // carries no currency, and a pct of 10.0001 needs the step `over: 10` although 2 decimals would say 10.00
+    amount: r.amount === null ? null : formatFixed(r.amount),
+    pct: r.pct === null ? null : formatFixed(r.pct),
     status: r.status,
     currentPost: r.status === 'pending' ? ((mine.find((s) => s.status === 'pending')?.post as Post | undefined) ?? null) : null,
     steps: mine.map((s) => ({
