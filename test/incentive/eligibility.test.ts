@@ -52,7 +52,7 @@ describe('eligibility and base by product line', () => {
     const r = await dry('TEA-ONLY');
     // EA holds TEA in ZJ; its TEA sell-through is 1000 (the WINE line does not count): 1000 x 5% = 50.00
     expect(byPartner(r.lines)).toEqual({ [EA]: '50.00' });
-    expect(r.lines[0].explanation).toMatchObject({ base: '1000', sourceRows: 1 });
+    expect(r.lines[0].explanation).toMatchObject({ base: '1000.0000', sourceRows: 1 });
   });
 
   it('without an eligibility filter every active partner counts, the base still restricted to the line', async () => {

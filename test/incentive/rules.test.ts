@@ -60,9 +60,9 @@ describe('tiers: marginal (超额累进) at and around every boundary', () => {
   it('explains the slices of a marginal amount', () => {
     const line = computePartner(rebate('marginal'), { partnerId: 'p', base: '250000', sourceRows: 7 });
     expect(line.explanation.slices).toEqual([
-      { from: '0', to: '100000', rate: '1', amount: '1000' },
-      { from: '100000', to: '200000', rate: '2', amount: '2000' },
-      { from: '200000', to: null, rate: '3', amount: '1500' },
+      { from: '0', to: '100000', rate: '1', amount: '1000.00' },
+      { from: '100000', to: '200000', rate: '2', amount: '2000.00' },
+      { from: '200000', to: null, rate: '3', amount: '1500.00' },
     ]);
     expect(line.explanation.formula).toBe('(100000 - 0) x 1% + (200000 - 100000) x 2% + (250000 - 200000) x 3% = 4500');
     expect(line.explanation.sourceRows).toBe(7);
@@ -157,7 +157,7 @@ describe('accelerators above 100% achievement', () => {
     // A(120000) = 110000 x 2% + 10000 x 4% = 2200 + 400 = 2600; A(100000) = 2000; excess 600 x 0.5 = 300 -> 2900
     const line = computePartner(spec, { partnerId: 'p', base: '120000', target: '100000' });
     expect(line.amount).toBe('2900.00');
-    expect(line.explanation.accelerators).toEqual([{ aboveAchievement: '100', multiplier: '1.5', excessAmount: '600', extra: '300' }]);
+    expect(line.explanation.accelerators).toEqual([{ aboveAchievement: '100', multiplier: '1.5', excessAmount: '600.00', extra: '300.00' }]);
   });
   it('stacked accelerators apply each to its own slice', () => {
     const spec: ProgramSpec = {

@@ -71,7 +71,7 @@ describe('calculation runs', () => {
       periodEnd: '2026-03-31',
     });
     const a = res.data.lines.find((l: { partnerId: string }) => l.partnerId === A);
-    expect(a.explanation).toMatchObject({ base: '150000', tierReached: 1, rate: '2', sourceRows: 2, formula: '150000 x 2% = 3000', mode: 'whole' });
+    expect(a.explanation).toMatchObject({ base: '150000.0000', tierReached: 1, rate: '2', sourceRows: 2, formula: '150000 x 2% = 3000', mode: 'whole' });
     expect(used).toBeLessThanOrEqual(4); // program + settings (period) + the one inputs query (+ auth cache miss)
     expect(await countRows(t, 'incentive_runs')).toBe(0);
     expect(await countRows(t, 'incentive_statement_lines')).toBe(0);
@@ -177,7 +177,7 @@ describe('calculation runs', () => {
     // B: no target -> 0.00
     expect(byPartner(res.data.lines)).toEqual({ [A]: '4400.00', [B]: '0.00' });
     const a = res.data.lines.find((l: { partnerId: string }) => l.partnerId === A).explanation;
-    expect(a).toMatchObject({ target: '200000', achievementPercent: '105.00', accelerators: [{ excessAmount: '200', extra: '200' }] });
+    expect(a).toMatchObject({ target: '200000.0000', achievementPercent: '105.00', accelerators: [{ excessAmount: '200.00', extra: '200.00' }] });
   });
 
   it('accelerators as rates (issue 14 #6): 3% up to target, 4% above is exact; a lower rate above target works too', async () => {
@@ -198,7 +198,7 @@ describe('calculation runs', () => {
     // 12,000 x 1.3333 = 45,999.60), cents short of the exact figure.
     expect(byPartner(res.data.lines)).toEqual({ [A]: '46000.00' });
     const ex = res.data.lines[0].explanation;
-    expect(ex.accelerators).toEqual([{ aboveAchievement: '100', rate: '4', slice: '400000', excessAmount: '12000', extra: '4000' }]);
+    expect(ex.accelerators).toEqual([{ aboveAchievement: '100', rate: '4', slice: '400000.0000', excessAmount: '12000.00', extra: '4000.00' }]);
     const down = await mk('TB-RATE-DOWN', '2');
     // above target at a lower rate: 30,000 + 400,000 x 2% = 38,000.00
     expect(byPartner((await run({ program: down.id, period: '2026-Q2', dryRun: true })).data.lines)).toEqual({ [A]: '38000.00' });
@@ -258,9 +258,9 @@ describe('calculation runs', () => {
     // B: 99999.99 -> 1000.00 now; tier 2 at 100000 is 0.01 away and pays 100000 x 2% = 2000.00 (+1000.00)
     expect(res.data).toMatchObject({
       eligible: true,
-      base: '99999.99',
+      base: '99999.9900',
       current: { amount: '1000.00', tierReached: 0 },
-      nextTier: { index: 1, threshold: '100000', gap: '0.01', amountAtNext: '2000.00', increase: '1000.00' },
+      nextTier: { index: 1, threshold: '100000', gap: '0.0100', amountAtNext: '2000.00', increase: '1000.00' },
     });
     expect((await mine.get(`/v1/incentives/programs/RB-Q/projection?partnerId=${A}&period=2026-Q1`)).statusCode).toBe(404);
   });

@@ -288,12 +288,16 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
   const base = d(p.base);
   const target = p.target !== undefined && p.target !== null ? d(p.target) : null;
   const unit = spec.type === 'points' ? 'PTS' : spec.currency.toUpperCase();
+  /** the currency of amounts before any points conversion */
+  const cur = spec.currency.toUpperCase();
   const ex: Explanation = {
     programType: spec.type,
     basis: r.basis,
     mode: r.mode,
-    base: canon(base),
-    target: target ? canon(target) : null,
+    // the decimal rule: base and target are measures (4 decimals); amounts within the computation at the
+    // currency's minor units; formula and beforeCap stay exact (unrounded), `rounded` is the amount
+    base: formatFixed(base),
+    target: target ? formatFixed(target) : null,
     achievementPercent: achievementOf(base, target),
     tierReached: null,
     tierThreshold: null,
@@ -361,7 +365,7 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
     ex.rate = t.rate ?? null;
     ex.fixedAmount = t.amount ?? null;
   }
-  ex.slices = tr.slices;
+  ex.slices = tr.slices.map((s) => ({ ...s, amount: roundMoney(s.amount, cur) }));
   let formula = tr.formula;
 
   // accelerators, each on its own slice of the base above target x above / 100: the multiplier form adds
@@ -384,16 +388,16 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
         ex.accelerators.push({
           aboveAchievement: a.src.aboveAchievement,
           rate: a.src.rate,
-          slice: canon(slice),
-          excessAmount: canon(excess),
-          extra: canon(extra),
+          slice: formatFixed(slice),
+          excessAmount: roundMoney(excess, cur),
+          extra: roundMoney(extra, cur),
         });
         formula += ` + ${canon(slice)} x ${a.src.rate}% - ${canon(excess)} [above ${a.src.aboveAchievement}% of target at ${a.src.rate}%]`;
         return;
       }
       const extra = excess.times(d(a.src.multiplier!).minus(1));
       amount = amount.plus(extra);
-      ex.accelerators.push({ aboveAchievement: a.src.aboveAchievement, multiplier: a.src.multiplier!, excessAmount: canon(excess), extra: canon(extra) });
+      ex.accelerators.push({ aboveAchievement: a.src.aboveAchievement, multiplier: a.src.multiplier!, excessAmount: roundMoney(excess, cur), extra: roundMoney(extra, cur) });
       formula += ` + ${canon(excess)} x (${a.src.multiplier} - 1) [above ${a.src.aboveAchievement}% of target]`;
     });
     if (ex.accelerators.length) formula += ` = ${canon(amount)}`;
@@ -467,6 +471,8 @@ export function computeProgram(spec: ProgramSpec, inputs: PartnerInput[]): Progr
   const sorted = [...inputs].sort((a, b) => (a.partnerId < b.partnerId ? -1 : a.partnerId > b.partnerId ? 1 : 0));
   const lines = sorted.map((p) => computePartner(spec, p));
   const unit = spec.type === 'points' ? 'PTS' : spec.currency.toUpperCase();
+  /** the currency of amounts before any points conversion */
+  const cur = spec.currency.toUpperCase();
   const requestedMinor = lines.reduce((a, l) => a + toMinor(l.amount, unit), 0n);
   const requested = fromMinor(requestedMinor, unit);
   const cap = spec.rules.budgetCap;

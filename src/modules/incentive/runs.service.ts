@@ -4,6 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import {
   Dec,
   decodeUuidCursor,
+  formatFixed,
   isUuid,
   periodOf,
   requireOwnPartner,
@@ -449,8 +450,9 @@ export class RunService {
       partnerId: input.partnerId,
       period: p.label,
       eligible: true,
-      base: mine.base,
-      target: mine.target ?? null,
+      // measures at 4 decimals (the decimal rule); the threshold is a definition, echoed as written
+      base: formatFixed(mine.base),
+      target: mine.target === undefined || mine.target === null ? null : formatFixed(mine.target),
       current: {
         amount: n.current.amount,
         tierReached: n.current.explanation.tierReached,
@@ -462,7 +464,7 @@ export class RunService {
           : {
               index: n.nextTierIndex,
               threshold: n.nextThreshold!,
-              gap: n.gap!,
+              gap: formatFixed(n.gap!),
               amountAtNext: n.amountAtNext!,
               increase: roundMoney(new Dec(n.amountAtNext!).minus(n.current.amount), n.current.unit),
             },
