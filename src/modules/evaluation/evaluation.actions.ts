@@ -1,8 +1,8 @@
-import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeUuidCursor, isUuid, iso, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeCursorOf, decodeUuidCursor, isUuid, iso, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -80,6 +80,32 @@ export class ActionService {
     const r = (await this.listActionRules(actor)).find((x) => x.code === code);
     if (!r) throw notFound('Action rule', code);
     return r;
+  }
+
+  /** One action rule by id (GraphQL `evaluationActionRule`). */
+  async actionRuleById(actor: Actor, id: string): Promise<ActionRule> {
+    requireTenantUser(actor, READ);
+    const [row] = isUuid(id)
+      ? await this.db
+          .select()
+          .from(evaluationActionRules)
+          .where(and(eq(evaluationActionRules.tenantId, actor.tenantId), eq(evaluationActionRules.id, id)))
+      : [];
+    if (!row) throw notFound('Action rule', id);
+    return toRule(row);
+  }
+
+  /** Action rules by code, a page at a time (the GraphQL connection; REST lists them all). */
+  async pageActionRules(actor: Actor, input: { limit: number; cursor?: string | undefined }): Promise<Page<ActionRule>> {
+    requireTenantUser(actor, READ);
+    const after = decodeCursorOf(input.cursor, ['string'] as const)?.[0];
+    const rows = await this.db
+      .select()
+      .from(evaluationActionRules)
+      .where(and(eq(evaluationActionRules.tenantId, actor.tenantId), after === undefined ? undefined : gt(evaluationActionRules.code, after)))
+      .orderBy(asc(evaluationActionRules.code))
+      .limit(input.limit + 1);
+    return toPage(rows.map(toRule), input.limit, (r) => [r.code]);
   }
 
   /** Recommended actions of a finalised run: every active rule over every complete result, with grade history. */

@@ -1,7 +1,20 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { type Actor, decodeUuidCursor, iso, type Page, partnerCondition, requireScope, requireTenantUser, today, toPage } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  canon,
+  decodeCursorOf,
+  decodeUuidCursor,
+  isUuid,
+  iso,
+  type Page,
+  partnerCondition,
+  requireScope,
+  requireTenantUser,
+  today,
+  toPage,
+} from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -19,8 +32,9 @@ function toRule(r: RuleRow): WarningRule {
     code: r.code,
     name: r.name,
     kind: r.kind,
-    threshold: r.threshold,
-    minElapsedPct: r.minElapsedPct,
+    // definitions echo what was written, canonical (the decimal rule): "50", not the stored "50.0000"
+    threshold: canon(r.threshold),
+    minElapsedPct: canon(r.minElapsedPct),
     active: r.active,
     createdAt: iso(r.createdAt)!,
   };
@@ -134,6 +148,32 @@ export class WarningService {
     const r = (await this.listRules(actor)).find((x) => x.code === code);
     if (!r) throw notFound('Warning rule', code);
     return r;
+  }
+
+  /** One warning rule by id (GraphQL `earlyWarningRule`). */
+  async ruleById(actor: Actor, id: string): Promise<WarningRule> {
+    requireTenantUser(actor, 'evaluations:read');
+    const [row] = isUuid(id)
+      ? await this.store.db
+          .select()
+          .from(evaluationWarningRules)
+          .where(and(eq(evaluationWarningRules.tenantId, actor.tenantId), eq(evaluationWarningRules.id, id)))
+      : [];
+    if (!row) throw notFound('Warning rule', id);
+    return toRule(row);
+  }
+
+  /** Warning rules by code, a page at a time (the GraphQL connection; REST lists them all). */
+  async pageRules(actor: Actor, input: { limit: number; cursor?: string | undefined }): Promise<Page<WarningRule>> {
+    requireTenantUser(actor, 'evaluations:read');
+    const after = decodeCursorOf(input.cursor, ['string'] as const)?.[0];
+    const rows = await this.store.db
+      .select()
+      .from(evaluationWarningRules)
+      .where(and(eq(evaluationWarningRules.tenantId, actor.tenantId), after === undefined ? undefined : gt(evaluationWarningRules.code, after)))
+      .orderBy(asc(evaluationWarningRules.code))
+      .limit(input.limit + 1);
+    return toPage(rows.map(toRule), input.limit, (r) => [r.code]);
   }
 
   /**
@@ -257,7 +297,7 @@ function toWarning(r: { w: typeof evaluationWarnings.$inferSelect; rule: RuleRow
     period: r.w.period,
     status: r.w.status,
     value: r.w.value,
-    threshold: r.rule.threshold,
+    threshold: canon(r.rule.threshold),
     openedAt: iso(r.w.openedAt)!,
     openedAsOf: r.w.openedAsOf,
     lastCheckedAt: iso(r.w.lastCheckedAt)!,

@@ -14,6 +14,8 @@ import { COMPUTED_KINDS, computedSource } from './evaluation.computed.js';
 import { ManualValueService } from './evaluation.manual-values.js';
 import { ReportService } from './evaluation.reports.js';
 import { evaluationResolvers } from './evaluation.resolvers.js';
+import { evaluationRuleDefsResolvers } from './evaluation.rule-defs.resolvers.js';
+import { evaluationRuleDefsSdl } from './evaluation.rule-defs.sdl.js';
 import { ResultService } from './evaluation.results.js';
 import { RunService } from './evaluation.runs.js';
 import { evaluationSdl } from './evaluation.sdl.js';
@@ -67,4 +69,5 @@ export async function evaluationModule(app: FastifyInstance, opts: { services: E
   await evaluationRoutes(app, opts.services);
   const g = evaluationResolvers(opts.services);
   extendGraphql(app, evaluationSdl, g.resolvers, g.loaders);
+  extendGraphql(app, evaluationRuleDefsSdl, evaluationRuleDefsResolvers(opts.services));
 }
