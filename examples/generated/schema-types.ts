@@ -623,6 +623,27 @@ export type CreateApiKeyInput = {
   scopes: Array<Scalars['String']['input']>;
 };
 
+export type CreateEarlyWarningRuleInput = {
+  code: Scalars['String']['input'];
+  kind: WarningKind;
+  minElapsedPct?: InputMaybe<Scalars['Decimal']['input']>;
+  name: Scalars['String']['input'];
+  threshold: Scalars['Decimal']['input'];
+};
+
+export type CreateEvaluationActionRuleInput = {
+  action: EvaluationActionType;
+  code: Scalars['String']['input'];
+  condition: EvaluationActionConditionInput;
+  /** suspend | terminate (termination_review only) */
+  lifecycleAction?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  targetTier?: InputMaybe<Scalars['String']['input']>;
+  /** template id or code; default every template */
+  template?: InputMaybe<Scalars['String']['input']>;
+  tierLadder?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 export type CreateIncentiveProgramInput = {
   base?: InputMaybe<Scalars['JSON']['input']>;
   code: Scalars['String']['input'];
@@ -890,6 +911,34 @@ export type EarlyWarningEdge = {
   node: EarlyWarning;
 };
 
+/** an early-warning rule: a threshold over live data during a period */
+export type EarlyWarningRule = {
+  __typename?: 'EarlyWarningRule';
+  active: Scalars['Boolean']['output'];
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: WarningKind;
+  /** achievement_behind_run_rate: the share of the period that must have passed (as written, default 50) */
+  minElapsedPct: Scalars['Decimal']['output'];
+  name: Scalars['String']['output'];
+  /** as written */
+  threshold: Scalars['Decimal']['output'];
+};
+
+export type EarlyWarningRuleConnection = {
+  __typename?: 'EarlyWarningRuleConnection';
+  edges: Array<EarlyWarningRuleEdge>;
+  nodes: Array<EarlyWarningRule>;
+  pageInfo: PageInfo;
+};
+
+export type EarlyWarningRuleEdge = {
+  __typename?: 'EarlyWarningRuleEdge';
+  cursor: Scalars['String']['output'];
+  node: EarlyWarningRule;
+};
+
 export type EvaluationAction = {
   __typename?: 'EvaluationAction';
   action: EvaluationActionType;
@@ -914,6 +963,21 @@ export type EvaluationAction = {
   toTier?: Maybe<Scalars['String']['output']>;
 };
 
+export type EvaluationActionCondition = {
+  __typename?: 'EvaluationActionCondition';
+  /** ... in this many consecutive finalised runs (default 1) */
+  consecutive?: Maybe<Scalars['Int']['output']>;
+  /** the grade is one of these */
+  grades?: Maybe<Array<Scalars['String']['output']>>;
+  kpi?: Maybe<EvaluationKpiCondition>;
+};
+
+export type EvaluationActionConditionInput = {
+  consecutive?: InputMaybe<Scalars['Int']['input']>;
+  grades?: InputMaybe<Array<Scalars['String']['input']>>;
+  kpi?: InputMaybe<EvaluationKpiConditionInput>;
+};
+
 export type EvaluationActionConnection = {
   __typename?: 'EvaluationActionConnection';
   edges: Array<EvaluationActionEdge>;
@@ -925,6 +989,38 @@ export type EvaluationActionEdge = {
   __typename?: 'EvaluationActionEdge';
   cursor: Scalars['String']['output'];
   node: EvaluationAction;
+};
+
+/** a rule mapping grades (optionally over consecutive periods) or a KPI condition to a recommended action */
+export type EvaluationActionRule = {
+  __typename?: 'EvaluationActionRule';
+  action: EvaluationActionType;
+  active: Scalars['Boolean']['output'];
+  code: Scalars['String']['output'];
+  condition: EvaluationActionCondition;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** termination_review: suspend or terminate, performed when a recommendation is accepted */
+  lifecycleAction?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  targetTier?: Maybe<Scalars['String']['output']>;
+  /** null: every template */
+  templateId?: Maybe<Scalars['ID']['output']>;
+  /** tier_up / tier_down: tiers lowest first */
+  tierLadder?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+export type EvaluationActionRuleConnection = {
+  __typename?: 'EvaluationActionRuleConnection';
+  edges: Array<EvaluationActionRuleEdge>;
+  nodes: Array<EvaluationActionRule>;
+  pageInfo: PageInfo;
+};
+
+export type EvaluationActionRuleEdge = {
+  __typename?: 'EvaluationActionRuleEdge';
+  cursor: Scalars['String']['output'];
+  node: EvaluationActionRule;
 };
 
 export type EvaluationActionStatus =
@@ -959,6 +1055,21 @@ export type EvaluationHistoryEntry = {
   templateId: Scalars['ID']['output'];
   templateVersion: Scalars['Int']['output'];
   total?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type EvaluationKpiCondition = {
+  __typename?: 'EvaluationKpiCondition';
+  code: Scalars['String']['output'];
+  /** lt | lte | gt | gte | eq */
+  op: Scalars['String']['output'];
+  /** as written */
+  value: Scalars['Decimal']['output'];
+};
+
+export type EvaluationKpiConditionInput = {
+  code: Scalars['String']['input'];
+  op: Scalars['String']['input'];
+  value: Scalars['Decimal']['input'];
 };
 
 export type EvaluationResult = {
@@ -1491,6 +1602,8 @@ export type Mutation = {
   createChannelTerms: ChannelTerms;
   createChecklistItemKind: ChecklistItemKind;
   createCrossRegionRequest: CrossRegionRequest;
+  createEarlyWarningRule: EarlyWarningRule;
+  createEvaluationActionRule: EvaluationActionRule;
   createIncentiveProgram: IncentiveProgram;
   createOrder: Order;
   createOrgUnit: OrgUnit;
@@ -1704,6 +1817,16 @@ export type MutationCreateChecklistItemKindArgs = {
 
 export type MutationCreateCrossRegionRequestArgs = {
   input: CrossRegionInput;
+};
+
+
+export type MutationCreateEarlyWarningRuleArgs = {
+  input: CreateEarlyWarningRuleInput;
+};
+
+
+export type MutationCreateEvaluationActionRuleArgs = {
+  input: CreateEvaluationActionRuleInput;
 };
 
 
@@ -2833,7 +2956,15 @@ export type Query = {
   creditAging: CreditAging;
   crossRegionRequest?: Maybe<CrossRegionRequest>;
   crossRegionRequests: CrossRegionRequestConnection;
+  earlyWarningRule?: Maybe<EarlyWarningRule>;
+  earlyWarningRuleByCode?: Maybe<EarlyWarningRule>;
+  /** early-warning rules by code */
+  earlyWarningRules: EarlyWarningRuleConnection;
   earlyWarnings: EarlyWarningConnection;
+  evaluationActionRule?: Maybe<EvaluationActionRule>;
+  evaluationActionRuleByCode?: Maybe<EvaluationActionRule>;
+  /** action rules by code */
+  evaluationActionRules: EvaluationActionRuleConnection;
   evaluationActions: EvaluationActionConnection;
   evaluationGradeDistribution: GradeDistribution;
   /** KPI averages of a run by territory (home region) or partner type */
@@ -3030,12 +3161,44 @@ export type QueryCrossRegionRequestsArgs = {
 };
 
 
+export type QueryEarlyWarningRuleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEarlyWarningRuleByCodeArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type QueryEarlyWarningRulesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryEarlyWarningsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<WarningStatus>;
+};
+
+
+export type QueryEvaluationActionRuleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEvaluationActionRuleByCodeArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type QueryEvaluationActionRulesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

@@ -3516,7 +3516,7 @@ export interface components {
             d90Plus: string;
             total: string;
             overdue: string;
-            /** @description days sales outstanding: receivables / invoiced in the 90 days to the date x 90, 1 decimal */
+            /** @description days sales outstanding: receivables / invoiced in the 90 days to the date x 90, in days at 4 decimals */
             dso: string | null;
         };
         Agreement: {
@@ -3850,7 +3850,9 @@ export interface components {
             kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override";
             ref: string;
             partnerId: string | null;
+            /** @description the amount compared with the thresholds, 4 decimals (the request carries no currency) */
             amount: string | null;
+            /** @description the percentage compared with the thresholds, 4 decimals: the scale it is compared at */
             pct: string | null;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected";
