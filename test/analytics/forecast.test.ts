@@ -49,16 +49,16 @@ describe('seasonal forecast from history', () => {
     expect(f.method).toMatchObject({ name: 'seasonal_index_x_level', seasonYears: 2, window: 3 });
     expect(f.method.description).toMatch(/SI_c = 12 x \(sum of the history in month c\)/);
     expect(f.history).toHaveLength(24);
-    expect(f.history[0]).toEqual({ month: '2025-01', amount: '80' });
-    expect(f.history[11]).toEqual({ month: '2025-12', amount: '240' });
-    expect(f.seasonalIndex.map((s: any) => s.index)).toEqual([...Array(9).fill('0.792079'), '1.188119', '1.188119', '2.49505']);
+    expect(f.history[0]).toEqual({ month: '2025-01', amount: '80.0000' });
+    expect(f.history[11]).toEqual({ month: '2025-12', amount: '240.0000' });
+    expect(f.seasonalIndex.map((s: any) => s.index)).toEqual([...Array(9).fill('0.792079'), '1.188119', '1.188119', '2.495050']);
     expect(f.level).toBe('153.9634');
-    expect(f.runRate).toBe('250');
+    expect(f.runRate).toBe('250.0000');
     expect(f.forecast.map((x: any) => [x.month, x.seasonal, x.runRate])).toEqual([
-      ...Array.from({ length: 9 }, (_, i) => [`2027-0${i + 1}`, '121.9512', '250']),
-      ['2027-10', '182.9268', '250'],
-      ['2027-11', '182.9268', '250'],
-      ['2027-12', '384.1463', '250'],
+      ...Array.from({ length: 9 }, (_, i) => [`2027-0${i + 1}`, '121.9512', '250.0000']),
+      ['2027-10', '182.9268', '250.0000'],
+      ['2027-11', '182.9268', '250.0000'],
+      ['2027-12', '384.1463', '250.0000'],
     ]);
   });
 
@@ -66,9 +66,9 @@ describe('seasonal forecast from history', () => {
     // seasonYears 1: 2026 only (sum 1,830); window 3 = 750 over indices 12 x (180 + 180 + 390) / 1,830:
     // level = 750 x 1,830 / 9,000 = 152.5; Jan 2027 = 152.5 x 12 x 120 / 1,830 = 120
     const one = await admin.get('/v1/analytics/forecast?asOf=2026-12&horizon=1&seasonYears=1');
-    expect(one.data).toMatchObject({ level: '152.5', forecast: [{ month: '2027-01', seasonal: '120', runRate: '250' }] });
+    expect(one.data).toMatchObject({ level: '152.5000', forecast: [{ month: '2027-01', seasonal: '120.0000', runRate: '250.0000' }] });
     const dealer = await admin.get('/v1/analytics/forecast?asOf=2026-12&partnerType=dealer&horizon=1');
-    expect(dealer.data.history.filter((h: any) => h.amount !== '0')).toEqual([{ month: '2025-12', amount: '40' }]);
+    expect(dealer.data.history.filter((h: any) => h.amount !== '0.0000')).toEqual([{ month: '2025-12', amount: '40.0000' }]);
     const byPartner = await admin.get('/v1/analytics/forecast?asOf=2026-12&partner=F-B&horizon=1');
     expect(byPartner.data.history).toEqual(dealer.data.history);
     const p = t.client(await t.token({ scope: 'partner-portal', partner: ids['F-B']! }));
@@ -76,18 +76,18 @@ describe('seasonal forecast from history', () => {
     expect(own.data.history).toEqual(dealer.data.history);
     // nothing sold: indices all 1, level 0
     const none = await admin.get('/v1/analytics/forecast?asOf=2026-12&stream=sell_in&horizon=1');
-    expect(none.data).toMatchObject({ level: '0', runRate: '0', forecast: [{ month: '2027-01', seasonal: '0', runRate: '0' }] });
-    expect(new Set(none.data.seasonalIndex.map((s: any) => s.index))).toEqual(new Set(['1']));
+    expect(none.data).toMatchObject({ level: '0.0000', runRate: '0.0000', forecast: [{ month: '2027-01', seasonal: '0.0000', runRate: '0.0000' }] });
+    expect(new Set(none.data.seasonalIndex.map((s: any) => s.index))).toEqual(new Set(['1.000000']));
     const csv = await admin.get('/v1/analytics/forecast?asOf=2026-12&horizon=1&format=csv');
     const csvLines = csv.body.trim().split('\r\n');
     expect(csvLines[0]).toBe('month,kind,amount,runRate');
-    expect(csvLines.at(-1)).toBe('2027-01,forecast,121.9512,250');
+    expect(csvLines.at(-1)).toBe('2027-01,forecast,121.9512,250.0000');
     expect(csvLines).toHaveLength(1 + 24 + 1);
     const g = await admin.gql(`{ salesForecast(asOf: "2026-12", horizon: 1) { level runRate method { name } forecast { month seasonal } } }`);
     expect(g.errors).toBeUndefined();
     expect(g.data.salesForecast).toEqual({
       level: '153.9634',
-      runRate: '250',
+      runRate: '250.0000',
       method: { name: 'seasonal_index_x_level' },
       forecast: [{ month: '2027-01', seasonal: '121.9512' }],
     });

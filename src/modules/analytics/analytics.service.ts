@@ -38,6 +38,8 @@ const canon = (v: string | null | undefined): string => formatFixed(v ?? 0);
 const canonOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : formatFixed(v));
 /** Percentages computed from data (change, achievement): 2 decimals. */
 const pctOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : formatFixed(v, PERCENT_SCALE));
+/** Seasonal indices multiply the level: shown at 6 decimals (computed unrounded). */
+const SEASONAL_INDEX_SCALE = 6;
 const monthStart = (m: string) => `${m}-01`;
 const addMonths = (m: string, n: number): string => {
   const i = Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1 + n;
@@ -238,13 +240,14 @@ export class AnalyticsService {
     }
     const level = recentSum.div(siSum);
     const runRate = recentSum.div(q.window);
-    const r4 = (d: Dec) => d.toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed();
+    // the decimal rule: sums and forecasts are measures at 4 decimals; the indices, factors, shown at 6
+    const r4 = (d: Dec) => formatFixed(d);
     return {
       stream: q.stream,
       asOf: q.asOf,
       method: { name: 'seasonal_index_x_level', seasonYears: q.seasonYears, window: q.window, description: FORECAST_METHOD },
-      history: history.map((h) => ({ month: h.month, amount: h.amount.toFixed() })),
-      seasonalIndex: si.map((x, i) => ({ calendarMonth: i + 1, index: x.toDecimalPlaces(6, Dec.ROUND_HALF_UP).toFixed() })),
+      history: history.map((h) => ({ month: h.month, amount: r4(h.amount) })),
+      seasonalIndex: si.map((x, i) => ({ calendarMonth: i + 1, index: formatFixed(x, SEASONAL_INDEX_SCALE) })),
       level: r4(level),
       runRate: r4(runRate),
       forecast: Array.from({ length: q.horizon }, (_, i) => {
