@@ -155,7 +155,12 @@ export class CreditService {
           type: ORDER_EVENTS.creditOverLimit,
           resourceType: 'partner',
           resourceId: p.id,
-          payload: { partnerId: p.id, limit: limit.toFixed(), exposure: dec(f.open_orders).add(f.receivables).toFixed() },
+          // the same strings as the credit position (money at the minor unit)
+          payload: {
+            partnerId: p.id,
+            limit: roundMoney(limit, f.limit_currency ?? 'CNY'),
+            exposure: roundMoney(dec(f.open_orders).add(f.receivables), f.limit_currency ?? 'CNY'),
+          },
         });
     });
     return this.status(actor, p.id);
