@@ -327,7 +327,7 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
       if (rule.fixedPerViolation !== undefined) amt = amt.plus(d(rule.fixedPerViolation).times(v.count));
       if (rule.ratePercent !== undefined) amt = amt.plus(d(v.value).times(rule.ratePercent).div(HUNDRED));
       total = total.plus(amt);
-      parts.push({ source: v.source, count: v.count, value: v.value, amount: canon(amt.negated()) });
+      parts.push({ source: v.source, count: v.count, value: v.value, amount: roundMoney(amt.negated(), cur) });
     }
     ex.penalty = parts;
     ex.formula = parts.length
