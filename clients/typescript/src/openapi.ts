@@ -3029,6 +3029,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders:import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import draft orders from an ERP (one row per line, grouped by externalId; upsert of drafts; streamed; row-level report)
+         * @description CSV (header line) or NDJSON rows, one per order line: externalId: the order key in the ERP (rows with the same externalId are one order); partner: partner id or code; shipTo (optional): ship-to territory id or code; shipToAddress (optional): at most 500 characters; requestedDate (optional): YYYY-MM-DD, default today; paymentTermDays (optional): integer 0-3650; currency (optional): ISO 4217; product: product id or code; quantity: decimal > 0, at most 4 decimals; unitPrice (optional): requested unit price, decimal >= 0; lineNo (optional): the line's number in the ERP order (sorts the lines; on all lines of an order or on none). Rows with the same externalId are one order and must be consecutive; an order is imported as a draft (replacing a draft of the same externalId) or not at all.
+         */
+        post: operations["importOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/inventory": {
         parameters: {
             query?: never;
@@ -22324,6 +22344,85 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    importOrders: {
+        parameters: {
+            query?: {
+                /** @description validate everything, write nothing */
+                dryRun?: "true" | "false";
+                /** @description write nothing if any row is rejected */
+                allOrNothing?: "true" | "false";
+                /** @description run as a background job; answers 202 with a job id */
+                async?: "true" | "false";
+            };
+            header?: {
+                /** @description Makes the write safe to retry: a retry with the same key and body returns the first response (Idempotent-Replayed: true) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description text/csv (header line first) or application/x-ndjson (one JSON object per line). Import draft orders from an ERP (one row per line, grouped by externalId; upsert of drafts; streamed; row-level report). CSV (header line) or NDJSON rows, one per order line: externalId: the order key in the ERP (rows with the same externalId are one order); partner: partner id or code; shipTo (optional): ship-to territory id or code; shipToAddress (optional): at most 500 characters; requestedDate (optional): YYYY-MM-DD, default today; paymentTermDays (optional): integer 0-3650; currency (optional): ISO 4217; product: product id or code; quantity: decimal > 0, at most 4 decimals; unitPrice (optional): requested unit price, decimal >= 0; lineNo (optional): the line's number in the ERP order (sorts the lines; on all lines of an order or on none). Rows with the same externalId are one order and must be consecutive; an order is imported as a draft (replacing a draft of the same externalId) or not at all. */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Accepted (a background job; see Location) */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobId: string;
+                    };
+                };
+            };
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };

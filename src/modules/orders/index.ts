@@ -6,9 +6,11 @@ import { zodValidatorCompiler } from '../../platform/validate.js';
 import type { ApprovalsPort } from '../organisation/contract.js';
 import { CreditService } from './credit.service.js';
 import { FulfilmentService } from './fulfilment.service.js';
+import { importsOf } from '../../platform/imports.js';
 import { inventoryResolvers, inventorySdl } from './inventory.graphql.js';
 import { inventoryRoutes } from './inventory.routes.js';
 import { InventoryService } from './inventory.service.js';
+import { orderImportRoutes, registerOrderImport } from './orders.import.js';
 import { ordersResolvers } from './orders.resolvers.js';
 import { ordersRoutes } from './orders.routes.js';
 import { ordersSdl } from './orders.sdl.js';
@@ -28,6 +30,7 @@ export interface OrdersServices {
 export function createOrdersServices(store: Store, deps: { approvals: ApprovalsPort }): OrdersServices {
   const orders = new OrderService(store, approvalPolicyGate(deps.approvals));
   onOverrideDecided(deps.approvals, orders);
+  registerOrderImport(importsOf(store));
   return { orders, fulfilment: new FulfilmentService(store, orders), credit: new CreditService(store), inventory: new InventoryService(store) };
 }
 
@@ -38,6 +41,7 @@ export async function ordersModule(app: FastifyInstance, opts: { services: Order
   await ordersRoutes(app, opts.services);
   const g = ordersResolvers(opts.services);
   extendGraphql(app, ordersSdl, g.resolvers, g.loaders);
+  await orderImportRoutes(app);
   await inventoryRoutes(app, opts.services.inventory);
   const inv = inventoryResolvers(opts.services.inventory);
   extendGraphql(app, inventorySdl, inv.resolvers, inv.loaders);
