@@ -144,3 +144,27 @@ describe('order import (CSV, NDJSON) through the import engine', () => {
     expect(res.errors).toEqual([{ line: 2, path: 'partner', message: "partner 'OTHER' is not yours" }]);
   });
 });
+
+describe('batches never split an order', () => {
+  it('with 2 rows per batch, a 3-line order is still written whole (the engine finishes the group)', async () => {
+    const { Readable } = await import('node:stream');
+    const { importsOf, runImport } = await import('../../src/platform/imports.js');
+    const { systemActor } = await import('../../src/platform/actor.js');
+    const store = (t.app as unknown as { store: Parameters<typeof importsOf>[0] }).store;
+    const actor = systemActor('t1', 'cli-import');
+    const csv = `${HEAD}
+B1,PL,,2026-05-01,,,TEA-1,1,,
+B2,PL,,2026-05-01,,,TEA-1,1,,
+B2,PL,,2026-05-01,,,TEA-2,2,,
+B2,PL,,2026-05-01,,,TEA-1,3,,
+B3,PL,,2026-05-01,,,TEA-2,1,,
+`;
+    const report = await runImport(store, actor, Readable.from([csv]), importsOf(store).get('orders.orders')!(actor, {}), { format: 'csv', batchSize: 2 });
+    expect(report).toMatchObject({ accepted: 5, rejected: 0, created: 5 });
+    expect((await byExt('B2')).lines.map((l: any) => [l.lineNo, l.productCode, l.quantity])).toEqual([
+      [1, 'TEA-1', '1'],
+      [2, 'TEA-2', '2'],
+      [3, 'TEA-1', '3'],
+    ]);
+  });
+});
