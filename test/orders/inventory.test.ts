@@ -218,4 +218,17 @@ describe('partner confinement and GraphQL', () => {
       ['O2', '125.0000'],
     ]);
   });
+
+  it('is batched: Partner.inventory costs one statement for all partners of a result', async () => {
+    const plain = `{ partners(first: 10) { nodes { code } } }`;
+    const withStock = `{ partners(first: 10) { nodes { code inventory(date: "2026-04-30") { quantity } } } }`;
+    await admin.gql(plain); // warm caches (token, tenant)
+    t.database.statements = 0;
+    await admin.gql(plain);
+    const base = t.database.statements;
+    t.database.statements = 0;
+    const g = await admin.gql(withStock);
+    expect(g.data.partners.nodes.length).toBeGreaterThanOrEqual(2);
+    expect(t.database.statements - base).toBe(1);
+  });
 });
