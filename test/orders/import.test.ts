@@ -81,6 +81,11 @@ describe('order import (CSV, NDJSON) through the import engine', () => {
     expect(after.lines.map((l: any) => [l.lineNo, l.productCode, l.quantity])).toEqual([[1, 'TEA-1', '12']]);
     const au = await rows(sql`select action, changes from audit_log where resource_id = ${e1.id} order by id`);
     expect(au.map((a) => a.action)).toEqual(['import_create', 'import_replace']);
+    // Idempotency-Key as on every import: the retry answers the first report without running again
+    const key = { 'content-type': 'text/csv', 'idempotency-key': 'erp-batch-7' };
+    const k1 = await admin.post('/v1/orders:import', `${HEAD}\nK1,PL,,2026-03-01,,,TEA-1,1,,\n`, key);
+    const k2 = await admin.post('/v1/orders:import', `${HEAD}\nK1,PL,,2026-03-01,,,TEA-1,1,,\n`, key);
+    expect([k1.data.created, k2.data.created, k2.headers['idempotent-replayed']]).toEqual([1, 1, 'true']);
   });
 
   it('rows of a submitted order are rejected with ILLEGAL_TRANSITION, each one', async () => {
