@@ -1436,6 +1436,94 @@ export type IncentiveStatementStatus =
   | 'draft'
   | 'paid';
 
+export type InventoryMovement = {
+  __typename?: 'InventoryMovement';
+  balance: Scalars['Decimal']['output'];
+  date: Scalars['Date']['output'];
+  effect: Scalars['Decimal']['output'];
+  externalId: Scalars['String']['output'];
+  quantity: Scalars['Decimal']['output'];
+  /** sell_in or sell_through */
+  stream: Scalars['String']['output'];
+};
+
+/** computed channel stock of a partner and product on a date (quantities at 4 decimals) */
+export type InventoryPosition = {
+  __typename?: 'InventoryPosition';
+  date: Scalars['Date']['output'];
+  /** quantity / (windowSellThrough / window); null without sell-through in the window */
+  daysOfStock?: Maybe<Scalars['Decimal']['output']>;
+  opening: Scalars['Decimal']['output'];
+  /** date of the opening snapshot (null: none, the stock starts at 0) */
+  openingDate?: Maybe<Scalars['Date']['output']>;
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  productCode: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  /** opening + sellIn - sellThrough (may be negative) */
+  quantity: Scalars['Decimal']['output'];
+  reported?: Maybe<Scalars['Decimal']['output']>;
+  reportedOn?: Maybe<Scalars['Date']['output']>;
+  sellIn: Scalars['Decimal']['output'];
+  sellThrough: Scalars['Decimal']['output'];
+  windowSellThrough: Scalars['Decimal']['output'];
+};
+
+export type InventoryPositionConnection = {
+  __typename?: 'InventoryPositionConnection';
+  edges: Array<InventoryPositionEdge>;
+  nodes: Array<InventoryPosition>;
+  pageInfo: PageInfo;
+};
+
+export type InventoryPositionEdge = {
+  __typename?: 'InventoryPositionEdge';
+  cursor: Scalars['String']['output'];
+  node: InventoryPosition;
+};
+
+export type InventoryReconciliation = {
+  __typename?: 'InventoryReconciliation';
+  closingDate: Scalars['Date']['output'];
+  computed: Scalars['Decimal']['output'];
+  /** reported - computed */
+  difference?: Maybe<Scalars['Decimal']['output']>;
+  opening: Scalars['Decimal']['output'];
+  openingDate?: Maybe<Scalars['Date']['output']>;
+  partnerCode: Scalars['String']['output'];
+  partnerId: Scalars['ID']['output'];
+  productCode: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  reported?: Maybe<Scalars['Decimal']['output']>;
+  sellIn: Scalars['Decimal']['output'];
+  sellThrough: Scalars['Decimal']['output'];
+};
+
+export type InventoryReconciliationConnection = {
+  __typename?: 'InventoryReconciliationConnection';
+  edges: Array<InventoryReconciliationEdge>;
+  nodes: Array<InventoryReconciliation>;
+  pageInfo: PageInfo;
+};
+
+export type InventoryReconciliationEdge = {
+  __typename?: 'InventoryReconciliationEdge';
+  cursor: Scalars['String']['output'];
+  node: InventoryReconciliation;
+};
+
+export type InventoryTracedLines = {
+  __typename?: 'InventoryTracedLines';
+  closingDate: Scalars['Date']['output'];
+  lines: Array<InventoryMovement>;
+  nextCursor?: Maybe<Scalars['String']['output']>;
+  opening: Scalars['Decimal']['output'];
+  openingDate?: Maybe<Scalars['Date']['output']>;
+  partnerId: Scalars['ID']['output'];
+  productId: Scalars['ID']['output'];
+  reported?: Maybe<Scalars['Decimal']['output']>;
+};
+
 export type Invoice = {
   __typename?: 'Invoice';
   amount: Scalars['Decimal']['output'];
@@ -2479,6 +2567,8 @@ export type Partner = {
   /** Lifecycle history, oldest first (batched) */
   history: Array<PartnerStatusChange>;
   id: Scalars['ID']['output'];
+  /** computed stock per product on a date (batched: one statement for all partners in a result) */
+  inventory: Array<InventoryPosition>;
   /** the newest finalised evaluation result of the partner (batched) */
   latestEvaluation?: Maybe<EvaluationHistoryEntry>;
   legalName: Scalars['String']['output'];
@@ -2514,6 +2604,14 @@ export type PartnerCreditArgs = {
 
 export type PartnerEvaluationHistoryArgs = {
   template?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type PartnerInventoryArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  product?: InputMaybe<Scalars['String']['input']>;
+  window?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2947,6 +3045,7 @@ export type Query = {
   auditEntries: AuditEntryConnection;
   /** May the partner sell the product in the territory on the date? Ids or codes. */
   authorizationCheck: AuthorizationCheck;
+  channelInventory: InventoryPositionConnection;
   channelTerms?: Maybe<ChannelTerms>;
   /** what a submit would answer; writes nothing */
   checkOrder: OrderCheck;
@@ -2984,6 +3083,8 @@ export type Query = {
   incentiveRuns: IncentiveRunConnection;
   incentiveStatement?: Maybe<IncentiveStatement>;
   incentiveStatements: IncentiveStatementConnection;
+  inventoryReconciliation: InventoryReconciliationConnection;
+  inventoryReconciliationLines: InventoryTracedLines;
   job?: Maybe<Job>;
   me: Me;
   /** The staff member the caller signs in as */
@@ -3125,6 +3226,17 @@ export type QueryAuthorizationCheckArgs = {
   partner: Scalars['String']['input'];
   product: Scalars['String']['input'];
   territory: Scalars['String']['input'];
+};
+
+
+export type QueryChannelInventoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  date?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  partner?: InputMaybe<Scalars['String']['input']>;
+  product?: InputMaybe<Scalars['String']['input']>;
+  window?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3307,6 +3419,26 @@ export type QueryIncentiveStatementsArgs = {
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<IncentiveStatementStatus>;
+};
+
+
+export type QueryInventoryReconciliationArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['Date']['input'];
+  partner?: InputMaybe<Scalars['String']['input']>;
+  product?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type QueryInventoryReconciliationLinesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['Date']['input'];
+  partner: Scalars['String']['input'];
+  product: Scalars['String']['input'];
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 

@@ -107,6 +107,13 @@ export interface ImportSpec<T> {
   /** the database writes batch n while batch n+1 is read and validated (progress then counts the rows read ahead) */
   pipelined?: boolean;
   /**
+   * Rows that belong together (e.g. the lines of one order, by its external id): they must be consecutive in the
+   * file and are never split between batches (a batch grows past `batchSize` to finish a group). A row of a group
+   * that ended earlier in the file is rejected (naming `groupPath`).
+   */
+  group?: (row: T) => string;
+  groupPath?: string;
+  /**
    * Writes one batch in the given unit of work. Returns counts and rows it refused (e.g. unknown reference);
    * refused rows must not have been written.
    */
@@ -291,6 +298,10 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     let batch: { line: number; value: T }[] = [];
     let seen = spec.key ? new Map<string, number>() : undefined;
     let inFlight: Promise<void> | undefined;
+    // groups (spec.group): the current one and those that ended (key -> its last line)
+    let group: string | undefined;
+    let lastLine = 0;
+    const closed = new Map<string, number>();
     for await (const row of importRows(input, opts.format, spec.fastCsv)) {
       report.rowsRead++;
       if ('error' in row) {
@@ -311,6 +322,31 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
           continue;
         }
         seen.set(k, row.line);
+      }
+      if (spec.group) {
+        const g = spec.group(v.value);
+        if (g !== group) {
+          const ended = closed.get(g);
+          if (ended !== undefined) {
+            reject({
+              line: row.line,
+              ...(spec.groupPath ? { path: spec.groupPath } : {}),
+              message: `the rows of '${g}' must be consecutive: they ended at line ${ended}`,
+            });
+            continue;
+          }
+          if (group !== undefined) closed.set(group, lastLine);
+          group = g;
+          // a full batch is written only where a group ends
+          if (batch.length >= batchSize) {
+            await flush(batch);
+            await progress();
+            batch = [];
+          }
+        }
+        lastLine = row.line;
+        batch.push({ line: row.line, value: v.value });
+        continue;
       }
       batch.push({ line: row.line, value: v.value });
       if (batch.length >= batchSize) {

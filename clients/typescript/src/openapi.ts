@@ -3029,6 +3029,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders:import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import draft orders from an ERP (one row per line, grouped by externalId; upsert of drafts; streamed; row-level report)
+         * @description CSV (header line) or NDJSON rows, one per order line: externalId: the order key in the ERP (rows with the same externalId are one order); partner: partner id or code; shipTo (optional): ship-to territory id or code; shipToAddress (optional): at most 500 characters; requestedDate (optional): YYYY-MM-DD, default today; paymentTermDays (optional): integer 0-3650; currency (optional): ISO 4217; product: product id or code; quantity: decimal > 0, at most 4 decimals; unitPrice (optional): requested unit price, decimal >= 0; lineNo (optional): the line's number in the ERP order (sorts the lines; on all lines of an order or on none). Rows with the same externalId are one order and must be consecutive; an order is imported as a draft (replacing a draft of the same externalId) or not at all.
+         */
+        post: operations["importOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Computed channel stock per partner and product on a date (opening snapshot + sell-in - sell-through), with the latest report and days of stock */
+        get: operations["listInventoryPositions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/inventory:export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inventory positions as CSV (same filters; at most 100,000 rows) */
+        get: operations["exportInventoryPositions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/inventory/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Computed vs reported stock per partner and product: opening snapshot on or before from, closing snapshot in (from, to], difference */
+        get: operations["reconcileInventory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/inventory/reconciliation/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sell-in and sell-through lines between the opening and the closing snapshot of a partner and product, with the running computed stock */
+        get: operations["listInventoryReconciliationLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/trends": {
         parameters: {
             query?: never;
@@ -4907,6 +4995,76 @@ export interface components {
             rate?: string;
             /** @description Fixed amount in the program currency */
             amount?: string;
+        };
+        InventoryMovement: {
+            /** @enum {string} */
+            stream: "sell_in" | "sell_through";
+            externalId: string;
+            date: string;
+            /** @description the line quantity */
+            quantity: string;
+            /** @description +quantity for sell-in, -quantity for sell-through */
+            effect: string;
+            /** @description computed stock after this line (opening + effects so far) */
+            balance: string;
+        };
+        InventoryPosition: {
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            date: string;
+            /** @description date of the opening snapshot (null: none, the stock starts at 0) */
+            openingDate: string | null;
+            opening: string;
+            /** @description sell-in quantity after the opening snapshot, up to date */
+            sellIn: string;
+            /** @description sell-through quantity after the opening snapshot, up to date */
+            sellThrough: string;
+            /** @description computed stock = opening + sellIn - sellThrough (may be negative) */
+            quantity: string;
+            /** @description date of the latest snapshot on or before date */
+            reportedOn: string | null;
+            /** @description its quantity on hand */
+            reported: string | null;
+            /** @description sell-through in the window days ending on date */
+            windowSellThrough: string;
+            /** @description quantity / (windowSellThrough / window); null without sell-through in the window */
+            daysOfStock: string | null;
+        };
+        InventoryReconciliation: {
+            /** Format: uuid */
+            partnerId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            openingDate: string | null;
+            opening: string;
+            /** @description the closing snapshot date, else to */
+            closingDate: string;
+            sellIn: string;
+            sellThrough: string;
+            /** @description opening + sellIn - sellThrough on closingDate */
+            computed: string;
+            /** @description the closing snapshot (null: none in (from, to]) */
+            reported: string | null;
+            /** @description reported - computed (positive: more on hand than the books say) */
+            difference: string | null;
+        };
+        InventoryTracedLines: {
+            /** Format: uuid */
+            partnerId: string;
+            /** Format: uuid */
+            productId: string;
+            openingDate: string | null;
+            opening: string;
+            closingDate: string;
+            reported: string | null;
+            data: components["schemas"]["InventoryMovement"][];
+            nextCursor: string | null;
         };
         Invoice: {
             /** Format: uuid */
@@ -22188,6 +22346,367 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    importOrders: {
+        parameters: {
+            query?: {
+                /** @description validate everything, write nothing */
+                dryRun?: "true" | "false";
+                /** @description write nothing if any row is rejected */
+                allOrNothing?: "true" | "false";
+                /** @description run as a background job; answers 202 with a job id */
+                async?: "true" | "false";
+            };
+            header?: {
+                /** @description Makes the write safe to retry: a retry with the same key and body returns the first response (Idempotent-Replayed: true) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description text/csv (header line first) or application/x-ndjson (one JSON object per line). Import draft orders from an ERP (one row per line, grouped by externalId; upsert of drafts; streamed; row-level report). CSV (header line) or NDJSON rows, one per order line: externalId: the order key in the ERP (rows with the same externalId are one order); partner: partner id or code; shipTo (optional): ship-to territory id or code; shipToAddress (optional): at most 500 characters; requestedDate (optional): YYYY-MM-DD, default today; paymentTermDays (optional): integer 0-3650; currency (optional): ISO 4217; product: product id or code; quantity: decimal > 0, at most 4 decimals; unitPrice (optional): requested unit price, decimal >= 0; lineNo (optional): the line's number in the ERP order (sorts the lines; on all lines of an order or on none). Rows with the same externalId are one order and must be consecutive; an order is imported as a draft (replacing a draft of the same externalId) or not at all. */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Accepted (a background job; see Location) */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobId: string;
+                    };
+                };
+            };
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listInventoryPositions: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description partner id or code (default: every partner the caller may see) */
+                partner?: string;
+                /** @description product id or code */
+                product?: string;
+                /** @description the stock at the end of this day (default today) */
+                date?: string;
+                /** @description start date: the opening is the latest snapshot on or before it (default: date) */
+                from?: string;
+                /** @description days of sell-through behind days of stock (default 90) */
+                window?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["InventoryPosition"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    exportInventoryPositions: {
+        parameters: {
+            query?: {
+                /** @description partner id or code (default: every partner the caller may see) */
+                partner?: string;
+                /** @description product id or code */
+                product?: string;
+                /** @description the stock at the end of this day (default today) */
+                date?: string;
+                /** @description start date: the opening is the latest snapshot on or before it (default: date) */
+                from?: string;
+                /** @description days of sell-through behind days of stock (default 90) */
+                window?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header line */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    reconcileInventory: {
+        parameters: {
+            query: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description partner id or code (default: every partner the caller may see) */
+                partner?: string;
+                /** @description product id or code */
+                product?: string;
+                /** @description the opening is the latest snapshot on or before this day */
+                from: string;
+                /** @description the closing snapshot is the latest in (from, to] (default today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["InventoryReconciliation"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listInventoryReconciliationLines: {
+        parameters: {
+            query: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description partner id or code */
+                partner: string;
+                /** @description product id or code */
+                product: string;
+                /** @description the opening is the latest snapshot on or before this day */
+                from: string;
+                /** @description the closing snapshot is the latest in (from, to] (default today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryTracedLines"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };

@@ -6,6 +6,11 @@ import { zodValidatorCompiler } from '../../platform/validate.js';
 import type { ApprovalsPort } from '../organisation/contract.js';
 import { CreditService } from './credit.service.js';
 import { FulfilmentService } from './fulfilment.service.js';
+import { importsOf } from '../../platform/imports.js';
+import { inventoryResolvers, inventorySdl } from './inventory.graphql.js';
+import { inventoryRoutes } from './inventory.routes.js';
+import { InventoryService } from './inventory.service.js';
+import { orderImportRoutes, registerOrderImport } from './orders.import.js';
 import { ordersResolvers } from './orders.resolvers.js';
 import { ordersRoutes } from './orders.routes.js';
 import { ordersSdl } from './orders.sdl.js';
@@ -17,13 +22,16 @@ export interface OrdersServices {
   orders: OrderService;
   fulfilment: FulfilmentService;
   credit: CreditService;
+  /** channel inventory (computed vs reported stock) */
+  inventory: InventoryService;
 }
 
 /** `approvals`: the sales organisation's approval engine, through which overrides of credit and quota refusals go. */
 export function createOrdersServices(store: Store, deps: { approvals: ApprovalsPort }): OrdersServices {
   const orders = new OrderService(store, approvalPolicyGate(deps.approvals));
   onOverrideDecided(deps.approvals, orders);
-  return { orders, fulfilment: new FulfilmentService(store, orders), credit: new CreditService(store) };
+  registerOrderImport(importsOf(store));
+  return { orders, fulfilment: new FulfilmentService(store, orders), credit: new CreditService(store), inventory: new InventoryService(store) };
 }
 
 /** The orders module: one encapsulated plugin (its zod compilers stay inside). */
@@ -33,4 +41,8 @@ export async function ordersModule(app: FastifyInstance, opts: { services: Order
   await ordersRoutes(app, opts.services);
   const g = ordersResolvers(opts.services);
   extendGraphql(app, ordersSdl, g.resolvers, g.loaders);
+  await orderImportRoutes(app);
+  await inventoryRoutes(app, opts.services.inventory);
+  const inv = inventoryResolvers(opts.services.inventory);
+  extendGraphql(app, inventorySdl, inv.resolvers, inv.loaders);
 }

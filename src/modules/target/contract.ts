@@ -127,6 +127,13 @@ export const targetSql = {
           where tenant_id = ${tenantId} and date between ${from}::date and ${to}::date
           order by partner_id, product_id, date desc) latest group by partner_id)`,
 
+  /**
+   * Inventory snapshots reported by partners (the stock on hand at the end of their day): tenant_id, external_id,
+   * partner_id, product_id, product_line_id, date, quantity_on_hand.
+   */
+  inventorySnapshots: (tenantId: string): SQL =>
+    sql`(select tenant_id, external_id, partner_id, product_id, product_line_id, date, quantity_on_hand from inventory_snapshots where tenant_id = ${tenantId})`,
+
   /** Partner-level targets (no product line, no territory) of a period label and metric: partner_id, value. */
   partnerTargets: (tenantId: string, period: string, metric: string): SQL =>
     sql`(select partner_id, value from targets where tenant_id = ${tenantId} and period = ${period} and metric = ${metric}
