@@ -4578,6 +4578,10 @@ export interface components {
             base: components["schemas"]["IncentiveBase"];
             eligibility: components["schemas"]["IncentiveEligibility"];
             rules: components["schemas"]["IncentiveRuleSet"];
+            orderCap: {
+                maxPercent: string | null;
+                maxAmount: string | null;
+            } | null;
             /** @enum {string} */
             status: "draft" | "active" | "closed";
             /** Format: int64 */
@@ -4607,6 +4611,8 @@ export interface components {
             /** @default {} */
             eligibility?: components["schemas"]["IncentiveEligibility"];
             rules: components["schemas"]["IncentiveRuleSetInput"];
+            /** @description rebate programs: the most of one order payable from the rebate account (null: no cap) */
+            orderCap?: components["schemas"]["RebateOrderCap"] | null;
         };
         IncentiveProgramUpdate: {
             name?: string;
@@ -4618,6 +4624,8 @@ export interface components {
             base?: components["schemas"]["IncentiveBase"];
             eligibility?: components["schemas"]["IncentiveEligibility"];
             rules?: components["schemas"]["IncentiveRuleSetInput"];
+            /** @description rebate programs: the most of one order payable from the rebate account (null: no cap) */
+            orderCap?: components["schemas"]["RebateOrderCap"] | null;
             /**
              * Format: int64
              * @description Expected current version (or send If-Match)
@@ -5069,6 +5077,18 @@ export interface components {
             /** @enum {string} */
             status: "draft" | "submitted" | "approved" | "partially_shipped" | "shipped" | "invoiced" | "closed" | "cancelled";
             total: string | null;
+            /** @description the part paid from the partner's rebate account */
+            rebate: {
+                amount: string;
+                programId: string | null;
+                /**
+                 * @description requested (draft), reserved (submitted), released (cancelled), spent (invoiced)
+                 * @enum {string}
+                 */
+                status: "requested" | "reserved" | "released" | "spent";
+            } | null;
+            /** @description total minus the rebate used (null until priced) */
+            payable: string | null;
             refusals: components["schemas"]["OrderRefusal"][];
             overrideReason: string | null;
             note: string | null;
@@ -5099,6 +5119,20 @@ export interface components {
                 available: string | null;
                 onHold: boolean;
             };
+            rebate: {
+                /** @description the rebate use asked for */
+                amount: string;
+                programId: string | null;
+                programCode: string | null;
+                /** @description the most of this order payable from rebate (the program's cap; null: none) */
+                cap: string | null;
+                /** @description the partner's available rebate (with what this order already holds) */
+                available: string;
+                /** @description the rebate account currency (null: no account) */
+                currency: string | null;
+            } | null;
+            /** @description total minus the rebate used: what is invoiced and counts against credit */
+            payable: string | null;
         };
         OrderCheckedLine: {
             /** Format: int64 */
@@ -5132,6 +5166,7 @@ export interface components {
             /** @description default: the currency of the resolved prices */
             currency?: string;
             note?: string;
+            rebate?: components["schemas"]["OrderRebateUse"];
             lines: {
                 /** @description product id or code */
                 product: string;
@@ -5178,9 +5213,15 @@ export interface components {
         OrderReason: {
             reason: string;
         };
+        OrderRebateUse: {
+            /** @description the part of the order paid from the partner's rebate account (返利抵扣), in the order currency */
+            amount: string | number;
+            /** @description rebate program (id or code) whose per-order cap applies; default: the strictest cap of the active rebate programs (none: no cap) */
+            program?: string;
+        };
         OrderRefusal: {
             /** @enum {string} */
-            code: "PARTNER_NOT_ACTIVE" | "NO_AGREEMENT_IN_FORCE" | "UNKNOWN_PRODUCT" | "NO_PRICE" | "CURRENCY_MISMATCH" | "PRODUCT_NOT_AUTHORISED" | "SHIP_TO_OUTSIDE_TERRITORY" | "BELOW_MINIMUM_QUANTITY" | "BELOW_MINIMUM_AMOUNT" | "OVER_QUOTA" | "CREDIT_HOLD" | "OVER_CREDIT" | "OVERDUE_RECEIVABLES" | "PRICE_BELOW_FLOOR";
+            code: "PARTNER_NOT_ACTIVE" | "NO_AGREEMENT_IN_FORCE" | "UNKNOWN_PRODUCT" | "NO_PRICE" | "CURRENCY_MISMATCH" | "PRODUCT_NOT_AUTHORISED" | "SHIP_TO_OUTSIDE_TERRITORY" | "BELOW_MINIMUM_QUANTITY" | "BELOW_MINIMUM_AMOUNT" | "OVER_QUOTA" | "CREDIT_HOLD" | "OVER_CREDIT" | "OVERDUE_RECEIVABLES" | "PRICE_BELOW_FLOOR" | "REBATE_INSUFFICIENT" | "REBATE_OVER_CAP" | "REBATE_CURRENCY_MISMATCH";
             message: string;
             /** @description line number (1-based) or null for the order */
             line: number | null;
@@ -5688,6 +5729,8 @@ export interface components {
             spent: string;
             paidOut: string;
             expired: string;
+            /** @description held for submitted orders (already out of available): released on cancel, spent on invoice */
+            reserved: string;
         };
         RebateLedgerEntry: {
             /** Format: uuid */
@@ -5712,6 +5755,12 @@ export interface components {
             kind: "release" | "pay_out" | "expire";
             amount: string;
             reason: string;
+        };
+        RebateOrderCap: {
+            /** @description at most this % of the order total (0-100) may be paid from the rebate account */
+            maxPercent?: string;
+            /** @description at most this amount (program currency) per order */
+            maxAmount?: string;
         };
         RebateSpend: {
             amount: string;

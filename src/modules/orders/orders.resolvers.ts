@@ -5,7 +5,11 @@ import type { OrdersServices } from './index.js';
 type Ctx = MercuriusContext;
 type Args = Record<string, any>;
 
-const orderInput = (i: Args) => ({ ...argsInput(i), lines: (i?.lines ?? []).map((l: Args) => argsInput(l)) });
+const orderInput = (i: Args) => ({
+  ...argsInput(i),
+  ...(i?.rebate ? { rebate: argsInput(i.rebate) } : {}),
+  lines: (i?.lines ?? []).map((l: Args) => argsInput(l)),
+});
 
 export function ordersResolvers(s: OrdersServices): { resolvers: IResolvers; loaders: MercuriusLoaders } {
   return {
