@@ -745,6 +745,17 @@ export type CreditStatus = {
   temporary: Scalars['Decimal']['output'];
 };
 
+export type CreditSweepResult = {
+  __typename?: 'CreditSweepResult';
+  /** crossings closed (exposure back within the limit) */
+  cleared: Scalars['Int']['output'];
+  date: Scalars['Date']['output'];
+  /** credit.over_limit events emitted (new crossings) */
+  overLimit: Scalars['Int']['output'];
+  /** credit.overdue events emitted (invoices newly past due + tolerated days) */
+  overdue: Scalars['Int']['output'];
+};
+
 export type CriterionInput = {
   code: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -1538,6 +1549,8 @@ export type Mutation = {
   revokeApiKey: ApiKey;
   /** overlapSeconds: how long the old secret keeps signing too (default 86400) */
   rotateWebhookSecret: WebhookEndpointWithSecret;
+  /** The credit sweep of the caller's tenant on a day (default today): credit.overdue and credit.over_limit, each announced once */
+  runCreditSweep: CreditSweepResult;
   /** Calculate a program for a period; program: id or code; dryRun stores nothing */
   runIncentiveProgram: IncentiveRunResult;
   /** Seed the national administrative divisions (GB/T 2260) down to depth: province | city | district; idempotent */
@@ -1937,6 +1950,11 @@ export type MutationRevokeApiKeyArgs = {
 export type MutationRotateWebhookSecretArgs = {
   id: Scalars['ID']['input'];
   overlapSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationRunCreditSweepArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
 };
 
 

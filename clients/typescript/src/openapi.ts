@@ -3029,6 +3029,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit:sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The credit sweep of the caller's tenant on a day: credit.overdue once per invoice past due + tolerated days, credit.over_limit once per crossing */
+        post: operations["runCreditSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/trends": {
         parameters: {
             query?: never;
@@ -4096,6 +4113,31 @@ export interface components {
             /** Format: int64 */
             overdueToleranceDays: number;
             history: components["schemas"]["CreditLimitEntry"][];
+        };
+        CreditSweepResult: {
+            date: string;
+            /**
+             * Format: int64
+             * @description credit.overdue events emitted (invoices newly past due + tolerated days)
+             */
+            overdue: number;
+            /**
+             * Format: int64
+             * @description credit.over_limit events emitted (new crossings)
+             */
+            overLimit: number;
+            /**
+             * Format: int64
+             * @description crossings closed (exposure back within the limit)
+             */
+            cleared: number;
+        };
+        CreditSweepRun: {
+            /**
+             * Format: date
+             * @description the day swept (default today): invoices overdue and exposure over the limit on it
+             */
+            date?: string;
         };
         CrossRegionRequest: {
             /** Format: uuid */
@@ -22235,6 +22277,59 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    runCreditSweep: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a retry with the same key and body returns the first response (Idempotent-Replayed: true) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreditSweepRun"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditSweepResult"];
+                };
+            };
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };

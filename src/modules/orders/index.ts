@@ -5,6 +5,7 @@ import type { Store } from '../../platform/store.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import type { ApprovalsPort } from '../organisation/contract.js';
 import { CreditService } from './credit.service.js';
+import { CreditSweep } from './credit.sweep.js';
 import { FulfilmentService } from './fulfilment.service.js';
 import { ordersResolvers } from './orders.resolvers.js';
 import { ordersRoutes } from './orders.routes.js';
@@ -17,13 +18,15 @@ export interface OrdersServices {
   orders: OrderService;
   fulfilment: FulfilmentService;
   credit: CreditService;
+  /** the credit sweep (credit.overdue, credit.over_limit): `sweep()` is the scheduled job, `runNow` the API */
+  creditSweep: CreditSweep;
 }
 
 /** `approvals`: the sales organisation's approval engine, through which overrides of credit and quota refusals go. */
 export function createOrdersServices(store: Store, deps: { approvals: ApprovalsPort }): OrdersServices {
   const orders = new OrderService(store, approvalPolicyGate(deps.approvals));
   onOverrideDecided(deps.approvals, orders);
-  return { orders, fulfilment: new FulfilmentService(store, orders), credit: new CreditService(store) };
+  return { orders, fulfilment: new FulfilmentService(store, orders), credit: new CreditService(store), creditSweep: new CreditSweep(store) };
 }
 
 /** The orders module: one encapsulated plugin (its zod compilers stay inside). */

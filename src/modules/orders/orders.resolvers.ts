@@ -33,6 +33,7 @@ export function ordersResolvers(s: OrdersServices): { resolvers: IResolvers; loa
         setCreditLimit: (_: unknown, a: Args, ctx: Ctx) => s.credit.addLimit(ctx.actor, a.partner, 'limit', argsInput(a.input)),
         addTemporaryCreditIncrease: (_: unknown, a: Args, ctx: Ctx) => s.credit.addLimit(ctx.actor, a.partner, 'temporary', argsInput(a.input)),
         updateCreditAccount: (_: unknown, a: Args, ctx: Ctx) => s.credit.updateAccount(ctx.actor, a.partner, patchInput(a.input)),
+        runCreditSweep: (_: unknown, a: Args, ctx: Ctx) => s.creditSweep.runNow(ctx.actor, argsInput({ date: a.date })),
         recordCollection: async (_: unknown, a: Args, ctx: Ctx) => (await s.credit.collect(ctx.actor, argsInput(a.input))).collection,
       },
     },

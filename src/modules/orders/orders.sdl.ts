@@ -87,6 +87,16 @@ export const ordersSdl = /* GraphQL */ `
     program: String
   }
 
+  type CreditSweepResult {
+    date: Date!
+    "credit.overdue events emitted (invoices newly past due + tolerated days)"
+    overdue: Int!
+    "credit.over_limit events emitted (new crossings)"
+    overLimit: Int!
+    "crossings closed (exposure back within the limit)"
+    cleared: Int!
+  }
+
   type OrderEdge {
     cursor: String!
     node: Order!
@@ -292,6 +302,8 @@ export const ordersSdl = /* GraphQL */ `
   }
 
   extend type Mutation {
+    "The credit sweep of the caller's tenant on a day (default today): credit.overdue and credit.over_limit, each announced once"
+    runCreditSweep(date: Date): CreditSweepResult!
     createOrder(input: OrderInput!): Order!
     submitOrder(id: ID!): Order!
     overrideOrder(id: ID!, reason: String!): Order!

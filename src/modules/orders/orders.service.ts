@@ -24,6 +24,7 @@ import { parseInput } from '../../platform/validate.js';
 import { rebateUseFacts, releaseRebate, reserveRebate } from '../incentive/contract.js';
 import { codesToIds, findPartner, onboardingSql, productsByRef, type PartnerFacts } from '../onboarding/contract.js';
 import type { OrderApprovalGate } from './contract.js';
+import { noteOverLimit } from './credit.sweep.js';
 import { checkOrder, LIVE_CODES, liveRefusals } from './orders.check.js';
 import {
   OptionalReason,
@@ -67,7 +68,15 @@ export function toOrder(r: OrderRow, lines: (OrderLineRow & { productCode: strin
     status: r.status,
     total: r.totalAmount === null ? null : money(r.totalAmount, r.currency),
     rebate: r.rebateAmount === null ? null : { amount: money(r.rebateAmount, r.currency), programId: r.rebateProgramId, status: r.rebateStatus ?? 'requested' },
-    payable: r.totalAmount === null ? null : money(dec(r.totalAmount).sub(r.rebateAmount ?? 0).toFixed(), r.currency),
+    payable:
+      r.totalAmount === null
+        ? null
+        : money(
+            dec(r.totalAmount)
+              .sub(r.rebateAmount ?? 0)
+              .toFixed(),
+            r.currency,
+          ),
     refusals: r.refusals as Refusal[],
     overrideReason: r.overrideReason,
     note: r.note,
@@ -602,6 +611,7 @@ export class OrderService {
           resourceId: id,
           payload: { order: summary(after), override: { reason: data.reason, refusals: overridden, by: actor.subject } },
         });
+        if (overCredit) await noteOverLimit(w, pre.partnerId, today(), { orderId: id, credit: check.credit });
         if (overCredit)
           w.emit({
             type: ORDER_EVENTS.creditOverLimit,
