@@ -99,7 +99,9 @@ describe('the credit sweep: credit.over_limit once per crossing', () => {
   it('announces the crossing after a temporary increase expires, once; a new crossing again; an override is not announced twice', async () => {
     const px = await teaPartner(admin, cat, 'PX');
     await ok(admin.post('/v1/credit/partners/PX/limits', { amount: '100', currency: 'CNY', effectiveFrom: '2026-01-01' }));
-    await ok(admin.post('/v1/credit/partners/PX/temporary-increases', { amount: '50', currency: 'CNY', effectiveFrom: today(), expiresOn: plus(10), reason: 'fair' }));
+    await ok(
+      admin.post('/v1/credit/partners/PX/temporary-increases', { amount: '50', currency: 'CNY', effectiveFrom: today(), expiresOn: plus(10), reason: 'fair' }),
+    );
     // 14 x 10.00 = 140.00 <= 150.00 while the increase holds
     const { res } = await placeOrder(admin, { partner: 'PX', requestedDate: '2026-03-01', lines: [{ product: 'TEA-1', quantity: '14' }] });
     expect(res.data.status).toBe('approved');

@@ -17,7 +17,9 @@ describe.skipIf(inject('testDb').kind !== 'postgres')('100 concurrent submission
     partner = await teaPartner(admin, cat, 'PK');
     // 100.00 available: a rebate program without a cap, a statement line approved and paid
     const p = await ok(admin.post('/v1/incentives/programs', { code: 'RB', name: 'RB', type: 'rebate', granularity: 'quarter', rules: rebateRules() }));
-    const line = await ok(admin.post('/v1/incentives/statements/lines', { partnerId: partner.id, period: '2026-Q1', amount: '100.00', reason: 'x', programId: p.id }));
+    const line = await ok(
+      admin.post('/v1/incentives/statements/lines', { partnerId: partner.id, period: '2026-Q1', amount: '100.00', reason: 'x', programId: p.id }),
+    );
     await ok(admin.post(`/v1/incentives/statements/${line.statementId}/approve`, {}));
     await ok(admin.post(`/v1/incentives/statements/${line.statementId}/pay`, { paymentReference: 'P1' }));
   });

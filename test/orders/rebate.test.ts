@@ -70,7 +70,14 @@ describe('rebate use on orders (返利抵扣)', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.data.errors.map((e: any) => e.path)).toContain('body.orderCap');
-    const pct = await admin.post('/v1/incentives/programs', { code: 'RB-X', name: 'x', type: 'rebate', granularity: 'month', rules: rebateRules(), orderCap: { maxPercent: '120' } });
+    const pct = await admin.post('/v1/incentives/programs', {
+      code: 'RB-X',
+      name: 'x',
+      type: 'rebate',
+      granularity: 'month',
+      rules: rebateRules(),
+      orderCap: { maxPercent: '120' },
+    });
     expect(pct.statusCode).toBe(400);
     expect(pct.data.errors.map((e: any) => e.path)).toContain('body.orderCap.maxPercent');
   });
@@ -137,9 +144,14 @@ describe('rebate use on orders (返利抵扣)', () => {
     b = (await placeOrder(admin, order([{ product: 'TEA-2', quantity: '25' }], { amount: '50' }))).res.data;
     expect(b).toMatchObject({ status: 'approved', payable: '450.00', rebate: { status: 'reserved' } });
     expect(await balance()).toMatchObject({ available: '60.00', reserved: '90.00' });
-    const g = await admin.gql(`query { rebateBalance(partnerId: "${pr.id}") { available reserved } order(id: "${b.id}") { payable rebate { amount status } } }`);
+    const g = await admin.gql(
+      `query { rebateBalance(partnerId: "${pr.id}") { available reserved } order(id: "${b.id}") { payable rebate { amount status } } }`,
+    );
     expect(g.errors).toBeUndefined();
-    expect(g.data).toEqual({ rebateBalance: { available: '60.00', reserved: '90.00' }, order: { payable: '450.00', rebate: { amount: '50.00', status: 'reserved' } } });
+    expect(g.data).toEqual({
+      rebateBalance: { available: '60.00', reserved: '90.00' },
+      order: { payable: '450.00', rebate: { amount: '50.00', status: 'reserved' } },
+    });
   });
 
   it('REBATE_INSUFFICIENT: 70.00 asked, 60.00 available; the submit is 422 and nothing changes', async () => {
