@@ -30,7 +30,7 @@ export interface Services {
   analytics: AnalyticsServices;
   orders: OrdersServices;
   integration: IntegrationServices;
-  /** scheduled jobs (agreement sweep, warning checks), started with the background work */
+  /** scheduled jobs (agreement sweep, warning checks, credit sweep), started with the background work */
   scheduler: Scheduler;
 }
 
@@ -77,6 +77,9 @@ export function createServices(store: Store, config: ServicesConfig): Services {
       if (failed.length) throw new AggregateError(failed, `warning checks failed for ${failed.length} tenant(s)`);
     },
   });
+
+  // the credit sweep of every tenant with invoices or limits: credit.overdue once per invoice, credit.over_limit once per crossing
+  scheduler.register({ name: 'credit-sweep', everyMs: HOUR, run: () => orders.creditSweep.sweep() });
 
   return { onboarding, organisation, policy, target, incentive, evaluation, orders, analytics, integration, scheduler };
 }

@@ -652,6 +652,7 @@ export type CreateIncentiveProgramInput = {
   eligibility?: InputMaybe<Scalars['JSON']['input']>;
   granularity: IncentiveGranularity;
   name: Scalars['String']['input'];
+  orderCap?: InputMaybe<RebateOrderCapInput>;
   rules: Scalars['JSON']['input'];
   type: IncentiveProgramType;
 };
@@ -763,6 +764,17 @@ export type CreditStatus = {
   partnerId: Scalars['ID']['output'];
   receivables: Scalars['Decimal']['output'];
   temporary: Scalars['Decimal']['output'];
+};
+
+export type CreditSweepResult = {
+  __typename?: 'CreditSweepResult';
+  /** crossings closed (exposure back within the limit) */
+  cleared: Scalars['Int']['output'];
+  date: Scalars['Date']['output'];
+  /** credit.over_limit events emitted (new crossings) */
+  overLimit: Scalars['Int']['output'];
+  /** credit.overdue events emitted (invoices newly past due + tolerated days) */
+  overdue: Scalars['Int']['output'];
 };
 
 export type CriterionInput = {
@@ -1282,6 +1294,8 @@ export type IncentiveProgram = {
   granularity: IncentiveGranularity;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** Rebate programs: the most of one order payable from the rebate account (null: no cap) */
+  orderCap?: Maybe<RebateOrderCap>;
   /** The rule set (see IncentiveRuleSet in OpenAPI): basis, mode, tiers, accelerators, caps, points, penalty, recognition */
   rules: Scalars['JSON']['output'];
   status: IncentiveProgramStatus;
@@ -1736,6 +1750,8 @@ export type Mutation = {
   revokeApiKey: ApiKey;
   /** overlapSeconds: how long the old secret keeps signing too (default 86400) */
   rotateWebhookSecret: WebhookEndpointWithSecret;
+  /** The credit sweep of the caller's tenant on a day (default today): credit.overdue and credit.over_limit, each announced once */
+  runCreditSweep: CreditSweepResult;
   /** Calculate a program for a period; program: id or code; dryRun stores nothing */
   runIncentiveProgram: IncentiveRunResult;
   /** Seed the national administrative divisions (GB/T 2260) down to depth: province | city | district; idempotent */
@@ -2148,6 +2164,11 @@ export type MutationRotateWebhookSecretArgs = {
 };
 
 
+export type MutationRunCreditSweepArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
 export type MutationRunIncentiveProgramArgs = {
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   period: Scalars['String']['input'];
@@ -2366,7 +2387,11 @@ export type Order = {
   note?: Maybe<Scalars['String']['output']>;
   overrideReason?: Maybe<Scalars['String']['output']>;
   partnerId: Scalars['ID']['output'];
+  /** total minus the rebate used: what is invoiced and counts against credit */
+  payable?: Maybe<Scalars['Decimal']['output']>;
   paymentTermDays?: Maybe<Scalars['Int']['output']>;
+  /** the part paid from the partner's rebate account (返利抵扣) */
+  rebate?: Maybe<OrderRebate>;
   refusals: Array<OrderRefusal>;
   requestedDate: Scalars['Date']['output'];
   shipToAddress?: Maybe<Scalars['String']['output']>;
@@ -2386,6 +2411,8 @@ export type OrderCheck = {
   lines: Array<OrderCheckedLine>;
   orderId?: Maybe<Scalars['ID']['output']>;
   partnerId: Scalars['ID']['output'];
+  payable?: Maybe<Scalars['Decimal']['output']>;
+  rebate?: Maybe<OrderCheckRebate>;
   refusals: Array<OrderRefusal>;
   total?: Maybe<Scalars['Decimal']['output']>;
   wouldApprove: Scalars['Boolean']['output'];
@@ -2397,6 +2424,19 @@ export type OrderCheckCredit = {
   exposure: Scalars['Decimal']['output'];
   limit?: Maybe<Scalars['Decimal']['output']>;
   onHold: Scalars['Boolean']['output'];
+};
+
+export type OrderCheckRebate = {
+  __typename?: 'OrderCheckRebate';
+  amount: Scalars['Decimal']['output'];
+  /** the partner's available rebate (with what this order already holds) */
+  available: Scalars['Decimal']['output'];
+  /** the most of this order payable from rebate (the program cap, never more than the total) */
+  cap?: Maybe<Scalars['Decimal']['output']>;
+  /** the rebate account currency (null: no account) */
+  currency?: Maybe<Scalars['String']['output']>;
+  programCode?: Maybe<Scalars['String']['output']>;
+  programId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type OrderCheckedLine = {
@@ -2432,6 +2472,7 @@ export type OrderInput = {
   note?: InputMaybe<Scalars['String']['input']>;
   partner?: InputMaybe<Scalars['String']['input']>;
   paymentTermDays?: InputMaybe<Scalars['Int']['input']>;
+  rebate?: InputMaybe<OrderRebateInput>;
   requestedDate?: InputMaybe<Scalars['Date']['input']>;
   shipTo?: InputMaybe<Scalars['String']['input']>;
   shipToAddress?: InputMaybe<Scalars['String']['input']>;
@@ -2454,6 +2495,26 @@ export type OrderLineInput = {
   quantity: Scalars['Decimal']['input'];
   requestedPrice?: InputMaybe<Scalars['Decimal']['input']>;
 };
+
+export type OrderRebate = {
+  __typename?: 'OrderRebate';
+  amount: Scalars['Decimal']['output'];
+  programId?: Maybe<Scalars['ID']['output']>;
+  status: OrderRebateStatus;
+};
+
+export type OrderRebateInput = {
+  amount: Scalars['Decimal']['input'];
+  /** rebate program id or code whose per-order cap applies (default: the strictest active cap) */
+  program?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** requested (draft), reserved (submitted), released (cancelled), spent (invoiced) */
+export type OrderRebateStatus =
+  | 'released'
+  | 'requested'
+  | 'reserved'
+  | 'spent';
 
 export type OrderRefusal = {
   __typename?: 'OrderRefusal';
@@ -3749,6 +3810,8 @@ export type RebateBalance = {
   expired: Scalars['Decimal']['output'];
   paidOut: Scalars['Decimal']['output'];
   partnerId: Scalars['ID']['output'];
+  /** Held for submitted orders (already out of available): released on cancel, spent on invoice */
+  reserved: Scalars['Decimal']['output'];
   spent: Scalars['Decimal']['output'];
 };
 
@@ -3796,6 +3859,19 @@ export type RebateManualKind =
   | 'expire'
   | 'pay_out'
   | 'release';
+
+export type RebateOrderCap = {
+  __typename?: 'RebateOrderCap';
+  /** at most this amount (program currency) per order */
+  maxAmount?: Maybe<Scalars['Decimal']['output']>;
+  /** at most this % of the order total */
+  maxPercent?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type RebateOrderCapInput = {
+  maxAmount?: InputMaybe<Scalars['Decimal']['input']>;
+  maxPercent?: InputMaybe<Scalars['Decimal']['input']>;
+};
 
 export type RebateSpendInput = {
   amount: Scalars['Decimal']['input'];
@@ -4440,6 +4516,7 @@ export type UpdateIncentiveProgramInput = {
   eligibility?: InputMaybe<Scalars['JSON']['input']>;
   granularity?: InputMaybe<IncentiveGranularity>;
   name?: InputMaybe<Scalars['String']['input']>;
+  orderCap?: InputMaybe<RebateOrderCapInput>;
   rules?: InputMaybe<Scalars['JSON']['input']>;
 };
 

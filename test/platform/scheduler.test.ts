@@ -54,11 +54,11 @@ describe('scheduler', () => {
     expect(n).toBeGreaterThanOrEqual(2);
   });
 
-  it('the composition root registers the agreement sweep and the warning checks; background work starts and stops without Fastify', async () => {
+  it('the composition root registers the agreement sweep, the warning checks and the credit sweep; background work starts and stops without Fastify', async () => {
     // postgres.js connects lazily: nothing here touches the database before stop
     const database = new Database({ url: 'postgres://nobody@127.0.0.1:1/none' });
     const services = createServices(new Store(database), { NODE_ENV: 'test' });
-    expect(services.scheduler.names).toEqual(['agreement-sweep', 'evaluation-warnings']);
+    expect(services.scheduler.names).toEqual(['agreement-sweep', 'evaluation-warnings', 'credit-sweep']);
     expect(services.scheduler.running).toBe(false);
     startBackground(services, { NODE_ENV: 'test', WORKER_POLL_MS: 60_000 }, { onError: () => {} });
     expect(services.scheduler.running).toBe(true);

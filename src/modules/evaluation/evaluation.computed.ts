@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { ordersSql } from '../orders/contract.js';
 import { policySql } from '../policy/contract.js';
 import { targetSql } from '../target/contract.js';
 import type { KpiKind } from './evaluation.rules.js';
@@ -16,7 +17,9 @@ import type { ComputedSource } from './evaluation.sql.js';
  *                              sell-through by default; the partner-level target of the period label), rounded
  *                              like the target module's achievement (`targetSql.achievementPct`, 2 decimals)
  *   growth_yoy               = (sales actual - same period a year earlier) / year-earlier actual x 100
- *   collection_rate          = collections in the period / sell-in amount invoiced in the period x 100
+ *   collection_rate          = collections in the period / sell-in amount invoiced in the period x 100; for a
+ *                              partner with orders' invoices issued in the period, the denominator is what those
+ *                              invoices bill (orders' receivables: the payable, after rebate use)
  *   inventory_days           = quantity on hand (latest snapshot of each product in the period, summed)
  *                              / (sell-through quantity of the period / days in the period)
  *   price_violations         = price observations flagged as violations in the period (policy)
@@ -60,9 +63,12 @@ export const computedSource: ComputedSource = ({ tenantId: t, period, start, end
           left join ${totals('basis', start, end)} cur on cur.partner_id = p.id`);
         break;
       case 'collection_rate':
-        branches.push(sql`select p.id, 'collection_rate'::text, round(coalesce(col.amount, 0) * 100 / si.amount, 4)
-          from p join ${totals('sell_in', start, end)} si on si.partner_id = p.id and si.amount > 0
-          left join ${totals('collection', start, end)} col on col.partner_id = p.id`);
+        branches.push(sql`select p.id as partner_id, 'collection_rate'::text as kind, round(coalesce(col.amount, 0) * 100 / coalesce(inv.amount, si.amount), 4) as value
+          from p left join ${totals('sell_in', start, end)} si on si.partner_id = p.id
+          left join (select partner_id, sum(amount) as amount from ${ordersSql.receivables(t)} r where r.issued_on between ${s} and ${e} group by partner_id) inv
+            on inv.partner_id = p.id
+          left join ${totals('collection', start, end)} col on col.partner_id = p.id
+          where coalesce(inv.amount, si.amount) > 0`);
         break;
       case 'inventory_days':
         branches.push(sql`select p.id, 'inventory_days'::text, round(inv.quantity_on_hand * (${e} - ${s} + 1) / st.quantity, 4)

@@ -18,6 +18,7 @@ import {
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql } from '../onboarding/contract.js';
+import { ordersSql } from '../orders/contract.js';
 import { policySql } from '../policy/contract.js';
 import { targetSql } from '../target/contract.js';
 import type { PeriodRange } from './evaluation.rules.js';
@@ -67,12 +68,20 @@ function conditionsSql(tenantId: string, rules: RuleRow[], p: PeriodRange, asOf:
             where tg.value > 0 and ${elapsed} * 100 >= ${r.minElapsedPct}::numeric * ${days}
           ) q where q.value < ${x}`;
       case 'collections_overdue':
-        // sell-in invoiced on or before asOf - threshold days, minus every collection up to asOf
+        // partners with orders' invoices: the unpaid balance on asOf of invoices due at least threshold days before it
+        // (orders' receivables, collections allocated by then); other partners: sell-in invoiced on or before
+        // asOf - threshold days, minus every collection up to asOf
         return sql`select ${id}, q.partner_id, q.value from (
             select si.partner_id, si.v - coalesce(c.v, 0) as value
             from (select partner_id, sum(amount) as v from ${targetSql.factLines(t, 'sell_in')} f where f.date <= ${asOf}::date - ${r.threshold}::numeric::int group by partner_id) si
             join ${active} pa on pa.id = si.partner_id and pa.status = 'active'
             left join (select partner_id, sum(amount) as v from ${targetSql.factLines(t, 'collection')} f where f.date <= ${asOf}::date group by partner_id) c on c.partner_id = si.partner_id
+            where not exists (select 1 from ${ordersSql.receivablesOn(t, asOf)} rx where rx.partner_id = si.partner_id)
+            union all
+            select rv.partner_id, sum(rv.balance) filter (where rv.due_on <= ${asOf}::date - ${r.threshold}::numeric::int) as value
+            from ${ordersSql.receivablesOn(t, asOf)} rv
+            join ${active} pa on pa.id = rv.partner_id and pa.status = 'active'
+            group by rv.partner_id
           ) q where q.value > 0`;
       case 'inventory_days_above':
         return sql`select ${id}, q.partner_id, q.value from (

@@ -6,6 +6,13 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Actor, Period } from '../../platform/kernel/index.js';
 
 /**
+ * Rebate use on orders (返利抵扣, the orders module): the facts a check needs (account, what an order holds, the
+ * programs' per-order caps) and the reservation movements, each in the caller's transaction with the rebate account
+ * row locked: reserve on submit, release on cancel, spend on invoice.
+ */
+export { rebateUseFacts, releaseRebate, reserveRebate, spendReservedRebate, type RebateCapProgram, type RebateUseFacts } from './rebate-reservations.js';
+
+/**
  * A port incentive eligibility needs and the evaluation module provides (evaluation comes after incentive, so
  * incentive may not import it): the composition root wires `evaluationSql.latestGrades` here.
  */

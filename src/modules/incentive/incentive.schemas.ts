@@ -75,6 +75,17 @@ export const BaseSpec = z
   })
   .meta({ id: 'IncentiveBase' });
 
+const Percent = Dec.refine((s) => !DECIMAL_RE.test(s) || (!s.startsWith('-') && dec(s).lte(100)), 'must be between 0 and 100');
+
+/** A rebate program's cap on rebate use per order (orders module: 返利抵扣). */
+export const OrderCap = z
+  .strictObject({
+    maxPercent: Percent.optional().describe('at most this % of the order total (0-100) may be paid from the rebate account'),
+    maxAmount: PosDec.optional().describe('at most this amount (program currency) per order'),
+  })
+  .refine((c) => c.maxPercent !== undefined || c.maxAmount !== undefined, { message: 'give maxPercent and/or maxAmount', path: ['maxPercent'] })
+  .meta({ id: 'RebateOrderCap' });
+
 const programFields = {
   name: z.string().trim().min(1).max(200),
   description: z.string().max(2000).nullable().optional(),
@@ -84,13 +95,21 @@ const programFields = {
   base: BaseSpec.default({ metric: 'sell_in_amount' }),
   eligibility: Eligibility.default({}),
   rules: RuleSetSchema,
+  orderCap: OrderCap.nullable().optional().describe('rebate programs: the most of one order payable from the rebate account (null: no cap)'),
 };
 
 /** Cross-field rule checks, reported under rules.* */
 function checkRules(
-  v: { type?: ProgramType | undefined; rules?: RuleSetInput | undefined; base?: { metric: string; productLineIds?: string[] | undefined } | undefined },
+  v: {
+    type?: ProgramType | undefined;
+    rules?: RuleSetInput | undefined;
+    base?: { metric: string; productLineIds?: string[] | undefined } | undefined;
+    orderCap?: object | null | undefined;
+  },
   ctx: z.RefinementCtx,
 ) {
+  if (v.orderCap && v.type && v.type !== 'rebate')
+    ctx.addIssue({ code: 'custom', path: ['orderCap'], message: 'only rebate programs cap rebate use on orders' });
   if (v.base?.metric === 'collection_amount' && v.base.productLineIds?.length) {
     ctx.addIssue({ code: 'custom', path: ['base', 'productLineIds'], message: 'collections are not per product line' });
   }
@@ -114,6 +133,7 @@ export const ProgramUpdate = z
     base: BaseSpec.optional(),
     eligibility: Eligibility.optional(),
     rules: RuleSetSchema.optional(),
+    orderCap: programFields.orderCap,
     version: z.number().int().min(1).optional().describe('Expected current version (or send If-Match)'),
   })
   .meta({ id: 'IncentiveProgramUpdate' });
@@ -131,6 +151,7 @@ export const Program = z
     base: BaseSpec,
     eligibility: Eligibility,
     rules: RuleSetSchema,
+    orderCap: z.object({ maxPercent: z.string().nullable(), maxAmount: z.string().nullable() }).nullable(),
     status: z.enum(PROGRAM_STATUSES),
     version: z.number().int(),
     createdAt: z.string(),
@@ -219,6 +240,7 @@ export const RebateBalance = z
     spent: z.string(),
     paidOut: z.string(),
     expired: z.string(),
+    reserved: z.string().describe('held for submitted orders (already out of available): released on cancel, spent on invoice'),
   })
   .meta({ id: 'RebateBalance' });
 export type RebateBalance = z.infer<typeof RebateBalance>;

@@ -54,6 +54,8 @@ export const incentiveSdl = /* GraphQL */ `
     eligibility: JSON!
     "The rule set (see IncentiveRuleSet in OpenAPI): basis, mode, tiers, accelerators, caps, points, penalty, recognition"
     rules: JSON!
+    "Rebate programs: the most of one order payable from the rebate account (null: no cap)"
+    orderCap: RebateOrderCap
     status: IncentiveProgramStatus!
     version: Int!
     createdAt: DateTime!
@@ -116,6 +118,17 @@ export const incentiveSdl = /* GraphQL */ `
     node: IncentiveStatement!
   }
 
+  type RebateOrderCap {
+    "at most this % of the order total"
+    maxPercent: Decimal
+    "at most this amount (program currency) per order"
+    maxAmount: Decimal
+  }
+  input RebateOrderCapInput {
+    maxPercent: Decimal
+    maxAmount: Decimal
+  }
+
   type RebateBalance {
     partnerId: ID!
     currency: String!
@@ -125,6 +138,8 @@ export const incentiveSdl = /* GraphQL */ `
     spent: Decimal!
     paidOut: Decimal!
     expired: Decimal!
+    "Held for submitted orders (already out of available): released on cancel, spent on invoice"
+    reserved: Decimal!
   }
 
   type RebateLedgerEntry {
@@ -244,6 +259,7 @@ export const incentiveSdl = /* GraphQL */ `
     base: JSON
     eligibility: JSON
     rules: JSON!
+    orderCap: RebateOrderCapInput
   }
 
   input UpdateIncentiveProgramInput {
@@ -254,6 +270,7 @@ export const incentiveSdl = /* GraphQL */ `
     base: JSON
     eligibility: JSON
     rules: JSON
+    orderCap: RebateOrderCapInput
   }
 
   input IncentiveManualLineInput {

@@ -15,6 +15,11 @@ export interface Eligibility {
   evaluationGrades?: string[] | undefined;
   evaluationTemplateId?: string | undefined;
 }
+/** A rebate program's per-order cap on rebate use (返利抵扣上限): at most maxPercent of the order total and/or maxAmount. */
+export interface OrderCap {
+  maxPercent?: string | undefined;
+  maxAmount?: string | undefined;
+}
 export interface BaseSpec {
   metric: BaseMetric;
   productLineIds?: string[] | undefined;
@@ -37,6 +42,8 @@ export const incentivePrograms = pgTable(
     base: jsonb('base').$type<BaseSpec>().notNull(),
     eligibility: jsonb('eligibility').$type<Eligibility>().notNull(),
     rules: jsonb('rules').$type<RuleSet>().notNull(),
+    /** rebate programs: the most of one order that may be paid from the rebate account (null: no cap) */
+    orderCap: jsonb('order_cap').$type<OrderCap>(),
     status: text('status').$type<ProgramStatus>().notNull().default('draft'),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -178,6 +185,8 @@ export const rebateAccounts = pgTable(
     spent: money('spent').notNull().default('0'),
     paidOut: money('paid_out').notNull().default('0'),
     expired: money('expired').notNull().default('0'),
+    /** held for submitted orders (out of available, not yet spent): released on cancel, spent on invoice */
+    reserved: money('reserved').notNull().default('0'),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -185,6 +194,41 @@ export const rebateAccounts = pgTable(
     primaryKey({ columns: [t.tenantId, t.partnerId] }),
     foreignKey({ name: 'rebate_accounts_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
     check('rebate_accounts_nonneg_ck', sql`${t.accrued} >= 0 and ${t.available} >= 0`),
+    check('rebate_accounts_reserved_ck', sql`${t.reserved} >= 0`),
+  ],
+);
+
+export type ReservationStatus = 'reserved' | 'released' | 'spent';
+
+/**
+ * Rebate reservations (返利抵扣 of an order): the amount an order will pay from the rebate account, held out of
+ * `available` from the order's submission until it is cancelled (released) or invoiced (spent: a ledger spend
+ * with the order as orderRef). One per order reference.
+ */
+export const rebateReservations = pgTable(
+  'rebate_reservations',
+  {
+    tenantId: text('tenant_id').notNull(),
+    orderRef: text('order_ref').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    programId: uuid('program_id'),
+    amount: money('amount').notNull(),
+    status: text('status').$type<ReservationStatus>().notNull().default('reserved'),
+    reservedOn: date('reserved_on', { mode: 'string' }).notNull(),
+    settledOn: date('settled_on', { mode: 'string' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.orderRef] }),
+    index('rebate_reservations_partner_idx').on(t.tenantId, t.partnerId, t.status),
+    foreignKey({
+      name: 'rebate_reservations_account_fk',
+      columns: [t.tenantId, t.partnerId],
+      foreignColumns: [rebateAccounts.tenantId, rebateAccounts.partnerId],
+    }),
+    check('rebate_reservations_status_ck', sql`${t.status} in ('reserved','released','spent')`),
+    check('rebate_reservations_amount_ck', sql`${t.amount} > 0`),
   ],
 );
 

@@ -27,6 +27,7 @@ export function toProgram(r: ProgramRow): Program {
     base: r.base,
     eligibility: r.eligibility,
     rules: r.rules as Program['rules'],
+    orderCap: r.orderCap ? { maxPercent: r.orderCap.maxPercent ?? null, maxAmount: r.orderCap.maxAmount ?? null } : null,
     status: r.status,
     version: r.version,
     createdAt: r.createdAt.toISOString(),
@@ -110,6 +111,7 @@ export class ProgramService {
           base: data.base,
           eligibility: data.eligibility,
           rules: data.rules,
+          orderCap: data.orderCap ?? null,
         })
         .returning();
       const p = toProgram(row!);

@@ -41,7 +41,7 @@ export function toEntry(r: LedgerRow, currency = 'CNY'): LedgerEntry {
 
 type AccountRow = typeof rebateAccounts.$inferSelect;
 
-function toBalance(a: AccountRow): RebateBalance {
+export function toBalance(a: AccountRow): RebateBalance {
   const c = a.currency;
   return {
     partnerId: a.partnerId,
@@ -52,6 +52,7 @@ function toBalance(a: AccountRow): RebateBalance {
     spent: fix(a.spent, c),
     paidOut: fix(a.paidOut, c),
     expired: fix(a.expired, c),
+    reserved: fix(a.reserved, c),
   };
 }
 
@@ -85,22 +86,26 @@ export class RebateService {
     if (!acc) throw notFound('rebate account', partnerId);
     if (asOf === undefined) return toBalance(acc);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw invalid('asOf', 'must be a date YYYY-MM-DD');
-    // one aggregate over the ledger up to and including asOf
-    const rows = await this.store.database.rows<{ kind: LedgerKind; total: string }>(sql`
+    // one aggregate over the ledger up to and including asOf, and what orders held at the end of that day
+    const rows = await this.store.database.rows<{ kind: LedgerKind | 'reserved'; total: string }>(sql`
       select kind, sum(amount)::text as total from ${rebateLedger}
       where tenant_id = ${actor.tenantId} and partner_id = ${partnerId} and entry_date <= ${asOf}
-      group by kind`);
-    const sum = (k: LedgerKind) => new Dec(rows.find((r) => r.kind === k)?.total ?? '0');
+      group by kind
+      union all
+      select 'reserved', coalesce(sum(amount), 0)::text from rebate_reservations
+      where tenant_id = ${actor.tenantId} and partner_id = ${partnerId} and reserved_on <= ${asOf} and (settled_on is null or settled_on > ${asOf})`);
+    const sum = (k: LedgerKind | 'reserved') => new Dec(rows.find((r) => r.kind === k)?.total ?? '0');
     const c = acc.currency;
     return {
       partnerId,
       currency: c,
       asOf,
       accrued: fix(sum('accrue').minus(sum('release')), c),
-      available: fix(sum('release').minus(sum('spend')).minus(sum('pay_out')).minus(sum('expire')), c),
+      available: fix(sum('release').minus(sum('spend')).minus(sum('pay_out')).minus(sum('expire')).minus(sum('reserved')), c),
       spent: fix(sum('spend'), c),
       paidOut: fix(sum('pay_out'), c),
       expired: fix(sum('expire'), c),
+      reserved: fix(sum('reserved'), c),
     };
   }
 

@@ -40,4 +40,16 @@ export const ordersSql = {
           from order_invoices i left join (select invoice_id, sum(amount) as paid from credit_allocations where tenant_id = ${tenantId} group by invoice_id) a
             on a.invoice_id = i.id
           where i.tenant_id = ${tenantId})`,
+  /**
+   * Receivables on a day: invoices issued on or before `date` with what was collected on them by then (evaluation's
+   * collections_overdue warning). Columns: tenant_id, invoice_id, number, partner_id, order_id, issued_on, due_on,
+   * amount (the payable: total less rebate use), paid, balance, currency.
+   */
+  receivablesOn: (tenantId: string, date: string): SQL =>
+    sql`(select i.tenant_id, i.id as invoice_id, i.number, i.partner_id, i.order_id, i.issued_on, i.due_on, i.amount,
+               coalesce(a.paid, 0) as paid, i.amount - coalesce(a.paid, 0) as balance, i.currency
+          from order_invoices i left join (select invoice_id, sum(amount) as paid from credit_allocations
+                                           where tenant_id = ${tenantId} and allocated_on <= ${date}::date group by invoice_id) a
+            on a.invoice_id = i.id
+          where i.tenant_id = ${tenantId} and i.issued_on <= ${date}::date)`,
 };

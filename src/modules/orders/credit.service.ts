@@ -18,6 +18,7 @@ import {
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { findPartner, onboardingSql } from '../onboarding/contract.js';
+import { recordCollectionFacts } from '../target/contract.js';
 import {
   CollectionInput,
   CreditAccountUpdate,
@@ -273,6 +274,11 @@ export class CreditService {
           w.emit({ type: ORDER_EVENTS.closed, resourceType: 'order', resourceId: c.id, payload: { orderId: c.id, partnerId: p.id } });
         }
       }
+      // the target module's collection fact (collection targets, achievement, collection-based programs): idempotent by external id
+      const facts = await recordCollectionFacts(w, [
+        { externalId: `order-collection:${d.externalId}`, date: d.receivedOn, partnerCode: p.code, amount: d.amount, invoiceRef: d.invoiceRef ?? null },
+      ]);
+      if (facts.errors.length) throw new DomainError('CONFLICT', `the collection fact was refused: ${facts.errors.map((e) => e.message).join('; ')}`);
       const view = await this.collectionView(w.tx, row!);
       w.audit({ resourceType: 'collection', resourceId: id, action: 'create', before: null, after: view });
       w.emit({ type: ORDER_EVENTS.collectionRecorded, resourceType: 'collection', resourceId: id, payload: { collection: view } });

@@ -1,7 +1,7 @@
 /**
  * Credit facts of many partners on a date, one statement: the limit in force (latest `limit` row on or before the
  * date) plus the temporary increases covering it, the hold, the tolerated overdue days, the open approved orders
- * (approved on or before the date, not invoiced or cancelled by then), the unpaid receivables (invoices issued by
+ * (approved on or before the date, not invoiced or cancelled by then; their payable amount: total less rebate use), the unpaid receivables (invoices issued by
  * then less collections allocated by then) and the overdue part beyond the tolerated days.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -37,7 +37,7 @@ export function creditFactsSql(tenantId: string, partnerIds: readonly string[], 
         and partner_id = any(${ids}::uuid[])
       group by partner_id),
     oo as (
-      select partner_id, sum(total_amount) as amount from orders
+      select partner_id, sum(total_amount - coalesce(rebate_amount, 0)) as amount from orders
       where tenant_id = ${tenantId} and partner_id = any(${ids}::uuid[]) and approved_on is not null and approved_on <= ${date}::date
         and (invoiced_on is null or invoiced_on > ${date}::date) and (cancelled_on is null or cancelled_on > ${date}::date)
         and (${excludeOrder}::uuid is null or id <> ${excludeOrder}::uuid)

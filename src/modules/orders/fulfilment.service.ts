@@ -4,6 +4,7 @@ import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import { type Actor, dec, formatFixed, iso, requireOwnPartner, requireTenantUser, roundMoney } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
+import { spendReservedRebate } from '../incentive/contract.js';
 import { partnersById } from '../onboarding/contract.js';
 import { recordSellInFacts } from '../target/contract.js';
 import { InvoiceInput, ShipmentInput, type Invoice, type Shipment } from './orders.schemas.js';
@@ -129,7 +130,11 @@ export class FulfilmentService {
     });
   }
 
-  /** POST /v1/orders/{id}/invoices: a shipped order is invoiced for what shipped; the invoice is a receivable. */
+  /**
+   * POST /v1/orders/{id}/invoices: a shipped order is invoiced for what shipped less the rebate it uses (the amount
+   * payable); the invoice is a receivable, and the order's rebate reservation becomes a spend in the rebate ledger
+   * (orderRef = the order id).
+   */
   async invoice(actor: Actor, orderId: string, input: unknown): Promise<Invoice> {
     requireTenantUser(actor, 'orders:write');
     const data = parseInput(InvoiceInput, input);
@@ -148,6 +153,10 @@ export class FulfilmentService {
       const [{ amount } = { amount: '0' }] = (await w.tx
         .execute(sql`select coalesce(sum(amount), 0)::text as amount from order_shipments where tenant_id = ${w.tenantId} and order_id = ${orderId}::uuid`)
         .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { amount: string }[];
+      const payable = dec(amount).sub(o.rebateStatus === 'reserved' ? (o.rebateAmount ?? 0) : 0);
+      if (payable.isNegative())
+        throw new DomainError('CONFLICT', `the rebate ${roundMoney(o.rebateAmount ?? 0, cur)} exceeds what shipped, ${roundMoney(amount, cur)}`);
+      if (o.rebateStatus === 'reserved') await spendReservedRebate(w, orderId);
       const [inv] = await w.tx
         .insert(invoices)
         .values({
@@ -158,13 +167,19 @@ export class FulfilmentService {
           partnerId: o.partnerId,
           issuedOn: data.issuedOn,
           dueOn,
-          amount,
+          amount: payable.toFixed(),
           currency: cur,
         })
         .returning();
       await w.tx
         .update(orders)
-        .set({ status: 'invoiced', invoicedOn: data.issuedOn, version: sql`${orders.version} + 1`, updatedAt: new Date() })
+        .set({
+          status: 'invoiced',
+          invoicedOn: data.issuedOn,
+          ...(o.rebateStatus === 'reserved' ? { rebateStatus: 'spent' as const } : {}),
+          version: sql`${orders.version} + 1`,
+          updatedAt: new Date(),
+        })
         .where(and(eq(orders.tenantId, w.tenantId), eq(orders.id, orderId)));
       const out: Invoice = {
         id: inv!.id,

@@ -5,6 +5,7 @@ import type { Store } from '../../platform/store.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import type { ApprovalsPort } from '../organisation/contract.js';
 import { CreditService } from './credit.service.js';
+import { CreditSweep } from './credit.sweep.js';
 import { FulfilmentService } from './fulfilment.service.js';
 import { importsOf } from '../../platform/imports.js';
 import { inventoryResolvers, inventorySdl } from './inventory.graphql.js';
@@ -24,6 +25,8 @@ export interface OrdersServices {
   credit: CreditService;
   /** channel inventory (computed vs reported stock) */
   inventory: InventoryService;
+  /** the credit sweep (credit.overdue, credit.over_limit): `sweep()` is the scheduled job, `runNow` the API */
+  creditSweep: CreditSweep;
 }
 
 /** `approvals`: the sales organisation's approval engine, through which overrides of credit and quota refusals go. */
@@ -31,7 +34,13 @@ export function createOrdersServices(store: Store, deps: { approvals: ApprovalsP
   const orders = new OrderService(store, approvalPolicyGate(deps.approvals));
   onOverrideDecided(deps.approvals, orders);
   registerOrderImport(importsOf(store));
-  return { orders, fulfilment: new FulfilmentService(store, orders), credit: new CreditService(store), inventory: new InventoryService(store) };
+  return {
+    orders,
+    fulfilment: new FulfilmentService(store, orders),
+    credit: new CreditService(store),
+    inventory: new InventoryService(store),
+    creditSweep: new CreditSweep(store),
+  };
 }
 
 /** The orders module: one encapsulated plugin (its zod compilers stay inside). */

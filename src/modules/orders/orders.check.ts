@@ -6,7 +6,9 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
-import { canon, dec, formatFixed, rowsOf, roundMoney } from '../../platform/kernel/index.js';
+import { invalid } from '../../platform/errors.js';
+import { canon, Dec, dec, formatFixed, minorUnits, rowsOf, roundMoney } from '../../platform/kernel/index.js';
+import { rebateUseFacts } from '../incentive/contract.js';
 import { onboardingSql, type PartnerFacts } from '../onboarding/contract.js';
 import { resolvePricesFor, type ResolvedPrice } from '../policy/contract.js';
 import { creditFactsSql, type CreditFactsRow } from './credit.sql.js';
@@ -24,6 +26,8 @@ export interface CheckRequest {
   lines: readonly { product: string; quantity: string; requestedPrice: string | null }[];
   /** a stored order: left out of its own quota use and exposure */
   orderId: string | null;
+  /** rebate use (返利抵扣): amount and the program (id or code) whose cap applies */
+  rebate: { amount: string; program: string | null } | null;
 }
 
 interface HeaderFacts {
@@ -180,13 +184,15 @@ export async function checkOrder(
       }),
     );
 
+  const rebate = q.rebate ? await checkRebate(db, t, p, q.orderId, q.rebate, cur, totalStr, refusals) : null;
+  const payable = totalStr === null ? null : roundMoney(dec(totalStr).sub(q.rebate?.amount ?? 0), cur);
   const live = await liveRefusals(db, t, {
     partner: q.partner,
     date: q.date,
     creditDate: q.creditDate,
     orderId: q.orderId,
     currency: cur,
-    total: totalStr,
+    total: payable,
     quantities: qtyByProduct,
   });
   refusals.push(...live.refusals);
@@ -200,9 +206,84 @@ export async function checkOrder(
     refusals,
     wouldApprove: refusals.length === 0,
     credit: live.credit,
+    rebate,
+    payable,
     productIds: priced.map((r) => r.productId),
     quantities: qtyByProduct,
     pricedIn: cur,
+  };
+}
+
+/**
+ * The rebate use of an order (one statement, incentive's contract): the account's currency and available balance
+ * (with what this order already holds), and the cap: the named program's, or without one the strictest of the active
+ * rebate programs with a cap; never more than the total. A cap in percent is rounded down to the minor unit.
+ */
+async function checkRebate(
+  db: Db,
+  t: string,
+  partnerId: string,
+  orderId: string | null,
+  use: { amount: string; program: string | null },
+  cur: string,
+  total: string | null,
+  refusals: Refusal[],
+): Promise<CheckResult['rebate']> {
+  const f = await rebateUseFacts(db, t, { partnerId, program: use.program, orderRef: orderId });
+  const named = use.program ? f.programs[0] : undefined;
+  if (use.program && (!named || named.type !== 'rebate')) throw invalid('rebate.program', `no rebate program '${use.program}'`);
+  const amount = dec(use.amount);
+  let cap: ReturnType<typeof dec> | null = total === null ? null : dec(total);
+  let capBy: (typeof f.programs)[number] | null = null;
+  for (const pr of f.programs) {
+    let c: ReturnType<typeof dec> | null = null;
+    if (pr.maxPercent !== null && total !== null) c = dec(total).mul(pr.maxPercent).div(100).toDecimalPlaces(minorUnits(cur), Dec.ROUND_DOWN);
+    if (pr.maxAmount !== null && (c === null || dec(pr.maxAmount).lt(c))) c = dec(pr.maxAmount);
+    if (c !== null && (cap === null || c.lt(cap))) {
+      cap = c;
+      capBy = pr;
+    }
+  }
+  const available = roundMoney(f.available, f.currency ?? cur);
+  const mismatch = (f.currency !== null && f.currency !== cur) || (named !== undefined && named.currency !== cur);
+  if (mismatch)
+    refusals.push(
+      refusal('REBATE_CURRENCY_MISMATCH', `the rebate is kept in ${f.currency !== cur ? f.currency : named!.currency}, the order is in ${cur}`, null, {
+        rebateCurrency: f.currency,
+        programCurrency: named?.currency ?? null,
+        orderCurrency: cur,
+      }),
+    );
+  else if (amount.gt(f.available))
+    refusals.push(
+      refusal('REBATE_INSUFFICIENT', `rebate ${roundMoney(amount, cur)} asked, ${available} available`, null, {
+        amount: roundMoney(amount, cur),
+        available,
+      }),
+    );
+  if (cap !== null && amount.gt(cap)) {
+    refusals.push(
+      refusal(
+        'REBATE_OVER_CAP',
+        `rebate ${roundMoney(amount, cur)} exceeds the most this order may pay from rebate, ${roundMoney(cap, cur)}${capBy ? ` (program ${capBy.code})` : ' (the order total)'}`,
+        null,
+        {
+          amount: roundMoney(amount, cur),
+          cap: roundMoney(cap, cur),
+          program: capBy?.code ?? null,
+          maxPercent: capBy?.maxPercent ?? null,
+          maxAmount: capBy?.maxAmount ? roundMoney(capBy.maxAmount, cur) : null,
+        },
+      ),
+    );
+  }
+  return {
+    amount: roundMoney(amount, cur),
+    programId: named?.id ?? null,
+    programCode: named?.code ?? null,
+    cap: cap === null ? null : roundMoney(cap, cur),
+    available,
+    currency: f.currency,
   };
 }
 

@@ -5,7 +5,11 @@ import type { OrdersServices } from './index.js';
 type Ctx = MercuriusContext;
 type Args = Record<string, any>;
 
-const orderInput = (i: Args) => ({ ...argsInput(i), lines: (i?.lines ?? []).map((l: Args) => argsInput(l)) });
+const orderInput = (i: Args) => ({
+  ...argsInput(i),
+  ...(i?.rebate ? { rebate: argsInput(i.rebate) } : {}),
+  lines: (i?.lines ?? []).map((l: Args) => argsInput(l)),
+});
 
 export function ordersResolvers(s: OrdersServices): { resolvers: IResolvers; loaders: MercuriusLoaders } {
   return {
@@ -29,6 +33,7 @@ export function ordersResolvers(s: OrdersServices): { resolvers: IResolvers; loa
         setCreditLimit: (_: unknown, a: Args, ctx: Ctx) => s.credit.addLimit(ctx.actor, a.partner, 'limit', argsInput(a.input)),
         addTemporaryCreditIncrease: (_: unknown, a: Args, ctx: Ctx) => s.credit.addLimit(ctx.actor, a.partner, 'temporary', argsInput(a.input)),
         updateCreditAccount: (_: unknown, a: Args, ctx: Ctx) => s.credit.updateAccount(ctx.actor, a.partner, patchInput(a.input)),
+        runCreditSweep: (_: unknown, a: Args, ctx: Ctx) => s.creditSweep.runNow(ctx.actor, argsInput({ date: a.date })),
         recordCollection: async (_: unknown, a: Args, ctx: Ctx) => (await s.credit.collect(ctx.actor, argsInput(a.input))).collection,
       },
     },

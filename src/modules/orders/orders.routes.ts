@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
 import { actionPath, etag, IdParams, problems } from '../../platform/http.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
+import { CreditSweepInput, CreditSweepResult } from './credit.sweep.js';
 import { AgingRow, Collection, CollectionInput, CreditAccountUpdate, CreditLimitInput, CreditStatus, TemporaryIncreaseInput } from './credit.schemas.js';
 import {
   CheckResult,
@@ -339,5 +340,19 @@ export async function ordersRoutes(app: FastifyInstance, s: OrdersServices) {
       },
     },
     async (req) => s.credit.aging(actorOf(req), req.query),
+  );
+  r.post(
+    '/v1/credit::sweep',
+    {
+      schema: {
+        tags: ctags,
+        operationId: 'runCreditSweep',
+        summary:
+          "The credit sweep of the caller's tenant on a day: credit.overdue once per invoice past due + tolerated days, credit.over_limit once per crossing",
+        body: CreditSweepInput.optional(),
+        response: { 200: CreditSweepResult, ...problems(400, 401, 403) },
+      },
+    },
+    async (req) => s.creditSweep.runNow(actorOf(req), req.body ?? {}),
   );
 }

@@ -14,6 +14,15 @@ export const OrderLineInput = z.strictObject({
   requestedPrice: NonNeg.optional().describe('unit price the partner asks for; below the resolved price it needs an approved deviation'),
 });
 
+export const RebateUse = z
+  .strictObject({
+    amount: Positive.describe("the part of the order paid from the partner's rebate account (返利抵扣), in the order currency"),
+    program: Ref.optional().describe(
+      'rebate program (id or code) whose per-order cap applies; default: the strictest cap of the active rebate programs (none: no cap)',
+    ),
+  })
+  .meta({ id: 'OrderRebateUse' });
+
 export const OrderInput = z
   .strictObject({
     partner: Ref.optional().describe('partner id or code; a partner token may omit it'),
@@ -24,6 +33,7 @@ export const OrderInput = z
     paymentTermDays: z.number().int().min(0).max(3650).optional(),
     currency: Currency.optional().describe('default: the currency of the resolved prices'),
     note: text(2000).optional(),
+    rebate: RebateUse.optional(),
     lines: z.array(OrderLineInput).min(1).max(5000),
   })
   .meta({ id: 'OrderDraft' });
@@ -44,6 +54,9 @@ export const REFUSAL_CODES = [
   'OVER_CREDIT',
   'OVERDUE_RECEIVABLES',
   'PRICE_BELOW_FLOOR',
+  'REBATE_INSUFFICIENT',
+  'REBATE_OVER_CAP',
+  'REBATE_CURRENCY_MISMATCH',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 /** refusals an approver may override (through the approval gate, with a reason) */
@@ -85,6 +98,17 @@ export const CheckResult = z
     refusals: z.array(Refusal),
     wouldApprove: z.boolean().describe('submit would approve the order at once'),
     credit: z.object({ limit: z.string().nullable(), exposure: z.string(), available: z.string().nullable(), onHold: z.boolean() }),
+    rebate: z
+      .object({
+        amount: z.string().describe('the rebate use asked for'),
+        programId: z.uuid().nullable(),
+        programCode: z.string().nullable(),
+        cap: z.string().nullable().describe("the most of this order payable from rebate (the program's cap; null: none)"),
+        available: z.string().describe("the partner's available rebate (with what this order already holds)"),
+        currency: z.string().nullable().describe('the rebate account currency (null: no account)'),
+      })
+      .nullable(),
+    payable: z.string().nullable().describe('total minus the rebate used: what is invoiced and counts against credit'),
   })
   .meta({ id: 'OrderCheck' });
 export type CheckResult = z.infer<typeof CheckResult>;
@@ -114,6 +138,17 @@ export const Order = z
     currency: z.string().nullable(),
     status: z.enum(ORDER_STATUSES),
     total: z.string().nullable(),
+    rebate: z
+      .object({
+        amount: z.string(),
+        programId: z.uuid().nullable(),
+        status: z
+          .enum(['requested', 'reserved', 'released', 'spent'])
+          .describe('requested (draft), reserved (submitted), released (cancelled), spent (invoiced)'),
+      })
+      .nullable()
+      .describe("the part paid from the partner's rebate account"),
+    payable: z.string().nullable().describe('total minus the rebate used (null until priced)'),
     refusals: z.array(Refusal),
     overrideReason: z.string().nullable(),
     note: z.string().nullable(),

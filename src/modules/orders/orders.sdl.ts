@@ -41,6 +41,10 @@ export const ordersSdl = /* GraphQL */ `
     currency: String
     status: OrderStatus!
     total: Decimal
+    "the part paid from the partner's rebate account (返利抵扣)"
+    rebate: OrderRebate
+    "total minus the rebate used: what is invoiced and counts against credit"
+    payable: Decimal
     refusals: [OrderRefusal!]!
     overrideReason: String
     note: String
@@ -52,6 +56,45 @@ export const ordersSdl = /* GraphQL */ `
     version: Int!
     createdAt: DateTime!
     updatedAt: DateTime!
+  }
+
+  "requested (draft), reserved (submitted), released (cancelled), spent (invoiced)"
+  enum OrderRebateStatus {
+    requested
+    reserved
+    released
+    spent
+  }
+  type OrderRebate {
+    amount: Decimal!
+    programId: ID
+    status: OrderRebateStatus!
+  }
+  type OrderCheckRebate {
+    amount: Decimal!
+    programId: ID
+    programCode: String
+    "the most of this order payable from rebate (the program cap, never more than the total)"
+    cap: Decimal
+    "the partner's available rebate (with what this order already holds)"
+    available: Decimal!
+    "the rebate account currency (null: no account)"
+    currency: String
+  }
+  input OrderRebateInput {
+    amount: Decimal!
+    "rebate program id or code whose per-order cap applies (default: the strictest active cap)"
+    program: String
+  }
+
+  type CreditSweepResult {
+    date: Date!
+    "credit.overdue events emitted (invoices newly past due + tolerated days)"
+    overdue: Int!
+    "credit.over_limit events emitted (new crossings)"
+    overLimit: Int!
+    "crossings closed (exposure back within the limit)"
+    cleared: Int!
   }
 
   type OrderEdge {
@@ -91,6 +134,8 @@ export const ordersSdl = /* GraphQL */ `
     refusals: [OrderRefusal!]!
     wouldApprove: Boolean!
     credit: OrderCheckCredit!
+    rebate: OrderCheckRebate
+    payable: Decimal
   }
 
   input OrderLineInput {
@@ -107,6 +152,7 @@ export const ordersSdl = /* GraphQL */ `
     paymentTermDays: Int
     currency: String
     note: String
+    rebate: OrderRebateInput
     lines: [OrderLineInput!]!
   }
 
@@ -256,6 +302,8 @@ export const ordersSdl = /* GraphQL */ `
   }
 
   extend type Mutation {
+    "The credit sweep of the caller's tenant on a day (default today): credit.overdue and credit.over_limit, each announced once"
+    runCreditSweep(date: Date): CreditSweepResult!
     createOrder(input: OrderInput!): Order!
     submitOrder(id: ID!): Order!
     overrideOrder(id: ID!, reason: String!): Order!

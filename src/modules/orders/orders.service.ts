@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
   type Actor,
+  dec,
   decodeUuidCursor,
   iso,
   type Page,
@@ -21,8 +22,10 @@ import {
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
+import { rebateUseFacts, releaseRebate, reserveRebate } from '../incentive/contract.js';
 import { codesToIds, findPartner, onboardingSql, productsByRef, type PartnerFacts } from '../onboarding/contract.js';
 import type { OrderApprovalGate } from './contract.js';
+import { noteOverLimit } from './credit.sweep.js';
 import { checkOrder, LIVE_CODES, liveRefusals } from './orders.check.js';
 import {
   OptionalReason,
@@ -65,6 +68,16 @@ export function toOrder(r: OrderRow, lines: (OrderLineRow & { productCode: strin
     currency: r.currency,
     status: r.status,
     total: r.totalAmount === null ? null : money(r.totalAmount, r.currency),
+    rebate: r.rebateAmount === null ? null : { amount: money(r.rebateAmount, r.currency), programId: r.rebateProgramId, status: r.rebateStatus ?? 'requested' },
+    payable:
+      r.totalAmount === null
+        ? null
+        : money(
+            dec(r.totalAmount)
+              .sub(r.rebateAmount ?? 0)
+              .toFixed(),
+            r.currency,
+          ),
     refusals: r.refusals as Refusal[],
     overrideReason: r.overrideReason,
     note: r.note,
@@ -90,6 +103,7 @@ export function toOrder(r: OrderRow, lines: (OrderLineRow & { productCode: strin
   };
 }
 
+const canonical = (v: string) => dec(v).toFixed();
 /** "12.5000" -> "12.5": definitions echoed as written (order rule minimums, quota quantities) */
 const trim = (v: string) => (v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
 /** amounts: the currency's minor units */
@@ -156,6 +170,7 @@ export class OrderService {
       paymentTermDays: data.paymentTermDays ?? null,
       lines: data.lines.map((l) => ({ product: l.product, quantity: l.quantity, requestedPrice: l.requestedPrice ?? null })),
       orderId: null,
+      rebate: data.rebate ? { amount: data.rebate.amount, program: data.rebate.program ?? null } : null,
     });
     return r;
   }
@@ -178,6 +193,7 @@ export class OrderService {
       paymentTermDays: o.paymentTermDays,
       lines: o.lines.map((l) => ({ product: l.productId, quantity: l.quantity, requestedPrice: l.requestedPrice })),
       orderId: o.id,
+      rebate: o.rebate ? { amount: o.rebate.amount, program: o.rebate.programId } : null,
     });
   }
 
@@ -194,6 +210,13 @@ export class OrderService {
     );
     const bad = data.lines.findIndex((l) => !products.get(l.product));
     if (bad >= 0) throw invalid(`lines.${bad}.product`, `no product '${data.lines[bad]!.product}'`);
+    let rebateProgramId: string | null = null;
+    if (data.rebate?.program) {
+      const f = await rebateUseFacts(this.store.db, actor.tenantId, { partnerId: partner.id, program: data.rebate.program, orderRef: null });
+      const pr = f.programs[0];
+      if (!pr || pr.type !== 'rebate') throw invalid('rebate.program', `no rebate program '${data.rebate.program}'`);
+      rebateProgramId = pr.id;
+    }
     return this.store.write(actor, async (w) => {
       let existing: OrderRow | undefined;
       if (data.externalId) {
@@ -220,6 +243,8 @@ export class OrderService {
         paymentTermDays: data.paymentTermDays ?? null,
         currency: data.currency ?? null,
         note: data.note ?? null,
+        rebateAmount: data.rebate?.amount ?? null,
+        rebateProgramId,
         totalAmount: null,
         refusals: [],
       };
@@ -363,7 +388,7 @@ export class OrderService {
       creditDate: o.requestedDate > today() ? o.requestedDate : today(),
       orderId: o.id,
       currency: check.pricedIn,
-      total: check.total,
+      total: check.payable,
       quantities: check.quantities,
     });
     const refusals = [...check.refusals.filter((r) => !LIVE_CODES.includes(r.code)), ...live.refusals];
@@ -471,6 +496,7 @@ export class OrderService {
           extra: { refusals: check.refusals },
           errors: hard.map((r) => ({ path: r.line === null ? 'order' : `lines.${r.line - 1}`, message: `${r.code}: ${r.message}` })),
         });
+      await this.reserveRebate(w, pre, check);
       await this.fixPrices(w, id, check);
       const approve = check.refusals.length === 0;
       const [row] = await w.tx
@@ -494,6 +520,41 @@ export class OrderService {
       if (approve) w.emit({ type: ORDER_EVENTS.approved, resourceType: 'order', resourceId: id, payload: { order: summary(after), override: null } });
       return after;
     });
+  }
+
+  /**
+   * The order's rebate use is reserved on the partner's rebate account (its row locked by incentive's contract):
+   * when it no longer has enough (a concurrent reservation or spend took it), the order is refused
+   * REBATE_INSUFFICIENT (422) and nothing is written.
+   */
+  private async reserveRebate(w: Work, pre: OrderRow, check: CheckResult): Promise<void> {
+    if (pre.rebateAmount === null || pre.rebateStatus === 'reserved') return;
+    const cur = check.currency ?? 'CNY';
+    const r = await reserveRebate(w, {
+      partnerId: pre.partnerId,
+      orderRef: pre.id,
+      amount: canonical(pre.rebateAmount),
+      currency: cur,
+      programId: pre.rebateProgramId,
+    });
+    if (!r.ok) {
+      const amount = money(pre.rebateAmount, cur);
+      const refusal: Refusal = {
+        code: 'REBATE_INSUFFICIENT',
+        message: `rebate ${amount} asked, ${r.available} available`,
+        line: null,
+        overridable: false,
+        details: { amount, available: r.available },
+      };
+      throw new DomainError('UNPROCESSABLE', 'The order is refused: REBATE_INSUFFICIENT', {
+        extra: { refusals: [...check.refusals, refusal] },
+        errors: [{ path: 'rebate.amount', message: `REBATE_INSUFFICIENT: ${refusal.message}` }],
+      });
+    }
+    await w.tx
+      .update(orders)
+      .set({ rebateStatus: 'reserved' })
+      .where(and(eq(orders.tenantId, w.tenantId), eq(orders.id, pre.id)));
   }
 
   /** Fixes each line's unit price and amount as checked (one statement). */
@@ -558,6 +619,7 @@ export class OrderService {
           resourceId: id,
           payload: { order: summary(after), override: { reason: data.reason, refusals: overridden, by: actor.subject } },
         });
+        if (overCredit) await noteOverLimit(w, pre.partnerId, today(), { orderId: id, credit: check.credit });
         if (overCredit)
           w.emit({
             type: ORDER_EVENTS.creditOverLimit,
@@ -614,9 +676,17 @@ export class OrderService {
       const pre = await this.lockOrder(w, id);
       assertMove(pre, 'cancel');
       const before = await this.load(w.tx, actor, id);
+      if (pre.rebateStatus === 'reserved') await releaseRebate(w, id);
       await w.tx
         .update(orders)
-        .set({ status: 'cancelled', cancelledOn: today(), cancelReason: data.reason ?? null, version: sql`${orders.version} + 1`, updatedAt: new Date() })
+        .set({
+          status: 'cancelled',
+          cancelledOn: today(),
+          cancelReason: data.reason ?? null,
+          ...(pre.rebateStatus === 'reserved' ? { rebateStatus: 'released' as const } : {}),
+          version: sql`${orders.version} + 1`,
+          updatedAt: new Date(),
+        })
         .where(and(eq(orders.tenantId, w.tenantId), eq(orders.id, id)));
       const after = await this.load(w.tx, actor, id);
       w.audit({ resourceType: 'order', resourceId: id, action: 'cancel', before, after });
@@ -707,6 +777,8 @@ export function summary(o: Order) {
     status: o.status,
     currency: o.currency,
     total: o.total,
+    rebate: o.rebate,
+    payable: o.payable,
     requestedDate: o.requestedDate,
     lines: o.lines.length,
   };

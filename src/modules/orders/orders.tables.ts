@@ -30,6 +30,11 @@ export const orders = pgTable(
     totalAmount: money('total_amount'),
     /** refusal reasons of the last submit/check that kept it from approval */
     refusals: jsonb('refusals').$type<unknown[]>().notNull().default([]),
+    /** rebate use (返利抵扣): the part of the total paid from the partner's rebate account, and the program whose cap applies */
+    rebateAmount: money('rebate_amount'),
+    rebateProgramId: uuid('rebate_program_id'),
+    /** the reservation on the rebate account: reserved on submit, released on cancel, spent on invoice */
+    rebateStatus: text('rebate_status').$type<'reserved' | 'released' | 'spent'>(),
     overrideReason: text('override_reason'),
     overriddenBy: text('overridden_by'),
     note: text('note'),
@@ -50,6 +55,10 @@ export const orders = pgTable(
     foreignKey({ name: 'orders_territory_fk', columns: [t.tenantId, t.shipToTerritoryId], foreignColumns: [...onboardingKeys.territory] }),
     check('orders_status_ck', sql`${t.status} in ('draft','submitted','approved','partially_shipped','shipped','invoiced','closed','cancelled')`),
     check('orders_terms_ck', sql`${t.paymentTermDays} is null or ${t.paymentTermDays} >= 0`),
+    check(
+      'orders_rebate_ck',
+      sql`(${t.rebateAmount} is null or ${t.rebateAmount} > 0) and (${t.rebateStatus} is null or ${t.rebateStatus} in ('reserved','released','spent'))`,
+    ),
   ],
 );
 export type OrderRow = typeof orders.$inferSelect;
@@ -188,6 +197,29 @@ export const creditAccounts = pgTable(
     primaryKey({ columns: [t.tenantId, t.partnerId] }),
     foreignKey({ name: 'credit_accounts_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
     check('credit_accounts_tol_ck', sql`${t.overdueToleranceDays} >= 0`),
+  ],
+);
+
+/**
+ * What the credit sweep has announced (deduplication): `overdue` once per invoice (key: the invoice id) when it passes
+ * its due date + the tolerated days; `over_limit` once per crossing (key: the partner id; the row is deleted when
+ * exposure is back within the limit, so the next crossing is announced again).
+ */
+export const creditNotices = pgTable(
+  'credit_notices',
+  {
+    tenantId: text('tenant_id').notNull(),
+    kind: text('kind').$type<'overdue' | 'over_limit'>().notNull(),
+    key: uuid('key').notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    noticedOn: date('noticed_on', { mode: 'string' }).notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    createdAt: ts('created_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.kind, t.key] }),
+    foreignKey({ name: 'credit_notices_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
+    check('credit_notices_kind_ck', sql`${t.kind} in ('overdue','over_limit')`),
   ],
 );
 

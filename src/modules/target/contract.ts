@@ -12,6 +12,8 @@ import type { Period } from '../../platform/kernel/periods.js';
 export { periodOf, parsePeriod, type Period } from '../../platform/kernel/periods.js';
 /** Sell-in facts recorded by another module (orders' shipments) in its transaction, through the import's upsert. */
 export { recordSellInFacts, type SellInFact } from './target.ingest.js';
+/** Collection facts recorded by another module (orders' collections) in its transaction, through the import's upsert. */
+export { recordCollectionFacts, type CollectionFact } from './target.ingest.js';
 
 /** The streams of facts: sell-in, sell-through, collections. */
 export type FactStream = 'sell_in' | 'sell_through' | 'collection';

@@ -447,3 +447,28 @@ export async function recordSellInFacts(w: Work, facts: readonly SellInFact[]): 
   );
   return refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement('sell-in', w.tenantId, null)));
 }
+
+export interface CollectionFact {
+  externalId: string;
+  date: string;
+  partnerCode: string;
+  amount: string;
+  invoiceRef: string | null;
+}
+
+/**
+ * Records collection facts (orders' recorded collections) in the caller's transaction through the import's code
+ * path, like recordSellInFacts: idempotent by external id, monthly totals maintained.
+ */
+export async function recordCollectionFacts(w: Work, facts: readonly CollectionFact[]): Promise<{ created: number; updated: number; errors: RowError[] }> {
+  await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:collections`}))`);
+  await stageRows(
+    w,
+    STAGE,
+    facts.map((f, i) => ({
+      line: i + 1,
+      value: { external_id: f.externalId, d: f.date, partner_code: f.partnerCode, amount: f.amount, ...(f.invoiceRef ? { invoice_ref: f.invoiceRef } : {}) },
+    })),
+  );
+  return refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement('collections', w.tenantId, null)));
+}
