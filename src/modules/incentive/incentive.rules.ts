@@ -397,7 +397,12 @@ export function computePartner(spec: ProgramSpec, p: PartnerInput): Line {
       }
       const extra = excess.times(d(a.src.multiplier!).minus(1));
       amount = amount.plus(extra);
-      ex.accelerators.push({ aboveAchievement: a.src.aboveAchievement, multiplier: a.src.multiplier!, excessAmount: roundMoney(excess, cur), extra: roundMoney(extra, cur) });
+      ex.accelerators.push({
+        aboveAchievement: a.src.aboveAchievement,
+        multiplier: a.src.multiplier!,
+        excessAmount: roundMoney(excess, cur),
+        extra: roundMoney(extra, cur),
+      });
       formula += ` + ${canon(excess)} x (${a.src.multiplier} - 1) [above ${a.src.aboveAchievement}% of target]`;
     });
     if (ex.accelerators.length) formula += ` = ${canon(amount)}`;
@@ -471,8 +476,6 @@ export function computeProgram(spec: ProgramSpec, inputs: PartnerInput[]): Progr
   const sorted = [...inputs].sort((a, b) => (a.partnerId < b.partnerId ? -1 : a.partnerId > b.partnerId ? 1 : 0));
   const lines = sorted.map((p) => computePartner(spec, p));
   const unit = spec.type === 'points' ? 'PTS' : spec.currency.toUpperCase();
-  /** the currency of amounts before any points conversion */
-  const cur = spec.currency.toUpperCase();
   const requestedMinor = lines.reduce((a, l) => a + toMinor(l.amount, unit), 0n);
   const requested = fromMinor(requestedMinor, unit);
   const cap = spec.rules.budgetCap;
