@@ -1323,7 +1323,8 @@ export type IncentiveStatementLine = {
 export type IncentiveStatementStatus =
   | 'approved'
   | 'draft'
-  | 'paid';
+  | 'paid'
+  | 'pending_approval';
 
 export type Invoice = {
   __typename?: 'Invoice';

@@ -4842,7 +4842,7 @@ export interface components {
             /** @description Currency code, or PTS for points */
             unit: string;
             /** @enum {string} */
-            status: "draft" | "approved" | "paid";
+            status: "draft" | "pending_approval" | "approved" | "paid";
             /** @description Exactly the sum of the lines */
             total: string;
             paymentReference: string | null;
@@ -4884,7 +4884,7 @@ export interface components {
             /** @description Currency code, or PTS for points */
             unit: string;
             /** @enum {string} */
-            status: "draft" | "approved" | "paid";
+            status: "draft" | "pending_approval" | "approved" | "paid";
             /** @description Exactly the sum of the lines */
             total: string;
             paymentReference: string | null;
@@ -17211,7 +17211,7 @@ export interface operations {
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
-                status?: "draft" | "approved" | "paid";
+                status?: "draft" | "pending_approval" | "approved" | "paid";
             };
             header?: never;
             path?: never;
@@ -17261,7 +17261,7 @@ export interface operations {
             query: {
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period: string;
-                status?: "draft" | "approved" | "paid";
+                status?: "draft" | "pending_approval" | "approved" | "paid";
             };
             header?: never;
             path?: never;
@@ -17324,7 +17324,7 @@ export interface operations {
             query: {
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period: string;
-                status?: "draft" | "approved" | "paid";
+                status?: "draft" | "pending_approval" | "approved" | "paid";
             };
             header?: never;
             path?: never;
