@@ -55,7 +55,8 @@ export function createServices(store: Store, config: ServicesConfig): Services {
     grades: { latestGrades: evaluationSql.latestGrades },
     approvals: organisation.approvals,
   });
-  const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
+  // accepted tier changes go through the organisation module's approval policies (kind `tier_change`)
+  const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners, approvals: organisation.approvals });
   // orders (layer 3.5): overrides of credit and quota refusals go through the organisation module's approval policies
   const orders = createOrdersServices(store, { approvals: organisation.approvals });
   // read-only: territory, org-unit and account-manager trees built in

@@ -930,6 +930,7 @@ export type EvaluationActionEdge = {
 export type EvaluationActionStatus =
   | 'accepted'
   | 'dismissed'
+  | 'pending_approval'
   | 'recommended';
 
 export type EvaluationActionType =

@@ -4298,7 +4298,7 @@ export interface components {
             /** @enum {string} */
             action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
             /** @enum {string} */
-            status: "recommended" | "accepted" | "dismissed";
+            status: "recommended" | "pending_approval" | "accepted" | "dismissed";
             grade: string | null;
             /** @description this and earlier finalised periods, newest first */
             gradeHistory: {
@@ -20255,7 +20255,7 @@ export interface operations {
                 run?: string;
                 /** @description id or code */
                 partnerId?: string;
-                status?: "recommended" | "accepted" | "dismissed";
+                status?: "recommended" | "pending_approval" | "accepted" | "dismissed";
             };
             header?: never;
             path?: never;
