@@ -9,6 +9,7 @@ import {
   type Page,
   partnerCondition,
   partnerSql,
+  requireOwnPartner,
   requireScope,
   requireTenantUser,
   roundMoney,
@@ -156,6 +157,7 @@ export class StatementService {
   async addManualLine(actor: Actor, input: unknown): Promise<StatementLine> {
     requireTenantUser(actor, 'incentives:write');
     const data = parseInput(ManualLineCreate, input);
+    requireOwnPartner(actor, data.partnerId); // a staff data scope confines tenant-side writes (404)
     return this.store.write(actor, async (w) => {
       let unit = data.unit ?? 'CNY';
       if (data.programId) {
