@@ -49,8 +49,14 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   // sell-through lines are checked against policy's minimum resale prices through target's PriceFloorSource port
   const target = createTargetServices(store, { priceFloors: { floors: priceFloors } });
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
-  const incentive = createIncentiveServices(store, { periods: target.targets, grades: { latestGrades: evaluationSql.latestGrades } });
-  const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners });
+  // statement approvals go through the organisation module's approval policies (kind `statement`)
+  const incentive = createIncentiveServices(store, {
+    periods: target.targets,
+    grades: { latestGrades: evaluationSql.latestGrades },
+    approvals: organisation.approvals,
+  });
+  // accepted tier changes go through the organisation module's approval policies (kind `tier_change`)
+  const evaluation = createEvaluationServices(store, { periods: target.targets, partners: onboarding.partners, approvals: organisation.approvals });
   // orders (layer 3.5): overrides of credit and quota refusals go through the organisation module's approval policies
   const orders = createOrdersServices(store, { approvals: organisation.approvals });
   // read-only: territory, org-unit and account-manager trees built in

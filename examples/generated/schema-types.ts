@@ -1038,6 +1038,7 @@ export type EvaluationActionRuleEdge = {
 export type EvaluationActionStatus =
   | 'accepted'
   | 'dismissed'
+  | 'pending_approval'
   | 'recommended';
 
 export type EvaluationActionType =
@@ -1448,7 +1449,8 @@ export type IncentiveStatementLine = {
 export type IncentiveStatementStatus =
   | 'approved'
   | 'draft'
-  | 'paid';
+  | 'paid'
+  | 'pending_approval';
 
 export type InventoryMovement = {
   __typename?: 'InventoryMovement';

@@ -4388,7 +4388,7 @@ export interface components {
             /** @enum {string} */
             action: "tier_up" | "tier_down" | "warning" | "renewal_recommended" | "termination_review" | "incentive_eligibility";
             /** @enum {string} */
-            status: "recommended" | "accepted" | "dismissed";
+            status: "recommended" | "pending_approval" | "accepted" | "dismissed";
             grade: string | null;
             /** @description this and earlier finalised periods, newest first */
             gradeHistory: {
@@ -4932,7 +4932,7 @@ export interface components {
             /** @description Currency code, or PTS for points */
             unit: string;
             /** @enum {string} */
-            status: "draft" | "approved" | "paid";
+            status: "draft" | "pending_approval" | "approved" | "paid";
             /** @description Exactly the sum of the lines */
             total: string;
             paymentReference: string | null;
@@ -4974,7 +4974,7 @@ export interface components {
             /** @description Currency code, or PTS for points */
             unit: string;
             /** @enum {string} */
-            status: "draft" | "approved" | "paid";
+            status: "draft" | "pending_approval" | "approved" | "paid";
             /** @description Exactly the sum of the lines */
             total: string;
             paymentReference: string | null;
@@ -17371,7 +17371,7 @@ export interface operations {
                 partnerId?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;
-                status?: "draft" | "approved" | "paid";
+                status?: "draft" | "pending_approval" | "approved" | "paid";
             };
             header?: never;
             path?: never;
@@ -17421,7 +17421,7 @@ export interface operations {
             query: {
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period: string;
-                status?: "draft" | "approved" | "paid";
+                status?: "draft" | "pending_approval" | "approved" | "paid";
             };
             header?: never;
             path?: never;
@@ -17484,7 +17484,7 @@ export interface operations {
             query: {
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period: string;
-                status?: "draft" | "approved" | "paid";
+                status?: "draft" | "pending_approval" | "approved" | "paid";
             };
             header?: never;
             path?: never;
@@ -20415,7 +20415,7 @@ export interface operations {
                 run?: string;
                 /** @description id or code */
                 partnerId?: string;
-                status?: "recommended" | "accepted" | "dismissed";
+                status?: "recommended" | "pending_approval" | "accepted" | "dismissed";
             };
             header?: never;
             path?: never;

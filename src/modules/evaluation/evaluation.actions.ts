@@ -2,7 +2,8 @@ import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursorOf, decodeUuidCursor, isUuid, iso, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { canSeePartner, decodeCursorOf, decodeUuidCursor, isUuid, iso, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import type { ApprovalsPort } from '../organisation/contract.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -19,6 +20,8 @@ export class ActionService {
   constructor(
     private readonly store: Store,
     private readonly partners: PartnerPort,
+    /** the sales organisation's approval engine (tier changes, kind `tier_change`); absent: one-step accepts */
+    private readonly approvals?: ApprovalsPort,
   ) {}
 
   private get db(): Db {
@@ -241,7 +244,17 @@ export class ActionService {
       .select()
       .from(evaluationActions)
       .where(and(eq(evaluationActions.tenantId, actor.tenantId), eq(evaluationActions.id, id)));
-    if (!pre) throw notFound('evaluation action', id);
+    if (!pre || !canSeePartner(actor, pre.partnerId)) throw notFound('evaluation action', id);
+    if (pre.status === 'pending_approval' && this.approvals) {
+      // accept / dismiss decide the current step of the tier change's approval chain (the caller's post must match)
+      const approvals = this.approvals;
+      await this.store.write(actor, async (w) => {
+        const open = await approvals.openRequestFor(w, 'tier_change', id);
+        if (!open) throw new DomainError('ILLEGAL_TRANSITION', `action ${id} has no open approval request`, { extra: { currentStatus: pre.status } });
+        await approvals.decideIn(w, actor, open, decision === 'accept' ? 'approved' : 'rejected', note ?? undefined);
+      });
+      return this.getAction(actor, id);
+    }
     if (pre.status !== 'recommended')
       throw new DomainError('ILLEGAL_TRANSITION', `action ${id} is already ${pre.status}`, { extra: { currentStatus: pre.status, allowed: [] } });
     if (decision === 'accept' && (pre.action === 'tier_up' || pre.action === 'tier_down')) {
@@ -256,6 +269,7 @@ export class ActionService {
             },
           );
         }
+        if (this.approvals && (await this.requestTierApproval(actor, pre))) return this.getAction(actor, id);
         const updated = await this.partners.update(actor, pre.partnerId, { tier: pre.toTier, version: partner.version });
         performed = { partnerId: pre.partnerId, tier: { from: partner.tier, to: updated.tier }, partnerVersion: updated.version };
       }
@@ -318,6 +332,115 @@ export class ActionService {
     });
     return this.getAction(actor, id);
   }
+  /**
+   * Asks the approval engine for a tier change (kind `tier_change`, amount = tiers moved down, see tiersDown). When
+   * the tenant's policy has steps for it the action becomes `pending_approval` (audit `request_approval`, event
+   * `evaluation.action_approval_requested`) and true is answered; false: no step applies, accept as before.
+   */
+  private async requestTierApproval(actor: Actor, pre: typeof evaluationActions.$inferSelect): Promise<boolean> {
+    const approvals = this.approvals!;
+    return this.store.write(actor, async (w) => {
+      const [a] = await w.tx
+        .select()
+        .from(evaluationActions)
+        .where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, pre.id)))
+        .for('update');
+      if (!a || a.status !== 'recommended')
+        throw new DomainError('ILLEGAL_TRANSITION', `action ${pre.id} is already ${a?.status}`, { extra: { currentStatus: a?.status, allowed: [] } });
+      const [rule] = await w.tx
+        .select({ tierLadder: evaluationActionRules.tierLadder })
+        .from(evaluationActionRules)
+        .where(and(eq(evaluationActionRules.tenantId, w.tenantId), eq(evaluationActionRules.id, a.ruleId)));
+      const amount = tiersDown(rule?.tierLadder ?? null, a.fromTier, a.toTier);
+      const answer = await approvals.request(w, actor, { kind: 'tier_change', ref: a.id, partnerId: a.partnerId, amount });
+      if (answer.status === 'not_required') return false;
+      await w.tx
+        .update(evaluationActions)
+        .set({ status: 'pending_approval' })
+        .where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, a.id)));
+      const detail = {
+        action: a.action,
+        partnerId: a.partnerId,
+        fromTier: a.fromTier,
+        toTier: a.toTier,
+        tiersDown: amount,
+        approvalRequestId: answer.requestId,
+      };
+      w.audit({
+        resourceType: 'evaluation_action',
+        resourceId: a.id,
+        action: 'request_approval',
+        before: { status: a.status },
+        after: { status: 'pending_approval', ...detail },
+      });
+      w.emit({ type: EVALUATION_EVENTS.actionApprovalRequested, resourceType: 'evaluation_action', resourceId: a.id, payload: { runId: a.runId, ...detail } });
+      return true;
+    });
+  }
+
+  /**
+   * The final decision of a tier change's approval chain, in the deciding transaction. Approved: the partner's tier
+   * moves (onboarding's audited update, in this transaction) and the action is `accepted` (event
+   * `evaluation.action_accepted`); a partner whose tier changed meanwhile (neither from nor to tier) refuses the
+   * decision with 409. Rejected: the action is `dismissed` (event `evaluation.action_approval_rejected`).
+   */
+  async applyApprovalOutcome(w: Work, outcome: { ref: string; requestId: string; outcome: 'approved' | 'rejected'; note: string | null }): Promise<void> {
+    const [a] = await w.tx
+      .select()
+      .from(evaluationActions)
+      .where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, outcome.ref)))
+      .for('update');
+    if (!a || a.status !== 'pending_approval') return;
+    let performed: Record<string, unknown> | null = null;
+    if (outcome.outcome === 'approved') {
+      const [p] = await this.store.database.rows<{ tier: string | null }>(
+        sql`select tier from ${onboardingSql.partners(w.tenantId)} p where p.id = ${a.partnerId}::uuid`,
+        w.tx,
+      );
+      const tier = p?.tier ?? null;
+      if (tier !== a.toTier) {
+        if (tier !== a.fromTier)
+          throw new DomainError('CONFLICT', `the partner's tier is now '${tier}', not '${a.fromTier}' as when the action was recommended; reject the request`, {
+            extra: { currentTier: tier },
+          });
+        const updated = await this.partners.updateInWork(w, a.partnerId, { tier: a.toTier });
+        performed = { partnerId: a.partnerId, tier: { from: tier, to: updated.tier }, partnerVersion: updated.version };
+      }
+    }
+    const status = outcome.outcome === 'approved' ? 'accepted' : 'dismissed';
+    await w.tx
+      .update(evaluationActions)
+      .set({ status, decidedBy: w.actor.subject, decidedAt: new Date(), note: outcome.note })
+      .where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, a.id)));
+    const detail = { action: a.action, partnerId: a.partnerId, fromTier: a.fromTier, toTier: a.toTier, approvalRequestId: outcome.requestId };
+    w.audit({
+      resourceType: 'evaluation_action',
+      resourceId: a.id,
+      action: outcome.outcome === 'approved' ? 'accept' : 'approval_rejected',
+      before: { status: a.status },
+      after: { status, note: outcome.note, ...detail, ...(performed ? { performed } : {}) },
+    });
+    w.emit({
+      type: outcome.outcome === 'approved' ? EVALUATION_EVENTS.actionAccepted : EVALUATION_EVENTS.actionApprovalRejected,
+      resourceType: 'evaluation_action',
+      resourceId: a.id,
+      payload: { runId: a.runId, lifecycleAction: a.lifecycleAction, performed, note: outcome.note, ...detail },
+    });
+  }
+}
+
+/**
+ * The measure of a tier change for approval policies (kind `tier_change`, measure `amount`): the number of tiers
+ * moved down the rule's ladder (lowest first), from the recommended from-tier to the to-tier: 1 for a one-step
+ * downgrade, -1 for a one-step upgrade, 2 for a jump down two tiers. Null when either tier is not on the ladder
+ * (then every step of the policy is required).
+ */
+export function tiersDown(ladder: readonly string[] | null, from: string | null, to: string | null): string | null {
+  if (!ladder || from === null || to === null) return null;
+  const i = ladder.indexOf(from);
+  const j = ladder.indexOf(to);
+  if (i < 0 || j < 0) return null;
+  return String(i - j);
 }
 
 function toRule(r: typeof evaluationActionRules.$inferSelect): ActionRule {

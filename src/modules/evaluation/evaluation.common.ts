@@ -16,6 +16,8 @@ export const WRITE = 'evaluations:write';
 export const EVALUATION_EVENTS = {
   finalised: 'evaluation.finalised',
   actionAccepted: 'evaluation.action_accepted',
+  actionApprovalRequested: 'evaluation.action_approval_requested',
+  actionApprovalRejected: 'evaluation.action_approval_rejected',
   warningOpened: 'warning.opened',
   warningClosed: 'warning.closed',
 } as const;
@@ -32,6 +34,8 @@ export interface PartnerPort {
   get(actor: Actor, id: string): Promise<Partner>;
   update(actor: Actor, id: string, input: unknown): Promise<Partner>;
   transition(actor: Actor, id: string, action: string, reason?: string): Promise<Partner>;
+  /** the same audited update inside the caller's transaction (an approval chain's last decision applies a tier change) */
+  updateInWork(w: Work, id: string, input: unknown): Promise<Partner>;
 }
 
 export type VersionRow = typeof scorecardTemplateVersions.$inferSelect;

@@ -326,7 +326,7 @@ export const Action = z
     ruleId: z.uuid(),
     ruleCode: z.string(),
     action: z.enum(ACTION_TYPES),
-    status: z.enum(['recommended', 'accepted', 'dismissed']),
+    status: z.enum(['recommended', 'pending_approval', 'accepted', 'dismissed']),
     grade: z.string().nullable(),
     gradeHistory: z.array(z.object({ period: z.string(), grade: z.string().nullable() })).describe('this and earlier finalised periods, newest first'),
     fromTier: z.string().nullable(),
@@ -344,7 +344,7 @@ export type Action = z.infer<typeof Action>;
 export const ActionListQuery = z.object({
   run: z.uuid().optional(),
   partnerId: RefParam.optional(),
-  status: z.enum(['recommended', 'accepted', 'dismissed']).optional(),
+  status: z.enum(['recommended', 'pending_approval', 'accepted', 'dismissed']).optional(),
 });
 
 export const ActionDecision = z.strictObject({ note: text(500).optional() }).meta({ id: 'ActionDecision' });

@@ -34,6 +34,7 @@ export const evaluationSdl = /* GraphQL */ `
   }
   enum EvaluationActionStatus {
     recommended
+    pending_approval
     accepted
     dismissed
   }

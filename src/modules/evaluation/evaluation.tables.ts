@@ -181,7 +181,7 @@ export const evaluationActions = pgTable(
     partnerId: uuid('partner_id').notNull(),
     ruleId: uuid('rule_id').notNull(),
     action: text('action').$type<ActionType>().notNull(),
-    status: text('status').$type<'recommended' | 'accepted' | 'dismissed'>().notNull().default('recommended'),
+    status: text('status').$type<'recommended' | 'pending_approval' | 'accepted' | 'dismissed'>().notNull().default('recommended'),
     grade: text('grade'),
     gradeHistory: jsonb('grade_history').$type<{ period: string; grade: string | null }[]>().notNull(),
     fromTier: text('from_tier'),
@@ -203,7 +203,7 @@ export const evaluationActions = pgTable(
       columns: [t.tenantId, t.ruleId],
       foreignColumns: [evaluationActionRules.tenantId, evaluationActionRules.id],
     }),
-    check('evaluation_actions_status_ck', sql`${t.status} in ('recommended','accepted','dismissed')`),
+    check('evaluation_actions_status_ck', sql`${t.status} in ('recommended','pending_approval','accepted','dismissed')`),
   ],
 );
 

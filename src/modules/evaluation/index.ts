@@ -21,6 +21,8 @@ import { RunService } from './evaluation.runs.js';
 import { evaluationSdl } from './evaluation.sdl.js';
 import { TemplateService } from './evaluation.templates.js';
 import { WarningService } from './evaluation.warnings.js';
+import { onTierChangeDecided } from './evaluation.approvals.js';
+import type { ApprovalsPort } from '../organisation/contract.js';
 
 export { EVALUATION_EVENTS } from './evaluation.common.js';
 
@@ -39,14 +41,17 @@ export interface EvaluationServices {
 
 /**
  * `periods`: the tenant's period labels (the target module's TargetService); `partners`: the onboarding
- * PartnerService (accepted actions change a partner's tier or status through it). Both wired by the composition
+ * PartnerService (accepted actions change a partner's tier or status through it); `approvals`: the organisation
+ * module's approval engine (tier changes of kind `tier_change`; absent: one-step accepts). Both wired by the composition
  * root; other modules' data is read through their contracts.
  */
-export function createEvaluationServices(store: Store, deps: { periods: PeriodPort; partners: PartnerPort }): EvaluationServices {
+export function createEvaluationServices(store: Store, deps: { periods: PeriodPort; partners: PartnerPort; approvals?: ApprovalsPort }): EvaluationServices {
   const period = (actor: Actor, label: string): Promise<Period> => deps.periods.period(actor, label);
   const manualValues = new ManualValueService(store);
   importsOf(store).register('evaluation.manual-values', (actor) => manualValues.manualValuesImportSpec(actor));
-  const actions = new ActionService(store, deps.partners);
+  // tier changes go through the sales organisation's approval policies (kind tier_change) when wired
+  const actions = new ActionService(store, deps.partners, deps.approvals);
+  if (deps.approvals) onTierChangeDecided(deps.approvals, actions);
   // computed KPIs read the target module's facts and the policy module's violations through their contracts
   const runs = new RunService(store, period, actions, { kinds: COMPUTED_KINDS, source: computedSource });
   return {

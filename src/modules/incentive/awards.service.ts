@@ -1,6 +1,15 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { type Actor, decodeUuidCursor, type Page, partnerCondition, requireScope, requireTenantUser, toPage } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  decodeUuidCursor,
+  type Page,
+  partnerCondition,
+  requireOwnPartner,
+  requireScope,
+  requireTenantUser,
+  toPage,
+} from '../../platform/kernel/index.js';
 import { invalid } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -32,6 +41,7 @@ export class AwardService {
   async grant(actor: Actor, input: unknown): Promise<Award> {
     requireTenantUser(actor, 'incentives:write');
     const data = parseInput(AwardCreate, input);
+    requireOwnPartner(actor, data.partnerId); // a staff data scope confines tenant-side writes (404)
     return this.store.write(actor, async (w) => {
       if (!(await partnersById(w.tx, w.tenantId, [data.partnerId])).has(data.partnerId))
         throw invalid('partnerId', `no partner '${data.partnerId}' in this tenant`);

@@ -8,7 +8,7 @@ export const PosDec = Dec.refine((s) => !s.startsWith('-') && !/^0+(\.0+)?$/.tes
 export const GRANULARITIES = ['month', 'quarter', 'year'] as const;
 export const BASE_METRICS = ['sell_in_amount', 'sell_through_amount', 'sell_in_quantity', 'sell_through_quantity', 'collection_amount'] as const;
 export const PROGRAM_STATUSES = ['draft', 'active', 'closed'] as const;
-export const STATEMENT_STATUSES = ['draft', 'approved', 'paid'] as const;
+export const STATEMENT_STATUSES = ['draft', 'pending_approval', 'approved', 'paid'] as const;
 export const LINE_KINDS = ['calculated', 'adjustment', 'manual'] as const;
 export const LEDGER_KINDS = ['accrue', 'release', 'spend', 'pay_out', 'expire'] as const;
 

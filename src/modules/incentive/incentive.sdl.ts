@@ -19,6 +19,7 @@ export const incentiveSdl = /* GraphQL */ `
   }
   enum IncentiveStatementStatus {
     draft
+    pending_approval
     approved
     paid
   }

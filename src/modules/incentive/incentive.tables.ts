@@ -105,7 +105,7 @@ export const incentiveRunLines = pgTable(
   ],
 );
 
-export type StatementStatus = 'draft' | 'approved' | 'paid';
+export type StatementStatus = 'draft' | 'pending_approval' | 'approved' | 'paid';
 
 /** Statements: per partner, period and unit (currency or PTS), grouping lines across programs. */
 export const incentiveStatements = pgTable(
@@ -136,7 +136,7 @@ export const incentiveStatements = pgTable(
     index('incentive_statements_partner_idx').on(t.tenantId, t.partnerId, t.period),
     index('incentive_statements_period_idx').on(t.tenantId, t.period, t.status, t.id),
     foreignKey({ name: 'incentive_statements_partner_fk', columns: [t.tenantId, t.partnerId], foreignColumns: [...onboardingKeys.partner] }),
-    check('incentive_statements_status_ck', sql`${t.status} in ('draft','approved','paid')`),
+    check('incentive_statements_status_ck', sql`${t.status} in ('draft','pending_approval','approved','paid')`),
   ],
 );
 export type StatementRow = typeof incentiveStatements.$inferSelect;

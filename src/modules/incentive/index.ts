@@ -13,6 +13,8 @@ import { incentiveSdl } from './incentive.sdl.js';
 import { ProgramService } from './programs.service.js';
 import { RebateService } from './rebates.service.js';
 import { StatementService } from './statements.service.js';
+import type { ApprovalsPort } from '../organisation/contract.js';
+import { onStatementDecided } from './incentive.approvals.js';
 
 /** Services of the incentive module. */
 export interface IncentiveServices {
@@ -23,10 +25,15 @@ export interface IncentiveServices {
   runs: RunService;
 }
 
-/** `periods`: the tenant's periods (target); `grades`: the latest finalised evaluation grades (evaluation), both wired by the composition root. */
-export function createIncentiveServices(store: Store, deps: { periods: PeriodSource; grades: GradeSource }): IncentiveServices {
+/**
+ * `periods`: the tenant's periods (target); `grades`: the latest finalised evaluation grades (evaluation);
+ * `approvals`: the sales organisation's approval engine (statement approval chains; without it one-step approvals).
+ * All wired by the composition root.
+ */
+export function createIncentiveServices(store: Store, deps: { periods: PeriodSource; grades: GradeSource; approvals?: ApprovalsPort }): IncentiveServices {
   const rebates = new RebateService(store);
-  const statements = new StatementService(store, rebates);
+  const statements = new StatementService(store, rebates, deps.approvals);
+  if (deps.approvals) onStatementDecided(deps.approvals, statements);
   const awards = new AwardService(store);
   return {
     programs: new ProgramService(store),

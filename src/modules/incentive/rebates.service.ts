@@ -137,8 +137,8 @@ export class RebateService {
   async spend(actor: Actor, partnerId: string, input: unknown): Promise<{ entry: LedgerEntry; balance: RebateBalance; replayed: boolean }> {
     if (actor.partnerId) {
       if (!hasScope(actor, 'rebates:spend')) requireScope(actor, 'rebates:spend');
-      requireOwnPartner(actor, partnerId, 'rebate account');
     } else requireScope(actor, 'rebates:spend', 'incentives:write');
+    requireOwnPartner(actor, partnerId, 'rebate account'); // partner credentials and staff data scopes alike (404)
     const data = parseInput(SpendInput, input);
     if (data.maxPercent !== undefined) {
       if (data.orderAmount === undefined) throw invalid('orderAmount', 'is required with maxPercent');
@@ -174,6 +174,7 @@ export class RebateService {
   /** Manual movements: release (accrued -> available), pay_out and expire (out of available). */
   async record(actor: Actor, partnerId: string, input: unknown): Promise<{ entry: LedgerEntry; balance: RebateBalance }> {
     requireTenantUser(actor, 'incentives:approve');
+    requireOwnPartner(actor, partnerId, 'rebate account'); // a staff data scope confines tenant-side writes (404)
     const data = parseInput(LedgerEntryCreate, input);
     return this.store.write(actor, async (w) => {
       const acc = await this.lockAccount(w, partnerId);

@@ -54,6 +54,15 @@ export const Simulate = z
  * contracts (see RunInputs); the pure engine computes the lines; stored runs write run lines and statement lines in one
  * transaction, serialized per program by a row lock on the program.
  */
+/**
+ * A run or simulation computes every eligible partner of the tenant: a credential limited to a staff data scope
+ * (actor.scopedPartnerIds) would write or read partners outside it, so it is refused (403), like the tenant-wide feeds.
+ */
+function requireUnscoped(actor: Actor, what: string): void {
+  if (actor.scopedPartnerIds)
+    throw new DomainError('FORBIDDEN', `${what} covers every eligible partner of the tenant; a credential limited to a staff data scope cannot start it`);
+}
+
 export class RunService {
   constructor(
     private readonly store: Store,
@@ -89,6 +98,7 @@ export class RunService {
   async create(actor: Actor, input: unknown): Promise<{ run: Run; lines?: RunLine[] }> {
     const data = parseInput(RunCreate, input);
     requireTenantUser(actor, data.dryRun ? 'incentives:read' : 'incentives:write');
+    requireUnscoped(actor, 'an incentive run');
     if (data.dryRun) {
       const program = await this.program(actor, data.program);
       const p = await this.periodFor(actor, program, data.period);
@@ -477,6 +487,7 @@ export class RunService {
    */
   async simulate(actor: Actor, programRef: string, input: unknown) {
     requireTenantUser(actor, 'incentives:read');
+    requireUnscoped(actor, 'a simulation');
     const data = parseInput(Simulate, input);
     const program = await this.program(actor, programRef);
     assertRuleSet(program.type, data.rules);

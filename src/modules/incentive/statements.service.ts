@@ -9,6 +9,7 @@ import {
   type Page,
   partnerCondition,
   partnerSql,
+  requireOwnPartner,
   requireScope,
   requireTenantUser,
   roundMoney,
@@ -29,8 +30,14 @@ import {
 } from './incentive.tables.js';
 import { checkVersion } from './programs.service.js';
 import type { RebateService } from './rebates.service.js';
+import type { ApprovalsPort } from '../organisation/contract.js';
 
-export const STATEMENT_EVENTS = { approved: 'statement.approved', paid: 'statement.paid' } as const;
+export const STATEMENT_EVENTS = {
+  approved: 'statement.approved',
+  paid: 'statement.paid',
+  approvalRequested: 'statement.approval_requested',
+  approvalRejected: 'statement.approval_rejected',
+} as const;
 
 const fix = (v: string, unit: string) => roundMoney(new Dec(v), unit);
 
@@ -85,6 +92,8 @@ export class StatementService {
   constructor(
     private readonly store: Store,
     private readonly rebates: RebateService,
+    /** the sales organisation's approval engine (statement approval chains); absent: one-step approvals */
+    private readonly approvals?: ApprovalsPort,
   ) {}
 
   async get(actor: Actor, id: string): Promise<Statement & { lines: StatementLine[] }> {
@@ -148,6 +157,7 @@ export class StatementService {
   async addManualLine(actor: Actor, input: unknown): Promise<StatementLine> {
     requireTenantUser(actor, 'incentives:write');
     const data = parseInput(ManualLineCreate, input);
+    requireOwnPartner(actor, data.partnerId); // a staff data scope confines tenant-side writes (404)
     return this.store.write(actor, async (w) => {
       let unit = data.unit ?? 'CNY';
       if (data.programId) {
@@ -273,6 +283,9 @@ export class StatementService {
   /**
    * draft -> approved. The statement row is locked first, so of two concurrent approvals exactly one sees
    * 'draft'; the other gets ILLEGAL_TRANSITION. Rebate-program lines accrue to the partner's rebate account.
+   * When the tenant's `statement` approval policy has steps for the statement's total, the statement becomes
+   * `pending_approval` instead and waits for the chain (incentive.approvals.ts); approving a pending statement
+   * here decides the chain's current step as the caller (their post must match).
    */
   async approve(actor: Actor, id: string, input: unknown, opts: { ifMatch?: number } = {}): Promise<Statement> {
     requireScope(actor, 'incentives:approve');
@@ -280,38 +293,144 @@ export class StatementService {
     return this.store.write(actor, async (w) => {
       const before = await this.lock(w, id);
       checkVersion(before.version, opts.ifMatch, data.version);
+      if (before.status === 'pending_approval' && this.approvals) {
+        const open = await this.approvals.openRequestFor(w, 'statement', id);
+        if (open) {
+          await this.approvals.decideIn(w, actor, open, 'approved');
+          return toStatement(await this.lock(w, id));
+        }
+      }
       if (before.status !== 'draft') throw illegal(before, 'approved');
-      const [n] = await this.store.database.rows<{ n: number; rebate: string | null }>(
-        sql`select count(*)::int as n, sum(l.amount) filter (where p.type = 'rebate')::text as rebate
-            from ${incentiveStatementLines} l
-            left join ${incentivePrograms} p on p.tenant_id = l.tenant_id and p.id = l.program_id
-            where l.tenant_id = ${w.tenantId} and l.statement_id = ${id}`,
+      const [n] = await this.store.database.rows<{ n: number }>(
+        sql`select count(*)::int as n from ${incentiveStatementLines} l where l.tenant_id = ${w.tenantId} and l.statement_id = ${id}`,
         w.tx,
       );
       if (!n || n.n === 0) throw new DomainError('UNPROCESSABLE', 'An empty statement cannot be approved');
-      const [row] = await w.tx
-        .update(incentiveStatements)
-        .set({
-          status: 'approved',
-          approvedBy: w.actor.subject,
-          approvedAt: new Date(),
-          version: sql`${incentiveStatements.version} + 1`,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, id), eq(incentiveStatements.status, 'draft')))
-        .returning();
-      if (!row) throw illegal(before, 'approved');
-      const rebate = n.rebate ? new Dec(n.rebate) : new Dec(0);
-      if (rebate.gt(0) && row.unit !== 'PTS') await this.rebates.accrueInWork(w, row.partnerId, row.unit, rebate.toFixed(), row.id);
-      const s = toStatement(row);
-      w.audit({ resourceType: 'incentive_statement', resourceId: id, action: 'approve', before: toStatement(before), after: s });
-      w.emit({
-        type: STATEMENT_EVENTS.approved,
+      const answer = this.approvals
+        ? await this.approvals.request(w, actor, { kind: 'statement', ref: id, partnerId: before.partnerId, amount: new Dec(before.total).toFixed() })
+        : ({ status: 'not_required' } as const);
+      if (answer.status === 'pending') {
+        const [row] = await w.tx
+          .update(incentiveStatements)
+          .set({ status: 'pending_approval', version: sql`${incentiveStatements.version} + 1`, updatedAt: new Date() })
+          .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, id), eq(incentiveStatements.status, 'draft')))
+          .returning();
+        if (!row) throw illegal(before, 'pending_approval');
+        const s = toStatement(row);
+        w.audit({ resourceType: 'incentive_statement', resourceId: id, action: 'request_approval', before: toStatement(before), after: s });
+        w.emit({
+          type: STATEMENT_EVENTS.approvalRequested,
+          resourceType: 'incentive_statement',
+          resourceId: id,
+          payload: { statement: s, approvalRequestId: answer.requestId },
+        });
+        return s;
+      }
+      return this.completeApproval(w, before, 'draft', null);
+    });
+  }
+
+  /**
+   * The approval itself (draft, or pending_approval once the chain approved it): status approved, rebate lines
+   * accrue, audit `approve` and `statement.approved`.
+   */
+  private async completeApproval(w: Work, before: StatementRow, from: 'draft' | 'pending_approval', approvalRequestId: string | null): Promise<Statement> {
+    const id = before.id;
+    const [n] = await this.store.database.rows<{ rebate: string | null }>(
+      sql`select sum(l.amount) filter (where p.type = 'rebate')::text as rebate
+          from ${incentiveStatementLines} l
+          left join ${incentivePrograms} p on p.tenant_id = l.tenant_id and p.id = l.program_id
+          where l.tenant_id = ${w.tenantId} and l.statement_id = ${id}`,
+      w.tx,
+    );
+    const [row] = await w.tx
+      .update(incentiveStatements)
+      .set({
+        status: 'approved',
+        approvedBy: w.actor.subject,
+        approvedAt: new Date(),
+        version: sql`${incentiveStatements.version} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, id), eq(incentiveStatements.status, from)))
+      .returning();
+    if (!row) throw illegal(before, 'approved');
+    const rebate = n?.rebate ? new Dec(n.rebate) : new Dec(0);
+    if (rebate.gt(0) && row.unit !== 'PTS') await this.rebates.accrueInWork(w, row.partnerId, row.unit, rebate.toFixed(), row.id);
+    const s = toStatement(row);
+    w.audit({ resourceType: 'incentive_statement', resourceId: id, action: 'approve', before: toStatement(before), after: s });
+    w.emit({
+      type: STATEMENT_EVENTS.approved,
+      resourceType: 'incentive_statement',
+      resourceId: id,
+      payload: { statement: s, rebateAccrued: rebate.gt(0) ? rebate.toFixed() : '0', ...(approvalRequestId ? { approvalRequestId } : {}) },
+    });
+    return s;
+  }
+
+  /**
+   * The final decision of a statement's approval chain, in the deciding transaction. Approved: the statement is
+   * approved as a one-step approval would have (accrual, `statement.approved`). Rejected: it returns to `draft`
+   * (audit `approval_rejected`, event `statement.approval_rejected`); when a newer draft of the same partner, period
+   * and unit opened meanwhile (lines booked while it was pending), that draft's lines move onto it and the emptied
+   * draft is deleted, so there is again one open statement per partner, period and unit.
+   */
+  async applyApprovalOutcome(w: Work, outcome: { ref: string; requestId: string; outcome: 'approved' | 'rejected'; note: string | null }): Promise<void> {
+    const [before] = await w.tx
+      .select()
+      .from(incentiveStatements)
+      .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, outcome.ref)))
+      .for('update');
+    if (!before || before.status !== 'pending_approval') return; // nothing waits on this request any more
+    if (outcome.outcome === 'approved') {
+      await this.completeApproval(w, before, 'pending_approval', outcome.requestId);
+      return;
+    }
+    const [other] = await w.tx
+      .select()
+      .from(incentiveStatements)
+      .where(
+        and(
+          eq(incentiveStatements.tenantId, w.tenantId),
+          eq(incentiveStatements.partnerId, before.partnerId),
+          eq(incentiveStatements.period, before.period),
+          eq(incentiveStatements.unit, before.unit),
+          eq(incentiveStatements.status, 'draft'),
+        ),
+      )
+      .for('update');
+    let merged: string | null = null;
+    if (other) {
+      await w.tx
+        .update(incentiveStatementLines)
+        .set({ statementId: before.id })
+        .where(and(eq(incentiveStatementLines.tenantId, w.tenantId), eq(incentiveStatementLines.statementId, other.id)));
+      await w.tx.delete(incentiveStatements).where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, other.id)));
+      w.audit({
         resourceType: 'incentive_statement',
-        resourceId: id,
-        payload: { statement: s, rebateAccrued: rebate.gt(0) ? rebate.toFixed() : '0' },
+        resourceId: other.id,
+        action: 'merge',
+        before: toStatement(other),
+        after: { mergedInto: before.id },
       });
-      return s;
+      merged = other.id;
+    }
+    await w.tx
+      .update(incentiveStatements)
+      .set({ status: 'draft', version: sql`${incentiveStatements.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, before.id)));
+    if (merged) await this.refreshTotals(w, [before.id]);
+    const [row] = await w.tx
+      .select()
+      .from(incentiveStatements)
+      .where(and(eq(incentiveStatements.tenantId, w.tenantId), eq(incentiveStatements.id, before.id)));
+    const s = toStatement(row!);
+    w.audit({ resourceType: 'incentive_statement', resourceId: before.id, action: 'approval_rejected', before: toStatement(before), after: s });
+    w.emit({
+      type: STATEMENT_EVENTS.approvalRejected,
+      resourceType: 'incentive_statement',
+      resourceId: before.id,
+      payload: { statement: s, approvalRequestId: outcome.requestId, note: outcome.note, mergedDraftId: merged },
     });
   }
 

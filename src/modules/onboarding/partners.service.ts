@@ -204,6 +204,22 @@ export class PartnerService {
     });
   }
 
+  /**
+   * `update` inside the caller's transaction (another module's write that must change the partner atomically with
+   * its own, e.g. a tier change applied by the last step of an approval chain). Data scope of `w.actor` applies.
+   */
+  async updateInWork(w: Work, id: string, input: unknown): Promise<Partner> {
+    const patch = parseInput(PartnerUpdate, input);
+    const before = await this.lockRow(w, id);
+    requireOwnPartner(w.actor, before.id);
+    if (patch.version !== undefined && patch.version !== before.version) {
+      throw new DomainError('VERSION_CONFLICT', `Version ${patch.version} is stale; the partner is at version ${before.version}`, {
+        extra: { currentVersion: before.version },
+      });
+    }
+    return this.applyUpdate(w, before, patch);
+  }
+
   /** ERP sync: create or update the partner with this code. */
   async upsertByCode(actor: Actor, code: string, input: unknown): Promise<{ partner: Partner; created: boolean }> {
     // partner master data (tier, type, parent drive prices and eligibility) belongs to the tenant

@@ -4,7 +4,17 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeUuidCursor, isUuid, requireTenantUser, rowsFrom, toPage, visiblePartnerIds, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  decodeUuidCursor,
+  isUuid,
+  requireOwnPartner,
+  requireTenantUser,
+  rowsFrom,
+  toPage,
+  visiblePartnerIds,
+  type Actor,
+  type Page,
+} from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql, productsByRef } from '../onboarding/contract.js';
@@ -66,6 +76,8 @@ export class PricePolicyService {
   async createPolicy(actor: Actor, input: unknown): Promise<PricePolicy> {
     requireTenantUser(actor, 'policy:write');
     const data = parseInput(PricePolicyCreate, input);
+    // a staff data scope confines tenant-side writes: a policy for a partner outside it is 404, like the partner
+    if (data.scope.kind === 'partner' && data.scope.value) requireOwnPartner(actor, data.scope.value);
     return this.store.write(actor, async (w) => {
       await assertScopeTarget(w.tx, w.tenantId, data.scope);
       const [dup] = await w.tx
@@ -135,7 +147,7 @@ export class PricePolicyService {
       const [before] = await w.tx
         .select()
         .from(pricePolicies)
-        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, id)))
+        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, id), policyVisible(w.actor)))
         .for('update');
       if (!before) throw notFound('price policy', id);
       if (patch.version !== undefined && patch.version !== before.version) {
@@ -205,7 +217,7 @@ export class PricePolicyService {
       const [policy] = await w.tx
         .select()
         .from(pricePolicies)
-        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, policyId)))
+        .where(and(eq(pricePolicies.tenantId, w.tenantId), eq(pricePolicies.id, policyId), policyVisible(w.actor)))
         .for('update'); // serialises version numbering
       if (!policy) throw notFound('price policy', policyId);
       let source: PriceVersionRow | undefined;
@@ -262,7 +274,7 @@ export class PricePolicyService {
     const [row] = await w.tx
       .select()
       .from(priceVersions)
-      .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.id, id)))
+      .where(and(eq(priceVersions.tenantId, w.tenantId), eq(priceVersions.id, id), policyVisible(w.actor, priceVersions.policyId)))
       .for('update');
     if (!row) throw notFound('price version', id);
     if (draftOnly && row.status !== 'draft') throw immutable(row);

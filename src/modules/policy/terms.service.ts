@@ -1,7 +1,18 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { decodeUuidCursor, iso, requireScope, requireTenantUser, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  decodeUuidCursor,
+  iso,
+  requireOwnPartner,
+  requireScope,
+  requireTenantUser,
+  today,
+  toPage,
+  visiblePartnerIds,
+  type Actor,
+  type Page,
+} from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { assertScopeTarget, loadPartner, lockScope } from './policy.common.js';
@@ -37,12 +48,24 @@ function checkTerms(t: { effectiveFrom: string | null; effectiveTo: string | nul
 }
 
 /** Channel terms (return policy, credit and payment terms, channel protection) per scope, versioned by dates. */
+/**
+ * Channel terms scoped to a partner are confined like that partner's data: a credential limited to a staff data scope
+ * (or a partner credential) reads and writes only its partners' terms and the non-partner ones. Undefined: not limited.
+ */
+function termsVisible(actor: Actor): SQL | undefined {
+  const ids = visiblePartnerIds(actor);
+  if (!ids) return undefined;
+  return sql`(${channelTerms.scopeKind} <> 'partner' or ${channelTerms.scopeValue} = any(${`{${ids.join(',')}}`}::text[]))`;
+}
+
 export class TermsService {
   constructor(private readonly store: Store) {}
 
   async create(actor: Actor, input: unknown): Promise<ChannelTerms> {
     requireTenantUser(actor, 'policy:write');
     const data = parseInput(TermsCreate, input);
+    // a staff data scope confines tenant-side writes: terms for a partner outside it are 404, like the partner
+    if (data.scope.kind === 'partner' && data.scope.value) requireOwnPartner(actor, data.scope.value);
     return this.store.write(actor, async (w) => {
       await assertScopeTarget(w.tx, w.tenantId, data.scope);
       let src: ChannelTermsRow | undefined;
@@ -50,7 +73,7 @@ export class TermsService {
         [src] = await w.tx
           .select()
           .from(channelTerms)
-          .where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, data.copyFrom)));
+          .where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, data.copyFrom), termsVisible(actor)));
         if (!src) throw invalid('copyFrom', `no channel terms '${data.copyFrom}'`);
       }
       const pick = <K extends (typeof TERM_FIELDS)[number]>(k: K) => (data[k] !== undefined ? data[k] : (src?.[k] ?? null));
@@ -86,7 +109,7 @@ export class TermsService {
     const [row] = await this.store.db
       .select()
       .from(channelTerms)
-      .where(and(eq(channelTerms.tenantId, actor.tenantId), eq(channelTerms.id, id)));
+      .where(and(eq(channelTerms.tenantId, actor.tenantId), eq(channelTerms.id, id), termsVisible(actor)));
     if (!row) throw notFound('channel terms', id);
     return toTerms(row);
   }
@@ -94,7 +117,7 @@ export class TermsService {
   async list(actor: Actor, input: { status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<ChannelTerms>> {
     requireTenantUser(actor, 'policy:read');
     const after = decodeUuidCursor(input.cursor);
-    const conds: (SQL | undefined)[] = [eq(channelTerms.tenantId, actor.tenantId)];
+    const conds: (SQL | undefined)[] = [eq(channelTerms.tenantId, actor.tenantId), termsVisible(actor)];
     if (input.status) conds.push(eq(channelTerms.status, input.status as ChannelTermsRow['status']));
     if (after) conds.push(gt(channelTerms.id, after));
     const rows = await this.store.db
@@ -110,7 +133,7 @@ export class TermsService {
     const [row] = await w.tx
       .select()
       .from(channelTerms)
-      .where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, id)))
+      .where(and(eq(channelTerms.tenantId, w.tenantId), eq(channelTerms.id, id), termsVisible(w.actor)))
       .for('update');
     if (!row) throw notFound('channel terms', id);
     return row;

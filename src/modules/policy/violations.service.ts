@@ -6,10 +6,12 @@ import { DomainError, invalid } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
 import {
   type Actor,
+  canSeePartner,
   decodeCursorOf,
   iso,
   type Page,
   partnerCondition,
+  requireOwnPartner,
   requireScope,
   requireTenantUser,
   rowsFrom,
@@ -78,7 +80,8 @@ export class ViolationService {
     for (const r of rows) {
       const partner = partnerMap.get(r.value.partner);
       const product = productMap.get(r.value.product);
-      if (!partner) errors.push({ line: r.line, path: 'partner', message: `no partner '${r.value.partner}'` });
+      // a partner outside the caller's data scope is as unknown as a missing one (the row is rejected)
+      if (!partner || !canSeePartner(w.actor, partner.id)) errors.push({ line: r.line, path: 'partner', message: `no partner '${r.value.partner}'` });
       else if (!product) errors.push({ line: r.line, path: 'product', message: `no product '${r.value.product}'` });
       else ok.push({ ...r, partner, product });
     }
@@ -166,6 +169,9 @@ export class ViolationService {
     requireTenantUser(actor, 'policy:write');
     const data = parseInput(ObservationCreate, input);
     return this.store.write(actor, async (w) => {
+      // a staff data scope confines tenant-side writes: a partner outside it is 404, like the partner itself
+      const partner = (await partnersByRef(w.tx, w.tenantId, [data.partner])).get(data.partner);
+      if (partner) requireOwnPartner(actor, partner.id);
       const r = await this.recordInWork(w, [{ line: 0, value: data }]);
       if (r.errors.length)
         throw new DomainError('UNPROCESSABLE', r.errors[0]!.message, { errors: r.errors.map((e) => ({ path: e.path ?? '(root)', message: e.message })) });

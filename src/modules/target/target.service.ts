@@ -164,6 +164,7 @@ export class TargetService {
     requireScope(actor, 'targets:write');
     const data = parseInput(TargetCreate, input);
     if (actor.partnerId) throw new DomainError('FORBIDDEN', 'partner users cannot set targets');
+    requireOwnPartner(actor, data.partnerId); // a staff data scope confines tenant-side writes (404)
     const p = await this.period(actor, data.period);
     return this.store.write(actor, async (w) => {
       await this.assertPartners(w, [data.partnerId]);
@@ -188,7 +189,7 @@ export class TargetService {
         .from(targets)
         .where(and(eq(targets.tenantId, w.tenantId), eq(targets.id, id)))
         .for('update');
-      if (!before) throw notFound('target', id);
+      if (!before || !canSeePartner(actor, before.partnerId)) throw notFound('target', id);
       if (opts.ifMatch !== undefined && opts.ifMatch !== before.version) {
         throw new DomainError('PRECONDITION_FAILED', `If-Match names version ${opts.ifMatch}; the target is at version ${before.version}`, {
           extra: { currentVersion: before.version },
@@ -522,6 +523,9 @@ export class TargetService {
   async allocate(actor: Actor, input: unknown): Promise<SplitResult> {
     const d = parseInput(AllocateInput, input);
     requireTenantUser(actor, d.save ? 'targets:write' : 'targets:read');
+    // a staff data scope confines the partners named (404, like the partner itself)
+    if (d.parentPartnerId) requireOwnPartner(actor, d.parentPartnerId);
+    for (const r of d.partners ?? []) requireOwnPartner(actor, r.partnerId);
     const p = await this.period(actor, d.period);
     const unit = d.unit ?? defaultUnit(d.metric);
     const run = async (w: Work | null) => {
@@ -548,6 +552,7 @@ export class TargetService {
       }
       if (total === undefined) throw invalid('value', 'is required for a tenant-level allocation');
       if (!recipients) throw invalid('partners', 'are required');
+      for (const r of recipients) requireOwnPartner(actor, r.partnerId); // the parent's children too
       const seen = new Set<string>();
       recipients.forEach((r, i) => {
         if (seen.has(r.partnerId)) throw invalid(`partners.${i}.partnerId`, 'is listed twice');

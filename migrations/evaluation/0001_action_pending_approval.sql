@@ -1,0 +1,2 @@
+ALTER TABLE "evaluation_actions" DROP CONSTRAINT "evaluation_actions_status_ck";--> statement-breakpoint
+ALTER TABLE "evaluation_actions" ADD CONSTRAINT "evaluation_actions_status_ck" CHECK ("evaluation_actions"."status" in ('recommended','pending_approval','accepted','dismissed'));

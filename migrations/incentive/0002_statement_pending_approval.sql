@@ -1,0 +1,2 @@
+ALTER TABLE "incentive_statements" DROP CONSTRAINT "incentive_statements_status_ck";--> statement-breakpoint
+ALTER TABLE "incentive_statements" ADD CONSTRAINT "incentive_statements_status_ck" CHECK ("incentive_statements"."status" in ('draft','pending_approval','approved','paid'));
