@@ -17,7 +17,7 @@ import { createPolicyServices, type PolicyServices } from './modules/policy/inde
 import { priceFloors } from './modules/policy/contract.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
 import { systemActor } from './platform/actor.js';
-import { Scheduler } from './platform/scheduler.js';
+import { databaseClaim, Scheduler } from './platform/scheduler.js';
 import type { Store } from './platform/store.js';
 
 export interface Services {
@@ -57,7 +57,8 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   const analytics = createAnalyticsServices(store, { periods: target.targets });
   const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV });
 
-  const scheduler = new Scheduler();
+  // a due round runs in one process however many servers and workers poll (the scheduled_jobs table)
+  const scheduler = new Scheduler({ claim: databaseClaim(store.database), ...(config.WORKER_POLL_MS ? { pollMs: config.WORKER_POLL_MS } : {}) });
   // the agreement sweep of every tenant (expiry, agreement.expiring notices); rows are claimed with SKIP LOCKED
   scheduler.register({ name: 'agreement-sweep', everyMs: HOUR, run: () => onboarding.agreements.sweep() });
   // early warnings of every tenant with an active rule, for the current quarter (safe concurrently: one open alert per rule and partner)
