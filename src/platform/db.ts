@@ -189,18 +189,27 @@ function scopedQuery(reserve: () => Promise<postgres.ReservedSql>, role: string,
     const q = c.unsafe(...args);
     const query = mode ? q[mode]() : q;
     const commit = c.unsafe(SCOPED_READ_COMMIT);
-    // execute() sends each at once, in this order, without waiting for the answers
-    for (const x of [opening, query, commit]) x.execute();
-    const settled = await Promise.allSettled([opening, query, commit]);
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (!failed) {
-      c.release();
-      return (settled[1] as PromiseFulfilledResult<unknown>).value;
+    // execute() sends each at once, in this order, without waiting for the answers (a query not yet prepared on the
+    // connection holds the commit back until its own answer: postgres.js then sends it at once)
+    const steps = [opening, query, commit];
+    for (const x of steps) x.execute().catch(() => {});
+    // awaited in order: once the query has answered, the commit has been sent (a lost connection fails it, never
+    // leaves it waiting); after a lost connection nothing more is awaited (a commit still held back never settles)
+    let failure: { e: unknown } | undefined;
+    let result: unknown;
+    for (const [i, x] of steps.entries()) {
+      try {
+        const v = await x;
+        if (i === 1) result = v;
+      } catch (e) {
+        if (isConnectionLost(e)) throw e;
+        failure ??= { e };
+      }
     }
-    if (settled.some((r) => r.status === 'rejected' && isConnectionLost(r.reason))) throw failed.reason;
     // the connection answered every message: the transaction is over (committed, or rolled back by the commit)
     c.release();
-    throw failed.reason;
+    if (failure) throw failure.e;
+    return result;
   };
   const start = () => (running ??= run());
   const query = {

@@ -51,7 +51,17 @@ function bundle(): void {
   const esbuild = resolve(ROOT, 'node_modules', 'esbuild', 'bin', 'esbuild');
   const r = spawnSync(
     esbuild,
-    ['src/server.ts', 'src/worker.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outdir=${BUNDLE}`, '--out-extension:.js=.mjs', '--log-level=error'],
+    [
+      'src/server.ts',
+      'src/worker.ts',
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--packages=external',
+      `--outdir=${BUNDLE}`,
+      '--out-extension:.js=.mjs',
+      '--log-level=error',
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`esbuild failed: ${r.stderr}`);
@@ -124,7 +134,8 @@ beforeAll(async () => {
   start('api-2', 'server', { PORT: String(ports[1]), INTEGRATION_WORKERS: 'false' });
   const w1 = start('worker-1', 'worker', { LOG_LEVEL: 'info' });
   const w2 = start('worker-2', 'worker', { LOG_LEVEL: 'info' });
-  for (const base of apis) await until(`${base}/readyz`, async () => (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5_000) })).status === 200, 90_000, 200);
+  for (const base of apis)
+    await until(`${base}/readyz`, async () => (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5_000) })).status === 200, 90_000, 200);
   for (const w of [w1, w2]) await until(`${w.name} started`, async () => w.output.includes('worker started'), 90_000, 200);
   console.log(`[many-instances] 2 APIs and 2 workers ready in ${Date.now() - t0} ms`);
 
@@ -210,9 +221,15 @@ describe.skipIf(inject('testDb').kind !== 'postgres')('many instances on one dat
     expect(statuses).toHaveLength(WRITES);
 
     for (const [k, pair] of pairs.entries()) {
-      expect(pair.map((a) => a.status), `key ${k}`).toEqual([201, 201]);
+      expect(
+        pair.map((a) => a.status),
+        `key ${k}`,
+      ).toEqual([201, 201]);
       expect(pair[0]!.body, `key ${k}`).toBe(pair[1]!.body);
-      expect(pair.filter((a) => a.replayed), `key ${k}`).toHaveLength(1);
+      expect(
+        pair.filter((a) => a.replayed),
+        `key ${k}`,
+      ).toHaveLength(1);
     }
     const idem = await admin<{ code: string; n: number }[]>`
       select code, count(*)::int as n from partners where tenant_id = 't1' and code like 'IDEM-%' group by code order by code`;
@@ -229,12 +246,7 @@ describe.skipIf(inject('testDb').kind !== 'postgres')('many instances on one dat
     for (const tenant of ['t1', 't2'])
       expected.set(tenant, await admin<{ id: string; seq: number }[]>`select id::text, seq::int from events where tenant_id = ${tenant} order by seq`);
     expect(expected.get('t1')!.length + expected.get('t2')!.length).toBeGreaterThanOrEqual(WRITES + 10);
-    await until(
-      'every event delivered',
-      async () => ['t1', 't2'].every((t) => (received.get(t)?.length ?? 0) >= expected.get(t)!.length),
-      60_000,
-      200,
-    );
+    await until('every event delivered', async () => ['t1', 't2'].every((t) => (received.get(t)?.length ?? 0) >= expected.get(t)!.length), 60_000, 200);
     // let a late duplicate show up, if any
     await sleep(1_000);
     for (const tenant of ['t1', 't2']) {
@@ -254,7 +266,8 @@ describe.skipIf(inject('testDb').kind !== 'postgres')('many instances on one dat
 
   it('a scheduled job that is due once runs once although both workers poll', async (ctx) => {
     if (!clone) return ctx.skip('PostgreSQL only: an embedded PGlite database cannot be shared between processes');
-    const runs = async () => (await admin<{ runs: number; owner: string }[]>`select runs::int, last_owner as owner from scheduled_jobs where name = 'agreement-sweep'`)[0];
+    const runs = async () =>
+      (await admin<{ runs: number; owner: string }[]>`select runs::int, last_owner as owner from scheduled_jobs where name = 'agreement-sweep'`)[0];
     // both workers started and polled every 200 ms: the first round ran in one of them only
     expect((await runs())!.runs).toBe(1);
     for (let round = 2; round <= 4; round++) {

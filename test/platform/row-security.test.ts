@@ -107,9 +107,11 @@ describe('row-level security', () => {
       const outcomes = await Promise.all(
         Array.from({ length: 60 }, (_, i) => {
           const tenant = i % 3 === 2 ? undefined : i % 2 ? 't2' : 't1';
-          return (tenant ? withTenant(tenant, () => one.rows<{ code: string; setting: string; usr: string }>(all)) : one.rows<{ code: string; setting: string; usr: string }>(all)).then(
-            (rows) => ({ tenant, rows }),
-          );
+          return (
+            tenant
+              ? withTenant(tenant, () => one.rows<{ code: string; setting: string; usr: string }>(all))
+              : one.rows<{ code: string; setting: string; usr: string }>(all)
+          ).then((rows) => ({ tenant, rows }));
         }),
       );
       for (const { tenant, rows } of outcomes) {
@@ -123,7 +125,9 @@ describe('row-level security', () => {
       }
       // a scoped read that fails (after its scope was set) leaves nothing either: its transaction was rolled back
       await expect(withTenant('t1', () => one.rows(sql`select 1 / 0`))).rejects.toBeTruthy();
-      const [after] = await one.rows<{ setting: string | null; usr: string }>(sql`select current_setting('app.tenant_id', true) as setting, current_user as usr`);
+      const [after] = await one.rows<{ setting: string | null; usr: string }>(
+        sql`select current_setting('app.tenant_id', true) as setting, current_user as usr`,
+      );
       expect(after!.setting || null).toBeNull();
       expect(after!.usr).not.toBe('channel_app');
       expect(codes(await withTenant('t2', () => one.rows<{ code: string }>(sql`select code from partners`)))).toEqual(['RLS-OTHER']);
