@@ -135,8 +135,8 @@ beforeAll(async () => {
   const w1 = start('worker-1', 'worker', { LOG_LEVEL: 'info' });
   const w2 = start('worker-2', 'worker', { LOG_LEVEL: 'info' });
   for (const base of apis)
-    await until(`${base}/readyz`, async () => (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5_000) })).status === 200, 90_000, 200);
-  for (const w of [w1, w2]) await until(`${w.name} started`, async () => w.output.includes('worker started'), 90_000, 200);
+    await until(`${base}/readyz`, async () => (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5_000) })).status === 200, 180_000, 200);
+  for (const w of [w1, w2]) await until(`${w.name} started`, async () => w.output.includes('worker started'), 180_000, 200);
   console.log(`[many-instances] 2 APIs and 2 workers ready in ${Date.now() - t0} ms`);
 
   for (const tenant of ['t1', 't2']) {
@@ -148,7 +148,7 @@ beforeAll(async () => {
     });
     expect(res.status).toBe(201);
   }
-}, 150_000);
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(
