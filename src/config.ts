@@ -48,6 +48,11 @@ export const ConfigSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
       .default('channel_app'),
+    /** retention in days (0: kept for ever); the scheduled job `retention` removes what is older (README "Retention") */
+    RETENTION_EVENTS_DAYS: nonNegativeInt.default(90),
+    RETENTION_AUDIT_DAYS: nonNegativeInt.default(365),
+    RETENTION_WEBHOOK_DELIVERIES_DAYS: nonNegativeInt.default(30),
+    RETENTION_JOBS_DAYS: nonNegativeInt.default(30),
     /** rejected rows an import report lists (the rest are only counted, by reason) */
     IMPORT_MAX_ERRORS: positiveInt.default(1_000),
     /** hardening (identity, abuse, browsers): see README "Limits and browsers" */

@@ -17,7 +17,7 @@ import { createPolicyServices, type PolicyServices } from './modules/policy/inde
 import { priceFloors } from './modules/policy/contract.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
 import { systemActor } from './platform/actor.js';
-import { Scheduler } from './platform/scheduler.js';
+import { databaseClaim, Scheduler } from './platform/scheduler.js';
 import type { Store } from './platform/store.js';
 
 export interface Services {
@@ -35,7 +35,20 @@ export interface Services {
 }
 
 /** What the composition reads from the configuration (tests pass a few fields; the rest defaults). */
-export type ServicesConfig = Pick<Config, 'NODE_ENV'> & Partial<Pick<Config, 'WEBHOOK_LEASE_MS' | 'WEBHOOK_CONCURRENCY' | 'WORKER_POLL_MS' | 'JOB_LEASE_MS'>>;
+export type ServicesConfig = Pick<Config, 'NODE_ENV'> &
+  Partial<
+    Pick<
+      Config,
+      | 'WEBHOOK_LEASE_MS'
+      | 'WEBHOOK_CONCURRENCY'
+      | 'WORKER_POLL_MS'
+      | 'JOB_LEASE_MS'
+      | 'RETENTION_EVENTS_DAYS'
+      | 'RETENTION_AUDIT_DAYS'
+      | 'RETENTION_WEBHOOK_DELIVERIES_DAYS'
+      | 'RETENTION_JOBS_DAYS'
+    >
+  >;
 
 const HOUR = 3_600_000;
 
@@ -61,9 +74,16 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   const orders = createOrdersServices(store, { approvals: organisation.approvals });
   // read-only: territory, org-unit and account-manager trees built in
   const analytics = createAnalyticsServices(store, { periods: target.targets });
-  const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV });
+  const retention = {
+    ...(config.RETENTION_EVENTS_DAYS !== undefined ? { eventsDays: config.RETENTION_EVENTS_DAYS } : {}),
+    ...(config.RETENTION_AUDIT_DAYS !== undefined ? { auditDays: config.RETENTION_AUDIT_DAYS } : {}),
+    ...(config.RETENTION_WEBHOOK_DELIVERIES_DAYS !== undefined ? { webhookDeliveriesDays: config.RETENTION_WEBHOOK_DELIVERIES_DAYS } : {}),
+    ...(config.RETENTION_JOBS_DAYS !== undefined ? { jobsDays: config.RETENTION_JOBS_DAYS } : {}),
+  };
+  const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV, retention });
 
-  const scheduler = new Scheduler();
+  // a due round runs in one process however many servers and workers poll (the scheduled_jobs table)
+  const scheduler = new Scheduler({ claim: databaseClaim(store.database), ...(config.WORKER_POLL_MS ? { pollMs: config.WORKER_POLL_MS } : {}) });
   // the agreement sweep of every tenant (expiry, agreement.expiring notices); rows are claimed with SKIP LOCKED
   scheduler.register({ name: 'agreement-sweep', everyMs: HOUR, run: () => onboarding.agreements.sweep() });
   // early warnings of every tenant with an active rule, for the current quarter (safe concurrently: one open alert per rule and partner)
@@ -86,6 +106,8 @@ export function createServices(store: Store, config: ServicesConfig): Services {
 
   // the credit sweep of every tenant with invoices or limits: credit.overdue once per invoice, credit.over_limit once per crossing
   scheduler.register({ name: 'credit-sweep', everyMs: HOUR, run: () => orders.creditSweep.sweep() });
+  // retention (RETENTION_*_DAYS): events, audit rows, finished deliveries and jobs, expired idempotency records
+  scheduler.register({ name: 'retention', everyMs: HOUR, run: () => integration.retention.purge() });
 
   return { onboarding, organisation, policy, target, incentive, evaluation, orders, analytics, integration, scheduler };
 }

@@ -67,12 +67,29 @@ export function outsideTenant<T>(fn: () => T): T {
   return tenantScope.exit(fn);
 }
 
-/** The statement that puts a transaction under the wall: `set local role` and the tenant setting. */
+/** The statement that puts a transaction under the wall (PGlite): `set local role` and the tenant setting. */
 const SCOPE_SQL = "select set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
 const SCOPED_READ_BEGIN = 'begin /* scoped read */';
 const SCOPED_READ_COMMIT = 'commit /* scoped read */';
+
+/** A string literal that means the same whatever `standard_conforming_strings` says (E'' with \\ and '' escaped). */
+function literal(value: string): string {
+  if (value.includes('\0')) throw new Error('a tenant id cannot hold a NUL character');
+  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/**
+ * The opening of a transaction under the wall, as ONE simple-protocol message: `begin` and the `set_config` of the
+ * role and the tenant (both local to the transaction). One message, so the transaction and its scope go together:
+ * if the second statement fails the transaction is aborted and everything after it fails (never runs unscoped);
+ * a simple query takes no parameters, so the values are literals (the role name is checked, the tenant quoted).
+ */
+function scopeOpening(begin: string, role: string, tenant: string): string {
+  return `${begin}; select set_config('role', '${role}', true), set_config('app.tenant_id', ${literal(tenant)}, true)`;
+}
+
 /** statements the counter leaves out: the wall's own, so that counts prove batching the same with or without it */
-const WALL_STATEMENTS = new Set([SCOPE_SQL, SCOPED_READ_BEGIN, SCOPED_READ_COMMIT]);
+const isWallStatement = (query: string) => query === SCOPE_SQL || query === SCOPED_READ_COMMIT || query.startsWith(SCOPED_READ_BEGIN);
 
 /** Defaults of the session timeouts (config.ts uses the same). */
 export const DB_TIMEOUT_DEFAULTS = { connectTimeoutSeconds: 5, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000 } as const;
@@ -89,9 +106,7 @@ type Reserved = postgres.ReservedSql & { savepoint?: unknown };
  * #1154; unfixed in 3.4.9, the latest 3.x). Here a lost connection is neither rolled back (the server has
  * already aborted the transaction) nor released (the pool has already taken it back as closed).
  */
-function safeBegin(pool: postgres.Sql, role: string | undefined, reserve: () => Promise<postgres.ReservedSql>, read = false) {
-  // a scoped read's own begin/commit are told apart (the statement counter does not count them)
-  const [BEGIN, COMMIT] = read ? [SCOPED_READ_BEGIN, SCOPED_READ_COMMIT] : ['begin', 'commit'];
+function safeBegin(role: string | undefined, reserve: () => Promise<postgres.ReservedSql>) {
   return async function begin(optionsOrFn: unknown, maybeFn?: unknown): Promise<unknown> {
     const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (sql: Reserved) => unknown;
@@ -112,10 +127,11 @@ function safeBegin(pool: postgres.Sql, role: string | undefined, reserve: () => 
       }
     };
     try {
-      await c.unsafe(mode ? `${BEGIN} ${mode}` : BEGIN);
-      if (tenant) await c.unsafe(SCOPE_SQL, [role!, tenant]);
+      const open = mode ? `begin ${mode}` : 'begin';
+      // under the wall: begin and the scope in one round trip (scopeOpening)
+      await (tenant ? c.unsafe(scopeOpening(open, role!, tenant)).simple() : c.unsafe(open));
       const result = await fn(c);
-      await c.unsafe(COMMIT);
+      await c.unsafe('commit');
       c.release();
       return result;
     } catch (e) {
@@ -152,20 +168,50 @@ function failedQuery(): never {
 type QueryMode = 'values' | 'raw' | undefined;
 
 /**
- * A query outside a transaction inside a tenant scope: run as a transaction of its own (begin, the scope
- * statement, the query, commit; see safeBegin). Lazy like a postgres.js query (runs when awaited), with
- * `.values()` / `.raw()` as drizzle calls them. The steps are awaited one by one, not pipelined: postgres.js
- * leaves queries pipelined on a connection that is lost pending, and could send them again on a new session
- * without the scope.
+ * A query outside a transaction inside a tenant scope: a transaction of its own on a reserved connection, sent as
+ * ONE pipelined round trip: the opening (begin + the scope, one simple query: see scopeOpening), the query, commit,
+ * written together before any answer is awaited (postgres.js pipelines the queries of a connection). The server
+ * runs them in order: the query runs only inside the scoped transaction (an opening that failed leaves the
+ * transaction aborted, and the query fails with it); a failed query makes the pipelined commit a rollback. The
+ * scope is local to the transaction, so nothing of it stays on the pooled connection after commit or rollback.
+ * A query not yet prepared on the connection waits for its describe step, as any first run does.
+ *
+ * Lazy like a postgres.js query (runs when awaited), with `.values()` / `.raw()` as drizzle calls them. A lost
+ * connection fails all three (postgres.js never sends them again) and is neither rolled back nor released
+ * (see safeBegin).
  */
-function scopedQuery(begin: (fn: (c: postgres.ReservedSql) => unknown) => Promise<unknown>, args: Parameters<postgres.Sql['unsafe']>): never {
+function scopedQuery(reserve: () => Promise<postgres.ReservedSql>, role: string, tenant: string, args: Parameters<postgres.Sql['unsafe']>): never {
   let mode: QueryMode;
   let running: Promise<unknown> | undefined;
-  const start = () =>
-    (running ??= begin(async (c) => {
-      const q = c.unsafe(...args);
-      return mode ? await q[mode]() : await q;
-    }));
+  const run = async () => {
+    const c = await reserve();
+    const opening = c.unsafe(scopeOpening(SCOPED_READ_BEGIN, role, tenant)).simple();
+    const q = c.unsafe(...args);
+    const query = mode ? q[mode]() : q;
+    const commit = c.unsafe(SCOPED_READ_COMMIT);
+    // execute() sends each at once, in this order, without waiting for the answers (a query not yet prepared on the
+    // connection holds the commit back until its own answer: postgres.js then sends it at once)
+    const steps = [opening, query, commit];
+    for (const x of steps) x.execute().catch(() => {});
+    // awaited in order: once the query has answered, the commit has been sent (a lost connection fails it, never
+    // leaves it waiting); after a lost connection nothing more is awaited (a commit still held back never settles)
+    let failure: { e: unknown } | undefined;
+    let result: unknown;
+    for (const [i, x] of steps.entries()) {
+      try {
+        const v = await x;
+        if (i === 1) result = v;
+      } catch (e) {
+        if (isConnectionLost(e)) throw e;
+        failure ??= { e };
+      }
+    }
+    // the connection answered every message: the transaction is over (committed, or rolled back by the commit)
+    c.release();
+    if (failure) throw failure.e;
+    return result;
+  };
+  const start = () => (running ??= run());
   const query = {
     values() {
       mode = 'values';
@@ -342,7 +388,7 @@ export class Database {
           lock_timeout: lockTimeout,
         },
         debug: (_connection, query, params) => {
-          if (!WALL_STATEMENTS.has(query)) this.statements++;
+          if (!isWallStatement(query)) this.statements++;
           this.onStatement?.(query, params);
         },
         // reconnect attempts: at most a second apart (the default backoff grows to 20 s, and queries queued for a
@@ -353,13 +399,12 @@ export class Database {
       });
       this.pool = pool;
       const reserveFast = () => this.reserveFast(pool);
-      const begin = safeBegin(pool, role, reserveFast);
-      const readBegin = safeBegin(pool, role, reserveFast, true);
+      const begin = safeBegin(role, reserveFast);
       const fastBegin = (a: unknown, b?: unknown) => (this.down ? Promise.reject(new DatabaseUnavailableError()) : begin(a, b));
       const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => {
         if (this.down) return failedQuery();
         const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
-        return tenant ? scopedQuery(readBegin as never, args) : pool.unsafe(...args);
+        return tenant ? scopedQuery(reserveFast, role!, tenant, args) : pool.unsafe(...args);
       };
       const reserve = reserveFast;
       // drizzle runs transactions through `begin`: the safe one (see safeBegin); while the database is known to be

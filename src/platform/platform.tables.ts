@@ -74,3 +74,17 @@ export const events = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), index('events_type_idx').on(t.tenantId, t.type, t.seq), index('events_seq_idx').on(t.seq)],
 );
+
+/**
+ * Scheduled jobs shared by every process (API servers with INTEGRATION_WORKERS, `npm run worker`): a job runs in
+ * the one process that moves its `next_run_at` forward (a single conditional UPDATE), so a job that is due runs
+ * once however many processes poll. `runs` counts the rounds started. Not tenant data (no tenant_id).
+ */
+export const scheduledJobs = pgTable('scheduled_jobs', {
+  name: text('name').primaryKey(),
+  everyMs: bigint('every_ms', { mode: 'number' }).notNull(),
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull().defaultNow(),
+  lastStartedAt: timestamp('last_started_at', { withTimezone: true }),
+  lastOwner: text('last_owner'),
+  runs: bigint('runs', { mode: 'number' }).notNull().default(0),
+});

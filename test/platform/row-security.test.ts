@@ -99,6 +99,46 @@ describe('row-level security', () => {
     }
   });
 
+  it('interleaved reads of two tenants on a pool of one connection see only their own rows; nothing of a scope stays on the connection', async () => {
+    // one connection for everything: scoped reads (pipelined begin + scope, query, commit), writes and unscoped reads
+    const one = clone ? new Database({ url: clone.url, poolMax: 1 }) : database;
+    try {
+      const all = sql`select code, current_setting('app.tenant_id', true) as setting, current_user as usr from partners order by code`;
+      const outcomes = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => {
+          const tenant = i % 3 === 2 ? undefined : i % 2 ? 't2' : 't1';
+          return (
+            tenant
+              ? withTenant(tenant, () => one.rows<{ code: string; setting: string; usr: string }>(all))
+              : one.rows<{ code: string; setting: string; usr: string }>(all)
+          ).then((rows) => ({ tenant, rows }));
+        }),
+      );
+      for (const { tenant, rows } of outcomes) {
+        if (tenant === 't1') expect(codes(rows)).toEqual(['RLS-A', 'RLS-B']);
+        else if (tenant === 't2') expect(codes(rows)).toEqual(['RLS-OTHER']);
+        else {
+          // unscoped (the connecting role): every tenant's rows, and no tenant setting or role left by a scoped read
+          expect(codes(rows)).toEqual(['RLS-A', 'RLS-B', 'RLS-OTHER']);
+          expect(rows.every((r) => !r.setting && r.usr !== 'channel_app')).toBe(true);
+        }
+      }
+      // a scoped read that fails (after its scope was set) leaves nothing either: its transaction was rolled back
+      await expect(withTenant('t1', () => one.rows(sql`select 1 / 0`))).rejects.toBeTruthy();
+      const [after] = await one.rows<{ setting: string | null; usr: string }>(
+        sql`select current_setting('app.tenant_id', true) as setting, current_user as usr`,
+      );
+      expect(after!.setting || null).toBeNull();
+      expect(after!.usr).not.toBe('channel_app');
+      expect(codes(await withTenant('t2', () => one.rows<{ code: string }>(sql`select code from partners`)))).toEqual(['RLS-OTHER']);
+      // a tenant id that tries to break out of its quotes is only a tenant that does not exist
+      expect(await withTenant("t1', true), set_config('role', 'postgres", () => one.rows(sql`select code from partners`))).toEqual([]);
+      expect(await withTenant('t1\\', () => one.rows(sql`select code from partners`))).toEqual([]);
+    } finally {
+      if (one !== database) await one.close();
+    }
+  });
+
   it('every table with a tenant_id column has the policy (generic: new modules get it at migrate)', async () => {
     const rows = await database.rows<{ name: string; rls: boolean; policy: boolean }>(sql`
       select c.relname as name, c.relrowsecurity as rls,

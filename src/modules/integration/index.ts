@@ -15,8 +15,9 @@ import { JobService, JobWorker, type JobWorkerOptions } from './jobs.service.js'
 import { systemClock, WebhookDispatcher, type DispatcherOptions } from './webhooks.dispatcher.js';
 import { defaultUrlPolicy, systemResolver } from './webhooks.net.js';
 import { WebhookService, type WebhookSettings } from './webhooks.service.js';
+import { RETENTION_DEFAULTS, RetentionService, type RetentionReport, type RetentionSettings } from './retention.service.js';
 
-export type { DispatcherOptions, JobWorkerOptions };
+export type { DispatcherOptions, JobWorkerOptions, RetentionReport, RetentionSettings };
 
 export interface IntegrationServices {
   audit: AuditService;
@@ -24,6 +25,8 @@ export interface IntegrationServices {
   apiKeys: ApiKeyService;
   webhooks: WebhookService;
   jobs: JobService;
+  /** removal of events, audit rows, webhook deliveries, jobs and idempotency records past their retention */
+  retention: RetentionService;
   /** replaceable settings shared by the webhook API and the dispatchers this module creates */
   settings: WebhookSettings;
   /** a webhook dispatcher on this store (options override the settings) */
@@ -38,7 +41,8 @@ export interface IntegrationServices {
 }
 
 /** Integration knows no domain module: it hears them through platform events (store.onEventsCommitted, outbox). */
-export function createIntegrationServices(store: Store, opts: { nodeEnv?: string } = {}): IntegrationServices {
+export function createIntegrationServices(store: Store, opts: { nodeEnv?: string; retention?: Partial<RetentionSettings> } = {}): IntegrationServices {
+  const retention: RetentionSettings = { ...RETENTION_DEFAULTS, ...opts.retention };
   const settings: WebhookSettings = {
     policy: defaultUrlPolicy(opts.nodeEnv ?? 'development'),
     resolver: systemResolver,
@@ -54,6 +58,7 @@ export function createIntegrationServices(store: Store, opts: { nodeEnv?: string
     apiKeys: new ApiKeyService(store),
     webhooks,
     jobs,
+    retention: new RetentionService(store, () => retention),
     settings,
     createDispatcher: (o = {}) => new WebhookDispatcher(store, { policy: settings.policy, clock: settings.clock, timeoutMs: settings.timeoutMs, ...o }),
     createJobWorker: (o = {}) => new JobWorker(store, { clock: settings.clock, ...o }),
