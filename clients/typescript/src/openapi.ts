@@ -3029,6 +3029,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit:sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The credit sweep of the caller's tenant on a day: credit.overdue once per invoice past due + tolerated days, credit.over_limit once per crossing */
+        post: operations["runCreditSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders:import": {
         parameters: {
             query?: never;
@@ -4187,6 +4204,31 @@ export interface components {
             overdueToleranceDays: number;
             history: components["schemas"]["CreditLimitEntry"][];
         };
+        CreditSweepResult: {
+            date: string;
+            /**
+             * Format: int64
+             * @description credit.overdue events emitted (invoices newly past due + tolerated days)
+             */
+            overdue: number;
+            /**
+             * Format: int64
+             * @description credit.over_limit events emitted (new crossings)
+             */
+            overLimit: number;
+            /**
+             * Format: int64
+             * @description crossings closed (exposure back within the limit)
+             */
+            cleared: number;
+        };
+        CreditSweepRun: {
+            /**
+             * Format: date
+             * @description the day swept (default today): invoices overdue and exposure over the limit on it
+             */
+            date?: string;
+        };
         CrossRegionRequest: {
             /** Format: uuid */
             id: string;
@@ -4668,6 +4710,10 @@ export interface components {
             base: components["schemas"]["IncentiveBase"];
             eligibility: components["schemas"]["IncentiveEligibility"];
             rules: components["schemas"]["IncentiveRuleSet"];
+            orderCap: {
+                maxPercent: string | null;
+                maxAmount: string | null;
+            } | null;
             /** @enum {string} */
             status: "draft" | "active" | "closed";
             /** Format: int64 */
@@ -4697,6 +4743,8 @@ export interface components {
             /** @default {} */
             eligibility?: components["schemas"]["IncentiveEligibility"];
             rules: components["schemas"]["IncentiveRuleSetInput"];
+            /** @description rebate programs: the most of one order payable from the rebate account (null: no cap) */
+            orderCap?: components["schemas"]["RebateOrderCap"] | null;
         };
         IncentiveProgramUpdate: {
             name?: string;
@@ -4708,6 +4756,8 @@ export interface components {
             base?: components["schemas"]["IncentiveBase"];
             eligibility?: components["schemas"]["IncentiveEligibility"];
             rules?: components["schemas"]["IncentiveRuleSetInput"];
+            /** @description rebate programs: the most of one order payable from the rebate account (null: no cap) */
+            orderCap?: components["schemas"]["RebateOrderCap"] | null;
             /**
              * Format: int64
              * @description Expected current version (or send If-Match)
@@ -5229,6 +5279,18 @@ export interface components {
             /** @enum {string} */
             status: "draft" | "submitted" | "approved" | "partially_shipped" | "shipped" | "invoiced" | "closed" | "cancelled";
             total: string | null;
+            /** @description the part paid from the partner's rebate account */
+            rebate: {
+                amount: string;
+                programId: string | null;
+                /**
+                 * @description requested (draft), reserved (submitted), released (cancelled), spent (invoiced)
+                 * @enum {string}
+                 */
+                status: "requested" | "reserved" | "released" | "spent";
+            } | null;
+            /** @description total minus the rebate used (null until priced) */
+            payable: string | null;
             refusals: components["schemas"]["OrderRefusal"][];
             overrideReason: string | null;
             note: string | null;
@@ -5259,6 +5321,20 @@ export interface components {
                 available: string | null;
                 onHold: boolean;
             };
+            rebate: {
+                /** @description the rebate use asked for */
+                amount: string;
+                programId: string | null;
+                programCode: string | null;
+                /** @description the most of this order payable from rebate (the program's cap; null: none) */
+                cap: string | null;
+                /** @description the partner's available rebate (with what this order already holds) */
+                available: string;
+                /** @description the rebate account currency (null: no account) */
+                currency: string | null;
+            } | null;
+            /** @description total minus the rebate used: what is invoiced and counts against credit */
+            payable: string | null;
         };
         OrderCheckedLine: {
             /** Format: int64 */
@@ -5292,6 +5368,7 @@ export interface components {
             /** @description default: the currency of the resolved prices */
             currency?: string;
             note?: string;
+            rebate?: components["schemas"]["OrderRebateUse"];
             lines: {
                 /** @description product id or code */
                 product: string;
@@ -5338,9 +5415,15 @@ export interface components {
         OrderReason: {
             reason: string;
         };
+        OrderRebateUse: {
+            /** @description the part of the order paid from the partner's rebate account (返利抵扣), in the order currency */
+            amount: string | number;
+            /** @description rebate program (id or code) whose per-order cap applies; default: the strictest cap of the active rebate programs (none: no cap) */
+            program?: string;
+        };
         OrderRefusal: {
             /** @enum {string} */
-            code: "PARTNER_NOT_ACTIVE" | "NO_AGREEMENT_IN_FORCE" | "UNKNOWN_PRODUCT" | "NO_PRICE" | "CURRENCY_MISMATCH" | "PRODUCT_NOT_AUTHORISED" | "SHIP_TO_OUTSIDE_TERRITORY" | "BELOW_MINIMUM_QUANTITY" | "BELOW_MINIMUM_AMOUNT" | "OVER_QUOTA" | "CREDIT_HOLD" | "OVER_CREDIT" | "OVERDUE_RECEIVABLES" | "PRICE_BELOW_FLOOR";
+            code: "PARTNER_NOT_ACTIVE" | "NO_AGREEMENT_IN_FORCE" | "UNKNOWN_PRODUCT" | "NO_PRICE" | "CURRENCY_MISMATCH" | "PRODUCT_NOT_AUTHORISED" | "SHIP_TO_OUTSIDE_TERRITORY" | "BELOW_MINIMUM_QUANTITY" | "BELOW_MINIMUM_AMOUNT" | "OVER_QUOTA" | "CREDIT_HOLD" | "OVER_CREDIT" | "OVERDUE_RECEIVABLES" | "PRICE_BELOW_FLOOR" | "REBATE_INSUFFICIENT" | "REBATE_OVER_CAP" | "REBATE_CURRENCY_MISMATCH";
             message: string;
             /** @description line number (1-based) or null for the order */
             line: number | null;
@@ -5848,6 +5931,8 @@ export interface components {
             spent: string;
             paidOut: string;
             expired: string;
+            /** @description held for submitted orders (already out of available): released on cancel, spent on invoice */
+            reserved: string;
         };
         RebateLedgerEntry: {
             /** Format: uuid */
@@ -5872,6 +5957,12 @@ export interface components {
             kind: "release" | "pay_out" | "expire";
             amount: string;
             reason: string;
+        };
+        RebateOrderCap: {
+            /** @description at most this % of the order total (0-100) may be paid from the rebate account */
+            maxPercent?: string;
+            /** @description at most this amount (program currency) per order */
+            maxAmount?: string;
         };
         RebateSpend: {
             amount: string;
@@ -22346,6 +22437,59 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    runCreditSweep: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a retry with the same key and body returns the first response (Idempotent-Replayed: true) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreditSweepRun"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditSweepResult"];
+                };
+            };
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };
