@@ -13,16 +13,19 @@ import {
   requireOwnPartner,
   requireScope,
   requireTenantUser,
+  systemActor,
   isUuid,
   rowsOf,
   today,
 } from '../../platform/kernel/index.js';
+import { withTenant } from '../../platform/db.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.js';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 import { targetSql } from './contract.js';
+import { rebuildGroupTotals, regroupChangedPartners } from './target.groups.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
@@ -335,7 +338,10 @@ export class ActualsService {
     });
   }
 
-  /** Rebuilds the monthly totals and first-seen customers of the tenant from the fact tables (repair, bulk loads). */
+  /**
+   * Rebuilds the monthly totals (per partner, per partner and dimension, per group) and first-seen customers of the
+   * tenant from the fact tables (repair, bulk loads).
+   */
   async rebuildTotals(actor: Actor): Promise<{ months: number }> {
     requireTenantUser(actor, 'actuals:write');
     return this.store.write(actor, async (w) => {
@@ -357,6 +363,8 @@ export class ActualsService {
         select ${t}, 'sell_in', partner_id, date_trunc('month', date)::date, product_line_id, null::uuid, sum(amount), sum(quantity), count(*) from sell_in_lines where tenant_id = ${t} group by 3, 4, 5
         union all
         select ${t}, 'collection', partner_id, date_trunc('month', date)::date, null::uuid, null::uuid, sum(amount), 0, count(*) from collections where tenant_id = ${t} group by 3, 4`);
+      // the group totals from the per-partner totals just rebuilt, every partner filed under its current attributes
+      await rebuildGroupTotals(w.tx, t);
       await w.tx.execute(sql`insert into partner_customers (tenant_id, partner_id, customer_id, first_date)
         select ${t}, partner_id, customer_id, min(date) from sell_through_lines where tenant_id = ${t} and customer_id is not null group by 2, 3`);
       const [r] = await rowsOf<{ n: number }>(w.tx, sql`select count(*)::int as n from actual_monthly_totals where tenant_id = ${t}`);
@@ -364,4 +372,57 @@ export class ActualsService {
       return { months: Number(r?.n ?? 0) };
     });
   }
+  /**
+   * Moves the group totals of partners whose type or home territory changed since their totals were filed to their
+   * new groups (target.groups.ts), under the imports' locks. Run after partner changes (the commit hook of
+   * createTargetServices, `totals:rebuild`); until then readers of the group totals fall back to the per-partner
+   * totals, so no answer is wrong in between.
+   */
+  async regroupPartners(actor: Actor): Promise<{ partners: number }> {
+    requireTenantUser(actor, 'actuals:write');
+    return this.store.write(actor, async (w) => {
+      const t = w.tenantId;
+      for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
+      const partners = await regroupChangedPartners(w.tx, t);
+      if (partners) w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'regroup', before: null, after: { partners } });
+      return { partners };
+    });
+  }
+
+  /** Whether some partner's group totals are filed under another type or home territory than its current one. */
+  async groupsStale(tenantId: string): Promise<boolean> {
+    const rows = await withTenant(tenantId, () =>
+      this.store.database.rows<{ stale: boolean }>(
+        sql`select not (${targetSql.groupTotalsCurrent(tenantId, 'sell_in')} and ${targetSql.groupTotalsCurrent(tenantId, 'sell_through')}
+          and ${targetSql.groupTotalsCurrent(tenantId, 'collection')}) as stale`,
+      ),
+    );
+    return rows[0]?.stale === true;
+  }
+}
+
+/**
+ * A commit listener (store.onEventsCommitted) that keeps the group totals filed under the partners' current
+ * attributes: after a write of a tenant that emitted events (a partner update among them), one cheap check
+ * (`groupsStale`) and, when a partner's type or home territory changed, `regroupPartners`. At most one round per
+ * tenant runs at a time, and a commit during it asks for one more. Failures are left to the next round or to
+ * `totals:rebuild` (readers fall back to the per-partner totals meanwhile).
+ */
+export function regroupAfterCommits(actuals: ActualsService): (tenantId: string) => void {
+  const state = new Map<string, 'running' | 'again'>();
+  const round = async (tenantId: string): Promise<void> => {
+    do {
+      state.set(tenantId, 'running');
+      try {
+        if (await actuals.groupsStale(tenantId)) await actuals.regroupPartners(systemActor(tenantId, 'regroup'));
+      } catch {
+        /* the next round or totals:rebuild repairs; readers fall back meanwhile */
+      }
+    } while (state.get(tenantId) === 'again');
+    state.delete(tenantId);
+  };
+  return (tenantId) => {
+    if (state.has(tenantId)) state.set(tenantId, 'again');
+    else void round(tenantId);
+  };
 }
