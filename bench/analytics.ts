@@ -32,7 +32,7 @@ async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; runs: nu
   return { ms: median(runs), runs };
 }
 
-const { database, drop } = await scratchDatabase('bench_analytics');
+const { database, drop } = await scratchDatabase(process.env.BENCH_DB ?? 'bench_analytics');
 try {
   const sql = database.client!;
   const t0 = performance.now();

@@ -4,13 +4,13 @@
  * (per tenant, stream, month and partner; per product line and sale territory too for those groupings) through its
  * contract, joined set-based with onboarding's partners and territories; no fact line is read. The caller's partner confinement (`partnerSql`) applies to every query.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { DomainError } from '../../platform/errors.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { Dec, formatFixed, partnerSql, PERCENT_SCALE, requireScope, type Actor } from '../../platform/kernel/index.js';
+import { Dec, formatFixed, partnerSql, PERCENT_SCALE, requireScope, visiblePartnerIds, type Actor } from '../../platform/kernel/index.js';
 import { onboardingSql } from '../onboarding/contract.js';
-import { targetSql, type Period, type StreamOrBasis } from '../target/contract.js';
+import { targetSql, type FactStream, type Period, type StreamOrBasis } from '../target/contract.js';
 import {
   ForecastQuery,
   PCT_SCALE,
@@ -25,6 +25,7 @@ import {
   type Trends,
 } from './analytics.schemas.js';
 import type { GroupingTree } from './contract.js';
+import type { z } from 'zod';
 
 /** The territory tree: each partner belongs to its home territory (partners.regionCode = territories.code). */
 export const territoryTree: GroupingTree = {
@@ -44,6 +45,22 @@ const addMonths = (m: string, n: number): string => {
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 };
 
+/**
+ * Which path a network view reads: `auto` (the target module's totals per group when they are current and the
+ * caller is not confined, else the per-partner totals), or one of the two forced (tests prove they agree).
+ */
+export type TotalsPath = 'auto' | 'groups' | 'partners';
+
+/** Trend groupings the target module keeps totals for (`targetSql.monthlyGroupTotals`): its `dim` and the key. */
+const GROUPED: Record<z.infer<typeof TrendQuery>['by'], { dim: string; key: SQL } | null> = {
+  total: { dim: 'home', key: sql`''` },
+  partner_type: { dim: 'home', key: sql`g.partner_type` },
+  territory: { dim: 'home', key: sql`g.group_key` },
+  product_line: { dim: 'product_line', key: sql`g.group_key` },
+  sale_territory: { dim: 'sale_territory', key: sql`g.group_key` },
+  partner: null,
+};
+
 function requireAnalytics(actor: Actor): void {
   requireScope(actor, 'analytics:read', 'actuals:read');
 }
@@ -60,7 +77,7 @@ export class AnalyticsService {
    * [from - 1 year, to] are aggregated once, then joined to themselves a year apart (a full join, so a month with
    * only prior-year sales still appears with amount 0).
    */
-  async trends(actor: Actor, input: unknown): Promise<Trends> {
+  async trends(actor: Actor, input: unknown, via: TotalsPath = 'auto'): Promise<Trends> {
     requireAnalytics(actor);
     const q = parseInput(TrendQuery, input);
     const t = actor.tenantId;
@@ -85,6 +102,25 @@ export class AnalyticsService {
       product_line: sql`pl.code, pl.name from j left join ${onboardingSql.productLines(t)} pl on pl.id::text = j.gk`,
       sale_territory: sql`tr.code, tr.name from j left join ${onboardingSql.territories(t)} tr on tr.id::text = j.gk`,
     }[q.by];
+    const range = (m: SQL) => sql`${m} between (${from}::date - interval '1 year')::date and ${to}::date`;
+    // a group-month is reported when it has lines (a month whose lines all moved away is left out, as after a rebuild)
+    const perPartner = (gate: SQL) => sql`
+        select ${key} as gk, mt.month, sum(mt.amount) as amount, sum(mt.quantity) as quantity, sum(mt.lines)::int as lines
+        from ${source} mt
+        ${needPartner ? sql`join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id` : sql``}
+        where ${gate} mt.stream = ${q.stream} and ${range(sql`mt.month`)}
+          ${q.partnerType !== undefined ? sql`and pa.type = ${q.partnerType}` : sql``}
+          ${partnerSql(actor, sql`mt.partner_id`)}
+        group by 1, 2 having sum(mt.lines) <> 0`;
+    const group = GROUPED[q.by] ?? null;
+    const grouped = (gate: SQL): SQL | null =>
+      group &&
+      sql`
+        select ${group.key} as gk, g.month, sum(g.amount) as amount, sum(g.quantity) as quantity, sum(g.lines)::int as lines
+        from ${targetSql.monthlyGroupTotals(t)} g
+        where ${gate} g.stream = ${q.stream} and g.dim = ${group.dim} and ${range(sql`g.month`)}
+          ${q.partnerType !== undefined ? sql`and g.partner_type = ${q.partnerType}` : sql``}
+        group by 1, 2 having sum(g.lines) <> 0`;
     const rows = await this.store.database.rows<{
       gk: string;
       month: string;
@@ -96,15 +132,7 @@ export class AnalyticsService {
       code: string | null;
       name: string | null;
     }>(sql`
-      with m as (
-        select ${key} as gk, mt.month, sum(mt.amount) as amount, sum(mt.quantity) as quantity, sum(mt.lines)::int as lines
-        from ${source} mt
-        ${needPartner ? sql`join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id` : sql``}
-        where mt.stream = ${q.stream} and mt.month between (${from}::date - interval '1 year')::date and ${to}::date
-          ${q.partnerType !== undefined ? sql`and pa.type = ${q.partnerType}` : sql``}
-          ${partnerSql(actor, sql`mt.partner_id`)}
-        group by 1, 2
-      ), j as (
+      with ${this.monthly(actor, q.stream, via, grouped, perPartner)}, j as (
         select coalesce(c.gk, p.gk) as gk, coalesce(c.month, (p.month + interval '1 year')::date) as month,
           c.amount, c.quantity, c.lines, p.amount as prior
         from (select * from m where month >= ${from}::date) c
@@ -138,6 +166,27 @@ export class AnalyticsService {
         };
       }),
     };
+  }
+
+  /**
+   * The `m` CTE of a network view: monthly sums per group read from the target module's totals per group when the
+   * caller sees every partner and the grouping is kept per group, else from the per-partner totals. `auto` decides
+   * in the statement itself (one snapshot): the group totals while every partner is filed under its current type
+   * and home territory (`targetSql.groupTotalsCurrent`), otherwise the per-partner totals; the branch not taken is
+   * never executed (a one-time filter). `groups` and `partners` force one path (tests compare them).
+   */
+  private monthly(
+    actor: Actor,
+    stream: FactStream,
+    via: TotalsPath,
+    grouped: (gate: SQL) => SQL | null,
+    perPartner: (gate: SQL) => SQL,
+  ): SQL {
+    const g = via !== 'partners' && visiblePartnerIds(actor) === undefined ? grouped(sql``) : null;
+    if (!g) return sql`m as (${perPartner(sql``)})`;
+    if (via === 'groups') return sql`m as (${g})`;
+    return sql`cur as materialized (select ${targetSql.groupTotalsCurrent(actor.tenantId, stream)} as ok),
+      m as (${grouped(sql`(select ok from cur) and`)} union all ${perPartner(sql`not (select ok from cur) and`)})`;
   }
 
   /**
