@@ -112,7 +112,10 @@ export class AnalyticsService {
           ${q.partnerType !== undefined ? sql`and pa.type = ${q.partnerType}` : sql``}
           ${partnerSql(actor, sql`mt.partner_id`)}
         group by 1, 2 having sum(mt.lines) <> 0`;
-    const group = GROUPED[q.by] ?? null;
+    // a grouping the stream does not have (sell-in by sale territory, collections by product line) is one group, key
+    // null: the stream's `home` rows summed
+    const lacks = (q.by === 'product_line' && q.stream === 'collection') || (q.by === 'sale_territory' && q.stream !== 'sell_through');
+    const group = lacks ? { dim: 'home', key: sql`''` } : GROUPED[q.by];
     const grouped = (gate: SQL): SQL | null =>
       group &&
       sql`
