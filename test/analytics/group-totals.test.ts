@@ -3,9 +3,9 @@
  * line, sale territory; per partner type) instead of summing the per-partner totals. Proven here: the two paths
  * give identical answers on mixed data (three streams, partners with and without a home territory, lines without a
  * product line, cross-region sales, negative amounts), after an import that adds to existing months and corrects
- * lines, after a rebuild, after a partner's type and home territory change (the answer stays exact before the
- * groups are moved, and the moved groups equal a rebuild), and a caller with a data scope still sees only its
- * partners' sums.
+ * lines, after a rebuild, after partners' type and home territory change (through the API: moved in the same
+ * transaction; behind it: found and repaired by the regroup; either way equal to a rebuild), and a caller with a
+ * data scope still sees only its partners' sums.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,16 @@ beforeAll(async () => {
   expect((await importCsv(t, token, 'sell-in', si)).data).toMatchObject({ accepted: 3 });
   const co = [CO, 'c1,2025-01-20,P1,300', 'c2,2026-01-20,P1,250', 'c3,2026-01-21,P4,125.5'].join('\n');
   expect((await importCsv(t, token, 'collections', co)).data).toMatchObject({ accepted: 3 });
+  // targets, one of them of the partner without a home territory (reported apart, `unassigned`)
+  for (const [code, metric, value] of [
+    ['P1', 'sales_amount', '300'],
+    ['P4', 'sales_amount', '50'],
+    ['P5', 'sales_amount', '20'],
+    ['P2', 'collection_amount', '100'],
+  ] as const) {
+    const r = await admin.post('/v1/targets', { partnerId: ids[code], period: '2026-Q1', metric, value });
+    expect(r.statusCode, r.body).toBe(201);
+  }
 });
 afterAll(async () => t?.close());
 
@@ -81,6 +91,15 @@ async function expectPathsAgree(): Promise<number> {
         expect(await analytics.trends(actor, q, 'groups'), JSON.stringify(q)).toEqual(perPartner);
         rows += perPartner.data.length;
       }
+    }
+  }
+  // roll-ups over the territory tree: every metric, a quarter a year apart and a month
+  for (const metric of ['sales_amount', 'quantity', 'collection_amount']) {
+    for (const period of ['2025-Q1', '2026-Q1', '2026-01']) {
+      const q = { period, metric };
+      const perPartner = await analytics.rollup(actor, q, 'partners');
+      expect(await analytics.rollup(actor, q, 'groups'), JSON.stringify(q)).toEqual(perPartner);
+      rows += perPartner.data.length;
     }
   }
   return rows;
@@ -120,6 +139,13 @@ describe('trends from the totals per group', () => {
     const own = await p1.get('/v1/analytics/trends?from=2026-01&to=2026-01&by=territory');
     expect(own.data.data.map((r: any) => [r.group.code, r.amount])).toEqual([['N', '120.0000']]);
     await mark('-1000');
+    const rollup = await admin.get('/v1/analytics/rollup?period=2026-Q1');
+    expect(rollup.data.data.map((r: any) => [r.code, r.partners, r.ownActual, r.actual, r.target])).toEqual([
+      ['CN', 4, '0.0000', '275.2500', '350.0000'],
+      ['N', 2, '180.0000', '180.0000', '300.0000'],
+      ['S', 2, '95.2500', '95.2500', '50.0000'],
+    ]);
+    expect(rollup.data.unassigned).toMatchObject({ partners: 1, actual: '5.0000', target: '20.0000' });
   });
 
   it('after an import that adds to existing months and corrects lines (moved to another partner, territory, line, month)', async () => {
@@ -157,29 +183,27 @@ describe('trends from the totals per group', () => {
     await expectPathsAgree();
   });
 
-  it("a partner's type and home territory change: exact at once (per-partner totals until the groups move), then the moved groups equal a rebuild", async () => {
+  it("a partner's type and home territory change through the API: its totals move to its new groups in the same transaction", async () => {
     const { actuals } = t.app.services.target;
-    // changed behind the API's back (no event, so no regroup runs): the groups are stale and not used
-    await t.database.db.execute(sql`update partners set region_code = 'N' where tenant_id = 't1' and code = 'P4'`);
-    expect(await actuals.groupsStale('t1')).toBe(true);
-    expect(await territoryMonth('2026-01', 'groups')).toEqual([
-      ['N', '90.0000', 2],
-      ['S', '213.2500', 3],
-    ]);
-    expect(await territoryMonth('2026-01')).toEqual([
-      ['N', '102.0000', 3],
-      ['S', '201.2500', 2],
-    ]);
-    expect(await territoryMonth('2026-01')).toEqual(await territoryMonth('2026-01', 'partners'));
-    // through the API: type and home territory of P2 (the commit runs the regroup; called here too, idempotent)
     const patch = await admin.patch(`/v1/partners/${ids['P2']}`, { type: 'distributor', regionCode: 'S' });
     expect(patch.statusCode, patch.body).toBe(200);
+    expect(await actuals.groupsStale('t1')).toBe(false);
+    // 2026-01: N keeps P1 30; S: P3 201.25 + P4 12 + P2 60
     const http = await admin.get('/v1/analytics/trends?from=2026-01&to=2026-01&by=territory');
     expect(http.data.data.map((r: any) => [r.group.code, r.amount])).toEqual([
-      ['N', '42.0000'],
-      ['S', '261.2500'],
+      ['N', '30.0000'],
+      ['S', '273.2500'],
     ]);
-    await actuals.regroupPartners(actor);
+    await expectPathsAgree();
+    // a type change alone moves the product-line and sale-territory rows too; a partners import as well
+    expect((await admin.patch(`/v1/partners/${ids['P3']}`, { type: 'dealer' })).statusCode).toBe(200);
+    const imp = await t.app.inject({
+      method: 'POST',
+      url: '/v1/partners:import',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      payload: 'code,legalName,type,regionCode\nP4,P4 Ltd.,wholesaler,N\n',
+    });
+    expect(imp.statusCode, imp.body).toBe(200);
     expect(await actuals.groupsStale('t1')).toBe(false);
     await expectPathsAgree();
     const moved = await groupRows();
@@ -187,13 +211,20 @@ describe('trends from the totals per group', () => {
     expect(await groupRows()).toEqual(moved);
   });
 
-  it('the commit of a partner update moves its groups by itself', async () => {
+  it('a change behind the API (bulk SQL) is found by the check and repaired by the regroup, equal to a rebuild', async () => {
     const { actuals } = t.app.services.target;
-    const patch = await admin.patch(`/v1/partners/${ids['P3']}`, { type: 'dealer' });
-    expect(patch.statusCode, patch.body).toBe(200);
-    for (let i = 0; i < 50 && (await actuals.groupsStale('t1')); i++) await new Promise((r) => setTimeout(r, 100));
+    await t.database.db.execute(sql`update partners set region_code = 'S' where tenant_id = 't1' and code = 'P1'`);
+    expect(await actuals.groupsStale('t1')).toBe(true);
+    const { analytics } = t.app.services.analytics;
+    expect(await analytics.rollup(actor, { period: '2026-Q1' }, 'groups')).not.toEqual(await analytics.rollup(actor, { period: '2026-Q1' }, 'partners'));
+    expect(await actuals.regroupPartners(actor)).toEqual({ partners: 3 }); // P1 in three streams
     expect(await actuals.groupsStale('t1')).toBe(false);
     await expectPathsAgree();
+    const moved = await groupRows();
+    expect((await admin.post('/v1/actuals/totals:rebuild', {})).statusCode).toBe(200);
+    expect(await groupRows()).toEqual(moved);
+    await t.database.db.execute(sql`update partners set region_code = 'N' where tenant_id = 't1' and code = 'P1'`);
+    await actuals.regroupPartners(actor);
   });
 
   it('a credential with a data scope (a regional manager) reads only its partners, never the groups', async () => {

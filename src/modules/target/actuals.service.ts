@@ -13,13 +13,12 @@ import {
   requireOwnPartner,
   requireScope,
   requireTenantUser,
-  systemActor,
   isUuid,
   rowsOf,
   today,
 } from '../../platform/kernel/index.js';
 import { withTenant } from '../../platform/db.js';
-import type { Store } from '../../platform/store.js';
+import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.js';
 
@@ -374,20 +373,26 @@ export class ActualsService {
   }
   /**
    * Moves the group totals of partners whose type or home territory changed since their totals were filed to their
-   * new groups (target.groups.ts), under the imports' locks. Run after partner changes (the commit hook of
-   * createTargetServices, `totals:rebuild`); until then readers of the group totals fall back to the per-partner
-   * totals, so no answer is wrong in between.
+   * new groups (target.groups.ts), under the imports' locks: a repair after partners were changed behind the API
+   * (bulk SQL), like `totals:rebuild`. Changes through onboarding's API regroup in their own transaction.
    */
   async regroupPartners(actor: Actor): Promise<{ partners: number }> {
     requireTenantUser(actor, 'actuals:write');
-    return this.store.write(actor, async (w) => {
-      const t = w.tenantId;
-      for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
-      const partners = await regroupChangedPartners(w.tx, t);
-      if (partners) w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'regroup', before: null, after: { partners } });
-      return { partners };
-    });
+    return this.store.write(actor, async (w) => ({ partners: await this.regroupInWork(w) }));
   }
+
+  /**
+   * The same in a caller's transaction: onboarding's PartnerAttributesListener port (wired by the composition root),
+   * called in the transaction that changed partners' type or home territory, so the group totals never lag. Takes
+   * the imports' locks (an import batch in progress finishes first; imports then see the new filing).
+   */
+  readonly regroupInWork = async (w: Work): Promise<number> => {
+    const t = w.tenantId;
+    for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
+    const partners = await regroupChangedPartners(w.tx, t);
+    if (partners) w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'regroup', before: null, after: { partners } });
+    return partners;
+  };
 
   /** Whether some partner's group totals are filed under another type or home territory than its current one. */
   async groupsStale(tenantId: string): Promise<boolean> {
@@ -401,28 +406,3 @@ export class ActualsService {
   }
 }
 
-/**
- * A commit listener (store.onEventsCommitted) that keeps the group totals filed under the partners' current
- * attributes: after a write of a tenant that emitted events (a partner update among them), one cheap check
- * (`groupsStale`) and, when a partner's type or home territory changed, `regroupPartners`. At most one round per
- * tenant runs at a time, and a commit during it asks for one more. Failures are left to the next round or to
- * `totals:rebuild` (readers fall back to the per-partner totals meanwhile).
- */
-export function regroupAfterCommits(actuals: ActualsService): (tenantId: string) => void {
-  const state = new Map<string, 'running' | 'again'>();
-  const round = async (tenantId: string): Promise<void> => {
-    do {
-      state.set(tenantId, 'running');
-      try {
-        if (await actuals.groupsStale(tenantId)) await actuals.regroupPartners(systemActor(tenantId, 'regroup'));
-      } catch {
-        /* the next round or totals:rebuild repairs; readers fall back meanwhile */
-      }
-    } while (state.get(tenantId) === 'again');
-    state.delete(tenantId);
-  };
-  return (tenantId) => {
-    if (state.has(tenantId)) state.set(tenantId, 'again');
-    else void round(tenantId);
-  };
-}

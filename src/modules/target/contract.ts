@@ -89,17 +89,18 @@ export const targetSql = {
    * home territory code ('' for none); `product_line` (sell-in, sell-through): the product line id ('' for none);
    * `sale_territory` (sell-through): the territory id of the sale. Every row is also per partner type, so the
    * network total and the totals by partner type are sums of the `home` rows. Each row is exactly the sum of the
-   * per-partner totals of the partners filed under it; a partner's type and home territory are those it was filed
-   * under, equal to its current ones while `groupTotalsCurrent` holds (the module moves changed partners shortly
-   * after the change). A group-month whose lines all moved away stays with zeros (lines 0).
+   * per-partner totals of the partners filed under it, under the partner's current type and home territory: a
+   * change through onboarding's API moves the partner's totals in the same transaction (onboarding's
+   * PartnerAttributesListener port); partners changed behind the API (bulk SQL) need `totals:rebuild` (or the
+   * regroup), which `groupTotalsCurrent` tells. A group-month whose lines all moved away stays with zeros (lines 0).
    */
   monthlyGroupTotals: (tenantId: string): SQL =>
     sql`(select tenant_id, stream, dim, month, partner_type, group_key, amount, quantity, lines from actual_monthly_group_totals where tenant_id = ${tenantId})`,
 
   /**
    * Scalar boolean: the group totals of a stream can stand for the per-partner ones grouped by the partners' current
-   * type and home territory (no partner filed under another type or territory than its current one). Read it in
-   * the same statement as the group totals (one snapshot).
+   * type and home territory (no partner filed under another type or territory than its current one). Reads every
+   * partner: a check for repairs and tests, not for a hot path.
    */
   groupTotalsCurrent: (tenantId: string, stream: FactStream): SQL =>
     sql`not exists (select 1 from actual_group_partners k left join ${onboardingSql.partners(tenantId)} pa on pa.id = k.partner_id

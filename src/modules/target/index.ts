@@ -3,7 +3,7 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
-import { ActualsService, regroupAfterCommits } from './actuals.service.js';
+import { ActualsService } from './actuals.service.js';
 import type { PriceFloorSource, TargetPort } from './contract.js';
 import { registerFactImports } from './target.ingest.js';
 import { targetResolvers } from './target.resolvers.js';
@@ -23,10 +23,7 @@ export interface TargetServices extends TargetPort {
 export function createTargetServices(store: Store, deps: { priceFloors?: PriceFloorSource } = {}): TargetServices {
   const targets = new TargetService(store);
   registerFactImports(importsOf(store), store, deps.priceFloors);
-  const actuals = new ActualsService(store, targets);
-  // a partner's type or home territory changed: its group totals move to its new groups (target.groups.ts)
-  store.onEventsCommitted(regroupAfterCommits(actuals));
-  return { targets, actuals };
+  return { targets, actuals: new ActualsService(store, targets) };
 }
 
 /** The target module: one encapsulated plugin (its zod compilers stay inside). */

@@ -9,11 +9,13 @@
  *
  * Partner attributes change (type, home territory). A partner's totals of a stream are filed under the attributes
  * recorded in `actual_group_partners` (its attributes when its first totals of the stream arrived); the invariant,
- * per stream, is: group row = sum of the per-partner rows of the partners filed under it. `regroupPartners` moves
- * the totals of partners whose attributes changed to their new groups (set-based, under the imports' locks), and
- * readers use the groups only while no filed attribute differs from the partner's current one
- * (`groupsCurrent`), so an answer is exact in between too. Organisation ownership (org units, account managers) is
- * dated and not kept here: those views stay on the per-partner totals.
+ * per stream, is: group row = sum of the per-partner rows of the partners filed under it. When a partner's type or
+ * home territory changes through onboarding's API, its PartnerAttributesListener port (wired to
+ * `ActualsService.regroupInWork`) moves the totals of the changed partners to their new groups in the same
+ * transaction (set-based, under the imports' locks), so the filed attributes are always the current ones; a
+ * change behind the API (bulk SQL) is repaired by `totals:rebuild` or `regroupPartners`
+ * (`targetSql.groupTotalsCurrent` tells). Organisation ownership (org units, account managers) is dated and not
+ * kept here: those views stay on the per-partner totals.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';

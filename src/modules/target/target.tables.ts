@@ -221,9 +221,8 @@ export const actualMonthlyGroupTotals = pgTable(
 /**
  * The partner type and home territory under which each partner's totals of a stream are filed in
  * actual_monthly_group_totals: written when the partner's first totals of the stream arrive (the partner's
- * attributes then), moved by `regroup` (target's ActualsService.regroupPartners) when the partner's attributes
- * changed, rewritten by `totals:rebuild`. Readers compare it with the partners' current attributes: while any
- * differs, the group totals of the stream are not used (analytics falls back to the per-partner totals).
+ * attributes then), moved with the totals in the transaction that changes the partner's type or home territory
+ * (onboarding's PartnerAttributesListener port, target.groups.ts), rewritten by `totals:rebuild`.
  */
 export const actualGroupPartners = pgTable(
   'actual_group_partners',
