@@ -113,11 +113,7 @@ const groupRows = () =>
   );
 
 const territoryMonth = async (month: string, via: 'auto' | 'groups' | 'partners' = 'auto') =>
-  (await t.app.services.analytics.analytics.trends(actor, { by: 'territory', from: month, to: month }, via)).data.map((r) => [
-    r.group.key,
-    r.amount,
-    r.lines,
-  ]);
+  (await t.app.services.analytics.analytics.trends(actor, { by: 'territory', from: month, to: month }, via)).data.map((r) => [r.group.key, r.amount, r.lines]);
 
 describe('trends from the totals per group', () => {
   it('give the same answers as the per-partner totals on mixed data', async () => {

@@ -408,8 +408,7 @@ export class AnalyticsService {
         select null, null, null, null, 0, count(*)::int, sum(coalesce(v.actual, 0)), sum(coalesce(v.actual, 0)), sum(g.value)
         from loose l left join val v on v.partner_id = l.partner_id left join tg g on g.partner_id = l.partner_id
       )`;
-    const grouped =
-      via !== 'partners' && visiblePartnerIds(actor) === undefined && tree === territoryTree && wholeMonths(p.start, p.end);
+    const grouped = via !== 'partners' && visiblePartnerIds(actor) === undefined && tree === territoryTree && wholeMonths(p.start, p.end);
     if (!grouped) return sql`${perPartner}, result as (select * from result_p)`;
     const s = stream === 'basis' ? targetSql.salesBasis(t) : sql`${stream}`;
     const byGroups = sql`

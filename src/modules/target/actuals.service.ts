@@ -405,4 +405,3 @@ export class ActualsService {
     return rows[0]?.stale === true;
   }
 }
-
