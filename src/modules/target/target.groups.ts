@@ -111,15 +111,22 @@ export async function regroupChangedPartners(db: Db, tenantId: string): Promise<
       from actual_group_partners k join ${onboardingSql.partners(t)} pa on pa.id = k.partner_id
       where k.tenant_id = ${t} and (k.partner_type, k.region_code) is distinct from (pa.type, pa.region_code)
     ), mv as (
+      -- per changed partner (lateral: the partner index of the per-partner totals, never a scan of the tenant's)
       select m.stream, 'home' as dim, m.month, x.partner_type, x.group_key, x.sign * m.amount as amount, x.sign * m.quantity as quantity, x.sign * m.lines as lines
-      from dr join actual_monthly_totals m on m.tenant_id = ${t} and m.partner_id = dr.partner_id and m.stream = dr.stream
+      from dr cross join lateral (
+        select m.stream, m.month, m.amount, m.quantity, m.lines from actual_monthly_totals m
+        where m.tenant_id = ${t} and m.partner_id = dr.partner_id and m.stream = dr.stream) m
       cross join lateral (values (-1, dr.old_type, coalesce(dr.old_region, '')), (1, dr.new_type, coalesce(dr.new_region, ''))) x(sign, partner_type, group_key)
       union all
+      -- a type change also moves the product-line and sale-territory rows (read by tenant and stream: no partner index)
       select d.stream, v.dim, d.month, x.partner_type, v.group_key, x.sign * d.amount, x.sign * d.quantity, x.sign * d.lines
-      from actual_monthly_dim_totals d join dr on dr.partner_id = d.partner_id and dr.stream = d.stream and dr.old_type <> dr.new_type
-      cross join lateral (values (-1, dr.old_type), (1, dr.new_type)) x(sign, partner_type)
+      from (select * from dr where dr.old_type <> dr.new_type and dr.stream in ('sell_in', 'sell_through')) c
+      cross join lateral (
+        select d.stream, d.month, d.product_line_id, d.territory_id, d.amount, d.quantity, d.lines from actual_monthly_dim_totals d
+        where d.tenant_id = ${t} and d.stream = c.stream and d.partner_id = c.partner_id) d
+      cross join lateral (values (-1, c.old_type), (1, c.new_type)) x(sign, partner_type)
       cross join lateral (values ('product_line', coalesce(d.product_line_id::text, '')), ('sale_territory', coalesce(d.territory_id::text, ''))) v(dim, group_key)
-      where d.tenant_id = ${t} and d.stream in ('sell_in', 'sell_through') and (v.dim = 'product_line' or d.stream = 'sell_through')
+      where v.dim = 'product_line' or d.stream = 'sell_through'
     ), moved as (
       insert into actual_monthly_group_totals as g (tenant_id, stream, dim, month, partner_type, group_key, amount, quantity, lines)
       select ${t}, stream, dim, month, partner_type, group_key, sum(amount), sum(quantity), sum(lines) from mv
