@@ -4,11 +4,11 @@
  * (per tenant, stream, month and partner; per product line and sale territory too for those groupings) through its
  * contract, joined set-based with onboarding's partners and territories; no fact line is read. The caller's partner confinement (`partnerSql`) applies to every query.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { DomainError } from '../../platform/errors.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { Dec, formatFixed, partnerSql, PERCENT_SCALE, requireScope, type Actor } from '../../platform/kernel/index.js';
+import { Dec, formatFixed, partnerSql, PERCENT_SCALE, requireScope, visiblePartnerIds, type Actor } from '../../platform/kernel/index.js';
 import { onboardingSql } from '../onboarding/contract.js';
 import { targetSql, type Period, type StreamOrBasis } from '../target/contract.js';
 import {
@@ -25,6 +25,7 @@ import {
   type Trends,
 } from './analytics.schemas.js';
 import type { GroupingTree } from './contract.js';
+import type { z } from 'zod';
 
 /** The territory tree: each partner belongs to its home territory (partners.regionCode = territories.code). */
 export const territoryTree: GroupingTree = {
@@ -46,6 +47,29 @@ const addMonths = (m: string, n: number): string => {
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 };
 
+/**
+ * Which totals a trend or territory roll-up reads: `auto` (the target module's totals per group when the caller is
+ * not confined to some partners, else the per-partner totals), or one of the two forced (tests prove they agree).
+ */
+export type TotalsPath = 'auto' | 'groups' | 'partners';
+
+/** Trend groupings the target module keeps totals for (`targetSql.monthlyGroupTotals`): its `dim` and the key. */
+const GROUPED: Record<z.infer<typeof TrendQuery>['by'], { dim: string; key: SQL } | null> = {
+  total: { dim: 'home', key: sql`''` },
+  partner_type: { dim: 'home', key: sql`g.partner_type` },
+  territory: { dim: 'home', key: sql`g.group_key` },
+  product_line: { dim: 'product_line', key: sql`g.group_key` },
+  sale_territory: { dim: 'sale_territory', key: sql`g.group_key` },
+  partner: null,
+};
+
+/** [start, end] covers whole months (periods under the fiscal year always do) */
+const wholeMonths = (start: string, end: string): boolean => {
+  const next = new Date(end + 'T00:00:00Z');
+  next.setUTCDate(next.getUTCDate() + 1);
+  return start.endsWith('-01') && next.getUTCDate() === 1;
+};
+
 function requireAnalytics(actor: Actor): void {
   requireScope(actor, 'analytics:read', 'actuals:read');
 }
@@ -62,7 +86,7 @@ export class AnalyticsService {
    * [from - 1 year, to] are aggregated once, then joined to themselves a year apart (a full join, so a month with
    * only prior-year sales still appears with amount 0).
    */
-  async trends(actor: Actor, input: unknown): Promise<Trends> {
+  async trends(actor: Actor, input: unknown, via: TotalsPath = 'auto'): Promise<Trends> {
     requireAnalytics(actor);
     const q = parseInput(TrendQuery, input);
     const t = actor.tenantId;
@@ -87,6 +111,28 @@ export class AnalyticsService {
       product_line: sql`pl.code, pl.name from j left join ${onboardingSql.productLines(t)} pl on pl.id::text = j.gk`,
       sale_territory: sql`tr.code, tr.name from j left join ${onboardingSql.territories(t)} tr on tr.id::text = j.gk`,
     }[q.by];
+    const range = (m: SQL) => sql`${m} between (${from}::date - interval '1 year')::date and ${to}::date`;
+    // a group-month is reported when it has lines (a month whose lines all moved away is left out, as after a rebuild)
+    const perPartner = sql`
+        select ${key} as gk, mt.month, sum(mt.amount) as amount, sum(mt.quantity) as quantity, sum(mt.lines)::int as lines
+        from ${source} mt
+        ${needPartner ? sql`join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id` : sql``}
+        where mt.stream = ${q.stream} and ${range(sql`mt.month`)}
+          ${q.partnerType !== undefined ? sql`and pa.type = ${q.partnerType}` : sql``}
+          ${partnerSql(actor, sql`mt.partner_id`)}
+        group by 1, 2 having sum(mt.lines) <> 0`;
+    // a grouping the stream does not have (sell-in by sale territory, collections by product line) is one group, key
+    // null: the stream's `home` rows summed
+    const lacks = (q.by === 'product_line' && q.stream === 'collection') || (q.by === 'sale_territory' && q.stream !== 'sell_through');
+    const group = lacks ? { dim: 'home', key: sql`''` } : GROUPED[q.by];
+    const grouped =
+      group &&
+      sql`
+        select ${group.key} as gk, g.month, sum(g.amount) as amount, sum(g.quantity) as quantity, sum(g.lines)::int as lines
+        from ${targetSql.monthlyGroupTotals(t)} g
+        where g.stream = ${q.stream} and g.dim = ${group.dim} and ${range(sql`g.month`)}
+          ${q.partnerType !== undefined ? sql`and g.partner_type = ${q.partnerType}` : sql``}
+        group by 1, 2 having sum(g.lines) <> 0`;
     const rows = await this.store.database.rows<{
       gk: string;
       month: string;
@@ -98,15 +144,7 @@ export class AnalyticsService {
       code: string | null;
       name: string | null;
     }>(sql`
-      with m as (
-        select ${key} as gk, mt.month, sum(mt.amount) as amount, sum(mt.quantity) as quantity, sum(mt.lines)::int as lines
-        from ${source} mt
-        ${needPartner ? sql`join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id` : sql``}
-        where mt.stream = ${q.stream} and mt.month between (${from}::date - interval '1 year')::date and ${to}::date
-          ${q.partnerType !== undefined ? sql`and pa.type = ${q.partnerType}` : sql``}
-          ${partnerSql(actor, sql`mt.partner_id`)}
-        group by 1, 2
-      ), j as (
+      with ${this.monthly(actor, via, grouped, perPartner)}, j as (
         select coalesce(c.gk, p.gk) as gk, coalesce(c.month, (p.month + interval '1 year')::date) as month,
           c.amount, c.quantity, c.lines, p.amount as prior
         from (select * from m where month >= ${from}::date) c
@@ -140,6 +178,16 @@ export class AnalyticsService {
         };
       }),
     };
+  }
+
+  /**
+   * The `m` CTE of a trend: monthly sums per group read from the target module's totals per group when the caller
+   * sees every partner and the grouping is kept per group (`auto`), else from the per-partner totals. `groups` and
+   * `partners` force one path (tests prove they agree).
+   */
+  private monthly(actor: Actor, via: TotalsPath, grouped: SQL | null, perPartner: SQL): SQL {
+    const g = via !== 'partners' && visiblePartnerIds(actor) === undefined ? grouped : null;
+    return sql`m as (${g ?? perPartner})`;
   }
 
   /**
@@ -262,7 +310,7 @@ export class AnalyticsService {
    * each node is paired with itself and every ancestor, each partner is attached to its node(s) and the distinct
    * (ancestor, partner) pairs are summed, so an ancestor is exactly the sum of the partners below it, each once.
    */
-  async rollup(actor: Actor, input: unknown): Promise<Rollup> {
+  async rollup(actor: Actor, input: unknown, via: TotalsPath = 'auto'): Promise<Rollup> {
     requireAnalytics(actor);
     const q = parseInput(RollupQuery, input);
     const tree = this.trees[q.tree];
@@ -292,31 +340,7 @@ export class AnalyticsService {
         union all
         select u.node_id, n.parent_id, u.hops + 1 from up u join nodes n on n.id = u.anc_id where n.parent_id is not null and u.hops < 20
       ),
-      mem as (select distinct m.partner_id, m.node_id from ${tree.members(t, p.end)} m where true ${partnerSql(actor, sql`m.partner_id`)}),
-      val as (select partner_id, ${col} as actual from ${targetSql.periodTotals(t, stream, p.start, p.end)} v),
-      tg as (select partner_id, value from ${targetSql.partnerTargets(t, p.label, q.metric)} g),
-      sub as (select distinct u.anc_id, m.partner_id from mem m join up u on u.node_id = m.node_id),
-      agg as (
-        select s.anc_id, count(*)::int as partners, sum(coalesce(v.actual, 0)) as actual, sum(g.value) as target
-        from sub s left join val v on v.partner_id = s.partner_id left join tg g on g.partner_id = s.partner_id
-        group by s.anc_id
-      ),
-      own as (
-        select m.node_id, sum(coalesce(v.actual, 0)) as actual
-        from (select distinct partner_id, node_id from mem) m left join val v on v.partner_id = m.partner_id group by m.node_id
-      ),
-      loose as (
-        select x.partner_id from (select partner_id from val union select partner_id from tg) x
-        where not exists (select 1 from mem m where m.partner_id = x.partner_id) ${partnerSql(actor, sql`x.partner_id`)}
-      ),
-      result as (
-        select n.id, n.code, n.name, n.parent_id, (select max(hops) from up where up.node_id = n.id)::int as depth,
-          coalesce(a.partners, 0) as partners, coalesce(o.actual, 0) as own_actual, coalesce(a.actual, 0) as actual, a.target
-        from nodes n left join agg a on a.anc_id = n.id left join own o on o.node_id = n.id
-        union all
-        select null, null, null, null, 0, count(*)::int, sum(coalesce(v.actual, 0)), sum(coalesce(v.actual, 0)), sum(g.value)
-        from loose l left join val v on v.partner_id = l.partner_id left join tg g on g.partner_id = l.partner_id
-      )
+      ${this.rollupResult(actor, tree, q, p, stream, col, via)}
       select id, code, name, parent_id, depth, partners, own_actual::text, actual::text, target::text,
         ${targetSql.achievementPct(sql`actual`, sql`target`)}::text as pct
       from result order by id is null, depth, code, id`);
@@ -342,6 +366,88 @@ export class AnalyticsService {
       unassigned: loose && Number(loose.partners) > 0 ? toRow(loose) : null,
       data: rows.filter((r) => r.id !== null).map(toRow),
     };
+  }
+
+  /**
+   * The roll-up's `result` CTE (after `nodes` and `up`). Per partner: each partner attached to its node(s), the
+   * distinct (ancestor, partner) pairs summed. Over the territory tree, for a caller who sees every partner, the same
+   * figures come from the target module's totals per home territory: each partner belongs to exactly one node (the
+   * territory of its code), so a node's own actual is its group's total and an ancestor's the sum of its nodes';
+   * partners and targets are counted per node from the partners and targets (no per-partner totals read).
+   */
+  private rollupResult(
+    actor: Actor,
+    tree: GroupingTree,
+    q: { tree: string; metric: string },
+    p: Period,
+    stream: StreamOrBasis,
+    col: SQL,
+    via: TotalsPath,
+  ): SQL {
+    const t = actor.tenantId;
+    const perPartner = sql`
+      mem as (select distinct m.partner_id, m.node_id from ${tree.members(t, p.end)} m where true ${partnerSql(actor, sql`m.partner_id`)}),
+      val as (select partner_id, ${col} as actual from ${targetSql.periodTotals(t, stream, p.start, p.end)} v),
+      tg as (select partner_id, value from ${targetSql.partnerTargets(t, p.label, q.metric)} g),
+      sub as (select distinct u.anc_id, m.partner_id from mem m join up u on u.node_id = m.node_id),
+      agg as (
+        select s.anc_id, count(*)::int as partners, sum(coalesce(v.actual, 0)) as actual, sum(g.value) as target
+        from sub s left join val v on v.partner_id = s.partner_id left join tg g on g.partner_id = s.partner_id
+        group by s.anc_id
+      ),
+      own as (
+        select m.node_id, sum(coalesce(v.actual, 0)) as actual
+        from (select distinct partner_id, node_id from mem) m left join val v on v.partner_id = m.partner_id group by m.node_id
+      ),
+      loose as (
+        select x.partner_id from (select partner_id from val union select partner_id from tg) x
+        where not exists (select 1 from mem m where m.partner_id = x.partner_id) ${partnerSql(actor, sql`x.partner_id`)}
+      ),
+      result_p as (
+        select n.id, n.code, n.name, n.parent_id, (select max(hops) from up where up.node_id = n.id)::int as depth,
+          coalesce(a.partners, 0) as partners, coalesce(o.actual, 0) as own_actual, coalesce(a.actual, 0) as actual, a.target
+        from nodes n left join agg a on a.anc_id = n.id left join own o on o.node_id = n.id
+        union all
+        select null, null, null, null, 0, count(*)::int, sum(coalesce(v.actual, 0)), sum(coalesce(v.actual, 0)), sum(g.value)
+        from loose l left join val v on v.partner_id = l.partner_id left join tg g on g.partner_id = l.partner_id
+      )`;
+    const grouped = via !== 'partners' && visiblePartnerIds(actor) === undefined && tree === territoryTree && wholeMonths(p.start, p.end);
+    if (!grouped) return sql`${perPartner}, result as (select * from result_p)`;
+    const s = stream === 'basis' ? targetSql.salesBasis(t) : sql`${stream}`;
+    const byGroups = sql`
+      g_val as (
+        select g.group_key, sum(g.${col}) as actual from ${targetSql.monthlyGroupTotals(t)} g
+        where g.stream = ${s} and g.dim = 'home' and g.month between ${p.start}::date and ${p.end}::date group by g.group_key
+      ),
+      g_tg as (select partner_id, value from ${targetSql.partnerTargets(t, p.label, q.metric)} x),
+      g_pn as (select pa.id as partner_id, n.id as node_id from ${onboardingSql.partners(t)} pa left join nodes n on n.code = pa.region_code),
+      g_node as (
+        select m.node_id, count(*)::int as partners, sum(x.value) as target
+        from g_pn m left join g_tg x on x.partner_id = m.partner_id where m.node_id is not null group by m.node_id
+      ),
+      g_own as (select n.id as node_id, v.actual from nodes n join g_val v on v.group_key = n.code),
+      g_agg as (
+        select u.anc_id, sum(d.partners)::int as partners, sum(coalesce(o.actual, 0)) as actual, sum(d.target) as target
+        from up u left join g_node d on d.node_id = u.node_id left join g_own o on o.node_id = u.node_id
+        group by u.anc_id
+      ),
+      g_loose as (
+        select m.partner_id from g_pn m
+        where m.node_id is null and (exists (select 1 from g_tg x where x.partner_id = m.partner_id)
+          or exists (select 1 from ${targetSql.monthlyTotals(t)} mt
+                     where mt.partner_id = m.partner_id and mt.stream = ${s} and mt.month between ${p.start}::date and ${p.end}::date))
+      ),
+      result_g as (
+        select n.id, n.code, n.name, n.parent_id, (select max(hops) from up where up.node_id = n.id)::int as depth,
+          coalesce(a.partners, 0) as partners, coalesce(o.actual, 0) as own_actual, coalesce(a.actual, 0) as actual, a.target
+        from nodes n left join g_agg a on a.anc_id = n.id left join g_own o on o.node_id = n.id
+        union all
+        select null, null, null, null, 0, l.n, l.actual, l.actual, l.target
+        from (select (select count(*)::int from g_loose) as n,
+                coalesce((select sum(v.actual) from g_val v where not exists (select 1 from nodes n where n.code = v.group_key)), 0) as actual,
+                (select sum(x.value) from g_loose m join g_tg x on x.partner_id = m.partner_id) as target) l
+      )`;
+    return sql`${byGroups}, result as (select * from result_g)`;
   }
 }
 

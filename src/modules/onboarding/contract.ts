@@ -10,6 +10,7 @@
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
+import type { Work } from '../../platform/store.js';
 import { isUuid, rowsOf } from '../../platform/kernel/index.js';
 import { productLines, products, territories } from './catalog.tables.js';
 import { agreements } from './onboarding.tables.js';
@@ -72,6 +73,14 @@ export const onboardingSql = {
 
 type RefKind = 'partners' | 'products' | 'productLines' | 'territories';
 const REF_TABLES: Record<RefKind, string> = { partners: 'partners', products: 'products', productLines: 'product_lines', territories: 'territories' };
+
+/**
+ * Port: called inside the writing transaction after partners' type or home territory (region_code) may have changed
+ * (an update, an upsert by code, a partners import), so that a module keeping figures per those attributes (the
+ * target module's monthly totals per group) moves them in the same transaction. Implemented by target, wired by the
+ * composition root (`onboarding.partners.onAttributesChanged`).
+ */
+export type PartnerAttributesListener = (w: Work) => Promise<void>;
 
 /** A query parameter naming a partner, product, product line or territory by id or by the tenant's code. */
 export const RefParam = z.string().trim().min(1).max(64).describe('id or code');

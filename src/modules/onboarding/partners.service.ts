@@ -20,7 +20,7 @@ import { partnerStatusHistory } from './onboarding.tables.js';
 import { partnerTransition, type PartnerAction } from './onboarding.rules.js';
 import { auditImport } from './catalog.service.js';
 import { setParentsByCode, upsertByCode } from './common.js';
-import { onboardingSql } from './contract.js';
+import { onboardingSql, type PartnerAttributesListener } from './contract.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
 import { PartnerImportRow, PartnerHistoryEntry, TransitionInput } from './partners.schemas.js';
 import type { z } from 'zod';
@@ -59,6 +59,18 @@ export class PartnerService {
   /** the hot list (a tenant user's unfiltered keyset pages), prepared once: first page and the pages after a cursor */
   private readonly firstPage;
   private readonly nextPage;
+
+  /** told in the writing transaction when partners' type or home territory may have changed (contract port) */
+  private readonly attributeListeners: PartnerAttributesListener[] = [];
+
+  /** Registers a PartnerAttributesListener (the composition root wires the target module's group totals). */
+  onAttributesChanged(listener: PartnerAttributesListener): void {
+    this.attributeListeners.push(listener);
+  }
+
+  private async attributesChanged(w: Work): Promise<void> {
+    for (const l of this.attributeListeners) await l(w);
+  }
 
   constructor(private readonly store: Store) {
     this.byId = store.db
@@ -402,6 +414,8 @@ export class PartnerService {
             regionCode: r.value.regionCode ?? null,
           })),
         );
+        // an existing partner's type or home territory may have changed: figures kept per them follow (contract port)
+        if (res.some((r) => !r.inserted)) await this.attributesChanged(w);
         // initial status of new partners (the upsert never changes an existing partner's status)
         const wanted = good.filter((r) => r.value.status && r.value.status !== 'applicant');
         const created = new Set(res.filter((r) => r.inserted).map((r) => r.code));
@@ -499,6 +513,7 @@ export class PartnerService {
       .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, before.id)))
       .returning();
     const p = toPartner(row!);
+    if (p.type !== old.type || p.regionCode !== old.regionCode) await this.attributesChanged(w);
     w.audit({ resourceType: 'partner', resourceId: p.id, action: 'update', before: old, after: p });
     w.emit({ type: PARTNER_EVENTS.updated, resourceType: 'partner', resourceId: p.id, payload: { partner: p } });
     return p;

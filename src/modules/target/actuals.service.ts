@@ -17,12 +17,14 @@ import {
   rowsOf,
   today,
 } from '../../platform/kernel/index.js';
-import type { Store } from '../../platform/store.js';
+import { withTenant } from '../../platform/db.js';
+import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.js';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 import { targetSql } from './contract.js';
+import { rebuildGroupTotals, regroupChangedPartners } from './target.groups.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
@@ -335,7 +337,10 @@ export class ActualsService {
     });
   }
 
-  /** Rebuilds the monthly totals and first-seen customers of the tenant from the fact tables (repair, bulk loads). */
+  /**
+   * Rebuilds the monthly totals (per partner, per partner and dimension, per group) and first-seen customers of the
+   * tenant from the fact tables (repair, bulk loads).
+   */
   async rebuildTotals(actor: Actor): Promise<{ months: number }> {
     requireTenantUser(actor, 'actuals:write');
     return this.store.write(actor, async (w) => {
@@ -357,11 +362,46 @@ export class ActualsService {
         select ${t}, 'sell_in', partner_id, date_trunc('month', date)::date, product_line_id, null::uuid, sum(amount), sum(quantity), count(*) from sell_in_lines where tenant_id = ${t} group by 3, 4, 5
         union all
         select ${t}, 'collection', partner_id, date_trunc('month', date)::date, null::uuid, null::uuid, sum(amount), 0, count(*) from collections where tenant_id = ${t} group by 3, 4`);
+      // the group totals from the per-partner totals just rebuilt, every partner filed under its current attributes
+      await rebuildGroupTotals(w.tx, t);
       await w.tx.execute(sql`insert into partner_customers (tenant_id, partner_id, customer_id, first_date)
         select ${t}, partner_id, customer_id, min(date) from sell_through_lines where tenant_id = ${t} and customer_id is not null group by 2, 3`);
       const [r] = await rowsOf<{ n: number }>(w.tx, sql`select count(*)::int as n from actual_monthly_totals where tenant_id = ${t}`);
       w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'rebuild', before: null, after: { months: Number(r?.n ?? 0) } });
       return { months: Number(r?.n ?? 0) };
     });
+  }
+  /**
+   * Moves the group totals of partners whose type or home territory changed since their totals were filed to their
+   * new groups (target.groups.ts), under the imports' locks: a repair after partners were changed behind the API
+   * (bulk SQL), like `totals:rebuild`. Changes through onboarding's API regroup in their own transaction.
+   */
+  async regroupPartners(actor: Actor): Promise<{ partners: number }> {
+    requireTenantUser(actor, 'actuals:write');
+    return this.store.write(actor, async (w) => ({ partners: await this.regroupInWork(w) }));
+  }
+
+  /**
+   * The same in a caller's transaction: onboarding's PartnerAttributesListener port (wired by the composition root),
+   * called in the transaction that changed partners' type or home territory, so the group totals never lag. Takes
+   * the imports' locks (an import batch in progress finishes first; imports then see the new filing).
+   */
+  readonly regroupInWork = async (w: Work): Promise<number> => {
+    const t = w.tenantId;
+    for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
+    const partners = await regroupChangedPartners(w.tx, t);
+    if (partners) w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'regroup', before: null, after: { partners } });
+    return partners;
+  };
+
+  /** Whether some partner's group totals are filed under another type or home territory than its current one. */
+  async groupsStale(tenantId: string): Promise<boolean> {
+    const rows = await withTenant(tenantId, () =>
+      this.store.database.rows<{ stale: boolean }>(
+        sql`select not (${targetSql.groupTotalsCurrent(tenantId, 'sell_in')} and ${targetSql.groupTotalsCurrent(tenantId, 'sell_through')}
+          and ${targetSql.groupTotalsCurrent(tenantId, 'collection')}) as stale`,
+      ),
+    );
+    return rows[0]?.stale === true;
   }
 }

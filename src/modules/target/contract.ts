@@ -8,6 +8,7 @@ import type { Actor } from '../../platform/actor.js';
 import type { Db } from '../../platform/db.js';
 import { PERCENT_SCALE } from '../../platform/kernel/money.js';
 import type { Period } from '../../platform/kernel/periods.js';
+import { onboardingSql } from '../onboarding/contract.js';
 
 export { periodOf, parsePeriod, type Period } from '../../platform/kernel/periods.js';
 /** Sell-in facts recorded by another module (orders' shipments) in its transaction, through the import's upsert. */
@@ -83,6 +84,30 @@ export const targetSql = {
    */
   monthlyDimTotals: (tenantId: string): SQL =>
     sql`(select tenant_id, stream, partner_id, month, product_line_id, territory_id, amount, quantity, lines from actual_monthly_dim_totals where tenant_id = ${tenantId})`,
+
+  /**
+   * Monthly totals per group (maintained at ingestion with the per-partner totals, target.groups.ts): tenant_id,
+   * stream, dim, month, partner_type, group_key, amount, quantity, lines. `dim` `home`: group_key is the partners'
+   * home territory code ('' for none); `product_line` (sell-in, sell-through): the product line id ('' for none);
+   * `sale_territory` (sell-through): the territory id of the sale. Every row is also per partner type, so the
+   * network total and the totals by partner type are sums of the `home` rows. Each row is exactly the sum of the
+   * per-partner totals of the partners filed under it, under the partner's current type and home territory: a
+   * change through onboarding's API moves the partner's totals in the same transaction (onboarding's
+   * PartnerAttributesListener port); partners changed behind the API (bulk SQL) need `totals:rebuild` (or the
+   * regroup), which `groupTotalsCurrent` tells. A group-month whose lines all moved away stays with zeros (lines 0).
+   */
+  monthlyGroupTotals: (tenantId: string): SQL =>
+    sql`(select tenant_id, stream, dim, month, partner_type, group_key, amount, quantity, lines from actual_monthly_group_totals where tenant_id = ${tenantId})`,
+
+  /**
+   * Scalar boolean: the group totals of a stream can stand for the per-partner ones grouped by the partners' current
+   * type and home territory (no partner filed under another type or territory than its current one). Reads every
+   * partner: a check for repairs and tests, not for a hot path.
+   */
+  groupTotalsCurrent: (tenantId: string, stream: FactStream): SQL =>
+    sql`not exists (select 1 from actual_group_partners k left join ${onboardingSql.partners(tenantId)} pa on pa.id = k.partner_id
+          where k.tenant_id = ${tenantId} and k.stream = ${stream}
+            and (pa.id is null or k.partner_type is distinct from pa.type or k.region_code is distinct from pa.region_code))`,
 
   /**
    * Totals per partner of a stream (or the sales basis) over [from, to] (dates, inclusive): partner_id, amount,

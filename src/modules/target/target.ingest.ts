@@ -8,7 +8,8 @@
  * joins codes to ids, reports rows with unknown codes, marks cross-region sell-through set-based against the
  * partners' territory rights, upserts the facts with ON CONFLICT (tenant_id, external_id) DO UPDATE ... WHERE
  * something changed, and applies the deltas to the per-partner monthly totals, the monthly totals per partner,
- * product line and territory of the sale, and first-seen customers, all in the batch's transaction.
+ * product line and territory of the sale, the monthly totals per group (target.groups.ts), and first-seen customers,
+ * all in the batch's transaction.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
@@ -18,6 +19,7 @@ import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
 import { onboardingSql } from '../onboarding/contract.js';
 import type { PriceFloorSource } from './contract.js';
+import { groupTotalsCtes, type TotalsStream } from './target.groups.js';
 
 export const STREAMS = ['sell-in', 'sell-through', 'inventory', 'collections'] as const;
 export type StreamName = (typeof STREAMS)[number];
@@ -269,6 +271,8 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
         returning 1
       )`
     : sql``;
+  // the same deltas summed per group (home territory, product line, sale territory; per partner type): target.groups.ts
+  const groups = totals ? groupTotalsCtes(t, totals.stream as TotalsStream) : sql``;
   const customers =
     stream === 'sell-through'
       ? sql`, cust as (
@@ -286,7 +290,7 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
       on conflict (tenant_id, external_id) do update set ${set}, updated_at = now()
       where ${changed}${partnerOnly ? sql` and f.partner_id = any(${partnerOnly}::uuid[])` : sql``}
       returning f.external_id, (f.xmax = 0) as inserted${upRet}
-    )${deltaCtes}${customers}
+    )${deltaCtes}${groups}${customers}
     select line, partner_code, product_code, territory_code, bad_partner, foreign_partner, bad_product, bad_territory, foreign_row,
       null::int as created, null::int as updated
     from src where bad_partner or foreign_partner or bad_product or bad_territory or foreign_row

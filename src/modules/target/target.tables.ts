@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { onboardingKeys } from '../onboarding/contract.js';
 import type { Metric } from './target.rules.js';
 
@@ -188,6 +188,52 @@ export const actualMonthlyDimTotals = pgTable(
     lines: integer('lines').notNull().default(0),
   },
   (t) => [unique('actual_monthly_dim_totals_key_uq').on(t.tenantId, t.stream, t.month, t.partnerId, t.productLineId, t.territoryId).nullsNotDistinct()],
+);
+
+/**
+ * Monthly totals per group (issue 17, analytics speed): the per-partner monthly totals summed per tenant, stream,
+ * month and group, so a network trend reads O(months x groups) rows instead of O(partners x months). `dim` names
+ * the grouping: `home` (group_key = the partner's home territory code, '' for none), `product_line` (the product
+ * line id, '' for none) and `sale_territory` (the territory of the sale, sell-through only); every row also carries
+ * the partner type, so by partner type, the network total and the partnerType filter read the `home` rows. Kept
+ * by the import statement (deltas, the same statement as actual_monthly_totals) and by `totals:rebuild`. The
+ * partner's type and home territory are those recorded in actual_group_partners (see there), not read at sale time.
+ */
+export const actualMonthlyGroupTotals = pgTable(
+  'actual_monthly_group_totals',
+  {
+    tenantId: text('tenant_id').notNull(),
+    stream: text('stream').$type<'sell_in' | 'sell_through' | 'collection'>().notNull(),
+    dim: text('dim').$type<'home' | 'product_line' | 'sale_territory'>().notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    partnerType: text('partner_type').notNull(),
+    groupKey: text('group_key').notNull(),
+    amount: numeric('amount', { precision: 24, scale: 4 }).notNull().default('0'),
+    quantity: numeric('quantity', { precision: 24, scale: 4 }).notNull().default('0'),
+    lines: bigint('lines', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ name: 'actual_monthly_group_totals_pk', columns: [t.tenantId, t.stream, t.dim, t.month, t.partnerType, t.groupKey] }),
+    check('actual_monthly_group_totals_dim_ck', sql`${t.dim} in ('home','product_line','sale_territory')`),
+  ],
+);
+
+/**
+ * The partner type and home territory under which each partner's totals of a stream are filed in
+ * actual_monthly_group_totals: written when the partner's first totals of the stream arrive (the partner's
+ * attributes then), moved with the totals in the transaction that changes the partner's type or home territory
+ * (onboarding's PartnerAttributesListener port, target.groups.ts), rewritten by `totals:rebuild`.
+ */
+export const actualGroupPartners = pgTable(
+  'actual_group_partners',
+  {
+    tenantId: text('tenant_id').notNull(),
+    stream: text('stream').$type<'sell_in' | 'sell_through' | 'collection'>().notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    partnerType: text('partner_type').notNull(),
+    regionCode: text('region_code'),
+  },
+  (t) => [primaryKey({ name: 'actual_group_partners_pk', columns: [t.tenantId, t.stream, t.partnerId] })],
 );
 
 /** First sell-through date of each customer at each partner (new_customers metric). */
