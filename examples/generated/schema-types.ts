@@ -665,6 +665,15 @@ export type CreatePriceVersionInput = {
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type CreateRepTargetInput = {
+  metric: RepTargetMetric;
+  note?: InputMaybe<Scalars['String']['input']>;
+  period: Scalars['String']['input'];
+  /** the rep's staff id or code */
+  rep: Scalars['String']['input'];
+  value: Scalars['Decimal']['input'];
+};
+
 export type CreateScorecardTemplateInput = {
   code: Scalars['String']['input'];
   gradeBands: Array<GradeBandInput>;
@@ -1499,6 +1508,7 @@ export type Mutation = {
   createPriceVersion: PriceVersion;
   createProduct: Product;
   createProductLine: ProductLine;
+  createRepTarget: RepTarget;
   createScorecardTemplate: ScorecardTemplate;
   createStaffMember: StaffMember;
   createTarget: Target;
@@ -1566,6 +1576,8 @@ export type Mutation = {
   updatePriceVersion: PriceVersion;
   updateProduct: Product;
   updateProductLine: ProductLine;
+  /** version: the version you read; a stale one fails with VERSION_CONFLICT */
+  updateRepTarget: RepTarget;
   /** version: the template version you read; a stale one fails with VERSION_CONFLICT */
   updateScorecardTemplate: ScorecardTemplate;
   updateStaffMember: StaffMember;
@@ -1745,6 +1757,11 @@ export type MutationCreateProductArgs = {
 
 export type MutationCreateProductLineArgs = {
   input: ProductLineInput;
+};
+
+
+export type MutationCreateRepTargetArgs = {
+  input: CreateRepTargetInput;
 };
 
 
@@ -2088,6 +2105,13 @@ export type MutationUpdateProductArgs = {
 export type MutationUpdateProductLineArgs = {
   id: Scalars['ID']['input'];
   input: ProductLineInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateRepTargetArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateRepTargetInput;
   version?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2890,6 +2914,11 @@ export type Query = {
   /** Ledger entries, newest first */
   rebateLedger: RebateLedgerConnection;
   recognitionAwards: RecognitionAwardConnection;
+  repAchievement?: Maybe<RepAchievement>;
+  /** sales reps with a target or attributed sell-through in the period, ranked by achievement */
+  repAchievements: RepAchievementConnection;
+  repTarget?: Maybe<RepTarget>;
+  repTargets: RepTargetConnection;
   /** One product's price for a partner on a date, with the chain that produced it */
   resolvePrice: ResolvedPrice;
   /** Up to 1,000 lines for one partner in a bounded number of SQL statements */
@@ -3329,6 +3358,35 @@ export type QueryRecognitionAwardsArgs = {
 };
 
 
+export type QueryRepAchievementArgs = {
+  metric?: InputMaybe<RepTargetMetric>;
+  period: Scalars['String']['input'];
+  rep: Scalars['String']['input'];
+};
+
+
+export type QueryRepAchievementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  metric?: InputMaybe<RepTargetMetric>;
+  period: Scalars['String']['input'];
+};
+
+
+export type QueryRepTargetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRepTargetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  metric?: InputMaybe<RepTargetMetric>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  rep?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryResolvePriceArgs = {
   channel?: InputMaybe<SaleChannel>;
   date?: InputMaybe<Scalars['Date']['input']>;
@@ -3551,6 +3609,73 @@ export type RecordPriceObservationInput = {
   reference?: InputMaybe<Scalars['String']['input']>;
   source: Scalars['String']['input'];
 };
+
+export type RepAchievement = {
+  __typename?: 'RepAchievement';
+  /** actual / target x 100, 2 decimals half-up */
+  achievementPct?: Maybe<Scalars['Decimal']['output']>;
+  /** sell-through attributed to the rep in the period */
+  actual: Scalars['Decimal']['output'];
+  gap?: Maybe<Scalars['Decimal']['output']>;
+  metric: RepTargetMetric;
+  orgUnitId?: Maybe<Scalars['ID']['output']>;
+  /** distinct partners the rep sold through in the period */
+  partners: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  rank?: Maybe<Scalars['Int']['output']>;
+  repCode: Scalars['String']['output'];
+  repId: Scalars['ID']['output'];
+  repName: Scalars['String']['output'];
+  target?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type RepAchievementConnection = {
+  __typename?: 'RepAchievementConnection';
+  edges: Array<RepAchievementEdge>;
+  nodes: Array<RepAchievement>;
+  pageInfo: PageInfo;
+};
+
+export type RepAchievementEdge = {
+  __typename?: 'RepAchievementEdge';
+  cursor: Scalars['String']['output'];
+  node: RepAchievement;
+};
+
+export type RepTarget = {
+  __typename?: 'RepTarget';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  metric: RepTargetMetric;
+  note?: Maybe<Scalars['String']['output']>;
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  /** the staff member (post sales_rep) */
+  repId: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  value: Scalars['Decimal']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type RepTargetConnection = {
+  __typename?: 'RepTargetConnection';
+  edges: Array<RepTargetEdge>;
+  nodes: Array<RepTarget>;
+  pageInfo: PageInfo;
+};
+
+export type RepTargetEdge = {
+  __typename?: 'RepTargetEdge';
+  cursor: Scalars['String']['output'];
+  node: RepTarget;
+};
+
+export type RepTargetMetric =
+  | 'quantity'
+  | 'sales_amount';
 
 export type RequestPriceDeviationInput = {
   partner?: InputMaybe<Scalars['String']['input']>;
@@ -3845,9 +3970,18 @@ export type StaffMember = {
   orgUnit?: Maybe<OrgUnit>;
   orgUnitId?: Maybe<Scalars['ID']['output']>;
   post: StaffPost;
+  /** a sales rep's achievement (batched: one query for all staff members in a result; null for other posts) */
+  repAchievement?: Maybe<RepAchievement>;
   subjects: Array<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
+};
+
+
+/** A staff member of the brand, linked to identity subjects (JWT sub, API key id) */
+export type StaffMemberRepAchievementArgs = {
+  metric?: InputMaybe<RepTargetMetric>;
+  period: Scalars['String']['input'];
 };
 
 export type StaffMemberConnection = {
@@ -4168,6 +4302,11 @@ export type UpdatePriceVersionInput = {
   effectiveTo?: InputMaybe<Scalars['Date']['input']>;
   note?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type UpdateRepTargetInput = {
+  note?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
 export type UpdateScorecardTemplateInput = {

@@ -127,6 +127,25 @@ export const targetSql = {
           where tenant_id = ${tenantId} and date between ${from}::date and ${to}::date
           order by partner_id, product_id, date desc) latest group by partner_id)`,
 
+  /**
+   * Sell-through attributed to sales reps (issue 17) over whole months [from, to] (the first and last day of the
+   * period), from the maintained per-rep monthly totals: rep_id, amount, quantity, lines, partners (the distinct
+   * partners the rep sold through in the range). Only reps with attributed lines in the range appear.
+   */
+  repPeriodTotals: (tenantId: string, from: string, to: string): SQL =>
+    sql`(select rep_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines)::int as lines, (count(*) filter (where lines <> 0))::int as partners
+        from (select rep_id, partner_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines) as lines from rep_monthly_totals
+              where tenant_id = ${tenantId} and month between date_trunc('month', ${from}::date)::date and ${to}::date group by rep_id, partner_id) rp
+        group by rep_id)`,
+
+  /** Per-rep monthly totals (maintained at ingestion): tenant_id, rep_id, month, partner_id, amount, quantity, lines. */
+  repMonthlyTotals: (tenantId: string): SQL =>
+    sql`(select tenant_id, rep_id, month, partner_id, amount, quantity, lines from rep_monthly_totals where tenant_id = ${tenantId})`,
+
+  /** Sales reps' targets of a period label and metric (`sales_amount` or `quantity`): rep_id, value. */
+  repTargets: (tenantId: string, period: string, metric: 'sales_amount' | 'quantity'): SQL =>
+    sql`(select rep_id, value from rep_targets where tenant_id = ${tenantId} and period = ${period} and metric = ${metric})`,
+
   /** Partner-level targets (no product line, no territory) of a period label and metric: partner_id, value. */
   partnerTargets: (tenantId: string, period: string, metric: string): SQL =>
     sql`(select partner_id, value from targets where tenant_id = ${tenantId} and period = ${period} and metric = ${metric}
