@@ -1529,6 +1529,8 @@ export type Mutation = {
   publishChannelTerms: ChannelTerms;
   publishPriceVersion: PriceVersion;
   putApprovalPolicy: ApprovalPolicy;
+  /** version: the version you read (0 before one is stored); a stale one fails with VERSION_CONFLICT */
+  putRepScorecardDefinition: RepScorecardDefinition;
   recordApplicationChecks: ApplicationAssessment;
   recordApplicationScores: ApplicationAssessment;
   recordCollection: Collection;
@@ -1862,6 +1864,12 @@ export type MutationPublishPriceVersionArgs = {
 export type MutationPutApprovalPolicyArgs = {
   input: ApprovalPolicyInput;
   kind: ApprovalKind;
+};
+
+
+export type MutationPutRepScorecardDefinitionArgs = {
+  input: RepScorecardDefinitionInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2917,6 +2925,10 @@ export type Query = {
   repAchievement?: Maybe<RepAchievement>;
   /** sales reps with a target or attributed sell-through in the period, ranked by achievement */
   repAchievements: RepAchievementConnection;
+  repScorecard?: Maybe<RepScorecard>;
+  repScorecardDefinition: RepScorecardDefinition;
+  /** the sales reps the caller sees, ranked by total */
+  repScorecards: RepScorecardConnection;
   repTarget?: Maybe<RepTarget>;
   repTargets: RepTargetConnection;
   /** One product's price for a partner on a date, with the chain that produced it */
@@ -3373,6 +3385,19 @@ export type QueryRepAchievementsArgs = {
 };
 
 
+export type QueryRepScorecardArgs = {
+  period: Scalars['String']['input'];
+  rep: Scalars['String']['input'];
+};
+
+
+export type QueryRepScorecardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  period: Scalars['String']['input'];
+};
+
+
 export type QueryRepTargetArgs = {
   id: Scalars['ID']['input'];
 };
@@ -3642,6 +3667,100 @@ export type RepAchievementEdge = {
   __typename?: 'RepAchievementEdge';
   cursor: Scalars['String']['output'];
   node: RepAchievement;
+};
+
+export type RepKpiDefinition = {
+  __typename?: 'RepKpiDefinition';
+  code: Scalars['String']['output'];
+  defaultValue?: Maybe<Scalars['Decimal']['output']>;
+  direction: KpiDirection;
+  kind: RepKpiKind;
+  name: Scalars['String']['output'];
+  scoring: ScoringRule;
+  weight: Scalars['Decimal']['output'];
+};
+
+export type RepKpiDefinitionInput = {
+  code: Scalars['String']['input'];
+  defaultValue?: InputMaybe<Scalars['Decimal']['input']>;
+  /** default higher */
+  direction?: InputMaybe<KpiDirection>;
+  kind: RepKpiKind;
+  name: Scalars['String']['input'];
+  scoring: ScoringRuleInput;
+  weight: Scalars['Decimal']['input'];
+};
+
+export type RepKpiKind =
+  | 'achievement'
+  | 'growth_yoy'
+  | 'partners'
+  | 'sell_through_amount';
+
+export type RepScorecard = {
+  __typename?: 'RepScorecard';
+  achievementPct?: Maybe<Scalars['Decimal']['output']>;
+  complete: Scalars['Boolean']['output'];
+  definitionVersion: Scalars['Int']['output'];
+  grade?: Maybe<Scalars['String']['output']>;
+  kpis: Array<RepScorecardKpi>;
+  missing: Array<Scalars['String']['output']>;
+  orgUnitId?: Maybe<Scalars['ID']['output']>;
+  partners: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  previousYearAmount: Scalars['Decimal']['output'];
+  rank?: Maybe<Scalars['Int']['output']>;
+  repCode: Scalars['String']['output'];
+  repId: Scalars['ID']['output'];
+  repName: Scalars['String']['output'];
+  sellThroughAmount: Scalars['Decimal']['output'];
+  target?: Maybe<Scalars['Decimal']['output']>;
+  total?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type RepScorecardConnection = {
+  __typename?: 'RepScorecardConnection';
+  edges: Array<RepScorecardEdge>;
+  nodes: Array<RepScorecard>;
+  pageInfo: PageInfo;
+};
+
+export type RepScorecardDefinition = {
+  __typename?: 'RepScorecardDefinition';
+  gradeBands: Array<GradeBand>;
+  isDefault: Scalars['Boolean']['output'];
+  kpis: Array<RepKpiDefinition>;
+  note?: Maybe<Scalars['String']['output']>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 0: the built-in default (nothing stored) */
+  version: Scalars['Int']['output'];
+};
+
+export type RepScorecardDefinitionInput = {
+  gradeBands: Array<GradeBandInput>;
+  kpis: Array<RepKpiDefinitionInput>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RepScorecardEdge = {
+  __typename?: 'RepScorecardEdge';
+  cursor: Scalars['String']['output'];
+  node: RepScorecard;
+};
+
+export type RepScorecardKpi = {
+  __typename?: 'RepScorecardKpi';
+  code: Scalars['String']['output'];
+  defaulted: Scalars['Boolean']['output'];
+  kind: RepKpiKind;
+  name: Scalars['String']['output'];
+  score?: Maybe<Scalars['Decimal']['output']>;
+  value?: Maybe<Scalars['Decimal']['output']>;
+  weight: Scalars['Decimal']['output'];
+  /** points added to the total: score x weight / 100 */
+  weighted?: Maybe<Scalars['Decimal']['output']>;
 };
 
 export type RepTarget = {

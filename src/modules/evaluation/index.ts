@@ -19,6 +19,10 @@ import { RunService } from './evaluation.runs.js';
 import { evaluationSdl } from './evaluation.sdl.js';
 import { TemplateService } from './evaluation.templates.js';
 import { WarningService } from './evaluation.warnings.js';
+import { repScorecardResolvers } from './rep-scorecards.resolvers.js';
+import { repScorecardRoutes } from './rep-scorecards.routes.js';
+import { repScorecardSdl } from './rep-scorecards.sdl.js';
+import { RepScorecardService } from './rep-scorecards.service.js';
 
 export { EVALUATION_EVENTS } from './evaluation.common.js';
 
@@ -32,6 +36,8 @@ export interface EvaluationServices {
   /** early warnings; `warnings.check(systemActor(tenant), {})` is what a scheduler calls */
   warnings: WarningService;
   reports: ReportService;
+  /** the direct channel's sales reps: scorecard definition and per-rep scorecards (issue 17) */
+  repScorecards: RepScorecardService;
   store: Store;
 }
 
@@ -56,6 +62,7 @@ export function createEvaluationServices(store: Store, deps: { periods: PeriodPo
     warnings: new WarningService(store, period),
     // program effectiveness reads the incentive module's statements and programs through its contract
     reports: new ReportService(store, period),
+    repScorecards: new RepScorecardService(store, period),
     store,
   };
 }
@@ -67,4 +74,6 @@ export async function evaluationModule(app: FastifyInstance, opts: { services: E
   await evaluationRoutes(app, opts.services);
   const g = evaluationResolvers(opts.services);
   extendGraphql(app, evaluationSdl, g.resolvers, g.loaders);
+  await repScorecardRoutes(app, opts.services.repScorecards);
+  extendGraphql(app, repScorecardSdl, repScorecardResolvers(opts.services.repScorecards));
 }
