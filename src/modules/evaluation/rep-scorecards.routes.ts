@@ -19,7 +19,7 @@ export async function repScorecardRoutes(app: FastifyInstance, reps: RepScorecar
         tags,
         operationId: 'getRepScorecardDefinition',
         summary: "The tenant's rep scorecard definition (the built-in default, version 0, until one is stored)",
-        response: { 200: RepScorecardDefinition, ...problems(401, 403) },
+        response: { 200: RepScorecardDefinition, ...problems(400, 401, 403) },
       },
     },
     async (request, reply) => {
