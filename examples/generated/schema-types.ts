@@ -687,6 +687,15 @@ export type CreatePriceVersionInput = {
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type CreateRepTargetInput = {
+  metric: RepTargetMetric;
+  note?: InputMaybe<Scalars['String']['input']>;
+  period: Scalars['String']['input'];
+  /** the rep's staff id or code */
+  rep: Scalars['String']['input'];
+  value: Scalars['Decimal']['input'];
+};
+
 export type CreateScorecardTemplateInput = {
   code: Scalars['String']['input'];
   gradeBands: Array<GradeBandInput>;
@@ -1716,6 +1725,7 @@ export type Mutation = {
   createPriceVersion: PriceVersion;
   createProduct: Product;
   createProductLine: ProductLine;
+  createRepTarget: RepTarget;
   createScorecardTemplate: ScorecardTemplate;
   createStaffMember: StaffMember;
   createTarget: Target;
@@ -1736,6 +1746,8 @@ export type Mutation = {
   publishChannelTerms: ChannelTerms;
   publishPriceVersion: PriceVersion;
   putApprovalPolicy: ApprovalPolicy;
+  /** version: the version you read (0 before one is stored); a stale one fails with VERSION_CONFLICT */
+  putRepScorecardDefinition: RepScorecardDefinition;
   recordApplicationChecks: ApplicationAssessment;
   recordApplicationScores: ApplicationAssessment;
   recordCollection: Collection;
@@ -1785,6 +1797,8 @@ export type Mutation = {
   updatePriceVersion: PriceVersion;
   updateProduct: Product;
   updateProductLine: ProductLine;
+  /** version: the version you read; a stale one fails with VERSION_CONFLICT */
+  updateRepTarget: RepTarget;
   /** version: the template version you read; a stale one fails with VERSION_CONFLICT */
   updateScorecardTemplate: ScorecardTemplate;
   updateStaffMember: StaffMember;
@@ -1977,6 +1991,11 @@ export type MutationCreateProductLineArgs = {
 };
 
 
+export type MutationCreateRepTargetArgs = {
+  input: CreateRepTargetInput;
+};
+
+
 export type MutationCreateScorecardTemplateArgs = {
   input: CreateScorecardTemplateInput;
 };
@@ -2074,6 +2093,12 @@ export type MutationPublishPriceVersionArgs = {
 export type MutationPutApprovalPolicyArgs = {
   input: ApprovalPolicyInput;
   kind: ApprovalKind;
+};
+
+
+export type MutationPutRepScorecardDefinitionArgs = {
+  input: RepScorecardDefinitionInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2322,6 +2347,13 @@ export type MutationUpdateProductArgs = {
 export type MutationUpdateProductLineArgs = {
   id: Scalars['ID']['input'];
   input: ProductLineInput;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationUpdateRepTargetArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateRepTargetInput;
   version?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3185,6 +3217,15 @@ export type Query = {
   /** Ledger entries, newest first */
   rebateLedger: RebateLedgerConnection;
   recognitionAwards: RecognitionAwardConnection;
+  repAchievement?: Maybe<RepAchievement>;
+  /** sales reps with a target or attributed sell-through in the period, ranked by achievement */
+  repAchievements: RepAchievementConnection;
+  repScorecard?: Maybe<RepScorecard>;
+  repScorecardDefinition: RepScorecardDefinition;
+  /** the sales reps the caller sees, ranked by total */
+  repScorecards: RepScorecardConnection;
+  repTarget?: Maybe<RepTarget>;
+  repTargets: RepTargetConnection;
   /** One product's price for a partner on a date, with the chain that produced it */
   resolvePrice: ResolvedPrice;
   /** Up to 1,000 lines for one partner in a bounded number of SQL statements */
@@ -3687,6 +3728,48 @@ export type QueryRecognitionAwardsArgs = {
 };
 
 
+export type QueryRepAchievementArgs = {
+  metric?: InputMaybe<RepTargetMetric>;
+  period: Scalars['String']['input'];
+  rep: Scalars['String']['input'];
+};
+
+
+export type QueryRepAchievementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  metric?: InputMaybe<RepTargetMetric>;
+  period: Scalars['String']['input'];
+};
+
+
+export type QueryRepScorecardArgs = {
+  period: Scalars['String']['input'];
+  rep: Scalars['String']['input'];
+};
+
+
+export type QueryRepScorecardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  period: Scalars['String']['input'];
+};
+
+
+export type QueryRepTargetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRepTargetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  metric?: InputMaybe<RepTargetMetric>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  rep?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryResolvePriceArgs = {
   channel?: InputMaybe<SaleChannel>;
   date?: InputMaybe<Scalars['Date']['input']>;
@@ -3924,6 +4007,167 @@ export type RecordPriceObservationInput = {
   reference?: InputMaybe<Scalars['String']['input']>;
   source: Scalars['String']['input'];
 };
+
+export type RepAchievement = {
+  __typename?: 'RepAchievement';
+  /** actual / target x 100, 2 decimals half-up */
+  achievementPct?: Maybe<Scalars['Decimal']['output']>;
+  /** sell-through attributed to the rep in the period */
+  actual: Scalars['Decimal']['output'];
+  gap?: Maybe<Scalars['Decimal']['output']>;
+  metric: RepTargetMetric;
+  orgUnitId?: Maybe<Scalars['ID']['output']>;
+  /** distinct partners the rep sold through in the period */
+  partners: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  rank?: Maybe<Scalars['Int']['output']>;
+  repCode: Scalars['String']['output'];
+  repId: Scalars['ID']['output'];
+  repName: Scalars['String']['output'];
+  target?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type RepAchievementConnection = {
+  __typename?: 'RepAchievementConnection';
+  edges: Array<RepAchievementEdge>;
+  nodes: Array<RepAchievement>;
+  pageInfo: PageInfo;
+};
+
+export type RepAchievementEdge = {
+  __typename?: 'RepAchievementEdge';
+  cursor: Scalars['String']['output'];
+  node: RepAchievement;
+};
+
+export type RepKpiDefinition = {
+  __typename?: 'RepKpiDefinition';
+  code: Scalars['String']['output'];
+  defaultValue?: Maybe<Scalars['Decimal']['output']>;
+  direction: KpiDirection;
+  kind: RepKpiKind;
+  name: Scalars['String']['output'];
+  scoring: ScoringRule;
+  weight: Scalars['Decimal']['output'];
+};
+
+export type RepKpiDefinitionInput = {
+  code: Scalars['String']['input'];
+  defaultValue?: InputMaybe<Scalars['Decimal']['input']>;
+  /** default higher */
+  direction?: InputMaybe<KpiDirection>;
+  kind: RepKpiKind;
+  name: Scalars['String']['input'];
+  scoring: ScoringRuleInput;
+  weight: Scalars['Decimal']['input'];
+};
+
+export type RepKpiKind =
+  | 'achievement'
+  | 'growth_yoy'
+  | 'partners'
+  | 'sell_through_amount';
+
+export type RepScorecard = {
+  __typename?: 'RepScorecard';
+  achievementPct?: Maybe<Scalars['Decimal']['output']>;
+  complete: Scalars['Boolean']['output'];
+  definitionVersion: Scalars['Int']['output'];
+  grade?: Maybe<Scalars['String']['output']>;
+  kpis: Array<RepScorecardKpi>;
+  missing: Array<Scalars['String']['output']>;
+  orgUnitId?: Maybe<Scalars['ID']['output']>;
+  partners: Scalars['Int']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  previousYearAmount: Scalars['Decimal']['output'];
+  rank?: Maybe<Scalars['Int']['output']>;
+  repCode: Scalars['String']['output'];
+  repId: Scalars['ID']['output'];
+  repName: Scalars['String']['output'];
+  sellThroughAmount: Scalars['Decimal']['output'];
+  target?: Maybe<Scalars['Decimal']['output']>;
+  total?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type RepScorecardConnection = {
+  __typename?: 'RepScorecardConnection';
+  edges: Array<RepScorecardEdge>;
+  nodes: Array<RepScorecard>;
+  pageInfo: PageInfo;
+};
+
+export type RepScorecardDefinition = {
+  __typename?: 'RepScorecardDefinition';
+  gradeBands: Array<GradeBand>;
+  isDefault: Scalars['Boolean']['output'];
+  kpis: Array<RepKpiDefinition>;
+  note?: Maybe<Scalars['String']['output']>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 0: the built-in default (nothing stored) */
+  version: Scalars['Int']['output'];
+};
+
+export type RepScorecardDefinitionInput = {
+  gradeBands: Array<GradeBandInput>;
+  kpis: Array<RepKpiDefinitionInput>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RepScorecardEdge = {
+  __typename?: 'RepScorecardEdge';
+  cursor: Scalars['String']['output'];
+  node: RepScorecard;
+};
+
+export type RepScorecardKpi = {
+  __typename?: 'RepScorecardKpi';
+  code: Scalars['String']['output'];
+  defaulted: Scalars['Boolean']['output'];
+  kind: RepKpiKind;
+  name: Scalars['String']['output'];
+  score?: Maybe<Scalars['Decimal']['output']>;
+  value?: Maybe<Scalars['Decimal']['output']>;
+  weight: Scalars['Decimal']['output'];
+  /** points added to the total: score x weight / 100 */
+  weighted?: Maybe<Scalars['Decimal']['output']>;
+};
+
+export type RepTarget = {
+  __typename?: 'RepTarget';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  metric: RepTargetMetric;
+  note?: Maybe<Scalars['String']['output']>;
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
+  /** the staff member (post sales_rep) */
+  repId: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  value: Scalars['Decimal']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type RepTargetConnection = {
+  __typename?: 'RepTargetConnection';
+  edges: Array<RepTargetEdge>;
+  nodes: Array<RepTarget>;
+  pageInfo: PageInfo;
+};
+
+export type RepTargetEdge = {
+  __typename?: 'RepTargetEdge';
+  cursor: Scalars['String']['output'];
+  node: RepTarget;
+};
+
+export type RepTargetMetric =
+  | 'quantity'
+  | 'sales_amount';
 
 export type RequestPriceDeviationInput = {
   partner?: InputMaybe<Scalars['String']['input']>;
@@ -4218,9 +4462,18 @@ export type StaffMember = {
   orgUnit?: Maybe<OrgUnit>;
   orgUnitId?: Maybe<Scalars['ID']['output']>;
   post: StaffPost;
+  /** a sales rep's achievement (batched: one query for all staff members in a result; null for other posts) */
+  repAchievement?: Maybe<RepAchievement>;
   subjects: Array<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
+};
+
+
+/** A staff member of the brand, linked to identity subjects (JWT sub, API key id) */
+export type StaffMemberRepAchievementArgs = {
+  metric?: InputMaybe<RepTargetMetric>;
+  period: Scalars['String']['input'];
 };
 
 export type StaffMemberConnection = {
@@ -4542,6 +4795,11 @@ export type UpdatePriceVersionInput = {
   effectiveTo?: InputMaybe<Scalars['Date']['input']>;
   note?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type UpdateRepTargetInput = {
+  note?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
 export type UpdateScorecardTemplateInput = {

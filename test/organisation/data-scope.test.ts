@@ -95,6 +95,31 @@ beforeAll(async () => {
       })
     ).statusCode,
   ).toBe(200);
+  // the direct channel (issue 17): a sales rep in each region with a target and attributed sell-through. The SOUTH
+  // rep's target id and its distinctive sales amount are secrets (rep targets, rep achievement and rep scorecards are
+  // swept like the rest); its id is probed in path parameters but is no secret: staff reads name every staff member
+  for (const [code, unit, partner, product, territory] of [
+    ['REP-E', 'EAST', 'EP-1', 'TEA-1', 'ZJ'],
+    ['REP-S', 'SOUTH', 'SP-1', 'WINE-1', 'JS'],
+  ] as const) {
+    const rep = await ok(admin.post('/v1/organisation/staff', { code, name: code, post: 'sales_rep', orgUnit: unit }));
+    const rt = await ok(admin.post('/v1/targets/reps', { rep: code, period: '2026-Q3', metric: 'sales_amount', value: '1000' }));
+    const amount = code === 'REP-S' ? '123.4567' : '100';
+    const line = `externalId,date,partnerCode,productCode,quantity,amount,territoryCode,repCode\n${code}-1,2026-07-07,${partner},${product},1,${amount},${territory},${code}`;
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/actuals/sell-through:import',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      payload: line,
+    });
+    expect(res.json()).toMatchObject({ accepted: 1 });
+    if (code === 'REP-S') {
+      keep(rt.id);
+      secrets.add('123.4567');
+      label.set('123.4567', 'REP-S sales');
+      pool.add(rep.id);
+    }
+  }
   // incentives: a statement line, an award, a rebate credit each
   for (const p of [east, south]) {
     const line = await ok(admin.post('/v1/incentives/statements/lines', { partnerId: p.id, period: '2026-Q3', amount: '100.00', reason: 'bonus' }));

@@ -1760,7 +1760,7 @@ export interface paths {
         put?: never;
         /**
          * Import sell-through facts (upsert by externalId; streamed; row-level report)
-         * @description CSV (header line) or NDJSON rows with: externalId, date, partnerCode, productCode, quantity, amount, customerId (optional), territoryCode. Partners, products and territories by their codes; amounts and quantities as decimals (4 decimals at most); dates YYYY-MM-DD.
+         * @description CSV (header line) or NDJSON rows with: externalId, date, partnerCode, productCode, quantity, amount, customerId (optional), territoryCode, repCode (optional). Partners, products and territories by their codes; amounts and quantities as decimals (4 decimals at most); dates YYYY-MM-DD.
          */
         post: operations["importSellThrough"];
         delete?: never;
@@ -1854,6 +1854,76 @@ export interface paths {
         put?: never;
         /** Rebuild per-partner monthly totals from the fact tables */
         post: operations["rebuildActualTotals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/targets/reps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List sales reps' targets (a scoped credential: the reps of its org subtree) */
+        get: operations["listRepTargets"];
+        put?: never;
+        /** Set a sales rep's target for a period and metric (the direct channel) */
+        post: operations["createRepTarget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/targets/reps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a sales rep's target */
+        get: operations["getRepTarget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a sales rep's target (If-Match or body.version); refused when its period is locked */
+        patch: operations["updateRepTarget"];
+        trace?: never;
+    };
+    "/v1/targets/rep-achievement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sales reps with a target or attributed sell-through in the period, ranked by achievement (paginated) */
+        get: operations["repAchievementRanking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/targets/rep-achievement/{rep}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sales rep's achievement for a period: attributed sell-through against the rep's target */
+        get: operations["repAchievement"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2713,6 +2783,58 @@ export interface paths {
         };
         /** Early-warning alerts (partner users: their own) */
         get: operations["listWarnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/rep-scorecard-definition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's rep scorecard definition (the built-in default, version 0, until one is stored) */
+        get: operations["getRepScorecardDefinition"];
+        /** Replace the rep scorecard definition (weights sum to 100; If-Match or version; an unchanged body keeps the version) */
+        put: operations["putRepScorecardDefinition"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/rep-scorecards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scorecards of the sales reps the caller sees for a period, ranked (each KPI with value, weight, score and points) */
+        get: operations["listRepScorecards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/rep-scorecards/{rep}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sales rep's scorecard for a period, explained */
+        get: operations["getRepScorecard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6031,6 +6153,200 @@ export interface components {
             /** Format: date */
             endDate: string;
             policyRef?: string;
+        };
+        RepAchievement: {
+            /** Format: uuid */
+            repId: string;
+            repCode: string;
+            repName: string;
+            orgUnitId: string | null;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            /**
+             * @description sales_amount | quantity (measured on the sell-through attributed to the rep)
+             * @enum {string}
+             */
+            metric: "sales_amount" | "quantity";
+            /** @description the rep's target for exactly this period and metric (4 decimals); null if none */
+            target: string | null;
+            /** @description sell-through attributed to the rep in the period (4 decimals) */
+            actual: string;
+            /** @description actual / target x 100, 2 decimals half-up; null without a positive target */
+            achievementPct: string | null;
+            /** @description target - actual */
+            gap: string | null;
+            /**
+             * Format: int64
+             * @description distinct partners the rep sold through in the period
+             */
+            partners: number;
+            /**
+             * Format: int64
+             * @description position in the ranking (lists only)
+             */
+            rank?: number;
+        };
+        RepKpiDefinition: {
+            code: string;
+            name: string;
+            /**
+             * @description achievement: % of the rep's sales_amount target (2 decimals); sell_through_amount: attributed sell-through; partners: distinct partners sold through; growth_yoy: % change against the same period a year earlier
+             * @enum {string}
+             */
+            kind: "achievement" | "sell_through_amount" | "partners" | "growth_yoy";
+            weight: string | number;
+            /**
+             * @default higher
+             * @enum {string}
+             */
+            direction?: "higher" | "lower";
+            scoring: components["schemas"]["ScoringRule"];
+            /** @description value used when the rep has none (no target, nothing sold a year earlier); flagged defaulted */
+            defaultValue?: string | number;
+        };
+        RepScorecard: {
+            /** Format: uuid */
+            repId: string;
+            repCode: string;
+            repName: string;
+            orgUnitId: string | null;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            /** Format: int64 */
+            definitionVersion: number;
+            /** @description attributed sell-through in the period, 4 decimals */
+            sellThroughAmount: string;
+            /** @description the same period a year earlier, 4 decimals */
+            previousYearAmount: string;
+            /** @description the rep's sales_amount target of the period */
+            target: string | null;
+            /** @description 2 decimals */
+            achievementPct: string | null;
+            /** Format: int64 */
+            partners: number;
+            complete: boolean;
+            /** @description KPI codes without a value (incomplete scorecards are neither graded nor ranked) */
+            missing: string[];
+            /** @description sum of the weighted scores, 2 decimals */
+            total: string | null;
+            grade: string | null;
+            /** @description competition ranking among the complete scorecards the caller sees */
+            rank: number | null;
+            kpis: components["schemas"]["RepScorecardKpi"][];
+        };
+        RepScorecardDefinition: {
+            kpis: {
+                code: string;
+                name: string;
+                /** @enum {string} */
+                kind: "achievement" | "sell_through_amount" | "partners" | "growth_yoy";
+                weight: string;
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                scoring: {
+                    /** @constant */
+                    type: "linear";
+                    floor: string;
+                    target: string;
+                    cap?: string;
+                } | {
+                    /** @constant */
+                    type: "banded";
+                    bands: {
+                        threshold: string;
+                        score: string;
+                    }[];
+                    otherwise?: string;
+                };
+                defaultValue?: string;
+            }[];
+            gradeBands: {
+                grade: string;
+                min: string;
+            }[];
+            note: string | null;
+            /**
+             * Format: int64
+             * @description 0: the built-in default (nothing stored)
+             */
+            version: number;
+            isDefault: boolean;
+            updatedAt: string | null;
+        };
+        RepScorecardDefinitionPut: {
+            kpis: components["schemas"]["RepKpiDefinition"][];
+            gradeBands: components["schemas"]["GradeBand"][];
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description expected current version (0: none stored yet), or send If-Match
+             */
+            version?: number;
+        };
+        RepScorecardKpi: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            kind: "achievement" | "sell_through_amount" | "partners" | "growth_yoy";
+            /** @description 4 decimals */
+            value: string | null;
+            /** @description as defined */
+            weight: string;
+            /** @description 0-100 (or up to the cap), 4 decimals */
+            score: string | null;
+            /** @description the points it adds to the total: score x weight / 100, 4 decimals */
+            weighted: string | null;
+            defaulted: boolean;
+        };
+        RepTarget: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description the staff member (post sales_rep)
+             */
+            repId: string;
+            period: string;
+            periodStart: string;
+            periodEnd: string;
+            /**
+             * @description sales_amount | quantity (measured on the sell-through attributed to the rep)
+             * @enum {string}
+             */
+            metric: "sales_amount" | "quantity";
+            /** @description decimal string, 4 decimals */
+            value: string;
+            note: string | null;
+            /** Format: int64 */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        RepTargetCreate: {
+            /** @description the rep's staff id or code (post sales_rep) */
+            rep: string;
+            /** @description 2026, 2026-Q3 or 2026-07 */
+            period: string;
+            /**
+             * @description sales_amount | quantity (measured on the sell-through attributed to the rep)
+             * @enum {string}
+             */
+            metric: "sales_amount" | "quantity";
+            /** @description decimal string, e.g. "1200000.00" */
+            value: string;
+            note?: string | null;
+        };
+        RepTargetUpdate: {
+            /** @description decimal string, e.g. "1200000.00" */
+            value?: string;
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description expected current version (or send If-Match)
+             */
+            version?: number;
         };
         RequiredReasonBody: {
             reason: string;
@@ -16573,7 +16889,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description text/csv (header line first) or application/x-ndjson (one JSON object per line). Import sell-through facts (upsert by externalId; streamed; row-level report). CSV (header line) or NDJSON rows with: externalId, date, partnerCode, productCode, quantity, amount, customerId (optional), territoryCode. Partners, products and territories by their codes; amounts and quantities as decimals (4 decimals at most); dates YYYY-MM-DD. */
+        /** @description text/csv (header line first) or application/x-ndjson (one JSON object per line). Import sell-through facts (upsert by externalId; streamed; row-level report). CSV (header line) or NDJSON rows with: externalId, date, partnerCode, productCode, quantity, amount, customerId (optional), territoryCode, repCode (optional). Partners, products and territories by their codes; amounts and quantities as decimals (4 decimals at most); dates YYYY-MM-DD. */
         requestBody: {
             content: {
                 "text/csv": string;
@@ -16954,6 +17270,413 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listRepTargets: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description staff id or code */
+                rep?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period?: string;
+                /** @description sales_amount | quantity (measured on the sell-through attributed to the rep) */
+                metric?: "sales_amount" | "quantity";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RepTarget"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createRepTarget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a retry with the same key and body returns the first response (Idempotent-Replayed: true) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepTargetCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepTarget"];
+                };
+            };
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (CONFLICT, VERSION_CONFLICT, ILLEGAL_TRANSITION, IDEMPOTENCY_IN_PROGRESS) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getRepTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepTarget"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateRepTarget: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+                /** @description Makes the write safe to retry: a retry with the same key and body returns the first response (Idempotent-Replayed: true) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepTargetUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepTarget"];
+                };
+            };
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (CONFLICT, VERSION_CONFLICT, ILLEGAL_TRANSITION, IDEMPOTENCY_IN_PROGRESS) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (PRECONDITION_FAILED) */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    repAchievementRanking: {
+        parameters: {
+            query: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period: string;
+                /** @description sales_amount | quantity (measured on the sell-through attributed to the rep) */
+                metric?: "sales_amount" | "quantity";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RepAchievement"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    repAchievement: {
+        parameters: {
+            query: {
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period: string;
+                /** @description sales_amount | quantity (measured on the sell-through attributed to the rep) */
+                metric?: "sales_amount" | "quantity";
+            };
+            header?: never;
+            path: {
+                /** @description the rep's staff id or code */
+                rep: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepAchievement"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };
@@ -21030,6 +21753,243 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getRepScorecardDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepScorecardDefinition"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    putRepScorecardDefinition: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+                /** @description Makes the write safe to retry: a retry with the same key and body returns the first response (Idempotent-Replayed: true) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepScorecardDefinitionPut"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepScorecardDefinition"];
+                };
+            };
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (CONFLICT, VERSION_CONFLICT, ILLEGAL_TRANSITION, IDEMPOTENCY_IN_PROGRESS) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (PRECONDITION_FAILED) */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listRepScorecards: {
+        parameters: {
+            query: {
+                /** @description Page size (1-500, default 50) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RepScorecard"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getRepScorecard: {
+        parameters: {
+            query: {
+                /** @description 2026, 2026-Q3 or 2026-07 */
+                period: string;
+            };
+            header?: never;
+            path: {
+                /** @description the rep's staff id or code */
+                rep: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepScorecard"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /** @description Problem (VALIDATION_FAILED, BAD_REQUEST) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Problem (NOT_FOUND) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };

@@ -23,6 +23,10 @@ import { TemplateService } from './evaluation.templates.js';
 import { WarningService } from './evaluation.warnings.js';
 import { onTierChangeDecided } from './evaluation.approvals.js';
 import type { ApprovalsPort } from '../organisation/contract.js';
+import { repScorecardResolvers } from './rep-scorecards.resolvers.js';
+import { repScorecardRoutes } from './rep-scorecards.routes.js';
+import { repScorecardSdl } from './rep-scorecards.sdl.js';
+import { RepScorecardService } from './rep-scorecards.service.js';
 
 export { EVALUATION_EVENTS } from './evaluation.common.js';
 
@@ -36,6 +40,8 @@ export interface EvaluationServices {
   /** early warnings; `warnings.check(systemActor(tenant), {})` is what a scheduler calls */
   warnings: WarningService;
   reports: ReportService;
+  /** the direct channel's sales reps: scorecard definition and per-rep scorecards (issue 17) */
+  repScorecards: RepScorecardService;
   store: Store;
 }
 
@@ -63,6 +69,7 @@ export function createEvaluationServices(store: Store, deps: { periods: PeriodPo
     warnings: new WarningService(store, period),
     // program effectiveness reads the incentive module's statements and programs through its contract
     reports: new ReportService(store, period),
+    repScorecards: new RepScorecardService(store, period),
     store,
   };
 }
@@ -75,4 +82,6 @@ export async function evaluationModule(app: FastifyInstance, opts: { services: E
   const g = evaluationResolvers(opts.services);
   extendGraphql(app, evaluationSdl, g.resolvers, g.loaders);
   extendGraphql(app, evaluationRuleDefsSdl, evaluationRuleDefsResolvers(opts.services));
+  await repScorecardRoutes(app, opts.services.repScorecards);
+  extendGraphql(app, repScorecardSdl, repScorecardResolvers(opts.services.repScorecards));
 }

@@ -364,6 +364,11 @@ export class ActualsService {
         select ${t}, 'collection', partner_id, date_trunc('month', date)::date, null::uuid, null::uuid, sum(amount), 0, count(*) from collections where tenant_id = ${t} group by 3, 4`);
       // the group totals from the per-partner totals just rebuilt, every partner filed under its current attributes
       await rebuildGroupTotals(w.tx, t);
+      // sell-through attributed to sales reps (issue 17)
+      await w.tx.execute(sql`delete from rep_monthly_totals where tenant_id = ${t}`);
+      await w.tx.execute(sql`insert into rep_monthly_totals (tenant_id, rep_id, month, partner_id, amount, quantity, lines)
+        select ${t}, rep_id, date_trunc('month', date)::date, partner_id, sum(amount), sum(quantity), count(*) from sell_through_lines
+         where tenant_id = ${t} and rep_id is not null group by 2, 3, 4`);
       await w.tx.execute(sql`insert into partner_customers (tenant_id, partner_id, customer_id, first_date)
         select ${t}, partner_id, customer_id, min(date) from sell_through_lines where tenant_id = ${t} and customer_id is not null group by 2, 3`);
       const [r] = await rowsOf<{ n: number }>(w.tx, sql`select count(*)::int as n from actual_monthly_totals where tenant_id = ${t}`);

@@ -161,6 +161,25 @@ export const targetSql = {
   inventorySnapshots: (tenantId: string): SQL =>
     sql`(select tenant_id, external_id, partner_id, product_id, product_line_id, date, quantity_on_hand from inventory_snapshots where tenant_id = ${tenantId})`,
 
+  /**
+   * Sell-through attributed to sales reps (issue 17) over whole months [from, to] (the first and last day of the
+   * period), from the maintained per-rep monthly totals: rep_id, amount, quantity, lines, partners (the distinct
+   * partners the rep sold through in the range). Only reps with attributed lines in the range appear.
+   */
+  repPeriodTotals: (tenantId: string, from: string, to: string): SQL =>
+    sql`(select rep_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines)::int as lines, (count(*) filter (where lines <> 0))::int as partners
+        from (select rep_id, partner_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines) as lines from rep_monthly_totals
+              where tenant_id = ${tenantId} and month between date_trunc('month', ${from}::date)::date and ${to}::date group by rep_id, partner_id) rp
+        group by rep_id)`,
+
+  /** Per-rep monthly totals (maintained at ingestion): tenant_id, rep_id, month, partner_id, amount, quantity, lines. */
+  repMonthlyTotals: (tenantId: string): SQL =>
+    sql`(select tenant_id, rep_id, month, partner_id, amount, quantity, lines from rep_monthly_totals where tenant_id = ${tenantId})`,
+
+  /** Sales reps' targets of a period label and metric (`sales_amount` or `quantity`): rep_id, value. */
+  repTargets: (tenantId: string, period: string, metric: 'sales_amount' | 'quantity'): SQL =>
+    sql`(select rep_id, value from rep_targets where tenant_id = ${tenantId} and period = ${period} and metric = ${metric})`,
+
   /** Partner-level targets (no product line, no territory) of a period label and metric: partner_id, value. */
   partnerTargets: (tenantId: string, period: string, metric: string): SQL =>
     sql`(select partner_id, value from targets where tenant_id = ${tenantId} and period = ${period} and metric = ${metric}

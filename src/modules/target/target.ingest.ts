@@ -18,6 +18,7 @@ import { stagedBatchWriter, stageRows, type ImportRegistry, type ImportSpec, typ
 import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
 import { onboardingSql } from '../onboarding/contract.js';
+import { organisationSql } from '../organisation/contract.js';
 import type { PriceFloorSource } from './contract.js';
 import { groupTotalsCtes, type TotalsStream } from './target.groups.js';
 
@@ -33,7 +34,7 @@ export const IMPORT_KINDS: Record<StreamName, string> = {
 };
 
 type FieldType = 'id' | 'code' | 'date' | 'decimal' | 'nonneg' | 'text';
-type StageCol = 'external_id' | 'partner_code' | 'product_code' | 'territory_code' | 'd' | 'quantity' | 'amount' | 'customer_id' | 'invoice_ref';
+type StageCol = 'external_id' | 'partner_code' | 'product_code' | 'territory_code' | 'd' | 'quantity' | 'amount' | 'customer_id' | 'invoice_ref' | 'rep_code';
 interface FieldDef {
   /** name in the file */
   name: string;
@@ -62,6 +63,8 @@ export const STREAM_FIELDS: Record<StreamName, FieldDef[]> = {
     F('amount', 'amount', 'decimal'),
     F('customerId', 'customer_id', 'text', false),
     F('territoryCode', 'territory_code', 'code'),
+    // the direct channel's sales rep the sale is attributed to (a staff code with post sales_rep; issue 17)
+    F('repCode', 'rep_code', 'code', false),
   ],
   inventory: [
     F('externalId', 'external_id', 'id'),
@@ -154,6 +157,7 @@ const STAGE: StagingTable<StageCol> = {
     amount: 'numeric(18,4)',
     customer_id: 'text',
     invoice_ref: 'text',
+    rep_code: 'text',
   },
 };
 
@@ -163,6 +167,8 @@ interface UpsertResult {
   partner_code: string | null;
   product_code: string | null;
   territory_code: string | null;
+  rep_code?: string | null;
+  bad_rep?: boolean | null;
   bad_partner: boolean | null;
   foreign_partner: boolean | null;
   bad_product: boolean | null;
@@ -177,11 +183,14 @@ interface UpsertResult {
  * current version of the rows about to change (the same snapshot the upsert starts from), `up` upserts, and the
  * monthly totals get (new - old) per partner and month.
  */
-export function upsertStatement(stream: StreamName, tenantId: string, partnersOnly: readonly string[] | null): SQL {
+export function upsertStatement(stream: StreamName, tenantId: string, partnersOnly: readonly string[] | null, withReps = false): SQL {
   // a partner credential uploads for its own partner (and its descendants for a subtree credential)
   const partnerOnly = partnersOnly ? `{${partnersOnly.join(',')}}` : null;
   const hasProduct = stream !== 'collections';
   const hasTerritory = stream === 'sell-through';
+  // sell-through lines may name a sales rep (issue 17); the rep join is left out of batches that name none
+  const hasRep = hasTerritory;
+  const joinRep = hasRep && withReps;
   const t = tenantId;
   const factTable = sql.raw(
     { 'sell-in': 'sell_in_lines', 'sell-through': 'sell_through_lines', inventory: 'inventory_snapshots', collections: 'collections' }[stream],
@@ -190,6 +199,7 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
     select s.*, p.id as partner_id,
       ${hasProduct ? sql`pr.id as product_id, pr.line_id as product_line_id,` : sql``}
       ${hasTerritory ? sql`tr.id as territory_id,` : sql``}
+      ${hasRep ? (joinRep ? sql`rs.id as rep_id, (s.rep_code is not null and rs.id is null) as bad_rep,` : sql`null::uuid as rep_id, false as bad_rep,`) : sql``}
       (p.id is null) as bad_partner,
       (p.id is not null and ${partnerOnly}::uuid[] is not null and p.id <> all(${partnerOnly}::uuid[])) as foreign_partner,
       ${hasProduct ? sql`(pr.id is null)` : sql`false`} as bad_product,
@@ -199,8 +209,9 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
     left join ${onboardingSql.partners(t)} p on p.code = s.partner_code
     ${hasProduct ? sql`left join ${onboardingSql.products(t)} pr on pr.code = s.product_code` : sql``}
     ${hasTerritory ? sql`left join ${onboardingSql.territories(t)} tr on tr.code = s.territory_code` : sql``}
+    ${joinRep ? sql`left join ${organisationSql.reps(t)} rs on rs.code = s.rep_code` : sql``}
   ), ok as (
-    select * from src where not (bad_partner or foreign_partner or bad_product or bad_territory or foreign_row)
+    select * from src where not (bad_partner or foreign_partner or bad_product or bad_territory or foreign_row${hasRep ? sql` or bad_rep` : sql``})
   )`;
 
   let table: string;
@@ -216,8 +227,8 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
       break;
     case 'sell-through':
       table = 'sell_through_lines';
-      cols = ['partner_id', 'product_id', 'product_line_id', 'territory_id', 'customer_id', 'date', 'quantity', 'amount', 'cross_region'];
-      values = sql`partner_id, product_id, product_line_id, territory_id, customer_id, d, quantity, amount,
+      cols = ['partner_id', 'product_id', 'product_line_id', 'territory_id', 'customer_id', 'rep_id', 'date', 'quantity', 'amount', 'cross_region'];
+      values = sql`partner_id, product_id, product_line_id, territory_id, customer_id, rep_id, d, quantity, amount,
         not exists (
           select 1 from ${onboardingSql.territoryRights(t)} r
           where r.partner_id = ok.partner_id and r.territory_id = ok.territory_id
@@ -245,16 +256,17 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
   const changed = sql.raw(`(${cols.map((c) => `f.${c}`).join(', ')}) is distinct from (${cols.map((c) => `excluded.${c}`).join(', ')})`);
   const tbl = sql.raw(table);
   // the dimensions of the per-line totals: product line (sell-in, sell-through) and territory of the sale (sell-through)
-  const dims = `${hasProduct ? 'f.product_line_id' : 'null::uuid as product_line_id'}, ${hasTerritory ? 'f.territory_id' : 'null::uuid as territory_id'}`;
+  const dims = `${hasProduct ? 'f.product_line_id' : 'null::uuid as product_line_id'}, ${hasTerritory ? 'f.territory_id' : 'null::uuid as territory_id'}${hasRep ? ', f.rep_id' : ''}`;
   const ret = totals ? sql.raw(`, f.partner_id, f.date, f.amount, ${totals.quantity === '0' ? '0::numeric' : 'f.quantity'} as quantity, ${dims}`) : sql``;
   const deltaCtes = totals
     ? sql`, old as (
         select f.external_id, f.partner_id, f.date, f.amount, ${sql.raw(totals.quantity === '0' ? '0::numeric' : 'f.quantity')} as quantity, ${sql.raw(dims)}
         from ${tbl} f join ok on f.tenant_id = ${t} and f.external_id = ok.external_id
       ), delta as (
-        select partner_id, date, amount, quantity, 1 as n, product_line_id, territory_id from up
+        select partner_id, date, amount, quantity, 1 as n, product_line_id, territory_id${sql.raw(hasRep ? ', rep_id' : '')} from up
         union all
-        select o.partner_id, o.date, -o.amount, -o.quantity, -1, o.product_line_id, o.territory_id from old o join up on up.external_id = o.external_id and not up.inserted
+        select o.partner_id, o.date, -o.amount, -o.quantity, -1, o.product_line_id, o.territory_id${sql.raw(hasRep ? ', o.rep_id' : '')}
+        from old o join up on up.external_id = o.external_id and not up.inserted
       ), dim_tot as (
         insert into actual_monthly_dim_totals as m (tenant_id, stream, partner_id, month, product_line_id, territory_id, amount, quantity, lines)
         select ${t}, ${totals.stream}, partner_id, date_trunc('month', date)::date, product_line_id, territory_id, sum(amount), sum(quantity), sum(n)::int
@@ -269,7 +281,18 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
         on conflict (tenant_id, stream, month, partner_id) do update
           set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
         returning 1
+      )${
+        hasRep
+          ? sql`, rep_tot as (
+        insert into rep_monthly_totals as m (tenant_id, rep_id, month, partner_id, amount, quantity, lines)
+        select ${t}, rep_id, date_trunc('month', date)::date, partner_id, sum(amount), sum(quantity), sum(n)::int
+        from delta where rep_id is not null group by rep_id, date_trunc('month', date)::date, partner_id
+        on conflict (tenant_id, rep_id, month, partner_id) do update
+          set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
+        returning 1
       )`
+          : sql``
+      }`
     : sql``;
   // the same deltas summed per group (home territory, product line, sale territory; per partner type): target.groups.ts
   const groups = totals ? groupTotalsCtes(t, totals.stream as TotalsStream) : sql``;
@@ -292,10 +315,10 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
       returning f.external_id, (f.xmax = 0) as inserted${upRet}
     )${deltaCtes}${groups}${customers}
     select line, partner_code, product_code, territory_code, bad_partner, foreign_partner, bad_product, bad_territory, foreign_row,
-      null::int as created, null::int as updated
-    from src where bad_partner or foreign_partner or bad_product or bad_territory or foreign_row
+      ${hasRep ? sql`rep_code, bad_rep,` : sql``} null::int as created, null::int as updated
+    from src where bad_partner or foreign_partner or bad_product or bad_territory or foreign_row${hasRep ? sql` or bad_rep` : sql``}
     union all
-    select null, null, null, null, null, null, null, null, null,
+    select null, null, null, null, null, null, null, null, null, ${hasRep ? sql`null, null,` : sql``}
       (select count(*) from up where inserted)::int, (select count(*) from up where not inserted)::int`;
 }
 
@@ -315,6 +338,7 @@ function refusals(rows: UpsertResult[]): { created: number; updated: number; err
     if (r.bad_product) errors.push({ line, path: 'productCode', message: `no product with code '${r.product_code}'` });
     if (r.bad_territory) errors.push({ line, path: 'territoryCode', message: `no territory with code '${r.territory_code}'` });
     if (r.foreign_row) errors.push({ line, path: 'externalId', message: "is already used by another partner's line" });
+    if (r.bad_rep) errors.push({ line, path: 'repCode', message: `no sales rep with code '${r.rep_code}'` });
   }
   return { created, updated, errors };
 }
@@ -392,7 +416,9 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor, f
     writeBatch: stagedBatchWriter<StageCol, StageRow>(
       STAGE,
       async (w, rows) => {
-        const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null)));
+        // the rep join only for batches that name a rep (files without the column pay nothing for it)
+        const withReps = stream === 'sell-through' && rows.some((x) => x.value.rep_code !== undefined);
+        const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null, withReps)));
         if (stream === 'sell-through' && floors) await markPriceViolations(w.tx, w.tenantId, floors);
         const refused = new Set(r.errors.map((e) => e.line)).size;
         return { ...r, unchanged: rows.length - refused - r.created - r.updated };

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { onboardingKeys } from '../onboarding/contract.js';
+import { organisationKeys } from '../organisation/contract.js';
 import type { Metric } from './target.rules.js';
 
 /** Per-tenant settings of the target module. */
@@ -106,6 +107,8 @@ export const sellThroughLines = pgTable(
     priceViolation: boolean('price_violation').notNull().default(false),
     /** the floor the line was checked against at ingestion (null: no minimum resale price in force) */
     minResalePrice: numeric('min_resale_price', { precision: 18, scale: 4 }),
+    /** the direct channel's sales rep the sale is attributed to (a staff member with post sales_rep; issue 17) */
+    repId: uuid('rep_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -247,3 +250,51 @@ export const partnerCustomers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.partnerId, t.customerId] }), index('partner_customers_first_idx').on(t.tenantId, t.firstDate, t.partnerId)],
 );
+
+/**
+ * Sell-through attributed to sales reps (issue 17), per rep, month and partner the rep sold through: exact sums kept
+ * in step with the facts by the import statement (deltas) and by the totals rebuild, so rep achievement and rep
+ * scorecards never scan fact rows. A rep's month is the sum over its partners; the distinct partners a rep sold
+ * through in a period are those with lines <> 0.
+ */
+export const repMonthlyTotals = pgTable(
+  'rep_monthly_totals',
+  {
+    tenantId: text('tenant_id').notNull(),
+    repId: uuid('rep_id').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    amount: numeric('amount', { precision: 18, scale: 4 }).notNull().default('0'),
+    quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull().default('0'),
+    lines: integer('lines').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.repId, t.month, t.partnerId] }), index('rep_monthly_month_idx').on(t.tenantId, t.month)],
+);
+
+/** Targets of the direct channel's sales reps (issue 17): one value per rep, period and metric (sales_amount or quantity). */
+export const repTargets = pgTable(
+  'rep_targets',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    repId: uuid('rep_id').notNull(),
+    period: text('period').notNull(),
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    metric: text('metric').$type<'sales_amount' | 'quantity'>().notNull(),
+    value: numeric('value', { precision: 18, scale: 4 }).notNull(),
+    note: text('note'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('rep_targets_key_uq').on(t.tenantId, t.repId, t.period, t.metric),
+    index('rep_targets_period_idx').on(t.tenantId, t.period, t.metric),
+    foreignKey({ name: 'rep_targets_rep_fk', columns: [t.tenantId, t.repId], foreignColumns: [...organisationKeys.staff] }),
+    check('rep_targets_metric_ck', sql`${t.metric} in ('sales_amount','quantity')`),
+    check('rep_targets_value_ck', sql`${t.value} >= 0`),
+  ],
+);
+export type RepTargetRow = typeof repTargets.$inferSelect;
