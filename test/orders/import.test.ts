@@ -57,8 +57,8 @@ describe('order import (CSV, NDJSON) through the import engine', () => {
     // lines sorted by the file's lineNo, stored as 1..n; unitPrice is the requested price
     expect(e1).toMatchObject({ status: 'draft', partnerId: pl.id, requestedDate: '2026-03-01', paymentTermDays: 30, currency: 'CNY', version: 1 });
     expect(e1.lines.map((l: any) => [l.lineNo, l.productCode, l.quantity, l.requestedPrice])).toEqual([
-      [1, 'TEA-1', '10', null],
-      [2, 'TEA-2', '5', '21.5'],
+      [1, 'TEA-1', '10.0000', null],
+      [2, 'TEA-2', '5.0000', '21.5000'],
     ]);
     expect(await byExt('E3')).toBeUndefined();
     const ev = await rows(sql`select type, payload from events where resource_id = ${e1.id}`);
@@ -78,7 +78,7 @@ describe('order import (CSV, NDJSON) through the import engine', () => {
     expect(changed).toMatchObject({ accepted: 1, rejected: 0, created: 0, updated: 1 });
     const after = await byExt('E1');
     expect(after).toMatchObject({ id: e1.id, version: 2, requestedDate: '2026-03-02' });
-    expect(after.lines.map((l: any) => [l.lineNo, l.productCode, l.quantity])).toEqual([[1, 'TEA-1', '12']]);
+    expect(after.lines.map((l: any) => [l.lineNo, l.productCode, l.quantity])).toEqual([[1, 'TEA-1', '12.0000']]);
     const au = await rows(sql`select action, changes from audit_log where resource_id = ${e1.id} order by id`);
     expect(au.map((a) => a.action)).toEqual(['import_create', 'import_replace']);
     // Idempotency-Key as on every import: the retry answers the first report without running again
@@ -128,8 +128,8 @@ describe('order import (CSV, NDJSON) through the import engine', () => {
     const n1 = await byExt('N1');
     // no lineNo: the lines in file order
     expect(n1.lines.map((l: any) => [l.lineNo, l.productCode, l.quantity])).toEqual([
-      [1, 'TEA-1', '3'],
-      [2, 'TEA-2', '4'],
+      [1, 'TEA-1', '3.0000'],
+      [2, 'TEA-2', '4.0000'],
     ]);
   });
 
@@ -167,9 +167,9 @@ B3,PL,,2026-05-01,,,TEA-2,1,,
     const report = await runImport(store, actor, Readable.from([csv]), importsOf(store).get('orders.orders')!(actor, {}), { format: 'csv', batchSize: 2 });
     expect(report).toMatchObject({ accepted: 5, rejected: 0, created: 5 });
     expect((await byExt('B2')).lines.map((l: any) => [l.lineNo, l.productCode, l.quantity])).toEqual([
-      [1, 'TEA-1', '1'],
-      [2, 'TEA-2', '2'],
-      [3, 'TEA-1', '3'],
+      [1, 'TEA-1', '1.0000'],
+      [2, 'TEA-2', '2.0000'],
+      [3, 'TEA-1', '3.0000'],
     ]);
   });
 });
