@@ -1,7 +1,19 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { type Actor, decodeUuidCursor, iso, type Page, partnerCondition, requireScope, requireTenantUser, today, toPage } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  decodeUuidCursor,
+  iso,
+  keyset,
+  type Page,
+  type PageInput,
+  partnerCondition,
+  requireScope,
+  requireTenantUser,
+  today,
+  toPage,
+} from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -227,7 +239,7 @@ export class WarningService {
     return rows.map(toWarning);
   }
 
-  async list(actor: Actor, input: Record<string, unknown> & { limit: number; cursor?: string | undefined }): Promise<Page<Warning>> {
+  async list(actor: Actor, input: Record<string, unknown> & PageInput): Promise<Page<Warning>> {
     requireScope(actor, 'evaluations:read');
     const f = parseInput(WarningListQuery, { status: input.status, partnerId: input.partnerId, period: input.period });
     const after = decodeUuidCursor(input.cursor);
@@ -237,12 +249,13 @@ export class WarningService {
     if (f.status) conds.push(eq(ew.status, f.status));
     if (f.partnerId) conds.push(eq(ew.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(ew.period, f.period));
-    if (after) conds.push(sql`${ew.id} > ${after}::uuid`);
+    const ks = keyset(input, [ew.id], after);
+    conds.push(ks.where);
     const rows = await this.select(actor.tenantId)
       .where(and(...conds))
-      .orderBy(asc(ew.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toWarning), input.limit, (x) => [x.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toWarning), input, (x) => [x.id]);
   }
 }
 
