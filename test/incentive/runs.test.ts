@@ -301,7 +301,16 @@ describe('calculation runs', () => {
     const gqlSim = await admin.gql(
       `mutation($rules: JSON!) { simulateIncentiveProgram(program: "RB-Q", rules: $rules) {
         programId period againstRun storedTotal simulatedTotal delta prorated partners { partnerId stored simulated delta } } }`,
-      { rules: { mode: 'whole', tiers: [{ threshold: '0', rate: '1' }, { threshold: '100000', rate: '2.5' }, { threshold: '200000', rate: '4' }] } },
+      {
+        rules: {
+          mode: 'whole',
+          tiers: [
+            { threshold: '0', rate: '1' },
+            { threshold: '100000', rate: '2.5' },
+            { threshold: '200000', rate: '4' },
+          ],
+        },
+      },
     );
     expect(gqlSim.data.simulateIncentiveProgram).toEqual(res.data);
     expect((await admin.post('/v1/incentives/programs/RB-Q/simulate', { rules: { tiers: [{ threshold: '0', rate: '200' }] } })).statusCode).toBe(400);
