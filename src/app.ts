@@ -15,6 +15,7 @@ import auth from './platform/auth.js';
 import browsers from './platform/browsers.js';
 import metrics from './platform/metrics.js';
 import type { Database } from './platform/db.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import errors from './platform/errors.js';
 import graphql from './platform/graphql.js';
 import { graphiql } from './platform/graphiql.js';
@@ -44,7 +45,10 @@ type HardeningKey =
   | 'GRAPHQL_INTROSPECTION'
   | 'CORS_ORIGINS'
   | 'TRUST_PROXY'
-  | 'METRICS_TOKEN';
+  | 'METRICS_TOKEN'
+  | 'OTEL_ENABLED'
+  | 'OTEL_EXPORTER_OTLP_ENDPOINT'
+  | 'OTEL_SERVICE_NAME';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,6 +56,8 @@ declare module 'fastify' {
     services: Services;
     /** the platform tenants table: provisioning and the cached existence check of auth */
     tenants: TenantDirectory;
+    /** with OTEL_ENABLED: flush pending spans (tests), shut the exporter down (on close) */
+    tracing?: { traceGraphql: () => void; flush: () => Promise<void>; shutdown: () => Promise<void> };
   }
 }
 
@@ -62,6 +68,8 @@ export interface BuildOptions {
   database: Database;
   /** override the pino logger options (tests pass false) */
   logger?: FastifyServerOptions['logger'];
+  /** with OTEL_ENABLED: export spans here instead of OTLP (tests pass an InMemorySpanExporter) */
+  spanExporter?: SpanExporter;
 }
 
 /** TRUST_PROXY as fastify takes it: a hop count becomes "trust the nearest N hops" (proxy-addr's own rule). */
@@ -96,6 +104,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const tenantDirectory = new TenantDirectory(() => store.db);
   app.decorate('tenants', tenantDirectory);
 
+  // tracing first (its request span spans every other hook); loaded only when on, so off costs nothing
+  if (setting('OTEL_ENABLED')) {
+    const { setupTracing } = await import('./platform/tracing.js');
+    const tracing = setupTracing(app, database, {
+      serviceName: setting('OTEL_SERVICE_NAME'),
+      endpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT'),
+      ...(opts.spanExporter ? { exporter: opts.spanExporter } : {}),
+    });
+    app.decorate('tracing', tracing);
+    app.addHook('onClose', async () => tracing.shutdown());
+  }
   await app.register(errors);
   await app.register(logging);
   // CORS, security headers, compression: first, so that every answer (a 401 too) carries them
@@ -145,6 +164,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       maxBatch: setting('GRAPHQL_MAX_BATCH'),
     },
   });
+  app.tracing?.traceGraphql();
   if (config.NODE_ENV !== 'production') await app.register(graphiql); // offline GraphiQL from installed packages (platform/graphiql.ts)
 
   await app.register(importParsers);

@@ -71,6 +71,11 @@ export const ConfigSchema = z
     CORS_ORIGINS: z.string().optional(),
     /** the bearer token a Prometheus scraper sends to GET /metrics; unset: /metrics is not served */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** OpenTelemetry tracing (HTTP, GraphQL and SQL spans over OTLP/HTTP); off: no SDK is loaded */
+    OTEL_ENABLED: bool.default(false),
+    /** the OTLP/HTTP collector's base URL (the standard variable); traces go to <url>/v1/traces */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://127.0.0.1:4318'),
+    OTEL_SERVICE_NAME: z.string().min(1).default('channel-api'),
     /**
      * Which proxies in front of the server to believe about the client's address (X-Forwarded-For, fastify's
      * trustProxy): unset/false none (the socket's peer is the client), true every hop, a number the nearest N hops,

@@ -1340,6 +1340,39 @@ export type IncentiveProgramType =
   | 'recognition'
   | 'target_bonus';
 
+/** How far a partner is from the next tier (REST IncentiveProjection) */
+export type IncentiveProjection = {
+  __typename?: 'IncentiveProjection';
+  base?: Maybe<Scalars['Decimal']['output']>;
+  current?: Maybe<IncentiveProjectionCurrent>;
+  eligible: Scalars['Boolean']['output'];
+  nextTier?: Maybe<IncentiveProjectionNextTier>;
+  partnerId: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  programId: Scalars['ID']['output'];
+  target?: Maybe<Scalars['Decimal']['output']>;
+};
+
+/** Where a partner stands now (REST IncentiveProjection.current) */
+export type IncentiveProjectionCurrent = {
+  __typename?: 'IncentiveProjectionCurrent';
+  amount: Scalars['Decimal']['output'];
+  /** the calculation's explanation (free-form, as on a run line) */
+  explanation: Scalars['JSON']['output'];
+  tierReached?: Maybe<Scalars['Int']['output']>;
+};
+
+/** The next tier and what reaching it is worth (REST IncentiveProjection.nextTier) */
+export type IncentiveProjectionNextTier = {
+  __typename?: 'IncentiveProjectionNextTier';
+  amountAtNext: Scalars['Decimal']['output'];
+  /** base still missing */
+  gap: Scalars['Decimal']['output'];
+  increase: Scalars['Decimal']['output'];
+  index: Scalars['Int']['output'];
+  threshold: Scalars['Decimal']['output'];
+};
+
 export type IncentiveRun = {
   __typename?: 'IncentiveRun';
   awards?: Maybe<Scalars['Int']['output']>;
@@ -1378,6 +1411,39 @@ export type IncentiveRunConnection = {
   pageInfo: PageInfo;
 };
 
+/** Line-by-line comparison of two runs (REST IncentiveRunDiff) */
+export type IncentiveRunDiff = {
+  __typename?: 'IncentiveRunDiff';
+  against: Scalars['ID']['output'];
+  changed: Array<IncentiveRunDiffLine>;
+  run: Scalars['ID']['output'];
+  /** both runs read the same inputs (program version, period, facts) */
+  sameInputs: Scalars['Boolean']['output'];
+  totalAfter: Scalars['Decimal']['output'];
+  totalBefore: Scalars['Decimal']['output'];
+  totalDelta: Scalars['Decimal']['output'];
+};
+
+/** How a partner's result changed between two runs */
+export type IncentiveRunDiffChange =
+  | 'added'
+  | 'changed'
+  | 'removed';
+
+/** One partner whose amount or tier differs between the two runs (REST IncentiveRunDiff.changed[]) */
+export type IncentiveRunDiffLine = {
+  __typename?: 'IncentiveRunDiffLine';
+  /** amount in this run; null: the partner is not in it */
+  after?: Maybe<Scalars['Decimal']['output']>;
+  /** amount in the compared run (against); null: the partner was not in it */
+  before?: Maybe<Scalars['Decimal']['output']>;
+  change: IncentiveRunDiffChange;
+  delta: Scalars['Decimal']['output'];
+  partnerId: Scalars['ID']['output'];
+  tierAfter?: Maybe<Scalars['Int']['output']>;
+  tierBefore?: Maybe<Scalars['Int']['output']>;
+};
+
 export type IncentiveRunEdge = {
   __typename?: 'IncentiveRunEdge';
   cursor: Scalars['String']['output'];
@@ -1402,6 +1468,28 @@ export type IncentiveRunStatementLines = {
   adjustments: Scalars['Int']['output'];
   calculated: Scalars['Int']['output'];
   removedDraftLines: Scalars['Int']['output'];
+};
+
+/** A changed rule set against a stored period (REST IncentiveSimulation) */
+export type IncentiveSimulation = {
+  __typename?: 'IncentiveSimulation';
+  againstRun?: Maybe<Scalars['ID']['output']>;
+  delta: Scalars['Decimal']['output'];
+  partners: Array<IncentiveSimulationPartner>;
+  period: Scalars['String']['output'];
+  programId: Scalars['ID']['output'];
+  prorated: Scalars['Boolean']['output'];
+  simulatedTotal: Scalars['Decimal']['output'];
+  storedTotal: Scalars['Decimal']['output'];
+};
+
+/** One partner's stored and simulated amounts (REST IncentiveSimulation.partners[]) */
+export type IncentiveSimulationPartner = {
+  __typename?: 'IncentiveSimulationPartner';
+  delta: Scalars['Decimal']['output'];
+  partnerId: Scalars['ID']['output'];
+  simulated: Scalars['Decimal']['output'];
+  stored: Scalars['Decimal']['output'];
 };
 
 export type IncentiveStatement = {
@@ -1776,8 +1864,8 @@ export type Mutation = {
   setPriceLines: PriceLinesResult;
   setScreening: Screening;
   shipOrder: Shipment;
-  /** A changed rule set against a stored period (see IncentiveSimulation in OpenAPI); stores nothing */
-  simulateIncentiveProgram: Scalars['JSON']['output'];
+  /** A changed rule set against a stored period; stores nothing. rules: the program's rule set (free-form, as in REST) */
+  simulateIncentiveProgram: IncentiveSimulation;
   spendRebate: RebateSpendResult;
   startApplicationReview: Application;
   startEvaluationRun: EvaluationRun;
@@ -2632,10 +2720,20 @@ export type OwnershipBulkResult = {
   assigned: Array<PartnerOwnership>;
 };
 
+/**
+ * Relay cursor connection paging. Every connection takes first/after (forward) and last/before (backward), 1-500 rows,
+ * 50 when neither first nor last is given; first or after together with last or before is VALIDATION_FAILED.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of the last row of this page (pass it as 'after' for the page after) */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Paging forward: more rows after this page. Paging backward: true before a cursor */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Paging backward: more rows before this page. Paging forward: true after a cursor (the cursor's row comes before) */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first row of this page (pass it as 'before' for the page before) */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type PaidBasis =
@@ -3170,11 +3268,11 @@ export type Query = {
   incentiveProgram?: Maybe<IncentiveProgram>;
   incentiveProgramByCode?: Maybe<IncentiveProgram>;
   incentivePrograms: IncentiveProgramConnection;
-  /** How far a partner is from the next tier (see IncentiveProjection in OpenAPI); program: id or code */
-  incentiveProjection: Scalars['JSON']['output'];
+  /** How far a partner is from the next tier; program: id or code */
+  incentiveProjection: IncentiveProjection;
   incentiveRun?: Maybe<IncentiveRun>;
-  /** Line-by-line comparison of two runs (see IncentiveRunDiff in OpenAPI) */
-  incentiveRunDiff: Scalars['JSON']['output'];
+  /** Line-by-line comparison of two runs */
+  incentiveRunDiff: IncentiveRunDiff;
   incentiveRuns: IncentiveRunConnection;
   incentiveStatement?: Maybe<IncentiveStatement>;
   incentiveStatements: IncentiveStatementConnection;
@@ -3264,8 +3362,10 @@ export type QueryAgreementArgs = {
 
 export type QueryAgreementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AgreementFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3294,7 +3394,9 @@ export type QueryApplicationAssessmentArgs = {
 
 export type QueryApplicationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<ApplicationStatus>;
 };
 
@@ -3311,8 +3413,10 @@ export type QueryApprovalRequestArgs = {
 
 export type QueryApprovalRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<ApprovalKind>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   mine?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<ApprovalStatus>;
 };
@@ -3320,8 +3424,10 @@ export type QueryApprovalRequestsArgs = {
 
 export type QueryAuditEntriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3372,8 +3478,10 @@ export type QueryCrossRegionRequestArgs = {
 
 export type QueryCrossRegionRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CrossRegionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3395,7 +3503,9 @@ export type QueryEarlyWarningRulesArgs = {
 
 export type QueryEarlyWarningsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<WarningStatus>;
@@ -3420,7 +3530,9 @@ export type QueryEvaluationActionRulesArgs = {
 
 export type QueryEvaluationActionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   run?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<EvaluationActionStatus>;
@@ -3440,9 +3552,11 @@ export type QueryEvaluationKpiAveragesArgs = {
 
 export type QueryEvaluationResultsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   complete?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   grade?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   run: Scalars['ID']['input'];
 };
 
@@ -3454,7 +3568,9 @@ export type QueryEvaluationRunArgs = {
 
 export type QueryEvaluationRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<EvaluationRunStatus>;
   template?: InputMaybe<Scalars['String']['input']>;
@@ -3480,7 +3596,9 @@ export type QueryIncentiveProgramByCodeArgs = {
 
 export type QueryIncentiveProgramsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<IncentiveProgramStatus>;
   type?: InputMaybe<IncentiveProgramType>;
 };
@@ -3506,7 +3624,9 @@ export type QueryIncentiveRunDiffArgs = {
 
 export type QueryIncentiveRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   programId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -3519,7 +3639,9 @@ export type QueryIncentiveStatementArgs = {
 
 export type QueryIncentiveStatementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<IncentiveStatementStatus>;
@@ -3554,7 +3676,9 @@ export type QueryJobArgs = {
 export type QueryNetworkAchievementArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   asOf?: InputMaybe<Scalars['Date']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   metric?: InputMaybe<TargetMetric>;
   period: Scalars['String']['input'];
   productLineId?: InputMaybe<Scalars['ID']['input']>;
@@ -3569,7 +3693,9 @@ export type QueryOrderArgs = {
 
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partner?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<OrderStatus>;
 };
@@ -3582,8 +3708,10 @@ export type QueryOrgUnitArgs = {
 
 export type QueryOrgUnitsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<OrgUnitKind>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   parent?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -3619,15 +3747,19 @@ export type QueryPartnerOwnershipsArgs = {
   accountManager?: InputMaybe<Scalars['String']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   asOf?: InputMaybe<Scalars['Date']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orgUnit?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type QueryPartnersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<PartnerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3638,7 +3770,9 @@ export type QueryPriceDeviationArgs = {
 
 export type QueryPriceDeviationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partner?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<DeviationStatus>;
 };
@@ -3646,7 +3780,9 @@ export type QueryPriceDeviationsArgs = {
 
 export type QueryPricePoliciesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   scopeKind?: InputMaybe<PolicyScopeKind>;
 };
 
@@ -3668,8 +3804,10 @@ export type QueryPriceVersionArgs = {
 
 export type QueryPriceViolationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['Date']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partner?: InputMaybe<Scalars['ID']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
 };
@@ -3687,15 +3825,19 @@ export type QueryProductLineArgs = {
 
 export type QueryProductLinesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CatalogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3714,14 +3856,18 @@ export type QueryRebateBalanceArgs = {
 
 export type QueryRebateLedgerArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partnerId: Scalars['ID']['input'];
 };
 
 
 export type QueryRecognitionAwardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   programId?: InputMaybe<Scalars['ID']['input']>;
@@ -3819,7 +3965,9 @@ export type QueryScorecardTemplateArgs = {
 
 export type QueryScorecardTemplatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3837,7 +3985,9 @@ export type QueryStaffMemberArgs = {
 
 export type QueryStaffMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orgUnit?: InputMaybe<Scalars['String']['input']>;
   post?: InputMaybe<StaffPost>;
 };
@@ -3850,15 +4000,19 @@ export type QueryTargetArgs = {
 
 export type QueryTargetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TargetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryTerritoriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TerritoryFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

@@ -97,7 +97,7 @@ export function checkShape(document: DocumentNode, limits: GraphqlLimits): void 
 
 /**
  * The cost cap, checked before execution when the variables are known: every field costs 1 times the product of
- * the page sizes above it (`first`, its variable's value or its default; an unpaged list counts as 10 items; the
+ * the page sizes above it (`first` or `last`, its variable's value or its default; an unpaged list counts as 10 items; the
  * `nodes`/`edges` of a connection are the page itself). The costliest operation of the document counts.
  */
 export function checkCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, limits: GraphqlLimits): void {
@@ -149,8 +149,11 @@ function costOf(
         let factor = 1;
         const firstArg = def.args.find((a) => a.name === 'first');
         if (firstArg) {
-          const given = sel.arguments?.find((a) => a.name.value === 'first');
-          const v = given ? valueOf(given.value) : undefined;
+          const given = (name: string) => {
+            const arg = sel.arguments?.find((a) => a.name.value === name);
+            return arg ? valueOf(arg.value) : undefined;
+          };
+          const v = given('first') ?? given('last');
           const n = Number(v ?? firstArg.defaultValue ?? DEFAULT_PAGE);
           factor = Number.isFinite(n) && n > 0 ? Math.ceil(n) : DEFAULT_PAGE;
         } else if (isListType(getNullableType(def.type)) && !parent.name.endsWith('Connection')) {

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { GraphQLError as GraphQLErrorType } from 'graphql';
+import type { GraphQLError as GraphQLErrorType, InputValueDefinitionNode, TypeNode } from 'graphql';
 import { graphqlLib } from './graphql-lib.js';
 import mercurius, { type IResolvers, type MercuriusContext, type MercuriusLoaders } from 'mercurius';
 import type { Actor } from './actor.js';
 
-const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule } = graphqlLib;
+const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule, parse, print, visit } = graphqlLib;
 type GraphQLError = GraphQLErrorType;
 import { DomainError, sendProblem, toDomainError } from './errors.js';
 import { checkCost, checkInputBounds, checkShape, GraphqlLimitError, type GraphqlLimits } from './graphql-limits.js';
@@ -27,8 +27,18 @@ export const BASE_SDL = /* GraphQL */ `
   "Arbitrary JSON value"
   scalar JSON
 
+  """
+  Relay cursor connection paging. Every connection takes first/after (forward) and last/before (backward), 1-500 rows,
+  50 when neither first nor last is given; first or after together with last or before is VALIDATION_FAILED.
+  """
   type PageInfo {
+    "Paging backward: more rows before this page. Paging forward: true after a cursor (the cursor's row comes before)"
+    hasPreviousPage: Boolean!
+    "Paging forward: more rows after this page. Paging backward: true before a cursor"
     hasNextPage: Boolean!
+    "The cursor of the first row of this page (pass it as 'before' for the page before)"
+    startCursor: String
+    "The cursor of the last row of this page (pass it as 'after' for the page after)"
     endCursor: String
   }
 
@@ -223,10 +233,38 @@ async function graphqlPlugin(app: FastifyInstance, opts: GraphqlOptions) {
 
 export default fp(graphqlPlugin, { name: 'graphql', dependencies: ['auth'] });
 
+/**
+ * Every connection pages both ways (Relay cursor connections): a field whose type is a `...Connection` and that
+ * takes `after` gets `last: Int` and `before: String` next to `first` / `after`, and `first` loses its default (a
+ * default would make every `last` request a `first`+`last` one; `pageArgs` applies it). One place for every
+ * module, so a module's SDL declares `first` / `after` only.
+ */
+export function withBackwardPaging(sdl: string): string {
+  const doc = parse(sdl, { noLocation: true });
+  const named = (t: TypeNode): string => (t.kind === Kind.NAMED_TYPE ? t.name.value : named(t.type));
+  const out = visit(doc, {
+    FieldDefinition(node) {
+      const args = node.arguments ?? [];
+      if (!named(node.type).endsWith('Connection') || !args.some((a) => a.name.value === 'after')) return undefined;
+      const arg = (name: string, type: string): InputValueDefinitionNode => ({
+        kind: Kind.INPUT_VALUE_DEFINITION,
+        name: { kind: Kind.NAME, value: name },
+        type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type } },
+      });
+      const kept = args.filter((a) => a.name.value !== 'last' && a.name.value !== 'before');
+      const withBoth = kept.flatMap((a) =>
+        a.name.value === 'first' ? [{ ...a, defaultValue: undefined }] : a.name.value === 'after' ? [a, arg('last', 'Int'), arg('before', 'String')] : [a],
+      );
+      return { ...node, arguments: withBoth };
+    },
+  });
+  return print(out);
+}
+
 /** For a module: add its SDL, resolvers and loaders to the one schema. */
 export function extendGraphql(app: FastifyInstance, sdl: string, resolvers: IResolvers, loaders?: MercuriusLoaders) {
   // synchronous without a gateway (the type allows a promise for federation)
-  void app.graphql.extendSchema(sdl);
+  void app.graphql.extendSchema(withBackwardPaging(sdl));
   app.graphql.defineResolvers(resolvers);
   if (loaders) app.graphql.defineLoaders(loaders);
 }

@@ -1,3 +1,4 @@
+import { and, asc, desc, eq, gt, is, lt, or, SQL, type AnyColumn } from 'drizzle-orm';
 import { z } from 'zod';
 import { invalid } from './errors.js';
 
@@ -10,6 +11,51 @@ export const PageQuery = z.object({
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** Relay's PageInfo when known (set by `toPage` given a `PageInput`); else derived from `nextCursor` */
+  hasPreviousPage?: boolean;
+  hasNextPage?: boolean;
+}
+
+/**
+ * The paging input of a list: forward from `cursor` (REST `limit`/`cursor`, GraphQL `first`/`after`), or, with
+ * `backward`, the `limit` rows just before `cursor` (GraphQL `last`/`before`; without a cursor: the last rows).
+ */
+export interface PageInput {
+  limit: number;
+  cursor?: string | undefined;
+  backward?: boolean | undefined;
+}
+
+type KeyCol = AnyColumn | SQL;
+/** One column (or expression) of a list's sort key; ascending unless `desc`. */
+export type KeyPart = KeyCol | { col: KeyCol; desc: true };
+
+/**
+ * The keyset pieces of one page, set-based in both directions: `where` (rows after the cursor in the paging
+ * direction; undefined without a cursor), `orderBy` (the list's order, reversed when paging backward) and `limit`
+ * (one more row than the page, to learn whether there are more). Feed the rows to `toPage(rows, input, key)`, which
+ * puts a backward page back in the list's order. `cursor` is the decoded key (`decodeUuidCursor`, `decodeCursorOf`).
+ */
+export function keyset(
+  input: PageInput,
+  parts: readonly KeyPart[],
+  cursor: readonly unknown[] | string | undefined,
+): { where: SQL | undefined; orderBy: SQL[]; limit: number } {
+  const cols = parts.map((p) =>
+    typeof p === 'object' && p !== null && 'desc' in p && 'col' in p
+      ? { col: p.col, desc: p.desc !== input.backward }
+      : { col: p as KeyCol, desc: !!input.backward },
+  );
+  const orderBy = cols.map((c) => (c.desc ? desc(c.col) : asc(c.col)));
+  const values = typeof cursor === 'string' ? [cursor] : cursor;
+  let where: SQL | undefined;
+  if (values !== undefined) {
+    // (c1 > v1) or (c1 = v1 and c2 > v2) or ... ; > becomes < for a descending part
+    const cmp = (op: typeof eq, col: KeyCol, v: unknown) => (is(col, SQL) ? op(col, v) : op(col as AnyColumn, v));
+    const alternatives = cols.map((c, i) => and(...cols.slice(0, i).map((p, j) => cmp(eq, p.col, values[j])), cmp(c.desc ? lt : gt, c.col, values[i])));
+    where = alternatives.length === 1 ? alternatives[0] : or(...alternatives);
+  }
+  return { where, orderBy, limit: input.limit + 1 };
 }
 
 /** Opaque cursor: base64url of the JSON sort key of the last row. */
@@ -55,12 +101,25 @@ export function decodeUuidCursor(cursor: string | undefined): string | undefined
   return decodeCursorOf(cursor, ['uuid'] as const)?.[0];
 }
 
-/** Given limit+1 fetched rows, the page and its next cursor. */
-export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[]): Page<T> {
-  const more = rows.length > limit;
-  const items = more ? rows.slice(0, limit) : rows;
+/**
+ * Given limit+1 fetched rows, the page and its next cursor. Given the `PageInput` (instead of its limit), also
+ * Relay's hasPreviousPage / hasNextPage; a backward page (rows fetched in reverse by `keyset`) is put back in order.
+ * Paging forward after a cursor, there is a previous page (the cursor's row); paging backward before a cursor, a
+ * next one. The other flag is exact: the extra row fetched.
+ */
+export function toPage<T>(rows: T[], limitOrInput: number | PageInput, key: (row: T) => unknown[]): Page<T> {
+  const input = typeof limitOrInput === 'number' ? { limit: limitOrInput } : limitOrInput;
+  const more = rows.length > input.limit;
+  const items = more ? rows.slice(0, input.limit) : rows;
+  if (input.backward) {
+    items.reverse();
+    const last = items[items.length - 1];
+    const hasNextPage = input.cursor !== undefined;
+    return { items, nextCursor: hasNextPage && last !== undefined ? encodeCursor(key(last)) : null, hasPreviousPage: more, hasNextPage };
+  }
   const last = items[items.length - 1];
-  return { items, nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
+  const nextCursor = more && last !== undefined ? encodeCursor(key(last)) : null;
+  return typeof limitOrInput === 'number' ? { items, nextCursor } : { items, nextCursor, hasPreviousPage: input.cursor !== undefined, hasNextPage: more };
 }
 
 /** The REST envelope of a page. */
@@ -68,12 +127,16 @@ export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ data: z.a
 
 /** Relay connection from a page (GraphQL). */
 export function toConnection<T>(page: Page<T>, key: (row: T) => unknown[]) {
+  const first = page.items[0];
+  const last = page.items[page.items.length - 1];
   return {
     edges: page.items.map((node) => ({ cursor: encodeCursor(key(node)), node })),
     nodes: page.items,
     pageInfo: {
-      hasNextPage: page.nextCursor !== null,
-      endCursor: page.items.length ? encodeCursor(key(page.items[page.items.length - 1]!)) : null,
+      hasPreviousPage: page.hasPreviousPage ?? false,
+      hasNextPage: page.hasNextPage ?? page.nextCursor !== null,
+      startCursor: first !== undefined ? encodeCursor(key(first)) : null,
+      endCursor: last !== undefined ? encodeCursor(key(last)) : null,
     },
   };
 }

@@ -56,7 +56,9 @@ export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Pr
 }
 
 /** Builds the app on a fresh database of its own (a clone of the migrated template, or a new PGlite). */
-export async function setupTestApp(overrides: { config?: Partial<BuildOptions['config']> } = {}): Promise<TestApp> {
+export async function setupTestApp(
+  overrides: { config?: Partial<BuildOptions['config']>; spanExporter?: BuildOptions['spanExporter'] } = {},
+): Promise<TestApp> {
   const target = inject('testDb');
   let database: Database;
   let drop: (() => Promise<void>) | undefined;
@@ -73,6 +75,7 @@ export async function setupTestApp(overrides: { config?: Partial<BuildOptions['c
     config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000, ...overrides.config },
     database,
     logger: false,
+    ...(overrides.spanExporter ? { spanExporter: overrides.spanExporter } : {}),
   });
   await app.ready();
 

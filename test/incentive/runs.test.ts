@@ -137,6 +137,13 @@ describe('calculation runs', () => {
     const diff = (await admin.get(`/v1/incentives/runs/${r3.data.run.id}/diff?against=${run2.id}`)).data;
     expect(diff).toMatchObject({ sameInputs: false, totalBefore: '4000.00', totalAfter: '7300.00', totalDelta: '3300.00' });
     expect(diff.changed).toEqual([{ partnerId: A, before: '3000.00', after: '6300.00', delta: '3300.00', tierBefore: 1, tierAfter: 2, change: 'changed' }]);
+    // GraphQL answers the same as typed fields (IncentiveRunDiff), the same strings
+    const gqlDiff = await admin.gql(
+      `query($r: ID!, $a: ID!) { incentiveRunDiff(run: $r, against: $a) {
+        run against sameInputs totalBefore totalAfter totalDelta changed { partnerId before after delta tierBefore tierAfter change } } }`,
+      { r: r3.data.run.id, a: run2.id },
+    );
+    expect(gqlDiff.data.incentiveRunDiff).toEqual(diff);
     // a second rerun changes nothing more: the adjustment is replaced by the same adjustment
     const r4 = await run({ program: 'RB-Q', period: '2026-Q1' });
     expect(r4.data.run.statementLines).toMatchObject({ adjustments: 1, removedDraftLines: 2 });
@@ -263,6 +270,12 @@ describe('calculation runs', () => {
       nextTier: { index: 1, threshold: '100000', gap: '0.0100', amountAtNext: '2000.00', increase: '1000.00' },
     });
     expect((await mine.get(`/v1/incentives/programs/RB-Q/projection?partnerId=${A}&period=2026-Q1`)).statusCode).toBe(404);
+    const gqlProj = await mine.gql(
+      `query($p: ID!) { incentiveProjection(program: "RB-Q", partnerId: $p, period: "2026-Q1") {
+        programId partnerId period eligible base target current { amount tierReached explanation } nextTier { index threshold gap amountAtNext increase } } }`,
+      { p: B },
+    );
+    expect(gqlProj.data.incentiveProjection).toEqual(res.data);
   });
 
   it('simulates a changed rule set against the stored run, per partner', async () => {
@@ -285,6 +298,21 @@ describe('calculation runs', () => {
         { partnerId: B, stored: '1000.00', simulated: '1000.00', delta: '0.00' },
       ]),
     );
+    const gqlSim = await admin.gql(
+      `mutation($rules: JSON!) { simulateIncentiveProgram(program: "RB-Q", rules: $rules) {
+        programId period againstRun storedTotal simulatedTotal delta prorated partners { partnerId stored simulated delta } } }`,
+      {
+        rules: {
+          mode: 'whole',
+          tiers: [
+            { threshold: '0', rate: '1' },
+            { threshold: '100000', rate: '2.5' },
+            { threshold: '200000', rate: '4' },
+          ],
+        },
+      },
+    );
+    expect(gqlSim.data.simulateIncentiveProgram).toEqual(res.data);
     expect((await admin.post('/v1/incentives/programs/RB-Q/simulate', { rules: { tiers: [{ threshold: '0', rate: '200' }] } })).statusCode).toBe(400);
     expect(await countRows(t, 'incentive_runs', `program_id = '${rbq.id}'`)).toBe(4); // unchanged by simulations
   });

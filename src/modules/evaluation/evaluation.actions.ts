@@ -2,7 +2,7 @@ import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { canSeePartner, decodeCursorOf, decodeUuidCursor, isUuid, iso, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { canSeePartner, decodeCursorOf, decodeUuidCursor, isUuid, iso, keyset, requireTenantUser, toPage, type Actor, type Page, type PageInput } from '../../platform/kernel/index.js';
 import type { ApprovalsPort } from '../organisation/contract.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -188,7 +188,7 @@ export class ActionService {
     return rowsOut.length;
   }
 
-  async listActions(actor: Actor, input: Record<string, unknown> & { limit: number; cursor?: string | undefined }): Promise<Page<Action>> {
+  async listActions(actor: Actor, input: Record<string, unknown> & PageInput): Promise<Page<Action>> {
     requireTenantUser(actor, READ);
     const f = parseInput(ActionListQuery, { run: input.run, partnerId: input.partnerId, status: input.status });
     const after = decodeUuidCursor(input.cursor);
@@ -197,12 +197,13 @@ export class ActionService {
     if (f.run) conds.push(eq(a.runId, f.run));
     if (f.partnerId) conds.push(eq(a.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.status) conds.push(eq(a.status, f.status));
-    if (after) conds.push(sql`${a.id} > ${after}::uuid`);
+    const ks = keyset(input, [a.id], after);
+    conds.push(ks.where);
     const rows = await this.actionQuery(this.db, actor.tenantId)
       .where(and(...conds))
-      .orderBy(asc(a.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toAction), input.limit, (x) => [x.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toAction), input, (x) => [x.id]);
   }
 
   private actionQuery(db: Db, tenantId: string) {

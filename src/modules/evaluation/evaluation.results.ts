@@ -5,6 +5,8 @@ import {
   type Actor,
   canSeePartner,
   decodeCursorOf,
+  keyset,
+  type PageInput,
   iso,
   isUuid,
   type Page,
@@ -33,7 +35,7 @@ export class ResultService {
   }
 
   /** A run's results by rank (ties by partner code; incomplete last). Partner users get only their own. */
-  async listResults(actor: Actor, runId: string, input: Record<string, unknown> & { limit: number; cursor?: string | undefined }): Promise<Page<Result>> {
+  async listResults(actor: Actor, runId: string, input: Record<string, unknown> & PageInput): Promise<Page<Result>> {
     requireScope(actor, READ);
     const f = parseInput(ResultQuery, { complete: input.complete, grade: input.grade });
     const { run } = await runRow(this.db, actor.tenantId, runId);
@@ -44,16 +46,17 @@ export class ResultService {
     conds.push(partnerCondition(actor, r.partnerId));
     if (f.complete) conds.push(eq(r.complete, f.complete === 'true'));
     if (f.grade) conds.push(eq(r.grade, f.grade));
-    if (after) conds.push(sql`(${rankKey}, ${r.partnerCode} collate "C") > (${Number(after[0])}, ${String(after[1])} collate "C")`);
+    const ks = keyset(input, [rankKey, sql`${r.partnerCode} collate "C"`], after);
+    conds.push(ks.where);
     const rows = await this.db
       .select()
       .from(r)
       .where(and(...conds))
-      .orderBy(rankKey, sql`${r.partnerCode} collate "C"`)
-      .limit(input.limit + 1);
-    const page = toPage(rows, input.limit, (x) => [x.rank ?? 2147483647, x.partnerCode]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    const page = toPage(rows, input, (x) => [x.rank ?? 2147483647, x.partnerCode]);
     const kpis = await kpisOf(this.store, actor.tenantId, [{ runId, partnerIds: page.items.map((x) => x.partnerId) }]);
-    return { items: page.items.map((x) => toResult(run, x, kpis.get(`${runId}|${x.partnerId}`) ?? [])), nextCursor: page.nextCursor };
+    return { ...page, items: page.items.map((x) => toResult(run, x, kpis.get(`${runId}|${x.partnerId}`) ?? [])) };
   }
 
   async getResult(actor: Actor, runId: string, partnerId: string): Promise<Result> {

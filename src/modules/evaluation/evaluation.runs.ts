@@ -1,8 +1,8 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, toDomainError, validationError, type FieldError } from '../../platform/errors.js';
-import { decodeUuidCursor, isUuid, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeUuidCursor, isUuid, keyset, requireTenantUser, toPage, type Actor, type Page, type PageInput } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { codesToIds, partnersById } from '../onboarding/contract.js';
@@ -147,7 +147,7 @@ export class RunService {
     return toRun(r.run, r.code);
   }
 
-  async listRuns(actor: Actor, input: Record<string, unknown> & { limit: number; cursor?: string | undefined }): Promise<Page<Run>> {
+  async listRuns(actor: Actor, input: Record<string, unknown> & PageInput): Promise<Page<Run>> {
     requireTenantUser(actor, READ);
     const f = parseInput(RunListQuery, { template: input.template, period: input.period, status: input.status });
     const after = decodeUuidCursor(input.cursor);
@@ -158,17 +158,18 @@ export class RunService {
     }
     if (f.period) conds.push(eq(evaluationRuns.period, f.period));
     if (f.status) conds.push(eq(evaluationRuns.status, f.status));
-    if (after) conds.push(sql`${evaluationRuns.id} < ${after}::uuid`);
+    const ks = keyset(input, [{ col: evaluationRuns.id, desc: true }], after);
+    conds.push(ks.where);
     const rows = await this.db
       .select({ run: evaluationRuns, code: scorecardTemplates.code })
       .from(evaluationRuns)
       .innerJoin(scorecardTemplates, and(eq(scorecardTemplates.tenantId, evaluationRuns.tenantId), eq(scorecardTemplates.id, evaluationRuns.templateId)))
       .where(and(...conds))
-      .orderBy(desc(evaluationRuns.id))
-      .limit(input.limit + 1);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     return toPage(
       rows.map((r) => toRun(r.run, r.code)),
-      input.limit,
+      input,
       (r) => [r.id],
     );
   }

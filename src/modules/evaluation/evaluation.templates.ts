@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
-import { decodeCursorOf, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeCursorOf, keyset, requireTenantUser, toPage, type Actor, type Page, type PageInput } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import {
@@ -136,9 +136,9 @@ export class TemplateService {
     return rows.map(toVersion);
   }
 
-  async listTemplates(actor: Actor, input: { limit: number; cursor?: string | undefined }): Promise<Page<Template>> {
+  async listTemplates(actor: Actor, input: PageInput): Promise<Page<Template>> {
     requireTenantUser(actor, READ);
-    const after = decodeCursorOf(input.cursor, ['string'] as const);
+    const ks = keyset(input, [scorecardTemplates.code], decodeCursorOf(input.cursor, ['string'] as const));
     const rows = await this.db
       .select({ t: scorecardTemplates, v: scorecardTemplateVersions })
       .from(scorecardTemplates)
@@ -150,12 +150,12 @@ export class TemplateService {
           eq(scorecardTemplateVersions.versionNo, scorecardTemplates.latestVersion),
         ),
       )
-      .where(and(eq(scorecardTemplates.tenantId, actor.tenantId), after ? gt(scorecardTemplates.code, String(after[0])) : undefined))
-      .orderBy(asc(scorecardTemplates.code))
-      .limit(input.limit + 1);
+      .where(and(eq(scorecardTemplates.tenantId, actor.tenantId), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     return toPage(
       rows.map((r) => toTemplate(r.t, r.v)),
-      input.limit,
+      input,
       (t) => [t.code],
     );
   }

@@ -8,7 +8,9 @@ import {
   decodeUuidCursor,
   isUuid,
   iso,
+  keyset,
   type Page,
+  type PageInput,
   partnerCondition,
   requireScope,
   requireTenantUser,
@@ -276,7 +278,7 @@ export class WarningService {
     return rows.map(toWarning);
   }
 
-  async list(actor: Actor, input: Record<string, unknown> & { limit: number; cursor?: string | undefined }): Promise<Page<Warning>> {
+  async list(actor: Actor, input: Record<string, unknown> & PageInput): Promise<Page<Warning>> {
     requireScope(actor, 'evaluations:read');
     const f = parseInput(WarningListQuery, { status: input.status, partnerId: input.partnerId, period: input.period });
     const after = decodeUuidCursor(input.cursor);
@@ -286,12 +288,13 @@ export class WarningService {
     if (f.status) conds.push(eq(ew.status, f.status));
     if (f.partnerId) conds.push(eq(ew.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(ew.period, f.period));
-    if (after) conds.push(sql`${ew.id} > ${after}::uuid`);
+    const ks = keyset(input, [ew.id], after);
+    conds.push(ks.where);
     const rows = await this.select(actor.tenantId)
       .where(and(...conds))
-      .orderBy(asc(ew.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toWarning), input.limit, (x) => [x.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toWarning), input, (x) => [x.id]);
   }
 }
 

@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   type Actor,
   decodeUuidCursor,
+  keyset,
   type Page,
   partnerCondition,
   requireOwnPartner,
@@ -95,23 +96,31 @@ export class AwardService {
 
   async list(
     actor: Actor,
-    input: { partnerId?: string | undefined; period?: string | undefined; programId?: string | undefined; limit: number; cursor?: string | undefined },
+    input: {
+      partnerId?: string | undefined;
+      period?: string | undefined;
+      programId?: string | undefined;
+      limit: number;
+      cursor?: string | undefined;
+      backward?: boolean | undefined;
+    },
   ): Promise<Page<Award>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(AwardListQuery, { partnerId: input.partnerId, period: input.period, programId: input.programId });
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [recognitionAwards.id], after);
     const conds: (SQL | undefined)[] = [eq(recognitionAwards.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, recognitionAwards.partnerId));
     if (f.partnerId) conds.push(eq(recognitionAwards.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(recognitionAwards.period, f.period));
     if (f.programId) conds.push(eq(recognitionAwards.programId, f.programId));
-    if (after) conds.push(gt(recognitionAwards.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(recognitionAwards)
       .where(and(...conds))
-      .orderBy(asc(recognitionAwards.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toAward), input.limit, (a) => [a.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toAward), input, (a) => [a.id]);
   }
 }

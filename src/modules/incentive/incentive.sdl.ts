@@ -298,6 +298,88 @@ export const incentiveSdl = /* GraphQL */ `
     programId: ID
   }
 
+  "How a partner's result changed between two runs"
+  enum IncentiveRunDiffChange {
+    added
+    removed
+    changed
+  }
+
+  "One partner whose amount or tier differs between the two runs (REST IncentiveRunDiff.changed[])"
+  type IncentiveRunDiffLine {
+    partnerId: ID!
+    "amount in the compared run (against); null: the partner was not in it"
+    before: Decimal
+    "amount in this run; null: the partner is not in it"
+    after: Decimal
+    delta: Decimal!
+    tierBefore: Int
+    tierAfter: Int
+    change: IncentiveRunDiffChange!
+  }
+
+  "Line-by-line comparison of two runs (REST IncentiveRunDiff)"
+  type IncentiveRunDiff {
+    run: ID!
+    against: ID!
+    "both runs read the same inputs (program version, period, facts)"
+    sameInputs: Boolean!
+    totalBefore: Decimal!
+    totalAfter: Decimal!
+    totalDelta: Decimal!
+    changed: [IncentiveRunDiffLine!]!
+  }
+
+  "Where a partner stands now (REST IncentiveProjection.current)"
+  type IncentiveProjectionCurrent {
+    amount: Decimal!
+    tierReached: Int
+    "the calculation's explanation (free-form, as on a run line)"
+    explanation: JSON!
+  }
+
+  "The next tier and what reaching it is worth (REST IncentiveProjection.nextTier)"
+  type IncentiveProjectionNextTier {
+    index: Int!
+    threshold: Decimal!
+    "base still missing"
+    gap: Decimal!
+    amountAtNext: Decimal!
+    increase: Decimal!
+  }
+
+  "How far a partner is from the next tier (REST IncentiveProjection)"
+  type IncentiveProjection {
+    programId: ID!
+    partnerId: ID!
+    period: String!
+    eligible: Boolean!
+    base: Decimal
+    target: Decimal
+    current: IncentiveProjectionCurrent
+    nextTier: IncentiveProjectionNextTier
+  }
+
+  "One partner's stored and simulated amounts (REST IncentiveSimulation.partners[])"
+  type IncentiveSimulationPartner {
+    partnerId: ID!
+    stored: Decimal!
+    simulated: Decimal!
+    delta: Decimal!
+  }
+
+  "A changed rule set against a stored period (REST IncentiveSimulation)"
+  type IncentiveSimulation {
+    programId: ID!
+    period: String!
+    againstRun: ID
+    storedTotal: Decimal!
+    simulatedTotal: Decimal!
+    delta: Decimal!
+    prorated: Boolean!
+    partners: [IncentiveSimulationPartner!]!
+  }
+
   extend type Query {
     incentiveProgram(id: ID!): IncentiveProgram
     incentiveProgramByCode(code: String!): IncentiveProgram
@@ -310,10 +392,10 @@ export const incentiveSdl = /* GraphQL */ `
     rebateLedger(partnerId: ID!, first: Int = 50, after: String): RebateLedgerConnection!
     incentiveRun(id: ID!): IncentiveRun
     incentiveRuns(first: Int = 50, after: String, programId: ID, period: String): IncentiveRunConnection!
-    "Line-by-line comparison of two runs (see IncentiveRunDiff in OpenAPI)"
-    incentiveRunDiff(run: ID!, against: ID!): JSON!
-    "How far a partner is from the next tier (see IncentiveProjection in OpenAPI); program: id or code"
-    incentiveProjection(program: String!, partnerId: ID!, period: String): JSON!
+    "Line-by-line comparison of two runs"
+    incentiveRunDiff(run: ID!, against: ID!): IncentiveRunDiff!
+    "How far a partner is from the next tier; program: id or code"
+    incentiveProjection(program: String!, partnerId: ID!, period: String): IncentiveProjection!
     recognitionAwards(first: Int = 50, after: String, partnerId: ID, period: String, programId: ID): RecognitionAwardConnection!
   }
 
@@ -330,7 +412,7 @@ export const incentiveSdl = /* GraphQL */ `
     grantRecognitionAward(input: GrantAwardInput!): RecognitionAward!
     "Calculate a program for a period; program: id or code; dryRun stores nothing"
     runIncentiveProgram(program: String!, period: String!, dryRun: Boolean = false): IncentiveRunResult!
-    "A changed rule set against a stored period (see IncentiveSimulation in OpenAPI); stores nothing"
-    simulateIncentiveProgram(program: String!, rules: JSON!, period: String): JSON!
+    "A changed rule set against a stored period; stores nothing. rules: the program's rule set (free-form, as in REST)"
+    simulateIncentiveProgram(program: String!, rules: JSON!, period: String): IncentiveSimulation!
   }
 `;

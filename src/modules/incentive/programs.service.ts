@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { decodeUuidCursor, isUuid, requireScope, requireTenantUser, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeUuidCursor, isUuid, requireScope, requireTenantUser, toPage, type Actor, type Page, keyset } from '../../platform/kernel/index.js';
 import { DomainError, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -65,22 +65,23 @@ export class ProgramService {
 
   async list(
     actor: Actor,
-    input: { status?: string | undefined; type?: string | undefined; limit: number; cursor?: string | undefined },
+    input: { status?: string | undefined; type?: string | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
   ): Promise<Page<Program>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(ProgramListQuery, { status: input.status, type: input.type });
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [incentivePrograms.id], after);
     const conds: (SQL | undefined)[] = [eq(incentivePrograms.tenantId, actor.tenantId)];
     if (f.status) conds.push(eq(incentivePrograms.status, f.status));
     if (f.type) conds.push(eq(incentivePrograms.type, f.type));
-    if (after) conds.push(gt(incentivePrograms.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(incentivePrograms)
       .where(and(...conds))
-      .orderBy(asc(incentivePrograms.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toProgram), input.limit, (p) => [p.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toProgram), input, (p) => [p.id]);
   }
 
   async create(actor: Actor, input: unknown): Promise<Program> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   Dec,
@@ -13,6 +13,7 @@ import {
   toPage,
   type Actor,
   type Page,
+  keyset,
 } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
@@ -109,9 +110,14 @@ export class RebateService {
     };
   }
 
-  async ledger(actor: Actor, partnerId: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<LedgerEntry>> {
+  async ledger(
+    actor: Actor,
+    partnerId: string,
+    input: { limit: number; cursor?: string | undefined; backward?: boolean | undefined },
+  ): Promise<Page<LedgerEntry>> {
     this.canRead(actor, partnerId);
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [{ col: rebateLedger.id, desc: true }], after);
     const [acc] = await this.store.db
       .select({ currency: rebateAccounts.currency })
       .from(rebateAccounts)
@@ -120,12 +126,12 @@ export class RebateService {
     const rows = await this.store.db
       .select()
       .from(rebateLedger)
-      .where(and(eq(rebateLedger.tenantId, actor.tenantId), eq(rebateLedger.partnerId, partnerId), after ? lt(rebateLedger.id, after) : undefined))
-      .orderBy(desc(rebateLedger.id))
-      .limit(input.limit + 1);
+      .where(and(eq(rebateLedger.tenantId, actor.tenantId), eq(rebateLedger.partnerId, partnerId), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     return toPage(
       rows.map((r) => toEntry(r, acc.currency)),
-      input.limit,
+      input,
       (e) => [e.id],
     );
   }

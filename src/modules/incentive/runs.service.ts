@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { uuidv7 } from 'uuidv7';
 import {
@@ -16,6 +16,7 @@ import {
   type Actor,
   type Page,
   type Period as PeriodInfo,
+  keyset,
 } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Db } from '../../platform/db.js';
@@ -337,11 +338,12 @@ export class RunService {
 
   async list(
     actor: Actor,
-    input: { programId?: string | undefined; period?: string | undefined; limit: number; cursor?: string | undefined },
+    input: { programId?: string | undefined; period?: string | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
   ): Promise<Page<Run>> {
     requireScope(actor, 'incentives:read');
     if (actor.partnerId) return { items: [], nextCursor: null };
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [{ col: incentiveRuns.id, desc: true }], after);
     const rows = await this.store.db
       .select()
       .from(incentiveRuns)
@@ -350,32 +352,31 @@ export class RunService {
           eq(incentiveRuns.tenantId, actor.tenantId),
           input.programId ? eq(incentiveRuns.programId, input.programId) : undefined,
           input.period ? eq(incentiveRuns.period, input.period) : undefined,
-          after ? lt(incentiveRuns.id, after) : undefined,
+          ks.where,
         ),
       )
-      .orderBy(desc(incentiveRuns.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toRun), input.limit, (r) => [r.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toRun), input, (r) => [r.id]);
   }
 
-  async lines(actor: Actor, runId: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<RunLine>> {
+  async lines(actor: Actor, runId: string, input: { limit: number; cursor?: string | undefined; backward?: boolean | undefined }): Promise<Page<RunLine>> {
     const run = await this.get(actor, runId);
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [incentiveRunLines.partnerId], after);
     const rows = await this.store.db
       .select()
       .from(incentiveRunLines)
-      .where(
-        and(eq(incentiveRunLines.tenantId, actor.tenantId), eq(incentiveRunLines.runId, runId), after ? gt(incentiveRunLines.partnerId, after) : undefined),
-      )
-      .orderBy(asc(incentiveRunLines.partnerId))
-      .limit(input.limit + 1);
+      .where(and(eq(incentiveRunLines.tenantId, actor.tenantId), eq(incentiveRunLines.runId, runId), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     return toPage(
       rows.map((r) => ({
         partnerId: r.partnerId,
         amount: roundMoney(new Dec(r.amount), run.unit),
         explanation: r.explanation as unknown as Record<string, unknown>,
       })),
-      input.limit,
+      input,
       (l) => [l.partnerId],
     );
   }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   type Actor,
@@ -14,6 +14,7 @@ import {
   requireTenantUser,
   roundMoney,
   toPage,
+  keyset,
 } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
@@ -133,24 +134,32 @@ export class StatementService {
 
   async list(
     actor: Actor,
-    input: { partnerId?: string | undefined; period?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined },
+    input: {
+      partnerId?: string | undefined;
+      period?: string | undefined;
+      status?: string | undefined;
+      limit: number;
+      cursor?: string | undefined;
+      backward?: boolean | undefined;
+    },
   ): Promise<Page<Statement>> {
     requireScope(actor, 'incentives:read');
     const f = parseInput(StatementListQuery, { partnerId: input.partnerId, period: input.period, status: input.status });
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [incentiveStatements.id], after);
     const conds: (SQL | undefined)[] = [eq(incentiveStatements.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, incentiveStatements.partnerId));
     if (f.partnerId) conds.push(eq(incentiveStatements.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partnerId)));
     if (f.period) conds.push(eq(incentiveStatements.period, f.period));
     if (f.status) conds.push(eq(incentiveStatements.status, f.status));
-    if (after) conds.push(gt(incentiveStatements.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(incentiveStatements)
       .where(and(...conds))
-      .orderBy(asc(incentiveStatements.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toStatement), input.limit, (s) => [s.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toStatement), input, (s) => [s.id]);
   }
 
   /** A manual line (bonus, correction) on the partner's open statement for the period. */

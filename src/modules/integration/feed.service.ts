@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import { requireScope, type Actor } from '../../platform/actor.js';
 import { DomainError, invalid } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor, toPage, type Page } from '../../platform/pagination.js';
+import { decodeCursor, encodeCursor, keyset, toPage, type Page, type PageInput } from '../../platform/pagination.js';
 import { auditLog, events } from '../../platform/platform.tables.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -38,7 +38,7 @@ export class AuditService {
   constructor(private readonly store: Store) {}
 
   /** Newest first. Filter by resource (type, optionally id) and/or by subject. */
-  async list(actor: Actor, input: AuditQuery & { limit: number; cursor?: string | undefined }): Promise<Page<AuditEntry>> {
+  async list(actor: Actor, input: AuditQuery & PageInput): Promise<Page<AuditEntry>> {
     requireScope(actor, 'audit:read');
     requireTenantUser(actor);
     const q = parseInput(AuditQuery, input);
@@ -50,14 +50,14 @@ export class AuditService {
     const after = decodeCursor(input.cursor) as [string] | undefined;
     if (after) {
       if (typeof after[0] !== 'string' || !UUID.test(after[0])) throw invalid('cursor', 'is not a cursor this endpoint issued');
-      conds.push(lt(auditLog.id, after[0]));
     }
+    const ks = keyset(input, [{ col: auditLog.id, desc: true }], after);
     const rows = await this.store.db
       .select()
       .from(auditLog)
-      .where(and(...conds))
-      .orderBy(desc(auditLog.id))
-      .limit(input.limit + 1);
+      .where(and(...conds, ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     return toPage(
       rows.map((r) => ({
         id: r.id,
@@ -72,7 +72,7 @@ export class AuditService {
         action: r.action,
         changes: r.changes,
       })),
-      input.limit,
+      input,
       (a) => [a.id],
     );
   }

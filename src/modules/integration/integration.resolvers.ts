@@ -1,5 +1,5 @@
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
-import { argsInput, orNull, pageSize, patchInput } from '../../platform/kernel/graphql-args.js';
+import { argsInput, orNull, pageArgs, pageSize, patchInput } from '../../platform/kernel/graphql-args.js';
 import { toConnection } from '../../platform/pagination.js';
 import type { IntegrationServices } from './index.js';
 import type { WebhookEndpoint } from './integration.schemas.js';
@@ -12,7 +12,7 @@ export function integrationResolvers(s: IntegrationServices): { resolvers: IReso
       Query: {
         me: (_: unknown, _a: unknown, ctx: Ctx) => s.apiKeys.me(ctx.actor),
         auditEntries: async (_: unknown, a: { first?: number; after?: string; filter?: Record<string, string> }, ctx: Ctx) =>
-          toConnection(await s.audit.list(ctx.actor, { ...argsInput(a.filter), limit: pageSize(a.first), cursor: a.after ?? undefined }), (e) => [e.id]),
+          toConnection(await s.audit.list(ctx.actor, { ...argsInput(a.filter), ...pageArgs(a) }), (e) => [e.id]),
         events: async (_: unknown, a: { after?: string; types?: string[]; first?: number }, ctx: Ctx) => {
           const page = await s.events.feed(ctx.actor, {
             limit: pageSize(a.first, 100, 1000),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, fromDatabaseError, invalid, notFound } from '../../platform/errors.js';
 import {
@@ -14,6 +14,7 @@ import {
   systemActor,
   today,
   toPage,
+  keyset,
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -175,7 +176,10 @@ export class AgreementService {
   }
 
   /** Agreements without their territories/products (GraphQL loads those in batches; REST adds them). */
-  async list(actor: Actor, input: AgreementListQuery & { limit: number; cursor?: string | undefined }): Promise<Page<AgreementCore>> {
+  async list(
+    actor: Actor,
+    input: AgreementListQuery & { limit: number; cursor?: string | undefined; backward?: boolean | undefined },
+  ): Promise<Page<AgreementCore>> {
     requireScope(actor, 'onboarding:read');
     const conds: (SQL | undefined)[] = [eq(agreements.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, agreements.partnerId));
@@ -186,14 +190,15 @@ export class AgreementService {
       conds.push(eq(agreements.status, 'active'), gte(agreements.endDate, t), lte(agreements.endDate, addDays(t, input.expiringWithinDays)));
     }
     const after = decodeUuidCursor(input.cursor);
-    if (after) conds.push(gt(agreements.id, after));
+    const ks = keyset(input, [agreements.id], after);
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(agreements)
       .where(and(...conds))
-      .orderBy(asc(agreements.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toAgreementCore), input.limit, (a) => [a.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toAgreementCore), input, (a) => [a.id]);
   }
 
   async withChildren(actor: Actor, cores: AgreementCore[], w?: Work): Promise<Agreement[]> {

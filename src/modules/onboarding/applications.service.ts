@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound, validationError, type FieldError } from '../../platform/errors.js';
-import { decodeUuidCursor, hasScope, iso, requireScope, requireTenantUser, today, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import { decodeUuidCursor, hasScope, iso, requireScope, requireTenantUser, today, toPage, type Actor, type Page, keyset } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AgreementService } from './agreements.service.js';
@@ -170,20 +170,24 @@ export class ApplicationService {
     return toApplication(row);
   }
 
-  async list(actor: Actor, input: { status?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Application>> {
+  async list(
+    actor: Actor,
+    input: { status?: string | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
+  ): Promise<Page<Application>> {
     requireTenantUser(actor, 'onboarding:read', 'applications:submit');
     const conds: (SQL | undefined)[] = [eq(applications.tenantId, actor.tenantId)];
     if (!canSeeAll(actor)) conds.push(eq(applications.submittedBy, actor.subject));
     if (input.status) conds.push(eq(applications.status, input.status));
     const after = decodeUuidCursor(input.cursor);
-    if (after) conds.push(gt(applications.id, after));
+    const ks = keyset(input, [applications.id], after);
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(applications)
       .where(and(...conds))
-      .orderBy(asc(applications.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toApplication), input.limit, (a) => [a.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toApplication), input, (a) => [a.id]);
   }
 
   /** submit, withdraw (the submitter or a reviewer), review (a reviewer). */

@@ -1,8 +1,19 @@
-import { and, asc, eq, gt, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { ImportSpec, RowError } from '../../platform/imports.js';
-import { decodeUuidCursor, isUuid, requireScope, requireTenantUser, rowsOf, toPage, type Actor, type Page } from '../../platform/kernel/index.js';
+import {
+  decodeUuidCursor,
+  isUuid,
+  keyset,
+  requireScope,
+  requireTenantUser,
+  rowsOf,
+  toPage,
+  type Actor,
+  type Page,
+  type PageInput,
+} from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { productLines, products, territories } from './catalog.tables.js';
@@ -57,7 +68,7 @@ export const toTerritory = (r: TerritoryRow): Territory => ({
 });
 
 const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-type ListInput = { limit: number; cursor?: string | undefined; q?: string | undefined; active?: 'true' | 'false' | undefined };
+type ListInput = PageInput & { q?: string | undefined; active?: 'true' | 'false' | undefined };
 
 function versionCheck(expected: number | undefined, current: number, what: string) {
   if (expected !== undefined && expected !== current) {
@@ -133,9 +144,9 @@ export class CatalogService {
       .select()
       .from(productLines)
       .where(and(...conds))
-      .orderBy(asc(productLines.id))
+      .orderBy(...keyset(input, [productLines.id], undefined).orderBy)
       .limit(input.limit + 1);
-    return toPage(rows.map(toLine), input.limit, (r) => [r.id]);
+    return toPage(rows.map(toLine), input, (r) => [r.id]);
   }
 
   async linesByIds(actor: Actor, ids: readonly string[]): Promise<(ProductLine | null)[]> {
@@ -210,9 +221,9 @@ export class CatalogService {
       .select()
       .from(products)
       .where(and(...conds))
-      .orderBy(asc(products.id))
+      .orderBy(...keyset(input, [products.id], undefined).orderBy)
       .limit(input.limit + 1);
-    return toPage(rows.map(toProduct), input.limit, (r) => [r.id]);
+    return toPage(rows.map(toProduct), input, (r) => [r.id]);
   }
 
   /** Batch read (loaders, other modules): in the order of ids, null where absent. */
@@ -337,9 +348,9 @@ export class CatalogService {
       .select()
       .from(territories)
       .where(and(...conds))
-      .orderBy(asc(territories.id))
+      .orderBy(...keyset(input, [territories.id], undefined).orderBy)
       .limit(input.limit + 1);
-    return toPage(rows.map(toTerritory), input.limit, (r) => [r.id]);
+    return toPage(rows.map(toTerritory), input, (r) => [r.id]);
   }
 
   /** Batch read of territories by id (loaders); no partner confinement: callers decide what a partner may see. */
@@ -483,8 +494,7 @@ export class CatalogService {
     const conds: (SQL | undefined)[] = [eq(table.tenantId, actor.tenantId)];
     if (input.q) conds.push(or(ilike(table.code, escapeLike(input.q)), ilike(table.name, escapeLike(input.q))));
     if (input.active) conds.push(eq(table.active, input.active === 'true'));
-    const after = decodeUuidCursor(input.cursor);
-    if (after) conds.push(gt(table.id, after));
+    conds.push(keyset(input, [table.id], decodeUuidCursor(input.cursor)).where);
     return conds;
   }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
@@ -11,6 +11,7 @@ import {
   requireScope,
   requireTenantUser,
   toPage,
+  keyset,
 } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -107,7 +108,7 @@ export class CrossRegionService {
 
   async listCrossRegion(
     actor: Actor,
-    input: { partnerId?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined },
+    input: { partnerId?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
   ): Promise<Page<CrossRegionRequest>> {
     requireScope(actor, 'onboarding:read', 'onboarding:write');
     const conds: (SQL | undefined)[] = [eq(crossRegionRequests.tenantId, actor.tenantId)];
@@ -115,14 +116,15 @@ export class CrossRegionService {
     if (input.partnerId) conds.push(eq(crossRegionRequests.partnerId, onboardingSql.idOf('partners', actor.tenantId, input.partnerId)));
     if (input.status) conds.push(eq(crossRegionRequests.status, input.status));
     const after = decodeUuidCursor(input.cursor);
-    if (after) conds.push(gt(crossRegionRequests.id, after));
+    const ks = keyset(input, [crossRegionRequests.id], after);
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(crossRegionRequests)
       .where(and(...conds))
-      .orderBy(asc(crossRegionRequests.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toCrossRegion), input.limit, (r) => [r.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toCrossRegion), input, (r) => [r.id]);
   }
 
   async decideCrossRegion(actor: Actor, id: string, decision: 'approve' | 'reject', note?: string | null): Promise<CrossRegionRequest> {

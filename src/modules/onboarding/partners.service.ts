@@ -11,6 +11,8 @@ import {
   requireScope,
   requireTenantUser,
   toPage,
+  keyset,
+  type PageInput,
 } from '../../platform/kernel/index.js';
 import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
@@ -152,15 +154,15 @@ export class PartnerService {
     return parentIds.map((id) => groups.get(id) ?? []);
   }
 
-  async list(actor: Actor, input: PartnerListQuery & { limit: number; cursor?: string | undefined }): Promise<Page<Partner>> {
+  async list(actor: Actor, input: PartnerListQuery & PageInput): Promise<Page<Partner>> {
     requireScope(actor, 'partners:read');
     const f = parseInput(PartnerListQuery, input);
     const after = decodeUuidCursor(input.cursor);
     const own = partnerCondition(actor, partners.id);
-    if (!own && !f.status && !f.type && !f.parentId && !f.tier && !f.q) {
+    if (!input.backward && !own && !f.status && !f.type && !f.parentId && !f.tier && !f.q) {
       const page = { tenantId: actor.tenantId, limit: input.limit + 1 };
       const rows = after ? await this.nextPage.execute({ ...page, after }) : await this.firstPage.execute(page);
-      return toPage(rows.map(toPartner), input.limit, (p) => [p.id]);
+      return toPage(rows.map(toPartner), input, (p) => [p.id]);
     }
     const conds: (SQL | undefined)[] = [eq(partners.tenantId, actor.tenantId), own];
     if (f.status) conds.push(eq(partners.status, f.status));
@@ -171,14 +173,14 @@ export class PartnerService {
       const pattern = `%${escapeLike(f.q)}%`;
       conds.push(or(ilike(partners.legalName, pattern), ilike(partners.code, pattern)));
     }
-    if (after) conds.push(gt(partners.id, after));
+    const ks = keyset(input, [partners.id], after);
     const rows = await this.db
       .select()
       .from(partners)
-      .where(and(...conds))
-      .orderBy(asc(partners.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toPartner), input.limit, (p) => [p.id]);
+      .where(and(...conds, ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toPartner), input, (p) => [p.id]);
   }
 
   async create(actor: Actor, input: unknown): Promise<Partner> {

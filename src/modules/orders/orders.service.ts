@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { toCsv } from '../../platform/csv.js';
 import type { Db } from '../../platform/db.js';
@@ -19,6 +19,7 @@ import {
   rowsOf,
   toPage,
   today,
+  keyset,
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -325,22 +326,23 @@ export class OrderService {
 
   async list(
     actor: Actor,
-    input: { partner?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined },
+    input: { partner?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
   ): Promise<Page<Order>> {
     requireScope(actor, 'orders:read');
     const f = parseInput(OrderListQuery, { partner: input.partner, status: input.status });
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [orders.id], after);
     const conds: (SQL | undefined)[] = [eq(orders.tenantId, actor.tenantId), partnerCondition(actor, orders.partnerId)];
     if (f.partner) conds.push(eq(orders.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partner)));
     if (f.status) conds.push(eq(orders.status, f.status));
-    if (after) conds.push(gt(orders.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(orders)
       .where(and(...conds))
-      .orderBy(asc(orders.id))
-      .limit(input.limit + 1);
-    const page = toPage(rows, input.limit, (r) => [r.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    const page = toPage(rows, input, (r) => [r.id]);
     return { ...page, items: await this.withLines(this.store.db, actor.tenantId, page.items) };
   }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
@@ -13,6 +13,7 @@ import {
   requireOwnPartner,
   requireTenantUser,
   toPage,
+  keyset,
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -366,12 +367,20 @@ export class ApprovalService {
   /** Requests (data scope applies); `mine`: pending ones whose current step is for the caller's post. */
   async list(
     actor: Actor,
-    input: { limit: number; cursor?: string | undefined; kind?: string | undefined; status?: string | undefined; mine?: string | boolean | undefined },
+    input: {
+      limit: number;
+      cursor?: string | undefined;
+      backward?: boolean | undefined;
+      kind?: string | undefined;
+      status?: string | undefined;
+      mine?: string | boolean | undefined;
+    },
   ): Promise<Page<ApprovalRequest>> {
     requireTenantUser(actor, 'organisation:read');
     const f = parseInput(ApprovalListQuery, { kind: input.kind, status: input.status, mine: input.mine === undefined ? undefined : String(input.mine) });
     const after = decodeUuidCursor(input.cursor);
     const r = approvalRequests;
+    const ks = keyset(input, [r.id], after);
     const conds: (SQL | undefined)[] = [eq(r.tenantId, actor.tenantId)];
     const scope = partnerCondition(actor, r.partnerId);
     if (scope) conds.push(sql`(${r.partnerId} is null or ${scope})`);
@@ -385,13 +394,13 @@ export class ApprovalService {
         sql`(select s.post from ${approvalSteps} s where s.tenant_id = ${r.tenantId} and s.request_id = ${r.id} and s.status = 'pending' order by s.seq limit 1) = ${staff.post}`,
       );
     }
-    if (after) conds.push(gt(r.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(r)
       .where(and(...conds))
-      .orderBy(asc(r.id))
-      .limit(input.limit + 1);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     const ids = rows.map((x) => x.id);
     const steps = ids.length
       ? await this.store.db
@@ -401,7 +410,7 @@ export class ApprovalService {
       : [];
     return toPage(
       rows.map((x) => toRequest(x, steps)),
-      input.limit,
+      input,
       (x) => [x.id],
     );
   }

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { type Actor, decodeUuidCursor, iso, isUuid, type Page, requireTenantUser, rowsOf, toPage } from '../../platform/kernel/index.js';
+import { type Actor, decodeUuidCursor, iso, isUuid, type Page, requireTenantUser, rowsOf, toPage, keyset } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { orgUnits, staffMembers, type OrgUnitRow, type StaffRow } from './organisation.tables.js';
@@ -54,7 +54,7 @@ export const toStaff = (r: StaffRow): StaffMember => ({
   updatedAt: iso(r.updatedAt)!,
 });
 
-type ListInput = { limit: number; cursor?: string | undefined };
+type ListInput = { limit: number; cursor?: string | undefined; backward?: boolean | undefined };
 
 function versionCheck(expected: number | undefined, current: number, what: string) {
   if (expected !== undefined && expected !== current) {
@@ -213,17 +213,18 @@ export class OrgService {
     requireTenantUser(actor, 'organisation:read');
     const f = parseInput(OrgUnitListQuery, { kind: input.kind, parent: input.parent });
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [orgUnits.id], after);
     const conds: (SQL | undefined)[] = [eq(orgUnits.tenantId, actor.tenantId)];
     if (f.kind) conds.push(eq(orgUnits.kind, f.kind));
     if (f.parent) conds.push(eq(orgUnits.parentId, await unitIdOf(this.store.db, actor.tenantId, f.parent, 'parent')));
-    if (after) conds.push(gt(orgUnits.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(orgUnits)
       .where(and(...conds))
-      .orderBy(asc(orgUnits.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toUnit), input.limit, (u) => [u.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toUnit), input, (u) => [u.id]);
   }
 
   /** Units by id, one query (GraphQL loaders). */
@@ -355,16 +356,17 @@ export class OrgService {
     requireTenantUser(actor, 'organisation:read');
     const f = parseInput(StaffListQuery, { post: input.post, orgUnit: input.orgUnit });
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [staffMembers.id], after);
     const conds: (SQL | undefined)[] = [eq(staffMembers.tenantId, actor.tenantId)];
     if (f.post) conds.push(eq(staffMembers.post, f.post));
     if (f.orgUnit) conds.push(eq(staffMembers.orgUnitId, await unitIdOf(this.store.db, actor.tenantId, f.orgUnit, 'orgUnit')));
-    if (after) conds.push(gt(staffMembers.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(staffMembers)
       .where(and(...conds))
-      .orderBy(asc(staffMembers.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toStaff), input.limit, (s) => [s.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toStaff), input, (s) => [s.id]);
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid } from '../../platform/errors.js';
 import {
@@ -13,6 +13,7 @@ import {
   rowsOf,
   toPage,
   today,
+  keyset,
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -179,11 +180,19 @@ export class OwnershipService {
   /** Current ownerships (on asOf), filtered by org subtree or account manager; confined to the caller's data scope. */
   async list(
     actor: Actor,
-    input: { limit: number; cursor?: string | undefined; orgUnit?: string | undefined; accountManager?: string | undefined; asOf?: string | undefined },
+    input: {
+      limit: number;
+      cursor?: string | undefined;
+      backward?: boolean | undefined;
+      orgUnit?: string | undefined;
+      accountManager?: string | undefined;
+      asOf?: string | undefined;
+    },
   ): Promise<Page<Ownership>> {
     requireTenantUser(actor, 'organisation:read');
     const f = parseInput(OwnershipListQuery, { orgUnit: input.orgUnit, accountManager: input.accountManager, asOf: input.asOf });
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [partnerOwnership.id], after);
     const conds: (SQL | undefined)[] = [
       eq(partnerOwnership.tenantId, actor.tenantId),
       coversDay(f.asOf ?? today()),
@@ -197,14 +206,14 @@ export class OwnershipService {
     }
     if (f.accountManager)
       conds.push(eq(partnerOwnership.accountManagerId, (await staffOf(this.store.db, actor.tenantId, f.accountManager, 'accountManager')).id));
-    if (after) conds.push(gt(partnerOwnership.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(partnerOwnership)
       .where(and(...conds))
-      .orderBy(asc(partnerOwnership.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toOwnership), input.limit, (o) => [o.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toOwnership), input, (o) => [o.id]);
   }
 
   private async partner(actor: Actor, ref: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
@@ -12,6 +12,7 @@ import {
   requireScope,
   requireTenantUser,
   toPage,
+  keyset,
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -118,25 +119,26 @@ export class DeviationService {
 
   async list(
     actor: Actor,
-    input: { partner?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined },
+    input: { partner?: string | undefined; status?: string | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
   ): Promise<Page<Deviation>> {
     requireScope(actor, 'policy:read');
     const f = parseInput(DeviationListQuery, { partner: input.partner, status: input.status });
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [priceDeviations.id], after);
     const conds: (SQL | undefined)[] = [eq(priceDeviations.tenantId, actor.tenantId)];
     conds.push(partnerCondition(actor, priceDeviations.partnerId));
     if (f.partner) conds.push(eq(priceDeviations.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partner)));
     if (f.status) conds.push(eq(priceDeviations.status, f.status));
-    if (after) conds.push(gt(priceDeviations.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select({ d: priceDeviations, code: productCodeOf(actor.tenantId, priceDeviations.productId) })
       .from(priceDeviations)
       .where(and(...conds))
-      .orderBy(asc(priceDeviations.id))
-      .limit(input.limit + 1);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     return toPage(
       rows.map((r) => toDeviation(r.d, r.code)),
-      input.limit,
+      input,
       (d) => [d.id],
     );
   }

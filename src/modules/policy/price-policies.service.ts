@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, max, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, max, sql, type Column, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
@@ -14,6 +14,7 @@ import {
   visiblePartnerIds,
   type Actor,
   type Page,
+  keyset,
 } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -125,19 +126,23 @@ export class PricePolicyService {
     return { ...p, versions: versions ?? [] };
   }
 
-  async listPolicies(actor: Actor, input: { limit: number; cursor?: string | undefined; scopeKind?: string | undefined }): Promise<Page<PricePolicy>> {
+  async listPolicies(
+    actor: Actor,
+    input: { limit: number; cursor?: string | undefined; backward?: boolean | undefined; scopeKind?: string | undefined },
+  ): Promise<Page<PricePolicy>> {
     requireTenantUser(actor, 'policy:read');
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [pricePolicies.id], after);
     const conds: (SQL | undefined)[] = [eq(pricePolicies.tenantId, actor.tenantId), policyVisible(actor)];
     if (input.scopeKind) conds.push(eq(pricePolicies.scopeKind, input.scopeKind as PricePolicyRow['scopeKind']));
-    if (after) conds.push(gt(pricePolicies.id, after));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.db
       .select()
       .from(pricePolicies)
       .where(and(...conds))
-      .orderBy(asc(pricePolicies.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toPolicy), input.limit, (p) => [p.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toPolicy), input, (p) => [p.id]);
   }
 
   async updatePolicy(actor: Actor, id: string, input: unknown): Promise<PricePolicy> {
@@ -312,7 +317,11 @@ export class PricePolicyService {
     });
   }
 
-  async listLines(actor: Actor, versionId: string, input: { limit: number; cursor?: string | undefined }): Promise<Page<PriceLine>> {
+  async listLines(
+    actor: Actor,
+    versionId: string,
+    input: { limit: number; cursor?: string | undefined; backward?: boolean | undefined },
+  ): Promise<Page<PriceLine>> {
     requireTenantUser(actor, 'policy:read');
     const [v] = await this.db
       .select({ id: priceVersions.id })
@@ -320,6 +329,7 @@ export class PricePolicyService {
       .where(and(eq(priceVersions.tenantId, actor.tenantId), eq(priceVersions.id, versionId), policyVisible(actor, priceVersions.policyId)));
     if (!v) throw notFound('price version', versionId);
     const after = decodeUuidCursor(input.cursor);
+    const ks = keyset(input, [priceLines.id], after);
     const rows = await this.db
       .select({
         id: priceLines.id,
@@ -333,9 +343,9 @@ export class PricePolicyService {
         minResalePrice: priceLines.minResalePrice,
       })
       .from(priceLines)
-      .where(and(eq(priceLines.tenantId, actor.tenantId), eq(priceLines.versionId, versionId), after ? gt(priceLines.id, after) : undefined))
-      .orderBy(asc(priceLines.id))
-      .limit(input.limit + 1);
+      .where(and(eq(priceLines.tenantId, actor.tenantId), eq(priceLines.versionId, versionId), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     const items: PriceLine[] = rows.map((r) => ({
       id: r.id,
       versionId: r.versionId,
@@ -345,7 +355,7 @@ export class PricePolicyService {
       suggestedRetailPrice: r.suggestedRetailPrice,
       minResalePrice: r.minResalePrice,
     }));
-    return toPage(items, input.limit, (l) => [l.id]);
+    return toPage(items, input, (l) => [l.id]);
   }
 
   /**

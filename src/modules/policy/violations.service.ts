@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
@@ -8,6 +8,7 @@ import {
   type Actor,
   canSeePartner,
   decodeCursorOf,
+  keyset,
   iso,
   type Page,
   partnerCondition,
@@ -200,7 +201,14 @@ export class ViolationService {
   /** Violations, newest first by date (cursor over date and id). Partner users see their own. */
   async listViolations(
     actor: Actor,
-    input: { partner?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
+    input: {
+      partner?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+      limit: number;
+      cursor?: string | undefined;
+      backward?: boolean | undefined;
+    },
   ): Promise<Page<Observation>> {
     requireScope(actor, 'policy:read');
     const f = parseInput(ViolationListQuery, { partner: input.partner, from: input.from, to: input.to });
@@ -212,16 +220,17 @@ export class ViolationService {
     if (f.partner) conds.push(eq(t.partnerId, onboardingSql.idOf('partners', actor.tenantId, f.partner)));
     if (f.from) conds.push(gte(t.observedOn, f.from));
     if (f.to) conds.push(lte(t.observedOn, f.to));
-    if (after) conds.push(or(gt(t.observedOn, after[0]), and(eq(t.observedOn, after[0]), gt(t.id, after[1]))));
+    const ks = keyset(input, [t.observedOn, t.id], after);
+    conds.push(ks.where);
     const rows = await this.store.db
       .select({ o: t, code: productCodeOf(actor.tenantId, t.productId) })
       .from(t)
       .where(and(...conds))
-      .orderBy(asc(t.observedOn), asc(t.id))
-      .limit(input.limit + 1);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
     return toPage(
       rows.map((r) => toObservation(r.o, r.code)),
-      input.limit,
+      input,
       (o) => [o.date, o.id],
     );
   }

@@ -6,6 +6,7 @@ import {
   decodeCursorOf,
   elapsedDays,
   encodeCursor,
+  toPage,
   type Page,
   partnerSql,
   type Period,
@@ -99,7 +100,7 @@ export class ActualsService {
     metric: Metric,
     asOf: string,
     ids: string[] | null,
-    page: { limit: number; offset: number } | null,
+    page: { limit: number; offset: number; backward?: { beforeRank: number | undefined } } | null,
     withMonths: boolean,
     scope: Scope = {},
   ): Promise<AchRow[]> {
@@ -161,7 +162,7 @@ export class ActualsService {
       select r.id, r.code, r.legal_name, r.target::text as target, r.actual::text as actual, r.pct::text as pct,
         r.gap::text as gap, r.forecast::text as forecast, r.forecast_pct::text as forecast_pct, r.rank${months}
       from ranked r
-      order by r.rank
+      ${page?.backward ? sql`${page.backward.beforeRank !== undefined ? sql`where r.rank < ${page.backward.beforeRank}` : sql``} order by r.rank desc` : sql`order by r.rank`}
       ${page ? sql`limit ${page.limit} offset ${page.offset}` : sql``}`;
     return rowsOf<AchRow>(this.store.db, q);
   }
@@ -235,7 +236,10 @@ export class ActualsService {
     return partnerIds.map((id) => byId.get(id) ?? null);
   }
 
-  /** The network ranked by achievement (partners with a target or an actual in the period); offset cursor. */
+  /**
+   * The network ranked by achievement (partners with a target or an actual in the period). The cursor is a row's
+   * rank (forward: the rank to continue after, an offset; backward: the rows ranked before it, in one statement too).
+   */
   async network(
     actor: Actor,
     input: {
@@ -246,16 +250,22 @@ export class ActualsService {
       territoryId?: string | undefined;
       limit: number;
       cursor?: string | undefined;
+      backward?: boolean | undefined;
     },
   ): Promise<Page<Achievement>> {
-    const { limit: _l, cursor: _c, ...query } = input;
+    const { limit: _l, cursor: _c, backward: _b, ...query } = input;
     const { p, metric, asOf, scope } = await this.args(actor, query);
     const offset = decodeCursorOf(input.cursor, ['number'])?.[0] ?? 0;
     if (!Number.isInteger(offset) || offset < 0) throw invalid('cursor', 'is not a cursor this endpoint issued');
-    const rows = await this.compute(actor, p, metric, asOf, null, { limit: input.limit + 1, offset }, false, scope);
-    const more = rows.length > input.limit;
-    const items = rows.slice(0, input.limit).map((r) => this.toAchievement(r, p, metric, asOf, true));
-    return { items, nextCursor: more ? encodeCursor([offset + input.limit]) : null };
+    const page = input.backward
+      ? { limit: input.limit + 1, offset: 0, backward: { beforeRank: input.cursor !== undefined ? offset : undefined } }
+      : { limit: input.limit + 1, offset };
+    const rows = await this.compute(actor, p, metric, asOf, null, page, false, scope);
+    return toPage(
+      rows.map((r) => this.toAchievement(r, p, metric, asOf, true)),
+      input,
+      (a) => [a.rank ?? 0],
+    );
   }
 
   // ----- cross-region violations

@@ -27,24 +27,20 @@ export function targetResolvers(targets: TargetService, actuals: ActualsService)
             territoryId?: string | null;
             first?: number | null;
             after?: string | null;
+            last?: number | null;
+            before?: string | null;
           },
           ctx: Ctx,
         ) => {
-          const { limit, cursor } = pageArgs(a);
           const page = await actuals.network(ctx.actor, {
             period: a.period,
             metric: (a.metric ?? 'sales_amount') as never,
             asOf: a.asOf ?? undefined,
             productLineId: a.productLineId ?? undefined,
             territoryId: a.territoryId ?? undefined,
-            limit,
-            cursor,
+            ...pageArgs(a),
           });
-          return {
-            edges: page.items.map((node) => ({ cursor: Buffer.from(JSON.stringify([node.rank])).toString('base64url'), node })),
-            nodes: page.items,
-            pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },
-          };
+          return toConnection(page, (node) => [node.rank]);
         },
       },
       Mutation: {

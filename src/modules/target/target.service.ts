@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   type Actor,
@@ -13,6 +13,7 @@ import {
   requireTenantUser,
   rowsOf,
   toPage,
+  keyset,
 } from '../../platform/kernel/index.js';
 import { targetSql, type FactStream } from './contract.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
@@ -140,7 +141,14 @@ export class TargetService {
 
   async list(
     actor: Actor,
-    input: { partnerId?: string | undefined; period?: string | undefined; metric?: Metric | undefined; limit: number; cursor?: string | undefined },
+    input: {
+      partnerId?: string | undefined;
+      period?: string | undefined;
+      metric?: Metric | undefined;
+      limit: number;
+      cursor?: string | undefined;
+      backward?: boolean | undefined;
+    },
   ): Promise<Page<Target>> {
     requireScope(actor, 'targets:read');
     const f = parseInput(TargetListQuery, { partnerId: input.partnerId, period: input.period, metric: input.metric });
@@ -150,14 +158,15 @@ export class TargetService {
     if (f.period) conds.push(eq(targets.period, (await this.period(actor, f.period)).label));
     if (f.metric) conds.push(eq(targets.metric, f.metric));
     const after = decodeUuidCursor(input.cursor);
-    if (after) conds.push(gt(targets.id, after));
+    const ks = keyset(input, [targets.id], after);
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(targets)
       .where(and(...conds))
-      .orderBy(asc(targets.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toTarget), input.limit, (t) => [t.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toTarget), input, (t) => [t.id]);
   }
 
   async create(actor: Actor, input: unknown): Promise<Target> {

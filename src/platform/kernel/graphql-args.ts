@@ -37,17 +37,35 @@ function strip(v: unknown): unknown {
   return v;
 }
 
-/** A connection's page size: `first` 1-max (default 50), else VALIDATION_FAILED naming `first`. */
-export function pageSize(n: number | null | undefined, dflt = 50, max = 500): number {
+/** A connection's page size: `first` (or `last`) 1-max (default 50), else VALIDATION_FAILED naming the argument. */
+export function pageSize(n: number | null | undefined, dflt = 50, max = 500, arg: 'first' | 'last' = 'first'): number {
   const v = n ?? dflt;
   if (!Number.isInteger(v) || v < 1 || v > max) {
-    throw new DomainError('VALIDATION_FAILED', `first must be 1-${max}`, { errors: [{ path: 'first', message: `must be 1-${max}` }] });
+    throw new DomainError('VALIDATION_FAILED', `${arg} must be 1-${max}`, { errors: [{ path: arg, message: `must be 1-${max}` }] });
   }
   return v;
 }
 
-/** `{ limit, cursor }` of a connection's `first` / `after`. */
-export function pageArgs(a: { first?: number | null; after?: string | null }, dflt = 50, max = 500): { limit: number; cursor?: string } {
+/**
+ * `{ limit, cursor, backward }` of a connection's `first` / `after` (forward) or `last` / `before` (backward, Relay's
+ * cursor connections). `first` and `last` together, or `before` with `first` / `after` with `last`, are
+ * VALIDATION_FAILED: one direction per request. Neither `first` nor `last`: the first `dflt` rows.
+ */
+export function pageArgs(
+  a: { first?: number | null; after?: string | null; last?: number | null; before?: string | null },
+  dflt = 50,
+  max = 500,
+): { limit: number; cursor?: string; backward?: true } {
+  const has = (v: unknown) => v !== null && v !== undefined;
+  if (has(a.last) || has(a.before)) {
+    const clash = has(a.first) ? 'first' : has(a.after) ? 'after' : undefined;
+    if (clash) {
+      throw new DomainError('VALIDATION_FAILED', `${clash} cannot be combined with last/before: page one way per request`, {
+        errors: [{ path: clash, message: 'cannot be combined with last/before' }],
+      });
+    }
+    return { limit: pageSize(a.last, dflt, max, 'last'), backward: true, ...(a.before ? { cursor: a.before } : {}) };
+  }
   return { limit: pageSize(a.first, dflt, max), ...(a.after ? { cursor: a.after } : {}) };
 }
 

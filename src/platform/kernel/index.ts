@@ -18,5 +18,17 @@ export {
   systemActor,
   type Actor,
 } from '../actor.js';
-export { decodeCursor, decodeUuidCursor, decodeCursorOf, encodeCursor, toPage, toConnection, pageSchema, PageQuery, type Page } from '../pagination.js';
+export {
+  decodeCursor,
+  decodeUuidCursor,
+  decodeCursorOf,
+  encodeCursor,
+  keyset,
+  toPage,
+  toConnection,
+  pageSchema,
+  PageQuery,
+  type Page,
+  type PageInput,
+} from '../pagination.js';
 export * from './periods.js';
