@@ -148,6 +148,9 @@ function safeBegin(role: string | undefined, reserve: () => Promise<postgres.Res
 }
 
 /** What a query gets while the database is known to be unreachable (a 503 DATABASE_UNAVAILABLE). */
+/** pg_advisory_lock key of migrate (any constant: 'chan' 'migr' in ASCII) */
+const MIGRATE_LOCK_KEY = '7163082334242695026';
+
 export class DatabaseUnavailableError extends Error {
   readonly code = 'DATABASE_UNAVAILABLE';
   constructor() {
@@ -289,6 +292,8 @@ export class Database {
   /** Sees every SQL statement sent with its parameters, when set (tests EXPLAIN what the service sent). */
   onStatement?: (query: string, params: readonly unknown[]) => void;
   readonly client?: postgres.Sql;
+  /** the PostgreSQL URL (migrate's advisory lock takes a connection of its own) */
+  private readonly url?: string;
   readonly pglite?: PGlite;
   private pool?: postgres.Sql;
   /** the database answered a probe with a connection error and has not answered one since */
@@ -375,6 +380,7 @@ export class Database {
     const role = this.appRole;
     if (opts.url) {
       this.kind = 'postgres';
+      this.url = opts.url;
       const statementTimeout = opts.statementTimeoutMs ?? DB_TIMEOUT_DEFAULTS.statementTimeoutMs;
       const lockTimeout = opts.lockTimeoutMs ?? DB_TIMEOUT_DEFAULTS.lockTimeoutMs;
       const pool = postgres(opts.url, {
@@ -444,6 +450,19 @@ export class Database {
    * (drizzle's migrator sent ~230 statements one by one for a fresh database: seconds on embedded PGlite.)
    */
   async migrate(): Promise<void> {
+    if (!this.url) return this.migrateNow();
+    // instances starting together (several API processes and workers on one database) migrate one after another: a
+    // session advisory lock on a connection of its own (the pool may have a single connection), released at the end
+    const lock = postgres(this.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      await lock.unsafe(`select pg_advisory_lock(${MIGRATE_LOCK_KEY})`);
+      await this.migrateNow();
+    } finally {
+      await lock.end({ timeout: 5 }).catch(() => {}); // closing the session releases the lock
+    }
+  }
+
+  private async migrateNow(): Promise<void> {
     const q = (name: string) => `"${this.schema}"."${name}"`;
     const modules = MIGRATION_MODULES.filter((m) => existsSync(join(MIGRATIONS_ROOT, m, 'meta', '_journal.json')));
     await this.script(
