@@ -3441,9 +3441,11 @@ export type QueryAuthorizationCheckArgs = {
 
 export type QueryChannelInventoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   date?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['Date']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   partner?: InputMaybe<Scalars['String']['input']>;
   product?: InputMaybe<Scalars['String']['input']>;
   window?: InputMaybe<Scalars['Int']['input']>;
@@ -3497,7 +3499,9 @@ export type QueryEarlyWarningRuleByCodeArgs = {
 
 export type QueryEarlyWarningRulesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3524,7 +3528,9 @@ export type QueryEvaluationActionRuleByCodeArgs = {
 
 export type QueryEvaluationActionRulesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3650,8 +3656,10 @@ export type QueryIncentiveStatementsArgs = {
 
 export type QueryInventoryReconciliationArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from: Scalars['Date']['input'];
+  last?: InputMaybe<Scalars['Int']['input']>;
   partner?: InputMaybe<Scalars['String']['input']>;
   product?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
@@ -3883,7 +3891,9 @@ export type QueryRepAchievementArgs = {
 
 export type QueryRepAchievementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   metric?: InputMaybe<RepTargetMetric>;
   period: Scalars['String']['input'];
 };
@@ -3897,7 +3907,9 @@ export type QueryRepScorecardArgs = {
 
 export type QueryRepScorecardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   period: Scalars['String']['input'];
 };
 
@@ -3909,7 +3921,9 @@ export type QueryRepTargetArgs = {
 
 export type QueryRepTargetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   metric?: InputMaybe<RepTargetMetric>;
   period?: InputMaybe<Scalars['String']['input']>;
   rep?: InputMaybe<Scalars['String']['input']>;

@@ -140,3 +140,23 @@ export function toConnection<T>(page: Page<T>, key: (row: T) => unknown[]) {
     },
   };
 }
+
+/**
+ * A Relay connection over a page of a ranking computed on read, whose cursors are positions (`[offset]`, as the
+ * service's `nextCursor`): each edge's cursor is the position after it, so any edge's cursor works as `after`.
+ * Such a ranking pages forward only.
+ */
+export function offsetConnection<T>(page: Page<T>, cursor: string | undefined) {
+  const offset = decodeCursorOf(cursor, ['number'] as const)?.[0] ?? 0;
+  const edges = page.items.map((node, i) => ({ cursor: encodeCursor([offset + i + 1]), node }));
+  return {
+    edges,
+    nodes: page.items,
+    pageInfo: {
+      hasNextPage: page.nextCursor !== null,
+      hasPreviousPage: offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
@@ -99,16 +99,16 @@ export class ActionService {
   }
 
   /** Action rules by code, a page at a time (the GraphQL connection; REST lists them all). */
-  async pageActionRules(actor: Actor, input: { limit: number; cursor?: string | undefined }): Promise<Page<ActionRule>> {
+  async pageActionRules(actor: Actor, input: PageInput): Promise<Page<ActionRule>> {
     requireTenantUser(actor, READ);
-    const after = decodeCursorOf(input.cursor, ['string'] as const)?.[0];
+    const ks = keyset(input, [evaluationActionRules.code], decodeCursorOf(input.cursor, ['string'] as const));
     const rows = await this.db
       .select()
       .from(evaluationActionRules)
-      .where(and(eq(evaluationActionRules.tenantId, actor.tenantId), after === undefined ? undefined : gt(evaluationActionRules.code, after)))
-      .orderBy(asc(evaluationActionRules.code))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toRule), input.limit, (r) => [r.code]);
+      .where(and(eq(evaluationActionRules.tenantId, actor.tenantId), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toRule), input, (r) => [r.code]);
   }
 
   /** Recommended actions of a finalised run: every active rule over every complete result, with grade history. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
@@ -175,16 +175,16 @@ export class WarningService {
   }
 
   /** Warning rules by code, a page at a time (the GraphQL connection; REST lists them all). */
-  async pageRules(actor: Actor, input: { limit: number; cursor?: string | undefined }): Promise<Page<WarningRule>> {
+  async pageRules(actor: Actor, input: PageInput): Promise<Page<WarningRule>> {
     requireTenantUser(actor, 'evaluations:read');
-    const after = decodeCursorOf(input.cursor, ['string'] as const)?.[0];
+    const ks = keyset(input, [evaluationWarningRules.code], decodeCursorOf(input.cursor, ['string'] as const));
     const rows = await this.store.db
       .select()
       .from(evaluationWarningRules)
-      .where(and(eq(evaluationWarningRules.tenantId, actor.tenantId), after === undefined ? undefined : gt(evaluationWarningRules.code, after)))
-      .orderBy(asc(evaluationWarningRules.code))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toRule), input.limit, (r) => [r.code]);
+      .where(and(eq(evaluationWarningRules.tenantId, actor.tenantId), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toRule), input, (r) => [r.code]);
   }
 
   /**

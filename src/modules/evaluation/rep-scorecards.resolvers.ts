@@ -1,5 +1,6 @@
 import type { IResolvers, MercuriusContext } from 'mercurius';
-import { argsInput, orNull, pageArgs } from '../../platform/kernel/index.js';
+import { invalid } from '../../platform/errors.js';
+import { argsInput, offsetConnection, orNull, pageArgs } from '../../platform/kernel/index.js';
 import type { RepScorecardService } from './rep-scorecards.service.js';
 
 type Ctx = MercuriusContext;
@@ -9,13 +10,11 @@ export function repScorecardResolvers(reps: RepScorecardService): IResolvers {
     Query: {
       repScorecardDefinition: (_: unknown, __: unknown, ctx: Ctx) => reps.getDefinition(ctx.actor),
       repScorecards: async (_: unknown, a: { period: string; first?: number | null; after?: string | null }, ctx: Ctx) => {
-        const { limit, cursor } = pageArgs(a);
+        const { limit, cursor, backward } = pageArgs(a);
+        // a ranking computed on read pages forward only (its cursors are positions in the ranking)
+        if (backward) throw invalid('last', 'repScorecards pages forward only: use first/after');
         const page = await reps.list(ctx.actor, { period: a.period, limit, cursor });
-        return {
-          edges: page.items.map((node, i) => ({ cursor: Buffer.from(JSON.stringify([i])).toString('base64url'), node })),
-          nodes: page.items,
-          pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },
-        };
+        return offsetConnection(page, cursor);
       },
       repScorecard: (_: unknown, a: { rep: string; period: string }, ctx: Ctx) => orNull(reps.forRep(ctx.actor, a.rep, { period: a.period })),
     },

@@ -30,6 +30,7 @@ import {
   requireScope,
   rowsOf,
   toPage,
+  type PageInput,
   today,
 } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
@@ -173,9 +174,9 @@ export class InventoryService {
   }
 
   /** The facts of the scope: snapshots and movements (sell-in +, sell-through -) up to `to`, after a cursor. */
-  private facts(t: string, s: Scope, to: string, after: readonly [string, string] | undefined): SQL {
+  private facts(t: string, s: Scope, to: string, after: readonly [string, string] | undefined, backward = false): SQL {
     const filter = sql`x.date <= ${to}::date${s.partners}${s.product ? sql` and x.product_id = ${s.product}::uuid` : sql``}${
-      after ? sql` and (x.partner_id, x.product_id) > (${after[0]}::uuid, ${after[1]}::uuid)` : sql``
+      after ? sql` and (x.partner_id, x.product_id) ${sql.raw(backward ? '<' : '>')} (${after[0]}::uuid, ${after[1]}::uuid)` : sql``
     }`;
     return sql`snap as (
         select x.partner_id, x.product_id, x.date, x.quantity_on_hand from ${targetSql.inventorySnapshots(t)} x where ${filter}
@@ -192,7 +193,7 @@ export class InventoryService {
   async positions(
     actor: Actor,
     input: unknown,
-    page: { limit: number; cursor?: string | undefined } | null,
+    page: PageInput | null,
     partnerIds?: readonly string[],
   ): Promise<Page<InventoryPosition>> {
     requireScope(actor, 'orders:read', 'actuals:read');
@@ -220,7 +221,7 @@ export class InventoryService {
       days: string | null;
     }>(
       this.store.db,
-      sql`with ${this.facts(t, s, date, after)}, opening as (
+      sql`with ${this.facts(t, s, date, after, !!page?.backward)}, opening as (
           select distinct on (partner_id, product_id) partner_id, product_id, date, quantity_on_hand from snap where date <= ${from}::date
           order by partner_id, product_id, date desc
         ), reported as (
@@ -245,7 +246,7 @@ export class InventoryService {
         join ${onboardingSql.partners(t)} pa on pa.id = a.partner_id
         join ${onboardingSql.products(t)} pr on pr.id = a.product_id
         left join reported r on r.partner_id = a.partner_id and r.product_id = a.product_id
-        order by a.partner_id, a.product_id
+        order by ${sql.raw(page?.backward ? 'a.partner_id desc, a.product_id desc' : 'a.partner_id, a.product_id')}
         ${page ? sql`limit ${page.limit + 1}` : sql`limit 100000`}`,
     );
     const items = rows.map((r) => ({
@@ -264,7 +265,7 @@ export class InventoryService {
       windowSellThrough: formatFixed(r.window_out),
       daysOfStock: q4(r.days),
     }));
-    return page ? toPage(items, page.limit, (p) => [p.partnerId, p.productId]) : { items, nextCursor: null };
+    return page ? toPage(items, page, (p) => [p.partnerId, p.productId]) : { items, nextCursor: null };
   }
 
   /** Positions of many partners at once (GraphQL Partner.inventory): one statement. */
@@ -300,7 +301,7 @@ export class InventoryService {
   }
 
   /** GET /v1/orders/inventory/reconciliation: computed vs reported per partner and product over [from, to]. */
-  async reconciliation(actor: Actor, input: unknown, page: { limit: number; cursor?: string | undefined }): Promise<Page<InventoryReconciliationRow>> {
+  async reconciliation(actor: Actor, input: unknown, page: PageInput): Promise<Page<InventoryReconciliationRow>> {
     requireScope(actor, 'orders:read', 'actuals:read');
     const q = parseInput(ReconciliationQuery, input ?? {});
     const to = q.to ?? today();
@@ -322,7 +323,7 @@ export class InventoryService {
       reported: string | null;
     }>(
       this.store.db,
-      sql`with ${this.facts(t, s, to, after)}, ${this.bounds(q.from, to)}, agg as (
+      sql`with ${this.facts(t, s, to, after, !!page.backward)}, ${this.bounds(q.from, to)}, agg as (
           select b.partner_id, b.product_id, b.opening_date, b.opening, b.closing_date, b.reported,
             coalesce(sum(m.quantity) filter (where m.stream = 'sell_in'), 0) as sell_in,
             coalesce(sum(m.quantity) filter (where m.stream = 'sell_through'), 0) as sell_through
@@ -338,7 +339,7 @@ export class InventoryService {
         from agg a
         join ${onboardingSql.partners(t)} pa on pa.id = a.partner_id
         join ${onboardingSql.products(t)} pr on pr.id = a.product_id
-        order by a.partner_id, a.product_id
+        order by ${sql.raw(page.backward ? 'a.partner_id desc, a.product_id desc' : 'a.partner_id, a.product_id')}
         limit ${page.limit + 1}`,
     );
     const items = rows.map((r) => ({
@@ -355,7 +356,7 @@ export class InventoryService {
       reported: q4(r.reported),
       difference: r.reported === null ? null : formatFixed(dec(r.reported).sub(r.computed)),
     }));
-    return toPage(items, page.limit, (p) => [p.partnerId, p.productId]);
+    return toPage(items, page, (p) => [p.partnerId, p.productId]);
   }
 
   /** Per key: the opening snapshot (latest on or before from) and the closing one (latest in (from, to]). */

@@ -1,5 +1,6 @@
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
-import { argsInput, orNull, pageArgs, patchInput, toConnection } from '../../platform/kernel/index.js';
+import { invalid } from '../../platform/errors.js';
+import { argsInput, offsetConnection, orNull, pageArgs, patchInput, toConnection } from '../../platform/kernel/index.js';
 import type { RepAchievement, RepMetric, RepTarget } from './rep-targets.schemas.js';
 import type { RepTargetService } from './rep-targets.service.js';
 
@@ -21,13 +22,11 @@ export function repTargetResolvers(reps: RepTargetService): { resolvers: IResolv
         repAchievement: (_: unknown, a: { rep: string; period: string; metric?: RepMetric | null }, ctx: Ctx) =>
           orNull(reps.forRep(ctx.actor, a.rep, { period: a.period, metric: a.metric ?? 'sales_amount' })),
         repAchievements: async (_: unknown, a: { period: string; metric?: RepMetric | null; first?: number | null; after?: string | null }, ctx: Ctx) => {
-          const { limit, cursor } = pageArgs(a);
+          const { limit, cursor, backward } = pageArgs(a);
+          // a ranking computed on read pages forward only (its cursors are positions in the ranking)
+          if (backward) throw invalid('last', 'repAchievements pages forward only: use first/after');
           const page = await reps.ranking(ctx.actor, { period: a.period, metric: a.metric ?? 'sales_amount', limit, cursor });
-          return {
-            edges: page.items.map((node) => ({ cursor: Buffer.from(JSON.stringify([node.rank])).toString('base64url'), node })),
-            nodes: page.items,
-            pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },
-          };
+          return offsetConnection(page, cursor);
         },
       },
       Mutation: {

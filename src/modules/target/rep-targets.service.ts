@@ -7,10 +7,10 @@
  * Data scope: reps are staff, so a credential sees the reps `organisationSql.visibleStaff` gives it (its org
  * subtree, or itself for a portfolio scope); partner credentials are refused (403).
  */
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { type Actor, decodeCursorOf, decodeUuidCursor, encodeCursor, iso, type Page, requireTenantUser, rowsOf, toPage } from '../../platform/kernel/index.js';
+import { type Actor, decodeCursorOf, decodeUuidCursor, encodeCursor, iso, type Page, requireTenantUser, rowsOf, toPage, keyset } from '../../platform/kernel/index.js';
 import type { Period } from '../../platform/kernel/periods.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -101,7 +101,7 @@ export class RepTargetService {
 
   async list(
     actor: Actor,
-    input: { rep?: string | undefined; period?: string | undefined; metric?: RepMetric | undefined; limit: number; cursor?: string | undefined },
+    input: { rep?: string | undefined; period?: string | undefined; metric?: RepMetric | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
   ): Promise<Page<RepTarget>> {
     requireTenantUser(actor, 'targets:read');
     const f = parseInput(RepTargetListQuery, { rep: input.rep, period: input.period, metric: input.metric });
@@ -113,15 +113,15 @@ export class RepTargetService {
     }
     if (f.period) conds.push(eq(repTargets.period, (await this.targets.period(actor, f.period)).label));
     if (f.metric) conds.push(eq(repTargets.metric, f.metric));
-    const after = decodeUuidCursor(input.cursor);
-    if (after) conds.push(gt(repTargets.id, after));
+    const ks = keyset(input, [repTargets.id], decodeUuidCursor(input.cursor));
+    if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()
       .from(repTargets)
       .where(and(...conds))
-      .orderBy(asc(repTargets.id))
-      .limit(input.limit + 1);
-    return toPage(rows.map(toRepTarget), input.limit, (t) => [t.id]);
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit);
+    return toPage(rows.map(toRepTarget), input, (t) => [t.id]);
   }
 
   /** Sets a rep's target for a period and metric: 201 created; an existing one answers 409 with its id (update it). */

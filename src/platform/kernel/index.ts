@@ -26,6 +26,7 @@ export {
   keyset,
   toPage,
   toConnection,
+  offsetConnection,
   pageSchema,
   PageQuery,
   type Page,
