@@ -2,7 +2,19 @@ import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { canSeePartner, decodeCursorOf, decodeUuidCursor, isUuid, iso, keyset, requireTenantUser, toPage, type Actor, type Page, type PageInput } from '../../platform/kernel/index.js';
+import {
+  canSeePartner,
+  decodeCursorOf,
+  decodeUuidCursor,
+  isUuid,
+  iso,
+  keyset,
+  requireTenantUser,
+  toPage,
+  type Actor,
+  type Page,
+  type PageInput,
+} from '../../platform/kernel/index.js';
 import type { ApprovalsPort } from '../organisation/contract.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';

@@ -190,12 +190,7 @@ export class InventoryService {
   }
 
   /** GET /v1/orders/inventory: computed stock per partner and product on a date (paged by partner, product). */
-  async positions(
-    actor: Actor,
-    input: unknown,
-    page: PageInput | null,
-    partnerIds?: readonly string[],
-  ): Promise<Page<InventoryPosition>> {
+  async positions(actor: Actor, input: unknown, page: PageInput | null, partnerIds?: readonly string[]): Promise<Page<InventoryPosition>> {
     requireScope(actor, 'orders:read', 'actuals:read');
     const q = parseInput(InventoryQuery, input ?? {});
     const date = q.date ?? today();

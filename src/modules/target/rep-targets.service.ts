@@ -10,7 +10,18 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
-import { type Actor, decodeCursorOf, decodeUuidCursor, encodeCursor, iso, type Page, requireTenantUser, rowsOf, toPage, keyset } from '../../platform/kernel/index.js';
+import {
+  type Actor,
+  decodeCursorOf,
+  decodeUuidCursor,
+  encodeCursor,
+  iso,
+  type Page,
+  requireTenantUser,
+  rowsOf,
+  toPage,
+  keyset,
+} from '../../platform/kernel/index.js';
 import type { Period } from '../../platform/kernel/periods.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -101,7 +112,14 @@ export class RepTargetService {
 
   async list(
     actor: Actor,
-    input: { rep?: string | undefined; period?: string | undefined; metric?: RepMetric | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
+    input: {
+      rep?: string | undefined;
+      period?: string | undefined;
+      metric?: RepMetric | undefined;
+      limit: number;
+      cursor?: string | undefined;
+      backward?: boolean | undefined;
+    },
   ): Promise<Page<RepTarget>> {
     requireTenantUser(actor, 'targets:read');
     const f = parseInput(RepTargetListQuery, { rep: input.rep, period: input.period, metric: input.metric });
