@@ -205,6 +205,10 @@ const PROBES: Record<string, () => Probe[]> = {
 
 /** write operations that name no partner, with the reason */
 const EXEMPT: Record<string, string> = {
+  'POST /v1/targets/reps':
+    "a sales rep's target names a staff member, not a partner; confined to the staff the credential sees (test/target/rep-attribution.test.ts)",
+  'PATCH /v1/targets/reps/{id}':
+    "a sales rep's target names a staff member, not a partner; confined to the staff the credential sees (test/target/rep-attribution.test.ts)",
   'PUT /v1/targets/settings': "the tenant's fiscal settings: no partner",
   'POST /v1/targets/periods/{period}:lock': "a tenant period's lock: no partner",
   'POST /v1/targets/periods/{period}:unlock': "a tenant period's lock: no partner",

@@ -379,7 +379,10 @@ describe('incentive: the explanation of a line', () => {
     const proj = await admin.get(`/v1/incentives/programs/TB-ACC/projection?partnerId=${pa}&period=2026-Q1`);
     expect(proj.statusCode, proj.body).toBe(200);
     expect(pick(proj.data, ['base', 'target'])).toEqual({ base: '210000.0100', target: '200000.0000' });
-    const gp = await admin.gql(`query($pa: ID!) { incentiveProjection(program: "TB-ACC", partnerId: $pa, period: "2026-Q1") }`, { pa });
+    const gp = await admin.gql(
+      `query($pa: ID!) { incentiveProjection(program: "TB-ACC", partnerId: $pa, period: "2026-Q1") { programId partnerId period eligible base target current { amount tierReached explanation } nextTier { index threshold gap amountAtNext increase } } }`,
+      { pa },
+    );
     expect(gp.errors).toBeUndefined();
     expect(gp.data.incentiveProjection).toEqual(proj.data);
   });
