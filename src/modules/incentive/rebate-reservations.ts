@@ -15,7 +15,7 @@ import type { Db } from '../../platform/db.js';
 import { Dec, isUuid, minorUnits, roundMoney, rowsOf, today } from '../../platform/kernel/index.js';
 import type { Work } from '../../platform/store.js';
 import { rebateAccounts, rebateLedger, rebateReservations } from './incentive.tables.js';
-import { toBalance, toEntry } from './rebates.service.js';
+import { lockRebateAccount, toBalance, toEntry } from './rebates.service.js';
 
 export const RESERVATION_EVENTS = { reserved: 'rebate.reserved', released: 'rebate.released', spent: 'rebate.spent' } as const;
 
@@ -79,15 +79,6 @@ export async function rebateUseFacts(
 
 type AccountRow = typeof rebateAccounts.$inferSelect;
 
-async function lockAccount(w: Work, partnerId: string): Promise<AccountRow | undefined> {
-  const [acc] = await w.tx
-    .select()
-    .from(rebateAccounts)
-    .where(and(eq(rebateAccounts.tenantId, w.tenantId), eq(rebateAccounts.partnerId, partnerId)))
-    .for('update');
-  return acc;
-}
-
 async function updateAccount(w: Work, acc: AccountRow, set: Partial<typeof rebateAccounts.$inferInsert>): Promise<AccountRow> {
   const [after] = await w.tx
     .update(rebateAccounts)
@@ -106,7 +97,7 @@ export async function reserveRebate(
   w: Work,
   q: { partnerId: string; orderRef: string; amount: string; currency: string; programId: string | null },
 ): Promise<{ ok: true } | { ok: false; available: string }> {
-  const acc = await lockAccount(w, q.partnerId);
+  const acc = await lockRebateAccount(w, q.partnerId);
   if (!acc) return { ok: false, available: roundMoney(0, q.currency) };
   if (acc.currency !== q.currency)
     throw new DomainError('UNPROCESSABLE', `The rebate account is kept in ${acc.currency}; the order is in ${q.currency}`, {
@@ -151,7 +142,7 @@ async function settle(w: Work, orderRef: string, how: 'release' | 'spend'): Prom
     .from(rebateReservations)
     .where(and(eq(rebateReservations.tenantId, w.tenantId), eq(rebateReservations.orderRef, orderRef)));
   if (!held) return;
-  const acc = (await lockAccount(w, held.partnerId))!;
+  const acc = (await lockRebateAccount(w, held.partnerId))!;
   // read again under the account lock: a concurrent settlement of the same order has finished by now
   const [r] = await w.tx
     .select()

@@ -70,6 +70,16 @@ const EFFECT: Record<LedgerKind, { accrued: number; available: number; column?: 
  * Rebate accounts (返利账户). The ledger is append-only; rebate_accounts holds the running buckets and is the row
  * every movement locks (SELECT ... FOR UPDATE), so concurrent spends serialize and none can overdraw.
  */
+/** The partner's rebate account row, locked (FOR UPDATE) for the rest of the transaction: every balance move takes it first. */
+export async function lockRebateAccount(w: Work, partnerId: string): Promise<AccountRow | undefined> {
+  const [acc] = await w.tx
+    .select()
+    .from(rebateAccounts)
+    .where(and(eq(rebateAccounts.tenantId, w.tenantId), eq(rebateAccounts.partnerId, partnerId)))
+    .for('update');
+  return acc;
+}
+
 export class RebateService {
   constructor(private readonly store: Store) {}
 
@@ -212,13 +222,8 @@ export class RebateService {
     await this.move(w, acc, 'release', accrued.amount, { statementId, reason: 'statement paid' });
   }
 
-  private async lockAccount(w: Work, partnerId: string): Promise<AccountRow | undefined> {
-    const [acc] = await w.tx
-      .select()
-      .from(rebateAccounts)
-      .where(and(eq(rebateAccounts.tenantId, w.tenantId), eq(rebateAccounts.partnerId, partnerId)))
-      .for('update');
-    return acc;
+  private lockAccount(w: Work, partnerId: string): Promise<AccountRow | undefined> {
+    return lockRebateAccount(w, partnerId);
   }
 
   /** One movement on a locked account: checks the buckets, appends the ledger row, updates the running totals. */

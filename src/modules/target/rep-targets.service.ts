@@ -23,7 +23,7 @@ import {
   keyset,
 } from '../../platform/kernel/index.js';
 import type { Period } from '../../platform/kernel/periods.js';
-import type { Store, Work } from '../../platform/store.js';
+import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { findRep, organisationSql, type RepRef } from '../organisation/contract.js';
 import { targetSql } from './contract.js';
@@ -36,7 +36,7 @@ import {
   type RepMetric,
   type RepTarget,
 } from './rep-targets.schemas.js';
-import { repTargets, targetPeriodLocks, type RepTargetRow } from './target.tables.js';
+import { repTargets, type RepTargetRow } from './target.tables.js';
 import type { TargetService } from './target.service.js';
 
 export const REP_TARGET_EVENT = 'target.rep_target_set';
@@ -149,7 +149,7 @@ export class RepTargetService {
     const p = await this.targets.period(actor, data.period);
     return this.store.write(actor, async (w) => {
       const rep = await this.rep(actor, data.rep, w.tx, 'rep');
-      await this.assertUnlocked(w, p);
+      await this.targets.assertUnlocked(w, p);
       const [existing] = await w.tx
         .select({ id: repTargets.id })
         .from(repTargets)
@@ -201,7 +201,7 @@ export class RepTargetService {
           extra: { currentVersion: before.version },
         });
       }
-      await this.assertUnlocked(w, { label: before.period, start: before.periodStart, end: before.periodEnd });
+      await this.targets.assertUnlocked(w, { label: before.period, start: before.periodStart, end: before.periodEnd });
       const old = toRepTarget(before);
       const changes: Partial<typeof repTargets.$inferInsert> = {};
       if (patch.value !== undefined && !sameDecimal(patch.value, before.value)) changes.value = patch.value;
@@ -217,23 +217,6 @@ export class RepTargetService {
       w.emit({ type: REP_TARGET_EVENT, resourceType: 'rep_target', resourceId: t.id, payload: { target: t, previousValue: old.value } });
       return t;
     });
-  }
-
-  /** The period locks of partner targets apply to rep targets too. */
-  private async assertUnlocked(w: Work, p: { label: string; start: string; end: string }) {
-    const rows = await w.tx
-      .select({ period: targetPeriodLocks.period })
-      .from(targetPeriodLocks)
-      .where(
-        and(eq(targetPeriodLocks.tenantId, w.tenantId), sql`${targetPeriodLocks.periodStart} <= ${p.end} and ${targetPeriodLocks.periodEnd} >= ${p.start}`),
-      )
-      .for('share');
-    if (rows.length) {
-      throw new DomainError('CONFLICT', `period ${rows.map((r) => r.period).join(', ')} is locked: targets for ${p.label} cannot change`, {
-        errors: [{ path: 'period', message: `locked (${rows.map((r) => r.period).join(', ')})` }],
-        extra: { lockedPeriods: rows.map((r) => r.period) },
-      });
-    }
   }
 
   // ----- achievement

@@ -414,7 +414,7 @@ export class TargetService {
   }
 
   /** A locked period refuses every target whose period overlaps it (locking 2026-Q3 freezes 2026, 2026-Q3 and 2026-07..09). */
-  private async assertUnlocked(w: Work, p: { label: string; start: string; end: string }) {
+  async assertUnlocked(w: Work, p: { label: string; start: string; end: string }): Promise<void> {
     const rows = await w.tx
       .select({ period: targetPeriodLocks.period })
       .from(targetPeriodLocks)
