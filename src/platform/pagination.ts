@@ -142,19 +142,34 @@ export function toConnection<T>(page: Page<T>, key: (row: T) => unknown[]) {
 }
 
 /**
- * A Relay connection over a page of a ranking computed on read, whose cursors are positions (`[offset]`, as the
- * service's `nextCursor`): each edge's cursor is the position after it, so any edge's cursor works as `after`.
- * Such a ranking pages forward only.
+ * A page of a ranking computed on read, whose cursors are positions: the cursor of the item at index i is `[i + 1]`
+ * (the position after it), so any item's cursor works as `after` (the items from i + 1) and as `before` (the items
+ * up to i - 1). `all` is the whole ranking (staff-scale lists), `offset` the decoded cursor.
  */
-export function offsetConnection<T>(page: Page<T>, cursor: string | undefined) {
-  const offset = decodeCursorOf(cursor, ['number'] as const)?.[0] ?? 0;
-  const edges = page.items.map((node, i) => ({ cursor: encodeCursor([offset + i + 1]), node }));
+export function offsetPage<T>(all: readonly T[], input: PageInput, offset: number): Page<T> & { start: number } {
+  if (input.backward) {
+    const end = input.cursor !== undefined ? Math.min(Math.max(offset - 1, 0), all.length) : all.length;
+    const start = Math.max(0, end - input.limit);
+    return { items: all.slice(start, end), nextCursor: null, hasPreviousPage: start > 0, hasNextPage: end < all.length, start };
+  }
+  const items = all.slice(offset, offset + input.limit);
+  const more = all.length > offset + input.limit;
+  return { items, nextCursor: more ? encodeCursor([offset + input.limit]) : null, hasPreviousPage: offset > 0, hasNextPage: more, start: offset };
+}
+
+/**
+ * The Relay connection of such a page (`offsetPage`, or a page of `limit + 1` rows from `offset` as `start`): each
+ * edge's cursor is the position after it, usable as `after` and as `before`.
+ */
+export function offsetConnection<T>(page: Page<T> & { start?: number }, cursor: string | undefined) {
+  const start = page.start ?? decodeCursorOf(cursor, ['number'] as const)?.[0] ?? 0;
+  const edges = page.items.map((node, i) => ({ cursor: encodeCursor([start + i + 1]), node }));
   return {
     edges,
     nodes: page.items,
     pageInfo: {
-      hasNextPage: page.nextCursor !== null,
-      hasPreviousPage: offset > 0,
+      hasNextPage: page.hasNextPage ?? page.nextCursor !== null,
+      hasPreviousPage: page.hasPreviousPage ?? start > 0,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },

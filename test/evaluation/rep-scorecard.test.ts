@@ -3,6 +3,7 @@
  * scored and weighted with the evaluation module's rules, explained per KPI, ranked, with the data scope of a regional
  * manager. Expectations computed by hand in the comments.
  */
+import { relayBothWays } from '../helpers/relay.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
 import { createPartner, seedCatalog } from '../helpers/onboarding.js';
@@ -201,6 +202,12 @@ describe('rep scorecard', () => {
       `mutation { putRepScorecardDefinition(input: { kpis: [{ code: "x", name: "X", kind: partners, weight: "100", scoring: { type: linear, floor: "0", target: "2" } }], gradeBands: [{ grade: "A", min: "0" }] }, version: 1) { version kpis { code } } }`,
     );
     expect(m.data.putRepScorecardDefinition).toEqual({ version: 2, kpis: [{ code: 'x' }] });
+  });
+
+  it('GraphQL pages the scorecards both ways (first/after, last/before) with the same nodes', async () => {
+    const { forward, backward } = await relayBothWays(admin, 'repScorecards', 'period: "2026-Q1"', 'repCode total rank');
+    expect(forward.length).toBeGreaterThanOrEqual(2);
+    expect(backward).toEqual(forward);
   });
 
   it('data scope: the regional manager of EAST sees and ranks the EAST reps only; partner credentials are refused', async () => {

@@ -1,3 +1,4 @@
+import { relayBothWays } from '../helpers/relay.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
 import { makePartners } from '../helpers/evaluation.js';
@@ -85,6 +86,12 @@ describe('action rules over GraphQL', () => {
     });
     expect(g.data.byCode).toEqual(g.data.byId);
     expect([g.data.noId, g.data.notUuid, g.data.noCode]).toEqual([null, null, null]);
+  });
+
+  it('pages the action rules both ways (first/after, last/before) with the same nodes', async () => {
+    const { forward, backward } = await relayBothWays(admin, 'evaluationActionRules', '', 'code');
+    expect(forward.map((n) => n.code)).toEqual(['DOWN-D', 'LOW-SAT']);
+    expect(backward).toEqual(forward);
   });
 
   it('a partner token cannot read them', async () => {

@@ -1,3 +1,4 @@
+import { relayBothWays } from '../helpers/relay.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
 import { createLine, createPartner, createProduct, createTerritory } from '../helpers/onboarding.js';
@@ -195,6 +196,15 @@ describe('partner confinement and GraphQL', () => {
     expect((await portal.get('/v1/orders/inventory/reconciliation/lines?partner=P2&product=A&from=2026-01-01')).statusCode).toBe(404);
     const g = await portal.gql(`{ channelInventory(date: "2026-04-30", first: 10) { nodes { partnerCode productCode } } }`);
     expect(g.data.channelInventory.nodes.map((n: any) => n.partnerCode)).toEqual(['P1', 'P1', 'P1']);
+  });
+
+  it('GraphQL pages positions and reconciliation both ways (first/after, last/before) with the same nodes', async () => {
+    const pos = await relayBothWays(admin, 'channelInventory', 'date: "2026-04-30"', 'partnerCode productCode quantity');
+    expect(pos.forward.length).toBeGreaterThanOrEqual(3);
+    expect(pos.backward).toEqual(pos.forward);
+    const rec = await relayBothWays(admin, 'inventoryReconciliation', 'from: "2026-02-01", to: "2026-04-30"', 'partnerCode productCode computed');
+    expect(rec.forward.length).toBeGreaterThanOrEqual(2);
+    expect(rec.backward).toEqual(rec.forward);
   });
 
   it('Partner.inventory through a loader, and the top-level queries', async () => {

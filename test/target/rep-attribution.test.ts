@@ -4,6 +4,7 @@
  * and the totals rebuild, rep targets (REST and GraphQL, versioned, locked periods, audited, events) and rep
  * achievement, with the data scope of a regional manager. Every expectation is computed by hand in the comments.
  */
+import { relayBothWays } from '../helpers/relay.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
 import { createPartner, seedCatalog } from '../helpers/onboarding.js';
@@ -238,6 +239,16 @@ describe('rep targets and achievement', () => {
     });
     const bad = await admin.gql(`mutation { createRepTarget(input: { rep: "REP-E1", period: "2026-Q2", metric: sales_amount, value: "x" }) { id } }`);
     expect(bad.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('GraphQL pages rep targets and the ranking both ways (first/after, last/before) with the same nodes', async () => {
+    const targets = await relayBothWays(admin, 'repTargets', '', 'id');
+    expect(targets.forward.length).toBeGreaterThanOrEqual(2);
+    expect(targets.backward).toEqual(targets.forward);
+    const ranking = await relayBothWays(admin, 'repAchievements', 'period: "2026-Q1"', 'repCode rank');
+    expect(ranking.forward.map((n) => n.rank)).toEqual(ranking.forward.map((_, i) => i + 1));
+    expect(ranking.forward.length).toBeGreaterThanOrEqual(3);
+    expect(ranking.backward).toEqual(ranking.forward);
   });
 
   it('data scope: the regional manager of EAST sees EAST reps only; a portfolio rep sees itself; partner credentials are refused', async () => {

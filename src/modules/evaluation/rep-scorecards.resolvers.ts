@@ -1,5 +1,4 @@
 import type { IResolvers, MercuriusContext } from 'mercurius';
-import { invalid } from '../../platform/errors.js';
 import { argsInput, offsetConnection, orNull, pageArgs } from '../../platform/kernel/index.js';
 import type { RepScorecardService } from './rep-scorecards.service.js';
 
@@ -11,9 +10,7 @@ export function repScorecardResolvers(reps: RepScorecardService): IResolvers {
       repScorecardDefinition: (_: unknown, __: unknown, ctx: Ctx) => reps.getDefinition(ctx.actor),
       repScorecards: async (_: unknown, a: { period: string; first?: number | null; after?: string | null }, ctx: Ctx) => {
         const { limit, cursor, backward } = pageArgs(a);
-        // a ranking computed on read pages forward only (its cursors are positions in the ranking)
-        if (backward) throw invalid('last', 'repScorecards pages forward only: use first/after');
-        const page = await reps.list(ctx.actor, { period: a.period, limit, cursor });
+        const page = await reps.list(ctx.actor, { period: a.period, limit, cursor, backward });
         return offsetConnection(page, cursor);
       },
       repScorecard: (_: unknown, a: { rep: string; period: string }, ctx: Ctx) => orNull(reps.forRep(ctx.actor, a.rep, { period: a.period })),

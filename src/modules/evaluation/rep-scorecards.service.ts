@@ -11,7 +11,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { DomainError, invalid, validationError } from '../../platform/errors.js';
-import { type Actor, decodeCursorOf, encodeCursor, iso, type Page, type Period, requireTenantUser, rowsOf } from '../../platform/kernel/index.js';
+import { type Actor, decodeCursorOf, iso, offsetPage, type Page, type Period, requireTenantUser, rowsOf } from '../../platform/kernel/index.js';
 import { previousYear } from '../../platform/kernel/periods.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
@@ -249,14 +249,15 @@ export class RepScorecardService {
   }
 
   /** Every visible rep's scorecard for the period, ranked (complete ones by total, then code; incomplete last). */
-  async list(actor: Actor, input: { period: string; limit: number; cursor?: string | undefined }): Promise<Page<RepScorecard>> {
+  async list(
+    actor: Actor,
+    input: { period: string; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
+  ): Promise<Page<RepScorecard> & { start: number }> {
     requireTenantUser(actor, READ);
     const q = parseInput(RepScorecardQuery, { period: input.period });
     const offset = decodeCursorOf(input.cursor, ['number'])?.[0] ?? 0;
     if (!Number.isInteger(offset) || offset < 0) throw invalid('cursor', 'is not a cursor this endpoint issued');
     const p = await this.period(actor, q.period);
-    const all = await this.compute(actor, p, null);
-    const items = all.slice(offset, offset + input.limit);
-    return { items, nextCursor: all.length > offset + input.limit ? encodeCursor([offset + input.limit]) : null };
+    return offsetPage(await this.compute(actor, p, null), input, offset);
   }
 }

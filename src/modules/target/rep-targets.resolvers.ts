@@ -1,5 +1,4 @@
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
-import { invalid } from '../../platform/errors.js';
 import { argsInput, offsetConnection, orNull, pageArgs, patchInput, toConnection } from '../../platform/kernel/index.js';
 import type { RepAchievement, RepMetric, RepTarget } from './rep-targets.schemas.js';
 import type { RepTargetService } from './rep-targets.service.js';
@@ -23,9 +22,7 @@ export function repTargetResolvers(reps: RepTargetService): { resolvers: IResolv
           orNull(reps.forRep(ctx.actor, a.rep, { period: a.period, metric: a.metric ?? 'sales_amount' })),
         repAchievements: async (_: unknown, a: { period: string; metric?: RepMetric | null; first?: number | null; after?: string | null }, ctx: Ctx) => {
           const { limit, cursor, backward } = pageArgs(a);
-          // a ranking computed on read pages forward only (its cursors are positions in the ranking)
-          if (backward) throw invalid('last', 'repAchievements pages forward only: use first/after');
-          const page = await reps.ranking(ctx.actor, { period: a.period, metric: a.metric ?? 'sales_amount', limit, cursor });
+          const page = await reps.ranking(ctx.actor, { period: a.period, metric: a.metric ?? 'sales_amount', limit, cursor, backward });
           return offsetConnection(page, cursor);
         },
       },

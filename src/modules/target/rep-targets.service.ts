@@ -14,6 +14,7 @@ import {
   type Actor,
   decodeCursorOf,
   decodeUuidCursor,
+  offsetPage,
   encodeCursor,
   iso,
   type Page,
@@ -293,15 +294,21 @@ export class RepTargetService {
   /** Reps with a target or an attributed actual in the period, ranked by achievement; offset cursor. */
   async ranking(
     actor: Actor,
-    input: { period: string; metric?: RepMetric | undefined; limit: number; cursor?: string | undefined },
-  ): Promise<Page<RepAchievement>> {
+    input: { period: string; metric?: RepMetric | undefined; limit: number; cursor?: string | undefined; backward?: boolean | undefined },
+  ): Promise<Page<RepAchievement> & { start: number }> {
     requireTenantUser(actor, 'targets:read', 'actuals:read');
     const q = parseInput(RepAchievementQuery, { period: input.period, metric: input.metric });
     const p = await this.targets.period(actor, q.period);
     const offset = decodeCursorOf(input.cursor, ['number'])?.[0] ?? 0;
     if (!Number.isInteger(offset) || offset < 0) throw invalid('cursor', 'is not a cursor this endpoint issued');
+    if (input.backward) {
+      // backward from a position (or from the end): the whole ranking (staff scale), then the window before it
+      const all = (await this.compute(actor, p, q.metric, null, null)).map((r) => this.toAchievement(r, p, q.metric, true));
+      return offsetPage(all, input, offset);
+    }
     const rows = await this.compute(actor, p, q.metric, null, { limit: input.limit + 1, offset });
     const items = rows.slice(0, input.limit).map((r) => this.toAchievement(r, p, q.metric, true));
-    return { items, nextCursor: rows.length > input.limit ? encodeCursor([offset + input.limit]) : null };
+    const more = rows.length > input.limit;
+    return { items, nextCursor: more ? encodeCursor([offset + input.limit]) : null, hasPreviousPage: offset > 0, hasNextPage: more, start: offset };
   }
 }

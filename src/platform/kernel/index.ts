@@ -27,6 +27,7 @@ export {
   toPage,
   toConnection,
   offsetConnection,
+  offsetPage,
   pageSchema,
   PageQuery,
   type Page,
