@@ -1,5 +1,5 @@
 /**
- * The credit sweep (scheduled hourly in every process, or on demand for one tenant: `POST /v1/credit:sweep`):
+ * The credit sweep (scheduled hourly: one process of those running the background work takes each round (the `scheduled_jobs` claim); or on demand for one tenant: `POST /v1/credit:sweep`):
  *
  * - `credit.overdue` once per invoice, when its unpaid balance on the day is past its due date + the partner's
  *   tolerated overdue days;
