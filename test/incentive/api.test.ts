@@ -185,6 +185,10 @@ describe('statements, approval, payment and the rebate account', () => {
     const bal = await admin.get(`/v1/incentives/rebate-accounts/${partner}`);
     expect(bal.data).toMatchObject({ accrued: '799.50', available: '0.00', currency: 'CNY' });
     expect(await countRows(t, 'rebate_ledger', `partner_id = '${partner}' and kind = 'accrue'`)).toBe(1);
+    // the event says the same amount at the currency's minor unit (it once said "799.5")
+    const ev = await admin.get('/v1/events?types=statement.approved&limit=50');
+    const approved = ev.data.data.find((e: { resourceId: string }) => e.resourceId === statementId);
+    expect(approved.payload.rebateAccrued).toBe('799.50');
   });
 
   it('an approved statement takes no new lines: they open a new draft', async () => {

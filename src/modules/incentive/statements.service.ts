@@ -372,7 +372,7 @@ export class StatementService {
       type: STATEMENT_EVENTS.approved,
       resourceType: 'incentive_statement',
       resourceId: id,
-      payload: { statement: s, rebateAccrued: rebate.gt(0) ? rebate.toFixed() : '0', ...(approvalRequestId ? { approvalRequestId } : {}) },
+      payload: { statement: s, rebateAccrued: roundMoney(rebate.gt(0) ? rebate : 0, row.unit), ...(approvalRequestId ? { approvalRequestId } : {}) },
     });
     return s;
   }
