@@ -3,7 +3,6 @@
  * order (each gets only what it may call), wires the ports between modules, and registers the scheduled jobs.
  * Used by the HTTP server (app.ts), the background worker (worker.ts) and the CLI scripts.
  */
-import { sql } from 'drizzle-orm';
 import type { Config } from './config.js';
 import { createAnalyticsServices, type AnalyticsServices } from './modules/analytics/index.js';
 import { evaluationSql } from './modules/evaluation/contract.js';
@@ -16,7 +15,6 @@ import { createOrdersServices, type OrdersServices } from './modules/orders/inde
 import { createPolicyServices, type PolicyServices } from './modules/policy/index.js';
 import { priceFloors } from './modules/policy/contract.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
-import { systemActor } from './platform/actor.js';
 import { databaseClaim, Scheduler } from './platform/scheduler.js';
 import type { Store } from './platform/store.js';
 
@@ -89,22 +87,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   // the agreement sweep of every tenant (expiry, agreement.expiring notices); rows are claimed with SKIP LOCKED
   scheduler.register({ name: 'agreement-sweep', everyMs: HOUR, run: () => onboarding.agreements.sweep() });
   // early warnings of every tenant with an active rule, for the current quarter (safe concurrently: one open alert per rule and partner)
-  scheduler.register({
-    name: 'evaluation-warnings',
-    everyMs: HOUR,
-    run: async () => {
-      // TODO(evaluation contract): a `tenantsWithWarningRules` relation would keep this table name inside its module
-      const tenants = await store.database.rows<{ tenant_id: string }>(
-        sql`select distinct tenant_id from evaluation_warning_rules where active order by tenant_id`,
-      );
-      const failed: unknown[] = [];
-      for (const { tenant_id } of tenants) {
-        // one tenant's failure (e.g. no period of that label) does not hold up the others
-        await evaluation.warnings.check(systemActor(tenant_id, 'warnings-check'), {}).catch((e: unknown) => failed.push(e));
-      }
-      if (failed.length) throw new AggregateError(failed, `warning checks failed for ${failed.length} tenant(s)`);
-    },
-  });
+  scheduler.register({ name: 'evaluation-warnings', everyMs: HOUR, run: () => evaluation.warnings.checkAllTenants() });
 
   // the credit sweep of every tenant with invoices or limits: credit.overdue once per invoice, credit.over_limit once per crossing
   scheduler.register({ name: 'credit-sweep', everyMs: HOUR, run: () => orders.creditSweep.sweep() });

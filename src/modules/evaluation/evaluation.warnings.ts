@@ -1,5 +1,6 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { systemActor } from '../../platform/actor.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
   type Actor,
@@ -185,6 +186,20 @@ export class WarningService {
       .orderBy(...ks.orderBy)
       .limit(ks.limit);
     return toPage(rows.map(toRule), input, (r) => [r.code]);
+  }
+
+  /**
+   * The scheduled job `evaluation-warnings`: `check` for the current quarter in every tenant with an active rule,
+   * each as the system actor of its tenant. One tenant's failure (e.g. no period of that label) does not hold up
+   * the others; the failures are thrown together at the end.
+   */
+  async checkAllTenants(): Promise<void> {
+    const tenants = await this.store.database.rows<{ tenant_id: string }>(
+      sql`select distinct tenant_id from ${evaluationWarningRules} where active order by tenant_id`,
+    );
+    const failed: unknown[] = [];
+    for (const { tenant_id } of tenants) await this.check(systemActor(tenant_id, 'warnings-check'), {}).catch((e: unknown) => failed.push(e));
+    if (failed.length) throw new AggregateError(failed, `warning checks failed for ${failed.length} tenant(s)`);
   }
 
   /**
