@@ -299,9 +299,13 @@ export class ActionService {
           // an illegal transition is refused before any approver is asked (the same 409 as the onboarding state machine)
           const t = partnerTransition(partner.status, pre.lifecycleAction);
           if (!t.ok)
-            throw new DomainError('ILLEGAL_TRANSITION', `Cannot ${pre.lifecycleAction} a partner that is ${partner.status}; allowed: ${t.allowed.join(', ') || 'none'}`, {
-              extra: { currentStatus: partner.status, allowed: t.allowed },
-            });
+            throw new DomainError(
+              'ILLEGAL_TRANSITION',
+              `Cannot ${pre.lifecycleAction} a partner that is ${partner.status}; allowed: ${t.allowed.join(', ') || 'none'}`,
+              {
+                extra: { currentStatus: partner.status, allowed: t.allowed },
+              },
+            );
           if (await this.requestApproval(actor, pre)) return this.getAction(actor, id);
         }
         const changed = await this.partners.transition(actor, pre.partnerId, pre.lifecycleAction, `evaluation action ${id}: ${pre.reason}`);

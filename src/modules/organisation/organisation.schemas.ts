@@ -9,7 +9,16 @@ export const DATA_SCOPES = ['all', 'org_subtree', 'portfolio'] as const;
  * Approval kinds. `fund_request` and `claim` are reserved for the trade-funds module (a later issue): their policies
  * can be defined now and requests opened by hand (`POST /approval-requests`); no module opens them yet.
  */
-export const APPROVAL_KINDS = ['price_deviation', 'credit_override', 'fund_request', 'claim', 'statement', 'tier_change', 'order_override', 'lifecycle'] as const;
+export const APPROVAL_KINDS = [
+  'price_deviation',
+  'credit_override',
+  'fund_request',
+  'claim',
+  'statement',
+  'tier_change',
+  'order_override',
+  'lifecycle',
+] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
 
