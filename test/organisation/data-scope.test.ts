@@ -25,6 +25,8 @@ const secrets = new Set<string>();
 const label = new Map<string, string>();
 /** path-parameter candidates: the secrets plus ids of shared records (runs, programs) whose sub-resources name partners */
 const pool = new Set<string>();
+/** the SOUTH staff probed in staff filters */
+const staffIds = { amSouth: '', repSouth: '' };
 
 async function ok(p: Promise<{ statusCode: number; data: any; body: string }>) {
   const res = await p;
@@ -44,14 +46,18 @@ beforeAll(async () => {
   east = e.partner;
   south = s.partner;
   await assignOwner(admin, 'EP-1', 'EAST-SH', 'AM-SH');
-  await assignOwner(admin, 'SP-1', 'SOUTH', null);
+  // SP-1 has an account manager of SOUTH: staff-related reads (ownership, portfolios, roll-ups by manager) are probed too
+  const amSouth = await ok(admin.post('/v1/organisation/staff', { code: 'AM-SZ', name: 'AM-SZ', post: 'account_manager', orgUnit: 'SOUTH' }));
+  await assignOwner(admin, 'SP-1', 'SOUTH', 'AM-SZ');
   const keep = (...ids: string[]) => ids.forEach((id) => (secrets.add(id), pool.add(id), label.set(id, label.get(id) ?? `#${label.size}`)));
   keep(south.id, south.code, s.agreement.id);
   label.set(south.id, 'SP-1 id');
   pool.add(east.id);
   // staff are confined too (their org subtree): the SOUTH regional manager is out of the EAST manager's sight
-  keep(org.rmSouth.id);
+  keep(org.rmSouth.id, amSouth.id);
+  staffIds.amSouth = amSouth.id;
   label.set(org.rmSouth.id, 'RM-SOUTH id');
+  label.set(amSouth.id, 'AM-SZ id');
 
   // policy: prices for everyone, a policy for SP-1 alone, a deviation each
   await makePolicy(admin, { code: 'BASE', scope: { kind: 'default' }, lines: [price('TEA-1', '60', '100', '80'), price('WINE-1', '60', '100', '80')] });
@@ -122,6 +128,7 @@ beforeAll(async () => {
       label.set('123.4567', 'REP-S sales');
       keep(rep.id);
       label.set(rep.id, 'REP-S id');
+      staffIds.repSouth = rep.id;
     }
   }
   // incentives: a statement line, an award, a rebate credit each
@@ -190,6 +197,10 @@ function urls(o: Op): string[] {
     if (/^partner(Id)?$/.test(q.name)) extra.push([`${q.name}=${south.id}`], [`${q.name}=${south.code}`]);
     if (q.name === 'format' && q.schema?.enum) for (const f of q.schema.enum) extra.push([`format=${f}`]);
     if (q.name === 'mine') extra.push(['mine=true']);
+    // staff and unit filters: the SOUTH account manager / rep / unit
+    if (q.name === 'accountManager') extra.push([`accountManager=AM-SZ`], [`accountManager=${staffIds.amSouth}`]);
+    if (q.name === 'rep') extra.push(['rep=REP-S'], [`rep=${staffIds.repSouth}`]);
+    if (q.name === 'orgUnit') extra.push(['orgUnit=SOUTH']);
   }
   const out: string[] = [];
   for (const p of paths) for (const qs of queries) for (const e of [[], ...extra]) out.push(qs.length + e.length ? `${p}?${[...qs, ...e].join('&')}` : p);
@@ -374,7 +385,7 @@ describe('a regional manager with data scope org_subtree never sees partners out
     expect(await codes(rm, '?post=regional_manager')).toEqual(['RM-EAST']);
     expect(await codes(rm, '?orgUnit=SOUTH')).toEqual([]);
     expect(await codes(am)).toEqual(['AM-SH']);
-    expect(await codes(cd)).toEqual(['AM-SH', 'CD', 'REP-E', 'REP-S', 'RM-EAST', 'RM-SOUTH']);
+    expect(await codes(cd)).toEqual(['AM-SH', 'AM-SZ', 'CD', 'REP-E', 'REP-S', 'RM-EAST', 'RM-SOUTH']);
     // single reads outside the scope are 404 (by id and by code), in it 200; GraphQL answers null / omits them
     expect((await rm.get('/v1/organisation/staff/by-code/RM-SOUTH')).statusCode).toBe(404);
     expect((await rm.get('/v1/organisation/staff/by-code/CD')).statusCode).toBe(404);
