@@ -345,10 +345,13 @@ export type ApprovalAgreementInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** fund_request and claim are reserved for the trade-funds module: policies can be defined, no module opens them yet */
 export type ApprovalKind =
   | 'claim'
   | 'credit_override'
   | 'fund_request'
+  /** an evaluation action's partner lifecycle change (measure amount: 1 suspend, 2 terminate) */
+  | 'lifecycle'
   | 'order_override'
   | 'price_deviation'
   | 'statement'

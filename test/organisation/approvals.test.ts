@@ -170,4 +170,35 @@ describe('with a price_deviation policy: over 10% the regional manager, over 20%
     expect(r.data.steps.map((s: any) => s.post)).toEqual(['finance']);
     expect((await admin.post('/v1/organisation/approval-requests', { kind: 'credit_override', ref: 'ORD-1', amount: '200000' })).statusCode).toBe(409);
   });
+
+  it('every kind of the issue can be configured; fund_request and claim (reserved for trade funds) run a two-step chain by hand', async () => {
+    for (const kind of ['fund_request', 'claim', 'statement', 'tier_change', 'order_override', 'lifecycle']) {
+      const res = await admin.put(`/v1/organisation/approval-policies/${kind}`, {
+        measure: 'amount',
+        steps: [
+          { post: 'regional_manager', over: '50000' },
+          { post: 'channel_director', over: '200000' },
+        ],
+      });
+      expect(res.statusCode, `${kind}: ${res.body}`).toBe(201);
+    }
+    const kinds = (await admin.get('/v1/organisation/approval-policies')).data.data.map((p: any) => p.kind).sort();
+    expect(kinds).toEqual(['claim', 'credit_override', 'fund_request', 'lifecycle', 'order_override', 'price_deviation', 'statement', 'tier_change']);
+    // an unknown kind is a 400 naming it
+    const bad = await admin.put('/v1/organisation/approval-policies/trade_fund', { measure: 'amount', steps: [{ post: 'finance' }] });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.data.errors)).toContain('kind');
+    // a fund request of exactly 200,000: the regional manager only; 200,000.01: the regional manager, then the director
+    const at = await admin.post('/v1/organisation/approval-requests', { kind: 'fund_request', ref: 'FR-1', partner: 'DEV-E', amount: '200000' });
+    expect(at.data.steps.map((s: any) => s.post)).toEqual(['regional_manager']);
+    const over = await admin.post('/v1/organisation/approval-requests', { kind: 'claim', ref: 'CL-1', partner: 'DEV-E', amount: '200000.01' });
+    expect(over.statusCode, over.body).toBe(201);
+    expect(over.data.steps.map((s: any) => s.post)).toEqual(['regional_manager', 'channel_director']);
+    const decide = (c: Client) => c.post(`/v1/organisation/approval-requests/${over.data.id}/approve`, {});
+    expect((await decide(director)).statusCode).toBe(403);
+    expect((await decide(rmEast)).data.status).toBe('pending');
+    expect((await decide(director)).data.status).toBe('approved');
+    const audit = await rows<{ action: string }>(sql`select action from audit_log where resource_id = ${over.data.id} order by id`);
+    expect(audit.map((a) => a.action)).toEqual(['create', 'approve_step_1', 'approve_step_2']);
+  });
 });

@@ -25,6 +25,8 @@ const secrets = new Set<string>();
 const label = new Map<string, string>();
 /** path-parameter candidates: the secrets plus ids of shared records (runs, programs) whose sub-resources name partners */
 const pool = new Set<string>();
+/** the SOUTH staff probed in staff filters */
+const staffIds = { amSouth: '', repSouth: '' };
 
 async function ok(p: Promise<{ statusCode: number; data: any; body: string }>) {
   const res = await p;
@@ -36,7 +38,7 @@ beforeAll(async () => {
   t = await setupTestApp();
   adminToken = await t.token();
   admin = t.client(adminToken);
-  await orgFixture(admin);
+  const org = await orgFixture(admin);
   rmToken = await t.token({ sub: 'rm-east', scope: 'admin' });
   const cat = await seedCatalog(admin);
   const e = await activePartnerWithAgreement(admin, 'EP-1', [cat.territories.zj.id], [cat.lines.tea.id]);
@@ -44,11 +46,18 @@ beforeAll(async () => {
   east = e.partner;
   south = s.partner;
   await assignOwner(admin, 'EP-1', 'EAST-SH', 'AM-SH');
-  await assignOwner(admin, 'SP-1', 'SOUTH', null);
+  // SP-1 has an account manager of SOUTH: staff-related reads (ownership, portfolios, roll-ups by manager) are probed too
+  const amSouth = await ok(admin.post('/v1/organisation/staff', { code: 'AM-SZ', name: 'AM-SZ', post: 'account_manager', orgUnit: 'SOUTH' }));
+  await assignOwner(admin, 'SP-1', 'SOUTH', 'AM-SZ');
   const keep = (...ids: string[]) => ids.forEach((id) => (secrets.add(id), pool.add(id), label.set(id, label.get(id) ?? `#${label.size}`)));
   keep(south.id, south.code, s.agreement.id);
   label.set(south.id, 'SP-1 id');
   pool.add(east.id);
+  // staff are confined too (their org subtree): the SOUTH regional manager is out of the EAST manager's sight
+  keep(org.rmSouth.id, amSouth.id);
+  staffIds.amSouth = amSouth.id;
+  label.set(org.rmSouth.id, 'RM-SOUTH id');
+  label.set(amSouth.id, 'AM-SZ id');
 
   // policy: prices for everyone, a policy for SP-1 alone, a deviation each
   await makePolicy(admin, { code: 'BASE', scope: { kind: 'default' }, lines: [price('TEA-1', '60', '100', '80'), price('WINE-1', '60', '100', '80')] });
@@ -96,8 +105,8 @@ beforeAll(async () => {
     ).statusCode,
   ).toBe(200);
   // the direct channel (issue 17): a sales rep in each region with a target and attributed sell-through. The SOUTH
-  // rep's target id and its distinctive sales amount are secrets (rep targets, rep achievement and rep scorecards are
-  // swept like the rest); its id is probed in path parameters but is no secret: staff reads name every staff member
+  // rep's id, its target id and its distinctive sales amount are secrets (staff reads, rep targets, rep achievement and
+  // rep scorecards are swept like the rest)
   for (const [code, unit, partner, product, territory] of [
     ['REP-E', 'EAST', 'EP-1', 'TEA-1', 'ZJ'],
     ['REP-S', 'SOUTH', 'SP-1', 'WINE-1', 'JS'],
@@ -117,7 +126,9 @@ beforeAll(async () => {
       keep(rt.id);
       secrets.add('123.4567');
       label.set('123.4567', 'REP-S sales');
-      pool.add(rep.id);
+      keep(rep.id);
+      label.set(rep.id, 'REP-S id');
+      staffIds.repSouth = rep.id;
     }
   }
   // incentives: a statement line, an award, a rebate credit each
@@ -186,6 +197,10 @@ function urls(o: Op): string[] {
     if (/^partner(Id)?$/.test(q.name)) extra.push([`${q.name}=${south.id}`], [`${q.name}=${south.code}`]);
     if (q.name === 'format' && q.schema?.enum) for (const f of q.schema.enum) extra.push([`format=${f}`]);
     if (q.name === 'mine') extra.push(['mine=true']);
+    // staff and unit filters: the SOUTH account manager / rep / unit
+    if (q.name === 'accountManager') extra.push([`accountManager=AM-SZ`], [`accountManager=${staffIds.amSouth}`]);
+    if (q.name === 'rep') extra.push(['rep=REP-S'], [`rep=${staffIds.repSouth}`]);
+    if (q.name === 'orgUnit') extra.push(['orgUnit=SOUTH']);
   }
   const out: string[] = [];
   for (const p of paths) for (const qs of queries) for (const e of [[], ...extra]) out.push(qs.length + e.length ? `${p}?${[...qs, ...e].join('&')}` : p);
@@ -359,5 +374,33 @@ describe('a regional manager with data scope org_subtree never sees partners out
     const cd = t.client(await t.token({ sub: 'cd', scope: 'admin' }));
     expect((await cd.get('/v1/partners')).data.data.map((p: any) => p.id).sort()).toEqual([east.id, south.id].sort());
     expect((await admin.get(`/v1/partners/${south.id}`)).statusCode).toBe(200);
+  });
+
+  it('staff: a scoped credential sees the staff of its org subtree (itself included), portfolio only itself; the org tree is whole', async () => {
+    const codes = async (c: Client, q = '') => ((await c.get(`/v1/organisation/staff${q}`)).data.data as any[]).map((x) => x.code).sort();
+    const rm = t.client(rmToken);
+    const am = t.client(await t.token({ sub: 'am-sh', scope: 'admin' }));
+    const cd = t.client(await t.token({ sub: 'cd', scope: 'admin' }));
+    expect(await codes(rm)).toEqual(['AM-SH', 'REP-E', 'RM-EAST']);
+    expect(await codes(rm, '?post=regional_manager')).toEqual(['RM-EAST']);
+    expect(await codes(rm, '?orgUnit=SOUTH')).toEqual([]);
+    expect(await codes(am)).toEqual(['AM-SH']);
+    expect(await codes(cd)).toEqual(['AM-SH', 'AM-SZ', 'CD', 'REP-E', 'REP-S', 'RM-EAST', 'RM-SOUTH']);
+    // single reads outside the scope are 404 (by id and by code), in it 200; GraphQL answers null / omits them
+    expect((await rm.get('/v1/organisation/staff/by-code/RM-SOUTH')).statusCode).toBe(404);
+    expect((await rm.get('/v1/organisation/staff/by-code/CD')).statusCode).toBe(404);
+    expect((await rm.get('/v1/organisation/staff/by-code/AM-SH')).statusCode).toBe(200);
+    expect((await am.get('/v1/organisation/staff/by-code/RM-EAST')).statusCode).toBe(404);
+    expect((await am.get('/v1/organisation/staff/me')).data.code).toBe('AM-SH');
+    const south = (await admin.get('/v1/organisation/staff/by-code/RM-SOUTH')).data;
+    expect((await rm.get(`/v1/organisation/staff/${south.id}`)).statusCode).toBe(404);
+    expect((await cd.get(`/v1/organisation/staff/${south.id}`)).statusCode).toBe(200);
+    const g = await rm.gql(`{ a: staffMember(id: "${south.id}") { code } b: staffMember(id: "AM-SH") { code } staffMembers(first: 50) { nodes { code } } }`);
+    expect(g.data.a).toBeNull();
+    expect(g.data.b).toEqual({ code: 'AM-SH' });
+    expect(g.data.staffMembers.nodes.map((n: any) => n.code).sort()).toEqual(['AM-SH', 'REP-E', 'RM-EAST']);
+    // the org tree is structure, not data: every unit is listed for a scoped credential
+    const units = ((await rm.get('/v1/organisation/units')).data.data as any[]).map((u) => u.code).sort();
+    expect(units).toEqual(['EAST', 'EAST-SH', 'HQ', 'SOUTH']);
   });
 });

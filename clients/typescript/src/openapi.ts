@@ -4037,7 +4037,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override";
+            kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override" | "lifecycle";
             /** @enum {string} */
             measure: "pct" | "amount";
             steps: {
@@ -4074,7 +4074,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override";
+            kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override" | "lifecycle";
             ref: string;
             partnerId: string | null;
             /** @description the amount compared with the thresholds, 4 decimals (the request carries no currency) */
@@ -4105,7 +4105,7 @@ export interface components {
         };
         ApprovalRequestCreate: {
             /** @enum {string} */
-            kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override";
+            kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override" | "lifecycle";
             /** @description the subject's reference in its owning module (e.g. a deviation id) */
             ref: string;
             partner?: string | null;
@@ -13115,7 +13115,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override";
+                kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override" | "lifecycle";
             };
             cookie?: never;
         };
@@ -13176,7 +13176,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override";
+                kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override" | "lifecycle";
             };
             cookie?: never;
         };
@@ -13258,7 +13258,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override";
+                kind: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override" | "lifecycle";
             };
             cookie?: never;
         };
@@ -13329,7 +13329,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
-                kind?: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override";
+                kind?: "price_deviation" | "credit_override" | "fund_request" | "claim" | "statement" | "tier_change" | "order_override" | "lifecycle";
                 status?: "pending" | "approved" | "rejected";
                 /** @description true: only the pending requests whose current step is for my post, within my data scope */
                 mine?: "true" | "false";

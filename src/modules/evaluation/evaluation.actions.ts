@@ -18,7 +18,7 @@ import {
 import type { ApprovalsPort } from '../organisation/contract.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { onboardingSql } from '../onboarding/contract.js';
+import { onboardingSql, partnerTransition } from '../onboarding/contract.js';
 import { EVALUATION_EVENTS, findTemplate, READ, WRITE, type PartnerPort, type RunRow } from './evaluation.common.js';
 import { conditionMet, nextTier, type ActionCondition } from './evaluation.rules.js';
 import { ActionDecision, ActionListQuery, ActionRuleCreate, type Action, type ActionRule } from './evaluation.schemas.js';
@@ -32,7 +32,10 @@ export class ActionService {
   constructor(
     private readonly store: Store,
     private readonly partners: PartnerPort,
-    /** the sales organisation's approval engine (tier changes, kind `tier_change`); absent: one-step accepts */
+    /**
+     * the sales organisation's approval engine (tier changes, kind `tier_change`; lifecycle actions, kind `lifecycle`);
+     * absent: one-step accepts
+     */
     private readonly approvals?: ApprovalsPort,
   ) {}
 
@@ -259,10 +262,10 @@ export class ActionService {
       .where(and(eq(evaluationActions.tenantId, actor.tenantId), eq(evaluationActions.id, id)));
     if (!pre || !canSeePartner(actor, pre.partnerId)) throw notFound('evaluation action', id);
     if (pre.status === 'pending_approval' && this.approvals) {
-      // accept / dismiss decide the current step of the tier change's approval chain (the caller's post must match)
+      // accept / dismiss decide the current step of the action's approval chain (the caller's post must match)
       const approvals = this.approvals;
       await this.store.write(actor, async (w) => {
-        const open = await approvals.openRequestFor(w, 'tier_change', id);
+        const open = await approvals.openRequestFor(w, approvalKindOf(pre), id);
         if (!open) throw new DomainError('ILLEGAL_TRANSITION', `action ${id} has no open approval request`, { extra: { currentStatus: pre.status } });
         await approvals.decideIn(w, actor, open, decision === 'accept' ? 'approved' : 'rejected', note ?? undefined);
       });
@@ -282,7 +285,7 @@ export class ActionService {
             },
           );
         }
-        if (this.approvals && (await this.requestTierApproval(actor, pre))) return this.getAction(actor, id);
+        if (this.approvals && (await this.requestApproval(actor, pre))) return this.getAction(actor, id);
         const updated = await this.partners.update(actor, pre.partnerId, { tier: pre.toTier, version: partner.version });
         performed = { partnerId: pre.partnerId, tier: { from: partner.tier, to: updated.tier }, partnerVersion: updated.version };
       }
@@ -292,6 +295,19 @@ export class ActionService {
       const target = pre.lifecycleAction === 'suspend' ? 'suspended' : 'terminated';
       const partner = await this.partners.get(actor, pre.partnerId);
       if (partner.status !== target) {
+        if (this.approvals) {
+          // an illegal transition is refused before any approver is asked (the same 409 as the onboarding state machine)
+          const t = partnerTransition(partner.status, pre.lifecycleAction);
+          if (!t.ok)
+            throw new DomainError(
+              'ILLEGAL_TRANSITION',
+              `Cannot ${pre.lifecycleAction} a partner that is ${partner.status}; allowed: ${t.allowed.join(', ') || 'none'}`,
+              {
+                extra: { currentStatus: partner.status, allowed: t.allowed },
+              },
+            );
+          if (await this.requestApproval(actor, pre)) return this.getAction(actor, id);
+        }
         const changed = await this.partners.transition(actor, pre.partnerId, pre.lifecycleAction, `evaluation action ${id}: ${pre.reason}`);
         performed = { partnerId: pre.partnerId, status: { from: partner.status, to: changed.status } };
       }
@@ -346,11 +362,12 @@ export class ActionService {
     return this.getAction(actor, id);
   }
   /**
-   * Asks the approval engine for a tier change (kind `tier_change`, amount = tiers moved down, see tiersDown). When
-   * the tenant's policy has steps for it the action becomes `pending_approval` (audit `request_approval`, event
+   * Asks the approval engine for a tier change (kind `tier_change`, amount = tiers moved down, see tiersDown) or a
+   * lifecycle action (kind `lifecycle`, amount = its severity, see lifecycleSeverity). When the tenant's policy has
+   * steps for it the action becomes `pending_approval` (audit `request_approval`, event
    * `evaluation.action_approval_requested`) and true is answered; false: no step applies, accept as before.
    */
-  private async requestTierApproval(actor: Actor, pre: typeof evaluationActions.$inferSelect): Promise<boolean> {
+  private async requestApproval(actor: Actor, pre: typeof evaluationActions.$inferSelect): Promise<boolean> {
     const approvals = this.approvals!;
     return this.store.write(actor, async (w) => {
       const [a] = await w.tx
@@ -360,12 +377,17 @@ export class ActionService {
         .for('update');
       if (!a || a.status !== 'recommended')
         throw new DomainError('ILLEGAL_TRANSITION', `action ${pre.id} is already ${a?.status}`, { extra: { currentStatus: a?.status, allowed: [] } });
-      const [rule] = await w.tx
-        .select({ tierLadder: evaluationActionRules.tierLadder })
-        .from(evaluationActionRules)
-        .where(and(eq(evaluationActionRules.tenantId, w.tenantId), eq(evaluationActionRules.id, a.ruleId)));
-      const amount = tiersDown(rule?.tierLadder ?? null, a.fromTier, a.toTier);
-      const answer = await approvals.request(w, actor, { kind: 'tier_change', ref: a.id, partnerId: a.partnerId, amount });
+      const kind = approvalKindOf(a);
+      let amount: string | null;
+      if (kind === 'lifecycle') amount = lifecycleSeverity(a.lifecycleAction);
+      else {
+        const [rule] = await w.tx
+          .select({ tierLadder: evaluationActionRules.tierLadder })
+          .from(evaluationActionRules)
+          .where(and(eq(evaluationActionRules.tenantId, w.tenantId), eq(evaluationActionRules.id, a.ruleId)));
+        amount = tiersDown(rule?.tierLadder ?? null, a.fromTier, a.toTier);
+      }
+      const answer = await approvals.request(w, actor, { kind, ref: a.id, partnerId: a.partnerId, amount });
       if (answer.status === 'not_required') return false;
       await w.tx
         .update(evaluationActions)
@@ -376,7 +398,7 @@ export class ActionService {
         partnerId: a.partnerId,
         fromTier: a.fromTier,
         toTier: a.toTier,
-        tiersDown: amount,
+        ...(kind === 'lifecycle' ? { lifecycleAction: a.lifecycleAction, severity: amount } : { tiersDown: amount }),
         approvalRequestId: answer.requestId,
       };
       w.audit({
@@ -392,10 +414,11 @@ export class ActionService {
   }
 
   /**
-   * The final decision of a tier change's approval chain, in the deciding transaction. Approved: the partner's tier
-   * moves (onboarding's audited update, in this transaction) and the action is `accepted` (event
-   * `evaluation.action_accepted`); a partner whose tier changed meanwhile (neither from nor to tier) refuses the
-   * decision with 409. Rejected: the action is `dismissed` (event `evaluation.action_approval_rejected`).
+   * The final decision of a tier change's or lifecycle action's approval chain, in the deciding transaction.
+   * Approved: the partner's tier moves (onboarding's audited update, in this transaction), or its lifecycle action is
+   * performed (onboarding's audited transition), and the action is `accepted` (event `evaluation.action_accepted`); a
+   * partner whose tier changed meanwhile (neither from nor to tier), or whose status no longer allows the lifecycle
+   * action, refuses the decision with 409. Rejected: the action is `dismissed` (event `evaluation.action_approval_rejected`).
    */
   async applyApprovalOutcome(w: Work, outcome: { ref: string; requestId: string; outcome: 'approved' | 'rejected'; note: string | null }): Promise<void> {
     const [a] = await w.tx
@@ -405,7 +428,17 @@ export class ActionService {
       .for('update');
     if (!a || a.status !== 'pending_approval') return;
     let performed: Record<string, unknown> | null = null;
-    if (outcome.outcome === 'approved') {
+    if (outcome.outcome === 'approved' && approvalKindOf(a) === 'lifecycle' && a.lifecycleAction) {
+      const [p] = await this.store.database.rows<{ status: string }>(
+        sql`select status from ${onboardingSql.partners(w.tenantId)} p where p.id = ${a.partnerId}::uuid`,
+        w.tx,
+      );
+      const target = a.lifecycleAction === 'suspend' ? 'suspended' : 'terminated';
+      if (p && p.status !== target) {
+        const changed = await this.partners.transitionInWork(w, a.partnerId, a.lifecycleAction, `evaluation action ${a.id}: ${a.reason}`);
+        performed = { partnerId: a.partnerId, status: { from: p.status, to: changed.status } };
+      }
+    } else if (outcome.outcome === 'approved') {
       const [p] = await this.store.database.rows<{ tier: string | null }>(
         sql`select tier from ${onboardingSql.partners(w.tenantId)} p where p.id = ${a.partnerId}::uuid`,
         w.tx,
@@ -425,7 +458,14 @@ export class ActionService {
       .update(evaluationActions)
       .set({ status, decidedBy: w.actor.subject, decidedAt: new Date(), note: outcome.note })
       .where(and(eq(evaluationActions.tenantId, w.tenantId), eq(evaluationActions.id, a.id)));
-    const detail = { action: a.action, partnerId: a.partnerId, fromTier: a.fromTier, toTier: a.toTier, approvalRequestId: outcome.requestId };
+    const detail = {
+      action: a.action,
+      partnerId: a.partnerId,
+      fromTier: a.fromTier,
+      toTier: a.toTier,
+      ...(a.lifecycleAction ? { lifecycleAction: a.lifecycleAction } : {}),
+      approvalRequestId: outcome.requestId,
+    };
     w.audit({
       resourceType: 'evaluation_action',
       resourceId: a.id,
@@ -440,6 +480,20 @@ export class ActionService {
       payload: { runId: a.runId, lifecycleAction: a.lifecycleAction, performed, note: outcome.note, ...detail },
     });
   }
+}
+
+/** The approval kind an action's accept asks for: tier actions `tier_change`, lifecycle actions `lifecycle`. */
+function approvalKindOf(a: { action: string; lifecycleAction: string | null }): 'tier_change' | 'lifecycle' {
+  return a.action === 'tier_up' || a.action === 'tier_down' || !a.lifecycleAction ? 'tier_change' : 'lifecycle';
+}
+
+/**
+ * The measure of a lifecycle action for approval policies (kind `lifecycle`, measure `amount`): its severity, `1` for
+ * suspend, `2` for terminate. So `[{post: regional_manager}, {post: channel_director, over: 1}]` needs the regional
+ * manager for both and the channel director too for a termination.
+ */
+export function lifecycleSeverity(action: string | null): string | null {
+  return action === 'suspend' ? '1' : action === 'terminate' ? '2' : null;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db.js';
 import { notFound, validationError } from '../../platform/errors.js';
 import { formatFixed, isUuid, iso, type Actor, type Period } from '../../platform/kernel/index.js';
 import type { Work } from '../../platform/store.js';
-import type { Partner } from '../onboarding/contract.js';
+import type { Partner, PartnerAction } from '../onboarding/contract.js';
 import { validateTemplate, type GradeBand, type KpiDef, type TemplateDef } from './evaluation.rules.js';
 import type { Run, Template, TemplateVersion } from './evaluation.schemas.js';
 import { evaluationRuns, scorecardTemplates, scorecardTemplateVersions } from './evaluation.tables.js';
@@ -36,6 +36,8 @@ export interface PartnerPort {
   transition(actor: Actor, id: string, action: string, reason?: string): Promise<Partner>;
   /** the same audited update inside the caller's transaction (an approval chain's last decision applies a tier change) */
   updateInWork(w: Work, id: string, input: unknown): Promise<Partner>;
+  /** the same audited lifecycle transition inside the caller's transaction (an approval chain's last decision) */
+  transitionInWork(w: Work, id: string, action: PartnerAction, reason: string | null): Promise<Partner>;
 }
 
 export type VersionRow = typeof scorecardTemplateVersions.$inferSelect;

@@ -17,6 +17,8 @@ import { agreements } from './onboarding.tables.js';
 import { partners } from './partners.tables.js';
 
 export { PARTNER_CHANNELS, PARTNER_STATUSES, PARTNER_TYPES, Partner, type PartnerChannel, type PartnerStatus, type PartnerType } from './partners.schemas.js';
+/** The partner lifecycle state machine (pure): whether an action is allowed from a status (evaluation checks it before asking approval). */
+export { partnerTransition, type PartnerAction } from './onboarding.rules.js';
 
 /** (tenant_id, id) of the onboarding tables other modules reference. */
 export const onboardingKeys = {

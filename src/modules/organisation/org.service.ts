@@ -5,6 +5,7 @@ import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import { type Actor, decodeUuidCursor, iso, isUuid, type Page, requireTenantUser, rowsOf, toPage, keyset } from '../../platform/kernel/index.js';
 import type { Store, Work } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
+import { organisationSql } from './contract.js';
 import { orgUnits, staffMembers, type OrgUnitRow, type StaffRow } from './organisation.tables.js';
 import {
   OrgUnitCreate,
@@ -100,6 +101,15 @@ export async function staffOfActor(db: Db, actor: Actor): Promise<StaffRow | und
     .orderBy(asc(staffMembers.id))
     .limit(1);
   return row;
+}
+
+/**
+ * The staff a credential may see (issue 17): all without a data scope; with `org_subtree` the staff of its unit and
+ * below (itself included); with `portfolio` only itself. Evaluated inside the caller's statement.
+ */
+function visibleStaffCond(actor: Actor): SQL | undefined {
+  const v = organisationSql.visibleStaff(actor);
+  return v ? sql`${staffMembers.id} in ${v}` : undefined;
 }
 
 /**
@@ -334,12 +344,13 @@ export class OrgService {
     return out;
   }
 
+  /** A staff member by id or code; one outside the caller's visible staff (data scope) is 404 like a missing one. */
   async getStaff(actor: Actor, ref: string): Promise<StaffMember> {
     requireTenantUser(actor, 'organisation:read');
     const [row] = await this.store.db
       .select()
       .from(staffMembers)
-      .where(and(eq(staffMembers.tenantId, actor.tenantId), byRef(ref, eq(staffMembers.id, ref), eq(staffMembers.code, ref))));
+      .where(and(eq(staffMembers.tenantId, actor.tenantId), byRef(ref, eq(staffMembers.id, ref), eq(staffMembers.code, ref)), visibleStaffCond(actor)));
     if (!row) throw notFound('staff member', ref);
     return toStaff(row);
   }
@@ -352,12 +363,13 @@ export class OrgService {
     return toStaff(row);
   }
 
+  /** Staff members, confined to the caller's visible staff (data scope: its org subtree, or itself for portfolio). */
   async listStaff(actor: Actor, input: ListInput & { post?: string | undefined; orgUnit?: string | undefined }): Promise<Page<StaffMember>> {
     requireTenantUser(actor, 'organisation:read');
     const f = parseInput(StaffListQuery, { post: input.post, orgUnit: input.orgUnit });
     const after = decodeUuidCursor(input.cursor);
     const ks = keyset(input, [staffMembers.id], after);
-    const conds: (SQL | undefined)[] = [eq(staffMembers.tenantId, actor.tenantId)];
+    const conds: (SQL | undefined)[] = [eq(staffMembers.tenantId, actor.tenantId), visibleStaffCond(actor)];
     if (f.post) conds.push(eq(staffMembers.post, f.post));
     if (f.orgUnit) conds.push(eq(staffMembers.orgUnitId, await unitIdOf(this.store.db, actor.tenantId, f.orgUnit, 'orgUnit')));
     if (ks.where) conds.push(ks.where);

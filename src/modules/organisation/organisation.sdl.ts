@@ -16,6 +16,7 @@ export const organisationSdl = /* GraphQL */ `
     org_subtree
     portfolio
   }
+  "fund_request and claim are reserved for the trade-funds module: policies can be defined, no module opens them yet"
   enum ApprovalKind {
     price_deviation
     credit_override
@@ -24,6 +25,8 @@ export const organisationSdl = /* GraphQL */ `
     statement
     tier_change
     order_override
+    "an evaluation action's partner lifecycle change (measure amount: 1 suspend, 2 terminate)"
+    lifecycle
   }
   enum ApprovalMeasure {
     pct
