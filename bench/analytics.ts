@@ -9,6 +9,13 @@
  * here from the generated per-partner totals as `totals:rebuild` does): printed besides are the per-partner path of
  * the same trend (service call, no HTTP), the bare aggregate over the group totals, and what a change of one
  * partner's home territory costs (the partner update, which moves its totals in its transaction).
+ * Issue 17 (scale) adds a sales organisation (HQ > 6 regions > 30 teams, 200 account managers, every tenth partner
+ * handed to another owner mid-quarter, every hundredth owned by nobody) and prints, each over HTTP with its ratio to
+ * the bare SQL aggregate it answers measured in this run: the territory share (EAST, a quarter; bare: the
+ * quarter's per-partner sums of EAST), the forecast (bare: the 24 months summed over the per-partner totals), the
+ * org-unit and account-manager roll-ups of a quarter and the org-unit roll-up of a year (bare: the per-partner
+ * totals summed by the owner on the period's last day), and home-territory moves of single partners through the
+ * service (median of 5 moves, each another partner) against the same update of another field.
  *   npx tsx bench/analytics.ts [--partners 10000] [--months 36]
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops (BENCH_KEEP=1 keeps it).
  */
