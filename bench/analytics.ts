@@ -9,6 +9,13 @@
  * here from the generated per-partner totals as `totals:rebuild` does): printed besides are the per-partner path of
  * the same trend (service call, no HTTP), the bare aggregate over the group totals, and what a change of one
  * partner's home territory costs (the partner update, which moves its totals in its transaction).
+ * Issue 17 (scale) adds a sales organisation (HQ > 6 regions > 30 teams, 200 account managers, every tenth partner
+ * handed to another owner mid-quarter, every hundredth owned by nobody) and prints, each over HTTP with its ratio to
+ * the bare SQL aggregate it answers measured in this run: the territory share (EAST, a quarter; bare: the
+ * quarter's per-partner sums of EAST), the forecast (bare: the 24 months summed over the per-partner totals), the
+ * org-unit and account-manager roll-ups of a quarter and the org-unit roll-up of a year (bare: the per-partner
+ * totals summed by the owner on the period's last day), and home-territory moves of single partners through the
+ * service (median of 5 moves, each another partner) against the same update of another field.
  *   npx tsx bench/analytics.ts [--partners 10000] [--months 36]
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops (BENCH_KEEP=1 keeps it).
  */
@@ -48,6 +55,28 @@ try {
   await sql`update territories set parent_id = (select id from territories where tenant_id = ${TENANT} and code = 'ALL') where tenant_id = ${TENANT} and code <> 'ALL'`;
   await sql`update partners p set region_code = (array['NORTH','SOUTH','EAST','WEST','CENTRAL','ISLANDS'])[1 + substr(code, 2)::int % 6],
     type = case when substr(code, 2)::int % 3 = 0 then 'dealer' else 'distributor' end where tenant_id = ${TENANT}`;
+  // the sales organisation: HQ > 6 regions > 5 teams each (three levels), 200 account managers in the teams; every
+  // partner but each 100th owned since 2023-01-01, each 10th handed to another manager (and unit) on 2025-02-15
+  await sql`insert into org_units (tenant_id, id, code, name, kind) values (${TENANT}, gen_random_uuid(), 'HQ', 'HQ', 'region')`;
+  await sql`insert into org_units (tenant_id, id, code, name, kind, parent_id)
+    select ${TENANT}, gen_random_uuid(), 'R' || r, 'Region ' || r, 'region', (select id from org_units where tenant_id = ${TENANT} and code = 'HQ')
+    from generate_series(1, 6) r`;
+  await sql`insert into org_units (tenant_id, id, code, name, kind, parent_id)
+    select ${TENANT}, gen_random_uuid(), 'R' || r || 'T' || k, 'Team ' || r || '.' || k, 'team',
+      (select id from org_units where tenant_id = ${TENANT} and code = 'R' || r)
+    from generate_series(1, 6) r cross join generate_series(1, 5) k`;
+  await sql`insert into staff_members (tenant_id, id, code, name, post, org_unit_id)
+    select ${TENANT}, gen_random_uuid(), 'AM' || lpad(g::text, 3, '0'), 'AM ' || g, 'account_manager',
+      (select id from org_units where tenant_id = ${TENANT} and code = 'R' || (1 + g % 6) || 'T' || (1 + (g / 6) % 5))
+    from generate_series(0, 199) g`;
+  await sql`insert into partner_ownership (tenant_id, id, partner_id, org_unit_id, account_manager_id, valid_from, valid_to, created_by)
+    select ${TENANT}, gen_random_uuid(), p.id, a.org_unit_id, a.id, date '2023-01-01', case when substr(p.code, 2)::int % 10 = 0 then date '2025-02-15' end, 'bench'
+    from partners p join staff_members a on a.tenant_id = p.tenant_id and a.code = 'AM' || lpad((substr(p.code, 2)::int % 200)::text, 3, '0')
+    where p.tenant_id = ${TENANT} and substr(p.code, 2)::int % 100 <> 1`;
+  await sql`insert into partner_ownership (tenant_id, id, partner_id, org_unit_id, account_manager_id, valid_from, valid_to, created_by)
+    select ${TENANT}, gen_random_uuid(), p.id, a.org_unit_id, a.id, date '2025-02-15', null, 'bench'
+    from partners p join staff_members a on a.tenant_id = p.tenant_id and a.code = 'AM' || lpad(((substr(p.code, 2)::int * 7 + 3) % 200)::text, 3, '0')
+    where p.tenant_id = ${TENANT} and substr(p.code, 2)::int % 10 = 0`;
   // ~10M sell-through lines over PARTNERS x MONTHS partner-months: lines per partner-month average 10M / (PARTNERS x MONTHS)
   const perMonth = Math.round(10_000_000 / (PARTNERS * MONTHS));
   await sql`create temporary table pn as select id, row_number() over (order by code) as n from partners where tenant_id = ${TENANT}`;
@@ -110,14 +139,46 @@ try {
       group by 1, 2`,
   );
   const body = JSON.parse((await get(trendUrl)()).body);
-  // a partner moves to another home territory through the API: its totals move to the new group in the same transaction
-  const [moving] = await sql`select id from partners where tenant_id = ${TENANT} and code = 'P00001'`;
-  const tu = performance.now();
-  await app.services.onboarding.partners.update(admin, moving!.id as string, { regionCode: 'ISLANDS' });
-  const partnerUpdateWithRegroupMs = +(performance.now() - tu).toFixed(2);
-  const tn = performance.now();
-  await app.services.onboarding.partners.update(admin, moving!.id as string, { legalName: 'Partner 1 renamed' });
-  const partnerUpdateOtherFieldMs = +(performance.now() - tn).toFixed(2);
+  // issue 17 (scale): share, forecast, org-unit and account-manager roll-ups, each against the bare SQL aggregate it
+  // answers, in this run
+  const q1 = { from: `${year}-01-01`, to: `${year}-03-01`, on: `${year}-03-31` };
+  const bareShare = await timed(
+    () => sql`select m.partner_id, sum(m.amount) from actual_monthly_totals m join partners p on p.tenant_id = m.tenant_id and p.id = m.partner_id
+      where m.tenant_id = ${TENANT} and m.stream = 'sell_through' and m.month between ${q1.from}::date and ${q1.to}::date and p.region_code = 'EAST'
+      group by 1`,
+  );
+  const bareForecast = await timed(
+    () => sql`select month, sum(amount) from actual_monthly_totals
+      where tenant_id = ${TENANT} and stream = 'sell_through' and month between ${`${Number(year) - 1}-01-01`}::date and ${`${year}-12-01`}::date group by 1`,
+  );
+  const forecastPerPartner = await timed(() => analytics.forecast(admin, { asOf: `${year}-12`, horizon: 12 }, 'partners'));
+  const rollupOrg = await timed(get(`/v1/analytics/rollup?period=${year}-Q1&tree=org_unit`));
+  const rollupAm = await timed(get(`/v1/analytics/rollup?period=${year}-Q1&tree=account_manager`));
+  const rollupOrgYear = await timed(get(`/v1/analytics/rollup?period=${year}&tree=org_unit`));
+  // the bare aggregate behind an ownership roll-up: the quarter's per-partner totals summed by the owner on its last day
+  const bareOwner = (col: string, from: string, to: string) => () =>
+    sql`select o.${sql(col)}, sum(m.amount) from actual_monthly_totals m
+      join partner_ownership o on o.tenant_id = m.tenant_id and o.partner_id = m.partner_id and o.valid_from <= ${q1.on}::date and (o.valid_to is null or o.valid_to > ${q1.on}::date)
+      where m.tenant_id = ${TENANT} and m.stream = 'sell_through' and m.month between ${from}::date and ${to}::date group by 1`;
+  const bareOrg = await timed(bareOwner('org_unit_id', q1.from, q1.to));
+  const bareAm = await timed(bareOwner('account_manager_id', q1.from, q1.to));
+  const bareOrgYear = await timed(bareOwner('org_unit_id', `${year}-01-01`, `${year}-12-01`));
+  // partners move to another home territory through the API: their totals move to the new group in the same
+  // transaction; against the same update of another field (no regroup), in this run
+  const movers =
+    await sql`select id from partners where tenant_id = ${TENANT} and code in ('P00001', 'P00002', 'P00003', 'P00004', 'P00005', 'P00006') order by code`;
+  const regions = ['NORTH', 'SOUTH', 'EAST', 'WEST', 'CENTRAL', 'ISLANDS']; // P0000n's home is regions[n % 6]
+  let k = 0;
+  const move = await timed(async () => {
+    const i = k++ % movers.length;
+    await app.services.onboarding.partners.update(admin, movers[i]!.id as string, { regionCode: regions[(i + 2) % 6]! });
+  });
+  const rename = await timed(async () => {
+    const m = movers[k++ % movers.length]!;
+    await app.services.onboarding.partners.update(admin, m.id as string, { legalName: `Partner renamed ${k}` });
+  });
+  const partnerUpdateWithRegroupMs = move.ms;
+  const partnerUpdateOtherFieldMs = rename.ms;
   const stale = await app.services.target.actuals.groupsStale(TENANT);
   const afterMove = await timed(get(trendUrl));
   await app.close();
@@ -137,11 +198,29 @@ try {
         trendPerPartnerPathService: perPartner,
         trendGroupedPathService: groupedService,
         bareGroupAggregate: bareGroups,
-        onePartnerMoved: { partnerUpdateWithRegroupMs, partnerUpdateOtherFieldMs, groupsStaleAfter: stale, trendAfter: afterMove },
-        territoryShareQuarter: share,
-        forecast12: forecast,
+        onePartnerMoved: {
+          partnerUpdateWithRegroupMs,
+          partnerUpdateOtherFieldMs,
+          ratioVsOtherField: +(partnerUpdateWithRegroupMs / partnerUpdateOtherFieldMs).toFixed(3),
+          goalMs: 50,
+          moves: move,
+          renames: rename,
+          groupsStaleAfter: stale,
+          trendAfter: afterMove,
+        },
+        territoryShareQuarter: { ...share, bare: bareShare.ms, ratioVsBare: +(share.ms / bareShare.ms).toFixed(3) },
+        forecast12: {
+          ...forecast,
+          bare: bareForecast.ms,
+          ratioVsBare: +(forecast.ms / bareForecast.ms).toFixed(3),
+          perPartnerPathService: forecastPerPartner.ms,
+        },
         rollupQuarter: rollup,
         rollupPerPartnerPathService: rollupPerPartner,
+        rollupOrgUnitQuarter: { ...rollupOrg, bare: bareOrg.ms, ratioVsBare: +(rollupOrg.ms / bareOrg.ms).toFixed(3) },
+        rollupAccountManagerQuarter: { ...rollupAm, bare: bareAm.ms, ratioVsBare: +(rollupAm.ms / bareAm.ms).toFixed(3) },
+        rollupOrgUnitYear: { ...rollupOrgYear, bare: bareOrgYear.ms, ratioVsBare: +(rollupOrgYear.ms / bareOrgYear.ms).toFixed(3) },
+        load: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
       },
       null,
       2,

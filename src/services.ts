@@ -60,7 +60,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   // sell-through lines are checked against policy's minimum resale prices through target's PriceFloorSource port
   const target = createTargetServices(store, { priceFloors: { floors: priceFloors } });
   // a partner's type or home territory changes: target's totals per group follow in the same transaction (onboarding's port)
-  onboarding.partners.onAttributesChanged(async (w) => void (await target.actuals.regroupInWork(w)));
+  onboarding.partners.onAttributesChanged(async (w, partnerIds) => void (await target.actuals.regroupInWork(w, partnerIds)));
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract
   // statement approvals go through the organisation module's approval policies (kind `statement`)
   const incentive = createIncentiveServices(store, {

@@ -102,6 +102,15 @@ async function expectPathsAgree(): Promise<number> {
       rows += perPartner.data.length;
     }
   }
+  // forecasts (issue 17, scale): the network and by partner type from the `home` groups = the per-partner sums
+  for (const stream of STREAMS) {
+    for (const partnerType of [undefined, 'dealer', 'distributor']) {
+      const q = { stream, asOf: '2026-06', horizon: 3, seasonYears: 2, ...(partnerType ? { partnerType } : {}) };
+      const perPartner = await analytics.forecast(actor, q, 'partners');
+      expect(await analytics.forecast(actor, q), JSON.stringify(q)).toEqual(perPartner);
+      rows += perPartner.history.filter((h) => h.amount !== '0.0000').length;
+    }
+  }
   return rows;
 }
 
@@ -117,7 +126,7 @@ const territoryMonth = async (month: string, via: 'auto' | 'groups' | 'partners'
 
 describe('trends from the totals per group', () => {
   it('give the same answers as the per-partner totals on mixed data', async () => {
-    expect(await expectPathsAgree()).toBeGreaterThan(40);
+    expect(await expectPathsAgree()).toBeGreaterThan(60);
     expect(await territoryMonth('2026-01', 'groups')).toEqual([
       ['N', '180.0000', 2],
       ['S', '80.2500', 1],
@@ -242,5 +251,105 @@ describe('trends from the totals per group', () => {
     expect(byT.data.data.map((r: any) => [r.group.code, r.amount, r.priorYearAmount])).toEqual([['N', '30.0000', '100.0000']]);
     const all = await admin.get('/v1/analytics/trends?from=2026-01&to=2026-01');
     expect(all.data.data[0].amount).toBe('303.2500');
+  });
+
+  it('a change through the API regroups only the partners it names (cost proportional to them)', async () => {
+    const { actuals } = t.app.services.target;
+    // P1 changed behind the API: stale; an API change of P2 looks at P2 only, so P1 stays stale until the repair
+    await t.database.db.execute(sql`update partners set region_code = 'S' where tenant_id = 't1' and code = 'P1'`);
+    expect((await admin.patch(`/v1/partners/${ids['P2']}`, { regionCode: 'N' })).statusCode).toBe(200);
+    expect(await actuals.groupsStale('t1')).toBe(true);
+    const filed = await t.database.rows(
+      sql`select pa.code, k.region_code from actual_group_partners k join partners pa on pa.tenant_id = k.tenant_id and pa.id = k.partner_id
+          where k.tenant_id = 't1' and k.stream = 'sell_through' and pa.code in ('P1', 'P2') order by 1`,
+    );
+    expect(filed).toEqual([
+      { code: 'P1', region_code: 'N' },
+      { code: 'P2', region_code: 'N' },
+    ]);
+    expect(await actuals.regroupPartners(actor)).toEqual({ partners: 3 });
+    await expectPathsAgree();
+    await t.database.db.execute(sql`update partners set region_code = 'N' where tenant_id = 't1' and code = 'P1'`);
+    await actuals.regroupPartners(actor);
+    expect(await actuals.groupsStale('t1')).toBe(false);
+  });
+});
+
+/**
+ * Roll-ups over the org-unit tree and the account managers (issue 17, scale): each node equals the bare sum of the
+ * per-partner totals of the partners its subtree owns on the period's last day, computed independently here, across
+ * dated ownership changes, a three-level tree, an import with corrections and a rebuild.
+ */
+describe('roll-ups over the ownership trees', () => {
+  const METRICS = { sales_amount: ['sell_through', 'amount'], quantity: ['sell_through', 'quantity'], collection_amount: ['collection', 'amount'] } as const;
+  const lastDay = (period: string) =>
+    ({
+      '2025-Q1': ['2025-01-01', '2025-03-31'],
+      '2026-01': ['2026-01-01', '2026-01-31'],
+      '2026-02': ['2026-02-01', '2026-02-28'],
+      '2026-Q1': ['2026-01-01', '2026-03-31'],
+      '2026': ['2026-01-01', '2026-12-31'],
+    })[period]!;
+
+  /** per node code: [partners, actual] from bare SQL (units: subtree via a recursive walk; managers: portfolio) */
+  async function reference(tree: 'org_unit' | 'account_manager', period: string, metric: keyof typeof METRICS) {
+    const [from, on] = lastDay(period);
+    const [stream, col] = METRICS[metric];
+    const rows = await t.database.rows<{ code: string; partners: number; actual: string }>(sql`
+      with recursive up(node, anc) as (
+        select id, id from org_units where tenant_id = 't1'
+        union all
+        select u.node, o.parent_id from up u join org_units o on o.tenant_id = 't1' and o.id = u.anc where o.parent_id is not null
+      ), own as (
+        select partner_id, org_unit_id, account_manager_id from partner_ownership
+        where tenant_id = 't1' and valid_from <= ${on}::date and (valid_to is null or valid_to > ${on}::date)
+      ), val as (
+        select partner_id, sum(${sql.raw(col)}) as a from actual_monthly_totals
+        where tenant_id = 't1' and stream = ${stream} and month between ${from}::date and ${on}::date group by 1
+      ), pairs as (
+        ${
+          tree === 'org_unit'
+            ? sql`select n.code, w.partner_id from up join org_units n on n.tenant_id = 't1' and n.id = up.anc join own w on w.org_unit_id = up.node`
+            : sql`select s.code, w.partner_id from own w join staff_members s on s.tenant_id = 't1' and s.id = w.account_manager_id`
+        }
+      )
+      select p.code, count(*)::int as partners, round(coalesce(sum(v.a), 0), 4)::text as actual
+      from pairs p left join val v on v.partner_id = p.partner_id group by p.code order by 1`);
+    return rows.map((r) => [r.code, Number(r.partners), r.actual]);
+  }
+
+  async function expectRollupsExact(): Promise<number> {
+    let n = 0;
+    for (const tree of ['org_unit', 'account_manager'] as const) {
+      for (const period of ['2025-Q1', '2026-01', '2026-02', '2026-Q1', '2026']) {
+        for (const metric of Object.keys(METRICS) as (keyof typeof METRICS)[]) {
+          const res = await admin.get(`/v1/analytics/rollup?tree=${tree}&period=${period}&metric=${metric}`);
+          expect(res.statusCode, res.body).toBe(200);
+          const got = res.data.data
+            .filter((r: any) => r.partners > 0)
+            .map((r: any) => [r.code, r.partners, r.actual])
+            .sort((a: any, b: any) => (a[0] < b[0] ? -1 : 1));
+          expect(got, `${tree} ${period} ${metric}`).toEqual(await reference(tree, period, metric));
+          n += got.length;
+        }
+      }
+    }
+    return n;
+  }
+
+  it('equal the bare per-partner sums across ownership changes, an import with corrections and a rebuild', async () => {
+    // the org fixture (HQ > EAST > EAST-SH, HQ > SOUTH) and P1 EAST, P5 EAST-SH, P3 SOUTH since 2020 come from above;
+    // P2 in EAST-SH with AM-SH, handed to SOUTH on 2026-02-15; P4 owned from 2026-03-01 only (unassigned before)
+    await assignOwner(admin, 'P2', 'EAST-SH', 'AM-SH');
+    await assignOwner(admin, 'P2', 'SOUTH', null, '2026-02-15');
+    await assignOwner(admin, 'P4', 'EAST', 'AM-SH', '2026-03-01');
+    expect(await expectRollupsExact()).toBeGreaterThan(40);
+    const jan = await admin.get('/v1/analytics/rollup?tree=org_unit&period=2026-01');
+    expect(jan.data.unassigned).toMatchObject({ partners: 1 }); // P4, not owned on 2026-01-31
+    const st = [ST, 's13,2026-01-27,P2,A,1,44,N', 's7,2026-01-11,P4,A,1,61,N', 's14,2026-03-20,P5,B,2,-7.5,S'].join('\n');
+    expect((await importCsv(t, token, 'sell-through', st)).data).toMatchObject({ accepted: 3 });
+    await expectRollupsExact();
+    expect((await admin.post('/v1/actuals/totals:rebuild', {})).statusCode).toBe(200);
+    await expectRollupsExact();
   });
 });

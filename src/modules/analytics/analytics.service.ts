@@ -29,6 +29,7 @@ import type { z } from 'zod';
 
 /** The territory tree: each partner belongs to its home territory (partners.regionCode = territories.code). */
 export const territoryTree: GroupingTree = {
+  onePerPartner: true,
   nodes: (t) => sql`(select id::text as id, parent_id::text as parent_id, code, name from ${onboardingSql.territories(t)} tr)`,
   members: (t) =>
     sql`(select pa.id as partner_id, tr.id::text as node_id from ${onboardingSql.partners(t)} pa join ${onboardingSql.territories(t)} tr on tr.code = pa.region_code)`,
@@ -79,6 +80,7 @@ export class AnalyticsService {
     private readonly store: Store,
     private readonly period: (actor: Actor, label: string) => Promise<Period>,
     private readonly trees: Record<string, GroupingTree>,
+    private readonly salesBasis?: (actor: Actor) => Promise<'sell_through' | 'sell_in'>,
   ) {}
 
   /**
@@ -195,7 +197,9 @@ export class AnalyticsService {
    * decimals, exact integer arithmetic: every amount is scaled to units of 10^-SHARE_SCALE percent, floored
    * (`div`/`mod`, exact), and the units the floors leave short of 100 go one each to the largest remainders (ties:
    * partner code), so the shares of a territory with a positive total sum to exactly 100. The territory total
-   * counts every partner of the territory; a confined caller sees only its own partners' rows.
+   * counts every partner of the territory; a confined caller sees only its own partners' rows. The period's
+   * per-partner sums are read first, in one range of the totals' primary key (materialised: probing the partner
+   * index once per partner of the territory was chosen by the planner and cost ten times the range read).
    */
   async territoryShare(actor: Actor, input: unknown): Promise<ShareRow[]> {
     requireAnalytics(actor);
@@ -213,15 +217,17 @@ export class AnalyticsService {
       share: string | null;
       rank: number;
     }>(sql`
-      with v as (
-        select tr.id as territory_id, tr.code as territory_code, ${q.granularity === 'month' ? sql`mt.month` : sql`null::date`} as month,
-          mt.partner_id, pa.code as partner_code, sum(mt.amount) as amount
+      with pt as materialized (
+        select mt.partner_id, ${q.granularity === 'month' ? sql`mt.month` : sql`null::date`} as month, sum(mt.amount) as amount
         from ${targetSql.monthlyTotals(t)} mt
-        join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id
-        join ${onboardingSql.territories(t)} tr on tr.code = pa.region_code
         where mt.stream = ${q.stream} and mt.month between ${monthStart(q.from)}::date and ${monthStart(q.to)}::date
-          ${q.territory !== undefined ? sql`and tr.id = ${onboardingSql.idOf('territories', t, q.territory)}` : sql``}
-        group by 1, 2, 3, 4, 5
+        group by 1, 2
+      ), v as (
+        select tr.id as territory_id, tr.code as territory_code, pt.month, pt.partner_id, pa.code as partner_code, pt.amount
+        from pt
+        join ${onboardingSql.partners(t)} pa on pa.id = pt.partner_id
+        join ${onboardingSql.territories(t)} tr on tr.code = pa.region_code
+        where true ${q.territory !== undefined ? sql`and tr.id = ${onboardingSql.idOf('territories', t, q.territory)}` : sql``}
       ), w as (
         select v.*, sum(amount) over (partition by territory_id, month) as total from v
       ), f as (
@@ -254,20 +260,34 @@ export class AnalyticsService {
    * Seasonal forecast (see FORECAST_METHOD): one statement reads the monthly series of the 12 x seasonYears months
    * ending at asOf; the rest is exact decimal arithmetic on at most 60 numbers.
    */
-  async forecast(actor: Actor, input: unknown): Promise<Forecast> {
+  async forecast(actor: Actor, input: unknown, via: TotalsPath = 'auto'): Promise<Forecast> {
     requireAnalytics(actor);
     const q = parseInput(ForecastQuery, input);
     const t = actor.tenantId;
     const n = 12 * q.seasonYears;
     const first = addMonths(q.asOf, -(n - 1));
-    const rows = await this.store.database.rows<{ month: string; amount: string }>(sql`
+    const months = (m: SQL) => sql`${m} between ${monthStart(first)}::date and ${monthStart(q.asOf)}::date`;
+    // the network (or one partner type) for a caller who sees every partner: the `home` group totals, summed over
+    // the groups (each partner is filed under exactly one home group, under its current type); one partner or a
+    // confined caller: the per-partner totals
+    const grouped = via !== 'partners' && q.partner === undefined && visiblePartnerIds(actor) === undefined;
+    const rows = await this.store.database.rows<{ month: string; amount: string }>(
+      grouped
+        ? sql`
+      select to_char(g.month, 'YYYY-MM') as month, sum(g.amount)::text as amount
+      from ${targetSql.monthlyGroupTotals(t)} g
+      where g.stream = ${q.stream} and g.dim = 'home' and ${months(sql`g.month`)}
+        ${q.partnerType !== undefined ? sql`and g.partner_type = ${q.partnerType}` : sql``}
+      group by 1 order by 1`
+        : sql`
       select to_char(mt.month, 'YYYY-MM') as month, sum(mt.amount)::text as amount
       from ${targetSql.monthlyTotals(t)} mt
       ${q.partnerType !== undefined ? sql`join ${onboardingSql.partners(t)} pa on pa.id = mt.partner_id and pa.type = ${q.partnerType}` : sql``}
-      where mt.stream = ${q.stream} and mt.month between ${monthStart(first)}::date and ${monthStart(q.asOf)}::date
+      where mt.stream = ${q.stream} and ${months(sql`mt.month`)}
         ${q.partner !== undefined ? sql`and mt.partner_id = ${onboardingSql.idOf('partners', t, q.partner)}` : sql``}
         ${partnerSql(actor, sql`mt.partner_id`)}
-      group by 1 order by 1`);
+      group by 1 order by 1`,
+    );
     const byMonth = new Map(rows.map((r) => [r.month, new Dec(r.amount)]));
     const history = Array.from({ length: n }, (_, i) => {
       const month = addMonths(first, i);
@@ -318,9 +338,15 @@ export class AnalyticsService {
       const known = Object.keys(this.trees).join(', ');
       throw new DomainError('VALIDATION_FAILED', `tree must be one of: ${known}`, { errors: [{ path: 'tree', message: `must be one of: ${known}` }] });
     }
-    const p = await this.period(actor, q.period);
+    // the sales basis resolved with the period (in parallel) and sent as a value: under the tenant wall (row-level
+    // security) the basis subquery in the totals' predicate cannot be an index condition, and the range read of
+    // the per-partner totals became a scan of the tenant's
+    const [p, basis] = await Promise.all([
+      this.period(actor, q.period),
+      q.metric === 'collection_amount' || !this.salesBasis ? undefined : this.salesBasis(actor),
+    ]);
     const t = actor.tenantId;
-    const stream: StreamOrBasis = q.metric === 'collection_amount' ? 'collection' : 'basis';
+    const stream: StreamOrBasis = q.metric === 'collection_amount' ? 'collection' : (basis ?? 'basis');
     const col = sql.raw(q.metric === 'quantity' ? 'quantity' : 'amount');
     const rows = await this.store.database.rows<{
       id: string;
@@ -385,31 +411,47 @@ export class AnalyticsService {
     via: TotalsPath,
   ): SQL {
     const t = actor.tenantId;
+    // Per partner, aggregated once per node: the period's totals per partner (one range read of the per-partner
+    // monthly totals), joined to the members once; each node's own sums (partners, actual, target) are then rolled
+    // up the `up` pairs, O(nodes) rows. A partner attached to one node counts once in every ancestor that way; the
+    // few attached to several nodes (a crafted tree) are counted by distinct (ancestor, partner) pairs instead, so an
+    // ancestor is still exactly the sum of the distinct partners below it.
+    // (the per-partner join is written on the base relations, not on CTEs, so the planner estimates it from their
+    // statistics: joins of CTEs are guessed from default selectivities, which overestimated them a hundredfold and
+    // made the statement pay seconds of JIT compilation)
     const perPartner = sql`
-      mem as (select distinct m.partner_id, m.node_id from ${tree.members(t, p.end)} m where true ${partnerSql(actor, sql`m.partner_id`)}),
-      val as (select partner_id, ${col} as actual from ${targetSql.periodTotals(t, stream, p.start, p.end)} v),
-      tg as (select partner_id, value from ${targetSql.partnerTargets(t, p.label, q.metric)} g),
-      sub as (select distinct u.anc_id, m.partner_id from mem m join up u on u.node_id = m.node_id),
-      agg as (
-        select s.anc_id, count(*)::int as partners, sum(coalesce(v.actual, 0)) as actual, sum(g.value) as target
-        from sub s left join val v on v.partner_id = s.partner_id left join tg g on g.partner_id = s.partner_id
+      pv as materialized (
+        select m.partner_id is not null as member, m.node_id, coalesce(m.partner_id, v.partner_id, g.partner_id) as partner_id, v.actual, g.value
+        from ${tree.members(t, p.end)} m
+        full join (select partner_id, ${col} as actual from ${targetSql.periodTotals(t, stream, p.start, p.end)} v) v on v.partner_id = m.partner_id
+        full join ${targetSql.partnerTargets(t, p.label, q.metric)} g on g.partner_id = coalesce(m.partner_id, v.partner_id)
+      ),
+      pm as materialized (${
+        tree.onePerPartner
+          ? sql`select x.node_id, x.partner_id, x.actual, x.value, false as multi from pv x where x.member ${partnerSql(actor, sql`x.partner_id`)}`
+          : sql`select x.node_id, x.partner_id, x.actual, x.value, count(*) over (partition by x.partner_id) > 1 as multi
+        from (select distinct node_id, partner_id, actual, value from pv where member) x where true ${partnerSql(actor, sql`x.partner_id`)}`
+      }),
+      own as (select node_id, count(*)::int as partners, sum(coalesce(actual, 0)) as actual, sum(value) as target from pm group by node_id),
+      own1 as (select node_id, count(*)::int as partners, sum(coalesce(actual, 0)) as actual, sum(value) as target from pm where not multi group by node_id),
+      multi as (
+        select s.anc_id, count(*)::int as partners, sum(coalesce(s.actual, 0)) as actual, sum(s.value) as target
+        from (select distinct u.anc_id, x.partner_id, x.actual, x.value from pm x join up u on u.node_id = x.node_id where x.multi) s
         group by s.anc_id
       ),
-      own as (
-        select m.node_id, sum(coalesce(v.actual, 0)) as actual
-        from (select distinct partner_id, node_id from mem) m left join val v on v.partner_id = m.partner_id group by m.node_id
-      ),
-      loose as (
-        select x.partner_id from (select partner_id from val union select partner_id from tg) x
-        where not exists (select 1 from mem m where m.partner_id = x.partner_id) ${partnerSql(actor, sql`x.partner_id`)}
+      agg as (
+        select z.anc_id, sum(z.partners)::int as partners, sum(z.actual) as actual, sum(z.target) as target from (
+          select u.anc_id, o.partners, o.actual, o.target from up u join own1 o on o.node_id = u.node_id
+          union all select * from multi) z
+        group by z.anc_id
       ),
       result_p as (
         select n.id, n.code, n.name, n.parent_id, (select max(hops) from up where up.node_id = n.id)::int as depth,
           coalesce(a.partners, 0) as partners, coalesce(o.actual, 0) as own_actual, coalesce(a.actual, 0) as actual, a.target
         from nodes n left join agg a on a.anc_id = n.id left join own o on o.node_id = n.id
         union all
-        select null, null, null, null, 0, count(*)::int, sum(coalesce(v.actual, 0)), sum(coalesce(v.actual, 0)), sum(g.value)
-        from loose l left join val v on v.partner_id = l.partner_id left join tg g on g.partner_id = l.partner_id
+        select null, null, null, null, 0, count(*)::int, sum(coalesce(l.actual, 0)), sum(coalesce(l.actual, 0)), sum(l.value)
+        from pv l where not l.member ${partnerSql(actor, sql`l.partner_id`)}
       )`;
     const grouped = via !== 'partners' && visiblePartnerIds(actor) === undefined && tree === territoryTree && wholeMonths(p.start, p.end);
     if (!grouped) return sql`${perPartner}, result as (select * from result_p)`;

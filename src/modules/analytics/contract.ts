@@ -18,4 +18,10 @@ export interface GroupingTree {
   nodes(tenantId: string): SQL;
   /** which node each partner belongs to on a date (YYYY-MM-DD): partner_id (uuid), node_id (text) */
   members(tenantId: string, on: string): SQL;
+  /**
+   * true when `members` names at most one node per partner on a date, once (a home territory, the owner on the
+   * date): the roll-up then sums per node without de-duplicating (cheaper). Absent: a partner may be attached to
+   * several nodes, each counted once per ancestor (distinct pairs).
+   */
+  onePerPartner?: boolean;
 }

@@ -16,16 +16,22 @@ export interface AnalyticsServices {
 }
 
 /**
- * `periods`: the tenant's period labels (the target module's TargetService). Built-in trees: `territory` (partners'
+ * `periods`: the tenant's period labels and settings (the target module's TargetService; `settings` gives the
+ * sales basis the roll-ups resolve before their statement). Built-in trees: `territory` (partners'
  * home territories), `org_unit` and `account_manager` (the organisation module's ownership on the date); `trees`
  * adds or replaces trees (tests plug in crafted ones).
  */
 export function createAnalyticsServices(
   store: Store,
-  deps: { periods: { period(actor: Actor, label: string): Promise<Period> }; trees?: Record<string, GroupingTree> },
+  deps: {
+    periods: { period(actor: Actor, label: string): Promise<Period>; settings?(actor: Actor): Promise<{ salesBasis: 'sell_through' | 'sell_in' }> };
+    trees?: Record<string, GroupingTree>;
+  },
 ): AnalyticsServices {
   const trees = { territory: territoryTree, org_unit: orgUnitTree, account_manager: accountManagerTree, ...deps.trees };
-  return { analytics: new AnalyticsService(store, (actor, label) => deps.periods.period(actor, label), trees) };
+  const { periods } = deps;
+  const basis = periods.settings ? async (actor: Actor) => (await periods.settings!(actor)).salesBasis : undefined;
+  return { analytics: new AnalyticsService(store, (actor, label) => periods.period(actor, label), trees, basis) };
 }
 
 /** The analytics module: one encapsulated plugin (its zod compilers stay inside). */

@@ -80,9 +80,10 @@ const REF_TABLES: Record<RefKind, string> = { partners: 'partners', products: 'p
  * Port: called inside the writing transaction after partners' type or home territory (region_code) may have changed
  * (an update, an upsert by code, a partners import), so that a module keeping figures per those attributes (the
  * target module's monthly totals per group) moves them in the same transaction. Implemented by target, wired by the
- * composition root (`onboarding.partners.onAttributesChanged`).
+ * composition root (`onboarding.partners.onAttributesChanged`). `partnerIds`: the partners whose attributes may
+ * have changed (the listener need look at no other partner).
  */
-export type PartnerAttributesListener = (w: Work) => Promise<void>;
+export type PartnerAttributesListener = (w: Work, partnerIds: readonly string[]) => Promise<void>;
 
 /** A query parameter naming a partner, product, product line or territory by id or by the tenant's code. */
 export const RefParam = z.string().trim().min(1).max(64).describe('id or code');

@@ -70,8 +70,8 @@ export class PartnerService {
     this.attributeListeners.push(listener);
   }
 
-  private async attributesChanged(w: Work): Promise<void> {
-    for (const l of this.attributeListeners) await l(w);
+  private async attributesChanged(w: Work, partnerIds: readonly string[]): Promise<void> {
+    for (const l of this.attributeListeners) await l(w, partnerIds);
   }
 
   constructor(private readonly store: Store) {
@@ -417,7 +417,8 @@ export class PartnerService {
           })),
         );
         // an existing partner's type or home territory may have changed: figures kept per them follow (contract port)
-        if (res.some((r) => !r.inserted)) await this.attributesChanged(w);
+        const updated = res.filter((r) => !r.inserted).map((r) => r.id);
+        if (updated.length) await this.attributesChanged(w, updated);
         // initial status of new partners (the upsert never changes an existing partner's status)
         const wanted = good.filter((r) => r.value.status && r.value.status !== 'applicant');
         const created = new Set(res.filter((r) => r.inserted).map((r) => r.code));
@@ -515,7 +516,7 @@ export class PartnerService {
       .where(and(eq(partners.tenantId, w.tenantId), eq(partners.id, before.id)))
       .returning();
     const p = toPartner(row!);
-    if (p.type !== old.type || p.regionCode !== old.regionCode) await this.attributesChanged(w);
+    if (p.type !== old.type || p.regionCode !== old.regionCode) await this.attributesChanged(w, [before.id]);
     w.audit({ resourceType: 'partner', resourceId: p.id, action: 'update', before: old, after: p });
     w.emit({ type: PARTNER_EVENTS.updated, resourceType: 'partner', resourceId: p.id, payload: { partner: p } });
     return p;

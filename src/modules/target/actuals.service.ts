@@ -399,12 +399,15 @@ export class ActualsService {
   /**
    * The same in a caller's transaction: onboarding's PartnerAttributesListener port (wired by the composition root),
    * called in the transaction that changed partners' type or home territory, so the group totals never lag. Takes
-   * the imports' locks (an import batch in progress finishes first; imports then see the new filing).
+   * the imports' locks (an import batch in progress finishes first; imports then see the new filing). `partnerIds`:
+   * only those partners are compared with their filing (the listener's case: cost proportional to the partners
+   * changed); absent, every partner of the tenant (the repair).
    */
-  readonly regroupInWork = async (w: Work): Promise<number> => {
+  readonly regroupInWork = async (w: Work, partnerIds?: readonly string[]): Promise<number> => {
     const t = w.tenantId;
+    if (partnerIds !== undefined && partnerIds.length === 0) return 0;
     for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
-    const partners = await regroupChangedPartners(w.tx, t);
+    const partners = await regroupChangedPartners(w.tx, t, partnerIds);
     if (partners) w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'regroup', before: null, after: { partners } });
     return partners;
   };

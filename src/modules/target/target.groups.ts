@@ -102,14 +102,16 @@ export async function rebuildGroupTotals(db: Db, tenantId: string): Promise<void
  * per-partner totals by partner: index); a change of type also the product-line and sale-territory rows (read from
  * the per-line totals of the tenant). The caller holds the imports' locks. Answers how many (stream, partner) moved.
  */
-export async function regroupChangedPartners(db: Db, tenantId: string): Promise<number> {
+export async function regroupChangedPartners(db: Db, tenantId: string, partnerIds?: readonly string[]): Promise<number> {
   const t = tenantId;
+  // only the given partners (the filing's key, then the partner's primary key): proportional to the partners named
+  const only = partnerIds === undefined ? sql`` : sql`and k.partner_id = any(${`{${partnerIds.join(',')}}`}::uuid[])`;
   const [r] = await rowsOf<{ n: number }>(
     db,
     sql`with dr as materialized (
       select k.stream, k.partner_id, k.partner_type as old_type, k.region_code as old_region, pa.type as new_type, pa.region_code as new_region
       from actual_group_partners k join ${onboardingSql.partners(t)} pa on pa.id = k.partner_id
-      where k.tenant_id = ${t} and (k.partner_type, k.region_code) is distinct from (pa.type, pa.region_code)
+      where k.tenant_id = ${t} ${only} and (k.partner_type, k.region_code) is distinct from (pa.type, pa.region_code)
     ), mv as (
       -- per changed partner (lateral: the partner index of the per-partner totals, never a scan of the tenant's)
       select m.stream, 'home' as dim, m.month, x.partner_type, x.group_key, x.sign * m.amount as amount, x.sign * m.quantity as quantity, x.sign * m.lines as lines
