@@ -78,9 +78,12 @@ export const events = pgTable(
       .notNull()
       .default(sql`(pg_current_xact_id()::text)::bigint`),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.seq, t.occurredAt] }),
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.seq, t.occurredAt] }),
     index('events_occurred_idx').using('brin', t.occurredAt),
-    index('events_type_idx').on(t.tenantId, t.type, t.seq), index('events_seq_idx').on(t.seq)],
+    index('events_type_idx').on(t.tenantId, t.type, t.seq),
+    index('events_seq_idx').on(t.seq),
+  ],
 );
 
 /**

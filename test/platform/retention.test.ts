@@ -152,7 +152,15 @@ describe('monthly partitions', () => {
     expect(await where('webhook_deliveries', uuid(130))).toEqual(['webhook_deliveries_y2020m01']);
 
     const report = await t.app.services.integration.retention.purge();
-    expect(report.partitionsDropped.sort()).toEqual(['audit_log_y2020m01', 'audit_log_y2020m02', 'audit_log_y2020m03', 'events_y2020m01', 'events_y2020m02', 'webhook_deliveries_y2020m01', 'webhook_deliveries_y2020m03']);
+    expect(report.partitionsDropped.sort()).toEqual([
+      'audit_log_y2020m01',
+      'audit_log_y2020m02',
+      'audit_log_y2020m03',
+      'events_y2020m01',
+      'events_y2020m02',
+      'webhook_deliveries_y2020m01',
+      'webhook_deliveries_y2020m03',
+    ]);
     // audit: p1's row with its partition, and r1's ten-year-old row (kept by the 0-days service above) by DELETE
     expect(report).toMatchObject({ events: 2, audit: 2, webhookDeliveries: 2 });
     for (const gone of ['events_y2020m01', 'audit_log_y2020m01', 'webhook_deliveries_y2020m01']) {

@@ -172,9 +172,15 @@ export class RetentionService {
   private async purgeAudit(cutoff: Date, dir: string | undefined, now: Date, report: RetentionReport): Promise<number> {
     const database = this.store.database;
     if (dir) await mkdir(dir, { recursive: true });
-    let removed = await this.dropPartitions('audit_log', cutoff, () => sql`false`, report, async (p, part, tx) => {
-      if (dir) await this.exportAuditPartition(tx, p, join(dir, `${part.name}.ndjson.gz`));
-    });
+    let removed = await this.dropPartitions(
+      'audit_log',
+      cutoff,
+      () => sql`false`,
+      report,
+      async (p, part, tx) => {
+        if (dir) await this.exportAuditPartition(tx, p, join(dir, `${part.name}.ndjson.gz`));
+      },
+    );
     const at = cutoff.toISOString();
     if (!dir)
       return (
@@ -185,7 +191,10 @@ export class RetentionService {
         ))
       );
     // exported batches: the oldest BATCH rows (occurred_at, tenant_id, id order) are written, then exactly those removed
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     for (let k = 1; ; k++) {
       const n = await this.store.db.transaction(async (tx) => {
         const rows = await database.rows<{ line: string; at: string; tenant_id: string; id: string }>(
@@ -194,7 +203,10 @@ export class RetentionService {
           tx,
         );
         if (!rows.length) return 0;
-        await writeDurably(join(dir, `audit_log-${stamp}-${String(k).padStart(4, '0')}.ndjson.gz`), rows.map((r) => r.line));
+        await writeDurably(
+          join(dir, `audit_log-${stamp}-${String(k).padStart(4, '0')}.ndjson.gz`),
+          rows.map((r) => r.line),
+        );
         const last = rows[rows.length - 1]!;
         const deleted = await database.rows(
           sql`delete from audit_log where occurred_at < ${at}::timestamptz
@@ -202,7 +214,8 @@ export class RetentionService {
           tx,
         );
         // a row that appeared in the range meanwhile (inserted with a past occurred_at) was not exported: keep all
-        if (deleted.length !== rows.length) throw new Error(`audit rows changed while being exported (${deleted.length} vs ${rows.length}); retried next round`);
+        if (deleted.length !== rows.length)
+          throw new Error(`audit rows changed while being exported (${deleted.length} vs ${rows.length}); retried next round`);
         return rows.length;
       });
       removed += n;
