@@ -42,7 +42,9 @@ try {
   log(`${rows} audit rows in audit_log_y2019m03...`);
   await fill('2019-03-01T00:00:00Z');
   const dropped = await time('partition drop');
-  console.log(`retention of ${rows} audit rows: partition drop ${dropped.toFixed(0)} ms, batched DELETE ${deleted.toFixed(0)} ms, ratio ${(dropped / deleted).toFixed(3)}`);
+  console.log(
+    `retention of ${rows} audit rows: partition drop ${dropped.toFixed(0)} ms, batched DELETE ${deleted.toFixed(0)} ms, ratio ${(dropped / deleted).toFixed(3)}`,
+  );
 } finally {
   await drop();
 }
