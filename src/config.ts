@@ -53,6 +53,8 @@ export const ConfigSchema = z
     RETENTION_AUDIT_DAYS: nonNegativeInt.default(365),
     RETENTION_WEBHOOK_DELIVERIES_DAYS: nonNegativeInt.default(30),
     RETENTION_JOBS_DAYS: nonNegativeInt.default(30),
+    /** audit rows are written there (gzip NDJSON, fsync'ed) before retention removes them; unset: no export */
+    RETENTION_AUDIT_EXPORT_DIR: z.string().min(1).optional(),
     /** rejected rows an import report lists (the rest are only counted, by reason) */
     IMPORT_MAX_ERRORS: positiveInt.default(1_000),
     /** hardening (identity, abuse, browsers): see README "Limits and browsers" */

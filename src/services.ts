@@ -45,6 +45,7 @@ export type ServicesConfig = Pick<Config, 'NODE_ENV'> &
       | 'RETENTION_AUDIT_DAYS'
       | 'RETENTION_WEBHOOK_DELIVERIES_DAYS'
       | 'RETENTION_JOBS_DAYS'
+      | 'RETENTION_AUDIT_EXPORT_DIR'
     >
   >;
 
@@ -79,6 +80,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
     ...(config.RETENTION_AUDIT_DAYS !== undefined ? { auditDays: config.RETENTION_AUDIT_DAYS } : {}),
     ...(config.RETENTION_WEBHOOK_DELIVERIES_DAYS !== undefined ? { webhookDeliveriesDays: config.RETENTION_WEBHOOK_DELIVERIES_DAYS } : {}),
     ...(config.RETENTION_JOBS_DAYS !== undefined ? { jobsDays: config.RETENTION_JOBS_DAYS } : {}),
+    ...(config.RETENTION_AUDIT_EXPORT_DIR ? { auditExportDir: config.RETENTION_AUDIT_EXPORT_DIR } : {}),
   };
   const integration = createIntegrationServices(store, { nodeEnv: config.NODE_ENV, retention });
 
@@ -91,7 +93,8 @@ export function createServices(store: Store, config: ServicesConfig): Services {
 
   // the credit sweep of every tenant with invoices or limits: credit.overdue once per invoice, credit.over_limit once per crossing
   scheduler.register({ name: 'credit-sweep', everyMs: HOUR, run: () => orders.creditSweep.sweep() });
-  // retention (RETENTION_*_DAYS): events, audit rows, finished deliveries and jobs, expired idempotency records
+  // retention (RETENTION_*): month partitions created ahead; events, audit rows (exported first with
+  // RETENTION_AUDIT_EXPORT_DIR), finished deliveries and jobs, expired idempotency records
   scheduler.register({ name: 'retention', everyMs: HOUR, run: () => integration.retention.purge() });
 
   return { onboarding, organisation, policy, target, incentive, evaluation, orders, analytics, integration, scheduler };

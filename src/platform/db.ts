@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
 import { isConnectionLost } from './errors.js';
+import { ensureMonthlyPartitions } from './partitions.js';
 
 /** Either driver's drizzle instance; transactions have the same shape. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -446,7 +447,8 @@ export class Database {
    * Applies the pending migrations of every module in one pass: the journal tables are created and read in one
    * round trip each, and everything pending (every module, in MIGRATION_MODULES order) runs as one script in one
    * transaction. Same journal tables and rows as drizzle's migrator (`__migrations_<module>`: hash, created_at = the
-   * journal's `when`), so either can take over from the other; when nothing is pending it costs two statements.
+   * journal's `when`), so either can take over from the other; when nothing is pending it costs two statements (plus
+   * the month partitions and the row-level security pass, one statement each).
    * (drizzle's migrator sent ~230 statements one by one for a fresh database: seconds on embedded PGlite.)
    */
   async migrate(): Promise<void> {
@@ -486,6 +488,9 @@ export class Database {
       }
     }
     if (parts.length) await this.script(parts.map((p) => p.replace(/;\s*$/, '')).join(';\n'), true);
+    // the month partitions of the partitioned tables up to PARTITION_MONTHS_AHEAD (an instance started after a long
+    // stop, or a template built months ago, gets this month's before its first insert); one statement
+    await ensureMonthlyPartitions(this);
     if (this.appRole) await this.enableRowSecurity(this.appRole);
   }
 

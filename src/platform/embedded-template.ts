@@ -10,7 +10,8 @@ import { Database, MIGRATION_MODULES, MIGRATIONS_ROOT } from './db.js';
  * `npm run build`): a fresh embedded database is unpacked from it instead of running initdb and every migration
  * (initdb alone is most of a PGlite cold start, and its peak memory). Keyed by the PGlite version and every
  * migration journal: a template of another version or another set of migrations is ignored, and `migrate()`
- * still runs after loading one (two statements when nothing is pending).
+ * still runs after loading one (a few statements when nothing is pending; it also creates the month partitions due
+ * since the template was built).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const TEMPLATE = resolve(here, '..', '..', 'dist', 'pglite-template.tgz');

@@ -27,7 +27,11 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index('idempotency_keys_expires_idx').on(t.expiresAt)],
 );
 
-/** Audit trail: one row per write, in the write's transaction. Append-only. */
+/**
+ * Audit trail: one row per write, in the write's transaction. Append-only. On PostgreSQL (and PGlite) the table is
+ * partitioned by month of `occurred_at` (migrations/platform/0002; src/platform/partitions.ts), so the primary key
+ * carries `occurred_at`; `id` (a uuidv7 drawn per row) is unique on its own.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -45,7 +49,8 @@ export const auditLog = pgTable(
     changes: jsonb('changes').$type<Record<string, { from: unknown; to: unknown }>>().notNull().default({}),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    primaryKey({ columns: [t.tenantId, t.id, t.occurredAt] }),
+    index('audit_log_occurred_idx').using('brin', t.occurredAt),
     index('audit_log_resource_idx').on(t.tenantId, t.resourceType, t.resourceId, t.id),
     index('audit_log_subject_idx').on(t.tenantId, t.subject, t.id),
   ],
@@ -53,7 +58,8 @@ export const auditLog = pgTable(
 
 /**
  * Transactional outbox and event feed. `seq` orders events; `tx_id` (the inserting transaction) lets readers
- * hold back events of transactions that may still commit below a seen seq.
+ * hold back events of transactions that may still commit below a seen seq. Partitioned by month of `occurred_at`
+ * (migrations/platform/0002): the primary key carries it; `seq` comes from the identity sequence, unique on its own.
  */
 export const events = pgTable(
   'events',
@@ -72,7 +78,12 @@ export const events = pgTable(
       .notNull()
       .default(sql`(pg_current_xact_id()::text)::bigint`),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), index('events_type_idx').on(t.tenantId, t.type, t.seq), index('events_seq_idx').on(t.seq)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.seq, t.occurredAt] }),
+    index('events_occurred_idx').using('brin', t.occurredAt),
+    index('events_type_idx').on(t.tenantId, t.type, t.seq),
+    index('events_seq_idx').on(t.seq),
+  ],
 );
 
 /**

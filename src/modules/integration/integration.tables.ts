@@ -71,7 +71,11 @@ export const webhookEndpoints = pgTable(
 );
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 
-/** One message to one endpoint (an event, or a test ping). `id` is the webhook-id: the same on every retry. */
+/**
+ * One message to one endpoint (an event, or a test ping). `id` is the webhook-id: the same on every retry.
+ * Partitioned by month of `created_at` (migrations/integration/0002): the primary key carries it; `id` (a uuidv7
+ * drawn per row) is unique on its own.
+ */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
@@ -95,7 +99,7 @@ export const webhookDeliveries = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    primaryKey({ columns: [t.tenantId, t.id, t.createdAt] }),
     foreignKey({
       name: 'webhook_deliveries_endpoint_fk',
       columns: [t.tenantId, t.endpointId],
@@ -103,12 +107,21 @@ export const webhookDeliveries = pgTable(
     }).onDelete('cascade'),
     index('webhook_deliveries_queue_idx').on(t.tenantId, t.endpointId, t.status, t.eventSeq),
     index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    // retention: finished deliveries by age
+    index('webhook_deliveries_finished_idx')
+      .on(t.finishedAt)
+      .where(sql`${t.status} in ('succeeded','failed')`),
     check('webhook_deliveries_status_ck', sql`${t.status} in ('pending','succeeded','failed')`),
   ],
 );
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 
-/** Every HTTP attempt of a delivery (the delivery log). */
+/**
+ * Every HTTP attempt of a delivery (the delivery log). No foreign key to its delivery (webhook_deliveries is
+ * partitioned; a key to it would have to carry created_at and would stop retention from dropping partitions): an
+ * attempt is written in the transaction that inserts or updates its delivery, and retention removes a delivery's
+ * attempts with it. The key to the endpoint removes them with their endpoint.
+ */
 export const webhookAttempts = pgTable(
   'webhook_attempts',
   {
@@ -125,9 +138,9 @@ export const webhookAttempts = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({
-      name: 'webhook_attempts_delivery_fk',
-      columns: [t.tenantId, t.deliveryId],
-      foreignColumns: [webhookDeliveries.tenantId, webhookDeliveries.id],
+      name: 'webhook_attempts_endpoint_fk',
+      columns: [t.tenantId, t.endpointId],
+      foreignColumns: [webhookEndpoints.tenantId, webhookEndpoints.id],
     }).onDelete('cascade'),
     index('webhook_attempts_delivery_idx').on(t.tenantId, t.deliveryId, t.id),
   ],
@@ -182,6 +195,10 @@ export const jobs = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('jobs_claim_idx').on(t.status, t.leaseUntil),
     index('jobs_tenant_idx').on(t.tenantId, t.id),
+    // retention: finished jobs by age
+    index('jobs_finished_idx')
+      .on(t.finishedAt)
+      .where(sql`${t.status} in ('succeeded','failed')`),
     check('jobs_status_ck', sql`${t.status} in ('uploading','queued','running','succeeded','failed')`),
   ],
 );
