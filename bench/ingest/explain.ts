@@ -15,14 +15,30 @@ import { runImport, stageRows } from '../../src/platform/imports.js';
 import { scratchDatabase, seedCatalog } from '../lib/db.js';
 
 const { values } = parseArgs({
-  options: { pre: { type: 'string', default: '100000' }, batch: { type: 'string', default: '20000' }, reimport: { type: 'boolean', default: false }, drop: { type: 'string' } },
+  options: {
+    pre: { type: 'string', default: '100000' },
+    batch: { type: 'string', default: '20000' },
+    reimport: { type: 'boolean', default: false },
+    drop: { type: 'string' },
+  },
 });
 const PRE = Number(values.pre);
 const BATCH = Number(values.batch);
 const TENANT = 'bench';
 const STAGE = {
   name: '_fact_stage',
-  columns: { external_id: 'text not null', partner_code: 'text', product_code: 'text', territory_code: 'text', d: 'date', quantity: 'numeric(18,4)', amount: 'numeric(18,4)', customer_id: 'text', invoice_ref: 'text', rep_code: 'text' },
+  columns: {
+    external_id: 'text not null',
+    partner_code: 'text',
+    product_code: 'text',
+    territory_code: 'text',
+    d: 'date',
+    quantity: 'numeric(18,4)',
+    amount: 'numeric(18,4)',
+    customer_id: 'text',
+    invoice_ref: 'text',
+    rep_code: 'text',
+  },
 };
 let seed = 42;
 const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
@@ -70,7 +86,11 @@ try {
       t = performance.now();
       const q = upsertStatement('sell-through', w.tenantId, null);
       const plan = (await database.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers) ${q}`, w.tx)).map((r) => r['QUERY PLAN']);
-      console.log(process.env.PLAN ? plan.join('\n') : plan.filter((l) => /Execution Time|Insert on|actual time=.*rows=20000 loops=1\)$/.test(l) && !/CTE Scan/.test(l)).join('\n'));
+      console.log(
+        process.env.PLAN
+          ? plan.join('\n')
+          : plan.filter((l) => /Execution Time|Insert on|actual time=.*rows=20000 loops=1\)$/.test(l) && !/CTE Scan/.test(l)).join('\n'),
+      );
       console.log(`upsert (explained): ${(performance.now() - t).toFixed(0)} ms`);
       throw new Error('rollback');
     })

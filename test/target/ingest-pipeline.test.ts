@@ -91,7 +91,9 @@ describe('a sell-through file over many batches', () => {
     const f = await facts();
     expect(f.map((x) => x.external_id)).toEqual(['PX-01', 'PX-02', 'PX-03', 'PX-04', 'PX-05', 'PX-06', 'PX-07', 'PX-09', 'PX-10']);
     expect(f.find((x) => x.external_id === 'PX-02')).toMatchObject({ amount: '275.2500', partner: 'PP1', cross_region: true });
-    const [sum] = await t.database.rows<{ s: string }>(sql`select sum(amount)::text as s from actual_monthly_totals where tenant_id = 't1' and stream = 'sell_through'`);
+    const [sum] = await t.database.rows<{ s: string }>(
+      sql`select sum(amount)::text as s from actual_monthly_totals where tenant_id = 't1' and stream = 'sell_through'`,
+    );
     expect(sum!.s).toBe('4775.2500'); // 100 + 275.25 + 300 + 400 + 500 + 600 + 700 + 900 + 1000
   });
 
