@@ -64,11 +64,13 @@ try {
     const spec = factImportSpec(store, 'sell-through', actor);
     const timed = { stageS: 0, writeS: 0, batches: 0 };
     const { stageBatch, writeBatch } = spec;
-    spec.stageBatch = async (w, rows) => {
-      const t1 = performance.now();
-      await stageBatch!(w, rows);
-      timed.stageS += (performance.now() - t1) / 1000;
-    };
+    if (stageBatch) {
+      spec.stageBatch = async (w, rows) => {
+        const t1 = performance.now();
+        await stageBatch(w, rows);
+        timed.stageS += (performance.now() - t1) / 1000;
+      };
+    }
     spec.writeBatch = async (w, rows) => {
       const t1 = performance.now();
       const r = await writeBatch(w, rows);
