@@ -24,7 +24,11 @@ export { parseRows, fastCsvRows, type ImportFormat, type ParsedRow } from './imp
  * One engine for every import kind. A spec validates with a zod schema, or with its own `validate` (a fast
  * table-driven check for million-row fact files); a bulk spec (`stagedBatchWriter`) receives the validated rows,
  * COPYs them into a temporary staging table and writes them with one set-based statement per batch; `pipelined`
- * lets the database write batch n while the next batch is read and validated (one batch in flight, in order).
+ * lets the database write batch n while the next batch is read and validated. A spec that stages its batches
+ * (`stageBatch`) overlaps further on PostgreSQL: batch n+1 is staged in its own transaction, on a second
+ * connection, while batch n is written; its write starts only once batch n has committed or been refused, so
+ * batches are written in file order (at most two batches in the database and one being read: the rows in flight
+ * are bounded by three batches).
  */
 
 export const IMPORT_CONTENT_TYPES: Record<string, ImportFormat> = {
@@ -107,6 +111,12 @@ export interface ImportSpec<T> {
   /** the database writes batch n while batch n+1 is read and validated (progress then counts the rows read ahead) */
   pipelined?: boolean;
   /**
+   * Prepares a batch in its unit of work before `writeBatch` (e.g. COPY into a staging table); a pipelined spec with
+   * it has, on PostgreSQL, batch n+1 prepared on a second connection while batch n is written (`writeBatch` of n+1
+   * waits for batch n to commit or be refused). Must not write anything another batch could see.
+   */
+  stageBatch?(w: Work, rows: { line: number; value: T }[]): Promise<void>;
+  /**
    * Rows that belong together (e.g. the lines of one order, by its external id): they must be consecutive in the
    * file and are never split between batches (a batch grows past `batchSize` to finish a group). A row of a group
    * that ended earlier in the file is rejected (naming `groupPath`).
@@ -148,15 +158,23 @@ function copyVal(v: string | undefined): string {
   return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
 }
 
+/** staging tables a unit of work has filled (a second fill in the same transaction empties the table first) */
+const staged = new WeakMap<Work, Set<string>>();
+
 /**
  * Puts validated rows into the staging table, in the batch's transaction: COPY FROM STDIN on postgres.js, one
- * INSERT ... SELECT FROM json_to_recordset on PGlite. The table is created on first use and emptied first.
+ * INSERT ... SELECT FROM json_to_recordset on PGlite. The table is a temporary table of the connection, created on
+ * its first use and kept (`on commit delete rows`: empty at the start of every transaction), so an import does not
+ * create and drop a table per batch; it is emptied first only when the same transaction staged rows before.
  */
 export async function stageRows<C extends string>(w: Work, table: StagingTable<C>, rows: { line: number; value: Partial<Record<C, string>> }[]): Promise<void> {
   const cols = Object.keys(table.columns) as C[];
   const defs = cols.map((c) => `${c} ${table.columns[c]}`).join(', ');
-  await w.tx.execute(sql.raw(`create temp table if not exists ${table.name} (line int not null, ${defs}) on commit drop`));
-  await w.tx.execute(sql.raw(`truncate ${table.name}`));
+  await w.tx.execute(sql.raw(`create temp table if not exists ${table.name} (line int not null, ${defs}) on commit delete rows`));
+  let names = staged.get(w);
+  if (!names) staged.set(w, (names = new Set()));
+  if (names.has(table.name)) await w.tx.execute(sql.raw(`truncate ${table.name}`));
+  names.add(table.name);
   if (!rows.length) return;
   const colList = `line, ${cols.join(', ')}`;
   // postgres.js: the transaction's own connection (drizzle keeps it as session.client) takes COPY
@@ -178,18 +196,21 @@ export async function stageRows<C extends string>(w: Work, table: StagingTable<C
 }
 
 /**
- * The batch writer of a bulk spec: stages the raw validated rows (`stageRows`), then runs the spec's one
- * set-based statement over the staging table (`write`), optionally after `before` (e.g. an advisory lock).
+ * The batch hooks of a bulk spec: `stageBatch` stages the raw validated rows (`stageRows`); `writeBatch` runs the
+ * spec's one set-based statement over the staging table (`write`), optionally after `before` (e.g. an advisory
+ * lock: taken after the staging, so a batch being staged never waits for another import's write).
  */
 export function stagedBatchWriter<C extends string, T extends Partial<Record<C, string>>>(
   table: StagingTable<C>,
   write: (w: Work, rows: { line: number; value: T }[]) => Promise<BatchResult>,
   before?: (w: Work) => Promise<void>,
-): ImportSpec<T>['writeBatch'] {
-  return async (w, rows) => {
-    await before?.(w);
-    await stageRows(w, table, rows);
-    return write(w, rows);
+): Pick<ImportSpec<T>, 'stageBatch' | 'writeBatch'> {
+  return {
+    stageBatch: (w, rows) => stageRows(w, table, rows),
+    writeBatch: async (w, rows) => {
+      await before?.(w);
+      return write(w, rows);
+    },
   };
 }
 
@@ -280,8 +301,11 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     return { errors: zodFieldErrors(parsed.error).map((fe) => ({ line: row.line, path: fe.path, message: fe.message })) };
   };
 
-  const writeBatch = async (w: Work, batch: { line: number; value: T }[]) => {
+  /** writes one batch: staged first (spec.stageBatch), then, once `turn` says the batches before it are done, written */
+  const writeBatch = async (w: Work, batch: { line: number; value: T }[], turn?: Promise<unknown>) => {
     if (!batch.length) return;
+    await spec.stageBatch?.(w, batch);
+    await turn;
     const r = await spec.writeBatch(w, batch);
     const refused = groupByLine(r.errors ?? []);
     for (const errs of refused.values()) reject(...errs);
@@ -293,11 +317,15 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
   };
   const progress = () => opts.onProgress?.({ rowsRead: report.rowsRead, accepted: report.accepted, rejected: report.rejected });
 
-  /** reads the stream, validating, and hands batches to `flush` (pipelined: one batch in flight while the next is read) */
-  const consume = async (flush: (batch: { line: number; value: T }[]) => Promise<void>) => {
+  /**
+   * reads the stream, validating, and hands batches to `flush` (pipelined: batches in flight while the next is read,
+   * at most `depth`; `turn` is the previous batch's promise: settled when it is written or refused)
+   */
+  const consume = async (flush: (batch: { line: number; value: T }[], turn?: Promise<unknown>) => Promise<void>, depth = 1) => {
     let batch: { line: number; value: T }[] = [];
     let seen = spec.key ? new Map<string, number>() : undefined;
     let inFlight: Promise<void> | undefined;
+    const queued: Promise<void>[] = [];
     // groups (spec.group): the current one and those that ended (key -> its last line)
     let group: string | undefined;
     let lastLine = 0;
@@ -350,11 +378,13 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
       }
       batch.push({ line: row.line, value: v.value });
       if (batch.length >= batchSize) {
-        if (inFlight) await inFlight;
         if (spec.pipelined) {
+          // at most `depth` batches in the database: wait for the oldest (its failure ends the import here)
+          if (queued.length >= depth) await queued.shift();
           await progress();
-          inFlight = flush(batch);
+          inFlight = flush(batch, inFlight);
           inFlight.catch(() => {}); // awaited below; no unhandled rejection while reading goes on
+          queued.push(inFlight);
         } else {
           await flush(batch);
           await progress();
@@ -363,15 +393,27 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
         if (spec.keyScope === 'batch') seen = new Map();
       }
     }
-    if (inFlight) await inFlight;
-    await flush(batch);
+    await flush(batch, inFlight);
     await progress();
+  };
+  /** consume, and whatever happens, no batch still in the database when it returns (after a failure they roll back) */
+  const consumeAll: typeof consume = async (flush, depth) => {
+    const flushes: Promise<void>[] = [];
+    try {
+      await consume((b, turn) => {
+        const p = flush(b, turn);
+        flushes.push(p);
+        return p;
+      }, depth);
+    } finally {
+      await Promise.allSettled(flushes);
+    }
   };
 
   if (dryRun || allOrNothing) {
     try {
       await store.write(actor, async (w) => {
-        await consume((b) => writeBatch(w, b));
+        await consumeAll((b) => writeBatch(w, b));
         if (dryRun || report.rejected > 0) throw new Rollback();
       });
       report.committed = true;
@@ -384,16 +426,19 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
       if (!dryRun) report.accepted = 0;
     }
   } else {
-    await consume(async (b) => {
+    // a staged spec on PostgreSQL: batch n+1 staged on a second connection while batch n is written
+    const depth = spec.pipelined && spec.stageBatch && store.database.kind === 'postgres' ? 2 : 1;
+    await consumeAll(async (b, turn) => {
       try {
-        await store.write(actor, (w) => writeBatch(w, b));
+        await store.write(actor, (w) => writeBatch(w, b, turn));
       } catch (e) {
-        // a batch the database refuses (e.g. a constraint) is reported row by row; other batches go on
+        // a batch the database refuses (e.g. a constraint) is reported row by row; other batches go on (a batch
+        // before it that failed for good fails this one too: `turn` rejects with its error)
         const d = toDomainError(e);
         if (d.status >= 500) throw e;
         for (const row of b) reject({ line: row.line, message: `batch refused: ${d.message}` });
       }
-    });
+    }, depth);
     report.committed = report.accepted > 0;
   }
   finish();

@@ -413,7 +413,7 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor, f
     // a later batch's row with the same external id is an update (the upsert), not a duplicate
     keyScope: 'batch',
     pipelined: true,
-    writeBatch: stagedBatchWriter<StageCol, StageRow>(
+    ...stagedBatchWriter<StageCol, StageRow>(
       STAGE,
       async (w, rows) => {
         // the rep join only for batches that name a rep (files without the column pay nothing for it)
