@@ -144,7 +144,13 @@ export class PartnerService {
         .where(and(tenant, sql`${partners.parentId} = any(${sql.placeholder('ids')}::uuid[])`))
         .orderBy(asc(partners.code))
         .prepare(`partners_pick_children_${n}`),
-      firstPage: this.db.select(cols).from(partners).where(tenant).orderBy(asc(partners.id)).limit(sql.placeholder('limit')).prepare(`partners_pick_first_${n}`),
+      firstPage: this.db
+        .select(cols)
+        .from(partners)
+        .where(tenant)
+        .orderBy(asc(partners.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(`partners_pick_first_${n}`),
       nextPage: this.db
         .select(cols)
         .from(partners)
