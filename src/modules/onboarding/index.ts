@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
@@ -41,7 +41,7 @@ export function createOnboardingServices(store: Store): OnboardingServices {
 /** The onboarding module: one encapsulated plugin (its zod compilers stay inside). */
 export async function onboardingModule(app: FastifyInstance, opts: { services: OnboardingServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   const s = opts.services;
   await partnerRoutes(app, { partners: s.partners, store: s.store });
   await catalogRoutes(app, s.store, s.catalog);

@@ -1,9 +1,24 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
-import { argsInput, orNull, pageArgs, patchInput, toConnection } from '../../platform/kernel/index.js';
-import type { Partner } from './partners.schemas.js';
-import type { PartnerService } from './partners.service.js';
+import { argsInput, orNull, pageArgs, patchInput, selectedFields, toConnection } from '../../platform/kernel/index.js';
+import type { PartnerPick, PartnerService } from './partners.service.js';
 
 type Ctx = MercuriusContext;
+/** with `cache: false` mercurius hands each query its `info` */
+type LoaderQuery = { obj: PartnerPick; params: unknown; info?: GraphQLResolveInfo };
+
+/** The Partner fields a loader's batch asks for: the union over the distinct field nodes of its queries. */
+function batchFields(queries: readonly LoaderQuery[]): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<readonly unknown[]>();
+  for (const { info } of queries) {
+    if (!info) return new Set(['*']);
+    if (seen.has(info.fieldNodes)) continue;
+    seen.add(info.fieldNodes);
+    for (const f of selectedFields(info)) out.add(f);
+  }
+  return out;
+}
 
 export function partnerResolvers(partners: PartnerService): { resolvers: IResolvers; loaders: MercuriusLoaders } {
   return {
@@ -11,8 +26,10 @@ export function partnerResolvers(partners: PartnerService): { resolvers: IResolv
       Query: {
         partner: (_: unknown, a: { id: string }, ctx: Ctx) => orNull(partners.get(ctx.actor, a.id)),
         partnerByCode: (_: unknown, a: { code: string }, ctx: Ctx) => orNull(partners.getByCode(ctx.actor, a.code)),
-        partners: async (_: unknown, a: { first?: number; after?: string; filter?: Record<string, unknown> }, ctx: Ctx) => {
-          const page = await partners.list(ctx.actor, { ...argsInput(a.filter), ...pageArgs(a) });
+        // only the columns the selection asks for, through prepared statements: no full Partner objects built
+        partners: async (_: unknown, a: { first?: number; after?: string; filter?: Record<string, unknown> }, ctx: Ctx, info: GraphQLResolveInfo) => {
+          const fields = selectedFields(info, [['nodes'], ['edges', 'node']]);
+          const page = await partners.pickList(ctx.actor, { ...argsInput(a.filter), ...pageArgs(a) }, fields);
           return toConnection(page, (p) => [p.id]);
         },
       },
@@ -25,21 +42,30 @@ export function partnerResolvers(partners: PartnerService): { resolvers: IResolv
       },
     },
     loaders: {
+      // `cache: false` hands each query its `info`, for the columns the selection asks for; the service dedupes ids
       Partner: {
-        parent: async (queries: { obj: Partner }[], ctx: Ctx) => {
-          const ids = queries.map((q) => q.obj.parentId);
-          const found = await partners.getMany(
-            ctx.actor,
-            ids.filter((x): x is string => !!x),
-          );
-          const byId = new Map(found.filter((p): p is Partner => !!p).map((p) => [p.id, p]));
-          return ids.map((id) => (id ? (byId.get(id) ?? null) : null));
+        parent: {
+          opts: { cache: false },
+          loader: async (queries: LoaderQuery[], ctx: Ctx) => {
+            const ids = queries.map((q) => q.obj.parentId);
+            const found = await partners.pickMany(
+              ctx.actor,
+              ids.filter((x): x is string => !!x),
+              batchFields(queries),
+            );
+            const byId = new Map(found.filter((p): p is PartnerPick => !!p).map((p) => [p.id, p]));
+            return ids.map((id) => (id ? (byId.get(id) ?? null) : null));
+          },
         },
-        children: async (queries: { obj: Partner }[], ctx: Ctx) =>
-          partners.childrenOf(
-            ctx.actor,
-            queries.map((q) => q.obj.id),
-          ),
+        children: {
+          opts: { cache: false },
+          loader: async (queries: LoaderQuery[], ctx: Ctx) =>
+            partners.pickChildren(
+              ctx.actor,
+              queries.map((q) => q.obj.id),
+              batchFields(queries),
+            ),
+        },
       },
     },
   };

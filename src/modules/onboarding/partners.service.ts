@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
@@ -51,6 +51,29 @@ export function toPartner(r: PartnerRow): Partner {
   };
 }
 
+/**
+ * A partner as a GraphQL selection needs it: the columns asked for, plus `id` and `parentId` (the parent and
+ * children loaders and every other module's Partner field key on them). Timestamps stay `Date` (the DateTime
+ * scalar writes them as toPartner does).
+ */
+export type PartnerPick = Partial<Omit<PartnerRow, 'tenantId'>> & { id: string; parentId: string | null };
+
+const PICKABLE = getTableColumns(partners);
+type PickableColumn = Exclude<keyof typeof PICKABLE, 'tenantId'>;
+/** At most this many distinct column sets get their own prepared statements (the rest run unprepared). */
+const MAX_PREPARED_PICKS = 32;
+
+/** The columns of the fields asked for, sorted (the key of their prepared statements); `*` is every column. */
+function pickColumns(fields: Iterable<string>): PickableColumn[] {
+  const out = new Set<PickableColumn>(['id', 'parentId']);
+  for (const f of fields) if (f === '*') return (Object.keys(PICKABLE) as (keyof typeof PICKABLE)[]).filter((c) => c !== 'tenantId').sort();
+  for (const f of fields) if (f !== 'tenantId' && Object.hasOwn(PICKABLE, f)) out.add(f as PickableColumn);
+  return [...out].sort();
+}
+
+/** `{a,b}`: one uuid[] parameter for a set-based, prepared `= any(...)` */
+const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
 function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => '\\' + c);
 }
@@ -61,6 +84,8 @@ export class PartnerService {
   /** the hot list (a tenant user's unfiltered keyset pages), prepared once: first page and the pages after a cursor */
   private readonly firstPage;
   private readonly nextPage;
+  /** prepared statements of the column-selecting reads (GraphQL), one set per distinct column set */
+  private readonly picks = new Map<string, ReturnType<PartnerService['preparePick']>>();
 
   /** told in the writing transaction when partners' type or home territory may have changed (contract port) */
   private readonly attributeListeners: PartnerAttributesListener[] = [];
@@ -98,6 +123,144 @@ export class PartnerService {
 
   private get db(): Db {
     return this.store.db;
+  }
+
+  private selection(columns: readonly PickableColumn[]) {
+    return Object.fromEntries(columns.map((c) => [c, PICKABLE[c]])) as Record<PickableColumn, (typeof PICKABLE)[PickableColumn]>;
+  }
+
+  private preparePick(columns: readonly PickableColumn[], n: number) {
+    const cols = this.selection(columns);
+    const tenant = eq(partners.tenantId, sql.placeholder('tenantId'));
+    return {
+      byIds: this.db
+        .select(cols)
+        .from(partners)
+        .where(and(tenant, sql`${partners.id} = any(${sql.placeholder('ids')}::uuid[])`))
+        .prepare(`partners_pick_ids_${n}`),
+      children: this.db
+        .select(cols)
+        .from(partners)
+        .where(and(tenant, sql`${partners.parentId} = any(${sql.placeholder('ids')}::uuid[])`))
+        .orderBy(asc(partners.code))
+        .prepare(`partners_pick_children_${n}`),
+      firstPage: this.db
+        .select(cols)
+        .from(partners)
+        .where(tenant)
+        .orderBy(asc(partners.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(`partners_pick_first_${n}`),
+      nextPage: this.db
+        .select(cols)
+        .from(partners)
+        .where(and(tenant, gt(partners.id, sql.placeholder('after'))))
+        .orderBy(asc(partners.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(`partners_pick_next_${n}`),
+    };
+  }
+
+  /** The prepared column-selecting reads for a set of fields (undefined once MAX_PREPARED_PICKS sets are prepared). */
+  private pick(columns: readonly PickableColumn[]) {
+    const key = columns.join(',');
+    let p = this.picks.get(key);
+    if (!p && this.picks.size < MAX_PREPARED_PICKS) {
+      p = this.preparePick(columns, this.picks.size);
+      this.picks.set(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * Batch read for loaders, the columns of `fields` only (plus id and parentId): one prepared statement for all
+   * ids; rows in the order of ids (null where absent or not visible).
+   */
+  async pickMany(actor: Actor, ids: readonly string[], fields: Iterable<string>): Promise<(PartnerPick | null)[]> {
+    requireScope(actor, 'partners:read');
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const columns = pickColumns(fields);
+    const params = { tenantId: actor.tenantId, ids: uuidArray(unique) };
+    const prepared = this.pick(columns);
+    const rows = (
+      prepared
+        ? await prepared.byIds.execute(params)
+        : await this.db
+            .select(this.selection(columns))
+            .from(partners)
+            .where(and(eq(partners.tenantId, actor.tenantId), inArray(partners.id, unique)))
+    ) as PartnerPick[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const p = byId.get(id) ?? null;
+      return p && !canSeePartner(actor, p.id) ? null : p;
+    });
+  }
+
+  /** Direct children of each parent, by code, the columns of `fields` only: one prepared statement for all parents. */
+  async pickChildren(actor: Actor, parentIds: readonly string[], fields: Iterable<string>): Promise<PartnerPick[][]> {
+    requireScope(actor, 'partners:read');
+    const unique = [...new Set(parentIds)];
+    if (!unique.length) return [];
+    const columns = pickColumns(fields);
+    const prepared = this.pick(columns);
+    const rows = (
+      prepared
+        ? await prepared.children.execute({ tenantId: actor.tenantId, ids: uuidArray(unique) })
+        : await this.db
+            .select(this.selection(columns))
+            .from(partners)
+            .where(and(eq(partners.tenantId, actor.tenantId), inArray(partners.parentId, unique)))
+            .orderBy(asc(partners.code))
+    ) as PartnerPick[];
+    const groups = new Map<string, PartnerPick[]>();
+    for (const r of rows) {
+      if (!canSeePartner(actor, r.id)) continue;
+      const list = groups.get(r.parentId!) ?? [];
+      list.push(r);
+      groups.set(r.parentId!, list);
+    }
+    return parentIds.map((id) => groups.get(id) ?? []);
+  }
+
+  /**
+   * `list` for GraphQL: the same rows, filters, visibility and paging, the columns of `fields` only (plus id and
+   * parentId); a tenant user's unfiltered keyset pages through prepared statements.
+   */
+  async pickList(actor: Actor, input: PartnerListQuery & PageInput, fields: Iterable<string>): Promise<Page<PartnerPick>> {
+    requireScope(actor, 'partners:read');
+    const f = parseInput(PartnerListQuery, input);
+    const after = decodeUuidCursor(input.cursor);
+    const own = partnerCondition(actor, partners.id);
+    const columns = pickColumns(fields);
+    const prepared = !input.backward && !own && !f.status && !f.type && !f.parentId && !f.tier && !f.q ? this.pick(columns) : undefined;
+    if (prepared) {
+      const page = { tenantId: actor.tenantId, limit: input.limit + 1 };
+      const rows = (after ? await prepared.nextPage.execute({ ...page, after }) : await prepared.firstPage.execute(page)) as PartnerPick[];
+      return toPage(rows, input, (p) => [p.id]);
+    }
+    const ks = keyset(input, [partners.id], after);
+    const rows = (await this.db
+      .select(this.selection(columns))
+      .from(partners)
+      .where(and(...this.listConditions(actor, f, own), ks.where))
+      .orderBy(...ks.orderBy)
+      .limit(ks.limit)) as PartnerPick[];
+    return toPage(rows, input, (p) => [p.id]);
+  }
+
+  private listConditions(actor: Actor, f: PartnerListQuery, own: SQL | undefined): (SQL | undefined)[] {
+    const conds: (SQL | undefined)[] = [eq(partners.tenantId, actor.tenantId), own];
+    if (f.status) conds.push(eq(partners.status, f.status));
+    if (f.type) conds.push(eq(partners.type, f.type));
+    if (f.parentId) conds.push(eq(partners.parentId, onboardingSql.idOf('partners', actor.tenantId, f.parentId)));
+    if (f.tier) conds.push(eq(partners.tier, f.tier));
+    if (f.q) {
+      const pattern = `%${escapeLike(f.q)}%`;
+      conds.push(or(ilike(partners.legalName, pattern), ilike(partners.code, pattern)));
+    }
+    return conds;
   }
 
   async get(actor: Actor, id: string): Promise<Partner> {
@@ -164,20 +327,11 @@ export class PartnerService {
       const rows = after ? await this.nextPage.execute({ ...page, after }) : await this.firstPage.execute(page);
       return toPage(rows.map(toPartner), input, (p) => [p.id]);
     }
-    const conds: (SQL | undefined)[] = [eq(partners.tenantId, actor.tenantId), own];
-    if (f.status) conds.push(eq(partners.status, f.status));
-    if (f.type) conds.push(eq(partners.type, f.type));
-    if (f.parentId) conds.push(eq(partners.parentId, onboardingSql.idOf('partners', actor.tenantId, f.parentId)));
-    if (f.tier) conds.push(eq(partners.tier, f.tier));
-    if (f.q) {
-      const pattern = `%${escapeLike(f.q)}%`;
-      conds.push(or(ilike(partners.legalName, pattern), ilike(partners.code, pattern)));
-    }
     const ks = keyset(input, [partners.id], after);
     const rows = await this.db
       .select()
       .from(partners)
-      .where(and(...conds, ks.where))
+      .where(and(...this.listConditions(actor, f, own), ks.where))
       .orderBy(...ks.orderBy)
       .limit(ks.limit);
     return toPage(rows.map(toPartner), input, (p) => [p.id]);

@@ -1,3 +1,4 @@
+import type { FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import { DomainError } from '../errors.js';
 
 /**
@@ -81,3 +82,32 @@ export async function orNull<T>(p: Promise<T>): Promise<T | null> {
 
 /** A boolean GraphQL argument as the REST query string value. */
 export const boolParam = (v: unknown): 'true' | 'false' | undefined => (v === true ? 'true' : v === false ? 'false' : undefined);
+
+/** The part of a resolver's `info` that `selectedFields` reads. */
+interface SelectionInfo {
+  fieldNodes: readonly FieldNode[];
+  fragments: Record<string, FragmentDefinitionNode>;
+}
+
+/**
+ * The field names a GraphQL operation selects below the resolved field, fragments and inline fragments expanded,
+ * after descending `through` each path first (a connection's `['nodes']` and `['edges', 'node']`); the union over
+ * every path and every field node. For loaders and list resolvers that select only the columns asked for.
+ */
+export function selectedFields(info: SelectionInfo, through: readonly (readonly string[])[] = [[]]): Set<string> {
+  const out = new Set<string>();
+  const collect = (set: SelectionSetNode | undefined, path: readonly string[], seen: ReadonlySet<string>): void => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === 'Field') {
+        if (!path.length) out.add(sel.name.value);
+        else if (sel.name.value === path[0]) collect(sel.selectionSet, path.slice(1), seen);
+      } else if (sel.kind === 'InlineFragment') {
+        collect(sel.selectionSet, path, seen);
+      } else if (!seen.has(sel.name.value)) {
+        collect(info.fragments[sel.name.value]?.selectionSet, path, new Set([...seen, sel.name.value]));
+      }
+    }
+  };
+  for (const node of info.fieldNodes) for (const path of through) collect(node.selectionSet, path, new Set());
+  return out;
+}
