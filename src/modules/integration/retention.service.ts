@@ -129,9 +129,12 @@ export class RetentionService {
         select tenant_id, key from idempotency_keys where expires_at < ${now.toISOString()}::timestamptz limit ${n}) returning 1`,
     );
     if (auditFailure !== undefined)
-      throw new Error(`audit export failed: the audit rows it was exporting were not removed (${(auditFailure as Error)?.message ?? String(auditFailure)})`, {
-        cause: auditFailure,
-      });
+      throw new Error(
+        `audit retention stopped, the partition or batch in progress was not removed: ${(auditFailure as Error)?.message ?? String(auditFailure)}`,
+        {
+          cause: auditFailure,
+        },
+      );
     return report;
   }
 
@@ -155,7 +158,10 @@ export class RetentionService {
       const n = await this.store.db.transaction(async (tx) => {
         const t = tx as unknown as Db;
         await database.rows(sql`lock table ${p} in share mode`, t);
-        const [row] = await database.rows<{ held: boolean; n: number }>(sql`select ${held(p)} as held, (select count(*) from ${p})::int as n`, t);
+        const [row] = await database.rows<{ held: boolean; n: number }>(
+          sql`select h.held, case when h.held then 0 else (select count(*) from ${p})::int end as n from (select ${held(p)} as held) h`,
+          t,
+        );
         if (!row || row.held) return undefined;
         if (before) await before(p, part, t);
         await database.rows(sql`drop table ${p}`, t);
@@ -171,14 +177,18 @@ export class RetentionService {
   /** Audit rows past the cutoff: whole month partitions, then batches, each exported first when a directory is set. */
   private async purgeAudit(cutoff: Date, dir: string | undefined, now: Date, report: RetentionReport): Promise<number> {
     const database = this.store.database;
-    if (dir) await mkdir(dir, { recursive: true });
+    const exporting = <T>(p: Promise<T>) =>
+      p.catch((e: unknown) => {
+        throw new Error(`audit export to ${dir} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      });
+    if (dir) await exporting(mkdir(dir, { recursive: true }));
     let removed = await this.dropPartitions(
       'audit_log',
       cutoff,
       () => sql`false`,
       report,
       async (p, part, tx) => {
-        if (dir) await this.exportAuditPartition(tx, p, join(dir, `${part.name}.ndjson.gz`));
+        if (dir) await exporting(this.exportAuditPartition(tx, p, join(dir, `${part.name}.ndjson.gz`)));
       },
     );
     const at = cutoff.toISOString();
@@ -203,9 +213,11 @@ export class RetentionService {
           tx,
         );
         if (!rows.length) return 0;
-        await writeDurably(
-          join(dir, `audit_log-${stamp}-${String(k).padStart(4, '0')}.ndjson.gz`),
-          rows.map((r) => r.line),
+        await exporting(
+          writeDurably(
+            join(dir, `audit_log-${stamp}-${String(k).padStart(4, '0')}.ndjson.gz`),
+            rows.map((r) => r.line),
+          ),
         );
         const last = rows[rows.length - 1]!;
         const deleted = await database.rows(
