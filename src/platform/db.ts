@@ -98,6 +98,46 @@ export const DB_TIMEOUT_DEFAULTS = { connectTimeoutSeconds: 5, statementTimeoutM
 type Reserved = postgres.ReservedSql & { savepoint?: unknown };
 
 /**
+ * Connections in use, for the `db_pool_connections` gauge (postgres.js exposes no pool statistics). Counted by
+ * SCOPE, never by pairing a reservation with its release: a reserved connection counts while the code holding it
+ * runs (`hold`: try/finally around the transaction or the scoped query), so the paths that deliberately do not
+ * release a lost connection (safeBegin, scopedQuery) still stop counting it when they throw; a query through the
+ * pool counts from the moment it is sent until it settles (postgres.js settles every query of a closed connection:
+ * rejected with the connection error). Nothing to pair up, so nothing can drift after an outage.
+ */
+export class PoolUse {
+  /** reserved connections whose holder is running (transactions, tenant-scoped queries) */
+  reserved = 0;
+  /** queries sent through the pool (not on a reserved connection) that have not settled */
+  queries = 0;
+  async hold<T>(c: postgres.ReservedSql, fn: (c: postgres.ReservedSql) => Promise<T>): Promise<T> {
+    this.reserved++;
+    try {
+      return await fn(c);
+    } finally {
+      this.reserved--;
+    }
+  }
+
+  /** counts a lazy postgres.js query from when it is sent (its `handle`, run by then/catch/finally/execute) until it settles */
+  query<Q>(q: Q): Q {
+    const query = q as unknown as Promise<unknown> & { handle?(): Promise<void>; executed: boolean };
+    if (typeof query?.handle !== 'function') return q; // sql(...) as a helper (identifiers, values): not a query
+    const handle = query.handle.bind(query);
+    query.handle = () => {
+      if (!query.executed) {
+        this.queries++;
+        // the Promise's own then, not the query's (which would send it again): runs once the query settles
+        const done = () => void this.queries--;
+        void Promise.prototype.then.call(query, done, done);
+      }
+      return handle();
+    };
+    return q;
+  }
+}
+
+/**
  * A transaction on a reserved connection that sends nothing more on a connection the driver has lost.
  *
  * postgres.js' own `begin` answers a failed transaction with ROLLBACK on the same connection; when the failure
@@ -107,12 +147,15 @@ type Reserved = postgres.ReservedSql & { savepoint?: unknown };
  * #1154; unfixed in 3.4.9, the latest 3.x). Here a lost connection is neither rolled back (the server has
  * already aborted the transaction) nor released (the pool has already taken it back as closed).
  */
-function safeBegin(role: string | undefined, reserve: () => Promise<postgres.ReservedSql>) {
+function safeBegin(role: string | undefined, reserve: () => Promise<postgres.ReservedSql>, use: PoolUse) {
   return async function begin(optionsOrFn: unknown, maybeFn?: unknown): Promise<unknown> {
     const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (sql: Reserved) => unknown;
     const mode = typeof optionsOrFn === 'string' ? optionsOrFn.replace(/[^a-z ]/gi, '') : '';
-    const c = (await reserve()) as Reserved;
+    // in use while this runs, whichever way it ends (released, or dropped as lost)
+    return use.hold(await reserve(), (reserved) => transaction(reserved as Reserved, fn, mode, tenant));
+  };
+  async function transaction(c: Reserved, fn: (sql: Reserved) => unknown, mode: string, tenant: string | undefined): Promise<unknown> {
     let savepoints = 0;
     c.savepoint = async (nameOrFn: unknown, maybeInner?: unknown) => {
       const inner = (typeof nameOrFn === 'function' ? nameOrFn : maybeInner) as (sql: Reserved) => unknown;
@@ -145,7 +188,7 @@ function safeBegin(role: string | undefined, reserve: () => Promise<postgres.Res
       }
       throw e;
     }
-  };
+  }
 }
 
 /** What a query gets while the database is known to be unreachable (a 503 DATABASE_UNAVAILABLE). */
@@ -184,11 +227,16 @@ type QueryMode = 'values' | 'raw' | undefined;
  * connection fails all three (postgres.js never sends them again) and is neither rolled back nor released
  * (see safeBegin).
  */
-function scopedQuery(reserve: () => Promise<postgres.ReservedSql>, role: string, tenant: string, args: Parameters<postgres.Sql['unsafe']>): never {
+function scopedQuery(
+  reserve: () => Promise<postgres.ReservedSql>,
+  use: PoolUse,
+  role: string,
+  tenant: string,
+  args: Parameters<postgres.Sql['unsafe']>,
+): never {
   let mode: QueryMode;
   let running: Promise<unknown> | undefined;
-  const run = async () => {
-    const c = await reserve();
+  const send = async (c: postgres.ReservedSql) => {
     const opening = c.unsafe(scopeOpening(SCOPED_READ_BEGIN, role, tenant)).simple();
     const q = c.unsafe(...args);
     const query = mode ? q[mode]() : q;
@@ -215,6 +263,8 @@ function scopedQuery(reserve: () => Promise<postgres.ReservedSql>, role: string,
     if (failure) throw failure.e;
     return result;
   };
+  // in use while send() runs, whichever way it ends (released, or dropped as lost)
+  const run = async () => use.hold(await reserve(), send);
   const start = () => (running ??= run());
   const query = {
     values() {
@@ -232,27 +282,42 @@ function scopedQuery(reserve: () => Promise<postgres.ReservedSql>, role: string,
   return query as never;
 }
 
-/** PGlite: a query or transaction inside a tenant scope runs in a transaction under the wall. */
-function scopedPglite(pglite: PGlite, role: string): PGlite {
-  const tenant = () => tenantScope.getStore()?.tenantId;
+/**
+ * PGlite: a query or transaction inside a tenant scope runs in a transaction under the wall (when a role is given);
+ * every query and transaction counts in `use` until it settles (the single connection is in use while any does).
+ */
+function scopedPglite(pglite: PGlite, role: string | undefined, use: PoolUse): PGlite {
+  const tenant = () => (role ? tenantScope.getStore()?.tenantId : undefined);
+  const counted = async <T>(run: () => Promise<T>): Promise<T> => {
+    use.queries++;
+    try {
+      return await run();
+    } finally {
+      use.queries--;
+    }
+  };
   return new Proxy(pglite, {
     get: (t, p, r) => {
       if (p === 'query')
         return (...args: Parameters<PGlite['query']>) => {
           const id = tenant();
-          if (!id) return t.query(...args);
-          return t.transaction(async (tx) => {
-            await tx.query(SCOPE_SQL, [role, id]);
-            return tx.query(...args);
-          });
+          if (!id) return counted(() => t.query(...args));
+          return counted(() =>
+            t.transaction(async (tx) => {
+              await tx.query(SCOPE_SQL, [role!, id]);
+              return tx.query(...args);
+            }),
+          );
         };
       if (p === 'transaction')
         return (fn: Parameters<PGlite['transaction']>[0]) => {
           const id = tenant();
-          return t.transaction(async (tx) => {
-            if (id) await tx.query(SCOPE_SQL, [role, id]);
-            return fn(tx);
-          });
+          return counted(() =>
+            t.transaction(async (tx) => {
+              if (id) await tx.query(SCOPE_SQL, [role!, id]);
+              return fn(tx);
+            }),
+          );
         };
       const v = Reflect.get(t, p, r) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
@@ -288,6 +353,10 @@ export class Database {
   readonly schema: string;
   /** Counts every SQL statement sent: tests use it to prove batching (no N+1). */
   statements = 0;
+  /** connections in use (see PoolUse and `pool`) */
+  private readonly use = new PoolUse();
+  /** connections the pool may open (1 on PGlite) */
+  readonly poolMax: number = 1;
   /** the role tenant-scoped work runs as (undefined: row-level security off) */
   readonly appRole?: string;
   /** Sees every SQL statement sent with its parameters, when set (tests EXPLAIN what the service sent). */
@@ -333,6 +402,17 @@ export class Database {
         },
       );
     });
+  }
+
+  /**
+   * The pool right now, for the `db_pool_connections` gauge: `max` connections it may open (1 on PGlite), `inUse`
+   * held by a transaction or scoped query or running a query (at most max), `waiting` reservations not yet given a
+   * connection plus queries beyond max (postgres.js pipelines those behind busy connections).
+   */
+  get poolUse(): { max: number; inUse: number; waiting: number } {
+    const max = this.poolMax;
+    const busy = this.use.reserved + this.use.queries;
+    return { max, inUse: Math.min(busy, max), waiting: this.downWaiters.size + Math.max(0, busy - max) };
   }
 
   /** false while the database is known to be unreachable (queries then fail at once with DATABASE_UNAVAILABLE) */
@@ -384,8 +464,9 @@ export class Database {
       this.url = opts.url;
       const statementTimeout = opts.statementTimeoutMs ?? DB_TIMEOUT_DEFAULTS.statementTimeoutMs;
       const lockTimeout = opts.lockTimeoutMs ?? DB_TIMEOUT_DEFAULTS.lockTimeoutMs;
+      this.poolMax = opts.poolMax ?? 20;
       const pool = postgres(opts.url, {
-        max: opts.poolMax ?? 20,
+        max: this.poolMax,
         onnotice: () => {},
         connect_timeout: opts.connectTimeoutSeconds ?? DB_TIMEOUT_DEFAULTS.connectTimeoutSeconds,
         // session settings sent in the startup message: every connection of the pool has them
@@ -406,19 +487,20 @@ export class Database {
       });
       this.pool = pool;
       const reserveFast = () => this.reserveFast(pool);
-      const begin = safeBegin(role, reserveFast);
+      const use = this.use;
+      const begin = safeBegin(role, reserveFast, use);
       const fastBegin = (a: unknown, b?: unknown) => (this.down ? Promise.reject(new DatabaseUnavailableError()) : begin(a, b));
       const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => {
         if (this.down) return failedQuery();
         const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
-        return tenant ? scopedQuery(reserveFast, role!, tenant, args) : pool.unsafe(...args);
+        return tenant ? scopedQuery(reserveFast, use, role!, tenant, args) : use.query(pool.unsafe(...args));
       };
       const reserve = reserveFast;
       // drizzle runs transactions through `begin`: the safe one (see safeBegin); while the database is known to be
       // unreachable (see checkConnection) queries fail at once instead of queueing for a connection
       this.client = new Proxy(pool, {
         get: (t, p, r) => (p === 'begin' ? fastBegin : p === 'unsafe' ? unsafe : p === 'reserve' ? reserve : Reflect.get(t, p, r)),
-        apply: (t, self, args) => (this.down ? failedQuery() : Reflect.apply(t, self, args)),
+        apply: (t, self, args) => (this.down ? failedQuery() : use.query(Reflect.apply(t, self, args) as unknown)),
       });
       this.db = drizzlePostgres(this.client) as unknown as Db;
     } else {
@@ -426,7 +508,7 @@ export class Database {
       if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
       const template = opts.dataDir && opts.template && !existsSync(join(opts.dataDir, 'PG_VERSION')) ? opts.template() : undefined;
       this.pglite = new PGlite(opts.dataDir, template ? { loadDataDir: template } : {});
-      this.db = drizzlePglite(role ? scopedPglite(this.pglite, role) : this.pglite, {
+      this.db = drizzlePglite(scopedPglite(this.pglite, role, this.use), {
         logger: {
           logQuery: (query, params) => {
             this.statements++;

@@ -31,7 +31,7 @@ const sameSecret = (a: string, b: string) => {
 /**
  * Prometheus metrics (prom-client) at `GET /metrics`, behind `Authorization: Bearer <METRICS_TOKEN>` (a scraper's
  * own secret, not a tenant credential; unset: not served). One registry per app: requests by route and status
- * (count and duration histogram), database availability and pool size, import rows accepted / rejected, the
+ * (count and duration histogram), database availability and pool use, import rows accepted / rejected, the
  * gauges the composition root adds (event outbox lag, queue depths), and the process defaults (CPU, memory,
  * event loop lag, GC).
  */
@@ -73,13 +73,26 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions) {
       this.set(database.available ? 1 : 0);
     },
   });
-  const poolMax = (database.client?.options as { max?: number } | undefined)?.max;
   new Gauge({
     name: 'db_pool_max_connections',
     help: 'connections the database pool may open (1 on the embedded PGlite)',
     registers: [registry],
     collect() {
-      this.set(poolMax ?? 1);
+      this.set(database.poolMax);
+    },
+  });
+  new Gauge({
+    name: 'db_pool_connections',
+    help:
+      'database pool use by state: in_use (held by a transaction or running a query; at most max), max (connections the pool ' +
+      'may open; 1 on the embedded PGlite), waiting (reservations waiting for a connection, and queries beyond max)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const pool = database.poolUse;
+      this.set({ state: 'in_use' }, pool.inUse);
+      this.set({ state: 'max' }, pool.max);
+      this.set({ state: 'waiting' }, pool.waiting);
     },
   });
   const statements = new Counter({ name: 'db_statements_total', help: 'SQL statements sent', registers: [registry] });
