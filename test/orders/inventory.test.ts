@@ -232,13 +232,19 @@ describe('partner confinement and GraphQL', () => {
   it('is batched: Partner.inventory costs one statement for all partners of a result', async () => {
     const plain = `{ partners(first: 10) { nodes { code } } }`;
     const withStock = `{ partners(first: 10) { nodes { code inventory(date: "2026-04-30") { quantity } } } }`;
-    await admin.gql(plain); // warm caches (token, tenant)
-    t.database.statements = 0;
-    await admin.gql(plain);
-    const base = t.database.statements;
-    t.database.statements = 0;
-    const g = await admin.gql(withStock);
-    expect(g.data.partners.nodes.length).toBeGreaterThanOrEqual(2);
-    expect(t.database.statements - base).toBe(1);
+    await admin.gql(plain); // warm caches (token, tenant, data scope)
+    // the extra cost of the field, measured three times: a cache entry (the data scope lives 10 s) expiring between
+    // the two queries adds a statement to one measure, never to all three; an N+1 adds to every one
+    const extra: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t.database.statements = 0;
+      await admin.gql(plain);
+      const base = t.database.statements;
+      t.database.statements = 0;
+      const g = await admin.gql(withStock);
+      expect(g.data.partners.nodes.length).toBeGreaterThanOrEqual(2);
+      extra.push(t.database.statements - base);
+    }
+    expect(Math.min(...extra)).toBe(1);
   });
 });
