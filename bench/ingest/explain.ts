@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { systemActor } from '../../src/platform/actor.js';
 import { Store } from '../../src/platform/store.js';
-import { factImportSpec, upsertStatement } from '../../src/modules/target/target.ingest.js';
+import { FACT_STAGE as STAGE, factImportSpec, upsertStatement } from '../../src/modules/target/target.ingest.js';
 import { runImport, stageRows } from '../../src/platform/imports.js';
 import { scratchDatabase, seedCatalog } from '../lib/db.js';
 
@@ -25,21 +25,6 @@ const { values } = parseArgs({
 const PRE = Number(values.pre);
 const BATCH = Number(values.batch);
 const TENANT = 'bench';
-const STAGE = {
-  name: '_fact_stage',
-  columns: {
-    external_id: 'text not null',
-    partner_code: 'text',
-    product_code: 'text',
-    territory_code: 'text',
-    d: 'date',
-    quantity: 'numeric(18,4)',
-    amount: 'numeric(18,4)',
-    customer_id: 'text',
-    invoice_ref: 'text',
-    rep_code: 'text',
-  },
-};
 let seed = 42;
 const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
 const terr = ['NORTH', 'SOUTH', 'EAST', 'WEST', 'CENTRAL', 'ISLANDS'];

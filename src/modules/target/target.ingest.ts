@@ -145,7 +145,8 @@ function validateFields(fields: FieldDef[], line: number, get: (name: string) =>
 // ---------------------------------------------------------------------------------------------------------
 // SQL
 
-const STAGE: StagingTable<StageCol> = {
+/** The facts' staging table (exported for bench/ingest/explain.ts, which stages a batch the same way). */
+export const FACT_STAGE: StagingTable<StageCol> = {
   name: '_fact_stage',
   columns: {
     external_id: 'text not null',
@@ -372,7 +373,7 @@ async function markPriceViolations(db: Db, tenantId: string, floors: PriceFloorS
     db,
     sql`select l.external_id, l.partner_id, l.product_id, l.date::text as date, l.quantity::text as quantity, l.amount::text as amount,
                l.price_violation as pv, l.min_resale_price::text as floor
-        from ${sql.raw(STAGE.name)} s join sell_through_lines l on l.tenant_id = ${tenantId} and l.external_id = s.external_id`,
+        from ${sql.raw(FACT_STAGE.name)} s join sell_through_lines l on l.tenant_id = ${tenantId} and l.external_id = s.external_id`,
   );
   if (!lines.length) return;
   const keyOf = (l: { partner_id: string; product_id: string; date: string }) => `${l.partner_id}|${l.product_id}|${l.date}`;
@@ -414,7 +415,7 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor, f
     keyScope: 'batch',
     pipelined: true,
     ...stagedBatchWriter<StageCol, StageRow>(
-      STAGE,
+      FACT_STAGE,
       async (w, rows) => {
         // the rep join only for batches that name a rep (files without the column pay nothing for it)
         const withReps = stream === 'sell-through' && rows.some((x) => x.value.rep_code !== undefined);
@@ -469,7 +470,7 @@ export async function recordSellInFacts(w: Work, facts: readonly SellInFact[]): 
   await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:sell-in`}))`);
   await stageRows(
     w,
-    STAGE,
+    FACT_STAGE,
     facts.map((f, i) => ({
       line: i + 1,
       value: { external_id: f.externalId, d: f.date, partner_code: f.partnerCode, product_code: f.productCode, quantity: f.quantity, amount: f.amount },
@@ -494,7 +495,7 @@ export async function recordCollectionFacts(w: Work, facts: readonly CollectionF
   await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:collections`}))`);
   await stageRows(
     w,
-    STAGE,
+    FACT_STAGE,
     facts.map((f, i) => ({
       line: i + 1,
       value: { external_id: f.externalId, d: f.date, partner_code: f.partnerCode, amount: f.amount, ...(f.invoiceRef ? { invoice_ref: f.invoiceRef } : {}) },
