@@ -131,3 +131,18 @@ export async function setupTestApp(
     },
   };
 }
+
+/**
+ * The statements one run of `fn` sends, the least of `times` runs (fn must be a read). A credential's caches (token,
+ * tenant, data scope) expire on their own clock and add a statement to whichever run meets the expiry: noise only
+ * ever adds, so the least is the cost of `fn` itself; an N+1 adds to every run.
+ */
+export async function leastStatements(t: TestApp, fn: () => Promise<unknown>, times = 3): Promise<number> {
+  let least = Infinity;
+  for (let i = 0; i < times; i++) {
+    const before = t.database.statements;
+    await fn();
+    least = Math.min(least, t.database.statements - before);
+  }
+  return least;
+}

@@ -68,14 +68,18 @@ describe('target: allocation with save is set-based', () => {
     const alloc = (ids: string[], value: string, period: string) =>
       admin.post('/v1/targets/allocate', { period, metric: 'sales_amount', value, partners: ids.map((partnerId) => ({ partnerId })), save: true });
 
-    t.database.statements = 0;
-    const small = await alloc(ps.slice(0, 4), '100.00', '2030');
-    expect(small.statusCode, small.body).toBe(200);
-    const nSmall = t.database.statements;
-    t.database.statements = 0;
-    const big = await alloc(ps, '100.00', '2031');
-    expect(big.statusCode, big.body).toBe(200);
-    const nBig = t.database.statements;
+    // each size saved twice (other years) and the least count kept: a credential cache expiring only ever adds
+    const saved = async (ids: string[], period: string) => {
+      const before = t.database.statements;
+      const r = await alloc(ids, '100.00', period);
+      expect(r.statusCode, r.body).toBe(200);
+      return { r, n: t.database.statements - before };
+    };
+    const small = await saved(ps.slice(0, 4), '2030');
+    const nSmall = Math.min(small.n, (await saved(ps.slice(0, 4), '2032')).n);
+    const first = await saved(ps, '2031');
+    const big = first.r;
+    const nBig = Math.min(first.n, (await saved(ps, '2033')).n);
     expect(nBig).toBe(nSmall);
 
     // 100.00 / 40 = 2.50 each; the parts, the stored rows and the total all agree
