@@ -403,4 +403,28 @@ describe('a regional manager with data scope org_subtree never sees partners out
     const units = ((await rm.get('/v1/organisation/units')).data.data as any[]).map((u) => u.code).sort();
     expect(units).toEqual(['EAST', 'EAST-SH', 'HQ', 'SOUTH']);
   });
+
+  it('staff filters: a member outside the scope answers exactly as an unknown one (400 naming the filter), one inside filters', async () => {
+    const rm = t.client(rmToken);
+    const problem = async (url: string) => {
+      const r = await rm.get(url);
+      expect(r.statusCode, r.body).toBe(400);
+      return r.data.errors.map((e: any) => `${e.path}: ${e.message}`);
+    };
+    // an account manager of SOUTH, by code and by id, against one that does not exist
+    expect(await problem('/v1/organisation/ownership?accountManager=AM-SZ')).toEqual(["accountManager: no staff member 'AM-SZ'"]);
+    expect(await problem(`/v1/organisation/ownership?accountManager=${staffIds.amSouth}`)).toEqual([`accountManager: no staff member '${staffIds.amSouth}'`]);
+    expect(await problem('/v1/organisation/ownership?accountManager=AM-NONE')).toEqual(["accountManager: no staff member 'AM-NONE'"]);
+    // a rep of SOUTH, by code and by id, against one that does not exist
+    expect(await problem('/v1/targets/reps?rep=REP-S')).toEqual(["rep: no sales rep 'REP-S'"]);
+    expect(await problem(`/v1/targets/reps?rep=${staffIds.repSouth}`)).toEqual([`rep: no sales rep '${staffIds.repSouth}'`]);
+    expect(await problem('/v1/targets/reps?rep=REP-NONE')).toEqual(["rep: no sales rep 'REP-NONE'"]);
+    // in scope the filters work; without a data scope the SOUTH ones do too
+    expect((await rm.get('/v1/organisation/ownership?accountManager=AM-SH')).statusCode).toBe(200);
+    expect((await rm.get('/v1/targets/reps?rep=REP-E')).statusCode).toBe(200);
+    expect((await admin.get('/v1/organisation/ownership?accountManager=AM-SZ')).statusCode).toBe(200);
+    const south = await admin.get('/v1/targets/reps?rep=REP-S');
+    expect(south.statusCode).toBe(200);
+    expect(south.data.data.length).toBeGreaterThan(0);
+  });
 });

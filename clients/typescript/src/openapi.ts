@@ -12712,7 +12712,7 @@ export interface operations {
                 cursor?: string;
                 /** @description partners owned within this org unit and its subtree (id or code) */
                 orgUnit?: string;
-                /** @description partners owned by this staff member (id or code) */
+                /** @description partners owned by this staff member (id or code); one unknown or outside the caller's data scope is 400 */
                 accountManager?: string;
                 /** @description the ownership on this day (default today) */
                 asOf?: string;
@@ -17281,7 +17281,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
-                /** @description staff id or code */
+                /** @description staff id or code; one unknown or outside the caller's data scope is 400 naming `rep` */
                 rep?: string;
                 /** @description 2026, 2026-Q3 or 2026-07 */
                 period?: string;

@@ -76,11 +76,18 @@ export async function unitIdOf(db: Db, tenantId: string, ref: string, path: stri
 }
 
 /** A staff member by id or code (VALIDATION_FAILED naming `path` when there is none). */
-export async function staffOf(db: Db, tenantId: string, ref: string, path: string): Promise<StaffRow> {
+export async function staffOf(db: Db, tenantId: string, ref: string, path: string, visibleTo?: Actor): Promise<StaffRow> {
   const [row] = await db
     .select()
     .from(staffMembers)
-    .where(and(eq(staffMembers.tenantId, tenantId), byRef(ref, eq(staffMembers.id, ref), eq(staffMembers.code, ref))));
+    .where(
+      and(
+        eq(staffMembers.tenantId, tenantId),
+        byRef(ref, eq(staffMembers.id, ref), eq(staffMembers.code, ref)),
+        visibleTo ? visibleStaffCond(visibleTo) : undefined,
+      ),
+    );
+  // one answer for an unknown member and one outside the caller's data scope (visibleTo): nothing about the latter leaks
   if (!row) throw invalid(path, `no staff member '${ref}'`);
   return row;
 }

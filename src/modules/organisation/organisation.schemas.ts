@@ -145,7 +145,7 @@ export const Ownership = z
 export type Ownership = z.infer<typeof Ownership>;
 export const OwnershipListQuery = z.object({
   orgUnit: Ref.optional().describe('partners owned within this org unit and its subtree (id or code)'),
-  accountManager: Ref.optional().describe('partners owned by this staff member (id or code)'),
+  accountManager: Ref.optional().describe("partners owned by this staff member (id or code); one unknown or outside the caller's data scope is 400"),
   asOf: DateStr.optional().describe('the ownership on this day (default today)'),
 });
 

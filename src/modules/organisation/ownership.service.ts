@@ -205,7 +205,7 @@ export class OwnershipService {
       );
     }
     if (f.accountManager)
-      conds.push(eq(partnerOwnership.accountManagerId, (await staffOf(this.store.db, actor.tenantId, f.accountManager, 'accountManager')).id));
+      conds.push(eq(partnerOwnership.accountManagerId, (await staffOf(this.store.db, actor.tenantId, f.accountManager, 'accountManager', actor)).id));
     if (ks.where) conds.push(ks.where);
     const rows = await this.store.db
       .select()

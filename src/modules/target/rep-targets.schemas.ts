@@ -44,7 +44,7 @@ export const RepTargetUpdate = z
   .meta({ id: 'RepTargetUpdate' });
 
 export const RepTargetListQuery = z.object({
-  rep: RefParam.optional().describe('staff id or code'),
+  rep: RefParam.optional().describe("staff id or code; one unknown or outside the caller's data scope is 400 naming `rep`"),
   period: PeriodLabel.optional(),
   metric: RepMetricSchema.optional(),
 });

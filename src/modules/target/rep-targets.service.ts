@@ -125,11 +125,8 @@ export class RepTargetService {
     requireTenantUser(actor, 'targets:read');
     const f = parseInput(RepTargetListQuery, { rep: input.rep, period: input.period, metric: input.metric });
     const conds: (SQL | undefined)[] = [eq(repTargets.tenantId, actor.tenantId), sql`true${repScope(actor, sql`${repTargets.repId}`)}`];
-    if (f.rep) {
-      const r = await findRep(this.store.db, actor.tenantId, f.rep);
-      if (!r) return { items: [], nextCursor: null };
-      conds.push(eq(repTargets.repId, r.id));
-    }
+    // an unknown rep and one outside the caller's data scope: the same 400 naming the filter
+    if (f.rep) conds.push(eq(repTargets.repId, (await this.rep(actor, f.rep, this.store.db, 'rep')).id));
     if (f.period) conds.push(eq(repTargets.period, (await this.targets.period(actor, f.period)).label));
     if (f.metric) conds.push(eq(repTargets.metric, f.metric));
     const ks = keyset(input, [repTargets.id], decodeUuidCursor(input.cursor));
