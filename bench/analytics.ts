@@ -87,6 +87,10 @@ try {
         case when s.stream = 'collection' then ${1 + (m % 3)} else 1 + abs(hashint8(p.n * 31 + ${m})) % ${2 * perMonth - 1} end
       from pn p cross join (values ('sell_in', 1), ('sell_through', 2), ('collection', 3)) s(stream, k)`;
   }
+  // the quarterly totals ingestion keeps beside the monthly ones: the monthly summed by quarter (as `totals:rebuild`)
+  await sql`insert into actual_quarterly_totals (tenant_id, stream, partner_id, quarter, amount, quantity, lines)
+    select tenant_id, stream, partner_id, date_trunc('quarter', month)::date, sum(amount), sum(quantity), sum(lines)
+    from actual_monthly_totals where tenant_id = ${TENANT} group by 1, 2, 3, 4`;
   const tg = performance.now();
   await rebuildGroupTotals(database.db, TENANT);
   const groupBuildSeconds = secs(tg);

@@ -61,7 +61,19 @@ const totals = async () => ({
     sql`select stream, dim, month::text, partner_type, group_key, amount::text, quantity::text, lines::int from actual_monthly_group_totals
         where tenant_id = 't1' and lines <> 0 order by 1, 2, 3, 4, 5`,
   ),
+  quarterly: await t.database.rows(
+    sql`select stream, partner_id, quarter::text, amount::text, quantity::text, lines::int from actual_quarterly_totals where tenant_id = 't1' and lines <> 0 order by 1, 2, 3`,
+  ),
 });
+/** quarterly totals that are not the monthly ones summed by calendar quarter (none, after every kind of write) */
+const quarterMismatches = async () =>
+  t.database.rows(sql`
+    select * from (
+      select stream, partner_id, date_trunc('quarter', month)::date as q, sum(amount) as a, sum(quantity) as n, sum(lines)::int as l
+      from actual_monthly_totals where tenant_id = 't1' group by 1, 2, 3) m
+    full join (select stream, partner_id, quarter as q, amount as a, quantity as n, lines as l from actual_quarterly_totals where tenant_id = 't1') x
+      using (stream, partner_id, q)
+    where (m.a, m.n, m.l) is distinct from (x.a, x.n, x.l)`);
 
 // 13 rows, batches of 3: PX-02 (line 3) is changed by the next batch (line 5, another partner and month) and again
 // four batches later (line 14, back to PP1, another month); PX-04 comes again unchanged (line 8); line 11 names an
@@ -95,6 +107,16 @@ describe('a sell-through file over many batches', () => {
       sql`select sum(amount)::text as s from actual_monthly_totals where tenant_id = 't1' and stream = 'sell_through'`,
     );
     expect(sum!.s).toBe('4775.2500'); // 100 + 275.25 + 300 + 400 + 500 + 600 + 700 + 900 + 1000
+    // PX-02 moved from PP1's first quarter to PP2's and back to PP1's second: the quarterly totals followed it
+    expect(await quarterMismatches()).toEqual([]);
+    const q = await t.database.rows<{ quarter: string; amount: string; lines: number }>(
+      sql`select x.quarter::text as quarter, x.amount::text as amount, x.lines from actual_quarterly_totals x join partners p on p.tenant_id = x.tenant_id and p.id = x.partner_id
+          where x.tenant_id = 't1' and x.stream = 'sell_through' and p.code = 'PP1' order by 1`,
+    );
+    expect(q).toEqual([
+      { quarter: '2026-01-01', amount: '2000.0000', lines: 4 }, // PX-01 100, PX-04 400, PX-06 600, PX-09 900
+      { quarter: '2026-04-01', amount: '275.2500', lines: 1 }, // PX-02
+    ]);
   });
 
   it('keeps every total equal to a rebuild from the facts', async () => {
@@ -103,6 +125,8 @@ describe('a sell-through file over many batches', () => {
     const rb = await admin.post('/v1/actuals/totals:rebuild', {});
     expect(rb.statusCode, rb.body).toBeLessThan(300);
     expect(await totals()).toEqual(incremental);
+    expect(incremental.quarterly.length).toBeGreaterThan(0);
+    expect(await quarterMismatches()).toEqual([]);
   });
 
   it('a re-import of the same file ends where the first one did (earlier versions of an id pass through again)', async () => {
@@ -112,6 +136,7 @@ describe('a sell-through file over many batches', () => {
     expect(r).toMatchObject({ committed: true, rowsRead: 13, accepted: 12, rejected: 1, created: 0, updated: 3, unchanged: 9 });
     expect(await facts()).toEqual(before.facts);
     expect(await totals()).toEqual(before.totals);
+    expect(await quarterMismatches()).toEqual([]);
     // over HTTP in one batch, every row is where it was: the duplicates of the file are refused as such
     const h = await importCsv(t, token, 'sell-through', [HEADER, 'PX-01,2026-01-05,PP1,PS1,1,100,C1,PT1', 'PX-09,2026-03-04,PP1,PS1,9,900,C7,PT1'].join('\n'));
     expect(h.data).toMatchObject({ committed: true, accepted: 2, created: 0, updated: 0, unchanged: 2 });

@@ -43,6 +43,8 @@ const pctOrNull = (v: string | null | undefined): string | null => (v === null |
 /** Seasonal indices multiply the level: shown at 6 decimals (computed unrounded). */
 const SEASONAL_INDEX_SCALE = 6;
 const monthStart = (m: string) => `${m}-01`;
+/** the last day of a month (YYYY-MM) */
+const monthEnd = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).toISOString().slice(0, 10);
 const addMonths = (m: string, n: number): string => {
   const i = Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1 + n;
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
@@ -198,8 +200,9 @@ export class AnalyticsService {
    * (`div`/`mod`, exact), and the units the floors leave short of 100 go one each to the largest remainders (ties:
    * partner code), so the shares of a territory with a positive total sum to exactly 100. The territory total
    * counts every partner of the territory; a confined caller sees only its own partners' rows. The period's
-   * per-partner sums are read first, in one range of the totals' primary key (materialised: probing the partner
-   * index once per partner of the territory was chosen by the planner and cost ten times the range read).
+   * per-partner sums are read first, in ranges of the totals' primary keys (the quarterly totals for the whole
+   * quarters of the range, the monthly for the rest: `targetSql.periodTotals`), materialised: probing the partner
+   * index once per partner of the territory was chosen by the planner and cost ten times the range read.
    */
   async territoryShare(actor: Actor, input: unknown): Promise<ShareRow[]> {
     requireAnalytics(actor);
@@ -217,11 +220,16 @@ export class AnalyticsService {
       share: string | null;
       rank: number;
     }>(sql`
-      with pt as materialized (
-        select mt.partner_id, ${q.granularity === 'month' ? sql`mt.month` : sql`null::date`} as month, sum(mt.amount) as amount
+      with pt as materialized (${
+        q.granularity === 'month'
+          ? sql`
+        select mt.partner_id, mt.month, sum(mt.amount) as amount
         from ${targetSql.monthlyTotals(t)} mt
         where mt.stream = ${q.stream} and mt.month between ${monthStart(q.from)}::date and ${monthStart(q.to)}::date
-        group by 1, 2
+        group by 1, 2`
+          : sql`
+        select v.partner_id, null::date as month, v.amount from ${targetSql.periodTotals(t, q.stream, monthStart(q.from), monthEnd(q.to))} v`
+      }
       ), v as (
         select tr.id as territory_id, tr.code as territory_code, pt.month, pt.partner_id, pa.code as partner_code, pt.amount
         from pt

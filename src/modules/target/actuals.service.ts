@@ -348,7 +348,7 @@ export class ActualsService {
   }
 
   /**
-   * Rebuilds the monthly totals (per partner, per partner and dimension, per group) and first-seen customers of the
+   * Rebuilds the monthly totals (per partner, per partner and dimension, per group), the quarterly ones and first-seen customers of the
    * tenant from the fact tables (repair, bulk loads).
    */
   async rebuildTotals(actor: Actor): Promise<{ months: number }> {
@@ -364,6 +364,10 @@ export class ActualsService {
         select ${t}, 'sell_in', partner_id, date_trunc('month', date)::date, sum(amount), sum(quantity), count(*) from sell_in_lines where tenant_id = ${t} group by 3, 4
         union all
         select ${t}, 'collection', partner_id, date_trunc('month', date)::date, sum(amount), 0, count(*) from collections where tenant_id = ${t} group by 3, 4`);
+      await w.tx.execute(sql`delete from actual_quarterly_totals where tenant_id = ${t}`);
+      await w.tx.execute(sql`insert into actual_quarterly_totals (tenant_id, stream, partner_id, quarter, amount, quantity, lines)
+        select ${t}, stream, partner_id, date_trunc('quarter', month)::date, sum(amount), sum(quantity), sum(lines)
+        from actual_monthly_totals where tenant_id = ${t} group by 2, 3, 4`);
       await w.tx.execute(sql`delete from actual_monthly_dim_totals where tenant_id = ${t}`);
       await w.tx
         .execute(sql`insert into actual_monthly_dim_totals (tenant_id, stream, partner_id, month, product_line_id, territory_id, amount, quantity, lines)

@@ -52,6 +52,26 @@ const isMonthEnd = (d: string) => {
   return x.getUTCDate() === 1;
 };
 
+/** A month as a count (year x 12 + month - 1), and back to its first day. */
+const monthIndex = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7)) - 1;
+const monthDay = (i: number) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`;
+
+/**
+ * Whole months [from, to] split into the calendar quarters wholly inside (first days of the first and last quarter)
+ * and the month ranges before and after them (first days); without a whole quarter, the one month range.
+ */
+export function splitQuarters(from: string, to: string): { months: [string, string][]; quarters: [string, string] | null } {
+  const f = monthIndex(from);
+  const l = monthIndex(to);
+  const qs = Math.ceil(f / 3) * 3; // first month of the first quarter starting at or after from
+  const qe = Math.floor((l + 1) / 3) * 3 - 1; // last month of the last quarter ending at or before to
+  if (qs + 2 > qe) return { months: [[monthDay(f), monthDay(l)]], quarters: null };
+  const months: [string, string][] = [];
+  if (f < qs) months.push([monthDay(f), monthDay(qs - 1)]);
+  if (qe < l) months.push([monthDay(qe + 1), monthDay(l)]);
+  return { months, quarters: [monthDay(qs), monthDay(qe - 2)] };
+}
+
 export const targetSql = {
   /**
    * Sell-through lines sold below the minimum resale price in force on their date (乱价 from data, marked at
@@ -116,8 +136,22 @@ export const targetSql = {
   periodTotals: (tenantId: string, stream: StreamOrBasis, from: string, to: string): SQL => {
     const s = stream === 'basis' ? targetSql.salesBasis(tenantId) : sql`${stream}`;
     if (isMonthStart(from) && isMonthEnd(to)) {
-      return sql`(select partner_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines)::int as lines from actual_monthly_totals
-        where tenant_id = ${tenantId} and stream = ${s} and month between ${from}::date and ${to}::date group by partner_id)`;
+      // the calendar quarters wholly inside from the quarterly totals, the months before and after them from the monthly
+      const { months, quarters } = splitQuarters(from, to);
+      const parts = [
+        ...months.map(
+          ([a, b]) => sql`select partner_id, amount, quantity, lines from actual_monthly_totals
+            where tenant_id = ${tenantId} and stream = ${s} and month between ${a}::date and ${b}::date`,
+        ),
+        ...(quarters
+          ? [
+              sql`select partner_id, amount, quantity, lines from actual_quarterly_totals
+            where tenant_id = ${tenantId} and stream = ${s} and quarter between ${quarters[0]}::date and ${quarters[1]}::date`,
+            ]
+          : []),
+      ];
+      return sql`(select partner_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines)::int as lines
+        from (${sql.join(parts, sql` union all `)}) x group by partner_id)`;
     }
     return sql`(select partner_id, sum(amount) as amount, sum(quantity) as quantity, count(*)::int as lines from ${targetSql.factLines(tenantId, stream)} f
       where f.date between ${from}::date and ${to}::date group by partner_id)`;

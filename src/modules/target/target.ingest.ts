@@ -282,6 +282,13 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
         on conflict (tenant_id, stream, month, partner_id) do update
           set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
         returning 1
+      ), qtot as (
+        insert into actual_quarterly_totals as m (tenant_id, stream, partner_id, quarter, amount, quantity, lines)
+        select ${t}, ${totals.stream}, partner_id, date_trunc('quarter', date)::date, sum(amount), sum(quantity), sum(n)::int
+        from delta group by partner_id, date_trunc('quarter', date)::date
+        on conflict (tenant_id, stream, quarter, partner_id) do update
+          set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
+        returning 1
       )${
         hasRep
           ? sql`, rep_tot as (

@@ -173,6 +173,26 @@ export const actualMonthlyTotals = pgTable(
 );
 
 /**
+ * Per-partner per-quarter totals of each stream (calendar quarters, `quarter` = its first day): the monthly totals
+ * summed by quarter, maintained by the same import statement (the same deltas) and by `totals:rebuild`, so a
+ * period of whole quarters (a fiscal year starting on a quarter, a quarter) reads a third of the rows. Always
+ * equal to the sum of actual_monthly_totals over the quarter's months (tests check it after every kind of write).
+ */
+export const actualQuarterlyTotals = pgTable(
+  'actual_quarterly_totals',
+  {
+    tenantId: text('tenant_id').notNull(),
+    stream: text('stream').$type<'sell_in' | 'sell_through' | 'collection'>().notNull(),
+    partnerId: uuid('partner_id').notNull(),
+    quarter: date('quarter', { mode: 'string' }).notNull(),
+    amount: numeric('amount', { precision: 18, scale: 4 }).notNull().default('0'),
+    quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull().default('0'),
+    lines: integer('lines').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.stream, t.quarter, t.partnerId] })],
+);
+
+/**
  * Per-partner per-month totals of each stream broken down by product line (sell-in, sell-through) and territory of
  * the sale (sell-through); null where the stream has no such dimension. Maintained with actual_monthly_totals, in
  * the same statement, so analytics can group by product line or sale territory without scanning fact rows.
