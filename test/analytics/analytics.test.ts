@@ -226,6 +226,24 @@ describe('share of each partner in its home territory', () => {
     ]);
   });
 
+  it('a range of months and whole quarters (read from the quarterly totals) sums like its months', async () => {
+    // 2025-02..2026-03: the months 2025-02 and 2025-03, then the quarters 2025-Q2 to 2026-Q1. SH: P-SH1 80 + 150 =
+    // 230, P-SH2 50.5, territory 280.5; 230 / 280.5 = 81.99643...%, 50.5 / 280.5 = 18.00356...%: floors 81.9964 +
+    // 18.0035, the missing unit to the larger remainder (P-SH2's .650 > P-SH1's .349)
+    const mixed = await admin.get('/v1/analytics/territory-share?from=2025-02&to=2026-03&territory=SH');
+    expect(mixed.statusCode, mixed.body).toBe(200);
+    expect(mixed.data.data.map((r: any) => [r.partnerCode, r.amount, r.territoryAmount, r.sharePct])).toEqual([
+      ['P-SH1', '230.0000', '280.5000', '81.9964'],
+      ['P-SH2', '50.5000', '280.5000', '18.0036'],
+    ]);
+    // no whole quarter inside (2025-01..2025-02): by month only; P-SH1 180, P-SH2 50 of 230
+    const months = await admin.get('/v1/analytics/territory-share?from=2025-01&to=2025-02&territory=SH');
+    expect(months.data.data.map((r: any) => [r.partnerCode, r.amount, r.sharePct])).toEqual([
+      ['P-SH1', '180.0000', '78.2609'],
+      ['P-SH2', '50.0000', '21.7391'],
+    ]);
+  });
+
   it('thirds: 33.3334 + 33.3333 + 33.3333 (equal remainders go by partner code)', async () => {
     const res = await admin.get('/v1/analytics/territory-share?stream=collection&from=2026-05&to=2026-05&granularity=month&territory=ZJ');
     expect(res.data.data.map((r: any) => [r.month, r.partnerCode, r.sharePct])).toEqual([

@@ -209,6 +209,12 @@ export class AnalyticsService {
     const q = parseInput(ShareQuery, input);
     const t = actor.tenantId;
     const unit = sql.raw(String(10 ** (2 + SHARE_SCALE))); // 100 % in units of 10^-SHARE_SCALE percent
+    // one territory: only its partners' totals are read (all of them: its total counts partners the caller may not see)
+    const members =
+      q.territory === undefined
+        ? undefined
+        : sql`(select pa.id from ${onboardingSql.partners(t)} pa join ${onboardingSql.territories(t)} tr on tr.code = pa.region_code
+              where tr.id = ${onboardingSql.idOf('territories', t, q.territory)})`;
     const rows = await this.store.database.rows<{
       territory_id: string;
       territory_code: string;
@@ -228,7 +234,7 @@ export class AnalyticsService {
         where mt.stream = ${q.stream} and mt.month between ${monthStart(q.from)}::date and ${monthStart(q.to)}::date
         group by 1, 2`
           : sql`
-        select v.partner_id, null::date as month, v.amount from ${targetSql.periodTotals(t, q.stream, monthStart(q.from), monthEnd(q.to))} v`
+        select v.partner_id, null::date as month, v.amount from ${targetSql.periodTotals(t, q.stream, monthStart(q.from), monthEnd(q.to), members)} v`
       }
       ), v as (
         select tr.id as territory_id, tr.code as territory_code, pt.month, pt.partner_id, pa.code as partner_code, pt.amount

@@ -131,30 +131,37 @@ export const targetSql = {
 
   /**
    * Totals per partner of a stream (or the sales basis) over [from, to] (dates, inclusive): partner_id, amount,
-   * quantity, lines. Whole months are read from the maintained monthly totals; other ranges from the fact lines.
+   * quantity, lines. Whole months are read from the maintained totals (the whole calendar quarters from the
+   * quarterly ones, the other months from the monthly ones); other ranges from the fact lines. `partners`, a relation
+   * of partner ids, limits the rows read to those partners (inside every read, where a filter around the grouped
+   * result could not reach).
    */
-  periodTotals: (tenantId: string, stream: StreamOrBasis, from: string, to: string): SQL => {
+  periodTotals: (tenantId: string, stream: StreamOrBasis, from: string, to: string, partners?: SQL): SQL => {
     const s = stream === 'basis' ? targetSql.salesBasis(tenantId) : sql`${stream}`;
+    const only = partners ? sql` and partner_id in ${partners}` : sql``;
     if (isMonthStart(from) && isMonthEnd(to)) {
       // the calendar quarters wholly inside from the quarterly totals, the months before and after them from the monthly
       const { months, quarters } = splitQuarters(from, to);
       const parts = [
         ...months.map(
           ([a, b]) => sql`select partner_id, amount, quantity, lines from actual_monthly_totals
-            where tenant_id = ${tenantId} and stream = ${s} and month between ${a}::date and ${b}::date`,
+            where tenant_id = ${tenantId} and stream = ${s} and month between ${a}::date and ${b}::date${only}`,
         ),
         ...(quarters
           ? [
               sql`select partner_id, amount, quantity, lines from actual_quarterly_totals
-            where tenant_id = ${tenantId} and stream = ${s} and quarter between ${quarters[0]}::date and ${quarters[1]}::date`,
+            where tenant_id = ${tenantId} and stream = ${s} and quarter between ${quarters[0]}::date and ${quarters[1]}::date${only}`,
             ]
           : []),
       ];
+      // one month or one quarter: a row per partner already (no aggregate: its per-group state is most of the cost)
+      const single = parts.length === 1 && (quarters ? quarters[0] === quarters[1] : months[0]![0] === months[0]![1]);
+      if (single) return sql`(${parts[0]!})`;
       return sql`(select partner_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines)::int as lines
         from (${sql.join(parts, sql` union all `)}) x group by partner_id)`;
     }
     return sql`(select partner_id, sum(amount) as amount, sum(quantity) as quantity, count(*)::int as lines from ${targetSql.factLines(tenantId, stream)} f
-      where f.date between ${from}::date and ${to}::date group by partner_id)`;
+      where f.date between ${from}::date and ${to}::date${only} group by partner_id)`;
   },
 
   /**
