@@ -176,4 +176,19 @@ describe('computed KPIs over target and policy data', () => {
     expect(b).toMatchObject({ complete: true, total: '25.00', grade: 'D' });
     expect(b.kpis.filter((k: any) => k.defaulted).map((k: any) => k.code)).toEqual(['growth', 'inv']);
   });
+
+  it('target achievement follows the sales basis: the sell-in totals once the tenant counts sell-in', async () => {
+    const set = await admin.put('/v1/targets/settings', { salesBasis: 'sell_in' });
+    expect(set.statusCode, set.body).toBe(200);
+    try {
+      const run = await admin.post('/v1/evaluations/runs', { template: 'C1', period: '2026-Q1', allowDefaults: true });
+      expect(run.statusCode, run.body).toBe(201);
+      const ach = async (code: string) =>
+        (await admin.get(`/v1/evaluations/runs/${run.data.id}/results/${ids[code]}`)).data.kpis.find((k: any) => k.code === 'ach').value;
+      expect(await ach('K-A')).toBe('160.0000'); // sell-in 1200 + 400 = 1600 of 1000 (sell-through was 800)
+      expect(await ach('K-B')).toBe('20.0000'); // sell-in 100 of 500 (no sell-through)
+    } finally {
+      expect((await admin.put('/v1/targets/settings', { salesBasis: 'sell_through' })).statusCode).toBe(200);
+    }
+  });
 });

@@ -137,26 +137,35 @@ export const targetSql = {
    * result could not reach).
    */
   periodTotals: (tenantId: string, stream: StreamOrBasis, from: string, to: string, partners?: SQL): SQL => {
-    const s = stream === 'basis' ? targetSql.salesBasis(tenantId) : sql`${stream}`;
     const only = partners ? sql` and partner_id in ${partners}` : sql``;
     if (isMonthStart(from) && isMonthEnd(to)) {
       // the calendar quarters wholly inside from the quarterly totals, the months before and after them from the monthly
       const { months, quarters } = splitQuarters(from, to);
-      const parts = [
+      // the sales basis as one branch per stream, each behind a one-time test of the basis: the stream stays a
+      // constant (an index condition; under the tenant wall a subquery in the predicate is not one)
+      const b = targetSql.salesBasis(tenantId);
+      const streams: [string, SQL][] =
+        stream === 'basis'
+          ? [
+              ['sell_through', sql` and ${b} = 'sell_through'`],
+              ['sell_in', sql` and ${b} = 'sell_in'`],
+            ]
+          : [[stream, sql``]];
+      const parts = streams.flatMap(([st, gate]) => [
         ...months.map(
-          ([a, b]) => sql`select partner_id, amount, quantity, lines from actual_monthly_totals
-            where tenant_id = ${tenantId} and stream = ${s} and month between ${a}::date and ${b}::date${only}`,
+          ([a, z]) => sql`select partner_id, amount, quantity, lines from actual_monthly_totals
+            where tenant_id = ${tenantId} and stream = ${st} and month between ${a}::date and ${z}::date${only}${gate}`,
         ),
         ...(quarters
           ? [
               sql`select partner_id, amount, quantity, lines from actual_quarterly_totals
-            where tenant_id = ${tenantId} and stream = ${s} and quarter between ${quarters[0]}::date and ${quarters[1]}::date${only}`,
+            where tenant_id = ${tenantId} and stream = ${st} and quarter between ${quarters[0]}::date and ${quarters[1]}::date${only}${gate}`,
             ]
           : []),
-      ];
+      ]);
       // one month or one quarter: a row per partner already (no aggregate: its per-group state is most of the cost)
-      const single = parts.length === 1 && (quarters ? quarters[0] === quarters[1] : months[0]![0] === months[0]![1]);
-      if (single) return sql`(${parts[0]!})`;
+      const single = months.length + (quarters ? 1 : 0) === 1 && (quarters ? quarters[0] === quarters[1] : months[0]![0] === months[0]![1]);
+      if (single) return sql`(${sql.join(parts, sql` union all `)})`;
       return sql`(select partner_id, sum(amount) as amount, sum(quantity) as quantity, sum(lines)::int as lines
         from (${sql.join(parts, sql` union all `)}) x group by partner_id)`;
     }
