@@ -4,9 +4,11 @@
  * cross-region marking and monthly totals), then a raw COPY of the same file into a scratch table in the same
  * run, and the ratio. A second import of the same file measures the "every row already present" case.
  *   npm run bench:ingest [-- --rows 1000000 --keep-file]
- * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops.
+ * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops. PER_BATCH=1 prints
+ * each batch's write time. `cpuS`: CPU seconds of this process and of the scratch database's backends during each import
+ * (the server must run on this machine), which the load of a shared machine moves far less than wall time.
  */
-import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -56,7 +58,24 @@ try {
   const actor = systemActor(TENANT, 'bench');
   const rssBefore = peakRssMb();
 
+  // CPU seconds of the scratch database's backends (the server runs on this machine: /proc/<pid>/stat, utime + stime)
+  // and of this process: less moved by the machine's load than wall time
+  const backendTicks = async () => {
+    const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+    const m = new Map<number, number>();
+    for (const { pid } of pids) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        m.set(pid, Number(f[11]) + Number(f[12]));
+      } catch {
+        // gone or not readable
+      }
+    }
+    return m;
+  };
   const run = async (label: string) => {
+    const ticks0 = await backendTicks();
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     let lastLog = 0;
     // where the time goes: the spec's two database steps timed (summed over batches; they overlap each other and the
@@ -75,6 +94,7 @@ try {
       const t1 = performance.now();
       const r = await writeBatch(w, rows);
       timed.writeS += (performance.now() - t1) / 1000;
+      if (process.env.PER_BATCH) console.error(`    write ${timed.batches} ${(performance.now() - t1).toFixed(0)} ms`);
       timed.batches++;
       return r;
     };
@@ -88,7 +108,11 @@ try {
       },
     });
     const s = secs(t);
-    return { s, report, steps: { batches: timed.batches, stageS: +timed.stageS.toFixed(2), writeS: +timed.writeS.toFixed(2) } };
+    const cpu = process.cpuUsage(cpu0);
+    let ticks = 0;
+    for (const [pid, n] of await backendTicks()) ticks += n - (ticks0.get(pid) ?? 0);
+    const cpuS = { node: +((cpu.user + cpu.system) / 1e6).toFixed(2), database: +(ticks / 100).toFixed(2) };
+    return { s, report, cpuS, steps: { batches: timed.batches, stageS: +timed.stageS.toFixed(2), writeS: +timed.writeS.toFixed(2) } };
   };
 
   const first = await run('import');
@@ -108,8 +132,15 @@ try {
   const result = {
     rows: N,
     load: { start: loadStart, end: loadavg().map((x) => +x.toFixed(2)) },
-    import: { seconds: first.s, rowsPerS: Math.round(N / first.s), created: first.report.created, rejected: first.report.rejected, steps: first.steps },
-    reimportUnchanged: { seconds: second.s, rowsPerS: Math.round(N / second.s), unchanged: second.report.unchanged, steps: second.steps },
+    import: {
+      seconds: first.s,
+      rowsPerS: Math.round(N / first.s),
+      created: first.report.created,
+      rejected: first.report.rejected,
+      steps: first.steps,
+      cpuS: first.cpuS,
+    },
+    reimportUnchanged: { seconds: second.s, rowsPerS: Math.round(N / second.s), unchanged: second.report.unchanged, steps: second.steps, cpuS: second.cpuS },
     rawCopy: { seconds: copyS, rowsPerS: Math.round(N / copyS) },
     ratio: { importVsCopy: +(copyS / first.s).toFixed(3), reimportVsCopy: +(copyS / second.s).toFixed(3) },
     peakRssMb: { beforeImport: rssBefore, afterImport: peakAfterImport, end: peakRssMb() },
