@@ -3,7 +3,7 @@
  * CLI (runImport with the sell-through spec on a streamed file: parse, validate, COPY into staging, one upsert statement per batch with
  * cross-region marking and monthly totals), then a raw COPY of the same file into a scratch table in the same
  * run, and the ratio. A second import of the same file measures the "every row already present" case.
- *   npm run bench:ingest [-- --rows 1000000 --keep-file]
+ *   npm run bench:ingest [-- --rows 1000000 --batch <rows a batch: the spec's by default> --keep-file]
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops. PER_BATCH=1 prints
  * each batch's write time. `cpuS`: CPU seconds of this process and of the scratch database's backends during each import
  * (the server must run on this machine), which the load of a shared machine moves far less than wall time.
@@ -19,7 +19,9 @@ import { factImportSpec } from '../../src/modules/target/target.ingest.js';
 import { runImport } from '../../src/platform/imports.js';
 import { peakRssMb, scratchDatabase, secs, seedCatalog } from '../lib/db.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'keep-file': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' }, batch: { type: 'string' }, 'keep-file': { type: 'boolean', default: false } },
+});
 const N = Number(values.rows);
 const TENANT = 'bench';
 const file = join(tmpdir(), `target-bench-sell-through-${N}.csv`);
@@ -100,6 +102,7 @@ try {
     };
     const report = await runImport(store, actor, createReadStream(file, { highWaterMark: 1 << 20 }), spec, {
       format: 'csv',
+      ...(values.batch ? { batchSize: Number(values.batch) } : {}),
       onProgress: (p) => {
         if (performance.now() - lastLog > 2000) {
           lastLog = performance.now();
