@@ -26,7 +26,7 @@ const PRE = Number(values.pre);
 const BATCH = Number(values.batch);
 const TENANT = 'bench';
 let seed = 42;
-const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 const terr = ['NORTH', 'SOUTH', 'EAST', 'WEST', 'CENTRAL', 'ISLANDS'];
 const day0 = Date.UTC(2023, 0, 1);
 const row = (i: number) => {

@@ -28,7 +28,7 @@ const file = join(tmpdir(), `target-bench-sell-through-${N}.csv`);
 
 async function generate() {
   let seed = 42;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   const terr = ['NORTH', 'SOUTH', 'EAST', 'WEST', 'CENTRAL', 'ISLANDS'];
   const day0 = Date.UTC(2023, 0, 1);
   const ws = createWriteStream(file, { highWaterMark: 1 << 20 });
