@@ -80,17 +80,49 @@ function literal(value: string): string {
 }
 
 /**
- * The opening of a transaction under the wall, as ONE simple-protocol message: `begin` and the `set_config` of the
- * role and the tenant (both local to the transaction). One message, so the transaction and its scope go together:
- * if the second statement fails the transaction is aborted and everything after it fails (never runs unscoped);
- * a simple query takes no parameters, so the values are literals (the role name is checked, the tenant quoted).
+ * The opening of a transaction under the wall, as ONE simple-protocol message: `begin` and `set local` of the role
+ * and the tenant (both local to the transaction). One message, so the transaction and its scope go together: if a
+ * later statement of it fails the transaction is aborted and everything after it fails (never runs unscoped); a
+ * simple query takes no parameters, so the values are literals (the role name is checked, the tenant quoted).
+ * `set local` rather than `select set_config(..., true)` (the same settings): utility statements, nothing to plan
+ * and no row to send back (issue 15: about a quarter of the wall's cost on both sides of a scoped read).
  */
 function scopeOpening(begin: string, role: string, tenant: string): string {
-  return `${begin}; select set_config('role', '${role}', true), set_config('app.tenant_id', ${literal(tenant)}, true)`;
+  return `${begin}; set local role ${role}; set local app.tenant_id = ${literal(tenant)}`;
 }
 
-/** statements the counter leaves out: the wall's own, so that counts prove batching the same with or without it */
-const isWallStatement = (query: string) => query === SCOPE_SQL || query === SCOPED_READ_COMMIT || query.startsWith(SCOPED_READ_BEGIN);
+/** A postgres.js query's text as the statement counter reports it: a tagged template's parts joined by $n. */
+function statementText(args: readonly unknown[]): { query: string; params: readonly unknown[] } | undefined {
+  const first = args[0] as { raw?: unknown } | string;
+  if (typeof first === 'string') return { query: first, params: Array.isArray(args[1]) ? (args[1] as unknown[]) : [] };
+  if (!Array.isArray(first) || !Array.isArray((first as { raw?: unknown }).raw)) return undefined; // sql(...) as a helper: not a query
+  return { query: (first as string[]).reduce((q, part, i) => `${q}$${i}${part}`), params: args.slice(1) };
+}
+
+/**
+ * A postgres.js sql function (a reserved connection, a transaction's) whose queries are counted: `unsafe` (as drizzle
+ * sends every statement) and tagged templates. Counted as they are made, not through postgres.js' `debug` hook: that
+ * hook also makes the driver capture a stack trace for every query (issue 15: a third of a scoped read's CPU) and
+ * log query parameters with its errors.
+ */
+function countingSql<T extends object>(target: T, count: (query: string, params: readonly unknown[]) => void): T {
+  return new Proxy(target, {
+    get: (t, p, r) => {
+      if (p !== 'unsafe') return Reflect.get(t, p, r) as unknown;
+      const unsafe = Reflect.get(t, p, r) as (...a: unknown[]) => unknown;
+      return (...args: unknown[]) => {
+        const q = statementText(args);
+        if (q) count(q.query, q.params);
+        return unsafe(...args);
+      };
+    },
+    apply: (t, self, args) => {
+      const q = statementText(args);
+      if (q) count(q.query, q.params);
+      return Reflect.apply(t as (...a: unknown[]) => unknown, self, args) as unknown;
+    },
+  });
+}
 
 /** Defaults of the session timeouts (config.ts uses the same). */
 export const DB_TIMEOUT_DEFAULTS = { connectTimeoutSeconds: 5, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000 } as const;
@@ -147,13 +179,14 @@ export class PoolUse {
  * #1154; unfixed in 3.4.9, the latest 3.x). Here a lost connection is neither rolled back (the server has
  * already aborted the transaction) nor released (the pool has already taken it back as closed).
  */
-function safeBegin(role: string | undefined, reserve: () => Promise<postgres.ReservedSql>, use: PoolUse) {
+function safeBegin(role: string | undefined, reserve: () => Promise<postgres.ReservedSql>, use: PoolUse, counted: (c: Reserved) => Reserved) {
   return async function begin(optionsOrFn: unknown, maybeFn?: unknown): Promise<unknown> {
     const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (sql: Reserved) => unknown;
     const mode = typeof optionsOrFn === 'string' ? optionsOrFn.replace(/[^a-z ]/gi, '') : '';
     // in use while this runs, whichever way it ends (released, or dropped as lost)
-    return use.hold(await reserve(), (reserved) => transaction(reserved as Reserved, fn, mode, tenant));
+    // every statement of the transaction counts, its own begin (with a wall's opening), commit and savepoints too
+    return use.hold(await reserve(), (reserved) => transaction(counted(reserved as Reserved), fn, mode, tenant));
   };
   async function transaction(c: Reserved, fn: (sql: Reserved) => unknown, mode: string, tenant: string | undefined): Promise<unknown> {
     let savepoints = 0;
@@ -230,6 +263,7 @@ type QueryMode = 'values' | 'raw' | undefined;
 function scopedQuery(
   reserve: () => Promise<postgres.ReservedSql>,
   use: PoolUse,
+  count: (query: string, params: readonly unknown[]) => void,
   role: string,
   tenant: string,
   args: Parameters<postgres.Sql['unsafe']>,
@@ -238,6 +272,8 @@ function scopedQuery(
   let running: Promise<unknown> | undefined;
   const send = async (c: postgres.ReservedSql) => {
     const opening = c.unsafe(scopeOpening(SCOPED_READ_BEGIN, role, tenant)).simple();
+    // the counter sees the query, not the wall's opening and commit: counts prove batching the same with or without it
+    count(args[0], Array.isArray(args[1]) ? args[1] : []);
     const q = c.unsafe(...args);
     const query = mode ? q[mode]() : q;
     const commit = c.unsafe(SCOPED_READ_COMMIT);
@@ -475,10 +511,6 @@ export class Database {
           statement_timeout: statementTimeout,
           lock_timeout: lockTimeout,
         },
-        debug: (_connection, query, params) => {
-          if (!isWallStatement(query)) this.statements++;
-          this.onStatement?.(query, params);
-        },
         // reconnect attempts: at most a second apart (the default backoff grows to 20 s, and queries queued for a
         // connection wait that long: the hung requests and /readyz of a database restart)
         backoff: (retries: number) => Math.min(0.1 * retries, 1),
@@ -488,19 +520,32 @@ export class Database {
       this.pool = pool;
       const reserveFast = () => this.reserveFast(pool);
       const use = this.use;
-      const begin = safeBegin(role, reserveFast, use);
+      // every statement sent counts (see countingSql), except a scoped read's wall (see scopedQuery)
+      const count = (query: string, params: readonly unknown[]) => {
+        this.statements++;
+        this.onStatement?.(query, params);
+      };
+      const counted = <C extends object>(c: C) => countingSql(c, count);
+      const begin = safeBegin(role, reserveFast, use, counted);
       const fastBegin = (a: unknown, b?: unknown) => (this.down ? Promise.reject(new DatabaseUnavailableError()) : begin(a, b));
       const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => {
         if (this.down) return failedQuery();
         const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
-        return tenant ? scopedQuery(reserveFast, use, role!, tenant, args) : use.query(pool.unsafe(...args));
+        if (tenant) return scopedQuery(reserveFast, use, count, role!, tenant, args);
+        count(args[0], Array.isArray(args[1]) ? args[1] : []);
+        return use.query(pool.unsafe(...args));
       };
-      const reserve = reserveFast;
+      const reserve = async () => counted(await reserveFast());
       // drizzle runs transactions through `begin`: the safe one (see safeBegin); while the database is known to be
       // unreachable (see checkConnection) queries fail at once instead of queueing for a connection
       this.client = new Proxy(pool, {
         get: (t, p, r) => (p === 'begin' ? fastBegin : p === 'unsafe' ? unsafe : p === 'reserve' ? reserve : Reflect.get(t, p, r)),
-        apply: (t, self, args) => (this.down ? failedQuery() : use.query(Reflect.apply(t, self, args) as unknown)),
+        apply: (t, self, args) => {
+          if (this.down) return failedQuery();
+          const q = statementText(args);
+          if (q) count(q.query, q.params);
+          return use.query(Reflect.apply(t, self, args) as unknown);
+        },
       });
       this.db = drizzlePostgres(this.client) as unknown as Db;
     } else {
