@@ -1,7 +1,7 @@
-import { and, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
-import { formatFixed, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
+import { formatFixed, iso, pgArray, requireScope, today, type Actor } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { findPartner, partnersById, productsByRef, type ProductFacts } from '../onboarding/contract.js';
@@ -51,102 +51,114 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
     const dates = known.map((i) => i.date).sort();
     const minDate = dates[0]!;
     const maxDate = dates[dates.length - 1]!;
-    const rows = await db
-      .select({
-        policyId: pricePolicies.id,
-        policyCode: pricePolicies.code,
-        policyName: pricePolicies.name,
-        currency: pricePolicies.currency,
-        scopeKind: pricePolicies.scopeKind,
-        scopeValue: pricePolicies.scopeValue,
-        versionId: priceVersions.id,
-        versionNumber: priceVersions.number,
-        effectiveFrom: priceVersions.effectiveFrom,
-        effectiveTo: priceVersions.effectiveTo,
-        publishedAt: priceVersions.publishedAt,
-        discountRules: priceVersions.discountRules,
-        priceLineId: priceLines.id,
-        productId: priceLines.productId,
-        lineId: priceLines.lineId,
-        distributionPrice: priceLines.distributionPrice,
-        suggestedRetailPrice: priceLines.suggestedRetailPrice,
-        minResalePrice: priceLines.minResalePrice,
-      })
-      .from(priceLines)
-      .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
-      .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
-      .where(
-        and(
-          eq(priceLines.tenantId, tenantId),
-          eq(priceVersions.status, 'published'),
-          or(inArray(priceLines.productId, productIds), lineIds.length ? inArray(priceLines.lineId, lineIds) : undefined),
-          inArray(sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '')`, scopeKeys),
-        ),
-      );
-    candidates = rows.map((r) => ({
-      policyId: r.policyId,
-      policyCode: r.policyCode,
-      policyName: r.policyName,
-      currency: r.currency,
-      versionId: r.versionId,
-      versionNumber: r.versionNumber,
-      scope: { kind: r.scopeKind, value: r.scopeValue },
-      effectiveFrom: r.effectiveFrom!,
-      effectiveTo: r.effectiveTo,
-      publishedAt: iso(r.publishedAt) ?? '',
-      discountRules: r.discountRules,
-      priceLineId: r.priceLineId,
-      productId: r.productId,
-      lineId: r.lineId,
-      distributionPrice: r.distributionPrice,
-      suggestedRetailPrice: r.suggestedRetailPrice,
-      minResalePrice: r.minResalePrice,
-    }));
     const partnerIds = [...new Set(known.map((i) => i.partner.id))];
-    const devRows = await db
-      .select({
-        id: priceDeviations.id,
-        partnerId: priceDeviations.partnerId,
-        productId: priceDeviations.productId,
-        kind: priceDeviations.kind,
-        price: priceDeviations.price,
-        validFrom: priceDeviations.validFrom,
-        validTo: priceDeviations.validTo,
-      })
-      .from(priceDeviations)
-      .where(
-        and(
-          eq(priceDeviations.tenantId, tenantId),
-          eq(priceDeviations.status, 'approved'),
-          inArray(priceDeviations.partnerId, partnerIds),
-          inArray(priceDeviations.productId, productIds),
-          lte(priceDeviations.validFrom, maxDate),
-          gte(priceDeviations.validTo, minDate),
+    // array parameters: one statement text whatever the number of products; the three reads are independent and
+    // sent together (pipelined in a transaction, on separate connections outside one)
+    const [rows, devRows, termRows] = await Promise.all([
+      db
+        .select({
+          policyId: pricePolicies.id,
+          policyCode: pricePolicies.code,
+          policyName: pricePolicies.name,
+          currency: pricePolicies.currency,
+          scopeKind: pricePolicies.scopeKind,
+          scopeValue: pricePolicies.scopeValue,
+          versionId: priceVersions.id,
+          versionNumber: priceVersions.number,
+          effectiveFrom: priceVersions.effectiveFrom,
+          effectiveTo: priceVersions.effectiveTo,
+          publishedAt: priceVersions.publishedAt,
+          // as text, parsed once per version below (the same rules come with each of a version's lines)
+          discountRules: sql<string>`${priceVersions.discountRules}::text`,
+          priceLineId: priceLines.id,
+          productId: priceLines.productId,
+          lineId: priceLines.lineId,
+          distributionPrice: priceLines.distributionPrice,
+          suggestedRetailPrice: priceLines.suggestedRetailPrice,
+          minResalePrice: priceLines.minResalePrice,
+        })
+        .from(priceLines)
+        .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
+        .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
+        .where(
+          and(
+            eq(priceLines.tenantId, tenantId),
+            eq(priceVersions.status, 'published'),
+            lineIds.length
+              ? sql`(${priceLines.productId} = any(${pgArray(productIds)}::uuid[]) or ${priceLines.lineId} = any(${pgArray(lineIds)}::uuid[]))`
+              : sql`${priceLines.productId} = any(${pgArray(productIds)}::uuid[])`,
+            sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
+          ),
         ),
-      );
+      db
+        .select({
+          id: priceDeviations.id,
+          partnerId: priceDeviations.partnerId,
+          productId: priceDeviations.productId,
+          kind: priceDeviations.kind,
+          price: priceDeviations.price,
+          validFrom: priceDeviations.validFrom,
+          validTo: priceDeviations.validTo,
+        })
+        .from(priceDeviations)
+        .where(
+          and(
+            eq(priceDeviations.tenantId, tenantId),
+            eq(priceDeviations.status, 'approved'),
+            sql`${priceDeviations.partnerId} = any(${pgArray(partnerIds)}::uuid[])`,
+            sql`${priceDeviations.productId} = any(${pgArray(productIds)}::uuid[])`,
+            lte(priceDeviations.validFrom, maxDate),
+            gte(priceDeviations.validTo, minDate),
+          ),
+        ),
+      // discount rules with their own scope (issue 14 #7): published channel terms of the partner's scopes that
+      // set discount rules, one statement for the whole batch
+      db
+        .select({
+          id: channelTerms.id,
+          scopeKind: channelTerms.scopeKind,
+          scopeValue: channelTerms.scopeValue,
+          effectiveFrom: channelTerms.effectiveFrom,
+          effectiveTo: channelTerms.effectiveTo,
+          discountRules: channelTerms.discountRules,
+        })
+        .from(channelTerms)
+        .where(
+          and(
+            eq(channelTerms.tenantId, tenantId),
+            eq(channelTerms.status, 'published'),
+            isNotNull(channelTerms.discountRules),
+            lte(channelTerms.effectiveFrom, maxDate),
+            or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
+            sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
+          ),
+        ),
+    ]);
+    const rules = new Map<string, DiscountRule[]>();
+    candidates = rows.map((r) => {
+      let discountRules = rules.get(r.discountRules);
+      if (!discountRules) rules.set(r.discountRules, (discountRules = JSON.parse(r.discountRules) as DiscountRule[]));
+      return {
+        policyId: r.policyId,
+        policyCode: r.policyCode,
+        policyName: r.policyName,
+        currency: r.currency,
+        versionId: r.versionId,
+        versionNumber: r.versionNumber,
+        scope: { kind: r.scopeKind, value: r.scopeValue },
+        effectiveFrom: r.effectiveFrom!,
+        effectiveTo: r.effectiveTo,
+        publishedAt: iso(r.publishedAt) ?? '',
+        discountRules,
+        priceLineId: r.priceLineId,
+        productId: r.productId,
+        lineId: r.lineId,
+        distributionPrice: r.distributionPrice,
+        suggestedRetailPrice: r.suggestedRetailPrice,
+        minResalePrice: r.minResalePrice,
+      };
+    });
     deviations = devRows;
-    // discount rules with their own scope (issue 14 #7): published channel terms of the partner's scopes that
-    // set discount rules, one statement for the whole batch
-    const termRows = await db
-      .select({
-        id: channelTerms.id,
-        scopeKind: channelTerms.scopeKind,
-        scopeValue: channelTerms.scopeValue,
-        effectiveFrom: channelTerms.effectiveFrom,
-        effectiveTo: channelTerms.effectiveTo,
-        discountRules: channelTerms.discountRules,
-      })
-      .from(channelTerms)
-      .where(
-        and(
-          eq(channelTerms.tenantId, tenantId),
-          eq(channelTerms.status, 'published'),
-          isNotNull(channelTerms.discountRules),
-          lte(channelTerms.effectiveFrom, maxDate),
-          or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
-          inArray(sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '')`, scopeKeys),
-        ),
-      );
     scopedDiscounts = termRows.map((r) => ({
       id: r.id,
       scope: { kind: r.scopeKind, value: r.scopeValue },
