@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minorUnits, roundMoney } from '../../src/platform/kernel/index.js';
+import { formatFixed, minorUnits, roundMoney } from '../../src/platform/kernel/index.js';
 import {
   computeLine,
   mergeTerms,
@@ -67,6 +67,34 @@ describe('money and discounts', () => {
     ['CNY', '99.9999', '100.00'],
   ])('%s %s rounds half-up to %s', (cur, v, out) => expect(roundMoney(v, cur)).toBe(out));
   it('minor units from ISO 4217', () => expect([minorUnits('CNY'), minorUnits('JPY'), minorUnits('BHD')]).toEqual([2, 0, 3]));
+  // a string already in the fixed form is handed back as it is: whatever the form, the answer is the decimal rounding's
+  it.each([
+    ['CNY', '12.30', '12.30'],
+    ['CNY', '-12.30', '-12.30'],
+    ['CNY', '-0.00', '0.00'],
+    ['CNY', '-0.01', '-0.01'],
+    ['CNY', '007.50', '7.50'],
+    ['CNY', '0.00', '0.00'],
+    ['CNY', '1e2', '100.00'],
+    ['CNY', '+1.50', '1.50'],
+    ['CNY', '.50', '0.50'],
+    ['CNY', '12.3', '12.30'],
+    ['CNY', '12.305', '12.31'],
+    ['JPY', '12', '12'],
+    ['JPY', '-0', '0'],
+    ['JPY', '012', '12'],
+    ['JPY', '12.', '12'],
+    ['KWD', '1.250', '1.250'],
+  ])('%s %s formats as %s', (cur, v, out) => expect(roundMoney(v, cur)).toBe(out));
+  it.each([
+    ['12.3400', '12.3400'],
+    ['-0.0000', '0.0000'],
+    ['-0.0001', '-0.0001'],
+    ['00.1000', '0.1000'],
+    ['12.34', '12.3400'],
+    ['12.34565', '12.3457'],
+    ['5', '5.0000'],
+  ])('formatFixed %s is %s', (v, out) => expect(formatFixed(v)).toBe(out));
   const rules = [
     {
       kind: 'volume' as const,

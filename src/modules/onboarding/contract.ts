@@ -11,7 +11,7 @@ import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
 import type { Work } from '../../platform/store.js';
-import { isUuid, rowsOf } from '../../platform/kernel/index.js';
+import { isUuid, pgArray, rowsOf } from '../../platform/kernel/index.js';
 import { productLines, products, territories } from './catalog.tables.js';
 import { agreements } from './onboarding.tables.js';
 import { partners } from './partners.tables.js';
@@ -163,12 +163,18 @@ export async function productsByRef(db: Db, tenantId: string, refs: readonly str
   const out = new Map<string, ProductFacts>();
   if (!unique.length) return out;
   const ids = unique.filter(isUuid);
-  const conds: SQL[] = [inArray(products.code, unique)];
-  if (ids.length) conds.push(inArray(products.id, ids));
+  // array parameters: one statement text whatever the number of refs (1,000-line orders)
   const rows = await db
     .select({ id: products.id, code: products.code, lineId: products.lineId })
     .from(products)
-    .where(and(eq(products.tenantId, tenantId), or(...conds)));
+    .where(
+      and(
+        eq(products.tenantId, tenantId),
+        ids.length
+          ? sql`(${products.code} = any(${pgArray(unique)}::text[]) or ${products.id} = any(${pgArray(ids)}::uuid[]))`
+          : sql`${products.code} = any(${pgArray(unique)}::text[])`,
+      ),
+    );
   for (const r of rows) {
     out.set(r.id, r);
     out.set(r.code, r);

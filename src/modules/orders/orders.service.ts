@@ -159,8 +159,12 @@ export class OrderService {
     requireScope(actor, 'orders:read');
     const data = parseInput(OrderInput, input);
     const db = this.store.db;
-    const partner = await this.partnerOf(db, actor, data.partner);
-    const shipTo = await this.territoryId(db, actor.tenantId, data.shipTo);
+    // independent reads, sent together; a failure of the partner's is reported first
+    const [p, s] = await Promise.allSettled([this.partnerOf(db, actor, data.partner), this.territoryId(db, actor.tenantId, data.shipTo)]);
+    if (p.status === 'rejected') throw p.reason;
+    if (s.status === 'rejected') throw s.reason;
+    const partner = p.value;
+    const shipTo = s.value;
     const date = data.requestedDate ?? today();
     const { productIds: _ids, ...r } = await checkOrder(db, actor.tenantId, {
       partner,

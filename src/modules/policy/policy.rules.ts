@@ -2,7 +2,7 @@
  * Pure rules of the policy module: scope precedence, price selection, discount steps, money rounding, terms merge
  * and the price-violation verdict. No I/O: the services load candidates set-based and call these.
  */
-import { canon, Dec, dec, roundMoney } from '../../platform/kernel/index.js';
+import { canon, Dec, dec, minorUnits } from '../../platform/kernel/index.js';
 import type { DiscountRule, ScopeKind, TermField } from './policy.schemas.js';
 
 export interface ScopeRef {
@@ -32,6 +32,14 @@ export function partnerScopes(p: PartnerFacts, saleChannel?: 'online' | 'offline
 }
 
 export const scopeKey = (s: ScopeRef) => `${s.kind}:${s.value ?? ''}`;
+
+const RANKS = new WeakMap<readonly ScopeRef[], ReadonlyMap<string, number>>();
+/** Precedence of each scope (by scopeKey, 0 = most specific), computed once per scopes array. */
+function rankOf(scopes: readonly ScopeRef[]): ReadonlyMap<string, number> {
+  let rank = RANKS.get(scopes);
+  if (!rank) RANKS.set(scopes, (rank = new Map(scopes.map((s, i) => [scopeKey(s), i]))));
+  return rank;
+}
 
 /** Inclusive calendar-date window; ISO dates compare as strings. */
 export function effectiveOn(from: string | null, to: string | null, date: string): boolean {
@@ -91,7 +99,7 @@ export function selectPrice(
   candidates: readonly PriceCandidate[],
   q: { scopes: readonly ScopeRef[]; productId: string; lineId: string | null; date: string },
 ): Selection {
-  const rank = new Map(q.scopes.map((s, i) => [scopeKey(s), i]));
+  const rank = rankOf(q.scopes);
   const applicable: { c: PriceCandidate; level: 'product' | 'product_line'; r: number }[] = [];
   const outOfDate: { c: PriceCandidate; level: 'product' | 'product_line'; lost: LossReason }[] = [];
   for (const c of candidates) {
@@ -174,9 +182,11 @@ export function computeLine(input: {
   rules: readonly DiscountRule[];
   paymentTermDays?: number | null;
 }): PriceComputation {
-  const { currency } = input;
+  // each amount is rounded once, kept as a decimal and written once (the same values as rounding its string again)
+  const n = minorUnits(input.currency);
   const qty = dec(input.quantity);
-  const gross = dec(roundMoney(dec(input.unitPrice).mul(qty), currency));
+  const gross = dec(input.unitPrice).mul(qty).toDecimalPlaces(n, Dec.ROUND_HALF_UP);
+  const grossText = gross.toFixed(n);
   const steps: DiscountStepOut[] = [];
   let running = gross;
   const volume = input.rules.find((r) => r.kind === 'volume');
@@ -185,13 +195,13 @@ export function computeLine(input: {
     let best: { min: string; ratePercent: string } | undefined;
     for (const t of volume.tiers) if (basisValue.gte(t.min) && (!best || dec(t.min).gt(best.min))) best = t;
     if (best && dec(best.ratePercent).gt(0)) {
-      const amount = dec(roundMoney(gross.mul(best.ratePercent).div(100), currency));
+      const amount = gross.mul(best.ratePercent).div(100).toDecimalPlaces(n, Dec.ROUND_HALF_UP);
       steps.push({
         rule: volume.basis === 'quantity' ? 'volume_quantity' : 'volume_amount',
-        basis: `${volume.basis} ${volume.basis === 'quantity' ? canon(qty) : roundMoney(gross, currency)} >= ${canon(best.min)}`,
+        basis: `${volume.basis} ${volume.basis === 'quantity' ? canon(qty) : grossText} >= ${canon(best.min)}`,
         ratePercent: canon(best.ratePercent),
-        base: roundMoney(gross, currency),
-        amount: roundMoney(amount, currency),
+        base: grossText,
+        amount: amount.toFixed(n),
       });
       running = running.minus(amount);
     }
@@ -203,21 +213,21 @@ export function computeLine(input: {
       if (input.paymentTermDays <= t.withinDays && (!best || dec(t.ratePercent).gt(best.ratePercent))) best = t;
     }
     if (best && dec(best.ratePercent).gt(0)) {
-      const amount = dec(roundMoney(running.mul(best.ratePercent).div(100), currency));
+      const amount = running.mul(best.ratePercent).div(100).toDecimalPlaces(n, Dec.ROUND_HALF_UP);
       steps.push({
         rule: 'payment_term',
         basis: `paid within ${input.paymentTermDays} days <= ${best.withinDays}`,
         ratePercent: canon(best.ratePercent),
-        base: roundMoney(running, currency),
-        amount: roundMoney(amount, currency),
+        base: running.toFixed(n),
+        amount: amount.toFixed(n),
       });
       running = running.minus(amount);
     }
   }
   return {
-    grossAmount: roundMoney(gross, currency),
+    grossAmount: grossText,
     discounts: steps,
-    netAmount: roundMoney(running, currency),
+    netAmount: running.toFixed(n),
     netUnitPrice: running.div(qty).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed(4),
   };
 }

@@ -1,10 +1,10 @@
-import { and, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
-import { formatFixed, iso, requireScope, today, type Actor } from '../../platform/kernel/index.js';
+import { formatFixed, iso, pgArray, requireScope, today, type Actor } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { findPartner, partnersById, productsByRef, type ProductFacts } from '../onboarding/contract.js';
+import { findPartner, partnersById, productsByRef, type PartnerFacts, type ProductFacts } from '../onboarding/contract.js';
 import { loadPartner, type PartnerRef } from './policy.common.js';
 import {
   computeLine,
@@ -37,116 +37,136 @@ export interface ResolveItem {
 /** Candidates for many (partner, product, date) items: two set-based queries, then pure selection. */
 export async function resolveItems(db: Db, tenantId: string, items: readonly ResolveItem[]): Promise<ResolvedPrice[]> {
   const known = items.filter((i) => i.product);
+  // the scopes of each item's partner and channel, one array per distinct pair (selection caches by the array)
   const scopes = new Map<ResolveItem, ReturnType<typeof partnerScopes>>();
-  for (const i of items) scopes.set(i, partnerScopes(i.partner, i.channel));
+  const byPartner = new Map<PartnerRef, Map<string | undefined, ReturnType<typeof partnerScopes>>>();
+  for (const i of items) {
+    let ofPartner = byPartner.get(i.partner);
+    if (!ofPartner) byPartner.set(i.partner, (ofPartner = new Map()));
+    let s = ofPartner.get(i.channel);
+    if (!s) ofPartner.set(i.channel, (s = partnerScopes(i.partner, i.channel)));
+    scopes.set(i, s);
+  }
   let candidates: PriceCandidate[] = [];
   let deviations: DeviationFacts[] = [];
   let scopedDiscounts: TermsCandidate[] = [];
   if (known.length) {
     const productIds = [...new Set(known.map((i) => i.product!.id))];
     const lineIds = [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))];
-    const scopeKeys = [...new Set([...scopes.values()].flat().map(scopeKey))];
+    const scopeKeys = [...new Set([...byPartner.values()].flatMap((m) => [...m.values()].flat().map(scopeKey)))];
     // every published version of the partner's scopes, whatever its dates: one not in force on the date is
     // listed in the explanation as `not_in_force` (issue 14 #10)
     const dates = known.map((i) => i.date).sort();
     const minDate = dates[0]!;
     const maxDate = dates[dates.length - 1]!;
-    const rows = await db
-      .select({
-        policyId: pricePolicies.id,
-        policyCode: pricePolicies.code,
-        policyName: pricePolicies.name,
-        currency: pricePolicies.currency,
-        scopeKind: pricePolicies.scopeKind,
-        scopeValue: pricePolicies.scopeValue,
-        versionId: priceVersions.id,
-        versionNumber: priceVersions.number,
-        effectiveFrom: priceVersions.effectiveFrom,
-        effectiveTo: priceVersions.effectiveTo,
-        publishedAt: priceVersions.publishedAt,
-        discountRules: priceVersions.discountRules,
-        priceLineId: priceLines.id,
-        productId: priceLines.productId,
-        lineId: priceLines.lineId,
-        distributionPrice: priceLines.distributionPrice,
-        suggestedRetailPrice: priceLines.suggestedRetailPrice,
-        minResalePrice: priceLines.minResalePrice,
-      })
-      .from(priceLines)
-      .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
-      .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
-      .where(
-        and(
-          eq(priceLines.tenantId, tenantId),
-          eq(priceVersions.status, 'published'),
-          or(inArray(priceLines.productId, productIds), lineIds.length ? inArray(priceLines.lineId, lineIds) : undefined),
-          inArray(sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '')`, scopeKeys),
-        ),
-      );
-    candidates = rows.map((r) => ({
-      policyId: r.policyId,
-      policyCode: r.policyCode,
-      policyName: r.policyName,
-      currency: r.currency,
-      versionId: r.versionId,
-      versionNumber: r.versionNumber,
-      scope: { kind: r.scopeKind, value: r.scopeValue },
-      effectiveFrom: r.effectiveFrom!,
-      effectiveTo: r.effectiveTo,
-      publishedAt: iso(r.publishedAt) ?? '',
-      discountRules: r.discountRules,
-      priceLineId: r.priceLineId,
-      productId: r.productId,
-      lineId: r.lineId,
-      distributionPrice: r.distributionPrice,
-      suggestedRetailPrice: r.suggestedRetailPrice,
-      minResalePrice: r.minResalePrice,
-    }));
     const partnerIds = [...new Set(known.map((i) => i.partner.id))];
-    const devRows = await db
-      .select({
-        id: priceDeviations.id,
-        partnerId: priceDeviations.partnerId,
-        productId: priceDeviations.productId,
-        kind: priceDeviations.kind,
-        price: priceDeviations.price,
-        validFrom: priceDeviations.validFrom,
-        validTo: priceDeviations.validTo,
-      })
-      .from(priceDeviations)
-      .where(
-        and(
-          eq(priceDeviations.tenantId, tenantId),
-          eq(priceDeviations.status, 'approved'),
-          inArray(priceDeviations.partnerId, partnerIds),
-          inArray(priceDeviations.productId, productIds),
-          lte(priceDeviations.validFrom, maxDate),
-          gte(priceDeviations.validTo, minDate),
+    // array parameters: one statement text whatever the number of products; the three reads are independent and
+    // sent together (pipelined in a transaction, on separate connections outside one)
+    const [rows, devRows, termRows] = await Promise.all([
+      db
+        .select({
+          policyId: pricePolicies.id,
+          policyCode: pricePolicies.code,
+          policyName: pricePolicies.name,
+          currency: pricePolicies.currency,
+          scopeKind: pricePolicies.scopeKind,
+          scopeValue: pricePolicies.scopeValue,
+          versionId: priceVersions.id,
+          versionNumber: priceVersions.number,
+          effectiveFrom: priceVersions.effectiveFrom,
+          effectiveTo: priceVersions.effectiveTo,
+          publishedAt: priceVersions.publishedAt,
+          // as text, parsed once per version below (the same rules come with each of a version's lines)
+          discountRules: sql<string>`${priceVersions.discountRules}::text`,
+          priceLineId: priceLines.id,
+          productId: priceLines.productId,
+          lineId: priceLines.lineId,
+          distributionPrice: priceLines.distributionPrice,
+          suggestedRetailPrice: priceLines.suggestedRetailPrice,
+          minResalePrice: priceLines.minResalePrice,
+        })
+        .from(priceLines)
+        .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
+        .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
+        .where(
+          and(
+            eq(priceLines.tenantId, tenantId),
+            eq(priceVersions.status, 'published'),
+            lineIds.length
+              ? sql`(${priceLines.productId} = any(${pgArray(productIds)}::uuid[]) or ${priceLines.lineId} = any(${pgArray(lineIds)}::uuid[]))`
+              : sql`${priceLines.productId} = any(${pgArray(productIds)}::uuid[])`,
+            sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
+          ),
         ),
-      );
+      db
+        .select({
+          id: priceDeviations.id,
+          partnerId: priceDeviations.partnerId,
+          productId: priceDeviations.productId,
+          kind: priceDeviations.kind,
+          price: priceDeviations.price,
+          validFrom: priceDeviations.validFrom,
+          validTo: priceDeviations.validTo,
+        })
+        .from(priceDeviations)
+        .where(
+          and(
+            eq(priceDeviations.tenantId, tenantId),
+            eq(priceDeviations.status, 'approved'),
+            sql`${priceDeviations.partnerId} = any(${pgArray(partnerIds)}::uuid[])`,
+            sql`${priceDeviations.productId} = any(${pgArray(productIds)}::uuid[])`,
+            lte(priceDeviations.validFrom, maxDate),
+            gte(priceDeviations.validTo, minDate),
+          ),
+        ),
+      // discount rules with their own scope (issue 14 #7): published channel terms of the partner's scopes that
+      // set discount rules, one statement for the whole batch
+      db
+        .select({
+          id: channelTerms.id,
+          scopeKind: channelTerms.scopeKind,
+          scopeValue: channelTerms.scopeValue,
+          effectiveFrom: channelTerms.effectiveFrom,
+          effectiveTo: channelTerms.effectiveTo,
+          discountRules: channelTerms.discountRules,
+        })
+        .from(channelTerms)
+        .where(
+          and(
+            eq(channelTerms.tenantId, tenantId),
+            eq(channelTerms.status, 'published'),
+            isNotNull(channelTerms.discountRules),
+            lte(channelTerms.effectiveFrom, maxDate),
+            or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
+            sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
+          ),
+        ),
+    ]);
+    const rules = new Map<string, DiscountRule[]>();
+    candidates = rows.map((r) => {
+      let discountRules = rules.get(r.discountRules);
+      if (!discountRules) rules.set(r.discountRules, (discountRules = JSON.parse(r.discountRules) as DiscountRule[]));
+      return {
+        policyId: r.policyId,
+        policyCode: r.policyCode,
+        policyName: r.policyName,
+        currency: r.currency,
+        versionId: r.versionId,
+        versionNumber: r.versionNumber,
+        scope: { kind: r.scopeKind, value: r.scopeValue },
+        effectiveFrom: r.effectiveFrom!,
+        effectiveTo: r.effectiveTo,
+        publishedAt: iso(r.publishedAt) ?? '',
+        discountRules,
+        priceLineId: r.priceLineId,
+        productId: r.productId,
+        lineId: r.lineId,
+        distributionPrice: r.distributionPrice,
+        suggestedRetailPrice: r.suggestedRetailPrice,
+        minResalePrice: r.minResalePrice,
+      };
+    });
     deviations = devRows;
-    // discount rules with their own scope (issue 14 #7): published channel terms of the partner's scopes that
-    // set discount rules, one statement for the whole batch
-    const termRows = await db
-      .select({
-        id: channelTerms.id,
-        scopeKind: channelTerms.scopeKind,
-        scopeValue: channelTerms.scopeValue,
-        effectiveFrom: channelTerms.effectiveFrom,
-        effectiveTo: channelTerms.effectiveTo,
-        discountRules: channelTerms.discountRules,
-      })
-      .from(channelTerms)
-      .where(
-        and(
-          eq(channelTerms.tenantId, tenantId),
-          eq(channelTerms.status, 'published'),
-          isNotNull(channelTerms.discountRules),
-          lte(channelTerms.effectiveFrom, maxDate),
-          or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
-          inArray(sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '')`, scopeKeys),
-        ),
-      );
     scopedDiscounts = termRows.map((r) => ({
       id: r.id,
       scope: { kind: r.scopeKind, value: r.scopeValue },
@@ -162,6 +182,15 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
     if (c.productId) byProduct.set(c.productId, [...(byProduct.get(c.productId) ?? []), c]);
     if (c.lineId) byLine.set(c.lineId, [...(byLine.get(c.lineId) ?? []), c]);
   }
+  // the scoped discount rules in force for a partner's scopes on a date: the same for every item that shares them
+  const hits = new Map<ReturnType<typeof partnerScopes>, Map<string, ReturnType<typeof mergeTerms>['discountRules']>>();
+  const termsHit = (s: ReturnType<typeof partnerScopes>, date: string) => {
+    let byDate = hits.get(s);
+    if (!byDate) hits.set(s, (byDate = new Map()));
+    let hit = byDate.get(date);
+    if (!hit) byDate.set(date, (hit = mergeTerms(scopedDiscounts, s, date, ['discountRules']).discountRules));
+    return hit;
+  };
   return items.map((i): ResolvedPrice => {
     const quantity = formatFixed(i.quantity);
     const empty = {
@@ -199,7 +228,7 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
     let rules = w.discountRules;
     let discountSource: ResolvedPrice['discountSource'] = w.discountRules.length ? { kind: 'price_version', termsId: null, scope: w.scope } : null;
     if (!w.discountRules.length && scopedDiscounts.length) {
-      const hit = mergeTerms(scopedDiscounts, scopes.get(i)!, i.date, ['discountRules']).discountRules;
+      const hit = termsHit(scopes.get(i)!, i.date);
       if (hit.termsId) {
         rules = hit.value as DiscountRule[];
         discountSource = { kind: 'channel_terms', termsId: hit.termsId, scope: hit.scope };
@@ -296,10 +325,16 @@ export async function priceFloors(
   });
 }
 
+/** The value of a settled read, or its error (reads sent together, their failures reported in a fixed order). */
+function settled<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
 /** What another module asks: prices for one partner on one date, many products (ids or codes). */
 export interface PriceRequest {
-  /** partner id or code */
-  partner: string;
+  /** partner id or code, or the partner's facts when the caller has loaded them already (one statement less) */
+  partner: string | PartnerFacts;
   /** calendar date YYYY-MM-DD */
   date: string;
   lines: readonly { product: string; quantity?: string }[];
@@ -313,13 +348,16 @@ export interface PriceRequest {
  * order; NOT_FOUND when the partner does not exist. No authorisation: the calling module checks its own.
  */
 export async function resolvePricesFor(db: Db, tenantId: string, q: PriceRequest): Promise<ResolvedPrice[]> {
-  const partner = await findPartner(db, tenantId, q.partner);
-  if (!partner) throw new DomainError('NOT_FOUND', `partner '${q.partner}' was not found`, { errors: [{ path: 'partner', message: 'no such partner' }] });
-  const productMap = await productsByRef(
-    db,
-    tenantId,
-    q.lines.map((l) => l.product),
-  );
+  const refs = q.lines.map((l) => l.product);
+  // the partner and the products are independent reads: sent together (the partner's failure reported first)
+  const [found, products] = await Promise.allSettled([
+    typeof q.partner === 'string' ? findPartner(db, tenantId, q.partner) : q.partner,
+    productsByRef(db, tenantId, refs),
+  ]);
+  const partner = settled(found);
+  if (!partner)
+    throw new DomainError('NOT_FOUND', `partner '${q.partner as string}' was not found`, { errors: [{ path: 'partner', message: 'no such partner' }] });
+  const productMap = settled(products);
   return resolveItems(
     db,
     tenantId,
@@ -362,13 +400,17 @@ export class PriceResolutionService {
   async resolveBatch(actor: Actor, input: unknown): Promise<ResolveBatchResult> {
     requireScope(actor, 'policy:read');
     const data = parseInput(ResolveBatchInput, input);
-    const partner = await loadPartner(this.store.db, actor, data.partner);
+    const [found, products] = await Promise.allSettled([
+      loadPartner(this.store.db, actor, data.partner),
+      productsByRef(
+        this.store.db,
+        actor.tenantId,
+        data.lines.map((l) => l.product),
+      ),
+    ]);
+    const partner = settled(found);
+    const productMap = settled(products);
     const date = data.date ?? today();
-    const productMap = await productsByRef(
-      this.store.db,
-      actor.tenantId,
-      data.lines.map((l) => l.product),
-    );
     const items: ResolveItem[] = data.lines.map((l) => ({
       partner,
       productRef: l.product,

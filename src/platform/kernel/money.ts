@@ -35,7 +35,19 @@ export function minorUnits(currency: string): number {
 /** Half-up to the currency's minor unit; a fixed-point string ("12.35", "-3.00", "7"). */
 export function roundMoney(v: Decimal.Value, currency: string): string {
   const n = minorUnits(currency);
+  if (typeof v === 'string' && isFixedForm(v, n)) return v;
   return new Dec(v).toDecimalPlaces(n, Decimal.ROUND_HALF_UP).toFixed(n);
+}
+
+const FIXED_FORMS: RegExp[] = [];
+/**
+ * Whether a string is already what `new Dec(v).toDecimalPlaces(scale).toFixed(scale)` answers for it (no sign but a
+ * minus of a non-zero value, no leading zero, exactly `scale` decimals): rounding it again gives it back unchanged,
+ * so the formatters skip the decimal work (a 1,000-line order formats each amount several times).
+ */
+function isFixedForm(v: string, scale: number): boolean {
+  const re = (FIXED_FORMS[scale] ??= new RegExp(`^-?(?:0|[1-9][0-9]*)${scale > 0 ? `\\.[0-9]{${scale}}` : ''}$`));
+  return re.test(v) && (v.charCodeAt(0) !== 45 || /[1-9]/.test(v));
 }
 
 /** What numeric(18,4) stores: at most 14 digits before the point and 4 after. */
@@ -79,4 +91,5 @@ export const PERCENT_SCALE = 2;
 export const formatMoney = (v: Decimal.Value, currency: string): string => roundMoney(v, currency);
 
 /** A unit price, rate or currency-less measure at the fixed scale (half-up). */
-export const formatFixed = (v: Decimal.Value, scale: number = FIXED_SCALE): string => new Dec(v).toDecimalPlaces(scale, Decimal.ROUND_HALF_UP).toFixed(scale);
+export const formatFixed = (v: Decimal.Value, scale: number = FIXED_SCALE): string =>
+  typeof v === 'string' && isFixedForm(v, scale) ? v : new Dec(v).toDecimalPlaces(scale, Decimal.ROUND_HALF_UP).toFixed(scale);
