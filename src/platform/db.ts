@@ -92,6 +92,15 @@ function scopeOpening(begin: string, role: string, tenant: string): string {
 /** statements the counter leaves out: the wall's own, so that counts prove batching the same with or without it */
 const isWallStatement = (query: string) => query === SCOPE_SQL || query === SCOPED_READ_COMMIT || query.startsWith(SCOPED_READ_BEGIN);
 
+/**
+ * PGlite's start parameters: its defaults plus a smaller buffer pool. The data folder's postgresql.conf (initdb's)
+ * says `shared_buffers = 128MB`, and PGlite touches all of it in its WebAssembly memory at start: 150 MB of the
+ * process's resident memory before the first query. An embedded database is a development or small-site one, its
+ * files are in the OS page cache anyway (node fs underneath), so 16 MB of buffers (2,048 pages) costs little; the
+ * WAL buffers follow (1/32 of it).
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** Defaults of the session timeouts (config.ts uses the same). */
 export const DB_TIMEOUT_DEFAULTS = { connectTimeoutSeconds: 5, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000 } as const;
 
@@ -507,7 +516,7 @@ export class Database {
       this.kind = 'pglite';
       if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
       const template = opts.dataDir && opts.template && !existsSync(join(opts.dataDir, 'PG_VERSION')) ? opts.template() : undefined;
-      this.pglite = new PGlite(opts.dataDir, template ? { loadDataDir: template } : {});
+      this.pglite = new PGlite(opts.dataDir, { startParams: PGLITE_START_PARAMS, ...(template ? { loadDataDir: template } : {}) });
       this.db = drizzlePglite(scopedPglite(this.pglite, role, this.use), {
         logger: {
           logQuery: (query, params) => {
