@@ -30,8 +30,6 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data directory; omitted -> in memory. */
   dataDir?: string;
-  /** a migrated data folder to unpack when dataDir holds no database yet (see embedded-template.ts) */
-  template?: () => Blob | undefined;
   /** schema holding every table (tests use one per file). */
   schema?: string;
   poolMax?: number;
@@ -515,8 +513,7 @@ export class Database {
     } else {
       this.kind = 'pglite';
       if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-      const template = opts.dataDir && opts.template && !existsSync(join(opts.dataDir, 'PG_VERSION')) ? opts.template() : undefined;
-      this.pglite = new PGlite(opts.dataDir, { startParams: PGLITE_START_PARAMS, ...(template ? { loadDataDir: template } : {}) });
+      this.pglite = new PGlite(opts.dataDir, { startParams: PGLITE_START_PARAMS });
       this.db = drizzlePglite(scopedPglite(this.pglite, role, this.use), {
         logger: {
           logQuery: (query, params) => {
