@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { Database, installProcessGuards } from './platform/db.js';
+import { baselineWasmOnly, Database, installProcessGuards } from './platform/db.js';
 import { unpackEmbeddedTemplate } from './platform/embedded-template.js';
 import { mintToken, resolveJwtSecret } from './platform/tokens.js';
 import { DEMO_TENANT, seedDemo } from './seed.js';
@@ -21,8 +21,11 @@ async function main() {
   const embedded = !config.DATABASE_URL;
   const secret = resolveJwtSecret(config);
   const dataDir = resolve(config.DATA_DIR, 'pglite');
-  // a new embedded database starts as a copy of the build's migrated template (when one matches: else initdb runs)
-  if (embedded) await unpackEmbeddedTemplate(dataDir);
+  if (embedded) {
+    baselineWasmOnly();
+    // a new embedded database starts as a copy of the build's migrated template (when one matches: else initdb runs)
+    await unpackEmbeddedTemplate(dataDir);
+  }
   const database = new Database({
     ...(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir }),
     poolMax: config.DATABASE_POOL_MAX,

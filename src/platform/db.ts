@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -98,6 +99,20 @@ const isWallStatement = (query: string) => query === SCOPE_SQL || query === SCOP
  * WAL buffers follow (1/32 of it).
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * For a process whose database is the embedded one (the server without DATABASE_URL): V8 runs PGlite's WebAssembly
+ * as its baseline compiler (Liftoff) makes it, without recompiling the functions PostgreSQL runs most with its
+ * optimising compiler (TurboFan) in the background. That recompilation left 40-60 MB more resident at ready (more
+ * after a burst of requests) and competed with the start for the CPU, while the service's statements are small
+ * enough that a burst of list requests was no slower without it (bench/embedded-start.ts). The flags are read when a
+ * module is compiled: call this before the first PGlite is created. They apply to the whole process (whose only
+ * other WebAssembly is the HTTP parser of Node's fetch).
+ */
+export function baselineWasmOnly(): void {
+  setFlagsFromString('--no-wasm-dynamic-tiering');
+  setFlagsFromString('--no-wasm-tier-up');
+}
 
 /** Defaults of the session timeouts (config.ts uses the same). */
 export const DB_TIMEOUT_DEFAULTS = { connectTimeoutSeconds: 5, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000 } as const;
