@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { Database, installProcessGuards } from './platform/db.js';
-import { embeddedTemplate } from './platform/embedded-template.js';
+import { baselineWasmOnly, Database, installProcessGuards } from './platform/db.js';
+import { unpackEmbeddedTemplate } from './platform/embedded-template.js';
 import { mintToken, resolveJwtSecret } from './platform/tokens.js';
 import { DEMO_TENANT, seedDemo } from './seed.js';
 import { startBackground } from './services.js';
@@ -20,8 +20,14 @@ async function main() {
   }
   const embedded = !config.DATABASE_URL;
   const secret = resolveJwtSecret(config);
+  const dataDir = resolve(config.DATA_DIR, 'pglite');
+  if (embedded) {
+    baselineWasmOnly();
+    // a new embedded database starts as a copy of the build's migrated template (when one matches: else initdb runs)
+    await unpackEmbeddedTemplate(dataDir);
+  }
   const database = new Database({
-    ...(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: resolve(config.DATA_DIR, 'pglite'), template: embeddedTemplate }),
+    ...(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir }),
     poolMax: config.DATABASE_POOL_MAX,
     connectTimeoutSeconds: config.DB_CONNECT_TIMEOUT_MS / 1000,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -30,8 +31,6 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data directory; omitted -> in memory. */
   dataDir?: string;
-  /** a migrated data folder to unpack when dataDir holds no database yet (see embedded-template.ts) */
-  template?: () => Blob | undefined;
   /** schema holding every table (tests use one per file). */
   schema?: string;
   poolMax?: number;
@@ -122,6 +121,29 @@ function countingSql<T extends object>(target: T, count: (query: string, params:
       return Reflect.apply(t as (...a: unknown[]) => unknown, self, args) as unknown;
     },
   });
+}
+
+/**
+ * PGlite's start parameters: its defaults plus a smaller buffer pool. The data folder's postgresql.conf (initdb's)
+ * says `shared_buffers = 128MB`, and PGlite touches all of it in its WebAssembly memory at start: 150 MB of the
+ * process's resident memory before the first query. An embedded database is a development or small-site one, its
+ * files are in the OS page cache anyway (node fs underneath), so 16 MB of buffers (2,048 pages) costs little; the
+ * WAL buffers follow (1/32 of it).
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * For a process whose database is the embedded one (the server without DATABASE_URL): V8 runs PGlite's WebAssembly
+ * as its baseline compiler (Liftoff) makes it, without recompiling the functions PostgreSQL runs most with its
+ * optimising compiler (TurboFan) in the background. That recompilation left 40-60 MB more resident at ready (more
+ * after a burst of requests) and competed with the start for the CPU, while the service's statements are small
+ * enough that a burst of list requests was no slower without it (bench/embedded-start.ts). The flags are read when a
+ * module is compiled: call this before the first PGlite is created. They apply to the whole process (whose only
+ * other WebAssembly is the HTTP parser of Node's fetch).
+ */
+export function baselineWasmOnly(): void {
+  setFlagsFromString('--no-wasm-dynamic-tiering');
+  setFlagsFromString('--no-wasm-tier-up');
 }
 
 /** Defaults of the session timeouts (config.ts uses the same). */
@@ -551,8 +573,7 @@ export class Database {
     } else {
       this.kind = 'pglite';
       if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-      const template = opts.dataDir && opts.template && !existsSync(join(opts.dataDir, 'PG_VERSION')) ? opts.template() : undefined;
-      this.pglite = new PGlite(opts.dataDir, template ? { loadDataDir: template } : {});
+      this.pglite = new PGlite(opts.dataDir, { startParams: PGLITE_START_PARAMS });
       this.db = drizzlePglite(scopedPglite(this.pglite, role, this.use), {
         logger: {
           logQuery: (query, params) => {
