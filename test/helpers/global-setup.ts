@@ -38,6 +38,26 @@ async function findServerUrl(): Promise<string | undefined> {
   }
 }
 
+/** TEST_DATABASE_URL's database, created through the server's `postgres` database when it does not exist yet. */
+async function ensureDatabase(url: string): Promise<void> {
+  const probe = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await probe`select 1`;
+  } catch (e) {
+    if ((e as { code?: string }).code !== '3D000') throw e; // invalid_catalog_name: the database does not exist
+    const name = decodeURIComponent(new URL(url).pathname.slice(1));
+    const maintenance = postgres(withDatabase(url, 'postgres'), { max: 1, onnotice: () => {} });
+    try {
+      await maintenance.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+      console.log(`[tests] created database ${name}`);
+    } finally {
+      await maintenance.end();
+    }
+  } finally {
+    await probe.end();
+  }
+}
+
 export default async function setup(project: TestProject) {
   const url = await findServerUrl();
   if (!url) {
@@ -45,6 +65,7 @@ export default async function setup(project: TestProject) {
     return async () => {};
   }
   const template = `channel_tpl_${process.pid}`;
+  await ensureDatabase(url);
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${template}" with (force)`);
   await admin.unsafe(`create database "${template}"`);
