@@ -10,8 +10,8 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../src/app.js';
 import { systemActor } from '../../src/platform/actor.js';
-import { mintToken } from '../../src/platform/tokens.js';
 import { scratchDatabase } from '../lib/db.js';
+import { orderWorld } from '../lib/orders.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,36 +37,7 @@ const app = await buildApp({
 });
 try {
   await app.ready();
-  await app.tenants.create(TENANT, 'Bench');
-  const auth = { authorization: `Bearer ${await mintToken(SECRET, { tenant: TENANT, scope: 'admin', sub: 'bench' })}` };
-  const post = async (url: string, body: object) => {
-    const r = await app.inject({ method: 'POST', url, headers: auth, payload: body });
-    if (r.statusCode >= 300) throw new Error(`${url}: ${r.statusCode} ${r.body}`);
-    return r.json();
-  };
-  const line = await post('/v1/onboarding/product-lines', { code: 'L', name: 'Line' });
-  const terr = await post('/v1/onboarding/territories', { code: 'T', name: 'T', level: 'country' });
-  const sql = database.client!;
-  await sql`insert into products (tenant_id, id, code, name, line_id)
-    select ${TENANT}, gen_random_uuid(), 'SKU-' || lpad(g::text, 6, '0'), 'Product ' || g, ${line.id}::uuid from generate_series(0, ${L - 1}) g`;
-  const partner = await post('/v1/partners', { code: 'P', legalName: 'P Co.', type: 'distributor', status: 'approved' });
-  const ag = await post('/v1/onboarding/agreements', {
-    partnerId: partner.id,
-    startDate: '2026-01-01',
-    endDate: '2030-12-31',
-    territories: [{ territoryId: terr.id }],
-    products: [{ productLineId: line.id }],
-  });
-  await post(`/v1/onboarding/agreements/${ag.id}:activate`, {});
-  await post(`/v1/partners/${partner.id}:activate`, { reason: 'bench' });
-  const pol = await post('/v1/policy/price-policies', { code: 'STD', name: 'Std', currency: 'CNY', scope: { kind: 'default' } });
-  const ver = await post(`/v1/policy/price-policies/${pol.id}/versions`, { effectiveFrom: '2026-01-01' });
-  const skus = Array.from({ length: L }, (_, i) => `SKU-${String(i).padStart(6, '0')}`);
-  await post(`/v1/policy/versions/${ver.id}/lines`, {
-    lines: skus.map((p, i) => ({ product: p, distributionPrice: `${10 + (i % 50)}.00`, suggestedRetailPrice: '999.00' })),
-  });
-  await post(`/v1/policy/versions/${ver.id}/publish`, {});
-  await post('/v1/credit/partners/P/limits', { amount: '1000000', currency: 'CNY', effectiveFrom: '2026-01-01' });
+  const { auth, post, sql, skus } = await orderWorld(app, database, TENANT, SECRET, L);
   const extra: { product: string; quantity: string; requestedPrice?: string }[] = [];
   if (values.rich) {
     // every 10th product (from 7) in a second line, outside the agreement, priced by the partner type's line price
