@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
-import { canon, type Period } from '../../platform/kernel/index.js';
+import { canon, pgArray, type Period } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { onboardingSql } from '../onboarding/contract.js';
 import { policySql } from '../policy/contract.js';
@@ -9,7 +9,6 @@ import { targetSql } from '../target/contract.js';
 import type { GradeSource } from './contract.js';
 import type { PartnerInput, RuleSet } from './incentive.rules.js';
 import type { ProgramRow } from './incentive.tables.js';
-import { pgArray } from './statements.service.js';
 
 /** Stable JSON (sorted keys) for hashing. */
 function stable(v: unknown): string {

@@ -17,6 +17,7 @@ import {
   type Page,
   type Period as PeriodInfo,
   keyset,
+  pgArray,
 } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Db } from '../../platform/db.js';
@@ -31,7 +32,7 @@ export type { Run, RunLine } from './runs.model.js';
 import { incentivePrograms, incentiveRunLines, incentiveRuns, incentiveStatementLines, incentiveStatements, type ProgramRow } from './incentive.tables.js';
 import type { RunInputs } from './run-inputs.js';
 import { assertStorable, toRun, type Run, type RunLine } from './runs.model.js';
-import { pgArray, type NewLine, type StatementService } from './statements.service.js';
+import { type NewLine, type StatementService } from './statements.service.js';
 
 export const RUN_EVENTS = { completed: 'incentive_run.completed' } as const;
 

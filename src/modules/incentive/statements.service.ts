@@ -15,6 +15,7 @@ import {
   roundMoney,
   toPage,
   keyset,
+  pgArray,
 } from '../../platform/kernel/index.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { Store, Work } from '../../platform/store.js';
@@ -517,9 +518,4 @@ export class StatementService {
 
 function illegal(s: StatementRow, to: string) {
   return new DomainError('ILLEGAL_TRANSITION', `Statement is ${s.status}; it cannot become ${to}`, { extra: { currentStatus: s.status } });
-}
-
-/** A text[] literal parameter that both drivers pass the same way. */
-export function pgArray(values: string[]): string {
-  return '{' + values.map((v) => '"' + v.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"').join(',') + '}';
 }
