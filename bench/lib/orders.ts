@@ -4,8 +4,10 @@
  * published default price list (10.00-59.00 a product) and a credit limit.
  */
 import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/platform/db.js';
 import { mintToken } from '../../src/platform/tokens.js';
+import { scratchDatabase } from './db.js';
 
 export async function orderWorld(app: FastifyInstance, database: Database, tenant: string, secret: string, lines: number) {
   await app.tenants.create(tenant, 'Bench');
@@ -39,4 +41,15 @@ export async function orderWorld(app: FastifyInstance, database: Database, tenan
   await post(`/v1/policy/versions/${ver.id}/publish`, {});
   await post('/v1/credit/partners/P/limits', { amount: '1000000', currency: 'CNY', effectiveFrom: '2026-01-01' });
   return { auth, post, sql, line, terr, partner, skus };
+}
+
+/** A scratch database (pool of 10) and the service on it, ready: what both order benches start from. */
+export async function orderBenchApp(dbName: string, secret: string) {
+  const { database, drop } = await scratchDatabase(dbName, 10);
+  const app = await buildApp({
+    config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: secret, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000 },
+    database,
+    logger: false,
+  });
+  return { app, database, drop };
 }

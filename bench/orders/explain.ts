@@ -8,10 +8,8 @@
  *   npx tsx bench/orders/explain.ts [--lines 1000 --runs 7 --plans --profile <file> --rich --dump <file>]
  */
 import { parseArgs } from 'node:util';
-import { buildApp } from '../../src/app.js';
 import { systemActor } from '../../src/platform/actor.js';
-import { scratchDatabase } from '../lib/db.js';
-import { orderWorld } from '../lib/orders.js';
+import { orderBenchApp, orderWorld } from '../lib/orders.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +27,7 @@ const TENANT = 'bench';
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const { database, drop } = await scratchDatabase('bench_orders_explain', 10);
-const app = await buildApp({
-  config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: SECRET, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000 },
-  database,
-  logger: false,
-});
+const { app, database, drop } = await orderBenchApp('bench_orders_explain', SECRET);
 try {
   await app.ready();
   const { auth, post, sql, skus } = await orderWorld(app, database, TENANT, SECRET, L);

@@ -7,10 +7,8 @@
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops.
  */
 import { parseArgs } from 'node:util';
-import { buildApp } from '../../src/app.js';
 import { systemActor } from '../../src/platform/actor.js';
-import { scratchDatabase } from '../lib/db.js';
-import { orderWorld } from '../lib/orders.js';
+import { orderBenchApp, orderWorld } from '../lib/orders.js';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000' }, concurrent: { type: 'string', default: '100' } } });
 const L = Number(values.lines);
@@ -24,12 +22,7 @@ const time = async (fn: () => Promise<unknown>): Promise<number> => {
   return performance.now() - t;
 };
 
-const { database, drop } = await scratchDatabase('bench_orders', 10);
-const app = await buildApp({
-  config: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: SECRET, IDEMPOTENCY_TTL_HOURS: 24, RATE_LIMIT_MAX: 1_000_000 },
-  database,
-  logger: false,
-});
+const { app, database, drop } = await orderBenchApp('bench_orders', SECRET);
 try {
   await app.ready();
   const { sql, terr, partner, skus } = await orderWorld(app, database, TENANT, SECRET, L);

@@ -275,20 +275,8 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
         on conflict (tenant_id, stream, month, partner_id, product_line_id, territory_id) do update
           set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
         returning 1
-      ), tot as (
-        insert into actual_monthly_totals as m (tenant_id, stream, partner_id, month, amount, quantity, lines)
-        select ${t}, ${totals.stream}, partner_id, date_trunc('month', date)::date, sum(amount), sum(quantity), sum(n)::int
-        from delta group by partner_id, date_trunc('month', date)::date
-        on conflict (tenant_id, stream, month, partner_id) do update
-          set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
-        returning 1
-      ), qtot as (
-        insert into actual_quarterly_totals as m (tenant_id, stream, partner_id, quarter, amount, quantity, lines)
-        select ${t}, ${totals.stream}, partner_id, date_trunc('quarter', date)::date, sum(amount), sum(quantity), sum(n)::int
-        from delta group by partner_id, date_trunc('quarter', date)::date
-        on conflict (tenant_id, stream, quarter, partner_id) do update
-          set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
-        returning 1
+      ), tot as (${partnerTotalsUpsert(t, totals.stream, 'actual_monthly_totals', 'month')}
+      ), qtot as (${partnerTotalsUpsert(t, totals.stream, 'actual_quarterly_totals', 'quarter')}
       )${
         hasRep
           ? sql`, rep_tot as (
@@ -328,6 +316,22 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
     union all
     select null, null, null, null, null, null, null, null, null, ${hasRep ? sql`null, null,` : sql``}
       (select count(*) from up where inserted)::int, (select count(*) from up where not inserted)::int`;
+}
+
+/**
+ * The deltas added to a per-partner totals table of one time unit: actual_monthly_totals (month) or
+ * actual_quarterly_totals (quarter), whose key column is named after the unit.
+ */
+function partnerTotalsUpsert(t: string, stream: string, table: 'actual_monthly_totals' | 'actual_quarterly_totals', unit: 'month' | 'quarter'): SQL {
+  const u = sql.raw(unit);
+  const at = sql.raw(`date_trunc('${unit}', date)::date`); // a literal unit: the same expression in select and group by
+  return sql`
+        insert into ${sql.raw(table)} as m (tenant_id, stream, partner_id, ${u}, amount, quantity, lines)
+        select ${t}, ${stream}, partner_id, ${at}, sum(amount), sum(quantity), sum(n)::int
+        from delta group by partner_id, ${at}
+        on conflict (tenant_id, stream, ${u}, partner_id) do update
+          set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
+        returning 1`;
 }
 
 function refusals(rows: UpsertResult[]): { created: number; updated: number; errors: RowError[] } {
