@@ -4,14 +4,16 @@
  * collection target for every partner), against the bare SQL aggregate over the facts (sum of sell-through by
  * partner for the quarter) measured in the same run. Medians of 3. Prints JSON with the ratio.
  *   npx tsx bench/achievement.ts                     (2,000 partners, 300,000 facts a stream: about a minute)
- *   PARTNERS=10000 FACTS=10000000 npx tsx bench/achievement.ts      (the issue's size)
+ *   PARTNERS=10000 FACTS=10000000 npx tsx bench/achievement.ts      (the issue's size: 31M facts, ~20 min to load)
+ * KEEP=1 keeps the scratch database (named after the size) and, on the next run with KEEP=1 and the same size, measures
+ * on it without loading again (load once on a busy machine, measure when it is quiet).
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops.
  */
 import { systemActor } from '../src/platform/actor.js';
 import { Store } from '../src/platform/store.js';
 import { ActualsService } from '../src/modules/target/actuals.service.js';
 import { TargetService } from '../src/modules/target/target.service.js';
-import { scratchDatabase, secs, seedCatalog } from './lib/db.js';
+import { keptDatabase, scratchDatabase, secs, seedCatalog } from './lib/db.js';
 
 const PARTNERS = Number(process.env.PARTNERS ?? 2_000);
 const FACTS = Number(process.env.FACTS ?? 300_000);
@@ -20,9 +22,18 @@ const CHUNK = 1_000_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const log = (m: string) => process.stderr.write(`[bench:achievement] ${m}\n`);
 
-const { database, drop } = await scratchDatabase('bench_achievement_mixed');
-try {
-  const sql = database.client!;
+const KEEP = process.env.KEEP === '1';
+const NAME = `bench_achievement_${PARTNERS}_${FACTS}`;
+const kept = KEEP ? await keptDatabase(NAME) : undefined;
+const { database, drop } = kept ?? (await scratchDatabase(NAME));
+const sql = database.client!;
+const store = new Store(database);
+const actor = systemActor(TENANT, 'bench');
+const targets = new TargetService(store);
+const actuals = new ActualsService(store, targets);
+
+/** The mixed data set: facts of every stream, the totals rebuilt from them, the targets. */
+async function load() {
   const t0 = performance.now();
   await seedCatalog(sql, TENANT, PARTNERS, 1_000);
   await sql`create table pmap as select (row_number() over (order by code)) - 1 as n, id from partners where tenant_id = ${TENANT}`;
@@ -38,6 +49,7 @@ try {
           from generate_series(${from}::bigint, ${to}::bigint) g
           join pmap pm on pm.n = abs(hashint8(g * 5)) % ${PARTNERS}
           join prmap pr on pr.n = abs(hashint8(g * 3)) % 1000`);
+        if (n > CHUNK) log(`${table}: ${to.toLocaleString('en')} of ${n.toLocaleString('en')} rows, ${secs(t0)} s`);
       }
     })();
   const date = `date '2023-01-01' + (abs(hashint8(g)) % 1096)::int`;
@@ -56,16 +68,20 @@ try {
   await gen('collections', 'date, amount', `${date}, (abs(hashint8(g * 17)) % 5000000) / 100.0`, FACTS);
   await gen('inventory_snapshots', 'product_id, date, quantity_on_hand', `pr.id, ${date}, abs(hashint8(g * 19)) % 1000`, Math.ceil(FACTS / 10));
   log(`loaded ${(3 * FACTS + Math.ceil(FACTS / 10)).toLocaleString('en')} facts in ${secs(t0)} s`);
-  const store = new Store(database);
-  const actor = systemActor(TENANT, 'bench');
-  const targets = new TargetService(store);
-  const actuals = new ActualsService(store, targets);
+  log('rebuilding the totals from the facts');
   const rebuilt = await actuals.rebuildTotals(actor);
   await sql`insert into targets (tenant_id, id, partner_id, period, period_start, period_end, metric, value)
     select ${TENANT}, gen_random_uuid(), id, '2025-Q1', '2025-01-01', '2025-03-31', m, 400000 + n * 10 from pmap, unnest(array['sales_amount', 'collection_amount']) m`;
   await sql`vacuum analyze`;
-  log(`${rebuilt.months.toLocaleString('en')} partner-months of totals; measuring`);
+  log(`${rebuilt.months.toLocaleString('en')} partner-months of totals`);
+}
 
+try {
+  if (kept) log(`measuring on the database kept by an earlier run (${NAME})`);
+  else await load();
+  if (KEEP) await sql`create table if not exists bench_complete ()`;
+  const [{ months }] = (await sql`select count(*)::int as months from actual_monthly_totals`) as unknown as [{ months: number }];
+  log(`${months.toLocaleString('en')} partner-months of totals; measuring`);
   const time = async (fn: () => Promise<unknown>) => {
     const xs: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -88,7 +104,7 @@ try {
       {
         partners: PARTNERS,
         factsPerStream: FACTS,
-        monthlyTotals: rebuilt.months,
+        monthlyTotals: months,
         networkAchievementSalesSeconds: +network.toFixed(4),
         networkAchievementCollectionsSeconds: +networkCollections.toFixed(4),
         bareAggregateSeconds: +bare.toFixed(4),
@@ -100,5 +116,6 @@ try {
     ),
   );
 } finally {
-  await drop();
+  if (KEEP) await database.close();
+  else await drop();
 }

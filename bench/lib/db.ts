@@ -10,13 +10,16 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-/** Creates (drops first) a scratch database, migrates it; returns the Database and a drop function. */
+/**
+ * Creates (drops first) a scratch database, migrates it; returns the Database and a drop function. Statements may run
+ * 30 minutes (the service's 30 s would cancel a bench's set-up at full size, e.g. rebuilding the totals of 30M facts).
+ */
 export async function scratchDatabase(name: string, poolMax = 4): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
   const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.unsafe(`create database "${name}"`);
   const url = withDatabase(BASE_URL, name);
-  const database = new Database({ url, poolMax });
+  const database = new Database({ url, poolMax, statementTimeoutMs: 1_800_000 });
   await database.migrate();
   return {
     url,
@@ -27,6 +30,26 @@ export async function scratchDatabase(name: string, poolMax = 4): Promise<{ url:
       await admin.end();
     },
   };
+}
+
+/**
+ * A database a previous run kept (KEEP=1) with its data complete (it has the table `bench_complete`, created last),
+ * migrated to the current schema; undefined when there is none. Closing it leaves it in place.
+ */
+export async function keptDatabase(name: string, poolMax = 4): Promise<{ url: string; database: Database; drop: () => Promise<void> } | undefined> {
+  const url = withDatabase(BASE_URL, name);
+  const probe = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await probe`select to_regclass('bench_complete') is not null as complete`;
+    if (!row?.complete) return undefined;
+  } catch {
+    return undefined; // no such database
+  } finally {
+    await probe.end();
+  }
+  const database = new Database({ url, poolMax, statementTimeoutMs: 1_800_000 });
+  await database.migrate();
+  return { url, database, drop: () => database.close() };
 }
 
 /** Catalog fixture straight in SQL (onboarding owns these tables; a bench only needs rows to join codes to). */

@@ -142,4 +142,49 @@ describe('a 50,000-row import', () => {
     expect(again.data).toMatchObject({ accepted: 50_000, created: 0, updated: 0, unchanged: 50_000 });
     console.log(`50,000 rows: first import ${ms} ms`);
   });
+
+  it('pages the ranking backward (last/before) with the ranks of the forward order', async () => {
+    const q = (args: string) =>
+      admin.gql(
+        `{ networkAchievement(period: "2026-Q3", asOf: "2026-09-30", ${args}) { nodes { partnerCode rank } pageInfo { hasPreviousPage hasNextPage startCursor endCursor } } }`,
+      );
+    const all = await q('first: 10');
+    expect(all.data.networkAchievement.nodes).toEqual([
+      { partnerCode: 'B', rank: 1 },
+      { partnerCode: 'A', rank: 2 },
+      { partnerCode: 'C', rank: 3 },
+    ]);
+    const tail = await q('last: 2');
+    expect(tail.errors).toBeUndefined();
+    expect(tail.data.networkAchievement.nodes).toEqual([
+      { partnerCode: 'A', rank: 2 },
+      { partnerCode: 'C', rank: 3 },
+    ]);
+    expect(tail.data.networkAchievement.pageInfo).toMatchObject({ hasPreviousPage: true });
+    const head = await q(`last: 2, before: "${tail.data.networkAchievement.pageInfo.startCursor}"`);
+    expect(head.data.networkAchievement.nodes).toEqual([{ partnerCode: 'B', rank: 1 }]);
+    expect(head.data.networkAchievement.pageInfo).toMatchObject({ hasPreviousPage: false });
+    const more = await q('last: 10');
+    expect(more.data.networkAchievement.nodes.map((n: any) => n.rank)).toEqual([1, 2, 3]);
+    expect(more.data.networkAchievement.pageInfo).toMatchObject({ hasPreviousPage: false });
+  });
+
+  it('the network of a year and of a month: actuals equal the partner view (quarterly and monthly totals agree)', async () => {
+    for (const period of ['2026', '2026-08', '2026-Q2']) {
+      const net = await admin.get(`/v1/targets/achievement?period=${period}&asOf=2026-12-31&limit=10`);
+      expect(net.statusCode).toBe(200);
+      for (const row of net.data.data) {
+        const one = await admin.get(`/v1/targets/achievement/${row.partnerId}?period=${period}&asOf=2026-12-31`);
+        expect([period, row.partnerCode, row.actual]).toEqual([period, row.partnerCode, one.data.actual]);
+      }
+      if (period === '2026') {
+        // 300 + 200.50 + 999 + 50 + 0 (A); 1500 (B); 10 (C): no yearly target, so ranked by actual
+        expect(net.data.data.map((a: any) => [a.partnerCode, a.actual, a.achievementPct, a.rank])).toEqual([
+          ['A', '1549.5000', null, 1],
+          ['B', '1500.0000', null, 2],
+          ['C', '10.0000', null, 3],
+        ]);
+      }
+    }
+  });
 });

@@ -57,9 +57,18 @@ export class ActualsService {
 
   /**
    * The metric's source: monthly totals of a stream (amount or quantity), or first-seen customers; for a
-   * product-line or territory target, the fact lines of that line or territory aggregated by month.
+   * product-line or territory target, the fact lines of that line or territory aggregated by month. `perPartner`
+   * (no month breakdown wanted): a stream's totals for the whole period, a row per partner (`perPartner: true` in
+   * the answer); the other sources stay by month.
    */
-  private async source(actor: Actor, metric: Metric, p: Period, ids: string[] | null, scope: Scope): Promise<SQL> {
+  private async source(
+    actor: Actor,
+    metric: Metric,
+    p: Period,
+    ids: string[] | null,
+    scope: Scope,
+    perPartner: boolean,
+  ): Promise<{ perPartner: boolean; sql: SQL }> {
     const t = actor.tenantId;
     const only = ids ? sql` and partner_id = any(${`{${ids.join(',')}}`}::uuid[])` : sql``;
     if (scope.productLineId || scope.territoryId) {
@@ -76,18 +85,32 @@ export class ActualsService {
             select id from ${onboardingSql.territories(t)} r where id = ${scope.territoryId!}::uuid
             union all select c.id from ${onboardingSql.territories(t)} c join d on c.parent_id = d.id)
           select id from d)`;
-      return sql`select partner_id, date_trunc('month', date)::date as month, sum(${col}) as v from ${facts} f
-        where date between ${p.start}::date and ${p.end}::date and ${cond}${only} group by 1, 2`;
+      return {
+        perPartner: false,
+        sql: sql`select partner_id, date_trunc('month', date)::date as month, sum(${col}) as v from ${facts} f
+        where date between ${p.start}::date and ${p.end}::date and ${cond}${only} group by 1, 2`,
+      };
     }
     if (metric === 'new_customers') {
-      return sql`select partner_id, date_trunc('month', first_date)::date as month, count(*)::numeric as v from partner_customers
-        where tenant_id = ${t} and first_date between ${p.start}::date and ${p.end}::date${only} group by 1, 2`;
+      return {
+        perPartner: false,
+        sql: sql`select partner_id, date_trunc('month', first_date)::date as month, count(*)::numeric as v from partner_customers
+        where tenant_id = ${t} and first_date between ${p.start}::date and ${p.end}::date${only} group by 1, 2`,
+      };
     }
     const settings = await this.targets.settings(actor);
     const stream = metric === 'collection_amount' ? 'collection' : settings.salesBasis;
     const col = sql.raw(metric === 'quantity' ? 'quantity' : 'amount');
-    return sql`select partner_id, month, ${col} as v from ${targetSql.monthlyTotals(t)} mt
-      where stream = ${stream} and month between ${p.start}::date and ${p.end}::date${only}`;
+    if (perPartner) {
+      // whole quarters from the quarterly totals, the other months from the monthly: a row per partner, fewest rows read
+      const partners = ids ? sql`(select unnest(${`{${ids.join(',')}}`}::uuid[]))` : undefined;
+      return { perPartner: true, sql: sql`select partner_id, ${col} as v from ${targetSql.periodTotals(t, stream, p.start, p.end, partners)} pt` };
+    }
+    return {
+      perPartner: false,
+      sql: sql`select partner_id, month, ${col} as v from ${targetSql.monthlyTotals(t)} mt
+      where stream = ${stream} and month between ${p.start}::date and ${p.end}::date${only}`,
+    };
   }
 
   /**
@@ -107,7 +130,7 @@ export class ActualsService {
     const t = actor.tenantId;
     const elapsed = elapsedDays(p, asOf);
     const days = periodDays(p);
-    const src = await this.source(actor, metric, p, ids, scope);
+    const src = await this.source(actor, metric, p, ids, scope, !withMonths);
     // the target's scope as `is null` or `= value`, never `is not distinct from $n`: the planner estimates that as
     // one row whatever the data, which once made it nest-loop 10,000 targets over 10,000 partners' totals
     const targetScope = (alias: string) => {
@@ -127,43 +150,60 @@ export class ActualsService {
             left join targets mt on mt.tenant_id = ${t} and mt.partner_id = r.id and mt.period = to_char(g.month, 'YYYY-MM')
               and mt.metric = ${metric} and ${targetScope('mt')}) as months`
       : sql``;
-    // targets and actuals meet in one union and one aggregate per partner (no join between two estimated sets, so
-    // no estimate can turn it into a nested loop); partners are then looked up by key. For given ids the partners
-    // drive (a partner without target or actual still answers).
-    const q = sql`with m as (${src}),
+    // Targets (one per partner, period, metric and scope: targets_key_uq) and the actuals summed per partner meet in
+    // a FULL join, which PostgreSQL can only run as a hash or merge join: no estimate can turn it into a nested loop.
+    // Partners are then looked up by key. For given ids the partners drive (a partner without target or actual
+    // still answers).
+    const order = sql`pct desc nulls last, actual desc, code`;
+    // a page is the top N of that order (a bounded sort), not a rank for every partner; the rank is the page's
+    // offset plus the position in it. Backward: the rows ranked before a rank (or the last rows of the ranking).
+    let window: { limit: SQL; offset: SQL } | null = null;
+    if (page?.backward) {
+      const end =
+        page.backward.beforeRank !== undefined
+          ? sql`least(${page.backward.beforeRank - 1}::int, (select count(*) from ranked)::int)`
+          : sql`(select count(*) from ranked)::int`;
+      window = {
+        limit: sql`(select least(${page.limit}::int, greatest(e, 0)) from (select ${end} as e) x)`,
+        offset: sql`(select greatest(e - ${page.limit}::int, 0) from (select ${end} as e) x)`,
+      };
+    } else if (page) window = { limit: sql`${page.limit}::int`, offset: sql`${page.offset}::int` };
+    const q = sql`with m as (${src.sql}),
+      a as (${src.perPartner ? sql`select partner_id, v from m` : sql`select partner_id, sum(v) as v from m group by partner_id`}),
       ta as (
-        select partner_id, max(target) as target, sum(actual) as actual from (
-          select partner_id, value as target, null::numeric as actual from targets tg
+        select coalesce(tg.partner_id, a.partner_id) as partner_id, tg.value as target, a.v as actual
+        from (
+          select partner_id, value from targets tg
           where tg.tenant_id = ${t} and tg.period = ${p.label} and tg.metric = ${metric} and ${targetScope('tg')}${idList ? sql` and tg.partner_id = any(${idList})` : sql``}
-          union all
-          select partner_id, null::numeric, v from m
-        ) u group by partner_id
+        ) tg full join a on a.partner_id = tg.partner_id
       ),
-      base as (
-        select p.id, p.code, p.legal_name, ta.target, coalesce(ta.actual, 0.0000) as actual
+      ranked as (
+        select p.id, p.code, p.legal_name, ta.target, coalesce(ta.actual, 0.0000) as actual,
+          ${targetSql.achievementPct(sql`coalesce(ta.actual, 0.0000)`, sql`ta.target`)} as pct
         ${
           idList
             ? sql`from ${onboardingSql.partners(t)} p left join ta on ta.partner_id = p.id where p.id = any(${idList})`
-            : sql`from ta join ${onboardingSql.partners(t)} p on p.id = ta.partner_id where (ta.target is not null or ta.actual is not null)`
+            : sql`from ta join ${onboardingSql.partners(t)} p on p.id = ta.partner_id where true`
         }${own}
       ),
-      calc as (
-        select base.*,
-          ${targetSql.achievementPct(sql`actual`, sql`target`)} as pct,
-          target - actual as gap,
-          case when ${elapsed}::int > 0 then round(actual * ${days}::int / ${elapsed}::int, 4) end as forecast
-        from base
+      top as (
+        ${
+          window
+            ? sql`select w.*, ${window.offset} + row_number() over (order by ${order}) as rank
+          from (select * from ranked order by ${order} limit ${window.limit} offset ${window.offset}) w`
+            : sql`select ranked.*, row_number() over (order by ${order}) as rank from ranked`
+        }
       ),
-      ranked as (
-        select calc.*, ${targetSql.achievementPct(sql`forecast`, sql`target`)} as forecast_pct,
-          row_number() over (order by pct desc nulls last, actual desc, code) as rank
-        from calc
+      calc as (
+        select top.*, target - actual as gap,
+          case when ${elapsed}::int > 0 then round(actual * ${days}::int / ${elapsed}::int, 4) end as forecast
+        from top
       )
       select r.id, r.code, r.legal_name, r.target::text as target, r.actual::text as actual, r.pct::text as pct,
-        r.gap::text as gap, r.forecast::text as forecast, r.forecast_pct::text as forecast_pct, r.rank${months}
-      from ranked r
-      ${page?.backward ? sql`${page.backward.beforeRank !== undefined ? sql`where r.rank < ${page.backward.beforeRank}` : sql``} order by r.rank desc` : sql`order by r.rank`}
-      ${page ? sql`limit ${page.limit} offset ${page.offset}` : sql``}`;
+        r.gap::text as gap, r.forecast::text as forecast, (${targetSql.achievementPct(sql`r.forecast`, sql`r.target`)})::text as forecast_pct,
+        r.rank${months}
+      from calc r
+      order by r.rank${page?.backward ? sql` desc` : sql``}`;
     return rowsOf<AchRow>(this.store.db, q);
   }
 
