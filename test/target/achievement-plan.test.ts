@@ -85,6 +85,11 @@ describe('network achievement plan on a mixed data set', () => {
         expect(n['Plan Rows'] * 10, `${n['Node Type']} on targets: estimated ${n['Plan Rows']}, read ${n['Actual Rows']}`).toBeGreaterThanOrEqual(
           n['Actual Rows'],
         );
+      // a whole quarter is read from the quarterly totals (a row per partner), not from three months of monthly totals
+      expect(all.some((n) => n['Relation Name'] === 'actual_quarterly_totals')).toBe(true);
+      expect(all.some((n) => n['Relation Name'] === 'actual_monthly_totals')).toBe(false);
+      // the page is the top 51 of the order (a bounded sort), not a rank computed for every partner
+      expect(all.filter((n) => n['Node Type'] === 'WindowAgg').every((n) => n['Actual Rows'] <= 51)).toBe(true);
       const loops = all.filter((n) => n['Node Type'] === 'Nested Loop' && n['Join Filter']);
       expect(loops, 'nested loops comparing rows by a join filter').toEqual([]);
       // rows produced or thrown away by every node, times its loops: a few times the rows read (monthly totals,
