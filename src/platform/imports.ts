@@ -128,6 +128,12 @@ export interface ImportSpec<T> {
    * refused rows must not have been written.
    */
   writeBatch(w: Work, rows: { line: number; value: T }[]): Promise<BatchResult>;
+  /**
+   * After the last batch: work the batches deferred (e.g. totals applied once per import), in its own unit of work
+   * (in dryRun / allOrNothing mode, the import's one, before it commits or rolls back). Runs also when the import
+   * failed after batches committed (before the error is thrown); it must be safe to run when nothing was written.
+   */
+  finish?(w: Work): Promise<void>;
   /** after an import that committed: audit and events of the import as a whole, in their own unit of work */
   onCommitted?(w: Work, report: ImportReport): void | Promise<void>;
 }
@@ -414,6 +420,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     try {
       await store.write(actor, async (w) => {
         await consumeAll((b) => writeBatch(w, b));
+        await spec.finish?.(w);
         if (dryRun || report.rejected > 0) throw new Rollback();
       });
       report.committed = true;
@@ -428,17 +435,33 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
   } else {
     // a staged spec on PostgreSQL: batch n+1 staged on a second connection while batch n is written
     const depth = spec.pipelined && spec.stageBatch && store.database.kind === 'postgres' ? 2 : 1;
-    await consumeAll(async (b, turn) => {
-      try {
-        await store.write(actor, (w) => writeBatch(w, b, turn));
-      } catch (e) {
-        // a batch the database refuses (e.g. a constraint) is reported row by row; other batches go on (a batch
-        // before it that failed for good fails this one too: `turn` rejects with its error)
-        const d = toDomainError(e);
-        if (d.status >= 500) throw e;
-        for (const row of b) reject({ line: row.line, message: `batch refused: ${d.message}` });
-      }
-    }, depth);
+    const { finish } = spec;
+    let failed = false;
+    try {
+      await consumeAll(async (b, turn) => {
+        try {
+          await store.write(actor, (w) => writeBatch(w, b, turn));
+        } catch (e) {
+          // a batch the database refuses (e.g. a constraint) is reported row by row; other batches go on (a batch
+          // before it that failed for good fails this one too: `turn` rejects with its error)
+          const d = toDomainError(e);
+          if (d.status >= 500) throw e;
+          for (const row of b) reject({ line: row.line, message: `batch refused: ${d.message}` });
+        }
+      }, depth);
+    } catch (e) {
+      failed = true;
+      throw e;
+    } finally {
+      // the committed batches' deferred work, even when a later batch failed; a failure of it after the import's
+      // own error does not hide that error (the spec's recovery takes the work up later)
+      if (finish)
+        await store
+          .write(actor, (w) => finish(w))
+          .catch((e: unknown) => {
+            if (!failed) throw e;
+          });
+    }
     report.committed = report.accepted > 0;
   }
   finish();

@@ -184,7 +184,14 @@ interface UpsertResult {
  * current version of the rows about to change (the same snapshot the upsert starts from), `up` upserts, and the
  * monthly totals get (new - old) per partner and month.
  */
-export function upsertStatement(stream: StreamName, tenantId: string, partnersOnly: readonly string[] | null, withReps = false): SQL {
+export function upsertStatement(
+  stream: StreamName,
+  tenantId: string,
+  partnersOnly: readonly string[] | null,
+  withReps = false,
+  /** an import's id: the deltas go to actual_pending_deltas (applied by `applyPendingTotals`) instead of the totals */
+  deferTo?: string,
+): SQL {
   // a partner credential uploads for its own partner (and its descendants for a subtree credential)
   const partnerOnly = partnersOnly ? `{${partnersOnly.join(',')}}` : null;
   const hasProduct = stream !== 'collections';
@@ -264,21 +271,57 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
         select f.external_id, f.partner_id, f.date, f.amount, ${sql.raw(totals.quantity === '0' ? '0::numeric' : 'f.quantity')} as quantity, ${sql.raw(dims)}
         from ${tbl} f join ok on f.tenant_id = ${t} and f.external_id = ok.external_id
       ), delta as (
-        select partner_id, date, amount, quantity, 1 as n, product_line_id, territory_id${sql.raw(hasRep ? ', rep_id' : '')} from up
+        select partner_id, date, amount, quantity, 1 as n, product_line_id, territory_id${sql.raw(hasRep ? ', rep_id, customer_id' : '')} from up
         union all
-        select o.partner_id, o.date, -o.amount, -o.quantity, -1, o.product_line_id, o.territory_id${sql.raw(hasRep ? ', o.rep_id' : '')}
+        select o.partner_id, o.date, -o.amount, -o.quantity, -1, o.product_line_id, o.territory_id${sql.raw(hasRep ? ', o.rep_id, null' : '')}
         from old o join up on up.external_id = o.external_id and not up.inserted
-      ), dim_tot as (
+      )${
+        deferTo
+          ? sql`, pend as (
+        insert into actual_pending_deltas (tenant_id, stream, import_id, partner_id, date, product_line_id, territory_id, rep_id, customer_id, amount, quantity, n)
+        select ${t}, ${totals.stream}, ${deferTo}, partner_id, date, product_line_id, territory_id,
+          ${sql.raw(hasRep ? 'rep_id, customer_id' : 'null::uuid, null::text')}, amount, quantity, n
+        from delta
+      )`
+          : totalsCtes(t, totals.stream as TotalsStream)
+      }`
+    : sql``;
+  const upRet = stream === 'sell-through' ? sql`${ret}, f.customer_id` : ret;
+  return sql`with ${src}, up as (
+      insert into ${tbl} as f (tenant_id, external_id, ${colList}, updated_at)
+      select ${t}, external_id, ${values}, now() from ok
+      on conflict (tenant_id, external_id) do update set ${set}, updated_at = now()
+      where ${changed}${partnerOnly ? sql` and f.partner_id = any(${partnerOnly}::uuid[])` : sql``}
+      returning f.external_id, (f.xmax = 0) as inserted${upRet}
+    )${deltaCtes}
+    select line, partner_code, product_code, territory_code, bad_partner, foreign_partner, bad_product, bad_territory, foreign_row,
+      ${hasRep ? sql`rep_code, bad_rep,` : sql``} null::int as created, null::int as updated
+    from src where bad_partner or foreign_partner or bad_product or bad_territory or foreign_row${hasRep ? sql` or bad_rep` : sql``}
+    union all
+    select null, null, null, null, null, null, null, null, null, ${hasRep ? sql`null, null,` : sql``}
+      (select count(*) from up where inserted)::int, (select count(*) from up where not inserted)::int`;
+}
+
+/**
+ * CTEs that add the rows of a `delta` CTE (partner_id, date, amount, quantity, n, product_line_id, territory_id,
+ * and for sell-through rep_id and customer_id: new versions n = 1, replaced versions n = -1 and their amounts
+ * negated) to every totals table of the stream: the per-partner monthly totals per product line and sale territory,
+ * the per-partner monthly and quarterly totals, the per-rep monthly totals (sell-through), the group totals
+ * (target.groups.ts) and the first-seen customers (sell-through, from the new versions).
+ */
+function totalsCtes(t: string, stream: TotalsStream): SQL {
+  const sellThrough = stream === 'sell_through';
+  return sql`, dim_tot as (
         insert into actual_monthly_dim_totals as m (tenant_id, stream, partner_id, month, product_line_id, territory_id, amount, quantity, lines)
-        select ${t}, ${totals.stream}, partner_id, date_trunc('month', date)::date, product_line_id, territory_id, sum(amount), sum(quantity), sum(n)::int
+        select ${t}, ${stream}, partner_id, date_trunc('month', date)::date, product_line_id, territory_id, sum(amount), sum(quantity), sum(n)::int
         from delta group by partner_id, date_trunc('month', date)::date, product_line_id, territory_id
         on conflict (tenant_id, stream, month, partner_id, product_line_id, territory_id) do update
           set amount = m.amount + excluded.amount, quantity = m.quantity + excluded.quantity, lines = m.lines + excluded.lines
         returning 1
-      ), tot as (${partnerTotalsUpsert(t, totals.stream, 'actual_monthly_totals', 'month')}
-      ), qtot as (${partnerTotalsUpsert(t, totals.stream, 'actual_quarterly_totals', 'quarter')}
+      ), tot as (${partnerTotalsUpsert(t, stream, 'actual_monthly_totals', 'month')}
+      ), qtot as (${partnerTotalsUpsert(t, stream, 'actual_quarterly_totals', 'quarter')}
       )${
-        hasRep
+        sellThrough
           ? sql`, rep_tot as (
         insert into rep_monthly_totals as m (tenant_id, rep_id, month, partner_id, amount, quantity, lines)
         select ${t}, rep_id, date_trunc('month', date)::date, partner_id, sum(amount), sum(quantity), sum(n)::int
@@ -288,34 +331,55 @@ export function upsertStatement(stream: StreamName, tenantId: string, partnersOn
         returning 1
       )`
           : sql``
-      }`
-    : sql``;
-  // the same deltas summed per group (home territory, product line, sale territory; per partner type): target.groups.ts
-  const groups = totals ? groupTotalsCtes(t, totals.stream as TotalsStream) : sql``;
-  const customers =
-    stream === 'sell-through'
-      ? sql`, cust as (
+      }${groupTotalsCtes(t, stream)}${
+        sellThrough
+          ? sql`, cust as (
           insert into partner_customers as pc (tenant_id, partner_id, customer_id, first_date)
-          select ${t}, partner_id, customer_id, min(date) from up where customer_id is not null group by partner_id, customer_id
+          select ${t}, partner_id, customer_id, min(date) from delta where n = 1 and customer_id is not null group by partner_id, customer_id
           on conflict (tenant_id, partner_id, customer_id) do update set first_date = least(pc.first_date, excluded.first_date)
           where excluded.first_date < pc.first_date
           returning 1
         )`
-      : sql``;
-  const upRet = stream === 'sell-through' ? sql`${ret}, f.customer_id` : ret;
-  return sql`with ${src}, up as (
-      insert into ${tbl} as f (tenant_id, external_id, ${colList}, updated_at)
-      select ${t}, external_id, ${values}, now() from ok
-      on conflict (tenant_id, external_id) do update set ${set}, updated_at = now()
-      where ${changed}${partnerOnly ? sql` and f.partner_id = any(${partnerOnly}::uuid[])` : sql``}
-      returning f.external_id, (f.xmax = 0) as inserted${upRet}
-    )${deltaCtes}${groups}${customers}
-    select line, partner_code, product_code, territory_code, bad_partner, foreign_partner, bad_product, bad_territory, foreign_row,
-      ${hasRep ? sql`rep_code, bad_rep,` : sql``} null::int as created, null::int as updated
-    from src where bad_partner or foreign_partner or bad_product or bad_territory or foreign_row${hasRep ? sql` or bad_rep` : sql``}
-    union all
-    select null, null, null, null, null, null, null, null, null, ${hasRep ? sql`null, null,` : sql``}
-      (select count(*) from up where inserted)::int, (select count(*) from up where not inserted)::int`;
+          : sql``
+      }`;
+}
+
+/** The totals stream of a fact stream with totals (inventory snapshots have none). */
+const TOTALS_OF: Partial<Record<StreamName, TotalsStream>> = { 'sell-in': 'sell_in', 'sell-through': 'sell_through', collections: 'collection' };
+
+/**
+ * Applies the pending deltas of a tenant's stream (actual_pending_deltas, written by import batches) to the totals,
+ * in the caller's transaction, which must hold the stream's lock (`lockStream`): ONE statement deletes every pending
+ * row of the tenant and stream, whichever import wrote it (a crashed import's too), and adds them to every totals
+ * table (`totalsCtes`). The rows it applies are the rows it deletes: applied once, however many imports or sweeps
+ * try (a second one under the lock finds none; without it, a concurrent DELETE of the same rows skips them once
+ * the first commits). Answers how many rows it applied.
+ */
+export async function applyPendingTotals(db: Db, tenantId: string, stream: TotalsStream): Promise<number> {
+  const t = tenantId;
+  const [r] = await rowsOf<{ n: number }>(
+    db,
+    sql`with delta as (
+      delete from actual_pending_deltas where tenant_id = ${t} and stream = ${stream}
+      returning partner_id, date, amount, quantity, n, product_line_id, territory_id, rep_id, customer_id
+    )${totalsCtes(t, stream)}
+    select (select count(*) from delta)::int as n`,
+  );
+  return Number(r?.n ?? 0);
+}
+
+/** The fact stream of a totals stream (its lock's name). */
+const STREAM_OF: Record<TotalsStream, StreamName> = { sell_in: 'sell-in', sell_through: 'sell-through', collection: 'collections' };
+
+/** The pending deltas of a stream applied in a caller's transaction, after taking the stream's lock. */
+export async function applyPendingInWork(w: Work, stream: TotalsStream): Promise<number> {
+  await lockStream(w.tx, w.tenantId, STREAM_OF[stream]);
+  return applyPendingTotals(w.tx, w.tenantId, stream);
+}
+
+/** The lock that serialises a tenant's writes of one fact stream (import batches, pending totals, recorded facts). */
+async function lockStream(db: Db, tenantId: string, stream: StreamName): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${tenantId}:${stream}`}))`);
 }
 
 /**
@@ -410,9 +474,28 @@ async function markPriceViolations(db: Db, tenantId: string, floors: PriceFloorS
      where l.tenant_id = ${tenantId} and l.external_id = x.external_id`);
 }
 
-export function factImportSpec(store: Store, stream: StreamName, actor: Actor, floors?: PriceFloorSource): ImportSpec<StageRow> {
+/**
+ * Pending delta rows an import may hold before it applies them within a batch (on top of its final apply): bounds
+ * the final apply's time (the stream's lock is held meanwhile: recorded facts of the stream wait) and the pending
+ * table's size. Fewer on PGlite, whose one connection serves every request while an apply runs.
+ */
+const PENDING_BOUND = { postgres: 400_000, pglite: 50_000 } as const;
+
+export function factImportSpec(
+  store: Store,
+  stream: StreamName,
+  actor: Actor,
+  floors?: PriceFloorSource,
+  opts: { pendingBound?: number } = {},
+): ImportSpec<StageRow> {
   requireImportScope(actor);
   const fields = STREAM_FIELDS[stream];
+  const totals = TOTALS_OF[stream];
+  // the totals are applied once per import (and whenever its pending rows pass the bound), not once per batch
+  const importId = uuidv7();
+  const bound = opts.pendingBound ?? PENDING_BOUND[store.database.kind === 'postgres' ? 'postgres' : 'pglite'];
+  let pending = 0;
+  let first = true;
   return {
     validate: (line, get) => {
       const v = validateFields(fields, line, get);
@@ -428,17 +511,31 @@ export function factImportSpec(store: Store, stream: StreamName, actor: Actor, f
     ...stagedBatchWriter<StageCol, StageRow>(
       FACT_STAGE,
       async (w, rows) => {
+        // deltas a crashed import of the stream left: applied first, under the lock this batch holds
+        if (first && totals) await applyPendingTotals(w.tx, w.tenantId, totals);
+        first = false;
         // the rep join only for batches that name a rep (files without the column pay nothing for it)
         const withReps = stream === 'sell-through' && rows.some((x) => x.value.rep_code !== undefined);
-        const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null, withReps)));
+        const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null, withReps, importId)));
         if (stream === 'sell-through' && floors) await markPriceViolations(w.tx, w.tenantId, floors);
+        // a created line is one pending row, an updated one two (its new and its replaced version)
+        pending += r.created + 2 * r.updated;
+        if (totals && pending >= bound) {
+          await applyPendingTotals(w.tx, w.tenantId, totals);
+          pending = 0;
+        }
         const refused = new Set(r.errors.map((e) => e.line)).size;
         return { ...r, unchanged: rows.length - refused - r.created - r.updated };
       },
-      async (w) => {
-        await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:${stream}`}))`);
-      },
+      (w) => lockStream(w.tx, w.tenantId, stream),
     ),
+    // after the last batch (also after a failure, when batches before it committed): the deltas applied
+    finish: totals
+      ? async (w) => {
+          await applyPendingInWork(w, totals);
+          pending = 0;
+        }
+      : undefined,
     onCommitted: (w, report) => {
       if (report.created + report.updated === 0) return;
       const id = uuidv7();
@@ -478,7 +575,7 @@ export interface SellInFact {
  * monthly totals get the deltas). Answers the counts; rows naming unknown codes are reported as errors.
  */
 export async function recordSellInFacts(w: Work, facts: readonly SellInFact[]): Promise<{ created: number; updated: number; errors: RowError[] }> {
-  await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:sell-in`}))`);
+  await lockStream(w.tx, w.tenantId, 'sell-in');
   await stageRows(
     w,
     FACT_STAGE,
@@ -503,7 +600,7 @@ export interface CollectionFact {
  * path, like recordSellInFacts: idempotent by external id, monthly totals maintained.
  */
 export async function recordCollectionFacts(w: Work, facts: readonly CollectionFact[]): Promise<{ created: number; updated: number; errors: RowError[] }> {
-  await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:collections`}))`);
+  await lockStream(w.tx, w.tenantId, 'collections');
   await stageRows(
     w,
     FACT_STAGE,
