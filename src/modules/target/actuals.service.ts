@@ -27,7 +27,7 @@ import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.j
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 import { targetSql } from './contract.js';
 import { rebuildGroupTotals, regroupChangedPartners, type TotalsStream } from './target.groups.js';
-import { applyPendingInWork } from './target.ingest.js';
+import { applyAllPending, pendingSliceRows } from './target.ingest.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
@@ -407,7 +407,8 @@ export class ActualsService {
     );
     let rows = 0;
     for (const { tenant_id, stream } of due) {
-      rows += await this.store.write(systemActor(tenant_id, 'totals-pending'), (w) => applyPendingInWork(w, stream));
+      const actor = systemActor(tenant_id, 'totals-pending');
+      rows += await applyAllPending((fn) => this.store.write(actor, fn), stream, pendingSliceRows(this.store));
     }
     return { rows };
   }

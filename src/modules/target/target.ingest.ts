@@ -14,7 +14,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { type Actor, dec, isCalendarDate, requireScope, rowsOf, visiblePartnerIds } from '../../platform/kernel/index.js';
-import { stagedBatchWriter, stageRows, type ImportRegistry, type ImportSpec, type RowError, type StagingTable } from '../../platform/imports.js';
+import { stagedBatchWriter, stageRows, type ImportRegistry, type ImportSpec, type RowError, type RunWork, type StagingTable } from '../../platform/imports.js';
 import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
 import { onboardingSql } from '../onboarding/contract.js';
@@ -348,34 +348,69 @@ function totalsCtes(t: string, stream: TotalsStream): SQL {
 const TOTALS_OF: Partial<Record<StreamName, TotalsStream>> = { 'sell-in': 'sell_in', 'sell-through': 'sell_through', collections: 'collection' };
 
 /**
- * Applies the pending deltas of a tenant's stream (actual_pending_deltas, written by import batches) to the totals,
- * in the caller's transaction, which must hold the stream's lock (`lockStream`): ONE statement deletes every pending
- * row of the tenant and stream, whichever import wrote it (a crashed import's too), and adds them to every totals
- * table (`totalsCtes`). The rows it applies are the rows it deletes: applied once, however many imports or sweeps
- * try (a second one under the lock finds none; without it, a concurrent DELETE of the same rows skips them once
- * the first commits). Answers how many rows it applied.
+ * Applies pending deltas of a tenant's stream (actual_pending_deltas, written by import batches) to the totals, in
+ * the caller's transaction, which must hold the stream's lock (`lockStream`): ONE statement deletes the pending rows
+ * of the tenant and stream, whichever import wrote them (a crashed import's too), and adds them to every totals
+ * table (`totalsCtes`). `slice` [k, of]: only the rows of the partners in slice k of `of` (by a hash of the partner
+ * id; every totals row but the group totals is a partner's, so a key's rows are all in one slice). The rows it
+ * applies are the rows it deletes: applied once, however many imports or sweeps try (a second one under the lock
+ * finds none; without it, a concurrent DELETE of the same rows skips them once the first commits). Answers how
+ * many rows it applied.
  */
-export async function applyPendingTotals(db: Db, tenantId: string, stream: TotalsStream): Promise<number> {
+export async function applyPendingTotals(db: Db, tenantId: string, stream: TotalsStream, slice?: readonly [number, number]): Promise<number> {
+  const [r] = await rowsOf<{ n: number }>(db, applyPendingStatement(tenantId, stream, slice));
+  return Number(r?.n ?? 0);
+}
+
+/** The statement of `applyPendingTotals` (exported for bench/ingest/explain.ts). */
+export function applyPendingStatement(tenantId: string, stream: TotalsStream, slice?: readonly [number, number]): SQL {
   const t = tenantId;
-  const [r] = await rowsOf<{ n: number }>(
-    db,
-    sql`with delta as (
-      delete from actual_pending_deltas where tenant_id = ${t} and stream = ${stream}
+  const inSlice = slice && slice[1] > 1 ? sql` and (hashtext(partner_id::text) & 2147483647) % ${slice[1]}::int = ${slice[0]}::int` : sql``;
+  return sql`with delta as (
+      delete from actual_pending_deltas where tenant_id = ${t} and stream = ${stream}${inSlice}
       returning partner_id, date, amount, quantity, n, product_line_id, territory_id, rep_id, customer_id
     )${totalsCtes(t, stream)}
-    select (select count(*) from delta)::int as n`,
-  );
-  return Number(r?.n ?? 0);
+    select (select count(*) from delta)::int as n`;
+}
+
+/**
+ * Pending rows applied per transaction: an apply holds the stream's lock (the stream's other writers wait: import
+ * batches, recorded facts, partner regrouping, each under a lock_timeout of 5 s by default) and, on PGlite, the one
+ * connection every request shares. An import's apply of more rows is split by partner into transactions of about
+ * this many rows each.
+ */
+const APPLY_SLICE = { postgres: 40_000, pglite: 10_000 } as const;
+
+/** The pending rows per apply transaction on a store's database (APPLY_SLICE). */
+export const pendingSliceRows = (store: Store): number => APPLY_SLICE[store.database.kind === 'postgres' ? 'postgres' : 'pglite'];
+
+/**
+ * Every pending delta of a tenant's stream applied, in transactions run by `run` (`RunWork` of an import, or
+ * `store.write` of the sweep), each under the stream's lock and of about `sliceRows` rows (counted first).
+ * Answers the rows applied.
+ */
+export async function applyAllPending(run: RunWork, stream: TotalsStream, sliceRows: number): Promise<number> {
+  const count = await run(async (w) => {
+    const [r] = await rowsOf<{ n: number }>(
+      w.tx,
+      sql`select count(*)::int as n from actual_pending_deltas where tenant_id = ${w.tenantId} and stream = ${stream}`,
+    );
+    return Number(r?.n ?? 0);
+  });
+  if (!count) return 0;
+  const of = Math.max(1, Math.ceil(count / sliceRows));
+  let applied = 0;
+  for (let k = 0; k < of; k++) {
+    applied += await run(async (w) => {
+      await lockStream(w.tx, w.tenantId, STREAM_OF[stream]);
+      return applyPendingTotals(w.tx, w.tenantId, stream, [k, of]);
+    });
+  }
+  return applied;
 }
 
 /** The fact stream of a totals stream (its lock's name). */
 const STREAM_OF: Record<TotalsStream, StreamName> = { sell_in: 'sell-in', sell_through: 'sell-through', collection: 'collections' };
-
-/** The pending deltas of a stream applied in a caller's transaction, after taking the stream's lock. */
-export async function applyPendingInWork(w: Work, stream: TotalsStream): Promise<number> {
-  await lockStream(w.tx, w.tenantId, STREAM_OF[stream]);
-  return applyPendingTotals(w.tx, w.tenantId, stream);
-}
 
 /** The lock that serialises a tenant's writes of one fact stream (import batches, pending totals, recorded facts). */
 async function lockStream(db: Db, tenantId: string, stream: StreamName): Promise<void> {
@@ -475,9 +510,8 @@ async function markPriceViolations(db: Db, tenantId: string, floors: PriceFloorS
 }
 
 /**
- * Pending delta rows an import may hold before it applies them within a batch (on top of its final apply): bounds
- * the final apply's time (the stream's lock is held meanwhile: recorded facts of the stream wait) and the pending
- * table's size. Fewer on PGlite, whose one connection serves every request while an apply runs.
+ * Pending delta rows an import may leave before it applies them between two batches (besides at its end): bounds
+ * the pending table and the end's apply (which the response waits for).
  */
 const PENDING_BOUND = { postgres: 400_000, pglite: 50_000 } as const;
 
@@ -486,16 +520,17 @@ export function factImportSpec(
   stream: StreamName,
   actor: Actor,
   floors?: PriceFloorSource,
-  opts: { pendingBound?: number } = {},
+  opts: { pendingBound?: number; sliceRows?: number } = {},
 ): ImportSpec<StageRow> {
   requireImportScope(actor);
   const fields = STREAM_FIELDS[stream];
   const totals = TOTALS_OF[stream];
+  const kind = store.database.kind === 'postgres' ? 'postgres' : 'pglite';
   // the totals are applied once per import (and whenever its pending rows pass the bound), not once per batch
   const importId = uuidv7();
-  const bound = opts.pendingBound ?? PENDING_BOUND[store.database.kind === 'postgres' ? 'postgres' : 'pglite'];
+  const bound = opts.pendingBound ?? PENDING_BOUND[kind];
+  const sliceRows = opts.sliceRows ?? pendingSliceRows(store);
   let pending = 0;
-  let first = true;
   return {
     validate: (line, get) => {
       const v = validateFields(fields, line, get);
@@ -511,31 +546,31 @@ export function factImportSpec(
     ...stagedBatchWriter<StageCol, StageRow>(
       FACT_STAGE,
       async (w, rows) => {
-        // deltas a crashed import of the stream left: applied first, under the lock this batch holds
-        if (first && totals) await applyPendingTotals(w.tx, w.tenantId, totals);
-        first = false;
         // the rep join only for batches that name a rep (files without the column pay nothing for it)
         const withReps = stream === 'sell-through' && rows.some((x) => x.value.rep_code !== undefined);
         const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null, withReps, importId)));
         if (stream === 'sell-through' && floors) await markPriceViolations(w.tx, w.tenantId, floors);
-        // a created line is one pending row, an updated one two (its new and its replaced version)
-        pending += r.created + 2 * r.updated;
-        if (totals && pending >= bound) {
-          await applyPendingTotals(w.tx, w.tenantId, totals);
-          pending = 0;
-        }
+        // a created line is one pending row, an updated one two (its new and its replaced version); counted once committed
+        w.afterCommit(() => {
+          pending += r.created + 2 * r.updated;
+        });
         const refused = new Set(r.errors.map((e) => e.line)).size;
         return { ...r, unchanged: rows.length - refused - r.created - r.updated };
       },
       (w) => lockStream(w.tx, w.tenantId, stream),
     ),
-    // after the last batch (also after a failure, when batches before it committed): the deltas applied
-    finish: totals
-      ? async (w) => {
-          await applyPendingInWork(w, totals);
-          pending = 0;
+    // the batches' deltas applied: at the start (an interrupted import's), past the bound, at the end (even after a failure)
+    ...(totals
+      ? {
+          deferred: {
+            due: () => pending >= bound,
+            apply: async (run: RunWork) => {
+              pending = 0;
+              await applyAllPending(run, totals, sliceRows);
+            },
+          },
         }
-      : undefined,
+      : {}),
     onCommitted: (w, report) => {
       if (report.created + report.updated === 0) return;
       const id = uuidv7();
