@@ -67,7 +67,7 @@ try {
   if (values.apply) delete spec.deferred; // the PRE rows' deltas stay pending: the statement explained below applies them
   await runImport(store, actor, Readable.from([csv(0, PRE)]), spec, { format: 'csv' });
   if (values.drop) await database.client!.unsafe(`drop index ${values.drop.replace(/[^a-z_]/g, '')}`);
-  await database.client!`analyze`;
+  if (!process.env.NOANALYZE) await database.client!`analyze`;
   const from = values.reimport ? 0 : PRE;
   const rows = Array.from({ length: BATCH }, (_, i) => ({ line: i + 2, value: row(from + i) }));
   await store
@@ -80,7 +80,13 @@ try {
       const q = values.apply
         ? applyPendingStatement(w.tenantId, 'sell_through', [0, Number(values.slices)])
         : upsertStatement('sell-through', w.tenantId, null, false, values.immediate ? undefined : '00000000-0000-7000-8000-000000000000');
-      const plan = (await database.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers) ${q}`, w.tx)).map((r) => r['QUERY PLAN']);
+      if (values.apply) for (const q of [sql`set local enable_nestloop = off`, sql`set local jit = off`]) await w.tx.execute(q); // as applyPendingTotals
+      const plan = (
+        await database.rows<{ 'QUERY PLAN': string }>(
+          process.env.TIMING === '0' ? sql`explain (analyze, buffers, timing off) ${q}` : sql`explain (analyze, buffers) ${q}`,
+          w.tx,
+        )
+      ).map((r) => r['QUERY PLAN']);
       console.log(
         process.env.PLAN
           ? plan.join('\n')
