@@ -49,7 +49,8 @@ export type ServicesConfig = Pick<Config, 'NODE_ENV'> &
     >
   >;
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export function createServices(store: Store, config: ServicesConfig): Services {
   // modules in dependency order: each gets the services of the modules it may call
@@ -93,6 +94,9 @@ export function createServices(store: Store, config: ServicesConfig): Services {
 
   // the credit sweep of every tenant with invoices or limits: credit.overdue once per invoice, credit.over_limit once per crossing
   scheduler.register({ name: 'credit-sweep', everyMs: HOUR, run: () => orders.creditSweep.sweep() });
+  // fact imports apply their totals once at their end: deltas a crashed import committed but did not apply are
+  // applied here (the first round when a server or worker starts; the next import of the stream applies them too)
+  scheduler.register({ name: 'totals-pending', everyMs: 5 * MINUTE, run: () => target.actuals.applyPendingTotals() });
   // retention (RETENTION_*): month partitions created ahead; events, audit rows (exported first with
   // RETENTION_AUDIT_EXPORT_DIR), finished deliveries and jobs, expired idempotency records
   scheduler.register({ name: 'retention', everyMs: HOUR, run: () => integration.retention.purge() });

@@ -2,15 +2,18 @@
  * bench/ingest/explain: where one sell-through batch's time goes. Imports PRE rows (default 100,000), then stages one
  * more batch (BATCH rows, default 20,000, new external ids) and runs the import's upsert statement under
  * EXPLAIN (ANALYZE, BUFFERS), printing the plan; `--reimport` stages ids already present instead.
- * `--drop <index>` drops an index of the scratch database first (what its maintenance costs).
- *   npx tsx bench/ingest/explain.ts [--pre 100000 --batch 20000 --reimport --drop sell_through_cross_region_idx]
+ * `--drop <index>` drops an index of the scratch database first (what its maintenance costs). The batch statement
+ * is the import's (deltas to actual_pending_deltas); `--immediate` explains the one that upserts the totals itself
+ * (recorded facts'); `--apply` explains instead the import's final apply of PRE rows' pending deltas (the PRE rows
+ * are then imported without applying them).
+ *   npx tsx bench/ingest/explain.ts [--pre 100000 --batch 20000 --reimport --immediate --apply --drop sell_through_cross_region_idx]
  */
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { systemActor } from '../../src/platform/actor.js';
 import { Store } from '../../src/platform/store.js';
-import { FACT_STAGE as STAGE, factImportSpec, upsertStatement } from '../../src/modules/target/target.ingest.js';
+import { applyPendingStatement, FACT_STAGE as STAGE, factImportSpec, upsertStatement } from '../../src/modules/target/target.ingest.js';
 import { runImport, stageRows } from '../../src/platform/imports.js';
 import { scratchDatabase, seedCatalog } from '../lib/db.js';
 
@@ -20,6 +23,9 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '20000' },
     reimport: { type: 'boolean', default: false },
     drop: { type: 'string' },
+    immediate: { type: 'boolean', default: false },
+    apply: { type: 'boolean', default: false },
+    slices: { type: 'string', default: '1' },
   },
 });
 const PRE = Number(values.pre);
@@ -57,9 +63,11 @@ try {
   await seedCatalog(database.client!, TENANT, 10_000, 50_000);
   const store = new Store(database);
   const actor = systemActor(TENANT, 'bench');
-  await runImport(store, actor, Readable.from([csv(0, PRE)]), factImportSpec(store, 'sell-through', actor), { format: 'csv' });
+  const spec = factImportSpec(store, 'sell-through', actor, undefined, { pendingBound: Infinity });
+  if (values.apply) delete spec.deferred; // the PRE rows' deltas stay pending: the statement explained below applies them
+  await runImport(store, actor, Readable.from([csv(0, PRE)]), spec, { format: 'csv' });
   if (values.drop) await database.client!.unsafe(`drop index ${values.drop.replace(/[^a-z_]/g, '')}`);
-  await database.client!`analyze`;
+  if (!process.env.NOANALYZE) await database.client!`analyze`;
   const from = values.reimport ? 0 : PRE;
   const rows = Array.from({ length: BATCH }, (_, i) => ({ line: i + 2, value: row(from + i) }));
   await store
@@ -69,8 +77,16 @@ try {
       await stageRows(w, STAGE, rows);
       console.log(`stage: ${(performance.now() - t).toFixed(0)} ms`);
       t = performance.now();
-      const q = upsertStatement('sell-through', w.tenantId, null);
-      const plan = (await database.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers) ${q}`, w.tx)).map((r) => r['QUERY PLAN']);
+      const q = values.apply
+        ? applyPendingStatement(w.tenantId, 'sell_through', [0, Number(values.slices)])
+        : upsertStatement('sell-through', w.tenantId, null, false, values.immediate ? undefined : '00000000-0000-7000-8000-000000000000');
+      if (values.apply) for (const q of [sql`set local enable_nestloop = off`, sql`set local jit = off`]) await w.tx.execute(q); // as applyPendingTotals
+      const plan = (
+        await database.rows<{ 'QUERY PLAN': string }>(
+          process.env.TIMING === '0' ? sql`explain (analyze, buffers, timing off) ${q}` : sql`explain (analyze, buffers) ${q}`,
+          w.tx,
+        )
+      ).map((r) => r['QUERY PLAN']);
       console.log(
         process.env.PLAN
           ? plan.join('\n')

@@ -128,9 +128,23 @@ export interface ImportSpec<T> {
    * refused rows must not have been written.
    */
   writeBatch(w: Work, rows: { line: number; value: T }[]): Promise<BatchResult>;
+  /**
+   * Work the batches defer to do it once for many batches (e.g. totals applied per import, not per batch). `apply`
+   * does it, in units of work it runs with `run` (each its own transaction; in dryRun / allOrNothing mode, the
+   * import's one): at the start of the import (what an earlier, interrupted import left), between batches when
+   * `due()` says so, and after the last batch, also when the import failed after batches committed (before the
+   * error is thrown). It must be safe to run when there is nothing to do.
+   */
+  deferred?: {
+    due(): boolean;
+    apply(run: RunWork): Promise<void>;
+  };
   /** after an import that committed: audit and events of the import as a whole, in their own unit of work */
   onCommitted?(w: Work, report: ImportReport): void | Promise<void>;
 }
+
+/** Runs a function in a unit of work (a transaction of the import's actor). */
+export type RunWork = <R>(fn: (w: Work) => Promise<R>) => Promise<R>;
 
 export interface ImportOptions {
   format: ImportFormat;
@@ -413,7 +427,10 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
   if (dryRun || allOrNothing) {
     try {
       await store.write(actor, async (w) => {
+        const inThis: RunWork = (fn) => fn(w);
+        await spec.deferred?.apply(inThis);
         await consumeAll((b) => writeBatch(w, b));
+        await spec.deferred?.apply(inThis);
         if (dryRun || report.rejected > 0) throw new Rollback();
       });
       report.committed = true;
@@ -428,17 +445,35 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
   } else {
     // a staged spec on PostgreSQL: batch n+1 staged on a second connection while batch n is written
     const depth = spec.pipelined && spec.stageBatch && store.database.kind === 'postgres' ? 2 : 1;
-    await consumeAll(async (b, turn) => {
-      try {
-        await store.write(actor, (w) => writeBatch(w, b, turn));
-      } catch (e) {
-        // a batch the database refuses (e.g. a constraint) is reported row by row; other batches go on (a batch
-        // before it that failed for good fails this one too: `turn` rejects with its error)
-        const d = toDomainError(e);
-        if (d.status >= 500) throw e;
-        for (const row of b) reject({ line: row.line, message: `batch refused: ${d.message}` });
-      }
-    }, depth);
+    const { deferred } = spec;
+    const run: RunWork = (fn) => store.write(actor, fn);
+    await deferred?.apply(run);
+    let failed = false;
+    try {
+      await consumeAll(async (b, turn) => {
+        try {
+          await store.write(actor, (w) => writeBatch(w, b, turn));
+        } catch (e) {
+          // a batch the database refuses (e.g. a constraint) is reported row by row; other batches go on (a batch
+          // before it that failed for good fails this one too: `turn` rejects with its error)
+          const d = toDomainError(e);
+          if (d.status >= 500) throw e;
+          for (const row of b) reject({ line: row.line, message: `batch refused: ${d.message}` });
+        }
+        // deferred work due: done before the next batch is written (that batch's `turn` is this promise)
+        if (deferred?.due()) await deferred.apply(run);
+      }, depth);
+    } catch (e) {
+      failed = true;
+      throw e;
+    } finally {
+      // the committed batches' deferred work, even when a later batch failed; its own failure after the import's
+      // error does not hide that error (the spec's recovery takes the work up later)
+      if (deferred)
+        await deferred.apply(run).catch((e: unknown) => {
+          if (!failed) throw e;
+        });
+    }
     report.committed = report.accepted > 0;
   }
   finish();

@@ -58,7 +58,7 @@ describe('scheduler', () => {
     // postgres.js connects lazily: nothing here touches the database before stop
     const database = new Database({ url: 'postgres://nobody@127.0.0.1:1/none' });
     const services = createServices(new Store(database), { NODE_ENV: 'test' });
-    expect(services.scheduler.names).toEqual(['agreement-sweep', 'evaluation-warnings', 'credit-sweep', 'retention']);
+    expect(services.scheduler.names).toEqual(['agreement-sweep', 'evaluation-warnings', 'credit-sweep', 'totals-pending', 'retention']);
     expect(services.scheduler.running).toBe(false);
     startBackground(services, { NODE_ENV: 'test', WORKER_POLL_MS: 60_000 }, { onError: () => {} });
     expect(services.scheduler.running).toBe(true);

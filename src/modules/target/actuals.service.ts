@@ -16,6 +16,7 @@ import {
   requireTenantUser,
   isUuid,
   rowsOf,
+  systemActor,
   today,
 } from '../../platform/kernel/index.js';
 import { withTenant } from '../../platform/db.js';
@@ -25,7 +26,8 @@ import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.j
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 import { targetSql } from './contract.js';
-import { rebuildGroupTotals, regroupChangedPartners } from './target.groups.js';
+import { rebuildGroupTotals, regroupChangedPartners, type TotalsStream } from './target.groups.js';
+import { applyAllPending, pendingSliceRows } from './target.ingest.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
@@ -396,6 +398,8 @@ export class ActualsService {
     return this.store.write(actor, async (w) => {
       const t = w.tenantId;
       for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
+      // deltas an import has not applied yet are in the facts: the totals rebuilt from the facts include them
+      await w.tx.execute(sql`delete from actual_pending_deltas where tenant_id = ${t}`);
       await w.tx.execute(sql`delete from actual_monthly_totals where tenant_id = ${t}`);
       await w.tx.execute(sql`delete from partner_customers where tenant_id = ${t}`);
       await w.tx.execute(sql`insert into actual_monthly_totals (tenant_id, stream, partner_id, month, amount, quantity, lines)
@@ -433,6 +437,25 @@ export class ActualsService {
       return { months: Number(r?.n ?? 0) };
     });
   }
+  /**
+   * The recovery sweep of deferred totals (the `totals-pending` scheduled job, whose first round runs when a server
+   * or worker starts): applies the deltas that import batches committed but their import did not apply (the process
+   * died before its end), per tenant and stream, each under the stream's lock in its own transaction. Safe
+   * concurrently with imports and other sweeps (the rows applied are the rows deleted). An import in progress may
+   * have its deltas applied early: the totals only catch up sooner. Answers the rows applied.
+   */
+  async applyPendingTotals(): Promise<{ rows: number }> {
+    const due = await this.store.database.rows<{ tenant_id: string; stream: TotalsStream }>(
+      sql`select distinct tenant_id, stream from actual_pending_deltas order by tenant_id, stream`,
+    );
+    let rows = 0;
+    for (const { tenant_id, stream } of due) {
+      const actor = systemActor(tenant_id, 'totals-pending');
+      rows += await applyAllPending((fn) => this.store.write(actor, fn), stream, pendingSliceRows(this.store));
+    }
+    return { rows };
+  }
+
   /**
    * Moves the group totals of partners whose type or home territory changed since their totals were filed to their
    * new groups (target.groups.ts), under the imports' locks: a repair after partners were changed behind the API

@@ -291,6 +291,32 @@ export const repMonthlyTotals = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.repId, t.month, t.partnerId] }), index('rep_monthly_month_idx').on(t.tenantId, t.month)],
 );
 
+/**
+ * Deltas of the totals not applied yet (issue 15, ingest speed): a fact import's batch appends its (new - old) rows
+ * here, in its transaction, instead of upserting every totals table; the import applies them once at its end (or
+ * when its pending rows pass a bound), in one transaction under the stream's lock that deletes the rows it applies
+ * (`applyPendingTotals`, target.ingest.ts). Rows a crashed import left are applied by the next import of the
+ * stream or by the `totals-pending` sweep. Append-only and short-lived: no key, no index (read only by
+ * tenant and stream, when applied). One row per written fact version: +1 for the new one, -1 for the replaced one.
+ */
+export const actualPendingDeltas = pgTable('actual_pending_deltas', {
+  tenantId: text('tenant_id').notNull(),
+  stream: text('stream').$type<'sell_in' | 'sell_through' | 'collection'>().notNull(),
+  /** the import that wrote the row (what its bound counts; any import of the stream applies them all) */
+  importId: uuid('import_id').notNull(),
+  partnerId: uuid('partner_id').notNull(),
+  date: date('date', { mode: 'string' }).notNull(),
+  productLineId: uuid('product_line_id'),
+  territoryId: uuid('territory_id'),
+  repId: uuid('rep_id'),
+  /** sell-through, new versions only: the customer (first-seen customers) */
+  customerId: text('customer_id'),
+  amount: numeric('amount', { precision: 18, scale: 4 }).notNull(),
+  quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull(),
+  /** +1 new version, -1 replaced version */
+  n: integer('n').notNull(),
+});
+
 /** Targets of the direct channel's sales reps (issue 17): one value per rep, period and metric (sales_amount or quantity). */
 export const repTargets = pgTable(
   'rep_targets',
