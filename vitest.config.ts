@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // every compiled response serialisation is checked against zod's output (src/platform/serialize.ts)
+    env: { SERIALIZE_CHECK: '1' },
   },
 });

@@ -143,9 +143,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   // a `subtree` partner credential (JWT claim partner_scope, or a partner-bound API key with that option) covers the
   // partner's descendants: resolved once per request into actor.partnerIds, which every confinement rule reads
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const a = request.actor;
-    if (a?.partnerId && a.partnerScope === 'subtree') request.actor = { ...a, partnerIds: await partnerSubtree(store.db, a.tenantId, a.partnerId) };
+    if (!a?.partnerId || a.partnerScope !== 'subtree') return done();
+    partnerSubtree(store.db, a.tenantId, a.partnerId).then((partnerIds) => {
+      request.actor = { ...a, partnerIds };
+      done();
+    }, done);
   });
   // after auth: the limit counts per verified credential, or per IP for calls without one
   await app.register(rateLimit, { max: setting('RATE_LIMIT_MAX'), windowMs: setting('RATE_LIMIT_WINDOW_MS'), redisUrl: setting('REDIS_URL') });

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from './actor.js';
 import { withTenant } from './db.js';
@@ -191,9 +191,10 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
 
   // The refusal is sent here, after the route's onRequest hooks (the rate limit counts refused credentials per IP)
   // and before the body is read.
-  app.addHook('preParsing', async (request, reply, payload) => {
-    if (request.authProblem) return sendProblem(reply, request.authProblem);
-    return payload;
+  const refuse = async (reply: FastifyReply, problem: Problem) => sendProblem(reply, problem);
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    if (!request.authProblem) return done(null, payload);
+    refuse(reply, request.authProblem).then(() => done(null, payload), done);
   });
 }
 

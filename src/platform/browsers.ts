@@ -34,11 +34,11 @@ async function browsersPlugin(app: FastifyInstance, opts: BrowserOptions) {
     });
   }
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (!PAGES.some((p) => request.url === p || request.url.startsWith(`${p}/`) || request.url.startsWith(`${p}?`))) {
       reply.header('content-security-policy', API_CSP);
     }
-    return payload;
+    done(null, payload);
   });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
 }

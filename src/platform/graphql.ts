@@ -158,6 +158,9 @@ async function graphqlPlugin(app: FastifyInstance, opts: GraphqlOptions) {
     graphiql: opts.graphiql,
     path: '/graphql',
     allowBatchedQueries: opts.limits.maxBatch > 1,
+    // an operation seen before runs as graphql-jit code compiled for it (mercurius keeps it with the parsed and
+    // validated document in its LRU cache) instead of graphql-js' generic executor: issue 15
+    jit: 1,
     additionalRouteOptions: { preHandler: batchGuard },
     ...(opts.introspection ? {} : { validationRules: [NoSchemaIntrospectionCustomRule] }),
     context: (request: FastifyRequest, _reply: FastifyReply) => ({ actor: request.actor! }),

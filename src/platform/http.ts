@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
@@ -61,20 +61,22 @@ function noneMatch(header: string, tag: string): boolean {
  * set W/"<version>" themselves), and If-None-Match naming the current tag turns the answer into a bodyless 304.
  */
 async function conditionalReadsPlugin(app: FastifyInstance) {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+  // callback hooks (here and in the other per-request platform hooks): no promise per request and hook (issue 15)
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return done(null, payload);
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
     let tag = reply.getHeader('etag') as string | undefined;
     if (!tag) {
-      tag = `W/"h${createHash('sha1').update(payload).digest('base64url').slice(0, 22)}"`;
+      // one-shot hash (no Hash object per response): the same tag as createHash('sha1')…digest('base64url')
+      tag = `W/"h${hash('sha1', payload, 'base64url').slice(0, 22)}"`;
       reply.header('etag', tag);
     }
     const inm = request.headers['if-none-match'];
     if (inm && noneMatch(String(inm), String(tag))) {
       reply.code(304).removeHeader('content-type').removeHeader('content-length');
-      return '';
+      return done(null, '');
     }
-    return payload;
+    done(null, payload);
   });
 }
 

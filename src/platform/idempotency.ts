@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, sendProblem } from './errors.js';
 import { idempotencyKeys } from './platform.tables.js';
@@ -42,9 +42,15 @@ async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions)
   const stale = opts.staleAfterSeconds ?? 60;
   app.decorateRequest('idempotencyKey', null);
 
-  app.addHook('preHandler', async (request, reply) => {
+  // callback hooks: a request without a key (every read) costs no promise (issue 15)
+  app.addHook('preHandler', (request, reply, done) => {
     const rawKey = request.headers['idempotency-key'];
-    if (typeof rawKey !== 'string' || !WRITE_METHODS.has(request.method) || !request.actor) return;
+    if (typeof rawKey !== 'string' || !WRITE_METHODS.has(request.method) || !request.actor) return done();
+    claim(request, reply, rawKey).then(() => done(), done);
+  });
+
+  async function claim(request: FastifyRequest, reply: FastifyReply, rawKey: string) {
+    if (!request.actor) return;
     if (rawKey.length < 1 || rawKey.length > 255) {
       return sendProblem(
         reply,
@@ -112,12 +118,17 @@ async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions)
     for (const [h, v] of Object.entries(row.responseHeaders ?? {})) reply.header(h, v);
     reply.header('idempotent-replayed', 'true');
     return reply.send(row.responseBody ?? '');
+  }
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const key = request.idempotencyKey;
+    if (!key || !request.actor) return done(null, payload);
+    request.idempotencyKey = null;
+    record(request, reply, payload, key).then((p) => done(null, p), done);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const key = request.idempotencyKey;
-    if (!key || !request.actor) return payload;
-    request.idempotencyKey = null;
+  async function record(request: FastifyRequest, reply: FastifyReply, payload: unknown, key: string) {
+    if (!request.actor) return payload;
     const where = and(eq(idempotencyKeys.tenantId, request.actor.tenantId), eq(idempotencyKeys.key, key));
     if (reply.statusCode >= 500) {
       await db.delete(idempotencyKeys).where(where);
@@ -131,7 +142,7 @@ async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions)
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString() : null;
     await db.update(idempotencyKeys).set({ statusCode: reply.statusCode, responseBody: body, responseHeaders: headers }).where(where);
     return payload;
-  });
+  }
 }
 
 export default fp(idempotencyPlugin, { name: 'idempotency', dependencies: ['auth'] });

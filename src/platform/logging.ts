@@ -17,7 +17,7 @@ export function loggerOptions(level: string): LoggerOptions {
 
 /** One log line per request: request id, tenant, client IP, route, status, duration. */
 async function loggingPlugin(app: FastifyInstance) {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
         tenant: request.actor?.tenantId,
@@ -30,10 +30,11 @@ async function loggingPlugin(app: FastifyInstance) {
       },
       'request',
     );
+    done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
-    return payload;
+    done(null, payload);
   });
 }
 

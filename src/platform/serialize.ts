@@ -77,13 +77,30 @@ export function compiledResponseSchema(schema: z.ZodType): Json | undefined {
       if (k === '$schema' || k === 'definitions' || k === 'pattern' || k === 'format' || k === 'description' || k === 'enum') continue;
       out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, inline(s, seen)])) : inline(v, seen);
     }
-    return nullableAsType(out);
+    return nullableAsType(requiredInSchemaOrder(out));
   };
   try {
     return inline(json, new Set()) as Json;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * fast-json-stringify writes an object's required properties first, then the optional ones; zod writes them in the
+ * schema's order. Where the two orders differ (an optional property before a required one, as in Problem) the
+ * `required` list is left out so the output keeps zod's order byte for byte (it only made fast-json-stringify throw
+ * on a missing property, a response zod would have refused too).
+ */
+function requiredInSchemaOrder(o: Json): Json {
+  const required = o['required'];
+  const properties = o['properties'];
+  if (!Array.isArray(required) || !properties || typeof properties !== 'object') return o;
+  const keys = Object.keys(properties);
+  const firstOptional = keys.findIndex((k) => !required.includes(k));
+  if (firstOptional < 0 || keys.slice(firstOptional).every((k) => !required.includes(k))) return o;
+  const { required: _dropped, ...rest } = o;
+  return rest;
 }
 
 /** `anyOf: [X, {type: 'null'}]` with a single-typed X becomes X with `type: [X.type, 'null']`: no per-value branch test. */
@@ -100,12 +117,38 @@ function nullableAsType(o: Json): Json {
 type CompilerInput = Parameters<typeof zodSerializerCompiler>[0];
 
 /**
+ * With SERIALIZE_CHECK=1 (the test suite sets it: vitest.config.ts) every compiled serialisation is checked against
+ * the zod serializer's output for the same value: a response zod would refuse, or whose JSON differs by one byte,
+ * fails the request with an error naming the route (a 500 in the test that made it). Production does not pay for it.
+ */
+const checkAgainstZod = () => process.env['SERIALIZE_CHECK'] === '1';
+
+class SerializationMismatchError extends Error {
+  constructor(route: string, compiled: string, zod: string) {
+    super(`compiled response serialisation of ${route} differs from zod's:\n  compiled: ${compiled}\n  zod:      ${zod}`);
+  }
+}
+
+/**
  * Fastify serializer compiler: fast-json-stringify from the zod schema when it maps one to one (see above), else
- * the zod type provider's serializer. Set where the zod serializer was set (each module plugin).
+ * the zod type provider's serializer. Set where the zod serializer was set (every module plugin).
  */
 export function responseSerializerCompiler(route: CompilerInput): (data: unknown) => string {
   const schema = route.schema as unknown;
   const json = schema instanceof z.ZodType ? compiledResponseSchema(schema) : undefined;
-  if (!json) return zodSerializerCompiler(route);
-  return fastJson(json as unknown as Parameters<typeof fastJson>[0]);
+  const zod = zodSerializerCompiler(route);
+  if (!json) return zod;
+  const compiled = fastJson(json as unknown as Parameters<typeof fastJson>[0]);
+  if (!checkAgainstZod()) return compiled;
+  const name = `${route.method} ${route.url} ${String(route.httpStatus)}`;
+  return (data: unknown) => {
+    const expected = zod(data); // a response zod refuses (it does not match its schema) fails here
+    const out = compiled(data);
+    if (out !== expected) {
+      const e = new SerializationMismatchError(name, out, expected);
+      process.stderr.write(`${e.message}\n`); // the test sees a 500; this says why
+      throw e;
+    }
+    return out;
+  };
 }

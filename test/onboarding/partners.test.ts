@@ -142,6 +142,31 @@ describe('partners over REST', () => {
   });
 });
 
+describe('default pages', () => {
+  it('walks 75 partners in default pages (50 rows, then 25) over REST and GraphQL, each row once, in id order', async () => {
+    const c = t.client(await t.token({ tenant: 'tpages' }));
+    await t.database.rows(
+      sql`insert into partners (tenant_id, id, code, legal_name, type, status)
+        select 'tpages', gen_random_uuid(), 'DP-' || g, 'Default page ' || g, 'dealer', 'active' from generate_series(1, 75) g`,
+    );
+    const all = (await t.database.rows<{ id: string }>(sql`select id from partners where tenant_id = 'tpages' order by id`)).map((r) => r.id);
+    const first = await c.get('/v1/partners');
+    expect(first.data.data.map((p: { id: string }) => p.id)).toEqual(all.slice(0, 50));
+    expect(first.data.nextCursor).toBeTruthy();
+    const second = await c.get(`/v1/partners?cursor=${first.data.nextCursor}`);
+    expect(second.data.data.map((p: { id: string }) => p.id)).toEqual(all.slice(50));
+    expect(second.data.nextCursor).toBeNull();
+
+    const q = `query($after: String) { partners(after: $after) { nodes { id code } pageInfo { hasNextPage endCursor } } }`;
+    const g1 = await c.gql(q);
+    expect(g1.data.partners.nodes.map((p: { id: string }) => p.id)).toEqual(all.slice(0, 50));
+    expect(g1.data.partners.pageInfo.hasNextPage).toBe(true);
+    const g2 = await c.gql(q, { after: g1.data.partners.pageInfo.endCursor });
+    expect(g2.data.partners.nodes.map((p: { id: string }) => p.id)).toEqual(all.slice(50));
+    expect(g2.data.partners.pageInfo.hasNextPage).toBe(false);
+  });
+});
+
 describe('idempotency', () => {
   it('a retried POST with the same key writes once and returns the first response', async () => {
     const body = partner('P-IDEM');

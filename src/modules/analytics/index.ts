@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
@@ -37,7 +37,7 @@ export function createAnalyticsServices(
 /** The analytics module: one encapsulated plugin (its zod compilers stay inside). */
 export async function analyticsModule(app: FastifyInstance, opts: { services: AnalyticsServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   await analyticsRoutes(app, opts.services);
   extendGraphql(app, analyticsSdl, analyticsResolvers(opts.services));
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
@@ -77,7 +77,7 @@ export function createEvaluationServices(store: Store, deps: { periods: PeriodPo
 /** The evaluation module: one encapsulated plugin (its zod compilers stay inside). */
 export async function evaluationModule(app: FastifyInstance, opts: { services: EvaluationServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   await evaluationRoutes(app, opts.services);
   const g = evaluationResolvers(opts.services);
   extendGraphql(app, evaluationSdl, g.resolvers, g.loaders);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
@@ -47,7 +47,7 @@ export function createIncentiveServices(store: Store, deps: { periods: PeriodSou
 /** The incentive module: one encapsulated plugin (its zod compilers stay inside). */
 export async function incentiveModule(app: FastifyInstance, opts: { services: IncentiveServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   await incentiveRoutes(app, opts.services);
   const r = incentiveResolvers(opts.services);
   extendGraphql(app, incentiveSdl, r.resolvers, r.loaders);

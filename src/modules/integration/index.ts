@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
@@ -94,7 +94,7 @@ export function createIntegrationServices(store: Store, opts: { nodeEnv?: string
 /** The integration module: audit and event feed, webhooks, API keys, jobs (one encapsulated plugin). */
 export async function integrationModule(app: FastifyInstance, opts: { services: IntegrationServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   importsOf(app.store).asyncHandler = opts.services.jobs.spool;
   await integrationRoutes(app, opts.services);
   const r = integrationResolvers(opts.services);

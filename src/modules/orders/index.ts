@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
@@ -46,7 +46,7 @@ export function createOrdersServices(store: Store, deps: { approvals: ApprovalsP
 /** The orders module: one encapsulated plugin (its zod compilers stay inside). */
 export async function ordersModule(app: FastifyInstance, opts: { services: OrdersServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   await ordersRoutes(app, opts.services);
   const g = ordersResolvers(opts.services);
   extendGraphql(app, ordersSdl, g.resolvers, g.loaders);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import type { Actor } from '../../platform/actor.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import type { Store } from '../../platform/store.js';
@@ -36,7 +36,7 @@ export function createOrganisationServices(store: Store): OrganisationServices {
 /** The organisation module: one encapsulated plugin (its zod compilers stay inside). */
 export async function organisationModule(app: FastifyInstance, opts: { services: OrganisationServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   await organisationRoutes(app, opts.services);
   const g = organisationResolvers(opts.services);
   extendGraphql(app, organisationSdl, g.resolvers, g.loaders);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import { zodValidatorCompiler } from '../../platform/validate.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { invalid } from '../../platform/errors.js';
@@ -49,7 +49,7 @@ export function createPolicyServices(store: Store, deps: { approvals?: Approvals
 /** The policy module: one encapsulated plugin (its zod compilers stay inside). */
 export async function policyModule(app: FastifyInstance, opts: { services: PolicyServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   await policyRoutes(app, opts.services);
   const g = policyResolvers(opts.services);
   extendGraphql(app, policySdl, g.resolvers, g.loaders);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from '../../platform/serialize.js';
 import { extendGraphql } from '../../platform/graphql.js';
 import { importsOf } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
@@ -35,7 +35,7 @@ export function createTargetServices(store: Store, deps: { priceFloors?: PriceFl
 /** The target module: one encapsulated plugin (its zod compilers stay inside). */
 export async function targetModule(app: FastifyInstance, opts: { services: TargetServices }) {
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   await targetRoutes(app, opts.services);
   const r = targetResolvers(opts.services.targets, opts.services.actuals);
   extendGraphql(app, targetSdl, r.resolvers, r.loaders);
