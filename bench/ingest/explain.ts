@@ -5,7 +5,7 @@
  * `--drop <index>` drops an index of the scratch database first (what its maintenance costs). The batch statement
  * is the import's (deltas to actual_pending_deltas); `--immediate` explains the one that upserts the totals itself
  * (recorded facts'); `--apply` explains instead the import's final apply of PRE rows' pending deltas (the PRE rows
- * are then imported without applying them).
+ * are then imported without applying them; `--slices N`: the first of N slices by block range, as an apply splits).
  *   npx tsx bench/ingest/explain.ts [--pre 100000 --batch 20000 --reimport --immediate --apply --drop sell_through_cross_region_idx]
  */
 import { Readable } from 'node:stream';
@@ -77,8 +77,13 @@ try {
       await stageRows(w, STAGE, rows);
       console.log(`stage: ${(performance.now() - t).toFixed(0)} ms`);
       t = performance.now();
+      // --slices N: the first of N block-range slices (as applyAllPending splits an apply)
+      const [{ blocks }] = (await w.tx.execute(
+        sql`select (pg_relation_size('actual_pending_deltas') / current_setting('block_size')::int)::int as blocks`,
+      )) as unknown as [{ blocks: number }];
+      const slices = Number(values.slices);
       const q = values.apply
-        ? applyPendingStatement(w.tenantId, 'sell_through', [0, Number(values.slices)])
+        ? applyPendingStatement(w.tenantId, 'sell_through', [0, slices > 1 ? Math.ceil(Number(blocks) / slices) : null])
         : upsertStatement('sell-through', w.tenantId, null, false, values.immediate ? undefined : '00000000-0000-7000-8000-000000000000');
       if (values.apply) for (const q of [sql`set local enable_nestloop = off`, sql`set local jit = off`]) await w.tx.execute(q); // as applyPendingTotals
       const plan = (

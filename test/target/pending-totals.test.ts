@@ -216,4 +216,24 @@ describe('an import interrupted after batches committed', () => {
     expect(await monthlySum()).toBe(await factSum());
     await expectTotalsAsRebuilt();
   });
+
+  it('an apply over many blocks of the pending table runs in several slices by block range, each row applied once', async () => {
+    const slices: string[] = [];
+    t.database.onStatement = (query) => {
+      if (/delete from actual_pending_deltas/.test(query)) slices.push(query);
+    };
+    // 2,000 lines changed (the first ones) or new: about 2,000-4,000 pending rows over dozens of heap blocks
+    const r = await importFile(
+      file(2000, (i) => 0.5 + (i % 3)),
+      { batchSize: 500, sliceRows: 300 },
+    );
+    t.database.onStatement = undefined;
+    expect(r).toMatchObject({ committed: true, rowsRead: 2000, accepted: 2000, rejected: 0 });
+    // a slice per ~300 rows: several transactions, the first and middle ones bounded on both sides, the last open-ended
+    expect(slices.length).toBeGreaterThan(3);
+    expect(slices.filter((q) => /ctid < /.test(q)).length).toBe(slices.length - 1);
+    expect(await pendingRows()).toBe(0);
+    expect(await monthlySum()).toBe(await factSum());
+    await expectTotalsAsRebuilt();
+  });
 });

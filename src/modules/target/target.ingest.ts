@@ -11,8 +11,8 @@
  *
  * The totals (per-partner monthly and quarterly, per product line and territory of the sale, per rep, per group:
  * target.groups.ts, and first-seen customers) are applied once per import, not per batch (`ImportSpec.deferred`:
- * `applyAllPending` at the import's start, past PENDING_BOUND between batches, and at its end, in partner slices of
- * about APPLY_SLICE rows, each under the stream's lock). LAG: during an import the totals trail its committed facts
+ * `applyAllPending` at the import's start, past PENDING_BOUND between batches, and at its end, in slices of about
+ * APPLY_SLICE rows by block range, each under the stream's lock). LAG: during an import the totals trail its committed facts
  * until it applies them; deltas a crashed import committed are applied by the next import of the stream or by the
  * `totals-pending` sweep (ActualsService.applyPendingTotals). Facts recorded by other modules (recordSellInFacts,
  * recordCollectionFacts) update the totals in their own statement at once.
@@ -363,7 +363,7 @@ const TOTALS_OF: Partial<Record<StreamName, TotalsStream>> = { 'sell-in': 'sell_
  * finds none; without it, a concurrent DELETE of the same rows skips them once the first commits). Answers how
  * many rows it applied.
  */
-export async function applyPendingTotals(db: Db, tenantId: string, stream: TotalsStream, slice?: readonly [number, number]): Promise<number> {
+export async function applyPendingTotals(db: Db, tenantId: string, stream: TotalsStream, blocks?: PendingBlocks): Promise<number> {
   // the pending table is filled and emptied faster than statistics follow (no ANALYZE between a batch's insert and
   // the apply): estimated at a row or so, the group totals' join of the deltas with their partners' groups became a
   // nested loop over every pair (measured: 11.6 s of a 13.4 s apply of 33,000 rows). Hash joins for this statement.
@@ -371,16 +371,26 @@ export async function applyPendingTotals(db: Db, tenantId: string, stream: Total
   // 1.5 s a statement that then ran for 0.1 s).
   await db.execute(sql`set local enable_nestloop = off`);
   await db.execute(sql`set local jit = off`);
-  const [r] = await rowsOf<{ n: number }>(db, applyPendingStatement(tenantId, stream, slice));
+  const [r] = await rowsOf<{ n: number }>(db, applyPendingStatement(tenantId, stream, blocks));
   await db.execute(sql`set local enable_nestloop to default`);
   await db.execute(sql`set local jit to default`);
   return Number(r?.n ?? 0);
 }
 
+/**
+ * A slice of the pending table by physical position: the rows in heap blocks [from, to) (`to` null: from `from` to
+ * the end, rows appended since the count included). A slice reads only its blocks (a TID range scan), so an apply in
+ * k slices reads the table once, not k times as slices by a hash of the partner did (each scanned every row).
+ */
+export type PendingBlocks = readonly [from: number, to: number | null];
+
 /** The statement of `applyPendingTotals` (exported for bench/ingest/explain.ts). */
-export function applyPendingStatement(tenantId: string, stream: TotalsStream, slice?: readonly [number, number]): SQL {
+export function applyPendingStatement(tenantId: string, stream: TotalsStream, blocks?: PendingBlocks): SQL {
   const t = tenantId;
-  const inSlice = slice && slice[1] > 1 ? sql` and (hashtext(partner_id::text) & 2147483647) % ${slice[1]}::int = ${slice[0]}::int` : sql``;
+  const tid = (block: number) => sql`${`(${block},0)`}::tid`;
+  const inSlice = blocks
+    ? sql`${blocks[0] > 0 ? sql` and ctid >= ${tid(blocks[0])}` : sql``}${blocks[1] !== null ? sql` and ctid < ${tid(blocks[1])}` : sql``}`
+    : sql``;
   return sql`with delta as (
       delete from actual_pending_deltas where tenant_id = ${t} and stream = ${stream}${inSlice}
       returning partner_id, date, amount, quantity, n, product_line_id, territory_id, rep_id, customer_id
@@ -391,8 +401,8 @@ export function applyPendingStatement(tenantId: string, stream: TotalsStream, sl
 /**
  * Pending rows applied per transaction: an apply holds the stream's lock (the stream's other writers wait: import
  * batches, recorded facts, partner regrouping, each under a lock_timeout of 5 s by default) and, on PGlite, the one
- * connection every request shares. An import's apply of more rows is split by partner into transactions of about
- * this many rows each.
+ * connection every request shares. An import's apply of more rows is split by block range into transactions of
+ * about this many rows each.
  */
 const APPLY_SLICE = { postgres: 25_000, pglite: 10_000 } as const;
 
@@ -405,23 +415,28 @@ export const pendingSliceRows = (store: Store): number => APPLY_SLICE[store.data
  * Answers the rows applied.
  */
 export async function applyAllPending(run: RunWork, stream: TotalsStream, sliceRows: number): Promise<number> {
-  const count = await run(async (w) => {
-    const [r] = await rowsOf<{ n: number }>(
+  const { count, blocks } = await run(async (w) => {
+    const [r] = await rowsOf<{ n: number; blocks: number }>(
       w.tx,
-      sql`select count(*)::int as n from actual_pending_deltas where tenant_id = ${w.tenantId} and stream = ${stream}`,
+      sql`select count(*)::int as n, (pg_relation_size('actual_pending_deltas') / current_setting('block_size')::int)::int as blocks
+        from actual_pending_deltas where tenant_id = ${w.tenantId} and stream = ${stream}`,
     );
-    return Number(r?.n ?? 0);
+    return { count: Number(r?.n ?? 0), blocks: Number(r?.blocks ?? 0) };
   });
   if (!count) return 0;
+  // slices of about sliceRows of the tenant's stream rows, by block range (the table's blocks shared out evenly);
+  // the last one open-ended (rows appended since the count, e.g. by another import of the stream, are applied too)
   const of = Math.max(1, Math.ceil(count / sliceRows));
+  const per = Math.max(1, Math.ceil(blocks / of));
   let applied = 0;
-  for (let k = 0; k < of; k++) {
+  for (let from = 0; ; from += per) {
+    const last = from + per >= blocks;
     applied += await run(async (w) => {
       await lockStream(w.tx, w.tenantId, STREAM_OF[stream]);
-      return applyPendingTotals(w.tx, w.tenantId, stream, [k, of]);
+      return applyPendingTotals(w.tx, w.tenantId, stream, [from, last ? null : from + per]);
     });
+    if (last) return applied;
   }
-  return applied;
 }
 
 /** The fact stream of a totals stream (its lock's name). */
