@@ -1,7 +1,7 @@
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface BrowserOptions {
@@ -13,6 +13,27 @@ export interface BrowserOptions {
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** the interactive pages (outside production) bring their own scripts and styles */
 const PAGES = ['/docs', '/graphiql'];
+
+/**
+ * The headers @fastify/helmet sets (its defaults, without the CSP: set below), as it sets them: names as written,
+ * on the raw response. Taken once from helmet itself on a throwaway instance: the plugin builds helmet's whole
+ * middleware again for every request, in two hooks, one of them async (issue 15: CPU per request); the headers
+ * are the same for every request (no CSP nonces, no route options).
+ */
+async function helmetHeaders(): Promise<[string, string | number | readonly string[]][]> {
+  const probe = Fastify({ logger: false });
+  let out: [string, string | number | readonly string[]][] = [];
+  await probe.register(helmet, { global: true, contentSecurityPolicy: false });
+  probe.get('/', (_request, reply) => {
+    const raw = reply.raw as typeof reply.raw & { getRawHeaderNames(): string[] }; // node >= 15.13, not in these types
+    out = raw.getRawHeaderNames().map((n) => [n, raw.getHeader(n)!]);
+    return '';
+  });
+  await probe.inject({ method: 'GET', url: '/' });
+  await probe.close();
+  if (!out.length) throw new Error('helmet set no headers');
+  return out;
+}
 
 /**
  * Browsers and transport: CORS for the configured origins (@fastify/cors; preflight answers 204 with the allowed
@@ -33,7 +54,11 @@ async function browsersPlugin(app: FastifyInstance, opts: BrowserOptions) {
       maxAge: 600,
     });
   }
-  await app.register(helmet, { global: true, contentSecurityPolicy: false });
+  const security = await helmetHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of security) reply.raw.setHeader(name, value);
+    done();
+  });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (!PAGES.some((p) => request.url === p || request.url.startsWith(`${p}/`) || request.url.startsWith(`${p}?`))) {
       reply.header('content-security-policy', API_CSP);
