@@ -7,6 +7,9 @@
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch database it drops. PER_BATCH=1 prints
  * each batch's write time. `cpuS`: CPU seconds of this process and of the scratch database's backends during each import
  * (the server must run on this machine), which the load of a shared machine moves far less than wall time.
+ * `peakRssMb` is the process's maxRSS (it never goes down) at each step: `atStart` the modules loaded through tsx
+ * (~150 MB, of which tsx's own loader ~45 MB), `afterImport` the first import's peak, `afterReimport` and `end` the
+ * re-import's and the raw COPY's on top; stderr shows rss / heap / external at each phase.
  */
 import { createReadStream, createWriteStream, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -47,17 +50,29 @@ async function generate() {
   await new Promise<void>((r) => ws.on('finish', () => r()));
 }
 
+// memory at each phase on stderr (the peak of the process, maxRSS, includes the generation and the modules loaded through tsx)
+const phase = (name: string) => {
+  const m = process.memoryUsage();
+  console.error(
+    `  [${name}] rss ${(m.rss / 1048576).toFixed(0)} MB, heap ${(m.heapUsed / 1048576).toFixed(0)}/${(m.heapTotal / 1048576).toFixed(0)} MB, external ${(m.external / 1048576).toFixed(0)} MB, arrayBuffers ${(m.arrayBuffers / 1048576).toFixed(0)} MB, maxRSS ${peakRssMb()} MB`,
+  );
+};
+phase('start');
+const rssAtStart = peakRssMb();
 const loadStart = loadavg().map((x) => +x.toFixed(2));
 const t0 = performance.now();
 await generate();
+phase('generated');
 console.error(`generated ${N.toLocaleString('en')} rows (${(statSync(file).size / 1e6).toFixed(1)} MB) in ${secs(t0)} s: ${file}`);
 
 const { database, drop } = await scratchDatabase('bench_target_ingest');
 try {
+  phase('migrated');
   const sql = database.client!;
   await seedCatalog(sql, TENANT, 10_000, 50_000);
   const store = new Store(database);
   const actor = systemActor(TENANT, 'bench');
+  phase('seeded');
   const rssBefore = peakRssMb();
 
   // CPU seconds of the scratch database's backends (the server runs on this machine: /proc/<pid>/stat, utime + stime)
@@ -120,8 +135,11 @@ try {
 
   const first = await run('import');
   const peakAfterImport = peakRssMb();
+  phase('imported');
   const second = await run('re-import');
 
+  phase('re-imported');
+  const peakAfterReimport = peakRssMb();
   // the bare stack: COPY the same file into a scratch table with a unique (tenant_id, external_id)
   await sql`create table copy_scratch (external_id text not null, date date, partner_code text, product_code text, quantity numeric(18,4), amount numeric(18,4), customer_id text, territory_code text)`;
   await sql`create unique index copy_scratch_uq on copy_scratch (external_id)`;
@@ -129,6 +147,7 @@ try {
   const w = await sql`copy copy_scratch from stdin with (format csv, header true)`.writable();
   await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), w);
   const copyS = secs(tc);
+  phase('copied');
 
   const facts = (await sql`select count(*)::int as n, sum(amount)::text as s from sell_through_lines where tenant_id = ${TENANT}`)[0]!;
   const totals = (await sql`select sum(amount)::text as s from actual_monthly_totals where tenant_id = ${TENANT} and stream = 'sell_through'`)[0]!;
@@ -146,7 +165,7 @@ try {
     reimportUnchanged: { seconds: second.s, rowsPerS: Math.round(N / second.s), unchanged: second.report.unchanged, steps: second.steps, cpuS: second.cpuS },
     rawCopy: { seconds: copyS, rowsPerS: Math.round(N / copyS) },
     ratio: { importVsCopy: +(copyS / first.s).toFixed(3), reimportVsCopy: +(copyS / second.s).toFixed(3) },
-    peakRssMb: { beforeImport: rssBefore, afterImport: peakAfterImport, end: peakRssMb() },
+    peakRssMb: { atStart: rssAtStart, beforeImport: rssBefore, afterImport: peakAfterImport, afterReimport: peakAfterReimport, end: peakRssMb() },
     check: { facts: facts.n, factSum: facts.s, totalsSum: totals.s, totalsMatch: facts.s === totals.s },
   };
   console.log(JSON.stringify(result, null, 2));
