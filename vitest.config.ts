@@ -9,6 +9,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default'],
     // every compiled response serialisation is checked against zod's output (src/platform/serialize.ts)
-    env: { SERIALIZE_CHECK: '1' },
+    setupFiles: ['test/helpers/setup.ts'],
   },
 });

@@ -117,11 +117,15 @@ function nullableAsType(o: Json): Json {
 type CompilerInput = Parameters<typeof zodSerializerCompiler>[0];
 
 /**
- * With SERIALIZE_CHECK=1 (the test suite sets it: vitest.config.ts) every compiled serialisation is checked against
- * the zod serializer's output for the same value: a response zod would refuse, or whose JSON differs by one byte,
- * fails the request with an error naming the route (a 500 in the test that made it). Production does not pay for it.
+ * When on (the test suite turns it on for every test file: test/helpers/setup.ts) every compiled serialisation is
+ * checked against the zod serializer's output for the same value: a response zod would refuse, or whose JSON differs
+ * by one byte, fails the request with an error naming the route (a 500 in the test that made it). Production does
+ * not pay for it. Set before the routes are registered (the serializers are compiled then).
  */
-const checkAgainstZod = () => process.env['SERIALIZE_CHECK'] === '1';
+let checkAgainstZod = false;
+export function setSerializationCheck(on: boolean): void {
+  checkAgainstZod = on;
+}
 
 class SerializationMismatchError extends Error {
   constructor(route: string, compiled: string, zod: string) {
@@ -139,7 +143,7 @@ export function responseSerializerCompiler(route: CompilerInput): (data: unknown
   const zod = zodSerializerCompiler(route);
   if (!json) return zod;
   const compiled = fastJson(json as unknown as Parameters<typeof fastJson>[0]);
-  if (!checkAgainstZod()) return compiled;
+  if (!checkAgainstZod) return compiled;
   const name = `${route.method} ${route.url} ${String(route.httpStatus)}`;
   return (data: unknown) => {
     const expected = zod(data); // a response zod refuses (it does not match its schema) fails here
