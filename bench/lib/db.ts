@@ -13,8 +13,11 @@ export function withDatabase(url: string, name: string): string {
 /**
  * Creates (drops first) a scratch database, migrates it; returns the Database and a drop function. Statements may run
  * 30 minutes (the service's 30 s would cancel a bench's set-up at full size, e.g. rebuilding the totals of 30M facts).
+ * The name gets this process's id (unless it has it already): two runs of one script at the same time each work in
+ * their own database, never dropping the other's.
  */
-export async function scratchDatabase(name: string, poolMax = 4): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
+export async function scratchDatabase(base: string, poolMax = 4): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
+  const name = base.endsWith(`_${process.pid}`) ? base : `${base}_${process.pid}`;
   const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.unsafe(`create database "${name}"`);
