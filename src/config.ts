@@ -44,6 +44,8 @@ export const ConfigSchema = z
     DB_WORKER_STATEMENT_TIMEOUT_MS: nonNegativeInt.default(300_000),
     /** row-level security as a second tenant wall (README "Row-level security"): on by default; the role it runs as */
     DB_ROW_SECURITY: bool.default(true),
+    /** statements prepared unasked outside transactions (README "Prepared statements"); off behind a pooler that cannot keep them */
+    DB_AUTO_PREPARE: bool.default(true),
     DB_APP_ROLE: z
       .string()
       .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')

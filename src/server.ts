@@ -33,6 +33,7 @@ async function main() {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     lockTimeoutMs: config.DB_LOCK_TIMEOUT_MS,
     rowSecurity: config.DB_ROW_SECURITY,
+    autoPrepare: config.DB_AUTO_PREPARE,
     appRole: config.DB_APP_ROLE,
   });
   await database.migrate();

@@ -10,7 +10,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
-import { isConnectionLost } from './errors.js';
+import { DomainError, isConnectionLost } from './errors.js';
 import { ensureMonthlyPartitions } from './partitions.js';
 
 /** Either driver's drizzle instance; transactions have the same shape. */
@@ -48,6 +48,8 @@ export interface DatabaseOptions {
   rowSecurity?: boolean;
   /** the role the tenant-scoped work runs as (neither owner nor BYPASSRLS); default `channel_app` */
   appRole?: string;
+  /** statements prepared unasked outside transactions (AutoPrepare; default true); false: none (e.g. behind a pooler in transaction mode) */
+  autoPrepare?: boolean;
 }
 
 /**
@@ -66,6 +68,9 @@ export function withTenant<T>(tenantId: string, fn: () => T): T {
 export function outsideTenant<T>(fn: () => T): T {
   return tenantScope.exit(fn);
 }
+
+/** What a scoped read's send throws when postgres.js ran its statement again outside the wall (see scopedQuery). */
+const STALE = new Error('a stale prepared statement was run again outside its transaction');
 
 /** The statement that puts a transaction under the wall (PGlite): `set local role` and the tenant setting. */
 const SCOPE_SQL = "select set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
@@ -86,9 +91,76 @@ function literal(value: string): string {
  * `set local` rather than `select set_config(..., true)` (the same settings): utility statements, nothing to plan
  * and no row to send back (issue 15: about a quarter of the wall's cost on both sides of a scoped read).
  */
-function scopeOpening(begin: string, role: string, tenant: string): string {
-  return `${begin}; set local role ${role}; set local app.tenant_id = ${literal(tenant)}`;
+function scopeOpening(begin: string, role: string, tenant: string, genericPlans = false): string {
+  return `${begin}; set local role ${role}; set local app.tenant_id = ${literal(tenant)}${genericPlans ? '; set local plan_cache_mode = auto' : ''}`;
 }
+
+/**
+ * Statements prepared without being asked (issue 15: "prepared statements for every hot list and lookup"). drizzle
+ * sends every statement it was not told to prepare as an unnamed one, for which postgres.js waits for the parameter
+ * description before it binds (Parse, Describe, Flush; a round trip; then Bind, Execute, Sync): two round trips, two
+ * socket writes and reads and a parse on the server for each statement, about twice the driver's CPU of a prepared
+ * one (measured: ~95 vs ~45 us of the client's CPU a point read). A statement kept on the connection under a name takes
+ * one round trip from its second run on that connection.
+ *
+ * Outside transactions only: the pool's own queries (lookups across tenants) and the scoped reads (scopedQuery). When
+ * a table changes shape under a prepared statement (a migration while the service runs), the server refuses the
+ * statement once per connection; postgres.js then prepares and sends it again, which outside a transaction just
+ * works (a scoped read runs again whole: see scopedQuery), but inside one fails the transaction (it is aborted by
+ * then). So a transaction's statements stay as they were: unnamed unless their caller prepared them.
+ *
+ * Bounded, because every connection keeps each statement it ran until it closes (postgres.js never deallocates), and
+ * so does its server process: a text is prepared from its second sighting (one-off texts never are), at most
+ * AUTO_PREPARE_MAX distinct texts of at most AUTO_PREPARE_CHARS characters each (lookups, point writes, list pages:
+ * a heavy statement's round trip is noise next to its run, and its parse tree is large).
+ *
+ * Plans do not change: the pool's connections start with plan_cache_mode = force_custom_plan, so a statement prepared
+ * here is still planned for its parameters at every run, as an unnamed one is, and never switched to a generic plan
+ * after five runs (with skewed data a generic plan can be a bad one: the plans must not depend on luck). A statement
+ * its caller prepared (the hot partner reads) is planned as before: a scoped read of one sets plan_cache_mode = auto
+ * in its transaction (scopedQuery).
+ */
+export class AutoPrepare {
+  private readonly seen = new Set<string>();
+  private readonly prepared = new Set<string>();
+  constructor(
+    private readonly max = AUTO_PREPARE_MAX,
+    private readonly maxChars = AUTO_PREPARE_CHARS,
+  ) {}
+
+  /** The arguments of an `unsafe` call, with `prepare: true` when the statement qualifies (see the class). */
+  args(args: Parameters<postgres.Sql['unsafe']>): Parameters<postgres.Sql['unsafe']> {
+    const [text, params, options] = args;
+    // no parameters: postgres.js sends it as one simple query (one round trip already); prepared or simple by its caller: theirs
+    if (!Array.isArray(params) || params.length === 0 || options?.prepare === true || (options as { simple?: boolean } | undefined)?.simple) return args;
+    if (text.length > this.maxChars) return args;
+    if (!this.prepared.has(text)) {
+      if (this.prepared.size >= this.max) return args;
+      if (!this.seen.has(text)) {
+        // bounded too: past the cap the one-off texts seen so far are forgotten (a hot text is seen again soon)
+        if (this.seen.size >= 4 * this.max) this.seen.clear();
+        this.seen.add(text);
+        return args;
+      }
+      this.seen.delete(text);
+      this.prepared.add(text);
+    }
+    return [text, params, { ...options, prepare: true }];
+  }
+
+  /** how many distinct texts are prepared (for tests) */
+  get size(): number {
+    return this.prepared.size;
+  }
+}
+
+/** At most this many distinct statement texts are prepared automatically (AutoPrepare). */
+const AUTO_PREPARE_MAX = 500;
+/** Longer statement texts are never prepared automatically (AutoPrepare). */
+const AUTO_PREPARE_CHARS = 4_000;
+
+/** Whether the caller of an `unsafe` call asked for a prepared statement. */
+const askedToPrepare = (args: readonly unknown[]) => (args[2] as { prepare?: boolean } | undefined)?.prepare === true;
 
 /** A postgres.js query's text as the statement counter reports it: a tagged template's parts joined by $n. */
 function statementText(args: readonly unknown[]): { query: string; params: readonly unknown[] } | undefined {
@@ -289,14 +361,16 @@ function scopedQuery(
   role: string,
   tenant: string,
   args: Parameters<postgres.Sql['unsafe']>,
+  auto?: AutoPrepare,
 ): never {
   let mode: QueryMode;
   let running: Promise<unknown> | undefined;
   const send = async (c: postgres.ReservedSql) => {
-    const opening = c.unsafe(scopeOpening(SCOPED_READ_BEGIN, role, tenant)).simple();
+    // a statement its caller prepared keeps generic plans (see AutoPrepare)
+    const opening = c.unsafe(scopeOpening(SCOPED_READ_BEGIN, role, tenant, askedToPrepare(args))).simple();
     // the counter sees the query, not the wall's opening and commit: counts prove batching the same with or without it
     count(args[0], Array.isArray(args[1]) ? args[1] : []);
-    const q = c.unsafe(...args);
+    const q = c.unsafe(...(auto ? auto.args(args) : args));
     const query = mode ? q[mode]() : q;
     const commit = c.unsafe(SCOPED_READ_COMMIT);
     // execute() sends each at once, in this order, without waiting for the answers (a query not yet prepared on the
@@ -318,11 +392,24 @@ function scopedQuery(
     }
     // the connection answered every message: the transaction is over (committed, or rolled back by the commit)
     c.release();
+    // A prepared statement the server refused as stale (a table changed shape under it: "cached plan must not change
+    // result type", or the statement is gone) is sent again once by postgres.js, by then AFTER the pipelined commit:
+    // outside the transaction and its wall, as the connecting role. That answer is never used: the whole read runs
+    // again in a new scoped transaction (postgres.js has dropped the stale statement, so it is prepared afresh).
+    if ((q as { retried?: unknown }).retried) throw STALE;
     if (failure) throw failure.e;
     return result;
   };
   // in use while send() runs, whichever way it ends (released, or dropped as lost)
-  const run = async () => use.hold(await reserve(), send);
+  const once = async () => use.hold(await reserve(), send);
+  const run = () =>
+    once().catch((e: unknown) => {
+      if (e !== STALE) throw e;
+      return once().catch((e2: unknown) => {
+        if (e2 !== STALE) throw e2;
+        throw new DomainError('DATABASE_TIMEOUT', 'The tables changed while the request ran; retry', { extra: { reason: 'schema_changed' } });
+      });
+    });
   const start = () => (running ??= run());
   const query = {
     values() {
@@ -413,6 +500,8 @@ export class Database {
   statements = 0;
   /** connections in use (see PoolUse and `pool`) */
   private readonly use = new PoolUse();
+  /** the statements this instance prepares unasked (PostgreSQL only; see AutoPrepare) */
+  readonly autoPrepare: AutoPrepare;
   /** connections the pool may open (1 on PGlite) */
   readonly poolMax: number = 1;
   /** the role tenant-scoped work runs as (undefined: row-level security off) */
@@ -515,6 +604,7 @@ export class Database {
   constructor(opts: DatabaseOptions) {
     this.schema = opts.schema ?? 'public';
     if (opts.rowSecurity !== false) this.appRole = opts.appRole ?? 'channel_app';
+    this.autoPrepare = new AutoPrepare(opts.autoPrepare === false ? 0 : AUTO_PREPARE_MAX);
     if (this.appRole && !/^[a-z_][a-z0-9_]*$/.test(this.appRole)) throw new Error(`invalid role name ${this.appRole}`);
     const role = this.appRole;
     if (opts.url) {
@@ -532,6 +622,8 @@ export class Database {
           ...(opts.schema ? { search_path: opts.schema } : {}),
           statement_timeout: statementTimeout,
           lock_timeout: lockTimeout,
+          // statements prepared by AutoPrepare are planned at every run, as unnamed ones are (see AutoPrepare)
+          ...(opts.autoPrepare === false ? {} : { plan_cache_mode: 'force_custom_plan' }),
         },
         // reconnect attempts: at most a second apart (the default backoff grows to 20 s, and queries queued for a
         // connection wait that long: the hung requests and /readyz of a database restart)
@@ -547,15 +639,16 @@ export class Database {
         this.statements++;
         this.onStatement?.(query, params);
       };
+      const auto = this.autoPrepare;
       const counted = <C extends object>(c: C) => countingSql(c, count);
       const begin = safeBegin(role, reserveFast, use, counted);
       const fastBegin = (a: unknown, b?: unknown) => (this.down ? Promise.reject(new DatabaseUnavailableError()) : begin(a, b));
       const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => {
         if (this.down) return failedQuery();
         const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
-        if (tenant) return scopedQuery(reserveFast, use, count, role!, tenant, args);
+        if (tenant) return scopedQuery(reserveFast, use, count, role!, tenant, args, auto);
         count(args[0], Array.isArray(args[1]) ? args[1] : []);
-        return use.query(pool.unsafe(...args));
+        return use.query(pool.unsafe(...auto.args(args)));
       };
       const reserve = async () => counted(await reserveFast());
       // drizzle runs transactions through `begin`: the safe one (see safeBegin); while the database is known to be

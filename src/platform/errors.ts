@@ -165,7 +165,7 @@ export function fromDatabaseError(err: unknown): DomainError | undefined {
   const unavailable = databaseUnavailable(err);
   if (unavailable) return unavailable;
   const e = driverError(err) ?? err;
-  const pg = e as { code?: string; constraint_name?: string; constraint?: string; detail?: string; message?: string };
+  const pg = e as { code?: string; constraint_name?: string; constraint?: string; detail?: string; message?: string; routine?: string };
   if (!pg || typeof pg.code !== 'string' || pg.code.length !== 5) return undefined;
   const constraint = pg.constraint_name ?? pg.constraint;
   const extra = constraint ? { constraint } : undefined;
@@ -194,6 +194,11 @@ export function fromDatabaseError(err: unknown): DomainError | undefined {
       return new DomainError('DATABASE_TIMEOUT', 'The database statement took longer than the statement timeout and was cancelled; retry later', {
         extra: { reason: 'statement_timeout' },
       });
+    // a prepared statement a table changed shape under (a migration while the service runs): refused once per
+    // connection, then prepared afresh (see AutoPrepare in db.ts); inside a transaction the request fails: retryable
+    case '0A000':
+      if (pg.routine !== 'RevalidateCachedQuery') return undefined;
+      return new DomainError('DATABASE_TIMEOUT', 'The tables changed while the request ran; retry', { extra: { reason: 'schema_changed' } });
     case '55P03':
       return new DomainError('DATABASE_TIMEOUT', 'A row or table needed by the request stayed locked longer than the lock timeout; retry later', {
         extra: { reason: 'lock_timeout' },
