@@ -289,7 +289,7 @@ function safeBegin(
       unwatch = watch.watch(conn.id, () => (lost = true));
       return true; // written: the connection takes more (as without the hook)
     };
-    const opening = { onexecute } as postgres.UnsafeQueryOptions; // not in its types: postgres.js. own begin learns its connection so
+    const opening = { onexecute } as postgres.UnsafeQueryOptions; // not in its types: postgres.js' own begin learns its connection so
     const c = guardedSql(reserved, () => lost);
     let savepoints = 0;
     c.savepoint = async (nameOrFn: unknown, maybeInner?: unknown) => {
