@@ -246,6 +246,18 @@ export function stagedBatchWriter<C extends string, T extends Partial<Record<C, 
 
 class Rollback extends Error {}
 
+/**
+ * A batch's turn never came: the batch before it failed for good (its error is `error`). Thrown in the waiting
+ * batch's transaction in place of that error, which belongs to another connection: a connection error of the
+ * earlier batch must not make this transaction take its own (healthy) connection for lost, which it would then
+ * neither roll back nor release (see safeBegin in db.ts): the pool would lose it, idle in transaction.
+ */
+class TurnFailed extends Error {
+  constructor(readonly error: unknown) {
+    super('the batch before this one failed');
+  }
+}
+
 /** The reason of an error without the values it quotes (so that counts by reason stay few). */
 function reasonOf(message: string): string {
   return message
@@ -348,7 +360,9 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
   const writeBatch = async (w: Work, batch: { line: number; value: T }[], turn?: Promise<unknown>) => {
     if (!batch.length) return undefined;
     await spec.stageBatch?.(w, batch);
-    await turn;
+    await turn?.catch((e: unknown) => {
+      throw new TurnFailed(e);
+    });
     const r = await spec.writeBatch(w, batch);
     const refused = groupByLine(r.errors ?? []);
     for (const errs of refused.values()) reject(...errs);
@@ -495,9 +509,10 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
               committed.unchanged += counts.unchanged;
             });
           });
-        } catch (e) {
+        } catch (thrown) {
           // a batch the database refuses (e.g. a constraint) is reported row by row; other batches go on (a batch
           // before it that failed for good fails this one too: `turn` rejects with its error)
+          const e = thrown instanceof TurnFailed ? thrown.error : thrown;
           const d = toDomainError(e);
           if (d.status >= 500) throw e;
           for (const row of b) reject({ line: row.line, message: `batch refused: ${d.message}` });
