@@ -264,6 +264,70 @@ export class PoolUse {
 }
 
 /**
+ * The pool's connections that close while a transaction holds them, by postgres.js connection id (its `onclose`
+ * names the id). A reserved connection gets no word of its own when it closes between two statements (e.g. the
+ * backend killed while the transaction waits for its turn): postgres.js settles only the queries in flight, and a
+ * statement sent afterwards is written to a connection without a socket (`nextWrite`: a TypeError thrown from a
+ * setImmediate) and never settles. The transaction learns it here instead, and sends nothing more.
+ */
+class ConnectionWatch {
+  private readonly byId = new Map<number, Set<() => void>>();
+
+  /** calls `onClose` once if connection `id` closes before the returned function is called */
+  watch(id: number, onClose: () => void): () => void {
+    let set = this.byId.get(id);
+    if (!set) this.byId.set(id, (set = new Set()));
+    set.add(onClose);
+    return () => {
+      set.delete(onClose);
+      if (!set.size && this.byId.get(id) === set) this.byId.delete(id);
+    };
+  }
+
+  closed(id: number): void {
+    const set = this.byId.get(id);
+    if (!set) return;
+    this.byId.delete(id);
+    for (const f of set) f();
+  }
+}
+
+/** The error of a statement not sent because its connection had closed (a connection error: 503, never rolled back). */
+function connectionClosed(): Error {
+  return Object.assign(new Error('the connection closed while its transaction was open (the statement was not sent)'), { code: 'CONNECTION_CLOSED' });
+}
+
+/**
+ * A reserved connection's sql function whose queries are refused (rejected with CONNECTION_CLOSED, never sent) once
+ * `lost()` says the connection has closed. Checked when postgres.js is about to send the query (its `handle`), so a
+ * query made before the close and awaited after it is refused too; `writable()` (COPY) goes through the same.
+ */
+function guardedSql<T extends object>(target: T, lost: () => boolean): T {
+  const guard = (q: unknown) => {
+    const query = q as { handle?(): Promise<void>; executed: boolean; reject(e: unknown): void };
+    if (typeof query?.handle !== 'function') return q; // sql(...) as a helper: not a query
+    const handle = query.handle.bind(query);
+    query.handle = () => {
+      if (!query.executed && lost()) {
+        query.executed = true;
+        query.reject(connectionClosed());
+        return Promise.resolve();
+      }
+      return handle();
+    };
+    return q;
+  };
+  return new Proxy(target, {
+    get: (t, p, r) => {
+      if (p !== 'unsafe') return Reflect.get(t, p, r) as unknown;
+      const unsafe = Reflect.get(t, p, r) as (...a: unknown[]) => unknown;
+      return (...args: unknown[]) => guard(unsafe(...args));
+    },
+    apply: (t, self, args) => guard(Reflect.apply(t as (...a: unknown[]) => unknown, self, args)),
+  });
+}
+
+/**
  * A transaction on a reserved connection that sends nothing more on a connection the driver has lost.
  *
  * postgres.js' own `begin` answers a failed transaction with ROLLBACK on the same connection; when the failure
@@ -273,7 +337,13 @@ export class PoolUse {
  * #1154; unfixed in 3.4.9, the latest 3.x). Here a lost connection is neither rolled back (the server has
  * already aborted the transaction) nor released (the pool has already taken it back as closed).
  */
-function safeBegin(role: string | undefined, reserve: () => Promise<postgres.ReservedSql>, use: PoolUse, counted: (c: Reserved) => Reserved) {
+function safeBegin(
+  role: string | undefined,
+  reserve: () => Promise<postgres.ReservedSql>,
+  use: PoolUse,
+  counted: (c: Reserved) => Reserved,
+  watch: ConnectionWatch,
+) {
   return async function begin(optionsOrFn: unknown, maybeFn?: unknown): Promise<unknown> {
     const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (sql: Reserved) => unknown;
@@ -282,7 +352,17 @@ function safeBegin(role: string | undefined, reserve: () => Promise<postgres.Res
     // every statement of the transaction counts, its own begin (with a wall's opening), commit and savepoints too
     return use.hold(await reserve(), (reserved) => transaction(counted(reserved as Reserved), fn, mode, tenant));
   };
-  async function transaction(c: Reserved, fn: (sql: Reserved) => unknown, mode: string, tenant: string | undefined): Promise<unknown> {
+  async function transaction(reserved: Reserved, fn: (sql: Reserved) => unknown, mode: string, tenant: string | undefined): Promise<unknown> {
+    // the connection's id comes with the opening (postgres.js' onexecute, called when it is written); from then on
+    // its close refuses every later statement of the transaction (see ConnectionWatch)
+    let lost = false;
+    let unwatch: (() => void) | undefined;
+    const onexecute = (conn: { id: number }) => {
+      unwatch = watch.watch(conn.id, () => (lost = true));
+      return true; // written: the connection takes more (as without the hook)
+    };
+    const opening = { onexecute } as postgres.UnsafeQueryOptions; // not in its types: postgres.js' own begin learns its connection so
+    const c = guardedSql(reserved, () => lost);
     let savepoints = 0;
     c.savepoint = async (nameOrFn: unknown, maybeInner?: unknown) => {
       const inner = (typeof nameOrFn === 'function' ? nameOrFn : maybeInner) as (sql: Reserved) => unknown;
@@ -300,12 +380,15 @@ function safeBegin(role: string | undefined, reserve: () => Promise<postgres.Res
     try {
       const open = mode ? `begin ${mode}` : 'begin';
       // under the wall: begin and the scope in one round trip (scopeOpening)
-      await (tenant ? c.unsafe(scopeOpening(open, role!, tenant)).simple() : c.unsafe(open));
+      await (tenant ? c.unsafe(scopeOpening(open, role!, tenant), [], opening).simple() : c.unsafe(open, [], opening));
       const result = await fn(c);
       await c.unsafe('commit');
       c.release();
       return result;
     } catch (e) {
+      // a statement refused because the connection had closed: the transaction's error is that (its own error, if
+      // any, is a consequence), and nothing more is sent
+      if (lost && !isConnectionLost(e)) throw connectionClosed();
       if (isConnectionLost(e)) throw e;
       try {
         await c.unsafe('rollback');
@@ -314,6 +397,8 @@ function safeBegin(role: string | undefined, reserve: () => Promise<postgres.Res
         if (!isConnectionLost(e2)) c.release();
       }
       throw e;
+    } finally {
+      unwatch?.();
     }
   }
 }
@@ -517,37 +602,63 @@ export class Database {
   private down = false;
   private probing = false;
   private closing = false;
-  /** callers waiting for a connection, told when the database is found down */
-  private readonly downWaiters = new Set<(e: Error) => void>();
+  /** transactions' connections, told when one closes (see ConnectionWatch) */
+  private readonly watch = new ConnectionWatch();
+  /** callers waiting for a connection: told when the database is found down, asked to ask again when a connection closes */
+  private readonly waiters = new Set<{ down(e: Error): void; retry(): void }>();
 
   /**
    * A reserved connection, or DATABASE_UNAVAILABLE as soon as the database is found down (a reservation waits for
    * a reconnect otherwise: the hang the outage test measures).
+   *
+   * A reservation waiting for a connection is asked for again whenever a connection closes: postgres.js (3.4.9) can
+   * lose it then. Its pool's `onclose` hands the oldest waiting request to the closed connection to reconnect with
+   * (`connect(c, queries.shift())`), and the reconnected connection drops a reservation it was given that way
+   * (connection.js ReadyForQuery: `initial.reserve && (initial = null)`, expecting it still queued, as `reserve()`
+   * leaves it) without resolving or rejecting it. A reservation lost like that never settles: an import whose
+   * batch was waiting for its connection when another of its connections was killed hung for good (the
+   * database answering the probe, nothing ever rejected it). Asking again costs at most an extra connection
+   * handed back at once (the first answer wins; a later one is released).
    */
   private reserveFast(pool: postgres.Sql): Promise<postgres.ReservedSql> {
     if (this.down) return Promise.reject(new DatabaseUnavailableError());
     return new Promise((resolve, reject) => {
       let settled = false;
-      const onDown = (e: Error) => {
-        if (settled) return;
-        settled = true;
-        reject(e);
+      const waiter = {
+        down: (e: Error) => {
+          if (settled) return;
+          settled = true;
+          this.waiters.delete(waiter);
+          reject(e);
+        },
+        retry: () => {
+          if (!settled) void ask();
+        },
       };
-      this.downWaiters.add(onDown);
-      pool.reserve().then(
-        (c) => {
-          this.downWaiters.delete(onDown);
-          if (settled) c.release();
-          else {
-            settled = true;
-            resolve(c);
-          }
-        },
-        (e: unknown) => {
-          this.downWaiters.delete(onDown);
-          onDown(e as Error);
-        },
-      );
+      const ask = () =>
+        pool.reserve().then(
+          (c) => {
+            if (settled) c.release();
+            else {
+              settled = true;
+              this.waiters.delete(waiter);
+              resolve(c);
+            }
+          },
+          (e: unknown) => waiter.down(e as Error),
+        );
+      this.waiters.add(waiter);
+      void ask();
+    });
+  }
+
+  /** A connection of the pool closed: a transaction holding it sends nothing more; waiting reservations ask again (see reserveFast). */
+  private connectionClosed(id: number): void {
+    this.watch.closed(id);
+    if (!this.waiters.size) return;
+    // after postgres.js' own onclose has finished with the connection (it calls ours before it reconnects)
+    setImmediate(() => {
+      for (const w of [...this.waiters]) w.retry();
     });
   }
 
@@ -559,7 +670,7 @@ export class Database {
   get poolUse(): { max: number; inUse: number; waiting: number } {
     const max = this.poolMax;
     const busy = this.use.reserved + this.use.queries;
-    return { max, inUse: Math.min(busy, max), waiting: this.downWaiters.size + Math.max(0, busy - max) };
+    return { max, inUse: Math.min(busy, max), waiting: this.waiters.size + Math.max(0, busy - max) };
   }
 
   /** false while the database is known to be unreachable (queries then fail at once with DATABASE_UNAVAILABLE) */
@@ -591,8 +702,7 @@ export class Database {
         }
         if (outcome === 'down') {
           this.down = true;
-          for (const w of [...this.downWaiters]) w(new DatabaseUnavailableError());
-          this.downWaiters.clear();
+          for (const w of [...this.waiters]) w.down(new DatabaseUnavailableError());
         }
         await sleep(250);
       }
@@ -629,7 +739,10 @@ export class Database {
         // connection wait that long: the hung requests and /readyz of a database restart)
         backoff: (retries: number) => Math.min(0.1 * retries, 1),
         // a connection closed (database restart, network cut, or just its lifetime): find out which
-        onclose: () => this.checkConnection(),
+        onclose: (id: number) => {
+          this.connectionClosed(id);
+          this.checkConnection();
+        },
       });
       this.pool = pool;
       const reserveFast = () => this.reserveFast(pool);
@@ -641,7 +754,7 @@ export class Database {
       };
       const auto = this.autoPrepare;
       const counted = <C extends object>(c: C) => countingSql(c, count);
-      const begin = safeBegin(role, reserveFast, use, counted);
+      const begin = safeBegin(role, reserveFast, use, counted, this.watch);
       const fastBegin = (a: unknown, b?: unknown) => (this.down ? Promise.reject(new DatabaseUnavailableError()) : begin(a, b));
       const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => {
         if (this.down) return failedQuery();

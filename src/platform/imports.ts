@@ -6,7 +6,7 @@ import type { validatorCompiler } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import type { Actor } from './actor.js';
-import { DomainError, toDomainError, zodFieldErrors } from './errors.js';
+import { DomainError, fromDatabaseError, toDomainError, zodFieldErrors } from './errors.js';
 import { importRows, type ImportFormat } from './import-rows.js';
 import type { Store, Work } from './store.js';
 import { zodValidatorCompiler } from './validate.js';
@@ -246,6 +246,18 @@ export function stagedBatchWriter<C extends string, T extends Partial<Record<C, 
 
 class Rollback extends Error {}
 
+/**
+ * A batch's turn never came: the batch before it failed for good (its error is `error`). Thrown in the waiting
+ * batch's transaction in place of that error, which belongs to another connection: a connection error of the
+ * earlier batch must not make this transaction take its own (healthy) connection for lost, which it would then
+ * neither roll back nor release (see safeBegin in db.ts): the pool would lose it, idle in transaction.
+ */
+class TurnFailed extends Error {
+  constructor(readonly error: unknown) {
+    super('the batch before this one failed');
+  }
+}
+
 /** The reason of an error without the values it quotes (so that counts by reason stay few). */
 function reasonOf(message: string): string {
   return message
@@ -328,19 +340,38 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     return { errors: zodFieldErrors(parsed.error).map((fe) => ({ line: row.line, path: fe.path, message: fe.message })) };
   };
 
-  /** writes one batch: staged first (spec.stageBatch), then, once `turn` says the batches before it are done, written */
+  /**
+   * What the import has committed (per-batch mode: the batches whose transaction committed, in file order), for the
+   * problem of an import that fails part way (`committed`, the shape of an async import job's).
+   */
+  const committed = { throughLine: 0, accepted: 0, created: 0, updated: 0, unchanged: 0 };
+  /** the error a failed import throws: a known one (DomainError, database errors) says what was committed before it */
+  const failure = (e: unknown): unknown => {
+    const d = e instanceof DomainError ? e : fromDatabaseError(e);
+    // anything else goes on as it is: an unexpected error (logged, a 500) or a caller's own (e.g. a job's lost lease)
+    if (!d) return e;
+    return new DomainError(d.code, d.message, { ...(d.errors ? { errors: d.errors } : {}), extra: { ...d.extra, committed: { ...committed } } });
+  };
+
+  /**
+   * writes one batch: staged first (spec.stageBatch), then, once `turn` says the batches before it are done, written;
+   * answers what it added to the report
+   */
   const writeBatch = async (w: Work, batch: { line: number; value: T }[], turn?: Promise<unknown>) => {
-    if (!batch.length) return;
+    if (!batch.length) return undefined;
     await spec.stageBatch?.(w, batch);
-    await turn;
+    await turn?.catch((e: unknown) => {
+      throw new TurnFailed(e);
+    });
     const r = await spec.writeBatch(w, batch);
     const refused = groupByLine(r.errors ?? []);
     for (const errs of refused.values()) reject(...errs);
-    const accepted = batch.length - refused.size;
-    report.accepted += accepted;
-    report.created += r.created;
-    report.updated += r.updated;
-    report.unchanged += r.unchanged ?? 0;
+    const counts = { accepted: batch.length - refused.size, created: r.created, updated: r.updated, unchanged: r.unchanged ?? 0 };
+    report.accepted += counts.accepted;
+    report.created += counts.created;
+    report.updated += counts.updated;
+    report.unchanged += counts.unchanged;
+    return counts;
   };
   const progress = () => opts.onProgress?.({ rowsRead: report.rowsRead, accepted: report.accepted, rejected: report.rejected });
 
@@ -442,13 +473,15 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
       await store.write(actor, async (w) => {
         const inThis: RunWork = (fn) => fn(w);
         await spec.deferred?.apply(inThis);
-        await consumeAll((b) => writeBatch(w, b));
+        await consumeAll(async (b) => {
+          await writeBatch(w, b);
+        });
         await spec.deferred?.apply(inThis);
         if (dryRun || report.rejected > 0) throw new Rollback();
       });
       report.committed = true;
     } catch (e) {
-      if (!(e instanceof Rollback)) throw e;
+      if (!(e instanceof Rollback)) throw failure(e); // nothing committed
     }
     if (!report.committed) {
       // nothing was written: say so in the counts a client reads
@@ -465,10 +498,21 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     try {
       await consumeAll(async (b, turn) => {
         try {
-          await store.write(actor, (w) => writeBatch(w, b, turn));
-        } catch (e) {
+          await store.write(actor, async (w) => {
+            const counts = await writeBatch(w, b, turn);
+            w.afterCommit(() => {
+              if (!counts) return;
+              committed.throughLine = Math.max(committed.throughLine, b[b.length - 1]!.line);
+              committed.accepted += counts.accepted;
+              committed.created += counts.created;
+              committed.updated += counts.updated;
+              committed.unchanged += counts.unchanged;
+            });
+          });
+        } catch (thrown) {
           // a batch the database refuses (e.g. a constraint) is reported row by row; other batches go on (a batch
           // before it that failed for good fails this one too: `turn` rejects with its error)
+          const e = thrown instanceof TurnFailed ? thrown.error : thrown;
           const d = toDomainError(e);
           if (d.status >= 500) throw e;
           for (const row of b) reject({ line: row.line, message: `batch refused: ${d.message}` });
@@ -478,13 +522,13 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
       }, depth);
     } catch (e) {
       failed = true;
-      throw e;
+      throw failure(e);
     } finally {
       // the committed batches' deferred work, even when a later batch failed; its own failure after the import's
       // error does not hide that error (the spec's recovery takes the work up later)
       if (deferred)
         await deferred.apply(run).catch((e: unknown) => {
-          if (!failed) throw e;
+          if (!failed) throw failure(e);
         });
     }
     report.committed = report.accepted > 0;

@@ -3,7 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { buildApp, type BuildOptions } from '../../src/app.js';
-import { Database } from '../../src/platform/db.js';
+import { Database, type DatabaseOptions } from '../../src/platform/db.js';
 import { mintToken, type TokenClaims } from '../../src/platform/tokens.js';
 import { assertContract } from './contract.js';
 import { withDatabase } from './global-setup.js';
@@ -57,14 +57,19 @@ export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Pr
 
 /** Builds the app on a fresh database of its own (a clone of the migrated template, or a new PGlite). */
 export async function setupTestApp(
-  overrides: { config?: Partial<BuildOptions['config']>; spanExporter?: BuildOptions['spanExporter'] } = {},
+  overrides: {
+    config?: Partial<BuildOptions['config']>;
+    spanExporter?: BuildOptions['spanExporter'];
+    /** pool and timeouts of the PostgreSQL database (e.g. a pool of 2 to make a reservation wait) */
+    database?: Pick<DatabaseOptions, 'poolMax' | 'lockTimeoutMs'>;
+  } = {},
 ): Promise<TestApp> {
   const target = inject('testDb');
   let database: Database;
   let drop: (() => Promise<void>) | undefined;
   if (target.kind === 'postgres') {
     const clone = await cloneTestDatabase();
-    database = new Database({ url: clone!.url, poolMax: 10 });
+    database = new Database({ url: clone!.url, poolMax: 10, ...overrides.database });
     drop = clone!.drop;
   } else {
     database = new Database({});
