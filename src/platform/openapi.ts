@@ -192,7 +192,7 @@ function mergeInputTwins(doc: Json): void {
 
 /**
  * The whole-document pass: what every operation shares is declared here once, not route by route. Problems are
- * application/problem+json with 401/403/429/500 on every authenticated operation, every response names its headers
+ * application/problem+json with 401/403/429/500/503 on every authenticated operation, every response names its headers
  * (X-Request-Id, RateLimit-*, ETag on reads, Location on creates, Idempotent-Replayed on writes), every write takes
  * Idempotency-Key, an optional body is not required, CSV answers are text/csv, strings and arrays are bounded, and
  * components nothing references are dropped.
@@ -222,6 +222,11 @@ export function finishDocument(doc: Json): Json {
       'Retry-After': ref('headers', 'RetryAfter'),
     }),
     Internal: problem('500', 'Unexpected error (INTERNAL); details are logged under the request id'),
+    Unavailable: problem(
+      '503',
+      'The database is unreachable (DATABASE_UNAVAILABLE) or did not finish in time (DATABASE_TIMEOUT: statement or lock timeout, or the tables changed while the request ran); nothing was written unless the problem says what was (an import names the batches it committed); retry after Retry-After seconds',
+      { ...rateLimitHeaders(), 'Retry-After': ref('headers', 'RetryAfter') },
+    ),
     BadRequest: problem(
       '400',
       'The request is not valid (VALIDATION_FAILED naming each field, e.g. an Idempotency-Key over 255 characters)',
@@ -287,6 +292,8 @@ export function finishDocument(doc: Json): Json {
       }
       if (secured) {
         for (const s of ['401', '403']) responses[s] = ref('responses', PROBLEM_RESPONSES[s]!);
+        // every authenticated operation reads or writes the database: an outage or a timeout is a retryable 503
+        responses['503'] ??= ref('responses', 'Unavailable');
       }
       // every write can be refused by the idempotency layer; anything with an input can fail validation
       const hasInput = Boolean(op.requestBody) || (op.parameters ?? []).some((p) => !('$ref' in p));
