@@ -5,7 +5,7 @@
  *   npm run bench:ingest [-- --rows 1000000 --in-process --batch <rows a batch: in-process only> --keep-file]
  *
  * HTTP mode (the default; `mode: "http"`): the compiled server (`node dist/server.js`, built first when stale, as
- * `npm start` runs it; NODE_ENV=production, LOG_LEVEL=warn) runs on the scratch database in its own process, and
+ * `npm start` runs it; NODE_ENV=production, LOG_LEVEL=warn, INTEGRATION_WORKERS=false: no scheduled jobs) runs on the scratch database in its own process, and
  * the file is streamed from disk as the body of `POST /v1/actuals/sell-through:import` (text/csv, chunked, no
  * `async`: the answer is the complete import's report, 200, after the totals are applied). The import's seconds
  * run from the request's first byte to the report. Memory is the SERVER's, read from /proc/<server pid>/status:
@@ -19,7 +19,8 @@
  * "--trace-gc --max-semi-space-size=16") are passed to the server's node.
  *
  * In-process mode (`--in-process`; `mode: "in-process"`): the same engine and spec called directly (runImport with
- * factImportSpec on a file stream) in this tsx process; prints the staging and write time summed over batches
+ * the sell-through import kind as the composition root registers it, price-violation marking included, on a file
+ * stream) in this tsx process; prints the staging and write time summed over batches
  * (`steps`; PER_BATCH=1 prints each batch's write time). `peakRssMb` is then this process's maxRSS, which includes
  * the modules loaded through tsx (~150 MB, of which tsx's own loader ~45 MB): `atStart`, `afterImport` the first
  * import's peak, `afterReimport` and `end` the re-import's and the raw COPY's on top; stderr shows rss / heap /
@@ -40,8 +41,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { systemActor } from '../../src/platform/actor.js';
 import { Store } from '../../src/platform/store.js';
-import { factImportSpec } from '../../src/modules/target/target.ingest.js';
-import { runImport, type ImportReport } from '../../src/platform/imports.js';
+import { IMPORT_KINDS, type StageRow } from '../../src/modules/target/target.ingest.js';
+import { importsOf, runImport, type ImportReport, type ImportSpec } from '../../src/platform/imports.js';
+import { createServices } from '../../src/services.js';
 import { mintToken } from '../../src/platform/tokens.js';
 import { peakRssMb, scratchDatabase, secs, seedCatalog } from '../lib/db.js';
 
@@ -130,9 +132,14 @@ async function startServer(url: string): Promise<ChildProcess> {
       RATE_LIMIT_MAX: '100000000',
       PORT: String(PORT),
       HOST: '127.0.0.1',
+      // no scheduled jobs in the measured server (a deployment's dedicated `npm run worker` runs them): the
+      // `totals-pending` sweep, every 5 minutes, applies the running import's pending deltas too, under the stream's
+      // lock, in slices that took longer than the import's 5 s lock timeout on a loaded machine: a 1M-row import
+      // failed with 503 lock_timeout after 328 s (2 December, 14:31)
+      INTEGRATION_WORKERS: 'false',
     },
-    // stderr (warnings, --trace-gc) shown; stdout carries pino's log lines at LOG_LEVEL
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // the server's stdout (pino's lines at LOG_LEVEL, --trace-gc) to this process's stderr: stdout is the result's JSON
+    stdio: ['ignore', 2, 'inherit'],
   });
   let exited: string | undefined;
   child.on('exit', (code, signal) => (exited = `server exited: ${signal ?? code}`));
@@ -222,6 +229,10 @@ try {
   /** in-process: runImport with the spec, its two database steps timed */
   const inProcess = () => {
     const store = new Store(database);
+    // the import kind as the composition root registers it for the route and the CLI (with the port that marks
+    // price violations: factImportSpec called without it skipped that step, the largest part of the server's work)
+    createServices(store, { NODE_ENV: 'production' });
+    const factory = importsOf(store).get(IMPORT_KINDS['sell-through'])!;
     const actor = systemActor(TENANT, 'bench');
     return async (label: string): Promise<Run> => {
       const ticks0 = await backendTicks();
@@ -230,7 +241,7 @@ try {
       let lastLog = 0;
       // where the time goes: the spec's two database steps timed (summed over batches; they overlap each other and the
       // reading, so they add up to more than the wall time)
-      const spec = factImportSpec(store, 'sell-through', actor);
+      const spec = factory(actor, {}) as ImportSpec<StageRow>;
       const timed = { stageS: 0, writeS: 0, batches: 0 };
       const { stageBatch, writeBatch } = spec;
       if (stageBatch) {
