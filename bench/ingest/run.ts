@@ -5,8 +5,8 @@
  *   npm run bench:ingest [-- --rows 1000000 --in-process --batch <rows a batch: in-process only> --keep-file]
  *
  * HTTP mode (the default; `mode: "http"`): the compiled server (`node dist/server.js`, built first when stale, as
- * `npm start` runs it; NODE_ENV=production, LOG_LEVEL=warn, INTEGRATION_WORKERS=false: no scheduled jobs) runs on the scratch database in its own process, and
- * the file is streamed from disk as the body of `POST /v1/actuals/sell-through:import` (text/csv, chunked, no
+ * `npm start` runs it; NODE_ENV=production, LOG_LEVEL=warn, INTEGRATION_WORKERS=false: no scheduled jobs) runs on
+ * the scratch database in its own process, and the file is streamed from disk as the body of `POST /v1/actuals/sell-through:import` (text/csv, chunked, no
  * `async`: the answer is the complete import's report, 200, after the totals are applied). The import's seconds
  * run from the request's first byte to the report. Memory is the SERVER's, read from /proc/<server pid>/status:
  * `peakRssMb` is its VmHWM (peak resident set, it never goes down) when ready (`atStart`, `beforeImport`), after
@@ -16,13 +16,15 @@
  * `cpuS.node` is the server's CPU seconds (utime + stime) during each import, `cpuS.bench` this process's (reading
  * and sending the file), `cpuS.database` the scratch database's backends' (the database must run on this
  * machine); CPU seconds move far less with the load of a shared machine than wall time. SERVER_NODE_FLAGS (e.g.
- * "--trace-gc --max-semi-space-size=16") are passed to the server's node.
+ * "--trace-gc --max-semi-space-size=16") are passed to the server's node; the server sets --heap-growing-percent=25
+ * itself (src/platform/heap.ts): SERVER_NODE_FLAGS="--heap-growing-percent=0" measures it with V8's own growth.
  *
  * In-process mode (`--in-process`; `mode: "in-process"`): the same engine and spec called directly (runImport with
  * the sell-through import kind as the composition root registers it, price-violation marking included, on a file
  * stream) in this tsx process; prints the staging and write time summed over batches
  * (`steps`; PER_BATCH=1 prints each batch's write time). `peakRssMb` is then this process's maxRSS, which includes
- * the modules loaded through tsx (~150 MB, of which tsx's own loader ~45 MB): `atStart`, `afterImport` the first
+ * the modules loaded through tsx (~150 MB, of which tsx's own loader ~45 MB) and has V8's own old-generation growth
+ * (not the server's --heap-growing-percent): `atStart`, `afterImport` the first
  * import's peak, `afterReimport` and `end` the re-import's and the raw COPY's on top; stderr shows rss / heap /
  * external at each phase.
  *
@@ -204,9 +206,11 @@ try {
   phase('seeded');
 
   // CPU seconds of the scratch database's backends (the server runs on this machine: /proc/<pid>/stat, utime + stime)
-  // and of the node processes: less moved by the machine's load than wall time
+  // and of the node processes: less moved by the machine's load than wall time. Every backend, this query's too: in
+  // process, the import's batches run on this pool's connections (excluding the querying one dropped whatever work
+  // that connection had done: 0.05 s for a 20,000-row import)
   const backendTicks = async () => {
-    const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+    const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`;
     const m = new Map<number, number>();
     for (const { pid } of pids) {
       try {
