@@ -3,11 +3,13 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { baselineWasmOnly, Database, installProcessGuards } from './platform/db.js';
 import { unpackEmbeddedTemplate } from './platform/embedded-template.js';
+import { boundHeapGrowth } from './platform/heap.js';
 import { mintToken, resolveJwtSecret } from './platform/tokens.js';
 import { DEMO_TENANT, seedDemo } from './seed.js';
 import { startBackground } from './services.js';
 
 async function main() {
+  boundHeapGrowth();
   let config;
   try {
     config = loadConfig();

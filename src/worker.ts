@@ -10,11 +10,13 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { Database, installProcessGuards } from './platform/db.js';
+import { boundHeapGrowth } from './platform/heap.js';
 import { loggerOptions } from './platform/logging.js';
 import { Store } from './platform/store.js';
 import { createServices, startBackground, stopBackground } from './services.js';
 
 async function main() {
+  boundHeapGrowth();
   let config;
   try {
     config = loadConfig();

@@ -88,4 +88,19 @@ describe('sell-through below the minimum resale price', () => {
     expect(line.amount).toBe('-201.01');
     expect(line.explanation.penalty).toEqual([{ source: 'price_violation', count: 2, value: '1.01', amount: '-201.01' }]);
   });
+
+  it('checks every line of a batch larger than one price-check slice (2,000 lines)', async () => {
+    const B = await makePartner(admin, 'PV-B');
+    // 4,500 lines of one batch: three slices; every other line below W1's 80.00 floor
+    const rows = ['externalId,date,partnerCode,productCode,quantity,amount,territoryCode'];
+    for (let i = 1; i <= 4500; i++) rows.push(`S${String(i).padStart(4, '0')},2026-03-10,${B.code},W1,1,${i % 2 ? '79.99' : '80.00'},TX`);
+    const res = await importCsv(t, token, 'sell-through', rows.join('\n') + '\n');
+    expect(res.data).toMatchObject({ created: 4500, rejected: 0 });
+    const marked = await t.database.rows<{ external_id: string; price_violation: boolean; min_resale_price: string | null }>(
+      sql`select external_id, price_violation, min_resale_price::text as min_resale_price from sell_through_lines where external_id like 'S%' order by external_id`,
+    );
+    expect(marked).toHaveLength(4500);
+    const wrong = marked.filter((r, i) => r.price_violation !== ((i + 1) % 2 === 1) || r.min_resale_price !== '80.0000');
+    expect(wrong).toEqual([]);
+  });
 });

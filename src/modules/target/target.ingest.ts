@@ -493,13 +493,30 @@ export function requireImportScope(actor: Actor) {
 
 /** The import spec of a fact stream (the routes, async jobs and the CLI run it through the platform engine). */
 /**
- * Price breaking from data (issue 14 #8): ONE set-based step per sell-through batch, right after the upsert (where
- * cross-region marking happens): the batch's lines are read in one statement, their distinct (partner, product,
- * date) get their floor from the port in a fixed number of statements, and one UPDATE (by primary key) marks the
- * lines whose unit price (amount / quantity, 4 decimals) is below it, or unmarks a corrected one; lines whose mark
- * and floor do not change are not written. Statements per batch: 2 plus the port's, whatever the batch size.
+ * Price breaking from data (issue 14 #8): a set-based step per sell-through batch, right after the upsert (where
+ * cross-region marking happens), in slices of PRICE_SLICE staged lines (`lines`: the batch's line numbers, in file
+ * order): a slice's lines are read in one statement, their distinct (partner, product, date) get their floor from
+ * the port in a fixed number of statements, and one UPDATE (by primary key) marks the lines whose unit price
+ * (amount / quantity, 4 decimals) is below it, or unmarks a corrected one; lines whose mark and floor do not change
+ * are not written. Statements per slice: 2 plus the port's, whatever the slice's size.
  */
-async function markPriceViolations(db: Db, tenantId: string, floors: PriceFloorSource): Promise<void> {
+async function markPriceViolations(db: Db, tenantId: string, floors: PriceFloorSource, lines: readonly number[]): Promise<void> {
+  for (let i = 0; i < lines.length; i += PRICE_SLICE) {
+    await markSlice(db, tenantId, floors, lines[i]!, lines[Math.min(i + PRICE_SLICE, lines.length) - 1]!);
+  }
+}
+
+/**
+ * Staged lines whose price is checked together. MEMORY: a line read back, its floor's resolution (the port's result
+ * per distinct key) and the verdict are JavaScript objects that live across the slice's statements, while the
+ * pipelined import reads the next batch: a whole 20,000-line batch at once (tens of MB) outlived young-generation
+ * collections and filled the old generation with garbage, which V8 collects only once it has grown to a few times
+ * what survived the last full collection (bench/ingest: the server's peak RSS).
+ */
+const PRICE_SLICE = 2_000;
+
+/** markPriceViolations of the staged lines from line `from` to line `to` (both included). */
+async function markSlice(db: Db, tenantId: string, floors: PriceFloorSource, from: number, to: number): Promise<void> {
   const lines = await rowsOf<{
     external_id: string;
     partner_id: string;
@@ -513,7 +530,8 @@ async function markPriceViolations(db: Db, tenantId: string, floors: PriceFloorS
     db,
     sql`select l.external_id, l.partner_id, l.product_id, l.date::text as date, l.quantity::text as quantity, l.amount::text as amount,
                l.price_violation as pv, l.min_resale_price::text as floor
-        from ${sql.raw(FACT_STAGE.name)} s join sell_through_lines l on l.tenant_id = ${tenantId} and l.external_id = s.external_id`,
+        from ${sql.raw(FACT_STAGE.name)} s join sell_through_lines l on l.tenant_id = ${tenantId} and l.external_id = s.external_id
+        where s.line between ${from} and ${to}`,
   );
   if (!lines.length) return;
   const keyOf = (l: { partner_id: string; product_id: string; date: string }) => `${l.partner_id}|${l.product_id}|${l.date}`;
@@ -585,7 +603,13 @@ export function factImportSpec(
         // the rep join only for batches that name a rep (files without the column pay nothing for it)
         const withReps = stream === 'sell-through' && rows.some((x) => x.value.rep_code !== undefined);
         const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null, withReps, importId)));
-        if (stream === 'sell-through' && floors) await markPriceViolations(w.tx, w.tenantId, floors);
+        if (stream === 'sell-through' && floors)
+          await markPriceViolations(
+            w.tx,
+            w.tenantId,
+            floors,
+            rows.map((x) => x.line),
+          );
         // a created line is one pending row, an updated one two (its new and its replaced version); counted once committed
         w.afterCommit(() => {
           pending += r.created + 2 * r.updated;
