@@ -442,9 +442,32 @@ export async function applyAllPending(run: RunWork, stream: TotalsStream, sliceR
 /** The fact stream of a totals stream (its lock's name). */
 const STREAM_OF: Record<TotalsStream, StreamName> = { sell_in: 'sell-in', sell_through: 'sell-through', collection: 'collections' };
 
-/** The lock that serialises a tenant's writes of one fact stream (import batches, pending totals, recorded facts). */
-async function lockStream(db: Db, tenantId: string, stream: StreamName): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${tenantId}:${stream}`}))`);
+/**
+ * How long a writer of a stream waits for the stream's lock at least, whatever the session's lock_timeout (5 s by
+ * default): the lock's holders are the stream's other writers, each holding it for one transaction of bounded work
+ * (an import's batch, an apply slice of about APPLY_SLICE rows, recorded facts), which on a loaded machine can pass
+ * 5 s. With the session's 5 s, the totals-pending sweep applying a running import's deltas made the import's next
+ * batch fail with 503 lock_timeout (bench/ingest, 1M rows over HTTP, after 328 s). The statement timeout still
+ * bounds the wait.
+ */
+const STREAM_LOCK_WAIT = '25s';
+
+/**
+ * The lock that serialises a tenant's writes of one fact stream (import batches, pending totals, recorded facts),
+ * waited for at least STREAM_LOCK_WAIT: one statement (a DO block: the lock_timeout raised, the lock taken, the
+ * lock_timeout put back for the rest of the transaction).
+ */
+export async function lockStream(db: Db, tenantId: string, stream: StreamName): Promise<void> {
+  // in the statement's text (a DO block takes no parameters): tenant ids are letters, digits, '_', '.' and '-' (TenantId)
+  const key = `target:${tenantId}:${stream}`;
+  if (!/^[A-Za-z0-9_.:-]+$/.test(key)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
+  await db.execute(
+    sql.raw(`do $$ declare prev text := current_setting('lock_timeout'); begin
+      if prev <> '0' and prev::interval < interval '${STREAM_LOCK_WAIT}' then perform set_config('lock_timeout', '${STREAM_LOCK_WAIT}', true); end if;
+      perform pg_advisory_xact_lock(hashtext('${key}'));
+      perform set_config('lock_timeout', prev, true);
+    end $$`),
+  );
 }
 
 /**
