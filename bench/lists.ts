@@ -8,7 +8,8 @@
  * Prints req/s, p99 and the ratios.
  *   npx tsx bench/lists.ts          (5 s a run, 20 connections)      DURATION=10 CONNECTIONS=50 npx tsx bench/lists.ts
  * Needs PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch
- * database it creates and drops. The service runs from dist/ (built first when stale), as `npm start` runs it.
+ * database it creates and drops. The service runs from dist/ (built first when stale), as `npm start` runs it;
+ * SERVER_NODE_FLAGS adds node flags (e.g. "--heap-growing-percent=0": V8's own heap growth, not the server's 25%).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
@@ -90,7 +91,7 @@ try {
 
   log('service (node dist/server.js)');
   const svc = await start(
-    ['dist/server.js'],
+    [...(process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), 'dist/server.js'],
     {
       DATABASE_URL: scratch.url,
       JWT_SECRET: SECRET,
