@@ -109,6 +109,8 @@ function scopeOpening(begin: string, role: string, tenant: string, genericPlans 
  * works (a scoped read runs again whole: see scopedQuery), but inside one fails the transaction (it is aborted by
  * then). So a transaction's statements stay as they were: unnamed unless their caller prepared them.
  *
+ * Reads only (plain selects): when postgres.js re-sends a stale statement (see below) a write must not run twice.
+ *
  * Bounded, because every connection keeps each statement it ran until it closes (postgres.js never deallocates), and
  * so does its server process: a text is prepared from its second sighting (one-off texts never are), at most
  * AUTO_PREPARE_MAX distinct texts of at most AUTO_PREPARE_CHARS characters each (lookups, point writes, list pages:
@@ -133,7 +135,8 @@ export class AutoPrepare {
     const [text, params, options] = args;
     // no parameters: postgres.js sends it as one simple query (one round trip already); prepared or simple by its caller: theirs
     if (!Array.isArray(params) || params.length === 0 || options?.prepare === true || (options as { simple?: boolean } | undefined)?.simple) return args;
-    if (text.length > this.maxChars) return args;
+    // reads only: a statement that writes is never sent twice by this (a stale prepared statement is re-sent by postgres.js)
+    if (text.length > this.maxChars || !READ.test(text)) return args;
     if (!this.prepared.has(text)) {
       if (this.prepared.size >= this.max) return args;
       if (!this.seen.has(text)) {
@@ -153,6 +156,9 @@ export class AutoPrepare {
     return this.prepared.size;
   }
 }
+
+/** A statement that only reads: a plain select (a `with` may hold a write, and is left alone). */
+const READ = /^\s*select\b/i;
 
 /** At most this many distinct statement texts are prepared automatically (AutoPrepare). */
 const AUTO_PREPARE_MAX = 500;

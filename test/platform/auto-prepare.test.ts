@@ -29,6 +29,11 @@ describe('AutoPrepare bounds', () => {
     expect(opts('select $1::bigint')).toBeUndefined(); // the cap of 2 texts is reached
     expect(opts('select $1::int')).toEqual({ prepare: true }); // still prepared
     expect(auto.size).toBe(2);
+    // reads only: a write (or a with, which may hold one) is never prepared unasked
+    const writes = new AutoPrepare(10, 1000);
+    for (const text of ['update t set a = $1', 'with x as (delete from t where id = $1 returning 1) select 1', '  SELECT $1::int'])
+      for (let i = 0; i < 2; i++) writes.args(unsafe(text));
+    expect(writes.size).toBe(1);
   });
 });
 
