@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { buildApp, type BuildOptions } from '../../src/app.js';
@@ -53,6 +54,17 @@ export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Pr
       await admin.end();
     },
   };
+}
+
+/**
+ * A connection of the test's own to a test app's PostgreSQL database (outside the app's pool): to hold a lock the app
+ * will wait for, to kill the app's backends, to read what it wrote. PostgreSQL only.
+ */
+export async function adminConnection(t: TestApp): Promise<postgres.Sql> {
+  const target = inject('testDb');
+  if (target.kind !== 'postgres') throw new Error('needs PostgreSQL');
+  const [row] = await t.database.rows<{ db: string }>(sql`select current_database() as db`);
+  return postgres(withDatabase(target.url, row!.db), { max: 1, onnotice: () => {} });
 }
 
 /** Builds the app on a fresh database of its own (a clone of the migrated template, or a new PGlite). */

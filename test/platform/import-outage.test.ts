@@ -13,11 +13,9 @@
  * database holds), the waiting request is served, the totals of the committed batches are applied, and the pool
  * serves the next import.
  */
-import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { setupTestApp, type Client, type TestApp } from '../helpers/app.js';
-import { withDatabase } from '../helpers/global-setup.js';
+import { adminConnection, setupTestApp, type Client, type TestApp } from '../helpers/app.js';
 import { createPartner, seedCatalog } from '../helpers/target.js';
 
 /** a response later than this is a hang */
@@ -67,10 +65,7 @@ describe.skipIf(inject('testDb').kind !== 'postgres')('an import whose connectio
     client = t.client(token);
     await createPartner(client, 'IO1');
     await seedCatalog(t, 't1', { products: [{ code: 'IOS1' }], territories: [{ code: 'IOT1' }] });
-    const [row] = await t.database.rows<{ db: string }>(sql`select current_database() as db`);
-    const target = inject('testDb');
-    if (target.kind !== 'postgres') throw new Error('needs PostgreSQL');
-    admin = postgres(withDatabase(target.url, row!.db), { max: 1, onnotice: () => {} });
+    admin = await adminConnection(t);
   }, 60_000);
   afterAll(async () => {
     await admin?.end();

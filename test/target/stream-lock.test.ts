@@ -10,8 +10,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lockStream } from '../../src/modules/target/target.ingest.js';
-import { setupTestApp, type TestApp } from '../helpers/app.js';
-import { withDatabase } from '../helpers/global-setup.js';
+import { adminConnection, setupTestApp, type TestApp } from '../helpers/app.js';
 import { createPartner, seedCatalog } from '../helpers/target.js';
 
 const HEADER = 'externalId,date,partnerCode,productCode,quantity,amount,customerId,territoryCode';
@@ -25,10 +24,7 @@ describe.skipIf(inject('testDb').kind !== 'postgres')("an import and another wri
     token = await t.token();
     await createPartner(t.client(token), 'SL1');
     await seedCatalog(t, 't1', { products: [{ code: 'SLS1' }], territories: [{ code: 'SLT1' }] });
-    const [row] = await t.database.rows<{ db: string }>(sql`select current_database() as db`);
-    const target = inject('testDb');
-    if (target.kind !== 'postgres') throw new Error('needs PostgreSQL');
-    admin = postgres(withDatabase(target.url, row!.db), { max: 1, onnotice: () => {} });
+    admin = await adminConnection(t);
   }, 60_000);
   afterAll(async () => {
     await admin?.end();
