@@ -46,6 +46,8 @@ export const ConfigSchema = z
     DB_ROW_SECURITY: bool.default(true),
     /** statements prepared unasked outside transactions (README "Prepared statements"); off behind a pooler that cannot keep them */
     DB_AUTO_PREPARE: bool.default(true),
+    /** connections kept for the hot tenant-scoped reads (README "Read lanes"); unset: a fifth of the pool; 0: none */
+    DB_READ_LANES: nonNegativeInt.optional(),
     DB_APP_ROLE: z
       .string()
       .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')

@@ -42,6 +42,7 @@ async function main() {
     lockTimeoutMs: config.DB_LOCK_TIMEOUT_MS,
     rowSecurity: config.DB_ROW_SECURITY,
     autoPrepare: config.DB_AUTO_PREPARE,
+    ...(config.DB_READ_LANES === undefined ? {} : { readLanes: config.DB_READ_LANES }),
     appRole: config.DB_APP_ROLE,
   });
   await database.migrate();

@@ -50,6 +50,11 @@ export interface DatabaseOptions {
   appRole?: string;
   /** statements prepared unasked outside transactions (AutoPrepare; default true); false: none (e.g. behind a pooler in transaction mode) */
   autoPrepare?: boolean;
+  /**
+   * Connections kept for the hot tenant-scoped reads (ReadLanes): default a fifth of `poolMax` (none below 5);
+   * 0 with `autoPrepare: false` (behind a pooler in transaction mode session settings do not stay with a client)
+   */
+  readLanes?: number;
 }
 
 /**
@@ -432,6 +437,229 @@ function failedQuery(): never {
 
 type QueryMode = 'values' | 'raw' | undefined;
 
+/** A connection kept for scoped reads (see ReadLanes). */
+interface Lane {
+  /** the reserved connection, guarded: nothing is sent once it has closed */
+  readonly c: postgres.ReservedSql;
+  readonly release: () => void;
+  /** the tenant the session's `app.tenant_id` was last set to (undefined: not known, set it before the next read) */
+  tenant?: string;
+  /** the last `set app.tenant_id` sent: a read sent after it is good only if it succeeded */
+  setting: Promise<void>;
+  /** reads sent and not yet answered */
+  inFlight: number;
+  /** its connection closed: nothing more is sent on it */
+  lost: boolean;
+  /** taken out of service after a failed read: handed back to the pool once its reads are answered */
+  retiring: boolean;
+  unwatch: () => void;
+}
+
+/** Reads in flight on one lane at most (pipelined behind each other: see ReadLanes). */
+const LANE_PIPELINE = 8;
+
+/** What a lane's read rejects with when the server answered it with an error (see ReadLanes: never sent again by postgres.js). */
+class LaneReadFailed extends Error {}
+
+/**
+ * Read lanes (issue 15: the wall's cost on the hot reads). A scoped read through the pool is a transaction of its
+ * own (scopedQuery): a connection reserved and released, an opening (begin, the role and the tenant as `set local`),
+ * the read and a commit, each read on a connection of its own: per point read ~150 us of the service's CPU and
+ * ~200 us of the server's, against ~65 and ~60 on a lane (measured with bench/lists' data: most of the server's
+ * share is waking up for each round trip, which pipelining shares between reads).
+ *
+ * A lane is a pool connection kept for the purpose whose SESSION runs as the app role (`set role`) with
+ * `app.tenant_id` set for the tenant it last served. A read is sent on it alone, in autocommit; when the lane last
+ * served another tenant, `set app.tenant_id` goes first, on the same connection. PostgreSQL runs a connection's
+ * messages in the order they are sent, so each read runs under the role and the tenant set before it, and the reads
+ * of concurrent requests pipeline on a lane (up to LANE_PIPELINE; a lane per five connections of the pool).
+ *
+ * Only the plain selects their caller prepared (the hot partner reads and GraphQL loaders: bounded statements; a
+ * slow one would hold up the reads queued behind it); every other scoped query, and a hot read when every lane is
+ * full, takes the transaction path as before.
+ *
+ * What keeps the wall:
+ *   - the role is the session's from the lane's opening on, and a lane never serves the owner's queries; a
+ *     connection that closes is dropped (ConnectionWatch) and its reads refused unsent (guardedSql): a read never
+ *     goes out on a fresh session of the owner;
+ *   - every read is sent (execute()) in the same tick as the setting it relies on, so the wire order is the order
+ *     of the calls; a read's answer is used only if that setting succeeded;
+ *   - postgres.js sends a prepared statement the server refused as stale once more, at the END of what is already
+ *     pipelined on the connection: on a lane that could run behind another tenant's setting, or (the statement
+ *     described anew while other reads are sent behind it) answer one read with another's rows. So it never does
+ *     here: a lane's read goes out with postgres.js' `retried` already set, which makes the driver reject it with
+ *     that instead of sending it again (LaneReadFailed); the lane is retired (its stale statement goes with it:
+ *     `reset role` and the tenant, then back to the pool once its reads are answered), and the read runs again on
+ *     the transaction path, which gives the answer, or the server's own error when the read itself was at fault;
+ *   - a pooler in transaction mode does not keep session settings for a client: `readLanes: 0` there
+ *     (DB_READ_LANES=0; DB_AUTO_PREPARE=false implies it).
+ */
+class ReadLanes {
+  private readonly lanes: Lane[] = [];
+  private opening = 0;
+  private closed = false;
+  /** lanes retired after a failed read (for tests) */
+  retired = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly role: string,
+    private readonly reserve: () => Promise<postgres.ReservedSql>,
+    private readonly watch: ConnectionWatch,
+    private readonly use: PoolUse,
+  ) {}
+
+  /** whether a scoped query may take a lane: a plain select its caller prepared */
+  static eligible(args: readonly unknown[]): boolean {
+    return askedToPrepare(args) && typeof args[0] === 'string' && READ.test(args[0]);
+  }
+
+  /**
+   * The read on a lane, or undefined when no lane can take it now (the caller takes the transaction path). Opens
+   * another lane in the background when every lane has a read in flight. Rejects with STALE when the read is to
+   * run again on the transaction path.
+   */
+  read(tenant: string, args: Parameters<postgres.Sql['unsafe']>, mode: QueryMode): Promise<unknown> | undefined {
+    if (this.closed) return undefined;
+    let lane: Lane | undefined;
+    for (const l of this.lanes) if (!lane || l.inFlight < lane.inFlight) lane = l;
+    if ((!lane || lane.inFlight > 0) && this.lanes.length + this.opening < this.max) void this.open();
+    if (!lane || lane.inFlight >= LANE_PIPELINE) return undefined;
+    return this.send(lane, tenant, args, mode);
+  }
+
+  private async send(lane: Lane, tenant: string, args: Parameters<postgres.Sql['unsafe']>, mode: QueryMode): Promise<unknown> {
+    const c = lane.c;
+    lane.inFlight++;
+    this.use.queries++;
+    try {
+      if (lane.tenant !== tenant) {
+        lane.tenant = tenant;
+        const set = c.unsafe(`set app.tenant_id = ${literal(tenant)}`).simple();
+        set.execute().catch(() => {});
+        const setting: Promise<void> = set.then(
+          () => undefined,
+          (e: unknown) => {
+            // not known any more: the next read sets it again
+            if (lane.setting === setting) lane.tenant = undefined;
+            throw e;
+          },
+        );
+        setting.catch(() => {});
+        lane.setting = setting;
+      }
+      const setting = lane.setting;
+      const q = c.unsafe(...args);
+      // an error answer rejects the read with this; postgres.js never sends it again (see the class)
+      (q as unknown as { retried: unknown }).retried = new LaneReadFailed('a read on a lane failed');
+      const query = mode ? q[mode]() : q;
+      // sent NOW, right behind the setting: awaiting a postgres.js query sends it a microtask later than execute()
+      // does, so two reads awaited in one tick would go out as [set A][set B][read A][read B], A under B's tenant
+      query.execute();
+      let result: unknown;
+      try {
+        result = await query;
+      } catch (e) {
+        if (!(e instanceof LaneReadFailed)) throw e;
+        this.retire(lane);
+        throw STALE;
+      } finally {
+        // the setting it ran behind failed: its answer (or error) is not the tenant's
+        await setting;
+      }
+      return result;
+    } finally {
+      lane.inFlight--;
+      this.use.queries--;
+      if (lane.retiring && lane.inFlight === 0) this.handBack(lane);
+    }
+  }
+
+  private async open(): Promise<void> {
+    this.opening++;
+    try {
+      let reserved: postgres.ReservedSql;
+      try {
+        reserved = await this.reserve();
+      } catch {
+        return; // no connection now: reads take the transaction path
+      }
+      const lane: Lane = {
+        c: reserved,
+        release: () => reserved.release(),
+        setting: Promise.resolve(),
+        inFlight: 0,
+        lost: false,
+        retiring: false,
+        unwatch: () => {},
+      };
+      (lane as { c: postgres.ReservedSql }).c = guardedSql(reserved, () => lane.lost);
+      // the connection's id comes with the opening (postgres.js' onexecute, as in safeBegin): from then on its close drops the lane
+      const onexecute = (conn: { id: number }) => {
+        lane.unwatch = this.watch.watch(conn.id, () => this.drop(lane));
+        return true;
+      };
+      try {
+        await lane.c.unsafe(`set role ${this.role}; set plan_cache_mode = auto`, [], { onexecute } as postgres.UnsafeQueryOptions).simple();
+      } catch (e) {
+        lane.unwatch();
+        // one simple query is one implicit transaction: a failed one left the session as it was
+        if (!isConnectionLost(e) && !lane.lost) lane.release();
+        return;
+      }
+      if (lane.lost || this.closed) {
+        lane.unwatch();
+        return; // closed, or the pool is ending (it closes the connection)
+      }
+      this.lanes.push(lane);
+    } finally {
+      this.opening--;
+    }
+  }
+
+  /** no new reads on it; handed back to the pool once its reads are answered */
+  private retire(lane: Lane): void {
+    if (lane.retiring) return;
+    lane.retiring = true;
+    this.retired++;
+    const i = this.lanes.indexOf(lane);
+    if (i >= 0) this.lanes.splice(i, 1);
+  }
+
+  /** the session back to the owner's (the role, the tenant, the plans), then the connection back to the pool */
+  private handBack(lane: Lane): void {
+    if (lane.lost || this.closed) return;
+    lane.c
+      .unsafe('reset role; reset app.tenant_id; reset plan_cache_mode')
+      .simple()
+      .then(
+        () => {
+          lane.unwatch();
+          if (!lane.lost && !this.closed) lane.release();
+        },
+        // not known to be reset: never handed back (a lost connection is the pool's already)
+        () => lane.unwatch(),
+      );
+  }
+
+  private drop(lane: Lane): void {
+    lane.lost = true;
+    lane.unwatch();
+    const i = this.lanes.indexOf(lane);
+    if (i >= 0) this.lanes.splice(i, 1);
+  }
+
+  /** how many lanes are open (for tests) */
+  get size(): number {
+    return this.lanes.length;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const l of [...this.lanes]) this.drop(l);
+  }
+}
+
 /**
  * A query outside a transaction inside a tenant scope: a transaction of its own on a reserved connection, sent as
  * ONE pipelined round trip: the opening (begin + the scope, one simple query: see scopeOpening), the query, commit,
@@ -453,6 +681,7 @@ function scopedQuery(
   tenant: string,
   args: Parameters<postgres.Sql['unsafe']>,
   auto?: AutoPrepare,
+  lanes?: ReadLanes,
 ): never {
   let mode: QueryMode;
   let running: Promise<unknown> | undefined;
@@ -493,7 +722,7 @@ function scopedQuery(
   };
   // in use while send() runs, whichever way it ends (released, or dropped as lost)
   const once = async () => use.hold(await reserve(), send);
-  const run = () =>
+  const transactional = () =>
     once().catch((e: unknown) => {
       if (e !== STALE) throw e;
       return once().catch((e2: unknown) => {
@@ -501,6 +730,16 @@ function scopedQuery(
         throw new DomainError('DATABASE_TIMEOUT', 'The tables changed while the request ran; retry', { extra: { reason: 'schema_changed' } });
       });
     });
+  const run = () => {
+    // a hot read its caller prepared: on a read lane when one can take it (see ReadLanes)
+    const onLane = lanes && ReadLanes.eligible(args) ? lanes.read(tenant, args, mode) : undefined;
+    if (!onLane) return transactional();
+    count(args[0], Array.isArray(args[1]) ? args[1] : []);
+    return onLane.catch((e: unknown) => {
+      if (e !== STALE) throw e;
+      return transactional();
+    });
+  };
   const start = () => (running ??= run());
   const query = {
     values() {
@@ -610,6 +849,8 @@ export class Database {
   private closing = false;
   /** transactions' connections, told when one closes (see ConnectionWatch) */
   private readonly watch = new ConnectionWatch();
+  /** connections kept for the hot scoped reads (PostgreSQL with row-level security; see ReadLanes) */
+  private readonly lanes?: ReadLanes;
   /** callers waiting for a connection: told when the database is found down, asked to ask again when a connection closes */
   private readonly waiters = new Set<{ down(e: Error): void; retry(): void }>();
 
@@ -765,10 +1006,13 @@ export class Database {
       const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => {
         if (this.down) return failedQuery();
         const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
-        if (tenant) return scopedQuery(reserveFast, use, count, role!, tenant, args, auto);
+        if (tenant) return scopedQuery(reserveFast, use, count, role!, tenant, args, auto, lanes);
         count(args[0], Array.isArray(args[1]) ? args[1] : []);
         return use.query(pool.unsafe(...auto.args(args)));
       };
+      const laneCount = opts.autoPrepare === false ? 0 : (opts.readLanes ?? Math.floor(this.poolMax / 5));
+      const lanes = role && laneCount > 0 ? new ReadLanes(Math.min(laneCount, this.poolMax - 1), role, reserveFast, this.watch, use) : undefined;
+      this.lanes = lanes;
       const reserve = async () => counted(await reserveFast());
       // drizzle runs transactions through `begin`: the safe one (see safeBegin); while the database is known to be
       // unreachable (see checkConnection) queries fail at once instead of queueing for a connection
@@ -935,8 +1179,19 @@ export class Database {
     return journals.flatMap(({ m, entries }) => entries.slice(applied.get(m) ?? 0).map((e) => `${m}/${e.tag}`));
   }
 
+  /** read lanes open now (0 without them; for tests) */
+  get readLanes(): number {
+    return this.lanes?.size ?? 0;
+  }
+
+  /** read lanes retired so far after a failed read (see ReadLanes; for tests) */
+  get readLanesRetired(): number {
+    return this.lanes?.retired ?? 0;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    this.lanes?.close();
     if (this.pool) await this.pool.end({ timeout: 5 });
     if (this.pglite && !this.pglite.closed) await this.pglite.close();
   }
