@@ -555,7 +555,7 @@ class ReadLanes {
       const query = mode ? q[mode]() : q;
       // sent NOW, right behind the setting: awaiting a postgres.js query sends it a microtask later than execute()
       // does, so two reads awaited in one tick would go out as [set A][set B][read A][read B], A under B's tenant
-      query.execute();
+      void query.execute();
       let result: unknown;
       try {
         result = await query;
