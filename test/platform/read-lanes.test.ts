@@ -43,8 +43,7 @@ describe.skipIf(!clone)('read lanes on PostgreSQL', () => {
   type Row = { tenant_id: string; u: string; pid: number };
   // forgets the tenant filter on purpose: only the wall keeps the other tenants' rows out
   const HOT = 'select tenant_id, current_user as u, pg_backend_pid() as pid from lane_probe where id > $1 order by id';
-  const hot = (tenant: string, text = HOT) =>
-    withTenant(tenant, async () => (await database.client!.unsafe(text, [0], { prepare: true })) as unknown as Row[]);
+  const hot = (tenant: string, text = HOT) => withTenant(tenant, async () => (await database.client!.unsafe(text, [0], { prepare: true })) as unknown as Row[]);
   const settle = () => new Promise((r) => setTimeout(r, 100));
 
   /** sequential reads until both lanes are open; the backends of the lanes */
@@ -82,10 +81,14 @@ describe.skipIf(!clone)('read lanes on PostgreSQL', () => {
 
   it("the owner's queries and transactions never run as the app role while lanes are open", async () => {
     await lanePids();
-    const unscoped = await Promise.all(Array.from({ length: 40 }, () => database.client!.unsafe('select current_user as u, count(*)::int as n from lane_probe')));
+    const unscoped = await Promise.all(
+      Array.from({ length: 40 }, () => database.client!.unsafe('select current_user as u, count(*)::int as n from lane_probe')),
+    );
     for (const [r] of unscoped) expect(r).toEqual({ u: owner, n: 9 });
     // a scoped transaction still runs under its own wall (set local), on a connection of the pool
-    const inTx = await withTenant('t1', () => database.db.transaction(async (tx) => tx.execute(sql`select current_user as u, count(*)::int as n from lane_probe`)));
+    const inTx = await withTenant('t1', () =>
+      database.db.transaction(async (tx) => tx.execute(sql`select current_user as u, count(*)::int as n from lane_probe`)),
+    );
     expect([...(inTx as unknown as { u: string; n: number }[])]).toEqual([{ u: 'channel_app', n: 3 }]);
   });
 
@@ -108,7 +111,8 @@ describe.skipIf(!clone)('read lanes on PostgreSQL', () => {
 
   it("a table changing shape under a lane's prepared read: the new shape, still behind the wall", async () => {
     const text = 'select * from lane_probe where id > $1 order by id';
-    const read = (tenant: string) => withTenant(tenant, async () => (await database.client!.unsafe(text, [0], { prepare: true })) as unknown as Record<string, unknown>[]);
+    const read = (tenant: string) =>
+      withTenant(tenant, async () => (await database.client!.unsafe(text, [0], { prepare: true })) as unknown as Record<string, unknown>[]);
     await lanePids();
     for (let i = 0; i < 4; i++) expect((await read('t1')).map((r) => r.a)).toEqual(['t1-0', 't1-1', 't1-2']);
     const retired = database.readLanesRetired;
@@ -136,7 +140,9 @@ describe.skipIf(!clone)('read lanes on PostgreSQL', () => {
     expect(database.readLanesRetired).toBe(retired + 1);
     await settle();
     // every connection of the pool, the handed-back one among them, runs the owner's queries as the owner
-    const unscoped = await Promise.all(Array.from({ length: 40 }, () => database.client!.unsafe('select current_user as u, count(*)::int as n from lane_probe')));
+    const unscoped = await Promise.all(
+      Array.from({ length: 40 }, () => database.client!.unsafe('select current_user as u, count(*)::int as n from lane_probe')),
+    );
     for (const [r] of unscoped) expect(r).toEqual({ u: owner, n: 9 });
     for (const t of TENANTS) expect((await hot(t)).map((r) => [r.tenant_id, r.u])).toEqual(Array(3).fill([t, 'channel_app']));
   });
