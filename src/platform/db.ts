@@ -452,6 +452,8 @@ interface Lane {
   lost: boolean;
   /** taken out of service after a failed read: handed back to the pool once its reads are answered */
   retiring: boolean;
+  /** rejects (CONNECTION_CLOSED) when the connection closes: postgres.js never settles the reads still queued on it */
+  readonly closed: Promise<never>;
   unwatch: () => void;
 }
 
@@ -558,14 +560,14 @@ class ReadLanes {
       void query.execute();
       let result: unknown;
       try {
-        result = await query;
+        result = await Promise.race([query, lane.closed]);
       } catch (e) {
         if (!(e instanceof LaneReadFailed)) throw e;
         this.retire(lane);
         throw STALE;
       } finally {
         // the setting it ran behind failed: its answer (or error) is not the tenant's
-        await setting;
+        await Promise.race([setting, lane.closed]);
       }
       return result;
     } finally {
@@ -584,6 +586,7 @@ class ReadLanes {
       } catch {
         return; // no connection now: reads take the transaction path
       }
+      let closed!: (e: Error) => void;
       const lane: Lane = {
         c: reserved,
         release: () => reserved.release(),
@@ -591,12 +594,18 @@ class ReadLanes {
         inFlight: 0,
         lost: false,
         retiring: false,
+        closed: new Promise<never>((_, reject) => (closed = reject)),
         unwatch: () => {},
+      };
+      lane.closed.catch(() => {});
+      const onClose = () => {
+        this.drop(lane);
+        closed(connectionClosed());
       };
       (lane as { c: postgres.ReservedSql }).c = guardedSql(reserved, () => lane.lost);
       // the connection's id comes with the opening (postgres.js' onexecute, as in safeBegin): from then on its close drops the lane
       const onexecute = (conn: { id: number }) => {
-        lane.unwatch = this.watch.watch(conn.id, () => this.drop(lane));
+        lane.unwatch = this.watch.watch(conn.id, onClose);
         return true;
       };
       try {

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, withTenant } from '../../src/platform/db.js';
+import { isConnectionLost } from '../../src/platform/errors.js';
 import { cloneTestDatabase } from '../helpers/app.js';
 
 const clone = await cloneTestDatabase();
@@ -107,6 +108,31 @@ describe.skipIf(!clone)('read lanes on PostgreSQL', () => {
     }
     const again = await lanePids();
     for (const p of again) expect(pids.has(p)).toBe(false);
+  });
+
+  it('reads queued on a lane whose connection is killed all settle (an answer or a connection error), none hangs', async () => {
+    await lanePids();
+    // a statement new to the lanes: postgres.js describes it first and queues the reads behind it on the connection
+    // (one at a time), where a closing connection leaves them without an answer
+    const slow = 'select pg_sleep($2::float8), tenant_id from lane_probe where id > $1 order by id';
+    const reads = Array.from({ length: 12 }, (_, i) =>
+      withTenant(TENANTS[i % 3]!, () => database.client!.unsafe(slow, [0, 0.3], { prepare: true })).then(
+        (rows) => ({ rows: rows as unknown as { tenant_id: string }[] }),
+        (e: unknown) => ({ error: e as { code?: string } }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await admin`select pg_terminate_backend(pid) from pg_stat_activity where query like 'select pg_sleep($2::float8)%' and pid <> pg_backend_pid()`;
+    const outcomes = await Promise.race([Promise.all(reads), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 8_000))]);
+    expect(outcomes).not.toBe('hung');
+    for (const o of outcomes as ({ rows: { tenant_id: string }[] } | { error: { code?: string } })[]) {
+      if ('error' in o) expect(isConnectionLost(o.error)).toBe(true);
+      else expect(o.rows).toHaveLength(3);
+    }
+    expect((outcomes as object[]).some((o) => 'error' in o)).toBe(true);
+    // and the reads go on, on new lanes
+    await settle();
+    for (const t of TENANTS) expect((await hot(t)).map((r) => [r.tenant_id, r.u])).toEqual(Array(3).fill([t, 'channel_app']));
   });
 
   it("a table changing shape under a lane's prepared read: the new shape, still behind the wall", async () => {
