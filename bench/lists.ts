@@ -5,8 +5,10 @@
  *   - REST list of 50 partners (keyset, first page)       vs a bare keyset list of 50
  *   - REST single read by id                              vs a bare prepared single-row read
  *   - GraphQL 50 partners with parent and children        vs the service's own REST list of 50
- * Prints req/s, p99 and the ratios.
- *   npx tsx bench/lists.ts          (5 s a run, 20 connections)      DURATION=10 CONNECTIONS=50 npx tsx bench/lists.ts
+ * Both servers run side by side; in each of ROUNDS rounds (default 3) every figure's two terms are measured back to
+ * back, so the machine's load at the time weighs on both; prints req/s and p99 of every round, each round's ratios
+ * and their median.
+ *   npx tsx bench/lists.ts          (5 s a run, 20 connections, 3 rounds)      DURATION=10 CONNECTIONS=50 ROUNDS=5 npx tsx bench/lists.ts
  * Needs PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch
  * database it creates and drops. The service runs from dist/ (built first when stale), as `npm start` runs it;
  * SERVER_NODE_FLAGS adds node flags (e.g. "--heap-growing-percent=0": V8's own heap growth, not the server's 25%).
@@ -18,6 +20,7 @@ import { scratchDatabase, seedCatalog } from './lib/db.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
+const rounds = Number(process.env.ROUNDS ?? 3);
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const log = (m: string) => process.stderr.write(`[bench:lists] ${m}\n`);
 
@@ -83,13 +86,8 @@ try {
   const list = () => '/v1/partners?limit=50';
   const gql = JSON.stringify({ query: '{ partners(first: 50) { nodes { code legalName tier parent { code legalName } children { code legalName } } } }' });
 
-  log(`bare: ${duration} s a run, ${connections} connections`);
+  log(`${rounds} rounds, each figure's pair run back to back: ${duration} s a run, ${connections} connections`);
   const bare = await start(['--input-type=module', '-e', BARE], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23201);
-  const bareList = await load(23201, { path: list });
-  const bareOne = await load(23201, { path: one });
-  bare.kill();
-
-  log('service (node dist/server.js)');
   const svc = await start(
     [...(process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), 'dist/server.js'],
     {
@@ -104,25 +102,41 @@ try {
     23202,
   );
   const token = await mintToken(SECRET, { tenant: 'bench', scope: 'partners:read', ttl: '1h' });
-  const svcList = await load(23202, { path: list }, token);
-  const svcOne = await load(23202, { path: one }, token);
-  const svcGql = await load(23202, { method: 'POST', path: () => '/graphql', body: gql }, token);
-  svc.kill('SIGTERM');
+  type Run = Awaited<ReturnType<typeof load>>;
+  const runs: Record<'bareList' | 'svcList' | 'bareOne' | 'svcOne' | 'svcGql', Run[]> = { bareList: [], svcList: [], bareOne: [], svcOne: [], svcGql: [] };
+  try {
+    for (let r = 0; r < rounds; r++) {
+      // each pair back to back, so that the load of the machine at the time weighs on both of a ratio's terms
+      runs.bareList.push(await load(23201, { path: list }));
+      runs.svcList.push(await load(23202, { path: list }, token));
+      runs.bareOne.push(await load(23201, { path: one }));
+      runs.svcOne.push(await load(23202, { path: one }, token));
+      runs.svcGql.push(await load(23202, { method: 'POST', path: () => '/graphql', body: gql }, token));
+      log(`round ${r + 1} of ${rounds} done`);
+    }
+  } finally {
+    bare.kill();
+    svc.kill('SIGTERM');
+  }
 
-  const row = (name: string, r: typeof bareList) =>
-    `${name.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
-  console.log(row('bare keyset list of 50', bareList));
-  console.log(row('service GET /v1/partners?limit=50', svcList));
-  console.log(row('bare prepared single read', bareOne));
-  console.log(row('service GET /v1/partners/:id', svcOne));
-  console.log(row('service GraphQL 50 partners + parent + children', svcGql));
+  const row = (name: string, rs: Run[]) =>
+    `${name.padEnd(48)} ${rs.map((r) => String(r.rps).padStart(6)).join(' ')} req/s   p99 ${rs.map((r) => r.p99).join('/')} ms   non-2xx ${rs.reduce((n, r) => n + r.non2xx, 0)}   errors ${rs.reduce((n, r) => n + r.errors, 0)}`;
+  console.log(row('bare keyset list of 50', runs.bareList));
+  console.log(row('service GET /v1/partners?limit=50', runs.svcList));
+  console.log(row('bare prepared single read', runs.bareOne));
+  console.log(row('service GET /v1/partners/:id', runs.svcOne));
+  console.log(row('service GraphQL 50 partners + parent + children', runs.svcGql));
+  const ratios = (a: Run[], b: Run[]) => a.map((x, i) => +(x.rps / b[i]!.rps).toFixed(2));
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const per = {
+    restListVsBare: ratios(runs.svcList, runs.bareList),
+    singleReadVsBare: ratios(runs.svcOne, runs.bareOne),
+    graphqlVsRestList: ratios(runs.svcGql, runs.svcList),
+  };
   console.log(
     JSON.stringify({
-      ratio: {
-        restListVsBare: +(svcList.rps / bareList.rps).toFixed(2),
-        singleReadVsBare: +(svcOne.rps / bareOne.rps).toFixed(2),
-        graphqlVsRestList: +(svcGql.rps / svcList.rps).toFixed(2),
-      },
+      ratio: { restListVsBare: median(per.restListVsBare), singleReadVsBare: median(per.singleReadVsBare), graphqlVsRestList: median(per.graphqlVsRestList) },
+      rounds: per,
       goal: { restListVsBare: 0.7, singleReadVsBare: 0.7, graphqlVsRestList: 0.6 },
     }),
   );
