@@ -502,6 +502,10 @@ class ReadLanes {
   private closed = false;
   /** lanes retired after a failed read (for tests) */
   retired = 0;
+  /** lanes being reset to go back to the pool */
+  private readonly handingBack = new Set<Promise<void>>();
+  /** retired lanes whose reads are still in flight */
+  private readonly busy = new Set<Lane>();
 
   constructor(
     private readonly max: number,
@@ -573,7 +577,10 @@ class ReadLanes {
     } finally {
       lane.inFlight--;
       this.use.queries--;
-      if (lane.retiring && lane.inFlight === 0) this.handBack(lane);
+      if (lane.retiring && lane.inFlight === 0) {
+        this.busy.delete(lane);
+        void this.handBack(lane);
+      }
     }
   }
 
@@ -585,6 +592,10 @@ class ReadLanes {
         reserved = await this.reserve();
       } catch {
         return; // no connection now: reads take the transaction path
+      }
+      if (this.closed) {
+        reserved.release(); // as the pool gave it: nothing was sent
+        return;
       }
       let closed!: (e: Error) => void;
       const lane: Lane = {
@@ -616,9 +627,10 @@ class ReadLanes {
         if (!isConnectionLost(e) && !lane.lost) lane.release();
         return;
       }
-      if (lane.lost || this.closed) {
-        lane.unwatch();
-        return; // closed, or the pool is ending (it closes the connection)
+      if (lane.lost) return;
+      if (this.closed) {
+        void this.handBack(lane); // opened while the database was closing
+        return;
       }
       this.lanes.push(lane);
     } finally {
@@ -630,25 +642,29 @@ class ReadLanes {
   private retire(lane: Lane): void {
     if (lane.retiring) return;
     lane.retiring = true;
-    this.retired++;
+    if (!this.closed) this.retired++;
+    if (lane.inFlight > 0) this.busy.add(lane);
     const i = this.lanes.indexOf(lane);
     if (i >= 0) this.lanes.splice(i, 1);
   }
 
   /** the session back to the owner's (the role, the tenant, the plans), then the connection back to the pool */
-  private handBack(lane: Lane): void {
-    if (lane.lost || this.closed) return;
-    lane.c
+  private handBack(lane: Lane): Promise<void> {
+    if (lane.lost) return Promise.resolve();
+    const back = lane.c
       .unsafe('reset role; reset app.tenant_id; reset plan_cache_mode')
       .simple()
       .then(
         () => {
           lane.unwatch();
-          if (!lane.lost && !this.closed) lane.release();
+          if (!lane.lost) lane.release();
         },
         // not known to be reset: never handed back (a lost connection is the pool's already)
         () => lane.unwatch(),
       );
+    this.handingBack.add(back);
+    void back.finally(() => this.handingBack.delete(back));
+    return back;
   }
 
   private drop(lane: Lane): void {
@@ -663,9 +679,24 @@ class ReadLanes {
     return this.lanes.length;
   }
 
-  close(): void {
+  /**
+   * No new reads on any lane; each is handed back to the pool (reset first) once its reads are answered, so that the
+   * pool's end does not wait for connections still reserved (its timeout). Resolves when they are back or lost.
+   */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const l of [...this.lanes]) this.drop(l);
+    for (const l of [...this.lanes]) {
+      this.retire(l);
+      if (l.inFlight === 0) void this.handBack(l);
+    }
+    for (let i = 0; i < 100 && (this.handingBack.size || this.retiredBusy()); i++) {
+      await Promise.race([Promise.allSettled([...this.handingBack]), sleep(20)]);
+    }
+  }
+
+  /** lanes retired whose reads are still in flight */
+  private retiredBusy(): boolean {
+    return this.busy.size > 0;
   }
 }
 
@@ -1200,7 +1231,7 @@ export class Database {
 
   async close(): Promise<void> {
     this.closing = true;
-    this.lanes?.close();
+    await this.lanes?.close();
     if (this.pool) await this.pool.end({ timeout: 5 });
     if (this.pglite && !this.pglite.closed) await this.pglite.close();
   }

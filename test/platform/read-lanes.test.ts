@@ -173,6 +173,22 @@ describe.skipIf(!clone)('read lanes on PostgreSQL', () => {
     for (const t of TENANTS) expect((await hot(t)).map((r) => [r.tenant_id, r.u])).toEqual(Array(3).fill([t, 'channel_app']));
   });
 
+  it('closing the database hands the lanes back at once (the pool does not wait out its 5 s for them)', async () => {
+    const other = new Database({ url: clone!.url, poolMax: 10, readLanes: 2 });
+    const read = () => withTenant('t1', () => other.client!.unsafe(HOT, [0], { prepare: true }));
+    for (let i = 0; i < 50 && other.readLanes < 2; i++) {
+      await Promise.all([read(), read(), read()]);
+      await settle();
+    }
+    expect(other.readLanes).toBe(2);
+    // reads in flight while it closes still get their answers
+    const inFlight = Array.from({ length: 6 }, () => read());
+    const t0 = Date.now();
+    await other.close();
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    for (const rows of await Promise.all(inFlight)) expect(rows).toHaveLength(3);
+  });
+
   it('DB_READ_LANES=0 (readLanes: 0) and DB_AUTO_PREPARE=false: no lanes, the same answers', async () => {
     for (const opts of [{ readLanes: 0 }, { autoPrepare: false }]) {
       const other = new Database({ url: clone!.url, poolMax: 10, ...opts });
