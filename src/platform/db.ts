@@ -466,9 +466,10 @@ class LaneReadFailed extends Error {}
 /**
  * Read lanes (issue 15: the wall's cost on the hot reads). A scoped read through the pool is a transaction of its
  * own (scopedQuery): a connection reserved and released, an opening (begin, the role and the tenant as `set local`),
- * the read and a commit, each read on a connection of its own: per point read ~150 us of the service's CPU and
- * ~200 us of the server's, against ~65 and ~60 on a lane (measured with bench/lists' data: most of the server's
- * share is waking up for each round trip, which pipelining shares between reads).
+ * the read and a commit, each read on a connection of its own. Measured on bench/lists' data, 20 concurrent point
+ * reads: the driver alone ~150 us of CPU a read against ~65 on lanes; the whole service ~450 against ~300, and the
+ * database's backends ~190 against ~65 (most of the database's share is waking up for each round trip, which
+ * pipelining shares between reads).
  *
  * A lane is a pool connection kept for the purpose whose SESSION runs as the app role (`set role`) with
  * `app.tenant_id` set for the tenant it last served. A read is sent on it alone, in autocommit; when the lane last
