@@ -557,8 +557,17 @@ class ReadLanes {
       }
       const setting = lane.setting;
       const q = c.unsafe(...args);
-      // an error answer rejects the read with this; postgres.js never sends it again (see the class)
-      (q as unknown as { retried: unknown }).retried = new LaneReadFailed('a read on a lane failed');
+      // an error answer rejects the read with this; postgres.js never sends it again (see the class). Only while the
+      // lane's connection is open: postgres.js keeps the query that was running when its connection closed, with
+      // the server's last error (a backend killed mid-read), and on the connection object's reconnect for another
+      // caller answers THAT caller with it: the killed backend's error then, as without lanes, never this
+      const failed = new LaneReadFailed('a read on a lane failed');
+      let retried: unknown;
+      void Object.defineProperty(q, 'retried', {
+        configurable: true,
+        get: () => retried ?? (lane.lost ? undefined : failed),
+        set: (v: unknown) => void (retried = v),
+      });
       const query = mode ? q[mode]() : q;
       // sent NOW, right behind the setting: awaiting a postgres.js query sends it a microtask later than execute()
       // does, so two reads awaited in one tick would go out as [set A][set B][read A][read B], A under B's tenant
