@@ -985,14 +985,20 @@ export class Database {
     this.probing = true;
     const pool = this.pool;
     const probe = async () => {
+      // 57P01 (one backend terminated) is not an answer about the database: postgres.js answers the caller that
+      // reconnects a connection object with the error of the query that was running on it when its backend was
+      // killed (the probe often is that caller); the server itself answered the reconnect. Asked again at once, a few times.
+      let stale = 0;
       while (!this.closing) {
         const outcome = await Promise.race([
           pool.unsafe('select 1').then(
             () => 'up' as const,
-            (e: unknown) => (isConnectionLost(e) ? ('down' as const) : ('up' as const)),
+            (e: unknown) =>
+              !isConnectionLost(e) ? ('up' as const) : (e as { code?: unknown }).code === '57P01' && stale++ < 5 ? ('again' as const) : ('down' as const),
           ),
           sleep(1_000).then(() => 'slow' as const),
         ]);
+        if (outcome === 'again') continue;
         if (outcome === 'up') {
           this.down = false;
           break;
