@@ -699,14 +699,9 @@ class ReadLanes {
       this.retire(l);
       if (l.inFlight === 0) void this.handBack(l);
     }
-    for (let i = 0; i < 100 && (this.handingBack.size || this.retiredBusy()); i++) {
+    for (let i = 0; i < 100 && (this.handingBack.size || this.busy.size); i++) {
       await Promise.race([Promise.allSettled([...this.handingBack]), sleep(20)]);
     }
-  }
-
-  /** lanes retired whose reads are still in flight */
-  private retiredBusy(): boolean {
-    return this.busy.size > 0;
   }
 }
 
