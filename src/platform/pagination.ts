@@ -130,7 +130,10 @@ export function toConnection<T>(page: Page<T>, key: (row: T) => unknown[]) {
   const first = page.items[0];
   const last = page.items[page.items.length - 1];
   return {
-    edges: page.items.map((node) => ({ cursor: encodeCursor(key(node)), node })),
+    // made only when the selection asks for edges (a cursor per item is most of a `nodes` page's own work)
+    get edges() {
+      return page.items.map((node) => ({ cursor: encodeCursor(key(node)), node }));
+    },
     nodes: page.items,
     pageInfo: {
       hasPreviousPage: page.hasPreviousPage ?? false,

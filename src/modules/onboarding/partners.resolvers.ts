@@ -4,7 +4,7 @@ import { argsInput, orNull, pageArgs, patchInput, selectedFields, toConnection }
 import type { PartnerPick, PartnerService } from './partners.service.js';
 
 type Ctx = MercuriusContext;
-/** with `cache: false` mercurius hands each query its `info` */
+/** a loader's query (platform/graphql.ts hands every query its `info`; mercurius' type has none) */
 type LoaderQuery = { obj: PartnerPick; params: unknown; info?: GraphQLResolveInfo };
 
 /** The Partner fields a loader's batch asks for: the union over the distinct field nodes of its queries. */
@@ -42,30 +42,24 @@ export function partnerResolvers(partners: PartnerService): { resolvers: IResolv
       },
     },
     loaders: {
-      // `cache: false` hands each query its `info`, for the columns the selection asks for; the service dedupes ids
+      // each query has its `info`: the columns its selection asks for; the service dedupes ids
       Partner: {
-        parent: {
-          opts: { cache: false },
-          loader: async (queries: LoaderQuery[], ctx: Ctx) => {
-            const ids = queries.map((q) => q.obj.parentId);
-            const found = await partners.pickMany(
-              ctx.actor,
-              ids.filter((x): x is string => !!x),
-              batchFields(queries),
-            );
-            const byId = new Map(found.filter((p): p is PartnerPick => !!p).map((p) => [p.id, p]));
-            return ids.map((id) => (id ? (byId.get(id) ?? null) : null));
-          },
+        parent: async (queries: LoaderQuery[], ctx: Ctx) => {
+          const ids = queries.map((q) => q.obj.parentId);
+          const found = await partners.pickMany(
+            ctx.actor,
+            ids.filter((x): x is string => !!x),
+            batchFields(queries),
+          );
+          const byId = new Map(found.filter((p): p is PartnerPick => !!p).map((p) => [p.id, p]));
+          return ids.map((id) => (id ? (byId.get(id) ?? null) : null));
         },
-        children: {
-          opts: { cache: false },
-          loader: async (queries: LoaderQuery[], ctx: Ctx) =>
-            partners.pickChildren(
-              ctx.actor,
-              queries.map((q) => q.obj.id),
-              batchFields(queries),
-            ),
-        },
+        children: async (queries: LoaderQuery[], ctx: Ctx) =>
+          partners.pickChildren(
+            ctx.actor,
+            queries.map((q) => q.obj.id),
+            batchFields(queries),
+          ),
       },
     },
   };

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import {
@@ -10,6 +10,7 @@ import {
   requireOwnPartner,
   requireScope,
   requireTenantUser,
+  rowsOf,
   toPage,
   keyset,
   type PageInput,
@@ -53,21 +54,19 @@ export function toPartner(r: PartnerRow): Partner {
 
 /**
  * A partner as a GraphQL selection needs it: the columns asked for, plus `id` and `parentId` (the parent and
- * children loaders and every other module's Partner field key on them). Timestamps stay `Date` (the DateTime
- * scalar writes them as toPartner does).
+ * children loaders and every other module's Partner field key on them), as the API writes them (PARTNER_COLUMNS).
  */
-export type PartnerPick = Partial<Omit<PartnerRow, 'tenantId'>> & { id: string; parentId: string | null };
+export type PartnerPick = Partial<Partner> & { id: string; parentId: string | null };
 
-const PICKABLE = getTableColumns(partners);
-type PickableColumn = Exclude<keyof typeof PICKABLE, 'tenantId'>;
+type PickableColumn = keyof Partner;
 /** At most this many distinct column sets get their own prepared statements (the rest run unprepared). */
 const MAX_PREPARED_PICKS = 32;
 
 /** The columns of the fields asked for, sorted (the key of their prepared statements); `*` is every column. */
 function pickColumns(fields: Iterable<string>): PickableColumn[] {
   const out = new Set<PickableColumn>(['id', 'parentId']);
-  for (const f of fields) if (f === '*') return (Object.keys(PICKABLE) as (keyof typeof PICKABLE)[]).filter((c) => c !== 'tenantId').sort();
-  for (const f of fields) if (f !== 'tenantId' && Object.hasOwn(PICKABLE, f)) out.add(f as PickableColumn);
+  for (const f of fields) if (f === '*') return (Object.keys(PARTNER_COLUMNS) as PickableColumn[]).sort();
+  for (const f of fields) if (Object.hasOwn(PARTNER_COLUMNS, f)) out.add(f as PickableColumn);
   return [...out].sort();
 }
 
@@ -80,7 +79,6 @@ function pickColumns(fields: Iterable<string>): PickableColumn[] {
  * parameterised statements.
  */
 const DEFAULT_PAGE_ROWS = 51;
-const defaultPageLimit = sql.raw(String(DEFAULT_PAGE_ROWS)) as unknown as number; // drizzle writes an SQL limit as is
 
 /**
  * A partner's columns as the API writes them (Partner, in toPartner's order): camelCase names, the timestamps as
@@ -89,10 +87,37 @@ const defaultPageLimit = sql.raw(String(DEFAULT_PAGE_ROWS)) as unknown as number
  * timestamp (issue 15: drizzle's row mapping, toPartner and the Dates were ~10% of the list's server CPU).
  */
 const isoTime = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const PARTNER_SELECT =
-  'select id, code, legal_name as "legalName", type, channel, parent_id as "parentId", tier, contact_name as "contactName", ' +
-  'contact_email as "contactEmail", contact_phone as "contactPhone", address, region_code as "regionCode", status, version, ' +
-  `${isoTime('created_at')} as "createdAt", ${isoTime('updated_at')} as "updatedAt" from partners`;
+/** Each column of a Partner (toPartner's order) as the hot reads select it. */
+const PARTNER_COLUMNS: Record<keyof Partner, string> = {
+  id: 'id',
+  code: 'code',
+  legalName: 'legal_name as "legalName"',
+  type: 'type',
+  channel: 'channel',
+  parentId: 'parent_id as "parentId"',
+  tier: 'tier',
+  contactName: 'contact_name as "contactName"',
+  contactEmail: 'contact_email as "contactEmail"',
+  contactPhone: 'contact_phone as "contactPhone"',
+  address: 'address',
+  regionCode: 'region_code as "regionCode"',
+  status: 'status',
+  version: 'version',
+  createdAt: `${isoTime('created_at')} as "createdAt"`,
+  updatedAt: `${isoTime('updated_at')} as "updatedAt"`,
+};
+/** The statements of one column set (PartnerService#pick), and whether they are prepared. */
+interface PickTexts {
+  prepare: boolean;
+  byIds: string;
+  children: string;
+  firstPage: string;
+  nextPage: string;
+  firstDefaultPage: string;
+  nextDefaultPage: string;
+}
+const selectOf = (columns: readonly PickableColumn[]) => `select ${columns.map((c) => PARTNER_COLUMNS[c]).join(', ')} from partners`;
+const PARTNER_SELECT = selectOf(Object.keys(PARTNER_COLUMNS) as PickableColumn[]);
 const PARTNER_BY_ID = `${PARTNER_SELECT} where tenant_id = $1 and id = $2`;
 const PARTNERS_FIRST_PAGE = `${PARTNER_SELECT} where tenant_id = $1 order by id limit $2`;
 const PARTNERS_NEXT_PAGE = `${PARTNER_SELECT} where tenant_id = $1 and id > $2 order by id limit $3`;
@@ -108,7 +133,7 @@ function escapeLike(s: string) {
 
 export class PartnerService {
   /** prepared statements of the column-selecting reads (GraphQL), one set per distinct column set */
-  private readonly picks = new Map<string, ReturnType<PartnerService['preparePick']>>();
+  private readonly picks = new Map<string, PickTexts>();
 
   /** told in the writing transaction when partners' type or home territory may have changed (contract port) */
   private readonly attributeListeners: PartnerAttributesListener[] = [];
@@ -129,9 +154,9 @@ export class PartnerService {
    * keeps the statement per connection, as drizzle's prepared statements do), through the tenant wall like every
    * query of the client; on embedded PGlite the same text, its `$n` bound by drizzle's sql.
    */
-  private async partnerRows(text: string, params: readonly (string | number)[]): Promise<Partner[]> {
+  private async partnerRows(text: string, params: readonly (string | number)[], prepare = true): Promise<Partner[]> {
     const d = this.store.database;
-    if (d.client) return (await d.client.unsafe(text, params as (string | number)[], { prepare: true })) as unknown as Partner[];
+    if (d.client) return (await d.client.unsafe(text, params as (string | number)[], { prepare })) as unknown as Partner[];
     return d.rows<Partner>(sql.join(text.split(/\$(\d+)/).map((s, i) => (i % 2 ? sql`${params[Number(s) - 1]}` : sql.raw(s)))));
   }
 
@@ -139,109 +164,52 @@ export class PartnerService {
     return this.store.db;
   }
 
-  private selection(columns: readonly PickableColumn[]) {
-    return Object.fromEntries(columns.map((c) => [c, PICKABLE[c]])) as Record<PickableColumn, (typeof PICKABLE)[PickableColumn]>;
-  }
-
-  private preparePick(columns: readonly PickableColumn[], n: number) {
-    const cols = this.selection(columns);
-    const tenant = eq(partners.tenantId, sql.placeholder('tenantId'));
-    return {
-      byIds: this.db
-        .select(cols)
-        .from(partners)
-        .where(and(tenant, sql`${partners.id} = any(${sql.placeholder('ids')}::uuid[])`))
-        .prepare(`partners_pick_ids_${n}`),
-      children: this.db
-        .select(cols)
-        .from(partners)
-        .where(and(tenant, sql`${partners.parentId} = any(${sql.placeholder('ids')}::uuid[])`))
-        .orderBy(asc(partners.code))
-        .prepare(`partners_pick_children_${n}`),
-      firstPage: this.db
-        .select(cols)
-        .from(partners)
-        .where(tenant)
-        .orderBy(asc(partners.id))
-        .limit(sql.placeholder('limit'))
-        .prepare(`partners_pick_first_${n}`),
-      nextPage: this.db
-        .select(cols)
-        .from(partners)
-        .where(and(tenant, gt(partners.id, sql.placeholder('after'))))
-        .orderBy(asc(partners.id))
-        .limit(sql.placeholder('limit'))
-        .prepare(`partners_pick_next_${n}`),
-      firstDefaultPage: this.db
-        .select(cols)
-        .from(partners)
-        .where(tenant)
-        .orderBy(asc(partners.id))
-        .limit(defaultPageLimit)
-        .prepare(`partners_pick_first_default_${n}`),
-      nextDefaultPage: this.db
-        .select(cols)
-        .from(partners)
-        .where(and(tenant, gt(partners.id, sql.placeholder('after'))))
-        .orderBy(asc(partners.id))
-        .limit(defaultPageLimit)
-        .prepare(`partners_pick_next_default_${n}`),
-    };
-  }
-
-  /** The prepared column-selecting reads for a set of fields (undefined once MAX_PREPARED_PICKS sets are prepared). */
-  private pick(columns: readonly PickableColumn[]) {
+  /**
+   * The column-selecting reads for a set of columns (GraphQL): their texts, prepared for the first
+   * MAX_PREPARED_PICKS column sets (the rest run unprepared). Raw rows as the hot reads return them (partnerRows).
+   */
+  private pick(columns: readonly PickableColumn[]): PickTexts {
     const key = columns.join(',');
-    let p = this.picks.get(key);
-    if (!p && this.picks.size < MAX_PREPARED_PICKS) {
-      p = this.preparePick(columns, this.picks.size);
-      this.picks.set(key, p);
-    }
-    return p;
+    const known = this.picks.get(key);
+    if (known) return known;
+    const sel = selectOf(columns);
+    const texts = {
+      prepare: this.picks.size < MAX_PREPARED_PICKS,
+      byIds: `${sel} where tenant_id = $1 and id = any($2::uuid[])`,
+      children: `${sel} where tenant_id = $1 and parent_id = any($2::uuid[]) order by code`,
+      firstPage: `${sel} where tenant_id = $1 order by id limit $2`,
+      nextPage: `${sel} where tenant_id = $1 and id > $2 order by id limit $3`,
+      firstDefaultPage: `${sel} where tenant_id = $1 order by id limit ${DEFAULT_PAGE_ROWS}`,
+      nextDefaultPage: `${sel} where tenant_id = $1 and id > $2 order by id limit ${DEFAULT_PAGE_ROWS}`,
+    };
+    if (texts.prepare) this.picks.set(key, texts);
+    return texts;
   }
 
   /**
-   * Batch read for loaders, the columns of `fields` only (plus id and parentId): one prepared statement for all
-   * ids; rows in the order of ids (null where absent or not visible).
+   * Batch read for loaders, the columns of `fields` only (plus id and parentId): one statement for all ids; rows in
+   * the order of ids (null where absent or not visible).
    */
   async pickMany(actor: Actor, ids: readonly string[], fields: Iterable<string>): Promise<(PartnerPick | null)[]> {
     requireScope(actor, 'partners:read');
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
-    const columns = pickColumns(fields);
-    const params = { tenantId: actor.tenantId, ids: uuidArray(unique) };
-    const prepared = this.pick(columns);
-    const rows = (
-      prepared
-        ? await prepared.byIds.execute(params)
-        : await this.db
-            .select(this.selection(columns))
-            .from(partners)
-            .where(and(eq(partners.tenantId, actor.tenantId), inArray(partners.id, unique)))
-    ) as PartnerPick[];
+    const p = this.pick(pickColumns(fields));
+    const rows = (await this.partnerRows(p.byIds, [actor.tenantId, uuidArray(unique)], p.prepare)) as PartnerPick[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => {
-      const p = byId.get(id) ?? null;
-      return p && !canSeePartner(actor, p.id) ? null : p;
+      const found = byId.get(id) ?? null;
+      return found && !canSeePartner(actor, found.id) ? null : found;
     });
   }
 
-  /** Direct children of each parent, by code, the columns of `fields` only: one prepared statement for all parents. */
+  /** Direct children of each parent, by code, the columns of `fields` only: one statement for all parents. */
   async pickChildren(actor: Actor, parentIds: readonly string[], fields: Iterable<string>): Promise<PartnerPick[][]> {
     requireScope(actor, 'partners:read');
     const unique = [...new Set(parentIds)];
     if (!unique.length) return [];
-    const columns = pickColumns(fields);
-    const prepared = this.pick(columns);
-    const rows = (
-      prepared
-        ? await prepared.children.execute({ tenantId: actor.tenantId, ids: uuidArray(unique) })
-        : await this.db
-            .select(this.selection(columns))
-            .from(partners)
-            .where(and(eq(partners.tenantId, actor.tenantId), inArray(partners.parentId, unique)))
-            .orderBy(asc(partners.code))
-    ) as PartnerPick[];
+    const p = this.pick(pickColumns(fields));
+    const rows = (await this.partnerRows(p.children, [actor.tenantId, uuidArray(unique)], p.prepare)) as PartnerPick[];
     const groups = new Map<string, PartnerPick[]>();
     for (const r of rows) {
       if (!canSeePartner(actor, r.id)) continue;
@@ -254,7 +222,7 @@ export class PartnerService {
 
   /**
    * `list` for GraphQL: the same rows, filters, visibility and paging, the columns of `fields` only (plus id and
-   * parentId); a tenant user's unfiltered keyset pages through prepared statements.
+   * parentId); a tenant user's unfiltered keyset pages as raw rows of a column-selecting statement (`pick`).
    */
   async pickList(actor: Actor, input: PartnerListQuery & PageInput, fields: Iterable<string>): Promise<Page<PartnerPick>> {
     requireScope(actor, 'partners:read');
@@ -262,28 +230,26 @@ export class PartnerService {
     const after = decodeUuidCursor(input.cursor);
     const own = partnerCondition(actor, partners.id);
     const columns = pickColumns(fields);
-    const prepared = !input.backward && !own && !f.status && !f.type && !f.parentId && !f.tier && !f.q ? this.pick(columns) : undefined;
-    if (prepared) {
-      const page = { tenantId: actor.tenantId, limit: input.limit + 1 };
+    if (!input.backward && !own && !f.status && !f.type && !f.parentId && !f.tier && !f.q) {
+      const p = this.pick(columns);
+      const limit = input.limit + 1;
       const rows = (
-        page.limit === DEFAULT_PAGE_ROWS
+        limit === DEFAULT_PAGE_ROWS
           ? after
-            ? await prepared.nextDefaultPage.execute({ ...page, after })
-            : await prepared.firstDefaultPage.execute(page)
+            ? await this.partnerRows(p.nextDefaultPage, [actor.tenantId, after], p.prepare)
+            : await this.partnerRows(p.firstDefaultPage, [actor.tenantId], p.prepare)
           : after
-            ? await prepared.nextPage.execute({ ...page, after })
-            : await prepared.firstPage.execute(page)
+            ? await this.partnerRows(p.nextPage, [actor.tenantId, after, limit], p.prepare)
+            : await this.partnerRows(p.firstPage, [actor.tenantId, limit], p.prepare)
       ) as PartnerPick[];
-      return toPage(rows, input, (p) => [p.id]);
+      return toPage(rows, input, (r) => [r.id]);
     }
     const ks = keyset(input, [partners.id], after);
-    const rows = (await this.db
-      .select(this.selection(columns))
-      .from(partners)
-      .where(and(...this.listConditions(actor, f, own), ks.where))
-      .orderBy(...ks.orderBy)
-      .limit(ks.limit)) as PartnerPick[];
-    return toPage(rows, input, (p) => [p.id]);
+    const rows = await rowsOf<PartnerPick>(
+      this.db,
+      sql`${sql.raw(selectOf(columns))} where ${and(...this.listConditions(actor, f, own), ks.where)} order by ${sql.join(ks.orderBy, sql`, `)} limit ${ks.limit}`,
+    );
+    return toPage(rows, input, (r) => [r.id]);
   }
 
   private listConditions(actor: Actor, f: PartnerListQuery, own: SQL | undefined): (SQL | undefined)[] {
