@@ -16,7 +16,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/platform/tokens.js';
-import { scratchDatabase, seedCatalog } from './lib/db.js';
+import { scratchDatabase, seedCatalog, serverArgs } from './lib/db.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
@@ -89,7 +89,7 @@ try {
   log(`${rounds} rounds, each figure's pair run back to back: ${duration} s a run, ${connections} connections`);
   const bare = await start(['--input-type=module', '-e', BARE], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23201);
   const svc = await start(
-    [...(process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), 'dist/server.js'],
+    serverArgs(),
     {
       DATABASE_URL: scratch.url,
       JWT_SECRET: SECRET,

@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/platform/tokens.js';
-import { scratchDatabase, seedCatalog } from './lib/db.js';
+import { scratchDatabase, seedCatalog, serverArgs } from './lib/db.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 10);
@@ -23,7 +23,7 @@ const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const log = (m: string) => process.stderr.write(`[bench:tracing] ${m}\n`);
 
 async function start(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/server.js'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, serverArgs(), { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) return child;

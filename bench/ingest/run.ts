@@ -47,7 +47,7 @@ import { IMPORT_KINDS, type StageRow } from '../../src/modules/target/target.ing
 import { importsOf, runImport, type ImportReport, type ImportSpec } from '../../src/platform/imports.js';
 import { createServices } from '../../src/services.js';
 import { mintToken } from '../../src/platform/tokens.js';
-import { peakRssMb, scratchDatabase, secs, seedCatalog } from '../lib/db.js';
+import { peakRssMb, scratchDatabase, secs, seedCatalog, serverArgs } from '../lib/db.js';
 
 const { values } = parseArgs({
   options: {
@@ -120,10 +120,9 @@ if (values['generate-only']) {
 // ---------------------------------------------------------------------------------------------------------
 // HTTP mode: the server and the request
 
-/** `node [SERVER_NODE_FLAGS] dist/server.js` on the scratch database, once /readyz answers 200 */
+/** `node [SERVER_NODE_FLAGS] <npm start's flags> dist/server.js` on the scratch database, once /readyz answers 200 */
 async function startServer(url: string): Promise<ChildProcess> {
-  const flags = (process.env.SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...flags, 'dist/server.js'], {
+  const child = spawn(process.execPath, serverArgs(), {
     env: {
       ...process.env,
       DATABASE_URL: url,

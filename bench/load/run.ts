@@ -15,7 +15,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mintToken } from '../../src/platform/tokens.js';
-import { scratchDatabase, seedCatalog } from '../lib/db.js';
+import { scratchDatabase, seedCatalog, serverArgs } from '../lib/db.js';
 
 const DURATION = Number(process.env.DURATION ?? 60);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
@@ -28,7 +28,7 @@ const base = `http://127.0.0.1:${PORT}`;
 const log = (m: string) => process.stderr.write(`[bench:load] ${m}\n`);
 
 async function start(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/server.js'], { env: { ...process.env, ...env, PORT: String(PORT) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, serverArgs(), { env: { ...process.env, ...env, PORT: String(PORT) }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`${base}/readyz`)).status === 200) return child;
