@@ -21,5 +21,4 @@ COPY --chown=node:node migrations ./migrations
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# the node flags of `npm start` (package.json; README, "Build and start"); exec: SIGTERM reaches node
-CMD ["sh", "-c", "exec node ${DATABASE_URL:+--max-semi-space-size=32} dist/server.js"]
+CMD ["node", "dist/server.js"]

@@ -59,7 +59,7 @@ async function bare(): Promise<{ seconds: number; rssMb: number }> {
 async function service(port: number): Promise<{ seconds: number; rssMb: number; rssAfterMb: number; rssAfterBurstMb: number; burstSeconds: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-embedded-'));
   const t0 = performance.now();
-  const args = viaTsx ? ['--import', 'tsx', 'src/server.ts'] : serverArgs(true);
+  const args = viaTsx ? ['--import', 'tsx', 'src/server.ts'] : serverArgs();
   const child = spawn(process.execPath, args, {
     env: { ...process.env, DATABASE_URL: '', DATA_DIR: join(dir, 'data'), PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -109,7 +109,7 @@ const s = median(svcs.map((r) => r.seconds));
 console.log(
   JSON.stringify(
     {
-      server: viaTsx ? 'tsx src/server.ts' : `node ${serverArgs(true).join(' ')}`,
+      server: viaTsx ? 'tsx src/server.ts' : `node ${serverArgs().join(' ')}`,
       runs: RUNS,
       barePgliteColdStart: { seconds: +b.toFixed(2), rssMb: median(bares.map((r) => r.rssMb)) },
       embeddedStartToReady: {

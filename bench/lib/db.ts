@@ -4,19 +4,16 @@ import postgres from 'postgres';
 import { Database } from '../../src/platform/db.js';
 
 /**
- * The server's command line as `npm start` runs it (package.json's start script, after `exec node`): its node
- * flags, then `dist/server.js`; a flag written `${DATABASE_URL:+flag}` only on PostgreSQL (`embedded`: false). The
- * benches spawn it so, SERVER_NODE_FLAGS in front: the service measured as it is run.
+ * The server's command line as `npm start` runs it (package.json's start script: `exec node [flags] dist/server.js`),
+ * SERVER_NODE_FLAGS added after its flags (node takes a flag's last value): the benches measure the service as it
+ * is run.
  */
-export function serverArgs(embedded = false): string[] {
+export function serverArgs(): string[] {
   const start = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts['start']!;
-  const args = start
-    .replace(/\$\{DATABASE_URL:\+([^}]*)\}/g, (_, flag: string) => (embedded ? '' : flag))
-    .split(/\s+/)
-    .filter(Boolean);
+  const args = start.split(/\s+/).filter(Boolean);
   const at = args.indexOf('node');
   if (at < 0 || args.at(-1) !== 'dist/server.js' || args.some((a) => a.includes('$'))) throw new Error(`package.json's start script is not 'exec node [flags] dist/server.js': ${start}`);
-  return [...(process.env.SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean), ...args.slice(at + 1)];
+  return [...args.slice(at + 1, -1), ...(process.env.SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean), 'dist/server.js'];
 }
 
 export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
