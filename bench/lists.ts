@@ -7,13 +7,16 @@
  *   - GraphQL 50 partners with parent and children        vs the service's own REST list of 50
  * Both servers run side by side; in each of ROUNDS rounds (default 3) every figure's two terms are measured back to
  * back, so the machine's load at the time weighs on both; prints req/s and p99 of every round, each round's ratios
- * and their median.
+ * and their median; and the CPU per request of the server process and of the database's backends (from /proc: the
+ * database must run on this machine) with the same ratios computed from it (`cpuRatio`: the bare term's CPU over the
+ * service's), which the machine's load moves far less than req/s.
  *   npx tsx bench/lists.ts          (5 s a run, 20 connections, 3 rounds)      DURATION=10 CONNECTIONS=50 ROUNDS=5 npx tsx bench/lists.ts
  * Needs PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch
  * database it creates and drops. The service runs from dist/ (built first when stale), as `npm start` runs it;
  * SERVER_NODE_FLAGS adds node flags (e.g. "--heap-growing-percent=0": V8's own heap growth, not the server's 25%).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/platform/tokens.js';
 import { scratchDatabase, seedCatalog, serverArgs } from './lib/db.js';
@@ -51,25 +54,55 @@ async function start(args: string[], env: Record<string, string>, port: number):
   throw new Error(`server ${args.join(' ')} did not start`);
 }
 
+/** utime + stime of a process in clock ticks (100 a second on Linux); 0 when it is gone or there is no /proc */
+function cpuTicks(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU per request, in microseconds, of the server process and of the scratch database's backends (PostgreSQL on
+ * this machine): what one request costs whatever else runs at the time, where req/s moves with the machine's load.
+ */
+type Cpu = { nodeUs: number; dbUs: number };
+let backends: () => Promise<number[]> = async () => [];
+async function cpuOf<T extends { total: number }>(pid: number, run: () => Promise<T>): Promise<T & { cpu: Cpu }> {
+  const before = new Map((await backends()).map((p) => [p, cpuTicks(p)]));
+  const node0 = cpuTicks(pid);
+  const r = await run();
+  const node1 = cpuTicks(pid);
+  let db = 0;
+  for (const p of await backends()) db += cpuTicks(p) - (before.get(p) ?? 0);
+  const per = (ticks: number) => Math.round((ticks * 10_000) / Math.max(1, r.total));
+  return { ...r, cpu: { nodeUs: per(node1 - node0), dbUs: per(db) } };
+}
+
 type Req = { method?: 'GET' | 'POST'; path: () => string; body?: string };
-async function load(port: number, req: Req, token?: string) {
+async function load(server: { port: number; pid: number }, req: Req, token?: string) {
   const headers: Record<string, string> = {
     ...(token ? { authorization: `Bearer ${token}` } : {}),
     ...(req.body ? { 'content-type': 'application/json' } : {}),
   };
-  const r = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    duration,
-    requests: [
-      {
-        method: req.method ?? 'GET',
-        ...(req.body ? { body: req.body } : {}),
-        setupRequest: (r: any) => ({ ...r, path: req.path(), headers: { ...(r.headers ?? {}), ...headers } }),
-      },
-    ],
+  const r = await cpuOf(server.pid, async () => {
+    const a = await autocannon({
+      url: `http://127.0.0.1:${server.port}`,
+      connections,
+      duration,
+      requests: [
+        {
+          method: req.method ?? 'GET',
+          ...(req.body ? { body: req.body } : {}),
+          setupRequest: (r: any) => ({ ...r, path: req.path(), headers: { ...(r.headers ?? {}), ...headers } }),
+        },
+      ],
+    });
+    return { rps: Math.round(a.requests.total / a.duration), p99: a.latency.p99, non2xx: a.non2xx, errors: a.errors, total: a.requests.total };
   });
-  return { rps: Math.round(r.requests.total / r.duration), p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return r;
 }
 
 execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
@@ -102,16 +135,21 @@ try {
     23202,
   );
   const token = await mintToken(SECRET, { tenant: 'bench', scope: 'partners:read', ttl: '1h' });
+  // the scratch database's backends but the bench's own: both servers' (the runs take turns)
+  backends = async () =>
+    (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map((r) => r.pid);
+  const B = { port: 23201, pid: bare.pid! };
+  const S = { port: 23202, pid: svc.pid! };
   type Run = Awaited<ReturnType<typeof load>>;
   const runs: Record<'bareList' | 'svcList' | 'bareOne' | 'svcOne' | 'svcGql', Run[]> = { bareList: [], svcList: [], bareOne: [], svcOne: [], svcGql: [] };
   try {
     for (let r = 0; r < rounds; r++) {
       // each pair back to back, so that the load of the machine at the time weighs on both of a ratio's terms
-      runs.bareList.push(await load(23201, { path: list }));
-      runs.svcList.push(await load(23202, { path: list }, token));
-      runs.bareOne.push(await load(23201, { path: one }));
-      runs.svcOne.push(await load(23202, { path: one }, token));
-      runs.svcGql.push(await load(23202, { method: 'POST', path: () => '/graphql', body: gql }, token));
+      runs.bareList.push(await load(B, { path: list }));
+      runs.svcList.push(await load(S, { path: list }, token));
+      runs.bareOne.push(await load(B, { path: one }));
+      runs.svcOne.push(await load(S, { path: one }, token));
+      runs.svcGql.push(await load(S, { method: 'POST', path: () => '/graphql', body: gql }, token));
       log(`round ${r + 1} of ${rounds} done`);
     }
   } finally {
@@ -120,7 +158,7 @@ try {
   }
 
   const row = (name: string, rs: Run[]) =>
-    `${name.padEnd(48)} ${rs.map((r) => String(r.rps).padStart(6)).join(' ')} req/s   p99 ${rs.map((r) => r.p99).join('/')} ms   non-2xx ${rs.reduce((n, r) => n + r.non2xx, 0)}   errors ${rs.reduce((n, r) => n + r.errors, 0)}`;
+    `${name.padEnd(48)} ${rs.map((r) => String(r.rps).padStart(6)).join(' ')} req/s   p99 ${rs.map((r) => r.p99).join('/')} ms   non-2xx ${rs.reduce((n, r) => n + r.non2xx, 0)}   errors ${rs.reduce((n, r) => n + r.errors, 0)}   CPU us/request server+database ${rs.map((r) => `${r.cpu.nodeUs}+${r.cpu.dbUs}`).join(' ')}`;
   console.log(row('bare keyset list of 50', runs.bareList));
   console.log(row('service GET /v1/partners?limit=50', runs.svcList));
   console.log(row('bare prepared single read', runs.bareOne));
@@ -133,10 +171,24 @@ try {
     singleReadVsBare: ratios(runs.svcOne, runs.bareOne),
     graphqlVsRestList: ratios(runs.svcGql, runs.svcList),
   };
+  // the same ratios from CPU per request (server + database backends; the load generator's own share left out):
+  // what the machine's load moves much less than req/s
+  const cpuRatios = (a: Run[], b: Run[]) => a.map((x, i) => +((b[i]!.cpu.nodeUs + b[i]!.cpu.dbUs) / Math.max(1, x.cpu.nodeUs + x.cpu.dbUs)).toFixed(2));
+  const perCpu = {
+    restListVsBare: cpuRatios(runs.svcList, runs.bareList),
+    singleReadVsBare: cpuRatios(runs.svcOne, runs.bareOne),
+    graphqlVsRestList: cpuRatios(runs.svcGql, runs.svcList),
+  };
   console.log(
     JSON.stringify({
       ratio: { restListVsBare: median(per.restListVsBare), singleReadVsBare: median(per.singleReadVsBare), graphqlVsRestList: median(per.graphqlVsRestList) },
       rounds: per,
+      cpuRatio: {
+        restListVsBare: median(perCpu.restListVsBare),
+        singleReadVsBare: median(perCpu.singleReadVsBare),
+        graphqlVsRestList: median(perCpu.graphqlVsRestList),
+      },
+      cpuRounds: perCpu,
       goal: { restListVsBare: 0.7, singleReadVsBare: 0.7, graphqlVsRestList: 0.6 },
     }),
   );
