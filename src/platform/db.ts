@@ -564,9 +564,10 @@ class ReadLanes {
       // (made only when asked for: postgres.js reads `retried` on an error answer alone, and an Error per read, its
       // stack captured, was ~3% of a point read's CPU)
       let retried: unknown;
+      let failed: LaneReadFailed | undefined;
       void Object.defineProperty(q, 'retried', {
         configurable: true,
-        get: () => retried ?? (lane.lost ? undefined : new LaneReadFailed('a read on a lane failed')),
+        get: () => retried ?? (lane.lost ? undefined : (failed ??= new LaneReadFailed('a read on a lane failed'))),
         set: (v: unknown) => void (retried = v),
       });
       const query = mode ? q[mode]() : q;

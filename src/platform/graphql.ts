@@ -287,18 +287,26 @@ const kLoaders = Symbol('loaders');
  * (issue 15). No cache across a request's batches: a loader is handed the request's queries, duplicates included
  * (every loader answers per query).
  */
-function batchingResolvers(loaders: MercuriusLoaders): IResolvers {
+export function batchingResolvers(loaders: MercuriusLoaders): IResolvers {
   const out: Record<string, Record<string, (obj: unknown, params: unknown, ctx: MercuriusContext, info: unknown) => Promise<unknown>>> = {};
   for (const [type, fields] of Object.entries(loaders)) {
     const byField: (typeof out)[string] = (out[type] = {});
     for (const [field, def] of Object.entries(fields)) {
       const loader = typeof def === 'function' ? def : def.loader;
+      // mercurius' `maxBatchSize` splits a batch; `cache` has no meaning here (no cache either way)
+      const maxBatchSize = typeof def === 'function' ? undefined : (def.opts as { maxBatchSize?: number } | undefined)?.maxBatchSize;
       const key = `${type}.${field}`;
       byField[field] = (obj, params, ctx, info) => {
         const mine = ((ctx as unknown as { [kLoaders]?: Map<string, DataLoader<LoaderQuery, unknown>> })[kLoaders] ??= new Map());
         let dl = mine.get(key);
         if (!dl) {
-          dl = new DataLoader<LoaderQuery, unknown>(async (queries) => loader(queries as LoaderQuery[] as never, ctx as never), { cache: false });
+          // the i-th query gets the i-th answer, as with mercurius (DataLoader would fail the whole batch on an
+          // answer of another length)
+          const batch = async (queries: readonly LoaderQuery[]) => {
+            const answers = (await loader(queries as LoaderQuery[] as never, ctx as never)) as unknown[];
+            return queries.map((_, i) => answers[i]);
+          };
+          dl = new DataLoader<LoaderQuery, unknown>(batch, { cache: false, ...(maxBatchSize ? { maxBatchSize } : {}) });
           mine.set(key, dl);
         }
         return dl.load({ obj, params, info });

@@ -59,7 +59,7 @@ export function toPartner(r: PartnerRow): Partner {
 export type PartnerPick = Partial<Partner> & { id: string; parentId: string | null };
 
 type PickableColumn = keyof Partner;
-/** At most this many distinct column sets get their own prepared statements (the rest run unprepared). */
+/** At most this many distinct column sets get their statements prepared at once (the rest as AutoPrepare decides). */
 const MAX_PREPARED_PICKS = 32;
 
 /** The columns of the fields asked for, sorted (the key of their prepared statements); `*` is every column. */
@@ -165,8 +165,9 @@ export class PartnerService {
   }
 
   /**
-   * The column-selecting reads for a set of columns (GraphQL): their texts, prepared for the first
-   * MAX_PREPARED_PICKS column sets (the rest run unprepared). Raw rows as the hot reads return them (partnerRows).
+   * The column-selecting reads for a set of columns (GraphQL): their texts, prepared at once for the first
+   * MAX_PREPARED_PICKS column sets (the rest as any statement: AutoPrepare's second sighting, its cap). Raw rows as
+   * the hot reads return them (partnerRows).
    */
   private pick(columns: readonly PickableColumn[]): PickTexts {
     const key = columns.join(',');

@@ -82,8 +82,8 @@ export interface Selection {
    * every other candidate of the partner's scopes for the product or its line, each with why it lost: first the
    * ones in force on the date in precedence order (`less_specific`: a less specific scope, or the line's price
    * where the product has one; `superseded_version`: same scope and level, an earlier effective or published
-   * version), then the ones not in force on the date, latest effective first, then by policy code
-   * (`superseded_version` when a later version of the same policy is in force, else `not_in_force`)
+   * version), then the ones not in force on the date, latest effective first, then by policy code and latest
+   * version (`superseded_version` when a later version of the same policy is in force, else `not_in_force`)
    */
   passedOver: { c: PriceCandidate; level: 'product' | 'product_line'; lost: LossReason }[];
   reason: string;
@@ -111,13 +111,15 @@ export function selectPrice(
     if (!effectiveOn(c.effectiveFrom, c.effectiveTo, q.date)) outOfDate.push({ c, level, lost: 'not_in_force' });
     else applicable.push({ c, level, r });
   }
-  // latest effective first; on a tie by policy code, then latest version (the candidates come in no set order: the
-  // same resolution listed them in different orders, REST and GraphQL, a flaky test)
+  // latest effective first; on a tie by policy code, latest version, product before line, price line (the candidates
+  // come in no set order: the same resolution listed them in different orders, REST and GraphQL, a flaky test)
   outOfDate.sort(
     (a, b) =>
       (a.c.effectiveFrom < b.c.effectiveFrom ? 1 : a.c.effectiveFrom > b.c.effectiveFrom ? -1 : 0) ||
       (a.c.policyCode < b.c.policyCode ? -1 : a.c.policyCode > b.c.policyCode ? 1 : 0) ||
-      b.c.versionNumber - a.c.versionNumber,
+      b.c.versionNumber - a.c.versionNumber ||
+      (a.level === b.level ? 0 : a.level === 'product' ? -1 : 1) ||
+      (a.c.priceLineId < b.c.priceLineId ? -1 : a.c.priceLineId > b.c.priceLineId ? 1 : 0),
   );
   // a version not in force whose own policy has a later version in force on the date was superseded by it
   for (const o of outOfDate) if (applicable.some((a) => a.c.policyId === o.c.policyId && a.c.versionNumber > o.c.versionNumber)) o.lost = 'superseded_version';
