@@ -280,8 +280,10 @@ const kLoaders = Symbol('loaders');
 
 /**
  * Mercurius' loaders (`{ Type: { field: loader | { loader, opts } } }`, a loader answering a batch of `{ obj, params,
- * info }` queries in order) run as resolvers that batch through a DataLoader per request and field: the fields a
- * request resolves in one tick are one call of the loader, as with mercurius' `defineLoaders`. Not through
+ * info }` queries in order) run as resolvers that batch through a DataLoader per request and field node: the fields a
+ * request resolves in one tick are one call of the loader, as with mercurius' `defineLoaders`, except that two
+ * aliases of a field are two calls, each with its own arguments (loaders read the arguments of their batch's first
+ * query: with mercurius an alias with other arguments got the first alias' answer). Not through
  * mercurius: its loader cache keys every query by `{ obj, params }` written out with safe-stable-stringify (the
  * whole parent object, keys sorted), ~10% of the CPU of a GraphQL page of 50 partners with parent and children
  * (issue 15). No cache across a request's batches: a loader is handed the request's queries, duplicates included
@@ -297,8 +299,12 @@ export function batchingResolvers(loaders: MercuriusLoaders): IResolvers {
       const maxBatchSize = typeof def === 'function' ? undefined : (def.opts as { maxBatchSize?: number } | undefined)?.maxBatchSize;
       const key = `${type}.${field}`;
       byField[field] = (obj, params, ctx, info) => {
-        const mine = ((ctx as unknown as { [kLoaders]?: Map<string, DataLoader<LoaderQuery, unknown>> })[kLoaders] ??= new Map());
-        let dl = mine.get(key);
+        const mine = ((ctx as unknown as { [kLoaders]?: Map<string, Map<unknown, DataLoader<LoaderQuery, unknown>>> })[kLoaders] ??= new Map());
+        let byNode = mine.get(key);
+        if (!byNode) mine.set(key, (byNode = new Map()));
+        // one batch per field node of the document: two aliases of a field (other arguments) are two batches
+        const node = (info as { fieldNodes?: readonly unknown[] } | undefined)?.fieldNodes?.[0];
+        let dl = byNode.get(node);
         if (!dl) {
           // the i-th query gets the i-th answer, as with mercurius (DataLoader would fail the whole batch on an
           // answer of another length)
@@ -307,7 +313,7 @@ export function batchingResolvers(loaders: MercuriusLoaders): IResolvers {
             return queries.map((_, i) => answers[i]);
           };
           dl = new DataLoader<LoaderQuery, unknown>(batch, { cache: false, ...(maxBatchSize ? { maxBatchSize } : {}) });
-          mine.set(key, dl);
+          byNode.set(node, dl);
         }
         return dl.load({ obj, params, info });
       };

@@ -61,6 +61,20 @@ describe('orders over GraphQL, and partner confinement', () => {
     expect(credit.data.partnerCredit).toEqual({ exposure: '20.00', limit: null, openOrders: '20.00' });
   });
 
+  it("two aliases of a partner's orders with other statuses each get their own (one batch each)", async () => {
+    const draft = await admin.gql('mutation($input: OrderInput!) { createOrder(input: $input) { id status } }', {
+      input: { partner: 'G1', shipTo: 'HZ', requestedDate: '2026-04-02', lines: [{ product: 'TEA-1', quantity: '1' }] },
+    });
+    expect(draft.data.createOrder.status, JSON.stringify(draft)).toBe('draft');
+    const r = await admin.gql(
+      `{ partners(first: 10) { nodes { code approved: orders(status: approved) { id status } drafts: orders(status: draft) { id status } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const g1 = r.data.partners.nodes.find((n: { code: string }) => n.code === 'G1');
+    expect(g1.approved.map((o: { status: string }) => o.status)).toEqual(['approved']);
+    expect(g1.drafts).toEqual([{ id: draft.data.createOrder.id, status: 'draft' }]);
+  });
+
   it('exports orders as CSV, one row per line', async () => {
     const res = await admin.get('/v1/orders:export?partner=G1&status=approved');
     expect(res.statusCode, res.body).toBe(200);

@@ -1,13 +1,13 @@
 /**
  * The modules' GraphQL loaders run as resolvers batching through a DataLoader per request and field
- * (src/platform/graphql.ts batchingResolvers): one call of the loader per tick and field with every query of the
- * request (its obj, params and info), the i-th query answered with the i-th answer, requests never mixed.
+ * (src/platform/graphql.ts batchingResolvers): one call of the loader per tick and field node with every query of
+ * the request (its obj, params and info), the i-th query answered with the i-th answer, requests never mixed.
  */
 import { describe, expect, it } from 'vitest';
 import type { MercuriusContext, MercuriusLoaders } from 'mercurius';
 import { batchingResolvers } from '../../src/platform/graphql.js';
 
-type Q = { obj: { id: string }; params: unknown; info: unknown };
+type Q = { obj: { id: string }; params: unknown; info?: unknown };
 type Resolver = (obj: unknown, params: unknown, ctx: MercuriusContext, info: unknown) => Promise<unknown>;
 
 function setup(loaders: MercuriusLoaders) {
@@ -60,6 +60,30 @@ describe('GraphQL loaders (batchingResolvers)', () => {
       get('Partner', 'children')({ id: 'c' }, {}, c1, {}),
     ]);
     expect(calls.sort()).toEqual(['children:c', 'parent:1:a', 'parent:2:b']);
+  });
+
+  it('batches two aliases of a field (two field nodes) apart, each with its own arguments', async () => {
+    const calls: unknown[][] = [];
+    const field = setup({
+      Partner: {
+        orders: async (qs: Q[]) => {
+          calls.push(qs.map((q) => q.params));
+          const { status } = qs[0]!.params as { status: string };
+          return qs.map((q) => `${status} orders of ${q.obj.id}`);
+        },
+      },
+    })('Partner', 'orders');
+    const c = ctx();
+    const open = { fieldNodes: [{ alias: 'open' }] };
+    const closed = { fieldNodes: [{ alias: 'closed' }] };
+    const got = await Promise.all([
+      field({ id: 'a' }, { status: 'OPEN' }, c, open),
+      field({ id: 'a' }, { status: 'CLOSED' }, c, closed),
+      field({ id: 'b' }, { status: 'OPEN' }, c, open),
+      field({ id: 'b' }, { status: 'CLOSED' }, c, closed),
+    ]);
+    expect(got).toEqual(['OPEN orders of a', 'CLOSED orders of a', 'OPEN orders of b', 'CLOSED orders of b']);
+    expect(calls).toHaveLength(2);
   });
 
   it("answers a short answer's missing queries with nothing (as mercurius did), fails a thrown loader's queries", async () => {
