@@ -275,7 +275,7 @@ export function extendGraphql(app: FastifyInstance, sdl: string, resolvers: IRes
 
 /** A loader's query: the parent object, the field's arguments and its resolve info (for the columns it asks for). */
 type LoaderQuery = { obj: unknown; params: unknown; info: unknown };
-/** The request's loaders (DataLoader instances by type and field), on its GraphQL context. */
+/** The request's loaders (DataLoader instances by type and field, then field node), on its GraphQL context. */
 const kLoaders = Symbol('loaders');
 
 /**
