@@ -7,7 +7,7 @@
  * - `onboardingSql`: relations (derived tables) other modules join set-based in their own SQL, tenant-filtered.
  * - lookups: codes to ids and a partner's facts, one statement each, for other modules' services.
  */
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db.js';
 import type { Work } from '../../platform/store.js';
@@ -126,7 +126,7 @@ export async function partnersById(db: Db, tenantId: string, ids: readonly strin
   const rows = await db
     .select(partnerFacts)
     .from(partners)
-    .where(and(eq(partners.tenantId, tenantId), inArray(partners.id, u)));
+    .where(and(eq(partners.tenantId, tenantId), sql`${partners.id} = any(${pgArray(u)}::uuid[])`));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -138,8 +138,8 @@ export async function partnersByRef(db: Db, tenantId: string, refs: readonly str
   const ids = unique.filter(isUuid);
   const codes = unique.filter((r) => !isUuid(r));
   const conds: SQL[] = [];
-  if (ids.length) conds.push(inArray(partners.id, ids));
-  if (codes.length) conds.push(inArray(partners.code, codes));
+  if (ids.length) conds.push(sql`${partners.id} = any(${pgArray(ids)}::uuid[])`);
+  if (codes.length) conds.push(sql`${partners.code} = any(${pgArray(codes)}::text[])`);
   const rows = await db
     .select(partnerFacts)
     .from(partners)
@@ -182,6 +182,17 @@ export async function productsByRef(db: Db, tenantId: string, refs: readonly str
   return out;
 }
 
+/** Products of the tenant by id, one statement (ids that are not uuids are left out). */
+export async function productsById(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, ProductFacts>> {
+  const u = [...new Set(ids)].filter(isUuid);
+  if (!u.length) return new Map();
+  const rows = await db
+    .select({ id: products.id, code: products.code, lineId: products.lineId })
+    .from(products)
+    .where(and(eq(products.tenantId, tenantId), sql`${products.id} = any(${pgArray(u)}::uuid[])`));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 type Keyed = typeof partners | typeof products | typeof productLines | typeof territories;
 async function idsByCode(db: Db, table: Keyed, tenantId: string, codes: readonly string[]): Promise<Map<string, string>> {
   const u = [...new Set(codes)];
@@ -189,7 +200,7 @@ async function idsByCode(db: Db, table: Keyed, tenantId: string, codes: readonly
   const rows = await db
     .select({ id: table.id, code: table.code })
     .from(table)
-    .where(and(eq(table.tenantId, tenantId), inArray(table.code, u)));
+    .where(and(eq(table.tenantId, tenantId), sql`${table.code} = any(${pgArray(u)}::text[])`));
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 

@@ -4,7 +4,7 @@ import { DomainError } from '../../platform/errors.js';
 import { formatFixed, iso, pgArray, requireScope, today, type Actor } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { findPartner, partnersById, productsByRef, type PartnerFacts, type ProductFacts } from '../onboarding/contract.js';
+import { findPartner, partnersById, productsById, productsByRef, type PartnerFacts, type ProductFacts } from '../onboarding/contract.js';
 import { loadPartner, type PartnerRef } from './policy.common.js';
 import {
   computeLine,
@@ -15,6 +15,7 @@ import {
   selectPrice,
   type DeviationFacts,
   type PriceCandidate,
+  type ScopeRef,
   type Selection,
   type TermsCandidate,
   violationVerdict,
@@ -34,157 +35,209 @@ export interface ResolveItem {
   channel?: 'online' | 'offline' | undefined;
 }
 
-/** Candidates for many (partner, product, date) items: two set-based queries, then pure selection. */
-export async function resolveItems(db: Db, tenantId: string, items: readonly ResolveItem[]): Promise<ResolvedPrice[]> {
+/** What a resolution is computed from, for the given products, product lines, scopes, partners and dates. */
+interface ResolutionFacts {
+  candidates: PriceCandidate[];
+  deviations: DeviationFacts[];
+  scopedDiscounts: TermsCandidate[];
+}
+
+/**
+ * The facts of a resolution in one round of statements sent together (pipelined in a transaction, on separate
+ * connections outside one): every published price line of the products (or their lines) in a version of one of the
+ * scopes, whatever its dates (one not in force on the date is listed in the explanation as `not_in_force`, issue 14
+ * #10); the approved deviations of the partners and products overlapping the dates; with `withTerms`, the
+ * published channel terms of the scopes that set discount rules (only amounts need them). Array parameters: one
+ * statement text whatever the number of items.
+ */
+async function loadResolutionFacts(
+  db: Db,
+  tenantId: string,
+  q: { productIds: string[]; lineIds: string[]; scopeKeys: string[]; partnerIds: string[]; minDate: string; maxDate: string },
+  withTerms: boolean,
+): Promise<ResolutionFacts> {
+  const { productIds, lineIds, scopeKeys, partnerIds, minDate, maxDate } = q;
+  const [rows, devRows, termRows] = await Promise.all([
+    db
+      .select({
+        policyId: pricePolicies.id,
+        policyCode: pricePolicies.code,
+        policyName: pricePolicies.name,
+        currency: pricePolicies.currency,
+        scopeKind: pricePolicies.scopeKind,
+        scopeValue: pricePolicies.scopeValue,
+        versionId: priceVersions.id,
+        versionNumber: priceVersions.number,
+        effectiveFrom: priceVersions.effectiveFrom,
+        effectiveTo: priceVersions.effectiveTo,
+        publishedAt: priceVersions.publishedAt,
+        // as text, parsed once per version below (the same rules come with each of a version's lines)
+        discountRules: sql<string>`${priceVersions.discountRules}::text`,
+        priceLineId: priceLines.id,
+        productId: priceLines.productId,
+        lineId: priceLines.lineId,
+        distributionPrice: priceLines.distributionPrice,
+        suggestedRetailPrice: priceLines.suggestedRetailPrice,
+        minResalePrice: priceLines.minResalePrice,
+      })
+      .from(priceLines)
+      .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
+      .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
+      .where(
+        and(
+          eq(priceLines.tenantId, tenantId),
+          eq(priceVersions.status, 'published'),
+          lineIds.length
+            ? sql`(${priceLines.productId} = any(${pgArray(productIds)}::uuid[]) or ${priceLines.lineId} = any(${pgArray(lineIds)}::uuid[]))`
+            : sql`${priceLines.productId} = any(${pgArray(productIds)}::uuid[])`,
+          sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
+        ),
+      ),
+    db
+      .select({
+        id: priceDeviations.id,
+        partnerId: priceDeviations.partnerId,
+        productId: priceDeviations.productId,
+        kind: priceDeviations.kind,
+        price: priceDeviations.price,
+        validFrom: priceDeviations.validFrom,
+        validTo: priceDeviations.validTo,
+      })
+      .from(priceDeviations)
+      .where(
+        and(
+          eq(priceDeviations.tenantId, tenantId),
+          eq(priceDeviations.status, 'approved'),
+          sql`${priceDeviations.partnerId} = any(${pgArray(partnerIds)}::uuid[])`,
+          sql`${priceDeviations.productId} = any(${pgArray(productIds)}::uuid[])`,
+          lte(priceDeviations.validFrom, maxDate),
+          gte(priceDeviations.validTo, minDate),
+        ),
+      ),
+    // discount rules with their own scope (issue 14 #7): published channel terms of the partner's scopes that
+    // set discount rules, one statement for the whole batch (not read when the caller needs no amounts)
+    !withTerms
+      ? []
+      : db
+          .select({
+            id: channelTerms.id,
+            scopeKind: channelTerms.scopeKind,
+            scopeValue: channelTerms.scopeValue,
+            effectiveFrom: channelTerms.effectiveFrom,
+            effectiveTo: channelTerms.effectiveTo,
+            discountRules: channelTerms.discountRules,
+          })
+          .from(channelTerms)
+          .where(
+            and(
+              eq(channelTerms.tenantId, tenantId),
+              eq(channelTerms.status, 'published'),
+              isNotNull(channelTerms.discountRules),
+              lte(channelTerms.effectiveFrom, maxDate),
+              or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
+              sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
+            ),
+          ),
+  ]);
+  const rules = new Map<string, DiscountRule[]>();
+  const candidates: PriceCandidate[] = rows.map((r) => {
+    let discountRules = rules.get(r.discountRules);
+    if (!discountRules) rules.set(r.discountRules, (discountRules = JSON.parse(r.discountRules) as DiscountRule[]));
+    return {
+      policyId: r.policyId,
+      policyCode: r.policyCode,
+      policyName: r.policyName,
+      currency: r.currency,
+      versionId: r.versionId,
+      versionNumber: r.versionNumber,
+      scope: { kind: r.scopeKind, value: r.scopeValue },
+      effectiveFrom: r.effectiveFrom!,
+      effectiveTo: r.effectiveTo,
+      publishedAt: iso(r.publishedAt) ?? '',
+      discountRules,
+      priceLineId: r.priceLineId,
+      productId: r.productId,
+      lineId: r.lineId,
+      distributionPrice: r.distributionPrice,
+      suggestedRetailPrice: r.suggestedRetailPrice,
+      minResalePrice: r.minResalePrice,
+    };
+  });
+  const scopedDiscounts: TermsCandidate[] = termRows.map((r) => ({
+    id: r.id,
+    scope: { kind: r.scopeKind, value: r.scopeValue },
+    effectiveFrom: r.effectiveFrom!,
+    effectiveTo: r.effectiveTo,
+    fields: { discountRules: r.discountRules },
+  }));
+  return { candidates, deviations: devRows as DeviationFacts[], scopedDiscounts };
+}
+
+/** What the items of a resolution are selected from: each item's scopes, the facts, each item's candidates. */
+interface ResolutionContext {
+  /** the scopes of the item's partner and channel: one array per distinct pair (selection caches by the array) */
+  scopesOf: Map<ResolveItem, ScopeRef[]>;
+  facts: ResolutionFacts;
+  /** the candidates of an item's product and of its product line */
+  poolOf: (i: ResolveItem) => PriceCandidate[];
+}
+
+async function resolutionContext(db: Db, tenantId: string, items: readonly ResolveItem[], withTerms: boolean): Promise<ResolutionContext> {
   const known = items.filter((i) => i.product);
-  // the scopes of each item's partner and channel, one array per distinct pair (selection caches by the array)
-  const scopes = new Map<ResolveItem, ReturnType<typeof partnerScopes>>();
-  const byPartner = new Map<PartnerRef, Map<string | undefined, ReturnType<typeof partnerScopes>>>();
+  const scopesOf = new Map<ResolveItem, ScopeRef[]>();
+  const byPartner = new Map<PartnerRef, Map<string | undefined, ScopeRef[]>>();
   for (const i of items) {
     let ofPartner = byPartner.get(i.partner);
     if (!ofPartner) byPartner.set(i.partner, (ofPartner = new Map()));
     let s = ofPartner.get(i.channel);
     if (!s) ofPartner.set(i.channel, (s = partnerScopes(i.partner, i.channel)));
-    scopes.set(i, s);
+    scopesOf.set(i, s);
   }
-  let candidates: PriceCandidate[] = [];
-  let deviations: DeviationFacts[] = [];
-  let scopedDiscounts: TermsCandidate[] = [];
+  let facts: ResolutionFacts = { candidates: [], deviations: [], scopedDiscounts: [] };
   if (known.length) {
-    const productIds = [...new Set(known.map((i) => i.product!.id))];
-    const lineIds = [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))];
-    const scopeKeys = [...new Set([...byPartner.values()].flatMap((m) => [...m.values()].flat().map(scopeKey)))];
-    // every published version of the partner's scopes, whatever its dates: one not in force on the date is
-    // listed in the explanation as `not_in_force` (issue 14 #10)
-    const dates = known.map((i) => i.date).sort();
-    const minDate = dates[0]!;
-    const maxDate = dates[dates.length - 1]!;
-    const partnerIds = [...new Set(known.map((i) => i.partner.id))];
-    // array parameters: one statement text whatever the number of products; the three reads are independent and
-    // sent together (pipelined in a transaction, on separate connections outside one)
-    const [rows, devRows, termRows] = await Promise.all([
-      db
-        .select({
-          policyId: pricePolicies.id,
-          policyCode: pricePolicies.code,
-          policyName: pricePolicies.name,
-          currency: pricePolicies.currency,
-          scopeKind: pricePolicies.scopeKind,
-          scopeValue: pricePolicies.scopeValue,
-          versionId: priceVersions.id,
-          versionNumber: priceVersions.number,
-          effectiveFrom: priceVersions.effectiveFrom,
-          effectiveTo: priceVersions.effectiveTo,
-          publishedAt: priceVersions.publishedAt,
-          // as text, parsed once per version below (the same rules come with each of a version's lines)
-          discountRules: sql<string>`${priceVersions.discountRules}::text`,
-          priceLineId: priceLines.id,
-          productId: priceLines.productId,
-          lineId: priceLines.lineId,
-          distributionPrice: priceLines.distributionPrice,
-          suggestedRetailPrice: priceLines.suggestedRetailPrice,
-          minResalePrice: priceLines.minResalePrice,
-        })
-        .from(priceLines)
-        .innerJoin(priceVersions, and(eq(priceVersions.tenantId, priceLines.tenantId), eq(priceVersions.id, priceLines.versionId)))
-        .innerJoin(pricePolicies, and(eq(pricePolicies.tenantId, priceVersions.tenantId), eq(pricePolicies.id, priceVersions.policyId)))
-        .where(
-          and(
-            eq(priceLines.tenantId, tenantId),
-            eq(priceVersions.status, 'published'),
-            lineIds.length
-              ? sql`(${priceLines.productId} = any(${pgArray(productIds)}::uuid[]) or ${priceLines.lineId} = any(${pgArray(lineIds)}::uuid[]))`
-              : sql`${priceLines.productId} = any(${pgArray(productIds)}::uuid[])`,
-            sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
-          ),
-        ),
-      db
-        .select({
-          id: priceDeviations.id,
-          partnerId: priceDeviations.partnerId,
-          productId: priceDeviations.productId,
-          kind: priceDeviations.kind,
-          price: priceDeviations.price,
-          validFrom: priceDeviations.validFrom,
-          validTo: priceDeviations.validTo,
-        })
-        .from(priceDeviations)
-        .where(
-          and(
-            eq(priceDeviations.tenantId, tenantId),
-            eq(priceDeviations.status, 'approved'),
-            sql`${priceDeviations.partnerId} = any(${pgArray(partnerIds)}::uuid[])`,
-            sql`${priceDeviations.productId} = any(${pgArray(productIds)}::uuid[])`,
-            lte(priceDeviations.validFrom, maxDate),
-            gte(priceDeviations.validTo, minDate),
-          ),
-        ),
-      // discount rules with their own scope (issue 14 #7): published channel terms of the partner's scopes that
-      // set discount rules, one statement for the whole batch
-      db
-        .select({
-          id: channelTerms.id,
-          scopeKind: channelTerms.scopeKind,
-          scopeValue: channelTerms.scopeValue,
-          effectiveFrom: channelTerms.effectiveFrom,
-          effectiveTo: channelTerms.effectiveTo,
-          discountRules: channelTerms.discountRules,
-        })
-        .from(channelTerms)
-        .where(
-          and(
-            eq(channelTerms.tenantId, tenantId),
-            eq(channelTerms.status, 'published'),
-            isNotNull(channelTerms.discountRules),
-            lte(channelTerms.effectiveFrom, maxDate),
-            or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
-            sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
-          ),
-        ),
-    ]);
-    const rules = new Map<string, DiscountRule[]>();
-    candidates = rows.map((r) => {
-      let discountRules = rules.get(r.discountRules);
-      if (!discountRules) rules.set(r.discountRules, (discountRules = JSON.parse(r.discountRules) as DiscountRule[]));
-      return {
-        policyId: r.policyId,
-        policyCode: r.policyCode,
-        policyName: r.policyName,
-        currency: r.currency,
-        versionId: r.versionId,
-        versionNumber: r.versionNumber,
-        scope: { kind: r.scopeKind, value: r.scopeValue },
-        effectiveFrom: r.effectiveFrom!,
-        effectiveTo: r.effectiveTo,
-        publishedAt: iso(r.publishedAt) ?? '',
-        discountRules,
-        priceLineId: r.priceLineId,
-        productId: r.productId,
-        lineId: r.lineId,
-        distributionPrice: r.distributionPrice,
-        suggestedRetailPrice: r.suggestedRetailPrice,
-        minResalePrice: r.minResalePrice,
-      };
-    });
-    deviations = devRows;
-    scopedDiscounts = termRows.map((r) => ({
-      id: r.id,
-      scope: { kind: r.scopeKind, value: r.scopeValue },
-      effectiveFrom: r.effectiveFrom!,
-      effectiveTo: r.effectiveTo,
-      fields: { discountRules: r.discountRules },
-    }));
+    let minDate = known[0]!.date;
+    let maxDate = minDate;
+    for (const i of known) {
+      if (i.date < minDate) minDate = i.date;
+      if (i.date > maxDate) maxDate = i.date;
+    }
+    facts = await loadResolutionFacts(
+      db,
+      tenantId,
+      {
+        productIds: [...new Set(known.map((i) => i.product!.id))],
+        lineIds: [...new Set(known.flatMap((i) => (i.product!.lineId ? [i.product!.lineId] : [])))],
+        scopeKeys: [...new Set([...byPartner.values()].flatMap((m) => [...m.values()].flat().map(scopeKey)))],
+        partnerIds: [...new Set(known.map((i) => i.partner.id))],
+        minDate,
+        maxDate,
+      },
+      withTerms,
+    );
   }
-  // index candidates by product and by line so each item looks only at its own
+  // candidates by product and by line so each item looks only at its own
   const byProduct = new Map<string, PriceCandidate[]>();
   const byLine = new Map<string, PriceCandidate[]>();
-  for (const c of candidates) {
-    if (c.productId) byProduct.set(c.productId, [...(byProduct.get(c.productId) ?? []), c]);
-    if (c.lineId) byLine.set(c.lineId, [...(byLine.get(c.lineId) ?? []), c]);
+  const add = (m: Map<string, PriceCandidate[]>, k: string, c: PriceCandidate) => {
+    const l = m.get(k);
+    if (l) l.push(c);
+    else m.set(k, [c]);
+  };
+  for (const c of facts.candidates) {
+    if (c.productId) add(byProduct, c.productId, c);
+    if (c.lineId) add(byLine, c.lineId, c);
   }
+  const poolOf = (i: ResolveItem) => [...(byProduct.get(i.product!.id) ?? []), ...(i.product!.lineId ? (byLine.get(i.product!.lineId) ?? []) : [])];
+  return { scopesOf, facts, poolOf };
+}
+
+/** Candidates for many (partner, product, date) items: a fixed number of set-based queries, then pure selection. */
+export async function resolveItems(db: Db, tenantId: string, items: readonly ResolveItem[]): Promise<ResolvedPrice[]> {
+  const { scopesOf: scopes, facts, poolOf } = await resolutionContext(db, tenantId, items, true);
+  const { deviations, scopedDiscounts } = facts;
   // the scoped discount rules in force for a partner's scopes on a date: the same for every item that shares them
-  const hits = new Map<ReturnType<typeof partnerScopes>, Map<string, ReturnType<typeof mergeTerms>['discountRules']>>();
-  const termsHit = (s: ReturnType<typeof partnerScopes>, date: string) => {
+  const hits = new Map<ScopeRef[], Map<string, ReturnType<typeof mergeTerms>['discountRules']>>();
+  const termsHit = (s: ScopeRef[], date: string) => {
     let byDate = hits.get(s);
     if (!byDate) hits.set(s, (byDate = new Map()));
     let hit = byDate.get(date);
@@ -208,8 +261,7 @@ export async function resolveItems(db: Db, tenantId: string, items: readonly Res
       deviation: null,
     };
     if (!i.product) return { product: i.productRef, productId: null, quantity, status: 'unknown_product', message: `no product '${i.productRef}'`, ...empty };
-    const pool = [...(byProduct.get(i.product.id) ?? []), ...(i.product.lineId ? (byLine.get(i.product.lineId) ?? []) : [])];
-    const sel = selectPrice(pool, { scopes: scopes.get(i)!, productId: i.product.id, lineId: i.product.lineId, date: i.date });
+    const sel = selectPrice(poolOf(i), { scopes: scopes.get(i)!, productId: i.product.id, lineId: i.product.lineId, date: i.date });
     const dev = pickDeviation(deviations, i.partner.id, i.product.id, i.date);
     const deviation = dev ? { id: dev.id, kind: dev.kind, price: dev.price, validFrom: dev.validFrom, validTo: dev.validTo } : null;
     if (!sel.winner)
@@ -284,8 +336,10 @@ const candidateOut = ({ c, level, lost }: Selection['passedOver'][number]): Reso
 /**
  * The minimum resale price in force for each (partner, product, date), after any approved below-minimum deviation
  * (the same floor a price observation is judged against); null where none is in force. One entry per item, in
- * order; a fixed number of statements (partners, products, then the resolution's), in the caller's transaction.
- * Implements target's `PriceFloorSource` port (sell-through price violations, issue 14 #8).
+ * order; a fixed number of statements (partners and products together, then the resolution's prices and
+ * deviations together), in the caller's transaction. The same selection as a resolution (`selectPrice`,
+ * `pickDeviation`, `violationVerdict`) without what only amounts need: no channel terms, no line amounts, no
+ * explanation. Implements target's `PriceFloorSource` port (sell-through price violations, issue 14 #8).
  */
 export async function priceFloors(
   db: Db,
@@ -293,35 +347,49 @@ export async function priceFloors(
   items: readonly { partnerId: string; productId: string; date: string }[],
 ): Promise<(string | null)[]> {
   if (!items.length) return [];
-  const partners = await partnersById(
-    db,
-    tenantId,
-    items.map((i) => i.partnerId),
-  );
-  const products = await productsByRef(
-    db,
-    tenantId,
-    items.map((i) => i.productId),
-  );
-  const known = items.filter((i) => partners.has(i.partnerId));
-  const resolved = await resolveItems(
-    db,
-    tenantId,
-    known.map((i) => ({
-      partner: partners.get(i.partnerId)!,
-      productRef: i.productId,
-      product: products.get(i.productId) ?? null,
-      date: i.date,
-      quantity: '1',
-      paymentTermDays: null,
-    })),
-  );
-  const byItem = new Map(known.map((i, n) => [i, resolved[n]!]));
-  return items.map((i) => {
-    const r = byItem.get(i);
-    if (!r || r.status !== 'priced') return null;
-    const dev = r.deviation ? { partnerId: i.partnerId, productId: i.productId, ...r.deviation } : null;
-    return violationVerdict('0', r.minResalePrice, dev).floor;
+  const [partners, products] = await Promise.all([
+    partnersById(
+      db,
+      tenantId,
+      items.map((i) => i.partnerId),
+    ),
+    productsById(
+      db,
+      tenantId,
+      items.map((i) => i.productId),
+    ),
+  ]);
+  const asked = items.map((i): ResolveItem | null => {
+    const partner = partners.get(i.partnerId);
+    const product = products.get(i.productId);
+    return partner && product ? { partner, productRef: i.productId, product, date: i.date, quantity: '1', paymentTermDays: null } : null;
+  });
+  const known = asked.filter((i) => i !== null);
+  const { scopesOf, facts, poolOf } = await resolutionContext(db, tenantId, known, false);
+  const devsOf = new Map<string, DeviationFacts[]>();
+  for (const d of facts.deviations) {
+    const k = `${d.partnerId}|${d.productId}`;
+    const l = devsOf.get(k);
+    if (l) l.push(d);
+    else devsOf.set(k, [d]);
+  }
+  // the winner's minimum resale price per (scopes, product, date): one selection for the items that share them
+  const minOf = new Map<ScopeRef[], Map<string, string | null>>();
+  return asked.map((i) => {
+    if (!i) return null;
+    const product = i.product!;
+    const scopes = scopesOf.get(i)!;
+    let byKey = minOf.get(scopes);
+    if (!byKey) minOf.set(scopes, (byKey = new Map()));
+    const key = `${product.id}|${i.date}`;
+    let min = byKey.get(key);
+    if (min === undefined) {
+      const sel = selectPrice(poolOf(i), { scopes, productId: product.id, lineId: product.lineId, date: i.date });
+      byKey.set(key, (min = sel.winner ? sel.winner.minResalePrice : null));
+    }
+    if (min === null) return null;
+    const devs = devsOf.get(`${i.partner.id}|${product.id}`);
+    return violationVerdict('0', min, devs ? pickDeviation(devs, i.partner.id, product.id, i.date) : null).floor;
   });
 }
 
