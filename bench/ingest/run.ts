@@ -197,11 +197,33 @@ console.error(`generated ${N.toLocaleString('en')} rows (${(statSync(file).size 
 if (MODE === 'http') execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
 
 let server: ChildProcess | undefined;
+/** The price list of the bench's tenant (see its use), straight into the policy module's tables. */
+async function seedPriceList(sql: NonNullable<typeof database.client>) {
+  const [pol] = await sql<{ id: string }[]>`insert into price_policies (tenant_id, id, code, name, currency, scope_kind, scope_value)
+    values (${TENANT}, gen_random_uuid(), 'LIST', 'List prices', 'CNY', 'default', null) returning id`;
+  const policy = pol!.id;
+  for (const [n, from, to, min] of [
+    [1, '2023-01-01', '2024-12-31', '20.00'],
+    [2, '2025-01-01', null, '25.00'],
+  ] as const) {
+    const [ver] = await sql<{ id: string }[]>`insert into price_versions (tenant_id, id, policy_id, number, status, effective_from, effective_to, published_at)
+      values (${TENANT}, gen_random_uuid(), ${policy}, ${n}, 'published', ${from}, ${to}, now()) returning id`;
+    const version = ver!.id;
+    await sql`insert into price_lines (tenant_id, id, version_id, product_id, distribution_price, suggested_retail_price, min_resale_price)
+      select ${TENANT}, gen_random_uuid(), ${version}, p.id, 15.00, 40.00, ${min} from products p where p.tenant_id = ${TENANT}`;
+  }
+  await sql`analyze`;
+}
+
 const { url, database, drop } = await scratchDatabase('bench_target_ingest');
 try {
   phase('migrated');
   const sql = database.client!;
   await seedCatalog(sql, TENANT, 10_000, 50_000);
+  // a published price list as a brand has one (PRICES=0: none): a default-scope policy with a minimum resale price
+  // for every product, 20.00 until the end of 2024, then 25.00 in a second version, so that the import's price
+  // check finds two candidates per product (one not in force) and marks the lines below the floor in force
+  if (process.env.PRICES !== '0') await seedPriceList(sql);
   phase('seeded');
 
   // CPU seconds of the scratch database's backends (the server runs on this machine: /proc/<pid>/stat, utime + stime)
@@ -364,7 +386,12 @@ try {
   const copyS = secs(tc);
   phase('copied');
 
-  const facts = (await sql`select count(*)::int as n, sum(amount)::text as s from sell_through_lines where tenant_id = ${TENANT}`)[0]!;
+  // the lines marked below the minimum resale price, and the lines the seeded price list puts below it (its floor on the line's date)
+  const facts = (
+    await sql`select count(*)::int as n, sum(amount)::text as s, (count(*) filter (where price_violation))::int as violations,
+      (count(*) filter (where ${process.env.PRICES !== '0'} and quantity > 0 and round(amount / quantity, 4) < case when date < '2025-01-01' then 20 else 25 end))::int as expected
+      from sell_through_lines where tenant_id = ${TENANT}`
+  )[0]!;
   const totals = (await sql`select sum(amount)::text as s from actual_monthly_totals where tenant_id = ${TENANT} and stream = 'sell_through'`)[0]!;
   const result = {
     mode: MODE,
@@ -390,8 +417,11 @@ try {
     peakRssMb: { atStart: peakAtStart, beforeImport: peakBefore, afterImport: peakAfterImport, afterReimport: peakAfterReimport, end: peak() },
     ...(MODE === 'http' ? { rssSampledMaxMb: { import: first.rssSampledMaxMb, reimport: second.rssSampledMaxMb } } : {}),
     ...(MODE === 'http' && process.env.SERVER_NODE_FLAGS ? { serverNodeFlags: process.env.SERVER_NODE_FLAGS } : {}),
+    priceList: process.env.PRICES !== '0',
     check: {
       facts: facts.n,
+      priceViolations: facts.violations,
+      violationsMatch: facts.violations === facts.expected,
       factSum: facts.s,
       totalsSum: totals.s,
       totalsMatch: facts.s === totals.s,

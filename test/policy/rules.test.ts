@@ -4,9 +4,11 @@ import {
   computeLine,
   mergeTerms,
   partnerScopes,
+  pickDeviation,
   selectPrice,
   violationVerdict,
   windowsOverlap,
+  type DeviationFacts,
   type PriceCandidate,
 } from '../../src/modules/policy/policy.rules.js';
 
@@ -171,5 +173,41 @@ describe('violations, terms, windows', () => {
       ['returnWindowDays', 'paymentTermsDays'],
     );
     expect([m.returnWindowDays.termsId, m.paymentTermsDays.termsId]).toEqual(['p', 'd']);
+  });
+});
+
+describe('deviations', () => {
+  const dev = (
+    id: string,
+    kind: DeviationFacts['kind'],
+    price: string,
+    validFrom: string,
+    validTo: string,
+    over: Partial<DeviationFacts> = {},
+  ): DeviationFacts => ({
+    id,
+    partnerId: 'p1',
+    productId: 'x1',
+    kind,
+    price,
+    validFrom,
+    validTo,
+    ...over,
+  });
+  it('takes the latest starting deviation in force; on the same start the latest requested, in any order', () => {
+    const a = dev('0190b5a6-0000-7000-8000-000000000001', 'below_min_resale', '70', '2026-03-01', '2026-03-31');
+    const b = dev('0190b5a6-0000-7000-8000-000000000002', 'above_list', '120', '2026-03-01', '2026-03-31');
+    const c = dev('0190b5a6-0000-7000-8000-000000000003', 'below_min_resale', '60', '2026-03-10', '2026-03-20');
+    const other = dev('0190b5a6-0000-7000-8000-000000000004', 'below_min_resale', '1', '2026-03-15', '2026-03-31', { productId: 'x2' });
+    for (const devs of [
+      [a, b, c, other],
+      [other, c, b, a],
+    ]) {
+      expect(pickDeviation(devs, 'p1', 'x1', '2026-03-05')).toBe(b);
+      expect(pickDeviation(devs, 'p1', 'x1', '2026-03-15')).toBe(c);
+      expect(pickDeviation(devs, 'p1', 'x1', '2026-03-25')).toBe(b);
+      expect(pickDeviation(devs, 'p1', 'x1', '2026-04-01')).toBeNull();
+      expect(pickDeviation(devs, 'p2', 'x1', '2026-03-15')).toBeNull();
+    }
   });
 });

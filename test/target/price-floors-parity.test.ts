@@ -8,8 +8,9 @@ import { importCsv } from '../helpers/target.js';
  * The floor an imported sell-through line is marked against (policy's lean `priceFloors`, no amounts, no
  * explanation) is the one the explained resolution gives (`POST /v1/policy/prices:resolve`: the winner's minimum
  * resale price, lowered by an approved below-minimum deviation), on every (partner, product, date) of a grid that
- * crosses scopes (partner, tier, partner type, default), product and product-line prices, versions that replace
- * each other, windows that end, a line without a minimum, a product without a price and a deviation.
+ * crosses scopes (partner, tier, partner type, channel, default), partners on one channel and on both, product and
+ * product-line prices, versions that replace each other, windows that end, a line without a minimum, a product
+ * without a price, deviations (below the minimum, above the list, two overlapping).
  */
 let t: TestApp;
 let admin: Client;
@@ -25,6 +26,9 @@ beforeAll(async () => {
   partners.push(await makePartner(admin, 'FL-GOLD', { tier: 'gold', type: 'dealer' }));
   partners.push(await makePartner(admin, 'FL-SILVER', { tier: 'silver' }));
   partners.push(await makePartner(admin, 'FL-PLAIN'));
+  partners.push(await makePartner(admin, 'FL-WEB', { channel: 'online' }));
+  // a partner selling on both channels matches channel scopes only when the sale's channel is given (a line has none)
+  partners.push(await makePartner(admin, 'FL-BOTH', { channel: 'both' }));
   await catalogFixture(t, {
     lines: ['FLA', 'FLB'],
     products: [{ code: 'F1', line: 'FLA' }, { code: 'F2', line: 'FLA' }, { code: 'F3', line: 'FLB' }, { code: 'F4' }, { code: 'F5', line: 'FLB' }],
@@ -67,12 +71,17 @@ beforeAll(async () => {
     scope: { kind: 'partner_type', value: 'dealer' },
     lines: [{ productLine: 'FLB', distributionPrice: '60.00', suggestedRetailPrice: '120.00', minResalePrice: '90.00' }],
   });
+  // the online channel: F4 30.00
+  await makePolicy(admin, { code: 'FL-ONLINE', scope: { kind: 'channel', value: 'online' }, lines: [price('F4', '20.00', '60.00', '30.00')] });
   // FL-PLAIN's own price for F1, no minimum
   await makePolicy(admin, { code: 'FL-PLAIN', scope: { kind: 'partner', value: partners[2]!.id }, lines: [price('F1', '55.00', '100.00', null)] });
   // FL-SILVER may sell F1 at 65.00 in March (below the default's 70.00); FL-GOLD's deviation above the list lowers nothing
   for (const [partner, product, p, from, to] of [
     ['FL-SILVER', 'F1', '65.00', '2026-03-01', '2026-03-31'],
     ['FL-GOLD', 'F1', '120.00', '2026-01-01', '2026-12-31'],
+    // two overlapping deviations of FL-PLAIN for F3 (45.00 from April): the later starting one wins where both apply
+    ['FL-PLAIN', 'F3', '40.00', '2026-04-01', '2026-07-31'],
+    ['FL-PLAIN', 'F3', '35.00', '2026-06-01', '2026-06-30'],
   ] as const) {
     const dev = await admin.post('/v1/policy/deviations', { partner, product, price: p, validFrom: from, validTo: to, reason: 'test' });
     expect(dev.statusCode, dev.body).toBe(201);
@@ -106,9 +115,13 @@ describe('the floor marked at ingestion is the explained resolution', () => {
         });
       }
     expect(Object.fromEntries(stored)).toEqual(Object.fromEntries(expected));
-    // the grid reaches every case: no floor, a product price, a line price, a tier price, a type's line price, a replacing version, a deviation
+    // the grid reaches every case: no floor, a product price, a line price, a tier price, a type's line price, a
+    // replacing version, a channel's price, a deviation, overlapping deviations
     const floors = new Set([...expected.values()].map((e) => e.floor));
-    expect(floors).toEqual(new Set([null, '70.0000', '50.0000', '40.0000', '90.0000', '60.0000', '45.0000', '65.0000']));
+    expect(floors).toEqual(new Set([null, '70.0000', '50.0000', '40.0000', '90.0000', '60.0000', '45.0000', '65.0000', '30.0000', '35.0000']));
+    expect(expected.get('FL|FL-WEB|F4|2026-03-10')?.floor).toBe('30.0000');
+    expect(expected.get('FL|FL-BOTH|F4|2026-03-10')?.floor).toBeNull();
+    expect(['2026-04-01', '2026-06-30', '2026-07-01'].map((d) => expected.get(`FL|FL-PLAIN|F3|${d}`)?.floor)).toEqual(['40.0000', '35.0000', '40.0000']);
     expect([...expected.values()].filter((e) => e.violation).length).toBeGreaterThan(0);
   });
 });

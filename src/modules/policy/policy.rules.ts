@@ -253,12 +253,15 @@ export interface DeviationFacts {
   validTo: string;
 }
 
-/** The approved deviation that applies on a date (the latest starting one if several). */
+/**
+ * The approved deviation that applies on a date: the latest starting one if several; of several starting the same
+ * day, the latest requested (ids are uuidv7, in creation order), whatever order the database returned them in.
+ */
 export function pickDeviation(devs: readonly DeviationFacts[], partnerId: string, productId: string, date: string): DeviationFacts | null {
   let best: DeviationFacts | null = null;
   for (const d of devs) {
     if (d.partnerId !== partnerId || d.productId !== productId || !effectiveOn(d.validFrom, d.validTo, date)) continue;
-    if (!best || d.validFrom > best.validFrom) best = d;
+    if (!best || d.validFrom > best.validFrom || (d.validFrom === best.validFrom && d.id > best.id)) best = d;
   }
   return best;
 }

@@ -347,7 +347,8 @@ export async function priceFloors(
   items: readonly { partnerId: string; productId: string; date: string }[],
 ): Promise<(string | null)[]> {
   if (!items.length) return [];
-  const [partners, products] = await Promise.all([
+  // independent reads sent together (the partners' failure reported first)
+  const [byPartner, byProduct] = await Promise.allSettled([
     partnersById(
       db,
       tenantId,
@@ -359,6 +360,8 @@ export async function priceFloors(
       items.map((i) => i.productId),
     ),
   ]);
+  const partners = settled(byPartner);
+  const products = settled(byProduct);
   const asked = items.map((i): ResolveItem | null => {
     const partner = partners.get(i.partnerId);
     const product = products.get(i.productId);
@@ -373,20 +376,11 @@ export async function priceFloors(
     if (l) l.push(d);
     else devsOf.set(k, [d]);
   }
-  // the winner's minimum resale price per (scopes, product, date): one selection for the items that share them
-  const minOf = new Map<ScopeRef[], Map<string, string | null>>();
   return asked.map((i) => {
     if (!i) return null;
     const product = i.product!;
-    const scopes = scopesOf.get(i)!;
-    let byKey = minOf.get(scopes);
-    if (!byKey) minOf.set(scopes, (byKey = new Map()));
-    const key = `${product.id}|${i.date}`;
-    let min = byKey.get(key);
-    if (min === undefined) {
-      const sel = selectPrice(poolOf(i), { scopes, productId: product.id, lineId: product.lineId, date: i.date });
-      byKey.set(key, (min = sel.winner ? sel.winner.minResalePrice : null));
-    }
+    const sel = selectPrice(poolOf(i), { scopes: scopesOf.get(i)!, productId: product.id, lineId: product.lineId, date: i.date });
+    const min = sel.winner ? sel.winner.minResalePrice : null;
     if (min === null) return null;
     const devs = devsOf.get(`${i.partner.id}|${product.id}`);
     return violationVerdict('0', min, devs ? pickDeviation(devs, i.partner.id, product.id, i.date) : null).floor;

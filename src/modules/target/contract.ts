@@ -34,7 +34,8 @@ export interface TargetPort {
 
 /**
  * Port (issue 14 #8): the minimum resale price in force for each (partner, product, date), after any approved
- * below-minimum deviation; null where none is in force. Answers one entry per item, in order, in a fixed number of
+ * below-minimum deviation; null where none is in force (or the partner or product is unknown). Partners and products
+ * by id (uuid), not by code. Answers one entry per item, in order, in a fixed number of
  * statements, in the caller's transaction (`db`). Implemented by policy (`priceFloors` in policy/contract.ts) and
  * wired in src/services.ts; sell-through ingestion marks lines sold below it.
  */

@@ -168,6 +168,16 @@ export const FACT_STAGE: StagingTable<StageCol> = {
   },
 };
 
+/**
+ * The price verdicts of a batch's staged sell-through lines (`stagePriceVerdicts`): per staged line with a minimum
+ * resale price in force, the floor and whether the line's unit price is below it; the upsert writes them with the
+ * line (a line without a row here: no floor, not a violation).
+ */
+export const PRICE_STAGE: StagingTable<'floor' | 'pv'> = {
+  name: '_price_stage',
+  columns: { floor: 'numeric(18,4) not null', pv: 'boolean not null' },
+};
+
 /** Rows of the upsert statement's result: refused lines, then one row of counts (line null). */
 interface UpsertResult {
   line: number | null;
@@ -197,6 +207,8 @@ export function upsertStatement(
   withReps = false,
   /** an import's id: the deltas go to actual_pending_deltas (applied by `applyPendingTotals`) instead of the totals */
   deferTo?: string,
+  /** sell-through: the batch's price verdicts are staged (PRICE_STAGE): the lines are written with their floor and mark */
+  withPrices = false,
 ): SQL {
   // a partner credential uploads for its own partner (and its descendants for a subtree credential)
   const partnerOnly = partnersOnly ? `{${partnersOnly.join(',')}}` : null;
@@ -205,6 +217,7 @@ export function upsertStatement(
   // sell-through lines may name a sales rep (issue 17); the rep join is left out of batches that name none
   const hasRep = hasTerritory;
   const joinRep = hasRep && withReps;
+  const prices = hasTerritory && withPrices;
   const t = tenantId;
   const factTable = sql.raw(
     { 'sell-in': 'sell_in_lines', 'sell-through': 'sell_through_lines', inventory: 'inventory_snapshots', collections: 'collections' }[stream],
@@ -214,6 +227,7 @@ export function upsertStatement(
       ${hasProduct ? sql`pr.id as product_id, pr.line_id as product_line_id,` : sql``}
       ${hasTerritory ? sql`tr.id as territory_id,` : sql``}
       ${hasRep ? (joinRep ? sql`rs.id as rep_id, (s.rep_code is not null and rs.id is null) as bad_rep,` : sql`null::uuid as rep_id, false as bad_rep,`) : sql``}
+      ${prices ? sql`coalesce(ps.pv, false) as pv, ps.floor,` : sql``}
       (p.id is null) as bad_partner,
       (p.id is not null and ${partnerOnly}::uuid[] is not null and p.id <> all(${partnerOnly}::uuid[])) as foreign_partner,
       ${hasProduct ? sql`(pr.id is null)` : sql`false`} as bad_product,
@@ -224,6 +238,7 @@ export function upsertStatement(
     ${hasProduct ? sql`left join ${onboardingSql.products(t)} pr on pr.code = s.product_code` : sql``}
     ${hasTerritory ? sql`left join ${onboardingSql.territories(t)} tr on tr.code = s.territory_code` : sql``}
     ${joinRep ? sql`left join ${organisationSql.reps(t)} rs on rs.code = s.rep_code` : sql``}
+    ${prices ? sql.raw(`left join ${PRICE_STAGE.name} ps on ps.line = s.line`) : sql``}
   ), ok as (
     select * from src where not (bad_partner or foreign_partner or bad_product or bad_territory or foreign_row${hasRep ? sql` or bad_rep` : sql``})
   )`;
@@ -242,6 +257,7 @@ export function upsertStatement(
     case 'sell-through':
       table = 'sell_through_lines';
       cols = ['partner_id', 'product_id', 'product_line_id', 'territory_id', 'customer_id', 'rep_id', 'date', 'quantity', 'amount', 'cross_region'];
+      if (prices) cols.push('price_violation', 'min_resale_price');
       values = sql`partner_id, product_id, product_line_id, territory_id, customer_id, rep_id, d, quantity, amount,
         not exists (
           select 1 from ${onboardingSql.territoryRights(t)} r
@@ -249,7 +265,7 @@ export function upsertStatement(
             and (r.product_line_id is null or r.product_line_id is not distinct from ok.product_line_id)
             and (r.product_id is null or r.product_id = ok.product_id)
             and (r.valid_from is null or r.valid_from <= ok.d)
-            and (r.valid_to is null or r.valid_to >= ok.d))`;
+            and (r.valid_to is null or r.valid_to >= ok.d))${prices ? sql`, pv, floor` : sql``}`;
       totals = { stream: 'sell_through', amount: 'amount', quantity: 'quantity' };
       break;
     case 'inventory':
@@ -514,46 +530,52 @@ export function requireImportScope(actor: Actor) {
   requireScope(actor, 'actuals:write');
 }
 
-/** The import spec of a fact stream (the routes, async jobs and the CLI run it through the platform engine). */
 /**
- * Price breaking from data (issue 14 #8): a set-based step per sell-through batch, right after the upsert (where
- * cross-region marking happens), in slices of PRICE_SLICE staged lines (`lines`: the batch's line numbers, in file
- * order): a slice's lines are read in one statement, their distinct (partner, product, date) get their floor from
- * the port in a fixed number of statements, and one UPDATE (by primary key) marks the lines whose unit price
- * (amount / quantity, 4 decimals) is below it, or unmarks a corrected one; lines whose mark and floor do not change
- * are not written. Statements per slice: 2 plus the port's, whatever the slice's size.
+ * Price breaking from data (issue 14 #8), set-based per sell-through batch while it is staged (`stageBatch`: on
+ * the batch's own connection, while the batch before it is written), in slices of PRICE_SLICE staged lines (`lines`:
+ * the batch's line numbers, in file order): a slice's lines with their partner and product resolved are read in one
+ * statement, their distinct (partner, product, date) get their floor from the port in a fixed number of statements,
+ * and the verdicts (floor, and whether the unit price, amount / quantity to 4 decimals, is below it) of the lines
+ * with a floor are staged once per batch (PRICE_STAGE). The batch's upsert writes them with the lines: a line is
+ * written once, and a re-imported line whose mark and floor did not change is not written at all. Lines with an
+ * unknown code are left out (the upsert refuses them). Statements per slice: 1 plus the port's, whatever its size.
  */
-async function markPriceViolations(db: Db, tenantId: string, floors: PriceFloorSource, lines: readonly number[]): Promise<void> {
-  for (let i = 0; i < lines.length; i += PRICE_SLICE) {
-    await markSlice(db, tenantId, floors, lines[i]!, lines[Math.min(i + PRICE_SLICE, lines.length) - 1]!);
-  }
+async function stagePriceVerdicts(w: Work, floors: PriceFloorSource, lines: readonly number[]): Promise<number> {
+  const verdicts: { line: number; value: { floor: string; pv: string } }[] = [];
+  for (let i = 0; i < lines.length; i += PRICE_SLICE)
+    await judgeSlice(w.tx, w.tenantId, floors, lines[i]!, lines[Math.min(i + PRICE_SLICE, lines.length) - 1]!, verdicts);
+  await stageRows(w, PRICE_STAGE, verdicts);
+  // its statistics: the upsert's left join by line is then estimated at the batch's rows (without them, at about 25
+  // times as many, and the plan of the rest of the statement followed that estimate)
+  if (verdicts.length) await w.tx.execute(sql.raw(`analyze ${PRICE_STAGE.name}`));
+  return verdicts.length;
 }
 
 /**
- * Staged lines whose price is checked together. MEMORY: a line read back, its floor's resolution (the port's result
+ * Staged lines whose price is checked together. MEMORY: a line read, its floor's resolution (the port's result
  * per distinct key) and the verdict are JavaScript objects that live across the slice's statements, while the
  * pipelined import reads the next batch: a whole 20,000-line batch at once (tens of MB) outlived young-generation
  * collections and filled the old generation with garbage, which V8 collects only once it has grown to a few times
- * what survived the last full collection (bench/ingest: the server's peak RSS).
+ * what survived the last full collection (bench/ingest: the server's peak RSS). What outlives a slice is a line
+ * number and a floor per line with a floor.
  */
 const PRICE_SLICE = 2_000;
 
-/** markPriceViolations of the staged lines from line `from` to line `to` (both included). */
-async function markSlice(db: Db, tenantId: string, floors: PriceFloorSource, from: number, to: number): Promise<void> {
-  const lines = await rowsOf<{
-    external_id: string;
-    partner_id: string;
-    product_id: string;
-    date: string;
-    quantity: string;
-    amount: string;
-    pv: boolean;
-    floor: string | null;
-  }>(
+/** The verdicts of the staged lines from line `from` to line `to` (both included) that have a floor, added to `out`. */
+async function judgeSlice(
+  db: Db,
+  tenantId: string,
+  floors: PriceFloorSource,
+  from: number,
+  to: number,
+  out: { line: number; value: { floor: string; pv: string } }[],
+): Promise<void> {
+  const lines = await rowsOf<{ line: number; partner_id: string; product_id: string; date: string; quantity: string; amount: string }>(
     db,
-    sql`select l.external_id, l.partner_id, l.product_id, l.date::text as date, l.quantity::text as quantity, l.amount::text as amount,
-               l.price_violation as pv, l.min_resale_price::text as floor
-        from ${sql.raw(FACT_STAGE.name)} s join sell_through_lines l on l.tenant_id = ${tenantId} and l.external_id = s.external_id
+    sql`select s.line, p.id as partner_id, pr.id as product_id, s.d::text as date, s.quantity::text as quantity, s.amount::text as amount
+        from ${sql.raw(FACT_STAGE.name)} s
+        join ${onboardingSql.partners(tenantId)} p on p.code = s.partner_code
+        join ${onboardingSql.products(tenantId)} pr on pr.code = s.product_code
         where s.line between ${from} and ${to}`,
   );
   if (!lines.length) return;
@@ -565,19 +587,13 @@ async function markSlice(db: Db, tenantId: string, floors: PriceFloorSource, fro
     keys.map(([, k]) => k),
   );
   const floorOf = new Map(keys.map(([key], i) => [key, got[i] ?? null]));
-  const changed: { external_id: string; pv: boolean; floor: string | null }[] = [];
   for (const l of lines) {
     const floor = floorOf.get(keyOf(l)) ?? null;
+    if (floor === null) continue;
     const q = dec(l.quantity);
-    const pv = floor !== null && q.gt(0) && dec(l.amount).div(q).toDecimalPlaces(4).lt(floor);
-    const same = l.pv === pv && (l.floor === null ? floor === null : floor !== null && dec(l.floor).eq(floor));
-    if (!same) changed.push({ external_id: l.external_id, pv, floor });
+    const pv = q.gt(0) && dec(l.amount).div(q).toDecimalPlaces(4).lt(floor);
+    out.push({ line: Number(l.line), value: { floor, pv: pv ? 't' : 'f' } });
   }
-  if (!changed.length) return;
-  await db.execute(sql`
-    update sell_through_lines l set price_violation = x.pv, min_resale_price = x.floor
-      from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as x(external_id text, pv boolean, floor numeric)
-     where l.tenant_id = ${tenantId} and l.external_id = x.external_id`);
 }
 
 /**
@@ -586,6 +602,7 @@ async function markSlice(db: Db, tenantId: string, floors: PriceFloorSource, fro
  */
 const PENDING_BOUND = { postgres: 400_000, pglite: 50_000 } as const;
 
+/** The import spec of a fact stream (the routes, async jobs and the CLI run it through the platform engine). */
 export function factImportSpec(
   store: Store,
   stream: StreamName,
@@ -602,6 +619,25 @@ export function factImportSpec(
   const bound = opts.pendingBound ?? PENDING_BOUND[kind];
   const sliceRows = opts.sliceRows ?? pendingSliceRows(store);
   let pending = 0;
+  // sell-through lines are judged against the minimum resale prices while their batch is staged
+  const prices = stream === 'sell-through' && floors ? floors : null;
+  const writer = stagedBatchWriter<StageCol, StageRow>(
+    FACT_STAGE,
+    async (w, rows) => {
+      // the rep join only for batches that name a rep (files without the column pay nothing for it)
+      const withReps = stream === 'sell-through' && rows.some((x) => x.value.rep_code !== undefined);
+      const r = refusals(
+        await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null, withReps, importId, prices !== null)),
+      );
+      // a created line is one pending row, an updated one two (its new and its replaced version); counted once committed
+      w.afterCommit(() => {
+        pending += r.created + 2 * r.updated;
+      });
+      const refused = new Set(r.errors.map((e) => e.line)).size;
+      return { ...r, unchanged: rows.length - refused - r.created - r.updated };
+    },
+    (w) => lockStream(w.tx, w.tenantId, stream),
+  );
   return {
     validate: (line, get) => {
       const v = validateFields(fields, line, get);
@@ -620,28 +656,17 @@ export function factImportSpec(
     // a later batch's row with the same external id is an update (the upsert), not a duplicate
     keyScope: 'batch',
     pipelined: true,
-    ...stagedBatchWriter<StageCol, StageRow>(
-      FACT_STAGE,
-      async (w, rows) => {
-        // the rep join only for batches that name a rep (files without the column pay nothing for it)
-        const withReps = stream === 'sell-through' && rows.some((x) => x.value.rep_code !== undefined);
-        const r = refusals(await rowsOf<UpsertResult>(w.tx, upsertStatement(stream, w.tenantId, visiblePartnerIds(w.actor) ?? null, withReps, importId)));
-        if (stream === 'sell-through' && floors)
-          await markPriceViolations(
-            w.tx,
-            w.tenantId,
-            floors,
+    writeBatch: writer.writeBatch,
+    stageBatch: prices
+      ? async (w, rows) => {
+          await writer.stageBatch!(w, rows);
+          await stagePriceVerdicts(
+            w,
+            prices,
             rows.map((x) => x.line),
           );
-        // a created line is one pending row, an updated one two (its new and its replaced version); counted once committed
-        w.afterCommit(() => {
-          pending += r.created + 2 * r.updated;
-        });
-        const refused = new Set(r.errors.map((e) => e.line)).size;
-        return { ...r, unchanged: rows.length - refused - r.created - r.updated };
-      },
-      (w) => lockStream(w.tx, w.tenantId, stream),
-    ),
+        }
+      : writer.stageBatch,
     // the batches' deltas applied: at the start (an interrupted import's), past the bound, at the end (even after a failure)
     ...(totals
       ? {
