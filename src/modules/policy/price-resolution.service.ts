@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, isNull, lte, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
 import { formatFixed, iso, pgArray, requireScope, today, type Actor } from '../../platform/kernel/index.js';
@@ -34,6 +34,9 @@ export interface ResolveItem {
   paymentTermDays: number | null;
   channel?: 'online' | 'offline' | undefined;
 }
+
+/** A row's scope (kind and value columns) is one of `keys` (`scopeKey`'s form, kind:value). */
+const scopeIn = (kind: AnyColumn, value: AnyColumn, keys: readonly string[]) => sql`${kind} || ':' || coalesce(${value}, '') = any(${pgArray(keys)}::text[])`;
 
 /** What a resolution is computed from, for the given products, product lines, scopes, partners and dates. */
 interface ResolutionFacts {
@@ -90,7 +93,7 @@ async function loadResolutionFacts(
           lineIds.length
             ? sql`(${priceLines.productId} = any(${pgArray(productIds)}::uuid[]) or ${priceLines.lineId} = any(${pgArray(lineIds)}::uuid[]))`
             : sql`${priceLines.productId} = any(${pgArray(productIds)}::uuid[])`,
-          sql`${pricePolicies.scopeKind} || ':' || coalesce(${pricePolicies.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
+          scopeIn(pricePolicies.scopeKind, pricePolicies.scopeValue, scopeKeys),
         ),
       ),
     db
@@ -135,7 +138,7 @@ async function loadResolutionFacts(
               isNotNull(channelTerms.discountRules),
               lte(channelTerms.effectiveFrom, maxDate),
               or(isNull(channelTerms.effectiveTo), gte(channelTerms.effectiveTo, minDate)),
-              sql`${channelTerms.scopeKind} || ':' || coalesce(${channelTerms.scopeValue}, '') = any(${pgArray(scopeKeys)}::text[])`,
+              scopeIn(channelTerms.scopeKind, channelTerms.scopeValue, scopeKeys),
             ),
           ),
   ]);

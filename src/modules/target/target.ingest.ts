@@ -540,7 +540,7 @@ export function requireImportScope(actor: Actor) {
  * written once, and a re-imported line whose mark and floor did not change is not written at all. Lines with an
  * unknown code are left out (the upsert refuses them). Statements per slice: 1 plus the port's, whatever its size.
  */
-async function stagePriceVerdicts(w: Work, floors: PriceFloorSource, lines: readonly number[]): Promise<number> {
+async function stagePriceVerdicts(w: Work, floors: PriceFloorSource, lines: readonly number[]): Promise<void> {
   const verdicts: { line: number; value: { floor: string; pv: string } }[] = [];
   for (let i = 0; i < lines.length; i += PRICE_SLICE)
     await judgeSlice(w.tx, w.tenantId, floors, lines[i]!, lines[Math.min(i + PRICE_SLICE, lines.length) - 1]!, verdicts);
@@ -548,7 +548,6 @@ async function stagePriceVerdicts(w: Work, floors: PriceFloorSource, lines: read
   // its statistics: the upsert's left join by line is then estimated at the batch's rows (without them, at about 25
   // times as many, and the plan of the rest of the statement followed that estimate)
   if (verdicts.length) await w.tx.execute(sql.raw(`analyze ${PRICE_STAGE.name}`));
-  return verdicts.length;
 }
 
 /**
