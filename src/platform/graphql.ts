@@ -10,6 +10,7 @@ const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule, 
 type GraphQLError = GraphQLErrorType;
 import { DomainError, sendProblem, toDomainError } from './errors.js';
 import { checkCost, checkInputBounds, checkShape, GraphqlLimitError, type GraphqlLimits } from './graphql-limits.js';
+import { prefetchedKey } from './kernel/graphql-args.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -290,7 +291,7 @@ const kLoaders = Symbol('loaders');
  * (every loader answers per query).
  */
 export function batchingResolvers(loaders: MercuriusLoaders): IResolvers {
-  const out: Record<string, Record<string, (obj: unknown, params: unknown, ctx: MercuriusContext, info: unknown) => Promise<unknown>>> = {};
+  const out: Record<string, Record<string, (obj: unknown, params: unknown, ctx: MercuriusContext, info: unknown) => unknown>> = {};
   for (const [type, fields] of Object.entries(loaders)) {
     const byField: (typeof out)[string] = (out[type] = {});
     for (const [field, def] of Object.entries(fields)) {
@@ -298,7 +299,10 @@ export function batchingResolvers(loaders: MercuriusLoaders): IResolvers {
       // mercurius' `maxBatchSize` splits a batch; `cache` has no meaning here (no cache either way)
       const maxBatchSize = typeof def === 'function' ? undefined : (def.opts as { maxBatchSize?: number } | undefined)?.maxBatchSize;
       const key = `${type}.${field}`;
+      const carried = prefetchedKey(field);
       byField[field] = (obj, params, ctx, info) => {
+        // fetched with the parent object (kernel prefetchedKey): answered as it is, no batch
+        if (obj !== null && typeof obj === 'object' && carried in obj) return (obj as Record<string, unknown>)[carried];
         const mine = ((ctx as unknown as { [kLoaders]?: Map<string, Map<unknown, DataLoader<LoaderQuery, unknown>>> })[kLoaders] ??= new Map());
         let byNode = mine.get(key);
         if (!byNode) mine.set(key, (byNode = new Map()));

@@ -324,8 +324,56 @@ describe('partners over GraphQL', () => {
     expect(r.data.partners.nodes).toHaveLength(6);
     expect(r.data.partners.nodes[0].children.map((c: { code: string }) => c.code)).toEqual(['NET-0-0', 'NET-0-1', 'NET-0-2']);
     expect(r.data.partners.nodes[5].children[2].parent.code).toBe('NET-5');
-    // one list query, one children batch, one parent batch (plus idempotency/auth nothing): not 6 + 18
-    expect(used).toBeLessThanOrEqual(4);
+    // the page brings its nodes' children (one statement); the children's parents are one batch: not 6 + 18
+    expect(used).toBeLessThanOrEqual(2);
+  });
+
+  it("brings a page's parents and children in the page's own statement, as the loaders answer them, within the caller's visibility", async () => {
+    // a tenant of its own, so that the default page (the first 50 by id) is this tree: G > A > (A2, A1), G > B
+    const c = t.client(await t.token({ tenant: 'tprefetch' }));
+    const make = async (code: string, parentId?: string) =>
+      (await c.post('/v1/partners', partner(code, { ...(parentId ? { parentId } : {}), address: { city: 'Hangzhou', line1: code } }))).data;
+    const g = await make('PF-G');
+    const a = await make('PF-A', g.id);
+    await make('PF-A2', a.id);
+    await make('PF-A1', a.id);
+    await make('PF-B', g.id);
+    const sel = '{ id code parent { code legalName address { city line1 } createdAt version } children { code tier status updatedAt parent { code } } }';
+    for (const q of [`{ partners { nodes ${sel} } }`, `{ partners(first: 10, filter: {q: "PF-"}) { edges { node ${sel} } } }`]) {
+      const before = t.database.statements;
+      const r = await c.gql(q);
+      const used = t.database.statements - before;
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      const nodes = r.data.partners.nodes ?? r.data.partners.edges.map((e: { node: unknown }) => e.node);
+      expect(nodes.map((n: { code: string }) => n.code)).toEqual(['PF-G', 'PF-A', 'PF-A2', 'PF-A1', 'PF-B']);
+      // the page with every parent and child in one statement; the children's own parent one batch
+      expect(used).toBeLessThanOrEqual(2);
+      expect(nodes[0].parent).toBeNull();
+      expect(nodes[0].children.map((x: { code: string }) => x.code)).toEqual(['PF-A', 'PF-B']);
+      expect(nodes[1].children.map((x: { code: string }) => x.code)).toEqual(['PF-A1', 'PF-A2']);
+      expect(nodes[1].parent).toEqual({
+        code: 'PF-G',
+        legalName: 'PF-G Trading Co.',
+        address: { city: 'Hangzhou', line1: 'PF-G' },
+        createdAt: g.createdAt,
+        version: 1,
+      });
+      // the same values as the single read answers (partner(id) resolves parent and children through the loaders)
+      for (const n of nodes) expect(n).toEqual((await c.gql(`query($id: ID!) { partner(id: $id) ${sel} }`, { id: n.id })).data.partner);
+    }
+    // a partner credential over A's subtree lists A and its children: A's parent (not visible) is null
+    const sub = t.client(await t.token({ tenant: 'tprefetch', scope: 'partners:read', partner: a.id, partner_scope: 'subtree' }));
+    const r = await sub.gql(`{ partners(first: 10) { nodes { code parent { code } children { code } } } }`);
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    expect(r.data.partners.nodes).toEqual([
+      { code: 'PF-A', parent: null, children: [{ code: 'PF-A1' }, { code: 'PF-A2' }] },
+      { code: 'PF-A2', parent: { code: 'PF-A' }, children: [] },
+      { code: 'PF-A1', parent: { code: 'PF-A' }, children: [] },
+    ]);
+    // a credential of A alone: its children are not visible either
+    const self = t.client(await t.token({ tenant: 'tprefetch', scope: 'partners:read', partner: a.id }));
+    const s = await self.gql(`{ partners(first: 10) { nodes { code parent { code } children { code } } } }`);
+    expect(s.data.partners.nodes).toEqual([{ code: 'PF-A', parent: null, children: [] }]);
   });
 });
 

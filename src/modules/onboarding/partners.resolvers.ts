@@ -29,7 +29,20 @@ export function partnerResolvers(partners: PartnerService): { resolvers: IResolv
         // only the columns the selection asks for, through prepared statements: no full Partner objects built
         partners: async (_: unknown, a: { first?: number; after?: string; filter?: Record<string, unknown> }, ctx: Ctx, info: GraphQLResolveInfo) => {
           const fields = selectedFields(info, [['nodes'], ['edges', 'node']]);
-          const page = await partners.pickList(ctx.actor, { ...argsInput(a.filter), ...pageArgs(a) }, fields);
+          // the nodes' parent and children come with the page (one statement), in the columns they ask for
+          const related = (f: string) =>
+            fields.has(f)
+              ? [
+                  ...selectedFields(info, [
+                    ['nodes', f],
+                    ['edges', 'node', f],
+                  ]),
+                ]
+              : undefined;
+          const page = await partners.pickList(ctx.actor, { ...argsInput(a.filter), ...pageArgs(a) }, fields, {
+            parent: related('parent'),
+            children: related('children'),
+          });
           return toConnection(page, (p) => [p.id]);
         },
       },

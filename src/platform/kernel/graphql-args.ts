@@ -111,3 +111,11 @@ export function selectedFields(info: SelectionInfo, through: readonly (readonly 
   for (const node of info.fieldNodes) for (const path of through) collect(node.selectionSet, path, new Set());
   return out;
 }
+
+/**
+ * The property under which a parent object carries the answer of one of its loader-backed fields fetched with it
+ * (a list statement that joined it in, e.g. a page of partners with each one's parent and children): that field's
+ * resolver answers the carried value as it is and does not call the loader (platform/graphql.ts,
+ * batchingResolvers). Only for fields without arguments; the carrier applies the visibility rules the loader would.
+ */
+export const prefetchedKey = (field: string): string => `__${field}`;
