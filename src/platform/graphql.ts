@@ -274,6 +274,13 @@ export function extendGraphql(app: FastifyInstance, sdl: string, resolvers: IRes
   if (loaders) app.graphql.defineResolvers(batchingResolvers(loaders));
 }
 
+/** Whether a field was given no arguments (mercurius passes `{}`). */
+function noArguments(params: unknown): boolean {
+  if (params === null || params === undefined) return true;
+  for (const _ in params as object) return false;
+  return true;
+}
+
 /** A loader's query: the parent object, the field's arguments and its resolve info (for the columns it asks for). */
 type LoaderQuery = { obj: unknown; params: unknown; info: unknown };
 /** The request's loaders (DataLoader instances by type and field, then field node), on its GraphQL context. */
@@ -301,8 +308,8 @@ export function batchingResolvers(loaders: MercuriusLoaders): IResolvers {
       const key = `${type}.${field}`;
       const carried = prefetchedKey(field);
       byField[field] = (obj, params, ctx, info) => {
-        // fetched with the parent object (kernel prefetchedKey): answered as it is, no batch
-        if (obj !== null && typeof obj === 'object' && carried in obj) return (obj as Record<string, unknown>)[carried];
+        // fetched with the parent object (kernel prefetchedKey; fields without arguments): answered as it is, no batch
+        if (obj !== null && typeof obj === 'object' && Object.hasOwn(obj, carried) && noArguments(params)) return (obj as Record<string, unknown>)[carried];
         const mine = ((ctx as unknown as { [kLoaders]?: Map<string, Map<unknown, DataLoader<LoaderQuery, unknown>>> })[kLoaders] ??= new Map());
         let byNode = mine.get(key);
         if (!byNode) mine.set(key, (byNode = new Map()));

@@ -138,6 +138,10 @@ interface PickTexts {
   prepare: boolean;
   byIds: string;
   children: string;
+}
+/** The keyset page statements of one column set and prefetched relations (PartnerService#page), and whether they are prepared. */
+interface PageTexts {
+  prepare: boolean;
   firstPage: string;
   nextPage: string;
   firstDefaultPage: string;
@@ -174,8 +178,10 @@ function escapeLike(s: string) {
 }
 
 export class PartnerService {
-  /** prepared statements of the column-selecting reads (GraphQL), one set per distinct column set */
+  /** prepared statements of the column-selecting loader reads (GraphQL), one set per distinct column set */
   private readonly picks = new Map<string, PickTexts>();
+  /** prepared statements of the column-selecting pages (GraphQL), one set per column set and prefetched relations */
+  private readonly pages = new Map<string, PageTexts>();
 
   /** told in the writing transaction when partners' type or home territory may have changed (contract port) */
   private readonly attributeListeners: PartnerAttributesListener[] = [];
@@ -211,22 +217,37 @@ export class PartnerService {
    * MAX_PREPARED_PICKS column sets (the rest as any statement: AutoPrepare's second sighting, its cap). Raw rows as
    * the hot reads return them (partnerRows).
    */
-  private pick(columns: readonly PickableColumn[], prefetch: Prefetched = {}): PickTexts {
-    const key = `${columns.join(',')}|${prefetch.parent?.join(',') ?? '-'}|${prefetch.children?.join(',') ?? '-'}`;
+  private pick(columns: readonly PickableColumn[]): PickTexts {
+    const key = columns.join(',');
     const known = this.picks.get(key);
     if (known) return known;
     const sel = selectOf(columns);
-    const page = selectOf(columns, prefetchColumns(prefetch));
     const texts = {
       prepare: this.picks.size < MAX_PREPARED_PICKS,
       byIds: `${sel} where tenant_id = $1 and id = any($2::uuid[])`,
       children: `${sel} where tenant_id = $1 and parent_id = any($2::uuid[]) order by code`,
-      firstPage: `${page} where tenant_id = $1 order by id limit $2`,
-      nextPage: `${page} where tenant_id = $1 and id > $2 order by id limit $3`,
-      firstDefaultPage: `${page} where tenant_id = $1 order by id limit ${DEFAULT_PAGE_ROWS}`,
-      nextDefaultPage: `${page} where tenant_id = $1 and id > $2 order by id limit ${DEFAULT_PAGE_ROWS}`,
     };
     if (texts.prepare) this.picks.set(key, texts);
+    return texts;
+  }
+
+  /**
+   * The keyset pages of a column set with the prefetched relations (GraphQL `partners`), as `pick`: prepared at once
+   * for the first MAX_PREPARED_PICKS shapes, apart from the loaders' (a burst of page shapes leaves those prepared).
+   */
+  private page(columns: readonly PickableColumn[], prefetch: Prefetched): PageTexts {
+    const key = `${columns.join(',')}|${prefetch.parent?.join(',') ?? '-'}|${prefetch.children?.join(',') ?? '-'}`;
+    const known = this.pages.get(key);
+    if (known) return known;
+    const sel = selectOf(columns, prefetchColumns(prefetch));
+    const texts = {
+      prepare: this.pages.size < MAX_PREPARED_PICKS,
+      firstPage: `${sel} where tenant_id = $1 order by id limit $2`,
+      nextPage: `${sel} where tenant_id = $1 and id > $2 order by id limit $3`,
+      firstDefaultPage: `${sel} where tenant_id = $1 order by id limit ${DEFAULT_PAGE_ROWS}`,
+      nextDefaultPage: `${sel} where tenant_id = $1 and id > $2 order by id limit ${DEFAULT_PAGE_ROWS}`,
+    };
+    if (texts.prepare) this.pages.set(key, texts);
     return texts;
   }
 
@@ -280,7 +301,7 @@ export class PartnerService {
     };
     if (!input.backward && !own && !f.status && !f.type && !f.parentId && !f.tier && !f.q) {
       // a tenant user sees every partner: the prefetched relations need no visibility filter
-      const p = this.pick(columns, related);
+      const p = this.page(columns, related);
       const limit = input.limit + 1;
       const rows = (
         limit === DEFAULT_PAGE_ROWS
