@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MercuriusContext, MercuriusLoaders } from 'mercurius';
+import { parse, type FieldNode } from 'graphql';
 import { batchingResolvers } from '../../src/platform/graphql.js';
+import { prefetchedKey, selectedFields } from '../../src/platform/kernel/index.js';
 
 type Q = { obj: { id: string }; params: unknown; info?: unknown };
 type Resolver = (obj: unknown, params: unknown, ctx: MercuriusContext, info: unknown) => Promise<unknown>;
@@ -114,5 +116,48 @@ describe('GraphQL loaders (batchingResolvers)', () => {
     const c = ctx();
     expect(await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => field({ id }, {}, c, {})))).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(sizes).toEqual([2, 2, 1]);
+  });
+});
+
+describe('values fetched with their parent object (kernel prefetchedKey)', () => {
+  it('answers an own carried value without calling the loader, and calls it for arguments or an inherited value', async () => {
+    const calls: Q[][] = [];
+    const field = setup({
+      Partner: {
+        parent: async (queries: Q[]) => {
+          calls.push(queries);
+          return queries.map((q) => `loaded ${q.obj.id}`);
+        },
+      },
+    })('Partner', 'parent');
+    const c = ctx();
+    const key = prefetchedKey('parent');
+    expect(await field({ id: 'a', [key]: null }, {}, c, {})).toBeNull();
+    expect(await field({ id: 'b', [key]: { id: 'p' } }, {}, c, {})).toEqual({ id: 'p' });
+    expect(calls).toHaveLength(0);
+    // a field given arguments, or a value the object only inherits, goes to the loader
+    expect(await field({ id: 'c', [key]: { id: 'p' } }, { first: 1 }, c, {})).toBe('loaded c');
+    expect(await field(Object.create({ [key]: { id: 'p' } }, { id: { value: 'd', enumerable: true } }), {}, c, {})).toBe('loaded d');
+    expect(calls.flat().map((q) => q.obj.id)).toEqual(['c', 'd']);
+  });
+});
+
+describe('selectedFields', () => {
+  const infoOf = (query: string, variableValues?: Record<string, unknown>) => {
+    const doc = parse(query);
+    const op = doc.definitions.find((d) => d.kind === 'OperationDefinition')!;
+    const fragments = Object.fromEntries(doc.definitions.filter((d) => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d]));
+    const root = (op as { selectionSet: { selections: FieldNode[] } }).selectionSet.selections[0]!;
+    return { fieldNodes: [root], fragments, ...(variableValues ? { variableValues } : {}) } as Parameters<typeof selectedFields>[0];
+  };
+
+  it('leaves out what @skip and @include leave out, literal or variable, fragments included', () => {
+    const q = `query($yes: Boolean!, $no: Boolean!, $maybe: Boolean) { partners { nodes {
+      code legalName @include(if: false) tier @skip(if: true) status @include(if: $yes) type @include(if: $no)
+      channel @skip(if: $maybe) ...F @skip(if: $yes) ... @include(if: $yes) { version } } } }
+      fragment F on Partner { address }`;
+    expect([...selectedFields(infoOf(q, { yes: true, no: false }), [['nodes']])].sort()).toEqual(['channel', 'code', 'status', 'version']);
+    // a variable's value unknown (no variableValues): the selection counts
+    expect([...selectedFields(infoOf(q), [['nodes']])].sort()).toEqual(['address', 'channel', 'code', 'status', 'type', 'version']);
   });
 });

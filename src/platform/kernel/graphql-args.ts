@@ -1,4 +1,4 @@
-import type { FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import type { DirectiveNode, FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import { DomainError } from '../errors.js';
 
 /**
@@ -87,17 +87,35 @@ export const boolParam = (v: unknown): 'true' | 'false' | undefined => (v === tr
 interface SelectionInfo {
   fieldNodes: readonly FieldNode[];
   fragments: Record<string, FragmentDefinitionNode>;
+  variableValues?: Record<string, unknown>;
+}
+
+/**
+ * Whether `@skip` / `@include` leave a selection out: only when their `if` is known false (include) or true (skip),
+ * a literal or a variable's value; otherwise the selection counts (selecting a column too many is harmless).
+ */
+function directivesSkip(directives: readonly DirectiveNode[] | undefined, variables: Record<string, unknown> | undefined): boolean {
+  for (const d of directives ?? []) {
+    if (d.name.value !== 'skip' && d.name.value !== 'include') continue;
+    const arg = d.arguments?.find((a) => a.name.value === 'if')?.value;
+    const value = arg?.kind === 'BooleanValue' ? arg.value : arg?.kind === 'Variable' ? variables?.[arg.name.value] : undefined;
+    if (typeof value !== 'boolean') continue;
+    if (d.name.value === 'skip' ? value : !value) return true;
+  }
+  return false;
 }
 
 /**
  * The field names a GraphQL operation selects below the resolved field, fragments and inline fragments expanded,
  * after descending `through` each path first (a connection's `['nodes']` and `['edges', 'node']`); the union over
- * every path and every field node. For loaders and list resolvers that select only the columns asked for.
+ * every path and every field node; a selection `@skip` or `@include` leaves out is not counted. For loaders and list
+ * resolvers that select only the columns asked for.
  */
 export function selectedFields(info: SelectionInfo, through: readonly (readonly string[])[] = [[]]): Set<string> {
   const out = new Set<string>();
   const collect = (set: SelectionSetNode | undefined, path: readonly string[], seen: ReadonlySet<string>): void => {
     for (const sel of set?.selections ?? []) {
+      if (directivesSkip(sel.directives, info.variableValues)) continue;
       if (sel.kind === 'Field') {
         if (!path.length) out.add(sel.name.value);
         else if (sel.name.value === path[0]) collect(sel.selectionSet, path.slice(1), seen);
