@@ -103,4 +103,41 @@ describe('sell-through below the minimum resale price', () => {
     const wrong = marked.filter((r, i) => r.price_violation !== ((i + 1) % 2 === 1) || r.min_resale_price !== '80.0000');
     expect(wrong).toEqual([]);
   });
+
+  it('reads no price data for a brand that publishes no minimum resale price: its lines have no floor and no mark', async () => {
+    // the same file into a tenant with a minimum (t1) and into one whose price list sets none
+    const csv = (prefix: string) =>
+      [
+        'externalId,date,partnerCode,productCode,quantity,amount,territoryCode',
+        `${prefix}1,2026-03-10,PV-C,W1,10,1.00,TX`,
+        `${prefix}2,2026-03-11,PV-C,W1,1,1.00,TX`,
+      ].join('\n') + '\n';
+    const none = 'pv-nofloor';
+    const noneToken = await t.token({ tenant: none });
+    const noneAdmin = t.client(noneToken);
+    await makePartner(admin, 'PV-C');
+    await makePartner(noneAdmin, 'PV-C');
+    await catalogFixture(t, { products: [{ code: 'W1' }] }, none);
+    await t.database.db.execute(sql`insert into territories (tenant_id, id, code, name) values (${none}, '0190b5a6-0000-7000-8000-00000000cccc', 'TX', 'TX')`);
+    await makePolicy(noneAdmin, { code: 'NF', scope: { kind: 'default' }, effectiveFrom: '2026-03-01', lines: [price('W1', '60.00', '100.00')] });
+    const statementsOf = async (tok: string, prefix: string) => {
+      const before = t.database.statements;
+      const res = await importCsv(t, tok, 'sell-through', csv(prefix));
+      expect(res.data).toMatchObject({ created: 2, rejected: 0 });
+      return t.database.statements - before;
+    };
+    const withFloor = await statementsOf(token, 'NFW');
+    const withoutFloor = await statementsOf(noneToken, 'NFN');
+    // the check's lines read, partners, products, prices and deviations, the verdicts' ANALYZE: not sent
+    expect(withoutFloor).toBeLessThanOrEqual(withFloor - 4);
+    const lines = await t.database.rows<{ external_id: string; price_violation: boolean; min_resale_price: string | null }>(
+      sql`select external_id, price_violation, min_resale_price::text as min_resale_price from sell_through_lines where external_id like 'NF%' order by external_id`,
+    );
+    expect(lines.map((l) => [l.external_id, l.price_violation, l.min_resale_price])).toEqual([
+      ['NFN1', false, null],
+      ['NFN2', false, null],
+      ['NFW1', true, '80.0000'],
+      ['NFW2', true, '80.0000'],
+    ]);
+  });
 });

@@ -11,8 +11,11 @@ import { sql, type SQL } from 'drizzle-orm';
 export { resolvePricesFor, type PriceRequest } from './price-resolution.service.js';
 /** The resolved price of one line (zod schema and type): orders embed it as the explanation of a checked line. */
 export { ResolvedPrice } from './policy.schemas.js';
-/** The minimum resale price in force per (partner, product, date): implements target's PriceFloorSource port. */
-export { priceFloors } from './price-resolution.service.js';
+/**
+ * The minimum resale price in force per (partner, product, date), and whether any is published: implement target's
+ * PriceFloorSource port.
+ */
+export { priceFloors, anyResaleFloor } from './price-resolution.service.js';
 
 export const policySql = {
   /**

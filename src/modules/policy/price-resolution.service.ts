@@ -1,7 +1,7 @@
 import { and, eq, gte, isNotNull, isNull, lte, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
-import { formatFixed, iso, pgArray, requireScope, today, type Actor } from '../../platform/kernel/index.js';
+import { formatFixed, iso, pgArray, requireScope, rowsOf, today, type Actor } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
 import { findPartner, partnersById, productsById, productsByRef, type PartnerFacts, type ProductFacts } from '../onboarding/contract.js';
@@ -388,6 +388,20 @@ export async function priceFloors(
     const devs = devsOf.get(`${i.partner.id}|${product.id}`);
     return violationVerdict('0', min, devs ? pickDeviation(devs, i.partner.id, product.id, i.date) : null).floor;
   });
+}
+
+/**
+ * Whether any published price line of the tenant sets a minimum resale price (whatever its dates): without one,
+ * `priceFloors` answers null for every item. One statement; implements target's `PriceFloorSource.anyFloor`.
+ */
+export async function anyResaleFloor(db: Db, tenantId: string): Promise<boolean> {
+  const [row] = await rowsOf<{ any: boolean }>(
+    db,
+    sql`select exists (
+      select 1 from ${priceLines} l join ${priceVersions} v on v.tenant_id = l.tenant_id and v.id = l.version_id
+      where l.tenant_id = ${tenantId} and l.min_resale_price is not null and v.status = 'published') as any`,
+  );
+  return row?.any === true;
 }
 
 /** The value of a settled read, or its error (reads sent together, their failures reported in a fixed order). */

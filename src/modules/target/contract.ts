@@ -41,6 +41,11 @@ export interface TargetPort {
  */
 export interface PriceFloorSource {
   floors(db: Db, tenantId: string, items: readonly { partnerId: string; productId: string; date: string }[]): Promise<(string | null)[]>;
+  /**
+   * Whether the tenant has any minimum resale price published at all, in one statement: false means every floor is
+   * null (an import of a brand without a price list skips the check).
+   */
+  anyFloor(db: Db, tenantId: string): Promise<boolean>;
 }
 
 /** Achievement percentages (actual / target x 100) are rounded half-up to this many decimals everywhere. */

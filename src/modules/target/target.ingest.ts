@@ -659,11 +659,15 @@ export function factImportSpec(
     stageBatch: prices
       ? async (w, rows) => {
           await writer.stageBatch!(w, rows);
-          await stagePriceVerdicts(
-            w,
-            prices,
-            rows.map((x) => x.line),
-          );
+          // no minimum resale price published: no line has a floor, and none is read (verdicts staged empty: the
+          // upsert clears a mark left from an earlier import, as the check would)
+          if (await prices.anyFloor(w.tx, w.tenantId))
+            await stagePriceVerdicts(
+              w,
+              prices,
+              rows.map((x) => x.line),
+            );
+          else await stageRows(w, PRICE_STAGE, []);
         }
       : writer.stageBatch,
     // the batches' deltas applied: at the start (an interrupted import's), past the bound, at the end (even after a failure)
