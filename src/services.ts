@@ -13,7 +13,7 @@ import { createOnboardingServices, type OnboardingServices } from './modules/onb
 import { createOrganisationServices, type OrganisationServices } from './modules/organisation/index.js';
 import { createOrdersServices, type OrdersServices } from './modules/orders/index.js';
 import { createPolicyServices, type PolicyServices } from './modules/policy/index.js';
-import { anyResaleFloor, priceFloors } from './modules/policy/contract.js';
+import { anyResaleFloor, priceFloorsSql } from './modules/policy/contract.js';
 import { createTargetServices, type TargetServices } from './modules/target/index.js';
 import { databaseClaim, Scheduler } from './platform/scheduler.js';
 import type { Store } from './platform/store.js';
@@ -60,7 +60,7 @@ export function createServices(store: Store, config: ServicesConfig): Services {
   // policy routes price deviations through the approval engine (it registers its outcome handler there)
   const policy = createPolicyServices(store, { approvals: organisation.approvals });
   // sell-through lines are checked against policy's minimum resale prices through target's PriceFloorSource port
-  const target = createTargetServices(store, { priceFloors: { floors: priceFloors, anyFloor: anyResaleFloor } });
+  const target = createTargetServices(store, { priceFloors: { floorsSql: priceFloorsSql, anyFloor: anyResaleFloor } });
   // a partner's type or home territory changes: target's totals per group follow in the same transaction (onboarding's port)
   onboarding.partners.onAttributesChanged(async (w, partnerIds) => void (await target.actuals.regroupInWork(w, partnerIds)));
   // incentive comes before evaluation: it reads the latest grades through a port wired to evaluation's contract

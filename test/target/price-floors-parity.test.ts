@@ -5,12 +5,14 @@ import { catalogFixture, makePartner, makePolicy, price } from '../helpers/polic
 import { importCsv } from '../helpers/target.js';
 
 /**
- * The floor an imported sell-through line is marked against (policy's lean `priceFloors`, no amounts, no
- * explanation) is the one the explained resolution gives (`POST /v1/policy/prices:resolve`: the winner's minimum
+ * The floor an imported sell-through line is marked against (policy's set-based `priceFloorsSql`, a second
+ * implementation of the selection in SQL) is the one the explained resolution gives (`POST /v1/policy/prices:resolve`: the winner's minimum
  * resale price, lowered by an approved below-minimum deviation), on every (partner, product, date) of a grid that
  * crosses scopes (partner, tier, partner type, channel, default), partners on one channel and on both, product and
  * product-line prices, versions that replace each other, windows that end, a line without a minimum, a product
- * without a price, deviations (below the minimum, above the list, two overlapping).
+ * without a price, deviations (below the minimum, above the list, two overlapping, two starting the same day); every
+ * precedence of the selection is decided somewhere in the grid (a tier over a type, a channel over the default, a
+ * product over its line, the later of two versions, the later requested of two deviations).
  */
 let t: TestApp;
 let admin: Client;
@@ -45,6 +47,8 @@ beforeAll(async () => {
       { productLine: 'FLA', distributionPrice: '40.00', suggestedRetailPrice: '100.00', minResalePrice: '50.00' },
       price('F1', '50.00', '100.00', '70.00'),
       { productLine: 'FLB', distributionPrice: '40.00', suggestedRetailPrice: '100.00' },
+      // F4 25.00 by default until March, where the online channel's 30.00 is more specific
+      price('F4', '20.00', '60.00', '25.00'),
     ],
   });
   const v2 = await admin.post(`/v1/policy/price-policies/${def.policyId}/versions`, { effectiveFrom: '2026-04-01', effectiveTo: null });
@@ -65,11 +69,15 @@ beforeAll(async () => {
     effectiveTo: '2026-06-30',
     lines: [price('F2', '30.00', '90.00', '40.00')],
   });
-  // partner type dealer: line FLB 90.00
+  // partner type dealer: line FLB 90.00, and F2 42.00, where FL-GOLD's tier (gold, 40.00 from February to June) is
+  // more specific than its type (dealer)
   await makePolicy(admin, {
     code: 'FL-DEALER',
     scope: { kind: 'partner_type', value: 'dealer' },
-    lines: [{ productLine: 'FLB', distributionPrice: '60.00', suggestedRetailPrice: '120.00', minResalePrice: '90.00' }],
+    lines: [
+      { productLine: 'FLB', distributionPrice: '60.00', suggestedRetailPrice: '120.00', minResalePrice: '90.00' },
+      price('F2', '30.00', '90.00', '42.00'),
+    ],
   });
   // the online channel: F4 30.00
   await makePolicy(admin, { code: 'FL-ONLINE', scope: { kind: 'channel', value: 'online' }, lines: [price('F4', '20.00', '60.00', '30.00')] });
@@ -82,6 +90,9 @@ beforeAll(async () => {
     // two overlapping deviations of FL-PLAIN for F3 (45.00 from April): the later starting one wins where both apply
     ['FL-PLAIN', 'F3', '40.00', '2026-04-01', '2026-07-31'],
     ['FL-PLAIN', 'F3', '35.00', '2026-06-01', '2026-06-30'],
+    // two of FL-SILVER for F2 starting the same day: the later requested wins
+    ['FL-SILVER', 'F2', '38.00', '2026-02-01', '2026-12-31'],
+    ['FL-SILVER', 'F2', '36.00', '2026-02-01', '2026-12-31'],
   ] as const) {
     const dev = await admin.post('/v1/policy/deviations', { partner, product, price: p, validFrom: from, validTo: to, reason: 'test' });
     expect(dev.statusCode, dev.body).toBe(201);
@@ -118,9 +129,14 @@ describe('the floor marked at ingestion is the explained resolution', () => {
     // the grid reaches every case: no floor, a product price, a line price, a tier price, a type's line price, a
     // replacing version, a channel's price, a deviation, overlapping deviations
     const floors = new Set([...expected.values()].map((e) => e.floor));
-    expect(floors).toEqual(new Set([null, '70.0000', '50.0000', '40.0000', '90.0000', '60.0000', '45.0000', '65.0000', '30.0000', '35.0000']));
+    expect(floors).toEqual(
+      new Set([null, '70.0000', '50.0000', '40.0000', '42.0000', '90.0000', '60.0000', '45.0000', '65.0000', '30.0000', '25.0000', '35.0000', '36.0000']),
+    );
     expect(expected.get('FL|FL-WEB|F4|2026-03-10')?.floor).toBe('30.0000');
-    expect(expected.get('FL|FL-BOTH|F4|2026-03-10')?.floor).toBeNull();
+    expect(expected.get('FL|FL-PLAIN|F4|2026-03-10')?.floor).toBe('25.0000');
+    expect(['2026-01-15', '2026-03-10', '2026-07-01'].map((d) => expected.get(`FL|FL-GOLD|F2|${d}`)?.floor)).toEqual(['42.0000', '40.0000', '42.0000']);
+    expect(expected.get('FL|FL-SILVER|F2|2026-03-10')?.floor).toBe('36.0000');
+    expect(expected.get('FL|FL-BOTH|F4|2026-03-10')?.floor).toBe('25.0000'); // the default's, not the online channel's
     expect(['2026-04-01', '2026-06-30', '2026-07-01'].map((d) => expected.get(`FL|FL-PLAIN|F3|${d}`)?.floor)).toEqual(['40.0000', '35.0000', '40.0000']);
     expect([...expected.values()].filter((e) => e.violation).length).toBeGreaterThan(0);
   });

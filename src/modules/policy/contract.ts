@@ -12,10 +12,10 @@ export { resolvePricesFor, type PriceRequest } from './price-resolution.service.
 /** The resolved price of one line (zod schema and type): orders embed it as the explanation of a checked line. */
 export { ResolvedPrice } from './policy.schemas.js';
 /**
- * The minimum resale price in force per (partner, product, date), and whether any is published: implement target's
- * PriceFloorSource port.
+ * The minimum resale price in force per (partner, product, date) as SQL over a relation of lines, and whether any is
+ * published: implement target's PriceFloorSource port.
  */
-export { priceFloors, anyResaleFloor } from './price-resolution.service.js';
+export { priceFloorsSql, anyResaleFloor } from './price-resolution.service.js';
 
 export const policySql = {
   /**

@@ -1,10 +1,10 @@
-import { and, eq, gte, isNotNull, isNull, lte, or, sql, type AnyColumn } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, isNull, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
 import { formatFixed, iso, pgArray, requireScope, rowsOf, today, type Actor } from '../../platform/kernel/index.js';
 import type { Store } from '../../platform/store.js';
 import { parseInput } from '../../platform/validate.js';
-import { findPartner, partnersById, productsById, productsByRef, type PartnerFacts, type ProductFacts } from '../onboarding/contract.js';
+import { findPartner, onboardingSql, productsByRef, type PartnerFacts, type ProductFacts } from '../onboarding/contract.js';
 import { loadPartner, type PartnerRef } from './policy.common.js';
 import {
   computeLine,
@@ -18,7 +18,6 @@ import {
   type ScopeRef,
   type Selection,
   type TermsCandidate,
-  violationVerdict,
 } from './policy.rules.js';
 import { ResolveBatchInput, ResolveQuery, type DiscountRule, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
 import { channelTerms, priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
@@ -337,57 +336,62 @@ const candidateOut = ({ c, level, lost }: Selection['passedOver'][number]): Reso
 });
 
 /**
- * The minimum resale price in force for each (partner, product, date), after any approved below-minimum deviation
- * (the same floor a price observation is judged against); null where none is in force. One entry per item, in
- * order; a fixed number of statements (partners and products together, then the resolution's prices and
- * deviations together), in the caller's transaction. The same selection as a resolution (`selectPrice`,
- * `pickDeviation`, `violationVerdict`) without what only amounts need: no channel terms, no line amounts, no
- * explanation. Implements target's `PriceFloorSource` port (sell-through price violations, issue 14 #8).
+ * The floor a sell-through line's price is judged against (issue 14 #8), set-based: for each row of `lines` (a
+ * relation with columns `line` (unique), `partner_id`, `product_id` and `d`, the sale's date), the minimum resale
+ * price in force on the date, after any approved below-minimum deviation, as a relation of (line, floor) with a
+ * row only where there is a floor. The same choice as a resolution makes (`selectPrice`, `pickDeviation`,
+ * `violationVerdict`; test/target/price-floors-parity.test.ts compares the two on a grid): among the published price
+ * lines of the partner's scopes in force on the date that price the product or its line, the most specific scope
+ * (partner > tier > partner type > channel > default), a product's price before its line's, then the latest
+ * effective, then the latest published; its minimum resale price (none: no floor), lowered to the price of the
+ * latest approved deviation covering the date (of several starting the same day, the latest requested) when that
+ * one is a below-minimum deviation below it. Rows of `lines` whose partner or product is unknown get none.
+ * Implements target's `PriceFloorSource.floorsSql`: one statement for a whole batch, in the caller's transaction.
  */
-export async function priceFloors(
-  db: Db,
-  tenantId: string,
-  items: readonly { partnerId: string; productId: string; date: string }[],
-): Promise<(string | null)[]> {
-  if (!items.length) return [];
-  // independent reads sent together (the partners' failure reported first)
-  const [byPartner, byProduct] = await Promise.allSettled([
-    partnersById(
-      db,
-      tenantId,
-      items.map((i) => i.partnerId),
-    ),
-    productsById(
-      db,
-      tenantId,
-      items.map((i) => i.productId),
-    ),
-  ]);
-  const partners = settled(byPartner);
-  const products = settled(byProduct);
-  const asked = items.map((i): ResolveItem | null => {
-    const partner = partners.get(i.partnerId);
-    const product = products.get(i.productId);
-    return partner && product ? { partner, productRef: i.productId, product, date: i.date, quantity: '1', paymentTermDays: null } : null;
-  });
-  const known = asked.filter((i) => i !== null);
-  const { scopesOf, facts, poolOf } = await resolutionContext(db, tenantId, known, false);
-  const devsOf = new Map<string, DeviationFacts[]>();
-  for (const d of facts.deviations) {
-    const k = `${d.partnerId}|${d.productId}`;
-    const l = devsOf.get(k);
-    if (l) l.push(d);
-    else devsOf.set(k, [d]);
-  }
-  return asked.map((i) => {
-    if (!i) return null;
-    const product = i.product!;
-    const sel = selectPrice(poolOf(i), { scopes: scopesOf.get(i)!, productId: product.id, lineId: product.lineId, date: i.date });
-    const min = sel.winner ? sel.winner.minResalePrice : null;
-    if (min === null) return null;
-    const devs = devsOf.get(`${i.partner.id}|${product.id}`);
-    return violationVerdict('0', min, devs ? pickDeviation(devs, i.partner.id, product.id, i.date) : null).floor;
-  });
+export function priceFloorsSql(tenantId: string, lines: SQL): SQL {
+  const t = tenantId;
+  return sql`(
+    with k as (
+      select l.line, l.partner_id, l.product_id, l.d, pa.tier, pa.type,
+        case when pa.channel in ('online', 'offline') then pa.channel end as channel, pr.line_id
+      from ${lines} l
+      join ${onboardingSql.partners(t)} pa on pa.id = l.partner_id
+      join ${onboardingSql.products(t)} pr on pr.id = l.product_id
+    ), prices as (
+      select pl.product_id, pl.line_id, pl.min_resale_price, v.effective_from, v.effective_to, v.published_at, pol.scope_kind, pol.scope_value
+      from ${priceLines} pl
+      join ${priceVersions} v on v.tenant_id = pl.tenant_id and v.id = pl.version_id and v.status = 'published'
+      join ${pricePolicies} pol on pol.tenant_id = v.tenant_id and pol.id = v.policy_id
+      where pl.tenant_id = ${t}
+    ), candidates as (
+      select k.*, c.min_resale_price, c.effective_from, c.effective_to, c.published_at, c.scope_kind, c.scope_value, 0 as level
+      from k join prices c on c.product_id = k.product_id
+      union all
+      select k.*, c.min_resale_price, c.effective_from, c.effective_to, c.published_at, c.scope_kind, c.scope_value, 1 as level
+      from k join prices c on c.line_id = k.line_id
+    ), winners as (
+      select distinct on (c.line) c.line, c.partner_id, c.product_id, c.d, c.min_resale_price
+      from candidates c
+      where c.effective_from <= c.d and (c.effective_to is null or c.effective_to >= c.d)
+        and ((c.scope_kind = 'partner' and c.scope_value = c.partner_id::text)
+          or (c.scope_kind = 'tier' and c.tier <> '' and c.scope_value = c.tier)
+          or (c.scope_kind = 'partner_type' and c.scope_value = c.type)
+          or (c.scope_kind = 'channel' and c.scope_value = c.channel)
+          or (c.scope_kind = 'default' and coalesce(c.scope_value, '') = ''))
+      order by c.line,
+        case c.scope_kind when 'partner' then 0 when 'tier' then 1 when 'partner_type' then 2 when 'channel' then 3 else 4 end,
+        c.level, c.effective_from desc, c.published_at desc nulls last
+    )
+    select w.line, case when dv.kind = 'below_min_resale' and dv.price < w.min_resale_price then dv.price else w.min_resale_price end as floor
+    from winners w
+    left join lateral (
+      select d.kind, d.price from ${priceDeviations} d
+      where d.tenant_id = ${t} and d.status = 'approved' and d.partner_id = w.partner_id and d.product_id = w.product_id
+        and d.valid_from <= w.d and d.valid_to >= w.d
+      order by d.valid_from desc, d.id desc limit 1
+    ) dv on true
+    where w.min_resale_price is not null
+  )`;
 }
 
 /**

@@ -33,14 +33,17 @@ export interface TargetPort {
 }
 
 /**
- * Port (issue 14 #8): the minimum resale price in force for each (partner, product, date), after any approved
- * below-minimum deviation; null where none is in force (or the partner or product is unknown). Partners and products
- * by id (uuid), not by code. Answers one entry per item, in order, in a fixed number of
- * statements, in the caller's transaction (`db`). Implemented by policy (`priceFloors` in policy/contract.ts) and
- * wired in src/services.ts; sell-through ingestion marks lines sold below it.
+ * Port (issue 14 #8): the minimum resale price in force for each sell-through line, after any approved below-minimum
+ * deviation. Implemented by policy (`priceFloorsSql`, `anyResaleFloor` in policy/contract.ts) and wired in
+ * src/services.ts; sell-through ingestion marks lines sold below it.
  */
 export interface PriceFloorSource {
-  floors(db: Db, tenantId: string, items: readonly { partnerId: string; productId: string; date: string }[]): Promise<(string | null)[]>;
+  /**
+   * SQL: for each row of `lines` (a relation with columns `line` (unique), `partner_id` and `product_id` (uuids) and
+   * `d` (the sale's date)), a row (line, floor) where a floor is in force (numeric); none where there is none or the
+   * partner or product is unknown. One statement whatever the number of lines, in the caller's transaction.
+   */
+  floorsSql(tenantId: string, lines: SQL): SQL;
   /**
    * Whether the tenant has any minimum resale price published at all, in one statement: false means every floor is
    * null (an import of a brand without a price list skips the check).

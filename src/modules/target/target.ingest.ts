@@ -19,7 +19,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { type Actor, dec, isCalendarDate, requireScope, rowsOf, visiblePartnerIds } from '../../platform/kernel/index.js';
+import { type Actor, isCalendarDate, requireScope, rowsOf, visiblePartnerIds } from '../../platform/kernel/index.js';
 import { stagedBatchWriter, stageRows, type ImportRegistry, type ImportSpec, type RowError, type RunWork, type StagingTable } from '../../platform/imports.js';
 import type { Db } from '../../platform/db.js';
 import type { Store, Work } from '../../platform/store.js';
@@ -532,67 +532,25 @@ export function requireImportScope(actor: Actor) {
 
 /**
  * Price breaking from data (issue 14 #8), set-based per sell-through batch while it is staged (`stageBatch`: on
- * the batch's own connection, while the batch before it is written), in slices of PRICE_SLICE staged lines (`lines`:
- * the batch's line numbers, in file order): a slice's lines with their partner and product resolved are read in one
- * statement, their distinct (partner, product, date) get their floor from the port in a fixed number of statements,
- * and the verdicts (floor, and whether the unit price, amount / quantity to 4 decimals, is below it) of the lines
- * with a floor are staged once per batch (PRICE_STAGE). The batch's upsert writes them with the lines: a line is
- * written once, and a re-imported line whose mark and floor did not change is not written at all. Lines with an
- * unknown code are left out (the upsert refuses them). Statements per slice: 1 plus the port's, whatever its size.
+ * the batch's own connection, while the batch before it is written): one statement stages the verdict of every staged
+ * line with a floor (PRICE_STAGE: the floor, from policy's port over the lines with their partner and product
+ * resolved, and whether the unit price, amount / quantity rounded to 4 decimals, is below it); the batch's upsert
+ * writes them with the lines. A line is written once, and a re-imported line whose mark and floor did not change is
+ * not written at all. Lines with an unknown code get no verdict (the upsert refuses them).
  */
-async function stagePriceVerdicts(w: Work, floors: PriceFloorSource, lines: readonly number[]): Promise<void> {
-  const verdicts: { line: number; value: { floor: string; pv: string } }[] = [];
-  for (let i = 0; i < lines.length; i += PRICE_SLICE)
-    await judgeSlice(w.tx, w.tenantId, floors, lines[i]!, lines[Math.min(i + PRICE_SLICE, lines.length) - 1]!, verdicts);
-  await stageRows(w, PRICE_STAGE, verdicts);
+async function stagePriceVerdicts(w: Work, floors: PriceFloorSource): Promise<void> {
+  await stageRows(w, PRICE_STAGE, []); // the table, empty
+  const t = w.tenantId;
+  const lines = sql`(select s.line, p.id as partner_id, pr.id as product_id, s.d
+    from ${sql.raw(FACT_STAGE.name)} s
+    join ${onboardingSql.partners(t)} p on p.code = s.partner_code
+    join ${onboardingSql.products(t)} pr on pr.code = s.product_code)`;
+  await w.tx.execute(sql`insert into ${sql.raw(PRICE_STAGE.name)} (line, floor, pv)
+    select f.line, f.floor, coalesce(s.quantity > 0 and round(s.amount / s.quantity, 4) < f.floor, false)
+    from ${floors.floorsSql(t, lines)} f join ${sql.raw(FACT_STAGE.name)} s on s.line = f.line`);
   // its statistics: the upsert's left join by line is then estimated at the batch's rows (without them, at about 25
   // times as many, and the plan of the rest of the statement followed that estimate)
-  if (verdicts.length) await w.tx.execute(sql.raw(`analyze ${PRICE_STAGE.name}`));
-}
-
-/**
- * Staged lines whose price is checked together. MEMORY: a line read, its floor's resolution (the port's result
- * per distinct key) and the verdict are JavaScript objects that live across the slice's statements, while the
- * pipelined import reads the next batch: a whole 20,000-line batch at once (tens of MB) outlived young-generation
- * collections and filled the old generation with garbage, which V8 collects only once it has grown to a few times
- * what survived the last full collection (bench/ingest: the server's peak RSS). What outlives a slice is a line
- * number and a floor per line with a floor.
- */
-const PRICE_SLICE = 2_000;
-
-/** The verdicts of the staged lines from line `from` to line `to` (both included) that have a floor, added to `out`. */
-async function judgeSlice(
-  db: Db,
-  tenantId: string,
-  floors: PriceFloorSource,
-  from: number,
-  to: number,
-  out: { line: number; value: { floor: string; pv: string } }[],
-): Promise<void> {
-  const lines = await rowsOf<{ line: number; partner_id: string; product_id: string; date: string; quantity: string; amount: string }>(
-    db,
-    sql`select s.line, p.id as partner_id, pr.id as product_id, s.d::text as date, s.quantity::text as quantity, s.amount::text as amount
-        from ${sql.raw(FACT_STAGE.name)} s
-        join ${onboardingSql.partners(tenantId)} p on p.code = s.partner_code
-        join ${onboardingSql.products(tenantId)} pr on pr.code = s.product_code
-        where s.line between ${from} and ${to}`,
-  );
-  if (!lines.length) return;
-  const keyOf = (l: { partner_id: string; product_id: string; date: string }) => `${l.partner_id}|${l.product_id}|${l.date}`;
-  const keys = [...new Map(lines.map((l) => [keyOf(l), { partnerId: l.partner_id, productId: l.product_id, date: l.date }])).entries()];
-  const got = await floors.floors(
-    db,
-    tenantId,
-    keys.map(([, k]) => k),
-  );
-  const floorOf = new Map(keys.map(([key], i) => [key, got[i] ?? null]));
-  for (const l of lines) {
-    const floor = floorOf.get(keyOf(l)) ?? null;
-    if (floor === null) continue;
-    const q = dec(l.quantity);
-    const pv = q.gt(0) && dec(l.amount).div(q).toDecimalPlaces(4).lt(floor);
-    out.push({ line: Number(l.line), value: { floor, pv: pv ? 't' : 'f' } });
-  }
+  await w.tx.execute(sql.raw(`analyze ${PRICE_STAGE.name}`));
 }
 
 /**
@@ -661,12 +619,7 @@ export function factImportSpec(
           await writer.stageBatch!(w, rows);
           // no minimum resale price published: no line has a floor, and none is read (verdicts staged empty: the
           // upsert clears a mark left from an earlier import, as the check would)
-          if (await prices.anyFloor(w.tx, w.tenantId))
-            await stagePriceVerdicts(
-              w,
-              prices,
-              rows.map((x) => x.line),
-            );
+          if (await prices.anyFloor(w.tx, w.tenantId)) await stagePriceVerdicts(w, prices);
           else await stageRows(w, PRICE_STAGE, []);
         }
       : writer.stageBatch,
