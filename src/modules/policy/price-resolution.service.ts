@@ -396,7 +396,7 @@ export function priceFloorsSql(tenantId: string, lines: SQL): SQL {
 
 /**
  * Whether any published price line of the tenant sets a minimum resale price (whatever its dates): without one,
- * `priceFloors` answers null for every item. One statement; implements target's `PriceFloorSource.anyFloor`.
+ * `priceFloorsSql` answers no floor for any line. One statement; implements target's `PriceFloorSource.anyFloor`.
  */
 export async function anyResaleFloor(db: Db, tenantId: string): Promise<boolean> {
   const [row] = await rowsOf<{ any: boolean }>(
