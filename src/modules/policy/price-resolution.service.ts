@@ -357,23 +357,26 @@ export function priceFloorsSql(tenantId: string, lines: SQL): SQL {
       from ${lines} l
       join ${onboardingSql.partners(t)} pa on pa.id = l.partner_id
       join ${onboardingSql.products(t)} pr on pr.id = l.product_id
-    ), prices as (
-      select pl.product_id, pl.line_id, pl.min_resale_price, v.effective_from, v.effective_to, v.published_at, pol.scope_kind, pol.scope_value
-      from ${priceLines} pl
-      join ${priceVersions} v on v.tenant_id = pl.tenant_id and v.id = pl.version_id and v.status = 'published'
-      join ${pricePolicies} pol on pol.tenant_id = v.tenant_id and pol.id = v.policy_id
-      where pl.tenant_id = ${t}
     ), candidates as (
-      select k.*, c.min_resale_price, c.effective_from, c.effective_to, c.published_at, c.scope_kind, c.scope_value, 0 as level
-      from k join prices c on c.product_id = k.product_id
+      -- the published price lines in force on the line's date that price its product (level 0) or its line (level 1),
+      -- each reached from the line by the price lines' product and line indexes (not every price line of the tenant)
+      select k.*, pl.min_resale_price, v.effective_from, v.published_at, pol.scope_kind, pol.scope_value, 0 as level
+      from k
+      join ${priceLines} pl on pl.tenant_id = ${t} and pl.product_id = k.product_id
+      join ${priceVersions} v on v.tenant_id = pl.tenant_id and v.id = pl.version_id and v.status = 'published'
+        and v.effective_from <= k.d and (v.effective_to is null or v.effective_to >= k.d)
+      join ${pricePolicies} pol on pol.tenant_id = v.tenant_id and pol.id = v.policy_id
       union all
-      select k.*, c.min_resale_price, c.effective_from, c.effective_to, c.published_at, c.scope_kind, c.scope_value, 1 as level
-      from k join prices c on c.line_id = k.line_id
+      select k.*, pl.min_resale_price, v.effective_from, v.published_at, pol.scope_kind, pol.scope_value, 1 as level
+      from k
+      join ${priceLines} pl on pl.tenant_id = ${t} and pl.line_id = k.line_id
+      join ${priceVersions} v on v.tenant_id = pl.tenant_id and v.id = pl.version_id and v.status = 'published'
+        and v.effective_from <= k.d and (v.effective_to is null or v.effective_to >= k.d)
+      join ${pricePolicies} pol on pol.tenant_id = v.tenant_id and pol.id = v.policy_id
     ), winners as (
       select distinct on (c.line) c.line, c.partner_id, c.product_id, c.d, c.min_resale_price
       from candidates c
-      where c.effective_from <= c.d and (c.effective_to is null or c.effective_to >= c.d)
-        and ((c.scope_kind = 'partner' and c.scope_value = c.partner_id::text)
+      where ((c.scope_kind = 'partner' and c.scope_value = c.partner_id::text)
           or (c.scope_kind = 'tier' and c.tier <> '' and c.scope_value = c.tier)
           or (c.scope_kind = 'partner_type' and c.scope_value = c.type)
           or (c.scope_kind = 'channel' and c.scope_value = c.channel)
