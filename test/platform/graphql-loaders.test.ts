@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MercuriusContext, MercuriusLoaders } from 'mercurius';
-import { parse, type FieldNode } from 'graphql';
+import { parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { batchingResolvers } from '../../src/platform/graphql.js';
 import { prefetchedKey, selectedFields } from '../../src/platform/kernel/index.js';
 
@@ -145,9 +145,9 @@ describe('values fetched with their parent object (kernel prefetchedKey)', () =>
 describe('selectedFields', () => {
   const infoOf = (query: string, variableValues?: Record<string, unknown>) => {
     const doc = parse(query);
-    const op = doc.definitions.find((d) => d.kind === 'OperationDefinition')!;
+    const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
     const fragments = Object.fromEntries(doc.definitions.filter((d) => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d]));
-    const root = (op as { selectionSet: { selections: FieldNode[] } }).selectionSet.selections[0]!;
+    const root = op.selectionSet.selections[0] as FieldNode;
     return { fieldNodes: [root], fragments, ...(variableValues ? { variableValues } : {}) } as Parameters<typeof selectedFields>[0];
   };
 
