@@ -350,6 +350,14 @@ const candidateOut = ({ c, level, lost }: Selection['passedOver'][number]): Reso
  */
 export function priceFloorsSql(tenantId: string, lines: SQL): SQL {
   const t = tenantId;
+  // the lines' (k) published candidate prices in force on their date, matched by the price line's product or line
+  const candidatesBy = (column: 'product_id' | 'line_id', level: 0 | 1) => sql`
+      select k.*, pl.min_resale_price, v.effective_from, v.published_at, pol.scope_kind, pol.scope_value, ${sql.raw(String(level))} as level
+      from k
+      join ${priceLines} pl on pl.tenant_id = ${t} and pl.${sql.raw(column)} = k.${sql.raw(column)}
+      join ${priceVersions} v on v.tenant_id = pl.tenant_id and v.id = pl.version_id and v.status = 'published'
+        and v.effective_from <= k.d and (v.effective_to is null or v.effective_to >= k.d)
+      join ${pricePolicies} pol on pol.tenant_id = v.tenant_id and pol.id = v.policy_id`;
   return sql`(
     with k as (
       select l.line, l.partner_id, l.product_id, l.d, pa.tier, pa.type,
@@ -360,19 +368,9 @@ export function priceFloorsSql(tenantId: string, lines: SQL): SQL {
     ), candidates as (
       -- the published price lines in force on the line's date that price its product (level 0) or its line (level 1),
       -- each reached from the line by the price lines' product and line indexes (not every price line of the tenant)
-      select k.*, pl.min_resale_price, v.effective_from, v.published_at, pol.scope_kind, pol.scope_value, 0 as level
-      from k
-      join ${priceLines} pl on pl.tenant_id = ${t} and pl.product_id = k.product_id
-      join ${priceVersions} v on v.tenant_id = pl.tenant_id and v.id = pl.version_id and v.status = 'published'
-        and v.effective_from <= k.d and (v.effective_to is null or v.effective_to >= k.d)
-      join ${pricePolicies} pol on pol.tenant_id = v.tenant_id and pol.id = v.policy_id
+      ${candidatesBy('product_id', 0)}
       union all
-      select k.*, pl.min_resale_price, v.effective_from, v.published_at, pol.scope_kind, pol.scope_value, 1 as level
-      from k
-      join ${priceLines} pl on pl.tenant_id = ${t} and pl.line_id = k.line_id
-      join ${priceVersions} v on v.tenant_id = pl.tenant_id and v.id = pl.version_id and v.status = 'published'
-        and v.effective_from <= k.d and (v.effective_to is null or v.effective_to >= k.d)
-      join ${pricePolicies} pol on pol.tenant_id = v.tenant_id and pol.id = v.policy_id
+      ${candidatesBy('line_id', 1)}
     ), winners as (
       select distinct on (c.line) c.line, c.partner_id, c.product_id, c.d, c.min_resale_price
       from candidates c
