@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Code, dec, text } from '../../platform/kernel/index.js';
 import { PARTNER_TYPES, RefParam } from '../onboarding/contract.js';
 
+/** The kinds of price scope, most specific first: their precedence (partnerScopes, priceFloorsSql). */
 export const SCOPE_KINDS = ['partner', 'tier', 'partner_type', 'channel', 'default'] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 export const VERSION_STATUSES = ['draft', 'published', 'retired'] as const;

@@ -19,7 +19,7 @@ import {
   type Selection,
   type TermsCandidate,
 } from './policy.rules.js';
-import { ResolveBatchInput, ResolveQuery, type DiscountRule, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
+import { ResolveBatchInput, ResolveQuery, SCOPE_KINDS, type DiscountRule, type ResolveBatchResult, type ResolvedPrice } from './policy.schemas.js';
 import { channelTerms, priceDeviations, priceLines, pricePolicies, priceVersions } from './policy.tables.js';
 
 /** One request line of a resolution, partner and product already loaded. */
@@ -380,7 +380,7 @@ export function priceFloorsSql(tenantId: string, lines: SQL): SQL {
           or (c.scope_kind = 'channel' and c.scope_value = c.channel)
           or (c.scope_kind = 'default' and coalesce(c.scope_value, '') = ''))
       order by c.line,
-        case c.scope_kind when 'partner' then 0 when 'tier' then 1 when 'partner_type' then 2 when 'channel' then 3 else 4 end,
+        case c.scope_kind ${sql.raw(SCOPE_KINDS.map((k, i) => `when '${k}' then ${i}`).join(' '))} end,
         c.level, c.effective_from desc, c.published_at desc nulls last
     )
     select w.line, case when dv.kind = 'below_min_resale' and dv.price < w.min_resale_price then dv.price else w.min_resale_price end as floor

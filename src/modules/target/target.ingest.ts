@@ -540,6 +540,16 @@ export function requireImportScope(actor: Actor) {
  */
 async function stagePriceVerdicts(w: Work, floors: PriceFloorSource): Promise<void> {
   await stageRows(w, PRICE_STAGE, []); // the table, empty
+  // no minimum resale price published: no line has a floor, and none is read (no verdict: the upsert clears a mark
+  // left from an earlier import, as the check would)
+  if (await floors.anyFloor(w.tx, w.tenantId)) await judgeStagedLines(w, floors);
+  // its statistics (none, or the batch's verdicts): the upsert's left join by line is estimated right (without them, at
+  // about 25 times the batch, and the plan of the rest of the statement followed that estimate)
+  await w.tx.execute(sql.raw(`analyze ${PRICE_STAGE.name}`));
+}
+
+/** The verdicts of the staged lines that have a floor, into PRICE_STAGE: one statement. */
+async function judgeStagedLines(w: Work, floors: PriceFloorSource): Promise<void> {
   const t = w.tenantId;
   const lines = sql`(select s.line, p.id as partner_id, pr.id as product_id, s.d
     from ${sql.raw(FACT_STAGE.name)} s
@@ -548,9 +558,6 @@ async function stagePriceVerdicts(w: Work, floors: PriceFloorSource): Promise<vo
   await w.tx.execute(sql`insert into ${sql.raw(PRICE_STAGE.name)} (line, floor, pv)
     select f.line, f.floor, coalesce(s.quantity > 0 and round(s.amount / s.quantity, 4) < f.floor, false)
     from ${floors.floorsSql(t, lines)} f join ${sql.raw(FACT_STAGE.name)} s on s.line = f.line`);
-  // its statistics: the upsert's left join by line is then estimated at the batch's rows (without them, at about 25
-  // times as many, and the plan of the rest of the statement followed that estimate)
-  await w.tx.execute(sql.raw(`analyze ${PRICE_STAGE.name}`));
 }
 
 /**
@@ -617,10 +624,7 @@ export function factImportSpec(
     stageBatch: prices
       ? async (w, rows) => {
           await writer.stageBatch!(w, rows);
-          // no minimum resale price published: no line has a floor, and none is read (verdicts staged empty: the
-          // upsert clears a mark left from an earlier import, as the check would)
-          if (await prices.anyFloor(w.tx, w.tenantId)) await stagePriceVerdicts(w, prices);
-          else await stageRows(w, PRICE_STAGE, []);
+          await stagePriceVerdicts(w, prices);
         }
       : writer.stageBatch,
     // the batches' deltas applied: at the start (an interrupted import's), past the bound, at the end (even after a failure)
