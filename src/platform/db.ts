@@ -452,9 +452,35 @@ interface Lane {
   lost: boolean;
   /** taken out of service after a failed read: handed back to the pool once its reads are answered */
   retiring: boolean;
-  /** rejects (CONNECTION_CLOSED) when the connection closes: postgres.js never settles the reads still queued on it */
-  readonly closed: Promise<never>;
+  /** whether `setting` has succeeded (a read sent after it needs no wait for it) */
+  settingOk: boolean;
+  /**
+   * The reads awaiting an answer (their rejecters): rejected (CONNECTION_CLOSED) when the connection closes, since
+   * postgres.js never settles the reads still queued on it. A set, not a promise every read races against: a pending
+   * promise keeps each race's reaction until it settles (~300 bytes a race, for the lane's whole life)
+   */
+  readonly waiting: Set<(e: Error) => void>;
+  /** the error its connection closed with, once closed */
+  closedWith?: Error;
   unwatch: () => void;
+}
+
+/** p, or the lane's CONNECTION_CLOSED if its connection closes first (see Lane.waiting). */
+function untilClosed<T>(lane: Lane, p: PromiseLike<T>): Promise<T> {
+  if (lane.closedWith) return Promise.reject(lane.closedWith);
+  return new Promise<T>((resolve, reject) => {
+    lane.waiting.add(reject);
+    p.then(
+      (v) => {
+        lane.waiting.delete(reject);
+        resolve(v);
+      },
+      (e: unknown) => {
+        lane.waiting.delete(reject);
+        reject(e as Error);
+      },
+    );
+  });
 }
 
 /** Reads in flight on one lane at most (pipelined behind each other: see ReadLanes). */
@@ -542,10 +568,13 @@ class ReadLanes {
     try {
       if (lane.tenant !== tenant) {
         lane.tenant = tenant;
+        lane.settingOk = false;
         const set = c.unsafe(`set app.tenant_id = ${literal(tenant)}`).simple();
         set.execute().catch(() => {});
         const setting: Promise<void> = set.then(
-          () => undefined,
+          () => {
+            if (lane.setting === setting) lane.settingOk = true;
+          },
           (e: unknown) => {
             // not known any more: the next read sets it again
             if (lane.setting === setting) lane.tenant = undefined;
@@ -555,7 +584,8 @@ class ReadLanes {
         setting.catch(() => {});
         lane.setting = setting;
       }
-      const setting = lane.setting;
+      // the setting it is sent behind, unless that one has already succeeded
+      const setting = lane.settingOk ? undefined : lane.setting;
       const q = c.unsafe(...args);
       // an error answer rejects the read with this; postgres.js never sends it again (see the class). Only while the
       // lane's connection is open: postgres.js keeps the query that was running when its connection closed, with
@@ -576,14 +606,14 @@ class ReadLanes {
       void query.execute();
       let result: unknown;
       try {
-        result = await Promise.race([query, lane.closed]);
+        result = await untilClosed(lane, query);
       } catch (e) {
         if (!(e instanceof LaneReadFailed)) throw e;
         this.retire(lane);
         throw STALE;
       } finally {
         // the setting it ran behind failed: its answer (or error) is not the tenant's
-        await Promise.race([setting, lane.closed]);
+        if (setting) await untilClosed(lane, setting);
       }
       return result;
     } finally {
@@ -609,21 +639,22 @@ class ReadLanes {
         reserved.release(); // as the pool gave it: nothing was sent
         return;
       }
-      let closed!: (e: Error) => void;
       const lane: Lane = {
         c: reserved,
         release: () => reserved.release(),
         setting: Promise.resolve(),
+        settingOk: false,
         inFlight: 0,
         lost: false,
         retiring: false,
-        closed: new Promise<never>((_, reject) => (closed = reject)),
+        waiting: new Set(),
         unwatch: () => {},
       };
-      lane.closed.catch(() => {});
       const onClose = () => {
         this.drop(lane);
-        closed(connectionClosed());
+        const e = (lane.closedWith ??= connectionClosed());
+        for (const reject of lane.waiting) reject(e);
+        lane.waiting.clear();
       };
       (lane as { c: postgres.ReservedSql }).c = guardedSql(reserved, () => lane.lost);
       // the connection's id comes with the opening (postgres.js' onexecute, as in safeBegin): from then on its close drops the lane
