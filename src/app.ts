@@ -23,7 +23,7 @@ import health from './platform/health.js';
 import { conditionalReads } from './platform/http.js';
 import idempotency from './platform/idempotency.js';
 import importParsers from './platform/imports.js';
-import logging, { loggerOptions } from './platform/logging.js';
+import logging, { lazyRequestLogger, loggerOptions } from './platform/logging.js';
 import { docs, openapi } from './platform/openapi.js';
 import rateLimit from './platform/rate-limit.js';
 import { Store } from './platform/store.js';
@@ -89,6 +89,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: 10 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     // request.ip (rate-limit keys, logs) comes from X-Forwarded-For only through proxies trusted here

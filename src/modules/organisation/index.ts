@@ -18,7 +18,11 @@ export interface OrganisationServices {
   ownership: OwnershipService;
   approvals: ApprovalService;
   /** the partners a tenant credential may see (undefined: not limited); the auth layer calls it once per request */
-  dataScope: (actor: Omit<Actor, 'requestId'>) => Promise<readonly string[] | undefined>;
+  dataScope: {
+    (actor: Omit<Actor, 'requestId'>): Promise<readonly string[] | undefined>;
+    /** the same answer from the cache without a statement, or undefined when it would need one */
+    cached(actor: Omit<Actor, 'requestId'>): { ids: readonly string[] | undefined } | undefined;
+  };
 }
 
 export function createOrganisationServices(store: Store): OrganisationServices {
@@ -29,7 +33,9 @@ export function createOrganisationServices(store: Store): OrganisationServices {
     org: new OrgService(store, changed),
     ownership: new OwnershipService(store, changed),
     approvals: new ApprovalService(store),
-    dataScope: (actor) => scopes.resolve(store.db, actor),
+    dataScope: Object.assign((actor: Omit<Actor, 'requestId'>) => scopes.resolve(store.db, actor), {
+      cached: (actor: Omit<Actor, 'requestId'>) => scopes.cached(actor),
+    }),
   };
 }
 
