@@ -20,9 +20,6 @@ export function rateLimitKey(request: FastifyRequest): string {
   return a ? `cred:${a.tenantId}:${a.subject}` : `ip:${request.ip}`;
 }
 
-/** Probes answer whatever the load: a process manager or load balancer polls them. */
-const EXEMPT = new Set(['/healthz', '/readyz']);
-
 /**
  * @fastify/rate-limit per credential (a JWT's tenant + subject, an API key's id) and per IP for calls without a
  * valid credential (refused credentials are counted before the 401 is sent: see auth.ts). The hook runs on each
@@ -55,7 +52,6 @@ async function rateLimitPlugin(app: FastifyInstance, opts: RateLimitOptions) {
     enableDraftSpec: true,
     skipOnError: true,
     ...(redis ? { redis, nameSpace: opts.nameSpace ?? 'channel-api:rl:' } : {}),
-    allowList: (request) => EXEMPT.has(request.url.split('?')[0]!),
     keyGenerator: rateLimitKey,
     errorResponseBuilder: (_request, ctx) =>
       new DomainError('RATE_LIMITED', `Rate limit of ${ctx.max} requests exceeded; retry in ${ctx.after}`, {
