@@ -29,6 +29,17 @@ export function problems(...statuses: ProblemStatus[]): Record<number, typeof Pr
 
 export const etag = (version: number) => `W/"${version}"`;
 
+/**
+ * The ETag of a page of versioned resources: a hash of its items' ids and versions and of its next cursor, which
+ * decide its body as long as every change of an item raises its version. For the hot lists (issue 15): hashing the
+ * page's ~20 KB body (conditionalReads' default) was ~4% of a list's CPU; this hashes ~2 KB.
+ */
+export function pageEtag(items: readonly { id: string; version: number }[], nextCursor: string | null): string {
+  let s = nextCursor ?? '';
+  for (const i of items) s += `,${i.id}:${i.version}`;
+  return `W/"p${hash('sha1', s, 'base64url').slice(0, 22)}"`;
+}
+
 /** The version an If-Match header names, if any ("3", W/"3"). */
 export function ifMatchVersion(request: FastifyRequest): number | undefined {
   const h = request.headers['if-match'];

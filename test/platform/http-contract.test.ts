@@ -39,14 +39,42 @@ describe('conditional reads', () => {
   });
 
   it('a read without a version gets a hash ETag that changes with the content', async () => {
-    const first = await admin.get('/v1/partners?limit=5');
+    const list = '/v1/onboarding/applications?limit=5';
+    const first = await admin.get(list);
     const tag = String(first.headers.etag);
     expect(tag).toMatch(/^W\/"h[\w-]+"$/);
-    expect((await admin.get('/v1/partners?limit=5', { 'if-none-match': tag })).statusCode).toBe(304);
-    await admin.post('/v1/partners', { code: 'ETAG-2', legalName: 'Etag Two', type: 'dealer' });
-    const after = await admin.get('/v1/partners?limit=5', { 'if-none-match': tag });
+    expect((await admin.get(list, { 'if-none-match': tag })).statusCode).toBe(304);
+    const app = { partnerCode: 'ETAG-AP', legalName: 'Applicant', partnerType: 'dealer', contactName: 'Bo', contactPhone: '123' };
+    expect((await admin.post('/v1/onboarding/applications', app)).statusCode).toBe(201);
+    const after = await admin.get(list, { 'if-none-match': tag });
     expect(after.statusCode).toBe(200);
     expect(after.headers.etag).not.toBe(tag);
+  });
+
+  it("a page of partners is tagged by its items' ids and versions and its cursor: a change on the page or a new item on it gives 200 again", async () => {
+    for (const code of ['PG-1', 'PG-2', 'PG-3']) await admin.post('/v1/partners', { code, legalName: code, type: 'dealer' });
+    const list = '/v1/partners?limit=2&q=PG-';
+    const first = await admin.get(list);
+    const tag = String(first.headers.etag);
+    expect(tag).toMatch(/^W\/"p[\w-]+"$/);
+    expect(first.data.data).toHaveLength(2);
+    expect((await admin.get(list, { 'if-none-match': tag })).statusCode).toBe(304);
+    // a partner past the page: the same page, the same body, still 304
+    await admin.post('/v1/partners', { code: 'PG-4', legalName: 'PG-4', type: 'dealer' });
+    expect((await admin.get(list, { 'if-none-match': tag })).statusCode).toBe(304);
+    // a change of an item on the page (its version rises)
+    expect((await admin.patch(`/v1/partners/${first.data.data[1].id}`, { tier: 'L2' })).statusCode).toBe(200);
+    const changed = await admin.get(list, { 'if-none-match': tag });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.data.data[1].tier).toBe('L2');
+    const tag2 = String(changed.headers.etag);
+    expect(tag2).not.toBe(tag);
+    // the last page: another item joins it (a new cursor-less page body)
+    const last = `/v1/partners?limit=2&q=PG-&cursor=${encodeURIComponent(first.data.nextCursor)}`;
+    const lastTag = String((await admin.get(last)).headers.etag);
+    await admin.post('/v1/partners', { code: 'PG-5', legalName: 'PG-5', type: 'dealer' });
+    const grown = await admin.get(last, { 'if-none-match': lastTag });
+    expect(grown.statusCode).toBe(200);
   });
 
   it('a write is never answered 304', async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/auth.js';
-import { actionPath, etag, IdParams, ifMatchVersion, problems } from '../../platform/http.js';
+import { actionPath, etag, IdParams, ifMatchVersion, pageEtag, problems } from '../../platform/http.js';
 import { PageQuery, pageSchema } from '../../platform/pagination.js';
 import { ImportQuery, ImportReportSchema, serveImport } from '../../platform/imports.js';
 import type { Store } from '../../platform/store.js';
@@ -108,8 +108,10 @@ export async function partnerRoutes(app: FastifyInstance, { partners, store }: {
         response: { 200: pageSchema(Partner), ...problems(400, 401, 403) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const page = await partners.list(actorOf(request), request.query);
+      // every change of a partner raises its version: the page's ids and versions decide its body
+      reply.header('etag', pageEtag(page.items, page.nextCursor));
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
