@@ -6,7 +6,14 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.secret', '*.password', '*.token', '*.apiKey'],
+      // a field at the top of a line's object and one level down (pino's `*.x` matches only the latter)
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'headers.cookie',
+        ...['secret', 'password', 'token', 'apiKey'].flatMap((k) => [k, `*.${k}`]),
+      ],
       censor: '[redacted]',
     },
     serializers: {

@@ -56,13 +56,23 @@ describe('request logs', () => {
       database,
       logger: { ...loggerOptions('info'), stream } as never,
     });
+    // a route's own line goes through request.log: the request id bound, the secrets redacted
+    app.get('/test/log-probe', { config: { public: true } }, async (request) => {
+      request.log.warn({ token: 'tok-secret', user: { password: 'pw-secret' }, n: 1 }, 'probe');
+      return { ok: true };
+    });
     await app.tenants.create('acme', 'Acme');
     const token = await mintToken(TEST_SECRET, { tenant: 'acme', scope: 'targets:read' });
     const res = await app.inject({ method: 'GET', url: '/v1/partners?limit=1', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'rid-42' } });
     expect(res.statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/test/log-probe', headers: { 'x-request-id': 'rid-43' } })).statusCode).toBe(200);
     await app.close();
+    const probe = lines.filter((l) => l.msg === 'probe');
+    expect(probe).toHaveLength(1);
+    expect(probe[0]).toMatchObject({ reqId: 'rid-43', level: 40, token: '[redacted]', user: { password: '[redacted]' }, n: 1 });
+    expect(JSON.stringify(lines)).not.toContain('-secret');
     await clone?.drop();
-    const requestLines = lines.filter((l) => l.msg === 'request');
+    const requestLines = lines.filter((l) => l.msg === 'request' && l.reqId === 'rid-42');
     expect(requestLines).toHaveLength(1);
     expect(requestLines[0]).toMatchObject({ reqId: 'rid-42', tenant: 'acme', route: '/v1/partners', status: 403, method: 'GET' });
     expect(typeof requestLines[0].durationMs).toBe('number');
