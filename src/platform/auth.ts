@@ -167,7 +167,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
   /**
    * The actor of a JWT verified within the cache time whose data scope is cached too, or undefined. The answer the
    * slow path would give: a token in the verifier's cache was claimed by no resolver when it was verified (resolvers
-   * are asked first), and the data scope is the resolver's own cached answer (cleared by the writes that change it).
+   * are asked first; the one there is, API keys, claims only `ck_` tokens, and a JWT starts `eyJ`), and the data
+   * scope is the resolver's own cached answer (cleared by the writes that change it). The conditions are withScope's.
    */
   const fromCaches = (token: string): Omit<Actor, 'requestId'> | undefined => {
     const actor = verifier.cached(token);

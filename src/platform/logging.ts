@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Bindings, ChildLoggerOptions, LogFn, LoggerOptions } from 'pino';
+import type { Bindings, ChildLoggerOptions, LogFn, Logger, LoggerOptions } from 'pino';
 
 export function loggerOptions(level: string): LoggerOptions {
   return {
@@ -28,14 +28,15 @@ export function loggerOptions(level: string): LoggerOptions {
  * ~1.5% of a point read; most requests log nothing but their access line, written by the root logger below).
  */
 class LazyRequestLogger {
-  private real: FastifyBaseLogger | undefined;
+  private real: Logger | undefined;
   constructor(
     private readonly parent: FastifyBaseLogger,
-    private readonly bindings: Bindings,
+    private readonly childBindings: Bindings,
     private readonly options: ChildLoggerOptions,
   ) {}
-  private get log(): FastifyBaseLogger {
-    return (this.real ??= this.parent.child(this.bindings, this.options));
+  private get log(): Logger {
+    // fastify's loggers are pino's (its logger option): the child has pino's whole interface
+    return (this.real ??= this.parent.child(this.childBindings, this.options) as unknown as Logger);
   }
   get level(): string {
     return this.log.level;
@@ -63,6 +64,15 @@ class LazyRequestLogger {
   }
   silent(...a: Parameters<LogFn>) {
     this.log.silent(...a);
+  }
+  isLevelEnabled(level: string): boolean {
+    return this.log.isLevelEnabled(level);
+  }
+  bindings(): Bindings {
+    return this.log.bindings();
+  }
+  flush(cb?: (err?: Error) => void): void {
+    this.log.flush(cb);
   }
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.log.child(bindings, options);

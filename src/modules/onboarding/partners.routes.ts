@@ -10,6 +10,9 @@ import { importValidator } from './catalog.routes.js';
 import { ImportBody } from './catalog.schemas.js';
 import { PUBLIC_PARTNER_ACTIONS } from './onboarding.rules.js';
 import { Code, Partner, PartnerCreate, PartnerHistoryEntry, PartnerListQuery, PartnerUpdate, PartnerUpsert, TransitionBody } from './partners.schemas.js';
+
+/** the fields a partner is written with (part of a page's ETag) */
+const PARTNER_FIELDS = Object.keys(Partner.shape).join(',');
 import type { PartnerService } from './partners.service.js';
 
 /** `${base}/{id}:${action}` */
@@ -111,7 +114,7 @@ export async function partnerRoutes(app: FastifyInstance, { partners, store }: {
     async (request, reply) => {
       const page = await partners.list(actorOf(request), request.query);
       // every change of a partner raises its version: the page's ids and versions decide its body
-      reply.header('etag', pageEtag(page.items, page.nextCursor));
+      reply.header('etag', pageEtag(page.items, page.nextCursor, PARTNER_FIELDS));
       return { data: page.items, nextCursor: page.nextCursor };
     },
   );
