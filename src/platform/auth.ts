@@ -157,10 +157,14 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
   app.decorateRequest('actor', null);
   app.decorateRequest('authProblem', null);
 
+  /** the data scope resolver, when the actor is one it confines (a tenant credential that is neither a partner's nor the system's) */
+  const scopeOf = (actor: Omit<Actor, 'requestId'>) => (actor.partnerId || actor.kind === 'system' ? undefined : opts.dataScope);
+
   /** the scoped actor of a verified credential, whatever path found it */
   const withScope = async (actor: Omit<Actor, 'requestId'>): Promise<Omit<Actor, 'requestId'>> => {
-    if (!opts.dataScope || actor.partnerId || actor.kind === 'system') return actor;
-    const scoped = await opts.dataScope(actor);
+    const resolver = scopeOf(actor);
+    if (!resolver) return actor;
+    const scoped = await resolver(actor);
     return scoped ? { ...actor, scopedPartnerIds: scoped } : actor;
   };
 
@@ -168,12 +172,13 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
    * The actor of a JWT verified within the cache time whose data scope is cached too, or undefined. The answer the
    * slow path would give: a token in the verifier's cache was claimed by no resolver when it was verified (resolvers
    * are asked first; the one there is, API keys, claims only `ck_` tokens, and a JWT starts `eyJ`), and the data
-   * scope is the resolver's own cached answer (cleared by the writes that change it). The conditions are withScope's.
+   * scope is the resolver's own cached answer (cleared by the writes that change it).
    */
   const fromCaches = (token: string): Omit<Actor, 'requestId'> | undefined => {
     const actor = verifier.cached(token);
-    if (!actor || !opts.dataScope || actor.partnerId || actor.kind === 'system') return actor;
-    const scope = opts.dataScope.cached?.(actor);
+    const resolver = actor && scopeOf(actor);
+    if (!actor || !resolver) return actor;
+    const scope = resolver.cached?.(actor);
     if (!scope) return undefined;
     return scope.ids ? { ...actor, scopedPartnerIds: scope.ids } : actor;
   };

@@ -34,7 +34,7 @@ export const etag = (version: number) => `W/"${version}"`;
  * decide its body as long as every change of an item raises its version. For the hot lists (issue 15): hashing the
  * page's ~20 KB body (conditionalReads' default) was ~4% of a list's CPU; this hashes ~2 KB.
  */
-export function pageEtag(items: readonly { id: string; version: number }[], nextCursor: string | null, representation = ''): string {
+export function pageEtag(items: readonly { id: string; version: number }[], nextCursor: string | null, representation: string): string {
   // `representation` names the shape the items are written in (e.g. the schema's fields), so that a release that
   // writes them otherwise does not answer 304 to a tag of the old shape
   let s = `${representation}|${nextCursor ?? ''}`;

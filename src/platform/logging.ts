@@ -25,7 +25,7 @@ export function loggerOptions(level: string): LoggerOptions {
 /**
  * A request's logger (`request.log`, fastify's childLoggerFactory): the child logger with the request id is made on
  * first use, not for every request (issue 15: making a pino child logger per request, its bindings serialised, was
- * ~1.5% of a point read; most requests log nothing but their access line, written by the root logger below).
+ * ~1.5% of a point read; most requests log nothing but their access line, written by the logging plugin's own child logger below).
  */
 class LazyRequestLogger {
   private real: Logger | undefined;

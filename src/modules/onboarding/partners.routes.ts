@@ -10,10 +10,10 @@ import { importValidator } from './catalog.routes.js';
 import { ImportBody } from './catalog.schemas.js';
 import { PUBLIC_PARTNER_ACTIONS } from './onboarding.rules.js';
 import { Code, Partner, PartnerCreate, PartnerHistoryEntry, PartnerListQuery, PartnerUpdate, PartnerUpsert, TransitionBody } from './partners.schemas.js';
+import type { PartnerService } from './partners.service.js';
 
 /** the fields a partner is written with (part of a page's ETag) */
 const PARTNER_FIELDS = Object.keys(Partner.shape).join(',');
-import type { PartnerService } from './partners.service.js';
 
 /** `${base}/{id}:${action}` */
 export const idAction = (base: string, action: string) => actionPath(base, action);
