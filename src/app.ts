@@ -11,6 +11,7 @@ import { organisationModule } from './modules/organisation/index.js';
 import { ordersModule } from './modules/orders/index.js';
 import { policyModule } from './modules/policy/index.js';
 import { targetModule } from './modules/target/index.js';
+import { actorWith } from './platform/actor.js';
 import auth from './platform/auth.js';
 import browsers from './platform/browsers.js';
 import metrics from './platform/metrics.js';
@@ -148,7 +149,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     const a = request.actor;
     if (!a?.partnerId || a.partnerScope !== 'subtree') return done();
     partnerSubtree(store.db, a.tenantId, a.partnerId).then((partnerIds) => {
-      request.actor = { ...a, partnerIds };
+      request.actor = actorWith(a, 'partnerIds', partnerIds);
       done();
     }, done);
   });

@@ -26,6 +26,18 @@ export interface Actor {
 }
 
 /**
+ * A copy of an actor with one field more (the request id, the resolved partners). Object.assign and a store, not
+ * `{ ...actor, field }`: on node 20 each such spread copy of the cached credential's actor (a long-lived object)
+ * outlived the young collections and was promoted with what it pointed to, the pure copy and Object.assign's were
+ * not (issue 15; bench/README, "Garbage collection").
+ */
+export function actorWith<A extends object, K extends keyof Actor>(actor: A, key: K, value: Actor[K]): A & Pick<Actor, K> {
+  const copy = Object.assign({}, actor) as A & Pick<Actor, K>;
+  (copy as Pick<Actor, K>)[key] = value;
+  return copy;
+}
+
+/**
  * The `partner-portal` scope set: what a partner portal's credential needs (README "Building a partner portal").
  * Read its own partner record, agreements and rights, prices and deviations, targets and achievement, sales data,
  * statements and rebate balance, evaluation results and its import jobs; write deviation requests (`policy:write`)

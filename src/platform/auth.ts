@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Actor } from './actor.js';
+import { actorWith, type Actor } from './actor.js';
 import { withTenant } from './db.js';
 import { DomainError, sendProblem, type Problem } from './errors.js';
 
@@ -165,7 +165,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
     const resolver = scopeOf(actor);
     if (!resolver) return actor;
     const scoped = await resolver(actor);
-    return scoped ? { ...actor, scopedPartnerIds: scoped } : actor;
+    return scoped ? actorWith(actor, 'scopedPartnerIds', scoped) : actor;
   };
 
   /**
@@ -180,7 +180,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
     if (!actor || !resolver) return actor;
     const scope = resolver.cached?.(actor);
     if (!scope) return undefined;
-    return scope.ids ? { ...actor, scopedPartnerIds: scope.ids } : actor;
+    return scope.ids ? actorWith(actor, 'scopedPartnerIds', scope.ids) : actor;
   };
 
   const authenticate = async (request: FastifyRequest, reply: FastifyReply, token: string): Promise<void> => {
@@ -194,7 +194,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
         // other credentials (API keys) are checked against the tenant directory too
         if (!(await opts.identity.tenantExists(actor.tenantId))) throw unknownTenant();
       } else actor = await verifier.verify(token);
-      request.actor = { ...(await withScope(actor)), requestId: request.id };
+      request.actor = actorWith(await withScope(actor), 'requestId', request.id);
     } catch (e) {
       if (e instanceof DomainError) {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
@@ -221,7 +221,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
     const token = match[1]!.trim();
     const known = fromCaches(token);
     if (known) {
-      request.actor = { ...known, requestId: request.id };
+      request.actor = actorWith(known, 'requestId', request.id);
       return done();
     }
     authenticate(request, reply, token).then(() => done(), done);
