@@ -18,27 +18,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { mintToken } from '../src/platform/tokens.js';
 import { scratchDatabase, seedCatalog, serverArgs } from './lib/db.js';
+import { BARE_SERVER, readToken, serviceEnv } from './lib/reads.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
 const rounds = Number(process.env.ROUNDS ?? 3);
-const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const log = (m: string) => process.stderr.write(`[bench:lists] ${m}\n`);
-
-const BARE = `
-import Fastify from 'fastify';
-import postgres from 'postgres';
-const sql = postgres(process.env.DATABASE_URL, { max: Number(process.env.POOL), onnotice: () => {} });
-const app = Fastify({ logger: false });
-app.get('/v1/partners', async () => ({ data: await sql\`select * from partners where tenant_id = \${'bench'} order by id limit 51\` }));
-app.get('/v1/partners/:id', async (req, reply) => {
-  const rows = await sql\`select * from partners where tenant_id = \${'bench'} and id = \${req.params.id}\`;
-  return rows.length ? rows[0] : reply.code(404).send({ error: 'not found' });
-});
-await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
-`;
 
 async function start(args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -120,21 +106,9 @@ try {
   const gql = JSON.stringify({ query: '{ partners(first: 50) { nodes { code legalName tier parent { code legalName } children { code legalName } } } }' });
 
   log(`${rounds} rounds, each figure's pair run back to back: ${duration} s a run, ${connections} connections`);
-  const bare = await start(['--input-type=module', '-e', BARE], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23201);
-  const svc = await start(
-    serverArgs(),
-    {
-      DATABASE_URL: scratch.url,
-      JWT_SECRET: SECRET,
-      DATABASE_POOL_MAX: String(connections),
-      LOG_LEVEL: 'info',
-      SEED_DEMO: 'false',
-      NODE_ENV: 'production',
-      RATE_LIMIT_MAX: '100000000',
-    },
-    23202,
-  );
-  const token = await mintToken(SECRET, { tenant: 'bench', scope: 'partners:read', ttl: '1h' });
+  const bare = await start(['--input-type=module', '-e', BARE_SERVER], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23201);
+  const svc = await start(serverArgs(), serviceEnv(scratch.url, connections), 23202);
+  const token = await readToken();
   // the scratch database's backends but the bench's own: both servers' (the runs take turns)
   backends = async () =>
     (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map((r) => r.pid);

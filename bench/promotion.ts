@@ -18,26 +18,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { mintToken } from '../src/platform/tokens.js';
 import { scratchDatabase, seedCatalog, serverArgs } from './lib/db.js';
+import { BARE_SERVER, readToken, serviceEnv } from './lib/reads.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
 const rounds = Number(process.env.ROUNDS ?? 3);
-const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const log = (m: string) => process.stderr.write(`[bench:promotion] ${m}\n`);
-
-const BARE = `
-import Fastify from 'fastify';
-import postgres from 'postgres';
-const sql = postgres(process.env.DATABASE_URL, { max: Number(process.env.POOL), onnotice: () => {} });
-const app = Fastify({ logger: false });
-app.get('/v1/partners/:id', async (req, reply) => {
-  const rows = await sql\`select * from partners where tenant_id = \${'bench'} and id = \${req.params.id}\`;
-  return rows.length ? rows[0] : reply.code(404).send({ error: 'not found' });
-});
-await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
-`;
 
 /** A server whose young and full collections are counted from its `--trace-gc-nvp` lines while `counting` is on. */
 interface Server {
@@ -109,21 +96,9 @@ try {
   await sql`analyze`;
   const ids = (await sql<{ id: string }[]>`select id from partners where tenant_id = 'bench'`).map((r) => r.id);
   const one = () => `/v1/partners/${ids[Math.floor(Math.random() * ids.length)]}`;
-  const bare = await start(['--input-type=module', '-e', BARE], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23211);
-  const svc = await start(
-    serverArgs(),
-    {
-      DATABASE_URL: scratch.url,
-      JWT_SECRET: SECRET,
-      DATABASE_POOL_MAX: String(connections),
-      LOG_LEVEL: 'info',
-      SEED_DEMO: 'false',
-      NODE_ENV: 'production',
-      RATE_LIMIT_MAX: '100000000',
-    },
-    23212,
-  );
-  const token = await mintToken(SECRET, { tenant: 'bench', scope: 'partners:read', ttl: '1h' });
+  const bare = await start(['--input-type=module', '-e', BARE_SERVER], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23211);
+  const svc = await start(serverArgs(), serviceEnv(scratch.url, connections), 23212);
+  const token = await readToken();
   log(`${rounds} rounds: ${duration} s a run, ${connections} connections`);
   type Run = Awaited<ReturnType<typeof load>>;
   const runs: { bare: Run[]; service: Run[] } = { bare: [], service: [] };

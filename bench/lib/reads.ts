@@ -1,0 +1,37 @@
+/**
+ * What the read benchmarks (bench/lists, bench/promotion) share: the bare handler they compare the service with,
+ * the service's environment for them, and the bench tenant's read token.
+ */
+import { mintToken } from '../../src/platform/tokens.js';
+
+const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
+
+/** The bare handler (fastify + postgres.js, prepared tagged reads, no auth, no log): `node --input-type=module -e BARE_SERVER`; env DATABASE_URL, POOL, PORT. */
+export const BARE_SERVER = `
+import Fastify from 'fastify';
+import postgres from 'postgres';
+const sql = postgres(process.env.DATABASE_URL, { max: Number(process.env.POOL), onnotice: () => {} });
+const app = Fastify({ logger: false });
+app.get('/v1/partners', async () => ({ data: await sql\`select * from partners where tenant_id = \${'bench'} order by id limit 51\` }));
+app.get('/v1/partners/:id', async (req, reply) => {
+  const rows = await sql\`select * from partners where tenant_id = \${'bench'} and id = \${req.params.id}\`;
+  return rows.length ? rows[0] : reply.code(404).send({ error: 'not found' });
+});
+await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
+`;
+
+/** The service's environment for a read benchmark on `url`: production mode, access log on, no demo tenant, no rate limit in the way. */
+export function serviceEnv(url: string, connections: number): Record<string, string> {
+  return {
+    DATABASE_URL: url,
+    JWT_SECRET: SECRET,
+    DATABASE_POOL_MAX: String(connections),
+    LOG_LEVEL: 'info',
+    SEED_DEMO: 'false',
+    NODE_ENV: 'production',
+    RATE_LIMIT_MAX: '100000000',
+  };
+}
+
+/** A token of the bench tenant that may read partners. */
+export const readToken = () => mintToken(SECRET, { tenant: 'bench', scope: 'partners:read', ttl: '1h' });
