@@ -192,10 +192,10 @@ function countingSql<T extends object>(target: T, count: (query: string, params:
     get: (t, p, r) => {
       if (p !== 'unsafe') return Reflect.get(t, p, r) as unknown;
       const unsafe = Reflect.get(t, p, r) as (...a: unknown[]) => unknown;
-      return (...args: unknown[]) => {
-        const q = statementText(args);
-        if (q) count(q.query, q.params);
-        return unsafe(...args);
+      // the arguments spelled out, never spread (see ReadLanes#send)
+      return (text: string, params?: unknown, options?: unknown) => {
+        count(text, Array.isArray(params) ? (params as unknown[]) : []);
+        return options !== undefined ? unsafe(text, params, options) : params !== undefined ? unsafe(text, params) : unsafe(text);
       };
     },
     apply: (t, self, args) => {
@@ -332,7 +332,9 @@ function guardedSql<T extends object>(target: T, lost: () => boolean): T {
     get: (t, p, r) => {
       if (p !== 'unsafe') return Reflect.get(t, p, r) as unknown;
       const unsafe = Reflect.get(t, p, r) as (...a: unknown[]) => unknown;
-      return (...args: unknown[]) => guard(unsafe(...args));
+      // the arguments spelled out, never spread (see ReadLanes#send)
+      return (text: string, params?: unknown, options?: unknown) =>
+        guard(options !== undefined ? unsafe(text, params, options) : params !== undefined ? unsafe(text, params) : unsafe(text));
     },
     apply: (t, self, args) => guard(Reflect.apply(t as (...a: unknown[]) => unknown, self, args)),
   });
@@ -612,7 +614,16 @@ class ReadLanes {
       }
       // the setting it is sent behind, unless that one has already succeeded
       const setting = lane.settingOk ? undefined : lane.setting;
-      const q = c.unsafe(...args);
+      // The arguments spelled out, never spread (`c.unsafe(...args)`), here and wherever postgres.js' `unsafe` or a
+      // wrapper of it is called (guardedSql, countingSql, scopedQuery, the pool's unsafe). Measured on a point read
+      // (issue 15; bench/promotion, bench/README "Garbage collection"): with these calls spread (into postgres.js'
+      // `unsafe`, which reads `arguments`, or into a wrapper) each read's objects (the query, its rows, the request
+      // awaiting it) outlived young collections, ~1,650 bytes a read promoted to the old generation against ~400-650
+      // spelled out, and ~10% more of the server's CPU a read in the full collections that follow. Through a helper
+      // function (`call(c, args)`) this call promoted as much as the spread. Measured, not explained. postgres.js' types
+      // have no two-argument `unsafe(text, options)`, so three spelled out are always the same call. An eligible read
+      // has all three (eligible: args[2].prepare).
+      const q = c.unsafe(args[0], args[1], args[2]);
       // an error answer rejects the read with this; postgres.js never sends it again (see the class). Only while the
       // lane's connection is open: postgres.js keeps the query that was running when its connection closed, with
       // the server's last error (a backend killed mid-read), and on the connection object's reconnect for another
@@ -789,7 +800,8 @@ function scopedQuery(
     const opening = c.unsafe(scopeOpening(SCOPED_READ_BEGIN, role, tenant, askedToPrepare(args))).simple();
     // the counter sees the query, not the wall's opening and commit: counts prove batching the same with or without it
     count(args[0], Array.isArray(args[1]) ? args[1] : []);
-    const q = c.unsafe(...(auto ? auto.args(args) : args));
+    const sent = auto ? auto.args(args) : args;
+    const q = c.unsafe(sent[0], sent[1], sent[2]); // spelled out, never spread (see ReadLanes#send)
     const query = mode ? q[mode]() : q;
     const commit = c.unsafe(SCOPED_READ_COMMIT);
     // execute() sends each at once, in this order, without waiting for the answers (a query not yet prepared on the
@@ -1113,7 +1125,8 @@ export class Database {
         const tenant = role ? tenantScope.getStore()?.tenantId : undefined;
         if (tenant) return scopedQuery(reserveFast, use, count, role!, tenant, args, auto, lanes);
         count(args[0], Array.isArray(args[1]) ? args[1] : []);
-        return use.query(pool.unsafe(...auto.args(args)));
+        const sent = auto.args(args);
+        return use.query(pool.unsafe(sent[0], sent[1], sent[2])); // spelled out, never spread (see ReadLanes#send)
       };
       const laneCount = opts.autoPrepare === false ? 0 : (opts.readLanes ?? Math.floor(this.poolMax / 5));
       const lanes = role && laneCount > 0 ? new ReadLanes(Math.min(laneCount, this.poolMax - 1), role, reserveFast, this.watch, use) : undefined;
