@@ -308,26 +308,29 @@ function connectionClosed(): Error {
   return Object.assign(new Error('the connection closed while its transaction was open (the statement was not sent)'), { code: 'CONNECTION_CLOSED' });
 }
 
+/** A postgres.js query refused (rejected with CONNECTION_CLOSED, never sent) if `lost()` says so when it is about to be sent (see guardedSql). */
+function guardQuery<Q>(q: Q, lost: () => boolean): Q {
+  const query = q as { handle?(): Promise<void>; executed: boolean; reject(e: unknown): void };
+  if (typeof query?.handle !== 'function') return q; // sql(...) as a helper: not a query
+  const handle = query.handle.bind(query);
+  query.handle = () => {
+    if (!query.executed && lost()) {
+      query.executed = true;
+      query.reject(connectionClosed());
+      return Promise.resolve();
+    }
+    return handle();
+  };
+  return q;
+}
+
 /**
  * A reserved connection's sql function whose queries are refused (rejected with CONNECTION_CLOSED, never sent) once
  * `lost()` says the connection has closed. Checked when postgres.js is about to send the query (its `handle`), so a
  * query made before the close and awaited after it is refused too; `writable()` (COPY) goes through the same.
  */
 function guardedSql<T extends object>(target: T, lost: () => boolean): T {
-  const guard = (q: unknown) => {
-    const query = q as { handle?(): Promise<void>; executed: boolean; reject(e: unknown): void };
-    if (typeof query?.handle !== 'function') return q; // sql(...) as a helper: not a query
-    const handle = query.handle.bind(query);
-    query.handle = () => {
-      if (!query.executed && lost()) {
-        query.executed = true;
-        query.reject(connectionClosed());
-        return Promise.resolve();
-      }
-      return handle();
-    };
-    return q;
-  };
+  const guard = (q: unknown) => guardQuery(q, lost);
   return new Proxy(target, {
     get: (t, p, r) => {
       if (p !== 'unsafe') return Reflect.get(t, p, r) as unknown;
@@ -443,6 +446,10 @@ type QueryMode = 'values' | 'raw' | undefined;
 interface Lane {
   /** the reserved connection, guarded: nothing is sent once it has closed */
   readonly c: postgres.ReservedSql;
+  /** the reserved connection itself: the reads are sent on it, each guarded as `c` guards (see ReadLanes#send) */
+  readonly raw: postgres.ReservedSql;
+  /** whether its connection has closed (`lost`), for guardQuery */
+  readonly isLost: () => boolean;
   readonly release: () => void;
   /** the tenant the session's `app.tenant_id` was last set to (undefined: not known, set it before the next read) */
   tenant?: string;
@@ -614,16 +621,18 @@ class ReadLanes {
       }
       // the setting it is sent behind, unless that one has already succeeded
       const setting = lane.settingOk ? undefined : lane.setting;
-      // The arguments spelled out, never spread (`c.unsafe(...args)`), here and wherever postgres.js' `unsafe` or a
-      // wrapper of it is called (guardedSql, countingSql, scopedQuery, the pool's unsafe). Measured on a point read
-      // (issue 15; bench/promotion, bench/README "Garbage collection"): with these calls spread (into postgres.js'
-      // `unsafe`, which reads `arguments`, or into a wrapper) each read's objects (the query, its rows, the request
-      // awaiting it) outlived young collections, ~1,650 bytes a read promoted to the old generation against ~400-650
-      // spelled out, and ~10% more of the server's CPU a read in the full collections that follow. Through a helper
-      // function (`call(c, args)`) this call promoted as much as the spread. Measured, not explained. postgres.js' types
-      // have no two-argument `unsafe(text, options)`, so three spelled out are always the same call. An eligible read
-      // has all three (eligible: args[2].prepare).
-      const q = c.unsafe(args[0], args[1], args[2]);
+      // Sent on the reserved connection itself, its arguments spelled out, and guarded here, not through `c` (the
+      // guarded proxy every other query on the lane goes through, with postgres.js' `unsafe` called from a wrapper
+      // that every caller shares). Measured on a point read (issue 15; bench/promotion, bench/README "Garbage
+      // collection"): when V8 does not inline postgres.js' `unsafe` (and the query's constructor) into an optimised
+      // caller, each query's objects (the query, its rows, the request awaiting it) outlive young collections: ~1 KB a
+      // query promoted to the old generation in postgres.js alone with `--no-opt`, ~1,650 B a read in the service, for
+      // full collections to free (~10-25% more of the server's CPU a read). Called through the shared wrapper (or with
+      // its arguments spread, or through a helper function), it was inlined for a while and then not (after the
+      // background workers had used the wrapper with other arguments: a point read back at ~1,650 B within 30 s);
+      // from this call site of its own it stays at 400-650 B. Measured, not explained. An eligible read has all three
+      // arguments (eligible: args[2].prepare).
+      const q = guardQuery(lane.raw.unsafe(args[0], args[1], args[2]), lane.isLost);
       // an error answer rejects the read with this; postgres.js never sends it again (see the class). Only while the
       // lane's connection is open: postgres.js keeps the query that was running when its connection closed, with
       // the server's last error (a backend killed mid-read), and on the connection object's reconnect for another
@@ -673,6 +682,8 @@ class ReadLanes {
       }
       const lane: Lane = {
         c: reserved,
+        raw: reserved,
+        isLost: () => lane.lost,
         release: () => reserved.release(),
         setting: Promise.resolve(),
         settingOk: false,
