@@ -18,8 +18,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { scratchDatabase, seedCatalog, serverArgs } from './lib/db.js';
-import { BARE_SERVER, readToken, serviceEnv } from './lib/reads.js';
+import { scratchDatabase, serverArgs } from './lib/db.js';
+import { BARE_SERVER, readToken, seedReads, serviceEnv } from './lib/reads.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
@@ -96,12 +96,7 @@ const scratch = await scratchDatabase(`bench_lists_${process.pid}`);
 try {
   log('seeding 10,000 partners (every tenth the parent of the next nine)');
   const sql = scratch.database.client!;
-  await seedCatalog(sql, 'bench', 10_000, 10);
-  await sql`update partners c set parent_id = p.id from partners p
-    where c.tenant_id = 'bench' and p.tenant_id = 'bench' and p.code = 'P' || lpad(((substr(c.code, 2)::int / 10) * 10)::text, 5, '0') and p.id <> c.id`;
-  await sql`analyze`;
-  const ids = (await sql<{ id: string }[]>`select id from partners where tenant_id = 'bench'`).map((r) => r.id);
-  const one = () => `/v1/partners/${ids[Math.floor(Math.random() * ids.length)]}`;
+  const one = await seedReads(sql, true);
   const list = () => '/v1/partners?limit=50';
   const gql = JSON.stringify({ query: '{ partners(first: 50) { nodes { code legalName tier parent { code legalName } children { code legalName } } } }' });
 

@@ -18,8 +18,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { scratchDatabase, seedCatalog, serverArgs } from './lib/db.js';
-import { BARE_SERVER, readToken, serviceEnv } from './lib/reads.js';
+import { scratchDatabase, serverArgs } from './lib/db.js';
+import { BARE_SERVER, readToken, seedReads, serviceEnv } from './lib/reads.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
@@ -91,11 +91,7 @@ execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit
 const scratch = await scratchDatabase(`bench_promotion_${process.pid}`);
 try {
   log('seeding 10,000 partners');
-  const sql = scratch.database.client!;
-  await seedCatalog(sql, 'bench', 10_000, 10);
-  await sql`analyze`;
-  const ids = (await sql<{ id: string }[]>`select id from partners where tenant_id = 'bench'`).map((r) => r.id);
-  const one = () => `/v1/partners/${ids[Math.floor(Math.random() * ids.length)]}`;
+  const one = await seedReads(scratch.database.client!, false);
   const bare = await start(['--input-type=module', '-e', BARE_SERVER], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23211);
   const svc = await start(serverArgs(), serviceEnv(scratch.url, connections), 23212);
   const token = await readToken();

@@ -2,7 +2,9 @@
  * What the read benchmarks (bench/lists, bench/promotion) share: the bare handler they compare the service with,
  * the service's environment for them, and the bench tenant's read token.
  */
+import type postgres from 'postgres';
 import { mintToken } from '../../src/platform/tokens.js';
+import { seedCatalog } from './db.js';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 
@@ -35,3 +37,17 @@ export function serviceEnv(url: string, connections: number): Record<string, str
 
 /** A token of the bench tenant that may read partners. */
 export const readToken = () => mintToken(SECRET, { tenant: 'bench', scope: 'partners:read', ttl: '1h' });
+
+/**
+ * The read benchmarks' data: 10,000 partners of the bench tenant with 10 products (with `parents`, every tenth
+ * partner the parent of the next nine), analysed. Returns the path of a point read of a random partner.
+ */
+export async function seedReads(sql: postgres.Sql, parents: boolean): Promise<() => string> {
+  await seedCatalog(sql, 'bench', 10_000, 10);
+  if (parents)
+    await sql`update partners c set parent_id = p.id from partners p
+      where c.tenant_id = 'bench' and p.tenant_id = 'bench' and p.code = 'P' || lpad(((substr(c.code, 2)::int / 10) * 10)::text, 5, '0') and p.id <> c.id`;
+  await sql`analyze`;
+  const ids = (await sql<{ id: string }[]>`select id from partners where tenant_id = 'bench'`).map((r) => r.id);
+  return () => `/v1/partners/${ids[Math.floor(Math.random() * ids.length)]}`;
+}
