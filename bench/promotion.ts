@@ -12,6 +12,8 @@
  * promoted runs a full mark-compact of the live heap (~60 MB), on the main thread and V8's helper threads: at
  * ~4 KB a read that was ~11% of the server's main thread and ~40 us a read on the helpers.
  *   npx tsx bench/promotion.ts      (5 s a run, 20 connections, 3 rounds)      DURATION=10 ROUNDS=5 npx tsx bench/promotion.ts
+ * `READ=list` measures the REST list of 50 instead (both servers), `READ=graphql` the service's GraphQL page of 50
+ * partners with parent and children (bench/lists' page) against the bare list (the data has parents then).
  * Needs PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); works in a scratch
  * database it creates and drops. The service runs from dist/ (built first when stale), as `npm start` runs it.
  */
@@ -24,6 +26,10 @@ import { BARE_SERVER, readToken, seedReads, serviceEnv } from './lib/reads.js';
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
 const rounds = Number(process.env.ROUNDS ?? 3);
+const read = (process.env.READ ?? 'point') as 'point' | 'list' | 'graphql';
+if (!['point', 'list', 'graphql'].includes(read)) throw new Error(`READ must be point, list or graphql, not ${read}`);
+/** bench/lists' GraphQL page */
+const GQL = JSON.stringify({ query: '{ partners(first: 50) { nodes { code legalName tier parent { code legalName } children { code legalName } } } }' });
 const log = (m: string) => process.stderr.write(`[bench:promotion] ${m}\n`);
 
 /** A server whose young and full collections are counted from its `--trace-gc-nvp` lines while `counting` is on. */
@@ -62,14 +68,26 @@ async function start(args: string[], env: Record<string, string>, port: number):
   throw new Error(`server ${args.join(' ')} did not start`);
 }
 
-async function load(server: Server, path: () => string, token?: string) {
-  const headers = token ? { authorization: `Bearer ${token}` } : {};
+interface Request {
+  path: () => string;
+  method?: 'GET' | 'POST';
+  body?: string;
+}
+
+async function load(server: Server, req: Request, token?: string) {
+  const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(req.body ? { 'content-type': 'application/json' } : {}) };
   const run = (seconds: number) =>
     autocannon({
       url: `http://127.0.0.1:${server.port}`,
       connections,
       duration: seconds,
-      requests: [{ setupRequest: (r: any) => ({ ...r, path: path(), headers: { ...(r.headers ?? {}), ...headers } }) }],
+      requests: [
+        {
+          method: req.method ?? 'GET',
+          ...(req.body ? { body: req.body } : {}),
+          setupRequest: (r: any) => ({ ...r, path: req.path(), headers: { ...(r.headers ?? {}), ...headers } }),
+        },
+      ],
     });
   await run(1); // warm up: compiled code and the young generation's size settle first
   server.gc = { promoted: 0, allocated: 0, young: 0, full: 0 };
@@ -90,8 +108,13 @@ async function load(server: Server, path: () => string, token?: string) {
 execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
 const scratch = await scratchDatabase(`bench_promotion_${process.pid}`);
 try {
-  log('seeding 10,000 partners');
-  const one = await seedReads(scratch.database.client!, false);
+  log(
+    `seeding 10,000 partners; measuring ${read === 'point' ? 'a point read' : read === 'list' ? 'the REST list of 50' : 'the GraphQL page of 50 with parent and children (against the bare list)'}`,
+  );
+  const one = await seedReads(scratch.database.client!, read === 'graphql');
+  const list = () => '/v1/partners?limit=50';
+  const bareRead: Request = { path: read === 'point' ? one : list };
+  const serviceRead: Request = read === 'graphql' ? { method: 'POST', path: () => '/graphql', body: GQL } : bareRead;
   const bare = await start(['--input-type=module', '-e', BARE_SERVER], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23211);
   const svc = await start(serverArgs(), serviceEnv(scratch.url, connections), 23212);
   const token = await readToken();
@@ -100,8 +123,8 @@ try {
   const runs: { bare: Run[]; service: Run[] } = { bare: [], service: [] };
   try {
     for (let r = 0; r < rounds; r++) {
-      runs.bare.push(await load(bare, one));
-      runs.service.push(await load(svc, one, token));
+      runs.bare.push(await load(bare, bareRead));
+      runs.service.push(await load(svc, serviceRead, token));
       log(`round ${r + 1} of ${rounds} done`);
     }
   } finally {
@@ -117,6 +140,7 @@ try {
   const promoted = { bare: median(runs.bare.map((r) => r.promotedPerRequest)), service: median(runs.service.map((r) => r.promotedPerRequest)) };
   console.log(
     JSON.stringify({
+      read,
       promotedBytesPerRead: promoted,
       promotedRatio: +(promoted.service / Math.max(1, promoted.bare)).toFixed(1),
       allocatedBytesPerRead: { bare: median(runs.bare.map((r) => r.allocatedPerRequest)), service: median(runs.service.map((r) => r.allocatedPerRequest)) },
