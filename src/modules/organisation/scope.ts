@@ -8,10 +8,12 @@ const scopeKey = (actor: Pick<Actor, 'tenantId' | 'subject' | 'kind' | 'tokenId'
 /**
  * Resolved data scopes per (tenant, subject), kept `ttlMs` (default 10 s) so that a credential's repeat requests cost
  * no statement. Organisation writes in this process clear their tenant's entries at commit; another instance sees a
- * change of staff or ownership within ttlMs.
+ * change of staff or ownership within ttlMs. A scope read before a clear and answered after it is not kept: it may be
+ * the scope before the write (`cleared` counts the clears).
  */
 export class DataScopeCache {
   private readonly entries = new Map<string, { ids: readonly string[] | undefined; exp: number }>();
+  private cleared = 0;
   constructor(private readonly ttlMs = 10_000) {}
 
   /** The cached scope (`{ ids }`) while it is fresh, or undefined: no statement, no promise (the auth hook's fast path). */
@@ -25,13 +27,16 @@ export class DataScopeCache {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.exp > now) return hit.ids;
+    const clears = this.cleared;
     const ids = await dataScopeOf(db, actor);
+    if (clears !== this.cleared) return ids; // an organisation write committed meanwhile: this answer may predate it
     if (this.entries.size >= 10_000) this.entries.clear();
     this.entries.set(key, { ids, exp: now + this.ttlMs });
     return ids;
   }
 
   clearTenant(tenantId: string): void {
+    this.cleared++;
     for (const k of this.entries.keys()) if (k.startsWith(`${tenantId}\u0000`)) this.entries.delete(k);
   }
 }
