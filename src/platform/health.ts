@@ -18,10 +18,11 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
 }
 
 async function healthPlugin(app: FastifyInstance, opts: { database: Database }) {
-  // the probes answer whatever the load (a process manager or load balancer polls them): no rate limit on them
-  app.get('/healthz', { config: { public: true, rateLimit: false }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // the probes answer whatever the load (a process manager or load balancer polls them): no rate limit on them, and
+  // an access line only when they fail
+  app.get('/healthz', { config: { public: true, rateLimit: false, accessLog: 'failures' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { config: { public: true, rateLimit: false }, schema: { hide: true } }, async (_request, reply) => {
+  app.get('/readyz', { config: { public: true, rateLimit: false, accessLog: 'failures' }, schema: { hide: true } }, async (_request, reply) => {
     try {
       const pending = await within(
         READINESS_TIMEOUT_MS,

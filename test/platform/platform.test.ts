@@ -61,11 +61,18 @@ describe('request logs', () => {
       request.log.warn({ token: 'tok-secret', user: { password: 'pw-secret' }, n: 1 }, 'probe');
       return { ok: true };
     });
+    // a route polled by machines (as the health probes): an access line only when it fails
+    app.get('/test/polled', { config: { public: true, accessLog: 'failures' } }, async (request, reply) =>
+      (request.query as { fail?: string }).fail ? reply.code(503).send({ status: 'down' }) : { status: 'up' },
+    );
     await app.tenants.create('acme', 'Acme');
     const token = await mintToken(TEST_SECRET, { tenant: 'acme', scope: 'targets:read' });
     const res = await app.inject({ method: 'GET', url: '/v1/partners?limit=1', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'rid-42' } });
     expect(res.statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/test/log-probe', headers: { 'x-request-id': 'rid-43' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'rid-44' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/test/polled', headers: { 'x-request-id': 'rid-45' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/test/polled?fail=1', headers: { 'x-request-id': 'rid-46' } })).statusCode).toBe(503);
     await app.close();
     const probe = lines.filter((l) => l.msg === 'probe');
     expect(probe).toHaveLength(1);
@@ -77,6 +84,12 @@ describe('request logs', () => {
     expect(requestLines[0]).toMatchObject({ reqId: 'rid-42', tenant: 'acme', route: '/v1/partners', status: 403, method: 'GET' });
     expect(typeof requestLines[0].durationMs).toBe('number');
     expect(JSON.stringify(lines)).not.toContain(token);
+    // the health probe and a polled route that answered 2xx wrote no access line; the polled route's failure did
+    const accessOf = (reqId: string) => lines.filter((l) => l.msg === 'request' && l.reqId === reqId);
+    expect(accessOf('rid-43')).toHaveLength(1);
+    expect(accessOf('rid-44')).toHaveLength(0);
+    expect(accessOf('rid-45')).toHaveLength(0);
+    expect(accessOf('rid-46')).toEqual([expect.objectContaining({ route: '/test/polled', status: 503 })]);
   });
 });
 
