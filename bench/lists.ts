@@ -19,7 +19,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { scratchDatabase, serverArgs } from './lib/db.js';
-import { BARE_SERVER, readToken, seedReads, serviceEnv } from './lib/reads.js';
+import { BARE_SERVER, cannonRequests, GRAPHQL_PAGE, LIST_PATH, readToken, seedReads, serviceEnv, type ReadRequest } from './lib/reads.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
@@ -67,25 +67,9 @@ async function cpuOf<T extends { total: number }>(pid: number, run: () => Promis
   return { ...r, cpu: { nodeUs: per(node1 - node0), dbUs: per(db) } };
 }
 
-type Req = { method?: 'GET' | 'POST'; path: () => string; body?: string };
-async function load(server: { port: number; pid: number }, req: Req, token?: string) {
-  const headers: Record<string, string> = {
-    ...(token ? { authorization: `Bearer ${token}` } : {}),
-    ...(req.body ? { 'content-type': 'application/json' } : {}),
-  };
+async function load(server: { port: number; pid: number }, req: ReadRequest, token?: string) {
   const r = await cpuOf(server.pid, async () => {
-    const a = await autocannon({
-      url: `http://127.0.0.1:${server.port}`,
-      connections,
-      duration,
-      requests: [
-        {
-          method: req.method ?? 'GET',
-          ...(req.body ? { body: req.body } : {}),
-          setupRequest: (r: any) => ({ ...r, path: req.path(), headers: { ...(r.headers ?? {}), ...headers } }),
-        },
-      ],
-    });
+    const a = await autocannon({ url: `http://127.0.0.1:${server.port}`, connections, duration, requests: cannonRequests(req, token) });
     return { rps: Math.round(a.requests.total / a.duration), p99: a.latency.p99, non2xx: a.non2xx, errors: a.errors, total: a.requests.total };
   });
   return r;
@@ -97,8 +81,7 @@ try {
   log('seeding 10,000 partners (every tenth the parent of the next nine)');
   const sql = scratch.database.client!;
   const one = await seedReads(sql, true);
-  const list = () => '/v1/partners?limit=50';
-  const gql = JSON.stringify({ query: '{ partners(first: 50) { nodes { code legalName tier parent { code legalName } children { code legalName } } } }' });
+  const list = () => LIST_PATH;
 
   log(`${rounds} rounds, each figure's pair run back to back: ${duration} s a run, ${connections} connections`);
   const bare = await start(['--input-type=module', '-e', BARE_SERVER], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23201);
@@ -118,7 +101,7 @@ try {
       runs.svcList.push(await load(S, { path: list }, token));
       runs.bareOne.push(await load(B, { path: one }));
       runs.svcOne.push(await load(S, { path: one }, token));
-      runs.svcGql.push(await load(S, { method: 'POST', path: () => '/graphql', body: gql }, token));
+      runs.svcGql.push(await load(S, { method: 'POST', path: () => '/graphql', body: GRAPHQL_PAGE }, token));
       log(`round ${r + 1} of ${rounds} done`);
     }
   } finally {

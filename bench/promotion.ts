@@ -21,15 +21,13 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { scratchDatabase, serverArgs } from './lib/db.js';
-import { BARE_SERVER, readToken, seedReads, serviceEnv } from './lib/reads.js';
+import { BARE_SERVER, cannonRequests, GRAPHQL_PAGE, LIST_PATH, readToken, seedReads, serviceEnv, type ReadRequest } from './lib/reads.js';
 
 const duration = Number(process.env.DURATION ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 20);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const read = (process.env.READ ?? 'point') as 'point' | 'list' | 'graphql';
 if (!['point', 'list', 'graphql'].includes(read)) throw new Error(`READ must be point, list or graphql, not ${read}`);
-/** bench/lists' GraphQL page */
-const GQL = JSON.stringify({ query: '{ partners(first: 50) { nodes { code legalName tier parent { code legalName } children { code legalName } } } }' });
 const log = (m: string) => process.stderr.write(`[bench:promotion] ${m}\n`);
 
 /** A server whose young and full collections are counted from its `--trace-gc-nvp` lines while `counting` is on. */
@@ -68,27 +66,8 @@ async function start(args: string[], env: Record<string, string>, port: number):
   throw new Error(`server ${args.join(' ')} did not start`);
 }
 
-interface Request {
-  path: () => string;
-  method?: 'GET' | 'POST';
-  body?: string;
-}
-
-async function load(server: Server, req: Request, token?: string) {
-  const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(req.body ? { 'content-type': 'application/json' } : {}) };
-  const run = (seconds: number) =>
-    autocannon({
-      url: `http://127.0.0.1:${server.port}`,
-      connections,
-      duration: seconds,
-      requests: [
-        {
-          method: req.method ?? 'GET',
-          ...(req.body ? { body: req.body } : {}),
-          setupRequest: (r: any) => ({ ...r, path: req.path(), headers: { ...(r.headers ?? {}), ...headers } }),
-        },
-      ],
-    });
+async function load(server: Server, req: ReadRequest, token?: string) {
+  const run = (seconds: number) => autocannon({ url: `http://127.0.0.1:${server.port}`, connections, duration: seconds, requests: cannonRequests(req, token) });
   await run(1); // warm up: compiled code and the young generation's size settle first
   server.gc = { promoted: 0, allocated: 0, young: 0, full: 0 };
   server.counting = true;
@@ -112,9 +91,8 @@ try {
     `seeding 10,000 partners; measuring ${read === 'point' ? 'a point read' : read === 'list' ? 'the REST list of 50' : 'the GraphQL page of 50 with parent and children (against the bare list)'}`,
   );
   const one = await seedReads(scratch.database.client!, read === 'graphql');
-  const list = () => '/v1/partners?limit=50';
-  const bareRead: Request = { path: read === 'point' ? one : list };
-  const serviceRead: Request = read === 'graphql' ? { method: 'POST', path: () => '/graphql', body: GQL } : bareRead;
+  const bareRead: ReadRequest = { path: read === 'point' ? one : () => LIST_PATH };
+  const serviceRead: ReadRequest = read === 'graphql' ? { method: 'POST', path: () => '/graphql', body: GRAPHQL_PAGE } : bareRead;
   const bare = await start(['--input-type=module', '-e', BARE_SERVER], { DATABASE_URL: scratch.url, POOL: String(connections) }, 23211);
   const svc = await start(serverArgs(), serviceEnv(scratch.url, connections), 23212);
   const token = await readToken();

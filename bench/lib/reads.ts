@@ -35,6 +35,36 @@ export function serviceEnv(url: string, connections: number): Record<string, str
   };
 }
 
+/** The REST list both servers answer: a keyset page of 50. */
+export const LIST_PATH = '/v1/partners?limit=50';
+
+/** The service's GraphQL page: 50 partners with parent and children (the body of a POST /graphql). */
+export const GRAPHQL_PAGE = JSON.stringify({
+  query: '{ partners(first: 50) { nodes { code legalName tier parent { code legalName } children { code legalName } } } }',
+});
+
+/** A read a benchmark sends again and again: its path (asked per request), its method and JSON body. */
+export interface ReadRequest {
+  path: () => string;
+  method?: 'GET' | 'POST';
+  body?: string;
+}
+
+/** The read as autocannon's `requests` (the token as a bearer credential, the body as JSON). */
+export function cannonRequests(req: ReadRequest, token?: string) {
+  const headers: Record<string, string> = {
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(req.body ? { 'content-type': 'application/json' } : {}),
+  };
+  return [
+    {
+      method: req.method ?? 'GET',
+      ...(req.body ? { body: req.body } : {}),
+      setupRequest: (r: any) => ({ ...r, path: req.path(), headers: { ...(r.headers ?? {}), ...headers } }),
+    },
+  ];
+}
+
 /** A token of the bench tenant that may read partners. */
 export const readToken = () => mintToken(SECRET, { tenant: 'bench', scope: 'partners:read', ttl: '1h' });
 
