@@ -28,7 +28,8 @@ export { parseRows, fastCsvRows, type ImportFormat, type ParsedRow } from './imp
  * (`stageBatch`) overlaps further on PostgreSQL: batch n+1 is staged in its own transaction, on a second
  * connection, while batch n is written; its write starts only once batch n has committed or been refused, so
  * batches are written in file order (at most two batches in the database and one being read: the rows in flight
- * are bounded by three batches).
+ * are bounded by three batches). Work the batches defer (`deferred`, e.g. totals) runs between batches, or on
+ * PostgreSQL in the background beside them once `deferred.early` says it is worth starting (a third connection).
  */
 
 export const IMPORT_CONTENT_TYPES: Record<string, ImportFormat> = {
@@ -137,6 +138,14 @@ export interface ImportSpec<T> {
    */
   deferred?: {
     due(): boolean;
+    /**
+     * Work worth starting before it is due: on PostgreSQL (per-batch mode) the engine then runs `apply` in the
+     * background, on a connection of its own, while the next batches are written (one such apply at a time; a batch
+     * past `due()` waits for it, then applies again; the apply after the last batch waits for it too). `apply` must
+     * then be safe beside the spec's own batches (e.g. other locks than theirs). Its failure is not the import's:
+     * what it left is done by the next apply.
+     */
+    early?(): boolean;
     apply(run: RunWork): Promise<void>;
   };
   /** after an import that committed: audit and events of the import as a whole, in their own unit of work */
@@ -494,6 +503,12 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     const { deferred } = spec;
     const run: RunWork = (fn) => store.write(actor, fn);
     await deferred?.apply(run);
+    // an apply started early (deferred.early), running beside the batches; never rejects
+    let behind: Promise<void> | undefined;
+    const early = store.database.kind === 'postgres' && deferred?.early ? deferred.early.bind(deferred) : undefined;
+    const caughtUp = async () => {
+      while (behind) await behind;
+    };
     let failed = false;
     try {
       await consumeAll(async (b, turn) => {
@@ -518,7 +533,19 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
           for (const row of b) reject({ line: row.line, message: `batch refused: ${d.message}` });
         }
         // deferred work due: done before the next batch is written (that batch's `turn` is this promise)
-        if (deferred?.due()) await deferred.apply(run);
+        if (deferred?.due()) {
+          await caughtUp();
+          await deferred.apply(run);
+        } else if (deferred && early?.() && !behind) {
+          // worth starting: in the background, the next batches go on
+          const started: Promise<void> = deferred
+            .apply(run)
+            .catch(() => {}) // left pending: the next apply does it (at the latest the one after the last batch)
+            .finally(() => {
+              if (behind === started) behind = undefined;
+            });
+          behind = started;
+        }
       }, depth);
     } catch (e) {
       failed = true;
@@ -526,6 +553,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     } finally {
       // the committed batches' deferred work, even when a later batch failed; its own failure after the import's
       // error does not hide that error (the spec's recovery takes the work up later)
+      await caughtUp();
       if (deferred)
         await deferred.apply(run).catch((e: unknown) => {
           if (!failed) throw failure(e);

@@ -4,12 +4,17 @@
  * (an apply slice of the totals-pending sweep took longer than the default 5 s on a loaded machine and made a running
  * 1M-row import fail with 503 lock_timeout). Here the session's lock_timeout is 300 ms and another connection holds
  * the lock for 1.5 s: the import waits, then answers 200 with every row; the rest of its transaction keeps the
- * session's 300 ms.
+ * session's 300 ms. The totals have a lock of their own, which batches do not take: an import's deltas applied in the
+ * background wait for it while the import's next batches are written.
  */
+import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lockStream } from '../../src/modules/target/target.ingest.js';
+import { systemActor } from '../../src/platform/actor.js';
+import { runImport } from '../../src/platform/imports.js';
+import type { Store } from '../../src/platform/store.js';
+import { factImportSpec, lockStream } from '../../src/modules/target/target.ingest.js';
 import { adminConnection, setupTestApp, type TestApp } from '../helpers/app.js';
 import { createPartner, seedCatalog } from '../helpers/target.js';
 
@@ -59,5 +64,60 @@ describe.skipIf(inject('testDb').kind !== 'postgres')("an import and another wri
       return (await t.database.rows<{ lt: string }>(sql`select current_setting('lock_timeout') as lt`, tx))[0]!.lt;
     });
     expect(after).toBe('300ms');
+  });
+  it("an import's batches go on while its deltas, applied in the background, wait for the totals' lock; the totals come out whole", async () => {
+    const store = (t.app as unknown as { store: Store }).store;
+    const actor = systemActor('t1', 'cli-import');
+    // an apply as soon as a row is pending (in the background), none due before the end
+    const spec = factImportSpec(store, 'sell-through', actor, undefined, { pendingBound: 1_000_000, sliceRows: 1_000_000, earlyApply: 1 });
+    const csv = [
+      HEADER,
+      ...Array.from({ length: 60 }, (_, i) => `BG-${i},2026-0${(i % 9) + 1}-10,SL1,SLS1,${1 + (i % 4)},${(5 + i * 0.25).toFixed(2)},B${i % 11},SLT1`),
+    ].join('\n');
+    const count = async (q: string) => Number((await admin.unsafe<{ n: number }[]>(q))[0]!.n);
+    const facts = () => count(`select count(*)::int as n from sell_through_lines where tenant_id = 't1' and external_id like 'BG-%'`);
+    const waiting = () =>
+      count(`select count(*)::int as n from pg_locks
+        where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`);
+    const waitFor = async (what: string, check: () => Promise<boolean>) => {
+      for (const until = Date.now() + 15_000; !(await check()); await new Promise((r) => setTimeout(r, 20)))
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    };
+    const monthly = () => count(`select coalesce(sum(lines), 0)::int as n from actual_monthly_totals where tenant_id = 't1' and stream = 'sell_through'`);
+    const before = await monthly();
+
+    await admin.unsafe(`select pg_advisory_lock(hashtext('target:t1:sell-through:totals'))`);
+    let applyWaited = false;
+    let importing: ReturnType<typeof runImport> | undefined;
+    try {
+      importing = runImport(store, actor, Readable.from([csv]), spec, {
+        format: 'csv',
+        batchSize: 5,
+        // half way through the file (reading paused), an apply started after the first batches waits for the lock
+        onProgress: async (p) => {
+          if (applyWaited || p.rowsRead < 30) return;
+          await waitFor('an apply waiting for the totals lock', async () => (await waiting()) > 0);
+          applyWaited = true;
+        },
+      });
+      importing.catch(() => {});
+      // every batch commits while the lock is held: batches do not take it, and do not wait for the apply
+      await waitFor('every batch committed', async () => (await facts()) === 60);
+      expect(applyWaited).toBe(true);
+      expect(await monthly()).toBe(before); // nothing applied yet
+    } finally {
+      await admin.unsafe(`select pg_advisory_unlock(hashtext('target:t1:sell-through:totals'))`);
+    }
+    const r = await importing;
+    expect(r).toMatchObject({ committed: true, rowsRead: 60, accepted: 60, created: 60, rejected: 0 });
+    expect(await count(`select count(*)::int as n from actual_pending_deltas where tenant_id = 't1'`)).toBe(0);
+    expect(await monthly()).toBe(before + 60);
+    const sums = await admin<{ facts: string; monthly: string; quarterly: string; dims: string }[]>`
+      select (select sum(amount)::text from sell_through_lines where tenant_id = 't1') as facts,
+        (select sum(amount)::text from actual_monthly_totals where tenant_id = 't1' and stream = 'sell_through') as monthly,
+        (select sum(amount)::text from actual_quarterly_totals where tenant_id = 't1' and stream = 'sell_through') as quarterly,
+        (select sum(amount)::text from actual_monthly_dim_totals where tenant_id = 't1' and stream = 'sell_through') as dims`;
+    expect(sums[0]).toEqual({ facts: sums[0]!.facts, monthly: sums[0]!.facts, quarterly: sums[0]!.facts, dims: sums[0]!.facts });
+    expect(await count(`select count(*)::int as n from partner_customers where tenant_id = 't1' and customer_id like 'B%'`)).toBe(11);
   });
 });

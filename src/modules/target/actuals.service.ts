@@ -27,7 +27,7 @@ import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.j
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 import { targetSql } from './contract.js';
 import { rebuildGroupTotals, regroupChangedPartners, type TotalsStream } from './target.groups.js';
-import { applyAllPending, pendingSliceRows } from './target.ingest.js';
+import { applyAllPending, pendingSliceRows, streamLockKey, STREAMS_WITH_TOTALS } from './target.ingest.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
@@ -367,7 +367,7 @@ export class ActualsService {
     const f = parseInput(ViolationQuery, input);
     if (!f.from || !f.to) throw invalid(!f.from ? 'from' : 'to', 'is required');
     return this.store.write(actor, async (w) => {
-      await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${w.tenantId}:sell-through`}))`);
+      await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${streamLockKey(w.tenantId, 'sell-through')}))`);
       const rows = await rowsOf<{ n: number }>(
         w.tx,
         sql`with ch as (
@@ -397,7 +397,9 @@ export class ActualsService {
     requireTenantUser(actor, 'actuals:write');
     return this.store.write(actor, async (w) => {
       const t = w.tenantId;
-      for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
+      // every stream's facts and totals (an import's batches and its applies wait; the facts' locks first, as every writer takes them)
+      for (const lock of ['facts', 'totals'] as const)
+        for (const s of STREAMS_WITH_TOTALS) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${streamLockKey(t, s, lock)}))`);
       // deltas an import has not applied yet are in the facts: the totals rebuilt from the facts include them
       await w.tx.execute(sql`delete from actual_pending_deltas where tenant_id = ${t}`);
       await w.tx.execute(sql`delete from actual_monthly_totals where tenant_id = ${t}`);
@@ -440,7 +442,7 @@ export class ActualsService {
   /**
    * The recovery sweep of deferred totals (the `totals-pending` scheduled job, whose first round runs when a server
    * or worker starts): applies the deltas that import batches committed but their import did not apply (the process
-   * died before its end), per tenant and stream, each under the stream's lock in its own transaction. Safe
+   * died before its end), per tenant and stream, each under the stream's totals lock in its own transaction. Safe
    * concurrently with imports and other sweeps (the rows applied are the rows deleted). An import in progress may
    * have its deltas applied early: the totals only catch up sooner. Answers the rows applied.
    */
@@ -458,7 +460,7 @@ export class ActualsService {
 
   /**
    * Moves the group totals of partners whose type or home territory changed since their totals were filed to their
-   * new groups (target.groups.ts), under the imports' locks: a repair after partners were changed behind the API
+   * new groups (target.groups.ts), under the streams' totals locks: a repair after partners were changed behind the API
    * (bulk SQL), like `totals:rebuild`. Changes through onboarding's API regroup in their own transaction.
    */
   async regroupPartners(actor: Actor): Promise<{ partners: number }> {
@@ -469,14 +471,17 @@ export class ActualsService {
   /**
    * The same in a caller's transaction: onboarding's PartnerAttributesListener port (wired by the composition root),
    * called in the transaction that changed partners' type or home territory, so the group totals never lag. Takes
-   * the imports' locks (an import batch in progress finishes first; imports then see the new filing). `partnerIds`:
+   * the streams' totals locks (an apply of pending deltas in progress finishes first; applies then see the new
+   * filing; import batches write no total and go on). `partnerIds`:
    * only those partners are compared with their filing (the listener's case: cost proportional to the partners
    * changed); absent, every partner of the tenant (the repair).
    */
   readonly regroupInWork = async (w: Work, partnerIds?: readonly string[]): Promise<number> => {
     const t = w.tenantId;
     if (partnerIds !== undefined && partnerIds.length === 0) return 0;
-    for (const s of ['sell-in', 'sell-through', 'collections']) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`target:${t}:${s}`}))`);
+    // the totals' locks: an apply of pending deltas in progress finishes first, and files the partners it meets under
+    // their attributes then (import batches write no total: they go on)
+    for (const s of STREAMS_WITH_TOTALS) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${streamLockKey(t, s, 'totals')}))`);
     const partners = await regroupChangedPartners(w.tx, t, partnerIds);
     if (partners) w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'regroup', before: null, after: { partners } });
     return partners;

@@ -12,7 +12,7 @@
  * per stream, is: group row = sum of the per-partner rows of the partners filed under it. When a partner's type or
  * home territory changes through onboarding's API, its PartnerAttributesListener port (wired to
  * `ActualsService.regroupInWork`) moves the totals of the changed partners to their new groups in the same
- * transaction (set-based, under the imports' locks), so the filed attributes are always the current ones; a
+ * transaction (set-based, under the streams' totals locks), so the filed attributes are always the current ones; a
  * change behind the API (bulk SQL) is repaired by `totals:rebuild` or `regroupPartners`
  * (`targetSql.groupTotalsCurrent` tells). Organisation ownership (org units, account managers) is dated and not
  * kept here: those views stay on the per-partner totals.
@@ -33,8 +33,8 @@ const add = sql.raw('amount = g.amount + excluded.amount, quantity = g.quantity 
 /**
  * CTEs appended to the import statement after its `delta` CTE (partner_id, date, amount, quantity, n,
  * product_line_id, territory_id: new rows +, replaced rows -): files partners seen for the first time under their
- * current attributes and adds the deltas to their groups. Imports of a stream serialise on the stream's lock, so
- * the filed attributes read here are those of the last committed import or regroup.
+ * current attributes and adds the deltas to their groups. The writers of a stream's totals serialise on the stream's
+ * totals lock, so the filed attributes read here are those of the last committed apply or regroup.
  */
 export function groupTotalsCtes(tenantId: string, stream: TotalsStream): SQL {
   const t = tenantId;
@@ -73,7 +73,7 @@ export function groupTotalsCtes(tenantId: string, stream: TotalsStream): SQL {
 /**
  * Recomputes the group totals of a tenant from its per-partner totals (actual_monthly_totals and
  * actual_monthly_dim_totals, which the caller has just rebuilt or generated), filing every partner under its
- * current attributes. In the caller's transaction, which holds the imports' locks.
+ * current attributes. In the caller's transaction, which holds the streams' totals locks.
  */
 export async function rebuildGroupTotals(db: Db, tenantId: string): Promise<void> {
   const t = tenantId;
@@ -100,7 +100,7 @@ export async function rebuildGroupTotals(db: Db, tenantId: string): Promise<void
  * Moves the totals of partners whose type or home territory changed since they were filed to their new groups and
  * files them anew; one statement, set-based. A change of home territory moves the `home` rows (read from the
  * per-partner totals by partner: index); a change of type also the product-line and sale-territory rows (read from
- * the per-line totals of the tenant). The caller holds the imports' locks. Answers how many (stream, partner) moved.
+ * the per-line totals of the tenant). The caller holds the streams' totals locks. Answers how many (stream, partner) moved.
  */
 export async function regroupChangedPartners(db: Db, tenantId: string, partnerIds?: readonly string[]): Promise<number> {
   const t = tenantId;

@@ -11,8 +11,9 @@
  *
  * The totals (per-partner monthly and quarterly, per product line and territory of the sale, per rep, per group:
  * target.groups.ts, and first-seen customers) are applied once per import, not per batch (`ImportSpec.deferred`:
- * `applyAllPending` at the import's start, past PENDING_BOUND between batches, and at its end, in slices of about
- * APPLY_SLICE rows by block range, each under the stream's lock). LAG: during an import the totals trail its committed facts
+ * `applyAllPending` at the import's start, in the background past EARLY_APPLY rows while the next batches are
+ * written, before the next batch past PENDING_BOUND, and at its end, in slices of about APPLY_SLICE rows by block
+ * range, each under the stream's totals lock, which batches do not take: `lockStream`). LAG: during an import the totals trail its committed facts
  * until it applies them; deltas a crashed import committed are applied by the next import of the stream or by the
  * `totals-pending` sweep (ActualsService.applyPendingTotals). Facts recorded by other modules (recordSellInFacts,
  * recordCollectionFacts) update the totals in their own statement at once.
@@ -30,6 +31,8 @@ import { groupTotalsCtes, type TotalsStream } from './target.groups.js';
 
 export const STREAMS = ['sell-in', 'sell-through', 'inventory', 'collections'] as const;
 export type StreamName = (typeof STREAMS)[number];
+/** the streams with totals (inventory snapshots have none) */
+export const STREAMS_WITH_TOTALS = ['sell-in', 'sell-through', 'collections'] as const satisfies readonly StreamName[];
 
 /** import kind names registered for async jobs and the CLI */
 export const IMPORT_KINDS: Record<StreamName, string> = {
@@ -371,10 +374,9 @@ const TOTALS_OF: Partial<Record<StreamName, TotalsStream>> = { 'sell-in': 'sell_
 
 /**
  * Applies pending deltas of a tenant's stream (actual_pending_deltas, written by import batches) to the totals, in
- * the caller's transaction, which must hold the stream's lock (`lockStream`): ONE statement deletes the pending rows
+ * the caller's transaction, which must hold the stream's totals lock (`lockStream`): ONE statement deletes the pending rows
  * of the tenant and stream, whichever import wrote them (a crashed import's too), and adds them to every totals
- * table (`totalsCtes`). `slice` [k, of]: only the rows of the partners in slice k of `of` (by a hash of the partner
- * id; every totals row but the group totals is a partner's, so a key's rows are all in one slice). The rows it
+ * table (`totalsCtes`). `blocks`: only the rows in that block range of the pending table (`PendingBlocks`). The rows it
  * applies are the rows it deletes: applied once, however many imports or sweeps try (a second one under the lock
  * finds none; without it, a concurrent DELETE of the same rows skips them once the first commits). Answers how
  * many rows it applied.
@@ -415,8 +417,8 @@ export function applyPendingStatement(tenantId: string, stream: TotalsStream, bl
 }
 
 /**
- * Pending rows applied per transaction: an apply holds the stream's lock (the stream's other writers wait: import
- * batches, recorded facts, partner regrouping, each under a lock_timeout of 5 s by default) and, on PGlite, the one
+ * Pending rows applied per transaction: an apply holds the stream's totals lock (the stream's other writers of totals
+ * wait: recorded facts, partner regrouping, another apply; import batches do not) and, on PGlite, the one
  * connection every request shares. An import's apply of more rows is split by block range into transactions of
  * about this many rows each.
  */
@@ -427,7 +429,7 @@ export const pendingSliceRows = (store: Store): number => APPLY_SLICE[store.data
 
 /**
  * Every pending delta of a tenant's stream applied, in transactions run by `run` (`RunWork` of an import, or
- * `store.write` of the sweep), each under the stream's lock and of about `sliceRows` rows (counted first).
+ * `store.write` of the sweep), each under the stream's totals lock and of about `sliceRows` rows (counted first).
  * Answers the rows applied.
  */
 export async function applyAllPending(run: RunWork, stream: TotalsStream, sliceRows: number): Promise<number> {
@@ -448,7 +450,7 @@ export async function applyAllPending(run: RunWork, stream: TotalsStream, sliceR
   for (let from = 0; ; from += per) {
     const last = from + per >= blocks;
     applied += await run(async (w) => {
-      await lockStream(w.tx, w.tenantId, STREAM_OF[stream]);
+      await lockStream(w.tx, w.tenantId, STREAM_OF[stream], 'totals');
       return applyPendingTotals(w.tx, w.tenantId, stream, [from, last ? null : from + per]);
     });
     if (last) return applied;
@@ -459,8 +461,8 @@ export async function applyAllPending(run: RunWork, stream: TotalsStream, sliceR
 const STREAM_OF: Record<TotalsStream, StreamName> = { sell_in: 'sell-in', sell_through: 'sell-through', collection: 'collections' };
 
 /**
- * How long a writer of a stream waits for the stream's lock at least, whatever the session's lock_timeout (5 s by
- * default): the lock's holders are the stream's other writers, each holding it for one transaction of bounded work
+ * How long a writer of a stream waits for one of the stream's locks at least, whatever the session's lock_timeout (5 s
+ * by default): the lock's holders are the stream's other writers, each holding it for one transaction of bounded work
  * (an import's batch, an apply slice of about APPLY_SLICE rows, recorded facts), which on a loaded machine can pass
  * 5 s. With the session's 5 s, the totals-pending sweep applying a running import's deltas made the import's next
  * batch fail with 503 lock_timeout (bench/ingest, 1M rows over HTTP, after 328 s). The statement timeout still
@@ -469,18 +471,31 @@ const STREAM_OF: Record<TotalsStream, StreamName> = { sell_in: 'sell-in', sell_t
 const STREAM_LOCK_WAIT = '25s';
 
 /**
- * The lock that serialises a tenant's writes of one fact stream (import batches, pending totals, recorded facts),
- * waited for at least STREAM_LOCK_WAIT: one statement (a DO block: the lock_timeout raised, the lock taken, the
- * lock_timeout put back for the rest of the transaction).
+ * The two locks of a tenant's fact stream, each waited for at least STREAM_LOCK_WAIT:
+ * - `facts` serialises the writes of the stream's facts: import batches (which append their deltas to
+ *   actual_pending_deltas and touch no total), recorded facts, the cross-region recheck, a totals rebuild;
+ * - `totals` serialises the writes of the stream's totals: the apply of pending deltas (an import's, the sweep's),
+ *   recorded facts (which add their deltas at once), a regroup, a totals rebuild.
+ * A writer of both takes `facts` first; no holder of `totals` waits for `facts`. So an import's next batches are
+ * written while its earlier deltas are applied on another connection (`ImportSpec.deferred.early`).
+ * One statement each (a DO block: the lock_timeout raised, the lock taken, the lock_timeout put back for the rest of
+ * the transaction).
  */
-export async function lockStream(db: Db, tenantId: string, stream: StreamName): Promise<void> {
+export type StreamLock = 'facts' | 'totals';
+
+/** The advisory lock key of a stream's lock (hashtext of it): `target:<tenant>:<stream>`, `...:totals` for the totals. */
+export const streamLockKey = (tenantId: string, stream: StreamName, lock: StreamLock = 'facts'): string =>
+  `target:${tenantId}:${stream}${lock === 'totals' ? ':totals' : ''}`;
+
+/** Takes a stream's locks (`StreamLock`, in the order given: `facts` before `totals`) for the caller's transaction. */
+export async function lockStream(db: Db, tenantId: string, stream: StreamName, locks: StreamLock | 'both' = 'facts'): Promise<void> {
   // in the statement's text (a DO block takes no parameters): tenant ids are letters, digits, '_', '.' and '-' (TenantId)
-  const key = `target:${tenantId}:${stream}`;
-  if (!/^[A-Za-z0-9_.:-]+$/.test(key)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
+  const keys = (locks === 'both' ? (['facts', 'totals'] as const) : [locks]).map((l) => streamLockKey(tenantId, stream, l));
+  for (const key of keys) if (!/^[A-Za-z0-9_.:-]+$/.test(key)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
   await db.execute(
     sql.raw(`do $$ declare prev text := current_setting('lock_timeout'); begin
       if prev <> '0' and prev::interval < interval '${STREAM_LOCK_WAIT}' then perform set_config('lock_timeout', '${STREAM_LOCK_WAIT}', true); end if;
-      perform pg_advisory_xact_lock(hashtext('${key}'));
+      ${keys.map((key) => `perform pg_advisory_xact_lock(hashtext('${key}'));`).join('\n      ')}
       perform set_config('lock_timeout', prev, true);
     end $$`),
   );
@@ -566,13 +581,20 @@ async function judgeStagedLines(w: Work, floors: PriceFloorSource): Promise<void
  */
 const PENDING_BOUND = { postgres: 400_000, pglite: 50_000 } as const;
 
+/**
+ * Pending delta rows past which an import starts applying them in the background while its next batches are written
+ * (`ImportSpec.deferred.early`; on PostgreSQL, on another connection, one apply at a time): the apply then uses the
+ * database's other core instead of waiting for the import's end (bench/ingest). A slice's worth.
+ */
+const EARLY_APPLY = APPLY_SLICE.postgres;
+
 /** The import spec of a fact stream (the routes, async jobs and the CLI run it through the platform engine). */
 export function factImportSpec(
   store: Store,
   stream: StreamName,
   actor: Actor,
   floors?: PriceFloorSource,
-  opts: { pendingBound?: number; sliceRows?: number } = {},
+  opts: { pendingBound?: number; sliceRows?: number; earlyApply?: number } = {},
 ): ImportSpec<StageRow> {
   requireImportScope(actor);
   const fields = STREAM_FIELDS[stream];
@@ -582,6 +604,7 @@ export function factImportSpec(
   const importId = uuidv7();
   const bound = opts.pendingBound ?? PENDING_BOUND[kind];
   const sliceRows = opts.sliceRows ?? pendingSliceRows(store);
+  const early = opts.earlyApply ?? EARLY_APPLY;
   let pending = 0;
   // sell-through lines are judged against the minimum resale prices while their batch is staged
   const prices = stream === 'sell-through' && floors ? floors : null;
@@ -627,10 +650,12 @@ export function factImportSpec(
           await stagePriceVerdicts(w, prices);
         }
       : writer.stageBatch,
-    // the batches' deltas applied: at the start (an interrupted import's), past the bound, at the end (even after a failure)
+    // the batches' deltas applied: at the start (an interrupted import's), in the background past a slice's worth,
+    // before the next batch past the bound, at the end (even after a failure)
     ...(totals
       ? {
           deferred: {
+            early: () => pending >= early,
             due: () => pending >= bound,
             apply: async (run: RunWork) => {
               pending = 0;
@@ -678,7 +703,7 @@ export interface SellInFact {
  * monthly totals get the deltas). Answers the counts; rows naming unknown codes are reported as errors.
  */
 export async function recordSellInFacts(w: Work, facts: readonly SellInFact[]): Promise<{ created: number; updated: number; errors: RowError[] }> {
-  await lockStream(w.tx, w.tenantId, 'sell-in');
+  await lockStream(w.tx, w.tenantId, 'sell-in', 'both');
   await stageRows(
     w,
     FACT_STAGE,
@@ -703,7 +728,7 @@ export interface CollectionFact {
  * path, like recordSellInFacts: idempotent by external id, monthly totals maintained.
  */
 export async function recordCollectionFacts(w: Work, facts: readonly CollectionFact[]): Promise<{ created: number; updated: number; errors: RowError[] }> {
-  await lockStream(w.tx, w.tenantId, 'collections');
+  await lockStream(w.tx, w.tenantId, 'collections', 'both');
   await stageRows(
     w,
     FACT_STAGE,

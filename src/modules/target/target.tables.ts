@@ -294,7 +294,7 @@ export const repMonthlyTotals = pgTable(
 /**
  * Deltas of the totals not applied yet (issue 15, ingest speed): a fact import's batch appends its (new - old) rows
  * here, in its transaction, instead of upserting every totals table; the import applies them once at its end (or
- * when its pending rows pass a bound), in one transaction under the stream's lock that deletes the rows it applies
+ * when its pending rows pass a bound, or in the background as it goes), in transactions under the stream's totals lock that delete the rows they apply
  * (`applyPendingTotals`, target.ingest.ts). Rows a crashed import left are applied by the next import of the
  * stream or by the `totals-pending` sweep. Append-only and short-lived: no key, no index (read only by
  * tenant and stream, when applied). One row per written fact version: +1 for the new one, -1 for the replaced one.
