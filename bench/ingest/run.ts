@@ -16,7 +16,7 @@
  * `cpuS.node` is the server's CPU seconds (utime + stime) during each import, `cpuS.bench` this process's (reading
  * and sending the file), `cpuS.database` the scratch database's backends' (the database must run on this
  * machine); CPU seconds move far less with the load of a shared machine than wall time. SERVER_NODE_FLAGS (e.g.
- * "--trace-gc --max-semi-space-size=16") are passed to the server's node; the server sets --heap-growing-percent=25
+ * "--trace-gc --max-semi-space-size=16") are passed to the server's node; the server sets --heap-growing-percent=20
  * itself (src/platform/heap.ts): SERVER_NODE_FLAGS="--heap-growing-percent=0" measures it with V8's own growth.
  *
  * In-process mode (`--in-process`; `mode: "in-process"`): the same engine and spec called directly (runImport with
