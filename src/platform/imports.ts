@@ -503,12 +503,10 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     const { deferred } = spec;
     const run: RunWork = (fn) => store.write(actor, fn);
     await deferred?.apply(run);
-    // an apply started early (deferred.early), running beside the batches; never rejects
+    // an apply started early (deferred.early, PostgreSQL), running beside the batches; never rejects. One at a time:
+    // the next may start once it is done, and nothing starts while a batch or the import's end waits for it
+    const background = store.database.kind === 'postgres';
     let behind: Promise<void> | undefined;
-    const early = store.database.kind === 'postgres' && deferred?.early ? deferred.early.bind(deferred) : undefined;
-    const caughtUp = async () => {
-      while (behind) await behind;
-    };
     let failed = false;
     try {
       await consumeAll(async (b, turn) => {
@@ -534,17 +532,16 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
         }
         // deferred work due: done before the next batch is written (that batch's `turn` is this promise)
         if (deferred?.due()) {
-          await caughtUp();
+          await behind;
           await deferred.apply(run);
-        } else if (deferred && early?.() && !behind) {
+        } else if (background && !behind && deferred?.early?.()) {
           // worth starting: in the background, the next batches go on
-          const started: Promise<void> = deferred
+          behind = deferred
             .apply(run)
             .catch(() => {}) // left pending: the next apply does it (at the latest the one after the last batch)
             .finally(() => {
-              if (behind === started) behind = undefined;
+              behind = undefined;
             });
-          behind = started;
         }
       }, depth);
     } catch (e) {
@@ -553,7 +550,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     } finally {
       // the committed batches' deferred work, even when a later batch failed; its own failure after the import's
       // error does not hide that error (the spec's recovery takes the work up later)
-      await caughtUp();
+      await behind;
       if (deferred)
         await deferred.apply(run).catch((e: unknown) => {
           if (!failed) throw failure(e);

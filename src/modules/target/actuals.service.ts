@@ -27,7 +27,7 @@ import { codesToIds, findPartner, onboardingSql } from '../onboarding/contract.j
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 import { targetSql } from './contract.js';
 import { rebuildGroupTotals, regroupChangedPartners, type TotalsStream } from './target.groups.js';
-import { applyAllPending, pendingSliceRows, streamLockKey, STREAMS_WITH_TOTALS } from './target.ingest.js';
+import { applyAllPending, lockStream, pendingSliceRows, STREAMS_WITH_TOTALS } from './target.ingest.js';
 import type { Metric } from './target.rules.js';
 import { AchievementQuery, ViolationQuery, type Achievement, type CrossRegionViolation } from './target.schemas.js';
 import type { TargetService } from './target.service.js';
@@ -367,7 +367,7 @@ export class ActualsService {
     const f = parseInput(ViolationQuery, input);
     if (!f.from || !f.to) throw invalid(!f.from ? 'from' : 'to', 'is required');
     return this.store.write(actor, async (w) => {
-      await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${streamLockKey(w.tenantId, 'sell-through')}))`);
+      await lockStream(w.tx, w.tenantId, 'sell-through');
       const rows = await rowsOf<{ n: number }>(
         w.tx,
         sql`with ch as (
@@ -397,9 +397,8 @@ export class ActualsService {
     requireTenantUser(actor, 'actuals:write');
     return this.store.write(actor, async (w) => {
       const t = w.tenantId;
-      // every stream's facts and totals (an import's batches and its applies wait; the facts' locks first, as every writer takes them)
-      for (const lock of ['facts', 'totals'] as const)
-        for (const s of STREAMS_WITH_TOTALS) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${streamLockKey(t, s, lock)}))`);
+      // every stream's facts and totals (an import's batches and its applies wait)
+      await lockStream(w.tx, t, STREAMS_WITH_TOTALS, 'both');
       // deltas an import has not applied yet are in the facts: the totals rebuilt from the facts include them
       await w.tx.execute(sql`delete from actual_pending_deltas where tenant_id = ${t}`);
       await w.tx.execute(sql`delete from actual_monthly_totals where tenant_id = ${t}`);
@@ -481,7 +480,7 @@ export class ActualsService {
     if (partnerIds !== undefined && partnerIds.length === 0) return 0;
     // the totals' locks: an apply of pending deltas in progress finishes first, and files the partners it meets under
     // their attributes then (import batches write no total: they go on)
-    for (const s of STREAMS_WITH_TOTALS) await w.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${streamLockKey(t, s, 'totals')}))`);
+    await lockStream(w.tx, t, STREAMS_WITH_TOTALS, 'totals');
     const partners = await regroupChangedPartners(w.tx, t, partnerIds);
     if (partners) w.audit({ resourceType: 'actual_totals', resourceId: t, action: 'regroup', before: null, after: { partners } });
     return partners;

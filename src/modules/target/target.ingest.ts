@@ -478,19 +478,22 @@ const STREAM_LOCK_WAIT = '25s';
  *   recorded facts (which add their deltas at once), a regroup, a totals rebuild.
  * A writer of both takes `facts` first; no holder of `totals` waits for `facts`. So an import's next batches are
  * written while its earlier deltas are applied on another connection (`ImportSpec.deferred.early`).
- * One statement each (a DO block: the lock_timeout raised, the lock taken, the lock_timeout put back for the rest of
- * the transaction).
  */
 export type StreamLock = 'facts' | 'totals';
 
 /** The advisory lock key of a stream's lock (hashtext of it): `target:<tenant>:<stream>`, `...:totals` for the totals. */
-export const streamLockKey = (tenantId: string, stream: StreamName, lock: StreamLock = 'facts'): string =>
-  `target:${tenantId}:${stream}${lock === 'totals' ? ':totals' : ''}`;
+const streamLockKey = (tenantId: string, stream: StreamName, lock: StreamLock): string => `target:${tenantId}:${stream}${lock === 'totals' ? ':totals' : ''}`;
 
-/** Takes a stream's locks (`StreamLock`, in the order given: `facts` before `totals`) for the caller's transaction. */
-export async function lockStream(db: Db, tenantId: string, stream: StreamName, locks: StreamLock | 'both' = 'facts'): Promise<void> {
+/**
+ * Takes locks of one or more streams for the caller's transaction (`both`: each stream's `facts`, then each one's
+ * `totals`; streams in the order given, which every caller of several keeps: STREAMS_WITH_TOTALS), in ONE statement:
+ * a DO block that raises the lock_timeout to STREAM_LOCK_WAIT, takes the locks, and puts the lock_timeout back for the
+ * rest of the transaction.
+ */
+export async function lockStream(db: Db, tenantId: string, streams: StreamName | readonly StreamName[], locks: StreamLock | 'both' = 'facts'): Promise<void> {
+  const kinds: readonly StreamLock[] = locks === 'both' ? ['facts', 'totals'] : [locks];
+  const keys = kinds.flatMap((l) => (typeof streams === 'string' ? [streams] : streams).map((s) => streamLockKey(tenantId, s, l)));
   // in the statement's text (a DO block takes no parameters): tenant ids are letters, digits, '_', '.' and '-' (TenantId)
-  const keys = (locks === 'both' ? (['facts', 'totals'] as const) : [locks]).map((l) => streamLockKey(tenantId, stream, l));
   for (const key of keys) if (!/^[A-Za-z0-9_.:-]+$/.test(key)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
   await db.execute(
     sql.raw(`do $$ declare prev text := current_setting('lock_timeout'); begin
