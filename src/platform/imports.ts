@@ -164,6 +164,11 @@ export interface ImportOptions {
   /** called after every batch (progress bars, async job progress) */
   onProgress?: (p: { rowsRead: number; accepted: number; rejected: number }) => void | Promise<void>;
   maxErrors?: number;
+  /**
+   * told when a deferred apply started in the background fails (its rows stay pending: the next apply does them, at
+   * the latest the one after the last batch, whose failure the import reports); for the server's log
+   */
+  onDeferredError?: (e: unknown) => void;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -503,7 +508,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     const { deferred } = spec;
     const run: RunWork = (fn) => store.write(actor, fn);
     await deferred?.apply(run);
-    // an apply started early (deferred.early, PostgreSQL), running beside the batches; never rejects. One at a time:
+    // an apply started early (deferred.early, PostgreSQL), running beside the batches; never rejects (its failure goes to onDeferredError). One at a time:
     // the next may start once it is done, and nothing starts while a batch or the import's end waits for it
     const background = store.database.kind === 'postgres';
     let behind: Promise<void> | undefined;
@@ -538,7 +543,7 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
           // worth starting: in the background, the next batches go on
           behind = deferred
             .apply(run)
-            .catch(() => {}) // left pending: the next apply does it (at the latest the one after the last batch)
+            .catch((e: unknown) => opts.onDeferredError?.(e)) // left pending: the next apply does it (at the latest the one after the last batch)
             .finally(() => {
               behind = undefined;
             });
@@ -681,5 +686,10 @@ export async function serveImport(
     if (!registry.asyncHandler) throw new DomainError('BAD_REQUEST', 'asynchronous imports are not available on this server');
     return registry.asyncHandler({ actor, kind, params, stream, format, dryRun: flags.dryRun, allOrNothing: flags.allOrNothing });
   }
-  return runImport(store, actor, stream, spec, { format, dryRun: flags.dryRun, allOrNothing: flags.allOrNothing });
+  return runImport(store, actor, stream, spec, {
+    format,
+    dryRun: flags.dryRun,
+    allOrNothing: flags.allOrNothing,
+    onDeferredError: (e) => request.log.warn({ err: e, kind }, 'import: a background apply of deferred work failed (its rows stay pending)'),
+  });
 }

@@ -5,7 +5,8 @@
  * 1M-row import fail with 503 lock_timeout). Here the session's lock_timeout is 300 ms and another connection holds
  * the lock for 1.5 s: the import waits, then answers 200 with every row; the rest of its transaction keeps the
  * session's 300 ms. The totals have a lock of their own, which batches do not take: an import's deltas applied in the
- * background wait for it while the import's next batches are written.
+ * background wait for it while the import's next batches are written; one that fails is told to the caller (the
+ * server logs it) and its rows are applied after the last batch.
  */
 import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
@@ -119,5 +120,46 @@ describe.skipIf(inject('testDb').kind !== 'postgres')("an import and another wri
         (select sum(amount)::text from actual_monthly_dim_totals where tenant_id = 't1' and stream = 'sell_through') as dims`;
     expect(sums[0]).toEqual({ facts: sums[0]!.facts, monthly: sums[0]!.facts, quarterly: sums[0]!.facts, dims: sums[0]!.facts });
     expect(await count(`select count(*)::int as n from partner_customers where tenant_id = 't1' and customer_id like 'B%'`)).toBe(11);
+  });
+  it('a background apply that fails is told to onDeferredError; its rows are applied after the last batch', async () => {
+    const store = (t.app as unknown as { store: Store }).store;
+    const actor = systemActor('t1', 'cli-import');
+    const spec = factImportSpec(store, 'sell-through', actor, undefined, { pendingBound: 1_000_000, sliceRows: 1_000_000, earlyApply: 1 });
+    const csv = [HEADER, ...Array.from({ length: 20 }, (_, i) => `FA-${i},2026-03-1${i % 10},SL1,SLS1,1,2.50,F${i},SLT1`)].join('\n');
+    const sum = async (q: string) => (await admin.unsafe<{ s: string | null }[]>(q))[0]!.s;
+    const monthly = () => sum(`select sum(amount)::text as s from actual_monthly_totals where tenant_id = 't1' and stream = 'sell_through'`);
+    const before = Number(await monthly());
+    const told: unknown[] = [];
+    await admin.unsafe(`select pg_advisory_lock(hashtext('target:t1:sell-through:totals'))`);
+    let canceled = false;
+    try {
+      const importing = runImport(store, actor, Readable.from([csv]), spec, {
+        format: 'csv',
+        batchSize: 5,
+        onDeferredError: (e) => told.push(e),
+        // after the first batches: the background apply waiting for the totals lock is canceled
+        onProgress: async (p) => {
+          if (canceled || p.rowsRead < 10) return;
+          for (const until = Date.now() + 15_000; !canceled; await new Promise((r) => setTimeout(r, 20))) {
+            if (Date.now() > until) throw new Error('timed out waiting for an apply waiting for the totals lock');
+            const c = await admin.unsafe<{ ok: boolean }[]>(`select pg_cancel_backend(pid) as ok from pg_locks
+              where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`);
+            canceled = c.some((r) => r.ok);
+          }
+          for (const until = Date.now() + 15_000; !told.length; await new Promise((r) => setTimeout(r, 20)))
+            if (Date.now() > until) throw new Error('timed out waiting for onDeferredError');
+          await admin.unsafe(`select pg_advisory_unlock(hashtext('target:t1:sell-through:totals'))`);
+        },
+      });
+      const r = await importing;
+      expect(r).toMatchObject({ committed: true, accepted: 20, created: 20, rejected: 0 });
+    } finally {
+      if (!canceled) await admin.unsafe(`select pg_advisory_unlock(hashtext('target:t1:sell-through:totals'))`);
+    }
+    expect(canceled).toBe(true);
+    expect(told.length).toBe(1);
+    expect((told[0] as { cause?: { code?: string } }).cause?.code).toBe('57014'); // query_canceled (drizzle's error, the driver's as its cause)
+    expect(Number(await monthly())).toBe(before + 50);
+    expect(await sum(`select count(*)::text as s from actual_pending_deltas where tenant_id = 't1'`)).toBe('0');
   });
 });

@@ -332,6 +332,7 @@ export class JobWorker {
         format: job.format,
         dryRun: job.options.dryRun,
         allOrNothing: job.options.allOrNothing,
+        onDeferredError: (e) => this.opts.onError?.(e),
         onProgress: async (p) => {
           const ok = await (openTx ?? db)
             .update(jobs)
