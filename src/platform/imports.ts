@@ -508,8 +508,9 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
     const { deferred } = spec;
     const run: RunWork = (fn) => store.write(actor, fn);
     await deferred?.apply(run);
-    // an apply started early (deferred.early, PostgreSQL), running beside the batches; never rejects (its failure goes to onDeferredError). One at a time:
-    // the next may start once it is done, and nothing starts while a batch or the import's end waits for it
+    // an apply started early (deferred.early, PostgreSQL), running beside the batches; never rejects (its failure goes
+    // to onDeferredError). One at a time: the next may start once it is done, and nothing starts while a batch or the
+    // import's end waits for it
     const background = store.database.kind === 'postgres';
     let behind: Promise<void> | undefined;
     let failed = false;
@@ -543,7 +544,15 @@ export async function runImport<T>(store: Store, actor: Actor, input: Readable, 
           // worth starting: in the background, the next batches go on
           behind = deferred
             .apply(run)
-            .catch((e: unknown) => opts.onDeferredError?.(e)) // left pending: the next apply does it (at the latest the one after the last batch)
+            // left pending: the next apply does it (at the latest the one after the last batch); a listener that throws
+            // does not make it reject
+            .catch((e: unknown) => {
+              try {
+                opts.onDeferredError?.(e);
+              } catch {
+                /* the listener's own failure: nothing to add */
+              }
+            })
             .finally(() => {
               behind = undefined;
             });

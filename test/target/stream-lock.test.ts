@@ -136,7 +136,11 @@ describe.skipIf(inject('testDb').kind !== 'postgres')("an import and another wri
       const importing = runImport(store, actor, Readable.from([csv]), spec, {
         format: 'csv',
         batchSize: 5,
-        onDeferredError: (e) => told.push(e),
+        // a listener that throws (a logger's own failure) changes nothing for the import
+        onDeferredError: (e) => {
+          told.push(e);
+          throw new Error('the listener failed');
+        },
         // after the first batches: the background apply waiting for the totals lock is canceled
         onProgress: async (p) => {
           if (canceled || p.rowsRead < 10) return;
